@@ -1,0 +1,1 @@
+"""Escalation Review library: pure functions over Polars frames (no Streamlit here)."""

@@ -1,0 +1,149 @@
+"""The canonical ticket schema (a contract: see DESIGN.md section 3) and its validator.
+
+Every import path ends in one Polars frame with exactly these columns and dtypes.
+
+Example
+-------
+>>> import polars as pl
+>>> from lib.schema import empty_tickets, validate
+>>> validate(empty_tickets()).columns[:3]
+['ticket_id', 'created_at', 'solved_at']
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+UTC_DT = pl.Datetime("us", "UTC")
+
+SCHEMA: dict[str, pl.DataType] = {
+    "ticket_id": pl.String(),
+    "created_at": UTC_DT,
+    "solved_at": UTC_DT,
+    "updated_at": UTC_DT,
+    "status": pl.String(),
+    "priority": pl.String(),
+    "channel": pl.String(),
+    "category": pl.String(),
+    "agent": pl.String(),
+    "group": pl.String(),
+    "customer": pl.String(),
+    "customer_tier": pl.String(),
+    "subject": pl.String(),
+    "tags": pl.List(pl.String()),
+    "escalated": pl.Boolean(),
+    "escalated_at": UTC_DT,
+    "escalation_reason": pl.String(),
+    "reassignments": pl.Int32(),
+    "reopens": pl.Int32(),
+    "first_response_minutes": pl.Float64(),
+    "satisfaction": pl.Float64(),
+    "sentiment": pl.Float64(),
+    "source": pl.String(),
+}
+
+COLUMNS: list[str] = list(SCHEMA)
+
+#: Allowed values of the vocabulary columns.
+STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
+PRIORITIES = ("low", "normal", "high", "urgent")
+CHANNELS = ("email", "chat", "phone", "web", "messaging", "social", "api", "other")
+
+#: Columns that may never be null.
+REQUIRED = ("ticket_id", "created_at", "status", "tags", "escalated", "source")
+
+#: Columns a user can map from an export (everything but the derived ones).
+MAPPABLE = tuple(
+    c for c in COLUMNS if c not in ("escalated", "escalation_reason", "source", "sentiment")
+) + ("sentiment", "escalated", "description")
+
+#: Human-readable label per canonical column (mapping screen, tables).
+LABELS: dict[str, str] = {
+    "ticket_id": "Ticket id",
+    "created_at": "Created",
+    "solved_at": "Solved",
+    "updated_at": "Updated",
+    "status": "Status",
+    "priority": "Priority",
+    "channel": "Channel",
+    "category": "Category",
+    "agent": "Agent",
+    "group": "Group",
+    "customer": "Customer",
+    "customer_tier": "Customer tier",
+    "subject": "Subject",
+    "tags": "Tags",
+    "escalated": "Escalated",
+    "escalated_at": "Escalated at",
+    "escalation_reason": "Escalation reason",
+    "reassignments": "Reassignments",
+    "reopens": "Reopens",
+    "first_response_minutes": "First response (min)",
+    "satisfaction": "Satisfaction",
+    "sentiment": "Sentiment",
+    "source": "Source",
+    "description": "Description",
+}
+
+
+class SchemaError(ValueError):
+    """A frame does not follow the canonical ticket schema."""
+
+
+def empty_tickets() -> pl.DataFrame:
+    """Return a canonical frame with no rows.
+
+    >>> empty_tickets().height
+    0
+    """
+    return pl.DataFrame(schema=SCHEMA)
+
+
+def conform(df: pl.DataFrame) -> pl.DataFrame:
+    """Add missing canonical columns as nulls, cast, and order them; drop extras.
+
+    >>> conform(pl.DataFrame({"ticket_id": ["1"]})).width == len(COLUMNS)
+    True
+    """
+    exprs = []
+    for name, dtype in SCHEMA.items():
+        if name in df.columns:
+            exprs.append(pl.col(name).cast(dtype, strict=False))
+        elif name == "tags":
+            exprs.append(pl.lit([], dtype=dtype).alias(name))
+        elif name == "escalated":
+            exprs.append(pl.lit(False).alias(name))
+        else:
+            exprs.append(pl.lit(None, dtype=dtype).alias(name))
+    return df.select(exprs)
+
+
+def validate(df: pl.DataFrame) -> pl.DataFrame:
+    """Check names, dtypes, vocabularies and required values; return the frame unchanged.
+
+    Raises :class:`SchemaError` naming the first problem found.
+
+    >>> validate(empty_tickets()).height
+    0
+    """
+    if df.columns != COLUMNS:
+        missing = [c for c in COLUMNS if c not in df.columns]
+        extra = [c for c in df.columns if c not in SCHEMA]
+        raise SchemaError(f"columns differ from the schema: missing {missing}, extra {extra}")
+    for name, dtype in SCHEMA.items():
+        if df.schema[name] != dtype:
+            raise SchemaError(f"column {name!r} has dtype {df.schema[name]}, expected {dtype}")
+    for name in REQUIRED:
+        nulls = df.get_column(name).null_count()
+        if nulls:
+            raise SchemaError(f"column {name!r} has {nulls} null values")
+    for name, allowed in (("status", STATUSES), ("priority", PRIORITIES), ("channel", CHANNELS)):
+        bad = df.filter(pl.col(name).is_not_null() & ~pl.col(name).is_in(list(allowed)))
+        if bad.height:
+            raise SchemaError(
+                f"column {name!r} has values outside {list(allowed)}: "
+                f"{bad.get_column(name).unique().head(5).to_list()}"
+            )
+    if df.get_column("ticket_id").n_unique() != df.height:
+        raise SchemaError("ticket_id is not unique")
+    return df
