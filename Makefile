@@ -1,0 +1,60 @@
+# Escalation Review: `make run` opens the app on the demo data, `make test` runs everything.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+ADDRESS ?= 127.0.0.1
+CHROMIUM ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format bench bench-outliers bench-anomaly fuzz loadtest demo clean chromium
+
+$(VENV)/.run-stamp: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-stamp: requirements.txt requirements-dev.txt $(VENV)/.run-stamp
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.run-stamp
+	$(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "chromium is missing and you are not root: browser tests will be skipped (or fail under REQUIRE_BROWSER=1)"; fi; \
+	fi
+
+lint: $(VENV)/.dev-stamp
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev-stamp
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: $(VENV)/.dev-stamp chromium lint
+	$(PY) -m pytest -q -n 2 --junitxml=.test-report.xml $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev-stamp
+	$(PY) scripts/bench_ingest.py
+	$(PY) scripts/bench_metrics.py
+	$(PY) scripts/bench_outliers.py
+	$(PY) scripts/bench_anomaly.py
+
+bench-outliers: $(VENV)/.dev-stamp
+	$(PY) scripts/bench_outliers.py
+
+bench-anomaly: $(VENV)/.dev-stamp
+	$(PY) scripts/bench_anomaly.py
+
+demo: $(VENV)/.run-stamp
+	$(PY) scripts/make_demo.py
+
+clean:
+	rm -rf $(VENV) .test-report.xml

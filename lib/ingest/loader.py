@@ -1,0 +1,530 @@
+"""From raw tables to canonical tickets: mapping, value parsing, event logs, duplicates, rules.
+
+:func:`load_export` is the contract (DESIGN.md section 4); :func:`inspect_sources` and
+:func:`load_tables` split it in two for the mapping screen (read and detect first, then
+parse with the mapping the user confirmed).
+
+Example
+-------
+>>> csv = b"Id,Created at,Status,Group,Tags\\n1,2024-03-01 10:00,open,Tier 2,\\n2,2024-03-02 11:00,solved,Tier 1,vip\\n"
+>>> res = load_export(csv)
+>>> res.tickets.select("ticket_id", "escalated", "status").rows()
+[('1', True, 'open'), ('2', False, 'solved')]
+>>> res.report.rows_read, res.report.rows_kept
+(2, 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from lib.errors import IngestError
+from lib.ingest import normalise as nz
+from lib.ingest.columns import match_columns, validate_mapping
+from lib.ingest.eventlog import collapse_events, looks_like_event_log
+from lib.ingest.readers import RawTable, read_many
+from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules
+from lib.ingest.vendors import Preset, VendorMatch, detect_vendor, header_fingerprint
+from lib.schema import COLUMNS, SCHEMA, conform, validate
+
+Progress = Callable[[float, str], None]
+
+#: Canonical keys parsed as timestamps (extra keys are folded into canonical ones).
+_DATE_KEYS = ("created_at", "solved_at", "resolved_at", "closed_at", "updated_at", "escalated_at")
+_TEXT_KEYS = (
+    "category",
+    "agent",
+    "group",
+    "customer",
+    "customer_tier",
+    "subject",
+    "description",
+    "level",
+)
+#: Extra (non-canonical) keys a mapping may hold, and where they land in the parsed frame.
+EXTRA_KEYS = {
+    "description": "_description",
+    "level": "_level",
+    "event_time": "_event_time",
+    "escalated": "_esc_flag",
+    "resolved_at": "_resolved_at",
+    "closed_at": "_closed_at",
+}
+
+
+@dataclass
+class FileReport:
+    """What happened to one file (or archive member)."""
+
+    name: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    vendor: str
+    vendor_label: str
+    rows_read: int
+    rows_unreadable: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QualityReport:
+    """The data-quality report shown on the data page."""
+
+    files: list[FileReport] = field(default_factory=list)
+    rows_read: int = 0
+    rows_kept: int = 0
+    rows_dropped: int = 0
+    #: (file, line, reason) for the first ten dropped rows
+    dropped_examples: list[tuple[str, int, str]] = field(default_factory=list)
+    #: reason -> number of rows
+    drop_reasons: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    event_log: bool = False
+    events: int = 0
+    unmapped_columns: list[str] = field(default_factory=list)
+    null_share: dict[str, float] = field(default_factory=dict)
+    date_min: datetime | None = None
+    date_max: datetime | None = None
+    parse: list[dict[str, Any]] = field(default_factory=list)
+    rule_counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form for the dataset registry."""
+        d = {k: v for k, v in self.__dict__.items() if k != "files"}
+        d["files"] = [f.__dict__ for f in self.files]
+        d["date_min"] = self.date_min.isoformat() if self.date_min else None
+        d["date_max"] = self.date_max.isoformat() if self.date_max else None
+        return d
+
+
+@dataclass
+class LoadResult:
+    """What :func:`load_export` returns (contract: tickets, vendor, mapping, report)."""
+
+    tickets: pl.DataFrame
+    vendor: str
+    mapping: dict[str, str]
+    report: QualityReport
+    rules: list[Rule] = field(default_factory=list)
+    #: ticket_id plus ``raw:*`` source columns and helper columns (``_description``,
+    #: ``_tier_move_at``, ...), one row per ticket, for re-applying rules and for sentiment.
+    extras: pl.DataFrame | None = None
+    fingerprint: str = ""
+
+
+@dataclass
+class Inspection:
+    """Raw tables plus what was detected about them, before parsing."""
+
+    tables: list[RawTable]
+    match: VendorMatch
+    mapping: dict[str, str]
+    fingerprint: str
+    matches: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> list[str]:
+        """Union of the tables' columns, in first-seen order."""
+        seen: dict[str, None] = {}
+        for t in self.tables:
+            for c in t.frame.columns:
+                seen.setdefault(c, None)
+        return list(seen)
+
+    def preview(self, n: int = 5) -> pl.DataFrame:
+        """The first rows of the first table."""
+        return self.tables[0].frame.head(n)
+
+
+def _noop(_: float, __: str) -> None:
+    return None
+
+
+def inspect_sources(
+    sources: Any, *, max_bytes: int | None = None, progress: Progress | None = None
+) -> Inspection:
+    """Read the sources and detect vendor and column mapping, without parsing values."""
+    progress = progress or _noop
+    progress(0.05, "Reading files")
+    tables = [t for t in read_many(_as_list(sources), max_bytes=max_bytes)]
+    if not tables:
+        raise IngestError("no file was given", expected="at least one export file")
+    first = tables[0]
+    match = detect_vendor(first.frame.columns)
+    matches = match_columns(first.frame, preset=match.preset)
+    mapping = dict(match.mapping)
+    for key, m in matches.items():
+        if key not in mapping and m.column is not None and m.column not in mapping.values():
+            mapping[key] = m.column
+    progress(0.3, f"Detected {match.label}")
+    return Inspection(tables, match, mapping, header_fingerprint(first.frame.columns), matches)
+
+
+def _as_list(sources: Any) -> list[Any]:
+    if isinstance(sources, list | tuple):
+        return list(sources)
+    return [sources]
+
+
+def load_export(
+    sources: Any,
+    *,
+    mapping: dict[str, str] | None = None,
+    rules: list[Rule] | None = None,
+    tz: str = "UTC",
+    max_bytes: int | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Read one or many exports and return canonical tickets with a quality report.
+
+    ``sources``: a path, bytes, a file-like object, or a list of them. ``mapping``:
+    {canonical: source column}, overriding the detected one. ``rules``: escalation rules
+    (default: :func:`lib.ingest.rules.default_rules`). ``tz``: zone of timestamps that carry
+    no offset. Raises :class:`lib.errors.IngestError` with a message naming the file, the
+    row or column, and what was expected.
+    """
+    insp = inspect_sources(sources, max_bytes=max_bytes, progress=progress)
+    return load_tables(insp, mapping=mapping, rules=rules, tz=tz, progress=progress)
+
+
+def load_tables(
+    insp: Inspection,
+    *,
+    mapping: dict[str, str] | None = None,
+    rules: list[Rule] | None = None,
+    tz: str = "UTC",
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Parse inspected tables with a mapping (default: the detected one)."""
+    progress = progress or _noop
+    report = QualityReport()
+    frames: list[pl.DataFrame] = []
+    used_mapping: dict[str, str] = {}
+    n = len(insp.tables)
+    for i, table in enumerate(insp.tables):
+        progress(0.3 + 0.4 * i / n, f"Parsing {table.name}")
+        if i == 0:
+            match = insp.match
+            table_mapping = dict(mapping) if mapping is not None else dict(insp.mapping)
+        else:
+            match = detect_vendor(table.frame.columns)
+            if mapping is not None and all(c in table.frame.columns for c in mapping.values()):
+                table_mapping = dict(mapping)
+            elif header_fingerprint(table.frame.columns) == insp.fingerprint:
+                table_mapping = dict(mapping if mapping is not None else insp.mapping)
+            else:
+                table_mapping = dict(match.mapping)
+                for key, m in match_columns(table.frame, preset=match.preset).items():
+                    if key not in table_mapping and m.column and m.column not in table_mapping.values():
+                        table_mapping[key] = m.column
+        frame = _parse_table(table, table_mapping, match.preset, tz, report)
+        report.files.append(
+            FileReport(
+                name=table.name,
+                format=table.format,
+                encoding=table.encoding,
+                delimiter=table.delimiter,
+                vendor=match.vendor,
+                vendor_label=match.label,
+                rows_read=table.frame.height + table.dropped_count,
+                rows_unreadable=table.dropped_count,
+                notes=list(table.notes),
+            )
+        )
+        used = set(table_mapping.values())
+        report.unmapped_columns.extend(
+            c for c in table.frame.columns if c not in used and c not in report.unmapped_columns
+        )
+        frames.append(frame)
+        if i == 0:
+            used_mapping = table_mapping
+            vendor = match.vendor
+    progress(0.75, "Combining files and resolving duplicates")
+    combined = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    report.rows_read = sum(f.rows_read for f in report.files)
+    report.rows_dropped += sum(f.rows_unreadable for f in report.files)
+    for t in insp.tables:
+        for line, reason in t.dropped:
+            if len(report.dropped_examples) < 10:
+                report.dropped_examples.append((t.name, line, reason))
+        if t.dropped_count:
+            key = "could not be read (broken row)"
+            report.drop_reasons[key] = report.drop_reasons.get(key, 0) + t.dropped_count
+
+    preset_event = any(
+        (detect_vendor(t.frame.columns).preset or _NO_PRESET).event_log for t in insp.tables
+    )
+    if combined.height and (preset_event or looks_like_event_log(combined)):
+        report.event_log = True
+        report.events = combined.height
+        combined = collapse_events(combined)
+    else:
+        combined = _drop_duplicates(combined, report)
+
+    progress(0.85, "Applying escalation rules")
+    active_rules = rules if rules is not None else default_rules(combined.columns)
+    outcome: RuleOutcome = apply_rules(combined, active_rules)
+    combined = outcome.frame
+    report.rule_counts = outcome.counts
+    combined = combined.with_columns(source=pl.lit(vendor))
+    tickets = validate(conform(combined))
+    extras_cols = [c for c in combined.columns if c.startswith(("raw:", "_")) and c != "_line"]
+    extras = combined.select(["ticket_id", *extras_cols])
+    report.rows_kept = tickets.height
+    report.null_share = {
+        c: round(tickets.get_column(c).null_count() / tickets.height, 4) if tickets.height else 0.0
+        for c in COLUMNS
+        if c != "tags"
+    }
+    if tickets.height:
+        report.date_min = tickets.get_column("created_at").min()  # type: ignore[assignment]
+        report.date_max = tickets.get_column("created_at").max()  # type: ignore[assignment]
+    progress(1.0, "Done")
+    return LoadResult(
+        tickets=tickets,
+        vendor=vendor,
+        mapping=used_mapping,
+        report=report,
+        rules=active_rules,
+        extras=extras,
+        fingerprint=insp.fingerprint,
+    )
+
+
+class _NoPreset:
+    event_log = False
+
+
+_NO_PRESET = _NoPreset()
+
+
+def _record_parse(report: QualityReport, table: RawTable, key: str, col: str, pr: Any) -> None:
+    entry = {
+        "file": table.name,
+        "canonical": key,
+        "column": col,
+        "parsed": pr.parsed,
+        "failed": pr.failed,
+        "detail": pr.detail,
+        "ambiguous": pr.ambiguous,
+        "examples": [(int(i), str(v)) for i, v in pr.failed_examples[:5]],
+    }
+    report.parse.append(entry)
+    if pr.ambiguous:
+        report.warnings.append(
+            f"{table.name}, column {col!r}: day and month order could not be told apart "
+            f"from the data; read as {pr.detail}. Check a few dates."
+        )
+
+
+def _line_numbers(table: RawTable) -> pl.Series:
+    if table.line_numbers is not None:
+        return table.line_numbers.cast(pl.Int64).alias("_line")
+    start = table.header_line + 1
+    return pl.int_range(start, start + table.frame.height, eager=True).alias("_line")
+
+
+def _parse_table(
+    table: RawTable,
+    mapping: dict[str, str],
+    preset: Preset | None,
+    tz: str,
+    report: QualityReport,
+) -> pl.DataFrame:
+    frame = table.frame
+    problems = validate_mapping(mapping, frame.columns)
+    if problems:
+        raise IngestError(
+            "; ".join(problems),
+            file=table.name,
+            expected="a column for the ticket id and one for the created date",
+        )
+    value_maps = preset.value_maps if preset else {}
+    dayfirst = preset.dayfirst if preset else None
+    units = preset.duration_unit if preset else {}
+    out: dict[str, pl.Series] = {}
+
+    def col(key: str) -> tuple[str, pl.Series] | None:
+        name = mapping.get(key)
+        if not name or name not in frame.columns:
+            return None
+        return name, frame.get_column(name)
+
+    if (got := col("ticket_id")) is not None:
+        name, s = got
+        s = s.cast(pl.String) if s.dtype != pl.String else s
+        out["ticket_id"] = nz.clean_text(s).str.replace(r"^(\d+)\.0$", "$1").alias("ticket_id")
+    for key in _DATE_KEYS + ("event_time",):
+        if (got := col(key)) is None:
+            continue
+        name, s = got
+        parsed, pr = nz.parse_datetimes(s, tz=tz, dayfirst=dayfirst)
+        _record_parse(report, table, key, name, pr)
+        if key == "created_at" and pr.parsed == 0 and s.drop_nulls().len() > 0:
+            examples = ", ".join(repr(v) for _, v in pr.failed_examples[:3])
+            raise IngestError(
+                f"no value in the created date column could be read as a date ({examples})",
+                file=table.name,
+                column=name,
+                expected="dates such as 2024-03-01 14:05, 01/03/2024 14:05 or 05/Mar/24 2:05 PM",
+            )
+        out[EXTRA_KEYS.get(key, key)] = parsed.alias(EXTRA_KEYS.get(key, key))
+    for key, fn in (
+        ("status", nz.normalise_status),
+        ("priority", nz.normalise_priority),
+        ("channel", nz.normalise_channel),
+    ):
+        if (got := col(key)) is None:
+            continue
+        name, s = got
+        parsed, pr = fn(s, extra=value_maps.get(key))
+        _record_parse(report, table, key, name, pr)
+        out[key] = parsed.alias(key)
+    for key in _TEXT_KEYS:
+        if (got := col(key)) is None:
+            continue
+        name, s = got
+        target = EXTRA_KEYS.get(key, key)
+        out[target] = nz.clean_text(s.cast(pl.String)).alias(target)
+    if (got := col("tags")) is not None:
+        name, s = got
+        siblings = [c for c in frame.columns if c.startswith(f"{name} (") and c.endswith(")")]
+        tags = nz.split_tags(s)
+        for sib in siblings:
+            tags = pl.select(
+                pl.concat_list(tags, nz.split_tags(frame.get_column(sib)))
+                .list.drop_nulls()
+                .list.unique(maintain_order=True)
+            ).to_series()
+        out["tags"] = tags.alias("tags")
+    for key in ("reassignments", "reopens"):
+        if (got := col(key)) is None:
+            continue
+        name, s = got
+        parsed, pr = nz.parse_int(s)
+        _record_parse(report, table, key, name, pr)
+        if key == "reassignments" and "station" in name.lower():
+            # Zendesk counts stations visited: one station means no reassignment.
+            parsed = (parsed - 1).clip(lower_bound=0)
+        out[key] = parsed.cast(pl.Int32).alias(key)
+    if (got := col("first_response_minutes")) is not None:
+        name, s = got
+        unit = units.get("first_response_minutes") or nz.unit_from_header(name)
+        parsed, pr = nz.parse_duration_minutes(s, unit=unit)
+        _record_parse(report, table, "first_response_minutes", name, pr)
+        out["first_response_minutes"] = parsed.alias("first_response_minutes")
+    if (got := col("satisfaction")) is not None:
+        name, s = got
+        parsed, pr = nz.parse_satisfaction(s)
+        _record_parse(report, table, "satisfaction", name, pr)
+        out["satisfaction"] = parsed.alias("satisfaction")
+    if (got := col("sentiment")) is not None:
+        name, s = got
+        parsed, pr = nz.parse_float(s)
+        _record_parse(report, table, "sentiment", name, pr)
+        out["sentiment"] = parsed.clip(-1.0, 1.0).alias("sentiment")
+    if (got := col("escalated")) is not None:
+        name, s = got
+        parsed, pr = nz.parse_bool(s)
+        _record_parse(report, table, "escalated", name, pr)
+        out["_esc_flag"] = parsed.alias("_esc_flag")
+
+    parsed_frame = pl.DataFrame(list(out.values())).with_columns(
+        _line=_line_numbers(table), _file=pl.lit(table.name)
+    )
+    raw = frame.rename({c: f"raw:{c}" for c in frame.columns})
+    parsed_frame = pl.concat([parsed_frame, raw], how="horizontal")
+    return _finish_rows(parsed_frame, table, mapping, report)
+
+
+def _finish_rows(
+    frame: pl.DataFrame, table: RawTable, mapping: dict[str, str], report: QualityReport
+) -> pl.DataFrame:
+    """Fold solved dates, default the status, and drop rows without id or created date."""
+    solved = [c for c in ("solved_at", "_resolved_at", "_closed_at") if c in frame.columns]
+    if solved:
+        frame = frame.with_columns(solved_at=pl.min_horizontal(solved))
+    if "status" not in frame.columns:
+        frame = frame.with_columns(status=pl.lit(None, pl.String))
+    has_solved = pl.col("solved_at").is_not_null() if "solved_at" in frame.columns else False
+    frame = frame.with_columns(
+        status=pl.col("status").fill_null(
+            pl.when(has_solved).then(pl.lit("solved")).otherwise(pl.lit("open"))
+        )
+    )
+    checks = [
+        (
+            "ticket_id",
+            f"no ticket id (column {mapping.get('ticket_id')!r} is blank)",
+        ),
+        (
+            "created_at",
+            f"created date missing or not a date (column {mapping.get('created_at')!r})",
+        ),
+    ]
+    for col, reason in checks:
+        if col not in frame.columns:
+            continue
+        bad = frame.filter(pl.col(col).is_null())
+        if bad.height:
+            report.rows_dropped += bad.height
+            report.drop_reasons[reason] = report.drop_reasons.get(reason, 0) + bad.height
+            for line in bad.get_column("_line").head(10 - len(report.dropped_examples)).to_list():
+                report.dropped_examples.append((table.name, int(line), reason))
+            frame = frame.filter(pl.col(col).is_not_null())
+    if frame.height == 0 and table.frame.height > 0:
+        reasons = "; ".join(f"{n} rows: {r}" for r, n in report.drop_reasons.items())
+        raise IngestError(
+            f"none of the {table.frame.height} rows could be used ({reasons})",
+            file=table.name,
+            expected="a ticket id and a created date on each row",
+        )
+    return frame
+
+
+def _drop_duplicates(frame: pl.DataFrame, report: QualityReport) -> pl.DataFrame:
+    """Keep the most recently updated row per ticket id; count the rest."""
+    if frame.height == 0:
+        return frame
+    n_unique = frame.get_column("ticket_id").n_unique()
+    dupes = frame.height - n_unique
+    if not dupes:
+        return frame
+    report.duplicates = dupes
+    order = [c for c in ("updated_at", "_line") if c in frame.columns]
+    frame = (
+        frame.with_row_index("__pos")
+        .sort([*order, "__pos"], nulls_last=False)
+        .unique("ticket_id", keep="last", maintain_order=False)
+        .sort("__pos")
+        .drop("__pos")
+    )
+    report.warnings.append(
+        f"{dupes} duplicate rows by ticket id; kept the most recently updated row of each."
+    )
+    return frame
+
+
+def canonical_only(frame: pl.DataFrame) -> pl.DataFrame:
+    """Select the canonical columns of a snapshot that also holds extras."""
+    return frame.select([c for c in COLUMNS if c in frame.columns]).pipe(conform)
+
+
+__all__ = [
+    "SCHEMA",
+    "FileReport",
+    "Inspection",
+    "LoadResult",
+    "QualityReport",
+    "canonical_only",
+    "inspect_sources",
+    "load_export",
+    "load_tables",
+]

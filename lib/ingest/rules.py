@@ -1,0 +1,289 @@
+"""Escalation rules: what counts as an escalation, as a list the user sees and edits.
+
+Every team defines escalation differently, so the flag is decided by rules over the
+parsed tickets (canonical columns plus the export's own columns, kept as ``raw:<name>``).
+A ticket is escalated when any enabled rule marks it; ``escalation_reason`` names the
+first rule (in list order) that fired.
+
+Example
+-------
+>>> import polars as pl
+>>> t = pl.DataFrame({"ticket_id": ["1", "2"], "group": ["Tier 2", "Tier 1"],
+...                   "tags": [["vip"], ["escalated"]]})
+>>> out = apply_rules(t, default_rules(t.columns))
+>>> out.frame.select("ticket_id", "escalated", "escalation_reason").rows()
+[('1', True, 'Group names a higher tier'), ('2', True, 'Tag contains "escalat"')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import polars as pl
+
+#: Operators a custom rule may use.
+OPERATORS = ("equals", "contains", "is in", "greater than", "is true")
+
+#: Group / queue / level names that mean a higher tier than the first line.
+HIGHER_TIER_PATTERN = (
+    r"(?i)(\btier[\s_-]*[2-9]\b|\bt[2-9]\b|\bl[2-9]\b|\blevel[\s_-]*[2-9]\b|"
+    r"\b(2nd|3rd|second|third)[\s_-]*(line|level|tier)\b|escalat)"
+)
+
+
+@dataclass
+class Rule:
+    """One escalation rule.
+
+    ``kind`` is one of ``flag_column`` (a yes/no column), ``tag`` (a tag contains text),
+    ``group_tier`` (group/level names a higher tier), ``level_move`` (an event log moved the
+    ticket to a higher tier), ``reassigned`` (reassigned at least ``value`` times) or
+    ``custom`` (``column`` ``op`` ``value``).
+    """
+
+    id: str
+    label: str
+    kind: str
+    column: str | None = None
+    op: str | None = None
+    value: Any = None
+    enabled: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for storage (JSON)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Rule:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**{k: d.get(k) for k in cls.__dataclass_fields__ if k in d})
+
+
+@dataclass
+class RuleOutcome:
+    """Result of :func:`apply_rules`: the frame with the flag set and counts per rule."""
+
+    frame: pl.DataFrame
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def escalated(self) -> int:
+        """Tickets marked escalated by the enabled rules."""
+        return int(self.frame.get_column("escalated").sum())
+
+
+def rules_to_json(rules: list[Rule]) -> list[dict[str, Any]]:
+    """Serialise rules for the store."""
+    return [r.to_dict() for r in rules]
+
+
+def rules_from_json(data: list[dict[str, Any]] | None) -> list[Rule]:
+    """Deserialise rules from the store (``None`` gives an empty list)."""
+    return [Rule.from_dict(d) for d in (data or [])]
+
+
+def default_rules(columns: list[str]) -> list[Rule]:
+    """The default rule set for a parsed ticket frame with these columns.
+
+    >>> [r.id for r in default_rules(["ticket_id", "tags", "group", "_esc_flag"])]
+    ['flag', 'tag', 'group_tier', 'reassigned']
+    """
+    rules: list[Rule] = []
+    if "_esc_flag" in columns:
+        rules.append(Rule("flag", "Escalated column says yes", "flag_column", column="_esc_flag"))
+    if "_tier_move_at" in columns:
+        rules.append(Rule("level_move", "Moved to a higher tier (event log)", "level_move"))
+    rules.append(Rule("tag", 'Tag contains "escalat"', "tag", value="escalat"))
+    if "group" in columns or "_level" in columns:
+        rules.append(Rule("group_tier", "Group names a higher tier", "group_tier"))
+    # A proxy some teams use; off by default because a reassignment is not always an escalation.
+    rules.append(
+        Rule(
+            "reassigned",
+            "Reassigned 3 or more times",
+            "reassigned",
+            value=3,
+            enabled=False,
+        )
+    )
+    return rules
+
+
+def is_higher_tier(expr: pl.Expr) -> pl.Expr:
+    """True where a group/queue/level name points to a tier above the first line.
+
+    >>> s = pl.Series(["Tier 2", "L1 support", "Escalations"])
+    >>> pl.select(is_higher_tier(pl.lit(s))).to_series().to_list()
+    [True, False, True]
+    """
+    return expr.cast(pl.String).str.contains(HIGHER_TIER_PATTERN).fill_null(False)
+
+
+def tier_level(expr: pl.Expr) -> pl.Expr:
+    """Numeric support level named in a group or level value (1, 2, 3 ...), else null.
+
+    >>> s = pl.Series(["L1", "Tier 3 Engineering", "Billing", "2nd line", "Escalations", "3"])
+    >>> pl.select(tier_level(pl.lit(s))).to_series().to_list()
+    [1, 3, None, 2, 2, 3]
+    """
+    s = expr.cast(pl.String).str.to_lowercase()
+    digit = s.str.extract(r"(?:tier|level|\bl|\bt)[\s_-]*([1-9])\b", 1).cast(pl.Int32, strict=False)
+    ordinal = (
+        pl.when(s.str.contains(r"\b(1st|first)[\s_-]*(line|level|tier)\b"))
+        .then(pl.lit(1, pl.Int32))
+        .when(s.str.contains(r"\b(2nd|second)[\s_-]*(line|level|tier)\b"))
+        .then(pl.lit(2, pl.Int32))
+        .when(s.str.contains(r"\b(3rd|third)[\s_-]*(line|level|tier)\b"))
+        .then(pl.lit(3, pl.Int32))
+    )
+    bare = s.str.extract(r"^\s*([1-9])\s*$", 1).cast(pl.Int32, strict=False)
+    esc = pl.when(s.str.contains("escalat")).then(pl.lit(2, pl.Int32))
+    return pl.coalesce(digit, ordinal, bare, esc)
+
+
+def _truthy(expr: pl.Expr) -> pl.Expr:
+    s = expr.cast(pl.String).str.strip_chars().str.to_lowercase()
+    return s.is_in(["true", "yes", "y", "1", "x", "escalated", "checked", "t", "1.0"]).fill_null(
+        False
+    )
+
+
+def _custom_mask(frame: pl.DataFrame, rule: Rule) -> pl.Expr:
+    col = rule.column
+    if not col or col not in frame.columns:
+        return pl.lit(False)
+    c = pl.col(col)
+    dtype = frame.schema[col]
+    op = (rule.op or "equals").lower()
+    if isinstance(dtype, pl.List):
+        c = c.list.join(", ")
+    value = rule.value
+    if op == "is true":
+        return _truthy(c)
+    if op == "greater than":
+        try:
+            threshold = float(value)
+        except (TypeError, ValueError):
+            return pl.lit(False)
+        return (c.cast(pl.Float64, strict=False) > threshold).fill_null(False)
+    text = c.cast(pl.String).str.to_lowercase()
+    if op == "contains":
+        return text.str.contains(str(value or "").lower(), literal=True).fill_null(False)
+    if op == "is in":
+        values = value if isinstance(value, list) else str(value or "").split(",")
+        return text.str.strip_chars().is_in([str(v).strip().lower() for v in values]).fill_null(
+            False
+        )
+    return (text.str.strip_chars() == str(value or "").strip().lower()).fill_null(False)
+
+
+def rule_mask(frame: pl.DataFrame, rule: Rule) -> pl.Expr:
+    """Boolean expression marking the tickets a rule fires on (never null)."""
+    kind = rule.kind
+    if kind == "flag_column":
+        col = rule.column or "_esc_flag"
+        if col not in frame.columns:
+            return pl.lit(False)
+        if frame.schema[col] == pl.Boolean:
+            return pl.col(col).fill_null(False)
+        return _truthy(pl.col(col))
+    if kind == "tag":
+        if "tags" not in frame.columns:
+            return pl.lit(False)
+        needle = str(rule.value or "escalat").lower()
+        return (
+            pl.col("tags")
+            .list.eval(pl.element().str.contains(needle, literal=True))
+            .list.any()
+            .fill_null(False)
+        )
+    if kind == "group_tier":
+        masks = [is_higher_tier(pl.col(c)) for c in ("group", "_level") if c in frame.columns]
+        if not masks:
+            return pl.lit(False)
+        return pl.any_horizontal(masks)
+    if kind == "level_move":
+        if "_tier_move_at" not in frame.columns:
+            return pl.lit(False)
+        return pl.col("_tier_move_at").is_not_null()
+    if kind == "reassigned":
+        if "reassignments" not in frame.columns:
+            return pl.lit(False)
+        try:
+            n = float(rule.value if rule.value is not None else 3)
+        except (TypeError, ValueError):
+            n = 3.0
+        return (pl.col("reassignments").cast(pl.Float64) >= n).fill_null(False)
+    return _custom_mask(frame, rule)
+
+
+def apply_rules(frame: pl.DataFrame, rules: list[Rule]) -> RuleOutcome:
+    """Set ``escalated``, ``escalation_reason`` and fill ``escalated_at`` where knowable.
+
+    Counts per rule are computed for every rule, enabled or not, so the user sees what
+    switching a rule on would do.
+
+    >>> t = pl.DataFrame({"ticket_id": ["1"], "reassignments": [4]})
+    >>> apply_rules(t, default_rules(t.columns)).counts
+    {'tag': 0, 'reassigned': 1}
+    """
+    masks = {r.id: rule_mask(frame, r).alias(f"__rule_{i}") for i, r in enumerate(rules)}
+    names = {r.id: f"__rule_{i}" for i, r in enumerate(rules)}
+    with_masks = frame.with_columns(list(masks.values())) if masks else frame
+    counts = {
+        r.id: int(with_masks.get_column(names[r.id]).sum() or 0) if len(with_masks) else 0
+        for r in rules
+    }
+    enabled = [r for r in rules if r.enabled]
+    if enabled:
+        escalated = pl.any_horizontal([pl.col(names[r.id]) for r in enabled])
+        reason = pl.when(pl.col(names[enabled[0].id])).then(pl.lit(enabled[0].label))
+        for r in enabled[1:]:
+            reason = reason.when(pl.col(names[r.id])).then(pl.lit(r.label))
+        reason = reason.otherwise(pl.lit(None, pl.String))
+    else:
+        escalated = pl.lit(False)
+        reason = pl.lit(None, pl.String)
+    out = with_masks.with_columns(
+        escalated=escalated.fill_null(False), escalation_reason=reason.cast(pl.String)
+    )
+    # escalated_at: keep the export's own when given, else the tier-move time of an event log.
+    esc_at = pl.col("escalated_at") if "escalated_at" in out.columns else None
+    if "_tier_move_at" in out.columns:
+        move = pl.col("_tier_move_at")
+        esc_at = move if esc_at is None else pl.coalesce(esc_at, move)
+    if esc_at is not None:
+        out = out.with_columns(
+            escalated_at=pl.when(pl.col("escalated")).then(esc_at).otherwise(None)
+        )
+    out = out.drop([names[r.id] for r in rules])
+    return RuleOutcome(out, counts)
+
+
+def describe_rules(rules: list[Rule]) -> str:
+    """One line naming the active rule set, for the caption on every page.
+
+    >>> describe_rules(default_rules(["group"]))
+    'Escalated = tag contains "escalat" or group names a higher tier'
+    """
+    on = [r.label for r in rules if r.enabled]
+    if not on:
+        return "No escalation rule is switched on"
+    text = " or ".join(lbl[0].lower() + lbl[1:] for lbl in on)
+    return "Escalated = " + text
+
+
+def custom_rule(column: str, op: str, value: Any, *, label: str | None = None) -> Rule:
+    """Build a user rule ``column op value`` with a readable label.
+
+    >>> custom_rule("raw:Queue", "equals", "Escalations").label
+    'Queue equals "Escalations"'
+    """
+    if op not in OPERATORS:
+        raise ValueError(f"unknown operator {op!r}; expected one of {', '.join(OPERATORS)}")
+    shown = column.removeprefix("raw:")
+    text = label or (f"{shown} is true" if op == "is true" else f'{shown} {op} "{value}"')
+    rid = "custom_" + re.sub(r"\W+", "_", f"{shown}_{op}_{value}").strip("_").lower()[:60]
+    return Rule(rid, text, "custom", column=column, op=op, value=value)
