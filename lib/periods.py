@@ -13,7 +13,7 @@ Example
 >>> p.previous
 (datetime.date(2024, 3, 4), datetime.date(2024, 3, 17))
 >>> p.baseline
-(datetime.date(2023, 12, 18), datetime.date(2024, 3, 17))
+(datetime.date(2023, 12, 19), datetime.date(2024, 3, 17))
 """
 
 from __future__ import annotations
@@ -120,7 +120,8 @@ def date_bounds(tickets: pl.DataFrame, column: str = "created_at") -> DateRange 
     """
     if tickets.height == 0:
         return None
-    lo, hi = tickets.select(pl.col(column).min(), pl.col(column).max()).row(0)
+    col = pl.col(column)
+    lo, hi = tickets.select(col.min().alias("lo"), col.max().alias("hi")).row(0)
     if lo is None or hi is None:
         return None
     return _as_date(lo), _as_date(hi)
@@ -162,7 +163,9 @@ def review_periods(
     ((datetime.date(2024, 3, 27), datetime.date(2024, 4, 9)), (datetime.date(2024, 1, 1), datetime.date(2024, 1, 30)))
     """  # noqa: E501
     if isinstance(review_days, bool) or not isinstance(review_days, int) or review_days < 1:
-        raise PeriodError(f"the review period must be a whole number of days >= 1, not {review_days!r}")
+        raise PeriodError(
+            f"the review period must be a whole number of days >= 1, not {review_days!r}"
+        )
     bounds = date_bounds(tickets) if tickets is not None else None
     if review_end is None:
         review_end = bounds[1] if bounds else datetime.now(UTC).date()

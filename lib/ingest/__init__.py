@@ -15,6 +15,7 @@ from lib.ingest.loader import (
     inspect_sources,
     load_export,
     load_tables,
+    reapply_rules,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "inspect_sources",
     "load_export",
     "load_tables",
+    "reapply_rules",
 ]

@@ -222,7 +222,11 @@ def load_tables(
             else:
                 table_mapping = dict(match.mapping)
                 for key, m in match_columns(table.frame, preset=match.preset).items():
-                    if key not in table_mapping and m.column and m.column not in table_mapping.values():
+                    if (
+                        key not in table_mapping
+                        and m.column
+                        and m.column not in table_mapping.values()
+                    ):
                         table_mapping[key] = m.column
         frame = _parse_table(table, table_mapping, match.preset, tz, report)
         report.files.append(
@@ -268,6 +272,8 @@ def load_tables(
     else:
         combined = _drop_duplicates(combined, report)
 
+    if "escalated_at" in combined.columns:
+        combined = combined.with_columns(_export_escalated_at=pl.col("escalated_at"))
     progress(0.85, "Applying escalation rules")
     active_rules = rules if rules is not None else default_rules(combined.columns)
     outcome: RuleOutcome = apply_rules(combined, active_rules)
@@ -512,6 +518,18 @@ def _drop_duplicates(frame: pl.DataFrame, report: QualityReport) -> pl.DataFrame
     return frame
 
 
+def reapply_rules(snapshot: pl.DataFrame, rules: list[Rule]) -> tuple[pl.DataFrame, RuleOutcome]:
+    """Apply another rule set to a stored snapshot (canonical columns plus extras).
+
+    Returns the new snapshot frame (same columns) and the outcome with counts per rule.
+    """
+    outcome = apply_rules(snapshot, rules)
+    frame = outcome.frame.with_columns(
+        pl.col("escalated_at").cast(SCHEMA["escalated_at"]),
+    )
+    return frame.select(snapshot.columns), outcome
+
+
 def canonical_only(frame: pl.DataFrame) -> pl.DataFrame:
     """Select the canonical columns of a snapshot that also holds extras."""
     return frame.select([c for c in COLUMNS if c in frame.columns]).pipe(conform)
@@ -527,4 +545,5 @@ __all__ = [
     "inspect_sources",
     "load_export",
     "load_tables",
+    "reapply_rules",
 ]

@@ -173,8 +173,8 @@ def _custom_mask(frame: pl.DataFrame, rule: Rule) -> pl.Expr:
         return text.str.contains(str(value or "").lower(), literal=True).fill_null(False)
     if op == "is in":
         values = value if isinstance(value, list) else str(value or "").split(",")
-        return text.str.strip_chars().is_in([str(v).strip().lower() for v in values]).fill_null(
-            False
+        return (
+            text.str.strip_chars().is_in([str(v).strip().lower() for v in values]).fill_null(False)
         )
     return (text.str.strip_chars() == str(value or "").strip().lower()).fill_null(False)
 
@@ -250,7 +250,8 @@ def apply_rules(frame: pl.DataFrame, rules: list[Rule]) -> RuleOutcome:
         escalated=escalated.fill_null(False), escalation_reason=reason.cast(pl.String)
     )
     # escalated_at: keep the export's own when given, else the tier-move time of an event log.
-    esc_at = pl.col("escalated_at") if "escalated_at" in out.columns else None
+    src = next((c for c in ("_export_escalated_at", "escalated_at") if c in out.columns), None)
+    esc_at = pl.col(src) if src else None
     if "_tier_move_at" in out.columns:
         move = pl.col("_tier_move_at")
         esc_at = move if esc_at is None else pl.coalesce(esc_at, move)

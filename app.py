@@ -1,0 +1,33 @@
+"""Escalation Review: the router, the shared sidebar and page furniture.
+
+Run with ``make run`` (or ``streamlit run app.py``). ``REVIEW_DATA=a.csv:b.csv make run`` opens
+the app on those exports; without it the app reopens the last dataset, or the bundled demo.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+
+st.set_page_config(
+    page_title="Escalation Review",
+    page_icon=":material/trending_up:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+ui.style()
+
+PAGES = {
+    "Review": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    ],
+    "Data": [
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+    ],
+}
+nav = st.navigation(PAGES)
+data = ui.active()
+ui.sidebar(data)
+st.session_state["_active"] = data
+nav.run()

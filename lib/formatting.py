@@ -1,0 +1,84 @@
+"""Numbers as people read them: percentages, KPI cards with honest deltas.
+
+Example
+-------
+>>> pct(0.1423)
+'14.2%'
+>>> pct(None)
+'–'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lib.metrics import KpiTable
+
+
+def pct(x: float | None, digits: int = 1) -> str:
+    """A share as a percentage string, ``–`` for missing."""
+    return "–" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def num(x: float | int | None, digits: int = 0) -> str:
+    """A number with thousands separators, ``–`` for missing.
+
+    >>> num(12345), num(1.5, 1)
+    ('12,345', '1.5')
+    """
+    if x is None:
+        return "–"
+    return f"{x:,.{digits}f}"
+
+
+def kpi_metric(kpi: KpiTable, column: str) -> dict[str, Any]:
+    """Keyword arguments for ``st.metric`` of one headline number of the review period.
+
+    The delta compares with the previous period; for the rate the arrow shows only when the
+    two-proportion test says the change is significant.
+    """
+    review, previous, baseline = kpi.review, kpi.previous, kpi.baseline
+    if column == "rate":
+        test = kpi.change("previous")
+        lo, hi = review["rate_low"], review["rate_high"]
+        value = pct(review["rate"])
+        help_text = (
+            f"{review['escalations']:,} of {review['tickets']:,} tickets escalated; "
+            f"95% Wilson interval {pct(lo)} to {pct(hi)}. Previous period {pct(previous['rate'])} "
+            f"({previous['escalations']:,} of {previous['tickets']:,}); baseline "
+            f"{pct(baseline['rate'])} ({baseline['escalations']:,} of {baseline['tickets']:,})."
+        )
+        if review["rate"] is None or previous["rate"] is None:
+            return {"value": value, "help": help_text}
+        diff = 100 * (review["rate"] - previous["rate"])
+        significant = bool(test.significant)
+        delta = f"{diff:+.1f} pts vs previous" + ("" if significant else " (not significant)")
+        return {
+            "value": value,
+            "delta": delta,
+            "delta_color": "inverse" if significant else "off",
+            "delta_arrow": "auto" if significant else "off",
+            "help": help_text,
+        }
+    cur, prev = review[column], previous[column]
+    out: dict[str, Any] = {"value": num(cur)}
+    if prev:
+        out["delta"] = f"{cur - prev:+,} vs previous ({prev:,})"
+        out["delta_color"] = "off"
+    return out
+
+
+def kpi_caption(kpi: KpiTable) -> str:
+    """One caption line naming the three periods and the baseline comparison."""
+    p = kpi.periods
+    base = kpi.change("baseline")
+    verdict = (
+        "significantly different from the baseline"
+        if base.significant
+        else "no significant change vs the baseline"
+    )
+    return (
+        f"Review period {p.review[0]} to {p.review[1]}; previous {p.previous[0]} to "
+        f"{p.previous[1]}; baseline {p.baseline[0]} to {p.baseline[1]} "
+        f"({pct(kpi.baseline['rate'])}): {verdict}."
+    )

@@ -1,0 +1,64 @@
+"""Data: load helpdesk exports, confirm the column mapping, set the escalation rules."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+import ui_import
+
+ui.header(
+    "Data",
+    "Which tickets are we looking at, and what counts as an escalation?",
+)
+data = st.session_state.get("_active")
+if data is not None:
+    ui.context_caption(data)
+
+tab_import, tab_rules, tab_quality, tab_sets = st.tabs(
+    ["Import", "Escalation rules", "Data quality", "Datasets"]
+)
+
+with tab_import:
+    st.markdown(
+        "Upload one or more ticket exports from your helpdesk (Zendesk, Freshdesk, Jira "
+        "Service Management, ServiceNow, osTicket, Zammad, Help Scout, Intercom, HubSpot, "
+        "Salesforce or any other tool). Several monthly exports of the same helpdesk are "
+        "combined; a ticket that appears twice keeps its most recently updated row."
+    )
+    files = st.file_uploader(
+        "Ticket exports",
+        type=["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "gz", "zip"],
+        accept_multiple_files=True,
+        key="uploads",
+        help="CSV/TSV (any delimiter and encoding), XLSX, JSON, JSON Lines or Parquet, "
+        "also inside .gz or .zip.",
+    )
+    tz = st.selectbox(
+        "Time zone of dates without an offset",
+        ui_import.TIMEZONES,
+        key="imp_tz",
+        help="Exports that write dates without a UTC offset are read in this zone.",
+    )
+    if files:
+        ui_import.import_flow(files, tz)
+    else:
+        ui.empty_state(
+            "Drop your helpdesk's ticket export above.",
+            action="Until then the app shows the dataset in the sidebar.",
+        )
+
+with tab_rules:
+    if data is None:
+        ui.no_data()
+    else:
+        ui_import.rules_editor(data)
+
+with tab_quality:
+    if data is None:
+        ui.no_data()
+    else:
+        ui_import.quality_report(data.record.report or {}, data.record.mapping or {})
+
+with tab_sets:
+    ui_import.datasets_table()

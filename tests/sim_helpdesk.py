@@ -1,0 +1,205 @@
+"""Seeded simulated helpdesks with a known truth, for the agent-outlier tests and benchmark.
+
+Escalation follows a main-effects logistic model of category, channel, priority and customer
+tier, plus an agent effect that is zero except for the "raised" agents (odds ratio 2-3). The
+"hard-case" agents take mostly the hard categories, enterprise customers and the phone queue, so
+their raw rate is about twice the average with no effect of their own. Volumes differ about
+tenfold between agents, and one raised agent always has a low volume.
+
+Not part of ``lib``: nothing in ``lib`` imports it.
+
+>>> sim = simulate_helpdesk(1, n_agents=10, n_tickets=2000)
+>>> sim.tickets.height, sorted(set(sim.truth.get_column("kind")))
+(2000, ['hard_case', 'normal', 'raised'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import polars as pl
+
+from lib.outliers import benjamini_hochberg
+from lib.schema import conform
+
+#: category: (share of ordinary tickets, probability at the reference channel/priority/tier)
+CATEGORIES: dict[str, tuple[float, float]] = {
+    "password_reset": (0.16, 0.02),
+    "how_to": (0.16, 0.03),
+    "billing": (0.15, 0.05),
+    "account": (0.10, 0.05),
+    "shipping": (0.10, 0.06),
+    "refund": (0.10, 0.10),
+    "data_export": (0.06, 0.15),
+    "bug": (0.09, 0.22),
+    "api": (0.04, 0.30),
+    "sso": (0.04, 0.35),
+}
+HARD = ("bug", "api", "sso", "data_export")
+#: How much more (and less) often hard-case agents get hard (and other) categories.
+HARD_WEIGHT = (2.6, 0.7)
+#: level: (share of ordinary tickets, share of hard-case agents' tickets, log odds ratio)
+CHANNELS = {
+    "email": (0.40, 0.30, 0.0),
+    "chat": (0.30, 0.15, -0.3),
+    "phone": (0.15, 0.40, 0.5),
+    "web": (0.15, 0.15, 0.0),
+}
+PRIORITIES = {
+    "low": (0.20, 0.10, -0.5),
+    "normal": (0.50, 0.45, 0.0),
+    "high": (0.20, 0.30, 0.5),
+    "urgent": (0.10, 0.15, 1.0),
+}
+TIERS = {
+    "free": (0.40, 0.15, -0.4),
+    "pro": (0.40, 0.40, 0.0),
+    "enterprise": (0.20, 0.45, 0.6),
+}
+
+
+@dataclass(frozen=True)
+class SimHelpdesk:
+    """Canonical tickets plus the truth per agent (agent, kind, odds_ratio, weight)."""
+
+    tickets: pl.DataFrame
+    truth: pl.DataFrame
+
+
+def _draw(rng: np.random.Generator, levels: list[str], shares: np.ndarray, size: int) -> np.ndarray:
+    return rng.choice(np.array(levels, dtype=object), size=size, p=shares / shares.sum())
+
+
+def simulate_helpdesk(
+    seed: int,
+    *,
+    n_agents: int = 30,
+    n_tickets: int = 12_000,
+    n_raised: int = 3,
+    n_hard: int = 3,
+    raised_odds: tuple[float, float] = (2.0, 3.0),
+    agent_sd: float = 0.0,
+    unassigned: float = 0.03,
+    null_tier: float = 0.05,
+    days: int = 182,
+    start: datetime = datetime(2024, 1, 1, tzinfo=UTC),
+) -> SimHelpdesk:
+    """One seeded helpdesk. ``agent_sd`` adds a random logit effect to every agent (truth
+    becomes fuzzy; used to study overdispersion). The first raised agent has a low volume."""
+    rng = np.random.default_rng(seed)
+    agents = [f"agent_{i:02d}" for i in range(n_agents)]
+    weight = 10 ** rng.uniform(0, 1, n_agents)  # tenfold range of volumes
+    order = np.argsort(weight)
+    kinds = np.array(["normal"] * n_agents, dtype=object)
+    # hard-case agents: middle to high volume; raised: one from the quietest fifth, rest anywhere
+    hard = rng.choice(order[n_agents // 3 :], size=n_hard, replace=False) if n_hard else []
+    kinds[hard] = "hard_case"
+    if n_raised:
+        quiet = [i for i in order[: max(2, n_agents // 5)] if kinds[i] == "normal"]
+        first = rng.choice(quiet)
+        kinds[first] = "raised"
+        rest = [i for i in range(n_agents) if kinds[i] == "normal"]
+        kinds[rng.choice(rest, size=n_raised - 1, replace=False)] = "raised"
+    odds = np.where(kinds == "raised", rng.uniform(*raised_odds, n_agents), 1.0)
+    effect = np.log(odds) + (rng.normal(0, agent_sd, n_agents) if agent_sd else 0.0)
+
+    n_assigned = rng.binomial(n_tickets, 1 - unassigned)
+    owner = rng.choice(n_agents, size=n_assigned, p=weight / weight.sum())
+    owner = np.concatenate([owner, np.full(n_tickets - n_assigned, -1)])
+    is_hard = np.zeros(n_tickets, dtype=bool)
+    is_hard[:n_assigned] = kinds[owner[:n_assigned]] == "hard_case"
+
+    cat_names = list(CATEGORIES)
+    cat_share = np.array([v[0] for v in CATEGORIES.values()])
+    hard_share = np.array(
+        [v[0] * HARD_WEIGHT[0 if k in HARD else 1] for k, v in CATEGORIES.items()]
+    )
+    category = np.empty(n_tickets, dtype=object)
+    category[~is_hard] = _draw(rng, cat_names, cat_share, int((~is_hard).sum()))
+    category[is_hard] = _draw(rng, cat_names, hard_share, int(is_hard.sum()))
+
+    def column(spec: dict[str, tuple[float, float, float]]) -> tuple[np.ndarray, np.ndarray]:
+        names = list(spec)
+        values = np.empty(n_tickets, dtype=object)
+        values[~is_hard] = _draw(
+            rng, names, np.array([v[0] for v in spec.values()]), int((~is_hard).sum())
+        )
+        values[is_hard] = _draw(
+            rng, names, np.array([v[1] for v in spec.values()]), int(is_hard.sum())
+        )
+        logit = np.array([spec[v][2] for v in values])
+        return values, logit
+
+    channel, l_channel = column(CHANNELS)
+    priority, l_priority = column(PRIORITIES)
+    tier, l_tier = column(TIERS)
+    base = np.array([CATEGORIES[c][1] for c in category])
+    eta = np.log(base / (1 - base)) + l_channel + l_priority + l_tier
+    eta = eta + np.where(owner >= 0, effect[np.maximum(owner, 0)], 0.0)
+    escalated = rng.random(n_tickets) < 1 / (1 + np.exp(-eta))
+    tier = np.where(rng.random(n_tickets) < null_tier, None, tier)
+
+    seconds = rng.uniform(0, days * 86400, n_tickets)
+    created = [start + timedelta(seconds=float(s)) for s in seconds]
+    agent_names = np.array(agents + [None], dtype=object)[owner]
+    tickets = conform(
+        pl.DataFrame(
+            {
+                "ticket_id": [f"T{seed}-{i}" for i in range(n_tickets)],
+                "created_at": created,
+                "status": ["solved"] * n_tickets,
+                "priority": priority.tolist(),
+                "channel": channel.tolist(),
+                "category": category.tolist(),
+                "agent": agent_names.tolist(),
+                "customer_tier": tier.tolist(),
+                "escalated": escalated.tolist(),
+                "source": ["sim"] * n_tickets,
+            },
+            schema_overrides={"created_at": pl.Datetime("us", "UTC")},
+        )
+    )
+    truth = pl.DataFrame(
+        {"agent": agents, "kind": kinds.tolist(), "odds_ratio": odds, "weight": weight}
+    )
+    return SimHelpdesk(tickets=tickets, truth=truth)
+
+
+def naive_raw_flags(tickets: pl.DataFrame, *, q_level: float = 0.05) -> pl.DataFrame:
+    """What a naive dashboard does: each agent's raw rate against everyone else's by a pooled
+    two-proportion z-test, Benjamini-Hochberg across all agents, no case mix, no minimum.
+
+    >>> t = pl.DataFrame({"agent": ["a"] * 100 + ["b"] * 100,
+    ...                   "escalated": [True] * 30 + [False] * 70 + [True] * 10 + [False] * 90})
+    >>> naive_raw_flags(t).select("agent", "flagged").rows()
+    [('a', True), ('b', True)]
+    """
+    per = (
+        tickets.filter(pl.col("agent").is_not_null())
+        .group_by("agent")
+        .agg(n=pl.len(), o=pl.col("escalated").sum())
+        .sort("agent")
+    )
+    n_all = tickets.height
+    o_all = int(tickets.get_column("escalated").sum())
+    n = per.get_column("n").to_numpy().astype(float)
+    o = per.get_column("o").to_numpy().astype(float)
+    n_rest, o_rest = n_all - n, o_all - o
+    pooled = o_all / n_all
+    from scipy import stats
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n + 1 / np.where(n_rest > 0, n_rest, np.nan)))
+        z = (o / n - o_rest / np.where(n_rest > 0, n_rest, np.nan)) / se
+    p = 2 * stats.norm.sf(np.abs(z))
+    q = benjamini_hochberg(p)
+    flagged = q < q_level
+    return per.with_columns(
+        raw_rate=pl.Series(o / n),
+        raw_z=pl.Series(z),
+        raw_q=pl.Series(q),
+        flagged=pl.Series(flagged),
+        direction=pl.Series(np.where(flagged, np.where(z > 0, "high", "low"), None).tolist()),
+    )
