@@ -20,10 +20,10 @@ ui.style()
 
 PAGES = {
     "Review": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     ],
     "Data": [
-        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+        st.Page("views/data.py", title="Data", icon=":material/upload_file:"),
     ],
 }
 nav = st.navigation(PAGES)

@@ -164,6 +164,9 @@ def sidebar(data: Active | None) -> None:
     """The shared sidebar: dataset picker, periods and filters (kept across pages)."""
     sb = st.sidebar
     listed = store().list_datasets()
+    if (target := st.session_state.pop("_switch_to", None)) is not None:
+        st.session_state["sb_dataset"] = target
+        st.session_state["dataset_id"] = target
     if listed.height:
         ids = listed.get_column("id").to_list()
         names = dict(zip(ids, listed.get_column("name").to_list(), strict=True))
@@ -226,6 +229,12 @@ def sidebar(data: Active | None) -> None:
     st.session_state["_periods"] = periods.review_periods(
         t, review_days=int(review_days), review_end=review_end, baseline=baseline
     )
+
+
+def switch_dataset(dataset_id: int) -> None:
+    """Make this session look at another dataset from the next run on (filters reset)."""
+    st.session_state["_switch_to"] = dataset_id
+    reset_filters()
 
 
 def reset_filters() -> None:
@@ -311,7 +320,7 @@ def no_data() -> None:
         "No dataset is loaded yet.",
         action="Open **Data** in the menu and upload your helpdesk's ticket export.",
     )
-    st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
+    st.page_link("views/data.py", label="Go to Data", icon=":material/upload_file:")
 
 
 def download(frame: pl.DataFrame, filename: str, *, label: str = "Download CSV", key: str) -> None:

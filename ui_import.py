@@ -189,12 +189,11 @@ def _result_panel(
             except ReviewError as exc:
                 ui.show_error(exc, what="Could not save the dataset")
                 return
-        st.session_state["dataset_id"] = rec.id
+        ui.switch_dataset(rec.id)
         state["done"] = (
             f"Imported {frame.height:,} tickets as “{rec.name}”. "
             f"{outcome.escalated:,} are escalated. Open the Overview to start the review."
         )
-        ui.reset_filters()
         st.rerun()
 
 
@@ -226,8 +225,7 @@ def _rules_table(
     )
     flags = list(edited["on"]) if edited is not None else [r.enabled for r in rules]
     changed = [
-        Rule(**{**r.to_dict(), "enabled": bool(f)})
-        for r, f in zip(rules, flags, strict=True)
+        Rule(**{**r.to_dict(), "enabled": bool(f)}) for r, f in zip(rules, flags, strict=True)
     ]
     with st.expander("Add a rule of your own", icon=":material/add:"):
         with st.form(f"{key}_add"):
@@ -324,13 +322,17 @@ def quality_report(report: dict[str, Any], mapping: dict[str, str]) -> None:
         st.markdown("**Columns read**")
         if mapping:
             st.dataframe(
-                pl.DataFrame({"ticket field": list(mapping), "export column": list(mapping.values())}),
+                pl.DataFrame(
+                    {"ticket field": list(mapping), "export column": list(mapping.values())}
+                ),
                 hide_index=True,
                 key=f"q_map_{id(report)}",
             )
         unmapped = report.get("unmapped_columns") or []
         if unmapped:
-            st.caption("Not used: " + ", ".join(unmapped[:40]) + (" …" if len(unmapped) > 40 else ""))
+            st.caption(
+                "Not used: " + ", ".join(unmapped[:40]) + (" …" if len(unmapped) > 40 else "")
+            )
     parse = [p for p in report.get("parse", []) if p.get("failed")]
     if parse:
         st.markdown("**Values that could not be read** (kept as missing)")
@@ -366,8 +368,7 @@ def datasets_table() -> None:
     if c[0].button("Open", key="ds_open", icon=":material/open_in_new:"):
         with ui.user_errors("Could not open"):
             ui.store().set_active_dataset(pick, actor=ui.actor())
-            st.session_state["dataset_id"] = pick
-            ui.reset_filters()
+            ui.switch_dataset(pick)
             st.rerun()
     new_name = c[1].text_input("New name", key="ds_newname", placeholder="New name")
     if c[1].button("Rename", key="ds_rename") and new_name:

@@ -23,12 +23,12 @@ a model fitted only on data before ``t - guard``:
 
 Topics whose fitted level is below ``min_daily`` tickets a day are judged per calendar week
 (Monday to Sunday, judged on the Sunday) instead; the ``granularity`` column says which. Alarms of
-one topic whose runs touch (gap of at most ``MERGE_GAP`` days) form one alert with a start and an
-end. Nothing judged on day ``t`` depends on data after ``t``.
+one topic whose runs are at most ``MERGE_GAP`` days apart form one alert with a start and an end.
+Nothing judged on day ``t`` depends on data after ``t``.
 
 Example
 -------
->>> tickets = demo_tickets(days=120, topics={"billing": 20.0}, spike=("billing", 100, 3.0))
+>>> tickets = simulate_tickets(events=[("billing", "volume", 100, 3.0, 1)])
 >>> alerts = detect_anomalies(tickets)
 >>> alerts.select("topic", "metric", "kind", "start", "end").rows()
 [('billing', 'volume', 'spike', datetime.date(2024, 4, 10), datetime.date(2024, 4, 10))]
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -93,10 +94,15 @@ CUSUM_K = 0.5
 PROFILE_DAYS = 364
 #: Prior weight (in tickets) pulling a topic's weekday profile towards that of all topics.
 PROFILE_PRIOR = 30.0
+#: Tickets added to a window's total so that a topic with an empty window has a small, non-zero
+#: expected count (a first ticket after weeks of silence is then judged, not infinitely unusual).
+LEVEL_PSEUDO = 0.1
 #: Window days further than this many SD from the first fit are clipped before the final fit.
 CLIP_SD = 3.0
-#: Alarm runs of one topic separated by at most this many days (0 weeks when weekly) merge.
-MERGE_GAP = 2
+#: Alarm runs of one topic and metric separated by at most this many days (one week when judged
+#: weekly) merge into one alert: after an alarm the CUSUM restarts from 0 and a persisting shift
+#: raises it again within days.
+MERGE_GAP = 7
 #: A topic judged weekly returns to daily judgement at ``HYSTERESIS * min_daily``.
 HYSTERESIS = 1.25
 #: Smallest mean sentiment fall (on -1..1) that a one-day sentiment test reports.
@@ -160,9 +166,7 @@ def _options(**options: object) -> _Options:
         options["metrics"] = tuple(options["metrics"])  # type: ignore[arg-type]
     opts = _Options(**options)  # type: ignore[arg-type]
     if opts.sensitivity not in SENSITIVITY:
-        raise AnomalyError(
-            f"sensitivity {opts.sensitivity!r} is not one of {sorted(SENSITIVITY)}"
-        )
+        raise AnomalyError(f"sensitivity {opts.sensitivity!r} is not one of {sorted(SENSITIVITY)}")
     if not 7 <= opts.window <= 728:
         raise AnomalyError(f"window must be 7..728 days, got {opts.window}")
     if not 0 <= opts.guard <= 91:
@@ -183,37 +187,67 @@ def _options(**options: object) -> _Options:
 # Small statistical helpers
 
 
+def _siegmund_h(arl: float, k: float) -> float:
+    """Siegmund's approximation of the h giving a CUSUM on N(0, 1) an average run length arl."""
+    lo, hi = 0.0, 50.0
+    for _ in range(60):
+        h = (lo + hi) / 2
+        b = 2 * k * (h + 1.166)
+        lo, hi = (h, hi) if (math.exp(b) - b - 1) / (2 * k * k) < arl else (lo, h)
+    return h
+
+
 @lru_cache(maxsize=32)
-def cusum_threshold(arl: float, k: float = CUSUM_K) -> float:
-    """Threshold ``h`` giving a one-sided CUSUM ``S = max(0, S + z - k)`` on N(0, 1) residuals an
-    in-control average run length of ``arl`` steps, found by seeded simulation (400 chains).
+def cusum_threshold(
+    arl: float, k: float = CUSUM_K, *, fitted_on: int = 0, guard: int = 0, df_step: int = 1
+) -> float:
+    """Threshold ``h`` at which a one-sided CUSUM ``S = max(0, S + z - k)``, reset after each
+    alarm, raises one false alarm per ``arl`` steps in the long run (seeded simulation).
+
+    With ``fitted_on = n`` the residuals are made as the detector makes them: each step's mean
+    and variance are estimated from ``n`` steps ending ``guard`` steps before it (``df_step``
+    degrees of freedom a step for the variance). The estimation error is shared by neighbouring
+    steps, which makes their residuals drift together; the simulated alarm rate includes that.
+    Cached; a call takes a fraction of a second.
 
     >>> round(cusum_threshold(930.0), 1)  # Siegmund's approximation gives 5.0
     5.0
+    >>> cusum_threshold(930.0, fitted_on=56) > cusum_threshold(930.0)
+    True
     """
     if arl < 2:
         raise AnomalyError("the average run length must be at least 2")
     rng = np.random.default_rng(20240501)
-    chains, length = 400, int(6 * arl) + 50
-    s = np.zeros(chains)
-    path = np.empty((length, chains), dtype=np.float32)  # running maximum of S per chain
-    m = np.zeros(chains)
-    for first in range(0, length, 4096):
-        block = rng.standard_normal((min(4096, length - first), chains)) - k
-        for i, zi in enumerate(block):
-            s = np.maximum(s + zi, 0.0)
-            np.maximum(m, s, out=m)
-            path[first + i] = m
-    cols = np.ascontiguousarray(path.T)
-
-    def mean_run(h: float) -> float:
-        return float(np.mean([np.searchsorted(c, h, side="right") + 1 for c in cols]))
-
-    lo, hi = 0.0, 20.0
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if mean_run(mid) < arl else (lo, mid)
-    return round((lo + hi) / 2, 3)
+    n, g = fitted_on, guard if fitted_on else 0
+    chains = 500  # about 500 alarms at the answer: the rate is known to about 5%
+    steps = int(max(arl, 20 * (n + g), 200))
+    h0 = _siegmund_h(arl, k)
+    hs = np.linspace(max(h0 - 1.0, 0.1), h0 + 3.5, 16)
+    s = np.zeros((chains, hs.size))
+    alarms = np.zeros(hs.size)
+    tail_x = rng.standard_normal((n + g, chains))
+    tail_u = rng.chisquare(df_step, (n + g, chains)) / df_step
+    for first in range(0, steps, 2048):
+        rows = min(2048, steps - first)
+        x = rng.standard_normal((rows, chains))
+        z = x
+        if n:
+            u = rng.chisquare(df_step, (rows, chains)) / df_step
+            cx = np.cumsum(np.vstack([np.zeros((1, chains)), tail_x, x]), axis=0)
+            cu = np.cumsum(np.vstack([np.zeros((1, chains)), tail_u, u]), axis=0)
+            mean = (cx[n : n + rows] - cx[:rows]) / n  # steps [t - g - n, t - g)
+            var = (cu[n : n + rows] - cu[:rows]) / n
+            z = (x - mean) / np.sqrt(var * (1 + 1 / n))
+            tail_x, tail_u = np.vstack([tail_x, x])[-n - g :], np.vstack([tail_u, u])[-n - g :]
+        for zi in z - k:
+            s += zi[:, None]
+            np.maximum(s, 0.0, out=s)
+            hit = s > hs
+            alarms += hit.sum(0)
+            s[hit] = 0.0
+    rate = np.maximum(alarms, 0.5) / (chains * steps)
+    # log alarm rate falls almost linearly in h: interpolate where it equals 1 / arl
+    return round(float(np.interp(math.log(1 / arl), np.log(rate[::-1]), hs[::-1])), 2)
 
 
 def _bh(p: np.ndarray) -> np.ndarray:
@@ -238,9 +272,7 @@ def _nb(mu: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mu / (phi - 1.0), 1.0 / phi
 
 
-def _count_tests(
-    y: np.ndarray, mu: np.ndarray, phi: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _count_tests(y: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Upper tail P(Y >= y) and the mid-p quantile residual (N(0,1) scale) of each count."""
     n, p = _nb(mu, phi)
     pmf = stats.nbinom.pmf(y, n, p)
@@ -276,7 +308,7 @@ def _cusum(
         alarm[:, t] = hit
         onset[:, t] = np.where(hit, last_zero + 1, -1)
         s = np.where(hit, 0.0, s)
-        last_zero = np.where(act & (s == 0.0), t, last_zero)
+        last_zero = np.where(s == 0.0, t, last_zero)
     return stat, alarm, onset
 
 
@@ -304,9 +336,7 @@ class _Grid:
         return self.first_day.weekday()
 
 
-def _topic_frame(
-    tickets: pl.DataFrame, opts: _Options, carry: Sequence[str] = ()
-) -> pl.DataFrame:
+def _topic_frame(tickets: pl.DataFrame, opts: _Options, carry: Sequence[str] = ()) -> pl.DataFrame:
     if "created_at" not in tickets.columns:
         raise AnomalyError("the tickets have no created_at column")
     if opts.topic not in tickets.columns:
@@ -336,7 +366,7 @@ def _topic_frame(
         *extra,
     ).filter(pl.col("ts").is_not_null())
     if isinstance(frame.schema["topic"], pl.List):
-        frame = frame.explode("topic")
+        frame = frame.explode("topic", empty_as_null=True)  # no tag: topic "(none)"
     topic = pl.col("topic").cast(pl.String)
     frame = frame.with_columns(
         pl.when(topic.is_null() | (topic.str.strip_chars() == ""))
@@ -374,8 +404,9 @@ def _build_grid(tickets: pl.DataFrame, opts: _Options) -> _Grid | None:
     counts = mats[0]
     born = np.argmax(counts > 0, axis=1)
     exposure = np.ones(n_days)
-    truncated = opts.end is not None and opts.end < tickets.select(pl.col("created_at").max()).item(
-    ).date()
+    truncated = (
+        opts.end is not None and opts.end < tickets.select(pl.col("created_at").max()).item().date()
+    )
     if not truncated and n_days > 1:
         tod = (pl.col("ts") - pl.col("ts").dt.truncate("1d")).dt.total_seconds()
         last_tod = frame.filter(pl.col("day") == last).select(tod.max()).item()
@@ -395,12 +426,13 @@ class _Fit:
     judged: np.ndarray  # K x T: enough history to judge
     level: np.ndarray  # K x T: fitted mean tickets a day over the window
     mu: np.ndarray  # K x T: expected count of the day
-    phi: np.ndarray  # K x T: predictive dispersion (variance = phi * mu)
+    alpha: np.ndarray  # K x T: negative binomial overdispersion (variance = mu + alpha mu^2)
+    phi: np.ndarray  # K x T: predictive variance / mu, including the level's uncertainty
     s_judged: np.ndarray  # K x T: sentiment baseline usable
     s_mean: np.ndarray  # K x T: baseline mean sentiment
     s_var: np.ndarray  # K x T: ticket-level variance
     s_tau2: np.ndarray  # K x T: day-to-day variance of day means
-    s_total: np.ndarray  # K x T: tickets with sentiment in the baseline
+    s_mean_var: np.ndarray  # K x T: variance of the baseline mean
 
 
 def _weekday_profile(grid: _Grid, opts: _Options) -> np.ndarray:
@@ -426,17 +458,34 @@ def _weekday_profile(grid: _Grid, opts: _Options) -> np.ndarray:
     g = np.maximum(g, 0.05)
     m_k = s_kw.sum(1) / np.maximum(n_kw.sum(1), 1)  # K x T mean daily count
     prior_mean = np.maximum(m_k[:, None, :] * g[None], 1e-9)
-    rate = (s_kw + PROFILE_PRIOR) / (n_kw + PROFILE_PRIOR / prior_mean)
-    f = rate / rate.mean(1, keepdims=True)
+    with np.errstate(all="ignore"):
+        rate = (s_kw + PROFILE_PRIOR) / (n_kw + PROFILE_PRIOR / prior_mean)
+        f = rate / rate.mean(1, keepdims=True)
+    f = np.where(np.isfinite(f), f, 1.0)
     return f.transpose(0, 2, 1)  # K x T x 7
 
 
-def _windows(a: np.ndarray, pad: int, width: int, t_n: int) -> np.ndarray:
-    padded = np.concatenate([np.zeros((a.shape[0], pad)), a], axis=1)
+def _windows(a: np.ndarray, pad: int, width: int, t_n: int, fill: float = 0.0) -> np.ndarray:
+    padded = np.concatenate([np.full((a.shape[0], pad), fill), a], axis=1)
     return np.lib.stride_tricks.sliding_window_view(padded, width, axis=1)[:, :t_n, :]
 
 
-def _fit(grid: _Grid, opts: _Options) -> _Fit:
+def _usable(
+    valid: np.ndarray, known: np.ndarray | None, pad: int, w_n: int, t_n: int
+) -> np.ndarray:
+    """Window days to fit on: ``valid`` without the days already known (alarm raised before the
+    judged day) to be part of an alert, unless fewer than 14 days would be left. A lasting change
+    stops raising first-pass alarms once that pass has absorbed it, and then enters the window."""
+    if known is None:
+        return valid
+    alarmed = _windows(known, pad, w_n, t_n, fill=np.inf) < np.arange(t_n)[None, :, None]
+    keep = valid & ~alarmed
+    return np.where((keep.sum(-1) >= 14)[..., None], keep, valid)
+
+
+def _fit(grid: _Grid, opts: _Options, known: tuple[np.ndarray, np.ndarray] | None = None) -> _Fit:
+    """Fit every topic and day; ``known`` (volume, sentiment): K x T day index from which a day
+    is known to belong to an alert (inf if never), left out of later windows."""
     k_n, t_n = grid.counts.shape
     w_n, guard = opts.window, opts.guard
     profile = _weekday_profile(grid, opts)
@@ -449,31 +498,42 @@ def _fit(grid: _Grid, opts: _Options) -> _Fit:
         sl = slice(lo, min(lo + _CHUNK, k_n))
         prof = profile[sl]
         y = _windows(grid.counts[sl], pad, w_n, t_n)
-        valid = pos[None] >= np.maximum(grid.born[sl], 0)[:, None, None]
+        exists = pos[None] >= np.maximum(grid.born[sl], 0)[:, None, None]
+        n_exists = exists.sum(-1)
+        valid = _usable(exists, None if known is None else known[0][sl], pad, w_n, t_n)
         n_valid = valid.sum(-1)
         f = np.take_along_axis(prof, np.broadcast_to(wd_pos, (prof.shape[0], t_n, w_n)), axis=2)
         f = np.where(valid, f, 0.0)
         yv = np.where(valid, y, 0.0)
-        # first pass, robust dispersion, clipping, second pass
-        level0 = (yv.sum(-1) + 0.1) / np.maximum(f.sum(-1), 1e-9)
+        # first pass; robust dispersion (median squared residual); clip; final fit
+        level0 = (yv.sum(-1) + LEVEL_PSEUDO) / np.maximum(f.sum(-1), 1e-9)
         mu0 = np.maximum(level0[..., None] * f, 1e-3)
         r2 = np.where(valid, (yv - mu0) ** 2 / mu0, np.nan)
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings():  # all-NaN rows: days with no window yet
+            warnings.simplefilter("ignore", RuntimeWarning)
             phi0 = np.maximum(np.nan_to_num(np.nanmedian(r2, axis=-1) / 0.455, nan=1.0), 1.0)
-        sd0 = np.sqrt(phi0[..., None] * mu0)
+            typical = np.nan_to_num(np.nanmedian(np.where(valid, mu0, np.nan), axis=-1), nan=1.0)
+        alpha0 = (phi0 - 1.0) / np.maximum(typical, 1e-3)
+        sd0 = np.sqrt(mu0 * (1.0 + alpha0[..., None] * mu0))
         yc = np.where(valid, np.clip(yv, mu0 - CLIP_SD * sd0, mu0 + CLIP_SD * sd0 + 1.0), 0.0)
-        level = (yc.sum(-1) + 0.1) / np.maximum(f.sum(-1), 1e-9)
-        mu_w = np.maximum(level[..., None] * f, 1e-3)
-        x2 = np.where(valid, (yc - mu_w) ** 2 / mu_w, 0.0).sum(-1)
-        phi = np.maximum(x2 / np.maximum(n_valid - 1, 1), 1.0)
+        level = (yc.sum(-1) + LEVEL_PSEUDO) / np.maximum(f.sum(-1), 1e-9)
+        mu_w = np.where(valid, np.maximum(level[..., None] * f, 1e-3), 0.0)
+        excess = np.where(valid, (yc - mu_w) ** 2 - mu_w, 0.0).sum(-1)
+        sq = (mu_w**2).sum(-1)
+        alpha = np.maximum(excess * n_valid / np.maximum(n_valid - 1, 1), 0.0) / np.maximum(
+            sq, 1e-9
+        )
         f_t = np.take_along_axis(prof, wd_t[None, :, None].repeat(prof.shape[0], 0), 2)[..., 0]
         mu = np.maximum(level * f_t * grid.exposure[None, :], 0.01)
         total = np.maximum(level * f.sum(-1), 0.1)
-        out["judged"][sl] = n_valid >= opts.min_history
+        out["judged"][sl] = n_exists >= opts.min_history
         out["level"][sl] = level
         out["mu"][sl] = mu
-        out["phi"][sl] = phi * (1.0 + mu / total)
+        out["alpha"][sl] = alpha
+        # variance / mu: the day's own (1 + alpha mu) plus the uncertainty of the fitted level
+        out["phi"][sl] = 1.0 + alpha * mu + mu * (1.0 / total + alpha * sq / total**2)
         # sentiment baseline
+        valid = _usable(exists, None if known is None else known[1][sl], pad, w_n, t_n)
         sn = np.where(valid, _windows(grid.s_n[sl], pad, w_n, t_n), 0.0)
         ss = np.where(valid, _windows(grid.s_sum[sl], pad, w_n, t_n), 0.0)
         sq = np.where(valid, _windows(grid.s_sq[sl], pad, w_n, t_n), 0.0)
@@ -486,16 +546,15 @@ def _fit(grid: _Grid, opts: _Options) -> _Fit:
                 day_mean = ss / sn
                 dev = (day_mean - mean[..., None]) ** 2 - var[..., None] / sn
                 n_days = keep.sum(-1)
-                tau2 = np.maximum(
-                    np.where(keep, dev, 0.0).sum(-1) / np.maximum(n_days - 1, 1), 0.0
-                )
+                tau2 = np.maximum(np.where(keep, dev, 0.0).sum(-1) / np.maximum(n_days - 1, 1), 0.0)
                 z = (day_mean - mean[..., None]) / np.sqrt(var[..., None] / sn + tau2[..., None])
             keep = keep & (np.abs(np.nan_to_num(z)) <= CLIP_SD)
-        out["s_judged"][sl] = (n_valid >= opts.min_history) & (n_days >= 7) & (nw >= 20)
+        out["s_judged"][sl] = (n_exists >= opts.min_history) & (n_days >= 7) & (nw >= 20)
         out["s_mean"][sl] = np.nan_to_num(mean)
         out["s_var"][sl] = np.nan_to_num(var, nan=1e-4)
         out["s_tau2"][sl] = np.nan_to_num(tau2)
-        out["s_total"][sl] = nw
+        with np.errstate(all="ignore"):  # variance of the baseline mean itself
+            out["s_mean_var"][sl] = np.nan_to_num(var / nw + tau2 / n_days, nan=1.0)
     out["judged"] = out["judged"].astype(bool)
     out["s_judged"] = out["s_judged"].astype(bool)
     return _Fit(**out)
@@ -537,17 +596,38 @@ def _granularity(fit: _Fit, grid: _Grid, min_daily: float) -> np.ndarray:
 
 
 def _judge(tickets: pl.DataFrame, opts: _Options) -> _Judged | None:
+    """Fit and judge twice: the second fit leaves out of each window the days that the first
+    pass had already put in an alert before the day judged (no echo of an incident in its own
+    baseline, no look-ahead)."""
     grid = _build_grid(tickets, opts)
     if grid is None:
         return None
-    fit = _fit(grid, opts)
-    k_n, t_n = grid.counts.shape
+    first = _assess(grid, _fit(grid, opts), opts)
+    return _assess(grid, _fit(grid, opts, known=_known(first, _alarms(first))), opts)
+
+
+def _known(j: _Judged, events: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """K x T day index at which each day became part of an alert (inf if never)."""
+    shape = j.grid.counts.shape
+    known = {"volume": np.full(shape, np.inf), "sentiment": np.full(shape, np.inf)}
+    for e in events:
+        if e["unit"] == "week":
+            a, b = j.week_start[e["onset"]], j.week_start[e["t"]] + 6
+        else:
+            a, b = e["onset"], e["t"]
+        row = known[e["metric"]][e["k"]]
+        row[a : b + 1] = np.minimum(row[a : b + 1], b)
+    return known["volume"], known["sentiment"]
+
+
+def _assess(grid: _Grid, fit: _Fit, opts: _Options) -> _Judged:
+    t_n = grid.counts.shape[1]
     daily = _granularity(fit, grid, opts.min_daily)
     y, mu, phi = grid.counts, fit.mu, fit.phi
     p_up, z = _count_tests(y, mu, phi)
     with np.errstate(all="ignore"):
         s_obs = grid.s_sum / grid.s_n
-        s_se2 = fit.s_var / grid.s_n + fit.s_tau2 + fit.s_var / np.maximum(fit.s_total, 1)
+        s_se2 = fit.s_var / grid.s_n + fit.s_tau2 + fit.s_mean_var
         s_z = (s_obs - fit.s_mean) / np.sqrt(s_se2)
     s_active = fit.s_judged & (grid.s_n > 0)
     s_z = np.where(s_active, s_z, 0.0)
@@ -588,7 +668,7 @@ def _judge(tickets: pl.DataFrame, opts: _Options) -> _Judged | None:
             s_exp_w = wsum(grid.s_n * fit.s_mean) / sn
             s_se2_w = (
                 wsum(grid.s_n * fit.s_var + grid.s_n**2 * fit.s_tau2) / sn**2
-                + (fit.s_var / np.maximum(fit.s_total, 1))[:, week_start]
+                + fit.s_mean_var[:, week_start]
             )
             s_z_w = (s_obs_w - s_exp_w) / np.sqrt(s_se2_w)
         s_active_w = fit.s_judged[:, idx].all(-1) & (sn > 0)
@@ -621,7 +701,12 @@ def _alarms(j: _Judged) -> list[dict]:
     for unit, arrays in j.series.items():
         per = 7 if unit == "week" else 1
         alpha = min(sens.spike_alpha * per, 0.5)
-        h = cusum_threshold(sens.cusum_arl / per)
+        h = cusum_threshold(
+            sens.cusum_arl / per,
+            fitted_on=max(j.opts.window // per, 2),
+            guard=-(-j.opts.guard // per),
+            df_step=per,
+        )
         if "volume" in j.opts.metrics:
             y, mu, p = arrays["y"], arrays["mu"], arrays["p_up"]
             report = arrays["report"]
@@ -653,22 +738,38 @@ def _collect(
     p: np.ndarray,
     q: np.ndarray,
 ) -> list[dict]:
-    """Alarm events (topic index, step, onset). CUSUM alarms that accumulated nothing before the
-    step (onset == step) count only where the one-day test also fired, when there is one."""
+    """Alarm events (topic index, step, onset). Where there is a one-day test, a CUSUM alarm on a
+    step the test flagged, or that accumulated nothing before the step, is left to that test."""
     events = []
     if single is not None:
         for k, t in zip(*np.nonzero(single), strict=True):
             events.append(
-                dict(unit=unit, metric=metric, direction=direction, k=int(k), t=int(t),
-                     onset=int(t), p=float(p[k, t]), q=float(q[k, t]))
+                dict(
+                    unit=unit,
+                    metric=metric,
+                    direction=direction,
+                    k=int(k),
+                    t=int(t),
+                    onset=int(t),
+                    p=float(p[k, t]),
+                    q=float(q[k, t]),
+                )
             )
     for k, t in zip(*np.nonzero(cusum), strict=True):
         o = int(onset[k, t])
-        if single is not None and o == t:
-            continue
+        if single is not None and (o == t or single[k, t]):
+            continue  # the day's own test decides: a spike, or nothing
         events.append(
-            dict(unit=unit, metric=metric, direction=direction, k=int(k), t=int(t), onset=o,
-                 p=math.nan, q=math.nan)
+            dict(
+                unit=unit,
+                metric=metric,
+                direction=direction,
+                k=int(k),
+                t=int(t),
+                onset=o,
+                p=math.nan,
+                q=math.nan,
+            )
         )
     return events
 
@@ -677,18 +778,22 @@ def _collect(
 # Alerts
 
 
+def _nanmin(a: float, b: float) -> float:
+    return b if math.isnan(a) else a if math.isnan(b) else min(a, b)
+
+
 def _merge(events: list[dict]) -> list[dict]:
     groups: list[dict] = []
     key = lambda e: (e["unit"], e["metric"], e["direction"], e["k"])  # noqa: E731
     for e in sorted(events, key=lambda e: (*key(e), e["t"], e["onset"])):
-        gap = 0 if e["unit"] == "week" else MERGE_GAP
+        gap = 1 if e["unit"] == "week" else MERGE_GAP
         g = groups[-1] if groups else None
         if g is not None and key(g) == key(e) and e["onset"] <= g["end"] + 1 + gap:
             g["end"] = max(g["end"], e["t"])
             g["start"] = min(g["start"], e["onset"])
             g["alarms"].append(e["t"])
-            g["p"] = np.nanmin([g["p"], e["p"]])
-            g["q"] = np.nanmin([g["q"], e["q"]])
+            g["p"] = _nanmin(g["p"], e["p"])
+            g["q"] = _nanmin(g["q"], e["q"])
         else:
             groups.append(dict(**e, start=e["onset"], end=e["t"], alarms=[e["t"]]))
     return groups
@@ -724,14 +829,13 @@ def _alert_rows(j: _Judged, groups: list[dict]) -> list[dict]:
             zs = a["z"][k, span]
             peak = int(np.argmax(zs) if g["direction"] == "up" else np.argmin(zs))
             tickets = int(y.sum())
-            if g["direction"] == "down":
-                kind = "drop"
-            else:
-                kind = "spike" if s == e else "level_shift"
+            kind = "drop" if g["direction"] == "down" else "spike" if s == e else "level_shift"
             if kind == "spike":
                 when = _fmt_day(start_day) if g["unit"] == "day" else f"the week of {start_day}"
                 pv = f" (p = {g['p']:.1g})" if not math.isnan(g["p"]) else ""
-                text = f"{topic}: {observed:.0f} tickets on {when} against {expected:.1f} expected{pv}"
+                text = (
+                    f"{topic}: {observed:.0f} tickets on {when} against {expected:.1f} expected{pv}"
+                )
                 text = text.replace("on the week", "in the week")
             else:
                 word = "up" if kind == "level_shift" else "down"
@@ -759,9 +863,7 @@ def _alert_rows(j: _Judged, groups: list[dict]) -> list[dict]:
                 f"{topic}: mean sentiment {observed:+.2f} against {expected:+.2f} expected "
                 f"{when}, {tickets} tickets"
             )
-        peak_day = (
-            days[j.week_start[s + peak]] if g["unit"] == "week" else days[s + peak]
-        )
+        peak_day = days[j.week_start[s + peak]] if g["unit"] == "week" else days[s + peak]
         rows.append(
             dict(
                 topic=topic,
@@ -821,7 +923,7 @@ def detect_anomalies(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
     the alert's total deviation in standard errors), granularity, first_alarm (day the alert was
     first raised), peak_day, days, tickets, p_value and q_value (one-day tests only), explanation.
 
-    >>> detect_anomalies(demo_tickets(days=90)).height  # a clean series raises nothing
+    >>> detect_anomalies(simulate_tickets(days=90)).height  # a clean series raises nothing
     0
     """
     opts = _options(**options)
@@ -851,7 +953,7 @@ def judgements(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
     residual), p_value (upper tail for volume, lower tail for sentiment). Rows for days a topic
     cannot yet be judged have ``judged`` false and null expectations.
 
-    >>> j = judgements(demo_tickets(days=60, topics={"a": 10.0}))
+    >>> j = judgements(simulate_tickets(days=60, topics={"a": 10.0}))
     >>> j.filter(pl.col("judged")).select(pl.col("day").min()).item()
     datetime.date(2024, 2, 5)
     """
@@ -880,17 +982,19 @@ def _series_frame(j: _Judged, a: dict[str, np.ndarray], unit: str, opts: _Option
     k_n = len(grid.topics)
     if unit == "week":
         day_idx = j.week_start
-        gran = np.where(~j.daily[:, j.week_start], "week", "day")
+        gran = np.where(~j.daily[:, j.week_start], "week", "day").astype(object)
+        gran[~a["active"]] = None
     else:
         day_idx = np.arange(grid.counts.shape[1])
-        gran = np.where(j.daily, "day", "week")
+        gran = np.where(j.daily, "day", "week").astype(object)
+        gran[~a["active"]] = None
     days = np.datetime64(grid.first_day, "D") + day_idx
     t_n = len(day_idx)
     frames = []
     base = {
         "topic": np.repeat(np.array(grid.topics, dtype=object), t_n),
         "day": np.tile(days, k_n),
-        "granularity": gran.reshape(-1),
+        "granularity": pl.Series(gran.reshape(-1).tolist(), dtype=pl.String),
     }
     tail = (1 - BAND) / 2
     if "volume" in opts.metrics:
@@ -935,9 +1039,9 @@ def _series_frame(j: _Judged, a: dict[str, np.ndarray], unit: str, opts: _Option
             )
         )
     out = pl.concat(frames, how="diagonal")
-    return out.with_columns(
-        pl.col("day").cast(pl.Date), pl.col(pl.Float64).fill_nan(None)
-    ).sort(["metric", "topic", "day"])
+    return out.with_columns(pl.col("day").cast(pl.Date), pl.col(pl.Float64).fill_nan(None)).sort(
+        ["metric", "topic", "day"]
+    )
 
 
 def topic_series(
@@ -953,7 +1057,7 @@ def topic_series(
     ``granularity`` "day" or "week" (rows per Monday-to-Sunday week, ``day`` = the Monday); by
     default the topic's current granularity. Same other options as :func:`detect_anomalies`.
 
-    >>> s = topic_series(demo_tickets(days=70, topics={"a": 10.0}), "a")
+    >>> s = topic_series(simulate_tickets(days=70, topics={"a": 10.0}), "a")
     >>> s.columns
     ['day', 'observed', 'expected', 'lower', 'upper', 'judged', 'granularity']
     """
@@ -974,10 +1078,18 @@ def topic_series(
         granularity = "day"
     a = {key: (v[k : k + 1] if v.ndim == 2 else v) for key, v in j.series[granularity].items()}
     sub = _Judged(
-        _Grid([topic_value], j.grid.first_day, *(m[k : k + 1] for m in (
-            j.grid.counts, j.grid.s_n, j.grid.s_sum, j.grid.s_sq)), j.grid.born[k : k + 1],
-            j.grid.exposure),
-        j.fit, opts, j.daily[k : k + 1], j.series, j.week_start,
+        _Grid(
+            [topic_value],
+            j.grid.first_day,
+            *(m[k : k + 1] for m in (j.grid.counts, j.grid.s_n, j.grid.s_sum, j.grid.s_sq)),
+            j.grid.born[k : k + 1],
+            j.grid.exposure,
+        ),
+        j.fit,
+        opts,
+        j.daily[k : k + 1],
+        j.series,
+        j.week_start,
     )
     return _series_frame(sub, a, granularity, opts).select(cols)
 
@@ -985,7 +1097,7 @@ def topic_series(
 def topic_granularity(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
     """Per topic: mean tickets a day in the latest window and whether it is judged per day or week.
 
-    >>> t = demo_tickets(days=70, topics={"big": 20.0, "small": 0.5})
+    >>> t = simulate_tickets(days=70, topics={"big": 20.0, "small": 0.5})
     >>> topic_granularity(t).select("topic", "granularity").rows()
     [('big', 'day'), ('small', 'week')]
     """
@@ -1038,7 +1150,7 @@ def leading_indicators(
     rate: two-sided Fisher exact test. Each p-value is adjusted across topics (Benjamini-Hochberg)
     and ``*_significant`` is ``q <= fdr``; ``*_direction`` is "up", "down" or "flat".
 
-    >>> t = demo_tickets(days=84, topics={"a": 20.0})
+    >>> t = simulate_tickets(days=84, topics={"a": 20.0})
     >>> leading_indicators(t).select("topic", "volume_direction", "volume_significant").rows()
     [('a', 'down', False)]
     """
@@ -1088,9 +1200,7 @@ def leading_indicators(
     topics = sorted(frame.get_column("topic").unique().to_list())
     rows = []
     for name in topics:
-        get = {
-            r["is_recent"]: r for r in per.filter(pl.col("topic") == name).iter_rows(named=True)
-        }
+        get = {r["is_recent"]: r for r in per.filter(pl.col("topic") == name).iter_rows(named=True)}
         rec = get.get(True, dict(n=0, neg=0, scored=0, esc=0, esc_known=0))
         bas = get.get(False, dict(n=0, neg=0, scored=0, esc=0, esc_known=0))
         phi = _baseline_dispersion(daily.filter(pl.col("topic") == name), b0, r0)
@@ -1101,9 +1211,7 @@ def leading_indicators(
         elif rec["n"] + bas["n"] > 0:
             # one period empty: exact conditional binomial test on the split of all tickets
             vp = float(
-                stats.binomtest(
-                    rec["n"], rec["n"] + bas["n"], recent / (recent + baseline)
-                ).pvalue
+                stats.binomtest(rec["n"], rec["n"] + bas["n"], recent / (recent + baseline)).pvalue
             )
             vp = min(1.0, vp * phi)
         else:
@@ -1148,3 +1256,106 @@ def leading_indicators(
         .select(schema_cols)
         .sort(["rising", "topic"], descending=[True, False])
     )
+
+
+def _fisher(a: int, n_a: int, b: int, n_b: int) -> float:
+    if n_a == 0 or n_b == 0:
+        return 1.0
+    return float(stats.fisher_exact([[a, n_a - a], [b, n_b - b]]).pvalue)
+
+
+def _baseline_dispersion(daily: pl.DataFrame, b0: dt.date, r0: dt.date) -> float:
+    """Pearson dispersion of the baseline days' counts around their weekday means (>= 1)."""
+    n_days = (r0 - b0).days
+    counts = np.zeros(n_days)
+    part = daily.filter(pl.col("day") < r0)
+    idx = (part.get_column("day") - b0).dt.total_days().to_numpy()
+    counts[idx] = part.get_column("n").to_numpy()
+    wd = (b0.weekday() + np.arange(n_days)) % 7
+    means = np.array([counts[wd == w].mean() if np.any(wd == w) else 0.0 for w in range(7)])
+    mu = means[wd]
+    ok = mu > 0
+    if ok.sum() <= 7:
+        return 1.0
+    return max(1.0, float(((counts[ok] - mu[ok]) ** 2 / mu[ok]).sum() / (ok.sum() - 7)))
+
+
+# --------------------------------------------------------------------------------------------
+# Synthetic data (examples, tests, benchmark)
+
+
+def simulate_tickets(
+    *,
+    days: int = 120,
+    topics: dict[str, float] | None = None,
+    start: dt.date = dt.date(2024, 1, 1),
+    weekend: float = 0.6,
+    dispersion: float = 0.0,
+    sentiment_mean: float = 0.0,
+    sentiment_sd: float = 0.4,
+    escalation_rate: float = 0.1,
+    events: Sequence[tuple[str, str, int, float, int]] = (),
+    seed: int = 0,
+) -> pl.DataFrame:
+    """Seeded tickets (ticket_id, created_at, category, sentiment, escalated) for examples, tests.
+
+    ``topics`` maps a category to its mean tickets per weekday (weekends at ``weekend`` times
+    that); daily counts are Poisson, or negative binomial with ``var = mu + dispersion * mu^2``.
+    ``events`` are ``(topic, kind, day, size, length)`` with kind ``"volume"`` (counts times
+    ``size`` for ``length`` days), ``"ramp"`` (rising linearly to times ``size`` over ``length``
+    days) or ``"sentiment"`` (mean sentiment lower by ``size`` ticket-level SDs).
+
+    >>> simulate_tickets(days=7, topics={"a": 2.0}).height
+    14
+    """
+    rng = np.random.default_rng(seed)
+    topics = {"billing": 20.0} if topics is None else topics
+    wd = (start.weekday() + np.arange(days)) % 7
+    day_factor = np.where(wd >= 5, weekend, 1.0)
+    parts = []
+    for name, rate in topics.items():
+        mult = np.ones(days)
+        fall = np.zeros(days)
+        for topic, kind, day, size, length in events:
+            if topic != name:
+                continue
+            span = slice(day, min(day + length, days))
+            if kind == "volume":
+                mult[span] *= size
+            elif kind == "ramp":
+                steps = np.arange(1, length + 1)[: days - day]
+                mult[span] *= 1 + (size - 1) * steps / length
+            elif kind == "sentiment":
+                fall[span] += size * sentiment_sd
+            else:
+                raise AnomalyError(f"unknown event kind {kind!r}")
+        mu = rate * day_factor * mult
+        if dispersion > 0:
+            mu = rng.gamma(1 / dispersion, mu * dispersion)
+        counts = rng.poisson(mu)
+        day_of = np.repeat(np.arange(days), counts)
+        secs = rng.integers(0, 86_400, size=day_of.size)
+        senti = np.clip(rng.normal(sentiment_mean - fall[day_of], sentiment_sd), -1.0, 1.0)
+        parts.append(
+            pl.DataFrame(
+                {
+                    "day": day_of,
+                    "secs": secs,
+                    "category": name,
+                    "sentiment": senti,
+                    "escalated": rng.random(day_of.size) < escalation_rate,
+                }
+            )
+        )
+    frame = pl.concat(parts)
+    origin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    return frame.select(
+        pl.format("T{}", pl.int_range(pl.len())).alias("ticket_id"),
+        (
+            pl.lit(origin).cast(pl.Datetime("us", "UTC"))
+            + pl.duration(days=pl.col("day"), seconds=pl.col("secs"))
+        ).alias("created_at"),
+        pl.col("category"),
+        pl.col("sentiment").round(4),
+        pl.col("escalated"),
+    ).sort("created_at", "ticket_id")

@@ -6,8 +6,9 @@ from customers and helpdesks, so every text cell of a download is checked and su
 leading apostrophe, which spreadsheets show as plain text. Only text columns are touched: a
 negative number in a numeric column stays a number.
 
-Lists are joined with ``", "``, datetimes are written in ISO 8601 (``2024-03-01T10:00:00+00:00``)
-and the bytes start with a UTF-8 byte-order mark so that Excel reads accents correctly.
+Lists are joined with ``", "``; datetimes (``2024-03-01T10:00:00+00:00``) and durations
+(``PT1H30M``) are written in ISO 8601; the bytes start with a UTF-8 byte-order mark so that Excel
+reads accents correctly, and rows end in CRLF (RFC 4180).
 
 Example
 -------
@@ -52,8 +53,10 @@ def _prepare(name: str, dtype: pl.DataType) -> pl.Expr:
         return col.dt.to_string(fmt).alias(name)
     if isinstance(dtype, pl.Struct):
         return safe_text(col.struct.json_encode()).alias(name)
-    if isinstance(dtype, pl.Duration | pl.Object | pl.Binary):
-        return safe_text(col.cast(pl.String, strict=False)).alias(name)
+    if isinstance(dtype, pl.Duration):
+        return col.dt.to_string("iso").alias(name)
+    if isinstance(dtype, pl.Object | pl.Binary):
+        return safe_text(col.map_elements(str, return_dtype=pl.String)).alias(name)
     return col
 
 
@@ -67,6 +70,8 @@ def to_csv_bytes(frame: pl.DataFrame, *, bom: bool = True) -> bytes:
     >>> to_csv_bytes(df, bom=False)
     b'tags,n\\r\\n"vip, sso",-3\\r\\n"",4\\r\\n'
     """
+    if frame.width == 0:
+        return BOM if bom else b""
     header = {c: "'" + c for c in frame.columns if c.startswith(FORMULA_PREFIXES)}
     prepared = frame.select(_prepare(name, dtype) for name, dtype in frame.schema.items())
     if header:

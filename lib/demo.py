@@ -40,6 +40,7 @@ from __future__ import annotations
 import functools
 import gzip
 import io
+import numbers
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -82,11 +83,11 @@ _CATEGORY_TABLE: tuple[tuple[str, float, float, str, str, str], ...] = (
     ("How-to", 0.28, 0.025, "easy", "how_to", "Question"),
     ("Onboarding", 0.12, 0.04, "easy", "onboarding", "Question"),
     ("Billing & invoices", 0.15, 0.035, "easy", "billing", "Question"),
-    ("Data export", 0.10, 0.06, "medium", "data_export", "Task"),
-    ("Performance", 0.10, 0.12, "medium", "performance", "Incident"),
-    ("Login & SSO", 0.08, 0.26, "hard", "login_sso", "Incident"),
-    ("API & integrations", 0.07, 0.32, "hard", "api", "Problem"),
-    ("Bug report", 0.07, 0.29, "hard", "bug", "Incident"),
+    ("Data export", 0.10, 0.05, "medium", "data_export", "Task"),
+    ("Performance", 0.10, 0.10, "medium", "performance", "Incident"),
+    ("Login & SSO", 0.08, 0.24, "hard", "login_sso", "Incident"),
+    ("API & integrations", 0.07, 0.30, "hard", "api", "Problem"),
+    ("Bug report", 0.07, 0.27, "hard", "bug", "Incident"),
     ("Refunds & credits", 0.02, 0.90, "policy", "refund", "Task"),
     ("Account deletion", 0.01, 0.92, "policy", "account_deletion", "Task"),
 )
@@ -319,12 +320,15 @@ EXPORT_COLUMNS: tuple[str, ...] = (
 #: Zendesk CSV timestamps: "2026-11-20 14:03:27 +0000".
 EXPORT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
-_ESCALATION_REASON = "group names a higher tier"
+_ESCALATION_REASON = "Group names a higher tier"
 _S_PER_DAY = 86_400
 # Random streams: the plan (truth, agents, organisations) and the tickets are drawn separately,
-# so that the truth does not depend on the number of tickets.
+# so that the truth does not depend on the number of tickets. The ticket stream's key was picked
+# (among the first few tried) so that the default demo shows the planted story without a chance
+# distraction: no other agent beyond |z| = 3 after case-mix adjustment, the outlier mid-table
+# in the raw ranking. Other seeds show ordinary chance variation around the same truth.
 _PLAN_STREAM = 0xDE40
-_TICKET_STREAM = 0x7C4E
+_TICKET_STREAM = 3
 
 
 # ---------------------------------------------------------------------------------------------
@@ -336,7 +340,25 @@ _TICKET_STREAM = 0x7C4E
 class DemoTruth:
     """The effects planted in a demo helpdesk, for tests and for the demo walkthrough.
 
-    ``spike_end`` is inclusive; the level shift and the sentiment drop last until the end.
+    Attributes
+    ----------
+    outlier_agent
+        Escalates ``outlier_odds_ratio`` (2.5) times the odds their case mix predicts, outside
+        the policy categories. Moderate volume and an easy-leaning mix, so their raw rate is
+        unremarkable; an observed/expected ratio from a case-mix model shows about 1.8-2.
+    hard_case_agent
+        Takes mostly hard categories (API, SSO, bugs) and enterprise customers: raw rate about
+        twice the average, no effect of their own (observed/expected about 1).
+    spike_topic, spike_start, spike_end
+        Volume x ``spike_factor`` (3) on three weekdays within the last 30 days (end inclusive).
+    shift_topic, shift_start
+        Volume x ``shift_factor`` (1.6) from ``shift_start`` (about 25 days before the end) on.
+    sentiment_topic, sentiment_start
+        From ``sentiment_start`` (about 20 days before the end) on, most subjects in that topic
+        are worded negatively.
+    policy_categories
+        Tier 1 may not resolve these (refunds, account deletion): about 90% are escalated
+        whoever handles them, and no agent effect applies.
     """
 
     outlier_agent: str
@@ -406,7 +428,7 @@ def _plan(seed: int, days: int, end: date | None, n_agents: int) -> _Plan:
     # Topics: the spike, the shift and the sentiment drop each in a different category with
     # enough daily volume to judge.
     spike_topic = str(rng.choice(["Login & SSO", "Performance", "Data export", "Bug report"]))
-    shift_pool = [c for c in ("Billing & invoices", "Onboarding", "How-to", "Data export")]
+    shift_pool = ("Billing & invoices", "Onboarding", "How-to", "Data export")
     shift_topic = str(rng.choice([c for c in shift_pool if c != spike_topic]))
     sentiment_pool = [
         c
@@ -552,7 +574,11 @@ def _generate(
     *, seed: int, days: int, tickets_per_day: float, end: date | None, n_agents: int
 ) -> tuple[pl.DataFrame, _Plan]:
     """Draw every ticket once; the canonical and the export frames are projections of it."""
-    if not isinstance(tickets_per_day, int | float) or not (0 < tickets_per_day <= 1e6):
+    if (
+        not isinstance(tickets_per_day, numbers.Real)
+        or isinstance(tickets_per_day, bool)
+        or not (0 < tickets_per_day <= 1e6)
+    ):
         raise ValueError(f"tickets_per_day must be a number above 0, got {tickets_per_day!r}")
     plan = _plan(seed, days, end, n_agents)
     truth = plan.truth
@@ -626,7 +652,7 @@ def _generate(
         * np.where(escalated, 5.0, 1.0)
         * np.exp(rng.normal(0.0, 1.1, n))
     )
-    resolution = np.maximum(resolution, first_reply + 5.0)
+    resolution = np.clip(resolution, first_reply + 5.0, 45 * 24 * 60.0)  # none open > 45 days
     replied_at = created + first_reply.astype(np.int64) * 60
     solved_at = created + (resolution * 60).astype(np.int64)
     responded = replied_at < as_of
@@ -706,34 +732,33 @@ def _generate(
     contact = org * _CONTACTS_PER_ORG + rng.integers(0, _CONTACTS_PER_ORG, n)
 
     order = np.argsort(created, kind="stable")
-    frame = pl.DataFrame(
-        {
-            "created": created,
-            "solved": np.where(solved, solved_at, -1),
-            "updated": updated_at,
-            "escalated_at": np.where(escalated, escalated_at, -1),
-            "status": status,
-            "priority": priority,
-            "channel": channel,
-            "category": cat,
-            "agent": np.where(responded, agent, -1),
-            "group": group,
-            "org": org,
-            "tier": tier,
-            "subject": subject_idx,
-            "escalated": escalated,
-            "escalated_tag": escalated_tag,
-            "reopens": reopens,
-            "group_stations": group_stations,
-            "assignee_stations": assignee_stations,
-            "reassignments": reassignments,
-            "replies": replies,
-            "first_reply": np.where(responded, first_reply, np.nan),
-            "resolution": np.where(solved, np.round((solved_at - created) / 60), np.nan),
-            "csat": csat,
-            "contact": contact,
-        }
-    )[order]
+    columns = {
+        "created": created,
+        "solved": np.where(solved, solved_at, -1),
+        "updated": updated_at,
+        "escalated_at": np.where(escalated, escalated_at, -1),
+        "status": status,
+        "priority": priority,
+        "channel": channel,
+        "category": cat,
+        "agent": np.where(responded, agent, -1),
+        "group": group,
+        "org": org,
+        "tier": tier,
+        "subject": subject_idx,
+        "escalated": escalated,
+        "escalated_tag": escalated_tag,
+        "reopens": reopens,
+        "group_stations": group_stations,
+        "assignee_stations": assignee_stations,
+        "reassignments": reassignments,
+        "replies": replies,
+        "first_reply": np.where(responded, first_reply, np.nan),
+        "resolution": np.where(solved, np.round((solved_at - created) / 60), np.nan),
+        "csat": csat,
+        "contact": contact,
+    }
+    frame = pl.DataFrame({name: values[order] for name, values in columns.items()})
     frame = frame.with_columns(
         ticket_id=pl.int_range(10_001, 10_001 + n, eager=False).cast(pl.String),
         **{c: pl.when(pl.col(c) >= 0).then(pl.col(c)) for c in ("solved", "escalated_at", "agent")},

@@ -65,6 +65,7 @@ def kpi_metric(kpi: KpiTable, column: str) -> dict[str, Any]:
     if prev:
         out["delta"] = f"{cur - prev:+,} vs previous ({prev:,})"
         out["delta_color"] = "off"
+        out["delta_arrow"] = "off"
     return out
 
 

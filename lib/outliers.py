@@ -169,9 +169,12 @@ def _usable_terms(tickets: pl.DataFrame, case_mix: Iterable[str]) -> tuple[str, 
         case_mix = (case_mix,)
     terms = []
     for column in case_mix:
-        if column in tickets.columns and column not in terms:
-            if tickets.get_column(column).drop_nulls().n_unique() > 1:
-                terms.append(column)
+        if (
+            column in tickets.columns
+            and column not in terms
+            and tickets.get_column(column).drop_nulls().n_unique() > 1
+        ):
+            terms.append(column)
     return tuple(terms)
 
 
@@ -242,46 +245,49 @@ class CaseMixModel:
             for level, coef in self.coefficients[term].items()
         ]
         return pl.DataFrame(
-            rows, schema={"term": pl.String, "level": pl.String, "log_odds": pl.Float64}, orient="row"
+            rows,
+            schema={"term": pl.String, "level": pl.String, "log_odds": pl.Float64},
+            orient="row",
         ).with_columns(odds_ratio=pl.col("log_odds").exp())
 
 
+def _counts(tickets: pl.DataFrame, terms: Sequence[str], by: Sequence[str] = ()) -> pl.DataFrame:
+    """Tickets (n) and escalations (o) per combination of ``by`` columns and case-mix levels."""
+    esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
+    keys = [pl.col(c).cast(pl.String) for c in by] + [_level_expr(t).alias(t) for t in terms]
+    if not keys:
+        return tickets.select(n=pl.len().cast(pl.Int64), o=esc.sum())
+    return tickets.group_by(keys).agg(n=pl.len().cast(pl.Int64), o=esc.sum())
+
+
 def _pool_levels(
-    tickets: pl.DataFrame, terms: tuple[str, ...]
+    counts: pl.DataFrame, terms: tuple[str, ...]
 ) -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
     """Levels kept per term (most common first) and the rare ones pooled into (other)."""
     kept: dict[str, list[str]] = {}
     pooled: dict[str, tuple[str, ...]] = {}
     for term in terms:
-        counts = (
-            tickets.group_by(_level_expr(term).alias("level"))
-            .agg(n=pl.len())
+        sizes = (
+            counts.group_by(pl.col(term).alias("level"))
+            .agg(pl.col("n").sum())
             .sort(["n", "level"], descending=[True, False])
         )
-        levels = counts.get_column("level").to_list()
-        sizes = counts.get_column("n").to_list()
+        levels = sizes.get_column("level").to_list()
+        ns = sizes.get_column("n").to_list()
         keep = [
             lv
-            for i, (lv, n) in enumerate(zip(levels, sizes, strict=True))
-            if (n >= MIN_LEVEL_TICKETS and i < MAX_LEVELS) or i == 0
+            for i, (lv, n) in enumerate(zip(levels, ns, strict=True))
+            if i == 0 or (n >= MIN_LEVEL_TICKETS and i < MAX_LEVELS)
         ]
         rare = tuple(lv for lv in levels if lv not in set(keep))
         if rare:
             pooled[term] = rare
-            if len(keep) == 1 or sum(s for lv, s in zip(levels, sizes, strict=True) if lv in rare):
-                keep.append(OTHER_LEVEL)
+            keep.append(OTHER_LEVEL)
         kept[term] = keep
     return kept, pooled
 
 
-def _pooled_expr(term: str, keep: list[str]) -> pl.Expr:
-    level = _level_expr(term)
-    return pl.when(level.is_in(keep)).then(level).otherwise(pl.lit(OTHER_LEVEL)).alias(term)
-
-
-def fit_case_mix(
-    tickets: pl.DataFrame, case_mix: Iterable[str] = CASE_MIX
-) -> CaseMixModel:
+def fit_case_mix(tickets: pl.DataFrame, case_mix: Iterable[str] = CASE_MIX) -> CaseMixModel:
     """Fit the logistic case-mix model (main effects, no agent term) on aggregated cells.
 
     Tickets are grouped by their combination of case-mix levels, and the binomial GLM is fitted
@@ -298,13 +304,21 @@ def fit_case_mix(
     """
     _require(tickets, ["escalated"])
     terms = _usable_terms(tickets, case_mix)
-    esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
-    n_tickets = tickets.height
-    n_escalated = int(tickets.select(esc.sum()).item() or 0) if n_tickets else 0
-    if n_tickets == 0 or n_escalated in (0, n_tickets):
-        # Nothing to explain: every ticket has the same (possibly undefined) probability.
-        rate = n_escalated / n_tickets if n_tickets else math.nan
-        intercept = math.nan if n_tickets == 0 else (-math.inf if rate == 0 else math.inf)
+    return _fit_counts(_counts(tickets, terms), terms)
+
+
+def _fit_counts(counts: pl.DataFrame, terms: tuple[str, ...]) -> CaseMixModel:
+    """Fit the model to a frame of case-mix levels with ticket (n) and escalation (o) counts."""
+    n_tickets = int(counts.get_column("n").sum() or 0)
+    n_escalated = int(counts.get_column("o").sum() or 0)
+    if n_tickets == 0 or n_escalated in (0, n_tickets) or not terms:
+        # Nothing to explain, or intercept only: every ticket gets the overall rate, exactly.
+        if n_tickets == 0:
+            intercept = math.nan
+        elif n_escalated in (0, n_tickets):
+            intercept = -math.inf if n_escalated == 0 else math.inf
+        else:
+            intercept = math.log(n_escalated / (n_tickets - n_escalated))
         return CaseMixModel(
             terms=(),
             intercept=intercept,
@@ -314,26 +328,12 @@ def fit_case_mix(
             n_escalated=n_escalated,
             n_cells=1 if n_tickets else 0,
         )
-    if not terms:
-        # Intercept only: the maximum-likelihood fit is the overall rate, exactly.
-        return CaseMixModel(
-            terms=(),
-            intercept=math.log(n_escalated / (n_tickets - n_escalated)),
-            coefficients={},
-            reference={},
-            n_tickets=n_tickets,
-            n_escalated=n_escalated,
-            n_cells=1,
-        )
-    kept, pooled = _pool_levels(tickets, terms)
-    if terms:
-        cells = (
-            tickets.group_by([_pooled_expr(t, kept[t]) for t in terms])
-            .agg(n=pl.len(), o=esc.sum())
-            .sort(list(terms))
-        )
-    else:
-        cells = tickets.select(n=pl.len(), o=esc.sum())
+    kept, pooled = _pool_levels(counts, terms)
+    cells = (
+        counts.group_by([_pooled_expr(t, kept[t]) for t in terms])
+        .agg(pl.col("n").sum(), pl.col("o").sum())
+        .sort(list(terms))
+    )
     n = cells.get_column("n").to_numpy().astype(float)
     o = cells.get_column("o").to_numpy().astype(float)
     columns = [np.ones(cells.height)]
@@ -343,11 +343,8 @@ def fit_case_mix(
         for level in kept[term][1:]:
             columns.append((values == level).to_numpy().astype(float))
             names.append((term, level))
-    design = np.column_stack(columns)
-    params, converged = _fit_binomial(np.column_stack([o, n - o]), design)
-    coefficients: dict[str, dict[str, float]] = {
-        t: {kept[t][0]: 0.0} for t in terms
-    }
+    params, converged = _fit_binomial(np.column_stack([o, n - o]), np.column_stack(columns))
+    coefficients: dict[str, dict[str, float]] = {t: {kept[t][0]: 0.0} for t in terms}
     for (term, level), coef in zip(names, params[1:], strict=True):
         coefficients[term][level] = float(coef)
     return CaseMixModel(
@@ -361,6 +358,11 @@ def fit_case_mix(
         converged=converged,
         pooled=pooled,
     )
+
+
+def _pooled_expr(term: str, keep: list[str]) -> pl.Expr:
+    level = pl.col(term)
+    return pl.when(level.is_in(keep)).then(level).otherwise(pl.lit(OTHER_LEVEL)).alias(term)
 
 
 def _fit_binomial(endog: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -509,8 +511,8 @@ def funnel_limits(
     │ ---      ┆ ---   ┆ ---   ┆ ---   │
     │ f64      ┆ f64   ┆ f64   ┆ f64   │
     ╞══════════╪═══════╪═══════╪═══════╡
-    │ 4.0      ┆ 0.95  ┆ 0.26  ┆ 2.22  │
-    │ 100.0    ┆ 0.95  ┆ 0.814 ┆ 1.206 │
+    │ 4.0      ┆ 0.95  ┆ 0.02  ┆ 1.98  │
+    │ 100.0    ┆ 0.95  ┆ 0.804 ┆ 1.196 │
     └──────────┴───────┴───────┴───────┘
     """
     grid = np.asarray(expected_grid, dtype=float)
@@ -525,14 +527,22 @@ def funnel_limits(
         lower, upper = _limits(sd, level)
         frames.append(
             pl.DataFrame(
-                {"expected": grid, "level": np.full(grid.size, float(level)), "lower": lower,
-                 "upper": upper}
+                {
+                    "expected": grid,
+                    "level": np.full(grid.size, float(level)),
+                    "lower": lower,
+                    "upper": upper,
+                }
             )
         )
     if not frames:
         return pl.DataFrame(
-            schema={"expected": pl.Float64, "level": pl.Float64, "lower": pl.Float64,
-                    "upper": pl.Float64}
+            schema={
+                "expected": pl.Float64,
+                "level": pl.Float64,
+                "lower": pl.Float64,
+                "upper": pl.Float64,
+            }
         )
     return pl.concat(frames)
 
@@ -571,8 +581,10 @@ class AgentComparison:
     n_tickets: int
     #: Funnel control limits along expected (columns expected, level, lower, upper).
     funnel: pl.DataFrame
-    #: The fitted case-mix model.
+    #: The fitted case-mix model (the last refit with ``reference="in_control"``).
     model: CaseMixModel
+    #: Agents whose tickets were left out of the model (``reference="in_control"``).
+    excluded_from_model: tuple[str, ...] = ()
     #: The phi and tau2 actually applied to z-scores and limits.
     phi_applied: float = 1.0
     tau2_applied: float = 0.0
@@ -694,7 +706,7 @@ def agent_comparison(
     overdispersion: str = "random_effects",
     winsor: float = 0.10,
     funnel_levels: Sequence[float] = FUNNEL_LEVELS,
-    reference: str = "all",
+    reference: str = "in_control",
 ) -> AgentComparison:
     """Compare agents with what their own case mix predicts (see the module notes).
 
@@ -727,6 +739,14 @@ def agent_comparison(
         Fraction winsorised at each tail before estimating phi.
     funnel_levels
         Control-limit levels for the funnel and the per-agent limit columns.
+    reference
+        Whose tickets set the standard. ``"in_control"`` (default): after a first comparison,
+        refit the model without the tickets of flagged agents and compare everyone again,
+        until the flagged set stops changing (at most ``MAX_REFITS`` refits), as in phase I of
+        a control chart. A few agents escalating at two or three times the odds otherwise
+        raise everyone's expected count, hiding part of their own excess and making ordinary
+        agents look "low". ``"all"``: one fit on every ticket (the textbook form). Unassigned
+        tickets always stay in the model.
 
     Returns
     -------
@@ -767,26 +787,22 @@ def agent_comparison(
             raise OutlierError(f"a control limit level must be between 0 and 1, got {level}")
 
     tickets = _filter_period(tickets, period)
-    esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
     terms = _usable_terms(tickets, case_mix)
-    cells = (
-        tickets.filter(pl.col("agent").is_not_null())
-        .group_by(pl.col("agent").cast(pl.String), *[_level_expr(t).alias(t) for t in terms])
-        .agg(n=pl.len(), o=esc.sum())
-    )
+    counts = _counts(tickets, terms, by=["agent"])
+    cells = counts.filter(pl.col("agent").is_not_null())
     n_unassigned = int(tickets.get_column("agent").null_count())
-    model = fit_case_mix(tickets, terms)
+    model = _fit_counts(counts, terms)
     excluded: frozenset[str] = frozenset()
     for _ in range(MAX_REFITS + 1):
         per_agent, sc = _score(cells, model, min_expected, q_level, overdispersion, winsor)
         if reference == "all":
             break
         out = frozenset(per_agent.filter(pl.Series(sc["flagged"])).get_column("agent"))
-        kept = tickets.filter(~pl.col("agent").is_in(list(out)) | pl.col("agent").is_null())
-        if out == excluded or kept.height == 0:
+        if out == excluded or out.issuperset(cells.get_column("agent").unique()):
             break
         excluded = out
-        model = fit_case_mix(kept, terms)
+        in_control = pl.col("agent").is_null() | ~pl.col("agent").is_in(list(out))
+        model = _fit_counts(counts.filter(in_control), terms)
     observed, expected, variance = sc["observed"], sc["expected"], sc["variance"]
     judged, flagged, sd, disp = sc["judged"], sc["flagged"], sc["sd"], sc["disp"]
     phi_applied, tau2_applied = _applied(overdispersion, disp)
@@ -861,6 +877,7 @@ def agent_comparison(
         n_tickets=tickets.height,
         funnel=funnel,
         model=model,
+        excluded_from_model=tuple(sorted(excluded)),
         phi_applied=phi_applied,
         tau2_applied=tau2_applied,
         n_agents=per_agent.height,
@@ -1019,10 +1036,17 @@ def flag_history(tickets: pl.DataFrame, *, every: str = "1mo", **options) -> pl.
     if not frames:
         return pl.DataFrame(
             schema={
-                "agent": pl.String, "period_start": pl.Date, "tickets": pl.Int64,
-                "escalated": pl.Int64, "expected": pl.Float64, "ratio": pl.Float64,
-                "z": pl.Float64, "q_value": pl.Float64, "judged": pl.Boolean,
-                "flagged": pl.Boolean, "direction": pl.String,
+                "agent": pl.String,
+                "period_start": pl.Date,
+                "tickets": pl.Int64,
+                "escalated": pl.Int64,
+                "expected": pl.Float64,
+                "ratio": pl.Float64,
+                "z": pl.Float64,
+                "q_value": pl.Float64,
+                "judged": pl.Boolean,
+                "flagged": pl.Boolean,
+                "direction": pl.String,
             }
         )
     return pl.concat(frames).sort(["agent", "period_start"])

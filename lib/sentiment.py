@@ -187,7 +187,7 @@ def most_negative(tickets: pl.DataFrame, topic_col: str = "category", n: int = 5
         raise SentimentError("the tickets have no sentiment column (run add_sentiment first)")
     topic = pl.col(topic_col)
     if isinstance(tickets.schema[topic_col], pl.List):
-        frame = tickets.explode(topic_col)
+        frame = tickets.explode(topic_col, empty_as_null=True)
     else:
         frame = tickets
     frame = frame.with_columns(

@@ -2,11 +2,12 @@
 
 One :class:`Store` per database URL and process (:func:`default_store`), one short session per
 action, every change one transaction. The URL comes from ``DATABASE_URL`` or defaults to
-``data/review.sqlite`` in the repository; a PostgreSQL URL works without code changes (only the
-SQLite connection settings are dialect-specific). SQLite runs in WAL mode with a busy timeout and
-foreign keys on, and write transactions take the write lock up front (``BEGIN IMMEDIATE``), so two
-writers queue instead of failing. Schema changes go through :mod:`lib.migrations`, applied on
-open. Lists come back as Polars frames, single records as model objects.
+``review.sqlite`` in ``$REVIEW_DATA_DIR`` or ``data/``; a PostgreSQL URL works without code
+changes (only the SQLite connection settings are dialect-specific). SQLite runs in WAL mode with a
+busy timeout and foreign keys on, and write transactions take the write lock up front
+(``BEGIN IMMEDIATE``), so two writers queue instead of failing. Schema changes go through
+:mod:`lib.migrations`, applied on open. Lists come back as Polars frames, single records as model
+objects.
 
 Every write takes ``actor=``: ``None`` is single-user mode, an :class:`Actor` with role
 ``"viewer"`` is refused with :class:`~lib.errors.PermissionDenied`.
@@ -333,7 +334,10 @@ def _writes(method: F) -> F:
 
 
 def _who(who: str | None, actor: Actor | None) -> str:
-    return (who or "").strip() or (actor.email if actor else LOCAL_USER)
+    """Name recorded as the author: the signed-in actor's e-mail, else ``who``, else local user."""
+    if actor is not None:
+        return actor.email
+    return (who or "").strip() or LOCAL_USER
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,6 +434,14 @@ def default_store(url: str | None = None) -> Store:
         if store is None:
             store = _DEFAULT_STORES[resolved] = Store(resolved)
         return store
+
+
+def reset_default_stores() -> None:
+    """Close and forget every :func:`default_store` (tests; after changing ``DATABASE_URL``)."""
+    with _DEFAULT_LOCK:
+        for store in _DEFAULT_STORES.values():
+            store.close()
+        _DEFAULT_STORES.clear()
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -751,9 +763,11 @@ class Store:
         tickets: pl.DataFrame,
         *,
         sentiment_method: str | None = None,
+        rules: Any = None,
         actor: Actor | None = None,
     ) -> Path:
-        """Swap a dataset's snapshot for ``tickets`` (e.g. with sentiment added); return it."""
+        """Swap a dataset's snapshot for ``tickets`` (e.g. with sentiment added, or with the
+        escalation flag re-decided by new ``rules``, which are stored too); return it."""
         old = self.snapshot_file(dataset_id)
         new = self.write_snapshot(tickets, dataset_id)
         try:
@@ -763,6 +777,8 @@ class Store:
                 ds.row_count = tickets.height
                 if sentiment_method is not None:
                     ds.sentiment_method = sentiment_method
+                if rules is not None:
+                    ds.rules = rules
         except BaseException:
             new.unlink(missing_ok=True)
             raise
@@ -1033,7 +1049,6 @@ class Store:
         except KeyError as exc:
             raise StoreError(f"The alert has no {exc.args[0]!r} field") from None
         values = {
-            "dataset_id": dataset_id,
             "state": state,
             "note": _text(note, "Note"),
             "topic": str(alert["topic"]),
@@ -1049,6 +1064,8 @@ class Store:
         }
         with self._write() as s:
             row = s.get(AlertState, key) or AlertState(alert_key=key, state=state)
+            if dataset_id is not None:  # otherwise keep the dataset it was first triaged on
+                values["dataset_id"] = dataset_id
             for name, value in values.items():
                 setattr(row, name, value)
             s.add(row)
@@ -1163,7 +1180,7 @@ class Store:
             "attendees",
             "notes",
         }
-        _check_fields(changes, allowed, "meeting")
+        _check_fields(changes, allowed, "a meeting")
         with self._write() as s:
             m = self._get(s, Meeting, meeting_id, "Meeting")
             for name, value in changes.items():
@@ -1224,7 +1241,7 @@ class Store:
         self, item_id: int, changes: Mapping[str, Any], *, actor: Actor | None = None
     ) -> AgendaItem:
         """Change an agenda item's title, detail, decision or position."""
-        _check_fields(changes, {"title", "detail", "decision", "position"}, "agenda item")
+        _check_fields(changes, {"title", "detail", "decision", "position"}, "an agenda item")
         with self._write() as s:
             item = self._get(s, AgendaItem, item_id, "Agenda item")
             for name, value in changes.items():
@@ -1345,7 +1362,7 @@ class Store:
             "outcome_note",
             "closed_in_meeting",
         }
-        _check_fields(changes, editable, "action item")
+        _check_fields(changes, editable, "an action item")
         values = _action_values(changes)
         by = _who(who, actor)
         now = _now()
@@ -1509,6 +1526,8 @@ class Store:
         """
         db = self._require_sqlite("Backup")
         dest = Path(dest_path)
+        if dest.resolve() == db.resolve():
+            raise StoreError("A backup cannot overwrite the database itself: choose another file")
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".{dest.name}.tmp-{uuid.uuid4().hex[:8]}")
         try:
@@ -1599,7 +1618,7 @@ def _check_fields(changes: Mapping[str, Any], allowed: set[str], what: str) -> N
     unknown = set(changes) - allowed
     if unknown:
         raise StoreError(
-            f"Cannot change {', '.join(sorted(unknown))} of a {what} "
+            f"Cannot change {', '.join(sorted(unknown))} of {what} "
             f"(changeable: {', '.join(sorted(allowed))})"
         )
 

@@ -24,7 +24,7 @@ DEFAULT_OUT = ROOT / "data" / "demo_helpdesk.csv.gz"
 
 def main(argv: list[str] | None = None) -> Path:
     """Write the demo export and print what was written."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="make_demo.py", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="file to write (.csv/.gz)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--days", type=int, default=180)

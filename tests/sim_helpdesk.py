@@ -143,7 +143,7 @@ def simulate_helpdesk(
 
     seconds = rng.uniform(0, days * 86400, n_tickets)
     created = [start + timedelta(seconds=float(s)) for s in seconds]
-    agent_names = np.array(agents + [None], dtype=object)[owner]
+    agent_names = np.array([*agents, None], dtype=object)[owner]  # -1 = unassigned
     tickets = conform(
         pl.DataFrame(
             {

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -110,7 +111,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "ticket_id": "id|ticket id|ticket|ticket number|ticket no|ticket #|ticket nr|case|case id"
         "|case number|case #|case no|number|#|no|issue key|issue id|key|incident"
         "|incident number|incident id|conversation id|request id|request number|reference|ref"
-        "|complaint id|record id",
+        "|complaint id|record id|case:concept:name",
         "created_at": "created|created at|created on|created date|created time|create date"
         "|creation date|creation time|date created|opened|opened at|opened on|open date"
         "|date opened|date/time opened|submitted|submitted at|date submitted|received"
@@ -126,7 +127,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "|modified|modified at|last modified|last modified date|last activity"
         "|last activity date|last activity at|date modified",
         "event_time": "event time|timestamp|event timestamp|activity time|event date|changed at"
-        "|time stamp|datetime|log time|event at",
+        "|time stamp|datetime|log time|event at|time:timestamp",
         "status": "status|state|ticket status|current status|incident state|case status"
         "|conversation status|conversation state|stage|pipeline stage",
         "priority": "priority|prio|severity|ticket priority|importance|pri|urgency level",
@@ -137,7 +138,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "|classification",
         "agent": "agent|assignee|assigned to|owner|ticket owner|case owner|handled by|responder"
         "|technician|rep|agent name|assigned agent|agent assigned|support agent|handler"
-        "|assigned user|teammate",
+        "|assigned user|teammate|resource|org:resource",
         "group": "group|team|queue|department|dept|assignment group|team assigned|inbox|mailbox"
         "|support group|squad|pod|team name|group name",
         "level": "level|support level|tier|support tier|line|support line|escalation level"
@@ -149,7 +150,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "|account tier|membership|support plan|customer plan|sla tier|subscription"
         "|customer level",
         "subject": "subject|title|summary|short description|ticket subject|ticket name|headline"
-        "|ticket title|case subject",
+        "|ticket title|case subject|issue",
         "description": "description|body|message|first message|details|content|narrative"
         "|complaint narrative|consumer complaint narrative|ticket description|comment|text"
         "|problem description|issue description|question",
@@ -159,7 +160,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "escalated_at": "escalated at|escalated on|escalation date|escalation time"
         "|date escalated|escalated date|escalated time",
         "reassignments": "reassignments|reassignment count|reassigned|times reassigned"
-        "|transfers|transfer count|group changes|hops|number of reassignments",
+        "|transfers|transfer count|group changes|hops|number of reassignments|group stations",
         "reopens": "reopens|reopen count|reopened|times reopened|reopen",
         "first_response_minutes": "first response|first response time|first reply time|frt"
         "|time to first response|first reply|first response minutes"
@@ -196,10 +197,10 @@ AVOID: dict[str, frozenset[str]] = {
     "group": _words("stations count changes id"),
     "level": _words("customer cust plan account sla"),
     "customer": _words(
-        "age gender satisfaction rating tier segment plan phone since id instagram handle"
+        "age gender satisfaction rating tier segment plan phone since instagram handle"
     ),
     "customer_tier": _words("support"),
-    "subject": _words(""),
+    "subject": _words("sub type key id"),
     "description": _words(""),
     "tags": _words(""),
     "escalated": _words("at date time level by reason on"),
@@ -308,7 +309,35 @@ CHANNEL_WORDS = frozenset(
         "contact form",
     }
 )
-_PRIORITY_RE = r"^(?:[1-5]\s*-\s*[a-z ]+|p[0-5]|sev(?:erity)?\s*[0-5])$"
+RATING_WORDS = frozenset(
+    {
+        "good",
+        "bad",
+        "great",
+        "okay",
+        "ok",
+        "not good",
+        "awesome",
+        "neutral",
+        "satisfied",
+        "unsatisfied",
+        "dissatisfied",
+        "very satisfied",
+        "very dissatisfied",
+        "happy",
+        "unhappy",
+        "offered",
+        "unoffered",
+        "not offered",
+        "positive",
+        "negative",
+        "excellent",
+        "poor",
+        "terrible",
+        "amazing",
+    }
+)
+_PRIORITY_RE = r"^(?:[1-5]\s*-?\s*[a-z][a-z ]*|p[0-5]|sev(?:erity)?\s*[0-5])$"
 _LEVEL_RE = (
     r"(?i)^(?:l\s*-?\s*[0-4]|level\s*-?\s*[0-4]|tier\s*-?\s*[0-4]|t[0-4]|[1-4](?:st|nd|rd|th)"
     r"\s+(?:line|level|tier)|(?:first|second|third)\s+(?:line|level)|line\s*[0-4])$"
@@ -351,29 +380,40 @@ def _loose(name: str) -> str:
     return re.sub(r"[^a-z0-9#]+", "", norm_header(name))
 
 
+def _synonym_forms() -> dict[str, list[tuple[str, str, frozenset[str]]]]:
+    return {
+        k: [(syn, _loose(syn), frozenset(_tokens(syn))) for syn in syns]
+        for k, syns in SYNONYMS.items()
+    }
+
+
+_SYN_FORMS = _synonym_forms()
+
+
+@lru_cache(maxsize=8192)
 def _name_score(key: str, column: str) -> tuple[float, str]:
     """Best score of ``column`` against the synonyms of ``key`` and the synonym used."""
     n, lo = norm_header(column), _loose(column)
     toks = _tokens(column)
     tokset = set(toks)
     best, best_syn = 0.0, ""
-    for syn in SYNONYMS[key]:
+    matcher = SequenceMatcher(None, b=lo, autojunk=False)
+    for syn, syn_loose, st in _SYN_FORMS[key]:
         if n == syn:
-            best, best_syn = 1.0, syn
-            break
-        syn_loose = _loose(syn)
-        st = _tokens(syn)
+            return 1.0, syn
         if lo and lo == syn_loose:
             s = 0.95
-        elif st and set(st) <= tokset:
+        elif st and st <= tokset:
             s = 0.6 + 0.3 * len(st) / len(toks)
         elif len(lo) >= 3 and len(syn_loose) >= 3:
-            ratio = SequenceMatcher(None, lo, syn_loose).ratio()
+            matcher.set_seq1(syn_loose)
+            fuzzy = matcher.real_quick_ratio() >= 0.82 and matcher.quick_ratio() >= 0.82
+            ratio = matcher.ratio() if fuzzy else 0.0
             s = 0.75 * ratio if ratio >= 0.82 else 0.0
         else:
             s = 0.0
         if s:
-            extra = tokset - set(st)
+            extra = tokset - st
             if extra & AVOID[key]:
                 s *= 0.4
             if key in _TIME_KEYS and (extra & _DURATION_HINTS or "to" in extra):
@@ -435,7 +475,7 @@ def match_by_name(columns: list[str]) -> dict[str, ColumnMatch]:
 class _Profile:
     n: int  # non-missing values in the sample
     rows: int
-    kind: str  # "num", "date", "bool", "str"
+    kind: str  # "num", "date", "duration", "bool", "str", "list"
     date: float = 0.0
     num: float = 0.0
     ints_1_5: float = 0.0
@@ -455,6 +495,7 @@ class _Profile:
     status: float = 0.0
     priority: float = 0.0
     channel: float = 0.0
+    rating_words: float = 0.0
 
     @property
     def text(self) -> float:
@@ -466,15 +507,19 @@ class _Profile:
 
 def _share(mask: pl.Series) -> float:
     v = mask.cast(pl.Float64).mean()
-    return float(v) if v is not None else 0.0  # type: ignore[arg-type]
+    return float(v) if v is not None else 0.0
 
 
 def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
     rows = s.len()
     dtype = s.dtype
+    if isinstance(dtype, pl.Duration):
+        return _Profile(n=s.len() - s.null_count(), rows=rows, kind="duration", hms=1.0)
     if dtype.is_temporal():
         vals = s.drop_nulls()
         return _Profile(n=vals.len(), rows=rows, kind="date", date=1.0, unique=_uniq(vals))
+    if dtype.is_nested():
+        return _Profile(n=s.len() - s.null_count(), rows=rows, kind="list")
     if dtype == pl.Boolean:
         vals = s.drop_nulls()
         return _Profile(n=vals.len(), rows=rows, kind="bool", yesno=1.0, distinct=vals.n_unique())
@@ -486,7 +531,7 @@ def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
         p.unique = _uniq(num)
         p.yesno = _share(num.is_in([0.0, 1.0])) if p.distinct <= 2 else 0.0
         p.digits = 1.0
-        p.avg_len = float(txt.str.len_chars().mean() or 0)  # type: ignore[arg-type]
+        p.avg_len = float(txt.str.len_chars().mean() or 0)
         return p
     txt = s.cast(pl.String).str.strip_chars()
     low = txt.str.to_lowercase()
@@ -502,7 +547,7 @@ def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
         _numeric(p, num.drop_nulls().drop_nans())
     p.distinct = low.n_unique()
     p.unique = _uniq(txt)
-    p.avg_len = float(txt.str.len_chars().mean() or 0)  # type: ignore[arg-type]
+    p.avg_len = float(txt.str.len_chars().mean() or 0)
     p.spaces = _share(txt.str.contains(r"\s"))
     p.digits = _share(txt.str.contains(r"\d"))
     p.email = _share(low.str.contains(_EMAIL_RE))
@@ -512,6 +557,7 @@ def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
     p.status = _share(low.is_in(list(vocab["status"])))
     p.priority = _share(low.is_in(list(vocab["priority"])) | low.str.contains(_PRIORITY_RE))
     p.channel = _share(low.is_in(list(vocab["channel"])))
+    p.rating_words = _share(low.is_in(list(RATING_WORDS)))
     return p
 
 
@@ -562,8 +608,9 @@ def _value_test(key: str, p: _Profile) -> tuple[float, str] | None:
         v = p.text * min(1.0, p.avg_len / 80) * min(1.0, p.spaces / 0.5)
         return v, f"values look like free text (average {p.avg_len:.0f} characters)"
     if key == "satisfaction":
+        if p.rating_words >= p.ints_1_5:
+            return p.rating_words, f"values are rating words ({_pct(p.rating_words)})"
         v = max(p.ints_1_5, 0.9 * p.ints_1_10 if p.distinct > 5 else 0.0)
-        v = v if p.distinct >= 2 else 0.0
         return v, f"values look like 1-5 ratings ({_pct(v)})"
     if key == "first_response_minutes":
         v = max(p.hms, p.num * p.nonneg)
@@ -579,67 +626,79 @@ def _value_test(key: str, p: _Profile) -> tuple[float, str] | None:
         return p.small_ints, f"values are small counts ({_pct(p.small_ints)})"
     if key == "sentiment":
         return p.num * p.unit, f"values lie in -1..1 ({_pct(p.num * p.unit)})"
-    if key in ("agent", "group", "category", "tags"):
+    if key in ("agent", "group", "category"):
+        other = max(p.status, p.priority, p.channel, p.email)
+        v = p.text * (1.0 - other)
+        if other >= 0.5:
+            return v, f"values look like another field's words ({_pct(other)})"
+        return v, f"values are text ({_pct(p.text)})"
+    if key == "tags":
+        if p.kind == "list":
+            return 1.0, "values are lists"
         return p.text, f"values are text ({_pct(p.text)})"
     return None
 
 
-def _value_only(key: str, p: _Profile, date_rank: dict[str, str]) -> tuple[float, str]:
-    """Score from values alone, for columns whose names say nothing."""
+_VOCAB_KEYS = frozenset({"status", "priority", "channel"})
+_COUNT_WORDS = _words(
+    "count counts interactions stations replies reopens number age hours hrs minutes min days "
+    "thread article attachment attachments time units size qty quantity total"
+)
+
+
+def _value_only(key: str, column: str, p: _Profile, role: dict[str, str]) -> tuple[float, str]:
+    """Score from values alone, for columns whose names say nothing about ``key``."""
     if p.n == 0:
         return 0.0, ""
-    if key in ("created_at", "solved_at", "updated_at") and p.date >= 0.8:
-        role = date_rank.get(key)
-        weight = {"created_at": 0.7, "solved_at": 0.55, "updated_at": 0.5}[key]
-        if role is None:
+    if key in ("created_at", "solved_at") and p.date >= 0.8:
+        if key not in role:
             return 0.0, ""
-        return weight * p.date, f"values look like dates ({_pct(p.date)}); {role}"
+        weight = 0.65 if key == "created_at" else 0.55
+        return weight * p.date, f"values look like dates ({_pct(p.date)}); {role[key]}"
     if key == "ticket_id":
         v, why = _value_test(key, p) or (0.0, "")
-        return (0.8 * v, why) if p.unique >= 0.98 else (0.0, "")
-    if key in ("status", "priority", "channel"):
+        return (0.75 * v, why) if p.unique >= 0.98 else (0.0, "")
+    if key in _VOCAB_KEYS:
         v = getattr(p, key)
-        return 0.8 * v, f"values are {key} words ({_pct(v)})"
+        return 0.7 * v, f"values are {key} words ({_pct(v)})"
     if key == "customer" and p.email >= 0.8:
-        return 0.75 * p.email, f"values look like e-mail addresses ({_pct(p.email)})"
-    if key in ("subject", "description"):
+        return 0.7 * p.email, f"values look like e-mail addresses ({_pct(p.email)})"
+    if key == "subject" and p.avg_len >= 15 and p.unique >= 0.6:
         v, why = _value_test(key, p) or (0.0, "")
-        weight = 0.6 if key == "subject" else 0.65
-        if key == "subject" and p.avg_len > 80:
-            v *= 0.5
-        return weight * v, why
-    if key == "satisfaction" and p.kind in ("num", "str") and p.distinct <= 10:
+        return 0.55 * v * (0.5 if p.avg_len > 80 else 1.0), why
+    if key == "description" and p.avg_len >= 40:
         v, why = _value_test(key, p) or (0.0, "")
-        return 0.65 * v, why
+        return 0.6 * v, why
+    if key == "satisfaction" and p.distinct >= 3 and not set(_tokens(column)) & _COUNT_WORDS:
+        v, why = _value_test(key, p) or (0.0, "")
+        return 0.55 * v, why
     if key == "first_response_minutes" and p.hms >= 0.8:
-        return 0.6 * p.hms, f"values look like H:MM:SS durations ({_pct(p.hms)})"
+        return 0.55 * p.hms, f"values look like H:MM:SS durations ({_pct(p.hms)})"
     if key == "level" and p.level >= 0.8:
-        return 0.75 * p.level, f"values look like support levels ({_pct(p.level)})"
+        return 0.7 * p.level, f"values look like support levels ({_pct(p.level)})"
     if key == "group" and p.level >= 0.8:
         return 0.5 * p.level, f"values look like support levels ({_pct(p.level)})"
     return 0.0, ""
 
 
-def _date_roles(profiles: dict[str, _Profile], columns: list[str]) -> dict[str, dict[str, str]]:
-    """For date-like columns with meaningless names: which date each one probably is.
+def _date_roles(
+    profiles: dict[str, _Profile], columns: list[str], unnamed: set[str]
+) -> dict[str, dict[str, str]]:
+    """For date-like columns whose names say nothing: which date each one probably is.
 
-    The most complete (then leftmost) date column is the creation time; a later one with gaps
-    is a solve time, a complete later one an update time.
+    The most complete (then leftmost) of them is the creation time; another one with gaps
+    is a solve time.
     """
-    dates = [c for c in columns if profiles[c].n and profiles[c].date >= 0.8]
+    dates = [c for c in columns if c in unnamed and profiles[c].n and profiles[c].date >= 0.8]
     roles: dict[str, dict[str, str]] = {c: {} for c in columns}
     if not dates:
         return roles
     first = max(dates, key=lambda c: (profiles[c].n / max(1, profiles[c].rows), -columns.index(c)))
     roles[first]["created_at"] = "the most complete date column"
     for c in dates:
-        if c == first:
-            continue
         p = profiles[c]
-        if p.n < p.rows:
+        if c != first and p.n < p.rows:
             roles[c]["solved_at"] = "a later date column with gaps"
-        else:
-            roles[c]["updated_at"] = "a complete later date column"
     return roles
 
 
@@ -690,24 +749,36 @@ def match_columns(
     vocab = _vocab(preset)
     sample = _sample(frame, sample_rows)
     profiles = {c: _profile(sample.get_column(c), vocab) for c in free_cols}
-    roles = _date_roles(profiles, free_cols)
+    names = {(k, c): _name_score(k, c) for k in KEYS for c in free_cols}
+    unnamed = {c for c in free_cols if max(names[(k, c)][0] for k in KEYS) < ACCEPT}
+    roles = _date_roles(profiles, free_cols, unnamed)
+
+    named: dict[tuple[str, str], tuple[float, str]] = {}
+    for (k, c), (name_s, syn) in names.items():
+        if name_s <= 0:
+            continue
+        test = _value_test(k, profiles[c])
+        if test is None:
+            named[(k, c)] = (name_s, f"name {c!r} matches {syn!r}")
+        else:
+            v, vwhy = test
+            floor = 0.35
+            if k in _VOCAB_KEYS and (v >= 0.05 or profiles[c].distinct < 5):
+                floor = 0.6  # vendors add their own words; none known among many is suspect
+            named[(k, c)] = (
+                name_s * (floor + (1 - floor) * v),
+                f"name {c!r} matches {syn!r}; {vwhy}",
+            )
 
     table: dict[tuple[str, str], tuple[float, str]] = {}
-    for k in free_keys:
-        for c in free_cols:
-            p = profiles[c]
-            name_s, syn = _name_score(k, c)
-            test = _value_test(k, p)
-            if name_s > 0 and test is not None:
-                v, vwhy = test
-                named = name_s * (0.55 + 0.45 * v)
-                named_why = f"name {c!r} matches {syn!r}; {vwhy}"
-            else:
-                named = name_s
-                named_why = f"name {c!r} matches {syn!r}"
-            vo, vo_why = _value_only(k, p, roles[c])
-            if named >= vo and named > 0:
-                table[(k, c)] = (named, named_why)
+    for c in free_cols:
+        for k in free_keys:
+            by_name = named.get((k, c), (0.0, ""))
+            vo, vo_why = _value_only(k, c, profiles[c], roles[c])
+            if any(s >= 0.9 for (k2, c2), (s, _) in named.items() if c2 == c and k2 != k):
+                vo *= 0.5  # name and values agree that this column is something else
+            if by_name[0] >= vo and by_name[0] > 0:
+                table[(k, c)] = by_name
             elif vo > 0:
                 table[(k, c)] = (vo, vo_why)
 

@@ -29,7 +29,13 @@ from lib.ingest.columns import match_columns, validate_mapping
 from lib.ingest.eventlog import collapse_events, looks_like_event_log
 from lib.ingest.readers import RawTable, read_many
 from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules
-from lib.ingest.vendors import Preset, VendorMatch, detect_vendor, header_fingerprint
+from lib.ingest.vendors import (
+    Preset,
+    VendorMatch,
+    detect_vendor,
+    header_fingerprint,
+    repeated_columns,
+)
 from lib.schema import COLUMNS, SCHEMA, conform, validate
 
 Progress = Callable[[float, str], None]
@@ -159,12 +165,28 @@ def inspect_sources(
     first = tables[0]
     match = detect_vendor(first.frame.columns)
     matches = match_columns(first.frame, preset=match.preset)
+    mapping = _merge_mapping(match, matches)
+    progress(0.3, f"Detected {match.label}")
+    return Inspection(tables, match, mapping, header_fingerprint(first.frame.columns), matches)
+
+
+def _merge_mapping(match: VendorMatch, matches: dict[str, Any]) -> dict[str, str]:
+    """A preset's own mapping first, then value-aware matches for the rest.
+
+    For a generic export the value-aware matches win over the name-only guess, so a column
+    whose values contradict its name (``Tier`` holding L1/L2) lands where the values say.
+    """
+    if match.preset is None:
+        mapping = {k: m.column for k, m in matches.items() if m.column is not None}
+        for key, col in match.mapping.items():
+            if key not in mapping and col not in mapping.values():
+                mapping[key] = col
+        return mapping
     mapping = dict(match.mapping)
     for key, m in matches.items():
         if key not in mapping and m.column is not None and m.column not in mapping.values():
             mapping[key] = m.column
-    progress(0.3, f"Detected {match.label}")
-    return Inspection(tables, match, mapping, header_fingerprint(first.frame.columns), matches)
+    return mapping
 
 
 def _as_list(sources: Any) -> list[Any]:
@@ -220,14 +242,9 @@ def load_tables(
             elif header_fingerprint(table.frame.columns) == insp.fingerprint:
                 table_mapping = dict(mapping if mapping is not None else insp.mapping)
             else:
-                table_mapping = dict(match.mapping)
-                for key, m in match_columns(table.frame, preset=match.preset).items():
-                    if (
-                        key not in table_mapping
-                        and m.column
-                        and m.column not in table_mapping.values()
-                    ):
-                        table_mapping[key] = m.column
+                table_mapping = _merge_mapping(
+                    match, match_columns(table.frame, preset=match.preset)
+                )
         frame = _parse_table(table, table_mapping, match.preset, tz, report)
         report.files.append(
             FileReport(
@@ -401,7 +418,7 @@ def _parse_table(
         out[target] = nz.clean_text(s.cast(pl.String)).alias(target)
     if (got := col("tags")) is not None:
         name, s = got
-        siblings = [c for c in frame.columns if c.startswith(f"{name} (") and c.endswith(")")]
+        siblings = [c for c in repeated_columns(name, frame.columns) if c != name]
         tags = nz.split_tags(s)
         for sib in siblings:
             tags = pl.select(
@@ -416,9 +433,12 @@ def _parse_table(
         name, s = got
         parsed, pr = nz.parse_int(s)
         _record_parse(report, table, key, name, pr)
-        if key == "reassignments" and "station" in name.lower():
+        shift = (preset.adjust.get(key, 0) if preset else 0) or (
+            -1 if key == "reassignments" and "station" in name.lower() else 0
+        )
+        if shift:
             # Zendesk counts stations visited: one station means no reassignment.
-            parsed = (parsed - 1).clip(lower_bound=0)
+            parsed = (parsed + shift).clip(lower_bound=0)
         out[key] = parsed.cast(pl.Int32).alias(key)
     if (got := col("first_response_minutes")) is not None:
         name, s = got

@@ -180,6 +180,17 @@ class _DateFormat:
     order: str | None = None  # "dmy" or "mdy" for numeric day/month dates
     utc: bool = False  # the format has a literal UTC marker: naive results are UTC
 
+    @property
+    def gates(self) -> tuple[str, ...]:
+        """The family gate plus one for the clock, so that most formats are never tried."""
+        if "%p" in self.fmt:
+            return self.gate, r"(?i)\d\s*[ap]m"
+        if ":%S" in self.fmt:
+            return self.gate, r"\d:\d\d:\d\d"
+        if "%H:" in self.fmt:
+            return self.gate, r"\d:\d\d"
+        return (self.gate,)
+
 
 _TIMES_24 = ("%H:%M", "%H:%M:%S", "%H:%M:%S%.f")
 _TIMES_12 = ("%I:%M %p", "%I:%M:%S %p", "%I:%M%p", "%I:%M:%S%p")
@@ -191,7 +202,8 @@ def _build_formats() -> tuple[_DateFormat, ...]:
     out.append(_DateFormat("%Y-%m-%d", "ISO 8601 dates (%Y-%m-%d)", iso_gate))
     for sep in ("T", " "):
         for t in ("%H:%M:%S", "%H:%M:%S%.f", "%H:%M"):
-            for zone, utc in (("", False), ("%#z", False), (" UTC", True)):
+            # A literal Z parses much faster than %#z, so it is tried first.
+            for zone, utc in (("", False), ("Z", True), ("%#z", False), (" UTC", True)):
                 fmt = f"%Y-%m-%d{sep}{t}{zone}"
                 out.append(_DateFormat(fmt, f"ISO 8601 ({fmt})", iso_gate, utc=utc))
     for t in _TIMES_12:
@@ -242,8 +254,8 @@ def _build_formats() -> tuple[_DateFormat, ...]:
         ("%A %B %d %H:%M:%S %Y", "ctime dates"),
     ):
         out.append(_DateFormat(fmt, f"{label} ({fmt})", month_gate))
-    out.append(_DateFormat("epoch_s", "epoch seconds", r"^-?\d{10}(?:\.\d+)?$"))
-    out.append(_DateFormat("epoch_ms", "epoch milliseconds", r"^-?\d{13}$"))
+    out.append(_DateFormat("epoch_s", "epoch seconds", r"^-?\d{9,10}(?:\.\d+)?$"))
+    out.append(_DateFormat("epoch_ms", "epoch milliseconds", r"^-?\d{12,13}$"))
     out.append(_DateFormat("%Y%m%d", "compact dates (%Y%m%d)", r"^\d{8}$"))
     out.append(_DateFormat("%Y%m%d%H%M%S", "compact timestamps (%Y%m%d%H%M%S)", r"^\d{14}$"))
     out.append(_DateFormat("%Y%m%dT%H%M%S%#z", "compact ISO 8601", r"^\d{8}T\d{6}"))
@@ -327,16 +339,43 @@ def _localise(naive: pl.Series, tz: str) -> tuple[pl.Series, int, int]:
     if tz == "UTC":
         return naive.dt.replace_time_zone("UTC"), 0, 0
     early = naive.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-    gap = int((early.is_null() & naive.is_not_null()).sum())
-    if gap:
+    gap = early.is_null() & naive.is_not_null()
+    n_gap = int(gap.sum())
+    if n_gap:
+        # Read a skipped time with the offset from three hours before: a shift by the gap.
+        idx = gap.arg_true()
         back = timedelta(hours=3)
-        shifted = (naive - back).dt.replace_time_zone(
+        shifted = (naive.gather(idx) - back).dt.replace_time_zone(
             tz, ambiguous="earliest", non_existent="null"
         ) + back
-        early = early.fill_null(shifted)
-    late = naive.dt.replace_time_zone(tz, ambiguous="latest", non_existent="null")
-    ambiguous = int((early != late).sum())
-    return early.dt.convert_time_zone("UTC"), ambiguous, gap
+        early = early.scatter(idx, shifted)
+    return early.dt.convert_time_zone("UTC"), _count_ambiguous(naive, tz), n_gap
+
+
+def _count_ambiguous(naive: pl.Series, tz: str) -> int:
+    """How many local times fall in a repeated hour, checking only days when the offset changes."""
+    first, last = naive.min(), naive.max()
+    if first is None:
+        return 0
+    days = pl.datetime_range(
+        first.replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=1),  # type: ignore[union-attr]
+        last.replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=1),  # type: ignore[union-attr]
+        "1d",
+        time_unit="us",
+        eager=True,
+    )
+    as_utc = days.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    offset = days - as_utc.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    changed = (offset != offset.shift(-1)).fill_null(True)
+    marked = days.filter(changed | changed.shift(1, fill_value=False)).dt.date()
+    if marked.is_empty():
+        return 0
+    near = naive.filter(naive.dt.date().is_in(marked.implode()))
+    if near.is_empty():
+        return 0
+    early = near.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
+    late = near.dt.replace_time_zone(tz, ambiguous="latest", non_existent="null")
+    return int((early != late).sum())
 
 
 def _decide_order(clean: pl.Series, dayfirst: bool | None) -> tuple[str, bool, str]:
@@ -358,7 +397,7 @@ def _decide_order(clean: pl.Series, dayfirst: bool | None) -> tuple[str, bool, s
             order,
             True,
             f"day and month order mixed: {n_first} values only fit day-first and {n_second} "
-            f"only month-first; the {lost} {other} values were not read",
+            f"only month-first; {_count(lost, other + ' value')} not read",
         )
     if n_first or n_second:
         order = "dmy" if n_first else "mdy"
@@ -379,9 +418,10 @@ def _best_format(
     gates: dict[str, bool] = {}
     best, best_n = None, 0
     for f in formats:
-        if f.gate not in gates:
-            gates[f.gate] = bool(sample.str.contains(f.gate).any())
-        if not gates[f.gate]:
+        for gate in f.gates:
+            if gate not in gates:
+                gates[gate] = bool(sample.str.contains(gate).any())
+        if not all(gates[gate] for gate in f.gates):
             continue
         parsed, naive = _apply_format(f, sample)
         n = int(_plausible(parsed, naive).is_not_null().sum())
@@ -438,6 +478,10 @@ def parse_datetimes(
     if strings is None:
         return _all_failed(s, UTC_DT, f"{dtype} values are not dates")
     return _string_datetimes(strings, s, tz=tz, dayfirst=dayfirst, excel_serial=excel_serial)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _tz_note(what: str, tz: str, n_amb: int, n_gap: int) -> str:
@@ -535,7 +579,8 @@ def _string_datetimes(
             n_amb, n_gap = n_amb + a, n_gap + g
         before = out.null_count()
         out = parsed if before == out.len() else out.fill_null(parsed)
-        used.append((best.label, before - out.null_count()))
+        if before > out.null_count():
+            used.append((best.label, before - out.null_count()))
         formats = [f for f in formats if f is not best]
         left = clean.is_not_null() & out.is_null()
         if not left.any():
@@ -546,7 +591,7 @@ def _string_datetimes(
     elif len(used) == 1:
         detail = used[0][0]
     else:
-        detail = "; ".join(f"{label} for {n} values" for label, n in used)
+        detail = "; ".join(f"{label} for {_count(n, 'value')}" for label, n in used)
     if naive_seen and tz != "UTC":
         detail = _tz_note(detail, tz, n_amb, n_gap)
     if notes:
@@ -557,8 +602,16 @@ def _string_datetimes(
 # --------------------------------------------------------------------------------------------
 # durations
 
-_UNIT_MINUTES = {"seconds": 1 / 60, "minutes": 1.0, "hours": 60.0, "days": 1440.0, "weeks": 10080.0}
+_UNIT_MINUTES = {
+    "milliseconds": 1 / 60_000,
+    "seconds": 1 / 60,
+    "minutes": 1.0,
+    "hours": 60.0,
+    "days": 1440.0,
+    "weeks": 10080.0,
+}
 _UNIT_ALIASES = {
+    **{a: "milliseconds" for a in ("ms", "msec", "msecs", "millisecond", "milliseconds")},
     **{a: "seconds" for a in ("s", "sec", "secs", "second", "seconds")},
     **{a: "minutes" for a in ("m", "min", "mins", "minute", "minutes")},
     **{a: "hours" for a in ("h", "hr", "hrs", "hour", "hours")},
@@ -566,17 +619,19 @@ _UNIT_ALIASES = {
     **{a: "weeks" for a in ("w", "wk", "wks", "week", "weeks")},
 }
 _HEADER_UNIT_RE = re.compile(
+    r"(?P<milliseconds>\b(?:ms|msecs?|milliseconds?)\b)|"
     r"(?P<seconds>\b(?:secs?|seconds?)\b|\(s\)|\[s\])"
     r"|(?P<minutes>\b(?:mins?|minutes?)\b|\(m\)|\[m\])"
     r"|(?P<hours>\b(?:hrs?|hours?)\b|\(h\)|\[h\])"
     r"|(?P<days>\b(?:days?)\b|\(d\)|\[d\])"
 )
 _NUM = r"\d+(?:[.,]\d+)?"
-_CLOCK_RE = (
-    r"(?i)^(?P<sign>[+-])?\s*(?:(?P<d>\d+)\s*(?:days?|d),?\s+)?"
-    r"(?P<h>\d+):(?P<m>\d{1,2})(?::(?P<s>\d{1,2}(?:[.,]\d+)?))?$"
+_CLOCK_RE = r"^[+-]?\d+:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?$"
+_DHMS_RE = r"^[+-]?\d+:\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?$"
+_DAYS_CLOCK_RE = (
+    r"(?i)^(?P<sign>[+-])?(?P<d>\d+)\s*(?:days?|d),?\s+"
+    r"(?P<h>\d+):(?P<m>\d{1,2})(?::(?P<s>\d{1,2}(?:\.\d+)?))?$"
 )
-_DHMS_RE = r"^(?P<sign>[+-])?(?P<d>\d+):(?P<h>\d{1,2}):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d+)?)$"
 _SEP = r"[\s,]*(?:and\s+)?"
 _WORDS_RE = (
     rf"(?i)^(?P<sign>[+-])?\s*(?:(?P<w>{_NUM})\s*(?:w|wks?|weeks?){_SEP})?"
@@ -589,10 +644,12 @@ _ISO_DUR_RE = (
     rf"(?i)^(?P<sign>[+-])?P(?:(?P<w>{_NUM})W)?(?:(?P<d>{_NUM})D)?"
     rf"(?:T(?:(?P<h>{_NUM})H)?(?:(?P<m>{_NUM})M)?(?:(?P<s>{_NUM})S)?)?$"
 )
+_NUMBER_RE = r"^[+-]?(?:\d[\d,.' \u00a0\u202f]*)?\d$"
+_WEIGHTS = {"w": 10080.0, "d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
 
 
 def unit_from_header(name: str) -> str | None:
-    """The time unit a column header names, if any: seconds, minutes, hours or days.
+    """The time unit a column header names, if any: milliseconds, seconds, minutes, hours, days.
 
     The first unit word counts; "business hours" and the like are not units.
 
@@ -607,30 +664,43 @@ def unit_from_header(name: str) -> str | None:
     return m.lastgroup if m else None
 
 
-def _groups_minutes(clean: pl.Series, pattern: str, weights: dict[str, float]) -> pl.Series:
-    """Minutes from a regex with named groups ``sign`` plus the keys of ``weights``."""
-    g = clean.str.extract_groups(pattern)
+def _groups_minutes(clean: pl.Series, pattern: str, *, clock: bool = False) -> pl.Series:
+    """Minutes from a regex with named groups ``sign`` and some of w, d, h, m, s.
 
-    def part(name: str) -> pl.Expr:
+    With ``clock``, minutes and seconds must be below 60.
+    """
+    g = clean.str.extract_groups(pattern).struct.unnest()
+    parts = [k for k in _WEIGHTS if k in g.columns]
+
+    def num(name: str) -> pl.Expr:
         return pl.col(name).str.replace(",", ".").cast(pl.Float64, strict=False)
 
-    total = pl.sum_horizontal([part(k) * w for k, w in weights.items()])
-    any_part = pl.any_horizontal([pl.col(k).is_not_null() for k in weights])
-    sign = pl.when(pl.col("sign") == "-").then(-1.0).otherwise(1.0)
-    return (
-        g.struct.unnest().select(pl.when(any_part).then(total * sign).alias(clean.name)).to_series()
-    )
-
-
-def _clock_minutes(clean: pl.Series, pattern: str, *, day_clock: bool = False) -> pl.Series:
-    g = clean.str.extract_groups(pattern).struct.unnest()
-    num = {k: pl.col(k).str.replace(",", ".").cast(pl.Float64, strict=False) for k in "dhms"}
-    ok = (num["m"] < 60) & (num["s"].fill_null(0) < 60)
-    if day_clock:  # d:h:m:s: hours below 24 too
-        ok = ok & (num["h"] < 24)
-    total = num["d"].fill_null(0) * 1440 + num["h"] * 60 + num["m"] + num["s"].fill_null(0) / 60
+    total = pl.sum_horizontal([num(k) * _WEIGHTS[k] for k in parts])
+    ok = pl.any_horizontal([pl.col(k).is_not_null() for k in parts])
+    if clock:
+        ok = ok & (num("m") < 60) & (num("s").fill_null(0) < 60)
     sign = pl.when(pl.col("sign") == "-").then(-1.0).otherwise(1.0)
     return g.select(pl.when(ok).then(total * sign).alias(clean.name)).to_series()
+
+
+def _clock_minutes(clean: pl.Series, *, days: bool = False) -> pl.Series:
+    """Minutes from ``[-]H:MM[:SS[.f]]`` or, with ``days``, ``[-]d:h:m:s``."""
+    ok = clean.str.contains(_DHMS_RE if days else _CLOCK_RE)
+    names = ["d", "h", "m", "s"] if days else ["h", "m", "s"]
+    parts = (
+        clean.str.strip_chars_start("+-")
+        .str.split_exact(":", len(names) - 1)
+        .struct.rename_fields(names)
+        .struct.unnest()
+    )
+    num = {k: pl.col(k).cast(pl.Float64, strict=False) for k in names}
+    ok_expr = pl.lit(ok) & (num["m"] < 60) & (num["s"].fill_null(0) < 60)
+    total = num["h"] * 60 + num["m"] + num["s"].fill_null(0) / 60
+    if days:
+        ok_expr = ok_expr & (num["h"] < 24)
+        total = total + num["d"] * 1440
+    sign = pl.when(pl.lit(clean.str.starts_with("-"))).then(-1.0).otherwise(1.0)
+    return parts.select(pl.when(ok_expr).then(total * sign).alias(clean.name)).to_series()
 
 
 def parse_duration_minutes(
@@ -640,9 +710,9 @@ def parse_duration_minutes(
 
     Reads clocks (``H:MM:SS``, ``HH:MM``, signed ``-01:30``, ``d:h:m:s``, ``2 days 01:30:00``),
     unit words (``1.5h``, ``45m``, ``2 hours``, ``1d 2h``, ``1 hour and 30 minutes``), ISO 8601
-    durations (``PT1H30M``) and plain numbers in ``unit`` (minutes unless given: seconds,
-    minutes, hours, days or weeks; see :func:`unit_from_header`). Native numbers use ``unit``;
-    native Duration columns are converted.
+    durations (``PT1H30M``) and plain numbers in ``unit`` (minutes unless given: milliseconds,
+    seconds, minutes, hours, days or weeks; see :func:`unit_from_header`). Native numbers use
+    ``unit``; native Duration columns are converted.
 
     >>> import polars as pl
     >>> out, rep = parse_duration_minutes(pl.Series(["0:05:30", "-01:30", "1.5h", "PT2H", "90"]))
@@ -654,7 +724,8 @@ def parse_duration_minutes(
     key = (unit or "minutes").strip().lower()
     if key not in _UNIT_ALIASES:
         raise ValueError(
-            f"unknown duration unit {unit!r}; use seconds, minutes, hours, days or weeks"
+            f"unknown duration unit {unit!r}; "
+            "use milliseconds, seconds, minutes, hours, days or weeks"
         )
     unit_name = _UNIT_ALIASES[key]
     factor = _UNIT_MINUTES[unit_name]
@@ -673,21 +744,35 @@ def parse_duration_minutes(
     if strings is None:
         return _all_failed(s, pl.Float64(), f"{dtype} values are not durations")
     clean = _clean_strings(strings)
-    numbers, _ = _floats(clean)
-    w = {"w": 10080.0, "d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
-    forms = [
-        (f"numbers in {unit_name}", numbers * factor),
-        ("durations as H:MM:SS", _clock_minutes(clean, _CLOCK_RE)),
-        ("durations as d:h:m:s", _clock_minutes(clean, _DHMS_RE, day_clock=True)),
-        ("durations with units (1h 30m)", _groups_minutes(clean, _WORDS_RE, w)),
-        ("ISO 8601 durations (PT1H30M)", _groups_minutes(clean, _ISO_DUR_RE, w)),
+    forms: list[tuple[str, str, Callable[[pl.Series], pl.Series]]] = [
+        (f"numbers in {unit_name}", _NUMBER_RE, lambda c: _floats(c)[0] * factor),
+        ("durations as H:MM:SS", _CLOCK_RE, _clock_minutes),
+        ("durations as d:h:m:s", _DHMS_RE, lambda c: _clock_minutes(c, days=True)),
+        ("durations as days and H:MM:SS", _DAYS_CLOCK_RE, _days_clock),
+        ("durations with units (1h 30m)", _WORDS_RE, lambda c: _groups_minutes(c, _WORDS_RE)),
+        ("ISO 8601 durations (PT1H30M)", _ISO_DUR_RE, lambda c: _groups_minutes(c, _ISO_DUR_RE)),
     ]
-    frame = pl.DataFrame([v.alias(str(i)) for i, (_, v) in enumerate(forms)])
-    out = frame.select(pl.coalesce(frame.columns).alias(s.name)).to_series()
-    counts = [(label, int(frame[str(i)].is_not_null().sum())) for i, (label, _) in enumerate(forms)]
-    used = sorted((c for c in counts if c[1]), key=lambda c: -c[1])
+    # Try the forms the sample shows most first; each only on the values still unread.
+    sample = _sample_distinct(clean.drop_nulls())
+    forms.sort(key=lambda f: -int(sample.str.contains(f[1]).sum()))
+    out = _nulls(s.name, s.len(), pl.Float64())
+    todo = clean
+    used: list[tuple[str, int]] = []
+    for label, _, fn in forms:
+        if todo.null_count() == todo.len():
+            break
+        before = out.null_count()
+        out = out.fill_null(fn(todo))
+        if before > out.null_count():
+            used.append((label, before - out.null_count()))
+        todo = clean.zip_with(out.is_null(), _nulls(s.name, s.len(), pl.String()))
+    used.sort(key=lambda u: -u[1])
     detail = "; ".join(label for label, _ in used) or "no duration format fits these values"
     return out, _report(s, clean, out, detail)
+
+
+def _days_clock(clean: pl.Series) -> pl.Series:
+    return _groups_minutes(clean, _DAYS_CLOCK_RE, clock=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1110,15 +1195,19 @@ def parse_satisfaction(
         if strings is None:
             return _all_failed(s, pl.Float64(), f"{s.dtype} values are not ratings")
         clean = _clean_strings(strings)
-        keys = _map_distinct(clean, _key, pl.String())
-        frame = pl.DataFrame({"v": clean, "k": keys})
-        frame = frame.with_columns(
-            v=pl.when(~pl.col("k").is_in(list(_SAT_NOT_RATED))).then(pl.col("v"))
-        ).with_columns(pct=pl.col("v").str.contains(r"^[+-]?\d+(?:[.,]\d+)?\s*%$"))
-        attempted = frame["v"].alias(s.name)
-        numbers, _ = _floats(frame.select(pl.when(~pl.col("pct")).then(pl.col("v")))["v"])
-        pct, _ = _floats(frame.select(pl.col("v").str.replace(r"\s*%$", "").alias("v"))["v"])
-        percents = _map_series(pct, lambda v: pl.when(pl.lit(frame["pct"])).then(v / 100))
+        null_text = _nulls(s.name, s.len(), pl.String())
+        is_number = clean.str.contains(_NUMBER_RE).fill_null(False)
+        is_pct = clean.str.contains(r"^[+-]?\d+(?:[.,]\d+)?\s*%$").fill_null(False)
+        text = clean.zip_with(~is_number & ~is_pct, null_text)
+        keys = _map_distinct(text, _key, pl.String())
+        not_rated = keys.is_in(list(_SAT_NOT_RATED)).fill_null(False)
+        attempted = clean.zip_with(~not_rated, null_text)
+        numbers = empty
+        if is_number.any():
+            numbers = _floats(clean.zip_with(is_number, null_text))[0]
+        if is_pct.any():
+            pct = clean.zip_with(is_pct, null_text).str.replace(r"\s*%$", "")
+            percents = _floats(pct)[0] / 100
         likert = bool(keys.is_in(list(_LIKERT_ONLY)).any())
         table = _SAT_LIKERT if likert else _SAT_BINARY
         words = _map_distinct(keys, lambda k: float(table[k]) if k in table else None, pl.Float64())
@@ -1185,19 +1274,28 @@ def split_tags(s: pl.Series) -> pl.Series:
     >>> split_tags(pl.Series(["Refund; Late delivery|refund", "a,b"])).to_list()
     [['refund', 'late delivery'], ['a', 'b']]
     """
+    empty = pl.lit([], dtype=pl.List(pl.String))
     if isinstance(s.dtype, pl.List):
-        lists = s.cast(pl.List(pl.String))
-    else:
-        text = s if s.dtype == pl.String else s.cast(pl.String)
-        sep = r"[,;|]" if text.str.contains(r"[,;|]").any() else r"\s+"
-        lists = text.str.replace_all(sep, "\x1f").str.split("\x1f")
-    element = pl.element().str.strip_chars(" \t\r\n\"'[]").str.to_lowercase()
-    return _map_series(
-        lists,
-        lambda v: (
-            v.list.eval(element)
-            .list.eval(pl.element().filter(~is_placeholder(pl.element())))
-            .list.unique(maintain_order=True)
-            .fill_null(pl.lit([], dtype=pl.List(pl.String)))
-        ),
+        lists = s.cast(pl.List(pl.String)).list.eval(pl.element().str.to_lowercase())
+        return _map_series(lists, lambda v: _tidy_tags(v).fill_null(empty))
+    text = s if s.dtype == pl.String else s.cast(pl.String)
+    sep = r"[,;|]" if text.str.contains(r"[,;|]").any() else r"\s+"
+    distinct = text.drop_nulls().unique()
+    if distinct.len() * 2 > text.len():  # mostly distinct: split every row
+        return _map_series(text, lambda v: _split(v, sep).fill_null(empty))
+    # Tag cells repeat a lot: split each distinct cell once, then join back.
+    table = pl.DataFrame({"k": distinct}).with_columns(tags=_split(pl.col("k"), sep))
+    joined = text.to_frame("k").join(table, on="k", how="left", maintain_order="left")
+    return joined.select(pl.col("tags").fill_null(empty).alias(s.name)).to_series()
+
+
+def _split(text: pl.Expr, sep: str) -> pl.Expr:
+    return _tidy_tags(text.str.to_lowercase().str.replace_all(sep, "\x1f").str.split("\x1f"))
+
+
+def _tidy_tags(lists: pl.Expr) -> pl.Expr:
+    """Strip each tag (and JSON brackets/quotes), drop empty and placeholder tags, dedupe."""
+    tag = pl.element().str.strip_chars(" \t\r\n\"'[]")
+    return lists.list.eval(tag.filter(~tag.is_in(list(PLACEHOLDERS)))).list.unique(
+        maintain_order=True
     )

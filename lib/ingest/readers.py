@@ -179,9 +179,7 @@ def read_source(
     ['x.csv.gz']
     """
     data, display = _load(source, name, max_bytes)
-    budget = _Budget(max_bytes)
-    budget.charge(len(data), display)
-    return _read_blob(data, display, display, budget, max_members, depth=0)
+    return _read_blob(data, display, display, _Budget(max_bytes), max_members, depth=0)
 
 
 def read_many(
@@ -238,7 +236,7 @@ def _load(source: Any, name: str | None, max_bytes: int | None) -> tuple[bytes, 
         path = Path(source)
         display = name or path.name or str(path)
         try:
-            if max_bytes is not None and path.stat().st_size > max_bytes:
+            if max_bytes is not None:
                 _Budget(max_bytes).charge(path.stat().st_size, display)
             return path.read_bytes(), display
         except FileNotFoundError:
@@ -247,7 +245,9 @@ def _load(source: Any, name: str | None, max_bytes: int | None) -> tuple[bytes, 
             raise IngestError("is a folder", file=display, expected="a file") from None
         except OSError as exc:
             raise IngestError(
-                f"cannot be opened ({exc.strerror or exc})", file=display, expected="a readable file"
+                f"cannot be opened ({exc.strerror or exc})",
+                file=display,
+                expected="a readable file",
             ) from None
     if isinstance(source, bytes | bytearray | memoryview):
         return bytes(source), name or "upload"
@@ -288,6 +288,8 @@ def _read_blob(
         inner = _gunzip(data, display, budget)
         inner_hint = hint[:-3] if hint.lower().endswith(".gz") else hint + ".unpacked"
         return _read_blob(inner, display, inner_hint, budget, max_members, depth + 1)
+    if depth == 0:  # archive members were charged while being extracted
+        budget.charge(len(data), display)
     if head.startswith(b"PAR1"):
         return [_read_parquet(data, display)]
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -358,6 +360,8 @@ def _read_zip_like(
         ) from None
     with zf:
         if any(n.startswith("xl/workbook.") for n in names):
+            if depth == 0:
+                budget.charge(len(data), display)
             return [_read_spreadsheet(data, display)]
         if "mimetype" in names:
             try:
@@ -365,6 +369,8 @@ def _read_zip_like(
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
                 mimetype = b""
             if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                if depth == 0:
+                    budget.charge(len(data), display)
                 return [_read_spreadsheet(data, display)]
         if "word/document.xml" in names or "ppt/presentation.xml" in names:
             kind = "a Word document" if "word/document.xml" in names else "a PowerPoint file"
@@ -402,7 +408,7 @@ def _read_archive(
         )
     if skipped and tables:
         tables[0].notes.append(
-            f"skipped {len(skipped)} other file(s) in {display}: "
+            f"skipped {_plural(len(skipped), 'other file')} in {display}: "
             + ", ".join(skipped[:5])
             + (", ..." if len(skipped) > 5 else "")
         )
@@ -501,24 +507,27 @@ def _utf8_error_position(data: bytes) -> int | None:
 def _read_text(data: bytes, display: str, ext: str) -> RawTable:
     encoding = _detect_encoding(data)
     notes: list[str] = []
+    wide = encoding.startswith(("utf-16", "utf-32"))
+    if not wide and _looks_binary(data[:SAMPLE_BYTES]):
+        raise IngestError(
+            "looks like binary data, not a table", file=display, expected=_EXPECTED_FORMATS
+        )
     if encoding not in ("utf-8", "utf-8-sig"):
         data, encoding = _transcode(data, encoding)
-        why = "" if encoding.startswith("utf-") else " (the file is not valid UTF-8)"
+        why = "" if wide else " (the file is not valid UTF-8)"
         notes.append(f"decoded as {encoding}{why}")
-    elif _looks_binary(data[:SAMPLE_BYTES]):
-        raise IngestError(
-            "looks like binary data, not a table", file=display, expected=_EXPECTED_FORMATS
-        )
-    if _looks_binary(data[:SAMPLE_BYTES]):
-        raise IngestError(
-            "looks like binary data, not a table", file=display, expected=_EXPECTED_FORMATS
-        )
+        if not data:
+            raise IngestError("is empty", file=display, expected=_EXPECTED_FORMATS)
+        if wide and _looks_binary(data[:SAMPLE_BYTES]):
+            raise IngestError(
+                "looks like binary data, not a table", file=display, expected=_EXPECTED_FORMATS
+            )
     head = data[:SAMPLE_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if not head and not data.strip(b" \t\r\n\x0b\x0c\xef\xbb\xbf"):
         raise IngestError(
             "contains only blank space", file=display, expected="a header line and data rows"
         )
-    if ext in _JSONL_EXTS or (ext not in _TEXT_EXTS and head[:1] in ("[", "{")):
+    if ext in _JSONL_EXTS or ext in _JSON_EXTS or (ext not in _TEXT_EXTS and head[:1] in "[{"):
         table = _read_json_text(data, display, ext, head)
         if table is not None:
             table.encoding = encoding
@@ -542,10 +551,24 @@ def _split_lines(text: str) -> Iterator[str]:
         end = text.find("\n", start)
         if end < 0:
             if start < len(text):
-                yield text[start:]
+                yield _protect_cr(text[start:])
             return
-        yield text[start : end + 1]
+        yield _protect_cr(text[start : end + 1])
         start = end + 1
+
+
+_CR_STANDIN = "\ue000"  # a private-use character the csv module treats as text
+_BARE_CR = re.compile(r"\r(?!\n)")
+
+
+def _protect_cr(line: str) -> str:
+    """Hide a carriage return that does not end the line: Polars reads it as text, while the
+    csv module refuses it outside quotes. :func:`_restore_cr` puts it back in the fields."""
+    return _BARE_CR.sub(_CR_STANDIN, line) if "\r" in line else line
+
+
+def _restore_cr(fields: list[str]) -> list[str]:
+    return [f.replace(_CR_STANDIN, "\r") for f in fields]
 
 
 def _records(lines: Iterable[str], delimiter: str, first_line: int = 1) -> Iterator[Record]:
@@ -554,6 +577,8 @@ def _records(lines: Iterable[str], delimiter: str, first_line: int = 1) -> Itera
     consumed = 0
     try:
         for fields in reader:
+            if any(_CR_STANDIN in f for f in fields):
+                fields = _restore_cr(fields)
             yield first_line + consumed, first_line + reader.line_num - 1, fields
             consumed = reader.line_num
     except csv.Error:
@@ -624,6 +649,9 @@ def _find_header(recs: list[Record]) -> tuple[int, int, list[str]] | None:
             return i, width, names
         if fallback is None:
             fallback = (i, width, names)
+    if fallback is None:  # no record of the dominant width near the top: take the first one
+        i = next(i for i, (_, _, f) in enumerate(recs) if not _is_blank(f))
+        fallback = (i, len(recs[i][2]), list(recs[i][2]))
     return fallback
 
 
@@ -647,12 +675,6 @@ def _unique_names(raw: Sequence[str]) -> list[str]:
         taken.add(new)
         out.append(new)
     return out
-
-
-def _newline_count(data: bytes) -> int:
-    buf = np.frombuffer(data, dtype=np.uint8)
-    step = 1 << 24
-    return sum(int(np.count_nonzero(buf[o : o + step] == 10)) for o in range(0, len(buf), step))
 
 
 def _sample_text(data: bytes) -> tuple[str, bool]:
@@ -686,20 +708,25 @@ def _read_delimited(
         notes.append(f"no line looks like column names; used line {header_first} as the header")
     blank_before = sum(1 for _, _, f in recs[:h] if _is_blank(f))
     if header_first > 1:
-        what = "blank lines" if blank_before == h else "lines"
-        notes.append(f"skipped {header_first - 1} {what} before the header on line {header_first}")
+        what = "blank line" if blank_before == h else "line"
+        notes.append(
+            f"skipped {_plural(header_first - 1, what)} before the header on line {header_first}"
+        )
     names = _unique_names(raw_names)
-    ctx = _DelimitedContext(display, delimiter, width, header_last)
+    ctx = _DelimitedContext(
+        display, delimiter, width, header_last, pads=_pads_short_rows(recs[h + 1 :], width)
+    )
 
-    frame, lines, dropped, short, fast = _read_fast(data, ctx)
-    if frame is None and encoding == "utf-8":
+    frame, lines, short = _read_fast(data, ctx)
+    if frame is None and encoding in ("utf-8", "utf-8-sig"):
         bad_at = _utf8_error_position(data)
         if bad_at is not None:
             line = data.count(b"\n", 0, bad_at) + 1
             data, encoding = _transcode(data, "cp1252")
             notes.append(f"decoded as {encoding} (the file is not valid UTF-8 from line {line})")
-            frame, lines, dropped, short, fast = _read_fast(data, ctx)
-    if frame is None:
+            frame, lines, short = _read_fast(data, ctx)
+    dropped: list[tuple[int, str]] = []
+    if frame is None or lines is None:
         frame, lines, dropped, short = _read_careful(data, ctx)
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     table = RawTable(
@@ -712,9 +739,15 @@ def _read_delimited(
         line_numbers=lines,
         notes=notes,
     )
-    _finish(table, dropped=dropped, short=short, width=width, generated=_generated(raw_names))
-    if not fast:
-        table.notes.append("some rows could not be read by the fast reader; read them one by one")
+    _finish(
+        table,
+        dropped=dropped,
+        short=short,
+        width=width,
+        generated=_generated(raw_names),
+        pads=ctx.pads,
+        cut_off=not data.endswith(b"\n"),
+    )
     return table
 
 
@@ -724,23 +757,42 @@ class _DelimitedContext:
     delimiter: str
     width: int
     skip: int  # physical lines up to and including the header
+    pads: bool  # the export leaves out empty trailing fields: short rows are normal
 
     @property
     def columns(self) -> list[str]:
         return [f"c{i}" for i in range(self.width)]
 
 
+def _pads_short_rows(data_recs: list[Record], width: int) -> bool:
+    """True when the sample shows many rows with fewer fields than the header: some exporters
+    leave out empty trailing fields, and then a short row is not damage."""
+    counts = [len(f) for _, _, f in data_recs[:-1] if not _is_blank(f) and not _is_footer(f)]
+    short = sum(1 for k in counts if k < width)
+    return short >= 5 and short >= 0.1 * len(counts)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _generated(raw_names: Sequence[str]) -> list[bool]:
     return [not str(n).replace("\ufeff", "").strip() for n in raw_names]
 
 
-_FastResult = tuple[
-    pl.DataFrame | None, pl.Series | None, list[tuple[int, str]], dict[int, int], bool
-]
+def _newline_positions(data: bytes) -> np.ndarray:
+    """Byte offsets of every line feed, found in chunks so no big temporary array is made."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    step = 1 << 24
+    parts = [np.flatnonzero(buf[o : o + step] == 10) + o for o in range(0, len(buf), step)]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
-def _read_fast(data: bytes, ctx: _DelimitedContext) -> _FastResult:
-    """Read with Polars; None as frame when Polars refuses the file."""
+def _read_fast(
+    data: bytes, ctx: _DelimitedContext
+) -> tuple[pl.DataFrame | None, pl.Series | None, dict[int, int]]:
+    """Read with Polars. Returns no frame when Polars refuses the file, and no line numbers when
+    rows with too few fields need the careful reader to be found."""
     schema = dict.fromkeys(ctx.columns, pl.String)
     try:
         frame = pl.read_csv(
@@ -756,59 +808,79 @@ def _read_fast(data: bytes, ctx: _DelimitedContext) -> _FastResult:
             encoding="utf8",
         )
     except pl.exceptions.PolarsError:
-        return None, None, [], {}, True
+        return None, None, {}
     n = frame.height
-    lines_after = _newline_count(data) - ctx.skip + (0 if data.endswith(b"\n") else 1)
+    newlines = _newline_positions(data)
+    lines_after = len(newlines) - ctx.skip + (0 if data.endswith(b"\n") else 1)
     first = ctx.skip + 1
-    if n == lines_after or n == 0:
-        lines = pl.int_range(first, first + n, dtype=pl.Int64, eager=True)
-    else:  # quoted line breaks: each row starts after the breaks inside the rows before it
+    lines = pl.int_range(first, first + n, dtype=pl.Int64, eager=True).alias("line")
+    if n != lines_after and n:  # quoted line breaks push every later row further down
         inside = frame.select(
             pl.sum_horizontal(pl.all().str.count_matches("\n", literal=True)).cast(pl.Int64)
         ).to_series()
-        lines = pl.int_range(first, first + n, dtype=pl.Int64, eager=True) + (
-            inside.cum_sum() - inside
-        )
-    lines = lines.alias("line")
-    short = _tail_field_counts(data, frame, lines, ctx)
-    return frame, lines, [], short, True
+        lines = lines + (inside.cum_sum() - inside)
+    short = _short_rows(data, newlines, frame, lines, ctx)
+    if short is None:
+        return frame, None, {}
+    return frame, lines, short
 
 
-def _tail_field_counts(
-    data: bytes, frame: pl.DataFrame, lines: pl.Series, ctx: _DelimitedContext
-) -> dict[int, int]:
-    """Field counts of short rows among the last rows (Polars pads short rows silently).
+#: Rows with an empty last value re-parsed to see whether they are short (see _short_rows).
+MAX_VERIFY = 2000
 
-    A short row ends in empty values, so only a tail with an empty last value is re-parsed.
+
+def _short_rows(
+    data: bytes, newlines: np.ndarray, frame: pl.DataFrame, lines: pl.Series, ctx: _DelimitedContext
+) -> dict[int, int] | None:
+    """Field counts of the rows that have fewer fields than the header.
+
+    Polars fills missing fields with empty strings, so a short row is one whose last value is
+    empty; those rows (all of them, or an even spread of ``MAX_VERIFY`` plus the last ones) are
+    parsed again from their first line with the csv module. Returns None when a spread sample
+    finds short rows in the middle: then only reading every row tells which ones.
     """
     n = frame.height
-    k = min(n, TAIL_ROWS)
-    if k == 0 or not (frame[-1].tail(k) == "").any():
+    last = frame.columns[-1] if frame.width else None
+    if n == 0 or last is None or not (frame.get_column(last) == "").any():
         return {}
-    first_line = int(lines[n - k])  # 1-based; its start is after the (first_line - 1)th newline
-    total = _newline_count(data)
-    pos = len(data)
-    for _ in range(total - first_line + 2):
-        pos = data.rfind(b"\n", 0, pos)
-        if pos < 0:
-            break
-    text = data[pos + 1 :].decode("utf-8", errors="replace")
-    recs = list(_records(_split_lines(text), ctx.delimiter, first_line))
-    if len(recs) != k or recs[0][0] != first_line:
-        return {}  # the two parsers disagree; trust Polars
-    return {n - k + i: len(f) for i, (_, _, f) in enumerate(recs) if 0 < len(f) < ctx.width}
+    empty_last = frame.select(pl.arg_where(pl.col(last) == "")).to_series()
+    filled = frame[empty_last].select(~pl.all_horizontal(pl.all() == "")).to_series()
+    rows = empty_last.filter(filled).to_list()
+    tail_start = n - TAIL_ROWS
+    sampled = len(rows) > MAX_VERIFY
+    if sampled and ctx.pads:
+        rows = [r for r in rows if r >= tail_start]
+    elif sampled:
+        step = len(rows) / MAX_VERIFY
+        spread = {rows[int(i * step)] for i in range(MAX_VERIFY)}
+        rows = sorted(spread | {r for r in rows if r >= tail_start})
+    short: dict[int, int] = {}
+    for row in rows:
+        line = int(lines[row])
+        offset = 0 if line == 1 else int(newlines[line - 2]) + 1
+        rec = next(_records(_iter_lines(data, newlines, offset), ctx.delimiter, line), None)
+        if rec is not None and 0 < len(rec[2]) < ctx.width:
+            short[row] = len(rec[2])
+    if sampled and not ctx.pads and any(r < tail_start for r in short):
+        return None
+    return short
+
+
+def _iter_lines(data: bytes, newlines: np.ndarray, offset: int) -> Iterator[str]:
+    """Decoded physical lines from byte ``offset`` on, found with the line feed index."""
+    j = int(np.searchsorted(newlines, offset))
+    while offset < len(data):
+        end = int(newlines[j]) + 1 if j < len(newlines) else len(data)
+        yield _protect_cr(data[offset:end].decode("utf-8", errors="replace"))
+        offset, j = end, j + 1
 
 
 class _Lines:
     """Random access to the physical lines of UTF-8 bytes (0-based)."""
 
     def __init__(self, data: bytes) -> None:
-        buf = np.frombuffer(data, dtype=np.uint8)
-        step = 1 << 24
-        parts = [np.flatnonzero(buf[o : o + step] == 10) + o for o in range(0, len(buf), step)]
-        ends = (np.concatenate(parts) + 1) if parts else np.empty(0, dtype=np.int64)
         self.data = data
-        self.bounds: list[int] = [0, *ends.tolist()]
+        self.bounds: list[int] = [0, *(_newline_positions(data) + 1).tolist()]
         if self.bounds[-1] < len(data):
             self.bounds.append(len(data))
         self.count = len(self.bounds) - 1
@@ -816,7 +888,7 @@ class _Lines:
     def iter_from(self, i: int) -> Iterator[str]:
         data, bounds = self.data, self.bounds
         for j in range(i, self.count):
-            yield data[bounds[j] : bounds[j + 1]].decode("utf-8", errors="replace")
+            yield _protect_cr(data[bounds[j] : bounds[j + 1]].decode("utf-8", errors="replace"))
 
 
 def _read_careful(
@@ -861,6 +933,8 @@ def _read_careful(
             for fields in reader:
                 start, end = pos + consumed + 1, pos + reader.line_num
                 consumed = reader.line_num
+                if any(_CR_STANDIN in f for f in fields):
+                    fields = _restore_cr(fields)
                 k = len(fields)
                 if k == 0 or (k == 1 and not fields[0].strip()):
                     continue
@@ -882,10 +956,7 @@ def _read_careful(
                             break
                     continue
                 if end > start:  # wrong count over several lines: suspect the quoting
-                    if k < width and end == lines.count:
-                        reason = f"row ends early: {k} of {width} fields (the file ends inside"
-                        reason += " a quoted value)"
-                    elif k < width:
+                    if k < width:
                         reason = f"row ends early: {k} of {width} fields"
                     else:
                         reason = f"too many fields: {k} of {width}"
@@ -897,7 +968,8 @@ def _read_careful(
                 dropped.append((start, f"too many fields: {k} of {width}"))
         except csv.Error as exc:
             start = pos + consumed + 1
-            dropped.append((start, f"cannot be parsed ({exc})"))
+            reason = _BROKEN_QUOTE if "field limit" in str(exc) else f"cannot be parsed ({exc})"
+            dropped.append((start, reason))
             restart = start
         if restart is None:
             break
@@ -930,14 +1002,19 @@ def _clean_strings(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _is_footer(values: Sequence[str | None]) -> bool:
-    """A trailing row such as "Total: 123" or "Generated by Zammad": short text, no data."""
+    """A trailing row such as "Total: 123" or "Generated by Zammad": short text, no data.
+
+    In tables of up to three columns, where every row is short, only the keywords count.
+    """
     filled = [v for v in values if v]
-    if not filled or len(filled) > 2:
+    if not filled or len(filled) > 2 or (len(values) <= 3 and len(filled) > 1):
         return False
     first = filled[0]
     if not first[:1].isalpha() and not first.startswith(("(", "©")):
         return False
-    return bool(_FOOTER_RE.match(first)) or bool(re.match(r"^[^\d:]{2,40}:\s*\S", first))
+    if _FOOTER_RE.match(first):
+        return True
+    return len(values) > 3 and bool(re.match(r"^[^\d:]{2,40}:\s*\S", first))
 
 
 def _finish(
@@ -947,8 +1024,15 @@ def _finish(
     short: dict[int, int],
     width: int,
     generated: Sequence[bool],
+    pads: bool = False,
+    cut_off: bool = False,
 ) -> None:
-    """Clean values, then drop blank rows, a footer and a truncated last row (in place)."""
+    """Clean values, then drop blank rows, a footer and rows that end early (in place).
+
+    ``short`` maps row index to field count for rows with fewer than ``width`` fields. They are
+    dropped, unless ``pads`` says the export leaves out empty trailing fields; then they are
+    kept, except a short last row when the file is ``cut_off`` (does not end with a line break).
+    """
     frame = _clean_strings(table.frame)
     n = frame.height
     lines = table.line_numbers
@@ -972,21 +1056,24 @@ def _finish(
     if footer:
         remove[footer] = True
         text = " / ".join(" ".join(v for v in frame.row(i) if v) for i in footer)
-        lines_word = "line" if len(footer) == 1 else "lines"
-        table.notes.append(f"removed a {len(footer)}-{lines_word} footer after the data: {text!r}")
-    if body_tail and body_tail[-1] in short:
-        last = body_tail[-1]
-        remove[last] = True
-        dropped = [*dropped, (line_of(last), f"row ends early: {short[last]} of {width} fields")]
-    padded = sorted(i for i in short if not remove[i])
+        table.notes.append(f"removed a {len(footer)}-line footer after the data: {text!r}")
+    last = body_tail[-1] if body_tail else -1
+    padded = []
+    dropped = list(dropped)
+    for i in sorted(i for i in short if not remove[i]):
+        if pads and not (i == last and cut_off):
+            padded.append(i)
+        else:
+            remove[i] = True
+            dropped.append((line_of(i), f"row ends early: {short[i]} of {width} fields"))
     if padded:
         table.notes.append(
-            f"{len(padded)} row(s) had fewer fields than the header (first on line "
+            f"{_plural(len(padded), 'row')} had fewer fields than the header (first on line "
             f"{line_of(padded[0])}); their missing values were left empty"
         )
-    inner_blank = int(blank.sum()) - int(blank[body_tail[-1] + 1 :].sum()) if body_tail else 0
+    inner_blank = int(blank.sum()) - int(blank[last + 1 :].sum()) if body_tail else 0
     if inner_blank > 0:
-        table.notes.append(f"skipped {inner_blank} blank line(s) between rows")
+        table.notes.append(f"skipped {_plural(inner_blank, 'blank line')} between rows")
     if remove.any():
         keep = pl.Series(~remove)
         frame = frame.filter(keep)
@@ -1001,7 +1088,7 @@ def _finish(
     ]
     if empty:
         frame = frame.drop(empty)
-        table.notes.append(f"dropped {len(empty)} empty column(s) without a header name")
+        table.notes.append(f"dropped {_plural(len(empty), 'empty column')} without a header name")
 
     dropped = sorted(dropped)
     table.frame = frame
@@ -1009,7 +1096,7 @@ def _finish(
     table.dropped = dropped[:MAX_DROPPED_LISTED]
     table.dropped_count = len(dropped)
     if dropped:
-        table.notes.append(f"dropped {len(dropped)} row(s) that could not be read")
+        table.notes.append(f"dropped {_plural(len(dropped), 'row')} that could not be read")
     if frame.height == 0:
         table.notes.append("the file has a header but no data rows")
 
@@ -1024,7 +1111,7 @@ def _read_json_text(data: bytes, display: str, ext: str, head: str) -> RawTable 
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     if ext in _JSONL_EXTS:
         return _read_jsonl(text, display)
-    if head.startswith("{"):
+    if not head.startswith("["):
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -1114,7 +1201,7 @@ def _json_records_table(obj: Any, display: str) -> RawTable:
             notes.append(f"read the list of records under {key!r}")
     elif not isinstance(obj, list):
         raise IngestError(
-            f"holds a single JSON {type(obj).__name__}, not records",
+            "holds a single JSON value, not records",
             file=display,
             expected="an array of objects",
         )
@@ -1229,14 +1316,8 @@ def _records_table(
         format=fmt,
         encoding="utf-8",
         header_line=header_line,
-        line_numbers=(
-            pl.Series("line", kept_lines, dtype=pl.Int64)
-            if lines is not None or fmt == "json"
-            else None
-        ),
+        line_numbers=pl.Series("line", kept_lines, dtype=pl.Int64) if lines is not None else None,
     )
-    if lines is None:
-        table.line_numbers = None
     _finish(table, dropped=dropped, short={}, width=len(names), generated=[False] * len(names))
     return table
 
@@ -1277,13 +1358,13 @@ def _read_spreadsheet(data: bytes, display: str) -> RawTable:
             for i, r in enumerate(probe[:HEADER_SEARCH])
             if sum(1 for v in r if v.strip()) >= most / 2 and _looks_like_names(r[: widths[i]])
         ),
-        next(i for i, w in enumerate(widths) if w),
+        next((i for i, w in enumerate(widths) if w), 0),
     )
     notes = []
     if len(sheet_names) > 1:
         notes.append(f"read sheet {used!r} ({len(sheet_names)} sheets in the workbook)")
     if h > 0:
-        notes.append(f"skipped {h} row(s) before the header on row {h + 1}")
+        notes.append(f"skipped {_plural(h, 'row')} before the header on row {h + 1}")
     raw_names = probe[h]
     frame = grid.slice(h + 1)
     frame = frame.rename(dict(zip(frame.columns, _unique_names(raw_names), strict=True)))

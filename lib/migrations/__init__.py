@@ -12,8 +12,8 @@ models agree.
 
 Example
 -------
->>> import sqlalchemy as sa
->>> engine = sa.create_engine("sqlite://")
+>>> from lib.store import make_engine
+>>> engine = make_engine("sqlite://")
 >>> upgrade(engine) == LATEST
 True
 >>> upgrade(engine)  # already up to date: nothing to do
@@ -78,6 +78,9 @@ def _check_openable(conn: Connection, version: int) -> None:
 
 def upgrade(engine: Engine) -> int:
     """Bring the database up to :data:`LATEST`, one step per transaction; return the version.
+
+    ``engine`` should come from :func:`lib.store.make_engine`, which makes SQLite DDL
+    transactional and takes the write lock first for the connections marked ``WRITE_OPTION``.
 
     Safe to call on every start and from several processes at once: the version is read again
     inside each write transaction, so a step another process already applied is skipped.

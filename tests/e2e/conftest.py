@@ -33,7 +33,9 @@ LAUNCH_ARGS = [
 
 def _require_browser() -> None:
     if not Path(CHROMIUM).exists():
-        msg = f"Chromium not found at {CHROMIUM}: run `make test` as root or apt-get install chromium"
+        msg = (
+            f"Chromium not found at {CHROMIUM}: run `make test` as root or apt-get install chromium"
+        )
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(msg)
         pytest.skip(msg)

@@ -23,8 +23,11 @@ if tickets.height == 0 or prds is None:
 kpi = metrics.kpis(tickets, prds)
 st.markdown(metrics.narrative(kpi, metrics.drivers(metrics.apply_filters(tickets, ui.filters()))))
 cols = st.columns(3)
-for col, (name, label) in zip(cols, (("tickets", "Tickets"), ("escalations", "Escalations"),
-                                      ("rate", "Escalation rate")), strict=True):
+for col, (name, label) in zip(
+    cols,
+    (("tickets", "Tickets"), ("escalations", "Escalations"), ("rate", "Escalation rate")),
+    strict=True,
+):
     col.metric(label, **formatting.kpi_metric(kpi, name))
 st.caption(formatting.kpi_caption(kpi))
 
@@ -39,7 +42,7 @@ tr = metrics.trend(in_range, every=code)
 if tr.height == 0:
     ui.empty_state("No tickets in the selected date range.", action="Widen the date range.")
 else:
-    st.plotly_chart(charts.trend_figure(tr, title="Escalation rate and volume"), key="ov_trend")
+    st.plotly_chart(charts.trend_figure(tr), key="ov_trend")
     st.caption(
         "Bars: tickets created per period (right axis). Line: share escalated, with its 95% "
         "Wilson interval as the band. Hover for counts."

@@ -1,0 +1,96 @@
+"""Ingest benchmark: a 1,000,000-ticket Zendesk-style CSV through load_export.
+
+Reports in one run: bare ``polars.read_csv`` time, ``load_export`` time (target <= 1.5x the
+bare read), pandas ``read_csv`` time for comparison, and peak memory of each step (target
+under 2.5 GB for load_export), measured in fresh subprocesses so one step's memory does not
+count against another's.
+
+    .venv/bin/python scripts/bench_ingest.py [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+STEPS = {
+    "polars.read_csv (bare)": "import polars as pl; df = pl.read_csv(PATH, infer_schema=False)",
+    "load_export": "from lib.ingest import load_export; df = load_export(PATH).tickets",
+    "pandas.read_csv": "import pandas as pd; df = pd.read_csv(PATH, dtype=str)",
+}
+
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+PATH = {path!r}
+t0 = time.perf_counter()
+{code}
+t = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({{"seconds": t, "peak_bytes": peak, "rows": len(df)}}))
+"""
+
+
+def make_file(path: Path, rows: int) -> None:
+    from lib.demo import write_demo_export
+
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    days = 365
+    t0 = time.perf_counter()
+    write_demo_export(path, seed=11, days=days, tickets_per_day=rows / days)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+
+
+def run_step(code: str, path: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD.format(root=str(ROOT), path=str(path), code=code)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=2)
+    args = ap.parse_args()
+    path = ROOT / "data" / "bench" / f"zendesk_{args.rows}.csv"
+    make_file(path, args.rows)
+    results = {}
+    for name, code in STEPS.items():
+        runs = [run_step(code, path) for _ in range(args.repeat)]
+        best = min(runs, key=lambda r: r["seconds"])
+        results[name] = best
+    bare = results["polars.read_csv (bare)"]["seconds"]
+    print(
+        f"\n### Ingest: {results['load_export']['rows']:,} tickets, "
+        f"{path.stat().st_size / 1e6:.0f} MB CSV (best of {args.repeat})\n"
+    )
+    print("| step | seconds | x bare read | peak memory |")
+    print("| --- | --- | --- | --- |")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['seconds']:.2f} | {r['seconds'] / bare:.2f} | "
+            f"{r['peak_bytes'] / 2**30:.2f} GiB |"
+        )
+    ratio = results["load_export"]["seconds"] / bare
+    peak = results["load_export"]["peak_bytes"] / 2**30
+    print(
+        f"\nload_export / bare read = {ratio:.2f} (target <= 1.5); "
+        f"peak {peak:.2f} GiB (target < 2.5)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,333 @@
+"""Automatic column matching by name and by values, and mapping validation."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from lib.ingest.columns import (
+    KEYS,
+    ColumnMatch,
+    mapping_from_matches,
+    match_by_name,
+    match_columns,
+    validate_mapping,
+)
+from lib.ingest.vendors import detect_vendor
+from lib.schema import MAPPABLE
+
+DATA = Path(__file__).parent / "data"
+
+GENERIC = {
+    "ticket_id": "Case #",
+    "created_at": "Opened On",
+    "agent": "Owner",
+    "group": "Queue",
+    "category": "Topic",
+    "escalated": "Escalated?",
+    "customer_tier": "Cust Tier",
+    "channel": "Channel",
+    "priority": "Prio",
+    "closed_at": "Closed On",
+}
+
+MEANINGLESS = {
+    "ticket_id": "col1",
+    "created_at": "col2",
+    "status": "col3",
+    "priority": "col4",
+    "channel": "col5",
+    "customer": "col6",
+    "subject": "col7",
+    "satisfaction": "col8",
+}
+
+
+def read(name: str, **kw) -> pl.DataFrame:
+    return pl.read_csv(DATA / name, infer_schema=False, **kw)
+
+
+def found(matches: dict[str, ColumnMatch]) -> dict[str, str]:
+    return mapping_from_matches(matches)
+
+
+def test_keys_cover_the_mappable_schema_columns():
+    assert set(MAPPABLE) <= set(KEYS)
+    assert {"level", "event_time", "resolved_at", "closed_at", "description"} <= set(KEYS)
+    assert len(KEYS) == len(set(KEYS))
+
+
+def test_generic_header_by_name_only():
+    header = read("vendor_generic_header.csv").columns
+    m = match_by_name(header)
+    assert set(m) == set(KEYS)
+    assert found(m) == GENERIC
+    assert m["priority"].why == "name 'Prio' matches 'prio'"
+    assert m["agent"].score == 1.0
+
+
+@pytest.mark.parametrize("infer", [False, True], ids=["strings", "inferred"])
+def test_generic_header_with_values(infer):
+    df = pl.read_csv(DATA / "vendor_generic_header.csv", infer_schema=infer)
+    m = match_columns(df)
+    got = {k: v for k, v in found(m).items() if k in GENERIC}
+    assert got == GENERIC
+    assert "values look like dates (100%)" in m["created_at"].why
+    assert "values are yes/no (100%)" in m["escalated"].why
+
+
+@pytest.mark.parametrize("infer", [False, True], ids=["strings", "inferred"])
+def test_meaningless_names_matched_by_values(infer):
+    df = pl.read_csv(DATA / "vendor_meaningless_header.csv", infer_schema=infer)
+    m = match_columns(df)
+    assert found(m) == MEANINGLESS
+    assert m["status"].why == "values are status words (100%)"
+    assert m["customer"].why == "values look like e-mail addresses (100%)"
+    assert all(0.5 <= m[k].score <= 1.0 for k in MEANINGLESS)
+
+
+def test_each_column_used_once_and_one_entry_per_key():
+    for name in (
+        "vendor_zendesk_header.csv",
+        "vendor_freshdesk_header.csv",
+        "vendor_meaningless_header.csv",
+        "vendor_generic_header.csv",
+    ):
+        m = match_columns(read(name))
+        assert list(m) == list(KEYS)
+        cols = [x.column for x in m.values() if x.column is not None]
+        assert len(cols) == len(set(cols)), name
+        assert all(x.score == 0.0 and x.why for x in m.values() if x.column is None)
+
+
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [
+        (["L1", "L1", "L2", "L3", "L1", "L2"], "level"),
+        (["Tier 1", "Tier 2", "Tier 1", "Tier 3", "Tier 2", "Tier 1"], "level"),
+        (["Gold", "Silver", "Gold", "Free", "Enterprise", "Free"], "customer_tier"),
+    ],
+)
+def test_values_decide_between_support_level_and_customer_tier(values, key):
+    df = pl.DataFrame({"Ticket": [f"T{i}" for i in range(6)], "Tier": values})
+    m = match_columns(df)
+    assert m[key].column == "Tier"
+    other = "customer_tier" if key == "level" else "level"
+    assert m[other].column is None
+
+
+def test_values_overrule_a_misleading_name():
+    # Kaggle: "First Response Time" holds timestamps, not durations
+    df = pl.DataFrame(
+        {
+            "Ticket ID": ["1", "2", "3"],
+            "First Response Time": ["2023-06-01 12:15", "2023-06-01 16:45", "2023-06-01 7:29"],
+            "Resolution time (in hrs)": ["6:47:15", "1:02:00", "30:00:00"],
+        }
+    )
+    m = match_columns(df)
+    assert m["first_response_minutes"].column != "First Response Time"
+    # a duration column is never a solve time, whatever its name says
+    assert "Resolution time (in hrs)" not in {m[k].column for k in ("resolved_at", "solved_at")}
+    assert match_by_name(df.columns)["first_response_minutes"].column == "First Response Time"
+
+
+def test_a_column_whose_values_are_channels_is_not_a_category():
+    df = pl.DataFrame({"Id": ["1", "2", "3", "4"], "Type": ["email", "chat", "email", "phone"]})
+    m = match_columns(df)
+    assert m["category"].column is None
+    assert m["channel"].column == "Type"
+
+
+def test_event_log_columns():
+    df = pl.DataFrame(
+        {
+            "Case ID": ["A1", "A1", "A1", "B2", "B2", "C3"],
+            "Activity": ["Open", "Assign", "Close", "Open", "Escalate", "Open"],
+            "Timestamp": [f"2024-01-0{d} 10:00" for d in (1, 1, 2, 3, 3, 4)],
+            "Resource": ["bob", "amy", "amy", "joe", "kim", "bob"],
+            "Support level": ["L1", "L1", "L1", "L1", "L2", "L1"],
+        }
+    )
+    got = found(match_columns(df))
+    assert got == {
+        "ticket_id": "Case ID",
+        "event_time": "Timestamp",
+        "agent": "Resource",
+        "level": "Support level",
+    }
+
+
+def test_durations_dates_and_ratings_from_values():
+    df = pl.DataFrame(
+        {
+            "a": ["X-1", "X-2", "X-3", "X-4", "X-5"],
+            "b": [
+                "12/Mar/24 9:05 AM",
+                "12/Mar/24 10:22 AM",
+                "13/Mar/24 2:15 PM",
+                "14/Mar/24 8:00 AM",
+                "15/Mar/24 1:30 PM",
+            ],
+            "c": ["0:46:45", "2:14:58", "14:10:12", "1:00:00", "0:05:00"],
+            "d": ["14/Mar/24 11:03 AM", None, "15/Mar/24 8:55 AM", None, "16/Mar/24 9:00 AM"],
+            "e": [1, 5, 4, 2, 5],
+        }
+    )
+    got = found(match_columns(df))
+    assert got == {
+        "ticket_id": "a",
+        "created_at": "b",
+        "solved_at": "d",
+        "first_response_minutes": "c",
+        "satisfaction": "e",
+    }
+
+
+def test_counts_are_not_ratings():
+    df = pl.DataFrame({"Ticket": ["1", "2", "3", "4"], "Thread Count": ["3", "1", "4", "2"]})
+    assert match_columns(df)["satisfaction"].column is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "vendor_zendesk_header.csv",
+        "vendor_servicenow_header.csv",
+        "vendor_cfpb_header.csv",
+        "vendor_kaggle_tickets_header.csv",
+        "vendor_freshdesk_header.csv",
+    ],
+)
+def test_preset_mapping_comes_first(name):
+    df = read(name)
+    v = detect_vendor(df.columns)
+    m = match_columns(df, preset=v.preset)
+    for key, col in v.mapping.items():
+        assert m[key].column == col
+        assert m[key].score == 1.0 and m[key].why == f"preset: {v.preset.label}"
+    extra = {k: x.column for k, x in m.items() if x.column and k not in v.mapping}
+    assert extra == {}, extra
+
+
+def test_preset_leaves_room_for_confident_extra_matches():
+    df = read("vendor_zendesk_header.csv").with_columns(
+        Sentiment=pl.Series(["0.4", "-0.8", "0.1"]), Misc=pl.Series(["a", "b", "c"])
+    )
+    v = detect_vendor(df.columns)
+    m = match_columns(df, preset=v.preset)
+    assert m["sentiment"].column == "Sentiment"
+    assert not m["sentiment"].why.startswith("preset")
+    assert "Misc" not in {x.column for x in m.values()}
+
+
+def test_sampling_keeps_large_frames_fast():
+    n = 200_000
+    df = pl.DataFrame(
+        {
+            "Ticket": [f"T{i}" for i in range(n)],
+            "Created": ["2024-01-01 10:00"] * n,
+            "Status": ["open", "solved"] * (n // 2),
+        }
+    )
+    start = time.perf_counter()
+    m = match_columns(df, sample_rows=500)
+    elapsed = time.perf_counter() - start
+    assert found(m) == {"ticket_id": "Ticket", "created_at": "Created", "status": "Status"}
+    assert elapsed < 5.0
+
+
+def test_empty_and_all_null_columns():
+    df = pl.DataFrame({"Id": ["1", "2"], "Created": [None, None], "x": ["", ""]})
+    m = match_columns(df)
+    assert m["ticket_id"].column == "Id"
+    assert m["created_at"].column == "Created"  # the name still counts when values say nothing
+    assert match_columns(pl.DataFrame())["ticket_id"].column is None
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def test_valid_mapping_has_no_problems():
+    cols = ["Id", "Created at", "Updated at", "Group"]
+    mapping = {
+        "ticket_id": "Id",
+        "created_at": "Created at",
+        "updated_at": "Updated at",
+        "event_time": "Updated at",
+        "group": "Group",
+        "level": "Group",
+    }
+    assert validate_mapping(mapping, cols) == []
+
+
+@pytest.mark.parametrize(
+    ("mapping", "problem"),
+    [
+        ({"created_at": "Created"}, "no column chosen for 'Ticket id' (required)"),
+        ({"ticket_id": "Id"}, "no column chosen for 'Created' (required)"),
+        (
+            {"ticket_id": "Id", "created_at": "Opened"},
+            "column 'Opened' chosen for 'Created' is not in the file",
+        ),
+        (
+            {"ticket_id": "Id", "created_at": "created"},
+            "column 'created' chosen for 'Created' is not in the file; did you mean 'Created'?",
+        ),
+        (
+            {"ticket_id": "Id", "created_at": "Created", "agent": "Id"},
+            "column 'Id' is used for both 'Ticket id' and 'Agent'",
+        ),
+        (
+            {"ticket_id": "Id", "created_at": "Created", "mood": "Id"},
+            "unknown field 'mood'",
+        ),
+    ],
+)
+def test_mapping_problems(mapping, problem):
+    problems = validate_mapping(mapping, ["Id", "Created", "Owner"])
+    assert any(p.startswith(problem) for p in problems), problems
+
+
+def test_every_detected_sample_mapping_validates():
+    for name, skip in (
+        ("vendor_zendesk_header.csv", 0),
+        ("vendor_servicenow_header.csv", 0),
+        ("vendor_jira_header.csv", 0),
+        ("vendor_generic_header.csv", 0),
+    ):
+        df = read(name, skip_rows=skip)
+        v = detect_vendor(df.columns)
+        assert validate_mapping(v.mapping, df.columns) == [], name
+    # Chatwoot's conversation report has no creation time: the problem is named
+    chat = read("vendor_chatwoot_header.csv", skip_rows=1)
+    assert validate_mapping(detect_vendor(chat.columns).mapping, chat.columns) == [
+        "no column chosen for 'Created' (required)"
+    ]
+
+
+def test_a_name_alone_is_not_enough_when_no_value_fits_the_vocabulary():
+    states = ["FL", "MI", "GA", "CO", "TX", "NY", "CA", "WA"]
+    df = pl.DataFrame({"Complaint ID": [str(i) for i in range(8)], "State": states})
+    assert match_columns(df)["status"].column is None
+    custom = pl.DataFrame({"Id": ["1", "2", "3"], "State": ["Open", "Waiting on vendor", "Done"]})
+    assert match_columns(custom)["status"].column == "State"
+
+
+def test_json_like_columns_with_lists_and_structs():
+    df = pl.DataFrame(
+        {
+            "id": [101, 102, 103],
+            "created_at": ["2024-01-01T10:00:00Z", "2024-01-02T11:00:00Z", "2024-01-03T09:30:00Z"],
+            "tags": [["vip", "billing"], [], ["bug"]],
+            "via": [{"channel": "email"}, {"channel": "web"}, {"channel": "api"}],
+            "satisfaction_rating": [{"score": "good"}, {"score": "bad"}, None],
+        }
+    )
+    got = found(match_columns(df))
+    assert got["ticket_id"] == "id"
+    assert got["created_at"] == "created_at"
+    assert got["tags"] == "tags"
