@@ -366,3 +366,317 @@ CSS = """
 def style() -> None:
     """The app's small CSS additions (no external fonts or scripts)."""
     st.html(CSS)
+
+
+# ------------------------------------------------------------------ audit pages (issue 3)
+# Shared by Overview, Breakdowns, Drivers and Routing & policy: cached aggregates, category
+# tags, tables and charts with their downloads, and the small editors (events, tags, coverage).
+
+
+def snapshot_key(data: Active) -> str:
+    """The dataset's snapshot path: names one version of its tickets (a safe cache key)."""
+    return str(store().snapshot_file(data.record))
+
+
+def period_filters(start: date | None, end: date | None) -> metrics.Filters:
+    """The sidebar's dimension filters with another date range (a review period, say)."""
+    import dataclasses
+
+    return dataclasses.replace(dimension_filters(), start=start, end=end)
+
+
+def narrowed(where: metrics.Filters, column: str, value: str) -> metrics.Filters:
+    """``where`` restricted to one value of a filterable column (a drill-down slice)."""
+    import dataclasses
+
+    field = next(f for f, col, _ in FILTER_FIELDS.values() if col == column)
+    return dataclasses.replace(where, **{field: (value,)})
+
+
+@st.cache_data(max_entries=256, show_spinner="Computing…")
+def _aggregate(path: str, where: metrics.Filters, module: str, name: str, options: dict) -> Any:
+    import importlib
+
+    func = getattr(importlib.import_module(module), name)
+    return func(metrics.apply_filters(_canonical(path), where), **options)
+
+
+def aggregate(
+    data: Active, func: Any, *, where: metrics.Filters | None = None, **options: Any
+) -> Any:
+    """``func(tickets, **options)`` on the tickets passing ``where`` (default: the sidebar
+    filters, dates included), cached per snapshot, filters, function and options.
+
+    ``func`` is a module-level function of ``lib`` (e.g. ``metrics.breakdown``); the cache
+    lives here, never on the lib function itself.
+    """
+    return _aggregate(
+        snapshot_key(data), where if where is not None else filters(), func.__module__,
+        func.__name__, options,
+    )  # fmt: skip
+
+
+def can_edit() -> bool:
+    """True unless the signed-in user has read-only access (single-user mode may edit)."""
+    from lib.store import can_edit as _can_edit
+
+    return _can_edit(actor())
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _category_tags(url: str) -> pl.DataFrame:
+    return default_store(url).get_category_tags()
+
+
+def category_tags() -> pl.DataFrame:
+    """Stored category tags: ``category``, ``kind`` (skill / policy / unknown), ``note``, …"""
+    return _category_tags(store().url)
+
+
+def policy_categories() -> tuple[str, ...]:
+    """Categories tagged policy-based (they feed the overview's policy share)."""
+    tags = category_tags()
+    return tuple(tags.filter(pl.col("kind") == "policy").get_column("category").sort().to_list())
+
+
+def save_category_tag(category: str, kind: str, note: str = "") -> None:
+    """Store a category's tag as the signed-in user and refresh every page's view of tags."""
+    store().set_category_tag(category, kind, note=note, actor=actor())
+    _category_tags.clear()
+
+
+def with_tags(frame: pl.DataFrame, column: str = "category") -> pl.DataFrame:
+    """``frame`` with a ``tag`` column (skill / policy / unknown, ``–`` untagged) after
+    ``column``, so every table that lists categories shows their tags."""
+    if column not in frame.columns:
+        return frame
+    tags = category_tags().select(pl.col("category").alias(column), pl.col("kind").alias("tag"))
+    out = frame.join(tags, on=column, how="left", maintain_order="left")
+    out = out.with_columns(pl.col("tag").fill_null("–"))
+    order = list(frame.columns)
+    order.insert(order.index(column) + 1, "tag")
+    return out.select(order)
+
+
+def tag_label(category: str) -> str:
+    """``"Refunds (policy)"``: a category with its tag, for selectboxes."""
+    tags = dict(category_tags().select("category", "kind").iter_rows())
+    return f"{category} ({tags[category]})" if category in tags else category
+
+
+def md_escape(text: str) -> str:
+    """Escape every Markdown control character, so user text renders literally."""
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_{}[]()<>#+-.!|$~":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _column_config(frame: pl.DataFrame) -> dict[str, Any]:
+    """Formats by the header conventions of :func:`lib.charts.audit.present`."""
+    cfg: dict[str, Any] = {}
+    for name, dtype in frame.schema.items():
+        if name.endswith(" %"):
+            cfg[name] = st.column_config.NumberColumn(format="%.1f%%")
+        elif name.endswith("(pts)"):
+            cfg[name] = st.column_config.NumberColumn(format="%+.1f")
+        elif name.endswith(("(h)", "(min)")):
+            cfg[name] = st.column_config.NumberColumn(format="%.1f")
+        elif name == "p-value":
+            cfg[name] = st.column_config.NumberColumn(format="%.3f")
+        elif isinstance(dtype, pl.Datetime):
+            cfg[name] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+        elif name == "Link":
+            cfg[name] = st.column_config.LinkColumn()
+    return cfg
+
+
+def table(
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    filename: str,
+    select: bool = False,
+    height: int | None = None,
+    download_frame: pl.DataFrame | None = None,
+) -> dict[str, Any] | None:
+    """A sortable table with its CSV download; with ``select`` a click on a row returns that
+    row (as a dict) for a drill-down, else ``None``."""
+    event = st.dataframe(
+        frame,
+        key=key,
+        hide_index=True,
+        column_config=_column_config(frame),
+        height=height if height is not None else "auto",
+        on_select="rerun" if select else "ignore",
+        selection_mode="single-row",
+    )
+    download(download_frame if download_frame is not None else frame, filename, key=f"{key}_dl")
+    if not select:
+        return None
+    rows = event.selection.rows if event is not None else []
+    return frame.row(rows[0], named=True) if rows and rows[0] < frame.height else None
+
+
+def chart_config(name: str) -> dict[str, Any]:
+    """Plotly config: the camera button saves ``<name>.png`` (drawn in the browser)."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def chart_downloads(
+    fig: Any,
+    name: str,
+    *,
+    key: str,
+    data: pl.DataFrame | None = None,
+    on_select: str = "ignore",
+) -> Any:
+    """Show a plotly figure with its downloads: PNG from the chart's camera button, an HTML
+    file (interactive, plotly.js included, opens offline) and, given ``data``, the chart's
+    numbers as CSV. Returns the chart's selection state when ``on_select="rerun"``."""
+    event = st.plotly_chart(
+        fig, key=key, config=chart_config(name), on_select=on_select, selection_mode="points"
+    )
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
+        "Chart (HTML)",
+        data=lambda: fig.to_html(include_plotlyjs=True, full_html=True, config=chart_config(name)),
+        file_name=f"{name}.html",
+        mime="text/html",
+        key=f"{key}_html",
+        on_click="ignore",
+        icon=":material/download:",
+        help="An interactive copy of the chart that opens in any browser, offline. For a PNG "
+        "image, use the camera button at the top right of the chart.",
+    )
+    if data is not None:
+        with row:
+            download(data, f"{name}.csv", label="Chart data (CSV)", key=f"{key}_csv")
+    return event
+
+
+def clicked(event: Any, index: int = 0) -> Any:
+    """``customdata[index]`` of the first point clicked on a chart (``None`` when none)."""
+    try:
+        points = event.selection.points
+    except AttributeError:
+        return None
+    if not points:
+        return None
+    custom = points[0].get("customdata")
+    if isinstance(custom, list | tuple):
+        return custom[index] if len(custom) > index else None
+    return custom
+
+
+def latest_choice(key: str, **sources: Any) -> Any:
+    """The value of whichever source changed most recently (e.g. a table row and a chart bar
+    that both pick a drill-down), remembered in the session under ``key``."""
+    seen = st.session_state.get(f"{key}_seen", {})
+    choice = st.session_state.get(key)
+    for name, value in sources.items():
+        if value is not None and seen.get(name) != value:
+            choice = value
+    if all(v is None for v in sources.values()) and any(seen.get(n) for n in sources):
+        choice = None  # every source was cleared
+    st.session_state[f"{key}_seen"] = dict(sources)
+    st.session_state[key] = choice
+    return choice
+
+
+def events_editor() -> None:
+    """Add a trend marker (policy change, release, new playbook) or remove one."""
+    from lib.store import EVENT_KINDS
+
+    if (added := st.session_state.pop("_event_added", None)) is not None:
+        st.success(f"Added “{added}” to the trend.", icon=":material/check:")
+    events = store().list_events()
+    with st.form("ev_form", clear_on_submit=True, border=False):
+        c1, c2, c3 = st.columns([1, 1, 2])
+        day = c1.date_input("Date", key="ev_date")
+        kind = c2.selectbox("Kind", EVENT_KINDS, key="ev_kind")
+        title = c3.text_input("Title", key="ev_title", placeholder="e.g. New refund policy")
+        if st.form_submit_button("Add event", icon=":material/add:"):
+            with user_errors("Event"):
+                store().add_event(day, kind, title, actor=actor())
+                st.session_state["_event_added"] = title
+                st.rerun()
+    if events.height:
+        ids = events.get_column("id").to_list()
+        names = {
+            r["id"]: f"{r['date']} · {r['kind']}: {r['title']}" for r in events.rows(named=True)
+        }
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        gone = c1.selectbox("Remove an event", ids, format_func=names.get, key="ev_remove")
+        if c2.button("Remove", key="ev_remove_btn", icon=":material/delete:"):
+            with user_errors("Event"):
+                store().delete_event(int(gone), actor=actor())
+                st.rerun()
+
+
+def tag_editor(categories: list[str]) -> None:
+    """Tag a category's escalations skill-based, policy-based or unknown, with a note."""
+    from lib.store import TAG_KINDS
+
+    if not categories:
+        return
+    if (saved := st.session_state.pop("_tag_saved", None)) is not None:
+        st.success(f"Saved “{saved}”.", icon=":material/check:")
+    tags = {r["category"]: r for r in category_tags().rows(named=True)}
+    cat = st.selectbox("Category to tag", categories, format_func=tag_label, key="tag_category")
+    rec = tags.get(cat) or {}
+    i = categories.index(cat)
+    with st.form(f"tag_form_{i}", border=True):
+        kind = st.radio(
+            "Its escalations are",
+            TAG_KINDS,
+            index=TAG_KINDS.index(rec["kind"]) if rec.get("kind") in TAG_KINDS else 2,
+            horizontal=True,
+            key=f"tag_kind_{i}",
+            format_func=lambda k: {"skill": "skill-based", "policy": "policy-based"}.get(k, k),
+        )
+        note = st.text_input(
+            "Note", value=rec.get("note") or "", key=f"tag_note_{i}",
+            placeholder="Why? e.g. refunds over $100 need a manager's approval",
+        )  # fmt: skip
+        if st.form_submit_button("Save tag", icon=":material/sell:"):
+            with user_errors("Tag"):
+                save_category_tag(cat, kind, note)
+                st.session_state["_tag_saved"] = f"{cat}: {kind}"
+                st.rerun()
+
+
+def coverage_editor(categories: list[str]) -> None:
+    """Record a category's knowledge-base article: exists, accurate, detailed enough, link."""
+    if not categories:
+        return
+    if (saved := st.session_state.pop("_kc_saved", None)) is not None:
+        st.success(f"Saved the knowledge coverage of “{saved}”.", icon=":material/check:")
+    known = {r["category"]: r for r in store().get_knowledge_coverage().rows(named=True)}
+    cat = st.selectbox("Category to record", categories, format_func=tag_label, key="kc_category")
+    rec = known.get(cat) or {}
+    i = categories.index(cat)
+    with st.form(f"kc_form_{i}", border=True):
+        c1, c2, c3 = st.columns(3)
+        exists = c1.checkbox(
+            "Article exists", value=bool(rec.get("article_exists")), key=f"kc_exists_{i}"
+        )
+        accurate = c2.checkbox("Accurate", value=bool(rec.get("accurate")), key=f"kc_accurate_{i}")
+        detailed = c3.checkbox(
+            "Detailed enough to follow", value=bool(rec.get("detailed_enough")),
+            key=f"kc_detailed_{i}",
+        )  # fmt: skip
+        link = st.text_input("Link to the article", value=rec.get("link") or "", key=f"kc_link_{i}")
+        note = st.text_input("Note", value=rec.get("note") or "", key=f"kc_note_{i}")
+        if st.form_submit_button("Save coverage", icon=":material/menu_book:"):
+            with user_errors("Knowledge coverage"):
+                store().set_knowledge_coverage(
+                    cat, article_exists=exists, accurate=accurate, detailed_enough=detailed,
+                    link=link, note=note, actor=actor(),
+                )  # fmt: skip
+                st.session_state["_kc_saved"] = cat
+                st.rerun()

@@ -4,17 +4,20 @@ Every topic (category by default; or exploded tags, channel, customer tier) gets
 the full topic x day grid, days without tickets counting as zeros. Each day ``t`` is judged against
 a model fitted only on data before ``t - guard``:
 
-* **Volume.** A quasi-Poisson count model ``log mu = level + weekday``: the weekday profile comes
-  from up to a year of the topic's history (shrunk towards the profile of all topics when the
-  topic is small), the level from the trailing ``window`` days. Big outlying days in the window are
-  clipped (3 SD) before the level and the dispersion are estimated, so one incident does not blind
-  the detector for weeks. The observed count is judged under a negative binomial with the
-  estimated dispersion (variance ``phi * mu``, plus the uncertainty of the fitted level).
+* **Volume.** A count model ``log mu = level + weekday`` with negative binomial variance
+  ``mu + alpha mu^2`` (day-to-day swings grow with volume, as in real exports). The weekday
+  profile comes from up to a year of the topic's history (shrunk towards the profile of all topics
+  when the topic is small); the level and ``alpha`` from the trailing ``window`` days, fitted by
+  Poisson quasi-likelihood and moments. Outlying window days are clipped (3 SD), and days that a
+  first pass had already put in an alert (before the day judged) are left out of the window, so
+  an incident neither blinds the detector for weeks nor echoes as a "drop" when it ends.
 
-  - *spike*: a day whose upper tail probability is small (below the sensitivity's per-topic rate
-    and Benjamini-Hochberg across the day's topics) and whose excess is meaningful;
-  - *level_shift*: a one-sided CUSUM on the standardised residuals (upper) alarms, with its
-    threshold ``h`` set by simulation to the sensitivity's in-control average run length;
+  - *spike*: a day whose upper tail probability (negative binomial, widened to Student's t for
+    the estimated dispersion) is below the sensitivity's per-topic rate, survives
+    Benjamini-Hochberg across the day's topics, and whose excess is meaningful;
+  - *level_shift*: a one-sided CUSUM on the standardised (quantile) residuals alarms, with its
+    threshold ``h`` set by simulation to the sensitivity's false-alarm rate (the simulation
+    includes the estimation of the baseline from a trailing window);
   - *drop*: the lower CUSUM alarms (a topic going quiet or silent).
 
 * **Sentiment.** The day's mean sentiment against the trailing window's mean, standardised with
@@ -57,35 +60,39 @@ from lib.errors import ReviewError
 class Sensitivity:
     """One row of :data:`SENSITIVITY`: the false-alarm rates a user setting stands for.
 
-    ``false_alerts_per_topic_month`` is the stated (nominal) rate on a series with no event: the
+    ``false_alerts_per_topic_month`` is the stated (design) rate on a series with no event: the
     sum of the one-day tests (``spike_alpha`` per topic-day, volume and sentiment) and the three
     one-sided CUSUMs (one false alarm per ``cusum_arl`` days each). ``spike_fdr`` bounds the
-    false discovery rate across the topics judged on one day (Benjamini-Hochberg).
+    false discovery rate across the topics judged on one day (Benjamini-Hochberg). The rates
+    measured on synthetic data are in BENCHMARKS.md (``scripts/bench_anomaly.py``).
     """
 
     label: str
     spike_alpha: float
     spike_fdr: float
     cusum_arl: float
-    description: str
 
     @property
     def false_alerts_per_topic_month(self) -> float:
         return 30.44 * (2 * self.spike_alpha + 3 / self.cusum_arl)
 
+    @property
+    def description(self) -> str:
+        """One line for the settings screen.
+
+        >>> SENSITIVITY["balanced"].description
+        'Balanced: about one false alert per topic in 11 months'
+        """
+        months = 1 / self.false_alerts_per_topic_month
+        return f"{self.label}: about one false alert per topic in {months:.0f} months"
+
 
 #: User setting -> false-alarm rates. Weekly-judged topics use ``7 * spike_alpha`` per week and an
 #: average run length of ``cusum_arl / 7`` weeks, so the rate per topic-month is the same.
 SENSITIVITY: dict[str, Sensitivity] = {
-    "conservative": Sensitivity(
-        "Conservative", 1e-4, 0.01, 4000.0, "about one false alert per topic every four years"
-    ),
-    "balanced": Sensitivity(
-        "Balanced", 5e-4, 0.05, 1500.0, "about one false alert per topic every 18 months"
-    ),
-    "sensitive": Sensitivity(
-        "Sensitive", 2e-3, 0.10, 500.0, "about one false alert per topic every five months"
-    ),
+    "conservative": Sensitivity("Conservative", 1e-4, 0.01, 4000.0),
+    "balanced": Sensitivity("Balanced", 5e-4, 0.05, 1500.0),
+    "sensitive": Sensitivity("Sensitive", 2e-3, 0.10, 500.0),
 }
 
 #: Reference value of the CUSUMs, in standard deviations (tuned to shifts of about 1 SD a day).
@@ -111,8 +118,8 @@ MIN_SENTIMENT_FALL = 0.1
 BAND = 0.99
 #: Label of tickets without a topic.
 NO_TOPIC = "(none)"
-#: Topics processed together in the 3-D window arrays (bounds memory).
-_CHUNK = 64
+#: Cells (topics x days x window days) held at once in the 3-D window arrays (bounds memory).
+_CHUNK_CELLS = 400_000
 _TOPIC_COLUMNS = ("category", "tags", "channel", "customer_tier", "priority", "group", "customer")
 
 ALERT_SCHEMA: dict[str, pl.DataType] = {
@@ -286,6 +293,19 @@ def _count_tests(y: np.ndarray, mu: np.ndarray, phi: np.ndarray) -> tuple[np.nda
     return np.clip(upper + pmf, 0.0, 1.0), z
 
 
+def _estimated_tail(p: np.ndarray, alpha: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Widen an upper tail probability whose variance was estimated from the window.
+
+    The excess of the window's sum of squares over Poisson estimates the variance with about
+    ``df`` degrees of freedom, so the equivalent normal deviate is referred to Student's t with
+    ``df`` degrees of freedom. Where no overdispersion was found (``alpha`` = 0, the Poisson
+    floor) the variance is not an estimate and ``p`` is kept.
+    """
+    z = -special.ndtri(np.clip(p, 1e-300, 1.0))
+    widened = np.maximum(stats.t.sf(z, np.maximum(df, 1.0)), p)
+    return np.where((z > 0) & (alpha > 0), widened, p)
+
+
 def _cusum(
     z: np.ndarray, active: np.ndarray, h: float, k: float = CUSUM_K
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -326,10 +346,6 @@ class _Grid:
     s_sq: np.ndarray
     born: np.ndarray  # K: index of the topic's first ticket day
     exposure: np.ndarray  # T: share of the day covered by the data (last day may be partial)
-
-    @property
-    def days(self) -> np.ndarray:
-        return np.datetime64(self.first_day, "D") + np.arange(self.counts.shape[1])
 
     @property
     def weekday0(self) -> int:  # Monday = 0
@@ -427,6 +443,7 @@ class _Fit:
     level: np.ndarray  # K x T: fitted mean tickets a day over the window
     mu: np.ndarray  # K x T: expected count of the day
     alpha: np.ndarray  # K x T: negative binomial overdispersion (variance = mu + alpha mu^2)
+    df: np.ndarray  # K x T: degrees of freedom of alpha
     phi: np.ndarray  # K x T: predictive variance / mu, including the level's uncertainty
     s_judged: np.ndarray  # K x T: sentiment baseline usable
     s_mean: np.ndarray  # K x T: baseline mean sentiment
@@ -435,8 +452,9 @@ class _Fit:
     s_mean_var: np.ndarray  # K x T: variance of the baseline mean
 
 
-def _weekday_profile(grid: _Grid, opts: _Options) -> np.ndarray:
-    """K x T x 7 weekday factors (mean 1) from up to PROFILE_DAYS of data before t - guard."""
+def _weekday_profile(grid: _Grid, opts: _Options) -> tuple[np.ndarray, np.ndarray]:
+    """K x T x 7 weekday factors (mean 1) from up to PROFILE_DAYS of data before t - guard, and
+    K x T the number of days they were estimated from."""
     k_n, t_n = grid.counts.shape
     wd = (grid.weekday0 + np.arange(t_n)) % 7
     cum = np.zeros((k_n, 7, t_n + 1))
@@ -462,7 +480,7 @@ def _weekday_profile(grid: _Grid, opts: _Options) -> np.ndarray:
         rate = (s_kw + PROFILE_PRIOR) / (n_kw + PROFILE_PRIOR / prior_mean)
         f = rate / rate.mean(1, keepdims=True)
     f = np.where(np.isfinite(f), f, 1.0)
-    return f.transpose(0, 2, 1)  # K x T x 7
+    return f.transpose(0, 2, 1), end[None, :] - begin_k  # K x T x 7; days behind each profile
 
 
 def _windows(a: np.ndarray, pad: int, width: int, t_n: int, fill: float = 0.0) -> np.ndarray:
@@ -488,14 +506,15 @@ def _fit(grid: _Grid, opts: _Options, known: tuple[np.ndarray, np.ndarray] | Non
     is known to belong to an alert (inf if never), left out of later windows."""
     k_n, t_n = grid.counts.shape
     w_n, guard = opts.window, opts.guard
-    profile = _weekday_profile(grid, opts)
+    profile, profile_days = _weekday_profile(grid, opts)
     pos = np.arange(t_n)[:, None] - guard - w_n + np.arange(w_n)[None, :]  # T x W day index
     wd_pos = (grid.weekday0 + pos) % 7
     wd_t = (grid.weekday0 + np.arange(t_n)) % 7
     out = {name: np.zeros((k_n, t_n)) for name in _Fit.__dataclass_fields__}
     pad = w_n + guard
-    for lo in range(0, k_n, _CHUNK):
-        sl = slice(lo, min(lo + _CHUNK, k_n))
+    chunk = max(1, _CHUNK_CELLS // (t_n * w_n))
+    for lo in range(0, k_n, chunk):
+        sl = slice(lo, min(lo + chunk, k_n))
         prof = profile[sl]
         y = _windows(grid.counts[sl], pad, w_n, t_n)
         exists = pos[None] >= np.maximum(grid.born[sl], 0)[:, None, None]
@@ -516,13 +535,15 @@ def _fit(grid: _Grid, opts: _Options, known: tuple[np.ndarray, np.ndarray] | Non
         alpha0 = (phi0 - 1.0) / np.maximum(typical, 1e-3)
         sd0 = np.sqrt(mu0 * (1.0 + alpha0[..., None] * mu0))
         yc = np.where(valid, np.clip(yv, mu0 - CLIP_SD * sd0, mu0 + CLIP_SD * sd0 + 1.0), 0.0)
-        level = (yc.sum(-1) + LEVEL_PSEUDO) / np.maximum(f.sum(-1), 1e-9)
+        level = np.where(n_valid > 0, (yc.sum(-1) + LEVEL_PSEUDO) / np.maximum(f.sum(-1), 1e-9), 0)
         mu_w = np.where(valid, np.maximum(level[..., None] * f, 1e-3), 0.0)
         excess = np.where(valid, (yc - mu_w) ** 2 - mu_w, 0.0).sum(-1)
         sq = (mu_w**2).sum(-1)
-        alpha = np.maximum(excess * n_valid / np.maximum(n_valid - 1, 1), 0.0) / np.maximum(
-            sq, 1e-9
-        )
+        # parameters fitted to the window: the level, and the weekday effects in the share of
+        # their data that the window is
+        share = np.minimum(n_exists / np.maximum(profile_days[sl], 1), 1.0)
+        df = np.maximum(n_valid - 1 - 6 * share, 1)
+        alpha = np.maximum(excess * n_valid / df, 0.0) / np.maximum(sq, 1e-9)
         f_t = np.take_along_axis(prof, wd_t[None, :, None].repeat(prof.shape[0], 0), 2)[..., 0]
         mu = np.maximum(level * f_t * grid.exposure[None, :], 0.01)
         total = np.maximum(level * f.sum(-1), 0.1)
@@ -530,19 +551,20 @@ def _fit(grid: _Grid, opts: _Options, known: tuple[np.ndarray, np.ndarray] | Non
         out["level"][sl] = level
         out["mu"][sl] = mu
         out["alpha"][sl] = alpha
+        out["df"][sl] = df
         # variance / mu: the day's own (1 + alpha mu) plus the uncertainty of the fitted level
         out["phi"][sl] = 1.0 + alpha * mu + mu * (1.0 / total + alpha * sq / total**2)
         # sentiment baseline
         valid = _usable(exists, None if known is None else known[1][sl], pad, w_n, t_n)
         sn = np.where(valid, _windows(grid.s_n[sl], pad, w_n, t_n), 0.0)
         ss = np.where(valid, _windows(grid.s_sum[sl], pad, w_n, t_n), 0.0)
-        sq = np.where(valid, _windows(grid.s_sq[sl], pad, w_n, t_n), 0.0)
+        s2 = np.where(valid, _windows(grid.s_sq[sl], pad, w_n, t_n), 0.0)
         keep = sn > 0
         for _ in range(2):  # second round leaves out days > 3 SE from the first
             nw = np.where(keep, sn, 0).sum(-1)
             with np.errstate(all="ignore"):
                 mean = np.where(keep, ss, 0).sum(-1) / nw
-                var = np.maximum(np.where(keep, sq, 0).sum(-1) / nw - mean**2, 1e-4)
+                var = np.maximum(np.where(keep, s2, 0).sum(-1) / nw - mean**2, 1e-4)
                 day_mean = ss / sn
                 dev = (day_mean - mean[..., None]) ** 2 - var[..., None] / sn
                 n_days = keep.sum(-1)
@@ -625,6 +647,7 @@ def _assess(grid: _Grid, fit: _Fit, opts: _Options) -> _Judged:
     daily = _granularity(fit, grid, opts.min_daily)
     y, mu, phi = grid.counts, fit.mu, fit.phi
     p_up, z = _count_tests(y, mu, phi)
+    p_up = _estimated_tail(p_up, fit.alpha, fit.df)
     with np.errstate(all="ignore"):
         s_obs = grid.s_sum / grid.s_n
         s_se2 = fit.s_var / grid.s_n + fit.s_tau2 + fit.s_mean_var
@@ -661,6 +684,7 @@ def _assess(grid: _Grid, fit: _Fit, opts: _Options) -> _Judged:
 
         wy, wmu, wvar = wsum(y), wsum(mu), wsum(phi * mu)
         wp, wz = _count_tests(wy, wmu, wvar / wmu)
+        wp = _estimated_tail(wp, fit.alpha[:, week_start], fit.df[:, week_start])
         w_active = fit.judged[:, idx].all(-1)
         sn = wsum(grid.s_n)
         with np.errstate(all="ignore"):

@@ -17,13 +17,16 @@ institutional performance", Statistics in Medicine 24:1185-1202):
    (``"winsorised"``).
 4. Two-sided p-values, Benjamini-Hochberg q-values across the judged agents (those with at least
    ``min_expected`` expected escalations); flagged when q < ``q_level``.
+5. By default the model is then refitted without the flagged agents' tickets and everyone is
+   compared again, until the flags settle (``reference="in_control"``): the standard is what
+   agents in line with the team escalate, not an average the outliers have already raised.
 
 On the ratio scale y = O/E has target 1 and standard error s = sqrt(V) / E, so z = (y - 1) / s
 and the funnel limits are 1 -/+ k s. This is Spiegelhalter's (2005) form for indirectly
 standardised ratios, with the binomial V in place of the Poisson E. The square-root scale
-(Care Quality Commission) was also tried: on seeded helpdesks it found fewer raised agents and
-flagged more ordinary ones as "low", because it exaggerates a shortfall at small E
-(``scripts/bench_outliers.py`` has the figures).
+(Care Quality Commission) was also tried: on seeded helpdesks it found fewer raised agents with
+no fewer false flags, as it shrinks an excess at small E (``scripts/bench_outliers.py`` has the
+figures).
 
 Example
 -------
@@ -375,7 +378,11 @@ def _fit_binomial(endog: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, bo
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        result = sm.GLM(endog, design, family=sm.families.Binomial()).fit(tol=1e-10)
+        # pinv copes with collinear dummies (a level seen only with one level of another
+        # column) and, on small designs, is several times faster than lstsq on a busy machine.
+        result = sm.GLM(endog, design, family=sm.families.Binomial()).fit(
+            tol=1e-10, wls_method="pinv"
+        )
     return np.asarray(result.params, dtype=float), bool(result.converged)
 
 
@@ -646,6 +653,7 @@ _TABLE_SCHEMA: dict[str, pl.DataType] = {
     "excess": pl.Float64(),
     "z_unadjusted": pl.Float64(),
     "variance": pl.Float64(),
+    "in_reference": pl.Boolean(),
 }
 
 
@@ -756,8 +764,10 @@ def agent_comparison(
         p_value (two-sided), q_value (BH across judged agents), flagged, direction ("high"/"low"
         when flagged, else None), judged, raw_rate, expected_rate, raw_rank (1 = highest raw
         rate), adjusted_rank (1 = highest z), excess (O - E), z_unadjusted, variance
-        (sum p(1-p)), and lower_/upper_ limits at the agent's own expected for each level
-        (e.g. lower_95, upper_998). Sorted by z, highest first.
+        (sum p(1-p)), in_reference (whether the agent's tickets set the standard; False for
+        agents left out by ``reference="in_control"``), and lower_/upper_ limits at the
+        agent's own expected for each level (e.g. lower_95, upper_998). Sorted by z, highest
+        first.
 
     Examples
     --------
@@ -793,9 +803,9 @@ def agent_comparison(
     n_unassigned = int(tickets.get_column("agent").null_count())
     model = _fit_counts(counts, terms)
     excluded: frozenset[str] = frozenset()
-    for _ in range(MAX_REFITS + 1):
+    for attempt in range(MAX_REFITS + 1):
         per_agent, sc = _score(cells, model, min_expected, q_level, overdispersion, winsor)
-        if reference == "all":
+        if reference == "all" or attempt == MAX_REFITS:
             break
         out = frozenset(per_agent.filter(pl.Series(sc["flagged"])).get_column("agent"))
         if out == excluded or out.issuperset(cells.get_column("agent").unique()):
@@ -833,6 +843,7 @@ def agent_comparison(
             pl.Series("flagged", flagged),
             pl.Series("judged", judged),
             pl.Series("z_unadjusted", z0),
+            pl.Series("in_reference", ~per_agent.get_column("agent").is_in(list(excluded))),
             *[pl.Series(k, v) for k, v in limit_columns.items()],
         )
         .with_columns(pl.col(pl.Float64).fill_nan(None))
@@ -892,7 +903,7 @@ def agent_outliers(tickets: pl.DataFrame, **options) -> pl.DataFrame:
     """One row per agent, case-mix adjusted and flagged (the table of :func:`agent_comparison`).
 
     Options: ``case_mix``, ``min_expected``, ``q_level``, ``period``, ``overdispersion``,
-    ``winsor``, ``funnel_levels``.
+    ``winsor``, ``funnel_levels``, ``reference`` (see :func:`agent_comparison`).
 
     >>> import polars as pl
     >>> t = pl.DataFrame({"agent": ["a", "a", "b", None], "escalated": [True, False, False, True]})
@@ -908,21 +919,32 @@ def agent_outliers(tickets: pl.DataFrame, **options) -> pl.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _model_for(tickets: pl.DataFrame, options: dict) -> tuple[pl.DataFrame, CaseMixModel]:
+def _model_for(
+    tickets: pl.DataFrame, model: CaseMixModel | None, options: dict
+) -> tuple[pl.DataFrame, CaseMixModel]:
+    """The period's tickets and the comparison's model (refitted unless one is given)."""
     _check_options(options)
     _require(tickets, ["agent", "escalated"])
-    tickets = _filter_period(tickets, options.get("period"))
-    return tickets, fit_case_mix(tickets, options.get("case_mix", CASE_MIX))
+    if model is None:
+        model = agent_comparison(tickets, **options).model
+    return _filter_period(tickets, options.get("period")), model
 
 
 def agent_category_breakdown(
-    tickets: pl.DataFrame, agent: str, *, by: str = "category", **options
+    tickets: pl.DataFrame,
+    agent: str,
+    *,
+    by: str = "category",
+    model: CaseMixModel | None = None,
+    **options,
 ) -> pl.DataFrame:
     """Where an agent's excess comes from: observed vs expected escalations per category.
 
-    The expected counts come from the same case-mix model as :func:`agent_outliers` (same
-    options). ``peer_rate`` is the raw rate of everyone else's tickets in that category.
-    Sorted by excess (observed - expected), largest first.
+    The expected counts come from the same case-mix model as :func:`agent_comparison` with the
+    same options (pass ``model=comparison.model`` to skip refitting it), so they add up to the
+    agent's expected count there. ``by`` may name any column (category by default);
+    ``peer_rate`` is the raw rate of everyone else's tickets at that level. Sorted by excess
+    (observed - expected), largest first.
 
     >>> import polars as pl
     >>> t = pl.DataFrame({"agent": ["a"] * 4 + ["b"] * 4,
@@ -932,7 +954,7 @@ def agent_category_breakdown(
     >>> b.select("category", "escalated", pl.col("expected").round(6)).rows()
     [('x', 2, 1.0), ('y', 0, 0.5)]
     """
-    tickets, model = _model_for(tickets, options)
+    tickets, model = _model_for(tickets, model, options)
     _require(tickets, [by])
     esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
     level = _level_expr(by).alias(by)
@@ -962,9 +984,17 @@ def agent_category_breakdown(
 
 
 def agent_expected_trend(
-    tickets: pl.DataFrame, agent: str, *, every: str = "1w", **options
+    tickets: pl.DataFrame,
+    agent: str,
+    *,
+    every: str = "1w",
+    model: CaseMixModel | None = None,
+    **options,
 ) -> pl.DataFrame:
     """An agent's observed vs expected escalations per period (weeks by default).
+
+    Expected counts come from the comparison's model, as in :func:`agent_category_breakdown`.
+    ``every`` is a Polars duration ("1w" weeks start on Monday, "1mo" months).
 
     >>> import polars as pl
     >>> from datetime import datetime, timezone
@@ -973,7 +1003,7 @@ def agent_expected_trend(
     >>> agent_expected_trend(t, "a").select("period_start", "escalated", "expected").rows()
     [(datetime.date(2024, 1, 1), 1, 0.5), (datetime.date(2024, 1, 8), 0, 0.5)]
     """
-    tickets, model = _model_for(tickets, options)
+    tickets, model = _model_for(tickets, model, options)
     _require(tickets, ["created_at"])
     esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
     return (

@@ -53,9 +53,12 @@ CHANNELS = ("email", "chat", "phone", "web", "messaging", "social", "api", "othe
 REQUIRED = ("ticket_id", "created_at", "status", "tags", "escalated", "source")
 
 #: Columns a user can map from an export (everything but the derived ones).
-MAPPABLE = tuple(
-    c for c in COLUMNS if c not in ("escalated", "escalation_reason", "source", "sentiment")
-) + ("sentiment", "escalated", "description")
+MAPPABLE = (
+    *(c for c in COLUMNS if c not in ("escalated", "escalation_reason", "source", "sentiment")),
+    "sentiment",
+    "escalated",
+    "description",
+)
 
 #: Human-readable label per canonical column (mapping screen, tables).
 LABELS: dict[str, str] = {

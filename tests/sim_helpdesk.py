@@ -16,7 +16,7 @@ Not part of ``lib``: nothing in ``lib`` imports it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import numpy as np
 import polars as pl
@@ -68,15 +68,16 @@ class SimHelpdesk:
     truth: pl.DataFrame
 
 
-def _draw(rng: np.random.Generator, levels: list[str], shares: np.ndarray, size: int) -> np.ndarray:
-    return rng.choice(np.array(levels, dtype=object), size=size, p=shares / shares.sum())
+def _draw(rng: np.random.Generator, shares: np.ndarray, size: int) -> np.ndarray:
+    """Integer codes drawn with the given (unnormalised) shares."""
+    return rng.choice(shares.size, size=size, p=shares / shares.sum())
 
 
 def simulate_helpdesk(
     seed: int,
     *,
     n_agents: int = 30,
-    n_tickets: int = 12_000,
+    n_tickets: int = 36_000,
     n_raised: int = 3,
     n_hard: int = 3,
     raised_odds: tuple[float, float] = (2.0, 3.0),
@@ -111,54 +112,42 @@ def simulate_helpdesk(
     is_hard = np.zeros(n_tickets, dtype=bool)
     is_hard[:n_assigned] = kinds[owner[:n_assigned]] == "hard_case"
 
-    cat_names = list(CATEGORIES)
+    def column(shares: np.ndarray, hard_shares: np.ndarray) -> np.ndarray:
+        codes = np.empty(n_tickets, dtype=np.int64)
+        codes[~is_hard] = _draw(rng, shares, int((~is_hard).sum()))
+        codes[is_hard] = _draw(rng, hard_shares, int(is_hard.sum()))
+        return codes
+
     cat_share = np.array([v[0] for v in CATEGORIES.values()])
-    hard_share = np.array(
-        [v[0] * HARD_WEIGHT[0 if k in HARD else 1] for k, v in CATEGORIES.items()]
-    )
-    category = np.empty(n_tickets, dtype=object)
-    category[~is_hard] = _draw(rng, cat_names, cat_share, int((~is_hard).sum()))
-    category[is_hard] = _draw(rng, cat_names, hard_share, int(is_hard.sum()))
-
-    def column(spec: dict[str, tuple[float, float, float]]) -> tuple[np.ndarray, np.ndarray]:
-        names = list(spec)
-        values = np.empty(n_tickets, dtype=object)
-        values[~is_hard] = _draw(
-            rng, names, np.array([v[0] for v in spec.values()]), int((~is_hard).sum())
-        )
-        values[is_hard] = _draw(
-            rng, names, np.array([v[1] for v in spec.values()]), int(is_hard.sum())
-        )
-        logit = np.array([spec[v][2] for v in values])
-        return values, logit
-
-    channel, l_channel = column(CHANNELS)
-    priority, l_priority = column(PRIORITIES)
-    tier, l_tier = column(TIERS)
-    base = np.array([CATEGORIES[c][1] for c in category])
-    eta = np.log(base / (1 - base)) + l_channel + l_priority + l_tier
+    hard_share = cat_share * np.array([HARD_WEIGHT[0 if k in HARD else 1] for k in CATEGORIES])
+    category = column(cat_share, hard_share)
+    eta = np.log([v[1] / (1 - v[1]) for v in CATEGORIES.values()])[category]
+    names: dict[str, np.ndarray] = {"category": np.array(list(CATEGORIES), dtype=object)[category]}
+    for name, spec in (("channel", CHANNELS), ("priority", PRIORITIES), ("customer_tier", TIERS)):
+        values = np.array(list(spec.values()))
+        codes = column(values[:, 0], values[:, 1])
+        eta = eta + values[:, 2][codes]
+        names[name] = np.array(list(spec), dtype=object)[codes]
     eta = eta + np.where(owner >= 0, effect[np.maximum(owner, 0)], 0.0)
     escalated = rng.random(n_tickets) < 1 / (1 + np.exp(-eta))
-    tier = np.where(rng.random(n_tickets) < null_tier, None, tier)
+    names["customer_tier"][rng.random(n_tickets) < null_tier] = None
 
-    seconds = rng.uniform(0, days * 86400, n_tickets)
-    created = [start + timedelta(seconds=float(s)) for s in seconds]
-    agent_names = np.array([*agents, None], dtype=object)[owner]  # -1 = unassigned
+    offsets = (rng.uniform(0, days * 86400, n_tickets) * 1e6).astype("timedelta64[us]")
+    created = np.datetime64(start.replace(tzinfo=None), "us") + offsets
     tickets = conform(
         pl.DataFrame(
             {
-                "ticket_id": [f"T{seed}-{i}" for i in range(n_tickets)],
-                "created_at": created,
-                "status": ["solved"] * n_tickets,
-                "priority": priority.tolist(),
-                "channel": channel.tolist(),
-                "category": category.tolist(),
-                "agent": agent_names.tolist(),
-                "customer_tier": tier.tolist(),
-                "escalated": escalated.tolist(),
-                "source": ["sim"] * n_tickets,
-            },
-            schema_overrides={"created_at": pl.Datetime("us", "UTC")},
+                "ticket_id": pl.int_range(n_tickets, eager=True).cast(pl.String),
+                "created_at": pl.Series(created).dt.replace_time_zone("UTC"),
+                "status": pl.repeat("solved", n_tickets, eager=True),
+                **{k: pl.Series(k, v.tolist(), dtype=pl.String) for k, v in names.items()},
+                # -1 (unassigned) picks the trailing None
+                "agent": pl.Series(
+                    np.array([*agents, None], dtype=object)[owner].tolist(), dtype=pl.String
+                ),
+                "escalated": escalated,
+                "source": pl.repeat("sim", n_tickets, eager=True),
+            }
         )
     )
     truth = pl.DataFrame(

@@ -328,7 +328,8 @@ def test_start_and_end_filter_alerts_not_judgement():
 
 def test_window_fit_equals_statsmodels_poisson_glm(monkeypatch):
     """With the profile taken from the same window and no shrinkage, pseudo-count or clipping,
-    the expected count is the Poisson GLM with weekday terms, and phi its Pearson X2 / df."""
+    the expected count is the Poisson GLM with weekday terms, the degrees of freedom are the
+    GLM's and alpha is the moment estimate of var = mu + alpha mu^2 from its fitted values."""
     monkeypatch.setattr(anomaly, "PROFILE_DAYS", 56)
     monkeypatch.setattr(anomaly, "PROFILE_PRIOR", 0.0)
     monkeypatch.setattr(anomaly, "LEVEL_PSEUDO", 0.0)
@@ -345,9 +346,11 @@ def test_window_fit_equals_statsmodels_poisson_glm(monkeypatch):
         res = sm.GLM(y, x, family=sm.families.Poisson()).fit(scale="X2")
         mu_glm = res.predict(np.eye(7)[[(START.weekday() + t) % 7]])[0]
         assert fit.mu[0, t] == pytest.approx(mu_glm, rel=1e-9)
-        total = fit.level[0, t] * 56
-        phi = fit.phi[0, t] / (1 + fit.mu[0, t] / total)
-        assert phi * 55 == pytest.approx(res.pearson_chi2, rel=1e-9)
+        assert fit.df[0, t] == res.df_resid == 49
+        m = res.fittedvalues
+        alpha = ((y - m) ** 2 - m).sum() * 56 / 49 / (m**2).sum()
+        assert alpha > 0.03  # overdispersed data, so the Poisson floor is not in play
+        assert fit.alpha[0, t] == pytest.approx(alpha, rel=1e-9)
 
 
 def test_count_tests_match_poisson_and_negative_binomial():
@@ -423,3 +426,12 @@ def test_leading_indicators_flag_rising_escalation_and_volume():
         flat["escalation_rate_recent"],
         calm.filter(recent & (pl.col("category") == "flat")).get_column("escalated").mean(),
     )
+
+
+def test_estimated_dispersion_widens_the_tail_like_student_t():
+    p = np.array([1e-4, 1e-4, 0.7])
+    out = anomaly._estimated_tail(p, alpha=np.array([0.0, 0.05, 0.05]), df=np.array([49, 49, 49]))
+    assert out[0] == p[0]  # Poisson floor: the variance is not an estimate
+    assert out[1] == pytest.approx(stats.t.sf(stats.norm.isf(1e-4), 49))
+    assert 2 * p[1] < out[1] < 10 * p[1]
+    assert out[2] == p[2]  # lower half untouched

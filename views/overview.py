@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from lib import charts, formatting, metrics
+from lib.charts import audit
 
 ui.header("Overview", "Where does the escalation rate stand, and is it moving?")
 data = st.session_state.get("_active")
@@ -14,37 +15,122 @@ if data is None:
     st.stop()
 ui.context_caption(data)
 
-tickets = ui.filtered(data, dates=False)
 prds = ui.review_periods()
-if tickets.height == 0 or prds is None:
+dims = ui.dimension_filters()
+if prds is None or ui.aggregate(data, metrics.rate_by, where=dims, by="status").height == 0:
     ui.empty_state("No tickets match the filters.", action="Clear a filter in the sidebar.")
     st.stop()
 
-kpi = metrics.kpis(tickets, prds)
-st.markdown(metrics.narrative(kpi, metrics.drivers(metrics.apply_filters(tickets, ui.filters()))))
-cols = st.columns(3)
+policy = ui.policy_categories()
+kpi = ui.aggregate(data, metrics.kpis, where=dims, periods=prds, policy_categories=policy)
+by_category = ui.aggregate(data, metrics.breakdown, where=dims, by="category", periods=prds)
+
+# ---- the narrative and the headline numbers -------------------------------------------------
+with st.container(border=True):
+    st.markdown(":material/summarize: " + ui.md_escape(metrics.narrative(kpi, by_category)))
+
+row1 = st.columns(4)
 for col, (name, label) in zip(
-    cols,
+    row1,
     (("tickets", "Tickets"), ("escalations", "Escalations"), ("rate", "Escalation rate")),
+    strict=False,
+):
+    col.metric(label, **formatting.kpi_metric(kpi, name), border=True)
+row1[3].metric("Baseline rate", **audit.baseline_card(kpi), border=True)
+row2 = st.columns(5)
+for col, (name, label) in zip(
+    row2,
+    (
+        ("median_hours_to_escalate", "Median time to escalate"),
+        ("median_first_response_minutes", "Median first response"),
+        ("csat_escalated", "Satisfaction, escalated"),
+        ("reopen_rate", "Reopen rate"),
+        ("policy_share", "Policy-based share"),
+    ),
     strict=True,
 ):
-    col.metric(label, **formatting.kpi_metric(kpi, name))
-st.caption(formatting.kpi_caption(kpi))
+    col.metric(label, **audit.kpi_card(kpi, name), border=True)
+notes = []
+if kpi.review["escalations_timed"] == 0:
+    notes.append("no escalation times in this export, so no time to escalate")
+if not policy:
+    notes.append("no category is tagged policy-based yet (tag them on **Drivers**)")
+csat = kpi.review
+if csat["csat_escalated"] is not None and csat["csat_not_escalated"] is not None:
+    notes.append(
+        f"satisfaction of tickets not escalated: {formatting.pct(csat['csat_not_escalated'])} "
+        f"(n={csat['csat_not_escalated_n']:,}) vs {formatting.pct(csat['csat_escalated'])} "
+        f"escalated (n={csat['csat_escalated_n']:,})"
+    )
+st.caption(formatting.kpi_caption(kpi) + (" Note: " + "; ".join(notes) + "." if notes else ""))
 
+with st.expander("Review period, previous period and baseline side by side", expanded=True):
+    side = audit.kpi_table(kpi)
+    ui.table(side, key="ov_kpis", filename="headline_numbers.csv")
+    for vs, label in (("previous", "previous period"), ("baseline", "baseline")):
+        st.markdown(f"- Review period vs {label}: {audit.verdict(kpi.change(vs))}")
+    st.caption(
+        "Rates carry a 95% Wilson interval; a change is called significant only when a "
+        "two-proportion z-test gives p < 0.05. n = tickets the number is based on."
+    )
+
+# ---- the trend ------------------------------------------------------------------------------
+st.subheader("Trend")
 every = st.segmented_control(
     "Trend by", ["Day", "Week", "Two weeks", "Month", "Quarter"], default="Week", key="ov_every"
 )
 code = {"Day": "1d", "Week": "1w", "Two weeks": "2w", "Month": "1mo", "Quarter": "1q"}[
     every or "Week"
 ]
-in_range = ui.filtered(data)
-tr = metrics.trend(in_range, every=code)
+tr = ui.aggregate(data, metrics.trend, every=code, align_to=prds.review[1] if code == "2w" else None)
 if tr.height == 0:
     ui.empty_state("No tickets in the selected date range.", action="Widen the date range.")
 else:
-    st.plotly_chart(charts.trend_figure(tr), key="ov_trend")
+    first, last = tr.get_column("period_start").min(), tr.get_column("period_end").max()
+    marks = audit.markers(ui.store().list_meetings(), ui.store().list_events(), start=first, end=last)
+    ui.chart_downloads(
+        charts.trend_figure(tr, markers=marks), "escalation_trend", key="ov_trend", data=tr
+    )
     st.caption(
         "Bars: tickets created per period (right axis). Line: share escalated, with its 95% "
-        "Wilson interval as the band. Hover for counts."
+        "Wilson interval as the band (wide bands = few tickets). Dotted lines mark review "
+        "meetings and the events below. Hover for counts."
     )
-    ui.download(tr, "escalation_trend.csv", key="dl_trend")
+
+with st.expander("Events on the trend (policy changes, releases, new playbooks)"):
+    if ui.can_edit():
+        ui.events_editor()
+    else:
+        st.caption("You have read-only access: ask an editor to add events.")
+    events = ui.store().list_events()
+    if events.height:
+        st.dataframe(events.select("date", "kind", "title", "created_by"), hide_index=True)
+
+# ---- quarter over quarter -------------------------------------------------------------------
+st.subheader("Quarter over quarter")
+qc = ui.aggregate(data, metrics.quarter_comparison, where=dims)
+if qc.height < 2:
+    ui.empty_state("The data cover less than two calendar quarters.", action="Load a longer export.")
+if qc.height:
+    qc = qc.with_columns(
+        verdict=metrics.pl.when(qc["p_value"].is_null())
+        .then(metrics.pl.lit("–"))
+        .when(qc["significant"])
+        .then(metrics.pl.when(qc["change"] > 0).then(metrics.pl.lit("up")).otherwise(metrics.pl.lit("down")))
+        .otherwise(metrics.pl.lit("no significant change"))
+    )
+    view = audit.present(
+        qc,
+        [
+            ("quarter", "Quarter", "text"), ("days_covered", "Days with data", "int"),
+            ("tickets", "Tickets", "int"), ("escalations", "Escalations", "int"),
+            ("rate", "Rate", "pct"), ("rate_low", "95% low", "pct"), ("rate_high", "95% high", "pct"),
+            ("change", "Change vs previous quarter", "pts"), ("p_value", "p-value", "p"),
+            ("verdict", "Verdict", "text"),
+        ],
+    )  # fmt: skip
+    ui.table(view, key="ov_quarters", filename="quarter_over_quarter.csv")
+    st.caption(
+        "All dates, sidebar filters applied. A quarter with fewer days of data than the "
+        "calendar quarter is partial; its rate is still comparable, its volume is not."
+    )

@@ -81,11 +81,7 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
             continue
         if name == "created_at":
             aggs.append(pl.col(name).min())
-        elif name == "solved_at":
-            aggs.append(pl.col(name).max())
-        elif name == "updated_at":
-            aggs.append(pl.col(name).max())
-        elif name == "_event_time":
+        elif name in ("solved_at", "updated_at", "_event_time"):
             aggs.append(pl.col(name).max())
         elif name == "escalated_at":
             aggs.append(pl.col(name).min())

@@ -56,6 +56,8 @@ UTC_DT = pl.Datetime("us", "UTC")
 #: Values that mean "no value" in exports (compared case-insensitively, after stripping).
 PLACEHOLDERS = ("", "?", "-", "--", "n/a", "#n/a", "null", "none", "nan", "(none)", "(null)")
 _PLACEHOLDER_RE = r"(?i)^\s*(?:" + "|".join(re.escape(p) for p in PLACEHOLDERS if p) + r")?\s*$"
+#: Regular expression matching a placeholder cell (public for callers that map distinct values).
+PLACEHOLDER_PATTERN = _PLACEHOLDER_RE
 _EXAMPLES = 10
 
 
@@ -296,6 +298,10 @@ def _apply_format(f: _DateFormat, s: pl.Series) -> tuple[pl.Series, bool]:
         ok = s.str.contains(f.gate)
         x = _map_series(s, lambda v: pl.when(pl.lit(ok)).then(v.cast(pl.Float64, strict=False)))
         return _excel_to_naive(x), True
+    if f.fmt.endswith(("%z", "%#z")):
+        base = f.fmt.removesuffix("%z").removesuffix("%#z").rstrip()
+        if (fast := _fixed_offset_fast(base, s)) is not None:
+            return fast, False
     try:
         out = s.str.to_datetime(f.fmt, time_unit="us", strict=False)
     except pl.exceptions.PolarsError:  # pragma: no cover - strict=False should not raise
@@ -305,6 +311,39 @@ def _apply_format(f: _DateFormat, s: pl.Series) -> tuple[pl.Series, bool]:
     if f.utc:
         return out.dt.replace_time_zone("UTC"), False
     return out, True
+
+
+def _fixed_offset_fast(base_fmt: str, s: pl.Series) -> pl.Series | None:
+    """Fast path for ``"<base> +hhmm"`` or ``"<base>+hhmm"`` values of one fixed width.
+
+    Parsing ``%z`` is several times slower in Polars than parsing the naive part and applying
+    the few distinct offsets separately; returns ``None`` when the shape does not fit.
+
+    >>> _fixed_offset_fast("%Y-%m-%d %H:%M:%S", pl.Series(["2024-01-01 10:00:00 +0200"]))[0]
+    datetime.datetime(2024, 1, 1, 8, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
+    """
+    lens = s.str.len_bytes()
+    lo, hi = lens.min(), lens.max()
+    if lo is None or lo != hi or lo < 7:  # type: ignore[operator]
+        return None
+    first = s.drop_nulls()[0]
+    width = lo - 5 - (1 if first[lo - 6] == " " else 0)  # type: ignore[operator]
+    offsets = s.str.slice(lo - 5)  # type: ignore[operator]
+    minutes: dict[str, int] = {}
+    for v in offsets.drop_nulls().unique().to_list():
+        m = re.fullmatch(r"([+-])(\d{2})(\d{2})", v)
+        if m is None:
+            return None
+        sign = -1 if m.group(1) == "-" else 1
+        minutes[v] = sign * (int(m.group(2)) * 60 + int(m.group(3)))
+    naive = s.str.slice(0, width).str.to_datetime(
+        base_fmt, time_unit="us", strict=False
+    )
+    off = offsets.replace_strict(
+        list(minutes), list(minutes.values()), default=None, return_dtype=pl.Int64
+    )
+    out = pl.select((pl.lit(naive) - pl.duration(minutes=pl.lit(off))).alias(s.name)).to_series()
+    return out.dt.replace_time_zone("UTC")
 
 
 def _excel_to_naive(x: pl.Series) -> pl.Series:
@@ -1251,14 +1290,10 @@ def clean_text(s: pl.Series) -> pl.Series:
         s = s.cast(pl.List(pl.String)).list.join(", ")
     elif s.dtype != pl.String:
         s = s.cast(pl.String)
-    return _map_series(
-        s,
-        lambda v: (
-            pl.when(is_placeholder(v))
-            .then(None)
-            .otherwise(v.str.replace_all(r"\s+", " ").str.strip_chars())
-        ),
-    )
+    # Scans are much cheaper than rewriting every value: only rewrite when needed.
+    if s.str.contains(r"\s\s|[\t\r\n\v\f]|^\s|\s$").any():
+        s = s.str.replace_all(r"\s+", " ").str.strip_chars()
+    return _clean_strings(s)
 
 
 def split_tags(s: pl.Series) -> pl.Series:

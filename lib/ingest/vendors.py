@@ -59,6 +59,7 @@ MIN_SIGNATURE_HITS = 3
 ALLOWED_SHARED: frozenset[frozenset[str]] = frozenset(
     {
         frozenset({"updated_at", "event_time"}),
+        frozenset({"created_at", "event_time"}),
         frozenset({"group", "level"}),
         frozenset({"solved_at", "resolved_at"}),
         frozenset({"solved_at", "closed_at"}),

@@ -1,0 +1,764 @@
+"""Figures and display tables for the audit pages (overview, breakdowns, drivers, routing).
+
+Every builder takes a small aggregated frame from :mod:`lib.metrics` (never raw tickets) and
+caps what it draws (``max_bars``, ``max_rows``), so no chart sends more than a few hundred
+points to the browser. Hover texts always give the counts behind a rate.
+
+Display tables follow one naming convention that the page glue (``ui.table``) turns into
+column formats: a header ending in ``%`` holds a percentage (0..100), ``(pts)`` a change in
+percentage points, ``(h)`` hours, ``(min)`` minutes.
+
+Example
+-------
+>>> import polars as pl
+>>> f = pl.DataFrame({"channel": ["chat", "email"], "tickets": [40, 10], "escalations": [8, 1],
+...                   "rate": [0.2, 0.1], "rate_low": [0.1, 0.02], "rate_high": [0.35, 0.4]})
+>>> fig = interval_bars(f, "channel")
+>>> fig.data[0].y, list(fig.data[0].customdata[0])
+(('chat', 'email'), ['chat', 8, 40, 10.0, 35.0])
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from lib.charts.common import COLORS, base_layout
+from lib.metrics import IMPACT_EXPLANATIONS, KpiTable, TestResult
+
+__all__ = [
+    "RANKINGS",
+    "age_figure",
+    "before_after_figure",
+    "distribution_figure",
+    "heatmap_figure",
+    "interval_bars",
+    "kpi_card",
+    "kpi_table",
+    "markers",
+    "pareto_figure",
+    "present",
+    "quantile_figure",
+    "ranking_figure",
+    "response_trend_figure",
+    "verdict",
+]
+
+#: Driver rankings: key of :data:`lib.metrics.IMPACT_EXPLANATIONS` -> (button label, value
+#: column, axis title).
+RANKINGS: dict[str, tuple[str, str, str]] = {
+    "frequency": ("Frequency", "escalations", "Escalations"),
+    "impact_handling": ("Extra handling time", "impact_handling", "Extra handling hours"),
+    "impact_csat": ("Satisfaction lost", "impact_csat", "Satisfaction lost (rating points)"),
+}
+if set(RANKINGS) != set(IMPACT_EXPLANATIONS):  # pragma: no cover (kept in step with metrics)
+    raise ImportError("lib.charts.audit.RANKINGS is out of step with lib.metrics")
+
+_SCALE = "Oranges"
+
+
+def _label(value: Any) -> str:
+    """Text safe for plotly labels (plotly renders a subset of HTML in them)."""
+    return html.escape("" if value is None else str(value), quote=False)
+
+
+def _pct_list(frame: pl.DataFrame, column: str) -> list[float | None]:
+    return [None if v is None else 100 * v for v in frame.get_column(column).to_list()]
+
+
+def _bar_height(n: int) -> int:
+    return max(220, min(900, 90 + 28 * n))
+
+
+# --------------------------------------------------------------------------------------------
+# Rates with intervals, heatmaps
+# --------------------------------------------------------------------------------------------
+
+
+def interval_bars(
+    frame: pl.DataFrame,
+    label: str,
+    *,
+    rate: str = "rate",
+    k: str = "escalations",
+    n: str = "tickets",
+    what: str = "escalated",
+    reference: float | None = None,
+    reference_label: str = "",
+    max_bars: int = 30,
+    title: str | None = None,
+    highlight: str | None = None,
+) -> go.Figure:
+    """Horizontal bars of a rate per value with its Wilson interval as error bars.
+
+    ``frame`` has ``label``, ``rate`` (0..1), ``{rate}_low``, ``{rate}_high``, ``k`` and ``n``
+    (e.g. :func:`lib.metrics.rate_by`); the first ``max_bars`` rows are drawn, the first on
+    top. ``reference`` (0..1) draws a dashed vertical line (an overall rate or a target).
+    ``customdata`` of each bar is ``[label, k, n, low %, high %]`` so a click can drill in.
+
+    >>> f = pl.DataFrame({"tier": ["free"], "solved": [10], "resolved_tier1": [7],
+    ...                   "rate": [0.7], "rate_low": [0.4], "rate_high": [0.9]})
+    >>> fig = interval_bars(f, "tier", k="resolved_tier1", n="solved", reference=0.7)
+    >>> fig.data[0].x, len(fig.layout.shapes)
+    ((70.0,), 1)
+    """
+    f = frame.head(max_bars)
+    labels = [_label(v) for v in f.get_column(label).to_list()]
+    x = _pct_list(f, rate)
+    lo, hi = _pct_list(f, f"{rate}_low"), _pct_list(f, f"{rate}_high")
+    plus = [None if v is None or h is None else h - v for v, h in zip(x, hi, strict=True)]
+    minus = [None if v is None or low is None else v - low for v, low in zip(x, lo, strict=True)]
+    ks, ns = f.get_column(k).to_list(), f.get_column(n).to_list()
+    colors = [
+        COLORS["marker"] if highlight is not None and lab == _label(highlight) else COLORS["rate"]
+        for lab in labels
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=x,
+            y=labels,
+            orientation="h",
+            marker_color=colors,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": plus,
+                "arrayminus": minus,
+                "color": COLORS["neutral"],
+                "thickness": 1.2,
+            },
+            customdata=[list(row) for row in zip(labels, ks, ns, lo, hi, strict=True)],
+            hovertemplate=f"<b>%{{customdata[0]}}</b><br>%{{x:.1f}}% {what} "
+            "(%{customdata[1]:,} of %{customdata[2]:,})<br>"
+            "95% interval %{customdata[3]:.1f}% to %{customdata[4]:.1f}%<extra></extra>",
+            name=f"Share {what}",
+        )
+    )
+    if reference is not None:
+        fig.add_vline(
+            x=100 * reference,
+            line_dash="dash",
+            line_color=COLORS["neutral"],
+            annotation_text=_label(reference_label),
+            annotation_position="top",
+        )
+    fig.update_layout(hovermode="closest", bargap=0.35)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title=f"% {what}", rangemode="tozero")
+    return base_layout(fig, title=title, height=_bar_height(len(labels)))
+
+
+def heatmap_figure(
+    cells: pl.DataFrame,
+    rows: str,
+    cols: str,
+    *,
+    max_rows: int = 30,
+    max_cols: int = 30,
+    title: str | None = None,
+) -> go.Figure:
+    """Escalation rate per (row, column) combination, from :func:`lib.metrics.heatmap`.
+
+    Rows and columns are ordered by ticket volume, the busiest first, and cut to ``max_rows``
+    and ``max_cols``. Each cell shows its rate; hover adds escalations and tickets. Empty
+    combinations stay blank.
+
+    >>> cells = pl.DataFrame({"category": ["a", "a", "b"], "channel": ["chat", "email", "chat"],
+    ...                       "tickets": [10, 5, 4], "escalations": [1, 0, 2],
+    ...                       "rate": [0.1, 0.0, 0.5]})
+    >>> fig = heatmap_figure(cells, "category", "channel")
+    >>> fig.data[0].z
+    ([10.0, 0.0], [50.0, None])
+    >>> fig.data[0].customdata[1][1]
+    [0, 0]
+    """
+    if cells.height == 0:
+        return base_layout(go.Figure(), title=title)
+
+    def order(col: str, limit: int) -> list[str]:
+        return (
+            cells.group_by(col)
+            .agg(pl.col("tickets").sum())
+            .sort(["tickets", col], descending=[True, False])
+            .head(limit)
+            .get_column(col)
+            .to_list()
+        )
+
+    row_keys, col_keys = order(rows, max_rows), order(cols, max_cols)
+    lookup = {
+        (r[rows], r[cols]): r
+        for r in cells.filter(pl.col(rows).is_in(row_keys) & pl.col(cols).is_in(col_keys)).rows(
+            named=True
+        )
+    }
+    z, text, custom = [], [], []
+    for rk in row_keys:
+        zr, tr, cr = [], [], []
+        for ck in col_keys:
+            cell = lookup.get((rk, ck))
+            rate = None if cell is None or cell["rate"] is None else 100 * cell["rate"]
+            zr.append(rate)
+            tr.append("" if rate is None else f"{rate:.0f}%")
+            cr.append([0, 0] if cell is None else [cell["escalations"], cell["tickets"]])
+        z.append(zr)
+        text.append(tr)
+        custom.append(cr)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[_label(c) for c in col_keys],
+            y=[_label(r) for r in row_keys],
+            text=text,
+            texttemplate="%{text}",
+            customdata=custom,
+            colorscale=_SCALE,
+            colorbar={"title": "% escalated"},
+            hoverongaps=False,
+            xgap=1,
+            ygap=1,
+            hovertemplate="<b>%{y}</b> × <b>%{x}</b><br>%{z:.1f}% escalated "
+            "(%{customdata[0]:,} of %{customdata[1]:,} tickets)<extra></extra>",
+        )
+    )
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top", automargin=True)
+    return base_layout(fig, title=title, height=max(260, min(900, 120 + 30 * len(row_keys))))
+
+
+# --------------------------------------------------------------------------------------------
+# Drivers
+# --------------------------------------------------------------------------------------------
+
+
+def pareto_figure(pareto: pl.DataFrame, by: str, *, max_bars: int = 30) -> go.Figure:
+    """Escalations per value (bars, most first) and their cumulative share (line, right axis).
+
+    ``pareto`` comes from :func:`lib.metrics.pareto`. A dotted line marks 80%.
+
+    >>> p = pl.DataFrame({"category": ["a", "b"], "escalations": [3, 1],
+    ...                   "share": [0.75, 0.25], "cumulative_share": [0.75, 1.0]})
+    >>> fig = pareto_figure(p, "category")
+    >>> fig.data[1].y
+    (75.0, 100.0)
+    """
+    f = pareto.head(max_bars)
+    labels = [_label(v) for v in f.get_column(by).to_list()]
+    share = _pct_list(f, "share")
+    fig = go.Figure()
+    fig.add_bar(
+        x=labels,
+        y=f.get_column("escalations").to_list(),
+        name="Escalations",
+        marker_color=COLORS["rate"],
+        customdata=share,
+        hovertemplate="%{y:,} escalations (%{customdata:.1f}% of all)<extra></extra>",
+    )
+    fig.add_scatter(
+        x=labels,
+        y=_pct_list(f, "cumulative_share"),
+        name="Cumulative share",
+        mode="lines+markers",
+        yaxis="y2",
+        line={"color": COLORS["neutral"], "width": 2},
+        hovertemplate="%{y:.1f}% of escalations up to here<extra></extra>",
+    )
+    fig.add_hline(y=80, yref="y2", line_dash="dot", line_color=COLORS["neutral"])
+    fig.update_layout(
+        yaxis={"title": "Escalations", "rangemode": "tozero"},
+        yaxis2={
+            "title": "Cumulative share (%)",
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 105],
+            "showgrid": False,
+        },
+    )
+    return base_layout(fig)
+
+
+def ranking_figure(drivers: pl.DataFrame, by: str, rank_by: str) -> go.Figure:
+    """Horizontal bars of the ranking value of :func:`lib.metrics.drivers` (top ranked on top).
+
+    Hover gives the escalations, the rate and the parts of the impact.
+
+    >>> d = pl.DataFrame({"category": ["a"], "escalations": [4], "rate": [0.4],
+    ...                   "tickets": [10], "extra_handling_hours": [2.5],
+    ...                   "impact_handling": [10.0], "csat_gap": [None], "impact_csat": [None]})
+    >>> ranking_figure(d, "category", "impact_handling").data[0].x
+    (10.0,)
+    """
+    _, column, axis = RANKINGS[rank_by]
+    labels = [_label(v) for v in drivers.get_column(by).to_list()]
+    rate = _pct_list(drivers, "rate")
+    custom = [
+        [e, t, r, h, None if g is None else 100 * g]
+        for e, t, r, h, g in zip(
+            drivers.get_column("escalations").to_list(),
+            drivers.get_column("tickets").to_list(),
+            rate,
+            drivers.get_column("extra_handling_hours").to_list(),
+            drivers.get_column("csat_gap").to_list(),
+            strict=True,
+        )
+    ]
+    hover = (
+        "<b>%{y}</b><br>%{customdata[0]:,} escalations of %{customdata[1]:,} tickets "
+        "(%{customdata[2]:.1f}%)"
+    )
+    if rank_by == "impact_handling":
+        hover += "<br>%{customdata[3]:.1f} extra hours per escalation → %{x:,.0f} hours"
+    elif rank_by == "impact_csat":
+        hover += "<br>satisfaction %{customdata[4]:.1f} points lower → %{x:,.1f} lost"
+    fig = go.Figure(
+        go.Bar(
+            x=drivers.get_column(column).to_list(),
+            y=labels,
+            orientation="h",
+            marker_color=COLORS["rate"],
+            customdata=custom,
+            hovertemplate=hover + "<extra></extra>",
+        )
+    )
+    fig.update_layout(hovermode="closest", bargap=0.35)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title=axis)
+    return base_layout(fig, height=_bar_height(len(labels)))
+
+
+# --------------------------------------------------------------------------------------------
+# Routing
+# --------------------------------------------------------------------------------------------
+
+
+def distribution_figure(
+    dist: pl.DataFrame, *, x: str = "label", x_title: str = "Reassignments"
+) -> go.Figure:
+    """Bars of the share of tickets per value of ``x`` (e.g. :attr:`ReassignmentSummary.
+    distribution`), with the ticket count on hover.
+
+    >>> d = pl.DataFrame({"label": ["0", "1"], "tickets": [3, 1], "share": [0.75, 0.25]})
+    >>> distribution_figure(d).data[0].y
+    (75.0, 25.0)
+    """
+    fig = go.Figure(
+        go.Bar(
+            x=[_label(v) for v in dist.get_column(x).to_list()],
+            y=_pct_list(dist, "share"),
+            customdata=dist.get_column("tickets").to_list(),
+            marker_color=COLORS["rate"],
+            hovertemplate="%{y:.1f}% of tickets (%{customdata:,})<extra></extra>",
+        )
+    )
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(title=x_title, type="category")
+    fig.update_yaxes(title="% of tickets", rangemode="tozero")
+    return base_layout(fig, height=300)
+
+
+def age_figure(buckets: pl.DataFrame) -> go.Figure:
+    """Idle tickets per age bucket (:attr:`lib.metrics.IdleTickets.buckets`).
+
+    >>> b = pl.DataFrame({"age_bucket": ["2–3 days", "3–7 days"], "tickets": [4, 0]})
+    >>> age_figure(b).data[0].y
+    (4, 0)
+    """
+    fig = go.Figure(
+        go.Bar(
+            x=buckets.get_column("age_bucket").to_list(),
+            y=buckets.get_column("tickets").to_list(),
+            marker_color=COLORS["rate"],
+            hovertemplate="%{y:,} tickets idle %{x}<extra></extra>",
+        )
+    )
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(title="Time since the last update", type="category")
+    fig.update_yaxes(title="Open tickets", rangemode="tozero")
+    return base_layout(fig, height=300)
+
+
+def quantile_figure(
+    frame: pl.DataFrame, label: str, *, unit: str = "hours", max_rows: int = 20
+) -> go.Figure:
+    """Spread of a duration per value: a bar from the 25th to the 75th percentile, the median
+    as a mark and the 90th percentile as a tick (e.g. :func:`lib.metrics.time_to_escalate`).
+
+    ``frame`` has ``label``, ``n`` (or ``responses``), ``p25``, ``median``, ``p75``, ``p90``.
+
+    >>> f = pl.DataFrame({"category": ["a"], "n": [5], "p25": [1.0], "median": [2.0],
+    ...                   "p75": [4.0], "p90": [9.0]})
+    >>> fig = quantile_figure(f, "category")
+    >>> fig.data[0].base, fig.data[0].x, fig.data[1].x
+    ((1.0,), (3.0,), (2.0,))
+    """
+    f = frame.filter(pl.col("median").is_not_null()).head(max_rows)
+    count = "n" if "n" in f.columns else "responses"
+    labels = [_label(v) for v in f.get_column(label).to_list()]
+    p25, p75 = f.get_column("p25").to_list(), f.get_column("p75").to_list()
+    med, p90 = f.get_column("median").to_list(), f.get_column("p90").to_list()
+    custom = [list(r) for r in zip(f.get_column(count).to_list(), p25, med, p75, p90, strict=True)]
+    hover = (
+        "<b>%{y}</b> (%{customdata[0]:,} tickets)<br>median %{customdata[2]:.1f} "
+        f"{unit}<br>middle half %{{customdata[1]:.1f}} to %{{customdata[3]:.1f}} {unit}<br>"
+        f"90% within %{{customdata[4]:.1f}} {unit}<extra></extra>"
+    )
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=[b - a for a, b in zip(p25, p75, strict=True)],
+        base=p25,
+        orientation="h",
+        marker_color=COLORS["band"],
+        marker_line={"color": COLORS["rate"], "width": 1},
+        name="25th to 75th percentile",
+        customdata=custom,
+        hovertemplate=hover,
+    )
+    fig.add_scatter(
+        y=labels, x=med, mode="markers", name="Median", customdata=custom,
+        marker={"color": COLORS["rate"], "size": 11, "symbol": "diamond"}, hovertemplate=hover,
+    )  # fmt: skip
+    fig.add_scatter(
+        y=labels, x=p90, mode="markers", name="90th percentile", customdata=custom,
+        marker={"color": COLORS["neutral"], "size": 12, "symbol": "line-ns-open"},
+        hovertemplate=hover,
+    )  # fmt: skip
+    fig.update_layout(hovermode="closest", bargap=0.45)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title=unit.capitalize(), rangemode="tozero")
+    return base_layout(fig, height=_bar_height(len(labels)))
+
+
+def response_trend_figure(frt: pl.DataFrame) -> go.Figure:
+    """Median first response per period with the middle half as a band and the 90th percentile
+    dotted (:func:`lib.metrics.first_response_trend`).
+
+    >>> from datetime import date
+    >>> f = pl.DataFrame({"period_start": [date(2024, 1, 1)], "responses": [3], "median": [5.0],
+    ...                   "p25": [2.0], "p75": [8.0], "p90": [20.0]})
+    >>> [t.name for t in response_trend_figure(f).data]
+    ['75th percentile', 'Middle half', 'Median', '90th percentile']
+    """
+    x = frt.get_column("period_start").to_list()
+    n = frt.get_column("responses").to_list()
+    fig = go.Figure()
+    fig.add_scatter(
+        x=x, y=frt.get_column("p75").to_list(), mode="lines", line={"width": 0},
+        name="75th percentile", showlegend=False, hoverinfo="skip",
+    )  # fmt: skip
+    fig.add_scatter(
+        x=x, y=frt.get_column("p25").to_list(), mode="lines", line={"width": 0},
+        fill="tonexty", fillcolor=COLORS["band"], name="Middle half", hoverinfo="skip",
+    )  # fmt: skip
+    fig.add_scatter(
+        x=x,
+        y=frt.get_column("median").to_list(),
+        mode="lines+markers",
+        name="Median",
+        line={"color": COLORS["rate"], "width": 2.5},
+        customdata=n,
+        hovertemplate="median %{y:.0f} min (%{customdata:,} tickets)<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x,
+        y=frt.get_column("p90").to_list(),
+        mode="lines",
+        name="90th percentile",
+        line={"color": COLORS["neutral"], "dash": "dot"},
+        hovertemplate="90%% answered within %{y:.0f} min<extra></extra>",
+    )
+    fig.update_yaxes(title="Minutes to first response", rangemode="tozero")
+    return base_layout(fig)
+
+
+def before_after_figure(weekly: pl.DataFrame, change: date) -> go.Figure:
+    """Weekly escalation rate around a change date with one fitted line per segment
+    (:attr:`lib.metrics.BeforeAfter.weekly`); marker size grows with the week's tickets.
+
+    >>> from datetime import date
+    >>> w = pl.DataFrame({"week_start": [date(2024, 2, 23), date(2024, 3, 1)],
+    ...                   "segment": ["before", "after"], "tickets": [4, 5],
+    ...                   "escalations": [2, 1], "rate": [0.5, 0.2], "rate_low": [0.1, 0.0],
+    ...                   "rate_high": [0.9, 0.6], "fitted": [0.5, 0.2]})
+    >>> [t.name for t in before_after_figure(w, date(2024, 3, 1)).data]
+    ['Before', 'Before: trend', 'After', 'After: trend']
+    """
+    fig = go.Figure()
+    top = max(1, weekly.get_column("tickets").max() or 1) if weekly.height else 1
+    palette = {"before": COLORS["neutral"], "after": COLORS["rate"]}
+    for seg in ("before", "after"):
+        w = weekly.filter(pl.col("segment") == seg)
+        if w.height == 0:
+            continue
+        x = w.get_column("week_start").to_list()
+        t = w.get_column("tickets").to_list()
+        fig.add_scatter(
+            x=x,
+            y=_pct_list(w, "rate"),
+            mode="markers",
+            name=seg.capitalize(),
+            marker={"color": palette[seg], "size": [6 + 14 * (v / top) ** 0.5 for v in t]},
+            customdata=list(zip(w.get_column("escalations").to_list(), t, strict=True)),
+            hovertemplate="week of %{x|%Y-%m-%d}: %{y:.1f}% escalated "
+            "(%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>",
+        )
+        fig.add_scatter(
+            x=x,
+            y=_pct_list(w, "fitted"),
+            mode="lines",
+            name=f"{seg.capitalize()}: trend",
+            line={"color": palette[seg], "width": 2.5},
+            hoverinfo="skip",
+        )
+    fig.add_vline(x=change, line_dash="dot", line_color=COLORS["marker"])
+    fig.add_annotation(
+        x=change, y=1, yref="paper", text="change", showarrow=False, xanchor="left",
+        yanchor="top", font={"size": 11, "color": COLORS["marker"]},
+    )  # fmt: skip
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(title="Escalation rate (%)", rangemode="tozero")
+    return base_layout(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# Markers and display tables
+# --------------------------------------------------------------------------------------------
+
+
+def markers(
+    meetings: pl.DataFrame,
+    events: pl.DataFrame,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 30,
+) -> list[tuple[date, str]]:
+    """``(date, label)`` pairs for :func:`lib.charts.common.trend_figure` from the store's
+    meetings (``date``, ``title``) and events (``date``, ``kind``, ``title``) inside
+    ``start``..``end``; labels are escaped for plotly.
+
+    >>> from datetime import date
+    >>> m = pl.DataFrame({"date": [date(2024, 1, 5)], "title": ["Review <1>"]})
+    >>> e = pl.DataFrame({"date": [date(2024, 2, 1)], "kind": ["release"], "title": ["v2"]})
+    >>> markers(m, e, end=date(2024, 1, 31))
+    [(datetime.date(2024, 1, 5), 'Review &lt;1&gt;')]
+    """
+    out: list[tuple[date, str]] = []
+    for r in meetings.rows(named=True) if meetings.height else []:
+        out.append((r["date"], _label(r.get("title") or "Review meeting")))
+    for r in events.rows(named=True) if events.height else []:
+        out.append((r["date"], _label(f"{r['kind'].capitalize()}: {r['title']}")))
+    out = [
+        (d, t)
+        for d, t in out
+        if d is not None and (start is None or d >= start) and (end is None or d <= end)
+    ]
+    return sorted(out)[-limit:]
+
+
+def present(frame: pl.DataFrame, columns: Iterable[tuple[str, str, str]]) -> pl.DataFrame:
+    """A display table: ``columns`` are ``(source column, header, kind)``; missing sources are
+    skipped. Kinds: ``text``, ``int``, ``float``, ``pct`` (0..1 shown as 0..100, header gets
+    `` %``), ``pts`` (a 0..1 difference shown in percentage points, header gets `` (pts)``),
+    ``hours`` (`` (h)``), ``minutes`` (`` (min)``), ``p`` (p-value), ``bool``, ``date``,
+    ``datetime``.
+
+    >>> f = pl.DataFrame({"category": ["a"], "rate": [0.1234], "change": [-0.02]})
+    >>> present(f, [("category", "Category", "text"), ("rate", "Rate", "pct"),
+    ...             ("change", "Change", "pts"), ("nope", "Nope", "int")]).row(0)
+    ('a', 12.34, -2.0)
+    >>> present(f, [("rate", "Rate", "pct")]).columns
+    ['Rate %']
+    """
+    suffix = {"pct": " %", "pts": " (pts)", "hours": " (h)", "minutes": " (min)"}
+    exprs = []
+    for src, header, kind in columns:
+        if src not in frame.columns:
+            continue
+        col = pl.col(src)
+        if kind in ("pct", "pts"):
+            col = (col.cast(pl.Float64) * 100).round(2)
+        elif kind in ("hours", "minutes", "float"):
+            col = col.cast(pl.Float64).round(2)
+        elif kind == "p":
+            col = col.cast(pl.Float64).round(4)
+        exprs.append(col.alias(header + suffix.get(kind, "")))
+    return frame.select(exprs)
+
+
+def verdict(test: TestResult, *, what: str = "rate") -> str:
+    """A test of change in plain words: ``"no significant change (p=0.42)"`` or
+    ``"up 2.4 pts, significant (p=0.003)"``.
+
+    >>> from lib.metrics import two_proportion_test
+    >>> verdict(two_proportion_test(37, 261, 30, 254))
+    'no significant change (+2.4 pts, p=0.43)'
+    >>> verdict(two_proportion_test(60, 200, 30, 200))
+    'up 15.0 pts, significant (p<0.001)'
+    >>> verdict(two_proportion_test(1, 2, 0, 0))
+    'not testable (no tickets to compare with)'
+    """
+    if not test.testable:
+        return "not testable (no tickets to compare with)"
+    p = test.p_value
+    ptxt = "p<0.001" if p < 0.001 else f"p={p:.3f}" if p < 0.01 else f"p={p:.2f}"
+    pts = 100 * test.diff
+    if not test.significant:
+        return f"no significant change ({pts:+.1f} pts, {ptxt})"
+    word = "up" if pts > 0 else "down"
+    return f"{word} {abs(pts):.1f} pts, significant ({ptxt})"
+
+
+def _fmt(value: Any, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "int":
+        return f"{value:,}"
+    if kind == "pct":
+        return f"{100 * value:.1f}%"
+    if kind == "hours":
+        return f"{value:.1f} h"
+    if kind == "minutes":
+        return f"{value:.0f} min"
+    return str(value)
+
+
+#: Headline measures of :class:`lib.metrics.KpiTable`: column, label, kind, denominator column.
+KPI_MEASURES: tuple[tuple[str, str, str, str | None], ...] = (
+    ("tickets", "Tickets", "int", None),
+    ("escalations", "Escalations", "int", None),
+    ("rate", "Escalation rate", "pct", "tickets"),
+    ("median_hours_to_escalate", "Median time to escalate", "hours", "escalations_timed"),
+    ("median_first_response_minutes", "Median first response", "minutes", "first_responses"),
+    ("csat_escalated", "Satisfaction, escalated", "pct", "csat_escalated_n"),
+    ("csat_not_escalated", "Satisfaction, not escalated", "pct", "csat_not_escalated_n"),
+    ("reopen_rate", "Reopen rate", "pct", "reopen_known"),
+    ("policy_share", "Policy-based share of escalations", "pct", "escalations"),
+)
+
+
+def kpi_table(kpi: KpiTable) -> pl.DataFrame:
+    """The headline numbers of the three periods side by side, as text (one row per measure),
+    with the Wilson interval of the escalation rate and the denominators (n).
+
+    >>> from datetime import UTC, date, datetime
+    >>> from lib.metrics import kpis
+    >>> from lib.periods import review_periods
+    >>> t = pl.DataFrame({"created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 9, 10)],
+    ...                   "escalated": [False, True, False]})
+    >>> p = review_periods(t, review_days=3, baseline=(date(2024, 1, 1), date(2024, 1, 7)))
+    >>> tab = kpi_table(kpis(t, p))
+    >>> tab.columns[0], tab.row(2)[:2], tab.row(3)[1]
+    ('Measure', ('Escalation rate', '50.0%'), '9.5% to 90.5%')
+    """
+    periods = kpi.periods
+    headers = {
+        name: f"{periods.label(name).split(' (')[0]} ({start:%d %b} – {end:%d %b %Y})"
+        for name, (start, end) in periods.items()
+    }
+    rows: list[dict[str, str]] = []
+    for column, label, kind, denom in KPI_MEASURES:
+        row = {"Measure": label}
+        for name in headers:
+            r = kpi.row(name)
+            text = _fmt(r[column], kind)
+            if denom and kind != "int" and r[column] is not None and denom != "tickets":
+                text += f" (n={r[denom]:,})"
+            row[headers[name]] = text
+        rows.append(row)
+        if column == "rate":
+            rows.append(
+                {"Measure": "  95% interval of the rate"}
+                | {
+                    headers[n]: f"{_fmt(kpi.row(n)['rate_low'], 'pct')} to "
+                    f"{_fmt(kpi.row(n)['rate_high'], 'pct')}"
+                    if kpi.row(n)["tickets"]
+                    else "–"
+                    for n in headers
+                }
+            )
+    return pl.DataFrame(rows)
+
+
+def kpi_card(kpi: KpiTable, column: str) -> dict[str, Any]:
+    """Keyword arguments for ``st.metric`` of a secondary headline number (time to escalate,
+    first response, satisfaction, reopen rate, policy share): the review period's value, the
+    previous period's as a neutral delta (no arrow: these are not tested), the baseline and
+    the denominators in the help text.
+
+    >>> from datetime import UTC, date, datetime
+    >>> from lib.metrics import kpis
+    >>> from lib.periods import review_periods
+    >>> t = pl.DataFrame({"created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 9, 10)],
+    ...                   "escalated": [False, True, False], "reopens": [0, 1, 0]})
+    >>> p = review_periods(t, review_days=3, baseline=(date(2024, 1, 1), date(2024, 1, 7)))
+    >>> card = kpi_card(kpis(t, p), "reopen_rate")
+    >>> card["value"], card["delta"]
+    ('50.0%', None)
+    """
+    spec = {m[0]: m for m in KPI_MEASURES}[column]
+    _, label, kind, denom = spec
+    cur, prev, base = (kpi.row(p) for p in ("review", "previous", "baseline"))
+    n = f" over {cur[denom]:,} tickets" if denom else ""
+    help_text = (
+        f"{label} in the review period: {_fmt(cur[column], kind)}{n}. Previous period "
+        f"{_fmt(prev[column], kind)}; baseline {_fmt(base[column], kind)}."
+    )
+    delta = None if prev[column] is None else f"{_fmt(prev[column], kind)} previous period"
+    return {
+        "value": _fmt(cur[column], kind),
+        "delta": delta,
+        "delta_color": "off",
+        "delta_arrow": "off",
+        "help": help_text,
+    }
+
+
+def baseline_card(kpi: KpiTable) -> dict[str, Any]:
+    """``st.metric`` arguments comparing the review period's rate with the baseline: the
+    baseline rate as value, the tested change as delta (arrow only when significant).
+
+    >>> from datetime import UTC, date, datetime
+    >>> from lib.metrics import kpis
+    >>> from lib.periods import review_periods
+    >>> t = pl.DataFrame({"created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 9, 10)],
+    ...                   "escalated": [False, True, False]})
+    >>> p = review_periods(t, review_days=3, baseline=(date(2024, 1, 1), date(2024, 1, 7)))
+    >>> baseline_card(kpis(t, p))["delta"]
+    'no significant change (+50.0 pts, p=0.39)'
+    """
+    test = kpi.change("baseline")
+    base = kpi.baseline
+    out: dict[str, Any] = {
+        "value": _fmt(base["rate"], "pct"),
+        "help": (
+            f"Baseline {kpi.periods.baseline[0]} to {kpi.periods.baseline[1]}: "
+            f"{base['escalations']:,} of {base['tickets']:,} tickets escalated. The delta is "
+            "the review period's rate minus the baseline's, with a two-proportion z-test."
+        ),
+    }
+    if kpi.periods.baseline_overlaps_review:
+        out["delta"] = "overlaps the review period: not compared"
+        out["delta_color"], out["delta_arrow"] = "off", "off"
+        return out
+    out["delta"] = verdict(test)
+    sig = test.significant
+    # an escalation rate going up is bad: red up, green down; grey without significance
+    out["delta_color"] = ("red" if test.diff > 0 else "green") if sig else "off"
+    out["delta_arrow"] = ("up" if test.diff > 0 else "down") if sig else "off"
+    return out
+
+
+def tag_text(kinds: Sequence[str | None]) -> list[str]:
+    """Display text for category tags (``"–"`` when untagged).
+
+    >>> tag_text(["policy", None])
+    ['policy', '–']
+    """
+    return [k if k else "–" for k in kinds]

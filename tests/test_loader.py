@@ -1,0 +1,281 @@
+"""load_export end to end: vendor samples, several files, event logs, bad input."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from lib.errors import IngestError
+from lib.ingest import inspect_sources, load_export, load_tables, reapply_rules
+from lib.ingest.rules import Rule, custom_rule
+from lib.schema import validate
+
+DATA = Path(__file__).resolve().parent / "data"
+
+ZENDESK = (
+    "Id,Subject,Status,Priority,Via,Group,Assignee,Created at,Updated at,Solved at,Tags,"
+    "Group stations,Product area [list]\n"
+    "101,Cannot log in,Solved,High,Mail,Tier 1 EMEA,Ana,2024-03-01 09:00:00 +0000,"
+    "2024-03-02 10:00:00 +0000,2024-03-02 10:00:00 +0000,sso vip,1,Login & SSO\n"
+    "102,API 500 errors,Open,Urgent,Web form,Tier 2,Ben,2024-03-01 10:30:00 +0000,"
+    "2024-03-03 10:00:00 +0000,,api escalated,2,API\n"
+    "103,Invoice copy,Pending,Low,Chat,Billing,Ana,2024-03-02 11:00:00 +0000,"
+    "2024-03-02 12:00:00 +0000,,billing,1,Billing\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sample", "vendor", "tickets"),
+    [
+        ("vendor_zendesk_header.csv", "zendesk", 3),
+        ("vendor_freshdesk_header.csv", "freshdesk", None),
+        ("vendor_jira_header.csv", "jira", 3),
+        ("vendor_servicenow_header.csv", "servicenow", 2),
+        ("vendor_osticket_header.csv", "osticket", 3),
+        ("vendor_zammad_header.csv", "zammad", None),
+        ("vendor_helpscout_header.csv", "helpscout", None),
+        ("vendor_intercom_header.csv", "intercom", None),
+        ("vendor_hubspot_header.csv", "hubspot", None),
+        ("vendor_salesforce_header.csv", "salesforce", None),
+        ("vendor_cfpb_header.csv", "cfpb", None),
+        ("vendor_generic_header.csv", "generic", None),
+        ("zendesk_small.csv", "zendesk", 240),
+    ],
+)
+def test_vendor_samples_load_to_valid_tickets(sample: str, vendor: str, tickets: int | None):
+    res = load_export(DATA / sample)
+    validate(res.tickets)
+    assert res.vendor == vendor
+    if tickets is not None:
+        assert res.tickets.height == tickets
+    assert res.tickets.height > 0
+    assert (res.tickets.get_column("source") == vendor).all()
+
+
+def test_zendesk_values_normalised_and_escalation_reasons():
+    res = load_export(ZENDESK.encode())
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["solved", "open", "pending"]
+    assert t.get_column("priority").to_list() == ["high", "urgent", "low"]
+    assert t.get_column("channel").to_list() == ["email", "web", "chat"]
+    assert t.get_column("category").to_list() == ["Login & SSO", "API", "Billing"]
+    assert t.get_column("created_at")[0] == datetime(2024, 3, 1, 9, tzinfo=UTC)
+    assert t.get_column("reassignments").to_list() == [0, 1, 0]  # stations - 1
+    assert t.get_column("escalated").to_list() == [False, True, False]
+    # The tag rule comes first in the default list, so it names the reason.
+    assert t.get_column("escalation_reason")[1] == 'Tag contains "escalat"'
+    assert res.report.rule_counts["group_tier"] == 1
+    assert res.report.rule_counts["tag"] == 1
+    assert t.get_column("tags")[1].to_list() == ["api", "escalated"]
+
+
+def test_several_files_duplicates_keep_latest_update():
+    jan = ZENDESK.encode()
+    feb = (
+        "Id,Subject,Status,Priority,Via,Group,Assignee,Created at,Updated at,Solved at,Tags,"
+        "Group stations,Product area [list]\n"
+        "102,API 500 errors,Solved,Urgent,Web form,Tier 2,Ben,2024-03-01 10:30:00 +0000,"
+        "2024-03-09 10:00:00 +0000,2024-03-09 10:00:00 +0000,api escalated,2,API\n"
+        "104,New one,Open,Low,Chat,Tier 1 EMEA,Cy,2024-03-08 11:00:00 +0000,"
+        "2024-03-08 11:00:00 +0000,,,1,Billing\n"
+    ).encode()
+    res = load_export([jan, feb])
+    assert res.tickets.height == 4
+    assert res.report.duplicates == 1
+    row = res.tickets.filter(pl.col("ticket_id") == "102").row(0, named=True)
+    assert row["status"] == "solved"
+    assert any("duplicate" in w for w in res.report.warnings)
+    assert len(res.report.files) == 2
+
+
+def test_event_log_collapses_and_level_move_escalates():
+    log = (
+        "case,timestamp,activity,level,group,agent\n"
+        "C1,2024-01-01 09:00,open,L1,Desk,Ann\n"
+        "C1,2024-01-01 10:00,work,L1,Desk,Ann\n"
+        "C1,2024-01-01 12:00,move,L2,Network,Bob\n"
+        "C1,2024-01-02 09:00,resolved,L2,Network,Bob\n"
+        "C2,2024-01-01 09:30,open,L1,Desk,Ann\n"
+        "C2,2024-01-01 11:00,resolved,L1,Desk,Ann\n"
+    ).encode()
+    insp = inspect_sources(log)
+    mapping = {
+        "ticket_id": "case",
+        "created_at": "timestamp",
+        "event_time": "timestamp",
+        "level": "level",
+        "group": "group",
+        "agent": "agent",
+    }
+    res = load_tables(insp, mapping=mapping)
+    t = res.tickets.sort("ticket_id")
+    assert res.report.event_log and res.report.events == 6
+    assert t.height == 2
+    assert t.get_column("escalated").to_list() == [True, False]
+    assert t.get_column("escalated_at")[0] == datetime(2024, 1, 1, 12, tzinfo=UTC)
+    assert t.get_column("agent").to_list() == ["Bob", "Ann"]
+    assert t.get_column("reassignments").to_list() == [1, 0]
+    assert t.get_column("created_at")[0] == datetime(2024, 1, 1, 9, tzinfo=UTC)
+
+
+def test_formats_json_jsonl_xlsx_parquet_gz_zip(tmp_path: Path):
+    base = load_export(ZENDESK.encode()).tickets.sort("ticket_id")
+    raw = pl.read_csv(io.BytesIO(ZENDESK.encode()), infer_schema=False)
+    records = raw.to_dicts()
+    variants: dict[str, bytes | Path] = {
+        "json": json.dumps({"tickets": records}).encode(),
+        "jsonl": "\n".join(json.dumps(r) for r in records).encode(),
+        "gz": gzip.compress(ZENDESK.encode()),
+    }
+    xlsx = tmp_path / "export.xlsx"
+    raw.write_excel(xlsx)
+    variants["xlsx"] = xlsx
+    pq = tmp_path / "export.parquet"
+    raw.write_parquet(pq)
+    variants["parquet"] = pq
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("tickets.csv", ZENDESK)
+    variants["zip"] = buf.getvalue()
+    for name, src in variants.items():
+        res = load_export(src)
+        t = res.tickets.sort("ticket_id")
+        assert t.get_column("ticket_id").to_list() == ["101", "102", "103"], name
+        assert t.get_column("escalated").to_list() == base.get_column("escalated").to_list(), name
+        assert t.get_column("created_at").to_list() == base.get_column("created_at").to_list(), name
+
+
+BAD = [
+    ("empty", b"", "empty"),
+    ("whitespace", b"   \n\n  ", "blank"),
+    ("binary", bytes(range(256)) * 20, None),
+    ("no ticket columns", b"foo,bar,baz\n1,2,3\n4,5,6\n", "ticket id"),
+    (
+        "created date never parses",
+        b"Id,Created at,Status\n1,not a date,open\n2,also not,open\n",
+        "Created at",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "payload", "needle"), BAD, ids=[b[0] for b in BAD])
+def test_bad_input_gives_a_message_naming_the_file(case: str, payload: bytes, needle: str | None):
+    src = io.BytesIO(payload)
+    src.name = f"{case.replace(' ', '_')}.csv"
+    with pytest.raises(IngestError) as err:
+        load_export(src)
+    msg = str(err.value)
+    assert src.name in msg
+    if needle:
+        assert needle.lower() in msg.lower()
+
+
+def test_truncated_last_row_is_dropped_and_counted():
+    text = ZENDESK + "105,Cut off here,Open,Low"
+    src = io.BytesIO(text.encode())
+    src.name = "cut.csv"
+    res = load_export(src)
+    assert res.tickets.height == 3
+    assert res.report.rows_dropped == 1
+    (file, line, reason) = res.report.dropped_examples[0]
+    assert file == "cut.csv" and line == 5 and "ends early" in reason
+
+
+def test_broken_quoting_keeps_the_other_rows():
+    text = (
+        'Id,Created at,Subject\n1,2024-01-01 10:00,"fine"\n2,2024-01-02 10:00,"never closed\n'
+        "3,2024-01-03 10:00,ok\n"
+    )
+    src = io.BytesIO(text.encode())
+    src.name = "quotes.csv"
+    try:
+        res = load_export(src)
+    except IngestError as exc:  # acceptable only with a precise message
+        assert "quotes.csv" in str(exc) and "line" in str(exc)
+        return
+    assert res.tickets.height >= 1
+    assert res.report.rows_dropped >= 1
+    assert res.report.dropped_examples[0][0] == "quotes.csv"
+
+
+def test_blank_ids_dropped_with_line_numbers():
+    text = "Id,Created at\n1,2024-01-01\n,2024-01-02\n3,2024-01-03\n,2024-01-04\n"
+    src = io.BytesIO(text.encode())
+    src.name = "ids.csv"
+    res = load_export(src)
+    assert res.tickets.get_column("ticket_id").to_list() == ["1", "3"]
+    assert res.report.rows_dropped == 2
+    assert [e[1] for e in res.report.dropped_examples] == [3, 5]
+    assert all("no ticket id" in e[2] for e in res.report.dropped_examples)
+
+
+def test_unparseable_dates_drop_rows_and_report_them():
+    text = "Id,Created at\n1,2024-01-01\n2,yesterday\n3,2024-01-03\n"
+    src = io.BytesIO(text.encode())
+    src.name = "dates.csv"
+    res = load_export(src)
+    assert res.tickets.height == 2
+    assert res.report.dropped_examples == [
+        ("dates.csv", 3, "created date missing or not a date (column 'Created at')")
+    ]
+    failed = [p for p in res.report.parse if p["canonical"] == "created_at"][0]
+    assert failed["failed"] == 1 and failed["examples"][0][1] == "yesterday"
+
+
+def test_timezone_for_naive_dates():
+    text = b"Id,Created at\n1,2024-07-01 12:00\n"
+    res = load_export(text, tz="Europe/Berlin")
+    assert res.tickets.get_column("created_at")[0] == datetime(2024, 7, 1, 10, tzinfo=UTC)
+
+
+def test_user_mapping_overrides_detection():
+    text = b"Case,Opened,Owner,Queue\nA1,2024-01-01,Ann,Escalations\nA2,2024-01-02,Bob,Desk\n"
+    res = load_export(text, mapping={"ticket_id": "Case", "created_at": "Opened", "agent": "Owner"})
+    assert res.tickets.get_column("agent").to_list() == ["Ann", "Bob"]
+    assert res.tickets.get_column("group").null_count() == 2
+
+
+def test_rules_can_be_switched_and_custom_rules_added():
+    res = load_export(ZENDESK.encode())
+    snap = res.tickets.join(res.extras, on="ticket_id")
+    rules = [Rule(**{**r.to_dict(), "enabled": r.id != "tag"}) for r in res.rules]
+    rules.append(custom_rule("raw:Priority", "equals", "Low"))
+    frame, outcome = reapply_rules(snap, rules)
+    esc = frame.sort("ticket_id").get_column("escalated").to_list()
+    assert esc == [False, True, True]
+    assert outcome.counts["tag"] == 1  # counted even when off
+    assert frame.columns == snap.columns
+    reasons = frame.sort("ticket_id").get_column("escalation_reason").to_list()
+    assert reasons == [None, "Group names a higher tier", 'Priority equals "Low"']
+
+
+def test_no_rule_firing_warns_with_a_hint():
+    text = ("Id,Created at,Reassignment count\n1,2024-01-01,4\n2,2024-01-02,0\n").encode()
+    res = load_export(
+        text,
+        mapping={
+            "ticket_id": "Id",
+            "created_at": "Created at",
+            "reassignments": "Reassignment count",
+        },
+    )
+    assert res.tickets.get_column("escalated").sum() == 0
+    assert any("Reassigned 3 or more times" in w and "1" in w for w in res.report.warnings)
+
+
+def test_report_null_share_and_date_range():
+    res = load_export(ZENDESK.encode())
+    rep = res.report
+    assert rep.rows_read == 3 and rep.rows_kept == 3
+    assert rep.null_share["solved_at"] == pytest.approx(2 / 3, abs=1e-3)
+    assert rep.date_min == datetime(2024, 3, 1, 9, tzinfo=UTC)
+    assert rep.date_max == datetime(2024, 3, 2, 11, tzinfo=UTC)
+    d = rep.to_dict()
+    json.dumps(d)  # storable
