@@ -6,6 +6,8 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
+# statsmodels fits tiny matrices; more BLAS threads only contend on a 2-core machine.
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: run test lint format bench bench-outliers bench-anomaly fuzz loadtest demo clean chromium
 

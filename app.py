@@ -17,10 +17,15 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 ui.style()
+ui.gate()
 
 PAGES = {
     "Review": [
         st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("views/breakdowns.py", title="Breakdowns", icon=":material/stacked_bar_chart:"),
+        st.Page("views/drivers.py", title="Drivers", icon=":material/troubleshoot:"),
+        st.Page("views/routing.py", title="Routing & policy", icon=":material/alt_route:"),
+        st.Page("views/meetings.py", title="Review meetings", icon=":material/groups:"),
     ],
     "Data": [
         st.Page("views/data.py", title="Data", icon=":material/upload_file:"),

@@ -9,6 +9,7 @@ each session's filters in its own ``st.session_state``, and turns the project's 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import polars as pl
 import streamlit as st
 
 from lib import metrics, periods
+from lib.access import AccessPolicy
 from lib.csvsafe import to_csv_bytes
 from lib.errors import ReviewError
 from lib.ingest import canonical_only, load_export
@@ -53,6 +55,58 @@ def store() -> Store:
 def actor() -> Actor | None:
     """The signed-in user's role, or ``None`` in single-user mode (no ``[auth]`` configured)."""
     return st.session_state.get("_actor")
+
+
+def can_edit() -> bool:
+    """True when this session may change tags, mappings, meetings and action items."""
+    a = actor()
+    return a is None or a.can_edit
+
+
+def _auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all: single-user mode
+        return False
+
+
+def gate() -> None:
+    """Sign-in and roles. Without ``[auth]`` in secrets the app is single-user (no gate).
+
+    With ``[auth]``, every page needs a signed-in user whose e-mail is on the ``[access]``
+    allow-list (see lib/access.py); the role decides whether editing controls show.
+    """
+    if not _auth_configured():
+        st.session_state["_actor"] = None
+        return
+    access = dict(st.secrets.get("access", {}))
+    provider = access.get("provider")
+    if not st.user.is_logged_in:
+        st.title("Escalation Review")
+        st.markdown("Sign in to see your team's escalation review.")
+        st.button(
+            "Sign in",
+            type="primary",
+            icon=":material/login:",
+            on_click=(lambda: st.login(provider)) if provider else st.login,
+            key="auth_login",
+        )
+        st.stop()
+    email = str(st.user.get("email") or "")
+    role = AccessPolicy.from_mapping(access).role_for(email)
+    if role is None:
+        st.title("Escalation Review")
+        st.error(
+            f"{email or 'This account'} is not on this app's allow-list. Ask the person who "
+            "runs Escalation Review to add you to [access] in .streamlit/secrets.toml.",
+            icon=":material/block:",
+        )
+        st.button("Sign out", on_click=st.logout, key="auth_logout_denied")
+        st.stop()
+    st.session_state["_actor"] = Actor(email=email, role=role)
+    with st.sidebar:
+        st.caption(f"Signed in as {_md_safe(email)} ({role})")
+        st.button("Sign out", on_click=st.logout, key="auth_logout", icon=":material/logout:")
 
 
 @st.cache_resource(show_spinner="Opening the dataset…", max_entries=4)
@@ -110,6 +164,15 @@ def _bootstrap_once(env: str, db: str) -> bool:
     """Run :func:`_bootstrap` once per process and database (not once per session)."""
     _bootstrap(default_store(db))
     return True
+
+
+def pseudonym_key() -> bytes:
+    """This installation's secret key for pseudonyms (made once, kept in the database)."""
+    key = store().get_setting("pseudonym_key")
+    if not key:
+        key = secrets.token_hex(32)
+        store().set_setting("pseudonym_key", key, actor=actor())
+    return bytes.fromhex(key)
 
 
 def save_frame(result: Any) -> pl.DataFrame:
@@ -416,13 +479,6 @@ def aggregate(
     )  # fmt: skip
 
 
-def can_edit() -> bool:
-    """True unless the signed-in user has read-only access (single-user mode may edit)."""
-    from lib.store import can_edit as _can_edit
-
-    return _can_edit(actor())
-
-
 @st.cache_data(ttl=60, show_spinner=False)
 def _category_tags(url: str) -> pl.DataFrame:
     return default_store(url).get_category_tags()
@@ -496,12 +552,20 @@ def table(
     *,
     key: str,
     filename: str,
+    view: Any = None,
     select: bool = False,
     height: int | None = None,
     download_frame: pl.DataFrame | None = None,
 ) -> dict[str, Any] | None:
     """A sortable table with its CSV download; with ``select`` a click on a row returns that
-    row (as a dict) for a drill-down, else ``None``."""
+    row (as a dict) for a drill-down, else ``None``. ``view`` is a column spec for
+    :func:`lib.charts.audit.present` (applied to the table and its download)."""
+    if view is not None:
+        from lib.charts.audit import present
+
+        frame = present(frame, view)
+        if download_frame is not None:
+            download_frame = present(download_frame, view)
     event = st.dataframe(
         frame,
         key=key,
@@ -533,14 +597,18 @@ def chart_downloads(
     *,
     key: str,
     data: pl.DataFrame | None = None,
+    caption: str | None = None,
     on_select: str = "ignore",
 ) -> Any:
-    """Show a plotly figure with its downloads: PNG from the chart's camera button, an HTML
-    file (interactive, plotly.js included, opens offline) and, given ``data``, the chart's
-    numbers as CSV. Returns the chart's selection state when ``on_select="rerun"``."""
+    """Show a plotly figure (with a ``caption`` on how to read it) and its downloads: PNG from
+    the chart's camera button, an HTML file (interactive, plotly.js included, opens offline)
+    and, given ``data``, the chart's numbers as CSV. Returns the chart's selection state when
+    ``on_select="rerun"``."""
     event = st.plotly_chart(
         fig, key=key, config=chart_config(name), on_select=on_select, selection_mode="points"
     )
+    if caption:
+        st.caption(caption)
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         "Chart (HTML)",

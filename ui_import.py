@@ -16,6 +16,7 @@ from lib.errors import ReviewError
 from lib.ingest import Inspection, LoadResult, inspect_sources, load_tables, reapply_rules
 from lib.ingest.columns import KEY_LABELS, KEYS, REQUIRED_KEYS
 from lib.ingest.rules import OPERATORS, Rule, custom_rule, rules_from_json, rules_to_json
+from lib.privacy import pseudonymise
 
 NOT_MAPPED = "— not in this export —"
 TIMEZONES = [
@@ -168,11 +169,20 @@ def _result_panel(
     quality_report(result.report.to_dict(), result.mapping)
     default_name = ", ".join(f.name for f in files)[:80]
     name = st.text_input("Dataset name", value=default_name, key="imp_name")
+    private = st.checkbox(
+        "Pseudonymise personal data before storing",
+        key="imp_private",
+        help="Customer and requester names and e-mails become stable pseudonyms "
+        "(customer-3f9a…); e-mail addresses and phone numbers in subjects and descriptions "
+        "are masked. Rates, agents and categories are unchanged.",
+    )
     if st.button(
         f"Import {frame.height:,} tickets", type="primary", key="imp_save", icon=":material/save:"
     ):
         with st.spinner("Saving the snapshot…"):
             try:
+                if private:
+                    frame = pseudonymise(frame, key=ui.pseudonym_key())
                 rec = ui.store().register_dataset(
                     name or default_name,
                     frame,
@@ -262,6 +272,20 @@ def rules_editor(data: ui.Active) -> None:
     rules = data.rules or rules_from_json(None)
     frame, outcome = reapply_rules(snapshot, rules)
     st.markdown(f"**{outcome.escalated:,}** of {frame.height:,} tickets are escalated.")
+    if not ui.can_edit():
+        st.dataframe(
+            pl.DataFrame(
+                {
+                    "on": [r.enabled for r in rules],
+                    "rule": [r.label for r in rules],
+                    "tickets marked": [outcome.counts.get(r.id, 0) for r in rules],
+                }
+            ),
+            hide_index=True,
+            key="ds_rules_ro",
+        )
+        st.caption("Viewers see the rules; editors can change them.")
+        return
     new_rules = _rules_table(rules, outcome.counts, frame.height, key="ds_rules")
     if new_rules is not None:
         new_frame, _ = reapply_rules(snapshot, new_rules)
@@ -367,9 +391,12 @@ def datasets_table() -> None:
     c = st.columns([1, 2, 1])
     if c[0].button("Open", key="ds_open", icon=":material/open_in_new:"):
         with ui.user_errors("Could not open"):
-            ui.store().set_active_dataset(pick, actor=ui.actor())
+            if ui.can_edit():
+                ui.store().set_active_dataset(pick, actor=ui.actor())
             ui.switch_dataset(pick)
             st.rerun()
+    if not ui.can_edit():
+        return
     new_name = c[1].text_input("New name", key="ds_newname", placeholder="New name")
     if c[1].button("Rename", key="ds_rename") and new_name:
         with ui.user_errors("Could not rename"):

@@ -718,7 +718,7 @@ def _assess(grid: _Grid, fit: _Fit, opts: _Options) -> _Judged:
     return _Judged(grid, fit, opts, daily, series, week_start)
 
 
-def _alarms(j: _Judged) -> list[dict]:
+def _alarms(j: _Judged, metrics: Sequence[str] = ("volume", "sentiment")) -> list[dict]:
     """Run the tests and CUSUMs; return alarm events before merging."""
     sens = SENSITIVITY[j.opts.sensitivity]
     events: list[dict] = []
@@ -731,7 +731,7 @@ def _alarms(j: _Judged) -> list[dict]:
             guard=-(-j.opts.guard // per),
             df_step=per,
         )
-        if "volume" in j.opts.metrics:
+        if "volume" in metrics:
             y, mu, p = arrays["y"], arrays["mu"], arrays["p_up"]
             report = arrays["report"]
             q = _bh(np.where(report, p, np.nan))
@@ -741,7 +741,7 @@ def _alarms(j: _Judged) -> list[dict]:
             _, down, down_on = _cusum(-arrays["z"], arrays["active"], h)
             events += _collect(unit, "volume", "up", spike, up & report, up_on, p, q)
             events += _collect(unit, "volume", "down", None, down & report, down_on, p, q)
-        if "sentiment" in j.opts.metrics:
+        if "sentiment" in metrics:
             sz, report = arrays["s_z"], arrays["s_report"]
             p = special.ndtr(sz)
             q = _bh(np.where(report, p, np.nan))
@@ -954,7 +954,7 @@ def detect_anomalies(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
     j = _judge(tickets, opts)
     if j is None:
         return pl.DataFrame(schema=ALERT_SCHEMA)
-    rows = _alert_rows(j, _merge(_alarms(j)))
+    rows = _alert_rows(j, _merge(_alarms(j, opts.metrics)))
     out = pl.DataFrame(rows, schema=ALERT_SCHEMA, orient="row") if rows else None
     if out is None:
         return pl.DataFrame(schema=ALERT_SCHEMA)
@@ -969,102 +969,97 @@ def detect_anomalies(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
 # Series for charts, granularity, judgements
 
 
-def judgements(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
-    """Every topic-day's judgement: observed, expected, band, residual and tail probability.
+JUDGEMENT_SCHEMA: dict[str, pl.DataType] = {
+    "topic": pl.String(),
+    "day": pl.Date(),
+    "metric": pl.String(),
+    "granularity": pl.String(),
+    "judged": pl.Boolean(),
+    "observed": pl.Float64(),
+    "expected": pl.Float64(),
+    "lower": pl.Float64(),
+    "upper": pl.Float64(),
+    "z": pl.Float64(),
+    "p_value": pl.Float64(),
+}
 
-    Same options as :func:`detect_anomalies`. Columns: topic, day, metric, granularity, judged,
-    observed, expected, lower, upper (central ``BAND`` predictive interval), z (standardised
-    residual), p_value (upper tail for volume, lower tail for sentiment). Rows for days a topic
-    cannot yet be judged have ``judged`` false and null expectations.
+
+def judgements(tickets: pl.DataFrame, *, unit: str = "day", **options: object) -> pl.DataFrame:
+    """Every topic-day's judgement (or topic-week's with ``unit="week"``, ``day`` = the Monday).
+
+    Same options as :func:`detect_anomalies`. Columns (:data:`JUDGEMENT_SCHEMA`): topic, day,
+    metric, granularity (how the topic was judged then), judged, observed, expected, lower, upper
+    (central ``BAND`` predictive interval), z (standardised residual), p_value (upper tail for
+    volume, lower tail for sentiment). Rows a topic cannot be judged on yet have ``judged`` false
+    and null expectations. One call serves the charts of every topic.
 
     >>> j = judgements(simulate_tickets(days=60, topics={"a": 10.0}))
     >>> j.filter(pl.col("judged")).select(pl.col("day").min()).item()
     datetime.date(2024, 2, 5)
     """
+    if unit not in ("day", "week"):
+        raise AnomalyError(f"unit must be 'day' or 'week', got {unit!r}")
     opts = _options(**options)
     j = _judge(tickets, opts)
-    schema = {
-        "topic": pl.String(),
-        "day": pl.Date(),
-        "metric": pl.String(),
-        "granularity": pl.String(),
-        "judged": pl.Boolean(),
-        "observed": pl.Float64(),
-        "expected": pl.Float64(),
-        "lower": pl.Float64(),
-        "upper": pl.Float64(),
-        "z": pl.Float64(),
-        "p_value": pl.Float64(),
-    }
-    if j is None:
-        return pl.DataFrame(schema=schema)
-    return _series_frame(j, j.series["day"], "day", opts).select(schema.keys())
+    if j is None or unit not in j.series:
+        return pl.DataFrame(schema=JUDGEMENT_SCHEMA)
+    return _series_frame(j, unit, opts.metrics, range(len(j.grid.topics)))
 
 
-def _series_frame(j: _Judged, a: dict[str, np.ndarray], unit: str, opts: _Options) -> pl.DataFrame:
-    grid = j.grid
-    k_n = len(grid.topics)
-    if unit == "week":
-        day_idx = j.week_start
-        gran = np.where(~j.daily[:, j.week_start], "week", "day").astype(object)
-        gran[~a["active"]] = None
-    else:
-        day_idx = np.arange(grid.counts.shape[1])
-        gran = np.where(j.daily, "day", "week").astype(object)
-        gran[~a["active"]] = None
-    days = np.datetime64(grid.first_day, "D") + day_idx
+def _series_frame(
+    j: _Judged, unit: str, metrics: Sequence[str], rows: Sequence[int]
+) -> pl.DataFrame:
+    rows = list(rows)
+    a = {key: (v[rows] if v.ndim == 2 else v) for key, v in j.series[unit].items()}
+    day_idx = j.week_start if unit == "week" else np.arange(j.grid.counts.shape[1])
+    daily = j.daily[rows][:, day_idx]
+    days = np.datetime64(j.grid.first_day, "D") + day_idx
     t_n = len(day_idx)
-    frames = []
-    base = {
-        "topic": np.repeat(np.array(grid.topics, dtype=object), t_n),
-        "day": np.tile(days, k_n),
-        "granularity": pl.Series(gran.reshape(-1).tolist(), dtype=pl.String),
-    }
     tail = (1 - BAND) / 2
-    if "volume" in opts.metrics:
-        act = a["active"]
-        mu, var = a["mu"], a["var"]
-        n_, p_ = _nb(mu, var / mu)
-        lower = stats.nbinom.ppf(tail, n_, p_)
-        upper = stats.nbinom.ppf(1 - tail, n_, p_)
-        frames.append(
-            pl.DataFrame(
-                {
-                    **base,
-                    "metric": "volume",
-                    "judged": act.reshape(-1),
-                    "observed": a["y"].reshape(-1).astype(float),
-                    "expected": np.where(act, mu, np.nan).reshape(-1),
-                    "lower": np.where(act, lower, np.nan).reshape(-1),
-                    "upper": np.where(act, upper, np.nan).reshape(-1),
-                    "z": np.where(act, a["z"], np.nan).reshape(-1),
-                    "p_value": np.where(act, a["p_up"], np.nan).reshape(-1),
-                }
-            )
-        )
-    if "sentiment" in opts.metrics:
-        act = a["s_active"]
-        se = np.sqrt(a["s_se2"])
-        zq = special.ndtri(1 - tail)
-        exp = np.where(act, a["s_exp"], np.nan)
-        frames.append(
-            pl.DataFrame(
-                {
-                    **base,
-                    "metric": "sentiment",
-                    "judged": act.reshape(-1),
-                    "observed": np.where(a["s_n"] > 0, a["s_obs"], np.nan).reshape(-1),
-                    "expected": exp.reshape(-1),
-                    "lower": np.where(act, exp - zq * se, np.nan).reshape(-1),
-                    "upper": np.where(act, exp + zq * se, np.nan).reshape(-1),
-                    "z": np.where(act, a["s_z"], np.nan).reshape(-1),
-                    "p_value": np.where(act, special.ndtr(a["s_z"]), np.nan).reshape(-1),
-                }
-            )
-        )
-    out = pl.concat(frames, how="diagonal")
-    return out.with_columns(pl.col("day").cast(pl.Date), pl.col(pl.Float64).fill_nan(None)).sort(
-        ["metric", "topic", "day"]
+    frames = []
+    for metric in metrics:
+        act = a["active"] if metric == "volume" else a["s_active"]
+        gran = np.where(daily == (unit == "day"), unit, "week" if unit == "day" else "day")
+        base = {
+            "topic": np.repeat(np.array([j.grid.topics[k] for k in rows], dtype=str), t_n),
+            "day": np.tile(days, len(rows)),
+            "metric": metric,
+            "granularity": np.where(act, gran, None).reshape(-1).tolist(),
+            "judged": act.reshape(-1),
+        }
+        if metric == "volume":
+            mu, var = a["mu"], a["var"]
+            n_, p_ = _nb(mu, var / mu)
+            values = {
+                "observed": a["y"],
+                "expected": mu,
+                "lower": stats.nbinom.ppf(tail, n_, p_),
+                "upper": stats.nbinom.ppf(1 - tail, n_, p_),
+                "z": a["z"],
+                "p_value": a["p_up"],
+            }
+        else:
+            half = special.ndtri(1 - tail) * np.sqrt(a["s_se2"])
+            values = {
+                "observed": a["s_obs"],
+                "expected": a["s_exp"],
+                "lower": a["s_exp"] - half,
+                "upper": a["s_exp"] + half,
+                "z": a["s_z"],
+                "p_value": special.ndtr(a["s_z"]),
+            }
+        for name, v in values.items():
+            keep = (a["s_n"] > 0) if (metric, name) == ("sentiment", "observed") else act
+            if name == "observed" and metric == "volume":
+                keep = np.ones_like(act)
+            base[name] = np.where(keep, v, np.nan).reshape(-1)
+        frames.append(pl.DataFrame(base))
+    out = pl.concat(frames) if frames else pl.DataFrame(schema=JUDGEMENT_SCHEMA)
+    return (
+        out.with_columns(pl.col("day").cast(pl.Date), pl.col(pl.Float64).fill_nan(None))
+        .cast(JUDGEMENT_SCHEMA)
+        .select(JUDGEMENT_SCHEMA.keys())
+        .sort(["metric", "topic", "day"])
     )
 
 
@@ -1076,10 +1071,12 @@ def topic_series(
     granularity: str | None = None,
     **options: object,
 ) -> pl.DataFrame:
-    """One topic's series for a small chart: day, observed, expected, lower, upper, judged.
+    """One topic's series for a small chart: day, observed, expected, lower, upper, judged,
+    granularity.
 
     ``granularity`` "day" or "week" (rows per Monday-to-Sunday week, ``day`` = the Monday); by
     default the topic's current granularity. Same other options as :func:`detect_anomalies`.
+    (For many topics, call :func:`judgements` once and filter it.)
 
     >>> s = topic_series(simulate_tickets(days=70, topics={"a": 10.0}), "a")
     >>> s.columns
@@ -1087,35 +1084,19 @@ def topic_series(
     """
     if metric not in ("volume", "sentiment"):
         raise AnomalyError(f"metric must be 'volume' or 'sentiment', got {metric!r}")
-    opts = _options(**{**options, "metrics": (metric,)})
+    if granularity not in (None, "day", "week"):
+        raise AnomalyError(f"granularity must be 'day' or 'week', got {granularity!r}")
+    opts = _options(**options)
     j = _judge(tickets, opts)
-    cols = ["day", "observed", "expected", "lower", "upper", "judged", "granularity"]
     if j is None or topic_value not in j.grid.topics:
         known = [] if j is None else j.grid.topics[:10]
         raise AnomalyError(f"topic {topic_value!r} has no tickets (topics: {known})")
     k = j.grid.topics.index(topic_value)
-    if granularity is None:
-        granularity = "day" if j.daily[k, -1] else "week"
-    if granularity not in ("day", "week"):
-        raise AnomalyError(f"granularity must be 'day' or 'week', got {granularity!r}")
-    if granularity == "week" and "week" not in j.series:
-        granularity = "day"
-    a = {key: (v[k : k + 1] if v.ndim == 2 else v) for key, v in j.series[granularity].items()}
-    sub = _Judged(
-        _Grid(
-            [topic_value],
-            j.grid.first_day,
-            *(m[k : k + 1] for m in (j.grid.counts, j.grid.s_n, j.grid.s_sum, j.grid.s_sq)),
-            j.grid.born[k : k + 1],
-            j.grid.exposure,
-        ),
-        j.fit,
-        opts,
-        j.daily[k : k + 1],
-        j.series,
-        j.week_start,
-    )
-    return _series_frame(sub, a, granularity, opts).select(cols)
+    unit = granularity or ("day" if j.daily[k, -1] else "week")
+    if unit not in j.series:
+        unit = "day"  # not one complete week of data
+    cols = ["day", "observed", "expected", "lower", "upper", "judged", "granularity"]
+    return _series_frame(j, unit, (metric,), [k]).select(cols)
 
 
 def topic_granularity(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
@@ -1150,6 +1131,30 @@ def topic_granularity(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
 # Leading indicators
 
 
+LEADING_SCHEMA: dict[str, pl.DataType] = {
+    "topic": pl.String(),
+    "tickets_recent": pl.Int64(),
+    "tickets_baseline": pl.Int64(),
+    "volume_recent": pl.Float64(),  # tickets a day
+    "volume_baseline": pl.Float64(),
+    "volume_ratio": pl.Float64(),
+    "volume_p": pl.Float64(),
+    "volume_direction": pl.String(),
+    "volume_significant": pl.Boolean(),
+    "negative_share_recent": pl.Float64(),
+    "negative_share_baseline": pl.Float64(),
+    "negative_p": pl.Float64(),
+    "negative_direction": pl.String(),
+    "negative_significant": pl.Boolean(),
+    "escalation_rate_recent": pl.Float64(),
+    "escalation_rate_baseline": pl.Float64(),
+    "escalation_p": pl.Float64(),
+    "escalation_direction": pl.String(),
+    "escalation_significant": pl.Boolean(),
+    "rising": pl.Boolean(),
+}
+
+
 def _direction(recent: float, before: float) -> str:
     if math.isnan(recent) or math.isnan(before) or recent == before:
         return "flat"
@@ -1170,9 +1175,11 @@ def leading_indicators(
 
     Compares the last ``recent`` days (ending at ``end``, default the last day with data) with the
     ``baseline`` days before them. Volume: rate ratio with a quasi-Poisson z test (dispersion from
-    the baseline days' weekday-adjusted counts). Negative share (sentiment <= -0.05) and escalation
-    rate: two-sided Fisher exact test. Each p-value is adjusted across topics (Benjamini-Hochberg)
-    and ``*_significant`` is ``q <= fdr``; ``*_direction`` is "up", "down" or "flat".
+    the baseline days' weekday-adjusted counts; a partial last day lowers the recent rate a bit).
+    Negative share (sentiment <= -0.05) and escalation rate: two-sided Fisher exact test. Each
+    p-value is adjusted across topics (Benjamini-Hochberg) and ``*_significant`` is
+    ``q <= fdr``; ``*_direction`` is "up", "down" or "flat". ``rising`` marks topics with a
+    significant rise of any of the three. Columns: :data:`LEADING_SCHEMA`.
 
     >>> t = simulate_tickets(days=84, topics={"a": 20.0})
     >>> leading_indicators(t).select("topic", "volume_direction", "volume_significant").rows()
@@ -1182,32 +1189,8 @@ def leading_indicators(
         raise AnomalyError("recent must be >= 1 day and baseline >= 7 days")
     opts = _options(topic=topic, tz=tz, end=end)
     frame = _topic_frame(tickets, opts, carry=("escalated",))
-    schema_cols = [
-        "topic",
-        "tickets_recent",
-        "tickets_baseline",
-        "volume_recent",
-        "volume_baseline",
-        "volume_ratio",
-        "volume_p",
-        "volume_direction",
-        "volume_significant",
-        "negative_share_recent",
-        "negative_share_baseline",
-        "negative_p",
-        "negative_direction",
-        "negative_significant",
-        "escalation_rate_recent",
-        "escalation_rate_baseline",
-        "escalation_p",
-        "escalation_direction",
-        "escalation_significant",
-        "rising",
-    ]
     if frame.is_empty():
-        return pl.DataFrame(schema=dict.fromkeys(schema_cols, pl.Float64)).cast(
-            {"topic": pl.String}
-        )
+        return pl.DataFrame(schema=LEADING_SCHEMA)
     last = end or frame.get_column("day").max()
     r0 = last - dt.timedelta(days=recent - 1)
     b0 = r0 - dt.timedelta(days=baseline)
@@ -1229,17 +1212,10 @@ def leading_indicators(
         bas = get.get(False, dict(n=0, neg=0, scored=0, esc=0, esc_known=0))
         phi = _baseline_dispersion(daily.filter(pl.col("topic") == name), b0, r0)
         v_rec, v_bas = rec["n"] / recent, bas["n"] / baseline
-        if rec["n"] > 0 and bas["n"] > 0:
-            z = math.log(v_rec / v_bas) / math.sqrt(phi * (1 / rec["n"] + 1 / bas["n"]))
-            vp = float(2 * special.ndtr(-abs(z)))
-        elif rec["n"] + bas["n"] > 0:
-            # one period empty: exact conditional binomial test on the split of all tickets
-            vp = float(
-                stats.binomtest(rec["n"], rec["n"] + bas["n"], recent / (recent + baseline)).pvalue
-            )
-            vp = min(1.0, vp * phi)
-        else:
-            vp = 1.0
+        # log rate ratio with 0.5 added to each count (defined when a period is empty)
+        n_r, n_b = rec["n"] + 0.5, bas["n"] + 0.5
+        z = math.log((n_r / recent) / (n_b / baseline)) / math.sqrt(phi * (1 / n_r + 1 / n_b))
+        vp = float(2 * special.ndtr(-abs(z)))
         neg_r = rec["neg"] / rec["scored"] if rec["scored"] else math.nan
         neg_b = bas["neg"] / bas["scored"] if bas["scored"] else math.nan
         neg_p = _fisher(rec["neg"], rec["scored"], bas["neg"], bas["scored"])
@@ -1277,7 +1253,8 @@ def leading_indicators(
     )
     return (
         out.with_columns(rising.alias("rising"), pl.col(pl.Float64).fill_nan(None))
-        .select(schema_cols)
+        .select(LEADING_SCHEMA.keys())
+        .cast(LEADING_SCHEMA)
         .sort(["rising", "topic"], descending=[True, False])
     )
 

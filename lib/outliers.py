@@ -24,9 +24,9 @@ institutional performance", Statistics in Medicine 24:1185-1202):
 On the ratio scale y = O/E has target 1 and standard error s = sqrt(V) / E, so z = (y - 1) / s
 and the funnel limits are 1 -/+ k s. This is Spiegelhalter's (2005) form for indirectly
 standardised ratios, with the binomial V in place of the Poisson E. The square-root scale
-(Care Quality Commission) was also tried: on seeded helpdesks it found fewer raised agents with
-no fewer false flags, as it shrinks an excess at small E (``scripts/bench_outliers.py`` has the
-figures).
+(Care Quality Commission) was also tried: on 200 seeded helpdesks it found fewer raised agents
+(62% against 69%) and made more false flags (realised FDR 5.0% against 1.5%), because it shrinks
+an excess and exaggerates a shortfall at small E (``scripts/bench_outliers.py``).
 
 Example
 -------
@@ -71,6 +71,8 @@ __all__ = [
     "FUNNEL_LEVELS",
     "METHODS",
     "NONE_LEVEL",
+    "OTHER_LEVEL",
+    "REFERENCES",
     "AgentComparison",
     "CaseMixModel",
     "OutlierError",
@@ -742,7 +744,9 @@ def agent_comparison(
         volume, so a multiplicative factor tuned to the typical agent flags too many busy
         agents and too few quiet ones, while the additive one gives busy agents limits that
         stop narrowing. This is the form used by the Care Quality Commission and
-        recommended by Spiegelhalter et al. (2012).
+        recommended by Spiegelhalter et al. (2012). On the benchmark's helpdesks where every
+        agent has a small own effect, the multiplicative form flagged 6.3% of the busy
+        hard-case agents, the additive one 1.2%.
     winsor
         Fraction winsorised at each tail before estimating phi.
     funnel_levels
@@ -752,9 +756,10 @@ def agent_comparison(
         refit the model without the tickets of flagged agents and compare everyone again,
         until the flagged set stops changing (at most ``MAX_REFITS`` refits), as in phase I of
         a control chart. A few agents escalating at two or three times the odds otherwise
-        raise everyone's expected count, hiding part of their own excess and making ordinary
-        agents look "low". ``"all"``: one fit on every ticket (the textbook form). Unassigned
-        tickets always stay in the model.
+        raise everyone's expected count, hiding part of their own excess and nudging ordinary
+        agents towards "low" (on the benchmark: 69% of raised agents found against 65%, same
+        false discovery rate). ``"all"``: one fit on every ticket (the textbook form).
+        Unassigned tickets always stay in the model.
 
     Returns
     -------

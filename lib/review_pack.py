@@ -660,7 +660,7 @@ def alert_series(
 # Minutes (Markdown)
 # --------------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([-=]|\d+[.)])", re.MULTILINE)
 
 
@@ -668,7 +668,7 @@ def md_escape(text: Any) -> str:
     """User text made literal in Markdown: one line, special characters backslash-escaped.
 
     >>> md_escape("<script>alert(1)</script> *bold* | 1. x")
-    '\\\\<script\\\\>alert\\\\(1\\\\)\\\\</script\\\\> \\\\*bold\\\\* \\\\| 1. x'
+    '\\\\<script\\\\>alert(1)\\\\</script\\\\> \\\\*bold\\\\* \\\\| 1. x'
     >>> md_escape("- item"), md_escape(None)
     ('\\\\- item', '')
     """

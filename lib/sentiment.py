@@ -95,9 +95,11 @@ def add_sentiment(
     3. ``satisfaction`` mapped from 0..1 to -1..1 (a survey answered after the fact, so only
        when there is no text).
 
-    When none reaches half of the tickets, the best-covered one is used; when there is nothing
-    at all, sentiment stays null. ``description`` is a Series aligned with ``tickets`` (the
-    canonical schema has no description column; ingest may keep one beside it).
+    One source is used for every ticket, so the scale is the same across the dataset (a partial
+    export sentiment is not mixed with text scores). When none reaches half of the tickets, the
+    best-covered one is used; when there is nothing at all, sentiment stays null.
+    ``description`` is a Series aligned with ``tickets`` (the canonical schema has no description
+    column; ingest may keep one beside it).
 
     >>> t = pl.DataFrame({"subject": ["Thanks, great help", "Broken again"]})
     >>> out, how = add_sentiment(t)

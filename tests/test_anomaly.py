@@ -154,16 +154,22 @@ def _close(a: pl.DataFrame, b: pl.DataFrame) -> None:
 
 
 def test_changing_data_after_day_t_changes_nothing_judged_up_to_t():
+    """After day t: a spike, a shift that goes on (its CUSUM onset lies before t), a small topic
+    that grows past min_daily (granularity), a topic that fades, a new topic."""
     cut = 150
     base = simulate_tickets(
         days=200,
-        topics={"a": 20.0, "b": 1.0, "c": 60.0},
-        events=[("a", "volume", 120, 3.0, 1), ("c", "volume", 100, 1.5, 30)],
+        topics={"a": 20.0, "b": 1.0, "c": 60.0, "d": 30.0},
+        events=[
+            ("a", "volume", 120, 3.0, 1),
+            ("c", "volume", 100, 1.5, 30),
+            ("d", "volume", cut - 20, 1.3, 21),
+        ],
         seed=11,
     )
     later = simulate_tickets(
         days=200,
-        topics={"a": 40.0, "b": 9.0, "c": 5.0, "new": 30.0},
+        topics={"a": 40.0, "b": 40.0, "c": 5.0, "d": 55.0, "new": 30.0},
         events=[("a", "volume", cut + 1, 5.0, 1), ("c", "sentiment", cut + 3, 2.0, 20)],
         seed=12,
     ).with_columns(pl.format("L{}", "ticket_id").alias("ticket_id"))
@@ -171,10 +177,14 @@ def test_changing_data_after_day_t_changes_nothing_judged_up_to_t():
     changed = pl.concat(
         [base.filter(pl.col("created_at") < t_end), later.filter(pl.col("created_at") >= t_end)]
     )
-    keep = (pl.col("day") <= day(cut)) & pl.col("topic").is_in(["a", "b", "c"])
+    keep = (pl.col("day") <= day(cut)) & pl.col("topic").is_in(["a", "b", "c", "d"])
     before, after = judgements(base).filter(keep), judgements(changed).filter(keep)
-    assert before.filter(pl.col("judged")).height > 300
+    assert before.filter(pl.col("judged")).height > 400
     _close(before, after)
+    # the later data did change later judgements and alerts
+    assert not judgements(base).equals(judgements(changed))
+    d_changed = detect_anomalies(changed).filter(pl.col("topic") == "d")
+    assert d_changed.filter(pl.col("first_alarm") > day(cut)).height >= 1
     # alerts that were over before t are the same
     settled = pl.col("end") < day(cut - anomaly.MERGE_GAP - 1)
     _close(detect_anomalies(base).filter(settled), detect_anomalies(changed).filter(settled))

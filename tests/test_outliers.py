@@ -227,6 +227,7 @@ def test_raised_agents_flagged_and_hard_case_agents_not(seed):
     assert table.filter(pl.col("kind") == "normal").get_column("flagged").sum() <= 1
 
 
+@pytest.mark.slow
 def test_false_flags_without_outliers_stay_below_nominal_across_100_seeds():
     judged = flagged = helpdesks_with_flags = 0
     for seed in range(100):

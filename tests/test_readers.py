@@ -158,8 +158,8 @@ FILES = [
         1,
         ["id", "subject", "status"],
         ("1", "a", "open"),
-        [2, 4, 5],
-        [(3, "too many fields: 4 of 3")],
+        [2, 4],
+        [(3, "too many fields: 4 of 3"), (5, "too many fields: 5 of 3")],
         None,
     ),
     (
@@ -1058,3 +1058,67 @@ def test_damaged_input_only_raises_ingest_error(cut, flips, junk, name, wrap):
 def test_random_bytes_only_raise_ingest_error(data):
     with contextlib.suppress(IngestError):
         read_source(data, name="random.csv")
+
+
+# --------------------------------------------------------------------------------------------
+# Internals worth pinning down
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_line_offset_matches_a_plain_count(seed):
+    rng = random.Random(seed)
+    data = b"".join(rng.choice([b"a", b"bb\n", b"\n", b"ccc"]) for _ in range(3000))
+    starts = [0] + [i + 1 for i, b in enumerate(data) if b == 10]
+    total = data.count(b"\n")
+    for line in rng.sample(range(1, total + 2), 30):
+        assert readers._line_offset(data, line, total) == starts[line - 1]
+
+
+def test_locating_bad_rows_and_building_rows_agree(monkeypatch):
+    rows = [f'{i},"text {i}, more",{"x" if i % 7 else "x,extra"}' for i in range(300)]
+    data = ("id,body,flag\n" + "\n".join(rows) + '\n300,"cut\n').encode()
+    located = one(data, name="t.csv")
+    monkeypatch.setattr(readers, "_read_without", lambda *args: None)
+    built = one(data, name="t.csv")
+    assert located.frame.equals(built.frame)
+    assert located.line_numbers.to_list() == built.line_numbers.to_list()
+    assert located.dropped == built.dropped
+    assert located.dropped_count == built.dropped_count == 44
+    assert located.dropped[0] == (2, "too many fields: 4 of 3")
+
+
+def test_big_tables_strip_the_columns_a_spread_sample_shows_padded():
+    n = readers.EXACT_STRIP_ROWS + 5
+    frame = pl.DataFrame(
+        {
+            "padded": [" a "] * n,
+            "clean": ["b"] * n,
+            "quoted_empty": [""] * 3 + ["c"] * (n - 3),
+        }
+    )
+    cleaned = readers._clean_strings(frame)
+    assert cleaned["padded"].unique().to_list() == ["a"]
+    assert cleaned["clean"].unique().to_list() == ["b"]
+    assert cleaned["quoted_empty"].null_count() == 3  # empty values are found exactly
+
+
+def test_json_array_records_know_their_lines():
+    data = b'[\n  {\n    "id": 1\n  },\n  {"id": 2},\n\n  {"id": 3,\n   "x": "y"}\n]\n'
+    t = one(data, name="t.json")
+    assert t.frame["id"].to_list() == ["1", "2", "3"]
+    assert t.line_numbers.to_list() == [2, 5, 7]
+
+
+def test_a_file_without_a_header_line_says_so():
+    t = one(b"1,2,3\n4,5,6\n", name="numbers.csv")
+    assert t.frame.columns == ["1", "2", "3"]
+    assert "no line looks like column names; used line 1 as the header" in t.notes
+
+
+def test_many_empty_last_values_do_not_slow_down_or_break_the_fast_path():
+    rows = "".join(f"{i},subject {i},\n" for i in range(readers.MAX_VERIFY * 2))
+    t = one(("id,subject,satisfaction\n" + rows).encode(), name="t.csv")
+    assert t.frame.height == readers.MAX_VERIFY * 2
+    assert t.frame["satisfaction"].null_count() == t.frame.height
+    assert t.dropped_count == 0

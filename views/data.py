@@ -20,33 +20,40 @@ tab_import, tab_rules, tab_quality, tab_sets = st.tabs(
 )
 
 with tab_import:
-    st.markdown(
-        "Upload one or more ticket exports from your helpdesk (Zendesk, Freshdesk, Jira "
-        "Service Management, ServiceNow, osTicket, Zammad, Help Scout, Intercom, HubSpot, "
-        "Salesforce or any other tool). Several monthly exports of the same helpdesk are "
-        "combined; a ticket that appears twice keeps its most recently updated row."
-    )
-    files = st.file_uploader(
-        "Ticket exports",
-        type=["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "gz", "zip"],
-        accept_multiple_files=True,
-        key="uploads",
-        help="CSV/TSV (any delimiter and encoding), XLSX, JSON, JSON Lines or Parquet, "
-        "also inside .gz or .zip.",
-    )
-    tz = st.selectbox(
-        "Time zone of dates without an offset",
-        ui_import.TIMEZONES,
-        key="imp_tz",
-        help="Exports that write dates without a UTC offset are read in this zone.",
-    )
-    if files:
-        ui_import.import_flow(files, tz)
-    else:
+    if not ui.can_edit():
         ui.empty_state(
-            "Drop your helpdesk's ticket export above.",
-            action="Until then the app shows the dataset in the sidebar.",
+            "You are signed in as a viewer: importing exports and changing rules needs the "
+            "editor role.",
+            action="Ask the person who runs Escalation Review to make you an editor.",
         )
+    else:
+        st.markdown(
+            "Upload one or more ticket exports from your helpdesk (Zendesk, Freshdesk, Jira "
+            "Service Management, ServiceNow, osTicket, Zammad, Help Scout, Intercom, HubSpot, "
+            "Salesforce or any other tool). Several monthly exports of the same helpdesk are "
+            "combined; a ticket that appears twice keeps its most recently updated row."
+        )
+        files = st.file_uploader(
+            "Ticket exports",
+            type=["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "gz", "zip"],
+            accept_multiple_files=True,
+            key="uploads",
+            help="CSV/TSV (any delimiter and encoding), XLSX, JSON, JSON Lines or Parquet, "
+            "also inside .gz or .zip.",
+        )
+        tz = st.selectbox(
+            "Time zone of dates without an offset",
+            ui_import.TIMEZONES,
+            key="imp_tz",
+            help="Exports that write dates without a UTC offset are read in this zone.",
+        )
+        if files:
+            ui_import.import_flow(files, tz)
+        else:
+            ui.empty_state(
+                "Drop your helpdesk's ticket export above.",
+                action="Until then the app shows the dataset in the sidebar.",
+            )
 
 with tab_rules:
     if data is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from lib import charts, formatting, metrics
+from lib import formatting, metrics
 from lib.charts import audit
 
 ui.header("Overview", "Where does the escalation rate stand, and is it moving?")
@@ -17,7 +17,8 @@ ui.context_caption(data)
 
 prds = ui.review_periods()
 dims = ui.dimension_filters()
-if prds is None or ui.aggregate(data, metrics.rate_by, where=dims, by="status").height == 0:
+qc = ui.aggregate(data, metrics.quarter_comparison, where=dims)
+if prds is None or qc.get_column("tickets").sum() == 0:
     ui.empty_state("No tickets match the filters.", action="Clear a filter in the sidebar.")
     st.stop()
 
@@ -82,14 +83,18 @@ every = st.segmented_control(
 code = {"Day": "1d", "Week": "1w", "Two weeks": "2w", "Month": "1mo", "Quarter": "1q"}[
     every or "Week"
 ]
-tr = ui.aggregate(data, metrics.trend, every=code, align_to=prds.review[1] if code == "2w" else None)
+tr = ui.aggregate(
+    data, metrics.trend, every=code, align_to=prds.review[1] if code == "2w" else None
+)
 if tr.height == 0:
     ui.empty_state("No tickets in the selected date range.", action="Widen the date range.")
 else:
     first, last = tr.get_column("period_start").min(), tr.get_column("period_end").max()
-    marks = audit.markers(ui.store().list_meetings(), ui.store().list_events(), start=first, end=last)
+    marks = audit.markers(
+        ui.store().list_meetings(), ui.store().list_events(), start=first, end=last
+    )
     ui.chart_downloads(
-        charts.trend_figure(tr, markers=marks), "escalation_trend", key="ov_trend", data=tr
+        audit.trend_chart(tr, markers=marks), "escalation_trend", key="ov_trend", data=tr
     )
     st.caption(
         "Bars: tickets created per period (right axis). Line: share escalated, with its 95% "
@@ -108,27 +113,12 @@ with st.expander("Events on the trend (policy changes, releases, new playbooks)"
 
 # ---- quarter over quarter -------------------------------------------------------------------
 st.subheader("Quarter over quarter")
-qc = ui.aggregate(data, metrics.quarter_comparison, where=dims)
 if qc.height < 2:
-    ui.empty_state("The data cover less than two calendar quarters.", action="Load a longer export.")
-if qc.height:
-    qc = qc.with_columns(
-        verdict=metrics.pl.when(qc["p_value"].is_null())
-        .then(metrics.pl.lit("–"))
-        .when(qc["significant"])
-        .then(metrics.pl.when(qc["change"] > 0).then(metrics.pl.lit("up")).otherwise(metrics.pl.lit("down")))
-        .otherwise(metrics.pl.lit("no significant change"))
+    ui.empty_state(
+        "The data cover less than two calendar quarters.", action="Load a longer export."
     )
-    view = audit.present(
-        qc,
-        [
-            ("quarter", "Quarter", "text"), ("days_covered", "Days with data", "int"),
-            ("tickets", "Tickets", "int"), ("escalations", "Escalations", "int"),
-            ("rate", "Rate", "pct"), ("rate_low", "95% low", "pct"), ("rate_high", "95% high", "pct"),
-            ("change", "Change vs previous quarter", "pts"), ("p_value", "p-value", "p"),
-            ("verdict", "Verdict", "text"),
-        ],
-    )  # fmt: skip
+else:
+    view = audit.present(qc.with_columns(audit.verdict_expr()), audit.QUARTER_VIEW)
     ui.table(view, key="ov_quarters", filename="quarter_over_quarter.csv")
     st.caption(
         "All dates, sidebar filters applied. A quarter with fewer days of data than the "

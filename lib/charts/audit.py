@@ -22,18 +22,19 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
 
-from lib.charts.common import COLORS, base_layout
-from lib.metrics import IMPACT_EXPLANATIONS, KpiTable, TestResult
+from lib.charts.common import COLORS, base_layout, trend_figure
+from lib.metrics import IMPACT_EXPLANATIONS, BeforeAfter, KpiTable, TestResult
 
 __all__ = [
     "RANKINGS",
     "age_figure",
+    "before_after_cards",
     "before_after_figure",
     "distribution_figure",
     "heatmap_figure",
@@ -46,7 +47,11 @@ __all__ = [
     "quantile_figure",
     "ranking_figure",
     "response_trend_figure",
+    "routing_cards",
+    "shade",
+    "trend_chart",
     "verdict",
+    "verdict_expr",
 ]
 
 #: Driver rankings: key of :data:`lib.metrics.IMPACT_EXPLANATIONS` -> (button label, value
@@ -85,6 +90,8 @@ def interval_bars(
     label: str,
     *,
     rate: str = "rate",
+    low: str | None = None,
+    high: str | None = None,
     k: str = "escalations",
     n: str = "tickets",
     what: str = "escalated",
@@ -96,9 +103,10 @@ def interval_bars(
 ) -> go.Figure:
     """Horizontal bars of a rate per value with its Wilson interval as error bars.
 
-    ``frame`` has ``label``, ``rate`` (0..1), ``{rate}_low``, ``{rate}_high``, ``k`` and ``n``
-    (e.g. :func:`lib.metrics.rate_by`); the first ``max_bars`` rows are drawn, the first on
-    top. ``reference`` (0..1) draws a dashed vertical line (an overall rate or a target).
+    ``frame`` has ``label``, ``rate`` (0..1), its interval ``low`` and ``high`` (default
+    ``{rate}_low`` and ``{rate}_high``), ``k`` and ``n`` (e.g. :func:`lib.metrics.rate_by`);
+    the first ``max_bars`` rows are drawn, the first on top. ``reference`` (0..1) draws a
+    dashed vertical line (an overall rate or a target).
     ``customdata`` of each bar is ``[label, k, n, low %, high %]`` so a click can drill in.
 
     >>> f = pl.DataFrame({"tier": ["free"], "solved": [10], "resolved_tier1": [7],
@@ -110,7 +118,7 @@ def interval_bars(
     f = frame.head(max_bars)
     labels = [_label(v) for v in f.get_column(label).to_list()]
     x = _pct_list(f, rate)
-    lo, hi = _pct_list(f, f"{rate}_low"), _pct_list(f, f"{rate}_high")
+    lo, hi = _pct_list(f, low or f"{rate}_low"), _pct_list(f, high or f"{rate}_high")
     plus = [None if v is None or h is None else h - v for v, h in zip(x, hi, strict=True)]
     minus = [None if v is None or low is None else v - low for v, low in zip(x, lo, strict=True)]
     ks, ns = f.get_column(k).to_list(), f.get_column(n).to_list()
@@ -526,6 +534,46 @@ def before_after_figure(weekly: pl.DataFrame, change: date) -> go.Figure:
     return base_layout(fig)
 
 
+def trend_chart(trend: pl.DataFrame, *, markers: Sequence[tuple[date, str]] = ()) -> go.Figure:
+    """:func:`lib.charts.common.trend_figure` with the rate line drawn above the volume bars.
+
+    Plotly draws the traces of an overlaying axis above those of the base axis, so the bars go
+    on the base axis (right side) and the rate, its band and the markers on the overlaying one
+    (left side).
+
+    >>> from datetime import date
+    >>> tr = pl.DataFrame({"period_start": [date(2024, 1, 1)], "tickets": [10],
+    ...                    "escalations": [2], "rate": [0.2], "rate_low": [0.06], "rate_high": [0.51]})
+    >>> [(t.type, t.yaxis) for t in trend_chart(tr).data]
+    [('bar', 'y'), ('scatter', 'y2'), ('scatter', 'y2'), ('scatter', 'y2')]
+    """  # noqa: E501
+    fig = trend_figure(trend, markers=markers)
+    for tr in fig.data:
+        tr.yaxis = "y" if tr.type == "bar" else "y2"
+    fig.update_layout(
+        yaxis={"title": "Tickets", "side": "right", "showgrid": False, "rangemode": "tozero"},
+        yaxis2={
+            "title": "Escalation rate (%)", "overlaying": "y", "side": "left",
+            "rangemode": "tozero", "showgrid": True, "gridcolor": "#E7E5E4",
+        },
+    )  # fmt: skip
+    return fig
+
+
+def shade(fig: go.Figure, start: date, end: date, label: str = "") -> go.Figure:
+    """Shade the days ``start``..``end`` (inclusive) of a date axis, e.g. the review period.
+
+    >>> from datetime import date
+    >>> len(shade(go.Figure(), date(2024, 1, 1), date(2024, 1, 14), "review").layout.shapes)
+    1
+    """
+    fig.add_vrect(
+        x0=start, x1=end + timedelta(days=1), fillcolor=COLORS["marker"], opacity=0.07,
+        line_width=0, annotation_text=_label(label), annotation_position="top left",
+    )  # fmt: skip
+    return fig
+
+
 # --------------------------------------------------------------------------------------------
 # Markers and display tables
 # --------------------------------------------------------------------------------------------
@@ -560,6 +608,143 @@ def markers(
         if d is not None and (start is None or d >= start) and (end is None or d <= end)
     ]
     return sorted(out)[-limit:]
+
+
+#: Display columns (see :func:`present`) of the quarter-over-quarter table.
+QUARTER_VIEW = (
+    ("quarter", "Quarter", "text"), ("days_covered", "Days with data", "int"),
+    ("tickets", "Tickets", "int"), ("escalations", "Escalations", "int"),
+    ("rate", "Rate", "pct"), ("rate_low", "95% low", "pct"), ("rate_high", "95% high", "pct"),
+    ("change", "Change vs previous quarter", "pts"), ("p_value", "p-value", "p"),
+    ("verdict", "Verdict", "text"),
+)  # fmt: skip
+
+
+#: Display columns of a drill-down's ticket list (:func:`lib.metrics.slice_tickets`).
+SLICE_VIEW = (
+    ("ticket_id", "Ticket", "text"), ("created_at", "Created", "datetime"),
+    ("subject", "Subject", "text"), ("agent", "Agent", "text"),
+    ("escalated", "Escalated", "bool"), ("escalation_reason", "Why it counts as escalated", "text"),
+)  # fmt: skip
+
+
+#: Display columns of the drivers table (:func:`lib.metrics.drivers` with a ``tag``).
+DRIVER_VIEW = (
+    ("rank", "Rank", "int"), ("category", "Category", "text"), ("tag", "Tag", "text"),
+    ("tickets", "Tickets", "int"), ("escalations", "Escalations", "int"),
+    ("rate", "Rate", "pct"), ("share_of_escalations", "Share of escalations", "pct"),
+    ("handling_hours_escalated", "Hours to solve, escalated", "hours"),
+    ("handling_hours_other", "Hours to solve, others", "hours"),
+    ("extra_handling_hours", "Extra hours per escalation", "hours"),
+    ("impact_handling", "Extra hours in total", "float"),
+    ("csat_escalated", "Satisfaction, escalated", "pct"),
+    ("csat_other", "Satisfaction, others", "pct"),
+    ("csat_gap", "Satisfaction gap", "pts"), ("impact_csat", "Satisfaction lost", "float"),
+)  # fmt: skip
+
+#: Display columns of the category tags table.
+TAG_VIEW = (
+    ("category", "Category", "text"), ("tag", "Tag", "text"),
+    ("escalations", "Escalations", "int"), ("rate", "Rate", "pct"),
+    ("note", "Note", "text"), ("updated_by", "Tagged by", "text"),
+)  # fmt: skip
+
+#: Display columns of the Tier 1 resolution table (:func:`lib.metrics.tier1_resolution`).
+TIER1_VIEW = (
+    ("category", "Category", "text"), ("tag", "Tag", "text"), ("solved", "Solved", "int"),
+    ("resolved_tier1", "Resolved at Tier 1", "int"), ("rate", "Tier 1 rate", "pct"),
+    ("rate_low", "95% low", "pct"), ("rate_high", "95% high", "pct"),
+    ("gap", "Vs target", "pts"), ("meets_target", "Meets target", "bool"),
+)  # fmt: skip
+
+#: Display columns of the knowledge coverage table (store records joined to categories).
+COVERAGE_VIEW = (
+    ("category", "Category", "text"), ("tag", "Tag", "text"),
+    ("article_exists", "Article exists", "bool"), ("accurate", "Accurate", "bool"),
+    ("detailed_enough", "Detailed enough", "bool"), ("link", "Link", "text"),
+    ("note", "Note", "text"), ("updated_by", "Recorded by", "text"),
+)  # fmt: skip
+
+
+def reassign_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:
+    """Display columns of :attr:`lib.metrics.ReassignmentSummary.summary` per ``column``."""
+    return (
+        (column, label, "text"), ("tag", "Tag", "text"), ("tickets", "Tickets", "int"),
+        ("known", "With a count", "int"), ("reassigned", "Reassigned", "int"),
+        ("share_reassigned", "Reassigned", "pct"), ("share_low", "95% low", "pct"),
+        ("share_high", "95% high", "pct"),
+        ("first_assignment_correct_rate", "First assignment correct", "pct"),
+        ("bounced", "Bounced 3+ times", "int"),
+        ("mean_reassignments", "Mean reassignments", "float"),
+    )  # fmt: skip
+
+
+#: Display columns of ticket lists on the routing page (bounced and idle tickets).
+TICKET_LIST_VIEW = (
+    ("ticket_id", "Ticket", "text"), ("created_at", "Created", "datetime"),
+    ("last_activity", "Last activity", "datetime"), ("idle_hours", "Idle", "hours"),
+    ("age_bucket", "Idle for", "text"), ("status", "Status", "text"),
+    ("priority", "Priority", "text"), ("reassignments", "Reassignments", "int"),
+    ("subject", "Subject", "text"), ("category", "Category", "text"),
+    ("channel", "Channel", "text"), ("agent", "Agent", "text"), ("group", "Group", "text"),
+    ("customer", "Customer", "text"), ("escalated", "Escalated", "bool"),
+)  # fmt: skip
+
+
+def duration_view(column: str, label: str, unit: str) -> tuple[tuple[str, str, str], ...]:
+    """Display columns of :func:`lib.metrics.first_response_by` (``unit="minutes"``) or
+    :func:`lib.metrics.time_to_escalate` (``unit="hours"``)."""
+    return (
+        (column, label, "text"), ("tag", "Tag", "text"), ("escalations", "Escalations", "int"),
+        ("tickets", "Tickets", "int"), ("responses", "With a time", "int"),
+        ("n", "With a time", "int"), ("median", "Median", unit), ("p25", "25th pct", unit),
+        ("p75", "75th pct", unit), ("p90", "90th pct", unit), ("mean", "Mean", unit),
+    )  # fmt: skip
+
+
+#: Display columns of :func:`lib.metrics.repeat_contacts`.
+REPEAT_VIEW = (
+    ("customer", "Customer", "text"), ("customer_tier", "Tier", "text"),
+    ("max_in_window", "Most tickets in 7 days", "int"), ("tickets", "Tickets", "int"),
+    ("escalations", "Escalations", "int"), ("rate", "Rate", "pct"),
+    ("first_burst_start", "First burst from", "datetime"),
+    ("last_created", "Last ticket", "datetime"),
+)  # fmt: skip
+
+
+def rate_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:
+    """Display columns of :func:`lib.metrics.rate_by` (or :func:`lib.metrics.top_values`)."""
+    return (
+        (column, label, "text"), ("tag", "Tag", "text"), ("tickets", "Tickets", "int"),
+        ("escalations", "Escalations", "int"), ("rate", "Rate", "pct"),
+        ("rate_low", "95% low", "pct"), ("rate_high", "95% high", "pct"),
+        ("share_of_escalations", "Share of escalations", "pct"),
+    )  # fmt: skip
+
+
+#: Display columns of the weekly series of :func:`lib.metrics.before_after`.
+BEFORE_AFTER_VIEW = (
+    ("week_start", "Week from", "date"), ("week", "Weeks from the change", "int"),
+    ("segment", "Segment", "text"), ("tickets", "Tickets", "int"),
+    ("escalations", "Escalations", "int"), ("rate", "Rate", "pct"),
+    ("rate_low", "95% low", "pct"), ("rate_high", "95% high", "pct"),
+    ("fitted", "Trend line", "pct"),
+)  # fmt: skip
+
+
+def breakdown_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:
+    """Display columns of a breakdown table (:func:`lib.metrics.breakdown`, with an optional
+    ``tag`` and ``verdict`` column) whose first column is ``column``, headed ``label``."""
+    return (
+        (column, label, "text"), ("tag", "Tag", "text"), ("tickets", "Tickets", "int"),
+        ("escalations", "Escalations", "int"), ("rate", "Rate", "pct"),
+        ("rate_low", "95% low", "pct"), ("rate_high", "95% high", "pct"),
+        ("share_of_escalations", "Share of escalations", "pct"),
+        ("previous_tickets", "Previous tickets", "int"),
+        ("previous_rate", "Previous rate", "pct"), ("change", "Change", "pts"),
+        ("p_value", "p-value", "p"), ("verdict", "Verdict", "text"),
+        ("escalations_change", "Escalations vs previous", "int"),
+    )  # fmt: skip
 
 
 def present(frame: pl.DataFrame, columns: Iterable[tuple[str, str, str]]) -> pl.DataFrame:
@@ -613,6 +798,26 @@ def verdict(test: TestResult, *, what: str = "rate") -> str:
         return f"no significant change ({pts:+.1f} pts, {ptxt})"
     word = "up" if pts > 0 else "down"
     return f"{word} {abs(pts):.1f} pts, significant ({ptxt})"
+
+
+def verdict_expr(change: str = "change", significant: str = "significant") -> pl.Expr:
+    """A text column from per-row tests (e.g. :func:`lib.metrics.breakdown`): ``up`` or
+    ``down`` when significant, ``no significant change`` otherwise, ``–`` when untestable.
+
+    >>> f = pl.DataFrame({"change": [0.1, -0.1, 0.01, None], "significant": [True, True, False, False]})
+    >>> f.select(verdict_expr()).to_series().to_list()
+    ['up', 'down', 'no significant change', '–']
+    """  # noqa: E501
+    return (
+        pl.when(pl.col(change).is_null())
+        .then(pl.lit("–"))
+        .when(pl.col(significant) & (pl.col(change) > 0))
+        .then(pl.lit("up"))
+        .when(pl.col(significant) & (pl.col(change) < 0))
+        .then(pl.lit("down"))
+        .otherwise(pl.lit("no significant change"))
+        .alias("verdict")
+    )
 
 
 def _fmt(value: Any, kind: str) -> str:
@@ -753,6 +958,77 @@ def baseline_card(kpi: KpiTable) -> dict[str, Any]:
     out["delta_color"] = ("red" if test.diff > 0 else "green") if sig else "off"
     out["delta_arrow"] = ("up" if test.diff > 0 else "down") if sig else "off"
     return out
+
+
+def _card(value: str, delta: str | None = None, help_text: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": value, "border": True}
+    if delta is not None:
+        out.update(delta=delta, delta_color="off", delta_arrow="off")
+    if help_text:
+        out["help"] = help_text
+    return out
+
+
+def routing_cards(
+    summary: dict[str, Any], *, idle: int, open_tickets: int, hours: float, repeat: int
+) -> list[tuple[str, dict[str, Any]]]:
+    """``(label, st.metric kwargs)`` for the routing page's headline numbers, from one row of
+    :attr:`lib.metrics.ReassignmentSummary.summary` and the idle and repeat-contact counts.
+
+    >>> s = {"share_reassigned": 0.25, "reassigned": 1, "known": 4, "share_low": 0.05,
+    ...      "share_high": 0.7, "first_assignment_correct_rate": 0.75, "bounced": 0}
+    >>> [(label, c["value"]) for label, c in routing_cards(s, idle=2, open_tickets=5,
+    ...                                                    hours=48, repeat=1)][:2]
+    [('Reassigned', '25.0%'), ('First assignment correct', '75.0%')]
+    """
+    return [
+        ("Reassigned", _card(
+            _fmt(summary["share_reassigned"], "pct"), None,
+            f"{summary['reassigned']:,} of {summary['known']:,} tickets with a reassignment "
+            f"count; 95% interval {_fmt(summary['share_low'], 'pct')} to "
+            f"{_fmt(summary['share_high'], 'pct')}.",
+        )),
+        ("First assignment correct", _card(
+            _fmt(summary["first_assignment_correct_rate"], "pct"), None,
+            "Tickets never reassigned: the first group or owner was the right one.",
+        )),
+        ("Bounced 3+ times", _card(f"{summary['bounced']:,}")),
+        (f"Idle > {hours:g} h", _card(
+            f"{idle:,}", None,
+            f"Open tickets (of {open_tickets:,}) with no update for over {hours:g} hours.",
+        )),
+        ("Repeat-contact customers", _card(
+            f"{repeat:,}", None, "Customers with 3 or more tickets within 7 days.",
+        )),
+    ]  # fmt: skip
+
+
+def before_after_cards(ba: BeforeAfter) -> list[tuple[str, dict[str, Any]]]:
+    """``(label, st.metric kwargs)`` for a before/after comparison: both rates with their
+    counts and the tested change.
+
+    >>> from datetime import UTC, date, datetime, timedelta
+    >>> from lib.metrics import before_after
+    >>> d0 = datetime(2024, 3, 1, tzinfo=UTC)
+    >>> t = pl.DataFrame({"created_at": [d0 + timedelta(days=d) for d in (-3, -2, 1, 2)],
+    ...                   "escalated": [True, True, False, False]})
+    >>> [(label, c["value"], c.get("delta")) for label, c in before_after_cards(
+    ...     before_after(t, date=date(2024, 3, 1)))][:2]
+    [('Before', '100.0%', '2 of 2 tickets'), ('After', '0.0%', '0 of 2 tickets')]
+    """
+    before, after = ba.summary.rows(named=True)
+    ci = ba.test.ci
+    interval = f"{100 * ci[0]:+.1f} to {100 * ci[1]:+.1f} pts" if ci else "–"
+    return [
+        (label, _card(
+            _fmt(row["rate"], "pct"), f"{row['escalations']:,} of {row['tickets']:,} tickets",
+            f"{row['start'] or '–'} to {row['end'] or '–'}",
+        ))
+        for label, row in (("Before", before), ("After", after))
+    ] + [("Change", _card(
+        verdict(ba.test), None,
+        f"After minus before, two-proportion z-test; 95% interval of the difference {interval}.",
+    ))]  # fmt: skip
 
 
 def tag_text(kinds: Sequence[str | None]) -> list[str]:

@@ -336,9 +336,7 @@ def _fixed_offset_fast(base_fmt: str, s: pl.Series) -> pl.Series | None:
             return None
         sign = -1 if m.group(1) == "-" else 1
         minutes[v] = sign * (int(m.group(2)) * 60 + int(m.group(3)))
-    naive = s.str.slice(0, width).str.to_datetime(
-        base_fmt, time_unit="us", strict=False
-    )
+    naive = s.str.slice(0, width).str.to_datetime(base_fmt, time_unit="us", strict=False)
     off = offsets.replace_strict(
         list(minutes), list(minutes.values()), default=None, return_dtype=pl.Int64
     )

@@ -31,8 +31,9 @@ import json
 import re
 import zipfile
 import zlib
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -714,7 +715,14 @@ def _read_delimited(
         )
     names = _unique_names(raw_names)
     ctx = _DelimitedContext(
-        display, delimiter, width, header_last, pads=_pads_short_rows(recs[h + 1 :], width)
+        display,
+        delimiter,
+        width,
+        header_last,
+        pads=_pads_short_rows(recs[h + 1 :], width),
+        multiline=sorted(
+            {i for _, _, f in recs[h + 1 :] for i, v in enumerate(f[:width]) if "\n" in v}
+        ),
     )
 
     frame, lines, short = _read_fast(data, ctx)
@@ -758,6 +766,7 @@ class _DelimitedContext:
     width: int
     skip: int  # physical lines up to and including the header
     pads: bool  # the export leaves out empty trailing fields: short rows are normal
+    multiline: list[int]  # columns whose values held line breaks in the sample
 
     @property
     def columns(self) -> list[str]:
@@ -786,12 +795,28 @@ def _newline_count(data: bytes) -> int:
     return sum(int(np.count_nonzero(buf[o : o + step] == 10)) for o in range(0, len(buf), step))
 
 
-def _newline_positions(data: bytes) -> np.ndarray:
-    """Byte offsets of every line feed, found in chunks so no big temporary array is made."""
+def _newline_positions(data: bytes, start: int = 0) -> np.ndarray:
+    """Byte offsets of the line feeds from ``start`` on, found in chunks (no big temporaries)."""
     buf = np.frombuffer(data, dtype=np.uint8)
     step = 1 << 24
-    parts = [np.flatnonzero(buf[o : o + step] == 10) + o for o in range(0, len(buf), step)]
+    parts = [np.flatnonzero(buf[o : o + step] == 10) + o for o in range(start, len(buf), step)]
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+def _line_offset(data: bytes, line: int, newline_count: int) -> int:
+    """Byte offset where 1-based ``line`` starts, counting line feeds back from the end, so a
+    line near the end of a big file is found without scanning all of it."""
+    after = newline_count - (line - 1)  # line feeds at or after the start of ``line``
+    buf = np.frombuffer(data, dtype=np.uint8)
+    end, step = len(buf), 1 << 20
+    while end > 0 and line > 1:
+        start = max(0, end - step)
+        found = np.flatnonzero(buf[start:end] == 10)
+        if len(found) >= after + 1:
+            return start + int(found[len(found) - after - 1]) + 1
+        after -= len(found)
+        end = start
+    return 0
 
 
 def _read_fast(
@@ -816,18 +841,32 @@ def _read_fast(
     except pl.exceptions.PolarsError:
         return None, None, {}
     n = frame.height
-    lines_after = _newline_count(data) - ctx.skip + (0 if data.endswith(b"\n") else 1)
+    newline_count = _newline_count(data)
+    lines_after = newline_count - ctx.skip + (0 if data.endswith(b"\n") else 1)
     first = ctx.skip + 1
     lines = pl.int_range(first, first + n, dtype=pl.Int64, eager=True).alias("line")
     if n != lines_after and n:  # quoted line breaks push every later row further down
-        inside = frame.select(
-            pl.sum_horizontal(pl.all().str.count_matches("\n", literal=True)).cast(pl.Int64)
-        ).to_series()
+        inside = _breaks_per_row(frame, lines_after - n, ctx.multiline)
         lines = lines + (inside.cum_sum() - inside)
-    short = _short_rows(data, frame, lines, ctx)
+    short = _short_rows(data, newline_count, frame, lines, ctx)
     if short is None:
         return frame, None, {}
     return frame, lines, short
+
+
+def _breaks_per_row(frame: pl.DataFrame, total: int, likely: Sequence[int]) -> pl.Series:
+    """Line breaks inside each row's values. Columns that held line breaks in the sample are
+    counted first, and counting stops once ``total`` (known from the file) is accounted for."""
+    order = [*likely, *(i for i in range(frame.width) if i not in likely)]
+    inside = pl.zeros(frame.height, dtype=pl.Int64, eager=True)
+    found = 0
+    for i in order:
+        counts = frame.to_series(i).str.count_matches("\n", literal=True).fill_null(0)
+        inside = inside + counts.cast(pl.Int64)
+        found += int(counts.sum())
+        if found >= total:
+            break
+    return inside
 
 
 #: Rows with an empty last value re-parsed to see whether they are short (see _short_rows).
@@ -835,7 +874,7 @@ MAX_VERIFY = 2000
 
 
 def _short_rows(
-    data: bytes, frame: pl.DataFrame, lines: pl.Series, ctx: _DelimitedContext
+    data: bytes, newline_count: int, frame: pl.DataFrame, lines: pl.Series, ctx: _DelimitedContext
 ) -> dict[int, int] | None:
     """Field counts of the rows that have fewer fields than the header.
 
@@ -861,11 +900,13 @@ def _short_rows(
         rows = sorted(spread | {r for r in rows if r >= tail_start})
     if not rows:
         return {}
-    newlines = _newline_positions(data)
+    first_line = int(lines[rows[0]])
+    base = _line_offset(data, first_line, newline_count)
+    newlines = _newline_positions(data, base)  # only from the first row to check on
     short: dict[int, int] = {}
     for row in rows:
         line = int(lines[row])
-        offset = 0 if line == 1 else int(newlines[line - 2]) + 1
+        offset = base if line == first_line else int(newlines[line - first_line - 1]) + 1
         rec = next(_records(_iter_lines(data, newlines, offset), ctx.delimiter, line), None)
         if rec is not None and 0 < len(rec[2]) < ctx.width:
             short[row] = len(rec[2])
@@ -892,47 +933,73 @@ class _Lines:
         if self.bounds[-1] < len(data):
             self.bounds.append(len(data))
         self.count = len(self.bounds) - 1
+        self.bare_cr = b"\r" in data  # only then can a field hold the stand-in character
 
     def iter_from(self, i: int) -> Iterator[str]:
         data, bounds = self.data, self.bounds
         for j in range(i, self.count):
-            yield _protect_cr(data[bounds[j] : bounds[j + 1]].decode("utf-8", errors="replace"))
+            line = data[bounds[j] : bounds[j + 1]].decode("utf-8", errors="replace")
+            yield _protect_cr(line) if self.bare_cr else line
 
 
 def _read_careful(
     data: bytes, ctx: _DelimitedContext
 ) -> tuple[pl.DataFrame, pl.Series, list[tuple[int, str]], dict[int, int]]:
-    """Read record by record with the csv module, dropping what cannot be read.
+    """Read a file Polars refused: find the unreadable records with the csv module, cut their
+    lines out and let Polars read the rest; build the rows in Python only if Polars still
+    refuses (for quoting the two parsers read differently)."""
+    lines = _Lines(data)
+    starts: array[int] = array("q")
+    ends: array[int] = array("q")
+
+    def locate(fields: list[str], start: int, end: int) -> None:
+        starts.append(start)
+        ends.append(end)
+
+    dropped = _scan(lines, ctx, locate)
+    if dropped:
+        found = _read_without(data, lines, ctx, starts, ends)
+        if found is not None:
+            return (*found[:2], dropped, found[2])
+
+    short: dict[int, int] = {}
+    frames: list[pl.DataFrame] = []
+    rows: list[list[str | None]] = []
+    row_lines: list[int] = []
+
+    def build(fields: list[str], start: int, end: int) -> None:
+        if len(fields) < ctx.width:
+            short[len(row_lines)] = len(fields)
+            fields = fields + [None] * (ctx.width - len(fields))  # type: ignore[list-item]
+        rows.append(fields)  # type: ignore[arg-type]
+        row_lines.append(start)
+        if len(rows) >= 50_000:
+            frames.append(_rows_frame(rows, ctx.columns))
+            rows.clear()
+
+    dropped = _scan(lines, ctx, build)
+    if rows or not frames:
+        frames.append(_rows_frame(rows, ctx.columns))
+    frame = pl.concat(frames) if len(frames) > 1 else frames[0]
+    return frame, pl.Series("line", row_lines, dtype=pl.Int64), dropped, short
+
+
+def _scan(
+    lines: _Lines, ctx: _DelimitedContext, keep: Callable[[list[str], int, int], None]
+) -> list[tuple[int, str]]:
+    """Walk every record after the header with the csv module; call ``keep(fields, first line,
+    last line)`` for each readable one and return ``(line, reason)`` for the others.
 
     A record with the wrong number of fields that spans several lines is most likely an
     unbalanced quote: it is dropped from its first line and parsing restarts on the next line,
     so rows after the broken one are kept. Pieces of the broken record that still do not parse
     are counted with it, not as separate rows.
     """
-    lines = _Lines(data)
     width = ctx.width
     dropped: list[tuple[int, str]] = []
-    short: dict[int, int] = {}
-    frames: list[pl.DataFrame] = []
-    rows: list[list[str | None]] = []
-    row_lines: list[int] = []
-    n_rows = 0
     suspect_end = -1  # last line (1-based) of the latest broken record
     broken_at = -1  # index in ``dropped`` of the latest broken record
     pos = ctx.skip  # 0-based index of the next line to parse
-
-    def keep(fields: list[str], start: int) -> None:
-        nonlocal n_rows
-        if len(fields) < width:
-            short[n_rows] = len(fields)
-            fields = fields + [None] * (width - len(fields))  # type: ignore[list-item]
-        rows.append(fields)  # type: ignore[arg-type]
-        row_lines.append(start)
-        n_rows += 1
-        if len(rows) >= 50_000:
-            frames.append(_rows_frame(rows, ctx.columns))
-            rows.clear()
-
     while pos < lines.count:
         restart: int | None = None
         reader = csv.reader(lines.iter_from(pos), delimiter=ctx.delimiter, strict=False)
@@ -941,20 +1008,18 @@ def _read_careful(
             for fields in reader:
                 start, end = pos + consumed + 1, pos + reader.line_num
                 consumed = reader.line_num
-                if any(_CR_STANDIN in f for f in fields):
+                if lines.bare_cr and any(_CR_STANDIN in f for f in fields):
                     fields = _restore_cr(fields)
                 if not fields:
                     fields = [""]  # a blank line: kept so the clean-up counts it like Polars'
                 k = len(fields)
-                if k > width and not any(f.strip() for f in fields[width:]):
-                    fields, k = fields[:width], width  # stray delimiters at the end
                 if k == width or (k < width and end == start):
                     if start <= suspect_end and k == width and broken_at >= 0:
                         line, _ = dropped[broken_at]
                         dropped[broken_at] = (line, _BROKEN_QUOTE)
                     if start <= suspect_end and k != width:
                         continue  # a piece of the broken record
-                    keep(fields, start)
+                    keep(fields, start, end)
                     continue
                 if start <= suspect_end:
                     if end > suspect_end:
@@ -982,17 +1047,42 @@ def _read_careful(
         if restart is None:
             break
         pos = restart
-    if rows or not frames:
-        frames.append(_rows_frame(rows, ctx.columns))
-    frame = pl.concat(frames) if len(frames) > 1 else frames[0]
-    return frame, pl.Series("line", row_lines, dtype=pl.Int64), dropped, short
+    return dropped
+
+
+def _read_without(
+    data: bytes, lines: _Lines, ctx: _DelimitedContext, starts: array[int], ends: array[int]
+) -> tuple[pl.DataFrame, pl.Series, dict[int, int]] | None:
+    """Polars on the file without the lines of unreadable records; line numbers mapped back."""
+    first = np.frombuffer(starts, dtype=np.int64) - 1  # 0-based first line of each kept record
+    last = np.frombuffer(ends, dtype=np.int64)  # 0-based line after each kept record
+    marks = np.zeros(lines.count + 1, dtype=np.int64)
+    np.add.at(marks, first, 1)
+    np.add.at(marks, last, -1)
+    keep = np.cumsum(marks[:-1]) > 0
+    keep[: ctx.skip] = True
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], keep.view(np.int8), [0]))))
+    bounds = lines.bounds
+    cleaned = b"".join(
+        data[bounds[a] : bounds[b]] for a, b in zip(edges[0::2], edges[1::2], strict=True)
+    )
+    frame, cleaned_lines, short = _read_fast(cleaned, ctx)
+    if frame is None or cleaned_lines is None:
+        return None
+    original = np.flatnonzero(keep) + 1  # 1-based line in the file of each kept line
+    mapped = original[cleaned_lines.to_numpy() - 1]
+    return frame, pl.Series("line", mapped, dtype=pl.Int64), short
 
 
 _BROKEN_QUOTE = "unbalanced quote: a quoted value that opens on this line is never closed properly"
 
 
 def _rows_frame(rows: list[list[str | None]], columns: list[str]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String), orient="row")
+    values = zip(*rows, strict=True) if rows else ([] for _ in columns)
+    return pl.DataFrame(
+        {c: list(v) for c, v in zip(columns, values, strict=True)},
+        schema=dict.fromkeys(columns, pl.String),
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,90 @@
+"""Browser: the audit pages on the demo data: a breakdown row drills into its tickets, and every
+page renders without an exception (screenshots in screenshots/audit_*.png)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from tests.e2e.conftest import shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+ROW_HEIGHT = 35  # st.dataframe's default row (and header) height in pixels
+
+
+def _metric(page, label: str) -> str:
+    """The value of the st.metric with this label (the last one, e.g. inside the drill-down)."""
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{label}$"))
+    )
+    return box.last.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def _no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _tall(page) -> None:
+    """Streamlit scrolls inside its main area, so a tall window is what shows a whole page."""
+    page.set_viewport_size({"width": 1400, "height": 4200})
+
+
+def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
+    srv = server_factory()
+    _tall(page)
+    page.goto(srv.url + "/breakdowns")
+    wait_idle(page)
+    page.get_by_text("Where combinations are bad").wait_for()
+    _no_exception(page)
+    shot(page, "audit_breakdowns")
+
+    # The table's own CSV says what each row holds (in the order the rows are drawn).
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    with page.expect_download() as info:
+        page.locator('div[class*="st-key-bd_table_"][class*="_dl"] button').click()
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8-sig"))))
+    assert rows and "Category" in rows[0]
+    wait_idle(page)
+
+    pick = 2  # the third row
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + ROW_HEIGHT * (pick + 1) + ROW_HEIGHT / 2)
+    wait_idle(page)
+    category = rows[pick]["Category"]
+    page.get_by_role("heading", name=f"Category: {category}").wait_for()
+    shown = int(_metric(page, "Tickets").replace(",", ""))
+    assert shown == int(rows[pick]["Tickets"])
+    assert int(_metric(page, "Escalations").replace(",", "")) == int(rows[pick]["Escalations"])
+    page.get_by_text(re.compile(rf"Its {shown:,} tickets")).wait_for()
+    _no_exception(page)
+    shot(page, "audit_breakdowns_drilldown")
+
+
+def test_every_audit_page_renders(server_factory, page) -> None:
+    srv = server_factory()
+    _tall(page)
+    page.goto(srv.url)
+    wait_idle(page)
+    page.get_by_text("Review period vs previous period").wait_for()
+    _no_exception(page)
+    shot(page, "audit_overview")
+
+    page.goto(srv.url + "/drivers")
+    wait_idle(page)
+    page.get_by_text("Knowledge coverage").first.wait_for()
+    _no_exception(page)
+    shot(page, "audit_drivers")
+
+    page.goto(srv.url + "/routing")
+    wait_idle(page)
+    for tab in ("Reassignments", "Response and escalation time", "Idle tickets",
+                "Repeat contacts and tiers", "Before / after"):  # fmt: skip
+        page.get_by_role("tab", name=tab).click()
+        wait_idle(page)
+        _no_exception(page)
+        shot(page, "audit_routing_" + re.sub(r"\W+", "_", tab.lower()).strip("_"))

@@ -1,0 +1,75 @@
+"""Browser: start a review meeting, add an action item, restart the server, find it again;
+download the HTML review pack and open it from disk (offline)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+ACTION = "Write the API rate-limit article"
+
+
+def _open_meetings(page, url: str) -> None:
+    page.goto(url + "/meetings")
+    wait_idle(page)
+    page.get_by_role("heading", name="Review meetings").wait_for()
+
+
+def test_meeting_survives_server_restart_and_pack_opens_offline(
+    server_factory, page, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    srv = server_factory(home=home)
+    _open_meetings(page, srv.url)
+    page.get_by_role("button", name="Start meeting and build the agenda").click()
+    page.get_by_text("Meeting started with").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.get_by_text("Driver: API & integrations").count() >= 1
+
+    # Add an action item under the first driver, in place.
+    block = (
+        page.locator('[data-testid="stVerticalBlockBorderWrapper"]')
+        .filter(has_text="Driver: API & integrations")
+        .first
+    )
+    block.get_by_text("Add an action item").click()
+    block.get_by_label("Action").fill(ACTION)
+    block.get_by_label("Owner").fill("Ana")
+    block.get_by_role("button", name="Add action item").click()
+    page.get_by_text(re.compile(r"Action item #\d+ “" + ACTION)).first.wait_for(timeout=30_000)
+    wait_idle(page)
+    shot(page, "meetings_page")
+
+    # Restart: a new server process on the same data folder.
+    srv.stop()
+    srv2 = server_factory(home=home)
+    assert srv2.port != srv.port or True
+    _open_meetings(page, srv2.url)
+    page.get_by_text(re.compile(r"Action #\d+: " + ACTION + r" \(Ana, due")).wait_for()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    # The HTML review pack: download it, open it from disk, look at it.
+    page.get_by_role("tab", name="Export and backup").click()
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="Review pack (HTML)").click()
+    pack = tmp_path / "review-pack.html"
+    dl.value.save_as(pack)
+    html = pack.read_text(encoding="utf-8")
+    assert ACTION in html and "Amara Obi" in html
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
+    page.route(
+        "**/*",
+        lambda route: (
+            route.abort() if not route.request.url.startswith("file:") else route.continue_()
+        ),
+    )
+    page.goto(pack.as_uri())
+    page.get_by_role("heading", name="Headline numbers").wait_for()
+    shot(page, "meetings_review_pack")
+    assert page.locator("svg.chart").count() >= 3

@@ -1,0 +1,140 @@
+"""Drivers (step 1 of the audit): which categories drive escalations, and skill or policy?"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+import ui
+from lib import formatting, metrics
+from lib.charts import audit
+
+ui.header(
+    "Drivers",
+    "Which categories drive escalations, and is each one a skill gap or a policy gap?",
+)
+data = st.session_state.get("_active")
+if data is None:
+    ui.no_data()
+    st.stop()
+ui.context_caption(data)
+if data.tickets.get_column("category").null_count() == data.tickets.height:
+    ui.empty_state(
+        "This export has no category column, so there are no drivers to rank.",
+        action="Map a category (ticket type, topic, product area) on **Data**.",
+    )
+    st.stop()
+
+all_categories = ui.aggregate(data, metrics.rate_by, where=metrics.Filters(), by="category")
+categories = [c for c in all_categories.get_column("category").to_list() if c != metrics.MISSING]
+every = ui.aggregate(data, metrics.drivers, top=None)
+policy = set(ui.policy_categories())
+if every.height == 0:
+    ui.empty_state("No escalations match the filters.", action="Widen the date range.")
+    st.stop()
+
+# ---- headline numbers -----------------------------------------------------------------------
+par = ui.aggregate(data, metrics.pareto, by="category")
+total = int(every.get_column("escalations").sum())
+in_policy = int(every.filter(pl.col("category").is_in(list(policy)))["escalations"].sum())
+n80 = int((par.get_column("cumulative_share") < 0.8).sum()) + 1
+m = st.columns(4)
+m[0].metric("Escalations", formatting.num(total), border=True)
+m[1].metric("Categories with escalations", every.height, border=True)
+m[2].metric(
+    "Categories making 80% of them", min(n80, par.height), border=True,
+    help="The fewest categories that together account for 80% of escalations (Pareto).",
+)  # fmt: skip
+m[3].metric(
+    "Policy-based share", formatting.pct(in_policy / total) if policy else "–", border=True,
+    help="Escalations in categories tagged policy-based, over all escalations.",
+)  # fmt: skip
+
+# ---- top drivers ----------------------------------------------------------------------------
+st.subheader("Top drivers")
+c1, c2 = st.columns([3, 1])
+rank = c1.segmented_control(
+    "Rank by", list(audit.RANKINGS), default="frequency", key="dr_rank",
+    format_func=lambda k: audit.RANKINGS[k][0],
+) or "frequency"  # fmt: skip
+top = c2.slider("How many", 5, 10, 10, key="dr_top")
+st.info(metrics.IMPACT_EXPLANATIONS[rank], icon=":material/help:")
+ranked = ui.with_tags(ui.aggregate(data, metrics.drivers, rank_by=rank, top=top))
+ui.chart_downloads(
+    audit.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
+    data=ranked,
+)  # fmt: skip
+if rank != "frequency" and ranked.get_column(rank).null_count() == ranked.height:
+    ui.empty_state(
+        "No category has both escalated and other tickets with this measure.",
+        action="Pick another ranking; this one needs solve times or satisfaction ratings.",
+    )
+ui.table(audit.present(ranked, audit.DRIVER_VIEW), key="dr_table", filename="drivers.csv")
+
+st.subheader("Pareto of escalations by category")
+ui.chart_downloads(audit.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)
+st.caption(
+    f"Bars: escalations per category, most first. Line: cumulative share (right axis); the "
+    f"dotted line is 80%. Here {min(n80, par.height)} of {par.height} categories make up 80% "
+    "of escalations: start there."
+)
+
+# ---- skill or policy ------------------------------------------------------------------------
+st.subheader("Skill-based or policy-based?")
+st.caption(
+    "Skill-based: Tier 1 could solve these with training or better articles. Policy-based: "
+    "Tier 1 may not solve them (refunds, deletions, approvals), so only a policy change helps. "
+    "Tags are shared by every page and feed the overview's policy-based share."
+)
+tag_rows = pl.DataFrame({"category": categories}).join(
+    every.select("category", "escalations", "rate"), on="category", how="left"
+)
+tagged = ui.with_tags(tag_rows).join(
+    ui.category_tags().select("category", "note", "updated_by"), on="category", how="left"
+)
+ui.table(audit.present(tagged, audit.TAG_VIEW), key="dr_tags", filename="category_tags.csv")
+if ui.can_edit():
+    ui.tag_editor(categories)
+else:
+    st.caption("You have read-only access: ask an editor to tag categories.")
+
+# ---- tier 1 resolution ----------------------------------------------------------------------
+st.subheader("Tier 1 resolution")
+target = st.number_input(
+    "Target: share of solved tickets resolved at Tier 1 (%)", 0, 100, 70, step=5, key="dr_target"
+)
+t1 = ui.with_tags(ui.aggregate(data, metrics.tier1_resolution, target=target / 100))
+if t1.height == 0:
+    ui.empty_state("No solved tickets match the filters.", action="Widen the date range.")
+else:
+    below = t1.filter(~pl.col("meets_target"))
+    ui.chart_downloads(
+        audit.interval_bars(
+            t1, "category", k="resolved_tier1", n="solved", what="resolved at Tier 1",
+            reference=target / 100, reference_label=f"target {target}%",
+        ),
+        "tier1_resolution", key="dr_tier1", data=t1,
+    )  # fmt: skip
+    st.caption(
+        f"Solved tickets closed without escalation, per category, against the {target}% target "
+        f"(dashed). {below.height} of {t1.height} categories are below it."
+    )
+    ui.table(audit.present(t1, audit.TIER1_VIEW), key="dr_tier1_table", filename="tier1.csv")
+
+# ---- knowledge coverage ---------------------------------------------------------------------
+st.subheader("Knowledge coverage")
+cov = ui.store().get_knowledge_coverage()
+coverage = ui.with_tags(pl.DataFrame({"category": categories})).join(
+    cov.drop("updated_at"), on="category", how="left"
+)
+coverage = coverage.with_columns(
+    pl.when(pl.col("link").str.contains(r"^https?://")).then(pl.col("link")).alias("link")
+)
+ui.table(audit.present(coverage, audit.COVERAGE_VIEW), key="dr_cov", filename="coverage.csv")
+missing = coverage.filter(pl.col("article_exists").is_null()).height
+st.caption(
+    f"Does an article exist for each category, is it accurate, and can Tier 1 follow it? "
+    f"{missing} of {coverage.height} categories have no record yet."
+)
+if ui.can_edit():
+    ui.coverage_editor(categories)

@@ -1,0 +1,48 @@
+"""Review meetings: what did we see, what did we agree, who owns it, is it done, did it work?"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+import ui_meetings as um
+
+ui.header(
+    "Review meetings",
+    "What did we see, what did we agree, who owns it, is it done, and did it work?",
+)
+data = st.session_state.get("_active")
+if data is None:
+    ui.no_data()
+    st.stop()
+ui.context_caption(data)
+edit = um.editable()
+if not edit:
+    st.info("You have read-only access: ask an editor to change meetings or action items.")
+
+um.headline(data)
+st.caption(
+    "Meetings look at all tickets of the dataset for their review period; the sidebar's "
+    "filters do not apply to them."
+)
+if edit and ui.actor() is None:
+    st.text_input(
+        "Your name",
+        key=um.WHO,
+        placeholder="local user",
+        help="Recorded with every change to an action item, so the team sees who changed what.",
+        width=320,
+    )
+um.show_flash()
+
+tab_meeting, tab_actions, tab_history, tab_export = st.tabs(
+    ["Meeting", "Action items", "History", "Export and backup"]
+)
+with tab_meeting:
+    um.meeting_tab(data, edit)
+with tab_actions:
+    um.actions_tab(data, edit)
+with tab_history:
+    um.history_tab()
+with tab_export:
+    um.export_tab(data, edit)
