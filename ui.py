@@ -542,6 +542,8 @@ def _column_config(frame: pl.DataFrame) -> dict[str, Any]:
             cfg[name] = st.column_config.NumberColumn(format="%.3f")
         elif isinstance(dtype, pl.Datetime):
             cfg[name] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+        elif dtype.is_integer():
+            cfg[name] = st.column_config.NumberColumn(format="localized")
         elif name == "Link":
             cfg[name] = st.column_config.LinkColumn()
     return cfg
@@ -574,6 +576,7 @@ def table(
         height=height if height is not None else "auto",
         on_select="rerun" if select else "ignore",
         selection_mode="single-row",
+        placeholder="–",
     )
     download(download_frame if download_frame is not None else frame, filename, key=f"{key}_dl")
     if not select:

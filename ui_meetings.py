@@ -206,7 +206,9 @@ def start_form(data: ui.Active) -> None:
             facts = facts_for(data, m)
             entries = review_pack.build_agenda(
                 facts,
-                alerts=store.agenda_alerts(data.record.id),
+                alerts=store.agenda_alerts().filter(
+                    pl.col("dataset_id").is_null() | (pl.col("dataset_id") == data.record.id)
+                ),
                 open_actions=store.open_actions_before(m.id),
             )
             for e in entries:

@@ -279,3 +279,25 @@ def test_report_null_share_and_date_range():
     assert rep.date_max == datetime(2024, 3, 2, 11, tzinfo=UTC)
     d = rep.to_dict()
     json.dumps(d)  # storable
+
+
+def test_decompressed_size_limit_names_file_and_limit():
+    bomb = gzip.compress(b"Id,Created at\n" + b"1,2024-01-01\n" * 400_000)
+    src = io.BytesIO(bomb)
+    src.name = "bomb.csv.gz"
+    with pytest.raises(IngestError) as err:
+        load_export(src, max_bytes=1_000_000)
+    assert "bomb.csv.gz" in str(err.value)
+    assert "limit of 976.6 KB once decompressed" in str(err.value)
+
+
+def test_zip_member_count_limit():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for i in range(60):
+            z.writestr(f"m{i}.csv", "Id,Created at\n1,2024-01-01\n")
+    src = io.BytesIO(buf.getvalue())
+    src.name = "many.zip"
+    with pytest.raises(IngestError) as err:
+        load_export(src)
+    assert "many.zip" in str(err.value) and "50" in str(err.value)

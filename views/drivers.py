@@ -42,12 +42,13 @@ m = st.columns(4)
 m[0].metric("Escalations", formatting.num(total), border=True)
 m[1].metric("Categories with escalations", every.height, border=True)
 m[2].metric(
-    "Categories making 80% of them", min(n80, par.height), border=True,
+    "80% of escalations from", f"{min(n80, par.height)} categories", border=True,
     help="The fewest categories that together account for 80% of escalations (Pareto).",
 )  # fmt: skip
 m[3].metric(
-    "Policy-based share", formatting.pct(in_policy / total) if policy else "–", border=True,
-    help="Escalations in categories tagged policy-based, over all escalations.",
+    "Policy-based share", formatting.pct(in_policy / total) if policy else "–",
+    None if policy else "no category tagged yet", delta_color="off", delta_arrow="off",
+    border=True, help="Escalations in categories tagged policy-based, over all escalations.",
 )  # fmt: skip
 
 # ---- top drivers ----------------------------------------------------------------------------
@@ -69,7 +70,7 @@ if rank != "frequency" and ranked.get_column(rank).null_count() == ranked.height
         "No category has both escalated and other tickets with this measure.",
         action="Pick another ranking; this one needs solve times or satisfaction ratings.",
     )
-ui.table(audit.present(ranked, audit.DRIVER_VIEW), key="dr_table", filename="drivers.csv")
+ui.table(ranked, view=audit.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
 
 st.subheader("Pareto of escalations by category")
 ui.chart_downloads(audit.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)
@@ -92,16 +93,19 @@ tag_rows = pl.DataFrame({"category": categories}).join(
 tagged = ui.with_tags(tag_rows).join(
     ui.category_tags().select("category", "note", "updated_by"), on="category", how="left"
 )
-ui.table(audit.present(tagged, audit.TAG_VIEW), key="dr_tags", filename="category_tags.csv")
-if ui.can_edit():
-    ui.tag_editor(categories)
-else:
-    st.caption("You have read-only access: ask an editor to tag categories.")
+left, right = st.columns([3, 2])
+with left:
+    ui.table(tagged, view=audit.TAG_VIEW, key="dr_tags", filename="category_tags.csv")
+with right:
+    if ui.can_edit():
+        ui.tag_editor(categories)
+    else:
+        st.caption("You have read-only access: ask an editor to tag categories.")
 
 # ---- tier 1 resolution ----------------------------------------------------------------------
 st.subheader("Tier 1 resolution")
-target = st.number_input(
-    "Target: share of solved tickets resolved at Tier 1 (%)", 0, 100, 70, step=5, key="dr_target"
+target = st.columns([1, 3])[0].number_input(
+    "Tier 1 target (% of solved tickets)", 0, 100, 70, step=5, key="dr_target"
 )
 t1 = ui.with_tags(ui.aggregate(data, metrics.tier1_resolution, target=target / 100))
 if t1.height == 0:
@@ -119,7 +123,7 @@ else:
         f"Solved tickets closed without escalation, per category, against the {target}% target "
         f"(dashed). {below.height} of {t1.height} categories are below it."
     )
-    ui.table(audit.present(t1, audit.TIER1_VIEW), key="dr_tier1_table", filename="tier1.csv")
+    ui.table(t1, view=audit.TIER1_VIEW, key="dr_tier1_table", filename="tier1.csv")
 
 # ---- knowledge coverage ---------------------------------------------------------------------
 st.subheader("Knowledge coverage")
@@ -130,7 +134,7 @@ coverage = ui.with_tags(pl.DataFrame({"category": categories})).join(
 coverage = coverage.with_columns(
     pl.when(pl.col("link").str.contains(r"^https?://")).then(pl.col("link")).alias("link")
 )
-ui.table(audit.present(coverage, audit.COVERAGE_VIEW), key="dr_cov", filename="coverage.csv")
+ui.table(coverage, view=audit.COVERAGE_VIEW, key="dr_cov", filename="coverage.csv")
 missing = coverage.filter(pl.col("article_exists").is_null()).height
 st.caption(
     f"Does an article exist for each category, is it accurate, and can Tier 1 follow it? "

@@ -30,7 +30,7 @@ by_category = ui.aggregate(data, metrics.breakdown, where=dims, by="category", p
 with st.container(border=True):
     st.markdown(":material/summarize: " + ui.md_escape(metrics.narrative(kpi, by_category)))
 
-row1 = st.columns(4)
+row1 = st.columns([1, 1, 1.4, 1.4])
 for col, (name, label) in zip(
     row1,
     (("tickets", "Tickets"), ("escalations", "Escalations"), ("rate", "Escalation rate")),
@@ -39,31 +39,20 @@ for col, (name, label) in zip(
     col.metric(label, **formatting.kpi_metric(kpi, name), border=True)
 row1[3].metric("Baseline rate", **audit.baseline_card(kpi), border=True)
 row2 = st.columns(5)
-for col, (name, label) in zip(
-    row2,
-    (
-        ("median_hours_to_escalate", "Median time to escalate"),
-        ("median_first_response_minutes", "Median first response"),
-        ("csat_escalated", "Satisfaction, escalated"),
-        ("reopen_rate", "Reopen rate"),
-        ("policy_share", "Policy-based share"),
-    ),
-    strict=True,
-):
-    col.metric(label, **audit.kpi_card(kpi, name), border=True)
+row2[0].metric("Time to escalate", **audit.kpi_card(kpi, "median_hours_to_escalate"), border=True)
+row2[1].metric(
+    "First response", **audit.kpi_card(kpi, "median_first_response_minutes"), border=True
+)
+row2[2].metric("CSAT escalated vs not", **audit.csat_card(kpi), border=True)
+row2[3].metric("Reopen rate", **audit.kpi_card(kpi, "reopen_rate"), border=True)
+row2[4].metric("Policy-based share", **audit.kpi_card(kpi, "policy_share"), border=True)
 notes = []
 if kpi.review["escalations_timed"] == 0:
-    notes.append("no escalation times in this export, so no time to escalate")
+    notes.append("this export has no escalation times, so there is no time to escalate")
 if not policy:
     notes.append("no category is tagged policy-based yet (tag them on **Drivers**)")
-csat = kpi.review
-if csat["csat_escalated"] is not None and csat["csat_not_escalated"] is not None:
-    notes.append(
-        f"satisfaction of tickets not escalated: {formatting.pct(csat['csat_not_escalated'])} "
-        f"(n={csat['csat_not_escalated_n']:,}) vs {formatting.pct(csat['csat_escalated'])} "
-        f"escalated (n={csat['csat_escalated_n']:,})"
-    )
-st.caption(formatting.kpi_caption(kpi) + (" Note: " + "; ".join(notes) + "." if notes else ""))
+notes.append("time to escalate and first response are medians")
+st.caption(formatting.kpi_caption(kpi) + " Note: " + "; ".join(notes) + ".")
 
 with st.expander("Review period, previous period and baseline side by side", expanded=True):
     side = audit.kpi_table(kpi)

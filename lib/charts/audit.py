@@ -36,6 +36,7 @@ __all__ = [
     "age_figure",
     "before_after_cards",
     "before_after_figure",
+    "csat_card",
     "distribution_figure",
     "heatmap_figure",
     "interval_bars",
@@ -285,6 +286,8 @@ def pareto_figure(pareto: pl.DataFrame, by: str, *, max_bars: int = 30) -> go.Fi
             "overlaying": "y",
             "side": "right",
             "range": [0, 105],
+            "tickmode": "array",
+            "tickvals": [0, 20, 40, 60, 80, 100],
             "showgrid": False,
         },
     )
@@ -554,7 +557,7 @@ def trend_chart(trend: pl.DataFrame, *, markers: Sequence[tuple[date, str]] = ()
         yaxis={"title": "Tickets", "side": "right", "showgrid": False, "rangemode": "tozero"},
         yaxis2={
             "title": "Escalation rate (%)", "overlaying": "y", "side": "left",
-            "rangemode": "tozero", "showgrid": True, "gridcolor": "#E7E5E4",
+            "rangemode": "tozero", "showgrid": True, "gridcolor": "#E7E5E4", "tickmode": "auto",
         },
     )  # fmt: skip
     return fig
@@ -915,10 +918,43 @@ def kpi_card(kpi: KpiTable, column: str) -> dict[str, Any]:
         f"{label} in the review period: {_fmt(cur[column], kind)}{n}. Previous period "
         f"{_fmt(prev[column], kind)}; baseline {_fmt(base[column], kind)}."
     )
-    delta = None if prev[column] is None else f"{_fmt(prev[column], kind)} previous period"
+    delta = None if prev[column] is None else f"previous {_fmt(prev[column], kind)}"
     return {
         "value": _fmt(cur[column], kind),
         "delta": delta,
+        "delta_color": "off",
+        "delta_arrow": "off",
+        "help": help_text,
+    }
+
+
+def csat_card(kpi: KpiTable) -> dict[str, Any]:
+    """``st.metric`` arguments for satisfaction of escalated vs other tickets in the review
+    period (mean rating on a 0..100% scale), the gap as a neutral delta.
+
+    >>> from datetime import UTC, date, datetime
+    >>> from lib.metrics import kpis
+    >>> from lib.periods import review_periods
+    >>> t = pl.DataFrame({"created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (9, 10, 10)],
+    ...                   "escalated": [True, False, False], "satisfaction": [0.2, 1.0, 0.8]})
+    >>> card = csat_card(kpis(t, review_periods(t, review_days=3)))
+    >>> card["value"], card["delta"]
+    ('20% vs 90%', '70 pts lower when escalated')
+    """
+    r = kpi.review
+    esc, other = r["csat_escalated"], r["csat_not_escalated"]
+    help_text = (
+        f"Mean satisfaction (0 = worst, 100% = best) of escalated tickets "
+        f"{_fmt(esc, 'pct')} (n={r['csat_escalated_n']:,}) vs tickets not escalated "
+        f"{_fmt(other, 'pct')} (n={r['csat_not_escalated_n']:,}) in the review period."
+    )
+    if esc is None or other is None:
+        return {"value": "–", "help": help_text + " Needs ratings on both kinds of ticket."}
+    gap = 100 * (other - esc)
+    word = "lower" if gap >= 0 else "higher"
+    return {
+        "value": f"{100 * esc:.0f}% vs {100 * other:.0f}%",
+        "delta": f"{abs(gap):.0f} pts {word} when escalated",
         "delta_color": "off",
         "delta_arrow": "off",
         "help": help_text,

@@ -17,6 +17,7 @@ Example
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,6 +42,12 @@ from lib.ingest.vendors import (
 from lib.schema import COLUMNS, SCHEMA, conform, validate
 
 Progress = Callable[[float, str], None]
+
+#: Most bytes one source may hold once decompressed (zip/gz bombs); ``REVIEW_MAX_BYTES``
+#: overrides it. 2 GiB is about seven times the 1M-ticket benchmark export.
+DEFAULT_MAX_BYTES = int(os.environ.get("REVIEW_MAX_BYTES", str(2 * 1024**3)))
+#: Most files one zip archive may hold.
+DEFAULT_MAX_MEMBERS = 50
 
 #: Canonical keys parsed as timestamps (extra keys are folded into canonical ones).
 _DATE_KEYS = ("created_at", "solved_at", "resolved_at", "closed_at", "updated_at", "escalated_at")
@@ -156,7 +163,7 @@ def _noop(_: float, __: str) -> None:
 
 
 def inspect_sources(
-    sources: Any, *, max_bytes: int | None = None, progress: Progress | None = None
+    sources: Any, *, max_bytes: int | None = DEFAULT_MAX_BYTES, progress: Progress | None = None
 ) -> Inspection:
     """Read the sources and detect vendor and column mapping, without parsing values."""
     progress = progress or _noop
@@ -203,7 +210,7 @@ def load_export(
     mapping: dict[str, str] | None = None,
     rules: list[Rule] | None = None,
     tz: str = "UTC",
-    max_bytes: int | None = None,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
 ) -> LoadResult:
     """Read one or many exports and return canonical tickets with a quality report.

@@ -28,9 +28,15 @@ def _no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def _tall(page) -> None:
+def _tall(page, height: int = 4200) -> None:
     """Streamlit scrolls inside its main area, so a tall window is what shows a whole page."""
-    page.set_viewport_size({"width": 1400, "height": 4200})
+    page.set_viewport_size({"width": 1400, "height": height})
+
+
+def _settle(page) -> None:
+    """Tables and charts draw after the script finishes: give them a moment before a shot."""
+    wait_idle(page)
+    page.wait_for_timeout(1500)
 
 
 def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
@@ -40,6 +46,7 @@ def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
     wait_idle(page)
     page.get_by_text("Where combinations are bad").wait_for()
     _no_exception(page)
+    _settle(page)
     shot(page, "audit_breakdowns")
 
     # The table's own CSV says what each row holds (in the order the rows are drawn).
@@ -62,6 +69,7 @@ def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
     assert int(_metric(page, "Escalations").replace(",", "")) == int(rows[pick]["Escalations"])
     page.get_by_text(re.compile(rf"Its {shown:,} tickets")).wait_for()
     _no_exception(page)
+    _settle(page)
     shot(page, "audit_breakdowns_drilldown")
 
 
@@ -72,19 +80,23 @@ def test_every_audit_page_renders(server_factory, page) -> None:
     wait_idle(page)
     page.get_by_text("Review period vs previous period").wait_for()
     _no_exception(page)
+    _settle(page)
     shot(page, "audit_overview")
 
+    _tall(page, 5600)
     page.goto(srv.url + "/drivers")
     wait_idle(page)
     page.get_by_text("Knowledge coverage").first.wait_for()
     _no_exception(page)
+    _settle(page)
     shot(page, "audit_drivers")
 
+    _tall(page, 3000)
     page.goto(srv.url + "/routing")
     wait_idle(page)
     for tab in ("Reassignments", "Response and escalation time", "Idle tickets",
                 "Repeat contacts and tiers", "Before / after"):  # fmt: skip
         page.get_by_role("tab", name=tab).click()
-        wait_idle(page)
+        _settle(page)
         _no_exception(page)
         shot(page, "audit_routing_" + re.sub(r"\W+", "_", tab.lower()).strip("_"))

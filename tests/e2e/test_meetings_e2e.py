@@ -3,16 +3,28 @@ download the HTML review pack and open it from disk (offline)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 
+from lib.store import Store
 from tests.e2e.conftest import shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 ACTION = "Write the API rate-limit article"
+ALERT = {
+    "topic": "Performance",
+    "metric": "volume",
+    "kind": "spike",
+    "start": dt.date(2026, 10, 28),
+    "end": dt.date(2026, 10, 30),
+    "observed": 41,
+    "expected": 14.2,
+    "score": 6.1,
+}
 
 
 def _open_meetings(page, url: str) -> None:
@@ -25,16 +37,20 @@ def test_meeting_survives_server_restart_and_pack_opens_offline(
     server_factory, page, tmp_path: Path
 ) -> None:
     home = tmp_path / "home"
+    home.mkdir()
+    with Store(f"sqlite:///{home / 'review.sqlite'}") as store:  # an alert sent to the agenda
+        store.set_alert_state(ALERT, "agenda", note="Check the status page")
     srv = server_factory(home=home)
     _open_meetings(page, srv.url)
     page.get_by_role("button", name="Start meeting and build the agenda").click()
     page.get_by_text("Meeting started with").wait_for(timeout=60_000)
     wait_idle(page)
     assert page.get_by_text("Driver: API & integrations").count() >= 1
+    assert page.get_by_text("Alert: Performance volume spike").count() >= 1
 
     # Add an action item under the first driver, in place.
     block = (
-        page.locator('[data-testid="stVerticalBlockBorderWrapper"]')
+        page.locator('[class*="st-key-mt_item_"]')
         .filter(has_text="Driver: API & integrations")
         .first
     )
@@ -72,4 +88,4 @@ def test_meeting_survives_server_restart_and_pack_opens_offline(
     page.goto(pack.as_uri())
     page.get_by_role("heading", name="Headline numbers").wait_for()
     shot(page, "meetings_review_pack")
-    assert page.locator("svg.chart").count() >= 3
+    assert page.locator("svg.chart").count() == 3  # trend, drivers, the alert's sparkline
