@@ -55,6 +55,12 @@ bench-outliers: $(VENV)/.dev-stamp
 bench-anomaly: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_anomaly.py
 
+fuzz: $(VENV)/.dev-stamp
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 $(PY) -m pytest -q tests/test_fuzz.py
+
+loadtest: $(VENV)/.dev-stamp chromium
+	$(PY) scripts/loadtest.py --sessions 10 --seconds 180
+
 demo: $(VENV)/.run-stamp
 	$(PY) scripts/make_demo.py
 

@@ -358,14 +358,19 @@ def _action_form(meeting: Meeting, item: dict, options: list[str]) -> None:
     default = f"{link[0]}: {link[1]}" if link else NO_LINK
     options = options if default in options else [*options, default]
     due = (meeting.date or dt.date.today()) + dt.timedelta(days=14)
-    with st.expander("Add an action item"), st.form(form, border=False):
+    with (
+        st.popover("Add an action item", icon=":material/add_task:", width="stretch"),
+        st.form(form, border=False),
+    ):
         st.text_input("Action", key=f"{form}_title", placeholder="What will be done")
-        c1, c2, c3, c4 = st.columns([2, 1.2, 1, 2.4])
-        c1.text_input("Owner", key=f"{form}_owner")
-        c2.date_input("Due", value=due, key=f"{form}_due")
-        c3.selectbox("Priority", ACTION_PRIORITIES, index=1, key=f"{form}_priority")
-        c4.selectbox("Linked to", options, index=options.index(default), key=f"{form}_link")
-        st.form_submit_button("Add action item", on_click=_add_action, args=(meeting.id, form))
+        st.text_input("Owner", key=f"{form}_owner")
+        c1, c2 = st.columns(2)
+        c1.date_input("Due", value=due, key=f"{form}_due")
+        c2.selectbox("Priority", ACTION_PRIORITIES, index=1, key=f"{form}_priority")
+        st.selectbox("Linked to", options, index=options.index(default), key=f"{form}_link")
+        st.form_submit_button(
+            "Add action item", type="primary", on_click=_add_action, args=(meeting.id, form)
+        )
 
 
 def _carried(meeting: Meeting, item: dict, edit: bool) -> None:
@@ -457,7 +462,8 @@ def agenda(meeting: Meeting, tickets: pl.DataFrame, edit: bool) -> None:
                         f"{a['status'].replace('_', ' ')})"
                     )
             if edit:
-                with st.form(f"mt_decf_{item['id']}", border=False):
+                left, right = st.columns([3, 1.2], vertical_alignment="bottom")
+                with left, st.form(f"mt_decf_{item['id']}", border=False):
                     st.text_area(
                         "Decision",
                         value=item["decision"],
@@ -468,7 +474,8 @@ def agenda(meeting: Meeting, tickets: pl.DataFrame, edit: bool) -> None:
                     st.form_submit_button(
                         "Save decision", on_click=_save_decision, args=(item["id"],)
                     )
-                _action_form(meeting, item, options)
+                with right:
+                    _action_form(meeting, item, options)
             elif item["decision"]:
                 st.markdown(f"**Decision:** {md(item['decision'])}")
             else:

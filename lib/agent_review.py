@@ -27,7 +27,7 @@ Example
 >>> adjusted_order(table).select("place", "agent", "status").rows()
 [(1, 'bob', 'Flagged high'), (2, 'ann', 'In line'), (3, 'cat', 'Not judged')]
 >>> rank_shift(table).sentence
-'All 3 agents change place between the raw and the adjusted ranking. Biggest moves: bob from 3rd to 1st; cat from 1st to 3rd.'
+'2 of 3 agents change place between the raw and the adjusted ranking. Biggest moves: cat from 1st to 3rd; bob from 3rd to 1st.'
 """  # noqa: E501
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ __all__ = [
     "raw_order",
     "skill_policy_split",
     "stability_sentence",
+    "status_expr",
     "trend_every",
     "unjudged_sentence",
 ]
@@ -110,7 +111,8 @@ def _num(x: float) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _status_expr() -> pl.Expr:
+def status_expr() -> pl.Expr:
+    """The agent's status in words (:data:`STATUS_LABELS`) from judged, flagged, direction."""
     return (
         pl.when(~pl.col("judged").fill_null(False))
         .then(pl.lit(STATUS_LABELS["not_judged"]))
@@ -143,7 +145,7 @@ def adjusted_order(table: pl.DataFrame) -> pl.DataFrame:
             descending=[True, True, False],
             nulls_last=True,
         )
-        .with_columns(_status_expr())
+        .with_columns(status_expr())
         .with_row_index("place", offset=1)
         .with_columns(pl.col("place").cast(pl.Int64))
     )
@@ -248,7 +250,7 @@ def unjudged_sentence(table: pl.DataFrame, min_expected: float) -> str | None:
     names = table.filter(~pl.col("judged").fill_null(False)).get_column("agent").sort().to_list()
     if not names:
         return None
-    who = f" ({_names(names, 4)})" if names else ""
+    who = f" ({_names(names, 4)})"
     verb = "has" if len(names) == 1 else "have"
     return (
         f"{len(names)} of {table.height} agents{who} {verb} fewer than {min_expected:g} expected "
@@ -308,7 +310,7 @@ def skill_policy_split(
     >>> s.sentence
     'Skill-based categories hold 10 of ann’s 10.5 escalations above expected (95%), policy-based ones 0.5: this looks like a skill gap (training, knowledge articles) more than a policy one.'
     >>> skill_policy_split(b, tags.head(0), agent="ann").sentence
-    'None of ann’s categories is tagged skill-based or policy-based yet, so their 10 escalations above expected cannot be split; tag the categories on the Drivers page (most of it is in api).'
+    'None of ann’s categories is tagged skill-based or policy-based yet, so their 10 escalations above expected cannot be split; tag the categories on the Drivers page (most of it is in api and refund).'
     """  # noqa: E501
     _require(breakdown, [by, "tickets", "escalated", "expected"], "the skill/policy split")
     kinds = (
@@ -417,9 +419,7 @@ def skill_policy_split(
                 f"spread over skill-based ({_num(skill)}) and policy-based ({_num(policy)}) "
                 "categories: neither dominates."
             )
-        if other >= 0.5 and dominant != "mixed":
-            sentence += f" Another {_num(other)} are in untagged categories."
-        elif other >= 0.5:
+        if other >= 0.5:
             sentence += f" Another {_num(other)} are in untagged categories."
     return SkillPolicySplit(agent, total, by_kind, dominant, sentence)
 
@@ -647,9 +647,7 @@ def peer_comparison(tickets: pl.DataFrame, agent: str, *, min_n: int = 5) -> pl.
     rows: list[dict[str, Any]] = []
     if "reassignments" in t.columns and t.get_column("reassignments").null_count() < t.height:
         r = pl.col("reassignments")
-        rows.append(
-            _share_row("Reassigned, tickets not escalated", t.filter(~esc), r > 0, min_n)
-        )
+        rows.append(_share_row("Reassigned, tickets not escalated", t.filter(~esc), r > 0, min_n))
         rows.append(_share_row("Reassigned, all tickets", t, r > 0, min_n))
         rows.append(
             _median_row(
@@ -749,7 +747,9 @@ class AgentDetail:
     escalated: pl.DataFrame
 
 
-def agent_detail(tickets: pl.DataFrame, agent: str, comparison: Any, *, every: str = "1w") -> AgentDetail:
+def agent_detail(
+    tickets: pl.DataFrame, agent: str, comparison: Any, *, every: str = "1w"
+) -> AgentDetail:
     """The drill-down of one agent, reusing the comparison's fitted model.
 
     ``tickets`` are the tickets the comparison was made on (same period and filters) and

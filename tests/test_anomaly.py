@@ -163,7 +163,7 @@ def test_changing_data_after_day_t_changes_nothing_judged_up_to_t():
         events=[
             ("a", "volume", 120, 3.0, 1),
             ("c", "volume", 100, 1.5, 30),
-            ("d", "volume", cut - 20, 1.15, 21),
+            ("d", "volume", cut - 20, 1.1, 21),
         ],
         seed=11,
     )

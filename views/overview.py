@@ -43,7 +43,7 @@ row2[0].metric("Time to escalate", **audit.kpi_card(kpi, "median_hours_to_escala
 row2[1].metric(
     "First response", **audit.kpi_card(kpi, "median_first_response_minutes"), border=True
 )
-row2[2].metric("CSAT escalated vs not", **audit.csat_card(kpi), border=True)
+row2[2].metric("Satisfaction", **audit.csat_card(kpi), border=True)
 row2[3].metric("Reopen rate", **audit.kpi_card(kpi, "reopen_rate"), border=True)
 row2[4].metric("Policy-based share", **audit.kpi_card(kpi, "policy_share"), border=True)
 notes = []

@@ -36,6 +36,7 @@ __all__ = [
     "age_figure",
     "before_after_cards",
     "before_after_figure",
+    "change_card",
     "csat_card",
     "distribution_figure",
     "heatmap_figure",
@@ -939,7 +940,7 @@ def csat_card(kpi: KpiTable) -> dict[str, Any]:
     ...                   "escalated": [True, False, False], "satisfaction": [0.2, 1.0, 0.8]})
     >>> card = csat_card(kpis(t, review_periods(t, review_days=3)))
     >>> card["value"], card["delta"]
-    ('20% vs 90%', '70 pts lower when escalated')
+    ('20% vs 90%', 'escalated vs not: 70 pts lower')
     """
     r = kpi.review
     esc, other = r["csat_escalated"], r["csat_not_escalated"]
@@ -954,7 +955,7 @@ def csat_card(kpi: KpiTable) -> dict[str, Any]:
     word = "lower" if gap >= 0 else "higher"
     return {
         "value": f"{100 * esc:.0f}% vs {100 * other:.0f}%",
-        "delta": f"{abs(gap):.0f} pts {word} when escalated",
+        "delta": f"escalated vs not: {abs(gap):.0f} pts {word}",
         "delta_color": "off",
         "delta_arrow": "off",
         "help": help_text,
@@ -972,7 +973,7 @@ def baseline_card(kpi: KpiTable) -> dict[str, Any]:
     ...                   "escalated": [False, True, False]})
     >>> p = review_periods(t, review_days=3, baseline=(date(2024, 1, 1), date(2024, 1, 7)))
     >>> baseline_card(kpis(t, p))["delta"]
-    'no significant change (+50.0 pts, p=0.39)'
+    '+50.0 pts now (not significant)'
     """
     test = kpi.change("baseline")
     base = kpi.baseline
@@ -988,8 +989,12 @@ def baseline_card(kpi: KpiTable) -> dict[str, Any]:
         out["delta"] = "overlaps the review period: not compared"
         out["delta_color"], out["delta_arrow"] = "off", "off"
         return out
-    out["delta"] = verdict(test)
     sig = test.significant
+    if not test.testable:
+        out["delta"] = "not testable"
+    else:
+        word = "significant" if sig else "not significant"
+        out["delta"] = f"{100 * test.diff:+.1f} pts now ({word})"
     # an escalation rate going up is bad: red up, green down; grey without significance
     out["delta_color"] = ("red" if test.diff > 0 else "green") if sig else "off"
     out["delta_arrow"] = ("up" if test.diff > 0 else "down") if sig else "off"
@@ -1015,7 +1020,7 @@ def routing_cards(
     ...      "share_high": 0.7, "first_assignment_correct_rate": 0.75, "bounced": 0}
     >>> [(label, c["value"]) for label, c in routing_cards(s, idle=2, open_tickets=5,
     ...                                                    hours=48, repeat=1)][:2]
-    [('Reassigned', '25.0%'), ('First assignment correct', '75.0%')]
+    [('Reassigned', '25.0%'), ('Right first time', '75.0%')]
     """
     return [
         ("Reassigned", _card(
@@ -1024,16 +1029,17 @@ def routing_cards(
             f"count; 95% interval {_fmt(summary['share_low'], 'pct')} to "
             f"{_fmt(summary['share_high'], 'pct')}.",
         )),
-        ("First assignment correct", _card(
+        ("Right first time", _card(
             _fmt(summary["first_assignment_correct_rate"], "pct"), None,
-            "Tickets never reassigned: the first group or owner was the right one.",
+            "First-assignment-correct rate: tickets never reassigned, so the first group or "
+            "owner was the right one.",
         )),
         ("Bounced 3+ times", _card(f"{summary['bounced']:,}")),
         (f"Idle > {hours:g} h", _card(
             f"{idle:,}", None,
             f"Open tickets (of {open_tickets:,}) with no update for over {hours:g} hours.",
         )),
-        ("Repeat-contact customers", _card(
+        ("Repeat customers", _card(
             f"{repeat:,}", None, "Customers with 3 or more tickets within 7 days.",
         )),
     ]  # fmt: skip
@@ -1053,18 +1059,53 @@ def before_after_cards(ba: BeforeAfter) -> list[tuple[str, dict[str, Any]]]:
     [('Before', '100.0%', '2 of 2 tickets'), ('After', '0.0%', '0 of 2 tickets')]
     """
     before, after = ba.summary.rows(named=True)
-    ci = ba.test.ci
-    interval = f"{100 * ci[0]:+.1f} to {100 * ci[1]:+.1f} pts" if ci else "–"
     return [
-        (label, _card(
-            _fmt(row["rate"], "pct"), f"{row['escalations']:,} of {row['tickets']:,} tickets",
-            f"{row['start'] or '–'} to {row['end'] or '–'}",
-        ))
+        (
+            label,
+            _card(
+                _fmt(row["rate"], "pct"),
+                f"{row['escalations']:,} of {row['tickets']:,} tickets",
+                f"{row['start'] or '–'} to {row['end'] or '–'}",
+            ),
+        )
         for label, row in (("Before", before), ("After", after))
-    ] + [("Change", _card(
-        verdict(ba.test), None,
-        f"After minus before, two-proportion z-test; 95% interval of the difference {interval}.",
-    ))]  # fmt: skip
+    ] + [("Change", change_card(ba.test))]
+
+
+def change_card(test: TestResult) -> dict[str, Any]:
+    """``st.metric`` arguments for a tested change in rate: the difference in points as value,
+    the verdict as delta (coloured with an arrow only when significant; a rise is red).
+
+    >>> from lib.metrics import two_proportion_test
+    >>> c = change_card(two_proportion_test(60, 200, 30, 200))
+    >>> c["value"], c["delta"], c["delta_color"], c["delta_arrow"]
+    ('+15.0 pts', 'significant, p<0.001', 'red', 'up')
+    >>> change_card(two_proportion_test(37, 261, 30, 254))["delta"]
+    'not significant, p=0.43'
+    """
+    ci = test.ci
+    interval = f"{100 * ci[0]:+.1f} to {100 * ci[1]:+.1f} pts" if ci else "–"
+    help_text = (
+        "Difference in escalation rate (after minus before, or review minus reference), "
+        f"two-proportion z-test; 95% interval of the difference {interval}."
+    )
+    if not test.testable:
+        return _card("–", "not testable", help_text)
+    p = test.p_value
+    ptxt = "p<0.001" if p < 0.001 else f"p={p:.3f}" if p < 0.01 else f"p={p:.2f}"
+    out = _card(f"{100 * test.diff:+.1f} pts", None, help_text)
+    if not test.significant:
+        return out | {
+            "delta": f"not significant, {ptxt}",
+            "delta_color": "off",
+            "delta_arrow": "off",
+        }
+    up = test.diff > 0
+    return out | {
+        "delta": f"significant, {ptxt}",
+        "delta_color": "red" if up else "green",
+        "delta_arrow": "up" if up else "down",
+    }
 
 
 def tag_text(kinds: Sequence[str | None]) -> list[str]:

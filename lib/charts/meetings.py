@@ -102,7 +102,7 @@ def trend_svg(
     low = tr.get_column("rate_low").to_list()
     high = tr.get_column("rate_high").to_list()
     n = len(starts)
-    left, right, top, bottom = 52, 56, 16, 34
+    left, right, top, bottom = 52, 56, 24, 34
     pw, ph = width - left - right, height - top - bottom
     step = pw / n
     rate_max = max([h for h, r in zip(high, rate, strict=True) if r is not None] or [0.1])
@@ -128,8 +128,8 @@ def trend_svg(
             out.append(
                 f'<rect x="{_f(x0)}" y="{top}" width="{_f(step * len(idx))}" height="{ph}" '
                 f'fill="{_HIGHLIGHT}"/>'
-                f'<text x="{_f(x0 + 4)}" y="{top + 11}" fill="{COLORS["marker"]}">'
-                "Review period</text>"
+                f'<text x="{_f(x0 + step * len(idx))}" y="{top - 8}" text-anchor="end" '
+                f'fill="{COLORS["marker"]}">Review period</text>'
             )
     for t in rate_ticks:
         out.append(

@@ -341,7 +341,7 @@ def _is_junk_member(filename: str) -> bool:
     path = PurePosixPath(filename)
     return (
         filename.startswith("__MACOSX/")
-        or path.name.startswith("._")
+        or path.name.startswith(".")
         or path.name.lower() in _JUNK_NAMES
     )
 
@@ -360,25 +360,26 @@ def _read_zip_like(
             expected="a complete .zip, .xlsx or .ods file",
         ) from None
     with zf:
-        if any(n.startswith("xl/workbook.") for n in names):
-            if depth == 0:
-                budget.charge(len(data), display)
-            return [_read_spreadsheet(data, display)]
-        if "mimetype" in names:
-            try:
-                mimetype = zf.read("mimetype")[:80]
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
-                mimetype = b""
-            if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-                if depth == 0:
-                    budget.charge(len(data), display)
-                return [_read_spreadsheet(data, display)]
         if "word/document.xml" in names or "ppt/presentation.xml" in names:
             kind = "a Word document" if "word/document.xml" in names else "a PowerPoint file"
             raise IngestError(f"is {kind}, not a table", file=display, expected=_EXPECTED_FORMATS)
+        if "[Content_Types].xml" in names or _is_ods(zf, names):  # an Excel or ODS workbook
+            if depth == 0:
+                budget.charge(len(data), display)
+            return [_read_spreadsheet(data, display)]
         if depth >= MAX_DEPTH:
             raise IngestError("is nested too deeply in archives", file=display)
         return _read_archive(zf, display, budget, max_members, depth)
+
+
+def _is_ods(zf: zipfile.ZipFile, names: list[str]) -> bool:
+    if "mimetype" not in names:
+        return False
+    try:
+        mimetype = zf.read("mimetype")[:80]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        return False
+    return mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet")
 
 
 def _read_archive(
@@ -715,7 +716,6 @@ def _read_delimited(
         )
     names = _unique_names(raw_names)
     ctx = _DelimitedContext(
-        display,
         delimiter,
         width,
         header_last,
@@ -761,7 +761,6 @@ def _read_delimited(
 
 @dataclass
 class _DelimitedContext:
-    display: str
     delimiter: str
     width: int
     skip: int  # physical lines up to and including the header

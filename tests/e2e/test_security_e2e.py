@@ -1,0 +1,70 @@
+"""Browser: hostile ticket text renders literally; sessions keep their own filters."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+HOSTILE = (
+    "Id,Created at,Subject,Group,Product area [list],Assignee,Tags\n"
+    '1,2024-03-01 10:00,"<img src=x onerror=alert(1)>",Tier 2,"<b>Bold</b> [click](http://evil.test)",'
+    '"<script>alert(2)</script>",escalated\n'
+    '2,2024-03-02 10:00,"[phish](javascript:alert(3)) **bold**",Tier 1,Billing,Ann,\n'
+    "3,2024-03-03 10:00,Normal subject,Tier 1,Billing,Ann,\n"
+)
+
+
+def test_hostile_text_is_shown_literally(server_factory, page, tmp_path: Path) -> None:
+    export = tmp_path / "hostile.csv"
+    export.write_text(HOSTILE)
+    srv = server_factory(REVIEW_DATA=str(export))
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(srv.url)
+    wait_idle(page)
+    page.get_by_text("3 tickets").first.wait_for()
+    for name in ("Data", "Overview"):
+        page.get_by_role("link", name=name).first.click()
+        wait_idle(page)
+    page.get_by_role("link", name="Data").first.click()
+    wait_idle(page)
+    page.get_by_role("tab", name="Data quality").click()
+    wait_idle(page)
+    # Open the category filter so the hostile category name is on screen.
+    page.get_by_text("Filters").first.click()
+    page.wait_for_timeout(500)
+    shot(page, "security_hostile_text")
+    html = page.content()
+    assert not dialogs, dialogs
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("script:has-text('alert(2)')").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.locator("a[href='http://evil.test']").count() == 0
+    assert "onerror=alert(1)" not in re.sub(r"&lt;|&gt;", "", html) or "&lt;img" in html
+
+
+def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
+    srv = server_factory()
+    a = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    b = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    for p in (a, b):
+        p.set_default_timeout(60_000)
+        p.goto(srv.url)
+        wait_idle(p)
+    metric = '[data-testid="stMetricValue"]'
+    before_b = b.locator(metric).first.inner_text()
+    a.get_by_text("Filters").first.click()
+    a.get_by_text("Escalated tickets only").click()
+    wait_idle(a)
+    after_a = a.locator(metric).first.inner_text()
+    b.reload()
+    wait_idle(b)
+    after_b = b.locator(metric).first.inner_text()
+    assert after_a != before_b  # the filter changed session A's numbers
+    assert after_b == before_b  # and not session B's
