@@ -631,7 +631,7 @@ def action_table(name: str, frame: pl.DataFrame, *, edit: bool, sig: Any = None)
         )
     config = {
         "id": st.column_config.NumberColumn("#", width="small"),
-        "title": st.column_config.TextColumn("Action", required=True, width="large"),
+        "title": st.column_config.TextColumn("Action", required=True, width="medium"),
         "owner": st.column_config.TextColumn("Owner"),
         "due_date": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
         "status": st.column_config.SelectboxColumn(

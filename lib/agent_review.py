@@ -52,6 +52,7 @@ __all__ = [
     "SkillPolicySplit",
     "adjusted_order",
     "agent_detail",
+    "agent_sentence",
     "escalated_tickets",
     "history_summary",
     "ordinal",
@@ -258,6 +259,44 @@ def unjudged_sentence(table: pl.DataFrame, min_expected: float) -> str | None:
         "judged, because so few escalations cannot tell a real difference from chance. Widen "
         "the period or lower the minimum to judge them."
     )
+
+
+def _q_text(q: float | None) -> str:
+    if q is None:
+        return "–"
+    return "q < 0.0001" if q < 0.0001 else f"q = {q:.2g}"
+
+
+def agent_sentence(row: dict[str, Any], *, min_expected: float, q_level: float) -> str:
+    """One agent's result in words, from their row of the comparison table.
+
+    >>> row = {"agent": "ann", "tickets": 400, "escalated": 60, "expected": 30.0,
+    ...        "ratio": 2.0, "ratio_low": 1.53, "ratio_high": 2.57, "q_value": 0.00002,
+    ...        "judged": True, "flagged": True, "direction": "high"}
+    >>> agent_sentence(row, min_expected=5, q_level=0.05)
+    'ann escalated 60 of 400 tickets where their case mix predicts 30.0: 2.00 times as many (95% interval 1.53 to 2.57). Flagged high (q < 0.0001, below 0.05).'
+    >>> agent_sentence({**row, "expected": 2.5, "judged": False}, min_expected=5, q_level=0.05)
+    'ann escalated 60 of 400 tickets where their case mix predicts 2.5: fewer than 5 expected escalations, too few to judge.'
+    """  # noqa: E501
+    head = (
+        f"{row['agent']} escalated {row['escalated']:,} of {row['tickets']:,} tickets where "
+        f"their case mix predicts {row['expected']:.1f}"
+    )
+    if not row.get("judged"):
+        return f"{head}: fewer than {min_expected:g} expected escalations, too few to judge."
+    ratio = row.get("ratio")
+    times = "" if ratio is None else f": {ratio:.2f} times as many"
+    if ratio is not None and row.get("ratio_low") is not None:
+        times += f" (95% interval {row['ratio_low']:.2f} to {row['ratio_high']:.2f})"
+    q = row.get("q_value")
+    if row.get("flagged"):
+        verdict = f"Flagged {row['direction']} ({_q_text(q)}, below {q_level:g})."
+    else:
+        verdict = (
+            f"Not flagged ({_q_text(q)}, not below {q_level:g}): within what chance and the "
+            "usual variation between agents explain."
+        )
+    return f"{head}{times}. {verdict}"
 
 
 # --------------------------------------------------------------------------------------------

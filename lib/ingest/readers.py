@@ -5,7 +5,13 @@ becomes one :class:`RawTable` per table inside it (a ``.zip`` may hold several).
 detected from the content (zip/xlsx, gzip, Parquet, JSON, JSON Lines, else delimited text), the
 extension is only a tie-breaker. Delimited text is sniffed on its first 64 KB (encoding, delimiter,
 preamble, header) and then read by Polars in one go; only a file Polars refuses (a row with too
-many fields, broken quoting) goes through a slower, careful path that finds the bad rows.
+many fields, broken quoting) goes through a slower, careful path: the csv module finds the bad
+records, their lines are cut out and Polars reads the rest.
+
+Rows that cannot be read are dropped and counted with their line and reason: a row with more
+fields than the header, a quote that never closes, a row that ends early (the last row of a cut-off
+upload, or half of a row broken by a stray line break). When the sample shows that the export
+routinely leaves out empty trailing fields, short rows are kept with empty values instead.
 
 Every problem with the input is raised as :class:`lib.errors.IngestError`, naming the file and,
 where it helps, the line.
@@ -117,7 +123,9 @@ class RawTable:
     ----------
     name : file name shown to the user; archive members look like ``"export.zip/tickets.csv"``.
     frame : the table. Delimited text, spreadsheets and JSON: every column ``pl.String``, values
-        stripped of surrounding whitespace, empty values null. Parquet keeps its dtypes.
+        stripped of surrounding whitespace, empty values null. Parquet keeps its dtypes. Above
+        ``EXACT_STRIP_ROWS`` rows only the columns where a spread sample shows padded values are
+        stripped (stripping everything would cost half a parse); empty strings are always null.
     format : ``"csv"`` (any delimiter), ``"xlsx"`` (any spreadsheet: xlsx, xlsm, xlsb, xls, ods),
         ``"json"``, ``"jsonl"`` or ``"parquet"``.
     encoding : text encoding used (``"utf-8"``, ``"utf-8-sig"``, ``"utf-16"``, ``"cp1252"``...),

@@ -1,0 +1,335 @@
+"""AppTest: the audit pages (overview, breakdowns, drivers, routing) on the bundled demo data.
+
+Every number checked here is recomputed independently with plain Polars from the demo export
+(the same file the app bootstraps from), not with lib.metrics.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+from lib.ingest import load_export
+from lib.metrics import IMPACT_EXPLANATIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo_helpdesk.csv.gz"
+OPEN = ("new", "open", "pending", "on_hold")
+
+
+@pytest.fixture(scope="module")
+def demo() -> pl.DataFrame:
+    return load_export(DEMO).tickets
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _metric(at: AppTest, label: str, nth: int = 0) -> str:
+    return [m for m in at.metric if m.label == label][nth].value
+
+
+def _int(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _review(t: pl.DataFrame, days: int = 14) -> pl.DataFrame:
+    """Tickets of the default review period: the last 14 UTC days of the data."""
+    end = t.get_column("created_at").max().date()
+    start = datetime.combine(end - timedelta(days=days - 1), datetime.min.time(), UTC)
+    return t.filter(pl.col("created_at") >= start)
+
+
+def _table(at: AppTest, *columns: str):
+    """The first table showing all these column headers (as a pandas frame)."""
+    for d in at.dataframe:
+        frame = d.value
+        if set(columns) <= set(frame.columns):
+            return frame
+    raise AssertionError(f"no table with columns {columns}")
+
+
+# --------------------------------------------------------------------------------------------
+# Overview
+# --------------------------------------------------------------------------------------------
+
+
+def test_overview_headline_numbers_match_a_hand_count(review_home: Path, demo) -> None:
+    at = _app()
+    _ok(at)
+    review = _review(demo)
+    n, k = review.height, int(review.get_column("escalated").sum())
+    assert _int(_metric(at, "Tickets")) == n
+    assert _int(_metric(at, "Escalations")) == k
+    assert _metric(at, "Escalation rate") == f"{100 * k / n:.1f}%"
+    # the narrative names the rate with its counts; the verdicts are spelled out
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # Markdown escapes
+    assert f"({k} of {n})" in text
+    assert "Review period vs previous period:" in text
+    frm = review.get_column("first_response_minutes").median()
+    assert _metric(at, "First response") == f"{frm:.0f} min"
+    reopen = (review.get_column("reopens") > 0).sum() / review.get_column("reopens").count()
+    assert _metric(at, "Reopen rate") == f"{100 * reopen:.1f}%"
+    sat = review.group_by("escalated").agg(pl.col("satisfaction").mean())
+    esc, other = (sat.filter(pl.col("escalated") == v).item(0, 1) for v in (True, False))
+    assert _metric(at, "Satisfaction") == f"{100 * esc:.0f}% vs {100 * other:.0f}%"
+    # side by side table: one row per measure, a column per period
+    side = at.dataframe[0].value
+    assert side.columns[0] == "Measure"
+    assert side.shape == (10, 4)
+    assert side.iloc[0, 1] == f"{n:,}"
+    # quarter over quarter covers every ticket
+    quarters = _table(at, "Quarter")
+    assert quarters["Tickets"].sum() == demo.height
+
+
+def test_overview_event_form_adds_a_marker(review_home: Path) -> None:
+    at = _app()
+    at.text_input(key="ev_title").input("New refund policy")
+    at.selectbox(key="ev_kind").select("policy change")
+    at.button[[b.label for b in at.button].index("Add event")].click().run()
+    _ok(at)
+    events = ui.store().list_events()
+    assert events.get_column("title").to_list() == ["New refund policy"]
+    assert any("Added" in s.value for s in at.success)
+
+
+# --------------------------------------------------------------------------------------------
+# Sidebar filters: every page agrees with a hand count
+# --------------------------------------------------------------------------------------------
+
+FILTERS = [
+    ("f_channels", "channel", "chat"),
+    ("f_categories", "category", "Login & SSO"),
+    ("f_agents", "agent", None),  # the busiest agent
+    ("f_groups", "group", "Billing"),
+    ("f_priorities", "priority", "urgent"),
+    ("f_tiers", "customer_tier", None),  # the first tier listed
+]
+
+
+def test_each_dimension_filter_changes_every_page_consistently(review_home: Path, demo) -> None:
+    at = _app()
+    review = _review(demo)
+    for key, column, value in FILTERS:
+        if value is None:
+            value = at.multiselect(key=key).options[0]
+        at.multiselect(key=key).set_value([value]).run()
+        _ok(at)
+        part = review.filter(pl.col(column) == value)
+        assert part.height < review.height, key
+        assert _int(_metric(at, "Tickets")) == part.height, key
+        assert _int(_metric(at, "Escalations")) == int(part["escalated"].sum()), key
+        at.switch_page("views/breakdowns.py").run()
+        _ok(at)
+        table = at.dataframe[0].value
+        assert table["Tickets"].sum() == part.height, key
+        assert table["Escalations"].sum() == int(part["escalated"].sum()), key
+        at.switch_page("views/overview.py").run()
+        at.multiselect(key=key).set_value([]).run()
+    assert _int(_metric(at, "Tickets")) == review.height
+
+
+def test_escalated_only_and_date_preset(review_home: Path, demo) -> None:
+    at = _app()
+    at.toggle(key="f_escalated").set_value(True).run()
+    _ok(at)
+    assert _metric(at, "Tickets") == _metric(at, "Escalations")
+    assert _metric(at, "Escalation rate") == "100.0%"
+    at.toggle(key="f_escalated").set_value(False).run()
+
+    at.switch_page("views/drivers.py").run()
+    assert _int(_metric(at, "Escalations")) == int(demo["escalated"].sum())  # preset "All"
+    at.selectbox(key="f_preset").select("Last 30 days").run()
+    _ok(at)
+    last30 = _review(demo, days=30)
+    assert _int(_metric(at, "Escalations")) == int(last30["escalated"].sum())
+    at.switch_page("views/routing.py").run()
+    _ok(at)
+    known = last30.filter(pl.col("reassignments").is_not_null())
+    share = (known["reassignments"] > 0).sum() / known.height
+    assert _metric(at, "Reassigned") == f"{100 * share:.1f}%"
+
+
+# --------------------------------------------------------------------------------------------
+# Breakdowns
+# --------------------------------------------------------------------------------------------
+
+
+def test_breakdowns_table_and_drilldown(review_home: Path, demo) -> None:
+    at = _app()
+    at.switch_page("views/breakdowns.py").run()
+    _ok(at)
+    review = _review(demo)
+    table = at.dataframe[0].value
+    hand = review.group_by("category").agg(pl.len(), pl.col("escalated").sum())
+    by_cat = {r["category"]: (r["len"], r["escalated"]) for r in hand.rows(named=True)}
+    for _, row in table.iterrows():
+        assert (row["Tickets"], row["Escalations"]) == by_cat[row["Category"]]
+    assert list(table["Escalations"]) == sorted(table["Escalations"], reverse=True)
+    assert table["Share of escalations %"].sum() == pytest.approx(100, abs=0.1)
+
+    # click the third row: the drill-down lists exactly that row's tickets
+    key = at.dataframe[0].key
+    at.session_state[key] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    at.run()
+    _ok(at)
+    chosen = table.iloc[2]
+    assert f"Category: {chosen['Category']}" in [h.value.replace("\\", "") for h in at.subheader]
+    assert _int(_metric(at, "Tickets", 1)) == chosen["Tickets"]
+    tickets = _table(at, "Ticket", "Why it counts as escalated")
+    assert len(tickets) == chosen["Tickets"]
+    assert tickets["Escalated"].sum() == chosen["Escalations"]
+    expected = set(review.filter(pl.col("category") == chosen["Category"])["ticket_id"])
+    assert set(tickets["Ticket"]) == expected
+
+
+@pytest.mark.parametrize("dimension", ["channel", "agent", "customer_tier"])
+def test_breakdowns_by_other_dimensions(review_home: Path, demo, dimension: str) -> None:
+    at = _app()
+    at.switch_page("views/breakdowns.py").run()
+    at.segmented_control(key="bd_by").set_value(dimension).run()
+    _ok(at)
+    table = at.dataframe[0].value
+    review = _review(demo)
+    assert table["Tickets"].sum() == review.height
+    if dimension == "agent":  # tickets without an agent form their own "(none)" row
+        assert "Tag" not in table.columns
+    at.segmented_control(key="bd_period").set_value("range").run()
+    _ok(at)
+    assert at.dataframe[0].value["Tickets"].sum() == demo.height  # sidebar range is "All"
+
+
+# --------------------------------------------------------------------------------------------
+# Drivers: tags, Tier 1 target, knowledge coverage
+# --------------------------------------------------------------------------------------------
+
+
+def test_tagging_a_category_feeds_the_policy_share(review_home: Path, demo) -> None:
+    at = _app()
+    assert _metric(at, "Policy-based share") == "0.0%"
+    at.switch_page("views/drivers.py").run()
+    _ok(at)
+    at.selectbox(key="tag_category").select("Refunds & credits").run()
+    radio = next(r for r in at.radio if r.key.startswith("tag_kind_"))
+    radio.set_value("policy")
+    note = next(t for t in at.text_input if t.key.startswith("tag_note_"))
+    note.input("Refunds need a manager's approval")
+    at.button[[b.label for b in at.button].index("Save tag")].click().run()
+    _ok(at)
+    tags = ui.store().get_category_tags()
+    assert tags.select("category", "kind", "note").rows() == [
+        ("Refunds & credits", "policy", "Refunds need a manager's approval")
+    ]
+    tag_table = _table(at, "Tagged by")
+    assert tag_table.set_index("Category").loc["Refunds & credits", "Tag"] == "policy"
+
+    review = _review(demo)
+    esc = review.filter(pl.col("escalated"))
+    share = esc.filter(pl.col("category") == "Refunds & credits").height / esc.height
+    at.switch_page("views/overview.py").run()
+    _ok(at)
+    assert _metric(at, "Policy-based share") == f"{100 * share:.1f}%"
+    # the tag shows wherever categories are listed
+    at.switch_page("views/breakdowns.py").run()
+    table = at.dataframe[0].value.set_index("Category")
+    assert table.loc["Refunds & credits", "Tag"] == "policy"
+    assert table.loc["How-to", "Tag"] == "–"
+
+
+def test_drivers_rankings_target_and_coverage(review_home: Path, demo) -> None:
+    at = _app()
+    at.switch_page("views/drivers.py").run()
+    _ok(at)
+    drivers = _table(at, "Rank")
+    hand = demo.group_by("category").agg(pl.col("escalated").sum()).sort("escalated")
+    assert drivers["Escalations"].tolist() == hand["escalated"].reverse().to_list()
+    for rank in ("impact_handling", "impact_csat"):
+        at.segmented_control(key="dr_rank").set_value(rank).run()
+        _ok(at)
+        assert IMPACT_EXPLANATIONS[rank] in [i.value for i in at.info]
+        assert _table(at, "Rank")["Rank"].tolist() == list(range(1, 11))
+    at.slider(key="dr_top").set_value(5).run()
+    assert len(_table(at, "Rank")) == 5
+
+    solved = demo.filter(
+        pl.col("status").is_in(["solved", "closed"]) | pl.col("solved_at").is_not_null()
+    )
+    t1 = solved.group_by("category").agg((~pl.col("escalated")).mean().alias("r"))
+    below = {c for c, r in t1.rows() if r < 0.9}
+    at.number_input(key="dr_target").set_value(90).run()
+    _ok(at)
+    tier1 = _table(at, "Meets target")
+    assert set(tier1.loc[~tier1["Meets target"], "Category"]) == below
+
+    at.selectbox(key="kc_category").select("Bug report").run()
+    i = at.selectbox(key="kc_category").options.index("Bug report")
+    at.checkbox(key=f"kc_exists_{i}").check()
+    at.text_input(key=f"kc_link_{i}").input("https://help.example.com/bugs")
+    at.button[[b.label for b in at.button].index("Save coverage")].click().run()
+    _ok(at)
+    cov = ui.store().get_knowledge_coverage()
+    assert cov.select("category", "article_exists", "accurate", "link").rows() == [
+        ("Bug report", True, False, "https://help.example.com/bugs")
+    ]
+    shown = _table(at, "Article exists").set_index("Category")
+    assert shown.loc["Bug report", "Link"] == "https://help.example.com/bugs"
+
+
+def test_viewers_get_no_editing_controls(review_home: Path, monkeypatch) -> None:
+    monkeypatch.setattr(ui, "can_edit", lambda: False)
+    at = _app()
+    _ok(at)
+    assert not [b for b in at.button if b.label == "Add event"]
+    at.switch_page("views/drivers.py").run()
+    _ok(at)
+    labels = [b.label for b in at.button]
+    assert "Save tag" not in labels and "Save coverage" not in labels
+    assert any("read-only" in c.value for c in at.caption)
+
+
+# --------------------------------------------------------------------------------------------
+# Routing & policy
+# --------------------------------------------------------------------------------------------
+
+
+def test_routing_numbers_and_controls(review_home: Path, demo) -> None:
+    at = _app()
+    at.switch_page("views/routing.py").run()
+    _ok(at)
+    now = max(demo["updated_at"].max(), demo["created_at"].max())
+    last = pl.coalesce("updated_at", "created_at")
+    open_t = demo.filter(pl.col("status").is_in(OPEN))
+    idle48 = open_t.filter(last < now - timedelta(hours=48))
+    assert _int(_metric(at, "Idle > 48 h")) == idle48.height
+    assert len(_table(at, "Idle (h)")) == idle48.height
+    at.number_input(key="rt_idle_hours").set_value(120).run()
+    _ok(at)
+    idle120 = open_t.filter(last < now - timedelta(hours=120))
+    assert _int(_metric(at, "Idle > 120 h")) == idle120.height
+
+    tiers = _table(at, "Tier", "Share of escalations %").set_index("Tier")
+    hand = demo.group_by("customer_tier").agg(pl.len(), pl.col("escalated").sum())
+    for tier, n, k in hand.rows():
+        assert (tiers.loc[tier, "Tickets"], tiers.loc[tier, "Escalations"]) == (n, k)
+
+    at.selectbox(key="rt_ba_cat").select("Refunds & credits").run()
+    _ok(at)
+    when = at.date_input(key="rt_ba_date").value
+    part = demo.filter(pl.col("category") == "Refunds & credits")
+    cut = datetime.combine(when, datetime.min.time(), UTC)
+    after = part.filter(pl.col("created_at") >= cut)
+    assert _metric(at, "After") == f"{100 * after['escalated'].mean():.1f}%"
+    at.segmented_control(key="rt_by").set_value("channel").run()
+    _ok(at)
+    assert len(_table(at, "First assignment correct %")) == demo["channel"].n_unique()
