@@ -25,6 +25,8 @@ PAGES = {
         st.Page("views/breakdowns.py", title="Breakdowns", icon=":material/stacked_bar_chart:"),
         st.Page("views/drivers.py", title="Drivers", icon=":material/troubleshoot:"),
         st.Page("views/routing.py", title="Routing & policy", icon=":material/alt_route:"),
+        st.Page("views/agents.py", title="Agents", icon=":material/support_agent:"),
+        st.Page("views/anomalies.py", title="Anomalies", icon=":material/notifications_active:"),
         st.Page("views/meetings.py", title="Review meetings", icon=":material/groups:"),
     ],
     "Data": [

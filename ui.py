@@ -456,12 +456,25 @@ def narrowed(where: metrics.Filters, column: str, value: str) -> metrics.Filters
     return dataclasses.replace(where, **{field: (value,)})
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _filtered(path: str, where: metrics.Filters) -> pl.DataFrame:
+    """The tickets passing ``where``, filtered once for all the aggregates of a page run; a
+    date range is cut from the frame with the same dimension filters (one scan per change)."""
+    import dataclasses
+
+    if where.start is None and where.end is None:
+        return metrics.apply_filters(_canonical(path), where)
+    dims = dataclasses.replace(where, start=None, end=None)
+    dates = metrics.Filters(start=where.start, end=where.end)
+    return metrics.apply_filters(_filtered(path, dims), dates)
+
+
 @st.cache_data(max_entries=256, show_spinner="Computing…")
 def _aggregate(path: str, where: metrics.Filters, module: str, name: str, options: dict) -> Any:
     import importlib
 
     func = getattr(importlib.import_module(module), name)
-    return func(metrics.apply_filters(_canonical(path), where), **options)
+    return func(_filtered(path, where), **options)
 
 
 def aggregate(
@@ -751,3 +764,73 @@ def coverage_editor(categories: list[str]) -> None:
                 )  # fmt: skip
                 st.session_state["_kc_saved"] = cat
                 st.rerun()
+
+
+# ------------------------------------------------------------------ sentiment (issue 5)
+# Scored once per dataset and kept beside its snapshot: a sidecar Parquet (ticket_id, sentiment)
+# whose metadata holds the sentence saying how sentiment was obtained. Later runs and processes
+# read the file; a new snapshot (new path) is scored again.
+
+SENTIMENT_SIDECAR = "sentiment.parquet"
+
+
+def _with_scores(tickets: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
+    if scored.height == tickets.height and scored["ticket_id"].equals(tickets["ticket_id"]):
+        return tickets.with_columns(scored.get_column("sentiment").cast(pl.Float64))
+    right = scored.select("ticket_id", pl.col("sentiment").cast(pl.Float64)).unique("ticket_id")
+    return tickets.drop("sentiment").join(right, on="ticket_id", how="left", maintain_order="left")
+
+
+@st.cache_resource(show_spinner="Scoring ticket sentiment (once per dataset)…", max_entries=4)
+def _sentiment(path: str, sidecar: str, dataset_id: int) -> tuple[pl.DataFrame, str]:
+    """(tickets with sentiment, method sentence) for the snapshot at ``path``."""
+    import contextlib
+    import tempfile
+
+    from lib.sentiment import add_sentiment
+
+    tickets = _canonical(path)
+    side = Path(sidecar)
+    if side.is_file():
+        try:
+            scored = pl.read_parquet(side, columns=["ticket_id", "sentiment"])
+            how = pl.read_parquet_metadata(side).get("sentiment_method") or ""
+            return _with_scores(tickets, scored), how or "scored earlier (method not recorded)"
+        except Exception:  # a damaged or foreign file: score again and overwrite it
+            pass
+    snap = _snapshot_frame(path)
+    description = snap.get_column("_description") if "_description" in snap.columns else None
+    scored, how = add_sentiment(tickets, description=description)
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=side.parent, prefix=".tmp-", suffix=".parquet")
+        os.close(fd)
+        scored.select("ticket_id", "sentiment").write_parquet(
+            tmp, metadata={"sentiment_method": how}
+        )
+        os.replace(tmp, side)
+    except OSError:  # read-only data folder: keep the scores in memory only
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    if can_edit():  # also recorded in the store, for pages that only need the sentence
+        with contextlib.suppress(ReviewError):
+            store().set_setting(f"sentiment_method:{dataset_id}", how, actor=actor())
+    return scored, how
+
+
+def _sentiment_of(data: Active) -> tuple[pl.DataFrame, str]:
+    path = store().snapshot_file(data.record)
+    sidecar = store().sidecar_path(data.record, SENTIMENT_SIDECAR)
+    return _sentiment(str(path), str(sidecar), int(data.record.id or 0))
+
+
+def sentiment_tickets(data: Active) -> pl.DataFrame:
+    """The dataset's tickets with ``sentiment`` filled (the export's own, else scored from the
+    subject and ``_description`` with VADER, else from satisfaction; see
+    :func:`lib.sentiment.add_sentiment`), computed once per dataset and cached with its snapshot."""
+    return _sentiment_of(data)[0]
+
+
+def sentiment_method(data: Active) -> str:
+    """How :func:`sentiment_tickets` got its sentiment, in one sentence."""
+    return _sentiment_of(data)[1]

@@ -73,7 +73,11 @@ def flash(kind: str, text: str) -> None:
 
 
 def show_flash() -> None:
+    """Messages queued by the last action: inline at the top, and as a toast, which shows
+    wherever the user has scrolled to."""
     for kind, text in st.session_state.pop(FLASH, []):
+        icon = ":material/error:" if kind == "error" else ":material/check_circle:"
+        st.toast(text, icon=icon)
         {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
 
 
@@ -813,6 +817,16 @@ def actions_tab(data: ui.Active, edit: bool) -> None:
             ),
             hide_index=True,
             width="stretch",
+            column_config={
+                "version": st.column_config.NumberColumn("Version", width="small"),
+                "changed_at": st.column_config.DatetimeColumn(
+                    "When (UTC)", format="YYYY-MM-DD HH:mm"
+                ),
+                "changed_by": "Who",
+                "field": "What",
+                "old_value": "Before",
+                "new_value": "After",
+            },
         )
 
 

@@ -54,11 +54,15 @@ __all__ = [
     "agent_detail",
     "agent_sentence",
     "escalated_tickets",
+    "flag_notes",
+    "funnel_caption",
     "history_summary",
     "ordinal",
     "peer_comparison",
+    "q_label_expr",
     "rank_shift",
     "raw_order",
+    "raw_ranking",
     "skill_policy_split",
     "stability_sentence",
     "status_expr",
@@ -132,11 +136,25 @@ def _require(frame: pl.DataFrame, columns: Sequence[str], what: str) -> None:
         raise AgentReviewError(f"{what} needs the column(s) {', '.join(missing)}")
 
 
+def q_label_expr() -> pl.Expr:
+    """``q_label``: the q-value as text (``"< 0.0001"``, ``"0.23"``; ``"–"`` when not judged)."""
+    q = pl.col("q_value")
+    return (
+        pl.when(~pl.col("judged").fill_null(False) | q.is_null())
+        .then(pl.lit("–"))
+        .when(q < 0.0001)
+        .then(pl.lit("< 0.0001"))
+        .otherwise(q.round_sig_figs(2).cast(pl.String))
+        .alias("q_label")
+    )
+
+
 def adjusted_order(table: pl.DataFrame) -> pl.DataFrame:
     """The comparison table as the page lists it: judged agents first, highest z first.
 
     Agents below the minimum expected count come last (they are shown, not judged), then by
-    z. Adds ``place`` (1 = first listed) and ``status`` (:data:`STATUS_LABELS`).
+    z. Adds ``place`` (1 = first listed), ``status`` (:data:`STATUS_LABELS`) and ``q_label``
+    (the q-value as text: ``"< 0.0001"``, ``"0.23"``, ``"–"`` when not judged).
     See the module example.
     """
     _require(table, ["agent", "z", "judged", "flagged", "direction"], "the adjusted ranking")
@@ -146,7 +164,7 @@ def adjusted_order(table: pl.DataFrame) -> pl.DataFrame:
             descending=[True, True, False],
             nulls_last=True,
         )
-        .with_columns(status_expr())
+        .with_columns(status_expr(), *([q_label_expr()] if "q_value" in table.columns else []))
         .with_row_index("place", offset=1)
         .with_columns(pl.col("place").cast(pl.Int64))
     )
@@ -238,6 +256,94 @@ def rank_shift(table: pl.DataFrame, *, far: int = 3, examples: int = 2) -> RankS
         )
         sentence += f". Biggest moves: {moves}."
     return RankShift(n, n_changed, n_far, places, sentence)
+
+
+def raw_ranking(table: pl.DataFrame) -> pl.DataFrame:
+    """:func:`raw_order` with each agent's adjusted ``place``, ``move`` (raw place - adjusted
+    place) and ``move_text`` ("up 2": higher in the adjusted ranking, "down 1", "same").
+
+    >>> t = pl.DataFrame({"agent": ["a", "b"], "tickets": [50, 50], "raw_rate": [0.4, 0.3],
+    ...     "z": [0.1, 3.0], "judged": [True, True], "flagged": [False, True],
+    ...     "direction": [None, "high"]})
+    >>> raw_ranking(t).select("raw_place", "agent", "place", "move_text").rows()
+    [(1, 'a', 2, 'down 1'), (2, 'b', 1, 'up 1')]
+    """
+    places = adjusted_order(table).select("agent", "place")
+    return (
+        raw_order(table)
+        .join(places, on="agent", how="left")
+        .with_columns(move=pl.col("raw_place") - pl.col("place"))
+        .with_columns(
+            move_text=pl.when(pl.col("move") > 0)
+            .then(pl.format("up {}", pl.col("move")))
+            .when(pl.col("move") < 0)
+            .then(pl.format("down {}", -pl.col("move")))
+            .otherwise(pl.lit("same"))
+        )
+    )
+
+
+def _join_words(words: Sequence[str]) -> str:
+    return _names(list(words), limit=len(words) or 1)
+
+
+def funnel_caption(terms: Sequence[str]) -> str:
+    """How to read the funnel plot, in plain words (``terms``: the case-mix columns used).
+
+    >>> funnel_caption(["category", "channel"])[:80]
+    'Each dot is an agent. Across: how many escalations their own tickets would produ'
+    """
+    mix = _join_words([t.replace("_", " ") for t in terms]) or "nothing (no case mix)"
+    return (
+        "Each dot is an agent. Across: how many escalations their own tickets would produce if "
+        f"they escalated like the team, given each ticket's {mix}. Up: what they actually "
+        "escalated, as a multiple of that (1 = as expected, 2 = twice as many). The funnel "
+        "shows how far chance alone can push an agent: dashed lines hold 95% of agents in line "
+        "with the team, solid lines 99.8%; it narrows to the right because more tickets mean "
+        "less noise, and it is widened for the variation between agents seen here. Red "
+        "diamonds are flagged high, blue ones flagged low, hollow grey dots are not judged. "
+        "Hover for counts; click a dot to open the agent below."
+    )
+
+
+def flag_notes(comparison: Any) -> list[str]:
+    """What a flag means and does not mean, as plain sentences (no Markdown), for the page.
+
+    ``comparison`` is a :class:`lib.outliers.AgentComparison`.
+
+    >>> from lib.outliers import agent_comparison
+    >>> t = pl.DataFrame({"agent": ["a"] * 50 + ["b"] * 50, "escalated": [True, False] * 50})
+    >>> notes = flag_notes(agent_comparison(t, case_mix=()))
+    >>> notes[0][:40], len(notes)
+    ('A flag is a prompt to look, not a verdic', 5)
+    """
+    c = comparison
+    mix = _join_words([t.replace("_", " ") for t in c.model_terms]) or "nothing"
+    notes = [
+        "A flag is a prompt to look, not a verdict. It says the agent's escalations differ "
+        "from what their case mix predicts by more than chance and the usual variation "
+        f"between agents explain, after allowing for testing {c.n_judged} agents at once "
+        f"(Benjamini–Hochberg: flagged when q < {c.q_level:g}, so up to about "
+        f"{c.q_level:.0%} of flags may be false alarms).",
+        "Flags come from each agent's q-value, not from the lines. A dot just outside the "
+        "99.8% line can stay unflagged once every agent is tested together, and the lines are "
+        "drawn with the team's average variance, so an agent's own limits (columns lower_95 "
+        "to upper_998 in the table's download) can sit slightly off the line.",
+        f"Case mix is only what the export records: the ticket's {mix}. Harder customers "
+        "within a category, special assignments, shifts or a queue routed to one person are "
+        "invisible to the model. Read the agent's escalated tickets and talk with them before "
+        "concluding anything.",
+        "Not flagged is not the same as fine: an agent with few tickets needs a large "
+        "difference to be flagged, and agents below the minimum are not judged at all.",
+        c.overdispersion_summary(),
+    ]
+    if c.excluded_from_model:
+        notes.append(
+            "The standard was set without the tickets of the flagged agents ("
+            + _join_words(list(c.excluded_from_model))
+            + "), so their excess does not raise everyone else's expected count."
+        )
+    return notes
 
 
 def unjudged_sentence(table: pl.DataFrame, min_expected: float) -> str | None:

@@ -676,7 +676,13 @@ def md_escape(text: Any) -> str:
         return ""
     one_line = " ".join(str(text).split())
     out = _MD_SPECIAL.sub(r"\\\1", one_line)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
+    return _MD_LINE_START.sub(_escape_line_start, out)
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    """``- x`` -> ``\\- x``; ``1. x`` -> ``1\\. x`` (a backslash only escapes punctuation)."""
+    lead, mark = m.group(1), m.group(2)
+    return f"{lead}{mark[:-1]}\\{mark[-1]}"
 
 
 def _md_block(text: Any, indent: str = "") -> str:
@@ -836,9 +842,11 @@ ol.agenda li { margin: 0 0 12px; break-inside: avoid; }
 .nodecision { color: var(--muted); font-style: italic; margin: 4px 0 0; }
 .overdue { color: var(--bad); font-weight: 600; }
 .pre { white-space: pre-wrap; }
+.nowrap { white-space: nowrap; }
 .alert { display: flex; gap: 16px; align-items: center; border-bottom: 1px solid var(--line);
          padding: 8px 0; break-inside: avoid; }
 .alert .text { flex: 1; }
+.alert svg.chart { flex: 0 0 260px; }
 footer { margin-top: 30px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line);
          padding-top: 8px; }
 @media print {
@@ -846,7 +854,6 @@ footer { margin-top: 30px; color: var(--muted); font-size: 12px; border-top: 1px
   main { max-width: none; padding: 0; }
   h2 { margin-top: 18px; }
   section { break-inside: auto; }
-  svg.chart { max-width: 100% !important; }
 }
 @page { size: A4; margin: 14mm 12mm; }
 """
@@ -999,7 +1006,7 @@ def _actions_html(frame: pl.DataFrame) -> str:
         return '<p class="empty">None.</p>'
     rows = []
     for a in frame.iter_rows(named=True):
-        due = _h(a.get("due_date") or "")
+        due = f'<span class="nowrap">{_h(a.get("due_date") or "")}</span>'
         if a.get("overdue"):
             due = f'<span class="overdue">{due} (overdue)</span>'
         link = f"{a['link_kind']}: {a['link_value']}" if a.get("link_kind") else ""

@@ -589,6 +589,13 @@ def test_empty_columns_without_a_header_name_are_dropped():
         ("id,a\n1,x\n2,x,y\n", ["1"], [(3, "too many fields: 3 of 2")]),
         # a quote that is never closed swallows the rest of the file in a naive reader
         ('id,a,b\n1,x,y\n2,"oops,y\n3,x,y\n4,x,y\n', ["1", "3", "4"], [(3, readers._BROKEN_QUOTE)]),
+        # ... also when the swallowed lines happen to give the right number of fields
+        ('id,a,b\n1,x,"y"\n2,x,"open\n3,x,y\n', ["1", "3"], [(3, readers._BROKEN_QUOTE)]),
+        (
+            'id,a,b\n1,x,y\n2,"open,y\n3,x,y\n4,"a\nb",c\n',
+            ["1", "3", "4"],
+            [(3, readers._BROKEN_QUOTE)],
+        ),
         # a stray quote inside an unquoted value is kept as text
         ('id,a,b\n1,5" screen,y\n2,x,y\n', ["1", "2"], []),
         # several problems: all counted, listed in line order
@@ -636,7 +643,7 @@ def test_line_numbers_survive_the_careful_path():
 )
 def test_careful_reader_agrees_with_the_fast_one(file, monkeypatch):
     fast = one(DATA / file)
-    monkeypatch.setattr(readers, "_read_fast", lambda data, ctx: (None, None, {}))
+    monkeypatch.setattr(readers, "_read_fast", lambda data, ctx: (None, None, {}, False))
     careful = one(DATA / file)
     assert careful.frame.equals(fast.frame)
     assert careful.line_numbers.to_list() == fast.line_numbers.to_list()
@@ -960,6 +967,8 @@ BAD = [
     (b"[1, 2, 3]", "t.json", {}, "t.json: holds no JSON objects"),
     (b"[]", "t.json", {}, "t.json: holds no records"),
     (b"not json at all\n", "t.jsonl", {}, "t.jsonl, line 1: is not valid JSON Lines"),
+    (b"[" * 100_000, "deep.json", {}, "deep.json: holds JSON nested too deeply to read"),
+    (b'[{"a":' * 3000 + b"1" + b"}" * 3000 + b"]", "d.json", {}, "d.json: holds JSON nested too"),
     (
         zip_bytes({"[Content_Types].xml": b"x", "xl/workbook.xml": b"garbage"}),
         "w.xlsx",

@@ -194,17 +194,24 @@ def test_breakdowns_table_and_drilldown(review_home: Path, demo) -> None:
     assert set(tickets["Ticket"]) == expected
 
 
-@pytest.mark.parametrize("dimension", ["channel", "agent", "customer_tier"])
-def test_breakdowns_by_other_dimensions(review_home: Path, demo, dimension: str) -> None:
+def test_breakdowns_by_other_dimensions_and_the_sidebar_range(review_home: Path, demo) -> None:
     at = _app()
     at.switch_page("views/breakdowns.py").run()
-    at.segmented_control(key="bd_by").set_value(dimension).run()
-    _ok(at)
-    table = at.dataframe[0].value
     review = _review(demo)
-    assert table["Tickets"].sum() == review.height
-    if dimension == "agent":  # tickets without an agent form their own "(none)" row
-        assert "Tag" not in table.columns
+    for dimension, column in (
+        ("channel", "Channel"),
+        ("agent", "Agent"),
+        ("customer_tier", "Customer tier"),
+    ):
+        at.segmented_control(key="bd_by").set_value(dimension).run()
+        _ok(at)
+        table = at.dataframe[0].value
+        assert table["Tickets"].sum() == review.height
+        assert column in table.columns and "Tag" not in table.columns
+        hand = review.group_by(dimension).agg(pl.col("escalated").sum()).sort(dimension)
+        got = table.set_index(column)["Escalations"]
+        for value, k in hand.rows():
+            assert got[value if value is not None else "(none)"] == k
     at.segmented_control(key="bd_period").set_value("range").run()
     _ok(at)
     assert at.dataframe[0].value["Tickets"].sum() == demo.height  # sidebar range is "All"
@@ -333,3 +340,54 @@ def test_routing_numbers_and_controls(review_home: Path, demo) -> None:
     at.segmented_control(key="rt_by").set_value("channel").run()
     _ok(at)
     assert len(_table(at, "First assignment correct %")) == demo["channel"].n_unique()
+
+
+def test_time_to_escalate_on_an_export_with_escalation_times(review_home: Path) -> None:
+    from lib.demo import demo_tickets
+
+    tickets = demo_tickets(days=60, tickets_per_day=20)
+    ui.store().register_dataset("With escalation times", tickets)
+    at = _app()
+    at.switch_page("views/routing.py").run()
+    _ok(at)
+    shown = _table(at, "Category", "Median (h)").set_index("Category")
+    hours = (pl.col("escalated_at") - pl.col("created_at")).dt.total_seconds() / 3600
+    hand = (
+        tickets.filter(pl.col("escalated") & (pl.col("escalated_at") >= pl.col("created_at")))
+        .group_by("category")
+        .agg(hours.median().alias("median"), pl.len().alias("n"))
+    )
+    for category, median, n in hand.rows():
+        assert shown.loc[category, "With a time"] == n
+        assert shown.loc[category, "Median (h)"] == pytest.approx(median, abs=0.01)
+    at.switch_page("views/overview.py").run()
+    _ok(at)
+    review = _review(tickets).filter(pl.col("escalated"))
+    median = review.select(hours.median()).item()
+    assert _metric(at, "Time to escalate") == f"{median:.1f} h"
+
+
+EMPTY = {
+    "f_categories": ["Account deletion"],
+    "f_priorities": ["low"],
+    "f_channels": ["messaging"],
+    "f_tiers": ["Free"],
+}
+
+
+def test_a_filter_that_matches_nothing_shows_empty_states(review_home: Path, demo) -> None:
+    part = demo
+    for key, values in EMPTY.items():
+        column = ui.FILTER_FIELDS[key][1]
+        part = part.filter(pl.col(column).is_in(values))
+    assert part.height == 0  # the combination really is empty
+    at = _app()
+    for key, values in EMPTY.items():
+        at.multiselect(key=key).set_value(values)
+    at.run()
+    for page in ("views/overview.py", "views/breakdowns.py", "views/drivers.py",
+                 "views/routing.py"):  # fmt: skip
+        at.switch_page(page).run()
+        _ok(at)
+        infos = [i.value.lower() for i in at.info]
+        assert any("filter" in i or "widen" in i for i in infos), (page, infos)

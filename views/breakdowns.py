@@ -90,7 +90,7 @@ st.caption(
 view = audit.present(bd, audit.breakdown_view(by, DIMENSIONS[by]))
 row = ui.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
 value = ui.latest_choice(
-    f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=ui.clicked(event)
+    f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=ui.clicked(event, 5)
 )
 
 # ---- drill-down -----------------------------------------------------------------------------

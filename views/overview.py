@@ -98,7 +98,8 @@ with st.expander("Events on the trend (policy changes, releases, new playbooks)"
         st.caption("You have read-only access: ask an editor to add events.")
     events = ui.store().list_events()
     if events.height:
-        st.dataframe(events.select("date", "kind", "title", "created_by"), hide_index=True)
+        ui.table(events.select("date", "kind", "title", "created_by"), key="ov_events",
+                 filename="events.csv")  # fmt: skip
 
 # ---- quarter over quarter -------------------------------------------------------------------
 st.subheader("Quarter over quarter")

@@ -32,6 +32,8 @@ from lib.agent_review import STATUS_LABELS, status_expr
 from lib.charts.common import COLORS, base_layout
 
 __all__ = [
+    "AGENT_COMPACT_VIEW",
+    "AGENT_DOWNLOAD_VIEW",
     "AGENT_VIEW",
     "CATEGORY_VIEW",
     "HISTORY_VIEW",
@@ -185,10 +187,17 @@ def funnel_figure(
             )
     top = max(2.0, float(points.get_column("ratio").max() or 0) * 1.12) if points.height else 2.0
     fig.update_layout(hovermode="closest", dragmode="zoom")
+    x0, x1 = lo * 0.7, hi * 1.3
+    ticks = [v * 10**e for e in range(-1, 7) for v in (1, 2, 5) if x0 <= v * 10**e <= x1] or [
+        round(lo, 1),
+        round(hi, 1),
+    ]
     fig.update_xaxes(
         type="log",
         title="Expected escalations, from each agent's own case mix (log scale)",
-        range=[np.log10(lo * 0.7), np.log10(hi * 1.3)],
+        range=[np.log10(x0), np.log10(x1)],
+        tickvals=ticks,
+        ticktext=[f"{v:g}" for v in ticks],
     )
     fig.update_yaxes(title="Observed ÷ expected escalations", range=[0, top], zeroline=False)
     return base_layout(fig, height=height)
@@ -303,8 +312,32 @@ AGENT_VIEW = (
     ("tickets", "Tickets", "int"), ("escalated", "Escalated", "int"),
     ("expected", "Expected", "float"), ("ratio", "Observed ÷ expected", "float"),
     ("ratio_low", "Ratio 95% low", "float"), ("ratio_high", "Ratio 95% high", "float"),
-    ("z", "z", "float"), ("q_value", "q-value", "p"), ("raw_rate", "Raw rate", "pct"),
+    ("q_label", "q-value", "text"), ("z", "z", "float"), ("raw_rate", "Raw rate", "pct"),
     ("expected_rate", "Expected rate", "pct"), ("flagged_label", "Flagged, by month", "text"),
+)  # fmt: skip
+
+#: The agent table when the raw ranking sits next to it (fewer columns).
+AGENT_COMPACT_VIEW = (
+    ("place", "#", "int"), ("agent", "Agent", "text"), ("status", "Status", "text"),
+    ("escalated", "Escalated", "int"), ("expected", "Expected", "float"),
+    ("ratio", "Obs. ÷ exp.", "float"), ("q_label", "q-value", "text"),
+)  # fmt: skip
+
+#: The agent table's download: the same rows with unrounded numbers and each agent's own
+#: control limits at their expected count (``lower_95`` ... ``upper_998``).
+AGENT_DOWNLOAD_VIEW = (
+    ("place", "#", "int"), ("agent", "Agent", "text"), ("status", "Status", "text"),
+    ("tickets", "Tickets", "int"), ("escalated", "Escalated", "int"),
+    ("expected", "Expected", "raw"), ("ratio", "Observed ÷ expected", "raw"),
+    ("ratio_low", "Ratio 95% low", "raw"), ("ratio_high", "Ratio 95% high", "raw"),
+    ("z", "z", "raw"), ("p_value", "p-value", "raw"), ("q_value", "q-value", "raw"),
+    ("judged", "Judged", "bool"), ("flagged", "Flagged", "bool"),
+    ("direction", "Direction", "text"), ("raw_rate", "Raw rate", "raw"),
+    ("expected_rate", "Expected rate", "raw"), ("excess", "Excess", "raw"),
+    ("z_unadjusted", "z before overdispersion", "raw"),
+    ("in_reference", "Sets the standard", "bool"), ("lower_95", "lower_95", "raw"),
+    ("upper_95", "upper_95", "raw"), ("lower_998", "lower_998", "raw"),
+    ("upper_998", "upper_998", "raw"), ("flagged_label", "Flagged, by month", "text"),
 )  # fmt: skip
 
 #: The raw ranking next to it (:func:`lib.agent_review.rank_shift` places joined on).
@@ -329,12 +362,12 @@ PEER_VIEW = (
     ("peers_n", "Peers' tickets", "int"), ("verdict", "Difference", "text"),
 )  # fmt: skip
 
-#: One agent's rows of :func:`lib.outliers.flag_history` (with a ``status``).
+#: One agent's rows of :func:`lib.outliers.flag_history` (with ``status``, ``q_label`` and a
+#: ``month`` label such as "Aug 2026").
 HISTORY_VIEW = (
-    ("period_start", "Month", "date"), ("tickets", "Tickets", "int"),
-    ("escalated", "Escalated", "int"), ("expected", "Expected", "float"),
-    ("ratio", "Observed ÷ expected", "float"), ("q_value", "q-value", "p"),
-    ("status", "Status", "text"),
+    ("month", "Month", "text"), ("escalated", "Escalated", "int"),
+    ("expected", "Expected", "float"), ("ratio", "Obs. ÷ exp.", "float"),
+    ("status", "Status", "text"), ("q_label", "q-value", "text"), ("tickets", "Tickets", "int"),
 )  # fmt: skip
 
 #: :func:`lib.agent_review.escalated_tickets`.

@@ -15,7 +15,7 @@ Example
 ...                   "rate": [0.2, 0.1], "rate_low": [0.1, 0.02], "rate_high": [0.35, 0.4]})
 >>> fig = interval_bars(f, "channel")
 >>> fig.data[0].y, list(fig.data[0].customdata[0])
-(('chat', 'email'), ['chat', 8, 40, 10.0, 35.0])
+(('chat', 'email'), ['chat', 8, 40, 10.0, 35.0, 'chat'])
 """
 
 from __future__ import annotations
@@ -78,6 +78,12 @@ def _pct_list(frame: pl.DataFrame, column: str) -> list[float | None]:
     return [None if v is None else 100 * v for v in frame.get_column(column).to_list()]
 
 
+def _closest(fig: go.Figure) -> go.Figure:
+    """Hover (and click) the point under the cursor: the app default, "x unified", would pick
+    by x value, which on horizontal bars selects the wrong bar."""
+    return fig.update_layout(hovermode="closest")
+
+
 def _bar_height(n: int) -> int:
     return max(220, min(900, 90 + 28 * n))
 
@@ -109,7 +115,8 @@ def interval_bars(
     ``{rate}_low`` and ``{rate}_high``), ``k`` and ``n`` (e.g. :func:`lib.metrics.rate_by`);
     the first ``max_bars`` rows are drawn, the first on top. ``reference`` (0..1) draws a
     dashed vertical line (an overall rate or a target).
-    ``customdata`` of each bar is ``[label, k, n, low %, high %]`` so a click can drill in.
+    ``customdata`` of each bar is ``[label (escaped for plotly), k, n, low %, high %, value]``
+    so a click can drill into ``value`` (the label as it is in the data).
 
     >>> f = pl.DataFrame({"tier": ["free"], "solved": [10], "resolved_tier1": [7],
     ...                   "rate": [0.7], "rate_low": [0.4], "rate_high": [0.9]})
@@ -118,7 +125,8 @@ def interval_bars(
     ((70.0,), 1)
     """
     f = frame.head(max_bars)
-    labels = [_label(v) for v in f.get_column(label).to_list()]
+    raw = [None if v is None else str(v) for v in f.get_column(label).to_list()]
+    labels = [_label(v) for v in raw]
     x = _pct_list(f, rate)
     lo, hi = _pct_list(f, low or f"{rate}_low"), _pct_list(f, high or f"{rate}_high")
     plus = [None if v is None or h is None else h - v for v, h in zip(x, hi, strict=True)]
@@ -142,7 +150,7 @@ def interval_bars(
                 "color": COLORS["neutral"],
                 "thickness": 1.2,
             },
-            customdata=[list(row) for row in zip(labels, ks, ns, lo, hi, strict=True)],
+            customdata=[list(row) for row in zip(labels, ks, ns, lo, hi, raw, strict=True)],
             hovertemplate=f"<b>%{{customdata[0]}}</b><br>%{{x:.1f}}% {what} "
             "(%{customdata[1]:,} of %{customdata[2]:,})<br>"
             "95% interval %{customdata[3]:.1f}% to %{customdata[4]:.1f}%<extra></extra>",
@@ -157,10 +165,10 @@ def interval_bars(
             annotation_text=_label(reference_label),
             annotation_position="top",
         )
-    fig.update_layout(hovermode="closest", bargap=0.35)
+    fig.update_layout(bargap=0.35)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title=f"% {what}", rangemode="tozero")
-    return base_layout(fig, title=title, height=_bar_height(len(labels)))
+    return _closest(base_layout(fig, title=title, height=_bar_height(len(labels))))
 
 
 def heatmap_figure(
@@ -236,10 +244,11 @@ def heatmap_figure(
             "(%{customdata[0]:,} of %{customdata[1]:,} tickets)<extra></extra>",
         )
     )
-    fig.update_layout(hovermode="closest")
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top", automargin=True)
-    return base_layout(fig, title=title, height=max(260, min(900, 120 + 30 * len(row_keys))))
+    return _closest(
+        base_layout(fig, title=title, height=max(260, min(900, 120 + 30 * len(row_keys))))
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,10 +347,10 @@ def ranking_figure(drivers: pl.DataFrame, by: str, rank_by: str) -> go.Figure:
             hovertemplate=hover + "<extra></extra>",
         )
     )
-    fig.update_layout(hovermode="closest", bargap=0.35)
+    fig.update_layout(bargap=0.35)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title=axis)
-    return base_layout(fig, height=_bar_height(len(labels)))
+    return _closest(base_layout(fig, height=_bar_height(len(labels))))
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,10 +377,9 @@ def distribution_figure(
             hovertemplate="%{y:.1f}% of tickets (%{customdata:,})<extra></extra>",
         )
     )
-    fig.update_layout(hovermode="closest")
     fig.update_xaxes(title=x_title, type="category")
     fig.update_yaxes(title="% of tickets", rangemode="tozero")
-    return base_layout(fig, height=300)
+    return _closest(base_layout(fig, height=300))
 
 
 def age_figure(buckets: pl.DataFrame) -> go.Figure:
@@ -389,10 +397,9 @@ def age_figure(buckets: pl.DataFrame) -> go.Figure:
             hovertemplate="%{y:,} tickets idle %{x}<extra></extra>",
         )
     )
-    fig.update_layout(hovermode="closest")
     fig.update_xaxes(title="Time since the last update", type="category")
     fig.update_yaxes(title="Open tickets", rangemode="tozero")
-    return base_layout(fig, height=300)
+    return _closest(base_layout(fig, height=300))
 
 
 def quantile_figure(
@@ -441,10 +448,10 @@ def quantile_figure(
         marker={"color": COLORS["neutral"], "size": 12, "symbol": "line-ns-open"},
         hovertemplate=hover,
     )  # fmt: skip
-    fig.update_layout(hovermode="closest", bargap=0.45)
+    fig.update_layout(bargap=0.45)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title=unit.capitalize(), rangemode="tozero")
-    return base_layout(fig, height=_bar_height(len(labels)))
+    return _closest(base_layout(fig, height=_bar_height(len(labels))))
 
 
 def response_trend_figure(frt: pl.DataFrame) -> go.Figure:
@@ -533,9 +540,8 @@ def before_after_figure(weekly: pl.DataFrame, change: date) -> go.Figure:
         x=change, y=1, yref="paper", text="change", showarrow=False, xanchor="left",
         yanchor="top", font={"size": 11, "color": COLORS["marker"]},
     )  # fmt: skip
-    fig.update_layout(hovermode="closest")
     fig.update_yaxes(title="Escalation rate (%)", rangemode="tozero")
-    return base_layout(fig)
+    return _closest(base_layout(fig))
 
 
 def trend_chart(trend: pl.DataFrame, *, markers: Sequence[tuple[date, str]] = ()) -> go.Figure:

@@ -87,6 +87,9 @@ KEY_LABELS: dict[str, str] = {
     "level": "Support level",
 }
 
+#: Most columns considered by automatic matching (see :func:`match_columns`).
+MAX_AUTO_COLUMNS = 200
+
 #: Least combined score for a match to be proposed.
 ACCEPT = 0.5
 #: Least score for an automatic match next to a preset's own mapping.
@@ -743,7 +746,10 @@ def match_columns(
         for k, c in map_with_preset(preset, columns).items():
             fixed[k] = ColumnMatch(k, c, 1.0, f"preset: {preset.label}")
     used = {m.column for m in fixed.values()}
-    free_cols = [c for c in columns if c not in used]
+    # Automatic matching looks at the first MAX_AUTO_COLUMNS columns only: a very wide export
+    # (thousands of custom fields) would otherwise take seconds per hundred columns. The
+    # mapping screen still offers every column.
+    free_cols = [c for c in columns if c not in used][:MAX_AUTO_COLUMNS]
     free_keys = [k for k in KEYS if k not in fixed]
 
     vocab = _vocab(preset)
@@ -770,12 +776,16 @@ def match_columns(
                 f"name {c!r} matches {syn!r}; {vwhy}",
             )
 
+    strong: dict[str, set[str]] = {}
+    for (k2, c2), (s2, _) in named.items():
+        if s2 >= 0.9:
+            strong.setdefault(c2, set()).add(k2)
     table: dict[tuple[str, str], tuple[float, str]] = {}
     for c in free_cols:
         for k in free_keys:
             by_name = named.get((k, c), (0.0, ""))
             vo, vo_why = _value_only(k, c, profiles[c], roles[c])
-            if any(s >= 0.9 for (k2, c2), (s, _) in named.items() if c2 == c and k2 != k):
+            if strong.get(c, set()) - {k}:
                 vo *= 0.5  # name and values agree that this column is something else
             if by_name[0] >= vo and by_name[0] > 0:
                 table[(k, c)] = by_name

@@ -66,6 +66,8 @@ TAIL_ROWS = 20
 MAX_DEPTH = 3
 
 _CHUNK = 1 << 20
+#: What Polars raises on input it cannot read (a Rust panic surfaces as a BaseException).
+_POLARS_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException)
 _EXPECTED_FORMATS = "a CSV, TSV, Excel, JSON, JSON Lines or Parquet file (optionally .gz or .zip)"
 _TEXT_EXTS = {".csv", ".tsv", ".tab", ".txt"}
 _JSON_EXTS = {".json"}
@@ -702,6 +704,7 @@ def _sample_text(data: bytes) -> tuple[str, bool]:
 def _read_delimited(
     data: bytes, display: str, ext: str, encoding: str, notes: list[str]
 ) -> RawTable:
+    """Sniff delimiter and header on the sample, read with Polars, fall back when needed."""
     if b"\n" not in data[:SAMPLE_BYTES] and b"\r" in data[:SAMPLE_BYTES]:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         notes.append("converted old Mac line endings (CR) to line feeds")
@@ -733,17 +736,18 @@ def _read_delimited(
         ),
     )
 
-    frame, lines, short = _read_fast(data, ctx)
+    frame, lines, short, odd_quotes = _read_fast(data, ctx)
     if frame is None and encoding in ("utf-8", "utf-8-sig"):
         bad_at = _utf8_error_position(data)
         if bad_at is not None:
             line = data.count(b"\n", 0, bad_at) + 1
             data, encoding = _transcode(data, "cp1252")
             notes.append(f"decoded as {encoding} (the file is not valid UTF-8 from line {line})")
-            frame, lines, short = _read_fast(data, ctx)
+            frame, lines, short, odd_quotes = _read_fast(data, ctx)
     dropped: list[tuple[int, str]] = []
-    if frame is None or lines is None:
-        frame, lines, dropped, short = _read_careful(data, ctx)
+    if frame is None or lines is None or odd_quotes:
+        polars_read = (frame, lines, short) if frame is not None and lines is not None else None
+        frame, lines, dropped, short = _read_careful(data, ctx, polars_read)
     frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
     table = RawTable(
         name=display,
@@ -796,10 +800,15 @@ def _generated(raw_names: Sequence[str]) -> list[bool]:
     return [not str(n).replace("\ufeff", "").strip() for n in raw_names]
 
 
-def _newline_count(data: bytes) -> int:
+def _count_lines_and_quotes(data: bytes) -> tuple[int, int]:
+    """Line feeds and double quotes in ``data``, counted in one pass over 16 MB chunks."""
     buf = np.frombuffer(data, dtype=np.uint8)
-    step = 1 << 24
-    return sum(int(np.count_nonzero(buf[o : o + step] == 10)) for o in range(0, len(buf), step))
+    newlines = quotes = 0
+    for o in range(0, len(buf), 1 << 24):
+        chunk = buf[o : o + (1 << 24)]
+        newlines += int(np.count_nonzero(chunk == 10))
+        quotes += int(np.count_nonzero(chunk == 34))
+    return newlines, quotes
 
 
 def _newline_positions(data: bytes, start: int = 0) -> np.ndarray:
@@ -826,11 +835,15 @@ def _line_offset(data: bytes, line: int, newline_count: int) -> int:
     return 0
 
 
-def _read_fast(
-    data: bytes, ctx: _DelimitedContext
-) -> tuple[pl.DataFrame | None, pl.Series | None, dict[int, int]]:
-    """Read with Polars. Returns no frame when Polars refuses the file, and no line numbers when
-    rows with too few fields need the careful reader to be found."""
+_Fast = tuple[pl.DataFrame | None, pl.Series | None, dict[int, int], bool]
+
+
+def _read_fast(data: bytes, ctx: _DelimitedContext) -> _Fast:
+    """Read with Polars: the frame, line numbers, short rows, and whether the number of quote
+    characters after the header is odd (a quote left open, which Polars may read past).
+
+    Returns no frame when Polars refuses the file, and no line numbers when rows with too few
+    fields need the careful reader to be found."""
     schema = dict.fromkeys(ctx.columns, pl.String)
     try:
         frame = pl.read_csv(
@@ -845,10 +858,14 @@ def _read_fast(
             raise_if_empty=False,
             encoding="utf8",
         )
-    except pl.exceptions.PolarsError:
-        return None, None, {}
+    except _POLARS_ERRORS:
+        return None, None, {}, False
     n = frame.height
-    newline_count = _newline_count(data)
+    newline_count, quote_count = _count_lines_and_quotes(data)
+    header_end = 0
+    for _ in range(ctx.skip):
+        header_end = data.find(b"\n", header_end) + 1
+    odd_quotes = (quote_count - data.count(b'"', 0, header_end)) % 2 == 1
     lines_after = newline_count - ctx.skip + (0 if data.endswith(b"\n") else 1)
     first = ctx.skip + 1
     lines = pl.int_range(first, first + n, dtype=pl.Int64, eager=True).alias("line")
@@ -857,8 +874,8 @@ def _read_fast(
         lines = lines + (inside.cum_sum() - inside)
     short = _short_rows(data, newline_count, frame, lines, ctx)
     if short is None:
-        return frame, None, {}
-    return frame, lines, short
+        return frame, None, {}, odd_quotes
+    return frame, lines, short, odd_quotes
 
 
 def _breaks_per_row(frame: pl.DataFrame, total: int, likely: Sequence[int]) -> pl.Series:
@@ -942,6 +959,10 @@ class _Lines:
         self.count = len(self.bounds) - 1
         self.bare_cr = b"\r" in data  # only then can a field hold the stand-in character
 
+    def odd_quotes(self, first: int, last: int) -> bool:
+        """True when 1-based lines ``first`` to ``last`` hold an odd number of quotes."""
+        return self.data.count(b'"', self.bounds[first - 1], self.bounds[last]) % 2 == 1
+
     def iter_from(self, i: int) -> Iterator[str]:
         data, bounds = self.data, self.bounds
         for j in range(i, self.count):
@@ -950,11 +971,14 @@ class _Lines:
 
 
 def _read_careful(
-    data: bytes, ctx: _DelimitedContext
+    data: bytes,
+    ctx: _DelimitedContext,
+    polars_read: tuple[pl.DataFrame, pl.Series, dict[int, int]] | None = None,
 ) -> tuple[pl.DataFrame, pl.Series, list[tuple[int, str]], dict[int, int]]:
-    """Read a file Polars refused: find the unreadable records with the csv module, cut their
-    lines out and let Polars read the rest; build the rows in Python only if Polars still
-    refuses (for quoting the two parsers read differently)."""
+    """Read a file Polars refused or may have misread: find the unreadable records with the
+    csv module, cut their lines out and let Polars read the rest; build the rows in Python only
+    if Polars still refuses (for quoting the two parsers read differently). ``polars_read`` is
+    Polars' own result, used when the csv module finds nothing wrong."""
     lines = _Lines(data)
     starts: array[int] = array("q")
     ends: array[int] = array("q")
@@ -964,6 +988,9 @@ def _read_careful(
         ends.append(end)
 
     dropped = _scan(lines, ctx, locate)
+    if not dropped and polars_read is not None:
+        frame, line_numbers, short = polars_read
+        return frame, line_numbers, [], short
     if dropped:
         found = _read_without(data, lines, ctx, starts, ends)
         if found is not None:
@@ -997,10 +1024,10 @@ def _scan(
     """Walk every record after the header with the csv module; call ``keep(fields, first line,
     last line)`` for each readable one and return ``(line, reason)`` for the others.
 
-    A record with the wrong number of fields that spans several lines is most likely an
-    unbalanced quote: it is dropped from its first line and parsing restarts on the next line,
-    so rows after the broken one are kept. Pieces of the broken record that still do not parse
-    are counted with it, not as separate rows.
+    A record that spans several lines and has the wrong number of fields, or an odd number of
+    quote characters, is most likely an unbalanced quote: it is dropped from its first line and
+    parsing restarts on the next line, so rows after the broken one are kept. Pieces of the
+    broken record that still do not parse are counted with it, not as separate rows.
     """
     width = ctx.width
     dropped: list[tuple[int, str]] = []
@@ -1020,11 +1047,12 @@ def _scan(
                 if not fields:
                     fields = [""]  # a blank line: kept so the clean-up counts it like Polars'
                 k = len(fields)
-                if k == width or (k < width and end == start):
-                    if start <= suspect_end and k == width and broken_at >= 0:
+                whole = k == width and not (end > start and lines.odd_quotes(start, end))
+                if whole or (k < width and end == start):
+                    if start <= suspect_end and whole and broken_at >= 0:
                         line, _ = dropped[broken_at]
                         dropped[broken_at] = (line, _BROKEN_QUOTE)
-                    if start <= suspect_end and k != width:
+                    if start <= suspect_end and not whole:
                         continue  # a piece of the broken record
                     keep(fields, start, end)
                     continue
@@ -1035,8 +1063,10 @@ def _scan(
                             restart = start  # 0-based index of the line after ``start``
                             break
                     continue
-                if end > start:  # wrong count over several lines: suspect the quoting
-                    if k < width:
+                if end > start:  # wrong count or odd quotes over several lines
+                    if k == width:
+                        reason = _BROKEN_QUOTE
+                    elif k < width:
                         reason = f"row ends early: {k} of {width} fields"
                     else:
                         reason = f"too many fields: {k} of {width}"
@@ -1073,7 +1103,7 @@ def _read_without(
     cleaned = b"".join(
         data[bounds[a] : bounds[b]] for a, b in zip(edges[0::2], edges[1::2], strict=True)
     )
-    frame, cleaned_lines, short = _read_fast(cleaned, ctx)
+    frame, cleaned_lines, short, _ = _read_fast(cleaned, ctx)
     if frame is None or cleaned_lines is None:
         return None
     original = np.flatnonzero(keep) + 1  # 1-based line in the file of each kept line
@@ -1244,6 +1274,17 @@ def _finish(
 
 def _read_json_text(data: bytes, display: str, ext: str, head: str) -> RawTable | None:
     """Read JSON or JSON Lines; None when the content is not JSON but may be delimited text."""
+    try:
+        return _parse_json_text(data, display, ext, head)
+    except RecursionError:
+        raise IngestError(
+            "holds JSON nested too deeply to read",
+            file=display,
+            expected="ticket records nested at most a few hundred levels",
+        ) from None
+
+
+def _parse_json_text(data: bytes, display: str, ext: str, head: str) -> RawTable | None:
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     if ext in _JSONL_EXTS:
         return _read_jsonl(text, display)
@@ -1476,7 +1517,9 @@ def _read_spreadsheet(data: bytes, display: str) -> RawTable:
             if candidate.height and candidate.width and _has_values(candidate):
                 grid, used = candidate, sheet_name
                 break
-    except fastexcel.FastExcelError as exc:
+    except BaseException as exc:  # a Rust panic (PanicException) is a BaseException
+        if not isinstance(exc, fastexcel.FastExcelError) and type(exc).__name__ != "PanicException":
+            raise
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise IngestError(
             f"is not a readable spreadsheet ({first})",
@@ -1529,7 +1572,7 @@ def _has_values(frame: pl.DataFrame) -> bool:
 def _read_parquet(data: bytes, display: str) -> RawTable:
     try:
         frame = pl.read_parquet(io.BytesIO(data))
-    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+    except (*_POLARS_ERRORS, OSError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise IngestError(
             f"is not a readable Parquet file ({first})", file=display, expected="a Parquet file"

@@ -72,6 +72,14 @@ def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
     _settle(page)
     shot(page, "audit_breakdowns_drilldown")
 
+    # a click on the chart's first bar drills into that category instead
+    bars = page.locator('[data-testid="stPlotlyChart"]').first.locator("g.point path").all()
+    top = min((b.bounding_box() for b in bars), key=lambda bb: bb["y"])  # the chart's first row
+    page.mouse.click(top["x"] + top["width"] / 2, top["y"] + top["height"] / 2)
+    wait_idle(page)
+    page.get_by_role("heading", name=f"Category: {rows[0]['Category']}").wait_for()
+    assert int(_metric(page, "Tickets").replace(",", "")) == int(rows[0]["Tickets"])
+
 
 def test_every_audit_page_renders(server_factory, page) -> None:
     srv = server_factory()

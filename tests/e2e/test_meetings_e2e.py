@@ -81,8 +81,14 @@ def test_meeting_survives_server_restart_and_pack_opens_offline(
     page.get_by_text(re.compile(r"Action #\d+: " + ACTION + r" \(Ana, due")).wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
 
+    page.get_by_role("tab", name="Action items").click()
+    wait_idle(page)
+    _tall_shot(page, "meetings_action_items")
+
     # The HTML review pack: download it, open it from disk, look at it.
     page.get_by_role("tab", name="Export and backup").click()
+    wait_idle(page)
+    _tall_shot(page, "meetings_export")
     with page.expect_download(timeout=60_000) as dl:
         page.get_by_role("button", name="Review pack (HTML)").click()
     pack = tmp_path / "review-pack.html"
@@ -99,4 +105,10 @@ def test_meeting_survives_server_restart_and_pack_opens_offline(
     page.goto(pack.as_uri())
     page.get_by_role("heading", name="Headline numbers").wait_for()
     shot(page, "meetings_review_pack")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    shot(page, "meetings_review_pack_print")
+    pdf = page.pdf(format="A4")  # prints without error, on a handful of pages
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pdf.startswith(b"%PDF") and 2 <= pages <= 8, pages
     assert page.locator("svg.chart").count() == 3  # trend, drivers, the alert's sparkline

@@ -1,0 +1,92 @@
+"""Browser: the Agents page on the demo data. Ticking a row of the agent table opens that agent
+(the drill-down shows their observed escalations, as in the table's CSV); the raw ranking shows
+next to it. Screenshots: screenshots/agents*.png."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from lib.demo import demo_truth
+from tests.e2e.conftest import shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+ROW_HEIGHT = 35  # st.dataframe's default row (and header) height in pixels
+
+
+def _metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{label}$"))
+    )
+    return box.last.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def _no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_agent_row_opens_the_drilldown(server_factory, page) -> None:
+    truth = demo_truth()
+    srv = server_factory()
+    page.set_viewport_size({"width": 1400, "height": 3000})
+    page.goto(srv.url + "/agents")
+    wait_idle(page)
+    page.get_by_role("heading", name="Funnel plot").wait_for()
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+    _no_exception(page)
+    shot(page, "agents")
+
+    # The table's CSV says what each row holds, in the order the rows are drawn.
+    with page.expect_download() as info:
+        page.locator('div[class*="st-key-ag_table_"][class*="_dl"] button').click()
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8-sig"))))
+    assert rows and "Agent" in rows[0], info.value.path().read_text(encoding="utf-8-sig")[:300]
+    assert rows[0]["Agent"] == truth.outlier_agent
+    assert rows[0]["Status"] == "Flagged high"
+    hard = next(r for r in rows if r["Agent"] == truth.hard_case_agent)
+    assert hard["Status"] == "In line"
+    wait_idle(page)
+
+    # Tick the first row's selection checkbox.
+    table = page.locator('div[class*="st-key-ag_table_"] [data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + ROW_HEIGHT * 1.5)
+    wait_idle(page)
+    page.get_by_role("heading", name=f"Agent: {truth.outlier_agent}").wait_for()
+    assert _metric(page, "Escalated") == rows[0]["Escalated"]
+    assert _metric(page, "Tickets") == f"{int(rows[0]['Tickets']):,}"
+    assert _metric(page, "Flag") == "High"
+    page.get_by_text("Where the excess comes from").wait_for()
+    page.get_by_text(f"Their {rows[0]['Escalated']} escalated tickets").wait_for()
+    _no_exception(page)
+    page.set_viewport_size({"width": 1400, "height": 4600})
+    page.wait_for_timeout(500)
+    shot(page, "agents_drilldown")
+
+
+def test_raw_ranking_and_agent_picker(server_factory, page) -> None:
+    truth = demo_truth()
+    srv = server_factory()
+    page.set_viewport_size({"width": 1400, "height": 3000})
+    page.goto(srv.url + "/agents")
+    wait_idle(page)
+    page.get_by_text("Show the raw, unadjusted ranking next to it").click()
+    wait_idle(page)
+    page.get_by_text(re.compile(r"agents change place between the raw and the adjusted")).wait_for()
+    _no_exception(page)
+    shot(page, "agents_raw_ranking")
+
+    # The accessible route: the "Agent" selectbox.
+    picker = page.locator('div[class*="st-key-ag_pick"]')
+    picker.scroll_into_view_if_needed()
+    picker.locator("input").click()
+    page.get_by_role("option", name=re.compile(f"^{truth.hard_case_agent}")).click()
+    wait_idle(page)
+    page.get_by_role("heading", name=f"Agent: {truth.hard_case_agent}").wait_for()
+    assert _metric(page, "Flag") == "None"
+    _no_exception(page)

@@ -1,0 +1,272 @@
+"""AppTest: the Anomalies page on the bundled demo (planted spike, level shift and sentiment drop,
+see lib.demo.demo_truth), sensitivity, triage buttons and the store, viewers, empty states.
+
+The demo's planted events are the known truth the page must show; alert counts are also checked
+against lib.anomaly called directly on the same tickets, so the page's period filter, sentiment
+cache and triage bookkeeping are what is tested.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.anomaly import detect_anomalies, simulate_tickets
+from lib.charts.anomaly import KINDS
+from lib.demo import demo_truth
+from lib.ingest import load_export
+from lib.sentiment import add_sentiment
+from lib.store import Actor, Store, alert_key
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo_helpdesk.csv.gz"
+PAGE = "views/anomalies.py"
+TRUTH = demo_truth()
+END = date(2026, 11, 20)  # last day of the demo export = end of the default review period
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-secret",
+    "client_id": "id",
+    "client_secret": "secret",
+    "server_metadata_url": "https://idp.example.test/.well-known/openid-configuration",
+}
+LABEL_TO_KIND = {v: k for k, v in KINDS.items()}
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One data folder for the module: the demo is bootstrapped once, later runs reuse it."""
+    path = tmp_path_factory.mktemp("anomalies_home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REVIEW_DATA_DIR", str(path))
+        mp.setenv("DATABASE_URL", f"sqlite:///{path / 'review.sqlite'}")
+        mp.delenv("REVIEW_DATA", raising=False)
+        yield path
+
+
+@pytest.fixture(scope="module")
+def scored() -> pl.DataFrame:
+    """The demo tickets with sentiment scored the way the page does it (subject, VADER)."""
+    return add_sentiment(load_export(DEMO).tickets)[0]
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _page(*, period: str | None = None, viewer: str | None = None, **state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if viewer is not None:  # signed in through the app's [auth] gate, on the viewers list
+        at.secrets["auth"] = AUTH
+        at.secrets["access"] = {"editors": ["lead@example.com"], "viewers": [viewer]}
+        at.user = {"is_logged_in": True, "email": viewer}
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    _ok(at)
+    if period is not None:
+        at.segmented_control(key="an_period").set_value(period).run()
+        _ok(at)
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m for m in at.metric if m.label == label).value
+
+
+def _alerts(at: AppTest) -> pd.DataFrame:
+    """The page's alert table (empty frame when the page shows none)."""
+    for d in at.dataframe:
+        if {"Kind", "Explanation"} <= set(d.value.columns):
+            frame = d.value.copy()
+            for col in ("Start", "End"):
+                frame[col] = pd.to_datetime(frame[col]).dt.date
+            return frame
+    return pd.DataFrame(columns=["Topic", "Kind", "Start", "End", "State"])
+
+
+def _uid(row: pd.Series) -> str:
+    metric, kind = LABEL_TO_KIND[row["Kind"]]
+    return hashlib.sha1(alert_key(row["Topic"], metric, kind, row["Start"]).encode()).hexdigest()[
+        :10
+    ]
+
+
+def _expected(tickets: pl.DataFrame, start: date, sensitivity: str = "balanced") -> pl.DataFrame:
+    a = detect_anomalies(tickets, end=END, sensitivity=sensitivity)
+    return a.filter((pl.col("end") >= start) & (pl.col("start") <= END))
+
+
+def _row(alerts: pd.DataFrame, topic: str, kinds: tuple[str, ...]) -> pd.Series:
+    hit = alerts[(alerts["Topic"] == topic) & alerts["Kind"].isin(kinds)]
+    assert len(hit) == 1, (topic, kinds, alerts[["Topic", "Kind", "Start", "End"]])
+    return hit.iloc[0]
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def test_default_review_period_shows_the_ongoing_sentiment_drop(home: Path, scored) -> None:
+    at = _page()
+    assert at.title[0].value == "Anomalies"
+    alerts = _alerts(at)
+    want = _expected(scored, END - timedelta(days=13))
+    assert len(alerts) == want.height == int(_metric(at, "Alerts")) >= 1
+    assert (
+        int(_metric(at, "Sentiment alerts")) == want.filter(pl.col("metric") == "sentiment").height
+    )
+    drop = _row(alerts, TRUTH.sentiment_topic, ("Sentiment drop",))
+    # the planted drop starts about 20 days before the end and lasts to it
+    assert abs((drop["Start"] - TRUTH.sentiment_start).days) <= 5 and drop[
+        "End"
+    ] >= END - timedelta(2)
+    assert drop["Observed"] < drop["Expected"] - 0.2
+    # the three-day spike ended weeks before the 14-day review period: not listed here
+    assert (
+        TRUTH.spike_topic not in set(alerts["Topic"])
+        or not (alerts[alerts["Topic"] == TRUTH.spike_topic]["Start"] <= TRUTH.spike_end).any()
+    )
+    # the small topics are named as judged weekly; the sentiment method is stated
+    captions = " ".join(c.value for c in at.caption)
+    assert "Judged per week" in captions and "Account deletion" in captions
+    assert "VADER" in captions and "subject" in captions
+    assert _metric(at, "Judged weekly") == "2 of 10"
+    # the most negative tickets of the sentiment topic, lowest first, text as it is
+    neg = next(d.value for d in at.dataframe if "subject" in d.value.columns)
+    assert at.selectbox(key="an_neg_topic").value == TRUTH.sentiment_topic
+    assert list(neg["sentiment"]) == sorted(neg["sentiment"]) and neg["sentiment"].iloc[0] < -0.5
+    topic_t = scored.filter(
+        (pl.col("category") == TRUTH.sentiment_topic)
+        & (pl.col("created_at").dt.date() >= END - timedelta(days=13))
+    )
+    assert neg["sentiment"].iloc[0] == pytest.approx(topic_t.get_column("sentiment").min())
+
+
+def test_last_30_days_shows_all_three_planted_events(home: Path, scored) -> None:
+    at = _page(period="30")
+    alerts = _alerts(at)
+    assert len(alerts) == _expected(scored, END - timedelta(days=29)).height
+    spike = _row(alerts, TRUTH.spike_topic, ("Spike", "Level shift"))
+    assert spike["Start"] <= TRUTH.spike_start and spike["End"] >= TRUTH.spike_end
+    assert spike["Observed"] > 2 * spike["Expected"]  # planted x3
+    shift = _row(alerts, TRUTH.shift_topic, ("Level shift",))
+    assert shift["Observed"] > shift["Expected"] and shift["End"] >= END - timedelta(days=29)
+    _row(alerts, TRUTH.sentiment_topic, ("Sentiment drop",))
+    # each listed alert has a chart (top 6) and the three triage buttons
+    assert len(at.get("plotly_chart")) == min(6, len(alerts))
+    assert [b.label for b in at.button].count("Send to agenda") == min(6, len(alerts))
+
+
+def test_sensitivity_orders_the_alert_counts(home: Path, scored) -> None:
+    at = _page(period="90")
+    counts = {}
+    for sens in ("conservative", "balanced", "sensitive"):
+        at.segmented_control(key="an_sens").set_value(sens).run()
+        _ok(at)
+        counts[sens] = int(_metric(at, "Alerts"))
+        assert counts[sens] == _expected(scored, END - timedelta(days=89), sens).height
+        assert any(sens.capitalize() + ": about one false alert" in c.value for c in at.caption)
+    assert counts["conservative"] <= counts["balanced"] <= counts["sensitive"]
+    assert counts["conservative"] < counts["sensitive"]
+
+
+def test_topic_selector_judges_other_columns(home: Path) -> None:
+    at = _page(period="30")
+    at.selectbox(key="an_topic").set_value("channel").run()
+    _ok(at)
+    lead = next(d.value for d in at.dataframe if "Rising" in d.value.columns)
+    assert set(lead["Topic"]) == {"chat", "email", "messaging", "phone", "web"}
+
+
+def test_triage_buttons_store_state(home: Path) -> None:
+    store = Store(os.environ["DATABASE_URL"])
+    at = _page(period="30")
+    alerts = _alerts(at)
+    spike = _row(alerts, TRUTH.spike_topic, ("Spike", "Level shift"))
+    drop = _row(alerts, TRUTH.sentiment_topic, ("Sentiment drop",))
+    shift = _row(alerts, TRUTH.shift_topic, ("Level shift",))
+    total = int(_metric(at, "Alerts"))
+
+    at.button(key=f"an_agenda_{_uid(spike)}").click().run()
+    _ok(at)
+    agenda = store.agenda_alerts()
+    assert agenda.height == 1
+    item = agenda.row(0, named=True)
+    assert (item["topic"], item["start_date"]) == (spike["Topic"], spike["Start"])
+    assert item["dataset_id"] == at.session_state["dataset_id"]
+    assert item["observed"] == pytest.approx(spike["Observed"], abs=0.01)
+    assert any(s.value == f"{TRUTH.spike_topic}: on agenda." for s in at.success)
+    assert _row(_alerts(at), TRUTH.spike_topic, ("Spike", "Level shift"))["State"] == "on agenda"
+    assert at.button(key=f"an_agenda_{_uid(spike)}").disabled
+
+    at.button(key=f"an_known_{_uid(shift)}").click().run()
+    at.button(key=f"an_dismissed_{_uid(drop)}").click().run()
+    _ok(at)
+    states = dict(store.get_alert_states().select("topic", "state").iter_rows())
+    assert states == {
+        TRUTH.spike_topic: "agenda",
+        TRUTH.shift_topic: "known",
+        TRUTH.sentiment_topic: "dismissed",
+    }
+    # dismissed alerts are hidden by default and counted apart; the toggle shows them again
+    assert int(_metric(at, "Alerts")) == total - 1
+    assert TRUTH.sentiment_topic not in set(_alerts(at)["Topic"])
+    assert int(_metric(at, "Not yet triaged")) == total - 3
+    at.toggle(key="an_dismissed").set_value(True).run()
+    shown = _alerts(at)
+    assert _row(shown, TRUTH.sentiment_topic, ("Sentiment drop",))["State"] == "dismissed as noise"
+    assert _row(shown, TRUTH.shift_topic, ("Level shift",))["State"] == "known"
+
+    # undo returns an alert to untriaged; the agenda keeps the one sent there
+    at.button(key=f"an_undo_{_uid(drop)}").click().run()
+    _ok(at)
+    assert _row(_alerts(at), TRUTH.sentiment_topic, ("Sentiment drop",))["State"] == "new"
+    assert store.agenda_alerts().get_column("topic").to_list() == [TRUTH.spike_topic]
+    store.close()
+
+
+def test_viewer_sees_states_but_no_buttons(home: Path) -> None:
+    at = _page(period="30", viewer="viewer@example.com")
+    assert at.session_state["_actor"] == Actor("viewer@example.com", "viewer")
+    labels = {b.label for b in at.button}
+    assert not labels & {"Send to agenda", "Mark known", "Dismiss as noise", "Undo"}
+    assert len(_alerts(at)) >= 3 and len(at.get("plotly_chart")) >= 3
+
+
+def _register(store: Store, name: str, tickets: pl.DataFrame, tmp: Path) -> int:
+    csv = tmp / f"{name}.csv"
+    tickets.select(
+        pl.col("ticket_id").alias("Ticket ID"),
+        pl.col("created_at").dt.strftime("%Y-%m-%d %H:%M:%S").alias("Created at"),
+        pl.col("category").alias("Category"),
+        pl.lit("Question about my account").alias("Subject"),
+        pl.lit("solved").alias("Status"),
+    ).write_csv(csv)
+    return int(store.register_dataset(name, load_export(csv).tickets).id)
+
+
+def test_empty_states(review_home: Path, tmp_path: Path) -> None:
+    """A clean series raises nothing (empty state with what to do); two weeks of data are too
+    little history to judge."""
+    with Store(os.environ["DATABASE_URL"]) as store:
+        clean = simulate_tickets(days=120, topics={"Billing": 20.0, "Login": 12.0}, seed=3)
+        clean_id = _register(store, "Clean", clean, tmp_path)
+        short_id = _register(store, "Short", simulate_tickets(days=14), tmp_path)
+    at = _page(period="90", dataset_id=clean_id)
+    assert any("Clean" in c.value for c in at.caption)
+    assert int(_metric(at, "Alerts")) == 0 and len(at.get("plotly_chart")) == 0
+    assert any("No category alerts" in i.value and "Sensitive" in i.value for i in at.info)
+    assert any(d.value.shape[0] == 2 for d in at.dataframe if "Rising" in d.value.columns)
+    at.selectbox(key="sb_dataset").set_value(short_id).run()
+    _ok(at)
+    assert any("too little history" in i.value for i in at.info)
+    assert not at.metric

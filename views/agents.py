@@ -1,0 +1,278 @@
+"""Agents: who escalates more than their own case mix predicts, and is it skill or policy?"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+import ui
+from lib import agent_review as review
+from lib import formatting, metrics, outliers, periods
+from lib.charts import agents as charts
+from lib.charts.audit import present
+
+ui.header(
+    "Agents",
+    "Who escalates more than their own mix of tickets predicts, and is it a skill gap or a "
+    "policy gap?",
+)
+data = st.session_state.get("_active")
+if data is None:
+    ui.no_data()
+    st.stop()
+ui.context_caption(data)
+if data.tickets.get_column("agent").null_count() == data.tickets.height:
+    ui.empty_state(
+        "This export has no assignee, so agents cannot be compared.",
+        action="Map the agent (assignee, owner) column on **Data**.",
+    )
+    st.stop()
+
+
+# ---- cached work (keyed on the snapshot, filters and options; the tickets are not hashed) ---
+@st.cache_data(
+    max_entries=32, show_spinner="Comparing every agent with what their tickets predict…"
+)
+def _compare(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> Any:
+    return outliers.agent_comparison(metrics.apply_filters(_t, where), **dict(opts))
+
+
+@st.cache_data(max_entries=16, show_spinner="Judging each month on its own…")
+def _history(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> pl.DataFrame:
+    return outliers.flag_history(metrics.apply_filters(_t, where), **dict(opts))
+
+
+@st.cache_data(max_entries=64, show_spinner="Opening the agent…")
+def _detail(key: str, where: metrics.Filters, opts: tuple, agent: str, every: str,
+            _t: pl.DataFrame, _c: Any) -> review.AgentDetail:  # fmt: skip
+    return review.agent_detail(metrics.apply_filters(_t, where), agent, _c, every=every)
+
+
+def _picked(key: str, agents: list[str]) -> str | None:
+    """The agent a table row or a funnel point selects (read before drawing, so the funnel
+    can ring the agent clicked in this very run)."""
+    try:
+        sel = st.session_state[key]["selection"]
+    except (KeyError, TypeError):
+        return None
+    rows, points = sel.get("rows") or [], sel.get("points") or []
+    if rows:
+        return agents[rows[0]] if rows[0] < len(agents) else None
+    custom = points[0].get("customdata") if points else None
+    name = custom[0] if isinstance(custom, list | tuple) and custom else custom
+    return name if name in agents else None
+
+
+# ---- options ---------------------------------------------------------------------------------
+t_all, f, prds = data.tickets, ui.filters(), ui.review_periods()
+lo, hi = periods.date_bounds(t_all) or (None, None)
+terms = [c for c in outliers.CASE_MIX if t_all.get_column(c).drop_nulls().n_unique() > 1]
+with st.expander("Options: case mix, minimum, q level, period", icon=":material/tune:"):
+    c = st.columns(4)
+    case_mix = c[0].multiselect("Adjust for (case mix)", terms, default=terms,
+                                format_func=ui.label, key="ag_case_mix")  # fmt: skip
+    min_expected = c[1].number_input(
+        "Minimum expected escalations to judge", 0, 10_000, 5, step=1, key="ag_min",
+        help="Agents with fewer expected escalations are shown but not judged.",
+    )  # fmt: skip
+    q_level = c[2].selectbox(
+        "Flag when q is below", [0.01, 0.05, 0.10, 0.20], index=1, key="ag_q",
+        help="Benjamini–Hochberg false discovery rate across the judged agents.",
+    )  # fmt: skip
+    choice = c[3].selectbox("Period", ["Sidebar's date range", "Review period", "All dates",
+                                       "Custom"], key="ag_period")  # fmt: skip
+    start, end = f.start, f.end
+    if choice == "Review period" and prds is not None:
+        start, end = prds.review
+    elif choice == "All dates":
+        start, end = None, None
+    elif choice == "Custom":
+        rng = st.date_input("From – to", value=(f.start or lo, f.end or hi), min_value=lo,
+                            max_value=hi, key="ag_rng")  # fmt: skip
+        if isinstance(rng, tuple) and len(rng) == 2:
+            start, end = rng
+where = dataclasses.replace(f, start=start, end=end, escalated_only=False)
+opts = (("case_mix", tuple(case_mix)), ("min_expected", float(min_expected)),
+        ("q_level", float(q_level)))  # fmt: skip
+notes = [
+    "adjusted for " + (", ".join(ui.label(t).lower() for t in case_mix) or "nothing (raw)"),
+    f"judged from {min_expected:g} expected escalations",
+    f"flagged when q < {q_level:g}",
+    f"period {start or lo} to {end or hi}",
+]
+if f.escalated_only:
+    notes.append(
+        "the sidebar's “escalated only” is ignored here (it would leave nothing to compare)"
+    )
+if f.agents:
+    notes.append("only the agents chosen in the sidebar are compared")
+line = " · ".join(notes)
+st.caption(line[0].upper() + line[1:])
+
+key = ui.snapshot_key(data)
+comparison = None
+with ui.user_errors("Agent comparison"):
+    comparison = _compare(key, where, opts, t_all)
+    history = _history(key, dataclasses.replace(where, start=None), opts, t_all)
+if comparison is None:
+    st.stop()
+if comparison.n_agents == 0 or comparison.table.get_column("escalated").sum() == 0:
+    ui.empty_state("No assigned tickets with escalations in this period match the filters.",
+                   action="Widen the period or clear some filters.")  # fmt: skip
+    st.stop()
+table = review.adjusted_order(comparison.table).join(
+    review.history_summary(history).select("agent", "flagged_label"), on="agent", how="left"
+)
+agents = table.get_column("agent").to_list()
+status = dict(table.select("agent", "status").iter_rows())
+
+# ---- headline numbers ------------------------------------------------------------------------
+high = table.filter(pl.col("status") == review.STATUS_LABELS["high"]).get_column("agent")
+low = table.filter(pl.col("status") == review.STATUS_LABELS["low"]).get_column("agent")
+m = st.columns(4)
+m[0].metric(
+    "Agents judged", f"{comparison.n_judged} of {comparison.n_agents}", border=True,
+    help=f"Agents with at least {min_expected:g} expected escalations in the period.",
+)  # fmt: skip
+for col, label, who in ((m[1], "Flagged high", high), (m[2], "Flagged low", low)):
+    col.metric(label, len(who), ", ".join(who.head(2)) or "none", delta_color="off",
+               delta_arrow="off", border=True)  # fmt: skip
+phi = "–" if comparison.phi is None else f"{comparison.phi:.2f}"
+m[3].metric(
+    "Variation between agents (φ)", phi, border=True, help=comparison.overdispersion_summary()
+)
+
+# ---- funnel ----------------------------------------------------------------------------------
+digest = hashlib.md5(repr((key, where, opts)).encode()).hexdigest()[:8]
+chart_key, table_key = f"ag_funnel_{digest}", f"ag_table_{digest}"
+sources = {"table": _picked(table_key, agents), "chart": _picked(chart_key, agents)}
+seen = st.session_state.get("ag_seen", {})
+for name, value in sources.items():
+    if value is not None and value != seen.get(name):
+        st.session_state["ag_pick"] = value
+st.session_state["ag_seen"] = sources
+if st.session_state.get("ag_pick") not in agents:
+    st.session_state.pop("ag_pick", None)
+pick = st.session_state.get("ag_pick")
+
+st.subheader("Funnel plot")
+ui.chart_downloads(
+    charts.funnel_figure(table, comparison.funnel, highlight=pick), "agent_funnel",
+    key=chart_key, data=comparison.funnel, on_select="rerun",
+)  # fmt: skip
+st.caption(ui.md_escape(review.funnel_caption(comparison.model_terms)))
+with st.expander("What a flag means, and what it does not", icon=":material/help:"):
+    st.markdown("\n".join(f"- {ui.md_escape(n)}" for n in review.flag_notes(comparison)))
+if (unjudged := review.unjudged_sentence(table, min_expected)) is not None:
+    st.info(ui.md_escape(unjudged), icon=":material/visibility_off:")
+
+# ---- table (and the raw ranking next to it) --------------------------------------------------
+st.subheader("All agents")
+show_raw = st.toggle("Show the raw, unadjusted ranking next to it", key="ag_raw")
+main = st.columns(2) if show_raw else [st.container()]
+height = min(38 + 35 * table.height, 560)
+with main[0]:
+    ui.table(
+        present(table, charts.AGENT_COMPACT_VIEW if show_raw else charts.AGENT_VIEW),
+        key=table_key, filename="agents.csv", select=True, height=height,
+        download_frame=present(table, charts.AGENT_DOWNLOAD_VIEW),
+    )  # fmt: skip
+    st.caption("Judged agents first, highest z (most above expected) on top; tick a row to "
+               "open the agent. “Flagged, by month”: months flagged when each month is judged "
+               "on its own.")  # fmt: skip
+if show_raw:
+    shift = review.rank_shift(comparison.table)
+    raw = review.raw_ranking(comparison.table)
+    with main[1]:
+        ui.table(raw, view=charts.RAW_VIEW, key="ag_raw_table", filename="agents_raw.csv",
+                 height=height)  # fmt: skip
+        st.caption("Raw: escalated ÷ tickets, highest first, ignoring case mix. “Up”: higher "
+                   "in the adjusted ranking than in the raw one.")  # fmt: skip
+    st.info(ui.md_escape(shift.sentence), icon=":material/swap_vert:")
+
+# ---- drill-down ------------------------------------------------------------------------------
+st.subheader("One agent")
+agent = st.selectbox(
+    "Agent", sorted(agents), index=None, key="ag_pick", placeholder="Choose an agent…",
+    format_func=lambda a: f"{a} ({status.get(a, '').lower()})",
+)  # fmt: skip
+if agent is None:
+    ui.empty_state("Tick a row in the table, click a dot on the funnel, or choose a name above "
+                   "to see where an agent's escalations come from.")  # fmt: skip
+    st.stop()
+every = review.trend_every(start or lo, end or hi)
+d = _detail(key, where, opts, agent, every, t_all, comparison)
+r = d.row
+st.markdown(f"#### Agent: {ui.md_escape(agent)}")
+m = st.columns(5)
+m[0].metric("Tickets", formatting.num(r["tickets"]), border=True)
+m[1].metric("Escalated", formatting.num(r["escalated"]), border=True,
+            help="Observed escalations in the period.")  # fmt: skip
+m[2].metric("Expected", formatting.num(r["expected"], 1), border=True,
+            help="What their own tickets' case mix predicts at the team's standard.")  # fmt: skip
+ratio = "–" if r["ratio"] is None else f"{r['ratio']:.2f}"
+interval = None if r["ratio_low"] is None else f"95%: {r['ratio_low']:.2f} to {r['ratio_high']:.2f}"
+m[3].metric("Observed ÷ expected", ratio, interval, delta_color="off", delta_arrow="off",
+            border=True)  # fmt: skip
+flag = {"Flagged high": "High", "Flagged low": "Low", "In line": "None"}.get(status[agent])
+q_row = table.filter(pl.col("agent") == agent).get_column("q_label").item()
+m[4].metric("Flag", flag or status[agent], None if flag is None else f"q {q_row}",
+            delta_color="off", delta_arrow="off", border=True)  # fmt: skip
+st.caption(ui.md_escape(review.agent_sentence(r, min_expected=min_expected, q_level=q_level)))
+
+st.markdown("**Where the excess comes from**")
+cats = ui.with_tags(d.categories)
+split = review.skill_policy_split(d.categories, ui.category_tags(), agent=agent)
+if split.dominant == "untagged":
+    st.warning(ui.md_escape(split.sentence), icon=":material/sell:")
+    st.page_link("views/drivers.py", label="Tag categories on Drivers", icon=":material/sell:")
+else:
+    st.info(ui.md_escape(split.sentence), icon=":material/balance:")
+if cats.height:
+    left, right = st.columns([3, 2])
+    with left:
+        ui.chart_downloads(charts.category_figure(cats), "agent_categories", key="ag_cat_chart",
+                           data=cats, caption="Observed (orange) against expected (grey) "
+                           "escalations per category, largest excess on top; hover for tickets "
+                           "and peers' rate.")  # fmt: skip
+    with right:
+        ui.table(
+            cats, view=charts.CATEGORY_VIEW, key="ag_cat_table", filename="agent_categories.csv"
+        )
+
+left, right = st.columns(2)
+with left:
+    step, unit = {"1d": ("daily", "day"), "1w": ("weekly", "week"), "1mo": ("monthly", "month")}[
+        every
+    ]
+    st.markdown(f"**Trend against their expected trend** ({step})")
+    if d.trend.height:
+        ui.chart_downloads(charts.expected_trend_figure(d.trend), "agent_trend",
+                           key="ag_trend", data=d.trend, caption="Bars: escalations; dotted "
+                           f"line: what their tickets that {unit} predict.")  # fmt: skip
+with right:
+    st.markdown("**Month by month** (each month judged on its own)")
+    st.caption(ui.md_escape(review.stability_sentence(history, agent)))
+    mine = history.filter(pl.col("agent") == agent).with_columns(
+        review.status_expr(),
+        review.q_label_expr(),
+        month=pl.col("period_start").dt.strftime("%b %Y"),
+    )
+    ui.table(mine, view=charts.HISTORY_VIEW, key="ag_hist", filename="agent_months.csv")
+
+st.markdown("**Reassignments and time to escalate, against peers**")
+ui.table(d.peers, view=charts.PEER_VIEW, key="ag_peers", filename="agent_vs_peers.csv")
+no_time = "Hours to escalate (median)" not in d.peers.get_column("measure").to_list()
+st.caption("Peers: every other agent's tickets in the same period and filters. Shares: "
+           "two-proportion z-test; medians: Mann–Whitney U test." + (
+           " This export records no escalation times, so time to escalate cannot be compared."
+           if no_time else ""))  # fmt: skip
+
+st.markdown(f"**Their {d.escalated.height:,} escalated tickets**, newest first")
+ui.table(present(d.escalated.head(2000), charts.TICKETS_VIEW), key="ag_tickets",
+         filename="agent_escalated_tickets.csv",
+         download_frame=present(d.escalated, charts.TICKETS_VIEW))  # fmt: skip

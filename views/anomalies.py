@@ -1,0 +1,236 @@
+"""Anomalies: which topics are suddenly busier, quieter or more negative than usual?"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+import ui
+from lib import anomaly, metrics, sentiment
+from lib.charts import anomaly as charts
+
+ui.header(
+    "Anomalies",
+    "Which topics are suddenly busier, quieter or more negative than usual, and what is rising "
+    "before the escalation rate moves?",
+)
+data = st.session_state.get("_active")
+if data is None:
+    ui.no_data()
+    st.stop()
+ui.context_caption(data)
+prds = ui.review_periods()
+if prds is None:
+    ui.empty_state("The dataset has no tickets.", action="Load an export on **Data**.")
+    st.stop()
+
+
+# ---- cached work (keyed on the snapshot, filters and options; the tickets are not hashed) ---
+@st.cache_data(max_entries=32, show_spinner=False)
+def _detect(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> dict:
+    t = metrics.apply_filters(_t, where)
+    return {
+        "alerts": anomaly.detect_anomalies(t, **dict(opts)),
+        "day": anomaly.judgements(t, **dict(opts)),
+        "granularity": anomaly.topic_granularity(t, **dict(opts)),
+    }
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _weekly(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> pl.DataFrame:
+    return anomaly.judgements(metrics.apply_filters(_t, where), unit="week", **dict(opts))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _leading(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> tuple:
+    t = metrics.apply_filters(_t, where)
+    everything = t.with_columns(pl.lit("All tickets").alias("_all"))
+    return (
+        anomaly.leading_indicators(t, **dict(opts)),
+        anomaly.leading_indicators(everything, **{**dict(opts), "topic": "_all"}),
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _negative(key: str, where: metrics.Filters, topic: str, _t: pl.DataFrame) -> pl.DataFrame:
+    return sentiment.most_negative(metrics.apply_filters(_t, where), topic_col=topic, n=10)
+
+
+# ---- settings -------------------------------------------------------------------------------
+with st.spinner("Reading ticket sentiment…"):
+    tickets = ui.sentiment_tickets(data)
+method = ui.sentiment_method(data)
+end = prds.review[1]
+starts = {
+    "review": prds.review[0],
+    "30": end - timedelta(days=29),
+    "90": end - timedelta(days=89),
+}
+names = {"review": f"Review period ({prds.days('review')} days)", "30": "Last 30 days",
+         "90": "Last 90 days"}  # fmt: skip
+topic_cols = [c for c in charts.TOPIC_COLUMNS if tickets.get_column(c).drop_nulls().len()]
+sens_help = "  \n".join(s.description for s in anomaly.SENSITIVITY.values())
+c1, c2, c3 = st.columns([2.1, 1, 1.7], vertical_alignment="bottom")
+choice = c1.segmented_control("Alerts in", list(starts), default="review", required=True,
+                              format_func=names.get, key="an_period")  # fmt: skip
+topic = c2.selectbox("Topics", topic_cols or ["category"], format_func=charts.TOPIC_COLUMNS.get,
+                     key="an_topic")  # fmt: skip
+sens = c3.segmented_control("Sensitivity", list(anomaly.SENSITIVITY), default="balanced",
+                            required=True, format_func=lambda s: anomaly.SENSITIVITY[s].label,
+                            key="an_sens", help=sens_help)  # fmt: skip
+start = starts[choice or "review"]
+sens = sens or "balanced"
+st.caption(
+    f"{ui.md_escape(anomaly.SENSITIVITY[sens].description)} on a topic with no real change "
+    f"(design rate; measured rates are in BENCHMARKS.md). Alerts shown: {start} to {end}; each "
+    "day is judged only on the days before it."
+)
+key, where = ui.snapshot_key(data), ui.dimension_filters()
+opts = (("topic", topic), ("sensitivity", sens), ("end", end))
+det = None
+with ui.user_errors("Anomaly detection"), st.spinner("Judging every topic's days…", show_time=True):
+    det = _detect(key, where, opts, tickets)
+if det is None:
+    st.stop()
+if det["day"].filter(pl.col("judged")).height == 0:
+    ui.empty_state(
+        "There is too little history to judge any topic: detection needs about five weeks of "
+        "tickets (four weeks to learn from, one left out before the day judged).",
+        action="Load a longer export, or clear a sidebar filter.",
+    )
+    st.stop()
+
+states = ui.store().get_alert_states()
+found = charts.triaged(charts.overlapping(det["alerts"], start, end), states)
+dismissed = found.filter(pl.col("state") == "dismissed").height
+live = found.filter(pl.col("state").is_null() | (pl.col("state") != "dismissed"))
+before = charts.overlapping(det["alerts"], start - (end - start) - timedelta(days=1),
+                            start - timedelta(days=1))  # fmt: skip
+
+# ---- headline numbers -----------------------------------------------------------------------
+gran = det["granularity"]
+weekly_n = gran.filter(pl.col("granularity") == "week").height
+row = st.columns(5)
+row[0].metric("Alerts", live.height, f"{live.height - before.height:+,}", delta_color="off",
+              delta_arrow="off", delta_description="vs before", border=True,
+              help=f"Not counting {dismissed} dismissed as noise. Change: against the "
+              f"{(end - start).days + 1} days before ({before.height} alerts).")  # fmt: skip
+row[1].metric("Volume alerts", live.filter(pl.col("metric") == "volume").height, border=True)
+row[2].metric("Sentiment alerts", live.filter(pl.col("metric") == "sentiment").height, border=True)
+row[3].metric("Not yet triaged", live.filter(pl.col("state").is_null()).height, border=True)
+row[4].metric("Judged weekly", f"{weekly_n} of {gran.height}", border=True,
+              help="Topics too small to judge day by day are judged per week.")  # fmt: skip
+if (note := charts.weekly_note(gran)) is not None:
+    st.caption(":material/calendar_view_week: " + ui.md_escape(note))
+st.caption(":material/sentiment_neutral: Sentiment: " + ui.md_escape(method) + ".")
+if (flash := st.session_state.pop("_an_flash", None)) is not None:
+    st.success(flash, icon=":material/check:")
+
+# ---- the alerts, each with its chart --------------------------------------------------------
+st.subheader("Alerts")
+c1, c2 = st.columns([1, 1], vertical_alignment="bottom")
+show_dismissed = c1.toggle(f"Show dismissed alerts ({dismissed})", key="an_dismissed")
+top = c2.selectbox("Charts for the first", [6, 12, 24, 100], key="an_top", width=200)
+shown = found if show_dismissed else live
+if shown.height == 0:
+    ui.empty_state(
+        f"No {charts.TOPIC_COLUMNS.get(topic, topic).lower()} alerts between {start} and {end} at "
+        f"the {sens} setting.",
+        action="Widen the period to the last 30 or 90 days, or choose Sensitive.",
+    )
+weekly_days = None
+if shown.head(top).filter(pl.col("granularity") == "week").height:
+    weekly_days = _weekly(key, where, opts, tickets)
+BADGE = {None: ("new", "orange"), "agenda": ("on agenda", "blue"), "known": ("known", "green"),
+         "dismissed": ("dismissed as noise", "gray")}  # fmt: skip
+ACTIONS = (("dismissed", "Dismiss as noise", ":material/visibility_off:"),
+           ("known", "Mark known", ":material/task_alt:"),
+           ("agenda", "Send to agenda", ":material/event_note:"))  # fmt: skip
+
+
+def card(alert: dict[str, Any]) -> None:
+    """One alert: what, when, how far from expected, its chart and its triage buttons."""
+    uid = hashlib.sha1(alert["key"].encode()).hexdigest()[:10]
+    with st.container(border=True, key=f"an_card_{uid}"):
+        head = st.container(horizontal=True, vertical_alignment="center")
+        head.markdown(f"**{ui.md_escape(alert['topic'])}** · "
+                      f"{charts.kind_label(alert['metric'], alert['kind'])}")  # fmt: skip
+        text, colour = BADGE.get(alert["state"], BADGE[None])
+        head.badge(text, color=colour)  # type: ignore[arg-type]
+        st.markdown(ui.md_escape(charts.explanation(alert)))
+        st.caption(f"{charts.alert_dates(alert)} · {charts.observed_vs_expected(alert)} · "
+                   f"{alert['tickets']:,} tickets · score {alert['score']:.1f}")  # fmt: skip
+        judged = weekly_days if alert["granularity"] == "week" else det["day"]
+        fig = charts.alert_figure(charts.alert_window(judged, alert), alert)
+        st.plotly_chart(fig, key=f"an_fig_{uid}", config=ui.chart_config(f"alert_{uid}"))
+        if not ui.can_edit():
+            return
+        buttons = st.container(horizontal=True, gap="small")
+        for state, label, icon in ACTIONS:
+            if buttons.button(label, key=f"an_{state}_{uid}", icon=icon, type="tertiary",
+                              disabled=alert["state"] == state):  # fmt: skip
+                with ui.user_errors("Triage"):
+                    ui.store().set_alert_state(alert, state, dataset_id=data.record.id,
+                                               actor=ui.actor())  # fmt: skip
+                    st.session_state["_an_flash"] = f"{alert['topic']}: {charts.STATES[state]}."
+                    st.rerun()
+        if alert["state"] and buttons.button("Undo", key=f"an_undo_{uid}", type="tertiary",
+                                             icon=":material/undo:"):  # fmt: skip
+            with ui.user_errors("Triage"):
+                ui.store().clear_alert_state(alert["key"], actor=ui.actor())
+                st.rerun()
+
+
+grid = st.columns(2)
+for i, alert in enumerate(shown.head(top).iter_rows(named=True)):
+    with grid[i % 2]:
+        card(alert)
+st.caption(
+    "Bars: the topic's tickets a day (a week for small topics); red bars and the shaded days are "
+    "the alert. Dashed line: expected from the topic's own weekday rhythm over the 8 weeks "
+    "before (leaving out the week before the day judged); blue band: 99% of ordinary days fall "
+    "inside it. Sentiment charts show the day's mean sentiment (-1 to 1), red diamonds on the "
+    "alert's days. Score: how far the alert is from expected, in standard errors. Hover for "
+    "counts."
+)
+if shown.height:
+    with st.expander(f"All {shown.height} alerts as a table", expanded=shown.height > top):
+        ui.table(charts.alert_table(shown), key="an_table", filename="anomaly_alerts.csv")
+
+# ---- leading indicators ---------------------------------------------------------------------
+st.subheader("Leading indicators")
+recent = max(7, min(prds.days("review"), 56))
+lead, overall = _leading(key, where, (("topic", topic), ("recent", recent), ("end", end)), tickets)
+notes = charts.leading_notes(lead)
+for n in notes:
+    st.markdown(":material/trending_up: " + ui.md_escape(n))
+if not notes:
+    st.caption("No topic's volume, negative share or escalation rate is rising significantly.")
+st.caption(ui.md_escape(charts.overall_note(overall, rising=len(notes))))
+ui.table(charts.leading_table(lead), key="an_lead", filename="leading_indicators.csv")
+st.caption(
+    f"The last {recent} days (to {end}) against the 56 days before. Rising: a significant rise "
+    "after allowing for the number of topics (Benjamini-Hochberg, 5%). Negative: sentiment "
+    "below -0.05. A topic rising here often shows up in the escalation rate weeks later."
+)
+
+# ---- most negative tickets ------------------------------------------------------------------
+st.subheader("Most negative tickets")
+neg_where = dataclasses.replace(where, start=start, end=end)
+neg = _negative(key, neg_where, topic, tickets)
+neg_topics = neg.get_column("topic").unique().sort().to_list()
+if not neg_topics:
+    ui.empty_state("No ticket in the period has a sentiment score.", action=f"Sentiment {method}.")
+else:
+    sent = live.filter(pl.col("metric") == "sentiment").get_column("topic").to_list()
+    first = next((t for t in sent if t in neg_topics), neg_topics[0])
+    pick = st.selectbox("Topic", neg_topics, index=neg_topics.index(first), key="an_neg_topic")
+    table = neg.filter(pl.col("topic") == pick).drop("topic")
+    ui.table(table, key="an_neg", filename="most_negative_tickets.csv")
+    st.caption(f"The 10 lowest-scored tickets of this topic from {start} to {end}; sentiment "
+               f"{ui.md_escape(method)}.")  # fmt: skip
