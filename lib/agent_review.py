@@ -435,6 +435,7 @@ def skill_policy_split(
     agent: str,
     by: str = "category",
     ratio: float = 2.0,
+    flagged: bool = True,
 ) -> SkillPolicySplit:
     """Split an agent's excess (observed - expected escalations) by category tag.
 
@@ -444,7 +445,8 @@ def skill_policy_split(
     (above expected when their total is above, below when below) is summed per kind; a kind
     dominates when it holds at least ``ratio`` times the other's share. When most of it sits in
     untagged (or unknown-tagged) categories, the sentence says so and asks for tags instead
-    of guessing.
+    of guessing. With ``flagged=False`` the sentence does not read a gap into the split (the
+    agent's difference may be chance).
 
     >>> b = pl.DataFrame({"category": ["api", "refund", "faq"], "tickets": [50, 10, 40],
     ...                   "escalated": [20, 9, 2], "expected": [10.0, 8.5, 2.5]})
@@ -453,9 +455,9 @@ def skill_policy_split(
     >>> s.dominant, s.by_kind.select("kind", "excess").rows()
     ('skill', [('skill', 10.0), ('policy', 0.5), ('untagged', -0.5)])
     >>> s.sentence
-    'Skill-based categories hold 10 of ann’s 10.5 escalations above expected (95%), policy-based ones 0.5: this looks like a skill gap (training, knowledge articles) more than a policy one.'
+    'Skill-based categories account for 10 of ann’s excess of 10.5 escalations against expected (95%), policy-based ones for 0.5: this looks like a skill gap (training, knowledge articles) more than a policy one.'
     >>> skill_policy_split(b, tags.head(0), agent="ann").sentence
-    'None of ann’s categories is tagged skill-based or policy-based yet, so their 10 escalations above expected cannot be split; tag the categories on the Drivers page (most of it is in api and refund).'
+    'None of ann’s categories is tagged skill-based or policy-based yet, so their excess of 10 escalations against expected cannot be split; tag the categories on the Drivers page (most of it is in api and refund).'
     """  # noqa: E501
     _require(breakdown, [by, "tickets", "escalated", "expected"], "the skill/policy split")
     kinds = (
@@ -498,10 +500,11 @@ def skill_policy_split(
     skill, policy = part["skill"], part["policy"]
     other = part["unknown"] + part["untagged"]
     size = skill + policy + other
-    word = "above" if sign > 0 else "below"
+    noun = "excess" if sign > 0 else "shortfall"
+    amount = f"{noun} of {_num(size)} escalations"
     owner = f"{agent}’s"
     tagged_any = bool(rows.filter(pl.col("kind").is_in(["skill", "policy"])).height)
-    # Categories carrying the excess in the agent's direction, biggest first.
+    # Categories carrying the excess (or shortfall), biggest first.
     carriers = (
         rows.filter(sign * pl.col("excess") > 0)
         .sort(pl.col("excess") * sign, descending=True)
@@ -511,28 +514,25 @@ def skill_policy_split(
     if abs(total) < 0.5 or size < 0.5:
         dominant = "none"
         sentence = (
-            f"{agent} escalates about as many tickets as their case mix predicts in every group "
-            "of categories, so there is no excess to split into skill and policy."
+            f"{owner} escalations match what their case mix predicts (observed minus expected "
+            f"{total:+.1f}), so there is no excess to split into skill and policy."
         )
     elif not tagged_any:
         dominant = "untagged"
         sentence = (
             f"None of {owner} categories is tagged skill-based or policy-based yet, so their "
-            f"{_num(size)} escalations {word} expected cannot be split; tag the categories on "
-            f"the {DRIVERS_PAGE} page (most of it is in {_names(carriers)})."
+            f"{amount} against expected cannot be split; tag the categories on the "
+            f"{DRIVERS_PAGE} page (most of it is in {_names(carriers)})."
         )
     elif other > max(skill, policy):
         dominant = "untagged"
-        untagged = [
-            c
-            for c in carriers
-            if c not in set(rows.filter(pl.col("kind").is_in(["skill", "policy"]))[by])
-        ]
+        tagged = set(rows.filter(pl.col("kind").is_in(["skill", "policy"])).get_column(by))
+        untagged = [c for c in carriers if c not in tagged]
         sentence = (
-            f"Most of {owner} {_num(size)} escalations {word} expected ({_num(other)}) are in "
-            f"categories not tagged skill-based or policy-based ({_names(untagged)}), so it "
-            f"cannot be said which dominates; tag them on the {DRIVERS_PAGE} page. Tagged so "
-            f"far: skill-based {_num(skill)}, policy-based {_num(policy)}."
+            f"Most of {owner} {amount} against expected ({_num(other)}) is in categories not "
+            f"tagged skill-based or policy-based ({_names(untagged)}), so it cannot be said "
+            f"which dominates; tag them on the {DRIVERS_PAGE} page. Tagged so far: "
+            f"skill-based {_num(skill)}, policy-based {_num(policy)}."
         )
     else:
         first, second = ("skill", "policy") if skill >= policy else ("policy", "skill")
@@ -540,29 +540,34 @@ def skill_policy_split(
         label = {"skill": "Skill-based", "policy": "Policy-based"}
         if big >= ratio * small:
             dominant = first
-            meaning = (
-                "a skill gap (training, knowledge articles) more than a policy one"
-                if first == "skill"
-                else "a policy gap (what Tier 1 may resolve) more than a skill one"
-            )
-            if sign < 0:
+            if not flagged:
+                meaning = "the agent is not flagged, so this may well be chance"
+            elif sign > 0:
                 meaning = (
-                    "fewer escalations in the categories Tier 1 could solve with skill"
+                    "this looks like a skill gap (training, knowledge articles) more than a "
+                    "policy one"
                     if first == "skill"
-                    else "fewer escalations where policy, not skill, decides (worth checking "
-                    "that policy cases are not kept at Tier 1)"
+                    else "this looks like a policy gap (what Tier 1 may resolve) more than a "
+                    "skill one"
+                )
+            else:
+                meaning = (
+                    "they escalate less where Tier 1 could solve with skill"
+                    if first == "skill"
+                    else "they escalate less where policy, not skill, decides: check that "
+                    "policy cases are not being kept at Tier 1"
                 )
             sentence = (
-                f"{label[first]} categories hold {_num(big)} of {owner} {_num(size)} "
-                f"escalations {word} expected ({big / size:.0%}), {second}-based ones "
-                f"{_num(small)}: this looks like {meaning}."
+                f"{label[first]} categories account for {_num(big)} of {owner} {amount} "
+                f"against expected ({big / size:.0%}), {second}-based ones for {_num(small)}: "
+                f"{meaning}."
             )
         else:
             dominant = "mixed"
             sentence = (
-                f"{owner[0].upper() + owner[1:]} {_num(size)} escalations {word} expected are "
-                f"spread over skill-based ({_num(skill)}) and policy-based ({_num(policy)}) "
-                "categories: neither dominates."
+                f"{owner[0].upper() + owner[1:]} {amount} against expected is spread over "
+                f"skill-based ({_num(skill)}) and policy-based ({_num(policy)}) categories: "
+                "neither dominates."
             )
         if other >= 0.5:
             sentence += f" Another {_num(other)} are in untagged categories."
@@ -738,11 +743,9 @@ def _share_row(measure: str, t: pl.DataFrame, hit: pl.Expr, min_n: int) -> dict[
 def _median_row(
     measure: str, unit: str, t: pl.DataFrame, value: pl.Expr, min_n: int
 ) -> dict[str, Any]:
-    values = {
-        who: t.filter(pl.col("__who") == who).select(value.alias("v")).drop_nulls().to_series()
-        for who in ("agent", "peers")
-    }
-    a, b = values["agent"].to_numpy(), values["peers"].to_numpy()
+    v = t.select(pl.col("__who"), value.alias("v")).drop_nulls()
+    mine = v.get_column("__who") == "agent"
+    a, b = v.filter(mine)["v"].to_numpy(), v.filter(~mine)["v"].to_numpy()
     med_a = float(np.median(a)) if a.size else None
     med_b = float(np.median(b)) if b.size else None
     p = None
@@ -787,7 +790,13 @@ def peer_comparison(tickets: pl.DataFrame, agent: str, *, min_n: int = 5) -> pl.
     """  # noqa: E501
     _require(tickets, ["agent", "escalated"], "a peer comparison")
     who = pl.when(pl.col("agent") == agent).then(pl.lit("agent")).otherwise(pl.lit("peers"))
-    t = tickets.filter(pl.col("agent").is_not_null()).with_columns(who.alias("__who"))
+    used = ("escalated", "created_at", "escalated_at", "reassignments", "first_response_minutes")
+    t = (
+        tickets.lazy()
+        .filter(pl.col("agent").is_not_null())
+        .select(who.alias("__who"), *[c for c in used if c in tickets.columns])
+        .collect()
+    )
     esc = pl.col("escalated").fill_null(False)
     rows: list[dict[str, Any]] = []
     if "reassignments" in t.columns and t.get_column("reassignments").null_count() < t.height:

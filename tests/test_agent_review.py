@@ -166,15 +166,23 @@ def test_split_skill_dominates_with_exact_sums() -> None:
     assert kinds["policy"]["excess"] == pytest.approx(1.0)
     assert kinds["untagged"]["excess"] == pytest.approx(-1.0)
     # 13.5 of the 14.5 escalations above expected (untagged is below, so not counted)
-    assert "hold 13.5 of ann’s 14.5 escalations above expected (93%)" in s.sentence
+    assert "account for 13.5 of ann’s excess of 14.5 escalations against expected (93%)" in (
+        s.sentence
+    )
     assert "skill gap" in s.sentence
+    calm = review.skill_policy_split(b, TAGS, agent="ann", flagged=False)
+    assert calm.dominant == "skill" and "gap" not in calm.sentence
+    assert calm.sentence.endswith("the agent is not flagged, so this may well be chance.")
 
 
 def test_split_policy_dominates() -> None:
     b = _breakdown([("refund", 30, 29, 20.0), ("deletion", 10, 10, 8.0), ("api", 50, 9, 8.0)])
     s = review.skill_policy_split(b, TAGS, agent="bo")
     assert s.dominant == "policy"
-    assert "Policy-based categories hold 11 of bo’s 12 escalations above expected" in s.sentence
+    assert s.sentence.startswith(
+        "Policy-based categories account for 11 of bo’s excess of 12 escalations against "
+        "expected (92%), skill-based ones for 1"
+    )
     assert "policy gap" in s.sentence
 
 
@@ -190,7 +198,7 @@ def test_split_says_untagged_instead_of_guessing() -> None:
     s = review.skill_policy_split(b, TAGS, agent="di")
     # 12 + 5 (misc is tagged "unknown") untagged against 2 skill-based
     assert s.dominant == "untagged"
-    assert "Most of di’s 19 escalations above expected (17)" in s.sentence
+    assert "Most of di’s excess of 19 escalations against expected (17)" in s.sentence
     assert "(faq and misc)" in s.sentence and "Drivers page" in s.sentence
     nothing = review.skill_policy_split(b, TAGS.head(0), agent="di")
     assert nothing.dominant == "untagged"
@@ -202,9 +210,11 @@ def test_split_below_expected_and_no_excess() -> None:
     s = review.skill_policy_split(b, TAGS, agent="ed")
     assert s.total_excess == pytest.approx(-8.5)
     assert s.dominant == "skill"
-    assert "8 of ed’s 8.5 escalations below expected" in s.sentence
+    assert "8 of ed’s shortfall of 8.5 escalations against expected" in s.sentence
+    assert "escalate less where Tier 1 could solve with skill" in s.sentence
     even = review.skill_policy_split(_breakdown([("api", 50, 10, 10.2)]), TAGS, agent="fa")
     assert even.dominant == "none"
+    assert even.sentence.startswith("fa’s escalations match what their case mix predicts")
 
 
 def test_split_on_demo_outlier_is_skill_when_categories_are_tagged(demo, comparison) -> None:

@@ -180,7 +180,7 @@ def test_tagged_categories_split_skill_from_policy(review_home: Path) -> None:
     at.switch_page(PAGE).run()
     at.selectbox(key="ag_pick").set_value(TRUTH.outlier_agent).run()
     _ok(at)
-    split = [_plain(i.value) for i in at.info if "categories hold" in _plain(i.value)]
-    assert split and split[0].startswith("Skill-based categories hold")
+    split = [_plain(i.value) for i in at.info if "categories account for" in _plain(i.value)]
+    assert split and split[0].startswith("Skill-based categories account for")
     assert "skill gap" in split[0]
     assert not any("Drivers page" in w.value for w in at.warning)

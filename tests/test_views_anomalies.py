@@ -270,3 +270,70 @@ def test_empty_states(review_home: Path, tmp_path: Path) -> None:
     _ok(at)
     assert any("too little history" in i.value for i in at.info)
     assert not at.metric
+
+
+def test_small_topic_alert_is_judged_and_drawn_per_week(review_home: Path, tmp_path: Path) -> None:
+    """A topic of about one ticket a day with a x4 fortnight: one weekly spike, a weekly chart."""
+    import json
+
+    t = simulate_tickets(
+        days=150, topics={"big": 20.0, "small": 1.0}, events=[("small", "volume", 120, 4.0, 14)]
+    )
+    with Store(os.environ["DATABASE_URL"]) as store:
+        ds = _register(store, "Weekly", t, tmp_path)
+    at = _page(period="90", dataset_id=ds)
+    alerts = _alerts(at)
+    assert list(alerts["Topic"]) == ["small"] and list(alerts["Kind"]) == ["Spike"]
+    row = alerts.iloc[0]
+    # the week of Mon 6 May 2024 (days 126..132 of the series, inside the x4 event)
+    assert (row["Start"], row["End"], row["Per"]) == (
+        date(2024, 5, 6),
+        date(2024, 5, 12),
+        "tickets a week",
+    )
+    days = t.filter(
+        (pl.col("category") == "small")
+        & pl.col("created_at").dt.date().is_between(row["Start"], row["End"])
+    )
+    assert row["Observed"] == days.height
+    assert 4 <= row["Expected"] <= 10  # about 7 tickets a week before the event
+    assert any("small (1.1 a day)" in c.value.replace("\\", "") for c in at.caption)
+    assert any("judged weekly" in c.value for c in at.caption)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Tickets a week"
+    bars = [tr for tr in spec["data"] if tr.get("name") == "Alert"]
+    assert len(bars) == 1 and [y for y in bars[0]["y"] if y is not None] == [days.height]
+
+
+def test_sentiment_is_scored_once_and_kept_beside_the_snapshot(home: Path, scored) -> None:
+    import streamlit as st
+
+    import ui
+
+    at = _page()
+    store = Store(os.environ["DATABASE_URL"])
+    record = store.get_dataset(at.session_state["dataset_id"])
+    side = store.sidecar_path(record, "sentiment.parquet")
+    assert side.is_file() and side.parent == store.snapshot_file(record).parent
+    kept = pl.read_parquet(side)
+    assert kept.columns == ["ticket_id", "sentiment"]
+    assert kept.equals(scored.select("ticket_id", "sentiment"))
+    method = "scored from subject with VADER (offline lexicon), 100% of tickets"
+    assert pl.read_parquet_metadata(side)["sentiment_method"] == method
+    assert store.get_setting(f"sentiment_method:{record.id}") == method
+    # a later process reads the file instead of scoring again
+    original = side.read_bytes()
+    try:
+        kept.with_columns(pl.lit(-0.5).alias("sentiment")).write_parquet(
+            side, metadata={"sentiment_method": "read from the sidecar"}
+        )
+        ui._sentiment.clear()
+        st.cache_data.clear()  # the detection is cached per snapshot path, which did not change
+        at = _page()
+        assert any("read from the sidecar" in c.value for c in at.caption)
+        assert int(_metric(at, "Sentiment alerts")) == 0  # every ticket -0.5: nothing moves
+    finally:
+        side.write_bytes(original)
+        ui._sentiment.clear()
+        st.cache_data.clear()
+        store.close()

@@ -52,6 +52,13 @@ def _detail(key: str, where: metrics.Filters, opts: tuple, agent: str, every: st
     return review.agent_detail(metrics.apply_filters(_t, where), agent, _c, every=every)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _shape(key: str, _t: pl.DataFrame) -> tuple[list[str], Any, Any]:
+    """Case-mix columns with more than one level, and the first and last day of data."""
+    terms = [c for c in outliers.CASE_MIX if _t.get_column(c).drop_nulls().n_unique() > 1]
+    return (terms, *(periods.date_bounds(_t) or (None, None)))
+
+
 def _picked(key: str, agents: list[str]) -> str | None:
     """The agent a table row or a funnel point selects (read before drawing, so the funnel
     can ring the agent clicked in this very run)."""
@@ -68,9 +75,8 @@ def _picked(key: str, agents: list[str]) -> str | None:
 
 
 # ---- options ---------------------------------------------------------------------------------
-t_all, f, prds = data.tickets, ui.filters(), ui.review_periods()
-lo, hi = periods.date_bounds(t_all) or (None, None)
-terms = [c for c in outliers.CASE_MIX if t_all.get_column(c).drop_nulls().n_unique() > 1]
+t_all, f, prds, key = data.tickets, ui.filters(), ui.review_periods(), ui.snapshot_key(data)
+terms, lo, hi = _shape(key, t_all)
 with st.expander("Options: case mix, minimum, q level, period", icon=":material/tune:"):
     c = st.columns(4)
     case_mix = c[0].multiselect("Adjust for (case mix)", terms, default=terms,
@@ -113,7 +119,6 @@ if f.agents:
 line = " · ".join(notes)
 st.caption(line[0].upper() + line[1:])
 
-key = ui.snapshot_key(data)
 comparison = None
 with ui.user_errors("Agent comparison"):
     comparison = _compare(key, where, opts, t_all)
@@ -226,7 +231,9 @@ st.caption(ui.md_escape(review.agent_sentence(r, min_expected=min_expected, q_le
 
 st.markdown("**Where the excess comes from**")
 cats = ui.with_tags(d.categories)
-split = review.skill_policy_split(d.categories, ui.category_tags(), agent=agent)
+split = review.skill_policy_split(
+    d.categories, ui.category_tags(), agent=agent, flagged=bool(r["flagged"])
+)
 if split.dominant == "untagged":
     st.warning(ui.md_escape(split.sentence), icon=":material/sell:")
     st.page_link("views/drivers.py", label="Tag categories on Drivers", icon=":material/sell:")

@@ -73,7 +73,7 @@ starts = {
 }
 names = {"review": f"Review period ({prds.days('review')} days)", "30": "Last 30 days",
          "90": "Last 90 days"}  # fmt: skip
-topic_cols = [c for c in charts.TOPIC_COLUMNS if tickets.get_column(c).drop_nulls().len()]
+topic_cols = charts.topic_columns(tickets)
 sens_help = "  \n".join(s.description for s in anomaly.SENSITIVITY.values())
 c1, c2, c3 = st.columns([2.1, 1, 1.7], vertical_alignment="bottom")
 choice = c1.segmented_control("Alerts in", list(starts), default="review", required=True,
@@ -86,9 +86,9 @@ sens = c3.segmented_control("Sensitivity", list(anomaly.SENSITIVITY), default="b
 start = starts[choice or "review"]
 sens = sens or "balanced"
 st.caption(
-    f"{ui.md_escape(anomaly.SENSITIVITY[sens].description)} on a topic with no real change "
-    f"(design rate; measured rates are in BENCHMARKS.md). Alerts shown: {start} to {end}; each "
-    "day is judged only on the days before it."
+    f"{charts.sensitivity_note(sens)} Design rates; measured ones are in BENCHMARKS.md. Alerts "
+    f"shown: {start} to {end}. Each day is judged only on the days before it, so the sidebar's "
+    "date range does not apply here (its other filters do)."
 )
 key, where = ui.snapshot_key(data), ui.dimension_filters()
 opts = (("topic", topic), ("sensitivity", sens), ("end", end))
@@ -133,9 +133,10 @@ if (flash := st.session_state.pop("_an_flash", None)) is not None:
 
 # ---- the alerts, each with its chart --------------------------------------------------------
 st.subheader("Alerts")
-c1, c2 = st.columns([1, 1], vertical_alignment="bottom")
+c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
 show_dismissed = c1.toggle(f"Show dismissed alerts ({dismissed})", key="an_dismissed")
-top = c2.selectbox("Charts for the first", [6, 12, 24, 100], key="an_top", width=200)
+top = c2.selectbox("Charts for the first", [6, 12, 24, 48], key="an_top",
+                   format_func=lambda n: f"{n} alerts")  # fmt: skip
 shown = found if show_dismissed else live
 if shown.height == 0:
     ui.empty_state(
@@ -163,8 +164,9 @@ def card(alert: dict[str, Any]) -> None:
         text, colour = BADGE.get(alert["state"], BADGE[None])
         head.badge(text, color=colour)  # type: ignore[arg-type]
         st.markdown(ui.md_escape(charts.explanation(alert)))
-        st.caption(f"{charts.alert_dates(alert)} · {charts.observed_vs_expected(alert)} · "
-                   f"{alert['tickets']:,} tickets · score {alert['score']:.1f}")  # fmt: skip
+        judged = " · judged weekly" if alert["granularity"] == "week" else ""
+        st.caption(f"{charts.alert_dates(alert)} · {alert['tickets']:,} tickets · "
+                   f"score {alert['score']:.1f}{judged}")  # fmt: skip
         judged = weekly_days if alert["granularity"] == "week" else det["day"]
         fig = charts.alert_figure(charts.alert_window(judged, alert), alert)
         st.plotly_chart(fig, key=f"an_fig_{uid}", config=ui.chart_config(f"alert_{uid}"))
@@ -177,7 +179,8 @@ def card(alert: dict[str, Any]) -> None:
                 with ui.user_errors("Triage"):
                     ui.store().set_alert_state(alert, state, dataset_id=data.record.id,
                                                actor=ui.actor())  # fmt: skip
-                    st.session_state["_an_flash"] = f"{alert['topic']}: {charts.STATES[state]}."
+                    msg = f"{ui.md_escape(alert['topic'])}: {charts.STATES[state]}."
+                    st.session_state["_an_flash"] = msg
                     st.rerun()
         if alert["state"] and buttons.button("Undo", key=f"an_undo_{uid}", type="tertiary",
                                              icon=":material/undo:"):  # fmt: skip

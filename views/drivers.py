@@ -30,7 +30,10 @@ categories = [c for c in all_categories.get_column("category").to_list() if c !=
 every = ui.aggregate(data, metrics.drivers, top=None)
 policy = set(ui.policy_categories())
 if every.height == 0:
-    ui.empty_state("No escalations match the filters.", action="Widen the date range.")
+    ui.empty_state(
+        "No escalated tickets match the filters.",
+        action="Widen the date range, or check what counts as an escalation on **Data**.",
+    )
     st.stop()
 
 # ---- headline numbers -----------------------------------------------------------------------
@@ -61,15 +64,16 @@ rank = c1.segmented_control(
 top = c2.slider("How many", 5, 10, 10, key="dr_top")
 st.info(metrics.IMPACT_EXPLANATIONS[rank], icon=":material/help:")
 ranked = ui.with_tags(ui.aggregate(data, metrics.drivers, rank_by=rank, top=top))
-ui.chart_downloads(
-    audit.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
-    data=ranked,
-)  # fmt: skip
 if rank != "frequency" and ranked.get_column(rank).null_count() == ranked.height:
     ui.empty_state(
         "No category has both escalated and other tickets with this measure.",
         action="Pick another ranking; this one needs solve times or satisfaction ratings.",
     )
+else:
+    ui.chart_downloads(
+        audit.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
+        data=ranked,
+    )  # fmt: skip
 ui.table(ranked, view=audit.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
 
 st.subheader("Pareto of escalations by category")

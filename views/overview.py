@@ -45,7 +45,9 @@ row2[1].metric(
 )
 row2[2].metric("Satisfaction", **audit.csat_card(kpi), border=True)
 row2[3].metric("Reopen rate", **audit.kpi_card(kpi, "reopen_rate"), border=True)
-row2[4].metric("Policy-based share", **audit.kpi_card(kpi, "policy_share"), border=True)
+no_tags = {"value": "–", "delta": "no category tagged", "delta_color": "off", "delta_arrow": "off"}
+policy_card = audit.kpi_card(kpi, "policy_share") if policy else no_tags
+row2[4].metric("Policy-based share", **policy_card, border=True)
 notes = []
 if kpi.review["escalations_timed"] == 0:
     notes.append("this export has no escalation times, so there is no time to escalate")

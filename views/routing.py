@@ -59,7 +59,7 @@ with tabs[0]:
         ui.chart_downloads(
             fig, f"reassigned_by_{by}", key="rt_by_chart", data=per,
             caption=f"Share of tickets reassigned at least once per {by}, busiest first; "
-            "whiskers: 95% interval. Policy categories bounce by design.",
+            "whiskers: 95% interval. Categories that nearly always move on may be policy-based.",
         )  # fmt: skip
         ui.table(
             per, view=audit.reassign_view(by, by.capitalize()), key="rt_by_table",

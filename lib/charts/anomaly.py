@@ -32,7 +32,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from lib.anomaly import BAND
+from lib.anomaly import BAND, SENSITIVITY
 from lib.charts.audit import present
 from lib.charts.common import COLORS, base_layout
 from lib.store import alert_key
@@ -50,9 +50,10 @@ __all__ = [
     "kind_label",
     "leading_notes",
     "leading_table",
-    "observed_vs_expected",
     "overall_note",
     "overlapping",
+    "sensitivity_note",
+    "topic_columns",
     "triaged",
     "weekly_note",
 ]
@@ -96,6 +97,41 @@ def kind_label(metric: str, kind: str) -> str:
     ('Sentiment drop', 'Drop')
     """
     return KINDS.get((metric, kind), f"{metric} {kind}".replace("_", " ").capitalize())
+
+
+def topic_columns(tickets: pl.DataFrame) -> list[str]:
+    """The :data:`TOPIC_COLUMNS` that hold data in ``tickets`` (tags: at least one tag).
+
+    >>> t = pl.DataFrame(
+    ...     {"category": ["a"], "tags": [[]], "channel": [None], "customer_tier": ["x"]},
+    ...     schema_overrides={"tags": pl.List(pl.String), "channel": pl.String},
+    ... )
+    >>> topic_columns(t)
+    ['category', 'customer_tier']
+    """
+    out = []
+    for col in TOPIC_COLUMNS:
+        if col not in tickets.columns:
+            continue
+        s = tickets.get_column(col)
+        filled = s.list.len().sum() if isinstance(s.dtype, pl.List) else s.drop_nulls().len()
+        if filled:
+            out.append(col)
+    return out
+
+
+def sensitivity_note(setting: str) -> str:
+    """The chosen setting's stated false-alarm rate, and those of the other settings.
+
+    >>> sensitivity_note("balanced")
+    'Balanced: about one false alert per topic in 11 months on a topic with no real change (conservative: one in 35 months; sensitive: one in 3 months).'
+    """  # noqa: E501
+    others = "; ".join(
+        f"{name}: one in {1 / s.false_alerts_per_topic_month:.0f} months"
+        for name, s in SENSITIVITY.items()
+        if name != setting
+    )
+    return f"{SENSITIVITY[setting].description} on a topic with no real change ({others})."
 
 
 # --------------------------------------------------------------------------------------------
@@ -170,22 +206,6 @@ def alert_dates(alert: Mapping[str, Any]) -> str:
         return _day(start)
     days = (end - start).days + 1
     return f"{start.day} {start:%b} – {end.day} {end:%b %Y} ({days} days)"
-
-
-def observed_vs_expected(alert: Mapping[str, Any]) -> str:
-    """``"29.0 tickets a day, 6.7 expected"`` or ``"mean sentiment −0.34, +0.05 expected"``.
-
-    >>> observed_vs_expected({"metric": "sentiment", "observed": -0.34, "expected": 0.05})
-    'mean sentiment -0.34, +0.05 expected'
-    >>> observed_vs_expected({"metric": "volume", "observed": 29, "expected": 6.65,
-    ...                       "granularity": "week"})
-    '29.0 tickets a week, 6.7 expected'
-    """
-    obs, exp = alert["observed"], alert["expected"]
-    if alert["metric"] == "sentiment":
-        return f"mean sentiment {obs:+.2f}, {exp:+.2f} expected"
-    per = "a week" if alert.get("granularity") == "week" else "a day"
-    return f"{obs:.1f} tickets {per}, {exp:.1f} expected"
 
 
 def explanation(alert: Mapping[str, Any]) -> str:

@@ -946,7 +946,7 @@ def csat_card(kpi: KpiTable) -> dict[str, Any]:
     ...                   "escalated": [True, False, False], "satisfaction": [0.2, 1.0, 0.8]})
     >>> card = csat_card(kpis(t, review_periods(t, review_days=3)))
     >>> card["value"], card["delta"]
-    ('20% vs 90%', 'escalated vs not: 70 pts lower')
+    ('20% vs 90%', 'escalated vs not')
     """
     r = kpi.review
     esc, other = r["csat_escalated"], r["csat_not_escalated"]
@@ -961,10 +961,10 @@ def csat_card(kpi: KpiTable) -> dict[str, Any]:
     word = "lower" if gap >= 0 else "higher"
     return {
         "value": f"{100 * esc:.0f}% vs {100 * other:.0f}%",
-        "delta": f"escalated vs not: {abs(gap):.0f} pts {word}",
+        "delta": "escalated vs not",
+        "help": f"{help_text} Escalated tickets score {abs(gap):.0f} points {word}.",
         "delta_color": "off",
         "delta_arrow": "off",
-        "help": help_text,
     }
 
 

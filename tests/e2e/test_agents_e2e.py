@@ -69,7 +69,7 @@ def test_agent_row_opens_the_drilldown(server_factory, page) -> None:
     shot(page, "agents_drilldown")
 
 
-def test_raw_ranking_and_agent_picker(server_factory, page) -> None:
+def test_raw_ranking_funnel_click_and_agent_picker(server_factory, page) -> None:
     truth = demo_truth()
     srv = server_factory()
     page.set_viewport_size({"width": 1400, "height": 3000})
@@ -80,6 +80,25 @@ def test_raw_ranking_and_agent_picker(server_factory, page) -> None:
     page.get_by_text(re.compile(r"agents change place between the raw and the adjusted")).wait_for()
     _no_exception(page)
     shot(page, "agents_raw_ranking")
+
+    # Click the flagged agent's diamond on the funnel: the drill-down opens on them.
+    point = page.locator(".js-plotly-plot .scatterlayer .trace").last.locator("path.point")
+    point.first.scroll_into_view_if_needed()
+    box = point.first.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx - 20, cy - 20)
+    page.mouse.move(cx, cy, steps=5)
+    hover = page.locator(".hoverlayer .hovertext").first
+    hover.wait_for()
+    tip = hover.inner_text()
+    assert truth.outlier_agent in tip and "tickets" in tip and "expected" in tip
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.screenshot(path=str(shot(page, "agents_raw_ranking").parent / "agents_funnel_hover.png"))
+    page.mouse.click(cx, cy)
+    wait_idle(page)
+    page.get_by_role("heading", name=f"Agent: {truth.outlier_agent}").wait_for()
+    assert _metric(page, "Flag") == "High"
+    chart.screenshot(path=str(shot(page, "agents_raw_ranking").parent / "agents_funnel_click.png"))
 
     # The accessible route: the "Agent" selectbox.
     picker = page.locator('div[class*="st-key-ag_pick"]')

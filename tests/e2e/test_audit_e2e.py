@@ -90,6 +90,15 @@ def test_every_audit_page_renders(server_factory, page) -> None:
     _no_exception(page)
     _settle(page)
     shot(page, "audit_overview")
+    # every chart downloads as a self-contained HTML file (plotly.js inline: opens offline)
+    with page.expect_download() as info:
+        page.locator('div[class*="st-key-ov_trend_html"]').get_by_role(
+            "button", name="Chart (HTML)"
+        ).click()
+    html = info.value.path().read_text(encoding="utf-8")
+    assert info.value.suggested_filename == "escalation_trend.html"
+    assert "Plotly.newPlot" in html and "Escalation rate" in html
+    assert "<script src=" not in html and len(html) > 1_000_000
 
     _tall(page, 5600)
     page.goto(srv.url + "/drivers")
