@@ -109,8 +109,9 @@ states = ui.store().get_alert_states()
 found = charts.triaged(charts.overlapping(det["alerts"], start, end), states)
 dismissed = found.filter(pl.col("state") == "dismissed").height
 live = found.filter(pl.col("state").is_null() | (pl.col("state") != "dismissed"))
-before = charts.overlapping(det["alerts"], start - (end - start) - timedelta(days=1),
-                            start - timedelta(days=1))  # fmt: skip
+before = charts.triaged(charts.overlapping(det["alerts"], start - (end - start) - timedelta(1),
+                                           start - timedelta(days=1)), states)  # fmt: skip
+before = before.filter(pl.col("state").is_null() | (pl.col("state") != "dismissed"))
 
 # ---- headline numbers -----------------------------------------------------------------------
 gran = det["granularity"]
@@ -219,7 +220,8 @@ ui.table(charts.leading_table(lead), key="an_lead", filename="leading_indicators
 st.caption(
     f"The last {recent} days (to {end}) against the 56 days before. Rising: a significant rise "
     "after allowing for the number of topics (Benjamini-Hochberg, 5%). Negative: sentiment "
-    "below -0.05. A topic rising here often shows up in the escalation rate weeks later."
+    "below -0.05. Each topic is tested on its own, so a rise can show here before it is large "
+    "enough to move the overall rate."
 )
 
 # ---- most negative tickets ------------------------------------------------------------------
@@ -228,7 +230,7 @@ neg_where = dataclasses.replace(where, start=start, end=end)
 neg = _negative(key, neg_where, topic, tickets)
 neg_topics = neg.get_column("topic").unique().sort().to_list()
 if not neg_topics:
-    ui.empty_state("No ticket in the period has a sentiment score.", action=f"Sentiment {method}.")
+    ui.empty_state("No ticket in the period has a sentiment score.", action=f"Sentiment {ui.md_escape(method)}.")
 else:
     sent = live.filter(pl.col("metric") == "sentiment").get_column("topic").to_list()
     first = next((t for t in sent if t in neg_topics), neg_topics[0])
