@@ -230,7 +230,10 @@ neg_where = dataclasses.replace(where, start=start, end=end)
 neg = _negative(key, neg_where, topic, tickets)
 neg_topics = neg.get_column("topic").unique().sort().to_list()
 if not neg_topics:
-    ui.empty_state("No ticket in the period has a sentiment score.", action=f"Sentiment {ui.md_escape(method)}.")
+    ui.empty_state(
+        "No ticket in the period has a sentiment score.",
+        action=f"Sentiment {ui.md_escape(method)}.",
+    )
 else:
     sent = live.filter(pl.col("metric") == "sentiment").get_column("topic").to_list()
     first = next((t for t in sent if t in neg_topics), neg_topics[0])

@@ -787,7 +787,7 @@ def present(frame: pl.DataFrame, columns: Iterable[tuple[str, str, str]]) -> pl.
     return frame.select(exprs)
 
 
-def verdict(test: TestResult, *, what: str = "rate") -> str:
+def verdict(test: TestResult) -> str:
     """A test of change in plain words: ``"no significant change (p=0.42)"`` or
     ``"up 2.4 pts, significant (p=0.003)"``.
 
@@ -1112,12 +1112,3 @@ def change_card(test: TestResult) -> dict[str, Any]:
         "delta_color": "red" if up else "green",
         "delta_arrow": "up" if up else "down",
     }
-
-
-def tag_text(kinds: Sequence[str | None]) -> list[str]:
-    """Display text for category tags (``"–"`` when untagged).
-
-    >>> tag_text(["policy", None])
-    ['policy', '–']
-    """
-    return [k if k else "–" for k in kinds]
