@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +216,12 @@ def snapshot_of(record: Dataset) -> pl.DataFrame:
 # ------------------------------------------------------------------ sidebar and filters
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _filter_options(key: str, _tickets: pl.DataFrame) -> dict[str, list[str]]:
+    """Choices of every sidebar filter, computed once per dataset snapshot (``key``)."""
+    return {column: _options(_tickets, column) for _, column, _ in FILTER_FIELDS.values()}
+
+
 def _options(tickets: pl.DataFrame, column: str) -> list[str]:
     values = tickets.get_column(column).drop_nulls().unique().sort().to_list()
     if tickets.get_column(column).null_count():
@@ -263,7 +269,11 @@ def sidebar(data: Active | None) -> None:
         )
         if base_choice == "Custom":
             rng = st.date_input(
-                "Baseline dates", value=(lo, min(hi, lo.replace(day=lo.day))), key="p_base_rng"
+                "Baseline dates",
+                value=(lo, min(hi, lo + timedelta(days=29))),
+                min_value=lo,
+                max_value=hi,
+                key="p_base_rng",
             )
             baseline: Any = tuple(rng) if isinstance(rng, tuple) and len(rng) == 2 else "first30"
         else:
@@ -277,11 +287,13 @@ def sidebar(data: Active | None) -> None:
         start, end = (rng[0], rng[1]) if isinstance(rng, tuple) and len(rng) == 2 else (lo, hi)
     else:
         start, end = presets[preset]
+    path = store().snapshot_file(data.record)
+    options = _filter_options(str(path), t)
     with sb.expander("Filters", expanded=False):
         for key, (_, column, label) in FILTER_FIELDS.items():
             if t.get_column(column).null_count() == t.height:
                 continue
-            st.multiselect(label, _options(t, column), key=key, placeholder="All")
+            st.multiselect(label, options[column], key=key, placeholder="All")
         st.toggle("Escalated tickets only", key="f_escalated")
     st.session_state["_filters"] = metrics.Filters(
         start=start,

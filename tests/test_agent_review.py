@@ -389,6 +389,7 @@ def test_funnel_figure_on_demo(comparison) -> None:
     row = comparison.table.filter(pl.col("agent") == TRUTH.outlier_agent).row(0, named=True)
     assert high.x[0] == pytest.approx(row["expected"]) and high.y[0] == pytest.approx(row["ratio"])
     assert list(high.customdata[0][1:3]) == [row["tickets"], row["escalated"]]
+    assert fig.layout.hovermode == "closest"
     ring = fig.data[-1]
     assert ring.name == "Selected" and ring.customdata[0][0] == TRUTH.hard_case_agent
     in_line = next(t for t in fig.data if t.name == "In line")

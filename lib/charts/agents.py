@@ -186,7 +186,6 @@ def funnel_figure(
                 hovertemplate="<b>%{customdata[0]}</b> (selected)<extra></extra>",
             )
     top = max(2.0, float(points.get_column("ratio").max() or 0) * 1.12) if points.height else 2.0
-    fig.update_layout(hovermode="closest", dragmode="zoom")
     x0, x1 = lo * 0.7, hi * 1.3
     ticks = [v * 10**e for e in range(-1, 7) for v in (1, 2, 5) if x0 <= v * 10**e <= x1] or [
         round(lo, 1),
@@ -200,7 +199,8 @@ def funnel_figure(
         ticktext=[f"{v:g}" for v in ticks],
     )
     fig.update_yaxes(title="Observed ÷ expected escalations", range=[0, top], zeroline=False)
-    return base_layout(fig, height=height)
+    base_layout(fig, height=height)
+    return fig.update_layout(hovermode="closest", dragmode="zoom")
 
 
 def category_figure(
@@ -261,10 +261,11 @@ def category_figure(
         customdata=custom,
         hovertemplate=hover,
     )
-    fig.update_layout(barmode="group", hovermode="closest", bargap=0.25)
+    fig.update_layout(barmode="group", bargap=0.25)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title="Escalations", rangemode="tozero")
-    return base_layout(fig, height=max(240, min(720, 110 + 44 * len(cats))))
+    base_layout(fig, height=max(240, min(720, 110 + 44 * len(cats))))
+    return fig.update_layout(hovermode="closest")
 
 
 def expected_trend_figure(trend: pl.DataFrame) -> go.Figure:

@@ -45,6 +45,7 @@ __all__ = [
     "TOPIC_COLUMNS",
     "alert_dates",
     "alert_figure",
+    "alert_table",
     "alert_window",
     "explanation",
     "kind_label",

@@ -88,12 +88,9 @@ def test_raw_ranking_funnel_click_and_agent_picker(server_factory, page) -> None
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx - 20, cy - 20)
     page.mouse.move(cx, cy, steps=5)
-    page.wait_for_timeout(800)
-    page.screenshot(path="/tmp/agtest/hover_dbg.png")
-    print("HOVERCOUNT", page.locator(".hoverlayer .hovertext").count(), box)
     hover = page.locator(".hoverlayer .hovertext").first
     hover.wait_for()
-    tip = hover.inner_text()
+    tip = hover.text_content() or ""
     assert truth.outlier_agent in tip and "tickets" in tip and "expected" in tip
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.screenshot(path=str(shot(page, "agents_raw_ranking").parent / "agents_funnel_hover.png"))
