@@ -12,7 +12,7 @@ import ui
 
 st.set_page_config(
     page_title="Escalation Review",
-    page_icon=":material/trending_up:",
+    page_icon=str(ui.ROOT / "static" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )

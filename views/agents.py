@@ -101,7 +101,8 @@ with st.expander("Options: case mix, minimum, q level, period", icon=":material/
                             max_value=hi, key="ag_rng")  # fmt: skip
         if isinstance(rng, tuple) and len(rng) == 2:
             start, end = rng
-where = dataclasses.replace(f, start=start, end=end, escalated_only=False)
+# The agent filter narrows the list, not the standard: everyone's tickets set the expectation.
+where = dataclasses.replace(f, start=start, end=end, escalated_only=False, agents=())
 opts = (("case_mix", tuple(case_mix)), ("min_expected", float(min_expected)),
         ("q_level", float(q_level)))  # fmt: skip
 notes = [
@@ -115,15 +116,15 @@ if f.escalated_only:
         "the sidebar's “escalated only” is ignored here (it would leave nothing to compare)"
     )
 if f.agents:
-    notes.append("only the agents chosen in the sidebar are compared")
+    notes.append("the sidebar's agents are listed, against a standard set by every agent")
 line = " · ".join(notes)
 st.caption(line[0].upper() + line[1:])
 
-comparison = None
+comparison = history = None
 with ui.user_errors("Agent comparison"):
     comparison = _compare(key, where, opts, t_all)
     history = _history(key, dataclasses.replace(where, start=None), opts, t_all)
-if comparison is None:
+if comparison is None or history is None:
     st.stop()
 if comparison.n_agents == 0 or comparison.table.get_column("escalated").sum() == 0:
     ui.empty_state("No assigned tickets with escalations in this period match the filters.",
@@ -132,6 +133,13 @@ if comparison.n_agents == 0 or comparison.table.get_column("escalated").sum() ==
 table = review.adjusted_order(comparison.table).join(
     review.history_summary(history).select("agent", "flagged_label"), on="agent", how="left"
 )
+if f.agents:
+    table = table.filter(pl.col("agent").is_in(list(f.agents)))
+    table = table.with_columns(place=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
+if table.height == 0:
+    ui.empty_state("None of the agents chosen in the sidebar has tickets in this period.",
+                   action="Widen the period or change the agent filter.")  # fmt: skip
+    st.stop()
 agents = table.get_column("agent").to_list()
 status = dict(table.select("agent", "status").iter_rows())
 
@@ -140,7 +148,7 @@ high = table.filter(pl.col("status") == review.STATUS_LABELS["high"]).get_column
 low = table.filter(pl.col("status") == review.STATUS_LABELS["low"]).get_column("agent")
 m = st.columns(4)
 m[0].metric(
-    "Agents judged", f"{comparison.n_judged} of {comparison.n_agents}", border=True,
+    "Agents judged", f"{int(table['judged'].sum())} of {table.height}", border=True,
     help=f"Agents with at least {min_expected:g} expected escalations in the period.",
 )  # fmt: skip
 for col, label, who in ((m[1], "Flagged high", high), (m[2], "Flagged low", low)):
@@ -190,8 +198,8 @@ with main[0]:
                "open the agent. “Flagged, by month”: months flagged when each month is judged "
                "on its own.")  # fmt: skip
 if show_raw:
-    shift = review.rank_shift(comparison.table)
-    raw = review.raw_ranking(comparison.table)
+    shown = comparison.table.filter(pl.col("agent").is_in(agents))
+    shift, raw = review.rank_shift(shown), review.raw_ranking(shown)
     with main[1]:
         ui.table(raw, view=charts.RAW_VIEW, key="ag_raw_table", filename="agents_raw.csv",
                  height=height)  # fmt: skip

@@ -128,7 +128,9 @@ def funnel_figure(
         flagged = status in (STATUS_LABELS["high"], STATUS_LABELS["low"])
         names = [_label(a) for a in part.get_column("agent").to_list()]
         q = [
-            "not judged" if status == STATUS_LABELS["not_judged"] or v is None else f"{v:.2g}"
+            "not judged"
+            if status == STATUS_LABELS["not_judged"] or v is None
+            else ("< 0.0001" if v < 0.0001 else f"{v:.2g}")
             for v in part.get_column("q_value").to_list()
         ]
         custom = np.array(
@@ -320,8 +322,8 @@ AGENT_VIEW = (
 #: The agent table when the raw ranking sits next to it (fewer columns).
 AGENT_COMPACT_VIEW = (
     ("place", "#", "int"), ("agent", "Agent", "text"), ("status", "Status", "text"),
-    ("escalated", "Escalated", "int"), ("expected", "Expected", "float"),
     ("ratio", "Obs. ÷ exp.", "float"), ("q_label", "q-value", "text"),
+    ("escalated", "Escalated", "int"), ("expected", "Expected", "float"),
 )  # fmt: skip
 
 #: The agent table's download: the same rows with unrounded numbers and each agent's own
@@ -343,9 +345,9 @@ AGENT_DOWNLOAD_VIEW = (
 
 #: The raw ranking next to it (:func:`lib.agent_review.rank_shift` places joined on).
 RAW_VIEW = (
-    ("raw_place", "Raw #", "int"), ("agent", "Agent", "text"), ("tickets", "Tickets", "int"),
-    ("escalated", "Escalated", "int"), ("raw_rate", "Raw rate", "pct"),
+    ("raw_place", "Raw #", "int"), ("agent", "Agent", "text"), ("raw_rate", "Raw rate", "pct"),
     ("place", "Adjusted #", "int"), ("move_text", "Change", "text"),
+    ("tickets", "Tickets", "int"), ("escalated", "Escalated", "int"),
 )  # fmt: skip
 
 #: One agent's categories (:func:`lib.outliers.agent_category_breakdown` with a ``tag``).

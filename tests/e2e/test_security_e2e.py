@@ -68,3 +68,23 @@ def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
     after_b = b.locator(metric).first.inner_text()
     assert after_a != before_b  # the filter changed session A's numbers
     assert after_b == before_b  # and not session B's
+
+
+def test_no_request_leaves_the_machine(server_factory, page) -> None:
+    """Every request the pages make goes to the app's own server (no fonts, scripts, telemetry)."""
+    srv = server_factory()
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    page.goto(srv.url)
+    wait_idle(page)
+    nav = page.locator('[data-testid="stSidebarNav"] a')
+    for i in range(nav.count()):
+        nav.nth(i).click()
+        wait_idle(page)
+    outside = [
+        u
+        for u in seen
+        if not u.startswith((srv.url, "data:", "blob:", "about:"))
+        and not u.startswith(srv.url.replace("127.0.0.1", "localhost"))
+    ]
+    assert seen and not outside, outside[:10]
