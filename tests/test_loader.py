@@ -79,13 +79,13 @@ def test_zendesk_values_normalised_and_escalation_reasons():
 def test_several_files_duplicates_keep_latest_update():
     jan = ZENDESK.encode()
     feb = (
-        "Id,Subject,Status,Priority,Via,Group,Assignee,Created at,Updated at,Solved at,Tags,"
-        "Group stations,Product area [list]\n"
-        "102,API 500 errors,Solved,Urgent,Web form,Tier 2,Ben,2024-03-01 10:30:00 +0000,"
-        "2024-03-09 10:00:00 +0000,2024-03-09 10:00:00 +0000,api escalated,2,API\n"
-        "104,New one,Open,Low,Chat,Tier 1 EMEA,Cy,2024-03-08 11:00:00 +0000,"
-        "2024-03-08 11:00:00 +0000,,,1,Billing\n"
-    ).encode()
+        b"Id,Subject,Status,Priority,Via,Group,Assignee,Created at,Updated at,Solved at,Tags,"
+        b"Group stations,Product area [list]\n"
+        b"102,API 500 errors,Solved,Urgent,Web form,Tier 2,Ben,2024-03-01 10:30:00 +0000,"
+        b"2024-03-09 10:00:00 +0000,2024-03-09 10:00:00 +0000,api escalated,2,API\n"
+        b"104,New one,Open,Low,Chat,Tier 1 EMEA,Cy,2024-03-08 11:00:00 +0000,"
+        b"2024-03-08 11:00:00 +0000,,,1,Billing\n"
+    )
     res = load_export([jan, feb])
     assert res.tickets.height == 4
     assert res.report.duplicates == 1
@@ -97,14 +97,14 @@ def test_several_files_duplicates_keep_latest_update():
 
 def test_event_log_collapses_and_level_move_escalates():
     log = (
-        "case,timestamp,activity,level,group,agent\n"
-        "C1,2024-01-01 09:00,open,L1,Desk,Ann\n"
-        "C1,2024-01-01 10:00,work,L1,Desk,Ann\n"
-        "C1,2024-01-01 12:00,move,L2,Network,Bob\n"
-        "C1,2024-01-02 09:00,resolved,L2,Network,Bob\n"
-        "C2,2024-01-01 09:30,open,L1,Desk,Ann\n"
-        "C2,2024-01-01 11:00,resolved,L1,Desk,Ann\n"
-    ).encode()
+        b"case,timestamp,activity,level,group,agent\n"
+        b"C1,2024-01-01 09:00,open,L1,Desk,Ann\n"
+        b"C1,2024-01-01 10:00,work,L1,Desk,Ann\n"
+        b"C1,2024-01-01 12:00,move,L2,Network,Bob\n"
+        b"C1,2024-01-02 09:00,resolved,L2,Network,Bob\n"
+        b"C2,2024-01-01 09:30,open,L1,Desk,Ann\n"
+        b"C2,2024-01-01 11:00,resolved,L1,Desk,Ann\n"
+    )
     insp = inspect_sources(log)
     mapping = {
         "ticket_id": "case",
@@ -225,7 +225,7 @@ def test_unparseable_dates_drop_rows_and_report_them():
     assert res.report.dropped_examples == [
         ("dates.csv", 3, "created date missing or not a date (column 'Created at')")
     ]
-    failed = [p for p in res.report.parse if p["canonical"] == "created_at"][0]
+    failed = next(p for p in res.report.parse if p["canonical"] == "created_at")
     assert failed["failed"] == 1 and failed["examples"][0][1] == "yesterday"
 
 
@@ -257,7 +257,7 @@ def test_rules_can_be_switched_and_custom_rules_added():
 
 
 def test_no_rule_firing_warns_with_a_hint():
-    text = ("Id,Created at,Reassignment count\n1,2024-01-01,4\n2,2024-01-02,0\n").encode()
+    text = b"Id,Created at,Reassignment count\n1,2024-01-01,4\n2,2024-01-02,0\n"
     res = load_export(
         text,
         mapping={

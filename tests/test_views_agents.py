@@ -184,3 +184,19 @@ def test_tagged_categories_split_skill_from_policy(review_home: Path) -> None:
     assert split and split[0].startswith("Skill-based categories account for")
     assert "skill gap" in split[0]
     assert not any("Drivers page" in w.value for w in at.warning)
+
+
+def test_sidebar_agent_filter_narrows_the_list_not_the_standard(home: Path, demo) -> None:
+    at = _open()
+    at.multiselect(key="f_agents").set_value([TRUTH.outlier_agent, TRUTH.hard_case_agent]).run()
+    _ok(at)
+    rows = _agent_rows(at)
+    assert set(rows) == {TRUTH.outlier_agent, TRUTH.hard_case_agent}
+    # expected counts come from everyone's tickets, exactly as without the filter
+    lib = agent_comparison(demo).table
+    for name, row in rows.items():
+        mine = lib.filter(pl.col("agent") == name).row(0, named=True)
+        assert row["Expected"] == pytest.approx(mine["expected"], abs=0.005)
+    assert rows[TRUTH.outlier_agent]["Status"] == "Flagged high"
+    assert rows[TRUTH.hard_case_agent]["Status"] == "In line"
+    assert _metric(at, "Agents judged") == "2 of 2"
