@@ -162,7 +162,9 @@ def _result_panel(
     st.subheader("What counts as an escalation")
     rules: list[Rule] = state["rules"]
     frame, outcome = reapply_rules(state["frame"], rules)
-    new_rules = _rules_table(rules, outcome.counts, frame.height, key="imp_rules")
+    new_rules = _rules_table(
+        rules, outcome.counts, frame.height, key="imp_rules", columns=frame.columns
+    )
     if new_rules is not None:
         state["rules"] = new_rules
         st.rerun()
@@ -207,8 +209,23 @@ def _result_panel(
         st.rerun()
 
 
+def _rule_columns(columns: list[str]) -> list[str]:
+    """Columns a custom rule may test: ticket fields first, then the export's own columns."""
+    from lib.schema import COLUMNS
+
+    skip = {"escalated", "escalation_reason", "escalated_at", "source", "ticket_id"}
+    fields = [c for c in COLUMNS if c in columns and c not in skip]
+    return fields + [c for c in columns if c.startswith("raw:")]
+
+
+def _column_label(column: str) -> str:
+    if column.startswith("raw:"):
+        return f"Export column “{column[4:]}”"
+    return f"Ticket field: {ui.label(column)}"
+
+
 def _rules_table(
-    rules: list[Rule], counts: dict[str, int], total: int, *, key: str
+    rules: list[Rule], counts: dict[str, int], total: int, *, key: str, columns: list[str]
 ) -> list[Rule] | None:
     """The rule list with counts and on/off switches; returns new rules when changed."""
     st.caption(
@@ -240,16 +257,18 @@ def _rules_table(
     with st.expander("Add a rule of your own", icon=":material/add:"):
         with st.form(f"{key}_add"):
             cols = st.columns([2, 1, 2])
-            column = cols[0].text_input("Column (ticket field or export column)", key=f"{key}_c")
+            column = cols[0].selectbox(
+                "Column", _rule_columns(columns), format_func=_column_label, key=f"{key}_c"
+            )
             op = cols[1].selectbox("Operator", OPERATORS, key=f"{key}_op")
             value = cols[2].text_input("Value", key=f"{key}_v")
             add = st.form_submit_button("Add rule")
         if add:
             if not column:
-                st.error("Name a column, e.g. group or Queue.")
+                st.error("Choose a column.")
             else:
                 try:
-                    rule = custom_rule(_column_ref(column, st.session_state), op, value)
+                    rule = custom_rule(column, op, value)
                 except ValueError as exc:
                     st.error(str(exc))
                 else:
@@ -257,13 +276,6 @@ def _rules_table(
     if any(a.enabled != b.enabled for a, b in zip(rules, changed, strict=True)):
         return changed
     return None
-
-
-def _column_ref(column: str, _state: Any) -> str:
-    """A user's column name as the frame knows it: canonical names as-is, export names raw:."""
-    from lib.schema import COLUMNS
-
-    return column if column in COLUMNS or column.startswith("raw:") else f"raw:{column}"
 
 
 def rules_editor(data: ui.Active) -> None:
@@ -286,7 +298,9 @@ def rules_editor(data: ui.Active) -> None:
         )
         st.caption("Viewers see the rules; editors can change them.")
         return
-    new_rules = _rules_table(rules, outcome.counts, frame.height, key="ds_rules")
+    new_rules = _rules_table(
+        rules, outcome.counts, frame.height, key="ds_rules", columns=snapshot.columns
+    )
     if new_rules is not None:
         new_frame, _ = reapply_rules(snapshot, new_rules)
         with st.spinner("Applying the rules…"), ui.user_errors("Could not save the rules"):

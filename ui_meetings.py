@@ -937,13 +937,20 @@ def export_tab(data: ui.Active, edit: bool) -> None:
             )
 
             def pack() -> bytes:
+                # Sentiment alerts chart the topic's sentiment: use the scored tickets.
+                pack_tickets = tickets
+                if alerts.height and (alerts.get_column("metric") == "sentiment").any():
+                    scored = ui.sentiment_tickets(data).select("ticket_id", "sentiment")
+                    pack_tickets = tickets.drop("sentiment").join(
+                        scored, on="ticket_id", how="left"
+                    )
                 return review_pack.review_pack_html(
                     meeting,
                     agenda_items,
                     actions,
                     facts=facts,
                     alerts=alerts,
-                    tickets=tickets,
+                    tickets=pack_tickets,
                     dataset_name=ds_name,
                     definition=rules,
                 ).encode("utf-8")

@@ -95,3 +95,28 @@ def test_rules_tab_counts_match_the_loader(review_home: Path) -> None:
     at = _data_page()
     line = next(m for m in at.markdown if "tickets are escalated" in m.value).value
     assert line.startswith(f"**{n:,}** of {expected.tickets.height:,} tickets")
+
+
+def test_custom_rule_is_added_stored_and_counted(review_home: Path) -> None:
+    import polars as pl
+
+    from lib.ingest import load_export
+
+    res = load_export(ROOT / "data" / "demo_helpdesk.csv.gz")
+    raw = pl.read_csv(ROOT / "data" / "demo_helpdesk.csv.gz", infer_schema=False)
+    urgent = set(raw.filter(pl.col("Priority") == "Urgent").get_column("Id").to_list())
+    esc = set(res.tickets.filter(pl.col("escalated")).get_column("ticket_id").to_list())
+    expected = len(esc | urgent)
+
+    at = _data_page()
+    at.selectbox(key="ds_rules_c").set_value("raw:Priority")
+    at.selectbox(key="ds_rules_op").set_value("equals")
+    at.text_input(key="ds_rules_v").set_value("Urgent")
+    at.button(key="FormSubmitter:ds_rules_add-Add rule").click().run()
+    assert not at.exception, at.exception
+    at.run()
+    line = next(m for m in at.markdown if "tickets are escalated" in m.value).value
+    assert line.startswith(f"**{expected:,}** of")
+    stored = Store().get_active_dataset().rules
+    assert stored[-1]["label"] == 'Priority equals "Urgent"' and stored[-1]["enabled"]
+    assert any('priority equals "Urgent"' in c.value for c in at.caption)
