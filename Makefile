@@ -40,8 +40,11 @@ format: $(VENV)/.dev-stamp
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Unit, doctest and AppTest tests run on both cores; the browser tests then run one at a
+# time (each starts its own Streamlit server and Chromium, and they time out under contention).
 test: $(VENV)/.dev-stamp chromium lint
-	$(PY) -m pytest -q -n 2 --junitxml=.test-report.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 -m "not e2e" --junitxml=.test-report-unit.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m e2e tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_ingest.py
@@ -65,4 +68,4 @@ demo: $(VENV)/.run-stamp
 	$(PY) scripts/make_demo.py
 
 clean:
-	rm -rf $(VENV) .test-report.xml
+	rm -rf $(VENV) .test-report*.xml

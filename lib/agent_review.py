@@ -48,6 +48,7 @@ from lib.metrics import two_proportion_test
 __all__ = [
     "STATUS_LABELS",
     "AgentDetail",
+    "AgentReviewError",
     "RankShift",
     "SkillPolicySplit",
     "adjusted_order",

@@ -150,7 +150,7 @@ def test_drilldown_through_the_agent_selectbox(home: Path, demo) -> None:
     # and the hard-case agent is not flagged
     at.selectbox(key="ag_pick").set_value(TRUTH.hard_case_agent).run()
     _ok(at)
-    assert _metric(at, "Flag") == "None"
+    assert _metric(at, "Flag") == "No"
 
 
 def test_period_option_and_escalated_only_filter(home: Path) -> None:

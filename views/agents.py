@@ -231,7 +231,7 @@ ratio = "–" if r["ratio"] is None else f"{r['ratio']:.2f}"
 interval = None if r["ratio_low"] is None else f"95%: {r['ratio_low']:.2f} to {r['ratio_high']:.2f}"
 m[3].metric("Observed ÷ expected", ratio, interval, delta_color="off", delta_arrow="off",
             border=True)  # fmt: skip
-flag = {"Flagged high": "High", "Flagged low": "Low", "In line": "None"}.get(status[agent])
+flag = {"Flagged high": "High", "Flagged low": "Low", "In line": "No"}.get(status[agent])
 q_row = table.filter(pl.col("agent") == agent).get_column("q_label").item()
 m[4].metric("Flag", flag or status[agent], None if flag is None else f"q {q_row}",
             delta_color="off", delta_arrow="off", border=True)  # fmt: skip

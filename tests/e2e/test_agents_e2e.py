@@ -107,5 +107,5 @@ def test_raw_ranking_funnel_click_and_agent_picker(server_factory, page) -> None
     page.get_by_role("option", name=re.compile(f"^{truth.hard_case_agent}")).click()
     wait_idle(page)
     page.get_by_role("heading", name=f"Agent: {truth.hard_case_agent}").wait_for()
-    assert _metric(page, "Flag") == "None"
+    assert _metric(page, "Flag") == "No"
     _no_exception(page)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import shot, wait_idle
 
@@ -61,6 +62,7 @@ def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
     before_b = b.locator(metric).first.inner_text()
     a.get_by_text("Filters").first.click()
     a.get_by_text("Escalated tickets only").click()
+    expect(a.locator(metric).first).not_to_have_text(before_b, timeout=60_000)
     wait_idle(a)
     after_a = a.locator(metric).first.inner_text()
     b.reload()
