@@ -20,6 +20,10 @@ window and guard), once with the textbook k = 3 and once with k calibrated on *s
 seeds to the detector's own false-alarm rate there. No detector setting is tuned on the seeds
 reported: those start at ``--seed`` (default 1000); calibration uses seeds below 1000.
 
+Spike recall is reported twice: by the topic's weekday baseline, and by the expected count of
+the spike day itself (weekends run at 0.3-1.0 times the weekday level), next to the recall of a
+one-day test that knows the true mean (the ceiling for any test at that false-alarm rate).
+
 An event counts as found when an alert of its metric and direction (up: spike/level_shift; down:
 drop) spans part of the event or the 7 days after it and was raised no later than that. Delay =
 first alarm - event start. Precision = alerts that match an event / all alerts (alerts on clean
@@ -39,6 +43,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -61,6 +66,9 @@ EVENTS: list[tuple[str, float]] = (
     + [("drop", s) for s in (0.0, 0.5)]
     + [("sentiment", s) for s in (0.25, 0.5, 1.0)]
 )
+#: Bands of the spike day's own expected count (without the spike): lower bounds and labels.
+DAY_BANDS = (0.0, 2.0, 5.0, 10.0, 20.0)
+DAY_LABELS = ("< 2", "2-5", "5-10", "10-20", "20+")
 EXPECTED_KIND = {
     "spike": "spike",
     "shift": "level_shift",
@@ -84,6 +92,7 @@ class Topic:
     trend: float = 0.0
     s_mean: float = 0.0
     s_sd: float = 0.4
+    expected: float = 0.0  # expected count of the event's first day without the event
     counts: np.ndarray = field(default_factory=lambda: np.zeros(0))
     s_sum: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -142,6 +151,7 @@ def simulate(topic: Topic, rng: np.random.Generator) -> tuple[np.ndarray, np.nda
         mult[span] = 1 + (topic.size - 1) * np.arange(1, topic.length + 1) / topic.length
     elif topic.family == "sentiment":
         fall[span] = topic.size * topic.s_sd
+    topic.expected = float(mu[topic.start]) if topic.family else 0.0
     mu = mu * mult
     if topic.dispersion > 0:
         mu = rng.gamma(1 / topic.dispersion, mu * topic.dispersion)
@@ -270,6 +280,7 @@ def matches(alert: dict, t: Topic) -> bool:
 @dataclass
 class Score:
     found: dict = field(default_factory=dict)  # (family, size, baseline) -> [bool]
+    found_day: dict = field(default_factory=dict)  # (spike size, day band) -> [bool]
     kind_ok: dict = field(default_factory=dict)  # (family, size) -> [bool]
     delay: dict = field(default_factory=dict)  # (family, size) -> [days]
     delay_target: list = field(default_factory=list)
@@ -309,11 +320,37 @@ def score(score_: Score, topics: list[Topic], alerts: list[dict]) -> None:
                 score_.echo += 1
         key = (t.family, t.size)
         score_.found.setdefault((*key, t.baseline), []).append(bool(hits))
+        if t.family == "spike":
+            score_.found_day.setdefault((t.size, day_band(t.expected)), []).append(bool(hits))
         if hits:
             first = hits[0]
             score_.kind_ok.setdefault(key, []).append(first["kind"] == EXPECTED_KIND[t.family])
             delay = max(0, first["first_alarm"] - t.start)
             score_.delay.setdefault(key, []).append(delay)
+
+
+def day_band(expected: float) -> int:
+    """Index in DAY_BANDS of a day's expected count."""
+    return int(np.searchsorted(DAY_BANDS, expected, side="right") - 1)
+
+
+def oracle_found(topics: list[Topic], alpha: float) -> dict:
+    """(spike size, day band) -> [bool]: a test that knows the day's true mean and dispersion
+    and flags the day when its mid-p P(Y > y) + P(Y = y) / 2 (as the detector's) <= alpha. No
+    estimation, no gates: at a false-alarm rate alpha per topic-day, a one-day test can do
+    little better on these spikes (Neyman-Pearson, up to the discreteness of counts)."""
+    out: dict = {}
+    for t in topics:
+        if t.family != "spike":
+            continue
+        mu, y = t.expected, t.counts[t.start]
+        if t.dispersion > 0:
+            dist = stats.nbinom(1 / t.dispersion, 1 / (1 + t.dispersion * mu))
+        else:
+            dist = stats.poisson(mu)
+        p = dist.sf(y) + 0.5 * dist.pmf(y)
+        out.setdefault((t.size, day_band(t.expected)), []).append(bool(p <= alpha))
+    return out
 
 
 # ------------------------------------------------------------------------------------------
@@ -332,6 +369,11 @@ def recall(values: list[bool]) -> float:
     return float(np.mean(values)) if values else float("nan")
 
 
+def share(values: list[bool]) -> str:
+    """Recall with its counts, e.g. '0.90 (78/87)' (so 0.896 is not read as 0.90 met)."""
+    return f"{fmt(recall(values))} ({sum(values)}/{len(values)})"
+
+
 def recall_table(name: str, s: Score) -> list[str]:
     lines = [
         f"#### Recall by effect and baseline (tickets a weekday): {name}",
@@ -347,6 +389,25 @@ def recall_table(name: str, s: Score) -> list[str]:
             + " | ".join(fmt(v) for v in row)
             + f" | {fmt(recall(every))} |"
         )
+    return [*lines, ""]
+
+
+def day_table(rows: dict[str, dict]) -> list[str]:
+    """Recall of one-day spikes by the spike day's own expected count, per method."""
+    lines = [
+        "| spike | method | " + " | ".join(DAY_LABELS) + " | >= 5 |",
+        "| --- | --- |" + " ---: |" * (len(DAY_LABELS) + 1),
+    ]
+    for size in (s for f, s in EVENTS if f == "spike"):
+        for name, found in rows.items():
+            cells = []
+            for b in range(len(DAY_BANDS)):
+                v = found.get((size, b), [])
+                cells.append(f"{fmt(recall(v))} ({len(v)})")
+            target = flat(found.get((size, b), []) for b in range(len(DAY_BANDS)) if b >= 2)
+            lines.append(
+                f"| x{size:g} | {name} | " + " | ".join(cells) + f" | {fmt(recall(target))} |"
+            )
     return [*lines, ""]
 
 
@@ -520,6 +581,7 @@ def main() -> None:
     n_events = sum(t.family is not None for t in topics)
     n_clean = len(topics) - n_events
     sens = SENSITIVITY[args.sensitivity]
+    budget = 1 / (6 * 30.44)
     out = [
         f"### Anomaly detection benchmark (sensitivity {args.sensitivity}, seed {args.seed})",
         "",
@@ -532,6 +594,25 @@ def main() -> None:
         "",
         *recall_table("detector", scores["detector"]),
         *recall_table(f"median+{k_cal:g}MAD", scores[f"median+{k_cal:g}MAD"]),
+        "#### Recall of one-day spikes by the spike day's own expected count",
+        "",
+        "The tables above group spikes by the topic's weekday baseline, but weekends run at"
+        " 0.3-1.0 times that, so a spike on a weekend day of a 5-a-weekday topic is a spike on a"
+        " day expecting 1.5-5 tickets. Here spikes are grouped by the expected count of the spike"
+        " day itself, without the spike (number of spikes in brackets). The two 'known mean' rows"
+        " are ceilings, not methods: the detector's one-day test (mid-p upper tail <= alpha)"
+        " given the day's true mean and dispersion instead of estimating them, at the detector's"
+        f" per-day alpha ({sens.spike_alpha:g}) and at alpha = {budget:.2g}, i.e. the whole budget"
+        " of one false alert per topic per six months spent on this one test.",
+        "",
+        *day_table(
+            {
+                "detector": scores["detector"].found_day,
+                **{name: scores[name].found_day for name in scores if name != "detector"},
+                f"known mean, alpha {sens.spike_alpha:g}": oracle_found(topics, sens.spike_alpha),
+                f"known mean, alpha {budget:.2g}": oracle_found(topics, budget),
+            }
+        ),
         "#### Summary",
         "",
         *summary_table(scores),
@@ -548,6 +629,9 @@ def main() -> None:
     ]
     det = scores["detector"]
     spikes = flat(det.found.get(("spike", 3.0, b), []) for b in BASELINES if b >= 5)
+    spikes_day = flat(det.found_day.get((3.0, b), []) for b in range(len(DAY_BANDS)) if b >= 2)
+    ceiling = oracle_found(topics, sens.spike_alpha)
+    ceiling = flat(ceiling.get((3.0, b), []) for b in range(len(DAY_BANDS)) if b >= 2)
     shifts = flat(det.found.get(("shift", 1.5, b), []) for b in BASELINES if b >= 10)
     delays = flat(det.delay.get(k, []) for k in det.delay if k[0] in ("shift", "ramp"))
     fa = sum(det.clean_alerts.values()) / sum(det.clean_months.values())
@@ -556,8 +640,11 @@ def main() -> None:
         "",
         "| target | measured | met |",
         "| --- | ---: | :---: |",
-        f"| recall x3 spikes at >= 5/day >= 0.9 | {recall(spikes):.2f} |"
-        f" {'yes' if recall(spikes) >= 0.9 else 'no'} |",
+        f"| recall x3 spikes >= 0.9, topics of >= 5 tickets a weekday (any day of the week)"
+        f" | {share(spikes)} | {'yes' if recall(spikes) >= 0.9 else 'no'} |",
+        f"| recall x3 spikes >= 0.9, spike days expecting >= 5 tickets (known-mean ceiling at the"
+        f" detector's alpha: {share(ceiling)}) | {share(spikes_day)} |"
+        f" {'yes' if recall(spikes_day) >= 0.9 else 'no'} |",
         f"| recall x1.5 level shifts at >= 10/day >= 0.9 | {recall(shifts):.2f} |"
         f" {'yes' if recall(shifts) >= 0.9 else 'no'} |",
         f"| median delay of shifts and ramps <= 7 days | {np.median(delays):.0f} |"
