@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # statsmodels fits tiny matrices; more BLAS threads only contend on a 2-core machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: run test lint format bench bench-outliers bench-anomaly fuzz loadtest demo clean chromium
+.PHONY: run test lint format bench bench-outliers bench-anomaly fuzz loadtest loadtest-browser demo clean chromium
 
 $(VENV)/.run-stamp: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,7 +61,10 @@ bench-anomaly: $(VENV)/.dev-stamp
 fuzz: $(VENV)/.dev-stamp
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 $(PY) -m pytest -q tests/test_fuzz.py
 
-loadtest: $(VENV)/.dev-stamp chromium
+loadtest: $(VENV)/.dev-stamp
+	$(PY) scripts/loadtest_ws.py --sessions 10 --seconds 180
+
+loadtest-browser: $(VENV)/.dev-stamp chromium
 	$(PY) scripts/loadtest.py --sessions 10 --seconds 180
 
 demo: $(VENV)/.run-stamp

@@ -12,11 +12,14 @@ Starts ``streamlit run`` on a free loopback port with ``REVIEW_DATA`` pointing a
 1,000,000-ticket benchmark export (made by ``scripts/bench_ingest.py`` if missing). After one
 client has opened the app (the import, timed separately), ``--sessions`` clients each loop for
 ``--seconds``: switch to another review page, toggle "Escalated tickets only" or change the
-"Date range" preset, then think for 1-4 s. Response time is measured from sending the
+"Date range" preset, then think for 1-4 s (``--think``). Response time is measured from sending the
 ``rerun_script`` message until the run's final ``script_finished`` message. An error is a run
 that shows an exception, a run that does not finish within ``--timeout`` or a dropped
-connection. Reports p50/p95 (overall, per action and per page), the server's peak memory
-(resident set of the server process tree) and the errors.
+connection (or a run of another page than the one asked for). Reports p50/p95 (overall, per
+action, per page, first vs repeated page + filter combination), the slowest runs, the server's
+peak memory (resident set of the server process tree), its mean CPU use and the errors.
+``--st-option runner.postScriptGC=false`` passes an option to ``streamlit run`` to compare
+server settings.
 
 Targets (issue 7): p95 under 2 s, memory under 4 GB, no errors.
 
@@ -27,8 +30,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,6 +43,8 @@ import urllib.request
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -62,6 +69,7 @@ PAGES = [
 ]
 #: Action kinds and their weights: page switches twice as often as each filter change.
 ACTIONS = ["page", "page", "escalated", "range"]
+#: Default think time between a client's actions (uniform, seconds).
 THINK = (1.0, 4.0)
 ESCALATED_KEY = "f_escalated"
 PRESET_KEY = "f_preset"
@@ -98,6 +106,7 @@ class Client:
         self.values: dict[str, WidgetState] = {}  # user key -> state sent with every run
         self.cache: OrderedDict[str, ForwardMsg] = OrderedDict()
         self.done: asyncio.Future | None = None
+        self.ran_hash = ""  # page the server actually ran (from ``new_session``)
         self.exceptions: list[str] = []
         self.error_alerts: list[str] = []
 
@@ -116,10 +125,8 @@ class Client:
             await self.ws.close()
         if self.reader is not None:
             self.reader.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.reader
-            except (asyncio.CancelledError, Exception):
-                pass
 
     async def _read(self) -> None:
         assert self.ws is not None
@@ -152,8 +159,9 @@ class Client:
             self.page_hash = msg.navigation.page_script_hash or self.page_hash
         elif kind == "new_session":
             for page in msg.new_session.app_pages:
-                self.pages.setdefault(page.page_name, page.page_script_hash)
-            self.page_hash = msg.new_session.page_script_hash or self.page_hash
+                if page.page_name:
+                    self.pages.setdefault(page.page_name, page.page_script_hash)
+            self.ran_hash = msg.new_session.page_script_hash
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
             etype = element.WhichOneof("type")
@@ -168,8 +176,11 @@ class Client:
                     if widget.id.endswith(key) or f"-{key}" in widget.id:
                         self.widgets[key] = widget
         elif kind == "script_finished" and msg.script_finished in FINAL:
-            if self.done is not None and not self.done.done():
-                self.done.set_result(msg.script_finished)
+            self._finish(msg.script_finished)
+
+    def _finish(self, status: int) -> None:
+        if self.done is not None and not self.done.done():
+            self.done.set_result(status)
 
     async def run(self, *, timeout: float) -> RunResult:
         """Ask for a script run with the current page and widget values; wait for its end."""
@@ -192,6 +203,17 @@ class Client:
         status = await asyncio.wait_for(self.done, timeout)
         return RunResult(time.perf_counter() - t0, status, self.exceptions, self.error_alerts)
 
+    def view(self, page: str) -> tuple:
+        """The page and filter values of the next run (the app caches per combination)."""
+        esc = self.values.get(ESCALATED_KEY)
+        preset = self.values.get(PRESET_KEY)
+        default = self.widgets[PRESET_KEY]
+        return (
+            page,
+            esc.bool_value if esc is not None else False,
+            preset.string_value if preset is not None else default.options[default.default],
+        )
+
     def toggle_escalated(self) -> None:
         widget = self.widgets[ESCALATED_KEY]
         current = self.values.get(ESCALATED_KEY)
@@ -209,16 +231,33 @@ class Client:
 
 
 @dataclass
+class Sample:
+    """One measured run."""
+
+    action: str  # open, page, escalated or range
+    page: str
+    seconds: float
+    start: float  # time.time() when the request was sent
+    view: tuple  # (page, escalated only, date preset): what the server had to compute
+    first: bool = False  # the first run of this view by any client (app caches were cold)
+
+
+@dataclass
 class Tally:
     """Measurements shared by all clients."""
 
-    times: list[tuple[str, str, float]] = field(default_factory=list)  # (action, page, s)
+    times: list[Sample] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     reconnects: int = 0
+    server_cpu: float = 0.0  # CPU seconds the server process tree used while driven
+    client_cpu: float = 0.0  # CPU seconds this load generator used meanwhile
+    wall: float = 0.0
 
 
-async def session(url: str, until: float, seed: int, timeout: float, tally: Tally) -> None:
+async def session(
+    url: str, until: float, seed: int, timeout: float, think: tuple[float, float], tally: Tally
+) -> None:
     """One user: open the app, then change pages and filters until ``until``."""
     rnd = random.Random(seed)
     name = f"session {seed}"
@@ -228,12 +267,14 @@ async def session(url: str, until: float, seed: int, timeout: float, tally: Tall
         try:
             if client.ws is None:
                 await client.open()
+                start = time.time()
                 result = await client.run(timeout=timeout)  # the first page view
-                tally.times.append(("open", page, result.seconds))
                 by_hash = {h: p for p, h in client.pages.items()}
                 page = by_hash.get(client.page_hash, page)
+                view = client.view(page)
+                tally.times.append(Sample("open", page, result.seconds, start, view))
             while time.time() < until:
-                await asyncio.sleep(rnd.uniform(*THINK))
+                await asyncio.sleep(rnd.uniform(*think))
                 if time.time() >= until:
                     break
                 action = rnd.choice(ACTIONS)
@@ -247,13 +288,16 @@ async def session(url: str, until: float, seed: int, timeout: float, tally: Tall
                     client.toggle_escalated()
                 else:
                     detail = client.change_range(rnd)
+                view, start = client.view(page), time.time()
                 result = await client.run(timeout=timeout)
-                tally.times.append((action, page, result.seconds))
+                tally.times.append(Sample(action, page, result.seconds, start, view))
+                if client.ran_hash != client.pages[page]:
+                    tally.errors.append(f"{name}: asked for {page}, the server ran another page")
                 for exc in result.exceptions:
                     tally.errors.append(f"{name}: {action} {detail} on {page}: {exc}")
                 for body in result.error_alerts:
                     tally.alerts.append(f"{name}: {action} {detail} on {page}: {body}")
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             tally.errors.append(f"{name}: no script_finished within {timeout:.0f} s on {page}")
             await client.close()
             client = Client(url, name)
@@ -270,10 +314,12 @@ async def session(url: str, until: float, seed: int, timeout: float, tally: Tall
     await client.close()
 
 
-async def drive(url: str, sessions: int, seconds: float, timeout: float) -> Tally:
+async def drive(
+    url: str, sessions: int, seconds: float, timeout: float, think: tuple[float, float] = THINK
+) -> Tally:
     tally = Tally()
     until = time.time() + seconds
-    await asyncio.gather(*(session(url, until, i, timeout, tally) for i in range(sessions)))
+    await asyncio.gather(*(session(url, until, i, timeout, think, tally) for i in range(sessions)))
     return tally
 
 
@@ -286,9 +332,22 @@ async def first_load(url: str, timeout: float) -> tuple[float, list[str]]:
     finally:
         await client.close()
     problems = [f"page missing: {p}" for p in PAGES if p not in client.pages]
-    problems += [f"widget missing: {k}" for k in (ESCALATED_KEY, PRESET_KEY) if k not in client.widgets]
+    problems += [
+        f"widget missing: {k}" for k in (ESCALATED_KEY, PRESET_KEY) if k not in client.widgets
+    ]
     problems += result.exceptions
     return result.seconds, problems
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children."""
+    total = 0.0
+    proc = psutil.Process(pid)
+    for p in [proc, *proc.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total
 
 
 def pct(values: list[float], q: float) -> float:
@@ -297,16 +356,18 @@ def pct(values: list[float], q: float) -> float:
 
 
 def report(args: argparse.Namespace, first: float, tally: Tally, peak: int) -> None:
-    durations = [t for a, _, t in tally.times if a != "open"]
+    durations = [s.seconds for s in tally.times if s.action != "open"]
     if not durations:
         sys.exit("no action completed: " + "; ".join(tally.errors[:5]))
     print(
         f"\n### Load test: {args.sessions} websocket clients, {args.seconds:.0f} s, "
-        f"{args.rows:,} tickets\n"
+        f"{args.rows:,} tickets"
+        + (f" (server options: {', '.join(args.st_option)})" if args.st_option else "")
+        + "\n"
     )
     print(
         f"Each client speaks Streamlit's websocket protocol like a browser tab, thinks "
-        f"{THINK[0]:.0f}-{THINK[1]:.0f} s between actions and then switches page (weight 2), "
+        f"{args.think[0]:g}-{args.think[1]:g} s between actions and then switches page (weight 2), "
         f"toggles “Escalated tickets only” (1) or changes the date-range preset (1). "
         f"Response time: from sending the rerun request until the run's `script_finished`. "
         f"First load (import of the export, one client, not counted below): {first:.1f} s.\n"
@@ -320,17 +381,36 @@ def report(args: argparse.Namespace, first: float, tally: Tally, peak: int) -> N
     print(f"| server peak memory | {peak / 2**30:.2f} GiB | < 4 GB |")
     print(f"| errors | {len(tally.errors)} | 0 |")
     print(f"| reconnects | {tally.reconnects} | |")
+    if tally.wall:
+        print(
+            f"| server CPU busy (mean) | {tally.server_cpu / tally.wall:.2f} of "
+            f"{os.cpu_count()} cores | |"
+        )
+        print(f"| load generator CPU (mean) | {tally.client_cpu / tally.wall:.2f} cores | |")
     groups: dict[str, list[float]] = {}
-    for action, page, t in tally.times:
-        groups.setdefault(f"action {action}", []).append(t)
-        if action != "open":
-            groups.setdefault(f"page {page}", []).append(t)
+    seen = {s.view for s in tally.times if s.action == "open"}  # the first load computed it
+    t0 = min(s.start for s in tally.times)
+    for s in sorted(tally.times, key=lambda s: s.start):
+        s.first = s.view not in seen
+        seen.add(s.view)
+        groups.setdefault(f"action {s.action}", []).append(s.seconds)
+        if s.action != "open":
+            groups.setdefault(f"page {s.page}", []).append(s.seconds)
+            kind = "first view of its page + filters" if s.first else "repeated page + filters"
+            groups.setdefault(kind, []).append(s.seconds)
     print("\n| group (n) | p50 | p95 | max |")
     print("| --- | --- | --- | --- |")
     for name, ts in sorted(groups.items()):
         print(
             f"| {name} ({len(ts)}) | {statistics.median(ts):.2f} s | {pct(ts, 0.95):.2f} s "
             f"| {max(ts):.2f} s |"
+        )
+    print("\nSlowest runs (seconds after the start; page, escalated only, date preset):")
+    for s in sorted(tally.times, key=lambda s: -s.seconds)[:8]:
+        first = ", first view of this combination" if s.first else ""
+        print(
+            f"- {s.seconds:.2f} s at t+{s.start - t0:.0f} s: {s.action} -> "
+            f"{s.view[0]}, {s.view[1]}, {s.view[2]}{first}"
         )
     for e in tally.errors[:10]:
         print("error:", e)
@@ -343,6 +423,21 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=180)
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=THINK,
+        metavar=("MIN", "MAX"),
+        help="think time between actions, uniform in [MIN, MAX] seconds (default 1 4)",
+    )
+    ap.add_argument(
+        "--st-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra `streamlit run` option, e.g. runner.postScriptGC=false (repeatable)",
+    )
     ap.add_argument("--timeout", type=float, default=120, help="longest wait for one run (s)")
     args = ap.parse_args()
     from scripts.bench_ingest import make_file
@@ -357,11 +452,17 @@ def main() -> None:
         "REVIEW_DATA_DIR": str(home),
     }
     log_path = home / "server.log"
+    extra: list[str] = []
+    for option in args.st_option:
+        name, sep, value = option.partition("=")
+        if not sep:
+            sys.exit(f"--st-option wants NAME=VALUE, got {option!r}")
+        extra += [f"--{name}", value]
     log = log_path.open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
+         "--server.headless", "true", "--server.fileWatcherType", "none", *extra],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     watch = MemoryWatch(server.pid)
@@ -381,7 +482,13 @@ def main() -> None:
         print(f"first load (import of {args.rows:,} tickets): {first:.1f} s")
         if problems:
             sys.exit("the app is not as expected: " + "; ".join(problems))
-        tally = asyncio.run(drive(url, args.sessions, args.seconds, args.timeout))
+        cpu0, own0, wall0 = tree_cpu(server.pid), time.process_time(), time.perf_counter()
+        tally = asyncio.run(
+            drive(url, args.sessions, args.seconds, args.timeout, tuple(args.think))
+        )
+        tally.server_cpu = tree_cpu(server.pid) - cpu0
+        tally.client_cpu = time.process_time() - own0
+        tally.wall = time.perf_counter() - wall0
     finally:
         watch.stop_flag = True
         server.terminate()
@@ -392,7 +499,9 @@ def main() -> None:
             server.wait(10)
     report(args, first, tally, watch.peak)
     if tally.errors:
-        print(f"server log: {log_path}")
+        print(f"server log and data kept in {home}")
+    else:
+        shutil.rmtree(home, ignore_errors=True)  # the copy of the dataset (tens of MB)
 
 
 if __name__ == "__main__":
