@@ -389,6 +389,23 @@ def empty_state(message: str, *, action: str | None = None) -> None:
     st.info(message + (f" {action}" if action else ""), icon=":material/info:")
 
 
+def page_data(*, require: str | None = None, missing: str = "", action: str = "") -> Active:
+    """The session's dataset with the context caption shown, or an empty state and a stop.
+
+    With ``require``, a dataset whose ``require`` column is empty also stops the page, showing
+    ``missing`` and ``action``.
+    """
+    data: Active | None = st.session_state.get("_active")
+    if data is None:
+        no_data()
+        st.stop()
+    context_caption(data)
+    if require is not None and data.tickets.get_column(require).null_count() == data.tickets.height:
+        empty_state(missing, action=action)
+        st.stop()
+    return data
+
+
 def no_data() -> None:
     """Empty state for pages opened before any dataset is loaded."""
     empty_state(

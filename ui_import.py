@@ -48,7 +48,7 @@ def import_flow(files: list[Any], tz: str) -> None:
         bar = st.progress(0.0, text="Reading files…")
         try:
             insp = inspect_sources(
-                [_named(f) for f in files],
+                files,
                 progress=lambda x, msg: bar.progress(min(x, 1.0), text=msg),
             )
         except ReviewError as exc:
@@ -91,11 +91,6 @@ def import_flow(files: list[Any], tz: str) -> None:
     if result is None:
         return
     _result_panel(state, result, mapping, files)
-
-
-def _named(f: Any) -> Any:
-    """Uploaded files as (name, bytes) pairs the readers understand."""
-    return f
 
 
 def mapping_screen(insp: Inspection, state: dict[str, Any]) -> dict[str, str]:

@@ -776,6 +776,19 @@ def _lookup(column: str, values: tuple[str, ...] | list[str] | np.ndarray) -> pl
     )
 
 
+def _tags_expr() -> pl.Expr:
+    """The ticket's tags: its category's tag, its plan, and escalated / reopened markers."""
+    category_tags = pl.Series(_CAT_TAG, dtype=pl.String)
+    return pl.concat_list(
+        pl.col("category").map_batches(
+            lambda s: category_tags.gather(s), return_dtype=pl.String, is_elementwise=True
+        ),
+        pl.concat_str(pl.lit("plan_"), _lookup("tier", TIERS)),
+        pl.when(pl.col("escalated_tag")).then(pl.lit("escalated")),
+        pl.when(pl.col("reopens") > 0).then(pl.lit("reopened")),
+    ).list.drop_nulls()
+
+
 def _datetime(column: str) -> pl.Expr:
     """Whole seconds since the epoch -> Datetime(us, UTC)."""
     return (pl.col(column) * 1_000_000).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
@@ -814,7 +827,6 @@ def demo_tickets(
     frame, plan = _generate(
         seed=seed, days=days, tickets_per_day=tickets_per_day, end=end, n_agents=n_agents
     )
-    category_tags = pl.Series(_CAT_TAG, dtype=pl.String)
     tickets = frame.select(
         pl.col("ticket_id"),
         _datetime("created").alias("created_at"),
@@ -831,16 +843,7 @@ def demo_tickets(
         _lookup("org", plan.org_names).alias("customer"),
         _lookup("tier", TIERS).alias("customer_tier"),
         _lookup("subject", _subject_table()[0]).alias("subject"),
-        pl.concat_list(
-            pl.col("category").map_batches(
-                lambda s: category_tags.gather(s), return_dtype=pl.String, is_elementwise=True
-            ),
-            pl.concat_str(pl.lit("plan_"), _lookup("tier", TIERS)),
-            pl.when(pl.col("escalated_tag")).then(pl.lit("escalated")),
-            pl.when(pl.col("reopens") > 0).then(pl.lit("reopened")),
-        )
-        .list.drop_nulls()
-        .alias("tags"),
+        _tags_expr().alias("tags"),
         pl.col("escalated"),
         _datetime("escalated_at").alias("escalated_at"),
         pl.when(pl.col("escalated")).then(pl.lit(_ESCALATION_REASON)).alias("escalation_reason"),
@@ -886,7 +889,6 @@ def demo_export(
         f"{_FIRST[(i * 7 + i // 20) % len(_FIRST)]} {_LAST[(i * 11 + i // 7) % len(_LAST)]}"
         for i in range(N_ORGS * _CONTACTS_PER_ORG)
     ]
-    category_tags = pl.Series(_CAT_TAG, dtype=pl.String)
 
     def stamp(column: str) -> pl.Expr:
         return _datetime(column).dt.strftime(EXPORT_TIME_FORMAT)
@@ -901,17 +903,7 @@ def demo_export(
         _lookup("agent", [a.name for a in plan.agents]).alias("Assignee"),
         _lookup("group", GROUPS).alias("Group"),
         _lookup("subject", _subject_table()[0]).alias("Subject"),
-        pl.concat_list(
-            pl.col("category").map_batches(
-                lambda s: category_tags.gather(s), return_dtype=pl.String, is_elementwise=True
-            ),
-            pl.concat_str(pl.lit("plan_"), _lookup("tier", TIERS)),
-            pl.when(pl.col("escalated_tag")).then(pl.lit("escalated")),
-            pl.when(pl.col("reopens") > 0).then(pl.lit("reopened")),
-        )
-        .list.drop_nulls()
-        .list.join(" ")
-        .alias("Tags"),
+        _tags_expr().list.join(" ").alias("Tags"),
         _lookup("status", ["New", "Open", "Pending", "Hold", "Solved", "Closed"]).alias("Status"),
         _lookup("priority", [p.capitalize() for p in _PRIORITIES]).alias("Priority"),
         _lookup("channel", [VIA_LABELS[c] for c in CHANNELS]).alias("Via"),

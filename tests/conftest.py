@@ -19,3 +19,21 @@ def review_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{home / 'review.sqlite'}")
     monkeypatch.delenv("REVIEW_DATA", raising=False)
     return home
+
+
+def module_home(name: str):
+    """A module-scoped data folder fixture: the demo is bootstrapped once per test module.
+
+    ``home = module_home("agents_home")`` in a test module gives it a ``home`` fixture.
+    """
+
+    @pytest.fixture(scope="module")
+    def home(tmp_path_factory: pytest.TempPathFactory):
+        path = tmp_path_factory.mktemp(name)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("REVIEW_DATA_DIR", str(path))
+            mp.setenv("DATABASE_URL", f"sqlite:///{path / 'review.sqlite'}")
+            mp.delenv("REVIEW_DATA", raising=False)
+            yield path
+
+    return home

@@ -8,7 +8,6 @@ route; AppTest cannot click a table row or a chart point) show the lib's own num
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -19,21 +18,14 @@ from lib import agent_review as review
 from lib.demo import CATEGORIES, demo_truth
 from lib.ingest import load_export
 from lib.outliers import agent_comparison
+from tests.conftest import module_home
 
 ROOT = Path(__file__).resolve().parents[1]
 TRUTH = demo_truth()
 PAGE = "views/agents.py"
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One bootstrapped data folder for the module (each test still gets a fresh AppTest)."""
-    path = tmp_path_factory.mktemp("agents_home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("REVIEW_DATA_DIR", str(path))
-        mp.setenv("DATABASE_URL", f"sqlite:///{path / 'review.sqlite'}")
-        mp.delenv("REVIEW_DATA", raising=False)
-        yield path
+home = module_home("agents_home")
 
 
 @pytest.fixture(scope="module")

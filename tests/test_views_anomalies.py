@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from lib.demo import demo_truth
 from lib.ingest import load_export
 from lib.sentiment import add_sentiment
 from lib.store import Actor, Store, alert_key
+from tests.conftest import module_home
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo_helpdesk.csv.gz"
@@ -41,15 +41,7 @@ AUTH = {
 LABEL_TO_KIND = {v: k for k, v in KINDS.items()}
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One data folder for the module: the demo is bootstrapped once, later runs reuse it."""
-    path = tmp_path_factory.mktemp("anomalies_home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("REVIEW_DATA_DIR", str(path))
-        mp.setenv("DATABASE_URL", f"sqlite:///{path / 'review.sqlite'}")
-        mp.delenv("REVIEW_DATA", raising=False)
-        yield path
+home = module_home("anomalies_home")
 
 
 @pytest.fixture(scope="module")

@@ -20,17 +20,11 @@ ui.header(
     "Who escalates more than their own mix of tickets predicts, and is it a skill gap or a "
     "policy gap?",
 )
-data = st.session_state.get("_active")
-if data is None:
-    ui.no_data()
-    st.stop()
-ui.context_caption(data)
-if data.tickets.get_column("agent").null_count() == data.tickets.height:
-    ui.empty_state(
-        "This export has no assignee, so agents cannot be compared.",
-        action="Map the agent (assignee, owner) column on **Data**.",
-    )
-    st.stop()
+data = ui.page_data(
+    require="agent",
+    missing="This export has no assignee, so agents cannot be compared.",
+    action="Map the agent (assignee, owner) column on **Data**.",
+)
 
 
 # ---- cached work (keyed on the snapshot, filters and options; the tickets are not hashed) ---

@@ -19,11 +19,7 @@ ui.header(
     "Which topics are suddenly busier, quieter or more negative than usual, and what is rising "
     "before the escalation rate moves?",
 )
-data = st.session_state.get("_active")
-if data is None:
-    ui.no_data()
-    st.stop()
-ui.context_caption(data)
+data = ui.page_data()
 prds = ui.review_periods()
 if prds is None:
     ui.empty_state("The dataset has no tickets.", action="Load an export on **Data**.")

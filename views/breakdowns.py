@@ -17,11 +17,7 @@ DIMENSIONS = {
 }  # fmt: skip
 
 ui.header("Breakdowns", "Where do escalations concentrate, and what changed since last time?")
-data = st.session_state.get("_active")
-if data is None:
-    ui.no_data()
-    st.stop()
-ui.context_caption(data)
+data = ui.page_data()
 prds = ui.review_periods()
 t = data.tickets
 shown = [c for c in DIMENSIONS if t.get_column(c).null_count() < t.height]

@@ -13,17 +13,11 @@ ui.header(
     "Drivers",
     "Which categories drive escalations, and is each one a skill gap or a policy gap?",
 )
-data = st.session_state.get("_active")
-if data is None:
-    ui.no_data()
-    st.stop()
-ui.context_caption(data)
-if data.tickets.get_column("category").null_count() == data.tickets.height:
-    ui.empty_state(
-        "This export has no category column, so there are no drivers to rank.",
-        action="Map a category (ticket type, topic, product area) on **Data**.",
-    )
-    st.stop()
+data = ui.page_data(
+    require="category",
+    missing="This export has no category column, so there are no drivers to rank.",
+    action="Map a category (ticket type, topic, product area) on **Data**.",
+)
 
 all_categories = ui.aggregate(data, metrics.rate_by, where=metrics.Filters(), by="category")
 categories = [c for c in all_categories.get_column("category").to_list() if c != metrics.MISSING]

@@ -11,11 +11,7 @@ ui.header(
     "Review meetings",
     "What did we see, what did we agree, who owns it, is it done, and did it work?",
 )
-data = st.session_state.get("_active")
-if data is None:
-    ui.no_data()
-    st.stop()
-ui.context_caption(data)
+data = ui.page_data()
 edit = um.editable()
 if not edit:
     st.info("You have read-only access: ask an editor to change meetings or action items.")

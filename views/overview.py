@@ -9,11 +9,7 @@ from lib import formatting, metrics
 from lib.charts import audit
 
 ui.header("Overview", "Where does the escalation rate stand, and is it moving?")
-data = st.session_state.get("_active")
-if data is None:
-    ui.no_data()
-    st.stop()
-ui.context_caption(data)
+data = ui.page_data()
 
 prds = ui.review_periods()
 dims = ui.dimension_filters()

@@ -10,11 +10,7 @@ from lib import metrics, periods
 from lib.charts import audit
 
 ui.header("Routing & policy", "Do tickets reach the right people fast, and did our changes work?")
-data = st.session_state.get("_active")
-if data is None:
-    ui.no_data()
-    st.stop()
-ui.context_caption(data)
+data = ui.page_data()
 prds = ui.review_periods()
 dims = ui.dimension_filters()
 rs = ui.aggregate(data, metrics.reassignment_summary)

@@ -238,6 +238,7 @@ def load_tables(
     report = QualityReport()
     frames: list[pl.DataFrame] = []
     used_mapping: dict[str, str] = {}
+    preset_event = False
     n = len(insp.tables)
     for i, table in enumerate(insp.tables):
         progress(0.3 + 0.4 * i / n, f"Parsing {table.name}")
@@ -254,6 +255,7 @@ def load_tables(
                 table_mapping = _merge_mapping(
                     match, match_columns(table.frame, preset=match.preset)
                 )
+        preset_event = preset_event or bool(match.preset and match.preset.event_log)
         frame = _parse_table(table, table_mapping, match.preset, tz, report)
         report.files.append(
             FileReport(
@@ -288,9 +290,6 @@ def load_tables(
             key = "could not be read (broken row)"
             report.drop_reasons[key] = report.drop_reasons.get(key, 0) + t.dropped_count
 
-    preset_event = any(
-        (detect_vendor(t.frame.columns).preset or _NO_PRESET).event_log for t in insp.tables
-    )
     if combined.height and (preset_event or looks_like_event_log(combined)):
         report.event_log = True
         report.events = combined.height
@@ -336,13 +335,6 @@ def load_tables(
         extras=extras,
         fingerprint=insp.fingerprint,
     )
-
-
-class _NoPreset:
-    event_log = False
-
-
-_NO_PRESET = _NoPreset()
 
 
 def _record_parse(report: QualityReport, table: RawTable, key: str, col: str, pr: Any) -> None:
