@@ -301,3 +301,29 @@ def test_zip_member_count_limit():
     with pytest.raises(IngestError) as err:
         load_export(src)
     assert "many.zip" in str(err.value) and "50" in str(err.value)
+
+
+def test_large_columns_parsed_by_distinct_value_report_per_row():
+    # From 50,000 rows on, vocabulary columns are parsed once per distinct value and mapped
+    # back; counts and failure line numbers must still be per row.
+    n = 60_000
+    rows = ["Id,Created at,Status,Satisfaction Score,Group"]
+    for i in range(n):
+        score = "Good" if i % 3 else ("Bad" if i % 2 else "9 stars")
+        status = "Pending" if i % 5 else "Solved"
+        when = f"2024-03-01 10:{i % 60:02d}:00 +0000"
+        rows.append(f"{i + 1},{when},{status},{score},Tier {1 + i % 2}")
+    res = load_export(("\n".join(rows) + "\n").encode(), max_bytes=None)
+    t = res.tickets
+    assert t.height == n
+    assert t.get_column("status").value_counts().sort("status").rows() == [
+        ("pending", n - n // 5),
+        ("solved", n // 5),
+    ]
+    sat = next(p for p in res.report.parse if p["canonical"] == "satisfaction")
+    meh = [i for i in range(n) if i % 3 == 0 and i % 2 == 0]
+    assert (sat["parsed"], sat["failed"]) == (n - len(meh), len(meh))
+    assert [line for line, _ in sat["examples"]] == meh[:5]
+    assert t.get_column("satisfaction").null_count() == len(meh)
+    assert t.get_column("escalated").sum() == n // 2  # "Tier 2" names a higher tier
+    assert t.get_column("created_at").min() == datetime(2024, 3, 1, 10, tzinfo=UTC)

@@ -954,3 +954,33 @@ def test_no_function_raises_on_arbitrary_text(values):
         if rep is not None:
             assert rep.parsed + rep.failed <= s.len() - s.null_count()
             assert rep.parsed == out.len() - out.null_count()
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # one offset throughout: read as literal text of the format, then shifted
+        (
+            ["2024-01-01 10:00:00 +0200", "2024-07-01 23:30:00 +0200"],
+            [(1, 1, 8, 0), (7, 1, 21, 30)],
+        ),
+        (["2024-01-01 10:00:00-0130", None], [(1, 1, 11, 30), None]),
+        # several offsets: each value with its own
+        (["2024-01-01 10:00:00 +0200", "2024-01-01 10:00:00 -0500"], [(1, 1, 8, 0), (1, 1, 15, 0)]),
+    ],
+)
+def test_fixed_offset_columns(values, expected):
+    out, rep = parse_datetimes(pl.Series(values))
+    want = [None if e is None else utc(2024, *e) for e in expected]
+    assert out.to_list() == want
+    assert (rep.parsed, rep.failed) == (len([e for e in expected if e]), 0)
+
+
+def test_padded_and_placeholder_values_are_cleaned_only_when_they_fail():
+    # Clean values parse as they are; the padded one, the placeholder and the broken one are
+    # looked at again after stripping: one is read, one is missing, one is a failure.
+    values = ["2024-03-01 10:00", "  2024-03-02 11:00 ", "n/a", "2024-13-45 10:00", None] * 3
+    out, rep = parse_datetimes(pl.Series("d", values))
+    assert out.to_list()[:5] == [utc(2024, 3, 1, 10), utc(2024, 3, 2, 11), None, None, None]
+    assert (rep.parsed, rep.failed) == (6, 3)
+    assert [i for i, _ in rep.failed_examples] == [3, 8, 13]

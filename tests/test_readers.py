@@ -1131,3 +1131,13 @@ def test_many_empty_last_values_do_not_slow_down_or_break_the_fast_path():
     assert t.frame.height == readers.MAX_VERIFY * 2
     assert t.frame["satisfaction"].null_count() == t.frame.height
     assert t.dropped_count == 0
+
+
+def test_large_csv_comes_back_as_one_chunk_per_column():
+    # Polars reads in blocks; the table is rechunked once so that later operations on a frame
+    # mixing raw and parsed columns do not each rechunk it again.
+    body = "".join(f"{i},{i % 7},text {i}\n" for i in range(300_000))
+    (table,) = read_source(("id,n,t\n" + body).encode())
+    assert table.frame.height == 300_000
+    assert table.frame.n_chunks("all") == [1, 1, 1]
+    assert table.frame.get_column("t")[-1] == "text 299999"

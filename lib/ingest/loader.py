@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from lib.errors import IngestError
@@ -375,17 +376,15 @@ def _via_unique(
     """
     if s.dtype != pl.String or s.len() < 50_000:
         return fn(s)
-    counts = s.value_counts(name="__n")
-    if counts.height > max(2_000, s.len() // 50):
+    uniq = s.unique().drop_nulls()
+    if uniq.len() > max(2_000, s.len() // 50):
         return fn(s)
-    counts = counts.filter(pl.col(s.name).is_not_null())
-    uniq = counts.get_column(s.name)
     parsed_u, pr_u = fn(uniq)
     codes = s.cast(pl.Enum(uniq)).to_physical()
     full = parsed_u.gather(codes).alias(s.name)
     if pr_u is None:
         return full, None
-    n = counts.get_column("__n")
+    n = pl.Series(np.bincount(codes.drop_nulls().to_numpy(), minlength=uniq.len()))
     given_u = ~uniq.str.contains(nz.PLACEHOLDER_PATTERN).fill_null(False)
     ok_u = parsed_u.is_not_null()
     failed = int(n.filter(given_u & ~ok_u).sum())

@@ -328,6 +328,14 @@ def _fixed_offset_fast(base_fmt: str, s: pl.Series) -> pl.Series | None:
         return None
     first = s.drop_nulls()[0]
     width = lo - 5 - (1 if first[lo - 6] == " " else 0)  # type: ignore[operator]
+    suffix = first[width:]
+    m = re.fullmatch(r" ?([+-])(\d{2})(\d{2})", suffix)
+    if m is not None and s.str.ends_with(suffix).sum() == s.len() - s.null_count():
+        # One offset throughout (the usual "+0000"): read it as literal text of the format.
+        sign = -1 if m.group(1) == "-" else 1
+        shift = timedelta(minutes=sign * (int(m.group(2)) * 60 + int(m.group(3))))
+        naive = s.str.strptime(pl.Datetime("us"), base_fmt + suffix, strict=False)
+        return (naive - shift).dt.replace_time_zone("UTC").alias(s.name)
     offsets = s.str.slice(lo - 5)  # type: ignore[operator]
     minutes: dict[str, int] = {}
     for v in offsets.drop_nulls().unique().to_list():
@@ -581,59 +589,80 @@ def _string_datetimes(
     dayfirst: bool | None,
     excel_serial: bool,
 ) -> tuple[pl.Series, ParseReport]:
-    clean = _clean_strings(strings)
-    out = _nulls(raw.name, raw.len(), UTC_DT)
-    formats: list[_DateFormat] = [*_FORMATS, _EXCEL] if excel_serial else list(_FORMATS)
+    """Parse text dates: formats chosen on a sample of distinct values, applied in turn.
+
+    The values are parsed as they are first; only the ones no format read are then stripped
+    and checked for placeholders (``n/a``, ``-``) and tried again, so a clean column is never
+    copied for cleaning.
+    """
+    all_formats: list[_DateFormat] = [*_FORMATS, _EXCEL] if excel_serial else list(_FORMATS)
     if excel_serial:
-        formats.insert(0, formats.pop())  # numbers in 20000..80000 are serials, not anything else
+        all_formats.insert(0, all_formats.pop())  # 20000..80000 are serials, not anything else
+    out = _nulls(raw.name, raw.len(), UTC_DT)
     order: str | None = None
     ambiguous = False
     notes: list[str] = []
-    used: list[tuple[str, int]] = []
+    used: dict[str, int] = {}
     n_amb = n_gap = 0
     naive_seen = False
-    todo = clean
-    for _ in range(8):
-        pool = todo.drop_nulls()
-        if pool.is_empty():
-            break
-        best = _best_format(_sample_distinct(pool), formats)
-        if best is None:
-            break
-        if best.order:
-            if order is None:
-                order, ambiguous, note = _decide_order(clean, dayfirst)
-                if note:
-                    notes.append(note)
-                formats = [f for f in formats if f.order in (None, order)]
-            if best.order != order:
-                best = _TWIN[best.fmt]
-        parsed, naive = _apply_format(best, todo)
-        parsed = _plausible(parsed, naive)
-        if naive:
-            naive_seen = True
-            parsed, a, g = _localise(parsed, tz)
-            n_amb, n_gap = n_amb + a, n_gap + g
-        before = out.null_count()
-        out = parsed if before == out.len() else out.fill_null(parsed)
-        if before > out.null_count():
-            used.append((best.label, before - out.null_count()))
-        formats = [f for f in formats if f is not best]
-        left = clean.is_not_null() & out.is_null()
-        if not left.any():
-            break
-        todo = clean.zip_with(left, _nulls(raw.name, raw.len(), pl.String()))
+
+    def run(todo: pl.Series, whole: pl.Series) -> None:
+        """Fill ``out`` from the non-null values of ``todo`` (``whole``: the column, for the
+        day/month decision)."""
+        nonlocal out, order, ambiguous, n_amb, n_gap, naive_seen
+        formats = [f for f in all_formats if order is None or f.order in (None, order)]
+        for _ in range(8):
+            pool = todo.drop_nulls()
+            if pool.is_empty():
+                break
+            best = _best_format(_sample_distinct(pool), formats)
+            if best is None:
+                break
+            if best.order:
+                if order is None:
+                    order, ambiguous, note = _decide_order(whole, dayfirst)
+                    if note:
+                        notes.append(note)
+                    formats = [f for f in formats if f.order in (None, order)]
+                if best.order != order:
+                    best = _TWIN[best.fmt]
+            parsed, naive = _apply_format(best, todo)
+            parsed = _plausible(parsed, naive)
+            if naive:
+                naive_seen = True
+                parsed, a, g = _localise(parsed, tz)
+                n_amb, n_gap = n_amb + a, n_gap + g
+            before = out.null_count()
+            out = parsed if before == out.len() else out.fill_null(parsed)
+            if before > out.null_count():
+                used[best.label] = used.get(best.label, 0) + before - out.null_count()
+            formats = [f for f in formats if f is not best]
+            left = todo.is_not_null() & out.is_null()
+            if not left.any():
+                break
+            todo = todo.zip_with(left, _nulls(raw.name, raw.len(), pl.String()))
+
+    run(strings, strings)
+    attempted = strings
+    left = strings.is_not_null() & out.is_null()
+    if left.any():
+        rest = strings.zip_with(left, _nulls(raw.name, raw.len(), pl.String()))
+        cleaned = _clean_strings(rest)
+        # Placeholders are missing values, not failures.
+        attempted = strings.zip_with(~left, cleaned)
+        if not cleaned.drop_nulls().equals(rest.drop_nulls()):
+            run(cleaned, _clean_strings(strings))
     if not used:
         detail = "no date format fits these values"
     elif len(used) == 1:
-        detail = used[0][0]
+        detail = next(iter(used))
     else:
-        detail = "; ".join(f"{label} for {_count(n, 'value')}" for label, n in used)
+        detail = "; ".join(f"{label} for {_count(n, 'value')}" for label, n in used.items())
     if naive_seen and tz != "UTC":
         detail = _tz_note(detail, tz, n_amb, n_gap)
     if notes:
         detail += "; " + "; ".join(notes)
-    return out.alias(raw.name), _report(raw, clean, out, detail, ambiguous=ambiguous)
+    return out.alias(raw.name), _report(raw, attempted, out, detail, ambiguous=ambiguous)
 
 
 # --------------------------------------------------------------------------------------------

@@ -801,11 +801,12 @@ def _generated(raw_names: Sequence[str]) -> list[bool]:
 
 
 def _count_lines_and_quotes(data: bytes) -> tuple[int, int]:
-    """Line feeds and double quotes in ``data``, counted in one pass over 16 MB chunks."""
+    """Line feeds and double quotes in ``data``, counted over cache-sized chunks (faster than
+    ``bytes.count``, and without a temporary the size of the file)."""
     buf = np.frombuffer(data, dtype=np.uint8)
     newlines = quotes = 0
-    for o in range(0, len(buf), 1 << 24):
-        chunk = buf[o : o + (1 << 24)]
+    for o in range(0, len(buf), 1 << 18):
+        chunk = buf[o : o + (1 << 18)]
         newlines += int(np.count_nonzero(chunk == 10))
         quotes += int(np.count_nonzero(chunk == 34))
     return newlines, quotes
@@ -1255,7 +1256,10 @@ def _finish(
         table.notes.append(f"dropped {_plural(len(empty), 'empty column')} without a header name")
 
     dropped = sorted(dropped)
-    table.frame = frame
+    # One chunk per column: Polars' reader returns a chunk per thread and block, and a frame
+    # whose columns are chunked differently (parsed columns are not) is rechunked again by
+    # every later operation on it.
+    table.frame = frame.rechunk() if frame.n_chunks("all") != [1] * frame.width else frame
     table.line_numbers = lines
     table.dropped = dropped[:MAX_DROPPED_LISTED]
     table.dropped_count = len(dropped)
