@@ -984,3 +984,13 @@ def test_padded_and_placeholder_values_are_cleaned_only_when_they_fail():
     assert out.to_list()[:5] == [utc(2024, 3, 1, 10), utc(2024, 3, 2, 11), None, None, None]
     assert (rep.parsed, rep.failed) == (6, 3)
     assert [i for i, _ in rep.failed_examples] == [3, 8, 13]
+
+
+def test_split_tags_of_repeated_cells_split_once_and_gathered():
+    cells = ["VIP billing vip", None, "refund", "VIP billing vip", "refund", None] * 3
+    out = split_tags(pl.Series("tags", cells)).to_list()
+    assert out == [["vip", "billing"], [], ["refund"], ["vip", "billing"], ["refund"], []] * 3
+    # a comma anywhere makes commas the separator for the whole column
+    out = split_tags(pl.Series("tags", [*cells, "a,B"])).to_list()
+    assert out[:3] == [["vip billing vip"], [], ["refund"]]
+    assert out[-1] == ["a", "b"]

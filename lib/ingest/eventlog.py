@@ -30,11 +30,14 @@ from lib.ingest.rules import tier_level
 _SOLVED = ("solved", "closed")
 
 
-def looks_like_event_log(frame: pl.DataFrame, *, min_rows_per_ticket: float = 1.5) -> bool:
+def looks_like_event_log(
+    frame: pl.DataFrame, *, min_rows_per_ticket: float = 1.5, n_unique: int | None = None
+) -> bool:
     """True when ticket ids repeat on average at least ``min_rows_per_ticket`` times.
 
     Several monthly exports also repeat ids, but rarely more than once per file; an event
-    log repeats them on every state change.
+    log repeats them on every state change. ``n_unique``: the number of distinct non-null ids,
+    when already known.
 
     >>> looks_like_event_log(pl.DataFrame({"ticket_id": ["a", "a", "a", "b", "b"]}))
     True
@@ -44,7 +47,8 @@ def looks_like_event_log(frame: pl.DataFrame, *, min_rows_per_ticket: float = 1.
     if "ticket_id" not in frame.columns or frame.height == 0:
         return False
     ids = frame.get_column("ticket_id").drop_nulls()
-    n_unique = ids.n_unique()
+    if n_unique is None:  # distinct ids, when the caller has not counted them already
+        n_unique = ids.n_unique()
     return n_unique > 0 and ids.len() / n_unique >= min_rows_per_ticket
 
 

@@ -291,12 +291,14 @@ def load_tables(
             key = "could not be read (broken row)"
             report.drop_reasons[key] = report.drop_reasons.get(key, 0) + t.dropped_count
 
-    if combined.height and (preset_event or looks_like_event_log(combined)):
+    # Rows without an id were dropped above, so this counts the distinct non-null ids.
+    n_ids = combined.get_column("ticket_id").n_unique() if combined.height else 0
+    if combined.height and (preset_event or looks_like_event_log(combined, n_unique=n_ids)):
         report.event_log = True
         report.events = combined.height
         combined = collapse_events(combined)
     else:
-        combined = _drop_duplicates(combined, report)
+        combined = _drop_duplicates(combined, report, n_ids)
 
     if "escalated_at" in combined.columns:
         combined = combined.with_columns(_export_escalated_at=pl.col("escalated_at"))
@@ -573,11 +575,11 @@ def _finish_rows(
     return frame
 
 
-def _drop_duplicates(frame: pl.DataFrame, report: QualityReport) -> pl.DataFrame:
-    """Keep the most recently updated row per ticket id; count the rest."""
+def _drop_duplicates(frame: pl.DataFrame, report: QualityReport, n_unique: int) -> pl.DataFrame:
+    """Keep the most recently updated row per ticket id; count the rest (``n_unique``:
+    distinct ids in ``frame``)."""
     if frame.height == 0:
         return frame
-    n_unique = frame.get_column("ticket_id").n_unique()
     dupes = frame.height - n_unique
     if not dupes:
         return frame

@@ -1341,14 +1341,14 @@ def split_tags(s: pl.Series) -> pl.Series:
         lists = s.cast(pl.List(pl.String)).list.eval(pl.element().str.to_lowercase())
         return _map_series(lists, lambda v: _tidy_tags(v).fill_null(empty))
     text = s if s.dtype == pl.String else s.cast(pl.String)
-    sep = r"[,;|]" if text.str.contains(r"[,;|]").any() else r"\s+"
     distinct = text.drop_nulls().unique()
+    sep = r"[,;|]" if distinct.str.contains(r"[,;|]").any() else r"\s+"
     if distinct.len() * 2 > text.len():  # mostly distinct: split every row
         return _map_series(text, lambda v: _split(v, sep).fill_null(empty))
-    # Tag cells repeat a lot: split each distinct cell once, then join back.
-    table = pl.DataFrame({"k": distinct}).with_columns(tags=_split(pl.col("k"), sep))
-    joined = text.to_frame("k").join(table, on="k", how="left", maintain_order="left")
-    return joined.select(pl.col("tags").fill_null(empty).alias(s.name)).to_series()
+    # Tag cells repeat a lot: split each distinct cell once, then gather by its code.
+    lists = _map_series(distinct, lambda v: _split(v, sep))
+    codes = text.cast(pl.Enum(distinct)).to_physical()
+    return _map_series(lists.gather(codes), lambda v: v.fill_null(empty)).alias(s.name)
 
 
 def _split(text: pl.Expr, sep: str) -> pl.Expr:

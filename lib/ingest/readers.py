@@ -1159,8 +1159,8 @@ def _clean_strings(frame: pl.DataFrame) -> pl.DataFrame:
         cols_to_strip = cols
     if cols_to_strip:
         frame = frame.with_columns(pl.col(cols_to_strip).str.strip_chars())
-    counts = frame.select((pl.col(cols) == "").sum()).row(0)
-    emptied = [c for c, k in zip(cols, counts, strict=True) if k]
+    shortest = frame.select(pl.col(cols).str.len_bytes().min()).row(0)
+    emptied = [c for c, k in zip(cols, shortest, strict=True) if k == 0]
     if not emptied:
         return frame
     return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in emptied)
