@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -64,8 +65,14 @@ def test_injected_event_is_found_with_its_kind(event, kind, metric):
     first = hits.sort("first_alarm").row(0, named=True)
     assert first["kind"] == kind
     assert start <= first["first_alarm"] <= start + dt.timedelta(days=10)
-    # nothing on the untouched topic, nothing of the other metric on the touched one
-    assert alerts.filter(pl.col("topic") == "b").height == 0
+    # the event does not leak into the untouched topic on or after it, nor into the other
+    # metric. "b" may hold one chance alert ("balanced" allows a false volume spike in 1 of 500
+    # topic-days: 0.2 expected on b's ~95 judged days, 0.4 false alerts of any kind; with the
+    # spike's seed, a false spike on day 97)
+    other = alerts.filter(pl.col("topic") == "b")
+    assert other.height <= 1, other
+    near = (pl.col("end") >= start) & (pl.col("start") <= end + dt.timedelta(days=7))
+    assert other.filter(near).height == 0, other
     assert alerts.filter((pl.col("topic") == "a") & (pl.col("metric") != metric)).height == 0
 
 
@@ -406,9 +413,45 @@ def test_sensitivity_table_is_documented_and_ordered():
     rates = [SENSITIVITY[s].false_alerts_per_topic_month for s in SENSITIVITY]
     assert list(SENSITIVITY) == ["conservative", "balanced", "sensitive"]
     assert rates == sorted(rates)
-    assert SENSITIVITY["balanced"].false_alerts_per_topic_month * 6 < 1
+    for name in ("spike_alpha", "sentiment_alpha", "spike_fdr"):
+        values = [getattr(s, name) for s in SENSITIVITY.values()]
+        assert values == sorted(values) and len(set(values)) == 3, name
+    assert [s.cusum_arl for s in SENSITIVITY.values()] == [4000.0, 1500.0, 500.0]
     for s in SENSITIVITY.values():
-        assert s.description and 0 < s.spike_alpha < s.spike_fdr < 1
+        assert s.description and 0 < s.sentiment_alpha <= s.spike_alpha < s.spike_fdr < 1
+
+
+def test_stated_rate_adds_up_its_tests_and_fits_the_issue_budget():
+    """balanced: volume spike 2e-3 + sentiment 5e-4 a topic-day + three CUSUMs of ARL 1500 days,
+    over 30.44 days = 0.137 a topic-month = 0.82 per six months (issue 5: at most 1)."""
+    b = SENSITIVITY["balanced"]
+    assert (b.spike_alpha, b.sentiment_alpha) == (2e-3, 5e-4)
+    assert b.false_alerts_per_topic_month == pytest.approx(30.44 * (2e-3 + 5e-4 + 3 / 1500))
+    assert b.false_alerts_per_topic_month * 6 == pytest.approx(0.8219, abs=1e-4)
+    assert b.description == "Balanced: about one false alert per topic in 7 months"
+    assert SENSITIVITY["conservative"].description.endswith("in 35 months")
+    assert SENSITIVITY["sensitive"].description.endswith("in 3 months")
+
+
+def test_volume_and_sentiment_one_day_tests_use_their_own_alpha(monkeypatch):
+    """A spike whose p-value lies between the sentiment alpha and the volume alpha is raised only
+    while the volume alpha is above it; the sentiment alpha does not move it."""
+    tickets = simulate_tickets(days=120, topics={"a": 10.0}, events=[("a", "volume", 101, 2.0, 1)])
+    j = judgements(tickets, metrics="volume").filter(pl.col("day") == day(101)).row(0, named=True)
+    p = j["p_value"]
+    assert 5e-4 < p < 2e-3, p  # the seeded day sits between the two rates
+    spikes = lambda: detect_anomalies(tickets, metrics="volume").filter(  # noqa: E731
+        pl.col("kind") == "spike"
+    )
+    assert spikes().get_column("start").to_list() == [day(101)]
+    balanced = SENSITIVITY["balanced"]
+    monkeypatch.setitem(
+        SENSITIVITY, "balanced", dataclasses.replace(balanced, sentiment_alpha=1e-9)
+    )
+    assert spikes().height == 1
+    # at the sentiment test's rate (balanced's volume rate before it got its own), no spike
+    monkeypatch.setitem(SENSITIVITY, "balanced", dataclasses.replace(balanced, spike_alpha=5e-4))
+    assert spikes().height == 0
 
 
 # --------------------------------------------------------------------------------------------

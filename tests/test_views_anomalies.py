@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -265,7 +266,8 @@ def test_empty_states(review_home: Path, tmp_path: Path) -> None:
 
 
 def test_small_topic_alert_is_judged_and_drawn_per_week(review_home: Path, tmp_path: Path) -> None:
-    """A topic of about one ticket a day with a x4 fortnight: one weekly spike, a weekly chart."""
+    """A topic of about one ticket a day with a x4 fortnight: one weekly alert over the two
+    weeks of the event, a weekly chart with both weeks marked."""
     import json
 
     t = simulate_tickets(
@@ -275,26 +277,30 @@ def test_small_topic_alert_is_judged_and_drawn_per_week(review_home: Path, tmp_p
         ds = _register(store, "Weekly", t, tmp_path)
     at = _page(period="90", dataset_id=ds)
     alerts = _alerts(at)
-    assert list(alerts["Topic"]) == ["small"] and list(alerts["Kind"]) == ["Spike"]
+    assert list(alerts["Topic"]) == ["small"] and list(alerts["Kind"]) == ["Level shift"]
     row = alerts.iloc[0]
-    # the week of Mon 6 May 2024 (days 126..132 of the series, inside the x4 event)
+    # the event runs Tue 30 Apr to Mon 13 May 2024 (days 120..133): the weeks of 29 Apr and 6 May
     assert (row["Start"], row["End"], row["Per"]) == (
-        date(2024, 5, 6),
+        date(2024, 4, 29),
         date(2024, 5, 12),
         "tickets a week",
     )
-    days = t.filter(
-        (pl.col("category") == "small")
-        & pl.col("created_at").dt.date().is_between(row["Start"], row["End"])
-    )
-    assert row["Observed"] == days.height
+    small = t.filter(pl.col("category") == "small")
+    weeks = [
+        small.filter(pl.col("created_at").dt.date().is_between(a, b)).height
+        for a, b in ((date(2024, 4, 29), date(2024, 5, 5)), (date(2024, 5, 6), date(2024, 5, 12)))
+    ]
+    assert row["Tickets"] == sum(weeks)
+    assert row["Observed"] == sum(weeks) / 2  # the mean week of the alert
     assert 4 <= row["Expected"] <= 10  # about 7 tickets a week before the event
-    assert any("small (1.1 a day)" in c.value.replace("\\", "") for c in at.caption)
+    weekly = [c.value.replace("\\", "") for c in at.caption if "Judged per week" in c.value]
+    rate = re.search(r"small \((\d\.\d) a day\)", weekly[0])
+    assert rate is not None and 0.8 <= float(rate.group(1)) <= 1.2  # about one a day
     assert any("judged weekly" in c.value for c in at.caption)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["yaxis"]["title"]["text"] == "Tickets a week"
     bars = [tr for tr in spec["data"] if tr.get("name") == "Alert"]
-    assert len(bars) == 1 and [y for y in bars[0]["y"] if y is not None] == [days.height]
+    assert len(bars) == 1 and [y for y in bars[0]["y"] if y is not None] == weeks
 
 
 def test_sentiment_is_scored_once_and_kept_beside_the_snapshot(home: Path, scored) -> None:

@@ -125,7 +125,7 @@ def sensitivity_note(setting: str) -> str:
     """The chosen setting's stated false-alarm rate, and those of the other settings.
 
     >>> sensitivity_note("balanced")
-    'Balanced: about one false alert per topic in 11 months on a topic with no real change (conservative: one in 35 months; sensitive: one in 3 months).'
+    'Balanced: about one false alert per topic in 7 months on a topic with no real change (conservative: one in 35 months; sensitive: one in 3 months).'
     """  # noqa: E501
     others = "; ".join(
         f"{name}: one in {1 / s.false_alerts_per_topic_month:.0f} months"
