@@ -20,8 +20,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+#: The least work any normaliser of this file must do, as one lazy Polars query that parses while
+#: it reads: the three timestamps with their format known in advance (no detection, no checks)
+#: and the 14 repetitive columns dictionary-encoded (the one hashing pass that mapping their
+#: values to the schema's vocabularies needs). No cleaning, mapping, rules, line numbers,
+#: duplicate check, validation or report. It shows how much of the 1.5x budget is left for them.
+FLOOR = """
+import polars as pl
+dates = ["Created at", "Updated at", "Solved at"]
+coded = ["Organization", "Assignee", "Group", "Status", "Priority", "Via", "Satisfaction Score",
+         "Product area [list]", "Customer tier [list]", "Subject", "Tags", "Group stations",
+         "Reopens", "First reply time in minutes"]
+df = pl.scan_csv(PATH, infer_schema=False).with_columns(
+    [pl.col(c).str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S +0000", strict=False)
+     for c in dates] + [pl.col(c).cast(pl.Categorical) for c in coded]
+).collect()
+"""
+
 STEPS = {
     "polars.read_csv (bare)": "import polars as pl; df = pl.read_csv(PATH, infer_schema=False)",
+    "floor: read + minimal parse": FLOOR,
     "load_export": "from lib.ingest import load_export; df = load_export(PATH).tickets",
     "pandas.read_csv": "import pandas as pd; df = pd.read_csv(PATH, dtype=str)",
 }
