@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python scripts/bench_anomaly.py [--replicates 16] [--seed 1000] \
+    .venv/bin/python scripts/bench_anomaly.py [--replicates 48] [--clean 120] [--seed 2026] \
         [--sensitivity balanced] [--no-timing]
 
 Each dataset holds 20 topics of one length (60, 120 or 365 days) with their own level (1 to 200
@@ -18,7 +18,10 @@ The rest are clean. Everything goes through the public ``detect_anomalies`` on t
 The same run scores a simple baseline (same-weekday median + k * MAD over the same trailing
 window and guard), once with the textbook k = 3 and once with k calibrated on *separate* clean
 seeds to the detector's own false-alarm rate there. No detector setting is tuned on the seeds
-reported: those start at ``--seed`` (default 1000); calibration uses seeds below 1000.
+reported: those start at ``--seed`` (default 2026); calibration uses seeds below 1000.
+48 replicates per effect and baseline (about 270 x3 spikes on days expecting 5+ tickets) put
+the recall of a target cell within about +-0.03; the earlier default of 16 (88 such spikes)
+could not tell 0.87 from 0.93.
 
 Spike recall is reported twice: by the topic's weekday baseline, and by the expected count of
 the spike day itself (weekends run at 0.3-1.0 times the weekday level), next to the recall of a
@@ -564,9 +567,9 @@ def sentiment_timing() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=16)
-    parser.add_argument("--clean", type=int, default=40, help="clean topics per baseline")
-    parser.add_argument("--seed", type=int, default=1000)
+    parser.add_argument("--replicates", type=int, default=48)
+    parser.add_argument("--clean", type=int, default=120, help="clean topics per baseline")
+    parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--sensitivity", default="balanced", choices=sorted(SENSITIVITY))
     parser.add_argument("--no-timing", action="store_true")
     args = parser.parse_args()
