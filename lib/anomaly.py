@@ -14,7 +14,9 @@ a model fitted only on data before ``t - guard``:
 
   - *spike*: a day whose upper tail probability (negative binomial mid-p, widened to Student's t
     for the estimated dispersion) is below the sensitivity's per-topic rate ``spike_alpha``,
-    survives Benjamini-Hochberg across the day's topics, and whose excess is meaningful.
+    survives Benjamini-Hochberg across the day's topics, and whose excess is meaningful. Up to
+    ``BURST_DAYS`` (3) consecutive such days form one multi-day spike (a burst), not a level
+    shift, as long as every one of them passed the one-day test on its own.
     ``spike_alpha`` is set apart from the sentiment test's rate and takes the largest share of
     the false-alarm budget ("balanced": 2e-3 a topic-day, i.e. 0.37 of the stated 0.82 false
     alerts per topic per six months; sentiment keeps 5e-4). A spike is seen on one day only,
@@ -128,6 +130,9 @@ CLIP_SD = 3.0
 #: weekly) merge into one alert: after an alarm the CUSUM restarts from 0 and a persisting shift
 #: raises it again within days.
 MERGE_GAP = 7
+#: A rise over at most this many days, each flagged by the one-day test on its own, is reported
+#: as one multi-day spike (a burst) rather than a level shift.
+BURST_DAYS = 3
 #: A topic judged weekly returns to daily judgement at ``HYSTERESIS * min_daily``.
 HYSTERESIS = 1.25
 #: Smallest mean sentiment fall (on -1..1) that a one-day sentiment test reports.
@@ -845,8 +850,23 @@ def _merge(events: list[dict]) -> list[dict]:
             g["p"] = _nanmin(g["p"], e["p"])
             g["q"] = _nanmin(g["q"], e["q"])
         else:
-            groups.append(dict(**e, start=e["onset"], end=e["t"], alarms=[e["t"]]))
+            groups.append(dict(**e, start=e["onset"], end=e["t"], alarms=[e["t"]], singles=set()))
+            g = groups[-1]
+        if not math.isnan(e["p"]):  # raised by the one-step test (a CUSUM alarm has no p)
+            g["singles"].add(e["t"])
     return groups
+
+
+def _is_burst(g: dict) -> bool:
+    """A rise of at most :data:`BURST_DAYS` days each of which the one-day test flagged on its
+    own: a short spike, not a level shift."""
+    s, e = g["start"], g["end"]
+    return (
+        g["direction"] == "up"
+        and g["unit"] == "day"
+        and e - s + 1 <= BURST_DAYS
+        and set(range(s, e + 1)) <= g["singles"]
+    )
 
 
 def _fmt_day(d: dt.date) -> str:
@@ -879,8 +899,22 @@ def _alert_rows(j: _Judged, groups: list[dict]) -> list[dict]:
             zs = a["z"][k, span]
             peak = int(np.argmax(zs) if g["direction"] == "up" else np.argmin(zs))
             tickets = int(y.sum())
-            kind = "drop" if g["direction"] == "down" else "spike" if s == e else "level_shift"
-            if kind == "spike":
+            burst = s != e and _is_burst(g)
+            kind = (
+                "drop"
+                if g["direction"] == "down"
+                else "spike"
+                if s == e or burst
+                else "level_shift"
+            )
+            if burst:
+                pv = f" (smallest p = {g['p']:.1g})" if not math.isnan(g["p"]) else ""
+                text = (
+                    f"{topic}: {tickets} tickets in {steps} days from {_fmt_day(start_day)} to "
+                    f"{_fmt_day(end_day)} against {float(mu.sum()):.1f} expected, each day "
+                    f"unusual on its own{pv}"
+                )
+            elif kind == "spike":
                 when = _fmt_day(start_day) if g["unit"] == "day" else f"the week of {start_day}"
                 pv = f" (p = {g['p']:.1g})" if not math.isnan(g["p"]) else ""
                 text = (

@@ -43,12 +43,13 @@ def day(i: int) -> dt.date:
     ("event", "kind", "metric"),
     [
         (("a", "volume", 100, 4.0, 1), "spike", "volume"),
+        (("a", "volume", 100, 4.0, 3), "spike", "volume"),
         (("a", "volume", 95, 1.8, 21), "level_shift", "volume"),
         (("a", "ramp", 90, 2.5, 28), "level_shift", "volume"),
         (("a", "volume", 100, 0.0, 10), "drop", "volume"),
         (("a", "sentiment", 95, 1.0, 14), "drop", "sentiment"),
     ],
-    ids=["spike", "level_shift", "ramp", "silence", "sentiment_fall"],
+    ids=["spike", "burst", "level_shift", "ramp", "silence", "sentiment_fall"],
 )
 def test_injected_event_is_found_with_its_kind(event, kind, metric):
     tickets = simulate_tickets(days=130, topics={"a": 30.0, "b": 30.0}, events=[event], seed=3)
@@ -86,6 +87,17 @@ def test_spike_row_has_the_day_counts_and_a_tail_probability():
     assert 15 < alert["expected"] < 25  # a weekday of a 20-a-weekday topic
     assert alert["p_value"] < 1e-6 and alert["q_value"] >= alert["p_value"]
     assert str(observed) in alert["explanation"] and "a:" in alert["explanation"]
+
+
+def test_three_day_burst_is_one_spike_alert_over_its_days():
+    tickets = simulate_tickets(days=120, topics={"a": 20.0}, events=[("a", "volume", 99, 4.0, 3)])
+    alerts = detect_anomalies(tickets, metrics="volume")
+    assert alerts.height == 1, alerts
+    alert = alerts.row(0, named=True)
+    burst = tickets.filter(pl.col("created_at").dt.date().is_between(day(99), day(101)))
+    assert (alert["kind"], alert["start"], alert["end"]) == ("spike", day(99), day(101))
+    assert alert["tickets"] == burst.height and alert["days"] == 3
+    assert f"{burst.height} tickets in 3 days" in alert["explanation"]
 
 
 def test_level_shift_start_is_near_the_true_change_and_one_alert():
