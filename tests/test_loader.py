@@ -327,3 +327,20 @@ def test_large_columns_parsed_by_distinct_value_report_per_row():
     assert t.get_column("satisfaction").null_count() == len(meh)
     assert t.get_column("escalated").sum() == n // 2  # "Tier 2" names a higher tier
     assert t.get_column("created_at").min() == datetime(2024, 3, 1, 10, tzinfo=UTC)
+
+
+def test_event_log_with_tags_keeps_every_tag_once():
+    # Tags seen on any of a ticket's events are kept, once each, in the order first seen.
+    log = (
+        b"Id,Created at,Updated at,Status,Group,Tags\n"
+        b"7,2024-01-01 09:00,2024-01-01 09:00,new,Tier 1,vip billing\n"
+        b"7,2024-01-01 09:00,2024-01-01 10:00,open,Tier 1,billing refund\n"
+        b"7,2024-01-01 09:00,2024-01-01 12:00,solved,Tier 2,\n"
+        b"8,2024-01-01 09:30,2024-01-01 09:30,new,Tier 1,\n"
+        b"8,2024-01-01 09:30,2024-01-01 11:00,solved,Tier 1,\n"
+    )
+    res = load_export(log)
+    t = res.tickets.sort("ticket_id")
+    assert res.report.event_log and res.report.events == 5
+    assert t.get_column("tags").to_list() == [["vip", "billing", "refund"], []]
+    assert t.get_column("escalated").to_list() == [True, False]

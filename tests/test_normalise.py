@@ -994,3 +994,10 @@ def test_split_tags_of_repeated_cells_split_once_and_gathered():
     out = split_tags(pl.Series("tags", [*cells, "a,B"])).to_list()
     assert out[:3] == [["vip billing vip"], [], ["refund"]]
     assert out[-1] == ["a", "b"]
+
+
+def test_padded_values_count_when_deciding_day_and_month_order():
+    # " 04/25/2024" can only be month-first; its padding must not hide that.
+    out, rep = parse_datetimes(pl.Series("d", ["03/04/2024", "05/06/2024", " 04/25/2024"]))
+    assert out.to_list() == [utc(2024, 3, 4), utc(2024, 5, 6), utc(2024, 4, 25)]
+    assert (rep.parsed, rep.failed, rep.ambiguous) == (3, 0, False)

@@ -90,7 +90,7 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
         elif name == "escalated_at":
             aggs.append(pl.col(name).min())
         elif name == "tags":
-            aggs.append(pl.col(name).flatten().drop_nulls().unique(maintain_order=True))
+            aggs.append(pl.col(name).explode().drop_nulls().unique(maintain_order=True))
         elif name in ("reassignments", "reopens", "first_response_minutes"):
             aggs.append(pl.col(name).max())
         elif name == "_line":

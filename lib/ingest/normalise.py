@@ -606,9 +606,17 @@ def _string_datetimes(
     n_amb = n_gap = 0
     naive_seen = False
 
-    def run(todo: pl.Series, whole: pl.Series) -> None:
-        """Fill ``out`` from the non-null values of ``todo`` (``whole``: the column, for the
-        day/month decision)."""
+    cleaned_whole: list[pl.Series] = []
+
+    def whole() -> pl.Series:
+        """The whole column stripped and without placeholders, for the day/month decision
+        (computed once, and only when a numeric day/month format is met)."""
+        if not cleaned_whole:
+            cleaned_whole.append(_clean_strings(strings))
+        return cleaned_whole[0]
+
+    def run(todo: pl.Series) -> None:
+        """Fill ``out`` from the non-null values of ``todo``."""
         nonlocal out, order, ambiguous, n_amb, n_gap, naive_seen
         formats = [f for f in all_formats if order is None or f.order in (None, order)]
         for _ in range(8):
@@ -620,7 +628,7 @@ def _string_datetimes(
                 break
             if best.order:
                 if order is None:
-                    order, ambiguous, note = _decide_order(whole, dayfirst)
+                    order, ambiguous, note = _decide_order(whole(), dayfirst)
                     if note:
                         notes.append(note)
                     formats = [f for f in formats if f.order in (None, order)]
@@ -642,7 +650,7 @@ def _string_datetimes(
                 break
             todo = todo.zip_with(left, _nulls(raw.name, raw.len(), pl.String()))
 
-    run(strings, strings)
+    run(strings)
     attempted = strings
     left = strings.is_not_null() & out.is_null()
     if left.any():
@@ -651,7 +659,7 @@ def _string_datetimes(
         # Placeholders are missing values, not failures.
         attempted = strings.zip_with(~left, cleaned)
         if not cleaned.drop_nulls().equals(rest.drop_nulls()):
-            run(cleaned, _clean_strings(strings))
+            run(cleaned)
     if not used:
         detail = "no date format fits these values"
     elif len(used) == 1:
