@@ -335,3 +335,26 @@ def test_sentiment_is_scored_once_and_kept_beside_the_snapshot(home: Path, score
         ui._sentiment.clear()
         st.cache_data.clear()
         store.close()
+
+
+def test_triage_survives_a_spike_growing_into_a_level_shift(tmp_path: Path) -> None:
+    """A spike marked known stays known when more days turn it into a level shift from the same
+    day; a drop starting that day, or the same rise from another day, is not covered by it."""
+    from lib.charts.anomaly import triaged
+
+    with Store(f"sqlite:///{tmp_path / 'r.db'}") as store:
+        spike = {"topic": "SSO", "metric": "volume", "kind": "spike", "start": date(2025, 3, 4)}
+        store.set_alert_state(spike, "known", note="vendor outage")
+        states = store.get_alert_states()
+    later = pl.DataFrame(
+        {
+            "topic": ["SSO", "SSO", "SSO"],
+            "metric": ["volume", "volume", "volume"],
+            "kind": ["level_shift", "drop", "level_shift"],
+            "start": [date(2025, 3, 4), date(2025, 3, 4), date(2025, 3, 5)],
+        }
+    )
+    out = triaged(later, states)
+    assert out.get_column("state").to_list() == ["known", None, None]
+    assert out.get_column("note").to_list()[0] == "vendor outage"
+    assert out.get_column("key").to_list()[0] == "SSO|volume|spike|2025-03-04"  # undo clears it

@@ -154,16 +154,38 @@ def overlapping(alerts: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFr
     )
 
 
+#: Alert kinds that are the same rise seen at different lengths: a one-day spike (or burst) that
+#: goes on becomes a level shift from the same start day and keeps its triage.
+_DIRECTION = {"spike": "up", "level_shift": "up", "drop": "down"}
+
+
+def _family(key: str) -> str:
+    """``topic|metric|kind|start`` -> ``topic|metric|direction|start`` (topics may hold "|").
+
+    >>> _family("A|B|volume|spike|2025-03-04")
+    'A|B|volume|up|2025-03-04'
+    """
+    head, kind, start = key.rsplit("|", 2)
+    return f"{head}|{_DIRECTION.get(kind, kind)}|{start}"
+
+
 def triaged(alerts: pl.DataFrame, states: pl.DataFrame) -> pl.DataFrame:
     """``alerts`` with ``key`` (:func:`lib.store.alert_key`), ``state`` (null when untriaged),
     ``note`` and ``triaged_by`` from the store's alert states (``alert_key``, ``state``, ...).
 
-    >>> a = pl.DataFrame({"topic": ["SSO"], "metric": ["volume"], "kind": ["spike"],
-    ...                   "start": [dt.date(2025, 3, 4)]})
-    >>> s = pl.DataFrame({"alert_key": ["SSO|volume|spike|2025-03-04"], "state": ["agenda"],
-    ...                   "note": [""], "updated_by": ["ana"]})
-    >>> triaged(a, s).select("key", "state").row(0)
-    ('SSO|volume|spike|2025-03-04', 'agenda')
+    An alert whose kind changed as more days came in (a spike that went on and is now a level
+    shift from the same day) keeps the triage given under its earlier kind; its ``key`` is then
+    the stored one, so that undoing clears what was stored.
+
+    >>> a = pl.DataFrame({"topic": ["SSO", "Billing"], "metric": ["volume", "volume"],
+    ...                   "kind": ["spike", "level_shift"],
+    ...                   "start": [dt.date(2025, 3, 4), dt.date(2025, 3, 9)]})
+    >>> s = pl.DataFrame({"alert_key": ["SSO|volume|spike|2025-03-04",
+    ...                                 "Billing|volume|spike|2025-03-09"],
+    ...                   "state": ["agenda", "known"], "note": ["", ""],
+    ...                   "updated_by": ["ana", "ben"]})
+    >>> triaged(a, s).select("key", "state").rows()
+    [('SSO|volume|spike|2025-03-04', 'agenda'), ('Billing|volume|spike|2025-03-09', 'known')]
     """
     keys = [
         alert_key(r["topic"], r["metric"], r["kind"], r["start"])
@@ -175,6 +197,17 @@ def triaged(alerts: pl.DataFrame, states: pl.DataFrame) -> pl.DataFrame:
     right = states.select([pl.col(k).cast(pl.String).alias(v) for k, v in have.items()]).unique(
         "key", keep="first"
     )
+    if "key" in right.columns and right.height:
+        # Keys not stored under the alert's current kind: match the same rise by its direction.
+        stored = set(right.get_column("key").to_list())
+        by_family = {_family(k): k for k in right.get_column("key").to_list()}
+        out = out.with_columns(
+            pl.Series(
+                "key",
+                [k if k in stored else by_family.get(_family(k), k) for k in keys],
+                dtype=pl.String,
+            )
+        )
     out = out.join(right, on="key", how="left", maintain_order="left")
     for name in ("state", "note", "triaged_by"):
         if name not in out.columns:
