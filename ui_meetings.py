@@ -261,15 +261,26 @@ def _remove(item_id: int) -> None:
 
 
 def _save_decision(item_id: int) -> None:
+    """Save a decision unless someone else changed it since this box was filled from the store.
+
+    After a conflict the box keeps the user's text and its base is dropped, so the next page run
+    takes the other person's decision as the base: saving again then replaces it on purpose.
+    """
+    base = f"mt_dec_base_{item_id}"
     text = st.session_state.get(f"mt_dec_{item_id}", "")
-    attempt(
+    out = attempt(
         "Saving the decision",
         ui.store().update_agenda_item,
         item_id,
         {"decision": text},
+        expected={"decision": st.session_state.get(base, "")},
         actor=ui.actor(),
         done="Decision saved.",
     )
+    if out is not None:
+        st.session_state[base] = text
+    else:
+        st.session_state.pop(base, None)
 
 
 def _add_free(meeting_id: int) -> None:
@@ -466,6 +477,8 @@ def agenda(meeting: Meeting, tickets: pl.DataFrame, edit: bool) -> None:
                         f"{a['status'].replace('_', ' ')})"
                     )
             if edit:
+                # What the decision box started from, for the conflict check on saving.
+                st.session_state.setdefault(f"mt_dec_base_{item['id']}", item["decision"] or "")
                 left, right = st.columns([3, 1.2], vertical_alignment="bottom")
                 with left, st.form(f"mt_decf_{item['id']}", border=False):
                     st.text_area(

@@ -1238,12 +1238,35 @@ class Store:
 
     @_writes
     def update_agenda_item(
-        self, item_id: int, changes: Mapping[str, Any], *, actor: Actor | None = None
+        self,
+        item_id: int,
+        changes: Mapping[str, Any],
+        *,
+        expected: Mapping[str, Any] | None = None,
+        actor: Actor | None = None,
     ) -> AgendaItem:
-        """Change an agenda item's title, detail, decision or position."""
+        """Change an agenda item's title, detail, decision or position.
+
+        ``expected``: the values the editor saw (e.g. ``{"decision": "..."}``). If someone has
+        changed any of them since, nothing is written and :class:`ConflictError` says who, when
+        and what they wrote, so that two people typing the same decision do not silently
+        overwrite each other.
+        """
         _check_fields(changes, {"title", "detail", "decision", "position"}, "an agenda item")
+        _check_fields(expected or {}, {"title", "detail", "decision"}, "an agenda item")
         with self._write() as s:
             item = self._get(s, AgendaItem, item_id, "Agenda item")
+            for name, seen in (expected or {}).items():
+                now = str(getattr(item, name) or "")
+                if now != str(seen or "") and now != str(changes.get(name, now) or ""):
+                    when = item.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+                    shown = now if len(now) <= 200 else now[:200] + "…"
+                    raise ConflictError(
+                        f"the {name} of “{item.title}” was changed by "
+                        f"{item.updated_by or 'someone'} at {when} after you opened it, to "
+                        f"“{shown}”. Yours was not saved and is still in the box: save again "
+                        "to replace theirs."
+                    )
             for name, value in changes.items():
                 if name == "title":
                     value = _text(value, "Agenda item title", required=True)

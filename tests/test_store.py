@@ -1055,3 +1055,30 @@ def test_postgresql_works_with_no_code_change() -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_agenda_decision_conflict_names_who_and_keeps_theirs(db_url: str) -> None:
+    with Store(db_url) as store:
+        meeting = store.create_meeting("2026-11-20")
+        item = store.add_agenda_item(meeting.id, "API errors")
+        bo = Actor("bo@example.com", "editor")
+        store.update_agenda_item(item.id, {"decision": "Escalate to product"}, actor=bo)
+        with pytest.raises(ConflictError) as err:
+            store.update_agenda_item(
+                item.id, {"decision": "Train Tier 1"}, expected={"decision": ""}
+            )
+        message = str(err.value)
+        assert "bo@example.com" in message and "Escalate to product" in message
+        assert "UTC" in message and "not saved" in message
+        agenda = store.list_agenda_items(meeting.id)
+        assert agenda.get_column("decision").to_list() == ["Escalate to product"]
+        # the same words written by both is no conflict; what was seen is the base otherwise
+        store.update_agenda_item(
+            item.id, {"decision": "Escalate to product"}, expected={"decision": ""}
+        )
+        store.update_agenda_item(
+            item.id, {"decision": "Train Tier 1"}, expected={"decision": "Escalate to product"}
+        )
+        assert store.list_agenda_items(meeting.id).get_column("decision")[0] == "Train Tier 1"
+        with pytest.raises(StoreError):
+            store.update_agenda_item(item.id, {"decision": "x"}, expected={"owner": "y"})

@@ -346,3 +346,33 @@ def test_exports_are_offered(home: Path) -> None:
                   "Download a backup of the database"):  # fmt: skip
         assert label in labels
     assert pl.__version__  # polars imported for the module's helpers
+
+
+def test_a_decision_changed_by_someone_else_is_not_silently_overwritten(home: Path) -> None:
+    at = _start(_page())
+    with _store() as s:
+        mid = int(s.list_meetings().get_column("id")[0])
+        item = int(s.list_agenda_items(mid).get_column("id")[1])
+        # Another lead saves a decision on the same point while this page is open.
+        s.update_agenda_item(
+            item, {"decision": "Escalate to product"}, actor=Actor("bo@example.com", "editor")
+        )
+    at.text_area(key=f"mt_dec_{item}").input("Train Tier 1 on API errors")
+    _button(at, "Save decision", form_id=f"mt_decf_{item}").click().run()
+    _ok(at)
+    shown = " ".join(e.value for e in at.error)
+    assert "bo" in shown and "Escalate to product" in shown and "not saved" in shown
+    with _store() as s:
+        assert s.list_agenda_items(mid).get_column("decision")[1] == "Escalate to product"
+    # The user's text is still in the box; saving again replaces the other decision on purpose.
+    assert at.text_area(key=f"mt_dec_{item}").value == "Train Tier 1 on API errors"
+    _button(at, "Save decision", form_id=f"mt_decf_{item}").click().run()
+    _ok(at)
+    with _store() as s:
+        assert s.list_agenda_items(mid).get_column("decision")[1] == "Train Tier 1 on API errors"
+    # and with no one else in between, the next edit saves straight away
+    at.text_area(key=f"mt_dec_{item}").input("Train Tier 1 on API errors by Friday")
+    _button(at, "Save decision", form_id=f"mt_decf_{item}").click().run()
+    with _store() as s:
+        assert s.list_agenda_items(mid).get_column("decision")[1].endswith("by Friday")
+    assert not at.error
