@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lib.ingest import load_export
 from lib.ingest.columns import KEYS
 from lib.ingest.vendors import (
     DETECT_THRESHOLD,
@@ -372,3 +373,22 @@ def test_value_maps_translate_vendor_words():
     assert snow.dayfirst is True
     jira = next(p for p in PRESETS if p.vendor == "jira")
     assert jira.dayfirst is True
+
+
+def test_jira_classic_priorities_read_major_as_the_default_level():
+    # Jira's classic scheme has no "Medium": new issues get "Major", the everyday level.
+    header = (DATA / "vendor_jira_header.csv").read_text(encoding="utf-8").splitlines()[0]
+    names = header.split(",")
+    rows = []
+    for i, prio in enumerate(["Blocker", "Critical", "Major", "Minor", "Trivial", "Medium"]):
+        values = dict.fromkeys(names, "")
+        values.update(
+            {"Summary": f"Issue {i}", "Issue key": f"SD-{i}", "Issue id": str(100 + i),
+             "Issue Type": "Incident", "Status": "Open", "Priority": prio,
+             "Created": "12/Mar/24 9:05 AM"}
+        )  # fmt: skip
+        rows.append(",".join(values[n] for n in names))
+    res = load_export(("\n".join([header, *rows]) + "\n").encode(), max_bytes=None)
+    assert res.vendor == "jira"
+    got = res.tickets.sort("ticket_id").get_column("priority").to_list()
+    assert got == ["urgent", "urgent", "normal", "low", "low", "normal"]

@@ -330,7 +330,7 @@ PRESETS: tuple[Preset, ...] = (
         ),
         value_maps={
             "priority": _vm(
-                "highest=urgent; blocker=urgent; critical=urgent; high=high; major=high;"
+                "highest=urgent; blocker=urgent; critical=urgent; high=high; major=normal;"
                 "medium=normal; low=low; minor=low; lowest=low; trivial=low"
             ),
             "status": _vm(
@@ -353,7 +353,9 @@ PRESETS: tuple[Preset, ...] = (
             "dates as dd/MMM/yy h:mm a (e.g. 12/Mar/24 4:05 PM). Multi-value fields such as "
             "Labels repeat the same header once per value; the reader renames the repeats to "
             "'Labels (2)', 'Labels (3)' and the loader gathers them (repeated=('tags',)). "
-            "'Time to first response' is an SLA field whose text format depends on the site."
+            "'Time to first response' is an SLA field whose text format depends on the site. "
+            "Priorities: the current scheme Highest/High/Medium/Low/Lowest, or the classic "
+            "Blocker/Critical/Major/Minor/Trivial, whose default 'Major' is read as normal."
         ),
     ),
     Preset(
