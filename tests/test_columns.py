@@ -331,3 +331,20 @@ def test_json_like_columns_with_lists_and_structs():
     assert got["ticket_id"] == "id"
     assert got["created_at"] == "created_at"
     assert got["tags"] == "tags"
+
+
+def test_wide_export_still_matches_columns_that_sit_after_many_custom_fields():
+    # An in-house export with 400 custom fields before the ticket columns: automatic matching
+    # looks at 200 columns at most, and those named like a canonical column come first.
+    n = 6
+    custom = {f"Custom field {i}": [f"v{i}-{j}" for j in range(n)] for i in range(400)}
+    tail = {
+        "Ticket number": [f"T-{100 + j}" for j in range(n)],
+        "Opened on": [f"2024-03-0{1 + j} 09:15" for j in range(n)],
+        "Ticket status": ["open", "solved", "pending", "solved", "open", "closed"],
+    }
+    matches = match_columns(pl.DataFrame({**custom, **tail}))
+    got = {k: m.column for k, m in matches.items()}
+    assert got["ticket_id"] == "Ticket number"
+    assert got["created_at"] == "Opened on"
+    assert got["status"] == "Ticket status"

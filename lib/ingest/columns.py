@@ -391,6 +391,22 @@ def _synonym_forms() -> dict[str, list[tuple[str, str, frozenset[str]]]]:
 
 
 _SYN_FORMS = _synonym_forms()
+_SYN_NAMES = frozenset(
+    f for forms in _SYN_FORMS.values() for syn, lo, _ in forms for f in (syn, lo)
+)
+_SYN_TOKSETS = tuple({st for forms in _SYN_FORMS.values() for _, _, st in forms if st})
+
+
+def _named_like_a_key(column: str) -> bool:
+    """Cheap test: the header is, or contains the words of, some canonical column's synonym.
+
+    >>> _named_like_a_key("Ticket created date"), _named_like_a_key("Custom field (Colour)")
+    (True, False)
+    """
+    if norm_header(column) in _SYN_NAMES or _loose(column) in _SYN_NAMES:
+        return True
+    toks = set(_tokens(column))
+    return any(st <= toks for st in _SYN_TOKSETS)
 
 
 @lru_cache(maxsize=8192)
@@ -746,10 +762,16 @@ def match_columns(
         for k, c in map_with_preset(preset, columns).items():
             fixed[k] = ColumnMatch(k, c, 1.0, f"preset: {preset.label}")
     used = {m.column for m in fixed.values()}
-    # Automatic matching looks at the first MAX_AUTO_COLUMNS columns only: a very wide export
-    # (thousands of custom fields) would otherwise take seconds per hundred columns. The
-    # mapping screen still offers every column.
-    free_cols = [c for c in columns if c not in used][:MAX_AUTO_COLUMNS]
+    # Automatic matching looks at MAX_AUTO_COLUMNS columns at most: a very wide export
+    # (thousands of custom fields) would otherwise take seconds per hundred columns. Columns
+    # whose names look like a canonical column's come first, wherever they stand; the mapping
+    # screen still offers every column.
+    free_cols = [c for c in columns if c not in used]
+    if len(free_cols) > MAX_AUTO_COLUMNS:
+        named = {c for c in free_cols if _named_like_a_key(c)}
+        ordered = [c for c in free_cols if c in named] + [c for c in free_cols if c not in named]
+        keep = set(ordered[:MAX_AUTO_COLUMNS])
+        free_cols = [c for c in free_cols if c in keep]
     free_keys = [k for k in KEYS if k not in fixed]
 
     vocab = _vocab(preset)
