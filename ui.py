@@ -424,6 +424,8 @@ def download(frame: pl.DataFrame, filename: str, *, label: str = "Download CSV",
         mime="text/csv",
         key=key,
         icon=":material/download:",
+        # No rerun on click: a rerun can drop the file before the browser has fetched it.
+        on_click="ignore",
     )
 
 

@@ -976,6 +976,7 @@ def export_tab(data: ui.Active, edit: bool) -> None:
                 file_name=f"{stem}-minutes.md",
                 mime="text/markdown",
                 key="mt_dl_md",
+                on_click="ignore",
                 icon=":material/description:",
             )
             c2.download_button(
@@ -984,6 +985,7 @@ def export_tab(data: ui.Active, edit: bool) -> None:
                 file_name=f"{stem}-review-pack.html",
                 mime="text/html",
                 key="mt_dl_html",
+                on_click="ignore",
                 icon=":material/print:",
             )
             c3.download_button(
@@ -992,6 +994,7 @@ def export_tab(data: ui.Active, edit: bool) -> None:
                 file_name="action_items.csv",
                 mime="text/csv",
                 key="mt_dl_csv",
+                on_click="ignore",
                 icon=":material/download:",
             )
             st.caption(
