@@ -8,6 +8,7 @@ each session's filters in its own ``st.session_state``, and turns the project's 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Iterator
@@ -813,9 +814,8 @@ def _with_scores(tickets: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
 
 
 @st.cache_resource(show_spinner="Scoring ticket sentiment (once per dataset)…", max_entries=4)
-def _sentiment(path: str, sidecar: str, dataset_id: int) -> tuple[pl.DataFrame, str]:
+def _sentiment(path: str, sidecar: str) -> tuple[pl.DataFrame, str]:
     """(tickets with sentiment, method sentence) for the snapshot at ``path``."""
-    import contextlib
     import tempfile
 
     from lib.sentiment import add_sentiment
@@ -843,16 +843,23 @@ def _sentiment(path: str, sidecar: str, dataset_id: int) -> tuple[pl.DataFrame, 
     except OSError:  # read-only data folder: keep the scores in memory only
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
-    if can_edit():  # also recorded in the store, for pages that only need the sentence
-        with contextlib.suppress(ReviewError):
-            store().set_setting(f"sentiment_method:{dataset_id}", how, actor=actor())
     return scored, how
 
 
 def _sentiment_of(data: Active) -> tuple[pl.DataFrame, str]:
     path = store().snapshot_file(data.record)
     sidecar = store().sidecar_path(data.record, SENTIMENT_SIDECAR)
-    return _sentiment(str(path), str(sidecar), int(data.record.id or 0))
+    scored, how = _sentiment(str(path), str(sidecar))
+    # Also recorded in the store, for pages that only need the sentence. Done here, once per
+    # session, not inside the process-wide cache: whoever scored first (perhaps a viewer, who
+    # may not write) must not decide whether it is ever recorded.
+    key = f"sentiment_method:{data.record.id}"
+    if can_edit() and st.session_state.get("_sentiment_recorded") != (key, how):
+        with contextlib.suppress(ReviewError):
+            if store().get_setting(key) != how:
+                store().set_setting(key, how, actor=actor())
+            st.session_state["_sentiment_recorded"] = (key, how)
+    return scored, how
 
 
 def sentiment_tickets(data: Active) -> pl.DataFrame:

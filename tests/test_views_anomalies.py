@@ -358,3 +358,21 @@ def test_triage_survives_a_spike_growing_into_a_level_shift(tmp_path: Path) -> N
     assert out.get_column("state").to_list() == ["known", None, None]
     assert out.get_column("note").to_list()[0] == "vendor outage"
     assert out.get_column("key").to_list()[0] == "SSO|volume|spike|2025-03-04"  # undo clears it
+
+
+def test_sentiment_method_is_recorded_even_when_a_viewer_scored_first(home: Path) -> None:
+    import streamlit as st
+
+    import ui
+
+    ds = _page().session_state["dataset_id"]
+    with Store(os.environ["DATABASE_URL"]) as store:
+        store.set_setting(f"sentiment_method:{ds}", "", actor=Actor("lead@example.com", "editor"))
+    ui._sentiment.clear()
+    st.cache_data.clear()
+    _page(viewer="viewer@example.com")  # scores; a viewer may not write
+    with Store(os.environ["DATABASE_URL"]) as store:
+        assert store.get_setting(f"sentiment_method:{ds}") == ""
+    _page()  # the next editor to pass by records it, although the scores come from the cache
+    with Store(os.environ["DATABASE_URL"]) as store:
+        assert "VADER" in store.get_setting(f"sentiment_method:{ds}")
