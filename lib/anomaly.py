@@ -900,13 +900,10 @@ def _alert_rows(j: _Judged, groups: list[dict]) -> list[dict]:
             peak = int(np.argmax(zs) if g["direction"] == "up" else np.argmin(zs))
             tickets = int(y.sum())
             burst = s != e and _is_burst(g)
-            kind = (
-                "drop"
-                if g["direction"] == "down"
-                else "spike"
-                if s == e or burst
-                else "level_shift"
-            )
+            if g["direction"] == "down":
+                kind = "drop"
+            else:
+                kind = "spike" if s == e or burst else "level_shift"
             if burst:
                 pv = f" (smallest p = {g['p']:.1g})" if not math.isnan(g["p"]) else ""
                 text = (

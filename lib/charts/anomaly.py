@@ -199,15 +199,11 @@ def triaged(alerts: pl.DataFrame, states: pl.DataFrame) -> pl.DataFrame:
     )
     if "key" in right.columns and right.height:
         # Keys not stored under the alert's current kind: match the same rise by its direction.
-        stored = set(right.get_column("key").to_list())
-        by_family = {_family(k): k for k in right.get_column("key").to_list()}
-        out = out.with_columns(
-            pl.Series(
-                "key",
-                [k if k in stored else by_family.get(_family(k), k) for k in keys],
-                dtype=pl.String,
-            )
-        )
+        stored = right.get_column("key").to_list()
+        by_family = {_family(k): k for k in stored}
+        known = set(stored)
+        keys = [k if k in known else by_family.get(_family(k), k) for k in keys]
+        out = out.with_columns(pl.Series("key", keys, dtype=pl.String))
     out = out.join(right, on="key", how="left", maintain_order="left")
     for name in ("state", "note", "triaged_by"):
         if name not in out.columns:

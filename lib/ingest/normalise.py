@@ -22,6 +22,7 @@ datetime.datetime(2016, 2, 29, 1, 16, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -313,6 +314,18 @@ def _apply_format(f: _DateFormat, s: pl.Series) -> tuple[pl.Series, bool]:
     return out, True
 
 
+def _offset_minutes(text: str) -> int | None:
+    """Minutes east of UTC of a ``+hhmm`` / ``-hhmm`` offset (a leading space allowed).
+
+    >>> _offset_minutes(" -0130"), _offset_minutes("+02:00")
+    (-90, None)
+    """
+    m = re.fullmatch(r" ?([+-])(\d{2})(\d{2})", text)
+    if m is None:
+        return None
+    return (-1 if m.group(1) == "-" else 1) * (int(m.group(2)) * 60 + int(m.group(3)))
+
+
 def _fixed_offset_fast(base_fmt: str, s: pl.Series) -> pl.Series | None:
     """Fast path for ``"<base> +hhmm"`` or ``"<base>+hhmm"`` values of one fixed width.
 
@@ -329,21 +342,17 @@ def _fixed_offset_fast(base_fmt: str, s: pl.Series) -> pl.Series | None:
     first = s.drop_nulls()[0]
     width = lo - 5 - (1 if first[lo - 6] == " " else 0)  # type: ignore[operator]
     suffix = first[width:]
-    m = re.fullmatch(r" ?([+-])(\d{2})(\d{2})", suffix)
-    if m is not None and s.str.ends_with(suffix).sum() == s.len() - s.null_count():
+    shift = _offset_minutes(suffix)
+    if shift is not None and s.str.ends_with(suffix).sum() == s.len() - s.null_count():
         # One offset throughout (the usual "+0000"): read it as literal text of the format.
-        sign = -1 if m.group(1) == "-" else 1
-        shift = timedelta(minutes=sign * (int(m.group(2)) * 60 + int(m.group(3))))
         naive = s.str.strptime(pl.Datetime("us"), base_fmt + suffix, strict=False)
-        return (naive - shift).dt.replace_time_zone("UTC").alias(s.name)
+        return (naive - timedelta(minutes=shift)).dt.replace_time_zone("UTC").alias(s.name)
     offsets = s.str.slice(lo - 5)  # type: ignore[operator]
     minutes: dict[str, int] = {}
     for v in offsets.drop_nulls().unique().to_list():
-        m = re.fullmatch(r"([+-])(\d{2})(\d{2})", v)
-        if m is None:
+        if (found := _offset_minutes(v)) is None:
             return None
-        sign = -1 if m.group(1) == "-" else 1
-        minutes[v] = sign * (int(m.group(2)) * 60 + int(m.group(3)))
+        minutes[v] = found
     naive = s.str.slice(0, width).str.to_datetime(base_fmt, time_unit="us", strict=False)
     off = offsets.replace_strict(
         list(minutes), list(minutes.values()), default=None, return_dtype=pl.Int64
@@ -606,14 +615,9 @@ def _string_datetimes(
     n_amb = n_gap = 0
     naive_seen = False
 
-    cleaned_whole: list[pl.Series] = []
-
-    def whole() -> pl.Series:
-        """The whole column stripped and without placeholders, for the day/month decision
-        (computed once, and only when a numeric day/month format is met)."""
-        if not cleaned_whole:
-            cleaned_whole.append(_clean_strings(strings))
-        return cleaned_whole[0]
+    # The whole column stripped and without placeholders, for the day/month decision: computed
+    # once, and only when a numeric day/month format is met.
+    whole = functools.cache(lambda: _clean_strings(strings))
 
     def run(todo: pl.Series) -> None:
         """Fill ``out`` from the non-null values of ``todo``."""
