@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui
+from ui import auth, dataset, layout, sidebar
 
 st.set_page_config(
     page_title="Escalation Review",
-    page_icon=str(ui.ROOT / "static" / "favicon.png"),
+    page_icon=str(dataset.ROOT / "static" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )
-ui.style()
-ui.gate()
+layout.style()
+auth.gate()
 
 PAGES = {
     "Review": [
@@ -34,7 +34,7 @@ PAGES = {
     ],
 }
 nav = st.navigation(PAGES)
-data = ui.active()
-ui.sidebar(data)
+data = dataset.active()
+sidebar.render(data)
 st.session_state["_active"] = data
 nav.run()

@@ -1,6 +1,6 @@
 """The project's own error types. Each carries a message a user can act on.
 
-Pages show any :class:`ReviewError` as a message (see ``ui.py``); anything else is a bug.
+Pages show any :class:`ReviewError` as a message (see ``ui.layout``); anything else is a bug.
 
 Example
 -------

@@ -161,14 +161,14 @@ def test_period_option_and_escalated_only_filter(home: Path) -> None:
 
 
 def test_tagged_categories_split_skill_from_policy(review_home: Path) -> None:
-    import ui
     from lib.store import default_store
+    from ui import tags
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     store = default_store()
     for c in CATEGORIES:
         store.set_category_tag(c, "policy" if c in TRUTH.policy_categories else "skill")
-    ui._category_tags.clear()
+    tags._category_tags.clear()
     at.switch_page(PAGE).run()
     at.selectbox(key="ag_pick").set_value(TRUTH.outlier_agent).run()
     _ok(at)

@@ -306,7 +306,7 @@ def test_small_topic_alert_is_judged_and_drawn_per_week(review_home: Path, tmp_p
 def test_sentiment_is_scored_once_and_kept_beside_the_snapshot(home: Path, scored) -> None:
     import streamlit as st
 
-    import ui
+    from ui import scoring
 
     at = _page()
     store = Store(os.environ["DATABASE_URL"])
@@ -325,14 +325,14 @@ def test_sentiment_is_scored_once_and_kept_beside_the_snapshot(home: Path, score
         kept.with_columns(pl.lit(-0.5).alias("sentiment")).write_parquet(
             side, metadata={"sentiment_method": "read from the sidecar"}
         )
-        ui._sentiment.clear()
+        scoring._sentiment.clear()
         st.cache_data.clear()  # the detection is cached per snapshot path, which did not change
         at = _page()
         assert any("read from the sidecar" in c.value for c in at.caption)
         assert int(_metric(at, "Sentiment alerts")) == 0  # every ticket -0.5: nothing moves
     finally:
         side.write_bytes(original)
-        ui._sentiment.clear()
+        scoring._sentiment.clear()
         st.cache_data.clear()
         store.close()
 
@@ -363,12 +363,12 @@ def test_triage_survives_a_spike_growing_into_a_level_shift(tmp_path: Path) -> N
 def test_sentiment_method_is_recorded_even_when_a_viewer_scored_first(home: Path) -> None:
     import streamlit as st
 
-    import ui
+    from ui import scoring
 
     ds = _page().session_state["dataset_id"]
     with Store(os.environ["DATABASE_URL"]) as store:
         store.set_setting(f"sentiment_method:{ds}", "", actor=Actor("lead@example.com", "editor"))
-    ui._sentiment.clear()
+    scoring._sentiment.clear()
     st.cache_data.clear()
     _page(viewer="viewer@example.com")  # scores; a viewer may not write
     with Store(os.environ["DATABASE_URL"]) as store:

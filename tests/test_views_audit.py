@@ -13,9 +13,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui
 from lib.ingest import load_export
 from lib.metrics import IMPACT_EXPLANATIONS
+from ui import session, sidebar
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo_helpdesk.csv.gz"
@@ -99,7 +99,7 @@ def test_overview_event_form_adds_a_marker(review_home: Path) -> None:
     at.selectbox(key="ev_kind").select("policy change")
     at.button[[b.label for b in at.button].index("Add event")].click().run()
     _ok(at)
-    events = ui.store().list_events()
+    events = session.store().list_events()
     assert events.get_column("title").to_list() == ["New refund policy"]
     assert any("Added" in s.value for s in at.success)
 
@@ -234,7 +234,7 @@ def test_tagging_a_category_feeds_the_policy_share(review_home: Path, demo) -> N
     note.input("Refunds need a manager's approval")
     at.button[[b.label for b in at.button].index("Save tag")].click().run()
     _ok(at)
-    tags = ui.store().get_category_tags()
+    tags = session.store().get_category_tags()
     assert tags.select("category", "kind", "note").rows() == [
         ("Refunds & credits", "policy", "Refunds need a manager's approval")
     ]
@@ -285,7 +285,7 @@ def test_drivers_rankings_target_and_coverage(review_home: Path, demo) -> None:
     at.text_input(key=f"kc_link_{i}").input("https://help.example.com/bugs")
     at.button[[b.label for b in at.button].index("Save coverage")].click().run()
     _ok(at)
-    cov = ui.store().get_knowledge_coverage()
+    cov = session.store().get_knowledge_coverage()
     assert cov.select("category", "article_exists", "accurate", "link").rows() == [
         ("Bug report", True, False, "https://help.example.com/bugs")
     ]
@@ -294,7 +294,7 @@ def test_drivers_rankings_target_and_coverage(review_home: Path, demo) -> None:
 
 
 def test_viewers_get_no_editing_controls(review_home: Path, monkeypatch) -> None:
-    monkeypatch.setattr(ui, "can_edit", lambda: False)
+    monkeypatch.setattr(session, "can_edit", lambda: False)
     at = _app()
     _ok(at)
     assert not [b for b in at.button if b.label == "Add event"]
@@ -346,7 +346,7 @@ def test_time_to_escalate_on_an_export_with_escalation_times(review_home: Path) 
     from lib.demo import demo_tickets
 
     tickets = demo_tickets(days=60, tickets_per_day=20)
-    ui.store().register_dataset("With escalation times", tickets)
+    session.store().register_dataset("With escalation times", tickets)
     at = _app()
     at.switch_page("views/routing.py").run()
     _ok(at)
@@ -378,7 +378,7 @@ EMPTY = {
 def test_a_filter_that_matches_nothing_shows_empty_states(review_home: Path, demo) -> None:
     part = demo
     for key, values in EMPTY.items():
-        column = ui.FILTER_FIELDS[key][1]
+        column = sidebar.FILTER_FIELDS[key][1]
         part = part.filter(pl.col(column).is_in(values))
     assert part.height == 0  # the combination really is empty
     at = _app()

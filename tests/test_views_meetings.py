@@ -15,9 +15,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui
 from lib.demo import demo_truth
 from lib.store import Actor, Store
+from ui import dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "views/meetings.py"
@@ -40,7 +40,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         Store(f"sqlite:///{home / 'review.sqlite'}") as store,
     ):
         mp.delenv("REVIEW_DATA", raising=False)
-        ui._bootstrap(store)
+        dataset._bootstrap(store)
         assert store.list_datasets().height == 1
     return home
 

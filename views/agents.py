@@ -9,18 +9,18 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-import ui
 from lib import agent_review as review
 from lib import formatting, metrics, outliers, periods
 from lib.charts import agents as charts
 from lib.charts.audit import present
+from ui import dataset, layout, sidebar, tags, widgets
 
-ui.header(
+layout.header(
     "Agents",
     "Who escalates more than their own mix of tickets predicts, and is it a skill gap or a "
     "policy gap?",
 )
-data = ui.page_data(
+data = layout.page_data(
     require="agent",
     missing="This export has no assignee, so agents cannot be compared.",
     action="Map the agent (assignee, owner) column on **Data**.",
@@ -69,12 +69,17 @@ def _picked(key: str, agents: list[str]) -> str | None:
 
 
 # ---- options ---------------------------------------------------------------------------------
-t_all, f, prds, key = data.tickets, ui.filters(), ui.review_periods(), ui.snapshot_key(data)
+t_all, f, prds, key = (
+    data.tickets,
+    sidebar.filters(),
+    sidebar.review_periods(),
+    dataset.snapshot_key(data),
+)
 terms, lo, hi = _shape(key, t_all)
 with st.expander("Options: case mix, minimum, q level, period", icon=":material/tune:"):
     c = st.columns(4)
     case_mix = c[0].multiselect("Adjust for (case mix)", terms, default=terms,
-                                format_func=ui.label, key="ag_case_mix")  # fmt: skip
+                                format_func=layout.label, key="ag_case_mix")  # fmt: skip
     min_expected = c[1].number_input(
         "Minimum expected escalations to judge", 0, 10_000, 5, step=1, key="ag_min",
         help="Agents with fewer expected escalations are shown but not judged.",
@@ -100,7 +105,7 @@ where = dataclasses.replace(f, start=start, end=end, escalated_only=False, agent
 opts = (("case_mix", tuple(case_mix)), ("min_expected", float(min_expected)),
         ("q_level", float(q_level)))  # fmt: skip
 notes = [
-    "adjusted for " + (", ".join(ui.label(t).lower() for t in case_mix) or "nothing (raw)"),
+    "adjusted for " + (", ".join(layout.label(t).lower() for t in case_mix) or "nothing (raw)"),
     f"judged from {min_expected:g} expected escalations",
     f"flagged when q < {q_level:g}",
     f"period {start or lo} to {end or hi}",
@@ -115,13 +120,13 @@ line = " · ".join(notes)
 st.caption(line[0].upper() + line[1:])
 
 comparison = history = None
-with ui.user_errors("Agent comparison"):
+with layout.user_errors("Agent comparison"):
     comparison = _compare(key, where, opts, t_all)
     history = _history(key, dataclasses.replace(where, start=None), opts, t_all)
 if comparison is None or history is None:
     st.stop()
 if comparison.n_agents == 0 or comparison.table.get_column("escalated").sum() == 0:
-    ui.empty_state("No assigned tickets with escalations in this period match the filters.",
+    layout.empty_state("No assigned tickets with escalations in this period match the filters.",
                    action="Widen the period or clear some filters.")  # fmt: skip
     st.stop()
 table = review.adjusted_order(comparison.table).join(
@@ -131,7 +136,7 @@ if f.agents:
     table = table.filter(pl.col("agent").is_in(list(f.agents)))
     table = table.with_columns(place=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
 if table.height == 0:
-    ui.empty_state("None of the agents chosen in the sidebar has tickets in this period.",
+    layout.empty_state("None of the agents chosen in the sidebar has tickets in this period.",
                    action="Widen the period or change the agent filter.")  # fmt: skip
     st.stop()
 agents = table.get_column("agent").to_list()
@@ -167,15 +172,15 @@ if st.session_state.get("ag_pick") not in agents:
 pick = st.session_state.get("ag_pick")
 
 st.subheader("Funnel plot")
-ui.chart_downloads(
+widgets.chart_downloads(
     charts.funnel_figure(table, comparison.funnel, highlight=pick), "agent_funnel",
     key=chart_key, data=comparison.funnel, on_select="rerun",
 )  # fmt: skip
-st.caption(ui.md_escape(review.funnel_caption(comparison.model_terms)))
+st.caption(layout.md_escape(review.funnel_caption(comparison.model_terms)))
 with st.expander("What a flag means, and what it does not", icon=":material/help:"):
-    st.markdown("\n".join(f"- {ui.md_escape(n)}" for n in review.flag_notes(comparison)))
+    st.markdown("\n".join(f"- {layout.md_escape(n)}" for n in review.flag_notes(comparison)))
 if (unjudged := review.unjudged_sentence(table, min_expected)) is not None:
-    st.info(ui.md_escape(unjudged), icon=":material/visibility_off:")
+    st.info(layout.md_escape(unjudged), icon=":material/visibility_off:")
 
 # ---- table (and the raw ranking next to it) --------------------------------------------------
 st.subheader("All agents")
@@ -183,7 +188,7 @@ show_raw = st.toggle("Show the raw, unadjusted ranking next to it", key="ag_raw"
 main = st.columns(2) if show_raw else [st.container()]
 height = min(38 + 35 * table.height, 560)
 with main[0]:
-    ui.table(
+    widgets.table(
         present(table, charts.AGENT_COMPACT_VIEW if show_raw else charts.AGENT_VIEW),
         key=table_key, filename="agents.csv", select=True, height=height,
         download_frame=present(table, charts.AGENT_DOWNLOAD_VIEW),
@@ -195,11 +200,11 @@ if show_raw:
     shown = comparison.table.filter(pl.col("agent").is_in(agents))
     shift, raw = review.rank_shift(shown), review.raw_ranking(shown)
     with main[1]:
-        ui.table(raw, view=charts.RAW_VIEW, key="ag_raw_table", filename="agents_raw.csv",
+        widgets.table(raw, view=charts.RAW_VIEW, key="ag_raw_table", filename="agents_raw.csv",
                  height=height)  # fmt: skip
         st.caption("Raw: escalated ÷ tickets, highest first, ignoring case mix. “Up”: higher "
                    "in the adjusted ranking than in the raw one.")  # fmt: skip
-    st.info(ui.md_escape(shift.sentence), icon=":material/swap_vert:")
+    st.info(layout.md_escape(shift.sentence), icon=":material/swap_vert:")
 
 # ---- drill-down ------------------------------------------------------------------------------
 st.subheader("One agent")
@@ -208,13 +213,13 @@ agent = st.selectbox(
     format_func=lambda a: f"{a} ({status.get(a, '').lower()})",
 )  # fmt: skip
 if agent is None:
-    ui.empty_state("Tick a row in the table, click a dot on the funnel, or choose a name above "
+    layout.empty_state("Tick a row in the table, click a dot on the funnel, or choose a name above "
                    "to see where an agent's escalations come from.")  # fmt: skip
     st.stop()
 every = review.trend_every(start or lo, end or hi)
 d = _detail(key, where, opts, agent, every, t_all, comparison)
 r = d.row
-st.markdown(f"#### Agent: {ui.md_escape(agent)}")
+st.markdown(f"#### Agent: {layout.md_escape(agent)}")
 m = st.columns(5)
 m[0].metric("Tickets", formatting.num(r["tickets"]), border=True)
 m[1].metric("Escalated", formatting.num(r["escalated"]), border=True,
@@ -229,27 +234,28 @@ flag = {"Flagged high": "High", "Flagged low": "Low", "In line": "No"}.get(statu
 q_row = table.filter(pl.col("agent") == agent).get_column("q_label").item()
 m[4].metric("Flag", flag or status[agent], None if flag is None else f"q {q_row}",
             delta_color="off", delta_arrow="off", border=True)  # fmt: skip
-st.caption(ui.md_escape(review.agent_sentence(r, min_expected=min_expected, q_level=q_level)))
+st.caption(layout.md_escape(review.agent_sentence(r, min_expected=min_expected, q_level=q_level)))
 
 st.markdown("**Where the excess comes from**")
-cats = ui.with_tags(d.categories)
+cats = tags.with_tags(d.categories)
 split = review.skill_policy_split(
-    d.categories, ui.category_tags(), agent=agent, flagged=bool(r["flagged"])
+    d.categories, tags.category_tags(), agent=agent, flagged=bool(r["flagged"])
 )
 if split.dominant == "untagged":
-    st.warning(ui.md_escape(split.sentence), icon=":material/sell:")
+    st.warning(layout.md_escape(split.sentence), icon=":material/sell:")
     st.page_link("views/drivers.py", label="Tag categories on Drivers", icon=":material/sell:")
 else:
-    st.info(ui.md_escape(split.sentence), icon=":material/balance:")
+    st.info(layout.md_escape(split.sentence), icon=":material/balance:")
 if cats.height:
     left, right = st.columns([3, 2])
     with left:
-        ui.chart_downloads(charts.category_figure(cats), "agent_categories", key="ag_cat_chart",
-                           data=cats, caption="Observed (orange) against expected (grey) "
-                           "escalations per category, largest excess on top; hover for tickets "
-                           "and peers' rate.")  # fmt: skip
+        widgets.chart_downloads(
+            charts.category_figure(cats), "agent_categories", key="ag_cat_chart", data=cats,
+            caption="Observed (orange) against expected (grey) escalations per category, largest "
+            "excess on top; hover for tickets and peers' rate.",
+        )  # fmt: skip
     with right:
-        ui.table(
+        widgets.table(
             cats, view=charts.CATEGORY_VIEW, key="ag_cat_table", filename="agent_categories.csv"
         )
 
@@ -260,21 +266,21 @@ with left:
     ]
     st.markdown(f"**Trend against their expected trend** ({step})")
     if d.trend.height:
-        ui.chart_downloads(charts.expected_trend_figure(d.trend), "agent_trend",
+        widgets.chart_downloads(charts.expected_trend_figure(d.trend), "agent_trend",
                            key="ag_trend", data=d.trend, caption="Bars: escalations; dotted "
                            f"line: what their tickets that {unit} predict.")  # fmt: skip
 with right:
     st.markdown("**Month by month** (each month judged on its own)")
-    st.caption(ui.md_escape(review.stability_sentence(history, agent)))
+    st.caption(layout.md_escape(review.stability_sentence(history, agent)))
     mine = history.filter(pl.col("agent") == agent).with_columns(
         review.status_expr(),
         review.q_label_expr(),
         month=pl.col("period_start").dt.strftime("%b %Y"),
     )
-    ui.table(mine, view=charts.HISTORY_VIEW, key="ag_hist", filename="agent_months.csv")
+    widgets.table(mine, view=charts.HISTORY_VIEW, key="ag_hist", filename="agent_months.csv")
 
 st.markdown("**Reassignments and time to escalate, against peers**")
-ui.table(d.peers, view=charts.PEER_VIEW, key="ag_peers", filename="agent_vs_peers.csv")
+widgets.table(d.peers, view=charts.PEER_VIEW, key="ag_peers", filename="agent_vs_peers.csv")
 no_time = "Hours to escalate (median)" not in d.peers.get_column("measure").to_list()
 st.caption("Peers: every other agent's tickets in the same period and filters. Shares: "
            "two-proportion z-test; medians: Mann–Whitney U test." + (
@@ -282,6 +288,6 @@ st.caption("Peers: every other agent's tickets in the same period and filters. S
            if no_time else ""))  # fmt: skip
 
 st.markdown(f"**Their {d.escalated.height:,} escalated tickets**, newest first")
-ui.table(present(d.escalated.head(2000), charts.TICKETS_VIEW), key="ag_tickets",
+widgets.table(present(d.escalated.head(2000), charts.TICKETS_VIEW), key="ag_tickets",
          filename="agent_escalated_tickets.csv",
          download_frame=present(d.escalated, charts.TICKETS_VIEW))  # fmt: skip

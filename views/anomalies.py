@@ -10,19 +10,19 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-import ui
 from lib import anomaly, metrics, sentiment
 from lib.charts import anomaly as charts
+from ui import dataset, layout, scoring, session, sidebar, widgets
 
-ui.header(
+layout.header(
     "Anomalies",
     "Which topics are suddenly busier, quieter or more negative than usual, and what is rising "
     "before the escalation rate moves?",
 )
-data = ui.page_data()
-prds = ui.review_periods()
+data = layout.page_data()
+prds = sidebar.review_periods()
 if prds is None:
-    ui.empty_state("The dataset has no tickets.", action="Load an export on **Data**.")
+    layout.empty_state("The dataset has no tickets.", action="Load an export on **Data**.")
     st.stop()
 
 
@@ -59,8 +59,8 @@ def _negative(key: str, where: metrics.Filters, topic: str, _t: pl.DataFrame) ->
 
 # ---- settings -------------------------------------------------------------------------------
 with st.spinner("Reading ticket sentiment…"):
-    tickets = ui.sentiment_tickets(data)
-method = ui.sentiment_method(data)
+    tickets = scoring.sentiment_tickets(data)
+method = scoring.sentiment_method(data)
 end = prds.review[1]
 starts = {
     "review": prds.review[0],
@@ -86,22 +86,25 @@ st.caption(
     f"shown: {start} to {end}. Each day is judged only on the days before it, so the sidebar's "
     "date range does not apply here (its other filters do)."
 )
-key, where = ui.snapshot_key(data), ui.dimension_filters()
+key, where = dataset.snapshot_key(data), sidebar.dimension_filters()
 opts = (("topic", topic), ("sensitivity", sens), ("end", end))
 det = None
-with ui.user_errors("Anomaly detection"), st.spinner("Judging every topic's days…", show_time=True):
+with (
+    layout.user_errors("Anomaly detection"),
+    st.spinner("Judging every topic's days…", show_time=True),
+):
     det = _detect(key, where, opts, tickets)
 if det is None:
     st.stop()
 if det["day"].filter(pl.col("judged")).height == 0:
-    ui.empty_state(
+    layout.empty_state(
         "There is too little history to judge any topic: detection needs about five weeks of "
         "tickets (four weeks to learn from, one left out before the day judged).",
         action="Load a longer export, or clear a sidebar filter.",
     )
     st.stop()
 
-states = ui.store().get_alert_states()
+states = session.store().get_alert_states()
 found = charts.triaged(charts.overlapping(det["alerts"], start, end), states)
 dismissed = found.filter(pl.col("state") == "dismissed").height
 live = found.filter(pl.col("state").is_null() | (pl.col("state") != "dismissed"))
@@ -123,8 +126,8 @@ row[3].metric("Not yet triaged", live.filter(pl.col("state").is_null()).height, 
 row[4].metric("Judged weekly", f"{weekly_n} of {gran.height}", border=True,
               help="Topics too small to judge day by day are judged per week.")  # fmt: skip
 if (note := charts.weekly_note(gran)) is not None:
-    st.caption(":material/calendar_view_week: " + ui.md_escape(note))
-st.caption(":material/sentiment_neutral: Sentiment: " + ui.md_escape(method) + ".")
+    st.caption(":material/calendar_view_week: " + layout.md_escape(note))
+st.caption(":material/sentiment_neutral: Sentiment: " + layout.md_escape(method) + ".")
 if (flash := st.session_state.pop("_an_flash", None)) is not None:
     st.success(flash, icon=":material/check:")
 
@@ -136,7 +139,7 @@ top = c2.selectbox("Charts for the first", [6, 12, 24, 48], key="an_top",
                    format_func=lambda n: f"{n} alerts")  # fmt: skip
 shown = found if show_dismissed else live
 if shown.height == 0:
-    ui.empty_state(
+    layout.empty_state(
         f"No {charts.TOPIC_COLUMNS.get(topic, topic).lower()} alerts between {start} and {end} at "
         f"the {sens} setting.",
         action="Widen the period to the last 30 or 90 days, or choose Sensitive.",
@@ -156,33 +159,33 @@ def card(alert: dict[str, Any]) -> None:
     uid = hashlib.sha1(alert["key"].encode()).hexdigest()[:10]
     with st.container(border=True, key=f"an_card_{uid}"):
         head = st.container(horizontal=True, vertical_alignment="center")
-        head.markdown(f"**{ui.md_escape(alert['topic'])}** · "
+        head.markdown(f"**{layout.md_escape(alert['topic'])}** · "
                       f"{charts.kind_label(alert['metric'], alert['kind'])}")  # fmt: skip
         text, colour = BADGE.get(alert["state"], BADGE[None])
         head.badge(text, color=colour)  # type: ignore[arg-type]
-        st.markdown(ui.md_escape(charts.explanation(alert)))
+        st.markdown(layout.md_escape(charts.explanation(alert)))
         judged = " · judged weekly" if alert["granularity"] == "week" else ""
         st.caption(f"{charts.alert_dates(alert)} · {alert['tickets']:,} tickets · "
                    f"score {alert['score']:.1f}{judged}")  # fmt: skip
         judged = weekly_days if alert["granularity"] == "week" else det["day"]
         fig = charts.alert_figure(charts.alert_window(judged, alert), alert)
-        st.plotly_chart(fig, key=f"an_fig_{uid}", config=ui.chart_config(f"alert_{uid}"))
-        if not ui.can_edit():
+        st.plotly_chart(fig, key=f"an_fig_{uid}", config=widgets.chart_config(f"alert_{uid}"))
+        if not session.can_edit():
             return
         buttons = st.container(horizontal=True, gap="small")
         for state, label, icon in ACTIONS:
             if buttons.button(label, key=f"an_{state}_{uid}", icon=icon, type="tertiary",
                               disabled=alert["state"] == state):  # fmt: skip
-                with ui.user_errors("Triage"):
-                    ui.store().set_alert_state(alert, state, dataset_id=data.record.id,
-                                               actor=ui.actor())  # fmt: skip
-                    msg = f"{ui.md_escape(alert['topic'])}: {charts.STATES[state]}."
+                with layout.user_errors("Triage"):
+                    session.store().set_alert_state(alert, state, dataset_id=data.record.id,
+                                               actor=session.actor())  # fmt: skip
+                    msg = f"{layout.md_escape(alert['topic'])}: {charts.STATES[state]}."
                     st.session_state["_an_flash"] = msg
                     st.rerun()
         if alert["state"] and buttons.button("Undo", key=f"an_undo_{uid}", type="tertiary",
                                              icon=":material/undo:"):  # fmt: skip
-            with ui.user_errors("Triage"):
-                ui.store().clear_alert_state(alert["key"], actor=ui.actor())
+            with layout.user_errors("Triage"):
+                session.store().clear_alert_state(alert["key"], actor=session.actor())
                 st.rerun()
 
 
@@ -200,7 +203,7 @@ st.caption(
 )
 if shown.height:
     with st.expander(f"All {shown.height} alerts as a table", expanded=shown.height > top):
-        ui.table(charts.alert_table(shown), key="an_table", filename="anomaly_alerts.csv")
+        widgets.table(charts.alert_table(shown), key="an_table", filename="anomaly_alerts.csv")
 
 # ---- leading indicators ---------------------------------------------------------------------
 st.subheader("Leading indicators")
@@ -208,11 +211,11 @@ recent = max(7, min(prds.days("review"), 56))
 lead, overall = _leading(key, where, (("topic", topic), ("recent", recent), ("end", end)), tickets)
 notes = charts.leading_notes(lead)
 for n in notes:
-    st.markdown(":material/trending_up: " + ui.md_escape(n))
+    st.markdown(":material/trending_up: " + layout.md_escape(n))
 if not notes:
     st.caption("No topic's volume, negative share or escalation rate is rising significantly.")
-st.caption(ui.md_escape(charts.overall_note(overall, rising=len(notes))))
-ui.table(charts.leading_table(lead), key="an_lead", filename="leading_indicators.csv")
+st.caption(layout.md_escape(charts.overall_note(overall, rising=len(notes))))
+widgets.table(charts.leading_table(lead), key="an_lead", filename="leading_indicators.csv")
 st.caption(
     f"The last {recent} days (to {end}) against the 56 days before. Rising: a significant rise "
     "after allowing for the number of topics (Benjamini-Hochberg, 5%). Negative: sentiment "
@@ -226,15 +229,15 @@ neg_where = dataclasses.replace(where, start=start, end=end)
 neg = _negative(key, neg_where, topic, tickets)
 neg_topics = neg.get_column("topic").unique().sort().to_list()
 if not neg_topics:
-    ui.empty_state(
+    layout.empty_state(
         "No ticket in the period has a sentiment score.",
-        action=f"Sentiment {ui.md_escape(method)}.",
+        action=f"Sentiment {layout.md_escape(method)}.",
     )
 else:
     sent = live.filter(pl.col("metric") == "sentiment").get_column("topic").to_list()
     first = next((t for t in sent if t in neg_topics), neg_topics[0])
     pick = st.selectbox("Topic", neg_topics, index=neg_topics.index(first), key="an_neg_topic")
     table = neg.filter(pl.col("topic") == pick).drop("topic")
-    ui.table(table, key="an_neg", filename="most_negative_tickets.csv")
+    widgets.table(table, key="an_neg", filename="most_negative_tickets.csv")
     st.caption(f"The 10 lowest-scored tickets of this topic from {start} to {end}; sentiment "
-               f"{ui.md_escape(method)}.")  # fmt: skip
+               f"{layout.md_escape(method)}.")  # fmt: skip

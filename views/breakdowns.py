@@ -7,22 +7,22 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-import ui
 from lib import formatting, metrics, periods
 from lib.charts import audit
+from ui import aggregates, layout, sidebar, tags, widgets
 
 DIMENSIONS = {
     "category": "Category", "channel": "Channel", "agent": "Agent", "group": "Group",
     "priority": "Priority", "customer_tier": "Customer tier",
 }  # fmt: skip
 
-ui.header("Breakdowns", "Where do escalations concentrate, and what changed since last time?")
-data = ui.page_data()
-prds = ui.review_periods()
+layout.header("Breakdowns", "Where do escalations concentrate, and what changed since last time?")
+data = layout.page_data()
+prds = sidebar.review_periods()
 t = data.tickets
 shown = [c for c in DIMENSIONS if t.get_column(c).null_count() < t.height]
 if prds is None or not shown:
-    ui.empty_state("This dataset has no column to break the tickets down by.")
+    layout.empty_state("This dataset has no column to break the tickets down by.")
     st.stop()
 
 c1, c2 = st.columns([3, 2])
@@ -38,20 +38,22 @@ mode = c2.segmented_control(
     help="Review period: compared with the previous period of the same length. Sidebar date "
     "range: compared with the same number of days just before it.",
 ) or "review"  # fmt: skip
-f = ui.filters()
+f = sidebar.filters()
 cur = prds
 if mode == "range" and f.start is not None and f.end is not None:
     days = (f.end - f.start).days + 1
     cur = periods.review_periods(
         None, review_days=days, review_end=f.end, baseline=(f.start, f.end)
     )
-in_period = ui.period_filters(*cur.review)
-bd = ui.aggregate(data, metrics.breakdown, where=ui.dimension_filters(), by=by, periods=cur)
-bd = ui.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(audit.verdict_expr())
+in_period = sidebar.period_filters(*cur.review)
+bd = aggregates.aggregate(
+    data, metrics.breakdown, where=sidebar.dimension_filters(), by=by, periods=cur
+)
+bd = tags.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(audit.verdict_expr())
 (a, b), (c, d) = cur.review, cur.previous
 st.caption(f"Tickets created {a} to {b}, compared with {c} to {d} (the same number of days).")
 if bd.height == 0:
-    ui.empty_state("No tickets in this period match the filters.", action="Widen the period.")
+    layout.empty_state("No tickets in this period match the filters.", action="Widen the period.")
     st.stop()
 
 # ---- headline numbers -----------------------------------------------------------------------
@@ -71,11 +73,11 @@ m[3].metric(
 )  # fmt: skip
 
 # ---- chart and table: click a bar or a row to drill in --------------------------------------
-digest = hashlib.md5(repr((by, mode, ui.dimension_filters(), cur)).encode()).hexdigest()[:8]
+digest = hashlib.md5(repr((by, mode, sidebar.dimension_filters(), cur)).encode()).hexdigest()[:8]
 fig = audit.interval_bars(
     bd, by, reference=total_e / total_t if total_t else None, reference_label="all tickets"
 )
-event = ui.chart_downloads(
+event = widgets.chart_downloads(
     fig, f"escalation_rate_by_{by}", key=f"bd_chart_{digest}", on_select="rerun", data=bd
 )
 st.caption(
@@ -84,17 +86,17 @@ st.caption(
     "below, to drill in."
 )
 view = audit.present(bd, audit.breakdown_view(by, DIMENSIONS[by]))
-row = ui.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
-value = ui.latest_choice(
-    f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=ui.clicked(event, 5)
+row = widgets.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
+value = widgets.latest_choice(
+    f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=widgets.clicked(event, 5)
 )
 
 # ---- drill-down -----------------------------------------------------------------------------
 if value is None:
-    ui.empty_state(f"Select a row to see that {DIMENSIONS[by].lower()}'s trend and tickets.")
+    layout.empty_state(f"Select a row to see that {DIMENSIONS[by].lower()}'s trend and tickets.")
 else:
-    st.subheader(f"{DIMENSIONS[by]}: {ui.md_escape(str(value))}")
-    slice_t = ui.aggregate(data, metrics.slice_tickets, where=in_period, by=by, value=value)
+    st.subheader(f"{DIMENSIONS[by]}: {layout.md_escape(str(value))}")
+    slice_t = aggregates.aggregate(data, metrics.slice_tickets, where=in_period, by=by, value=value)
     n, k = slice_t.height, int(slice_t.get_column("escalated").sum())
     low, high = metrics.wilson_interval(k, n)
     d = st.columns(3)
@@ -108,25 +110,29 @@ else:
     left, right = st.columns(2)
     with left:
         st.markdown("**Trend** (sidebar date range, weekly; review period shaded)")
-        tr = ui.aggregate(data, metrics.trend, where=ui.narrowed(f, by, value), every="1w")
+        tr = aggregates.aggregate(
+            data, metrics.trend, where=sidebar.narrowed(f, by, value), every="1w"
+        )
         if tr.height:
             tfig = audit.shade(audit.trend_chart(tr), *cur.review, "period")
-            ui.chart_downloads(tfig, f"trend_{by}_slice", key=f"bd_slice_trend_{digest}", data=tr)
+            widgets.chart_downloads(
+                tfig, f"trend_{by}_slice", key=f"bd_slice_trend_{digest}", data=tr
+            )
     other = "category" if by != "category" else "agent"
     with right:
         st.markdown(f"**Top {other}s in this slice** (by escalations)")
-        tv = ui.aggregate(
+        tv = aggregates.aggregate(
             data, metrics.top_values, where=in_period, by=other, within=by, value=value, top=8
         )
         if tv.filter(pl.col("escalations") > 0).height == 0:
-            ui.empty_state("No escalations in this slice.")
+            layout.empty_state("No escalations in this slice.")
         else:
-            ui.chart_downloads(
+            widgets.chart_downloads(
                 audit.interval_bars(tv, other), f"top_{other}s", key=f"bd_top_{digest}", data=tv
             )
     st.markdown(f"**Its {formatting.num(n)} tickets**, newest first")
     shown_rows = slice_t.head(2000)
-    ui.table(
+    widgets.table(
         audit.present(shown_rows, audit.SLICE_VIEW), key=f"bd_tickets_{digest}",
         filename=f"tickets_{by}.csv", download_frame=audit.present(slice_t, audit.SLICE_VIEW),
     )  # fmt: skip
@@ -141,11 +147,13 @@ st.subheader("Where combinations are bad")
 tabs = st.tabs(["Category × channel", "Category × agent"])
 for tab, cols in zip(tabs, ("channel", "agent"), strict=True):
     with tab:
-        cells = ui.aggregate(data, metrics.heatmap, where=in_period, rows="category", cols=cols)
+        cells = aggregates.aggregate(
+            data, metrics.heatmap, where=in_period, rows="category", cols=cols
+        )
         if cells.height == 0:
-            ui.empty_state("No tickets in this period match the filters.")
+            layout.empty_state("No tickets in this period match the filters.")
             continue
-        ui.chart_downloads(
+        widgets.chart_downloads(
             audit.heatmap_figure(cells, "category", cols),
             f"heatmap_category_{cols}", key=f"bd_heat_{cols}", data=cells,
         )  # fmt: skip

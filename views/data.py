@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui
-import ui_import
+from ui import datasets, importer, layout, quality, rules_editor, session
 
-ui.header(
+layout.header(
     "Data",
     "Which tickets are we looking at, and what counts as an escalation?",
 )
 data = st.session_state.get("_active")
 if data is not None:
-    ui.context_caption(data)
+    layout.context_caption(data)
 
 tab_import, tab_rules, tab_quality, tab_sets = st.tabs(
     ["Import", "Escalation rules", "Data quality", "Datasets"]
 )
 
 with tab_import:
-    if not ui.can_edit():
-        ui.empty_state(
+    if not session.can_edit():
+        layout.empty_state(
             "You are signed in as a viewer: importing exports and changing rules needs the "
             "editor role.",
             action="Ask the person who runs Escalation Review to make you an editor.",
@@ -43,29 +42,29 @@ with tab_import:
         )
         tz = st.selectbox(
             "Time zone of dates without an offset",
-            ui_import.TIMEZONES,
+            importer.TIMEZONES,
             key="imp_tz",
             help="Exports that write dates without a UTC offset are read in this zone.",
         )
         if files:
-            ui_import.import_flow(files, tz)
+            importer.import_flow(files, tz)
         else:
-            ui.empty_state(
+            layout.empty_state(
                 "Drop your helpdesk's ticket export above.",
                 action="Until then the app shows the dataset in the sidebar.",
             )
 
 with tab_rules:
     if data is None:
-        ui.no_data()
+        layout.no_data()
     else:
-        ui_import.rules_editor(data)
+        rules_editor.rules_editor(data)
 
 with tab_quality:
     if data is None:
-        ui.no_data()
+        layout.no_data()
     else:
-        ui_import.quality_report(data.record.report or {}, data.record.mapping or {})
+        quality.quality_report(data.record.report or {}, data.record.mapping or {})
 
 with tab_sets:
-    ui_import.datasets_table()
+    datasets.datasets_table()

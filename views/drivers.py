@@ -5,33 +5,33 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-import ui
 from lib import formatting, metrics
 from lib.charts import audit
+from ui import aggregates, editors, layout, session, tags, widgets
 
-ui.header(
+layout.header(
     "Drivers",
     "Which categories drive escalations, and is each one a skill gap or a policy gap?",
 )
-data = ui.page_data(
+data = layout.page_data(
     require="category",
     missing="This export has no category column, so there are no drivers to rank.",
     action="Map a category (ticket type, topic, product area) on **Data**.",
 )
 
-all_categories = ui.aggregate(data, metrics.rate_by, where=metrics.Filters(), by="category")
+all_categories = aggregates.aggregate(data, metrics.rate_by, where=metrics.Filters(), by="category")
 categories = [c for c in all_categories.get_column("category").to_list() if c != metrics.MISSING]
-every = ui.aggregate(data, metrics.drivers, top=None)
-policy = set(ui.policy_categories())
+every = aggregates.aggregate(data, metrics.drivers, top=None)
+policy = set(tags.policy_categories())
 if every.height == 0:
-    ui.empty_state(
+    layout.empty_state(
         "No escalated tickets match the filters.",
         action="Widen the date range, or check what counts as an escalation on **Data**.",
     )
     st.stop()
 
 # ---- headline numbers -----------------------------------------------------------------------
-par = ui.aggregate(data, metrics.pareto, by="category")
+par = aggregates.aggregate(data, metrics.pareto, by="category")
 total = int(every.get_column("escalations").sum())
 in_policy = int(every.filter(pl.col("category").is_in(list(policy)))["escalations"].sum())
 n80 = int((par.get_column("cumulative_share") < 0.8).sum()) + 1
@@ -57,21 +57,21 @@ rank = c1.segmented_control(
 ) or "frequency"  # fmt: skip
 top = c2.slider("How many", 5, 10, 10, key="dr_top")
 st.info(metrics.IMPACT_EXPLANATIONS[rank], icon=":material/help:")
-ranked = ui.with_tags(ui.aggregate(data, metrics.drivers, rank_by=rank, top=top))
+ranked = tags.with_tags(aggregates.aggregate(data, metrics.drivers, rank_by=rank, top=top))
 if rank != "frequency" and ranked.get_column(rank).null_count() == ranked.height:
-    ui.empty_state(
+    layout.empty_state(
         "No category has both escalated and other tickets with this measure.",
         action="Pick another ranking; this one needs solve times or satisfaction ratings.",
     )
 else:
-    ui.chart_downloads(
+    widgets.chart_downloads(
         audit.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
         data=ranked,
     )  # fmt: skip
-ui.table(ranked, view=audit.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
+widgets.table(ranked, view=audit.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
 
 st.subheader("Pareto of escalations by category")
-ui.chart_downloads(audit.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)
+widgets.chart_downloads(audit.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)
 st.caption(
     f"Bars: escalations per category, most first. Line: cumulative share (right axis); the "
     f"dotted line is 80%. Here {min(n80, par.height)} of {par.height} categories make up 80% "
@@ -88,15 +88,15 @@ st.caption(
 tag_rows = pl.DataFrame({"category": categories}).join(
     every.select("category", "escalations", "rate"), on="category", how="left"
 )
-tagged = ui.with_tags(tag_rows).join(
-    ui.category_tags().select("category", "note", "updated_by"), on="category", how="left"
+tagged = tags.with_tags(tag_rows).join(
+    tags.category_tags().select("category", "note", "updated_by"), on="category", how="left"
 )
 left, right = st.columns([3, 2])
 with left:
-    ui.table(tagged, view=audit.TAG_VIEW, key="dr_tags", filename="category_tags.csv")
+    widgets.table(tagged, view=audit.TAG_VIEW, key="dr_tags", filename="category_tags.csv")
 with right:
-    if ui.can_edit():
-        ui.tag_editor(categories)
+    if session.can_edit():
+        editors.tag_editor(categories)
     else:
         st.caption("You have read-only access: ask an editor to tag categories.")
 
@@ -105,12 +105,12 @@ st.subheader("Tier 1 resolution")
 target = st.columns([1, 3])[0].number_input(
     "Tier 1 target (% of solved tickets)", 0, 100, 70, step=5, key="dr_target"
 )
-t1 = ui.with_tags(ui.aggregate(data, metrics.tier1_resolution, target=target / 100))
+t1 = tags.with_tags(aggregates.aggregate(data, metrics.tier1_resolution, target=target / 100))
 if t1.height == 0:
-    ui.empty_state("No solved tickets match the filters.", action="Widen the date range.")
+    layout.empty_state("No solved tickets match the filters.", action="Widen the date range.")
 else:
     below = t1.filter(~pl.col("meets_target"))
-    ui.chart_downloads(
+    widgets.chart_downloads(
         audit.interval_bars(
             t1, "category", k="resolved_tier1", n="solved", what="resolved at Tier 1",
             reference=target / 100, reference_label=f"target {target}%",
@@ -121,22 +121,22 @@ else:
         f"Solved tickets closed without escalation, per category, against the {target}% target "
         f"(dashed). {below.height} of {t1.height} categories are below it."
     )
-    ui.table(t1, view=audit.TIER1_VIEW, key="dr_tier1_table", filename="tier1.csv")
+    widgets.table(t1, view=audit.TIER1_VIEW, key="dr_tier1_table", filename="tier1.csv")
 
 # ---- knowledge coverage ---------------------------------------------------------------------
 st.subheader("Knowledge coverage")
-cov = ui.store().get_knowledge_coverage()
-coverage = ui.with_tags(pl.DataFrame({"category": categories})).join(
+cov = session.store().get_knowledge_coverage()
+coverage = tags.with_tags(pl.DataFrame({"category": categories})).join(
     cov.drop("updated_at"), on="category", how="left"
 )
 coverage = coverage.with_columns(
     pl.when(pl.col("link").str.contains(r"^https?://")).then(pl.col("link")).alias("link")
 )
-ui.table(coverage, view=audit.COVERAGE_VIEW, key="dr_cov", filename="coverage.csv")
+widgets.table(coverage, view=audit.COVERAGE_VIEW, key="dr_cov", filename="coverage.csv")
 missing = coverage.filter(pl.col("article_exists").is_null()).height
 st.caption(
     f"Does an article exist for each category, is it accurate, and can Tier 1 follow it? "
     f"{missing} of {coverage.height} categories have no record yet."
 )
-if ui.can_edit():
-    ui.coverage_editor(categories)
+if session.can_edit():
+    editors.coverage_editor(categories)

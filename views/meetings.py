@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui
-import ui_meetings as um
+from ui import layout, session
+from ui import meetings as um
 
-ui.header(
+layout.header(
     "Review meetings",
     "What did we see, what did we agree, who owns it, is it done, and did it work?",
 )
-data = ui.page_data()
+data = layout.page_data()
 edit = um.editable()
 if not edit:
     st.info("You have read-only access: ask an editor to change meetings or action items.")
@@ -21,7 +21,7 @@ st.caption(
     "Meetings look at all tickets of the dataset for their review period; the sidebar's "
     "filters do not apply to them."
 )
-if edit and ui.actor() is None:
+if edit and session.actor() is None:
     st.text_input(
         "Your name",
         key=um.WHO,

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui
 from lib import formatting, metrics
 from lib.charts import audit
+from ui import aggregates, editors, layout, session, sidebar, tags, widgets
 
-ui.header("Overview", "Where does the escalation rate stand, and is it moving?")
-data = ui.page_data()
+layout.header("Overview", "Where does the escalation rate stand, and is it moving?")
+data = layout.page_data()
 
-prds = ui.review_periods()
-dims = ui.dimension_filters()
-qc = ui.aggregate(data, metrics.quarter_comparison, where=dims)
+prds = sidebar.review_periods()
+dims = sidebar.dimension_filters()
+qc = aggregates.aggregate(data, metrics.quarter_comparison, where=dims)
 if prds is None or qc.get_column("tickets").sum() == 0:
-    ui.empty_state("No tickets match the filters.", action="Clear a filter in the sidebar.")
+    layout.empty_state("No tickets match the filters.", action="Clear a filter in the sidebar.")
     st.stop()
 
-policy = ui.policy_categories()
-kpi = ui.aggregate(data, metrics.kpis, where=dims, periods=prds, policy_categories=policy)
-by_category = ui.aggregate(data, metrics.breakdown, where=dims, by="category", periods=prds)
+policy = tags.policy_categories()
+kpi = aggregates.aggregate(data, metrics.kpis, where=dims, periods=prds, policy_categories=policy)
+by_category = aggregates.aggregate(data, metrics.breakdown, where=dims, by="category", periods=prds)
 
 # ---- the narrative and the headline numbers -------------------------------------------------
 with st.container(border=True):
-    st.markdown(":material/summarize: " + ui.md_escape(metrics.narrative(kpi, by_category)))
+    st.markdown(":material/summarize: " + layout.md_escape(metrics.narrative(kpi, by_category)))
 
 row1 = st.columns([1, 1, 1.4, 1.4])
 for col, (name, label) in zip(
@@ -54,7 +54,7 @@ st.caption(formatting.kpi_caption(kpi) + " Note: " + "; ".join(notes) + ".")
 
 with st.expander("Review period, previous period and baseline side by side", expanded=True):
     side = audit.kpi_table(kpi)
-    ui.table(side, key="ov_kpis", filename="headline_numbers.csv")
+    widgets.table(side, key="ov_kpis", filename="headline_numbers.csv")
     for vs, label in (("previous", "previous period"), ("baseline", "baseline")):
         st.markdown(f"- Review period vs {label}: {audit.verdict(kpi.change(vs))}")
     st.caption(
@@ -70,17 +70,17 @@ every = st.segmented_control(
 code = {"Day": "1d", "Week": "1w", "Two weeks": "2w", "Month": "1mo", "Quarter": "1q"}[
     every or "Week"
 ]
-tr = ui.aggregate(
+tr = aggregates.aggregate(
     data, metrics.trend, every=code, align_to=prds.review[1] if code == "2w" else None
 )
 if tr.height == 0:
-    ui.empty_state("No tickets in the selected date range.", action="Widen the date range.")
+    layout.empty_state("No tickets in the selected date range.", action="Widen the date range.")
 else:
     first, last = tr.get_column("period_start").min(), tr.get_column("period_end").max()
     marks = audit.markers(
-        ui.store().list_meetings(), ui.store().list_events(), start=first, end=last
+        session.store().list_meetings(), session.store().list_events(), start=first, end=last
     )
-    ui.chart_downloads(
+    widgets.chart_downloads(
         audit.trend_chart(tr, markers=marks), "escalation_trend", key="ov_trend", data=tr
     )
     st.caption(
@@ -90,24 +90,24 @@ else:
     )
 
 with st.expander("Events on the trend (policy changes, releases, new playbooks)"):
-    if ui.can_edit():
-        ui.events_editor()
+    if session.can_edit():
+        editors.events_editor()
     else:
         st.caption("You have read-only access: ask an editor to add events.")
-    events = ui.store().list_events()
+    events = session.store().list_events()
     if events.height:
-        ui.table(events.select("date", "kind", "title", "created_by"), key="ov_events",
+        widgets.table(events.select("date", "kind", "title", "created_by"), key="ov_events",
                  filename="events.csv")  # fmt: skip
 
 # ---- quarter over quarter -------------------------------------------------------------------
 st.subheader("Quarter over quarter")
 if qc.height < 2:
-    ui.empty_state(
+    layout.empty_state(
         "The data cover less than two calendar quarters.", action="Load a longer export."
     )
 else:
     view = audit.present(qc.with_columns(audit.verdict_expr()), audit.QUARTER_VIEW)
-    ui.table(view, key="ov_quarters", filename="quarter_over_quarter.csv")
+    widgets.table(view, key="ov_quarters", filename="quarter_over_quarter.csv")
     st.caption(
         "All dates, sidebar filters applied. A quarter with fewer days of data than the "
         "calendar quarter is partial; its rate is still comparable, its volume is not."

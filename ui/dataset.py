@@ -1,0 +1,137 @@
+"""The dataset a session looks at: parsed once per process, shared by every session.
+
+Opens the snapshot of the chosen dataset (cached by its file), bootstraps the demo or the
+exports named in ``REVIEW_DATA`` on first start, and saves import results as snapshots.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from lib.errors import ReviewError
+from lib.ingest import canonical_only, load_export
+from lib.ingest.rules import Rule, rules_from_json, rules_to_json
+from lib.store import Dataset, Store, default_store
+from ui import session
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_FILE = ROOT / "data" / "demo_helpdesk.csv.gz"
+
+
+DEMO_NAME = "Demo helpdesk"
+
+
+@st.cache_resource(show_spinner="Opening the dataset…", max_entries=4)
+def _snapshot_frame(path: str) -> pl.DataFrame:
+    """The snapshot (canonical columns and extras), parsed once per process per file."""
+    return pl.read_parquet(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _canonical(path: str) -> pl.DataFrame:
+    return canonical_only(_snapshot_frame(path))
+
+
+@dataclass
+class Active:
+    """The dataset this session looks at."""
+
+    record: Dataset
+    tickets: pl.DataFrame
+
+    @property
+    def rules(self) -> list[Rule]:
+        return rules_from_json(self.record.rules)
+
+
+def _bootstrap(st_store: Store) -> None:
+    """First start: open on ``REVIEW_DATA`` exports if given, else on the bundled demo."""
+    env = os.environ.get("REVIEW_DATA", "").strip()
+    done_key = f"bootstrapped:{env}"
+    if st_store.get_setting(done_key):
+        return
+    if env:
+        paths = [p for p in env.split(os.pathsep) if p.strip()]
+        result = load_export(paths)
+        name = ", ".join(Path(p).name for p in paths)
+    elif DEMO_FILE.exists() and st_store.list_datasets().height == 0:
+        result = load_export(DEMO_FILE)
+        name = DEMO_NAME
+    else:
+        return
+    st_store.register_dataset(
+        name,
+        save_frame(result),
+        source_files=[str(p) for p in (env.split(os.pathsep) if env else [DEMO_FILE])],
+        vendor=result.vendor,
+        mapping=result.mapping,
+        rules=rules_to_json(result.rules),
+        report=result.report.to_dict(),
+    )
+    st_store.set_setting(done_key, True)
+
+
+@st.cache_resource(show_spinner="Loading the exports named in REVIEW_DATA…")
+def _bootstrap_once(env: str, db: str) -> bool:
+    """Run :func:`_bootstrap` once per process and database (not once per session)."""
+    _bootstrap(default_store(db))
+    return True
+
+
+def pseudonym_key() -> bytes:
+    """This installation's secret key for pseudonyms (made once, kept in the database)."""
+    key = session.store().get_setting("pseudonym_key")
+    if not key:
+        key = secrets.token_hex(32)
+        session.store().set_setting("pseudonym_key", key, actor=session.actor())
+    return bytes.fromhex(key)
+
+
+def save_frame(result: Any) -> pl.DataFrame:
+    """Snapshot frame: canonical tickets joined with the extras (raw columns for rules)."""
+    if result.extras is None or result.extras.width <= 1:
+        return result.tickets
+    return result.tickets.join(result.extras, on="ticket_id", how="left")
+
+
+def active() -> Active | None:
+    """The session's dataset (its own choice, else the store's active one), or ``None``."""
+    st_store = session.store()
+    try:
+        _bootstrap_once(os.environ.get("REVIEW_DATA", ""), st_store.url)
+    except ReviewError as exc:
+        st.error(f"Could not open the exports named in REVIEW_DATA: {exc}")
+    wanted = st.session_state.get("dataset_id")
+    record = st_store.get_dataset(wanted) if wanted is not None else None
+    if record is None:
+        record = st_store.get_active_dataset()
+    if record is None:
+        listed = st_store.list_datasets()
+        if listed.height:
+            record = st_store.get_dataset(int(listed.get_column("id")[0]))
+    if record is None:
+        return None
+    path = st_store.snapshot_file(record)
+    if path is None or not path.exists():
+        st.warning(f"The snapshot of dataset “{record.name}” is missing; import it again.")
+        return None
+    st.session_state["dataset_id"] = record.id
+    return Active(record, _canonical(str(path)))
+
+
+def snapshot_of(record: Dataset) -> pl.DataFrame:
+    """The full snapshot (with extras) of a dataset, from the shared cache."""
+    path = session.store().snapshot_file(record)
+    return _snapshot_frame(str(path)) if path else pl.DataFrame()
+
+
+def snapshot_key(data: Active) -> str:
+    """The dataset's snapshot path: names one version of its tickets (a safe cache key)."""
+    return str(session.store().snapshot_file(data.record))

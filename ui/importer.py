@@ -1,0 +1,208 @@
+"""The import flow of the Data page: inspect the upload, confirm the mapping, import.
+
+No parsing happens here, only calls into ``lib.ingest`` and ``lib.store``; a failed upload
+leaves the dataset that was open as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from lib.errors import ReviewError
+from lib.ingest import Inspection, LoadResult, inspect_sources, load_tables, reapply_rules
+from lib.ingest.columns import KEY_LABELS, KEYS, REQUIRED_KEYS
+from lib.ingest.rules import Rule, rules_to_json
+from lib.privacy import pseudonymise
+from ui import dataset, layout, quality, rules_editor, session, sidebar
+
+NOT_MAPPED = "— not in this export —"
+
+
+TIMEZONES = [
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+]
+
+
+def _files_key(files: list[Any]) -> tuple:
+    return tuple((f.name, getattr(f, "size", None), getattr(f, "file_id", None)) for f in files)
+
+
+def import_flow(files: list[Any], tz: str) -> None:
+    """Inspect the uploaded files, show the mapping screen, then import on confirmation."""
+    key = _files_key(files)
+    state = st.session_state.get("imp")
+    if state is None or state.get("key") != key:
+        bar = st.progress(0.0, text="Reading files…")
+        try:
+            insp = inspect_sources(
+                files,
+                progress=lambda x, msg: bar.progress(min(x, 1.0), text=msg),
+            )
+        except ReviewError as exc:
+            bar.empty()
+            layout.show_error(exc, what="Could not read the upload")
+            st.caption("Nothing was changed: the dataset that was open stays open.")
+            return
+        bar.empty()
+        saved = session.store().get_mapping(insp.fingerprint)
+        state = {"key": key, "insp": insp, "saved": saved, "result": None, "done": None}
+        st.session_state["imp"] = state
+    insp: Inspection = state["insp"]
+    st.success(
+        f"Detected **{insp.match.label}** ({sum(t.frame.height for t in insp.tables):,} rows "
+        f"in {len(insp.tables)} file{'s' if len(insp.tables) != 1 else ''}).",
+        icon=":material/check_circle:",
+    )
+    for t in insp.tables:
+        for note in t.notes:
+            st.caption(f"{t.name}: {note}")
+        if t.dropped_count:
+            st.warning(
+                f"{t.name}: {t.dropped_count:,} rows could not be read and will be left out "
+                f"(first: line {t.dropped[0][0]}, {t.dropped[0][1]})."
+            )
+    if state.get("done"):
+        st.success(state["done"], icon=":material/task_alt:")
+        return
+    if state["saved"] and state["result"] is None:
+        st.info(
+            "This export has the same columns as one you mapped before: the saved mapping "
+            "is applied.",
+            icon=":material/bookmark:",
+        )
+        mapping = dict(state["saved"])
+        _run_load(state, mapping, tz)
+    else:
+        mapping = mapping_screen(insp, state)
+    result: LoadResult | None = state.get("result")
+    if result is None:
+        return
+    _result_panel(state, result, mapping, files)
+
+
+def mapping_screen(insp: Inspection, state: dict[str, Any]) -> dict[str, str]:
+    """One select per canonical column, pre-filled with the detected match."""
+    st.subheader("Confirm the columns")
+    st.caption(
+        "Each ticket field on the left is read from the export column on the right. The "
+        "first rows of your file are shown below; change a match if it is wrong."
+    )
+    st.dataframe(insp.preview(5), hide_index=True, key="imp_preview")
+    columns = insp.columns
+    mapping: dict[str, str] = {}
+    with st.form("mapping_form"):
+        grid = st.columns(3)
+        for i, key in enumerate(KEYS):
+            current = insp.mapping.get(key)
+            options = [NOT_MAPPED, *columns]
+            index = options.index(current) if current in options else 0
+            match = insp.matches.get(key)
+            why = getattr(match, "why", "") if match is not None else ""
+            label = KEY_LABELS.get(key, key) + (" *" if key in REQUIRED_KEYS else "")
+            choice = grid[i % 3].selectbox(
+                label,
+                options,
+                index=index,
+                key=f"map_{key}",
+                help=why or None,
+            )
+            if choice != NOT_MAPPED:
+                mapping[key] = choice
+        confirmed = st.form_submit_button(
+            "Confirm mapping and read tickets", type="primary", icon=":material/check:"
+        )
+    if confirmed:
+        _run_load(state, mapping, st.session_state.get("imp_tz", "UTC"))
+    return state.get("mapping") or mapping
+
+
+def _run_load(state: dict[str, Any], mapping: dict[str, str], tz: str) -> None:
+    bar = st.progress(0.0, text="Parsing tickets…")
+    try:
+        result = load_tables(
+            state["insp"],
+            mapping=mapping,
+            tz=tz,
+            progress=lambda x, msg: bar.progress(min(x, 1.0), text=msg),
+        )
+    except ReviewError as exc:
+        bar.empty()
+        layout.show_error(exc, what="Could not import")
+        st.caption("Nothing was changed: the dataset that was open stays open.")
+        state["result"] = None
+        return
+    bar.empty()
+    state["result"] = result
+    state["mapping"] = mapping
+    state["frame"] = dataset.save_frame(result)
+    state["rules"] = result.rules
+
+
+def _result_panel(
+    state: dict[str, Any], result: LoadResult, mapping: dict[str, str], files: list[Any]
+) -> None:
+    st.subheader("What counts as an escalation")
+    rules: list[Rule] = state["rules"]
+    frame, outcome = reapply_rules(state["frame"], rules)
+    new_rules = rules_editor.rules_table(
+        rules, outcome.counts, frame.height, key="imp_rules", columns=frame.columns
+    )
+    if new_rules is not None:
+        state["rules"] = new_rules
+        st.rerun()
+    quality.quality_report(result.report.to_dict(), result.mapping)
+    default_name = ", ".join(f.name for f in files)[:80]
+    name = st.text_input("Dataset name", value=default_name, key="imp_name")
+    private = st.checkbox(
+        "Pseudonymise personal data before storing",
+        key="imp_private",
+        help="Customer and requester names and e-mails become stable pseudonyms "
+        "(customer-3f9a…); e-mail addresses and phone numbers in subjects and descriptions "
+        "are masked. Rates, agents and categories are unchanged.",
+    )
+    if st.button(
+        f"Import {frame.height:,} tickets", type="primary", key="imp_save", icon=":material/save:"
+    ):
+        with st.spinner("Saving the snapshot…"):
+            try:
+                if private:
+                    frame = pseudonymise(frame, key=dataset.pseudonym_key())
+                rec = session.store().register_dataset(
+                    name or default_name,
+                    frame,
+                    source_files=[f.name for f in files],
+                    vendor=result.vendor,
+                    mapping=state["mapping"],
+                    rules=rules_to_json(state["rules"]),
+                    report=result.report.to_dict(),
+                    actor=session.actor(),
+                )
+                session.store().save_mapping(
+                    result.fingerprint,
+                    state["mapping"],
+                    vendor=result.vendor,
+                    actor=session.actor(),
+                )
+            except ReviewError as exc:
+                layout.show_error(exc, what="Could not save the dataset")
+                return
+        sidebar.switch_dataset(rec.id)
+        state["done"] = (
+            f"Imported {frame.height:,} tickets as “{rec.name}”. "
+            f"{outcome.escalated:,} are escalated. Open the Overview to start the review."
+        )
+        st.rerun()

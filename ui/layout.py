@@ -1,0 +1,120 @@
+"""Page furniture: title and question, the context caption, empty states and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from lib.errors import ReviewError
+from lib.ingest.rules import describe_rules
+from lib.schema import LABELS
+from ui import dataset, sidebar
+
+
+def header(title: str, question: str) -> None:
+    """Title and the one sentence saying what question the page answers."""
+    st.title(title)
+    st.markdown(f"<p class='er-question'>{_escape(question)}</p>", unsafe_allow_html=True)
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def context_caption(data: dataset.Active) -> None:
+    """The dataset, period and escalation definition in one caption line."""
+    f = sidebar.filters()
+    rng = f"{f.start} to {f.end}" if f.start and f.end else "all dates"
+    extra = f.describe().split("; ", 1)[1] if "; " in f.describe() else ""
+    bits = [
+        f"**{data.record.name}** ({data.tickets.height:,} tickets)",
+        rng,
+        describe_rules(data.rules),
+    ]
+    if extra and f.active:
+        bits.append(f"filters: {extra}")
+    st.caption(" · ".join(md_safe(b) for b in bits))
+
+
+def md_safe(text: str) -> str:
+    """Keep user-provided names from being read as Markdown or HTML in captions."""
+    out = text
+    for ch in ("<", ">", "[", "]", "`", "$", "|"):
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def empty_state(message: str, *, action: str | None = None) -> None:
+    """A friendly message that says what to do next."""
+    st.info(message + (f" {action}" if action else ""), icon=":material/info:")
+
+
+def page_data(*, require: str | None = None, missing: str = "", action: str = "") -> dataset.Active:
+    """The session's dataset with the context caption shown, or an empty state and a stop.
+
+    With ``require``, a dataset whose ``require`` column is empty also stops the page, showing
+    ``missing`` and ``action``.
+    """
+    data: dataset.Active | None = st.session_state.get("_active")
+    if data is None:
+        no_data()
+        st.stop()
+    context_caption(data)
+    if require is not None and data.tickets.get_column(require).null_count() == data.tickets.height:
+        empty_state(missing, action=action)
+        st.stop()
+    return data
+
+
+def no_data() -> None:
+    """Empty state for pages opened before any dataset is loaded."""
+    empty_state(
+        "No dataset is loaded yet.",
+        action="Open **Data** in the menu and upload your helpdesk's ticket export.",
+    )
+    st.page_link("views/data.py", label="Go to Data", icon=":material/upload_file:")
+
+
+def show_error(exc: Exception, *, what: str = "") -> None:
+    """Show one of the project's own errors as a message (others propagate as bugs)."""
+    prefix = f"{what}: " if what else ""
+    st.error(prefix + str(exc), icon=":material/error:")
+
+
+@contextmanager
+def user_errors(what: str = "") -> Iterator[None]:
+    """``with user_errors("Import"):`` shows a ReviewError as a message instead of a traceback."""
+    try:
+        yield
+    except ReviewError as exc:
+        show_error(exc, what=what)
+
+
+def label(column: str) -> str:
+    """Human label of a canonical column."""
+    return LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+CSS = """
+<style>
+.er-question { color: #57534E; font-size: 1.05rem; margin-top: -0.6rem; }
+[data-testid="stMetricValue"] { font-size: 1.7rem; }
+</style>
+"""
+
+
+def style() -> None:
+    """The app's small CSS additions (no external fonts or scripts)."""
+    st.html(CSS)
+
+
+def md_escape(text: str) -> str:
+    """Escape every Markdown control character, so user text renders literally."""
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_{}[]()<>#+-.!|$~":
+        out = out.replace(ch, "\\" + ch)
+    return out

@@ -1,0 +1,143 @@
+"""Shared by the meeting tabs: messages, store calls that report errors, the period's facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from lib import formatting, review_pack
+from lib.errors import ReviewError
+from lib.ingest import canonical_only
+from lib.ingest.rules import describe_rules, rules_from_json
+from lib.store import Meeting, Store
+from lib.store import can_edit as store_can_edit
+from ui import dataset, session, sidebar
+
+FLASH = "mt_flash"
+
+
+PICK = "mt_pick"
+
+
+PICK_NEXT = "mt_pick_next"
+
+
+WHO = "mt_who"
+
+
+NO_LINK = "— none —"
+
+
+def editable() -> bool:
+    """Whether the signed-in user may change anything (single-user mode may)."""
+    return store_can_edit(session.actor())
+
+
+def who() -> str | None:
+    """Name recorded in an action item's history in single-user mode."""
+    return (st.session_state.get(WHO) or "").strip() or None
+
+
+def flash(kind: str, text: str) -> None:
+    """Queue a message for the top of the page (shown once, after the next run)."""
+    st.session_state.setdefault(FLASH, []).append((kind, text))
+
+
+def show_flash() -> None:
+    """Messages queued by the last action: inline at the top, and as a toast, which shows
+    wherever the user has scrolled to."""
+    for kind, text in st.session_state.pop(FLASH, []):
+        icon = ":material/error:" if kind == "error" else ":material/check_circle:"
+        st.toast(text, icon=icon)
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
+
+
+def attempt(what: str, fn: Callable[..., Any], *args: Any, done: str = "", **kw: Any) -> Any:
+    """Run a store call; a ReviewError becomes a message instead of a traceback."""
+    try:
+        out = fn(*args, **kw)
+    except ReviewError as exc:
+        flash("error", f"{what}: {exc}")
+        return None
+    if done:
+        flash("success", done)
+    return out
+
+
+def forget_tables() -> None:
+    """Drop the remembered action tables (after this session changed items another way)."""
+    for key in [k for k in st.session_state if str(k).startswith("mt_tbl_")]:
+        del st.session_state[key]
+
+
+def md(text: Any) -> str:
+    """User text for st.markdown (escaped: shows literally)."""
+    return review_pack.md_escape(text)
+
+
+def definition(data: dataset.Active) -> str:
+    return describe_rules(rules_from_json(data.record.rules))
+
+
+def policy_categories(store: Store) -> tuple[str, ...]:
+    tags = store.get_category_tags()
+    return tuple(tags.filter(pl.col("kind") == "policy").get_column("category").to_list())
+
+
+@st.cache_data(show_spinner="Computing the review period's numbers…", max_entries=16)
+def _facts(
+    key: str,
+    start: dt.date,
+    end: dt.date,
+    baseline: tuple[dt.date, dt.date] | None,
+    policy: tuple[str, ...],
+    _tickets: pl.DataFrame,
+) -> review_pack.ReviewFacts:
+    periods = review_pack.meeting_periods(_tickets, start, end, baseline=baseline)
+    return review_pack.review_facts(_tickets, periods, policy_categories=policy)
+
+
+def meeting_tickets(data: dataset.Active, meeting: Meeting | None) -> tuple[pl.DataFrame, str, str]:
+    """Tickets a meeting looks at (its own dataset when it still exists), their cache key and
+    the dataset's name."""
+    store = session.store()
+    if meeting is not None and meeting.dataset_id not in (None, data.record.id):
+        rec = store.get_dataset(meeting.dataset_id)
+        path = store.snapshot_file(rec) if rec is not None else None
+        if rec is not None and path is not None and path.exists():
+            return canonical_only(dataset.snapshot_of(rec)), str(path), rec.name
+    path = store.snapshot_file(data.record)
+    return data.tickets, str(path), data.record.name
+
+
+def facts_for(data: dataset.Active, meeting: Meeting | None = None, *, start=None, end=None):
+    """Cached :func:`lib.review_pack.review_facts` for a meeting (or a period)."""
+    tickets, key, _ = meeting_tickets(data, meeting)
+    if meeting is not None:
+        start, end = meeting.period_start, meeting.period_end
+    if start is None or end is None or tickets.height == 0:
+        return None
+    prds = sidebar.review_periods()
+    baseline = prds.baseline if prds is not None else None
+    return _facts(key, start, end, baseline, policy_categories(session.store()), tickets)
+
+
+def headline(data: dataset.Active) -> None:
+    """The review period's rate with its comparison, and where the action items stand."""
+    store = session.store()
+    prds = sidebar.review_periods()
+    facts = facts_for(data, start=prds.review[0], end=prds.review[1]) if prds else None
+    actions = store.list_actions(status=("open", "in_progress"))
+    cols = st.columns(4)
+    if facts is not None:
+        cols[0].metric("Escalation rate, review period", **formatting.kpi_metric(facts.kpi, "rate"))
+    cols[1].metric("Open action items", f"{actions.height:,}")
+    overdue = int(actions.get_column("overdue").sum()) if actions.height else 0
+    cols[2].metric("Overdue", f"{overdue:,}")
+    cols[3].metric("Meetings held", f"{store.list_meetings().height:,}")
+    if facts is not None:
+        st.caption(formatting.kpi_caption(facts.kpi))

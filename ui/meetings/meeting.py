@@ -1,0 +1,159 @@
+"""The Meeting tab: start a meeting, pick one, its details and agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from lib import review_pack
+from lib.store import Meeting
+from ui import dataset, layout, session, sidebar
+from ui.meetings.actions import action_table
+from ui.meetings.agenda import agenda
+from ui.meetings.common import PICK, PICK_NEXT, attempt, facts_for, flash, md, meeting_tickets
+
+
+def start_form(data: dataset.Active) -> None:
+    """Form: date, review period, title, attendees; builds the agenda from the data."""
+    prds = sidebar.review_periods()
+    lo, hi = prds.review if prds else (dt.date.today() - dt.timedelta(days=13), dt.date.today())
+    with st.form("mt_start", border=False):
+        c1, c2 = st.columns(2)
+        day = c1.date_input("Meeting date", value=dt.date.today(), key="mt_new_date")
+        period = c2.date_input(
+            "Review period",
+            value=(lo, hi),
+            key="mt_new_period",
+            help="Defaults to the review period set in the sidebar.",
+        )
+        title = c1.text_input("Title", placeholder="Escalation review <date>", key="mt_new_title")
+        attendees = c2.text_input("Attendees", key="mt_new_att", placeholder="Ana, Bo, Chen")
+        go = st.form_submit_button("Start meeting and build the agenda", type="primary")
+    if not go:
+        return
+    if not (isinstance(period, tuple | list) and len(period) == 2):
+        st.error("Pick the first and the last day of the review period.")
+        return
+    store, actor = session.store(), session.actor()
+    with layout.user_errors("Starting the meeting"):
+        m = store.create_meeting(
+            day,
+            period_start=period[0],
+            period_end=period[1],
+            dataset_id=data.record.id,
+            title=title,
+            attendees=attendees,
+            actor=actor,
+        )
+        with st.spinner("Building the agenda from the data…"):
+            facts = facts_for(data, m)
+            entries = review_pack.build_agenda(
+                facts,
+                alerts=store.agenda_alerts().filter(
+                    pl.col("dataset_id").is_null() | (pl.col("dataset_id") == data.record.id)
+                ),
+                open_actions=store.open_actions_before(m.id),
+            )
+            for e in entries:
+                store.add_agenda_item(
+                    m.id, e.title, source=e.source, ref=e.ref, detail=e.detail, actor=actor
+                )
+        st.session_state[PICK_NEXT] = m.id
+        flash("success", f"Meeting started with {len(entries)} agenda items.")
+        st.rerun()
+
+
+def pick_meeting(meetings: pl.DataFrame) -> int:
+    """Select box of meetings (newest first); returns the chosen id."""
+    ids = meetings.get_column("id").to_list()
+    labels = {
+        r["id"]: f"{r['title']} ({r['date']}, #{r['id']})"
+        for r in meetings.select("id", "title", "date").to_dicts()
+    }
+    wanted = st.session_state.pop(PICK_NEXT, None)
+    if wanted in ids:
+        st.session_state[PICK] = wanted
+    elif st.session_state.get(PICK) not in ids:
+        st.session_state[PICK] = ids[0]
+    return st.selectbox("Meeting", ids, format_func=lambda i: labels.get(i, str(i)), key=PICK)
+
+
+def meeting_details(meeting: Meeting, edit: bool) -> None:
+    """Caption line and (for editors) a form to change title, attendees and notes."""
+    period = (
+        f"{meeting.period_start} to {meeting.period_end}" if meeting.period_start else "not set"
+    )
+    bits = [f"Meeting {meeting.date}", f"review period {period}"]
+    if meeting.attendees:
+        bits.append(f"attendees: {meeting.attendees}")
+    bits.append(f"started by {meeting.created_by or 'someone'}")
+    st.caption(" · ".join(md(b) for b in bits))
+    if not edit:
+        if meeting.notes:
+            st.markdown(f"**Notes:** {md(meeting.notes)}")
+        return
+    with st.expander("Title, attendees and notes"), st.form("mt_details", border=False):
+        title = st.text_input("Title", value=meeting.title)
+        attendees = st.text_input("Attendees", value=meeting.attendees)
+        notes = st.text_area("Notes", value=meeting.notes, height=100)
+        if st.form_submit_button("Save details"):
+            out = attempt(
+                "Saving the meeting",
+                session.store().update_meeting,
+                meeting.id,
+                {"title": title, "attendees": attendees, "notes": notes},
+                actor=session.actor(),
+                done="Meeting details saved.",
+            )
+            if out is not None:
+                st.rerun()
+
+
+def meeting_tab(data: dataset.Active, edit: bool) -> None:
+    store = session.store()
+    meetings = store.list_meetings()
+    if edit:
+        with st.expander("Start a meeting", expanded=meetings.height == 0, icon=":material/add:"):
+            start_form(data)
+    if meetings.height == 0:
+        layout.empty_state(
+            "No review meeting yet.",
+            action="Start one above: the agenda is built from the data."
+            if edit
+            else "An editor can start one.",
+        )
+        return
+    meeting = store.get_meeting(pick_meeting(meetings))
+    if meeting is None:
+        return
+    tickets, _, ds_name = meeting_tickets(data, meeting)
+    if meeting.dataset_id not in (None, data.record.id) and ds_name == data.record.name:
+        st.info("This meeting's dataset no longer exists: numbers come from the active dataset.")
+    meeting_details(meeting, edit)
+    st.subheader("Agenda")
+    agenda(meeting, tickets, edit)
+    st.subheader("Action items of this meeting")
+    st.caption(
+        "Agreed in this meeting, closed in it, or carried into it. Edit cells and save; a "
+        "change someone else saved meanwhile is reported, never overwritten."
+    )
+    items = store.list_agenda_items(meeting.id)
+    carried = [
+        int(r)
+        for r in items.filter(pl.col("source") == "action").get_column("ref").to_list()
+        if r and r.isdigit()
+    ]
+    acts = store.list_actions()
+    acts = acts.filter(
+        (pl.col("created_in_meeting") == meeting.id)
+        | (pl.col("closed_in_meeting") == meeting.id)
+        | pl.col("id").is_in(carried)
+    )
+    if acts.height == 0:
+        layout.empty_state(
+            "No action items yet.",
+            action="Add one under an agenda item." if edit else "",
+        )
+    action_table(f"m{meeting.id}", acts, edit=edit)
