@@ -50,6 +50,15 @@ def test_hostile_text_is_shown_literally(server_factory, page, tmp_path: Path) -
     assert "onerror=alert(1)" not in re.sub(r"&lt;|&gt;", "", html) or "&lt;img" in html
 
 
+def _tickets(page) -> str:
+    """The Overview's "Tickets" headline: it must fall when only escalated tickets are shown
+    (the "Escalations" count, the first metric, stays the same under that filter)."""
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^Tickets$"))
+    )
+    return box.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
 def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
     srv = server_factory()
     a = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
@@ -58,16 +67,24 @@ def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
         p.set_default_timeout(60_000)
         p.goto(srv.url)
         wait_idle(p)
-    metric = '[data-testid="stMetricValue"]'
-    before_b = b.locator(metric).first.inner_text()
+        p.get_by_text("Escalation rate").first.wait_for()
+    before_b = _tickets(b)
+    assert before_b == _tickets(a)  # both sessions start on the same numbers
     a.get_by_text("Filters").first.click()
     a.get_by_text("Escalated tickets only").click()
-    expect(a.locator(metric).first).not_to_have_text(before_b, timeout=60_000)
+    # Wait for the value that must change, and for the caption that names the filter.
+    tickets = a.locator('[data-testid="stMetric"]').filter(
+        has=a.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^Tickets$"))
+    )
+    expect(tickets.first.locator('[data-testid="stMetricValue"]')).not_to_have_text(
+        before_b, timeout=60_000
+    )
     wait_idle(a)
-    after_a = a.locator(metric).first.inner_text()
+    after_a = _tickets(a)
     b.reload()
     wait_idle(b)
-    after_b = b.locator(metric).first.inner_text()
+    b.get_by_text("Escalation rate").first.wait_for()
+    after_b = _tickets(b)
     assert after_a != before_b  # the filter changed session A's numbers
     assert after_b == before_b  # and not session B's
 
