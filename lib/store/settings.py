@@ -1,4 +1,5 @@
-"""App-wide named settings (JSON values), such as the sensitivity the anomaly page uses."""
+"""App-wide named values stored as JSON, such as the pseudonym key or the sentiment method
+chosen for a dataset."""
 
 from __future__ import annotations
 
