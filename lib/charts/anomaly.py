@@ -35,7 +35,7 @@ import polars as pl
 from lib.anomaly import BAND, SENSITIVITY
 from lib.charts.audit import present
 from lib.charts.common import COLORS, base_layout
-from lib.store import alert_key
+from lib.store.alerts import alert_key
 
 __all__ = [
     "ALERT_VIEW",

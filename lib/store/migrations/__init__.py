@@ -7,12 +7,12 @@ their tables with frozen SQLAlchemy Core definitions (never the current models),
 database is brought up exactly as a new one is built, on SQLite and PostgreSQL alike.
 
 Adding a step: copy the last module, bump ``VERSION``, append it to ``STEPS``, change the models
-in ``lib/store.py`` to match; ``tests/test_store.py`` checks that a migrated database and the
-models agree.
+in ``lib/store/models.py`` to match; ``tests/store/test_migrations.py`` checks that a migrated
+database and the models agree.
 
 Example
 -------
->>> from lib.store import make_engine
+>>> from lib.store.engine import make_engine
 >>> engine = make_engine("sqlite://")
 >>> upgrade(engine) == LATEST
 True
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from lib.errors import StoreError
-from lib.migrations import v001_initial, v002_coverage_events_alerts
+from lib.store.migrations import v001_initial, v002_coverage_events_alerts
 
 #: Execution option that makes the SQLite engine open the transaction with ``BEGIN IMMEDIATE``
 #: (take the write lock first), so concurrent writers queue instead of failing halfway.
@@ -79,7 +79,7 @@ def _check_openable(conn: Connection, version: int) -> None:
 def upgrade(engine: Engine) -> int:
     """Bring the database up to :data:`LATEST`, one step per transaction; return the version.
 
-    ``engine`` should come from :func:`lib.store.make_engine`, which makes SQLite DDL
+    ``engine`` should come from :func:`lib.store.engine.make_engine`, which makes SQLite DDL
     transactional and takes the write lock first for the connections marked ``WRITE_OPTION``.
 
     Safe to call on every start and from several processes at once: the version is read again

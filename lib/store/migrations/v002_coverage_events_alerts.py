@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, String
 from sqlalchemy.engine import Connection
 
-from lib.migrations._ops import add_column
+from lib.store.migrations._ops import add_column
 
 VERSION = 2
 NAME = "knowledge coverage, events, alert details, dataset report"

@@ -1,0 +1,336 @@
+"""Loaded datasets: their registry rows, Parquet snapshots and sidecar files, the active
+dataset, and the column mappings remembered per export header."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+from sqlmodel import select
+
+from lib.errors import StoreError
+from lib.store._base import (
+    StoreBase,
+    _fsync_file,
+    _schema,
+    _set_setting,
+    _text,
+)
+from lib.store.models import (
+    ACTIVE_DATASET_KEY,
+    AlertState,
+    Dataset,
+    Meeting,
+    SavedMapping,
+    Setting,
+    _now,
+)
+from lib.store.roles import Actor, _who, _writes
+
+
+def read_snapshot(path: str | Path) -> pl.DataFrame:
+    """Read a dataset's Parquet snapshot, with a readable error when it is missing or damaged."""
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(
+            f"Snapshot {path.name} is missing: load the export again or delete the dataset"
+        )
+    try:
+        return pl.read_parquet(path)
+    except Exception as exc:  # polars raises several types for a damaged file
+        raise StoreError(
+            f"Snapshot {path.name} cannot be read ({exc}); load the export again"
+        ) from exc
+
+
+class DatasetsMixin(StoreBase):
+    """Datasets, their snapshots and the saved column mappings."""
+
+    def write_snapshot(self, frame: pl.DataFrame, dataset_id: int) -> Path:
+        """Write ``frame`` as a new Parquet snapshot for ``dataset_id``; return its path.
+
+        Atomic: written to a temporary file in the same directory, flushed, then renamed, so a
+        reader never sees half a file. The name carries a random part, so a path identifies one
+        version of the data (safe as a cache key).
+        """
+        self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        final = self.snapshot_dir / f"dataset-{int(dataset_id)}-{uuid.uuid4().hex[:10]}.parquet"
+        fd, tmp_name = tempfile.mkstemp(dir=self.snapshot_dir, prefix=".tmp-", suffix=".parquet")
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            frame.write_parquet(tmp)
+            _fsync_file(tmp)
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return final
+
+    def _stored_path(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.snapshot_dir))
+        except ValueError:
+            return str(path)
+
+    def snapshot_file(self, dataset: Dataset | int) -> Path | None:
+        """Absolute path of a dataset's snapshot (``None`` when it has none)."""
+        if not isinstance(dataset, Dataset):
+            dataset = self._require_dataset(dataset)
+        if not dataset.snapshot_path:
+            return None
+        path = Path(dataset.snapshot_path)
+        return path if path.is_absolute() else self.snapshot_dir / path
+
+    def sidecar_path(self, dataset: Dataset | int, name: str) -> Path:
+        """Path for a file cached beside a dataset's snapshot, named ``<snapshot stem>.<name>``.
+
+        For example ``sidecar_path(3, "sentiment.parquet")``. Such files are deleted together
+        with the dataset.
+        """
+        snap = self.snapshot_file(dataset)
+        if snap is None:
+            raise StoreError("This dataset has no snapshot to keep files beside")
+        return snap.with_name(f"{snap.stem}.{name}")
+
+    def load_snapshot(self, dataset_id: int) -> pl.DataFrame:
+        """The tickets of a registered dataset, read from its snapshot."""
+        path = self.snapshot_file(dataset_id)
+        if path is None:
+            raise StoreError(f"Dataset {dataset_id} has no snapshot: load the export again")
+        return read_snapshot(path)
+
+    def _require_dataset(self, dataset_id: int) -> Dataset:
+        with self._read() as s:
+            return self._get(s, Dataset, dataset_id, "Dataset")
+
+    @_writes
+    def register_dataset(
+        self,
+        name: str,
+        tickets: pl.DataFrame | None = None,
+        *,
+        source_files: Iterable[str] = (),
+        vendor: str | None = None,
+        mapping: Mapping[str, Any] | None = None,
+        rules: Any = None,
+        report: Mapping[str, Any] | None = None,
+        sentiment_method: str | None = None,
+        activate: bool = True,
+        actor: Actor | None = None,
+    ) -> Dataset:
+        """Record a loaded dataset, write its snapshot and (by default) make it the active one.
+
+        Either everything is stored or nothing: a failure removes the snapshot again.
+        """
+        name = _text(name, "Dataset name", required=True)
+        written: list[Path] = []
+        try:
+            with self._write() as s:
+                ds = Dataset(
+                    name=name,
+                    source_files=[str(f) for f in source_files],
+                    vendor=vendor,
+                    row_count=0 if tickets is None else tickets.height,
+                    mapping=dict(mapping) if mapping is not None else None,
+                    rules=rules,
+                    report=dict(report) if report is not None else None,
+                    sentiment_method=sentiment_method,
+                )
+                s.add(ds)
+                s.flush()
+                if tickets is not None:
+                    written.append(self.write_snapshot(tickets, ds.id))
+                    ds.snapshot_path = self._stored_path(written[-1])
+                if activate:
+                    _set_setting(s, ACTIVE_DATASET_KEY, ds.id, _who(None, actor))
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+        return ds
+
+    @_writes
+    def replace_snapshot(
+        self,
+        dataset_id: int,
+        tickets: pl.DataFrame,
+        *,
+        sentiment_method: str | None = None,
+        rules: Any = None,
+        actor: Actor | None = None,
+    ) -> Path:
+        """Swap a dataset's snapshot for ``tickets`` (e.g. with sentiment added, or with the
+        escalation flag re-decided by new ``rules``, which are stored too); return it."""
+        old = self.snapshot_file(dataset_id)
+        new = self.write_snapshot(tickets, dataset_id)
+        try:
+            with self._write() as s:
+                ds = self._get(s, Dataset, dataset_id, "Dataset")
+                ds.snapshot_path = self._stored_path(new)
+                ds.row_count = tickets.height
+                if sentiment_method is not None:
+                    ds.sentiment_method = sentiment_method
+                if rules is not None:
+                    ds.rules = rules
+        except BaseException:
+            new.unlink(missing_ok=True)
+            raise
+        if old is not None and old != new:
+            old.unlink(missing_ok=True)
+        return new
+
+    def list_datasets(self) -> pl.DataFrame:
+        """All datasets, newest first, with ``snapshot`` (absolute path) and ``active`` columns."""
+        with self._read() as s:
+            rows = s.exec(select(Dataset).order_by(sa.desc(Dataset.id))).all()
+            active = s.get(Setting, ACTIVE_DATASET_KEY)
+        active_id = active.value if active is not None else None
+        schema = {
+            **_schema(Dataset, exclude=("snapshot_path",)),
+            "source_files": pl.List(pl.String()),
+            "snapshot": pl.String(),
+            "active": pl.Boolean(),
+        }
+        data = [
+            {
+                **d.model_dump(),
+                "snapshot": str(p) if (p := self.snapshot_file(d)) else None,
+                "active": d.id == active_id,
+            }
+            for d in rows
+        ]
+        return pl.from_dicts(data, schema=schema)
+
+    def get_dataset(self, dataset_id: int) -> Dataset | None:
+        """The dataset record, or ``None``."""
+        with self._read() as s:
+            return s.get(Dataset, dataset_id)
+
+    @_writes
+    def rename_dataset(self, dataset_id: int, name: str, *, actor: Actor | None = None) -> Dataset:
+        """Give a dataset a new name."""
+        name = _text(name, "Dataset name", required=True)
+        with self._write() as s:
+            ds = self._get(s, Dataset, dataset_id, "Dataset")
+            ds.name = name
+        return ds
+
+    @_writes
+    def delete_dataset(self, dataset_id: int, *, actor: Actor | None = None) -> dict[str, Any]:
+        """Delete a dataset completely; return what was removed.
+
+        Removes the registry row, its snapshot and sidecar files, and its alert triage rows;
+        meetings that referred to it keep their decisions but lose the link; if it was the active
+        dataset, none is active afterwards. The files go before the transaction commits, so a
+        crash can leave a registry row without data, never data without a registry row.
+        """
+        with self._write() as s:
+            ds = self._get(s, Dataset, dataset_id, "Dataset")
+            alerts = s.execute(
+                sa.delete(AlertState).where(AlertState.dataset_id == dataset_id)
+            ).rowcount
+            meetings = s.execute(
+                sa.update(Meeting).where(Meeting.dataset_id == dataset_id).values(dataset_id=None)
+            ).rowcount
+            active = s.get(Setting, ACTIVE_DATASET_KEY)
+            was_active = active is not None and active.value == dataset_id
+            if was_active:
+                s.delete(active)
+            s.delete(ds)
+            s.flush()
+            removed: list[str] = []
+            snap = self.snapshot_file(ds)
+            if snap is not None:
+                candidates = [snap, *snap.parent.glob(f"{snap.stem}.*")]
+                for path in dict.fromkeys(candidates):
+                    if path.exists():
+                        path.unlink()
+                        removed.append(str(path))
+        return {
+            "dataset_id": dataset_id,
+            "name": ds.name,
+            "rows": ds.row_count,
+            "files": removed,
+            "alert_states": alerts,
+            "meetings_unlinked": meetings,
+            "was_active": was_active,
+        }
+
+    @_writes
+    def remove_orphan_snapshots(
+        self, *, older_than_s: float = 3600, actor: Actor | None = None
+    ) -> list[Path]:
+        """Delete snapshot files no dataset refers to (left by a crash), if older than the limit."""
+        if not self.snapshot_dir.is_dir():
+            return []
+        with self._read() as s:
+            known = {p for (p,) in s.execute(sa.select(Dataset.snapshot_path)) if p}
+        stems = {Path(p).stem for p in known}
+        cutoff = time.time() - older_than_s
+        removed = []
+        for path in self.snapshot_dir.iterdir():
+            if not path.is_file() or path.stat().st_mtime > cutoff:
+                continue
+            if path.name.split(".")[0] in stems or self._stored_path(path) in known:
+                continue
+            path.unlink(missing_ok=True)
+            removed.append(path)
+        return removed
+
+    @_writes
+    def set_active_dataset(self, dataset_id: int | None, *, actor: Actor | None = None) -> None:
+        """Make ``dataset_id`` the one the app opens on (``None``: no active dataset)."""
+        with self._write() as s:
+            if dataset_id is not None:
+                self._get(s, Dataset, dataset_id, "Dataset")
+            _set_setting(s, ACTIVE_DATASET_KEY, dataset_id, _who(None, actor))
+
+    def get_active_dataset(self) -> Dataset | None:
+        """The active dataset, or ``None`` (none chosen, or it was deleted)."""
+        with self._read() as s:
+            setting = s.get(Setting, ACTIVE_DATASET_KEY)
+            if setting is None or setting.value is None:
+                return None
+            return s.get(Dataset, setting.value)
+
+    @_writes
+    def save_mapping(
+        self,
+        fingerprint: str,
+        mapping: Mapping[str, Any],
+        *,
+        vendor: str | None = None,
+        actor: Actor | None = None,
+    ) -> None:
+        """Remember a confirmed mapping for exports whose header has this fingerprint."""
+        fingerprint = _text(fingerprint, "Header fingerprint", required=True)
+        with self._write() as s:
+            row = s.get(SavedMapping, fingerprint) or SavedMapping(
+                fingerprint=fingerprint, mapping={}
+            )
+            row.mapping = dict(mapping)
+            row.vendor = vendor
+            row.updated_by = _who(None, actor)
+            row.updated_at = _now()
+            s.add(row)
+
+    def get_mapping(self, fingerprint: str) -> dict[str, Any] | None:
+        """The saved mapping for this header fingerprint, or ``None``.
+
+        >>> from lib.store import Store
+        >>> store = Store("sqlite://")
+        >>> store.save_mapping("abc123", {"ticket_id": "Case Number"}, vendor="salesforce")
+        >>> store.get_mapping("abc123"), store.get_mapping("other")
+        ({'ticket_id': 'Case Number'}, None)
+        """
+        with self._read() as s:
+            row = s.get(SavedMapping, fingerprint)
+            return None if row is None else dict(row.mapping)

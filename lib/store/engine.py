@@ -1,0 +1,98 @@
+"""Engines for the local database: where it lives (URL, data directory) and how SQLite
+connections are set up (WAL, busy timeout, foreign keys, ``BEGIN IMMEDIATE`` for writes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+
+from lib.store import migrations
+
+REPO_DIR = Path(__file__).resolve().parent.parent.parent
+BUSY_TIMEOUT_MS = 10_000
+
+
+def data_dir() -> Path:
+    """Where runtime data lives: ``$REVIEW_DATA_DIR``, else ``<repo>/data``."""
+    return Path(os.environ.get("REVIEW_DATA_DIR") or REPO_DIR / "data")
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The database URL: ``url``, else ``$DATABASE_URL``, else review.sqlite in :func:`data_dir`.
+
+    >>> resolve_url("sqlite://")
+    'sqlite://'
+    """
+    url = url or os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir() / 'review.sqlite'}"
+    if url.startswith("postgres://"):  # the form some hosts hand out; SQLAlchemy wants this one
+        url = "postgresql://" + url.removeprefix("postgres://")
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL, or ``None`` (in-memory or another database).
+
+    >>> sqlite_path("sqlite:////tmp/x.sqlite"), sqlite_path("sqlite://")
+    (PosixPath('/tmp/x.sqlite'), None)
+    """
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+    return str(value)
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def make_engine(url: str) -> Engine:
+    """Build a configured engine for ``url`` (the one place engines are made).
+
+    SQLite connections get ``journal_mode=WAL``, ``busy_timeout`` and ``foreign_keys=ON``, and
+    the driver's own transaction handling is replaced by explicit ``BEGIN`` (``BEGIN IMMEDIATE``
+    for write sessions), so every change is one transaction, DDL included.
+    """
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, json_serializer=_json_dumps, pool_pre_ping=True)
+    path = sqlite_path(url)
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if path is None:
+        kwargs["poolclass"] = StaticPool  # one shared in-memory database per engine
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, json_serializer=_json_dumps, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if path is not None:
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        write = conn.get_execution_options().get(migrations.WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

@@ -1,0 +1,239 @@
+"""Review meetings and their agendas: the points discussed and the decisions taken."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from lib.errors import ConflictError, StoreError
+from lib.store._base import (
+    StoreBase,
+    _check_fields,
+    _choice,
+    _date,
+    _fail,
+    _frame,
+    _schema,
+    _text,
+)
+from lib.store.models import (
+    AGENDA_SOURCES,
+    ActionItem,
+    AgendaItem,
+    Dataset,
+    Meeting,
+    _now,
+)
+from lib.store.roles import Actor, _who, _writes
+
+
+def _check_period(m: Meeting) -> None:
+    if m.period_start and m.period_end and m.period_start > m.period_end:
+        raise StoreError(
+            f"The review period starts after it ends ({m.period_start} > {m.period_end})"
+        )
+
+
+def _counts(s: Session, column: Any) -> dict[int, int]:
+    rows = s.execute(sa.select(column, sa.func.count()).where(column.is_not(None)).group_by(column))
+    return {k: n for k, n in rows}
+
+
+class MeetingsMixin(StoreBase):
+    """Meetings and agenda items."""
+
+    @_writes
+    def create_meeting(
+        self,
+        date: Any,
+        *,
+        period_start: Any = None,
+        period_end: Any = None,
+        dataset_id: int | None = None,
+        title: str = "",
+        attendees: str = "",
+        notes: str = "",
+        actor: Actor | None = None,
+    ) -> Meeting:
+        """Start a review meeting (title defaults to "Escalation review <date>")."""
+        day = _date(date, "Meeting date") or _fail("Meeting date is required")
+        row = Meeting(
+            date=day,
+            period_start=_date(period_start, "Period start"),
+            period_end=_date(period_end, "Period end"),
+            dataset_id=dataset_id,
+            title=_text(title, "Title") or f"Escalation review {day.isoformat()}",
+            attendees=_text(attendees, "Attendees"),
+            notes=str(notes or ""),
+            created_by=_who(None, actor),
+        )
+        _check_period(row)
+        with self._write() as s:
+            if dataset_id is not None:
+                self._get(s, Dataset, dataset_id, "Dataset")
+            s.add(row)
+        return row
+
+    def list_meetings(self) -> pl.DataFrame:
+        """Meetings, newest first, with counts of agenda items and actions created and closed."""
+        with self._read() as s:
+            rows = s.exec(
+                select(Meeting).order_by(sa.desc(Meeting.date), sa.desc(Meeting.id))
+            ).all()
+            agenda = _counts(s, AgendaItem.meeting_id)
+            created = _counts(s, ActionItem.created_in_meeting)
+            closed = _counts(s, ActionItem.closed_in_meeting)
+        schema = {
+            **_schema(Meeting),
+            "agenda_items": pl.Int64(),
+            "actions_created": pl.Int64(),
+            "actions_closed": pl.Int64(),
+        }
+        data = [
+            {
+                **m.model_dump(),
+                "agenda_items": agenda.get(m.id, 0),
+                "actions_created": created.get(m.id, 0),
+                "actions_closed": closed.get(m.id, 0),
+            }
+            for m in rows
+        ]
+        return pl.from_dicts(data, schema=schema)
+
+    def get_meeting(self, meeting_id: int) -> Meeting | None:
+        """The meeting, or ``None``."""
+        with self._read() as s:
+            return s.get(Meeting, meeting_id)
+
+    @_writes
+    def update_meeting(
+        self, meeting_id: int, changes: Mapping[str, Any], *, actor: Actor | None = None
+    ) -> Meeting:
+        """Change a meeting's date, period, dataset, title, attendees or notes."""
+        allowed = {
+            "date",
+            "period_start",
+            "period_end",
+            "dataset_id",
+            "title",
+            "attendees",
+            "notes",
+        }
+        _check_fields(changes, allowed, "a meeting")
+        with self._write() as s:
+            m = self._get(s, Meeting, meeting_id, "Meeting")
+            for name, value in changes.items():
+                if name in ("date", "period_start", "period_end"):
+                    value = _date(value, name.replace("_", " ").capitalize())
+                    if name == "date" and value is None:
+                        raise StoreError("Meeting date is required")
+                elif name == "dataset_id":
+                    if value is not None:
+                        self._get(s, Dataset, value, "Dataset")
+                elif name in ("title", "attendees"):
+                    value = _text(value, name.capitalize())
+                else:
+                    value = str(value or "")
+                setattr(m, name, value)
+            _check_period(m)
+            m.updated_at = _now()
+        return m
+
+    @_writes
+    def add_agenda_item(
+        self,
+        meeting_id: int,
+        title: str,
+        *,
+        source: str = "free",
+        ref: str | None = None,
+        detail: str = "",
+        decision: str = "",
+        position: int | None = None,
+        actor: Actor | None = None,
+    ) -> AgendaItem:
+        """Add a point to a meeting's agenda (at the end unless ``position`` is given)."""
+        row = AgendaItem(
+            meeting_id=meeting_id,
+            source=_choice(source, AGENDA_SOURCES, "Agenda source"),
+            ref=None if ref is None else str(ref),
+            title=_text(title, "Agenda item title", required=True),
+            detail=str(detail or ""),
+            decision=str(decision or ""),
+            updated_by=_who(None, actor),
+        )
+        with self._write() as s:
+            self._get(s, Meeting, meeting_id, "Meeting")
+            if position is None:
+                last = s.execute(
+                    sa.select(sa.func.max(AgendaItem.position)).where(
+                        AgendaItem.meeting_id == meeting_id
+                    )
+                ).scalar()
+                position = 0 if last is None else last + 1
+            row.position = int(position)
+            s.add(row)
+        return row
+
+    @_writes
+    def update_agenda_item(
+        self,
+        item_id: int,
+        changes: Mapping[str, Any],
+        *,
+        expected: Mapping[str, Any] | None = None,
+        actor: Actor | None = None,
+    ) -> AgendaItem:
+        """Change an agenda item's title, detail, decision or position.
+
+        ``expected``: the values the editor saw (e.g. ``{"decision": "..."}``). If someone has
+        changed any of them since, nothing is written and :class:`ConflictError` says who, when
+        and what they wrote, so that two people typing the same decision do not silently
+        overwrite each other.
+        """
+        _check_fields(changes, {"title", "detail", "decision", "position"}, "an agenda item")
+        _check_fields(expected or {}, {"title", "detail", "decision"}, "an agenda item")
+        with self._write() as s:
+            item = self._get(s, AgendaItem, item_id, "Agenda item")
+            for name, seen in (expected or {}).items():
+                now = str(getattr(item, name) or "")
+                if now != str(seen or "") and now != str(changes.get(name, now) or ""):
+                    when = item.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+                    shown = now if len(now) <= 200 else now[:200] + "…"
+                    raise ConflictError(
+                        f"the {name} of “{item.title}” was changed by "
+                        f"{item.updated_by or 'someone'} at {when} after you opened it, to "
+                        f"“{shown}”. Yours was not saved and is still in the box: save again "
+                        "to replace theirs."
+                    )
+            for name, value in changes.items():
+                if name == "title":
+                    value = _text(value, "Agenda item title", required=True)
+                elif name == "position":
+                    value = int(value)
+                else:
+                    value = str(value or "")
+                setattr(item, name, value)
+            item.updated_by, item.updated_at = _who(None, actor), _now()
+        return item
+
+    @_writes
+    def delete_agenda_item(self, item_id: int, *, actor: Actor | None = None) -> None:
+        """Remove a point from an agenda."""
+        with self._write() as s:
+            s.delete(self._get(s, AgendaItem, item_id, "Agenda item"))
+
+    def list_agenda_items(self, meeting_id: int) -> pl.DataFrame:
+        """A meeting's agenda in order."""
+        stmt = (
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+        with self._read() as s:
+            rows = s.exec(stmt).all()
+        return _frame(rows, _schema(AgendaItem))
