@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lib import metrics, periods
+from lib import audit, periods
 from lib.access import AccessPolicy
 from lib.csvsafe import to_csv_bytes
 from lib.errors import ReviewError
@@ -226,7 +226,7 @@ def _filter_options(key: str, _tickets: pl.DataFrame) -> dict[str, list[str]]:
 def _options(tickets: pl.DataFrame, column: str) -> list[str]:
     values = tickets.get_column(column).drop_nulls().unique().sort().to_list()
     if tickets.get_column(column).null_count():
-        values.append(metrics.MISSING)
+        values.append(audit.MISSING)
     return values
 
 
@@ -296,7 +296,7 @@ def sidebar(data: Active | None) -> None:
                 continue
             st.multiselect(label, options[column], key=key, placeholder="All")
         st.toggle("Escalated tickets only", key="f_escalated")
-    st.session_state["_filters"] = metrics.Filters(
+    st.session_state["_filters"] = audit.Filters(
         start=start,
         end=end,
         escalated_only=bool(st.session_state.get("f_escalated")),
@@ -318,15 +318,15 @@ def reset_filters() -> None:
         st.session_state.pop(key, None)
 
 
-def filters() -> metrics.Filters:
+def filters() -> audit.Filters:
     """The session's sidebar filters (date range included)."""
-    return st.session_state.get("_filters") or metrics.Filters()
+    return st.session_state.get("_filters") or audit.Filters()
 
 
-def dimension_filters() -> metrics.Filters:
+def dimension_filters() -> audit.Filters:
     """The sidebar filters without the date range (headline periods bring their own dates)."""
     f = filters()
-    return metrics.Filters(
+    return audit.Filters(
         channels=f.channels,
         categories=f.categories,
         agents=f.agents,
@@ -344,7 +344,7 @@ def review_periods() -> periods.Periods | None:
 
 def filtered(data: Active, *, dates: bool = True) -> pl.DataFrame:
     """The active dataset after the sidebar filters."""
-    return metrics.apply_filters(data.tickets, filters() if dates else dimension_filters())
+    return audit.apply_filters(data.tickets, filters() if dates else dimension_filters())
 
 
 # ------------------------------------------------------------------ page furniture
@@ -473,14 +473,14 @@ def snapshot_key(data: Active) -> str:
     return str(store().snapshot_file(data.record))
 
 
-def period_filters(start: date | None, end: date | None) -> metrics.Filters:
+def period_filters(start: date | None, end: date | None) -> audit.Filters:
     """The sidebar's dimension filters with another date range (a review period, say)."""
     import dataclasses
 
     return dataclasses.replace(dimension_filters(), start=start, end=end)
 
 
-def narrowed(where: metrics.Filters, column: str, value: str) -> metrics.Filters:
+def narrowed(where: audit.Filters, column: str, value: str) -> audit.Filters:
     """``where`` restricted to one value of a filterable column (a drill-down slice)."""
     import dataclasses
 
@@ -489,20 +489,20 @@ def narrowed(where: metrics.Filters, column: str, value: str) -> metrics.Filters
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _filtered(path: str, where: metrics.Filters) -> pl.DataFrame:
+def _filtered(path: str, where: audit.Filters) -> pl.DataFrame:
     """The tickets passing ``where``, filtered once for all the aggregates of a page run; a
     date range is cut from the frame with the same dimension filters (one scan per change)."""
     import dataclasses
 
     if where.start is None and where.end is None:
-        return metrics.apply_filters(_canonical(path), where)
+        return audit.apply_filters(_canonical(path), where)
     dims = dataclasses.replace(where, start=None, end=None)
-    dates = metrics.Filters(start=where.start, end=where.end)
-    return metrics.apply_filters(_filtered(path, dims), dates)
+    dates = audit.Filters(start=where.start, end=where.end)
+    return audit.apply_filters(_filtered(path, dims), dates)
 
 
 @st.cache_data(max_entries=256, show_spinner="Computing…")
-def _aggregate(path: str, where: metrics.Filters, module: str, name: str, options: dict) -> Any:
+def _aggregate(path: str, where: audit.Filters, module: str, name: str, options: dict) -> Any:
     import importlib
 
     func = getattr(importlib.import_module(module), name)
@@ -510,12 +510,12 @@ def _aggregate(path: str, where: metrics.Filters, module: str, name: str, option
 
 
 def aggregate(
-    data: Active, func: Any, *, where: metrics.Filters | None = None, **options: Any
+    data: Active, func: Any, *, where: audit.Filters | None = None, **options: Any
 ) -> Any:
     """``func(tickets, **options)`` on the tickets passing ``where`` (default: the sidebar
     filters, dates included), cached per snapshot, filters, function and options.
 
-    ``func`` is a module-level function of ``lib`` (e.g. ``metrics.breakdown``); the cache
+    ``func`` is a module-level function of ``lib`` (e.g. ``audit.breakdown``); the cache
     lives here, never on the lib function itself.
     """
     return _aggregate(

@@ -1,7 +1,7 @@
 """AppTest: the audit pages (overview, breakdowns, drivers, routing) on the bundled demo data.
 
 Every number checked here is recomputed independently with plain Polars from the demo export
-(the same file the app bootstraps from), not with lib.metrics.
+(the same file the app bootstraps from), not with lib.audit.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
+from lib.audit import IMPACT_EXPLANATIONS
 from lib.ingest import load_export
-from lib.metrics import IMPACT_EXPLANATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo_helpdesk.csv.gz"

@@ -8,8 +8,8 @@ import polars as pl
 import streamlit as st
 
 import ui
-from lib import formatting, metrics, periods
-from lib.charts import audit
+from lib import audit, formatting, periods
+from lib.charts import audit as charts
 
 DIMENSIONS = {
     "category": "Category", "channel": "Channel", "agent": "Agent", "group": "Group",
@@ -46,8 +46,8 @@ if mode == "range" and f.start is not None and f.end is not None:
         None, review_days=days, review_end=f.end, baseline=(f.start, f.end)
     )
 in_period = ui.period_filters(*cur.review)
-bd = ui.aggregate(data, metrics.breakdown, where=ui.dimension_filters(), by=by, periods=cur)
-bd = ui.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(audit.verdict_expr())
+bd = ui.aggregate(data, audit.breakdown, where=ui.dimension_filters(), by=by, periods=cur)
+bd = ui.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(charts.verdict_expr())
 (a, b), (c, d) = cur.review, cur.previous
 st.caption(f"Tickets created {a} to {b}, compared with {c} to {d} (the same number of days).")
 if bd.height == 0:
@@ -72,7 +72,7 @@ m[3].metric(
 
 # ---- chart and table: click a bar or a row to drill in --------------------------------------
 digest = hashlib.md5(repr((by, mode, ui.dimension_filters(), cur)).encode()).hexdigest()[:8]
-fig = audit.interval_bars(
+fig = charts.interval_bars(
     bd, by, reference=total_e / total_t if total_t else None, reference_label="all tickets"
 )
 event = ui.chart_downloads(
@@ -83,7 +83,7 @@ st.caption(
     "the dashed line is the rate over all tickets. Hover for counts; click a bar, or a row "
     "below, to drill in."
 )
-view = audit.present(bd, audit.breakdown_view(by, DIMENSIONS[by]))
+view = charts.present(bd, charts.breakdown_view(by, DIMENSIONS[by]))
 row = ui.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
 value = ui.latest_choice(
     f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=ui.clicked(event, 5)
@@ -94,9 +94,9 @@ if value is None:
     ui.empty_state(f"Select a row to see that {DIMENSIONS[by].lower()}'s trend and tickets.")
 else:
     st.subheader(f"{DIMENSIONS[by]}: {ui.md_escape(str(value))}")
-    slice_t = ui.aggregate(data, metrics.slice_tickets, where=in_period, by=by, value=value)
+    slice_t = ui.aggregate(data, audit.slice_tickets, where=in_period, by=by, value=value)
     n, k = slice_t.height, int(slice_t.get_column("escalated").sum())
-    low, high = metrics.wilson_interval(k, n)
+    low, high = audit.wilson_interval(k, n)
     d = st.columns(3)
     d[0].metric("Tickets", formatting.num(n), border=True)
     d[1].metric("Escalations", formatting.num(k), border=True)
@@ -108,27 +108,27 @@ else:
     left, right = st.columns(2)
     with left:
         st.markdown("**Trend** (sidebar date range, weekly; review period shaded)")
-        tr = ui.aggregate(data, metrics.trend, where=ui.narrowed(f, by, value), every="1w")
+        tr = ui.aggregate(data, audit.trend, where=ui.narrowed(f, by, value), every="1w")
         if tr.height:
-            tfig = audit.shade(audit.trend_chart(tr), *cur.review, "period")
+            tfig = charts.shade(charts.trend_chart(tr), *cur.review, "period")
             ui.chart_downloads(tfig, f"trend_{by}_slice", key=f"bd_slice_trend_{digest}", data=tr)
     other = "category" if by != "category" else "agent"
     with right:
         st.markdown(f"**Top {other}s in this slice** (by escalations)")
         tv = ui.aggregate(
-            data, metrics.top_values, where=in_period, by=other, within=by, value=value, top=8
+            data, audit.top_values, where=in_period, by=other, within=by, value=value, top=8
         )
         if tv.filter(pl.col("escalations") > 0).height == 0:
             ui.empty_state("No escalations in this slice.")
         else:
             ui.chart_downloads(
-                audit.interval_bars(tv, other), f"top_{other}s", key=f"bd_top_{digest}", data=tv
+                charts.interval_bars(tv, other), f"top_{other}s", key=f"bd_top_{digest}", data=tv
             )
     st.markdown(f"**Its {formatting.num(n)} tickets**, newest first")
     shown_rows = slice_t.head(2000)
     ui.table(
-        audit.present(shown_rows, audit.SLICE_VIEW), key=f"bd_tickets_{digest}",
-        filename=f"tickets_{by}.csv", download_frame=audit.present(slice_t, audit.SLICE_VIEW),
+        charts.present(shown_rows, charts.SLICE_VIEW), key=f"bd_tickets_{digest}",
+        filename=f"tickets_{by}.csv", download_frame=charts.present(slice_t, charts.SLICE_VIEW),
     )  # fmt: skip
     if n > shown_rows.height:
         st.caption(f"Showing the newest {shown_rows.height:,}; the download has all {n:,}.")
@@ -141,12 +141,12 @@ st.subheader("Where combinations are bad")
 tabs = st.tabs(["Category × channel", "Category × agent"])
 for tab, cols in zip(tabs, ("channel", "agent"), strict=True):
     with tab:
-        cells = ui.aggregate(data, metrics.heatmap, where=in_period, rows="category", cols=cols)
+        cells = ui.aggregate(data, audit.heatmap, where=in_period, rows="category", cols=cols)
         if cells.height == 0:
             ui.empty_state("No tickets in this period match the filters.")
             continue
         ui.chart_downloads(
-            audit.heatmap_figure(cells, "category", cols),
+            charts.heatmap_figure(cells, "category", cols),
             f"heatmap_category_{cols}", key=f"bd_heat_{cols}", data=cells,
         )  # fmt: skip
         st.caption(
