@@ -42,8 +42,8 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
+from lib.audit.rates import two_proportion_test
 from lib.errors import ReviewError
-from lib.metrics import two_proportion_test
 
 __all__ = [
     "STATUS_LABELS",

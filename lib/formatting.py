@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lib.metrics import KpiTable
+from lib.audit.headline import KpiTable
 
 
 def pct(x: float | None, digits: int = 1) -> str:

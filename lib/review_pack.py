@@ -4,8 +4,8 @@ Pure functions (no Streamlit, no database): the page reads the store, hands the 
 writes back what the user decides.
 
 - :func:`review_facts` computes what a meeting looks at for its review period: headline
-  numbers against the previous period and the baseline (:func:`lib.metrics.kpis`), the weekly
-  trend, the top drivers with their change (:func:`lib.metrics.breakdown`) and the agents whose
+  numbers against the previous period and the baseline (:func:`lib.audit.kpis`), the weekly
+  trend, the top drivers with their change (:func:`lib.audit.breakdown`) and the agents whose
   escalations exceed what their case mix predicts (:mod:`lib.outliers`, when installed).
 - :func:`build_agenda` turns those facts, the alerts sent to the agenda and the action items
   still open from earlier meetings (overdue first) into proposed agenda items.
@@ -40,7 +40,7 @@ from typing import Any
 
 import polars as pl
 
-from lib import metrics
+from lib.audit import breakdowns, change_impact, headline, trends
 from lib.charts.meetings import drivers_svg, sparkline_svg, trend_svg
 from lib.errors import ReviewError
 from lib.periods import Periods, date_bounds, in_dates
@@ -175,7 +175,7 @@ class ReviewFacts:
     """What a meeting looks at for its review period (see :func:`review_facts`)."""
 
     periods: Periods
-    kpi: metrics.KpiTable
+    kpi: headline.KpiTable
     trend: pl.DataFrame
     drivers: pl.DataFrame
     agents: AgentFlags
@@ -192,14 +192,14 @@ def review_facts(
 ) -> ReviewFacts:
     """Headline numbers, weekly trend, top drivers and flagged agents of a review period.
 
-    ``drivers`` is :func:`lib.metrics.breakdown` by category (review vs previous period) cut to
+    ``drivers`` is :func:`lib.audit.breakdown` by category (review vs previous period) cut to
     the ``top_drivers`` categories with most escalations, plus any other category whose rate
     rose significantly. The trend is weekly, with weeks laid so that two end on the review
     period's last day. With ``agents=False`` (or no ``agent`` column) no agent is compared.
     """
-    kpi = metrics.kpis(tickets, periods, policy_categories=policy_categories)
+    kpi = headline.kpis(tickets, periods, policy_categories=policy_categories)
     upto = tickets.filter(in_dates(None, periods.review[1]))
-    trend = metrics.trend(upto, every="1w", align_to=periods.review[1])
+    trend = trends.trend(upto, every="1w", align_to=periods.review[1])
     drivers = _top_drivers(tickets, periods, top_drivers)
     flags = (
         flagged_agents(tickets, periods.review)
@@ -212,7 +212,7 @@ def review_facts(
 def _top_drivers(tickets: pl.DataFrame, periods: Periods, top: int) -> pl.DataFrame:
     if "category" not in tickets.columns:
         return pl.DataFrame()
-    b = metrics.breakdown(tickets, "category", periods).filter(pl.col("tickets") > 0)
+    b = breakdowns.breakdown(tickets, "category", periods).filter(pl.col("tickets") > 0)
     head = b.filter(pl.col("escalations") > 0).head(top)
     rising = b.filter(
         pl.col("significant")
@@ -251,7 +251,7 @@ def _p(p: float | None) -> str:
     return "p<0.001" if p < 0.001 else f"p={p:.3f}" if p < 0.01 else f"p={p:.2f}"
 
 
-def headline_title(kpi: metrics.KpiTable) -> str:
+def headline_title(kpi: headline.KpiTable) -> str:
     """One line: the review period's rate against the previous period and the baseline.
 
     >>> from lib.periods import Periods
@@ -262,7 +262,7 @@ def headline_title(kpi: metrics.KpiTable) -> str:
     >>> t = pl.DataFrame({
     ...     "created_at": [day_start(date(2024, 1, 20))] * 10 + [day_start(date(2024, 1, 5))] * 10,
     ...     "escalated": [True] * 3 + [False] * 7 + [True] * 1 + [False] * 9})
-    >>> headline_title(metrics.kpis(t, p))
+    >>> headline_title(headline.kpis(t, p))
     'Escalation rate 30.0% (3 of 10) vs 10.0% previous period, – baseline'
     """
     r, prev, base = kpi.review, kpi.previous, kpi.baseline
@@ -352,7 +352,7 @@ def build_agenda(
     out: list[AgendaEntry] = []
     if facts is not None:
         kpi = facts.kpi
-        out.append(AgendaEntry("free", HEADLINE_REF, headline_title(kpi), metrics.narrative(kpi)))
+        out.append(AgendaEntry("free", HEADLINE_REF, headline_title(kpi), headline.narrative(kpi)))
         if facts.drivers.height:
             head = facts.drivers.head(top_drivers)
             rising = facts.drivers.slice(top_drivers).filter(
@@ -538,7 +538,7 @@ def action_effects(
     alert (its topic as a category), the tickets of that slice are compared in two windows of
     equal length around the UTC date the item was created: up to ``window_days`` days after it
     (cut at the last ticket of the data) and as many days before it
-    (:func:`lib.metrics.before_after`, two-proportion test). ``verdict`` says in words what
+    (:func:`lib.audit.before_after`, two-proportion test). ``verdict`` says in words what
     happened; an item created after the data ends gets "no tickets since it was created".
 
     >>> from datetime import UTC, datetime
@@ -578,7 +578,7 @@ def action_effects(
         if days < 1:
             rows.append({**row, "verdict": "no tickets since it was created"})
             continue
-        r = metrics.before_after(sub, date=since, window_days=days)
+        r = change_impact.before_after(sub, date=since, window_days=days)
         (kb, nb, rb), (ka, na, ra) = r.summary.select("escalations", "tickets", "rate").rows()
         test = r.test
         if nb == 0 or na == 0:
@@ -760,7 +760,7 @@ def minutes_markdown(
         lines.append(f"- **Attendees:** {md_escape(m['attendees'])}")
     lines.append("")
     if facts is not None:
-        lines += ["## Headline", "", md_escape(metrics.narrative(facts.kpi)), ""]
+        lines += ["## Headline", "", md_escape(headline.narrative(facts.kpi)), ""]
     lines += ["## Agenda and decisions", ""]
     if agenda.height == 0:
         lines += ["No agenda items.", ""]
@@ -864,7 +864,7 @@ def _h(text: Any) -> str:
     return "" if text is None else escape(str(text), quote=True)
 
 
-def _kpi_cards(kpi: metrics.KpiTable) -> str:
+def _kpi_cards(kpi: headline.KpiTable) -> str:
     r, prev, base = kpi.review, kpi.previous, kpi.baseline
     cards = []
     for label, key in (("Tickets", "tickets"), ("Escalations", "escalations")):
@@ -1081,7 +1081,7 @@ def review_pack_html(
         parts += [
             '<section id="headline"><h2>Headline numbers</h2>',
             _kpi_cards(facts.kpi),
-            f"<p>{_h(metrics.narrative(facts.kpi))}</p>",
+            f"<p>{_h(headline.narrative(facts.kpi))}</p>",
             f'<p class="caption">{_h(p.label("review"))}; {_h(p.label("previous"))}; '
             f"{_h(p.label('baseline'))}. A change is called significant when a two-proportion "
             "test gives p &lt; 0.05.</p></section>",

@@ -26,7 +26,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lib import metrics as m
+from lib import audit as m
 from lib.periods import date_bounds, review_periods
 from lib.schema import conform
 

@@ -15,10 +15,10 @@ import pytest
 from scipy import stats
 
 from lib import agent_review as review
+from lib.audit import two_proportion_test
 from lib.charts import agents as charts
 from lib.demo import CATEGORIES, demo_truth
 from lib.ingest import load_export
-from lib.metrics import two_proportion_test
 from lib.outliers import (
     agent_category_breakdown,
     agent_comparison,

@@ -1,7 +1,7 @@
 """AppTest: the audit pages (overview, breakdowns, drivers, routing) on the bundled demo data.
 
 Every number checked here is recomputed independently with plain Polars from the demo export
-(the same file the app bootstraps from), not with lib.metrics.
+(the same file the app bootstraps from), not with lib.audit.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.audit import IMPACT_EXPLANATIONS
 from lib.ingest import load_export
-from lib.metrics import IMPACT_EXPLANATIONS
 from ui import session, sidebar
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,25 +10,25 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lib import metrics
+from lib import audit
 from ui import dataset, sidebar
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _filtered(path: str, where: metrics.Filters) -> pl.DataFrame:
+def _filtered(path: str, where: audit.Filters) -> pl.DataFrame:
     """The tickets passing ``where``, filtered once for all the aggregates of a page run; a
     date range is cut from the frame with the same dimension filters (one scan per change)."""
     import dataclasses
 
     if where.start is None and where.end is None:
-        return metrics.apply_filters(dataset._canonical(path), where)
+        return audit.apply_filters(dataset._canonical(path), where)
     dims = dataclasses.replace(where, start=None, end=None)
-    dates = metrics.Filters(start=where.start, end=where.end)
-    return metrics.apply_filters(_filtered(path, dims), dates)
+    dates = audit.Filters(start=where.start, end=where.end)
+    return audit.apply_filters(_filtered(path, dims), dates)
 
 
 @st.cache_data(max_entries=256, show_spinner="Computing…")
-def _aggregate(path: str, where: metrics.Filters, module: str, name: str, options: dict) -> Any:
+def _aggregate(path: str, where: audit.Filters, module: str, name: str, options: dict) -> Any:
     import importlib
 
     func = getattr(importlib.import_module(module), name)
@@ -36,12 +36,12 @@ def _aggregate(path: str, where: metrics.Filters, module: str, name: str, option
 
 
 def aggregate(
-    data: dataset.Active, func: Any, *, where: metrics.Filters | None = None, **options: Any
+    data: dataset.Active, func: Any, *, where: audit.Filters | None = None, **options: Any
 ) -> Any:
     """``func(tickets, **options)`` on the tickets passing ``where`` (default: the sidebar
     filters, dates included), cached per snapshot, filters, function and options.
 
-    ``func`` is a module-level function of ``lib`` (e.g. ``metrics.breakdown``); the cache
+    ``func`` is a module-level function of ``lib`` (e.g. ``audit.breakdown``); the cache
     lives here, never on the lib function itself.
     """
     where = where if where is not None else sidebar.filters()

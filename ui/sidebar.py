@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lib import metrics, periods
+from lib import audit, periods
 from ui import dataset, session
 
 #: Sidebar filter fields: session key -> (Filters field, canonical column, label)
@@ -35,7 +35,7 @@ def _filter_options(key: str, _tickets: pl.DataFrame) -> dict[str, list[str]]:
 def _options(tickets: pl.DataFrame, column: str) -> list[str]:
     values = tickets.get_column(column).drop_nulls().unique().sort().to_list()
     if tickets.get_column(column).null_count():
-        values.append(metrics.MISSING)
+        values.append(audit.MISSING)
     return values
 
 
@@ -105,7 +105,7 @@ def render(data: dataset.Active | None) -> None:
                 continue
             st.multiselect(label, options[column], key=key, placeholder="All")
         st.toggle("Escalated tickets only", key="f_escalated")
-    st.session_state["_filters"] = metrics.Filters(
+    st.session_state["_filters"] = audit.Filters(
         start=start,
         end=end,
         escalated_only=bool(st.session_state.get("f_escalated")),
@@ -127,15 +127,15 @@ def reset_filters() -> None:
         st.session_state.pop(key, None)
 
 
-def filters() -> metrics.Filters:
+def filters() -> audit.Filters:
     """The session's render filters (date range included)."""
-    return st.session_state.get("_filters") or metrics.Filters()
+    return st.session_state.get("_filters") or audit.Filters()
 
 
-def dimension_filters() -> metrics.Filters:
+def dimension_filters() -> audit.Filters:
     """The render filters without the date range (headline periods bring their own dates)."""
     f = filters()
-    return metrics.Filters(
+    return audit.Filters(
         channels=f.channels,
         categories=f.categories,
         agents=f.agents,
@@ -153,17 +153,17 @@ def review_periods() -> periods.Periods | None:
 
 def filtered(data: dataset.Active, *, dates: bool = True) -> pl.DataFrame:
     """The active dataset after the render filters."""
-    return metrics.apply_filters(data.tickets, filters() if dates else dimension_filters())
+    return audit.apply_filters(data.tickets, filters() if dates else dimension_filters())
 
 
-def period_filters(start: date | None, end: date | None) -> metrics.Filters:
+def period_filters(start: date | None, end: date | None) -> audit.Filters:
     """The render's dimension filters with another date range (a review period, say)."""
     import dataclasses
 
     return dataclasses.replace(dimension_filters(), start=start, end=end)
 
 
-def narrowed(where: metrics.Filters, column: str, value: str) -> metrics.Filters:
+def narrowed(where: audit.Filters, column: str, value: str) -> audit.Filters:
     """``where`` restricted to one value of a filterable column (a drill-down slice)."""
     import dataclasses
 

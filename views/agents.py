@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from lib import agent_review as review
-from lib import formatting, metrics, outliers, periods
+from lib import audit, formatting, outliers, periods
 from lib.charts import agents as charts
 from lib.charts.audit import present
 from ui import dataset, layout, sidebar, tags, widgets
@@ -31,19 +31,19 @@ data = layout.page_data(
 @st.cache_data(
     max_entries=32, show_spinner="Comparing every agent with what their tickets predict…"
 )
-def _compare(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> Any:
-    return outliers.agent_comparison(metrics.apply_filters(_t, where), **dict(opts))
+def _compare(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> Any:
+    return outliers.agent_comparison(audit.apply_filters(_t, where), **dict(opts))
 
 
 @st.cache_data(max_entries=16, show_spinner="Judging each month on its own…")
-def _history(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> pl.DataFrame:
-    return outliers.flag_history(metrics.apply_filters(_t, where), **dict(opts))
+def _history(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> pl.DataFrame:
+    return outliers.flag_history(audit.apply_filters(_t, where), **dict(opts))
 
 
 @st.cache_data(max_entries=64, show_spinner="Opening the agent…")
-def _detail(key: str, where: metrics.Filters, opts: tuple, agent: str, every: str,
+def _detail(key: str, where: audit.Filters, opts: tuple, agent: str, every: str,
             _t: pl.DataFrame, _c: Any) -> review.AgentDetail:  # fmt: skip
-    return review.agent_detail(metrics.apply_filters(_t, where), agent, _c, every=every)
+    return review.agent_detail(audit.apply_filters(_t, where), agent, _c, every=every)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lib import anomaly, metrics, sentiment
+from lib import anomaly, audit, sentiment
 from lib.charts import anomaly as charts
 from ui import dataset, layout, scoring, session, sidebar, widgets
 
@@ -28,8 +28,8 @@ if prds is None:
 
 # ---- cached work (keyed on the snapshot, filters and options; the tickets are not hashed) ---
 @st.cache_data(max_entries=32, show_spinner=False)
-def _detect(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> dict:
-    t = metrics.apply_filters(_t, where)
+def _detect(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> dict:
+    t = audit.apply_filters(_t, where)
     return {
         "alerts": anomaly.detect_anomalies(t, **dict(opts)),
         "day": anomaly.judgements(t, **dict(opts)),
@@ -38,13 +38,13 @@ def _detect(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> 
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _weekly(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> pl.DataFrame:
-    return anomaly.judgements(metrics.apply_filters(_t, where), unit="week", **dict(opts))
+def _weekly(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> pl.DataFrame:
+    return anomaly.judgements(audit.apply_filters(_t, where), unit="week", **dict(opts))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _leading(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) -> tuple:
-    t = metrics.apply_filters(_t, where)
+def _leading(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> tuple:
+    t = audit.apply_filters(_t, where)
     everything = t.with_columns(pl.lit("All tickets").alias("_all"))
     return (
         anomaly.leading_indicators(t, **dict(opts)),
@@ -53,8 +53,8 @@ def _leading(key: str, where: metrics.Filters, opts: tuple, _t: pl.DataFrame) ->
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _negative(key: str, where: metrics.Filters, topic: str, _t: pl.DataFrame) -> pl.DataFrame:
-    return sentiment.most_negative(metrics.apply_filters(_t, where), topic_col=topic, n=10)
+def _negative(key: str, where: audit.Filters, topic: str, _t: pl.DataFrame) -> pl.DataFrame:
+    return sentiment.most_negative(audit.apply_filters(_t, where), topic_col=topic, n=10)
 
 
 # ---- settings -------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from lib import formatting, metrics, periods
-from lib.charts import audit
+from lib import audit, formatting, periods
+from lib.charts import audit as charts
 from ui import aggregates, layout, sidebar, tags, widgets
 
 DIMENSIONS = {
@@ -47,9 +47,9 @@ if mode == "range" and f.start is not None and f.end is not None:
     )
 in_period = sidebar.period_filters(*cur.review)
 bd = aggregates.aggregate(
-    data, metrics.breakdown, where=sidebar.dimension_filters(), by=by, periods=cur
+    data, audit.breakdown, where=sidebar.dimension_filters(), by=by, periods=cur
 )
-bd = tags.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(audit.verdict_expr())
+bd = tags.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(charts.verdict_expr())
 (a, b), (c, d) = cur.review, cur.previous
 st.caption(f"Tickets created {a} to {b}, compared with {c} to {d} (the same number of days).")
 if bd.height == 0:
@@ -74,7 +74,7 @@ m[3].metric(
 
 # ---- chart and table: click a bar or a row to drill in --------------------------------------
 digest = hashlib.md5(repr((by, mode, sidebar.dimension_filters(), cur)).encode()).hexdigest()[:8]
-fig = audit.interval_bars(
+fig = charts.interval_bars(
     bd, by, reference=total_e / total_t if total_t else None, reference_label="all tickets"
 )
 event = widgets.chart_downloads(
@@ -85,7 +85,7 @@ st.caption(
     "the dashed line is the rate over all tickets. Hover for counts; click a bar, or a row "
     "below, to drill in."
 )
-view = audit.present(bd, audit.breakdown_view(by, DIMENSIONS[by]))
+view = charts.present(bd, charts.breakdown_view(by, DIMENSIONS[by]))
 row = widgets.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
 value = widgets.latest_choice(
     f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=widgets.clicked(event, 5)
@@ -96,9 +96,9 @@ if value is None:
     layout.empty_state(f"Select a row to see that {DIMENSIONS[by].lower()}'s trend and tickets.")
 else:
     st.subheader(f"{DIMENSIONS[by]}: {layout.md_escape(str(value))}")
-    slice_t = aggregates.aggregate(data, metrics.slice_tickets, where=in_period, by=by, value=value)
+    slice_t = aggregates.aggregate(data, audit.slice_tickets, where=in_period, by=by, value=value)
     n, k = slice_t.height, int(slice_t.get_column("escalated").sum())
-    low, high = metrics.wilson_interval(k, n)
+    low, high = audit.wilson_interval(k, n)
     d = st.columns(3)
     d[0].metric("Tickets", formatting.num(n), border=True)
     d[1].metric("Escalations", formatting.num(k), border=True)
@@ -111,10 +111,10 @@ else:
     with left:
         st.markdown("**Trend** (sidebar date range, weekly; review period shaded)")
         tr = aggregates.aggregate(
-            data, metrics.trend, where=sidebar.narrowed(f, by, value), every="1w"
+            data, audit.trend, where=sidebar.narrowed(f, by, value), every="1w"
         )
         if tr.height:
-            tfig = audit.shade(audit.trend_chart(tr), *cur.review, "period")
+            tfig = charts.shade(charts.trend_chart(tr), *cur.review, "period")
             widgets.chart_downloads(
                 tfig, f"trend_{by}_slice", key=f"bd_slice_trend_{digest}", data=tr
             )
@@ -122,19 +122,19 @@ else:
     with right:
         st.markdown(f"**Top {other}s in this slice** (by escalations)")
         tv = aggregates.aggregate(
-            data, metrics.top_values, where=in_period, by=other, within=by, value=value, top=8
+            data, audit.top_values, where=in_period, by=other, within=by, value=value, top=8
         )
         if tv.filter(pl.col("escalations") > 0).height == 0:
             layout.empty_state("No escalations in this slice.")
         else:
             widgets.chart_downloads(
-                audit.interval_bars(tv, other), f"top_{other}s", key=f"bd_top_{digest}", data=tv
+                charts.interval_bars(tv, other), f"top_{other}s", key=f"bd_top_{digest}", data=tv
             )
     st.markdown(f"**Its {formatting.num(n)} tickets**, newest first")
     shown_rows = slice_t.head(2000)
     widgets.table(
-        audit.present(shown_rows, audit.SLICE_VIEW), key=f"bd_tickets_{digest}",
-        filename=f"tickets_{by}.csv", download_frame=audit.present(slice_t, audit.SLICE_VIEW),
+        charts.present(shown_rows, charts.SLICE_VIEW), key=f"bd_tickets_{digest}",
+        filename=f"tickets_{by}.csv", download_frame=charts.present(slice_t, charts.SLICE_VIEW),
     )  # fmt: skip
     if n > shown_rows.height:
         st.caption(f"Showing the newest {shown_rows.height:,}; the download has all {n:,}.")
@@ -148,13 +148,13 @@ tabs = st.tabs(["Category × channel", "Category × agent"])
 for tab, cols in zip(tabs, ("channel", "agent"), strict=True):
     with tab:
         cells = aggregates.aggregate(
-            data, metrics.heatmap, where=in_period, rows="category", cols=cols
+            data, audit.heatmap, where=in_period, rows="category", cols=cols
         )
         if cells.height == 0:
             layout.empty_state("No tickets in this period match the filters.")
             continue
         widgets.chart_downloads(
-            audit.heatmap_figure(cells, "category", cols),
+            charts.heatmap_figure(cells, "category", cols),
             f"heatmap_category_{cols}", key=f"bd_heat_{cols}", data=cells,
         )  # fmt: skip
         st.caption(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from lib import formatting, metrics
-from lib.charts import audit
+from lib import audit, formatting
+from lib.charts import audit as charts
 from ui import aggregates, editors, layout, session, tags, widgets
 
 layout.header(
@@ -19,9 +19,9 @@ data = layout.page_data(
     action="Map a category (ticket type, topic, product area) on **Data**.",
 )
 
-all_categories = aggregates.aggregate(data, metrics.rate_by, where=metrics.Filters(), by="category")
-categories = [c for c in all_categories.get_column("category").to_list() if c != metrics.MISSING]
-every = aggregates.aggregate(data, metrics.drivers, top=None)
+all_categories = aggregates.aggregate(data, audit.rate_by, where=audit.Filters(), by="category")
+categories = [c for c in all_categories.get_column("category").to_list() if c != audit.MISSING]
+every = aggregates.aggregate(data, audit.drivers, top=None)
 policy = set(tags.policy_categories())
 if every.height == 0:
     layout.empty_state(
@@ -31,7 +31,7 @@ if every.height == 0:
     st.stop()
 
 # ---- headline numbers -----------------------------------------------------------------------
-par = aggregates.aggregate(data, metrics.pareto, by="category")
+par = aggregates.aggregate(data, audit.pareto, by="category")
 total = int(every.get_column("escalations").sum())
 in_policy = int(every.filter(pl.col("category").is_in(list(policy)))["escalations"].sum())
 n80 = int((par.get_column("cumulative_share") < 0.8).sum()) + 1
@@ -52,12 +52,12 @@ m[3].metric(
 st.subheader("Top drivers")
 c1, c2 = st.columns([3, 1])
 rank = c1.segmented_control(
-    "Rank by", list(audit.RANKINGS), default="frequency", key="dr_rank",
-    format_func=lambda k: audit.RANKINGS[k][0],
+    "Rank by", list(charts.RANKINGS), default="frequency", key="dr_rank",
+    format_func=lambda k: charts.RANKINGS[k][0],
 ) or "frequency"  # fmt: skip
 top = c2.slider("How many", 5, 10, 10, key="dr_top")
-st.info(metrics.IMPACT_EXPLANATIONS[rank], icon=":material/help:")
-ranked = tags.with_tags(aggregates.aggregate(data, metrics.drivers, rank_by=rank, top=top))
+st.info(audit.IMPACT_EXPLANATIONS[rank], icon=":material/help:")
+ranked = tags.with_tags(aggregates.aggregate(data, audit.drivers, rank_by=rank, top=top))
 if rank != "frequency" and ranked.get_column(rank).null_count() == ranked.height:
     layout.empty_state(
         "No category has both escalated and other tickets with this measure.",
@@ -65,13 +65,13 @@ if rank != "frequency" and ranked.get_column(rank).null_count() == ranked.height
     )
 else:
     widgets.chart_downloads(
-        audit.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
+        charts.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
         data=ranked,
     )  # fmt: skip
-widgets.table(ranked, view=audit.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
+widgets.table(ranked, view=charts.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
 
 st.subheader("Pareto of escalations by category")
-widgets.chart_downloads(audit.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)
+widgets.chart_downloads(charts.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)
 st.caption(
     f"Bars: escalations per category, most first. Line: cumulative share (right axis); the "
     f"dotted line is 80%. Here {min(n80, par.height)} of {par.height} categories make up 80% "
@@ -93,7 +93,7 @@ tagged = tags.with_tags(tag_rows).join(
 )
 left, right = st.columns([3, 2])
 with left:
-    widgets.table(tagged, view=audit.TAG_VIEW, key="dr_tags", filename="category_tags.csv")
+    widgets.table(tagged, view=charts.TAG_VIEW, key="dr_tags", filename="category_tags.csv")
 with right:
     if session.can_edit():
         editors.tag_editor(categories)
@@ -105,13 +105,13 @@ st.subheader("Tier 1 resolution")
 target = st.columns([1, 3])[0].number_input(
     "Tier 1 target (% of solved tickets)", 0, 100, 70, step=5, key="dr_target"
 )
-t1 = tags.with_tags(aggregates.aggregate(data, metrics.tier1_resolution, target=target / 100))
+t1 = tags.with_tags(aggregates.aggregate(data, audit.tier1_resolution, target=target / 100))
 if t1.height == 0:
     layout.empty_state("No solved tickets match the filters.", action="Widen the date range.")
 else:
     below = t1.filter(~pl.col("meets_target"))
     widgets.chart_downloads(
-        audit.interval_bars(
+        charts.interval_bars(
             t1, "category", k="resolved_tier1", n="solved", what="resolved at Tier 1",
             reference=target / 100, reference_label=f"target {target}%",
         ),
@@ -121,7 +121,7 @@ else:
         f"Solved tickets closed without escalation, per category, against the {target}% target "
         f"(dashed). {below.height} of {t1.height} categories are below it."
     )
-    widgets.table(t1, view=audit.TIER1_VIEW, key="dr_tier1_table", filename="tier1.csv")
+    widgets.table(t1, view=charts.TIER1_VIEW, key="dr_tier1_table", filename="tier1.csv")
 
 # ---- knowledge coverage ---------------------------------------------------------------------
 st.subheader("Knowledge coverage")
@@ -132,7 +132,7 @@ coverage = tags.with_tags(pl.DataFrame({"category": categories})).join(
 coverage = coverage.with_columns(
     pl.when(pl.col("link").str.contains(r"^https?://")).then(pl.col("link")).alias("link")
 )
-widgets.table(coverage, view=audit.COVERAGE_VIEW, key="dr_cov", filename="coverage.csv")
+widgets.table(coverage, view=charts.COVERAGE_VIEW, key="dr_cov", filename="coverage.csv")
 missing = coverage.filter(pl.col("article_exists").is_null()).height
 st.caption(
     f"Does an article exist for each category, is it accurate, and can Tier 1 follow it? "

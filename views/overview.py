@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import formatting, metrics
-from lib.charts import audit
+from lib import audit, formatting
+from lib.charts import audit as charts
 from ui import aggregates, editors, layout, session, sidebar, tags, widgets
 
 layout.header("Overview", "Where does the escalation rate stand, and is it moving?")
@@ -13,18 +13,18 @@ data = layout.page_data()
 
 prds = sidebar.review_periods()
 dims = sidebar.dimension_filters()
-qc = aggregates.aggregate(data, metrics.quarter_comparison, where=dims)
+qc = aggregates.aggregate(data, audit.quarter_comparison, where=dims)
 if prds is None or qc.get_column("tickets").sum() == 0:
     layout.empty_state("No tickets match the filters.", action="Clear a filter in the sidebar.")
     st.stop()
 
 policy = tags.policy_categories()
-kpi = aggregates.aggregate(data, metrics.kpis, where=dims, periods=prds, policy_categories=policy)
-by_category = aggregates.aggregate(data, metrics.breakdown, where=dims, by="category", periods=prds)
+kpi = aggregates.aggregate(data, audit.kpis, where=dims, periods=prds, policy_categories=policy)
+by_category = aggregates.aggregate(data, audit.breakdown, where=dims, by="category", periods=prds)
 
 # ---- the narrative and the headline numbers -------------------------------------------------
 with st.container(border=True):
-    st.markdown(":material/summarize: " + layout.md_escape(metrics.narrative(kpi, by_category)))
+    st.markdown(":material/summarize: " + layout.md_escape(audit.narrative(kpi, by_category)))
 
 row1 = st.columns([1, 1, 1.4, 1.4])
 for col, (name, label) in zip(
@@ -33,16 +33,16 @@ for col, (name, label) in zip(
     strict=False,
 ):
     col.metric(label, **formatting.kpi_metric(kpi, name), border=True)
-row1[3].metric("Baseline rate", **audit.baseline_card(kpi), border=True)
+row1[3].metric("Baseline rate", **charts.baseline_card(kpi), border=True)
 row2 = st.columns(5)
-row2[0].metric("Time to escalate", **audit.kpi_card(kpi, "median_hours_to_escalate"), border=True)
+row2[0].metric("Time to escalate", **charts.kpi_card(kpi, "median_hours_to_escalate"), border=True)
 row2[1].metric(
-    "First response", **audit.kpi_card(kpi, "median_first_response_minutes"), border=True
+    "First response", **charts.kpi_card(kpi, "median_first_response_minutes"), border=True
 )
-row2[2].metric("Satisfaction", **audit.csat_card(kpi), border=True)
-row2[3].metric("Reopen rate", **audit.kpi_card(kpi, "reopen_rate"), border=True)
+row2[2].metric("Satisfaction", **charts.csat_card(kpi), border=True)
+row2[3].metric("Reopen rate", **charts.kpi_card(kpi, "reopen_rate"), border=True)
 no_tags = {"value": "–", "delta": "no category tagged", "delta_color": "off", "delta_arrow": "off"}
-policy_card = audit.kpi_card(kpi, "policy_share") if policy else no_tags
+policy_card = charts.kpi_card(kpi, "policy_share") if policy else no_tags
 row2[4].metric("Policy-based share", **policy_card, border=True)
 notes = []
 if kpi.review["escalations_timed"] == 0:
@@ -53,10 +53,10 @@ notes.append("time to escalate and first response are medians")
 st.caption(formatting.kpi_caption(kpi) + " Note: " + "; ".join(notes) + ".")
 
 with st.expander("Review period, previous period and baseline side by side", expanded=True):
-    side = audit.kpi_table(kpi)
+    side = charts.kpi_table(kpi)
     widgets.table(side, key="ov_kpis", filename="headline_numbers.csv")
     for vs, label in (("previous", "previous period"), ("baseline", "baseline")):
-        st.markdown(f"- Review period vs {label}: {audit.verdict(kpi.change(vs))}")
+        st.markdown(f"- Review period vs {label}: {charts.verdict(kpi.change(vs))}")
     st.caption(
         "Rates carry a 95% Wilson interval; a change is called significant only when a "
         "two-proportion z-test gives p < 0.05. n = tickets the number is based on."
@@ -71,17 +71,17 @@ code = {"Day": "1d", "Week": "1w", "Two weeks": "2w", "Month": "1mo", "Quarter":
     every or "Week"
 ]
 tr = aggregates.aggregate(
-    data, metrics.trend, every=code, align_to=prds.review[1] if code == "2w" else None
+    data, audit.trend, every=code, align_to=prds.review[1] if code == "2w" else None
 )
 if tr.height == 0:
     layout.empty_state("No tickets in the selected date range.", action="Widen the date range.")
 else:
     first, last = tr.get_column("period_start").min(), tr.get_column("period_end").max()
-    marks = audit.markers(
+    marks = charts.markers(
         session.store().list_meetings(), session.store().list_events(), start=first, end=last
     )
     widgets.chart_downloads(
-        audit.trend_chart(tr, markers=marks), "escalation_trend", key="ov_trend", data=tr
+        charts.trend_chart(tr, markers=marks), "escalation_trend", key="ov_trend", data=tr
     )
     st.caption(
         "Bars: tickets created per period (right axis). Line: share escalated, with its 95% "
@@ -106,7 +106,7 @@ if qc.height < 2:
         "The data cover less than two calendar quarters.", action="Load a longer export."
     )
 else:
-    view = audit.present(qc.with_columns(audit.verdict_expr()), audit.QUARTER_VIEW)
+    view = charts.present(qc.with_columns(charts.verdict_expr()), charts.QUARTER_VIEW)
     widgets.table(view, key="ov_quarters", filename="quarter_over_quarter.csv")
     st.caption(
         "All dates, sidebar filters applied. A quarter with fewer days of data than the "

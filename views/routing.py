@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from lib import metrics, periods
-from lib.charts import audit
+from lib import audit, periods
+from lib.charts import audit as charts
 from ui import aggregates, layout, sidebar, tags, widgets
 
 layout.header(
@@ -15,7 +15,7 @@ layout.header(
 data = layout.page_data()
 prds = sidebar.review_periods()
 dims = sidebar.dimension_filters()
-rs = aggregates.aggregate(data, metrics.reassignment_summary)
+rs = aggregates.aggregate(data, audit.reassignment_summary)
 s = rs.summary.row(0, named=True) if rs.summary.height else {"tickets": 0}
 if s["tickets"] == 0:
     layout.empty_state("No tickets match the filters.", action="Widen the date range.")
@@ -23,10 +23,10 @@ if s["tickets"] == 0:
 first, last = periods.date_bounds(data.tickets)
 now = data.tickets.select(pl.max_horizontal(pl.col("updated_at").max(), pl.col("created_at").max()))
 hours = float(st.session_state.get("rt_idle_hours", 48))
-idle = aggregates.aggregate(data, metrics.idle_tickets, where=dims, hours=hours, now=now.item())
-repeat = aggregates.aggregate(data, metrics.repeat_contacts)
+idle = aggregates.aggregate(data, audit.idle_tickets, where=dims, hours=hours, now=now.item())
+repeat = aggregates.aggregate(data, audit.repeat_contacts)
 
-cards = audit.routing_cards(
+cards = charts.routing_cards(
     s, idle=idle.tickets.height, open_tickets=idle.open_tickets, hours=hours, repeat=repeat.height
 )
 for col, (label, card) in zip(st.columns(len(cards)), cards, strict=True):
@@ -41,7 +41,7 @@ with tabs[0]:
         layout.empty_state("This export has no reassignment counts (group or owner changes).")
     else:
         widgets.chart_downloads(
-            audit.distribution_figure(rs.distribution), "reassignments", key="rt_dist",
+            charts.distribution_figure(rs.distribution), "reassignments", key="rt_dist",
             data=rs.distribution, caption="Share of tickets by how often they changed group or "
             "owner (0 = the first assignment was right); hover for counts.",
         )  # fmt: skip
@@ -49,10 +49,8 @@ with tabs[0]:
             "Reassignments by", ["category", "channel"], default="category", key="rt_by",
             format_func=str.capitalize,
         ) or "category"  # fmt: skip
-        per = tags.with_tags(
-            aggregates.aggregate(data, metrics.reassignment_summary, by=by).summary
-        )
-        fig = audit.interval_bars(
+        per = tags.with_tags(aggregates.aggregate(data, audit.reassignment_summary, by=by).summary)
+        fig = charts.interval_bars(
             per, by, rate="share_reassigned", low="share_low", high="share_high",
             k="reassigned", n="known", what="reassigned",
         )  # fmt: skip
@@ -62,35 +60,35 @@ with tabs[0]:
             "whiskers: 95% interval. Categories that nearly always move on may be policy-based.",
         )  # fmt: skip
         widgets.table(
-            per, view=audit.reassign_view(by, by.capitalize()), key="rt_by_table",
+            per, view=charts.reassign_view(by, by.capitalize()), key="rt_by_table",
             filename=f"reassignments_by_{by}.csv",
         )  # fmt: skip
         st.markdown(f"**Tickets that bounced 3 or more times** ({rs.bounced.height:,})")
         if rs.bounced.height == 0:
             layout.empty_state("No ticket changed hands 3 or more times in this range.")
         else:
-            widgets.table(rs.bounced, view=audit.TICKET_LIST_VIEW, key="rt_bounced",
+            widgets.table(rs.bounced, view=charts.TICKET_LIST_VIEW, key="rt_bounced",
                      filename="bounced_tickets.csv")  # fmt: skip
 
 with tabs[1]:
-    frt = aggregates.aggregate(data, metrics.first_response_trend, every="1w")
+    frt = aggregates.aggregate(data, audit.first_response_trend, every="1w")
     if frt.height == 0 or frt.get_column("responses").sum() == 0:
         layout.empty_state("This export has no first response times.")
     else:
         st.markdown("**Time to first response, weekly**")
         widgets.chart_downloads(
-            audit.response_trend_figure(frt), "first_response_trend", key="rt_frt", data=frt,
+            charts.response_trend_figure(frt), "first_response_trend", key="rt_frt", data=frt,
             caption="Line: median minutes to the first reply; band: the middle half of tickets; "
             "dotted: 90% of tickets are answered within it. Hover for counts.",
         )  # fmt: skip
         st.markdown("**Time to first response, by channel**")
-        fr_by = aggregates.aggregate(data, metrics.first_response_by, by="channel")
+        fr_by = aggregates.aggregate(data, audit.first_response_by, by="channel")
         widgets.chart_downloads(
-            audit.quantile_figure(fr_by, "channel", unit="minutes"), "first_response_by_channel",
+            charts.quantile_figure(fr_by, "channel", unit="minutes"), "first_response_by_channel",
             key="rt_fr_by", data=fr_by,
         )  # fmt: skip
     st.markdown("**Time to escalate, by category**")
-    tte = tags.with_tags(aggregates.aggregate(data, metrics.time_to_escalate, by="category"))
+    tte = tags.with_tags(aggregates.aggregate(data, audit.time_to_escalate, by="category"))
     if tte.height == 0 or tte.get_column("n").sum() == 0:
         layout.empty_state(
             "No escalation times: this export does not say when tickets were escalated.",
@@ -98,11 +96,11 @@ with tabs[1]:
         )
     else:
         widgets.chart_downloads(
-            audit.quantile_figure(tte, "category"), "time_to_escalate", key="rt_tte", data=tte,
+            charts.quantile_figure(tte, "category"), "time_to_escalate", key="rt_tte", data=tte,
             caption="Bar: the middle half of escalations; diamond: median; tick: 90th percentile.",
         )  # fmt: skip
         widgets.table(
-            tte, view=audit.duration_view("category", "Category", "hours"), key="rt_tte_t",
+            tte, view=charts.duration_view("category", "Category", "hours"), key="rt_tte_t",
             filename="time_to_escalate.csv",
         )  # fmt: skip
 
@@ -117,9 +115,9 @@ with tabs[2]:
     if idle.tickets.height == 0:
         layout.empty_state(f"No open ticket has been idle for more than {hours:g} hours.")
     else:
-        widgets.chart_downloads(audit.age_figure(idle.buckets), "idle_by_age", key="rt_idle",
+        widgets.chart_downloads(charts.age_figure(idle.buckets), "idle_by_age", key="rt_idle",
                            data=idle.buckets)  # fmt: skip
-        widgets.table(idle.tickets, view=audit.TICKET_LIST_VIEW, key="rt_idle_t",
+        widgets.table(idle.tickets, view=charts.TICKET_LIST_VIEW, key="rt_idle_t",
                  filename="idle_tickets.csv")  # fmt: skip
 
 with tabs[3]:
@@ -128,37 +126,38 @@ with tabs[3]:
         layout.empty_state("No customer opened 3 tickets within 7 days in this range.")
     else:
         widgets.table(
-            repeat, view=audit.REPEAT_VIEW, key="rt_repeat", filename="repeat_contacts.csv"
+            repeat, view=charts.REPEAT_VIEW, key="rt_repeat", filename="repeat_contacts.csv"
         )
     st.markdown("**Escalation rate by customer tier**")
-    tiers = aggregates.aggregate(data, metrics.rate_by, by="customer_tier")
+    tiers = aggregates.aggregate(data, audit.rate_by, by="customer_tier")
     widgets.chart_downloads(
-        audit.interval_bars(tiers, "customer_tier"), "rate_by_tier", key="rt_tiers", data=tiers,
+        charts.interval_bars(tiers, "customer_tier"), "rate_by_tier", key="rt_tiers", data=tiers,
         caption="A tier far above the others, or a repeat contact from a high tier, is where a "
         "frustrated customer hides. Whiskers: 95% interval.",
     )  # fmt: skip
-    widgets.table(tiers, view=audit.rate_view("customer_tier", "Tier"), key="rt_tier_t",
+    widgets.table(tiers, view=charts.rate_view("customer_tier", "Tier"), key="rt_tier_t",
              filename="rate_by_tier.csv")  # fmt: skip
 
 with tabs[4]:
     c1, c2, c3 = st.columns(3)
     default = min(max(prds.review[0], first), last) if prds else last
     when = c1.date_input("Change date", default, first, last, key="rt_ba_date")
-    cats = aggregates.aggregate(data, metrics.rate_by, where=dims, by="category")
+    cats = aggregates.aggregate(data, audit.rate_by, where=dims, by="category")
     cat = c2.selectbox(
         "Category", [None, *cats.get_column("category").to_list()], key="rt_ba_cat",
         format_func=lambda c: "All categories" if c is None else tags.tag_label(c),
     )  # fmt: skip
     window = c3.number_input("Days each side (0 = all)", 0, 365, 0, step=7, key="rt_ba_window")
     ba = aggregates.aggregate(
-        data, metrics.before_after, where=dims, date=when, category=cat,
+        data, audit.before_after, where=dims, date=when, category=cat,
         window_days=int(window) or None,
     )  # fmt: skip
-    for col, (label, card) in zip(st.columns(3), audit.before_after_cards(ba), strict=True):
+    for col, (label, card) in zip(st.columns(3), charts.before_after_cards(ba), strict=True):
         col.metric(label, **card)
     if ba.test.testable:
         widgets.chart_downloads(
-            audit.before_after_figure(ba.weekly, when), "before_after", key="rt_ba", data=ba.weekly,
+            charts.before_after_figure(ba.weekly, when), "before_after", key="rt_ba",
+            data=ba.weekly,
             caption="Dots: weekly escalation rate (bigger = more tickets); lines: a straight trend "
             "fitted to each side. A jump at the dotted line is the change's effect; weeks are "
             "counted from the change date so none straddles it. All dates; sidebar filters apply.",

@@ -1,6 +1,6 @@
 """Figures and display tables for the audit pages (overview, breakdowns, drivers, routing).
 
-Every builder takes a small aggregated frame from :mod:`lib.metrics` (never raw tickets) and
+Every builder takes a small aggregated frame from :mod:`lib.audit` (never raw tickets) and
 caps what it draws (``max_bars``, ``max_rows``), so no chart sends more than a few hundred
 points to the browser. Hover texts always give the counts behind a rate.
 
@@ -28,8 +28,11 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from lib.audit.change_impact import BeforeAfter
+from lib.audit.escalation_drivers import IMPACT_EXPLANATIONS
+from lib.audit.headline import KpiTable
+from lib.audit.rates import TestResult
 from lib.charts.common import COLORS, base_layout, trend_figure
-from lib.metrics import IMPACT_EXPLANATIONS, BeforeAfter, KpiTable, TestResult
 
 __all__ = [
     "RANKINGS",
@@ -56,15 +59,15 @@ __all__ = [
     "verdict_expr",
 ]
 
-#: Driver rankings: key of :data:`lib.metrics.IMPACT_EXPLANATIONS` -> (button label, value
+#: Driver rankings: key of :data:`lib.audit.IMPACT_EXPLANATIONS` -> (button label, value
 #: column, axis title).
 RANKINGS: dict[str, tuple[str, str, str]] = {
     "frequency": ("Frequency", "escalations", "Escalations"),
     "impact_handling": ("Extra handling time", "impact_handling", "Extra handling hours"),
     "impact_csat": ("Satisfaction lost", "impact_csat", "Satisfaction lost (rating points)"),
 }
-if set(RANKINGS) != set(IMPACT_EXPLANATIONS):  # pragma: no cover (kept in step with metrics)
-    raise ImportError("lib.charts.audit.RANKINGS is out of step with lib.metrics")
+if set(RANKINGS) != set(IMPACT_EXPLANATIONS):  # pragma: no cover (kept in step with lib.audit)
+    raise ImportError("lib.charts.audit.RANKINGS is out of step with lib.audit")
 
 _SCALE = "Oranges"
 
@@ -112,7 +115,7 @@ def interval_bars(
     """Horizontal bars of a rate per value with its Wilson interval as error bars.
 
     ``frame`` has ``label``, ``rate`` (0..1), its interval ``low`` and ``high`` (default
-    ``{rate}_low`` and ``{rate}_high``), ``k`` and ``n`` (e.g. :func:`lib.metrics.rate_by`);
+    ``{rate}_low`` and ``{rate}_high``), ``k`` and ``n`` (e.g. :func:`lib.audit.rate_by`);
     the first ``max_bars`` rows are drawn, the first on top. ``reference`` (0..1) draws a
     dashed vertical line (an overall rate or a target).
     ``customdata`` of each bar is ``[label (escaped for plotly), k, n, low %, high %, value]``
@@ -180,7 +183,7 @@ def heatmap_figure(
     max_cols: int = 30,
     title: str | None = None,
 ) -> go.Figure:
-    """Escalation rate per (row, column) combination, from :func:`lib.metrics.heatmap`.
+    """Escalation rate per (row, column) combination, from :func:`lib.audit.heatmap`.
 
     Rows and columns are ordered by ticket volume, the busiest first, and cut to ``max_rows``
     and ``max_cols``. Each cell shows its rate; hover adds escalations and tickets. Empty
@@ -259,7 +262,7 @@ def heatmap_figure(
 def pareto_figure(pareto: pl.DataFrame, by: str, *, max_bars: int = 30) -> go.Figure:
     """Escalations per value (bars, most first) and their cumulative share (line, right axis).
 
-    ``pareto`` comes from :func:`lib.metrics.pareto`. A dotted line marks 80%.
+    ``pareto`` comes from :func:`lib.audit.pareto`. A dotted line marks 80%.
 
     >>> p = pl.DataFrame({"category": ["a", "b"], "escalations": [3, 1],
     ...                   "share": [0.75, 0.25], "cumulative_share": [0.75, 1.0]})
@@ -305,7 +308,7 @@ def pareto_figure(pareto: pl.DataFrame, by: str, *, max_bars: int = 30) -> go.Fi
 
 
 def ranking_figure(drivers: pl.DataFrame, by: str, rank_by: str) -> go.Figure:
-    """Horizontal bars of the ranking value of :func:`lib.metrics.drivers` (top ranked on top).
+    """Horizontal bars of the ranking value of :func:`lib.audit.drivers` (top ranked on top).
 
     Hover gives the escalations, the rate and the parts of the impact.
 
@@ -383,7 +386,7 @@ def distribution_figure(
 
 
 def age_figure(buckets: pl.DataFrame) -> go.Figure:
-    """Idle tickets per age bucket (:attr:`lib.metrics.IdleTickets.buckets`).
+    """Idle tickets per age bucket (:attr:`lib.audit.IdleTickets.buckets`).
 
     >>> b = pl.DataFrame({"age_bucket": ["2–3 days", "3–7 days"], "tickets": [4, 0]})
     >>> age_figure(b).data[0].y
@@ -406,7 +409,7 @@ def quantile_figure(
     frame: pl.DataFrame, label: str, *, unit: str = "hours", max_rows: int = 20
 ) -> go.Figure:
     """Spread of a duration per value: a bar from the 25th to the 75th percentile, the median
-    as a mark and the 90th percentile as a tick (e.g. :func:`lib.metrics.time_to_escalate`).
+    as a mark and the 90th percentile as a tick (e.g. :func:`lib.audit.time_to_escalate`).
 
     ``frame`` has ``label``, ``n`` (or ``responses``), ``p25``, ``median``, ``p75``, ``p90``.
 
@@ -456,7 +459,7 @@ def quantile_figure(
 
 def response_trend_figure(frt: pl.DataFrame) -> go.Figure:
     """Median first response per period with the middle half as a band and the 90th percentile
-    dotted (:func:`lib.metrics.first_response_trend`).
+    dotted (:func:`lib.audit.first_response_trend`).
 
     >>> from datetime import date
     >>> f = pl.DataFrame({"period_start": [date(2024, 1, 1)], "responses": [3], "median": [5.0],
@@ -498,7 +501,7 @@ def response_trend_figure(frt: pl.DataFrame) -> go.Figure:
 
 def before_after_figure(weekly: pl.DataFrame, change: date) -> go.Figure:
     """Weekly escalation rate around a change date with one fitted line per segment
-    (:attr:`lib.metrics.BeforeAfter.weekly`); marker size grows with the week's tickets.
+    (:attr:`lib.audit.BeforeAfter.weekly`); marker size grows with the week's tickets.
 
     >>> from datetime import date
     >>> w = pl.DataFrame({"week_start": [date(2024, 2, 23), date(2024, 3, 1)],
@@ -630,7 +633,7 @@ QUARTER_VIEW = (
 )  # fmt: skip
 
 
-#: Display columns of a drill-down's ticket list (:func:`lib.metrics.slice_tickets`).
+#: Display columns of a drill-down's ticket list (:func:`lib.audit.slice_tickets`).
 SLICE_VIEW = (
     ("ticket_id", "Ticket", "text"), ("created_at", "Created", "datetime"),
     ("subject", "Subject", "text"), ("agent", "Agent", "text"),
@@ -638,7 +641,7 @@ SLICE_VIEW = (
 )  # fmt: skip
 
 
-#: Display columns of the drivers table (:func:`lib.metrics.drivers` with a ``tag``).
+#: Display columns of the drivers table (:func:`lib.audit.drivers` with a ``tag``).
 DRIVER_VIEW = (
     ("rank", "Rank", "int"), ("category", "Category", "text"), ("tag", "Tag", "text"),
     ("tickets", "Tickets", "int"), ("escalations", "Escalations", "int"),
@@ -659,7 +662,7 @@ TAG_VIEW = (
     ("note", "Note", "text"), ("updated_by", "Tagged by", "text"),
 )  # fmt: skip
 
-#: Display columns of the Tier 1 resolution table (:func:`lib.metrics.tier1_resolution`).
+#: Display columns of the Tier 1 resolution table (:func:`lib.audit.tier1_resolution`).
 TIER1_VIEW = (
     ("category", "Category", "text"), ("tag", "Tag", "text"), ("solved", "Solved", "int"),
     ("resolved_tier1", "Resolved at Tier 1", "int"), ("rate", "Tier 1 rate", "pct"),
@@ -677,7 +680,7 @@ COVERAGE_VIEW = (
 
 
 def reassign_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:
-    """Display columns of :attr:`lib.metrics.ReassignmentSummary.summary` per ``column``."""
+    """Display columns of :attr:`lib.audit.ReassignmentSummary.summary` per ``column``."""
     return (
         (column, label, "text"), ("tag", "Tag", "text"), ("tickets", "Tickets", "int"),
         ("known", "With a count", "int"), ("reassigned", "Reassigned", "int"),
@@ -702,8 +705,8 @@ TICKET_LIST_VIEW = (
 
 
 def duration_view(column: str, label: str, unit: str) -> tuple[tuple[str, str, str], ...]:
-    """Display columns of :func:`lib.metrics.first_response_by` (``unit="minutes"``) or
-    :func:`lib.metrics.time_to_escalate` (``unit="hours"``)."""
+    """Display columns of :func:`lib.audit.first_response_by` (``unit="minutes"``) or
+    :func:`lib.audit.time_to_escalate` (``unit="hours"``)."""
     return (
         (column, label, "text"), ("tag", "Tag", "text"), ("escalations", "Escalations", "int"),
         ("tickets", "Tickets", "int"), ("responses", "With a time", "int"),
@@ -712,7 +715,7 @@ def duration_view(column: str, label: str, unit: str) -> tuple[tuple[str, str, s
     )  # fmt: skip
 
 
-#: Display columns of :func:`lib.metrics.repeat_contacts`.
+#: Display columns of :func:`lib.audit.repeat_contacts`.
 REPEAT_VIEW = (
     ("customer", "Customer", "text"), ("customer_tier", "Tier", "text"),
     ("max_in_window", "Most tickets in 7 days", "int"), ("tickets", "Tickets", "int"),
@@ -723,7 +726,7 @@ REPEAT_VIEW = (
 
 
 def rate_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:
-    """Display columns of :func:`lib.metrics.rate_by` (or :func:`lib.metrics.top_values`)."""
+    """Display columns of :func:`lib.audit.rate_by` (or :func:`lib.audit.top_values`)."""
     return (
         (column, label, "text"), ("tag", "Tag", "text"), ("tickets", "Tickets", "int"),
         ("escalations", "Escalations", "int"), ("rate", "Rate", "pct"),
@@ -732,7 +735,7 @@ def rate_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:
     )  # fmt: skip
 
 
-#: Display columns of the weekly series of :func:`lib.metrics.before_after`.
+#: Display columns of the weekly series of :func:`lib.audit.before_after`.
 BEFORE_AFTER_VIEW = (
     ("week_start", "Week from", "date"), ("week", "Weeks from the change", "int"),
     ("segment", "Segment", "text"), ("tickets", "Tickets", "int"),
@@ -743,7 +746,7 @@ BEFORE_AFTER_VIEW = (
 
 
 def breakdown_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:
-    """Display columns of a breakdown table (:func:`lib.metrics.breakdown`, with an optional
+    """Display columns of a breakdown table (:func:`lib.audit.breakdown`, with an optional
     ``tag`` and ``verdict`` column) whose first column is ``column``, headed ``label``."""
     return (
         (column, label, "text"), ("tag", "Tag", "text"), ("tickets", "Tickets", "int"),
@@ -791,7 +794,7 @@ def verdict(test: TestResult) -> str:
     """A test of change in plain words: ``"no significant change (p=0.42)"`` or
     ``"up 2.4 pts, significant (p=0.003)"``.
 
-    >>> from lib.metrics import two_proportion_test
+    >>> from lib.audit import two_proportion_test
     >>> verdict(two_proportion_test(37, 261, 30, 254))
     'no significant change (+2.4 pts, p=0.43)'
     >>> verdict(two_proportion_test(60, 200, 30, 200))
@@ -811,7 +814,7 @@ def verdict(test: TestResult) -> str:
 
 
 def verdict_expr(change: str = "change", significant: str = "significant") -> pl.Expr:
-    """A text column from per-row tests (e.g. :func:`lib.metrics.breakdown`): ``up`` or
+    """A text column from per-row tests (e.g. :func:`lib.audit.breakdown`): ``up`` or
     ``down`` when significant, ``no significant change`` otherwise, ``–`` when untestable.
 
     >>> f = pl.DataFrame({"change": [0.1, -0.1, 0.01, None], "significant": [True, True, False, False]})
@@ -844,7 +847,7 @@ def _fmt(value: Any, kind: str) -> str:
     return str(value)
 
 
-#: Headline measures of :class:`lib.metrics.KpiTable`: column, label, kind, denominator column.
+#: Headline measures of :class:`lib.audit.KpiTable`: column, label, kind, denominator column.
 KPI_MEASURES: tuple[tuple[str, str, str, str | None], ...] = (
     ("tickets", "Tickets", "int", None),
     ("escalations", "Escalations", "int", None),
@@ -863,7 +866,7 @@ def kpi_table(kpi: KpiTable) -> pl.DataFrame:
     with the Wilson interval of the escalation rate and the denominators (n).
 
     >>> from datetime import UTC, date, datetime
-    >>> from lib.metrics import kpis
+    >>> from lib.audit import kpis
     >>> from lib.periods import review_periods
     >>> t = pl.DataFrame({"created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 9, 10)],
     ...                   "escalated": [False, True, False]})
@@ -908,7 +911,7 @@ def kpi_card(kpi: KpiTable, column: str) -> dict[str, Any]:
     the denominators in the help text.
 
     >>> from datetime import UTC, date, datetime
-    >>> from lib.metrics import kpis
+    >>> from lib.audit import kpis
     >>> from lib.periods import review_periods
     >>> t = pl.DataFrame({"created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 9, 10)],
     ...                   "escalated": [False, True, False], "reopens": [0, 1, 0]})
@@ -940,7 +943,7 @@ def csat_card(kpi: KpiTable) -> dict[str, Any]:
     period (mean rating on a 0..100% scale), the gap as a neutral delta.
 
     >>> from datetime import UTC, date, datetime
-    >>> from lib.metrics import kpis
+    >>> from lib.audit import kpis
     >>> from lib.periods import review_periods
     >>> t = pl.DataFrame({"created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (9, 10, 10)],
     ...                   "escalated": [True, False, False], "satisfaction": [0.2, 1.0, 0.8]})
@@ -973,7 +976,7 @@ def baseline_card(kpi: KpiTable) -> dict[str, Any]:
     baseline rate as value, the tested change as delta (arrow only when significant).
 
     >>> from datetime import UTC, date, datetime
-    >>> from lib.metrics import kpis
+    >>> from lib.audit import kpis
     >>> from lib.periods import review_periods
     >>> t = pl.DataFrame({"created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 9, 10)],
     ...                   "escalated": [False, True, False]})
@@ -1020,7 +1023,7 @@ def routing_cards(
     summary: dict[str, Any], *, idle: int, open_tickets: int, hours: float, repeat: int
 ) -> list[tuple[str, dict[str, Any]]]:
     """``(label, st.metric kwargs)`` for the routing page's headline numbers, from one row of
-    :attr:`lib.metrics.ReassignmentSummary.summary` and the idle and repeat-contact counts.
+    :attr:`lib.audit.ReassignmentSummary.summary` and the idle and repeat-contact counts.
 
     >>> s = {"share_reassigned": 0.25, "reassigned": 1, "known": 4, "share_low": 0.05,
     ...      "share_high": 0.7, "first_assignment_correct_rate": 0.75, "bounced": 0}
@@ -1056,7 +1059,7 @@ def before_after_cards(ba: BeforeAfter) -> list[tuple[str, dict[str, Any]]]:
     counts and the tested change.
 
     >>> from datetime import UTC, date, datetime, timedelta
-    >>> from lib.metrics import before_after
+    >>> from lib.audit import before_after
     >>> d0 = datetime(2024, 3, 1, tzinfo=UTC)
     >>> t = pl.DataFrame({"created_at": [d0 + timedelta(days=d) for d in (-3, -2, 1, 2)],
     ...                   "escalated": [True, True, False, False]})
@@ -1082,7 +1085,7 @@ def change_card(test: TestResult) -> dict[str, Any]:
     """``st.metric`` arguments for a tested change in rate: the difference in points as value,
     the verdict as delta (coloured with an arrow only when significant; a rise is red).
 
-    >>> from lib.metrics import two_proportion_test
+    >>> from lib.audit import two_proportion_test
     >>> c = change_card(two_proportion_test(60, 200, 30, 200))
     >>> c["value"], c["delta"], c["delta_color"], c["delta_arrow"]
     ('+15.0 pts', 'significant, p<0.001', 'red', 'up')

@@ -55,7 +55,7 @@ def trend_figure(
     """Escalation rate (line, Wilson band) over ticket volume (bars, right axis).
 
     ``trend`` has ``period_start``, ``tickets``, ``escalations``, ``rate``, ``rate_low`` and
-    ``rate_high`` (see :func:`lib.metrics.trend`). ``markers`` are (date, label) pairs drawn as
+    ``rate_high`` (see :func:`lib.audit.trend`). ``markers`` are (date, label) pairs drawn as
     vertical lines (review meetings, policy changes).
     """
     x = trend.get_column("period_start").to_list()

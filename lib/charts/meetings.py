@@ -85,7 +85,7 @@ def trend_svg(
 ) -> str:
     """Weekly escalation rate (line with its Wilson band) over ticket volume (bars).
 
-    ``trend`` is :func:`lib.metrics.trend` output; only the last ``last`` periods are drawn.
+    ``trend`` is :func:`lib.audit.trend` output; only the last ``last`` periods are drawn.
     ``highlight`` shades the periods that start inside ``(start, end)`` (the review period).
     Empty periods break the line. Returns an ``<svg>`` element as text.
 
@@ -194,7 +194,7 @@ def drivers_svg(
 ) -> str:
     """Horizontal bars: escalations per driver in the review period and the previous one.
 
-    ``drivers`` is :func:`lib.metrics.breakdown` output (``by``, ``escalations``,
+    ``drivers`` is :func:`lib.audit.breakdown` output (``by``, ``escalations``,
     ``previous_escalations``, ``rate``, ``previous_rate``).
 
     >>> d = pl.DataFrame({"category": ["<b>SSO</b>"], "escalations": [12],

@@ -48,7 +48,8 @@ const record = () => {
     if (!window.__navSeen.some((e) => JSON.stringify(e) === key)) window.__navSeen.push(entry);
   });
 };
-new MutationObserver(record).observe(document, {subtree: true, childList: true, characterData: true});
+new MutationObserver(record)
+  .observe(document, {subtree: true, childList: true, characterData: true});
 """
 
 

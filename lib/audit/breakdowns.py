@@ -1,0 +1,249 @@
+"""Escalation rate per value of a column (with the change vs the previous period), the top values
+within a slice, the tickets of a slice and the rate per combination of two columns.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from lib.audit._common import (
+    MISSING,
+    MetricsError,
+    _check_column,
+    _counts,
+    _key,
+    _match,
+    _safe_ratio,
+    _with_tests,
+)
+from lib.audit.rates import wilson_exprs
+from lib.periods import Periods, in_dates
+
+# Output columns of the aggregate functions (after the grouping column).
+_RATE_COLUMNS = (
+    "tickets", "escalations", "rate", "rate_low", "rate_high",
+    "share_of_escalations", "all_escalations",
+)  # fmt: skip
+
+
+_BREAKDOWN_COLUMNS = (
+    *_RATE_COLUMNS, "previous_tickets", "previous_escalations", "previous_rate",
+    "change", "p_value", "significant", "escalations_change",
+)  # fmt: skip
+
+
+def _sort_by_escalations(frame: pl.DataFrame, by: str) -> pl.DataFrame:
+    """Most escalations first, then most tickets, then by name with :data:`MISSING` last."""
+    return frame.sort(
+        [pl.col("escalations"), pl.col("tickets"), pl.col(by) == MISSING, pl.col(by)],
+        descending=[True, True, False, False],
+    )
+
+
+def rate_by(tickets: pl.DataFrame, by: str, *, level: float = 0.95) -> pl.DataFrame:
+    """Escalation rate per value of ``by`` over all the tickets given.
+
+    Columns: ``by``, ``tickets``, ``escalations``, ``rate``, ``rate_low``, ``rate_high``,
+    ``share_of_escalations`` (this value's escalations / ``all_escalations``),
+    ``all_escalations``. Sorted by escalations, most first.
+
+    >>> t = pl.DataFrame({"customer_tier": ["gold", "gold", None], "escalated": [True, False, True]})
+    >>> rate_by(t, "customer_tier").select("customer_tier", "tickets", "rate", "share_of_escalations")
+    shape: (2, 4)
+    ┌───────────────┬─────────┬──────┬──────────────────────┐
+    │ customer_tier ┆ tickets ┆ rate ┆ share_of_escalations │
+    │ ---           ┆ ---     ┆ ---  ┆ ---                  │
+    │ str           ┆ i64     ┆ f64  ┆ f64                  │
+    ╞═══════════════╪═════════╪══════╪══════════════════════╡
+    │ gold          ┆ 2       ┆ 0.5  ┆ 0.5                  │
+    │ (none)        ┆ 1       ┆ 1.0  ┆ 0.5                  │
+    └───────────────┴─────────┴──────┴──────────────────────┘
+    """  # noqa: E501
+    _check_column(tickets, by)
+    out = tickets.lazy().group_by(_key(by)).agg(_counts()).collect()
+    out = out.with_columns(
+        *wilson_exprs(level=level),
+        pl.col("escalations").sum().cast(pl.Int64).alias("all_escalations"),
+    ).with_columns(_safe_ratio("escalations", "all_escalations", "share_of_escalations"))
+    out = out.select(by, *_RATE_COLUMNS)
+    return _sort_by_escalations(out, by)
+
+
+def breakdown(
+    tickets: pl.DataFrame, by: str, periods: Periods, *, level: float = 0.95
+) -> pl.DataFrame:
+    """Per value of ``by``: the review period's rate, share and change vs the previous period.
+
+    Columns: ``by``, ``tickets``, ``escalations``, ``rate``, ``rate_low``, ``rate_high``,
+    ``share_of_escalations`` (of ``all_escalations`` in the review period),
+    ``all_escalations``, ``previous_tickets``, ``previous_escalations``, ``previous_rate``,
+    ``change`` (rate - previous rate), ``p_value``, ``significant`` (two-proportion test),
+    ``escalations_change`` (escalations - previous escalations). Values seen only in the
+    previous period are kept with 0 tickets. Sorted by escalations, most first.
+
+    >>> from datetime import UTC, datetime
+    >>> from lib.periods import review_periods
+    >>> t = pl.DataFrame({
+    ...     "created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 2, 8, 9, 10)],
+    ...     "agent": ["ann", "bob", "ann", "ann", "bob"],
+    ...     "escalated": [False, True, True, True, False],
+    ... })
+    >>> p = review_periods(t, review_days=7)
+    >>> breakdown(t, "agent", p).select(
+    ...     "agent", "tickets", "escalations", "previous_tickets", "change", "escalations_change")
+    shape: (2, 6)
+    ┌───────┬─────────┬─────────────┬──────────────────┬────────┬────────────────────┐
+    │ agent ┆ tickets ┆ escalations ┆ previous_tickets ┆ change ┆ escalations_change │
+    │ ---   ┆ ---     ┆ ---         ┆ ---              ┆ ---    ┆ ---                │
+    │ str   ┆ i64     ┆ i64         ┆ i64              ┆ f64    ┆ i64                │
+    ╞═══════╪═════════╪═════════════╪══════════════════╪════════╪════════════════════╡
+    │ ann   ┆ 2       ┆ 2           ┆ 1                ┆ 1.0    ┆ 2                  │
+    │ bob   ┆ 1       ┆ 0           ┆ 1                ┆ -1.0   ┆ -1                 │
+    └───────┴─────────┴─────────────┴──────────────────┴────────┴────────────────────┘
+    """
+    _check_column(tickets, by)
+    lf = tickets.lazy()
+    cur_q = lf.filter(in_dates(*periods.review)).group_by(_key(by)).agg(_counts())
+    prev_q = (
+        lf.filter(in_dates(*periods.previous))
+        .group_by(_key(by))
+        .agg(
+            pl.len().cast(pl.Int64).alias("previous_tickets"),
+            pl.col("escalated").sum().cast(pl.Int64).alias("previous_escalations"),
+        )
+    )
+    cur, prev = pl.collect_all([cur_q, prev_q])
+    out = cur.join(prev, on=by, how="full", coalesce=True).with_columns(
+        pl.col("tickets", "escalations", "previous_tickets", "previous_escalations").fill_null(0)
+    )
+    out = out.with_columns(
+        *wilson_exprs(level=level),
+        pl.col("escalations").sum().cast(pl.Int64).alias("all_escalations"),
+        _safe_ratio("previous_escalations", "previous_tickets", "previous_rate"),
+        (pl.col("escalations") - pl.col("previous_escalations")).alias("escalations_change"),
+    ).with_columns(_safe_ratio("escalations", "all_escalations", "share_of_escalations"))
+    out = _with_tests(
+        out, "escalations", "tickets", "previous_escalations", "previous_tickets", level=level
+    )
+    out = out.select(by, *_BREAKDOWN_COLUMNS)
+    return _sort_by_escalations(out, by)
+
+
+def top_values(
+    tickets: pl.DataFrame,
+    by: str,
+    within: str,
+    value: str,
+    *,
+    top: int = 5,
+    level: float = 0.95,
+) -> pl.DataFrame:
+    """The values of ``by`` with most escalations among tickets where ``within == value``.
+
+    For a drill-down: the top categories of one agent (``by="category", within="agent"``) or
+    the top agents of one category. Same columns as :func:`rate_by`; shares are of the slice's
+    escalations.
+
+    >>> t = pl.DataFrame({
+    ...     "agent": ["ann", "ann", "ann", "bob"],
+    ...     "category": ["sso", "sso", "billing", "sso"],
+    ...     "escalated": [True, True, False, True],
+    ... })
+    >>> top_values(t, "category", "agent", "ann").select("category", "tickets", "escalations")
+    shape: (2, 3)
+    ┌──────────┬─────────┬─────────────┐
+    │ category ┆ tickets ┆ escalations │
+    │ ---      ┆ ---     ┆ ---         │
+    │ str      ┆ i64     ┆ i64         │
+    ╞══════════╪═════════╪═════════════╡
+    │ sso      ┆ 2       ┆ 2           │
+    │ billing  ┆ 1       ┆ 0           │
+    └──────────┴─────────┴─────────────┘
+    """
+    _check_column(tickets, by)
+    _check_column(tickets, within)
+    part = tickets.lazy().filter(_match(within, [value])).collect()
+    return rate_by(part, by, level=level).head(top)
+
+
+#: Columns shown when drilling into a slice.
+SLICE_COLUMNS = ("ticket_id", "created_at", "subject", "agent", "escalated", "escalation_reason")
+
+
+def slice_tickets(
+    tickets: pl.DataFrame,
+    by: str,
+    value: str,
+    *,
+    escalated_only: bool = False,
+    limit: int | None = None,
+) -> pl.DataFrame:
+    """The tickets of one slice (``by == value``), newest first, for the drill-down table.
+
+    Columns: ``ticket_id``, ``created_at``, ``subject``, ``agent``, ``escalated``,
+    ``escalation_reason`` (the rule that marked it escalated). :data:`MISSING` selects tickets
+    with no value.
+
+    >>> from datetime import UTC, datetime
+    >>> t = pl.DataFrame({
+    ...     "ticket_id": ["1", "2", "3"],
+    ...     "created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 2, 3)],
+    ...     "subject": ["a", "b", "c"], "agent": ["ann", "bob", "ann"],
+    ...     "category": ["sso", "sso", None],
+    ...     "escalated": [True, False, True], "escalation_reason": ["tag", None, "group"],
+    ... })
+    >>> slice_tickets(t, "category", "sso").get_column("ticket_id").to_list()
+    ['2', '1']
+    >>> slice_tickets(t, "category", MISSING).get_column("ticket_id").to_list()
+    ['3']
+    """
+    _check_column(tickets, by)
+    expr = _match(by, [value])
+    if escalated_only:
+        expr = expr & pl.col("escalated")
+    out = (
+        tickets.lazy()
+        .filter(expr)
+        .select(SLICE_COLUMNS)
+        .sort(["created_at", "ticket_id"], descending=True)
+    )
+    if limit is not None:
+        out = out.head(limit)
+    return out.collect()
+
+
+def heatmap(
+    tickets: pl.DataFrame,
+    rows: str = "category",
+    cols: str = "channel",
+    *,
+    level: float = 0.95,
+) -> pl.DataFrame:
+    """Escalation rate per combination of two columns, in long format (one row per cell).
+
+    Columns: ``rows``, ``cols``, ``tickets``, ``escalations``, ``rate``, ``rate_low``,
+    ``rate_high``. Only combinations that occur are listed.
+
+    >>> t = pl.DataFrame({
+    ...     "category": ["sso", "sso", "sso", "billing"],
+    ...     "channel": ["chat", "chat", "email", "chat"],
+    ...     "escalated": [True, False, True, False],
+    ... })
+    >>> heatmap(t).select("category", "channel", "tickets", "rate")
+    shape: (3, 4)
+    ┌──────────┬─────────┬─────────┬──────┐
+    │ category ┆ channel ┆ tickets ┆ rate │
+    │ ---      ┆ ---     ┆ ---     ┆ ---  │
+    │ str      ┆ str     ┆ i64     ┆ f64  │
+    ╞══════════╪═════════╪═════════╪══════╡
+    │ billing  ┆ chat    ┆ 1       ┆ 0.0  │
+    │ sso      ┆ chat    ┆ 2       ┆ 0.5  │
+    │ sso      ┆ email   ┆ 1       ┆ 1.0  │
+    └──────────┴─────────┴─────────┴──────┘
+    """
+    _check_column(tickets, rows)
+    _check_column(tickets, cols)
+    if rows == cols:
+        raise MetricsError(f"a heatmap needs two different columns, got {rows!r} twice")
+    out = tickets.lazy().group_by(_key(rows), _key(cols)).agg(_counts()).sort(rows, cols).collect()
+    return out.with_columns(wilson_exprs(level=level))
