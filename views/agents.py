@@ -13,7 +13,7 @@ import ui
 from lib import agent_review as review
 from lib import formatting, metrics, outliers, periods
 from lib.charts import agents as charts
-from lib.charts.audit import present
+from lib.charts.tables import present
 
 ui.header(
     "Agents",

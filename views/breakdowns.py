@@ -9,7 +9,7 @@ import streamlit as st
 
 import ui
 from lib import formatting, metrics, periods
-from lib.charts import audit
+from lib.charts import breakdowns, overview, tables
 
 DIMENSIONS = {
     "category": "Category", "channel": "Channel", "agent": "Agent", "group": "Group",
@@ -47,7 +47,7 @@ if mode == "range" and f.start is not None and f.end is not None:
     )
 in_period = ui.period_filters(*cur.review)
 bd = ui.aggregate(data, metrics.breakdown, where=ui.dimension_filters(), by=by, periods=cur)
-bd = ui.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(audit.verdict_expr())
+bd = ui.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(overview.verdict_expr())
 (a, b), (c, d) = cur.review, cur.previous
 st.caption(f"Tickets created {a} to {b}, compared with {c} to {d} (the same number of days).")
 if bd.height == 0:
@@ -72,7 +72,7 @@ m[3].metric(
 
 # ---- chart and table: click a bar or a row to drill in --------------------------------------
 digest = hashlib.md5(repr((by, mode, ui.dimension_filters(), cur)).encode()).hexdigest()[:8]
-fig = audit.interval_bars(
+fig = breakdowns.interval_bars(
     bd, by, reference=total_e / total_t if total_t else None, reference_label="all tickets"
 )
 event = ui.chart_downloads(
@@ -83,7 +83,7 @@ st.caption(
     "the dashed line is the rate over all tickets. Hover for counts; click a bar, or a row "
     "below, to drill in."
 )
-view = audit.present(bd, audit.breakdown_view(by, DIMENSIONS[by]))
+view = tables.present(bd, tables.breakdown_view(by, DIMENSIONS[by]))
 row = ui.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
 value = ui.latest_choice(
     f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=ui.clicked(event, 5)
@@ -110,7 +110,7 @@ else:
         st.markdown("**Trend** (sidebar date range, weekly; review period shaded)")
         tr = ui.aggregate(data, metrics.trend, where=ui.narrowed(f, by, value), every="1w")
         if tr.height:
-            tfig = audit.shade(audit.trend_chart(tr), *cur.review, "period")
+            tfig = overview.shade(overview.trend_chart(tr), *cur.review, "period")
             ui.chart_downloads(tfig, f"trend_{by}_slice", key=f"bd_slice_trend_{digest}", data=tr)
     other = "category" if by != "category" else "agent"
     with right:
@@ -122,13 +122,16 @@ else:
             ui.empty_state("No escalations in this slice.")
         else:
             ui.chart_downloads(
-                audit.interval_bars(tv, other), f"top_{other}s", key=f"bd_top_{digest}", data=tv
+                breakdowns.interval_bars(tv, other),
+                f"top_{other}s",
+                key=f"bd_top_{digest}",
+                data=tv,
             )
     st.markdown(f"**Its {formatting.num(n)} tickets**, newest first")
     shown_rows = slice_t.head(2000)
     ui.table(
-        audit.present(shown_rows, audit.SLICE_VIEW), key=f"bd_tickets_{digest}",
-        filename=f"tickets_{by}.csv", download_frame=audit.present(slice_t, audit.SLICE_VIEW),
+        tables.present(shown_rows, tables.SLICE_VIEW), key=f"bd_tickets_{digest}",
+        filename=f"tickets_{by}.csv", download_frame=tables.present(slice_t, tables.SLICE_VIEW),
     )  # fmt: skip
     if n > shown_rows.height:
         st.caption(f"Showing the newest {shown_rows.height:,}; the download has all {n:,}.")
@@ -146,7 +149,7 @@ for tab, cols in zip(tabs, ("channel", "agent"), strict=True):
             ui.empty_state("No tickets in this period match the filters.")
             continue
         ui.chart_downloads(
-            audit.heatmap_figure(cells, "category", cols),
+            breakdowns.heatmap_figure(cells, "category", cols),
             f"heatmap_category_{cols}", key=f"bd_heat_{cols}", data=cells,
         )  # fmt: skip
         st.caption(

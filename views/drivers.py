@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui
 from lib import formatting, metrics
-from lib.charts import audit
+from lib.charts import breakdowns, drivers, tables
 
 ui.header(
     "Drivers",
@@ -52,8 +52,8 @@ m[3].metric(
 st.subheader("Top drivers")
 c1, c2 = st.columns([3, 1])
 rank = c1.segmented_control(
-    "Rank by", list(audit.RANKINGS), default="frequency", key="dr_rank",
-    format_func=lambda k: audit.RANKINGS[k][0],
+    "Rank by", list(drivers.RANKINGS), default="frequency", key="dr_rank",
+    format_func=lambda k: drivers.RANKINGS[k][0],
 ) or "frequency"  # fmt: skip
 top = c2.slider("How many", 5, 10, 10, key="dr_top")
 st.info(metrics.IMPACT_EXPLANATIONS[rank], icon=":material/help:")
@@ -65,13 +65,13 @@ if rank != "frequency" and ranked.get_column(rank).null_count() == ranked.height
     )
 else:
     ui.chart_downloads(
-        audit.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
+        drivers.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
         data=ranked,
     )  # fmt: skip
-ui.table(ranked, view=audit.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
+ui.table(ranked, view=tables.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
 
 st.subheader("Pareto of escalations by category")
-ui.chart_downloads(audit.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)
+ui.chart_downloads(drivers.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)
 st.caption(
     f"Bars: escalations per category, most first. Line: cumulative share (right axis); the "
     f"dotted line is 80%. Here {min(n80, par.height)} of {par.height} categories make up 80% "
@@ -93,7 +93,7 @@ tagged = ui.with_tags(tag_rows).join(
 )
 left, right = st.columns([3, 2])
 with left:
-    ui.table(tagged, view=audit.TAG_VIEW, key="dr_tags", filename="category_tags.csv")
+    ui.table(tagged, view=tables.TAG_VIEW, key="dr_tags", filename="category_tags.csv")
 with right:
     if ui.can_edit():
         ui.tag_editor(categories)
@@ -111,7 +111,7 @@ if t1.height == 0:
 else:
     below = t1.filter(~pl.col("meets_target"))
     ui.chart_downloads(
-        audit.interval_bars(
+        breakdowns.interval_bars(
             t1, "category", k="resolved_tier1", n="solved", what="resolved at Tier 1",
             reference=target / 100, reference_label=f"target {target}%",
         ),
@@ -121,7 +121,7 @@ else:
         f"Solved tickets closed without escalation, per category, against the {target}% target "
         f"(dashed). {below.height} of {t1.height} categories are below it."
     )
-    ui.table(t1, view=audit.TIER1_VIEW, key="dr_tier1_table", filename="tier1.csv")
+    ui.table(t1, view=tables.TIER1_VIEW, key="dr_tier1_table", filename="tier1.csv")
 
 # ---- knowledge coverage ---------------------------------------------------------------------
 st.subheader("Knowledge coverage")
@@ -132,7 +132,7 @@ coverage = ui.with_tags(pl.DataFrame({"category": categories})).join(
 coverage = coverage.with_columns(
     pl.when(pl.col("link").str.contains(r"^https?://")).then(pl.col("link")).alias("link")
 )
-ui.table(coverage, view=audit.COVERAGE_VIEW, key="dr_cov", filename="coverage.csv")
+ui.table(coverage, view=tables.COVERAGE_VIEW, key="dr_cov", filename="coverage.csv")
 missing = coverage.filter(pl.col("article_exists").is_null()).height
 st.caption(
     f"Does an article exist for each category, is it accurate, and can Tier 1 follow it? "

@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui
 from lib import metrics, periods
-from lib.charts import audit
+from lib.charts import breakdowns, routing, tables
 
 ui.header("Routing & policy", "Do tickets reach the right people fast, and did our changes work?")
 data = ui.page_data()
@@ -24,7 +24,7 @@ hours = float(st.session_state.get("rt_idle_hours", 48))
 idle = ui.aggregate(data, metrics.idle_tickets, where=dims, hours=hours, now=now.item())
 repeat = ui.aggregate(data, metrics.repeat_contacts)
 
-cards = audit.routing_cards(
+cards = routing.routing_cards(
     s, idle=idle.tickets.height, open_tickets=idle.open_tickets, hours=hours, repeat=repeat.height
 )
 for col, (label, card) in zip(st.columns(len(cards)), cards, strict=True):
@@ -39,7 +39,7 @@ with tabs[0]:
         ui.empty_state("This export has no reassignment counts (group or owner changes).")
     else:
         ui.chart_downloads(
-            audit.distribution_figure(rs.distribution), "reassignments", key="rt_dist",
+            routing.distribution_figure(rs.distribution), "reassignments", key="rt_dist",
             data=rs.distribution, caption="Share of tickets by how often they changed group or "
             "owner (0 = the first assignment was right); hover for counts.",
         )  # fmt: skip
@@ -48,7 +48,7 @@ with tabs[0]:
             format_func=str.capitalize,
         ) or "category"  # fmt: skip
         per = ui.with_tags(ui.aggregate(data, metrics.reassignment_summary, by=by).summary)
-        fig = audit.interval_bars(
+        fig = breakdowns.interval_bars(
             per, by, rate="share_reassigned", low="share_low", high="share_high",
             k="reassigned", n="known", what="reassigned",
         )  # fmt: skip
@@ -58,14 +58,14 @@ with tabs[0]:
             "whiskers: 95% interval. Categories that nearly always move on may be policy-based.",
         )  # fmt: skip
         ui.table(
-            per, view=audit.reassign_view(by, by.capitalize()), key="rt_by_table",
+            per, view=tables.reassign_view(by, by.capitalize()), key="rt_by_table",
             filename=f"reassignments_by_{by}.csv",
         )  # fmt: skip
         st.markdown(f"**Tickets that bounced 3 or more times** ({rs.bounced.height:,})")
         if rs.bounced.height == 0:
             ui.empty_state("No ticket changed hands 3 or more times in this range.")
         else:
-            ui.table(rs.bounced, view=audit.TICKET_LIST_VIEW, key="rt_bounced",
+            ui.table(rs.bounced, view=tables.TICKET_LIST_VIEW, key="rt_bounced",
                      filename="bounced_tickets.csv")  # fmt: skip
 
 with tabs[1]:
@@ -75,14 +75,14 @@ with tabs[1]:
     else:
         st.markdown("**Time to first response, weekly**")
         ui.chart_downloads(
-            audit.response_trend_figure(frt), "first_response_trend", key="rt_frt", data=frt,
+            routing.response_trend_figure(frt), "first_response_trend", key="rt_frt", data=frt,
             caption="Line: median minutes to the first reply; band: the middle half of tickets; "
             "dotted: 90% of tickets are answered within it. Hover for counts.",
         )  # fmt: skip
         st.markdown("**Time to first response, by channel**")
         fr_by = ui.aggregate(data, metrics.first_response_by, by="channel")
         ui.chart_downloads(
-            audit.quantile_figure(fr_by, "channel", unit="minutes"), "first_response_by_channel",
+            routing.quantile_figure(fr_by, "channel", unit="minutes"), "first_response_by_channel",
             key="rt_fr_by", data=fr_by,
         )  # fmt: skip
     st.markdown("**Time to escalate, by category**")
@@ -94,10 +94,10 @@ with tabs[1]:
         )
     else:
         ui.chart_downloads(
-            audit.quantile_figure(tte, "category"), "time_to_escalate", key="rt_tte", data=tte,
+            routing.quantile_figure(tte, "category"), "time_to_escalate", key="rt_tte", data=tte,
             caption="Bar: the middle half of escalations; diamond: median; tick: 90th percentile.",
         )  # fmt: skip
-        ui.table(tte, view=audit.duration_view("category", "Category", "hours"), key="rt_tte_t",
+        ui.table(tte, view=tables.duration_view("category", "Category", "hours"), key="rt_tte_t",
                  filename="time_to_escalate.csv")  # fmt: skip
 
 with tabs[2]:
@@ -111,9 +111,9 @@ with tabs[2]:
     if idle.tickets.height == 0:
         ui.empty_state(f"No open ticket has been idle for more than {hours:g} hours.")
     else:
-        ui.chart_downloads(audit.age_figure(idle.buckets), "idle_by_age", key="rt_idle",
+        ui.chart_downloads(routing.age_figure(idle.buckets), "idle_by_age", key="rt_idle",
                            data=idle.buckets)  # fmt: skip
-        ui.table(idle.tickets, view=audit.TICKET_LIST_VIEW, key="rt_idle_t",
+        ui.table(idle.tickets, view=tables.TICKET_LIST_VIEW, key="rt_idle_t",
                  filename="idle_tickets.csv")  # fmt: skip
 
 with tabs[3]:
@@ -121,15 +121,16 @@ with tabs[3]:
     if repeat.height == 0:
         ui.empty_state("No customer opened 3 tickets within 7 days in this range.")
     else:
-        ui.table(repeat, view=audit.REPEAT_VIEW, key="rt_repeat", filename="repeat_contacts.csv")
+        ui.table(repeat, view=tables.REPEAT_VIEW, key="rt_repeat", filename="repeat_contacts.csv")
     st.markdown("**Escalation rate by customer tier**")
     tiers = ui.aggregate(data, metrics.rate_by, by="customer_tier")
     ui.chart_downloads(
-        audit.interval_bars(tiers, "customer_tier"), "rate_by_tier", key="rt_tiers", data=tiers,
+        breakdowns.interval_bars(tiers, "customer_tier"), "rate_by_tier", key="rt_tiers",
+        data=tiers,
         caption="A tier far above the others, or a repeat contact from a high tier, is where a "
         "frustrated customer hides. Whiskers: 95% interval.",
     )  # fmt: skip
-    ui.table(tiers, view=audit.rate_view("customer_tier", "Tier"), key="rt_tier_t",
+    ui.table(tiers, view=tables.rate_view("customer_tier", "Tier"), key="rt_tier_t",
              filename="rate_by_tier.csv")  # fmt: skip
 
 with tabs[4]:
@@ -146,11 +147,12 @@ with tabs[4]:
         data, metrics.before_after, where=dims, date=when, category=cat,
         window_days=int(window) or None,
     )  # fmt: skip
-    for col, (label, card) in zip(st.columns(3), audit.before_after_cards(ba), strict=True):
+    for col, (label, card) in zip(st.columns(3), routing.before_after_cards(ba), strict=True):
         col.metric(label, **card)
     if ba.test.testable:
         ui.chart_downloads(
-            audit.before_after_figure(ba.weekly, when), "before_after", key="rt_ba", data=ba.weekly,
+            routing.before_after_figure(ba.weekly, when), "before_after", key="rt_ba",
+            data=ba.weekly,
             caption="Dots: weekly escalation rate (bigger = more tickets); lines: a straight trend "
             "fitted to each side. A jump at the dotted line is the change's effect; weeks are "
             "counted from the change date so none straddles it. All dates; sidebar filters apply.",
