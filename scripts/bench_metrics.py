@@ -34,7 +34,7 @@ BREAKDOWN_DIMENSIONS = ("agent", "channel", "category", "group", "priority", "cu
 
 
 def random_tickets(n: int, *, days: int = 365, seed: int = 1) -> pl.DataFrame:
-    """A plain random canonical frame (used when lib/demo.py is not available)."""
+    """A plain random canonical frame (used when lib/demo/ is not available)."""
     rng = np.random.default_rng(seed)
     end = datetime(2025, 1, 1, tzinfo=UTC)
     created = end - timedelta(days=days) + _as_microseconds(rng.uniform(0, days * 86400, n))

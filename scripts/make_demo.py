@@ -1,8 +1,8 @@
 """Regenerate the shipped demo export, data/demo_helpdesk.csv.gz (``make demo``).
 
-The file is a Zendesk-style ticket CSV of the seeded demo helpdesk (lib/demo.py) with the default
+The file is a Zendesk-style ticket CSV of the seeded demo helpdesk (lib/demo/) with the default
 parameters; the same code and parameters always give the same bytes. Run it after changing
-lib/demo.py; tests/test_demo.py checks that the shipped file matches the generator.
+lib/demo/; tests/demo/test_export.py checks that the shipped file matches the generator.
 
 Usage: python scripts/make_demo.py [--out PATH] [--seed N] [--days N] [--tickets-per-day X]
 """

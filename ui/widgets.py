@@ -25,7 +25,7 @@ def download(frame: pl.DataFrame, filename: str, *, label: str = "Download CSV",
 
 
 def _column_config(frame: pl.DataFrame) -> dict[str, Any]:
-    """Formats by the header conventions of :func:`lib.charts.audit.present`."""
+    """Formats by the header conventions of :func:`lib.charts.tables.present`."""
     cfg: dict[str, Any] = {}
     for name, dtype in frame.schema.items():
         if name.endswith(" %"):
@@ -57,9 +57,9 @@ def table(
 ) -> dict[str, Any] | None:
     """A sortable table with its CSV download; with ``select`` a click on a row returns that
     row (as a dict) for a drill-down, else ``None``. ``view`` is a column spec for
-    :func:`lib.charts.audit.present` (applied to the table and its download)."""
+    :func:`lib.charts.tables.present` (applied to the table and its download)."""
     if view is not None:
-        from lib.charts.audit import present
+        from lib.charts.tables import present
 
         frame = present(frame, view)
         if download_frame is not None:

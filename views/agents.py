@@ -12,7 +12,7 @@ import streamlit as st
 from lib import agent_review as review
 from lib import audit, formatting, outliers, periods
 from lib.charts import agents as charts
-from lib.charts.audit import present
+from lib.charts.tables import present
 from ui import dataset, layout, sidebar, tags, widgets
 
 layout.header(

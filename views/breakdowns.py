@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from lib import audit, formatting, periods
-from lib.charts import audit as charts
+from lib.charts import breakdowns, overview, tables
 from ui import aggregates, layout, sidebar, tags, widgets
 
 DIMENSIONS = {
@@ -49,7 +49,7 @@ in_period = sidebar.period_filters(*cur.review)
 bd = aggregates.aggregate(
     data, audit.breakdown, where=sidebar.dimension_filters(), by=by, periods=cur
 )
-bd = tags.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(charts.verdict_expr())
+bd = tags.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(overview.verdict_expr())
 (a, b), (c, d) = cur.review, cur.previous
 st.caption(f"Tickets created {a} to {b}, compared with {c} to {d} (the same number of days).")
 if bd.height == 0:
@@ -74,7 +74,7 @@ m[3].metric(
 
 # ---- chart and table: click a bar or a row to drill in --------------------------------------
 digest = hashlib.md5(repr((by, mode, sidebar.dimension_filters(), cur)).encode()).hexdigest()[:8]
-fig = charts.interval_bars(
+fig = breakdowns.interval_bars(
     bd, by, reference=total_e / total_t if total_t else None, reference_label="all tickets"
 )
 event = widgets.chart_downloads(
@@ -85,7 +85,7 @@ st.caption(
     "the dashed line is the rate over all tickets. Hover for counts; click a bar, or a row "
     "below, to drill in."
 )
-view = charts.present(bd, charts.breakdown_view(by, DIMENSIONS[by]))
+view = tables.present(bd, tables.breakdown_view(by, DIMENSIONS[by]))
 row = widgets.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
 value = widgets.latest_choice(
     f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=widgets.clicked(event, 5)
@@ -114,7 +114,7 @@ else:
             data, audit.trend, where=sidebar.narrowed(f, by, value), every="1w"
         )
         if tr.height:
-            tfig = charts.shade(charts.trend_chart(tr), *cur.review, "period")
+            tfig = overview.shade(overview.trend_chart(tr), *cur.review, "period")
             widgets.chart_downloads(
                 tfig, f"trend_{by}_slice", key=f"bd_slice_trend_{digest}", data=tr
             )
@@ -128,13 +128,16 @@ else:
             layout.empty_state("No escalations in this slice.")
         else:
             widgets.chart_downloads(
-                charts.interval_bars(tv, other), f"top_{other}s", key=f"bd_top_{digest}", data=tv
+                breakdowns.interval_bars(tv, other),
+                f"top_{other}s",
+                key=f"bd_top_{digest}",
+                data=tv,
             )
     st.markdown(f"**Its {formatting.num(n)} tickets**, newest first")
     shown_rows = slice_t.head(2000)
     widgets.table(
-        charts.present(shown_rows, charts.SLICE_VIEW), key=f"bd_tickets_{digest}",
-        filename=f"tickets_{by}.csv", download_frame=charts.present(slice_t, charts.SLICE_VIEW),
+        tables.present(shown_rows, tables.SLICE_VIEW), key=f"bd_tickets_{digest}",
+        filename=f"tickets_{by}.csv", download_frame=tables.present(slice_t, tables.SLICE_VIEW),
     )  # fmt: skip
     if n > shown_rows.height:
         st.caption(f"Showing the newest {shown_rows.height:,}; the download has all {n:,}.")
@@ -154,7 +157,7 @@ for tab, cols in zip(tabs, ("channel", "agent"), strict=True):
             layout.empty_state("No tickets in this period match the filters.")
             continue
         widgets.chart_downloads(
-            charts.heatmap_figure(cells, "category", cols),
+            breakdowns.heatmap_figure(cells, "category", cols),
             f"heatmap_category_{cols}", key=f"bd_heat_{cols}", data=cells,
         )  # fmt: skip
         st.caption(

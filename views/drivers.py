@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from lib import audit, formatting
-from lib.charts import audit as charts
+from lib.charts import breakdowns, drivers, tables
 from ui import aggregates, editors, layout, session, tags, widgets
 
 layout.header(
@@ -52,8 +52,8 @@ m[3].metric(
 st.subheader("Top drivers")
 c1, c2 = st.columns([3, 1])
 rank = c1.segmented_control(
-    "Rank by", list(charts.RANKINGS), default="frequency", key="dr_rank",
-    format_func=lambda k: charts.RANKINGS[k][0],
+    "Rank by", list(drivers.RANKINGS), default="frequency", key="dr_rank",
+    format_func=lambda k: drivers.RANKINGS[k][0],
 ) or "frequency"  # fmt: skip
 top = c2.slider("How many", 5, 10, 10, key="dr_top")
 st.info(audit.IMPACT_EXPLANATIONS[rank], icon=":material/help:")
@@ -65,13 +65,13 @@ if rank != "frequency" and ranked.get_column(rank).null_count() == ranked.height
     )
 else:
     widgets.chart_downloads(
-        charts.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
+        drivers.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
         data=ranked,
     )  # fmt: skip
-widgets.table(ranked, view=charts.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
+widgets.table(ranked, view=tables.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
 
 st.subheader("Pareto of escalations by category")
-widgets.chart_downloads(charts.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)
+widgets.chart_downloads(drivers.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)
 st.caption(
     f"Bars: escalations per category, most first. Line: cumulative share (right axis); the "
     f"dotted line is 80%. Here {min(n80, par.height)} of {par.height} categories make up 80% "
@@ -93,7 +93,7 @@ tagged = tags.with_tags(tag_rows).join(
 )
 left, right = st.columns([3, 2])
 with left:
-    widgets.table(tagged, view=charts.TAG_VIEW, key="dr_tags", filename="category_tags.csv")
+    widgets.table(tagged, view=tables.TAG_VIEW, key="dr_tags", filename="category_tags.csv")
 with right:
     if session.can_edit():
         editors.tag_editor(categories)
@@ -111,7 +111,7 @@ if t1.height == 0:
 else:
     below = t1.filter(~pl.col("meets_target"))
     widgets.chart_downloads(
-        charts.interval_bars(
+        breakdowns.interval_bars(
             t1, "category", k="resolved_tier1", n="solved", what="resolved at Tier 1",
             reference=target / 100, reference_label=f"target {target}%",
         ),
@@ -121,7 +121,7 @@ else:
         f"Solved tickets closed without escalation, per category, against the {target}% target "
         f"(dashed). {below.height} of {t1.height} categories are below it."
     )
-    widgets.table(t1, view=charts.TIER1_VIEW, key="dr_tier1_table", filename="tier1.csv")
+    widgets.table(t1, view=tables.TIER1_VIEW, key="dr_tier1_table", filename="tier1.csv")
 
 # ---- knowledge coverage ---------------------------------------------------------------------
 st.subheader("Knowledge coverage")
@@ -132,7 +132,7 @@ coverage = tags.with_tags(pl.DataFrame({"category": categories})).join(
 coverage = coverage.with_columns(
     pl.when(pl.col("link").str.contains(r"^https?://")).then(pl.col("link")).alias("link")
 )
-widgets.table(coverage, view=charts.COVERAGE_VIEW, key="dr_cov", filename="coverage.csv")
+widgets.table(coverage, view=tables.COVERAGE_VIEW, key="dr_cov", filename="coverage.csv")
 missing = coverage.filter(pl.col("article_exists").is_null()).height
 st.caption(
     f"Does an article exist for each category, is it accurate, and can Tier 1 follow it? "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import audit, formatting
-from lib.charts import audit as charts
+from lib.charts import overview, tables
 from ui import aggregates, editors, layout, session, sidebar, tags, widgets
 
 layout.header("Overview", "Where does the escalation rate stand, and is it moving?")
@@ -33,16 +33,18 @@ for col, (name, label) in zip(
     strict=False,
 ):
     col.metric(label, **formatting.kpi_metric(kpi, name), border=True)
-row1[3].metric("Baseline rate", **charts.baseline_card(kpi), border=True)
+row1[3].metric("Baseline rate", **overview.baseline_card(kpi), border=True)
 row2 = st.columns(5)
-row2[0].metric("Time to escalate", **charts.kpi_card(kpi, "median_hours_to_escalate"), border=True)
-row2[1].metric(
-    "First response", **charts.kpi_card(kpi, "median_first_response_minutes"), border=True
+row2[0].metric(
+    "Time to escalate", **overview.kpi_card(kpi, "median_hours_to_escalate"), border=True
 )
-row2[2].metric("Satisfaction", **charts.csat_card(kpi), border=True)
-row2[3].metric("Reopen rate", **charts.kpi_card(kpi, "reopen_rate"), border=True)
+row2[1].metric(
+    "First response", **overview.kpi_card(kpi, "median_first_response_minutes"), border=True
+)
+row2[2].metric("Satisfaction", **overview.csat_card(kpi), border=True)
+row2[3].metric("Reopen rate", **overview.kpi_card(kpi, "reopen_rate"), border=True)
 no_tags = {"value": "–", "delta": "no category tagged", "delta_color": "off", "delta_arrow": "off"}
-policy_card = charts.kpi_card(kpi, "policy_share") if policy else no_tags
+policy_card = overview.kpi_card(kpi, "policy_share") if policy else no_tags
 row2[4].metric("Policy-based share", **policy_card, border=True)
 notes = []
 if kpi.review["escalations_timed"] == 0:
@@ -53,10 +55,10 @@ notes.append("time to escalate and first response are medians")
 st.caption(formatting.kpi_caption(kpi) + " Note: " + "; ".join(notes) + ".")
 
 with st.expander("Review period, previous period and baseline side by side", expanded=True):
-    side = charts.kpi_table(kpi)
+    side = overview.kpi_table(kpi)
     widgets.table(side, key="ov_kpis", filename="headline_numbers.csv")
     for vs, label in (("previous", "previous period"), ("baseline", "baseline")):
-        st.markdown(f"- Review period vs {label}: {charts.verdict(kpi.change(vs))}")
+        st.markdown(f"- Review period vs {label}: {overview.verdict(kpi.change(vs))}")
     st.caption(
         "Rates carry a 95% Wilson interval; a change is called significant only when a "
         "two-proportion z-test gives p < 0.05. n = tickets the number is based on."
@@ -77,11 +79,11 @@ if tr.height == 0:
     layout.empty_state("No tickets in the selected date range.", action="Widen the date range.")
 else:
     first, last = tr.get_column("period_start").min(), tr.get_column("period_end").max()
-    marks = charts.markers(
+    marks = overview.markers(
         session.store().list_meetings(), session.store().list_events(), start=first, end=last
     )
     widgets.chart_downloads(
-        charts.trend_chart(tr, markers=marks), "escalation_trend", key="ov_trend", data=tr
+        overview.trend_chart(tr, markers=marks), "escalation_trend", key="ov_trend", data=tr
     )
     st.caption(
         "Bars: tickets created per period (right axis). Line: share escalated, with its 95% "
@@ -106,7 +108,7 @@ if qc.height < 2:
         "The data cover less than two calendar quarters.", action="Load a longer export."
     )
 else:
-    view = charts.present(qc.with_columns(charts.verdict_expr()), charts.QUARTER_VIEW)
+    view = tables.present(qc.with_columns(overview.verdict_expr()), tables.QUARTER_VIEW)
     widgets.table(view, key="ov_quarters", filename="quarter_over_quarter.csv")
     st.caption(
         "All dates, sidebar filters applied. A quarter with fewer days of data than the "

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from lib import audit, periods
-from lib.charts import audit as charts
+from lib.charts import breakdowns, routing, tables
 from ui import aggregates, layout, sidebar, tags, widgets
 
 layout.header(
@@ -26,7 +26,7 @@ hours = float(st.session_state.get("rt_idle_hours", 48))
 idle = aggregates.aggregate(data, audit.idle_tickets, where=dims, hours=hours, now=now.item())
 repeat = aggregates.aggregate(data, audit.repeat_contacts)
 
-cards = charts.routing_cards(
+cards = routing.routing_cards(
     s, idle=idle.tickets.height, open_tickets=idle.open_tickets, hours=hours, repeat=repeat.height
 )
 for col, (label, card) in zip(st.columns(len(cards)), cards, strict=True):
@@ -41,7 +41,7 @@ with tabs[0]:
         layout.empty_state("This export has no reassignment counts (group or owner changes).")
     else:
         widgets.chart_downloads(
-            charts.distribution_figure(rs.distribution), "reassignments", key="rt_dist",
+            routing.distribution_figure(rs.distribution), "reassignments", key="rt_dist",
             data=rs.distribution, caption="Share of tickets by how often they changed group or "
             "owner (0 = the first assignment was right); hover for counts.",
         )  # fmt: skip
@@ -50,7 +50,7 @@ with tabs[0]:
             format_func=str.capitalize,
         ) or "category"  # fmt: skip
         per = tags.with_tags(aggregates.aggregate(data, audit.reassignment_summary, by=by).summary)
-        fig = charts.interval_bars(
+        fig = breakdowns.interval_bars(
             per, by, rate="share_reassigned", low="share_low", high="share_high",
             k="reassigned", n="known", what="reassigned",
         )  # fmt: skip
@@ -60,14 +60,14 @@ with tabs[0]:
             "whiskers: 95% interval. Categories that nearly always move on may be policy-based.",
         )  # fmt: skip
         widgets.table(
-            per, view=charts.reassign_view(by, by.capitalize()), key="rt_by_table",
+            per, view=tables.reassign_view(by, by.capitalize()), key="rt_by_table",
             filename=f"reassignments_by_{by}.csv",
         )  # fmt: skip
         st.markdown(f"**Tickets that bounced 3 or more times** ({rs.bounced.height:,})")
         if rs.bounced.height == 0:
             layout.empty_state("No ticket changed hands 3 or more times in this range.")
         else:
-            widgets.table(rs.bounced, view=charts.TICKET_LIST_VIEW, key="rt_bounced",
+            widgets.table(rs.bounced, view=tables.TICKET_LIST_VIEW, key="rt_bounced",
                      filename="bounced_tickets.csv")  # fmt: skip
 
 with tabs[1]:
@@ -77,14 +77,14 @@ with tabs[1]:
     else:
         st.markdown("**Time to first response, weekly**")
         widgets.chart_downloads(
-            charts.response_trend_figure(frt), "first_response_trend", key="rt_frt", data=frt,
+            routing.response_trend_figure(frt), "first_response_trend", key="rt_frt", data=frt,
             caption="Line: median minutes to the first reply; band: the middle half of tickets; "
             "dotted: 90% of tickets are answered within it. Hover for counts.",
         )  # fmt: skip
         st.markdown("**Time to first response, by channel**")
         fr_by = aggregates.aggregate(data, audit.first_response_by, by="channel")
         widgets.chart_downloads(
-            charts.quantile_figure(fr_by, "channel", unit="minutes"), "first_response_by_channel",
+            routing.quantile_figure(fr_by, "channel", unit="minutes"), "first_response_by_channel",
             key="rt_fr_by", data=fr_by,
         )  # fmt: skip
     st.markdown("**Time to escalate, by category**")
@@ -96,11 +96,11 @@ with tabs[1]:
         )
     else:
         widgets.chart_downloads(
-            charts.quantile_figure(tte, "category"), "time_to_escalate", key="rt_tte", data=tte,
+            routing.quantile_figure(tte, "category"), "time_to_escalate", key="rt_tte", data=tte,
             caption="Bar: the middle half of escalations; diamond: median; tick: 90th percentile.",
         )  # fmt: skip
         widgets.table(
-            tte, view=charts.duration_view("category", "Category", "hours"), key="rt_tte_t",
+            tte, view=tables.duration_view("category", "Category", "hours"), key="rt_tte_t",
             filename="time_to_escalate.csv",
         )  # fmt: skip
 
@@ -115,9 +115,9 @@ with tabs[2]:
     if idle.tickets.height == 0:
         layout.empty_state(f"No open ticket has been idle for more than {hours:g} hours.")
     else:
-        widgets.chart_downloads(charts.age_figure(idle.buckets), "idle_by_age", key="rt_idle",
+        widgets.chart_downloads(routing.age_figure(idle.buckets), "idle_by_age", key="rt_idle",
                            data=idle.buckets)  # fmt: skip
-        widgets.table(idle.tickets, view=charts.TICKET_LIST_VIEW, key="rt_idle_t",
+        widgets.table(idle.tickets, view=tables.TICKET_LIST_VIEW, key="rt_idle_t",
                  filename="idle_tickets.csv")  # fmt: skip
 
 with tabs[3]:
@@ -126,16 +126,17 @@ with tabs[3]:
         layout.empty_state("No customer opened 3 tickets within 7 days in this range.")
     else:
         widgets.table(
-            repeat, view=charts.REPEAT_VIEW, key="rt_repeat", filename="repeat_contacts.csv"
+            repeat, view=tables.REPEAT_VIEW, key="rt_repeat", filename="repeat_contacts.csv"
         )
     st.markdown("**Escalation rate by customer tier**")
     tiers = aggregates.aggregate(data, audit.rate_by, by="customer_tier")
     widgets.chart_downloads(
-        charts.interval_bars(tiers, "customer_tier"), "rate_by_tier", key="rt_tiers", data=tiers,
+        breakdowns.interval_bars(tiers, "customer_tier"), "rate_by_tier", key="rt_tiers",
+        data=tiers,
         caption="A tier far above the others, or a repeat contact from a high tier, is where a "
         "frustrated customer hides. Whiskers: 95% interval.",
     )  # fmt: skip
-    widgets.table(tiers, view=charts.rate_view("customer_tier", "Tier"), key="rt_tier_t",
+    widgets.table(tiers, view=tables.rate_view("customer_tier", "Tier"), key="rt_tier_t",
              filename="rate_by_tier.csv")  # fmt: skip
 
 with tabs[4]:
@@ -152,11 +153,11 @@ with tabs[4]:
         data, audit.before_after, where=dims, date=when, category=cat,
         window_days=int(window) or None,
     )  # fmt: skip
-    for col, (label, card) in zip(st.columns(3), charts.before_after_cards(ba), strict=True):
+    for col, (label, card) in zip(st.columns(3), routing.before_after_cards(ba), strict=True):
         col.metric(label, **card)
     if ba.test.testable:
         widgets.chart_downloads(
-            charts.before_after_figure(ba.weekly, when), "before_after", key="rt_ba",
+            routing.before_after_figure(ba.weekly, when), "before_after", key="rt_ba",
             data=ba.weekly,
             caption="Dots: weekly escalation rate (bigger = more tickets); lines: a straight trend "
             "fitted to each side. A jump at the dotted line is the change's effect; weeks are "

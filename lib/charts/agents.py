@@ -306,7 +306,7 @@ def expected_trend_figure(trend: pl.DataFrame) -> go.Figure:
 
 
 # --------------------------------------------------------------------------------------------
-# Display tables (see lib.charts.audit.present for the kinds)
+# Display tables (see lib.charts.tables.present for the kinds)
 # --------------------------------------------------------------------------------------------
 
 #: The agent table, in :func:`lib.agent_review.adjusted_order` (with a ``flagged_label``).

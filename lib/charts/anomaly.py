@@ -33,8 +33,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from lib.anomaly import BAND, SENSITIVITY
-from lib.charts.audit import present
 from lib.charts.common import COLORS, base_layout
+from lib.charts.tables import present
 from lib.store.alerts import alert_key
 
 __all__ = [
@@ -250,7 +250,7 @@ def explanation(alert: Mapping[str, Any]) -> str:
     return text[:1].upper() + text[1:]
 
 
-#: Display columns of the alert table (see :func:`lib.charts.audit.present`).
+#: Display columns of the alert table (see :func:`lib.charts.tables.present`).
 ALERT_VIEW: tuple[tuple[str, str, str], ...] = (
     ("topic", "Topic", "text"), ("kind_label", "Kind", "text"), ("start", "Start", "date"),
     ("end", "End", "date"), ("days", "Days", "int"), ("observed", "Observed", "float"),
