@@ -159,6 +159,20 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     )
 
 
+def metric(page, label: str):
+    """The value of the last ``st.metric`` with this label, as a locator: assert on it with
+    ``expect(...)``, which retries until the rerun that changes it has drawn (a plain read right
+    after a click can see the previous run's element)."""
+    import re
+
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator(
+            '[data-testid="stMetricLabel"]', has_text=re.compile(f"^{re.escape(label)}$")
+        )
+    )
+    return box.last.locator('[data-testid="stMetricValue"]')
+
+
 def shot(page, name: str) -> Path:
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"

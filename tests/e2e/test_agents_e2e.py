@@ -9,20 +9,14 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from lib.demo import demo_truth
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import metric, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 ROW_HEIGHT = 35  # st.dataframe's default row (and header) height in pixels
-
-
-def _metric(page, label: str) -> str:
-    box = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{label}$"))
-    )
-    return box.last.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def _no_exception(page) -> None:
@@ -58,9 +52,9 @@ def test_agent_row_opens_the_drilldown(server_factory, page) -> None:
     page.mouse.click(box["x"] + 16, box["y"] + ROW_HEIGHT * 1.5)
     wait_idle(page)
     page.get_by_role("heading", name=f"Agent: {truth.outlier_agent}").wait_for()
-    assert _metric(page, "Escalated") == rows[0]["Escalated"]
-    assert _metric(page, "Tickets") == f"{int(rows[0]['Tickets']):,}"
-    assert _metric(page, "Flag") == "High"
+    expect(metric(page, "Escalated")).to_have_text(rows[0]["Escalated"])
+    expect(metric(page, "Tickets")).to_have_text(f"{int(rows[0]['Tickets']):,}")
+    expect(metric(page, "Flag")).to_have_text("High")
     page.get_by_text("Where the excess comes from").wait_for()
     page.get_by_text(f"Their {rows[0]['Escalated']} escalated tickets").wait_for()
     _no_exception(page)
@@ -97,7 +91,7 @@ def test_raw_ranking_funnel_click_and_agent_picker(server_factory, page) -> None
     page.mouse.click(cx, cy)
     wait_idle(page)
     page.get_by_role("heading", name=f"Agent: {truth.outlier_agent}").wait_for()
-    assert _metric(page, "Flag") == "High"
+    expect(metric(page, "Flag")).to_have_text("High")
     chart.screenshot(path=str(shot(page, "agents_raw_ranking").parent / "agents_funnel_click.png"))
 
     # The accessible route: the "Agent" selectbox.
@@ -107,5 +101,5 @@ def test_raw_ranking_funnel_click_and_agent_picker(server_factory, page) -> None
     page.get_by_role("option", name=re.compile(f"^{truth.hard_case_agent}")).click()
     wait_idle(page)
     page.get_by_role("heading", name=f"Agent: {truth.hard_case_agent}").wait_for()
-    assert _metric(page, "Flag") == "No"
+    expect(metric(page, "Flag")).to_have_text("No")
     _no_exception(page)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from playwright.sync_api import expect
 
 from lib.demo import demo_truth
 from lib.store import Store
@@ -48,13 +49,13 @@ def test_send_alert_to_agenda(server_factory, page, tmp_path: Path) -> None:
     wait_idle(page)
     card = _card(page, truth.spike_topic)
     card.wait_for()
-    assert card.get_by_text("new", exact=True).count() == 1
+    expect(card.get_by_text("new", exact=True)).to_have_count(1)
     card.get_by_role("button", name="Send to agenda").click()
     wait_idle(page)
     card = _card(page, truth.spike_topic)
     card.get_by_text("on agenda", exact=True).wait_for(timeout=30_000)
-    assert page.get_by_text(f"{truth.spike_topic}: on agenda.").count() == 1
-    assert card.get_by_role("button", name="Send to agenda").is_disabled()
+    expect(page.get_by_text(f"{truth.spike_topic}: on agenda.")).to_have_count(1)
+    expect(card.get_by_role("button", name="Send to agenda")).to_be_disabled()
     _tall_shot(page, "anomalies_page_30_days")
 
     with Store(f"sqlite:///{home / 'review.sqlite'}") as store:

@@ -8,20 +8,13 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import metric, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 ROW_HEIGHT = 35  # st.dataframe's default row (and header) height in pixels
-
-
-def _metric(page, label: str) -> str:
-    """The value of the st.metric with this label (the last one, e.g. inside the drill-down)."""
-    box = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{label}$"))
-    )
-    return box.last.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def _no_exception(page) -> None:
@@ -64,9 +57,10 @@ def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
     wait_idle(page)
     category = rows[pick]["Category"]
     page.get_by_role("heading", name=f"Category: {category}").wait_for()
-    shown = int(_metric(page, "Tickets").replace(",", ""))
+    expect(metric(page, "Tickets")).to_have_text(f"{int(rows[pick]['Tickets']):,}")
+    expect(metric(page, "Escalations")).to_have_text(f"{int(rows[pick]['Escalations']):,}")
+    shown = int(metric(page, "Tickets").inner_text().replace(",", ""))
     assert shown == int(rows[pick]["Tickets"])
-    assert int(_metric(page, "Escalations").replace(",", "")) == int(rows[pick]["Escalations"])
     page.get_by_text(re.compile(rf"Its {shown:,} tickets")).wait_for()
     _no_exception(page)
     _settle(page)
@@ -78,7 +72,7 @@ def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
     page.mouse.click(top["x"] + top["width"] / 2, top["y"] + top["height"] / 2)
     wait_idle(page)
     page.get_by_role("heading", name=f"Category: {rows[0]['Category']}").wait_for()
-    assert int(_metric(page, "Tickets").replace(",", "")) == int(rows[0]["Tickets"])
+    expect(metric(page, "Tickets")).to_have_text(f"{int(rows[0]['Tickets']):,}")
 
 
 def test_every_audit_page_renders(server_factory, page) -> None:

@@ -55,8 +55,8 @@ def test_meeting_survives_server_restart_and_pack_opens_offline(
     page.get_by_role("button", name="Start meeting and build the agenda").click()
     page.get_by_text("Meeting started with").wait_for(timeout=60_000)
     wait_idle(page)
-    assert page.get_by_text("Driver: API & integrations").count() >= 1
-    assert page.get_by_text("Alert: Performance volume spike").count() >= 1
+    page.get_by_text("Driver: API & integrations").first.wait_for()
+    page.get_by_text("Alert: Performance volume spike").first.wait_for()
 
     # Add an action item under the first driver, in place.
     block = (

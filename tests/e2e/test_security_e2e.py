@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import metric, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -53,10 +53,7 @@ def test_hostile_text_is_shown_literally(server_factory, page, tmp_path: Path) -
 def _tickets(page) -> str:
     """The Overview's "Tickets" headline: it must fall when only escalated tickets are shown
     (the "Escalations" count, the first metric, stays the same under that filter)."""
-    box = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^Tickets$"))
-    )
-    return box.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return metric(page, "Tickets").inner_text().strip()
 
 
 def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
@@ -73,12 +70,7 @@ def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
     a.get_by_text("Filters").first.click()
     a.get_by_text("Escalated tickets only").click()
     # Wait for the value that must change, and for the caption that names the filter.
-    tickets = a.locator('[data-testid="stMetric"]').filter(
-        has=a.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^Tickets$"))
-    )
-    expect(tickets.first.locator('[data-testid="stMetricValue"]')).not_to_have_text(
-        before_b, timeout=60_000
-    )
+    expect(metric(a, "Tickets")).not_to_have_text(before_b, timeout=60_000)
     wait_idle(a)
     after_a = _tickets(a)
     b.reload()
