@@ -31,7 +31,8 @@ from lib.errors import IngestError
 from lib.ingest import normalise as nz
 from lib.ingest.columns import match_columns, validate_mapping
 from lib.ingest.eventlog import collapse_events, looks_like_event_log
-from lib.ingest.readers import RawTable, read_many
+from lib.ingest.readers.containers import read_many
+from lib.ingest.readers.table import RawTable
 from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules
 from lib.ingest.vendors import (
     Preset,
