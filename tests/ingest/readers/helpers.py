@@ -1,5 +1,5 @@
-"""Helpers shared by the reader tests: the sample folder, reading a one-table source, the
-csv module's view of a file's records and a small workbook.
+"""Helpers shared by the reader tests: reading a one-table source, the csv module's view of a
+file's records, and a small workbook.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from pathlib import Path
 import xlsxwriter
 
 from lib.ingest.readers import RawTable, read_source
-
-DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def one(source, **kwargs) -> RawTable:

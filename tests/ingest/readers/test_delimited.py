@@ -11,7 +11,8 @@ import pytest
 
 from lib.ingest.readers import delimited as readers
 from lib.ingest.readers import read_source
-from tests.ingest.readers.helpers import DATA, one, reference_lines
+from tests.conftest import DATA
+from tests.ingest.readers.helpers import one, reference_lines
 
 
 @pytest.mark.parametrize(

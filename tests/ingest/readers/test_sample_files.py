@@ -6,7 +6,8 @@ import polars as pl
 import pytest
 
 from lib.ingest.readers import delimited as readers
-from tests.ingest.readers.helpers import DATA, one, reference_lines
+from tests.conftest import DATA
+from tests.ingest.readers.helpers import one, reference_lines
 
 FILES = [
     # file, format, delimiter, encoding, header_line, columns (first 3), first row (first 3),
