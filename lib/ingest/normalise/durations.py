@@ -1,5 +1,5 @@
-"""Durations in minutes: bare numbers in a unit (from the header), clock times (``H:MM:SS``,
-``D:HH:MM:SS``), words (``2h 30m``, ``1 day and 3 hours``) and ISO 8601 durations.
+"""Durations in minutes: clocks (``H:MM:SS``, ``d:h:m:s``), unit words (``1.5h``, ``1 hour and
+30 minutes``), ISO 8601 durations and plain numbers in a unit, which a header may name.
 """
 
 from __future__ import annotations

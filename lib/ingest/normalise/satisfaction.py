@@ -1,5 +1,5 @@
-"""Satisfaction ratings: good/bad words, Likert words and numbers on a detected scale (0-1, 1-5,
-1-10, 0-10, 0-100), mapped to one score.
+"""Satisfaction ratings into 0 (worst) .. 1 (best): good/bad words, five-level Likert words,
+and numbers on a scale decided from the column (0-1, 1-5, 1-10, 0-10, 0-100).
 """
 
 from __future__ import annotations
