@@ -59,7 +59,7 @@ bench-anomaly: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_anomaly.py
 
 fuzz: $(VENV)/.dev-stamp
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 $(PY) -m pytest -q tests/test_fuzz.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 $(PY) -m pytest -q tests/ingest/test_fuzz.py
 
 loadtest: $(VENV)/.dev-stamp
 	$(PY) scripts/loadtest_ws.py --sessions 10 --seconds 180

@@ -25,13 +25,15 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from lib.ingest.vendors import ALLOWED_SHARED, map_with_preset, norm_header
+from lib.ingest.header_names import _loose, norm_header
+from lib.ingest.preset_mapping import map_with_preset
+from lib.ingest.presets import ALLOWED_SHARED
 from lib.schema import CHANNELS, LABELS, PRIORITIES, STATUSES
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from lib.ingest.vendors import Preset
+    from lib.ingest.presets import Preset
 
 __all__ = [
     "ACCEPT",
@@ -377,10 +379,6 @@ class ColumnMatch:
 def _tokens(name: str) -> list[str]:
     s = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))
     return re.findall(r"[a-z0-9]+|#", norm_header(s))
-
-
-def _loose(name: str) -> str:
-    return re.sub(r"[^a-z0-9#]+", "", norm_header(name))
 
 
 def _synonym_forms() -> dict[str, list[tuple[str, str, frozenset[str]]]]:

@@ -31,15 +31,11 @@ from lib.errors import IngestError
 from lib.ingest import normalise as nz
 from lib.ingest.columns import match_columns, validate_mapping
 from lib.ingest.eventlog import collapse_events, looks_like_event_log
-from lib.ingest.readers import RawTable, read_many
+from lib.ingest.presets import Preset
+from lib.ingest.readers.containers import read_many
+from lib.ingest.readers.table import RawTable
 from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules
-from lib.ingest.vendors import (
-    Preset,
-    VendorMatch,
-    detect_vendor,
-    header_fingerprint,
-    repeated_columns,
-)
+from lib.ingest.vendors import VendorMatch, detect_vendor, header_fingerprint, repeated_columns
 from lib.schema import COLUMNS, SCHEMA, conform, validate
 
 Progress = Callable[[float, str], None]

@@ -12,7 +12,6 @@ import io
 import os
 import signal
 import zipfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,8 +20,8 @@ from hypothesis import strategies as st
 from lib.errors import IngestError
 from lib.ingest import load_export
 from lib.schema import validate
+from tests.conftest import DATA
 
-DATA = Path(__file__).resolve().parent / "data"
 SEED = (DATA / "zendesk_small.csv").read_bytes()[:6000]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "80"))
 PER_EXAMPLE_SECONDS = 20

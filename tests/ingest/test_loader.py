@@ -16,8 +16,7 @@ from lib.errors import IngestError
 from lib.ingest import inspect_sources, load_export, load_tables, reapply_rules
 from lib.ingest.rules import Rule, custom_rule
 from lib.schema import validate
-
-DATA = Path(__file__).resolve().parent / "data"
+from tests.conftest import DATA
 
 ZENDESK = (
     "Id,Subject,Status,Priority,Via,Group,Assignee,Created at,Updated at,Solved at,Tags,"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -18,8 +17,7 @@ from lib.ingest.columns import (
 )
 from lib.ingest.vendors import detect_vendor
 from lib.schema import MAPPABLE
-
-DATA = Path(__file__).parent / "data"
+from tests.conftest import DATA
 
 GENERIC = {
     "ticket_id": "Case #",

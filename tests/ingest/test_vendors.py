@@ -1,27 +1,23 @@
-"""Vendor presets: detection from the header, the mapping of key fields, no cross-matches."""
+"""Tests for lib.ingest.vendors: every sample header is detected by its own preset only, event
+logs, custom fields, repeated columns, the generic fallback and header fingerprints.
+"""
 
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
-from lib.ingest import load_export
-from lib.ingest.columns import KEYS
+from lib.ingest.preset_mapping import signature_score
+from lib.ingest.presets import PRESETS
 from lib.ingest.vendors import (
     DETECT_THRESHOLD,
     MIN_SIGNATURE_HITS,
-    PRESETS,
     detect_vendor,
     header_fingerprint,
-    map_with_preset,
     repeated_columns,
-    signature_score,
 )
-from lib.schema import CHANNELS, PRIORITIES, STATUSES
-
-DATA = Path(__file__).parent / "data"
+from tests.conftest import DATA
 
 
 def read_header(name: str, *, sep: str = ",", skip: int = 0) -> list[str]:
@@ -192,10 +188,8 @@ CASES = [
         },
     ),
 ]
-# fmt: on
 
 IDS = [c[0].removeprefix("vendor_").removesuffix("_header.csv") for c in CASES]
-
 
 @pytest.mark.parametrize(("name", "sep", "skip", "vendor", "label", "expected"), CASES, ids=IDS)
 def test_detects_vendor_and_maps_key_fields(name, sep, skip, vendor, label, expected):
@@ -208,7 +202,6 @@ def test_detects_vendor_and_maps_key_fields(name, sep, skip, vendor, label, expe
     assert got == expected
     assert set(m.mapping.values()) <= set(header)
 
-
 @pytest.mark.parametrize(("name", "sep", "skip", "vendor", "label", "expected"), CASES, ids=IDS)
 def test_no_other_preset_matches_the_header(name, sep, skip, vendor, label, expected):
     header = read_header(name, sep=sep, skip=skip)
@@ -218,7 +211,6 @@ def test_no_other_preset_matches_the_header(name, sep, skip, vendor, label, expe
             continue
         score, hits = signature_score(preset, header)
         assert score < DETECT_THRESHOLD or hits < MIN_SIGNATURE_HITS, (preset.label, score)
-
 
 def test_every_sample_is_detected_by_its_own_preset_only():
     """Each preset is hit by exactly one sample header (its own)."""
@@ -230,7 +222,6 @@ def test_every_sample_is_detected_by_its_own_preset_only():
             if score >= DETECT_THRESHOLD and n >= MIN_SIGNATURE_HITS:
                 hits[p.label].append(name)
     assert all(len(v) == 1 for v in hits.values()), hits
-
 
 @pytest.mark.parametrize(
     ("header", "vendor"),
@@ -247,7 +238,6 @@ def test_every_sample_is_detected_by_its_own_preset_only():
 def test_ticket_id_alone_does_not_decide(header, vendor):
     assert detect_vendor(header).vendor == vendor
 
-
 def test_event_log_only_with_mod_count_and_update_time():
     header = read_header("vendor_servicenow_header.csv")
     assert detect_vendor(header).preset.event_log is True
@@ -260,7 +250,6 @@ def test_event_log_only_with_mod_count_and_update_time():
     assert detect_vendor(labels).preset.event_log is False
     # the preset in PRESETS itself is never changed
     assert not any(p.event_log for p in PRESETS)
-
 
 def test_zendesk_custom_fields_by_name():
     base = ["Id", "Requester", "Created at", "Via", "Group stations", "Solved at"]
@@ -282,7 +271,6 @@ def test_zendesk_custom_fields_by_name():
     assert custom["customer_tier"] == "Plan [list]"
     assert custom["escalated"] == "Escalated to L2 [flag]"
 
-
 def test_jira_labels_repeat():
     header = read_header("vendor_jira_header.csv")
     preset = detect_vendor(header).preset
@@ -292,29 +280,6 @@ def test_jira_labels_repeat():
         "Labels",
         "Labels_duplicated_0",
     ]
-
-
-def test_candidates_match_ignoring_case_space_and_punctuation():
-    zendesk = next(p for p in PRESETS if p.vendor == "zendesk")
-    m = map_with_preset(zendesk, ["ID", " created_at ", "SOLVED AT", "via"])
-    assert m == {
-        "ticket_id": "ID",
-        "created_at": " created_at ",
-        "solved_at": "SOLVED AT",
-        "channel": "via",
-    }
-
-
-def test_a_column_serves_two_keys_only_when_allowed():
-    for preset in PRESETS:
-        cols = sorted({c for cands in preset.columns.values() for c in cands})
-        mapping = map_with_preset(preset, cols)
-        used: dict[str, list[str]] = {}
-        for k, c in mapping.items():
-            used.setdefault(c, []).append(k)
-        for c, keys in used.items():
-            assert len(keys) == 1 or set(keys) == {"updated_at", "event_time"}, (preset.label, c)
-
 
 def test_generic_fallback_maps_by_name():
     m = detect_vendor(["Case #", "Opened On", "Owner", "Queue", "Prio", "Closed On"])
@@ -330,7 +295,6 @@ def test_generic_fallback_maps_by_name():
     empty = detect_vendor([])
     assert (empty.vendor, empty.mapping) == ("generic", {})
 
-
 def test_fingerprint_is_order_case_and_space_insensitive():
     header = read_header("vendor_zendesk_header.csv")
     fp = header_fingerprint(header)
@@ -345,50 +309,3 @@ def test_fingerprint_is_order_case_and_space_insensitive():
     assert header_fingerprint(["Id", "Created at"]) == (
         "a9afb6599d018e9a9319aa2593e57a08ca27252309607af153a7b9a7ef87ba8d"
     )
-
-
-def test_presets_are_well_formed():
-    labels = [p.label for p in PRESETS]
-    assert len(labels) == len(set(labels))
-    vocab = {"status": STATUSES, "priority": PRIORITIES, "channel": CHANNELS}
-    for p in PRESETS:
-        assert p.notes, p.label
-        assert len(p.signature) >= 5, p.label
-        assert set(p.columns) <= set(KEYS), p.label
-        assert {"ticket_id", "created_at"} <= set(p.columns), p.label
-        assert {r.key for r in p.custom_fields} <= set(KEYS)
-        assert set(p.duration_unit.values()) <= {"minutes", "hours", "seconds"}
-        for key, vmap in p.value_maps.items():
-            assert key in vocab, (p.label, key)
-            assert all(raw == raw.lower().strip() for raw in vmap), (p.label, key)
-            assert set(vmap.values()) <= set(vocab[key]), (p.label, key)
-
-
-def test_value_maps_translate_vendor_words():
-    fresh = next(p for p in PRESETS if p.vendor == "freshdesk")
-    assert [fresh.value_maps["priority"][k] for k in "1234"] == ["low", "normal", "high", "urgent"]
-    snow = next(p for p in PRESETS if p.label == "ServiceNow incident export")
-    assert snow.value_maps["priority"]["3 - moderate"] == "normal"
-    assert snow.value_maps["status"]["awaiting user info"] == "pending"
-    assert snow.dayfirst is True
-    jira = next(p for p in PRESETS if p.vendor == "jira")
-    assert jira.dayfirst is True
-
-
-def test_jira_classic_priorities_read_major_as_the_default_level():
-    # Jira's classic scheme has no "Medium": new issues get "Major", the everyday level.
-    header = (DATA / "vendor_jira_header.csv").read_text(encoding="utf-8").splitlines()[0]
-    names = header.split(",")
-    rows = []
-    for i, prio in enumerate(["Blocker", "Critical", "Major", "Minor", "Trivial", "Medium"]):
-        values = dict.fromkeys(names, "")
-        values.update(
-            {"Summary": f"Issue {i}", "Issue key": f"SD-{i}", "Issue id": str(100 + i),
-             "Issue Type": "Incident", "Status": "Open", "Priority": prio,
-             "Created": "12/Mar/24 9:05 AM"}
-        )  # fmt: skip
-        rows.append(",".join(values[n] for n in names))
-    res = load_export(("\n".join([header, *rows]) + "\n").encode(), max_bytes=None)
-    assert res.vendor == "jira"
-    got = res.tickets.sort("ticket_id").get_column("priority").to_list()
-    assert got == ["urgent", "urgent", "normal", "low", "low", "normal"]

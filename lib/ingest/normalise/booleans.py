@@ -1,0 +1,45 @@
+"""Yes/no flags: the words, symbols and numbers exports use for true and false."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from lib.ingest.normalise._common import _as_strings, _key, _map_distinct, _map_series
+from lib.ingest.normalise.placeholders import _clean_strings
+from lib.ingest.normalise.report import ParseReport, _all_failed, _report
+
+_TRUE = "true|t|yes|y|x|✓|✔|checked|on|escalated|is escalated"
+_FALSE = "false|f|no|n|unchecked|off|not escalated|non-escalated|unescalated"
+_BOOL_KEYS = {
+    **{_key(k): True for k in _TRUE.split("|")},
+    **{_key(k): False for k in _FALSE.split("|")},
+}
+_BOOL_NUMBERS = {"1": True, "1.0": True, "0": False, "0.0": False}
+
+
+def _bool_of(raw: str) -> bool | None:
+    return _BOOL_NUMBERS.get(raw, _BOOL_KEYS.get(_key(raw)))
+
+
+def parse_bool(s: pl.Series) -> tuple[pl.Series, ParseReport]:
+    """Parse yes/no values into Boolean.
+
+    Reads true/false, yes/no, y/n, 1/0, t/f, on/off, checked/unchecked, ``x`` (a ticked
+    box) and escalated/not escalated, in any case.
+
+    >>> import polars as pl
+    >>> parse_bool(pl.Series(["TRUE", "no", "x", "Not escalated", "maybe"]))[0].to_list()
+    [True, False, True, False, None]
+    """
+    if s.dtype == pl.Boolean:
+        return s, _report(s, s, s, "booleans")
+    if s.dtype.is_numeric():
+        x = s.cast(pl.Float64)
+        out = _map_series(x, lambda v: pl.when(v == 1).then(True).when(v == 0).then(False))
+        return out, _report(s, s, out, "1/0 numbers")
+    strings = _as_strings(s)
+    if strings is None:
+        return _all_failed(s, pl.Boolean(), f"{s.dtype} values are not yes/no values")
+    clean = _clean_strings(strings)
+    out = _map_distinct(clean, _bool_of, pl.Boolean())
+    return out, _report(s, clean, out, "yes/no values")

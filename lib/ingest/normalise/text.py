@@ -1,0 +1,65 @@
+"""Free text and tags: text stripped with placeholders as null, tag lists split and tidied."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from lib.ingest.normalise._common import _map_series
+from lib.ingest.normalise.placeholders import PLACEHOLDERS, _clean_strings
+
+
+def clean_text(s: pl.Series) -> pl.Series:
+    """Strip, collapse runs of whitespace to one space, and turn placeholders into null.
+
+    >>> import polars as pl
+    >>> clean_text(pl.Series(["  Printer   on fire\\n now ", "N/A", None])).to_list()
+    ['Printer on fire now', None, None]
+    """
+    if isinstance(s.dtype, pl.List):
+        s = s.cast(pl.List(pl.String)).list.join(", ")
+    elif s.dtype != pl.String:
+        s = s.cast(pl.String)
+    # Scans are much cheaper than rewriting every value: only rewrite when needed.
+    if s.str.contains(r"\s\s|[\t\r\n\v\f]|^\s|\s$").any():
+        s = s.str.replace_all(r"\s+", " ").str.strip_chars()
+    return _clean_strings(s)
+
+
+def split_tags(s: pl.Series) -> pl.Series:
+    """Split tag cells into lower-case lists without duplicates (order kept).
+
+    Splits on commas, semicolons and pipes; on whitespace only when no value in the column has
+    any of those (Zendesk separates tags with spaces). Lists (JSON, Parquet) are cleaned the
+    same way. Nulls become empty lists.
+
+    >>> import polars as pl
+    >>> split_tags(pl.Series(["VIP billing vip", None])).to_list()
+    [['vip', 'billing'], []]
+    >>> split_tags(pl.Series(["Refund; Late delivery|refund", "a,b"])).to_list()
+    [['refund', 'late delivery'], ['a', 'b']]
+    """
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    if isinstance(s.dtype, pl.List):
+        lists = s.cast(pl.List(pl.String)).list.eval(pl.element().str.to_lowercase())
+        return _map_series(lists, lambda v: _tidy_tags(v).fill_null(empty))
+    text = s if s.dtype == pl.String else s.cast(pl.String)
+    distinct = text.drop_nulls().unique()
+    sep = r"[,;|]" if distinct.str.contains(r"[,;|]").any() else r"\s+"
+    if distinct.len() * 2 > text.len():  # mostly distinct: split every row
+        return _map_series(text, lambda v: _split(v, sep).fill_null(empty))
+    # Tag cells repeat a lot: split each distinct cell once, then gather by its code.
+    lists = _map_series(distinct, lambda v: _split(v, sep))
+    codes = text.cast(pl.Enum(distinct)).to_physical()
+    return _map_series(lists.gather(codes), lambda v: v.fill_null(empty)).alias(s.name)
+
+
+def _split(text: pl.Expr, sep: str) -> pl.Expr:
+    return _tidy_tags(text.str.to_lowercase().str.replace_all(sep, "\x1f").str.split("\x1f"))
+
+
+def _tidy_tags(lists: pl.Expr) -> pl.Expr:
+    """Strip each tag (and JSON brackets/quotes), drop empty and placeholder tags, dedupe."""
+    tag = pl.element().str.strip_chars(" \t\r\n\"'[]")
+    return lists.list.eval(tag.filter(~tag.is_in(list(PLACEHOLDERS)))).list.unique(
+        maintain_order=True
+    )

@@ -1,0 +1,216 @@
+"""Vocabulary columns: a vendor's words for channel, priority and status mapped to the schema's
+vocabularies, per distinct value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import polars as pl
+
+from lib.ingest.normalise._common import _as_strings, _key, _map_series
+from lib.ingest.normalise.placeholders import _clean_strings
+from lib.ingest.normalise.report import ParseReport, _all_failed, _report
+from lib.schema import CHANNELS, PRIORITIES, STATUSES
+
+
+def _vocab_lookup(
+    raw: str, vocab: Mapping[str, str], extra: Mapping[str, str | None]
+) -> tuple[bool, str | None]:
+    """(found, canonical value) for one raw value; tries ``extra`` first, then the vocabulary,
+    then the vocabulary after dropping a rank prefix or suffix (``3 - Moderate``, ``P2 High``)."""
+    low = " ".join(raw.lower().split())
+    if low in extra:
+        return True, extra[low]
+    key = _key(raw)
+    if key in extra:
+        return True, extra[key]
+    if key in vocab:
+        return True, vocab[key]
+    for pattern in (r"^(?:p|sev|severity|priority|prio)?\d+", r"(?:p|sev)?\d+$"):
+        stripped = re.sub(pattern, "", key)
+        if stripped and stripped != key and stripped in vocab:
+            return True, vocab[stripped]
+    return False, None
+
+
+def _prepare_extra(
+    extra: Mapping[str, str | None] | None, allowed: tuple[str, ...], what: str
+) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for k, v in (extra or {}).items():
+        if v is not None and v not in allowed:
+            raise ValueError(f"extra {what} mapping {k!r} -> {v!r}: {v!r} is not one of {allowed}")
+        out[" ".join(str(k).lower().split())] = v
+        out.setdefault(_key(str(k)), v)
+    return out
+
+
+def _vocab_strings(s: pl.Series) -> tuple[pl.Series, pl.Series] | None:
+    """(raw for examples, cleaned String) for vocabulary columns, numbers included."""
+    if s.dtype.is_float():
+        x = s.cast(pl.Float64)
+        text = _map_series(
+            x,
+            lambda v: (
+                pl.when(v == v.floor())
+                .then(v.cast(pl.Int64, strict=False).cast(pl.String))
+                .otherwise(v.cast(pl.String))
+            ),
+        )
+        return s, _clean_strings(text)
+    if s.dtype.is_integer() or s.dtype == pl.Boolean:
+        return s, _clean_strings(s.cast(pl.String))
+    strings = _as_strings(s)
+    return None if strings is None else (s, _clean_strings(strings))
+
+
+def _normalise_vocab(
+    s: pl.Series,
+    vocab: Mapping[str, str],
+    allowed: tuple[str, ...],
+    what: str,
+    *,
+    extra: Mapping[str, str | None] | None,
+    unknown: str | None,
+) -> tuple[pl.Series, ParseReport]:
+    extra_keys = _prepare_extra(extra, allowed, what)
+    got = _vocab_strings(s)
+    if got is None:
+        return _all_failed(s, pl.String(), f"{s.dtype} values are not {what} values")
+    raw, clean = got
+    uniques = clean.drop_nulls().unique(maintain_order=True)
+    mapped: list[str | None] = []
+    unknowns: list[str] = []
+    for value in uniques.to_list():
+        found, canon = _vocab_lookup(value, vocab, extra_keys)
+        if not found:
+            unknowns.append(value)
+            canon = unknown
+        mapped.append(canon)
+    out = clean.replace_strict(
+        uniques, pl.Series(mapped, dtype=pl.String), default=None, return_dtype=pl.String
+    ).alias(s.name)
+    detail = f"{what} values: {uniques.len()} distinct"
+    if unknowns:
+        shown = ", ".join(repr(u) for u in unknowns[:5])
+        more = f" and {len(unknowns) - 5} more" if len(unknowns) > 5 else ""
+        fate = f"read as {unknown!r}" if unknown else "not understood"
+        detail += f"; {len(unknowns)} unknown {fate}: {shown}{more}"
+    return out, _report(raw, clean, out, detail)
+
+
+def _vocab(groups: Mapping[str, str]) -> dict[str, str]:
+    """Key every ``|``-separated word of each group to the group's canonical value."""
+    return {_key(word): canon for canon, words in groups.items() for word in words.split("|")}
+
+
+_CHANNEL_VOCAB = _vocab(
+    {
+        "email": "email|mail|e-mail|emails|outbound email|inbound email|email ticket"
+        "|forwarded email",
+        "web": "web|web form|webform|web widget|portal|help center|helpcenter|form|self-service"
+        "|feedback widget|forum|beacon|website|customer portal|service portal|contact form"
+        "|widget|anonymous portal|web referral|community|knowledge base",
+        "chat": "chat|live chat|livechat|messenger|conversation|virtual agent|chatbot|bot"
+        "|in-app chat|web chat",
+        "phone": "phone|voice|phone call (incoming)|phone call (outgoing)|phone call|call"
+        "|telephone|voicemail|talk|inbound call|outbound call",
+        "messaging": "whatsapp|sms|text|text message|telegram|mobile sdk|mobihelp|push|messaging"
+        "|native messaging|facebook messenger|line|wechat|viber|signal|mobile|in-app"
+        "|apple business chat",
+        "social": "twitter|x|facebook|instagram|social media|social|linkedin|youtube|tweet"
+        "|facebook post|tiktok",
+        "api": "api|web service|integration|rest api",
+        "other": "other|closed ticket|walk-in|postal mail|fax|referral|jira|system|internal"
+        "|sample ticket|rule|automation|in person|side conversation",
+    }
+)
+_PRIORITY_VOCAB = _vocab(
+    {
+        "urgent": "urgent|critical|highest|blocker|emergency|immediate|p0|p1|sev0|sev1"
+        "|severity 1|very high|top",
+        "high": "high|major|p2|sev2|severity 2|important|elevated",
+        "normal": "normal|medium|moderate|p3|sev3|severity 3|standard|default|average|routine",
+        "low": "low|lowest|minor|trivial|planning|p4|p5|sev4|sev5|severity 4|very low"
+        "|informational",
+    }
+)
+_STATUS_VOCAB = _vocab(
+    {
+        "new": "new|to do|unassigned|submitted|received|triage|awaiting triage|unopened"
+        "|not started",
+        "open": "open|opened|active|in progress|working|escalated|assigned|reopened"
+        "|waiting for support|waiting on us|waiting on agent|under investigation|investigating"
+        "|work in progress|in review|acknowledged|accepted|answered",
+        "pending": "pending|waiting on customer|waiting for customer|waiting on contact"
+        "|awaiting user info|awaiting customer|pending customer response|pending reminder"
+        "|awaiting response|waiting for reply|customer responded|waiting on requester"
+        "|awaiting caller",
+        "on_hold": "hold|on hold|waiting on third party|waiting for third party"
+        "|awaiting evidence|awaiting problem|awaiting vendor|awaiting change|pending vendor"
+        "|snoozed|paused|deferred|blocked|waiting for approval",
+        "solved": "solved|resolved|done|pending close|fixed|completed|complete|closed resolved",
+        "closed": "closed|canceled|cancelled|merged|spam|archived|deleted|rejected|declined"
+        "|duplicate|won't fix|won't do|closed complete|closed incomplete|closed skipped"
+        "|closed with explanation|closed with monetary relief|closed with non-monetary relief"
+        "|closed without relief|closed with relief|withdrawn|abandoned",
+    }
+)
+
+
+def normalise_channel(
+    s: pl.Series, *, extra: Mapping[str, str | None] | None = None
+) -> tuple[pl.Series, ParseReport]:
+    """Map a source/via column to email, chat, phone, web, messaging, social, api or other.
+
+    Knows the channel words of Zendesk, Freshdesk, Jira, ServiceNow, osTicket, Zammad, Help
+    Scout, Intercom, HubSpot, Salesforce, CFPB and more, ignoring case, spaces and punctuation.
+    Unknown values become ``other`` (counted as parsed; the report lists them). ``extra`` maps
+    lower-cased raw values first.
+
+    >>> import polars as pl
+    >>> raw = pl.Series(["Mail", "Web form", "Phone call (incoming)", "Pigeon"])
+    >>> out, rep = normalise_channel(raw)
+    >>> out.to_list()
+    ['email', 'web', 'phone', 'other']
+    >>> rep.detail
+    "channel values: 4 distinct; 1 unknown read as 'other': 'Pigeon'"
+    """
+    return _normalise_vocab(s, _CHANNEL_VOCAB, CHANNELS, "channel", extra=extra, unknown="other")
+
+
+def normalise_priority(
+    s: pl.Series, *, extra: Mapping[str, str | None] | None = None
+) -> tuple[pl.Series, ParseReport]:
+    """Map priorities to low, normal, high or urgent.
+
+    Reads words (Medium -> normal, Critical/Blocker/Highest -> urgent, Major -> high,
+    Minor/Trivial/Lowest -> low), ``P1``..``P5`` and ServiceNow's ``1 - Critical``..
+    ``5 - Planning``. Bare numbers are vendor-specific: pass them in ``extra`` (e.g. Freshdesk
+    ``{"1": "low", "2": "normal", "3": "high", "4": "urgent"}``). Unknown values become null and
+    count as failed.
+
+    >>> import polars as pl
+    >>> normalise_priority(pl.Series(["1 - Critical", "3 - Moderate", "P2", "Lowest"]))[0].to_list()
+    ['urgent', 'normal', 'high', 'low']
+    """
+    return _normalise_vocab(s, _PRIORITY_VOCAB, PRIORITIES, "priority", extra=extra, unknown=None)
+
+
+def normalise_status(
+    s: pl.Series, *, extra: Mapping[str, str | None] | None = None
+) -> tuple[pl.Series, ParseReport]:
+    """Map statuses to new, open, pending, on_hold, solved or closed.
+
+    Knows the status words of Zendesk, Freshdesk, Jira, ServiceNow, osTicket, Zammad, Help
+    Scout, Intercom, HubSpot, Salesforce and others. Unknown values become null and count as
+    failed (the loader fills a default).
+
+    >>> import polars as pl
+    >>> raw = pl.Series(["Waiting on Customer", "Hold", "Done", "6 - Resolved"])
+    >>> normalise_status(raw)[0].to_list()
+    ['pending', 'on_hold', 'solved', 'solved']
+    """
+    return _normalise_vocab(s, _STATUS_VOCAB, STATUSES, "status", extra=extra, unknown=None)

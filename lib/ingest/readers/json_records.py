@@ -1,0 +1,262 @@
+"""JSON and JSON Lines: find the list of records (a top-level array, or a list under a key such
+as ``tickets``), flatten nested objects to dotted column names, keep each record's line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from lib.errors import IngestError
+from lib.ingest.readers._common import _JSON_EXTS, _JSONL_EXTS
+from lib.ingest.readers.names import _unique_names
+from lib.ingest.readers.table import RawTable, _finish
+
+_JSON_WS = re.compile(r"[ \t\n\r]*")
+_RECORD_KEYS = (
+    "tickets",
+    "results",
+    "data",
+    "items",
+    "records",
+    "rows",
+    "incidents",
+    "cases",
+    "conversations",
+    "issues",
+    "requests",
+    "value",
+    "entries",
+    "objects",
+)
+
+
+def _read_json_text(data: bytes, display: str, ext: str, head: str) -> RawTable | None:
+    """Read JSON or JSON Lines; None when the content is not JSON but may be delimited text."""
+    try:
+        return _parse_json_text(data, display, ext, head)
+    except RecursionError:
+        raise IngestError(
+            "holds JSON nested too deeply to read",
+            file=display,
+            expected="ticket records nested at most a few hundred levels",
+        ) from None
+
+
+def _parse_json_text(data: bytes, display: str, ext: str, head: str) -> RawTable | None:
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if ext in _JSONL_EXTS:
+        return _read_jsonl(text, display)
+    if not head.startswith("["):
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if exc.msg == "Extra data" and exc.lineno > 1:
+                return _read_jsonl(text, display)
+            if ext in _JSON_EXTS:
+                raise _json_error(exc, display) from None
+            return None
+        return _json_records_table(obj, display)
+    try:
+        return _read_json_array(text, display)
+    except IngestError:
+        if ext in _JSON_EXTS:
+            raise
+        return None
+
+
+def _json_error(exc: json.JSONDecodeError, display: str) -> IngestError:
+    return IngestError(
+        f"is not valid JSON: {exc.msg} (column {exc.colno})",
+        file=display,
+        row=exc.lineno,
+        expected="a JSON array of objects, an object holding one, or JSON Lines",
+    )
+
+
+def _read_json_array(text: str, display: str) -> RawTable:
+    """A top-level array read element by element, so each record knows its line and a file
+    cut off in the middle keeps its complete records."""
+    decoder = json.JSONDecoder()
+    i = _JSON_WS.match(text).end() + 1  # past "["
+    line, line_pos = 1, 0
+    records: list[Any] = []
+    lines: list[int] = []
+    dropped: list[tuple[int, str]] = []
+    cut_off = not text.rstrip().endswith("]")
+    while True:
+        i = _JSON_WS.match(text, i).end()
+        line += text.count("\n", line_pos, i)
+        line_pos = i
+        if i >= len(text):
+            break  # the array is never closed: the file is cut off
+        if text[i] == "]":
+            rest = text[i + 1 :].strip()
+            if rest:
+                raise _json_error(json.JSONDecodeError("Extra data", text, i + 1), display)
+            break
+        try:
+            obj, end = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            if cut_off:
+                dropped.append((line, "record is cut off: the file ends before it is complete"))
+                break
+            raise _json_error(exc, display) from None
+        records.append(obj)
+        lines.append(line)
+        i = _JSON_WS.match(text, end).end()
+        if i < len(text) and text[i] == ",":
+            i += 1
+        elif i < len(text) and text[i] != "]":
+            raise _json_error(json.JSONDecodeError("Expecting ',' delimiter", text, i), display)
+    return _records_table(records, lines, display, "json", dropped=dropped, header_line=0)
+
+
+def _json_records_table(obj: Any, display: str) -> RawTable:
+    """A JSON document that is not a top-level array: find its list of records."""
+    notes: list[str] = []
+    records = obj
+    if isinstance(obj, dict):
+        candidates = {k: v for k, v in obj.items() if _is_record_list(v)}
+        if not candidates:  # one level deeper, e.g. {"data": {"tickets": [...]}}
+            for k, v in obj.items():
+                if isinstance(v, dict):
+                    for k2, v2 in v.items():
+                        if _is_record_list(v2):
+                            candidates[f"{k}.{k2}"] = v2
+        if not candidates:
+            raise IngestError(
+                "holds a JSON object without a list of records",
+                file=display,
+                expected='an array of objects, or an object such as {"tickets": [...]}',
+            )
+        preferred = [k for k in candidates if k.rsplit(".", 1)[-1].lower() in _RECORD_KEYS]
+        key = max(preferred or candidates, key=lambda k: len(candidates[k]))
+        records = candidates[key]
+        if len(obj) > 1 or "." in key:
+            notes.append(f"read the list of records under {key!r}")
+    elif not isinstance(obj, list):
+        raise IngestError(
+            "holds a single JSON value, not records",
+            file=display,
+            expected="an array of objects",
+        )
+    table = _records_table(records, None, display, "json", dropped=[], header_line=0)
+    table.notes[:0] = notes
+    return table
+
+
+def _is_record_list(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(v, dict) for v in value)
+
+
+def _read_jsonl(text: str, display: str) -> RawTable:
+    records: list[Any] = []
+    lines: list[int] = []
+    dropped: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.split("\n"), 1):
+        if not raw.strip():
+            continue
+        try:
+            records.append(json.loads(raw))
+            lines.append(number)
+        except json.JSONDecodeError as exc:
+            dropped.append((number, f"not valid JSON: {exc.msg} (column {exc.colno})"))
+    if not records and dropped:
+        line, reason = dropped[0]
+        raise IngestError(
+            f"is not valid JSON Lines: {reason}",
+            file=display,
+            row=line,
+            expected="one JSON object per line",
+        )
+    return _records_table(records, lines, display, "jsonl", dropped=dropped, header_line=0)
+
+
+def _scalar_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flatten(record: dict[str, Any], prefix: str, out: dict[str, str | None]) -> None:
+    """Nested objects become dotted names; lists of scalars are joined with ", "."""
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            if value:
+                _flatten(value, name + ".", out)
+            else:
+                out[name] = None
+        elif isinstance(value, list):
+            if all(not isinstance(v, dict | list) for v in value):
+                joined = ", ".join(t for v in value if (t := _scalar_text(v)) is not None)
+                out[name] = joined or None
+            else:
+                out[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[name] = _scalar_text(value)
+
+
+def _records_table(
+    records: Sequence[Any],
+    lines: list[int] | None,
+    display: str,
+    fmt: str,
+    *,
+    dropped: list[tuple[int, str]],
+    header_line: int,
+) -> RawTable:
+    columns: dict[str, list[str | None]] = {}
+    kept_lines: list[int] = []
+    dropped = list(dropped)
+    n = 0
+    for index, record in enumerate(records):
+        line = lines[index] if lines is not None else index + 1
+        if not isinstance(record, dict):
+            kind = "an array" if isinstance(record, list) else f"a {type(record).__name__}"
+            dropped.append((line, f"record is {kind}, not an object"))
+            continue
+        flat: dict[str, str | None] = {}
+        _flatten(record, "", flat)
+        for key, value in flat.items():
+            col = columns.get(key)
+            if col is None:
+                col = columns[key] = [None] * n
+            col.append(value)
+        n += 1
+        for col in columns.values():
+            if len(col) < n:
+                col.append(None)
+        kept_lines.append(line)
+    if n == 0 and not columns:
+        raise IngestError(
+            "holds no records" if not dropped else "holds no JSON objects",
+            file=display,
+            expected="at least one JSON object with the ticket's fields",
+        )
+    names = _unique_names(list(columns))
+    frame = pl.DataFrame(
+        dict(zip(names, columns.values(), strict=True)),
+        schema=dict.fromkeys(names, pl.String),
+    )
+    table = RawTable(
+        name=display,
+        frame=frame,
+        format=fmt,
+        encoding="utf-8",
+        header_line=header_line,
+        line_numbers=pl.Series("line", kept_lines, dtype=pl.Int64) if lines is not None else None,
+    )
+    _finish(table, dropped=dropped, short={}, width=len(names), generated=[False] * len(names))
+    return table

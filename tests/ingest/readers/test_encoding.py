@@ -1,0 +1,58 @@
+"""Tests for lib.ingest.readers.encoding: each encoding, and invalid UTF-8 after the sample."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.ingest.readers import encoding as readers
+from tests.ingest.readers.helpers import one
+
+ENCODED = "Id;Sujet;Agent\n1;Café crème;Zoë\n2;naïve – test;Jürgen\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (ENCODED.encode("utf-8"), "utf-8"),
+        (ENCODED.encode("utf-8-sig"), "utf-8-sig"),
+        (ENCODED.encode("utf-16"), "utf-16"),
+        (b"\xfe\xff" + ENCODED.encode("utf-16-be"), "utf-16"),
+        (ENCODED.encode("utf-16-le"), "utf-16-le"),
+        (ENCODED.encode("utf-16-be"), "utf-16-be"),
+        (ENCODED.encode("utf-32"), "utf-32"),
+        (ENCODED.encode("cp1252"), "cp1252"),
+        # 0x81 is undefined in cp1252, so only latin-1 can decode this file
+        (ENCODED.replace("–", "-").encode("latin-1").replace(b"Zo", b"\x81Zo", 1), "latin-1"),
+    ],
+    ids=[
+        "utf-8",
+        "utf-8-bom",
+        "utf-16-le-bom",
+        "utf-16-be-bom",
+        "utf-16-le",
+        "utf-16-be",
+        "utf-32",
+        "cp1252",
+        "latin-1",
+    ],
+)
+def test_encodings(data, encoding):
+    t = one(data, name="t.csv")
+    assert t.encoding == encoding
+    assert t.delimiter == ";"
+    assert t.frame.columns == ["Id", "Sujet", "Agent"]
+    assert t.frame["Sujet"][0] == "Café crème"
+    assert t.frame["Agent"][1] == "Jürgen"
+    if encoding not in ("utf-8", "utf-8-sig"):
+        assert any(n.startswith(f"decoded as {encoding}") for n in t.notes)
+
+
+def test_invalid_utf8_after_the_sample_switches_to_cp1252():
+    rows = b"".join(b"%d;plain text row number %d\n" % (i, i) for i in range(5000))
+    data = b"id;subject\n" + rows + "9999;Café\n".encode("cp1252")
+    assert len(data) > readers.SAMPLE_BYTES
+    t = one(data, name="late.csv")
+    assert t.encoding == "cp1252"
+    assert t.frame["subject"][-1] == "Café"
+    assert t.frame.height == 5001
+    assert "decoded as cp1252 (the file is not valid UTF-8 from line 5002)" in t.notes

@@ -1,0 +1,87 @@
+"""Tests for lib.ingest.readers.json_records: JSON arrays, wrapped JSON and JSON Lines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.ingest.readers.helpers import one
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "fmt", "rows", "note"),
+    [
+        (b'[{"id": 1}, {"id": 2, "x": null}]', "a.json", "json", [("1",), ("2",)], None),
+        (
+            b'{"tickets": [{"id": 1}], "count": 1}',
+            "t.json",
+            "json",
+            [("1",)],
+            "read the list of records under 'tickets'",
+        ),
+        (b'{"results": [{"id": 1}]}', "r.json", "json", [("1",)], None),
+        (
+            b'{"data": {"items": [{"id": 5}]}, "meta": {}}',
+            "d.json",
+            "json",
+            [("5",)],
+            "read the list of records under 'data.items'",
+        ),
+        (b'{"id": 1}\n{"id": 2}\n', "lines.json", "jsonl", [("1",), ("2",)], None),
+        (b'{"id": 1}\r\n{"id": 2}', "l.ndjson", "jsonl", [("1",), ("2",)], None),
+        (b'\xef\xbb\xbf[{"id": 1}]', "bom.json", "json", [("1",)], None),
+        (
+            b'[{"id": 1}, 7, {"id": 3}]',
+            "mixed.json",
+            "json",
+            [("1",), ("3",)],
+            "dropped 1 row that could not be read",
+        ),
+        (
+            b'[{"id": 1}, {"id": 2}, {"id": 3, "sub',
+            "cut.json",
+            "json",
+            [("1",), ("2",)],
+            "dropped 1 row that could not be read",
+        ),
+        (b'[{"id": 1}]', "upload", "json", [("1",)], None),
+    ],
+)
+def test_json_variants(data, name, fmt, rows, note):
+    t = one(data, name=name)
+    assert t.format == fmt
+    assert t.frame.select("id").rows() == rows
+    if note:
+        assert note in t.notes
+
+
+def test_json_lists_of_scalars_and_nested_objects():
+    data = json.dumps(
+        [
+            {
+                "id": 1,
+                "tags": ["a", "b", None, 3],
+                "via": {"channel": "email", "source": {"from": "x"}},
+                "n": 1.5,
+            }
+        ]
+    ).encode()
+    t = one(data, name="t.json")
+    assert t.frame.columns == ["id", "tags", "via.channel", "via.source.from", "n"]
+    assert t.frame.row(0) == ("1", "a, b, 3", "email", "x", "1.5")
+
+
+def test_json_truncated_array_keeps_complete_records_and_names_the_line():
+    data = b'[\n {"id": 1},\n {"id": 2},\n {"id": 3, "subj'
+    t = one(data, name="cut.json")
+    assert t.frame["id"].to_list() == ["1", "2"]
+    assert t.line_numbers.to_list() == [2, 3]
+    assert t.dropped == [(4, "record is cut off: the file ends before it is complete")]
+
+
+def test_json_array_records_know_their_lines():
+    data = b'[\n  {\n    "id": 1\n  },\n  {"id": 2},\n\n  {"id": 3,\n   "x": "y"}\n]\n'
+    t = one(data, name="t.json")
+    assert t.frame["id"].to_list() == ["1", "2", "3"]
+    assert t.line_numbers.to_list() == [2, 5, 7]
