@@ -8,10 +8,7 @@ import pytest
 
 from lib import agent_review as review
 from lib.charts import agents as charts
-from lib.outliers import (
-    agent_category_breakdown,
-    agent_expected_trend,
-)
+from lib.outliers import agent_category_breakdown, agent_expected_trend
 from tests.agent_review.helpers import TRUTH
 
 # ---------------------------------------------------------------------------- figures

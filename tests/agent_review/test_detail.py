@@ -8,9 +8,7 @@ import polars as pl
 import pytest
 
 from lib import agent_review as review
-from lib.outliers import (
-    agent_expected_trend,
-)
+from lib.outliers import agent_expected_trend
 from tests.agent_review.helpers import TRUTH
 
 # ---------------------------------------------------------------------------- the drill-down

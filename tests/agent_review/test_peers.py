@@ -10,9 +10,7 @@ from scipy import stats
 
 from lib import agent_review as review
 from lib.metrics import two_proportion_test
-from lib.outliers import (
-    agent_comparison,
-)
+from lib.outliers import agent_comparison
 from tests.agent_review.helpers import TRUTH
 
 # ---------------------------------------------------------------------------- peers

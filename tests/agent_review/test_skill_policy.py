@@ -7,9 +7,7 @@ import pytest
 
 from lib import agent_review as review
 from lib.demo import CATEGORIES
-from lib.outliers import (
-    agent_category_breakdown,
-)
+from lib.outliers import agent_category_breakdown
 from tests.agent_review.helpers import TRUTH
 
 # ---------------------------------------------------------------------------- skill or policy

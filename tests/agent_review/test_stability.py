@@ -7,9 +7,7 @@ from datetime import date
 import polars as pl
 
 from lib import agent_review as review
-from lib.outliers import (
-    flag_history,
-)
+from lib.outliers import flag_history
 from tests.agent_review.helpers import TRUTH
 
 # ---------------------------------------------------------------------------- stability

@@ -6,12 +6,7 @@ import dataclasses
 
 import polars as pl
 
-from lib.anomaly import (
-    SENSITIVITY,
-    detect_anomalies,
-    judgements,
-    simulate_tickets,
-)
+from lib.anomaly import SENSITIVITY, detect_anomalies, judgements, simulate_tickets
 from tests.anomaly.helpers import day
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from lib.anomaly import (
-    detect_anomalies,
-    simulate_tickets,
-)
+from lib.anomaly import detect_anomalies, simulate_tickets
 from tests.anomaly.helpers import day
 
 

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from lib.anomaly import (
-    detect_anomalies,
-    simulate_tickets,
-    topic_granularity,
-    topic_series,
-)
+from lib.anomaly import detect_anomalies, simulate_tickets, topic_granularity, topic_series
 from tests.anomaly.helpers import day
 
 

@@ -6,10 +6,7 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from lib.anomaly import (
-    baseline,
-    simulate_tickets,
-)
+from lib.anomaly import baseline, simulate_tickets
 from lib.anomaly.baseline import _fit
 from lib.anomaly.grid import _build_grid
 from lib.anomaly.options import _options

@@ -7,12 +7,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from lib.anomaly import (
-    detect_anomalies,
-    judgements,
-    simulate_tickets,
-    topic_granularity,
-)
+from lib.anomaly import detect_anomalies, judgements, simulate_tickets, topic_granularity
 from tests.anomaly.helpers import day
 
 

@@ -8,11 +8,7 @@ import numpy as np
 import polars as pl
 
 from lib import anomaly
-from lib.anomaly import (
-    detect_anomalies,
-    judgements,
-    simulate_tickets,
-)
+from lib.anomaly import detect_anomalies, judgements, simulate_tickets
 from tests.anomaly.helpers import day
 
 # --------------------------------------------------------------------------------------------

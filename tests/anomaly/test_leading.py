@@ -8,10 +8,7 @@ import math
 import polars as pl
 import pytest
 
-from lib.anomaly import (
-    leading_indicators,
-    simulate_tickets,
-)
+from lib.anomaly import leading_indicators, simulate_tickets
 from tests.anomaly.helpers import day
 
 # --------------------------------------------------------------------------------------------

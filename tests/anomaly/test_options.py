@@ -6,11 +6,7 @@ import datetime as dt
 
 import pytest
 
-from lib.anomaly import (
-    AnomalyError,
-    detect_anomalies,
-    simulate_tickets,
-)
+from lib.anomaly import AnomalyError, detect_anomalies, simulate_tickets
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.anomaly import (
-    SENSITIVITY,
-)
+from lib.anomaly import SENSITIVITY
 
 
 def test_sensitivity_table_is_documented_and_ordered():

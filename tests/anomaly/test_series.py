@@ -5,11 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from lib.anomaly import (
-    AnomalyError,
-    simulate_tickets,
-    topic_series,
-)
+from lib.anomaly import AnomalyError, simulate_tickets, topic_series
 from tests.anomaly.helpers import day
 
 

@@ -7,12 +7,7 @@ import polars as pl
 import pytest
 import statsmodels.api as sm
 
-from lib.outliers import (
-    NONE_LEVEL,
-    OTHER_LEVEL,
-    agent_outliers,
-    fit_case_mix,
-)
+from lib.outliers import NONE_LEVEL, OTHER_LEVEL, agent_outliers, fit_case_mix
 from tests.outliers.helpers import frame
 from tests.sim_helpdesk import simulate_helpdesk
 

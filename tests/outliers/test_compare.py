@@ -7,10 +7,7 @@ import math
 import polars as pl
 import pytest
 
-from lib.outliers import (
-    agent_comparison,
-    agent_outliers,
-)
+from lib.outliers import agent_comparison, agent_outliers
 from lib.schema import conform
 from tests.outliers.helpers import frame
 from tests.sim_helpdesk import naive_raw_flags, simulate_helpdesk

@@ -8,10 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from lib.outliers import (
-    agent_comparison,
-    winsorise,
-)
+from lib.outliers import agent_comparison, winsorise
 from tests.outliers.helpers import frame
 from tests.sim_helpdesk import simulate_helpdesk
 

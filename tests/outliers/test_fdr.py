@@ -8,9 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.multitest import multipletests
 
-from lib.outliers import (
-    benjamini_hochberg,
-)
+from lib.outliers import benjamini_hochberg
 
 
 @pytest.mark.parametrize("seed", range(8))

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.outliers import (
-    agent_comparison,
-    funnel_limits,
-)
+from lib.outliers import agent_comparison, funnel_limits
 from tests.sim_helpdesk import simulate_helpdesk
 
 

@@ -8,11 +8,7 @@ import polars as pl
 import pytest
 
 from lib.errors import ReviewError
-from lib.outliers import (
-    OutlierError,
-    agent_comparison,
-    agent_outliers,
-)
+from lib.outliers import OutlierError, agent_comparison, agent_outliers
 from tests.outliers.helpers import frame
 from tests.sim_helpdesk import simulate_helpdesk
 
