@@ -41,6 +41,7 @@ import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 
 import lib.outliers as outliers  # noqa: E402
+import lib.outliers.compare as compare  # noqa: E402
 from tests.sim_helpdesk import naive_raw_flags, simulate_helpdesk  # noqa: E402
 
 BANDS = (("< 10", 0.0, 10.0), ("10-30", 10.0, 30.0), ("> 30", 30.0, np.inf))
@@ -49,7 +50,7 @@ BANDS = (("< 10", 0.0, 10.0), ("10-30", 10.0, 30.0), ("> 30", 30.0, np.inf))
 @contextlib.contextmanager
 def sqrt_scale():
     """Swap in the square-root scale (y = sqrt(O/E), s = sqrt(V)/(2E)) for comparison."""
-    original = outliers._ratio_scale
+    original = compare._ratio_scale
 
     def scale(observed, expected, variance):
         ok = (expected > 0) & (variance > 1e-12)
@@ -58,11 +59,11 @@ def sqrt_scale():
         s = np.where(ok, np.sqrt(np.where(ok, variance, 1.0)) / (2 * e), np.nan)
         return y, s
 
-    outliers._ratio_scale = scale
+    compare._ratio_scale = scale
     try:
         yield
     finally:
-        outliers._ratio_scale = original
+        compare._ratio_scale = original
 
 
 METHODS: dict[str, dict] = {

@@ -28,7 +28,7 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from lib.agent_review import STATUS_LABELS, status_expr
+from lib.agent_review.ranking import STATUS_LABELS, status_expr
 from lib.charts.common import COLORS, base_layout
 
 __all__ = [

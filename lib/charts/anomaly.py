@@ -32,7 +32,8 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from lib.anomaly import BAND, SENSITIVITY
+from lib.anomaly.sensitivity import SENSITIVITY
+from lib.anomaly.series import BAND
 from lib.charts.common import COLORS, base_layout
 from lib.charts.tables import present
 from lib.store.alerts import alert_key

@@ -1,0 +1,195 @@
+"""An agent against their peers: reassignments, time to escalate and first reply with their tests,
+and the agent's escalated tickets.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+from lib.agent_review._common import _require
+from lib.audit.rates import two_proportion_test
+
+_PEER_SCHEMA = {
+    "measure": pl.String,
+    "unit": pl.String,
+    "agent_value": pl.Float64,
+    "peers_value": pl.Float64,
+    "agent_n": pl.Int64,
+    "peers_n": pl.Int64,
+    "p_value": pl.Float64,
+    "verdict": pl.String,
+    "agent_text": pl.String,
+    "peers_text": pl.String,
+}
+
+
+def _fmt_value(value: float | None, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "share":
+        return f"{100 * value:.1f}%"
+    if unit == "hours":
+        return f"{value:.1f} h"
+    if unit == "minutes":
+        return f"{value:.0f} min"
+    return f"{value:.2f}"
+
+
+def _verdict(diff: float | None, p: float | None, n1: int, n2: int, min_n: int) -> str:
+    if n1 < min_n or n2 < min_n or p is None or diff is None:
+        return "too few to compare"
+    if p < 0.05 and diff != 0:
+        return ("higher" if diff > 0 else "lower") + f" than peers (p = {p:.2g})"
+    return f"no clear difference (p = {p:.2g})"
+
+
+def _share_row(measure: str, t: pl.DataFrame, hit: pl.Expr, min_n: int) -> dict[str, Any]:
+    counts = dict.fromkeys(("agent", "peers"), (0, 0))
+    for who, k, n in (
+        t.filter(pl.col("reassignments").is_not_null())
+        .group_by("__who")
+        .agg(k=hit.sum().cast(pl.Int64), n=pl.len().cast(pl.Int64))
+        .iter_rows()
+    ):
+        counts[who] = (int(k), int(n))
+    (k1, n1), (k2, n2) = counts["agent"], counts["peers"]
+    test = two_proportion_test(k1, n1, k2, n2)
+    return {
+        "measure": measure,
+        "unit": "share",
+        "agent_value": test.p1,
+        "peers_value": test.p2,
+        "agent_n": n1,
+        "peers_n": n2,
+        "p_value": test.p_value,
+        "verdict": _verdict(test.diff, test.p_value, n1, n2, min_n),
+    }
+
+
+def _median_row(
+    measure: str, unit: str, t: pl.DataFrame, value: pl.Expr, min_n: int
+) -> dict[str, Any]:
+    v = t.select(pl.col("__who"), value.alias("v")).drop_nulls()
+    mine = v.get_column("__who") == "agent"
+    a, b = v.filter(mine)["v"].to_numpy(), v.filter(~mine)["v"].to_numpy()
+    med_a = float(np.median(a)) if a.size else None
+    med_b = float(np.median(b)) if b.size else None
+    p = None
+    if a.size and b.size:
+        p = float(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+        if math.isnan(p):
+            p = None
+    diff = None if med_a is None or med_b is None else med_a - med_b
+    return {
+        "measure": measure,
+        "unit": unit,
+        "agent_value": med_a,
+        "peers_value": med_b,
+        "agent_n": int(a.size),
+        "peers_n": int(b.size),
+        "p_value": p,
+        "verdict": _verdict(diff, p, int(a.size), int(b.size), min_n),
+    }
+
+
+def peer_comparison(tickets: pl.DataFrame, agent: str, *, min_n: int = 5) -> pl.DataFrame:
+    """An agent's reassignment, escalation-time and first-reply figures against their peers.
+
+    Peers are every other assigned ticket in the frame. Rows (those the export can fill):
+
+    - share of tickets reassigned, of those not escalated (an escalation itself usually
+      moves the ticket, so this shows passing tickets around *without* escalating) and of all;
+    - median reassignments of escalated tickets (bouncing after escalating);
+    - median hours from creation to escalation (needs ``escalated_at``);
+    - median minutes to the first reply.
+
+    Shares are compared with a two-proportion z-test, medians with a Mann-Whitney U test;
+    ``verdict`` says "higher/lower than peers" only when p < 0.05 and both sides have at least
+    ``min_n`` tickets. Columns: measure, unit, agent_value, peers_value, agent_n, peers_n,
+    p_value, verdict, agent_text, peers_text.
+
+    >>> t = pl.DataFrame({"agent": ["a"] * 4 + ["b"] * 4,
+    ...     "escalated": [False, False, False, True] * 2,
+    ...     "reassignments": [1, 1, 0, 2, 0, 0, 0, 1]})
+    >>> peer_comparison(t, "a", min_n=1).select("measure", "agent_text", "peers_text").rows()
+    [('Reassigned, tickets not escalated', '66.7%', '0.0%'), ('Reassigned, all tickets', '75.0%', '25.0%'), ('Reassignments per escalated ticket (median)', '2.00', '1.00')]
+    """  # noqa: E501
+    _require(tickets, ["agent", "escalated"], "a peer comparison")
+    who = pl.when(pl.col("agent") == agent).then(pl.lit("agent")).otherwise(pl.lit("peers"))
+    used = ("escalated", "created_at", "escalated_at", "reassignments", "first_response_minutes")
+    t = (
+        tickets.lazy()
+        .filter(pl.col("agent").is_not_null())
+        .select(who.alias("__who"), *[c for c in used if c in tickets.columns])
+        .collect()
+    )
+    esc = pl.col("escalated").fill_null(False)
+    rows: list[dict[str, Any]] = []
+    if "reassignments" in t.columns and t.get_column("reassignments").null_count() < t.height:
+        r = pl.col("reassignments")
+        rows.append(_share_row("Reassigned, tickets not escalated", t.filter(~esc), r > 0, min_n))
+        rows.append(_share_row("Reassigned, all tickets", t, r > 0, min_n))
+        rows.append(
+            _median_row(
+                "Reassignments per escalated ticket (median)",
+                "count",
+                t.filter(esc),
+                r.cast(pl.Float64),
+                min_n,
+            )
+        )
+    if "escalated_at" in t.columns:
+        hours = (
+            pl.when(esc & (pl.col("escalated_at") >= pl.col("created_at")))
+            .then((pl.col("escalated_at") - pl.col("created_at")).dt.total_seconds() / 3600)
+            .otherwise(None)
+        )
+        if t.select(hours.drop_nulls().len()).item():
+            rows.append(_median_row("Hours to escalate (median)", "hours", t, hours, min_n))
+    if (
+        "first_response_minutes" in t.columns
+        and t.get_column("first_response_minutes").null_count() < t.height
+    ):
+        rows.append(
+            _median_row(
+                "Minutes to first reply (median)",
+                "minutes",
+                t,
+                pl.col("first_response_minutes").cast(pl.Float64),
+                min_n,
+            )
+        )
+    for row in rows:
+        row["agent_text"] = _fmt_value(row["agent_value"], row["unit"])
+        row["peers_text"] = _fmt_value(row["peers_value"], row["unit"])
+    return pl.DataFrame(rows, schema=_PEER_SCHEMA)
+
+
+def escalated_tickets(tickets: pl.DataFrame, agent: str) -> pl.DataFrame:
+    """The agent's escalated tickets, newest first: ticket_id, created_at, subject, category,
+    channel, priority, escalation_reason (those present).
+
+    >>> from datetime import datetime, UTC
+    >>> t = pl.DataFrame({"ticket_id": ["1", "2", "3"], "agent": ["a", "a", "b"],
+    ...     "created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 2, 3)],
+    ...     "escalated": [True, True, True]})
+    >>> escalated_tickets(t, "a").get_column("ticket_id").to_list()
+    ['2', '1']
+    """
+    _require(tickets, ["agent", "escalated", "ticket_id"], "the escalated ticket list")
+    cols = [
+        c
+        for c in (
+            "ticket_id", "created_at", "subject", "category", "channel", "priority",
+            "customer_tier", "escalation_reason",
+        )
+        if c in tickets.columns
+    ]  # fmt: skip
+    out = tickets.filter((pl.col("agent") == agent) & pl.col("escalated").fill_null(False))
+    order = [c for c in ("created_at", "ticket_id") if c in cols]
+    return out.select(cols).sort(order, descending=True, nulls_last=True)

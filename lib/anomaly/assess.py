@@ -1,0 +1,124 @@
+"""Daily and weekly statistics of every topic against its baseline (tail probabilities, residuals,
+sentiment z-scores), and whether each topic is judged per day or per week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lib.anomaly.baseline import _Fit
+from lib.anomaly.grid import _Grid
+from lib.anomaly.options import _Options
+from lib.anomaly.tails import _count_tests, _estimated_tail
+
+#: A topic judged weekly returns to daily judgement at ``HYSTERESIS * min_daily``.
+HYSTERESIS = 1.25
+
+
+@dataclass
+class _Judged:
+    grid: _Grid
+    fit: _Fit
+    opts: _Options
+    daily: np.ndarray  # K x T: judged per day (else per week)
+    series: dict[str, dict[str, np.ndarray]]  # unit ("day"/"week") -> arrays
+    week_start: np.ndarray  # W: day index of each complete week's Monday
+
+
+def _granularity(fit: _Fit, grid: _Grid, min_daily: float) -> np.ndarray:
+    k_n, t_n = fit.level.shape
+    week = (grid.weekday0 + np.arange(t_n)) // 7
+    firsts = np.flatnonzero(np.r_[True, np.diff(week) > 0])
+    state = np.ones(k_n, dtype=bool)
+    daily = np.ones((k_n, t_n), dtype=bool)
+    started = np.zeros(k_n, dtype=bool)
+    for i, first in enumerate(firsts):
+        stop = firsts[i + 1] if i + 1 < len(firsts) else t_n
+        lvl = fit.level[:, first]
+        fresh = ~started
+        state = np.where(
+            fresh,
+            lvl >= min_daily,
+            np.where(state, lvl >= min_daily, lvl >= HYSTERESIS * min_daily),
+        )
+        started |= fit.judged[:, first]
+        daily[:, first:stop] = state[:, None]
+    return daily
+
+
+def _assess(grid: _Grid, fit: _Fit, opts: _Options) -> _Judged:
+    t_n = grid.counts.shape[1]
+    daily = _granularity(fit, grid, opts.min_daily)
+    y, mu, phi = grid.counts, fit.mu, fit.phi
+    p_up, z = _count_tests(y, mu, phi)
+    p_up = _estimated_tail(p_up, fit.alpha, fit.df)
+    with np.errstate(all="ignore"):
+        s_obs = grid.s_sum / grid.s_n
+        s_se2 = fit.s_var / grid.s_n + fit.s_tau2 + fit.s_mean_var
+        s_z = (s_obs - fit.s_mean) / np.sqrt(s_se2)
+    s_active = fit.s_judged & (grid.s_n > 0)
+    s_z = np.where(s_active, s_z, 0.0)
+    series = {
+        "day": {
+            "y": y,
+            "mu": mu,
+            "var": phi * mu,
+            "p_up": p_up,
+            "z": z,
+            "active": fit.judged,
+            "report": fit.judged & daily,
+            "s_n": grid.s_n,
+            "s_obs": s_obs,
+            "s_exp": fit.s_mean,
+            "s_se2": s_se2,
+            "s_z": s_z,
+            "s_active": s_active,
+            "s_report": s_active & daily,
+        }
+    }
+    # complete Monday..Sunday weeks
+    first_monday = (7 - grid.weekday0) % 7
+    n_weeks = max((t_n - first_monday) // 7, 0)
+    week_start = first_monday + 7 * np.arange(n_weeks)
+    if n_weeks:
+        idx = week_start[:, None] + np.arange(7)[None, :]  # Wk x 7
+
+        def wsum(a: np.ndarray) -> np.ndarray:
+            return a[:, idx].sum(-1)
+
+        wy, wmu, wvar = wsum(y), wsum(mu), wsum(phi * mu)
+        wp, wz = _count_tests(wy, wmu, wvar / wmu)
+        wp = _estimated_tail(wp, fit.alpha[:, week_start], fit.df[:, week_start])
+        w_active = fit.judged[:, idx].all(-1)
+        sn = wsum(grid.s_n)
+        with np.errstate(all="ignore"):
+            s_obs_w = wsum(grid.s_sum) / sn
+            s_exp_w = wsum(grid.s_n * fit.s_mean) / sn
+            s_se2_w = (
+                wsum(grid.s_n * fit.s_var + grid.s_n**2 * fit.s_tau2) / sn**2
+                + fit.s_mean_var[:, week_start]
+            )
+            s_z_w = (s_obs_w - s_exp_w) / np.sqrt(s_se2_w)
+        s_active_w = fit.s_judged[:, idx].all(-1) & (sn > 0)
+        last_day = week_start + 6
+        weekly = ~daily[:, week_start]
+        series["week"] = {
+            "y": wy,
+            "mu": wmu,
+            "var": wvar,
+            "p_up": wp,
+            "z": wz,
+            "active": w_active,
+            "report": w_active & weekly,
+            "s_n": sn,
+            "s_obs": s_obs_w,
+            "s_exp": s_exp_w,
+            "s_se2": s_se2_w,
+            "s_z": np.where(s_active_w, s_z_w, 0.0),
+            "s_active": s_active_w,
+            "s_report": s_active_w & weekly,
+            "last_day": last_day,
+        }
+    return _Judged(grid, fit, opts, daily, series, week_start)

@@ -1,0 +1,117 @@
+"""Daily topic series: tickets turned into the topic x day grid of counts and sentiment sums
+(days without tickets count as zeros; a partial last day has its exposure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from lib.anomaly.options import AnomalyError, _Options
+
+#: Label of tickets without a topic.
+NO_TOPIC = "(none)"
+
+
+_TOPIC_COLUMNS = ("category", "tags", "channel", "customer_tier", "priority", "group", "customer")
+
+
+@dataclass
+class _Grid:
+    topics: list[str]
+    first_day: dt.date
+    counts: np.ndarray  # K x T tickets
+    s_n: np.ndarray  # K x T tickets with a sentiment
+    s_sum: np.ndarray
+    s_sq: np.ndarray
+    born: np.ndarray  # K: index of the topic's first ticket day
+    exposure: np.ndarray  # T: share of the day covered by the data (last day may be partial)
+
+    @property
+    def weekday0(self) -> int:  # Monday = 0
+        return self.first_day.weekday()
+
+
+def _topic_frame(tickets: pl.DataFrame, opts: _Options, carry: Sequence[str] = ()) -> pl.DataFrame:
+    if "created_at" not in tickets.columns:
+        raise AnomalyError("the tickets have no created_at column")
+    if opts.topic not in tickets.columns:
+        raise AnomalyError(
+            f"topic column {opts.topic!r} is not in the tickets; try one of "
+            f"{[c for c in _TOPIC_COLUMNS if c in tickets.columns]}"
+        )
+    created = pl.col("created_at")
+    if opts.tz:
+        try:
+            created = created.dt.convert_time_zone(opts.tz)
+            tickets.head(1).select(created)
+        except Exception as exc:
+            raise AnomalyError(f"unknown time zone {opts.tz!r}") from exc
+    sentiment = (
+        pl.col("sentiment").cast(pl.Float64)
+        if "sentiment" in tickets.columns
+        else pl.lit(None, pl.Float64)
+    )
+    extra = [
+        (pl.col(c) if c in tickets.columns else pl.lit(None, pl.Boolean)).alias(c) for c in carry
+    ]
+    frame = tickets.select(
+        created.alias("ts"),
+        pl.col(opts.topic).alias("topic"),
+        sentiment.alias("sentiment"),
+        *extra,
+    ).filter(pl.col("ts").is_not_null())
+    if isinstance(frame.schema["topic"], pl.List):
+        frame = frame.explode("topic", empty_as_null=True)  # no tag: topic "(none)"
+    topic = pl.col("topic").cast(pl.String)
+    frame = frame.with_columns(
+        pl.when(topic.is_null() | (topic.str.strip_chars() == ""))
+        .then(pl.lit(NO_TOPIC))
+        .otherwise(topic)
+        .alias("topic"),
+        pl.col("ts").dt.date().alias("day"),
+    )
+    if opts.end is not None:
+        frame = frame.filter(pl.col("day") <= opts.end)
+    return frame
+
+
+def _build_grid(tickets: pl.DataFrame, opts: _Options) -> _Grid | None:
+    frame = _topic_frame(tickets, opts)
+    if frame.is_empty():
+        return None
+    agg = frame.group_by("topic", "day").agg(
+        pl.len().alias("n"),
+        pl.col("sentiment").count().alias("s_n"),
+        pl.col("sentiment").sum().alias("s_sum"),
+        (pl.col("sentiment") ** 2).sum().alias("s_sq"),
+    )
+    first, last = frame.get_column("day").min(), frame.get_column("day").max()
+    topics = sorted(agg.get_column("topic").unique().to_list())
+    index = {t: i for i, t in enumerate(topics)}
+    n_days = (last - first).days + 1
+    ki = np.array([index[t] for t in agg.get_column("topic").to_list()], dtype=np.int64)
+    ti = (agg.get_column("day") - first).dt.total_days().to_numpy().astype(np.int64)
+    mats = []
+    for col in ("n", "s_n", "s_sum", "s_sq"):
+        m = np.zeros((len(topics), n_days))
+        m[ki, ti] = agg.get_column(col).fill_null(0).to_numpy()
+        mats.append(m)
+    counts = mats[0]
+    born = np.argmax(counts > 0, axis=1)
+    exposure = np.ones(n_days)
+    truncated = (
+        opts.end is not None and opts.end < tickets.select(pl.col("created_at").max()).item().date()
+    )
+    if not truncated and n_days > 1:
+        tod = (pl.col("ts") - pl.col("ts").dt.truncate("1d")).dt.total_seconds()
+        last_tod = frame.filter(pl.col("day") == last).select(tod.max()).item()
+        before = frame.filter(pl.col("day") < last).select(tod.alias("tod"))
+        if before.height >= 100:
+            share = before.select((pl.col("tod") <= last_tod).mean()).item()
+            exposure[-1] = 1.0 if share >= 0.98 else max(share, 0.02)
+    return _Grid(topics, first, counts, mats[1], mats[2], mats[3], born, exposure)

@@ -1,0 +1,242 @@
+"""The case-mix model: a logistic regression of escalation on the tickets' case-mix columns (no
+agent term), fitted on aggregated cells, with rare levels pooled.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from lib.outliers.inputs import _require
+
+#: Case-mix columns used when the data has them (more than one non-null level).
+CASE_MIX: tuple[str, ...] = ("category", "channel", "priority", "customer_tier")
+#: The level that stands for a missing value in a case-mix column.
+NONE_LEVEL = "(none)"
+#: The level that collects rare values of a case-mix column.
+OTHER_LEVEL = "(other)"
+
+
+#: Levels seen on fewer tickets than this are pooled into ``OTHER_LEVEL`` before fitting.
+MIN_LEVEL_TICKETS = 20
+#: At most this many levels per case-mix column are modelled; the rest go to ``OTHER_LEVEL``.
+MAX_LEVELS = 60
+
+
+def _level_expr(column: str) -> pl.Expr:
+    """A case-mix column as text with missing values as their own level."""
+    return pl.col(column).cast(pl.String).fill_null(NONE_LEVEL)
+
+
+def _usable_terms(tickets: pl.DataFrame, case_mix: Iterable[str]) -> tuple[str, ...]:
+    """Case-mix columns that exist and have more than one non-null level."""
+    if isinstance(case_mix, str):
+        case_mix = (case_mix,)
+    terms = []
+    for column in case_mix:
+        if (
+            column in tickets.columns
+            and column not in terms
+            and tickets.get_column(column).drop_nulls().n_unique() > 1
+        ):
+            terms.append(column)
+    return tuple(terms)
+
+
+@dataclass(frozen=True)
+class CaseMixModel:
+    """A fitted logistic model of escalation on case mix (no agent term).
+
+    ``coefficients[column][level]`` is the log odds ratio of ``level`` against the column's
+    reference level (its most common one, coefficient 0). Levels not seen when fitting, and
+    levels pooled because they were rare, take the coefficient of ``(other)`` when there is one,
+    else the reference's.
+    """
+
+    terms: tuple[str, ...]
+    intercept: float
+    coefficients: dict[str, dict[str, float]]
+    reference: dict[str, str]
+    n_tickets: int
+    n_escalated: int
+    n_cells: int
+    converged: bool = True
+    pooled: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        """The overall escalation rate of the tickets the model was fitted on."""
+        return self.n_escalated / self.n_tickets if self.n_tickets else math.nan
+
+    def expr(self) -> pl.Expr:
+        """A Polars expression for each ticket's predicted escalation probability."""
+        eta = pl.lit(self.intercept, dtype=pl.Float64)
+        for term in self.terms:
+            levels = self.coefficients[term]
+            fallback = levels.get(OTHER_LEVEL, 0.0)
+            eta = eta + _level_expr(term).replace_strict(
+                list(levels), list(levels.values()), default=fallback, return_dtype=pl.Float64
+            )
+        return (1.0 / (1.0 + (-eta).exp())).alias("p_escalate")
+
+    def predict(self, tickets: pl.DataFrame) -> pl.Series:
+        """Predicted escalation probability of each ticket (a Float64 series named p_escalate).
+
+        >>> import polars as pl
+        >>> t = pl.DataFrame({"channel": ["phone", "email", "email", "email"],
+        ...                   "escalated": [True, False, True, False]})
+        >>> fit_case_mix(t, ["channel"]).predict(t).round(3).to_list()
+        [1.0, 0.333, 0.333, 0.333]
+        """
+        _require(tickets, self.terms)
+        return tickets.select(self.expr()).to_series()
+
+    def coefficient_table(self) -> pl.DataFrame:
+        """One row per modelled level: term, level, log odds ratio and odds ratio vs reference."""
+        rows = [
+            (term, level, coef)
+            for term in self.terms
+            for level, coef in self.coefficients[term].items()
+        ]
+        return pl.DataFrame(
+            rows,
+            schema={"term": pl.String, "level": pl.String, "log_odds": pl.Float64},
+            orient="row",
+        ).with_columns(odds_ratio=pl.col("log_odds").exp())
+
+
+def _counts(tickets: pl.DataFrame, terms: Sequence[str], by: Sequence[str] = ()) -> pl.DataFrame:
+    """Tickets (n) and escalations (o) per combination of ``by`` columns and case-mix levels."""
+    esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
+    keys = [pl.col(c).cast(pl.String) for c in by] + [_level_expr(t).alias(t) for t in terms]
+    if not keys:
+        return tickets.select(n=pl.len().cast(pl.Int64), o=esc.sum())
+    return tickets.group_by(keys).agg(n=pl.len().cast(pl.Int64), o=esc.sum())
+
+
+def _pool_levels(
+    counts: pl.DataFrame, terms: tuple[str, ...]
+) -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
+    """Levels kept per term (most common first) and the rare ones pooled into (other)."""
+    kept: dict[str, list[str]] = {}
+    pooled: dict[str, tuple[str, ...]] = {}
+    for term in terms:
+        sizes = (
+            counts.group_by(pl.col(term).alias("level"))
+            .agg(pl.col("n").sum())
+            .sort(["n", "level"], descending=[True, False])
+        )
+        levels = sizes.get_column("level").to_list()
+        ns = sizes.get_column("n").to_list()
+        keep = [
+            lv
+            for i, (lv, n) in enumerate(zip(levels, ns, strict=True))
+            if i == 0 or (n >= MIN_LEVEL_TICKETS and i < MAX_LEVELS)
+        ]
+        rare = tuple(lv for lv in levels if lv not in set(keep))
+        if rare:
+            pooled[term] = rare
+            keep.append(OTHER_LEVEL)
+        kept[term] = keep
+    return kept, pooled
+
+
+def fit_case_mix(tickets: pl.DataFrame, case_mix: Iterable[str] = CASE_MIX) -> CaseMixModel:
+    """Fit the logistic case-mix model (main effects, no agent term) on aggregated cells.
+
+    Tickets are grouped by their combination of case-mix levels, and the binomial GLM is fitted
+    to (escalated, not escalated) counts per cell, so a million tickets cost one group-by.
+    Columns are used when present with more than one non-null level; missing values form their
+    own level ``"(none)"``; levels on fewer than ``MIN_LEVEL_TICKETS`` tickets are pooled.
+
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"category": ["a", "a", "b", "b", None],
+    ...                   "escalated": [True, False, True, True, False]})
+    >>> m = fit_case_mix(t, ["category", "channel"])
+    >>> m.terms, m.n_tickets, round(m.rate, 2)
+    (('category',), 5, 0.6)
+    """
+    _require(tickets, ["escalated"])
+    terms = _usable_terms(tickets, case_mix)
+    return _fit_counts(_counts(tickets, terms), terms)
+
+
+def _fit_counts(counts: pl.DataFrame, terms: tuple[str, ...]) -> CaseMixModel:
+    """Fit the model to a frame of case-mix levels with ticket (n) and escalation (o) counts."""
+    n_tickets = int(counts.get_column("n").sum() or 0)
+    n_escalated = int(counts.get_column("o").sum() or 0)
+    if n_tickets == 0 or n_escalated in (0, n_tickets) or not terms:
+        # Nothing to explain, or intercept only: every ticket gets the overall rate, exactly.
+        if n_tickets == 0:
+            intercept = math.nan
+        elif n_escalated in (0, n_tickets):
+            intercept = -math.inf if n_escalated == 0 else math.inf
+        else:
+            intercept = math.log(n_escalated / (n_tickets - n_escalated))
+        return CaseMixModel(
+            terms=(),
+            intercept=intercept,
+            coefficients={},
+            reference={},
+            n_tickets=n_tickets,
+            n_escalated=n_escalated,
+            n_cells=1 if n_tickets else 0,
+        )
+    kept, pooled = _pool_levels(counts, terms)
+    cells = (
+        counts.group_by([_pooled_expr(t, kept[t]) for t in terms])
+        .agg(pl.col("n").sum(), pl.col("o").sum())
+        .sort(list(terms))
+    )
+    n = cells.get_column("n").to_numpy().astype(float)
+    o = cells.get_column("o").to_numpy().astype(float)
+    columns = [np.ones(cells.height)]
+    names: list[tuple[str, str]] = []
+    for term in terms:
+        values = cells.get_column(term)
+        for level in kept[term][1:]:
+            columns.append((values == level).to_numpy().astype(float))
+            names.append((term, level))
+    params, converged = _fit_binomial(np.column_stack([o, n - o]), np.column_stack(columns))
+    coefficients: dict[str, dict[str, float]] = {t: {kept[t][0]: 0.0} for t in terms}
+    for (term, level), coef in zip(names, params[1:], strict=True):
+        coefficients[term][level] = float(coef)
+    return CaseMixModel(
+        terms=terms,
+        intercept=float(params[0]),
+        coefficients=coefficients,
+        reference={t: kept[t][0] for t in terms},
+        n_tickets=n_tickets,
+        n_escalated=n_escalated,
+        n_cells=cells.height,
+        converged=converged,
+        pooled=pooled,
+    )
+
+
+def _pooled_expr(term: str, keep: list[str]) -> pl.Expr:
+    level = pl.col(term)
+    return pl.when(level.is_in(keep)).then(level).otherwise(pl.lit(OTHER_LEVEL)).alias(term)
+
+
+def _fit_binomial(endog: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Binomial GLM (logit link) by IRLS; separated levels get a large negative/positive
+    coefficient, which is their maximum-likelihood fit (predicted probability ~0 or ~1)."""
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        # pinv copes with collinear dummies (a level seen only with one level of another
+        # column) and, on small designs, is several times faster than lstsq on a busy machine.
+        result = sm.GLM(endog, design, family=sm.families.Binomial()).fit(
+            tol=1e-10, wls_method="pinv"
+        )
+    return np.asarray(result.params, dtype=float), bool(result.converged)

@@ -1,0 +1,174 @@
+"""Drill-down of an agent comparison: one agent's observed against expected escalations per
+category and per period, and every agent's flags month by month.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from lib.outliers.casemix import CaseMixModel, _level_expr
+from lib.outliers.compare import agent_comparison
+from lib.outliers.inputs import _check_options, _filter_period, _require
+
+
+def _model_for(
+    tickets: pl.DataFrame, model: CaseMixModel | None, options: dict
+) -> tuple[pl.DataFrame, CaseMixModel]:
+    """The period's tickets and the comparison's model (refitted unless one is given)."""
+    _check_options(options)
+    _require(tickets, ["agent", "escalated"])
+    if model is None:
+        model = agent_comparison(tickets, **options).model
+    return _filter_period(tickets, options.get("period")), model
+
+
+def agent_category_breakdown(
+    tickets: pl.DataFrame,
+    agent: str,
+    *,
+    by: str = "category",
+    model: CaseMixModel | None = None,
+    **options,
+) -> pl.DataFrame:
+    """Where an agent's excess comes from: observed vs expected escalations per category.
+
+    The expected counts come from the same case-mix model as :func:`agent_comparison` with the
+    same options (pass ``model=comparison.model`` to skip refitting it), so they add up to the
+    agent's expected count there. ``by`` may name any column (category by default);
+    ``peer_rate`` is the raw rate of everyone else's tickets at that level. Sorted by excess
+    (observed - expected), largest first.
+
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"agent": ["a"] * 4 + ["b"] * 4,
+    ...                   "category": ["x", "x", "y", "y"] * 2,
+    ...                   "escalated": [True, True, False, False, False, False, False, True]})
+    >>> b = agent_category_breakdown(t, "a")
+    >>> b.select("category", "escalated", pl.col("expected").round(6)).rows()
+    [('x', 2, 1.0), ('y', 0, 0.5)]
+    """
+    tickets, model = _model_for(tickets, model, options)
+    _require(tickets, [by])
+    esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
+    level = _level_expr(by).alias(by)
+    mine = pl.col("agent") == agent
+    scored = tickets.select(level, pl.col("agent"), esc.alias("o"), model.expr())
+    peers = (
+        scored.filter(~mine | pl.col("agent").is_null())
+        .group_by(by)
+        .agg(peer_tickets=pl.len().cast(pl.Int64), peer_rate=pl.col("o").mean())
+    )
+    return (
+        scored.filter(mine)
+        .group_by(by)
+        .agg(
+            tickets=pl.len().cast(pl.Int64),
+            escalated=pl.col("o").sum().cast(pl.Int64),
+            expected=pl.col("p_escalate").sum(),
+        )
+        .with_columns(
+            excess=pl.col("escalated") - pl.col("expected"),
+            ratio=pl.when(pl.col("expected") > 0).then(pl.col("escalated") / pl.col("expected")),
+            rate=pl.col("escalated") / pl.col("tickets"),
+        )
+        .join(peers, on=by, how="left")
+        .sort(["excess", by], descending=[True, False])
+    )
+
+
+def agent_expected_trend(
+    tickets: pl.DataFrame,
+    agent: str,
+    *,
+    every: str = "1w",
+    model: CaseMixModel | None = None,
+    **options,
+) -> pl.DataFrame:
+    """An agent's observed vs expected escalations per period (weeks by default).
+
+    Expected counts come from the comparison's model, as in :func:`agent_category_breakdown`.
+    ``every`` is a Polars duration ("1w" weeks start on Monday, "1mo" months).
+
+    >>> import polars as pl
+    >>> from datetime import datetime, timezone
+    >>> t = pl.DataFrame({"agent": ["a", "a", "b", "b"], "escalated": [True, False, True, False],
+    ...     "created_at": [datetime(2024, 1, d, tzinfo=timezone.utc) for d in (1, 8, 1, 8)]})
+    >>> agent_expected_trend(t, "a").select("period_start", "escalated", "expected").rows()
+    [(datetime.date(2024, 1, 1), 1, 0.5), (datetime.date(2024, 1, 8), 0, 0.5)]
+    """
+    tickets, model = _model_for(tickets, model, options)
+    _require(tickets, ["created_at"])
+    esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
+    return (
+        tickets.filter(pl.col("agent") == agent)
+        .select(
+            pl.col("created_at").dt.truncate(every).dt.date().alias("period_start"),
+            esc.alias("o"),
+            model.expr(),
+        )
+        .group_by("period_start")
+        .agg(
+            tickets=pl.len().cast(pl.Int64),
+            escalated=pl.col("o").sum().cast(pl.Int64),
+            expected=pl.col("p_escalate").sum(),
+        )
+        .with_columns(
+            ratio=pl.when(pl.col("expected") > 0).then(pl.col("escalated") / pl.col("expected"))
+        )
+        .sort("period_start")
+    )
+
+
+def flag_history(tickets: pl.DataFrame, *, every: str = "1mo", **options) -> pl.DataFrame:
+    """Each agent's result in each period (months by default), each period judged on its own.
+
+    The comparison (model, overdispersion, BH) is rerun within every period, so a flag in
+    March means March's tickets alone made the agent stand out.
+
+    >>> import polars as pl
+    >>> from datetime import datetime, timezone
+    >>> t = pl.DataFrame({"agent": ["a", "b"] * 2, "escalated": [True, False] * 2,
+    ...     "created_at": [datetime(2024, m, 2, tzinfo=timezone.utc) for m in (1, 1, 2, 2)]})
+    >>> flag_history(t).select("agent", "period_start", "flagged").rows()[:2]
+    [('a', datetime.date(2024, 1, 1), False), ('a', datetime.date(2024, 2, 1), False)]
+    """
+    _check_options(options)
+    _require(tickets, ["agent", "escalated", "created_at"])
+    tickets = _filter_period(tickets, options.pop("period", None))
+    keyed = tickets.with_columns(
+        pl.col("created_at").dt.truncate(every).dt.date().alias("__period")
+    )
+    frames = []
+    for (start,), part in keyed.partition_by("__period", as_dict=True).items():
+        table = agent_comparison(part.drop("__period"), **options).table
+        frames.append(
+            table.select(
+                "agent",
+                pl.lit(start, dtype=pl.Date).alias("period_start"),
+                "tickets",
+                "escalated",
+                "expected",
+                "ratio",
+                "z",
+                "q_value",
+                "judged",
+                "flagged",
+                "direction",
+            )
+        )
+    if not frames:
+        return pl.DataFrame(
+            schema={
+                "agent": pl.String,
+                "period_start": pl.Date,
+                "tickets": pl.Int64,
+                "escalated": pl.Int64,
+                "expected": pl.Float64,
+                "ratio": pl.Float64,
+                "z": pl.Float64,
+                "q_value": pl.Float64,
+                "judged": pl.Boolean,
+                "flagged": pl.Boolean,
+                "direction": pl.String,
+            }
+        )
+    return pl.concat(frames).sort(["agent", "period_start"])

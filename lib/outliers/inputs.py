@@ -1,0 +1,67 @@
+"""Checks on the tickets and options of an agent comparison, the period filter, and the error
+raised when they cannot be used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+import polars as pl
+
+from lib.errors import ReviewError
+
+_KNOWN_OPTIONS = frozenset(
+    {
+        "case_mix",
+        "min_expected",
+        "q_level",
+        "period",
+        "overdispersion",
+        "winsor",
+        "funnel_levels",
+        "reference",
+    }
+)
+
+
+class OutlierError(ReviewError, ValueError):
+    """The tickets or options cannot be used for an agent comparison (message says why)."""
+
+
+def _require(tickets: pl.DataFrame, columns: Iterable[str]) -> None:
+    missing = [c for c in columns if c not in tickets.columns]
+    if missing:
+        raise OutlierError(
+            f"the tickets have no {', '.join(repr(c) for c in missing)} column; "
+            "an agent comparison needs who handled each ticket and whether it escalated"
+        )
+
+
+def _as_date(value: date | datetime, name: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise OutlierError(f"period {name} must be a date, got {value!r}")
+
+
+def _filter_period(
+    tickets: pl.DataFrame, period: tuple[date, date] | Sequence[date] | None
+) -> pl.DataFrame:
+    """Keep tickets created between the two dates, both days included (UTC)."""
+    if period is None:
+        return tickets
+    if len(period) != 2:
+        raise OutlierError(f"period must be (start, end), got {period!r}")
+    start, end = _as_date(period[0], "start"), _as_date(period[1], "end")
+    if start > end:
+        raise OutlierError(f"period starts ({start}) after it ends ({end})")
+    _require(tickets, ["created_at"])
+    return tickets.filter(pl.col("created_at").dt.date().is_between(start, end))
+
+
+def _check_options(options: dict) -> None:
+    unknown = sorted(set(options) - _KNOWN_OPTIONS)
+    if unknown:
+        raise TypeError(f"unknown option(s) {unknown}; known: {sorted(_KNOWN_OPTIONS)}")

@@ -1,0 +1,46 @@
+"""lib.anomaly.grid: tags exploded, missing topics grouped, partial last day, time zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from lib.anomaly import detect_anomalies, judgements, simulate_tickets, topic_granularity
+from tests.anomaly.helpers import day
+
+
+def test_tags_are_exploded_and_missing_topics_grouped():
+    tickets = simulate_tickets(days=120, topics={"x": 20.0}, events=[("x", "volume", 100, 4.0, 1)])
+    tags = np.where(np.arange(tickets.height) % 2 == 0, "login", "billing")
+    tickets = tickets.with_columns(
+        pl.concat_list(pl.lit("web"), pl.Series(tags)).alias("tags"),
+        pl.when(pl.int_range(pl.len()) % 10 == 0)
+        .then(None)
+        .otherwise(pl.col("category"))
+        .alias("category"),
+    )
+    gran = topic_granularity(tickets, topic="tags")
+    assert sorted(gran.get_column("topic").to_list()) == ["billing", "login", "web"]
+    alerts = detect_anomalies(tickets, topic="tags")
+    assert {"web", "login", "billing"} >= set(alerts.get_column("topic").to_list()) >= {"web"}
+    assert "(none)" in topic_granularity(tickets).get_column("topic").to_list()
+
+
+def test_partial_last_day_is_not_a_drop():
+    tickets = simulate_tickets(days=100, topics={"a": 60.0}, seed=2)
+    cut = dt.datetime.combine(day(99), dt.time(6), tzinfo=dt.UTC)
+    tickets = tickets.filter(pl.col("created_at") < cut)
+    last = judgements(tickets).filter((pl.col("day") == day(99)) & (pl.col("metric") == "volume"))
+    row = last.row(0, named=True)
+    assert row["expected"] < 0.4 * 60  # a quarter of a day expected, not a full one
+    assert detect_anomalies(tickets).filter(pl.col("kind") == "drop").height == 0
+
+
+def test_time_zone_moves_days():
+    tickets = simulate_tickets(days=60, topics={"a": 10.0})
+    utc = judgements(tickets).filter(pl.col("metric") == "volume")
+    tokyo = judgements(tickets, tz="Asia/Tokyo").filter(pl.col("metric") == "volume")
+    assert utc.get_column("observed").sum() == tokyo.get_column("observed").sum()
+    assert tokyo.get_column("day").max() == utc.get_column("day").max() + dt.timedelta(days=1)

@@ -1,0 +1,79 @@
+"""lib.outliers.casemix: the cell fit against a ticket-level GLM, levels, nulls and pooling."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+import statsmodels.api as sm
+
+from lib.outliers import NONE_LEVEL, OTHER_LEVEL, agent_outliers, fit_case_mix
+from tests.outliers.helpers import frame
+from tests.sim_helpdesk import simulate_helpdesk
+
+
+def test_cell_fit_equals_ticket_level_glm():
+    sim = simulate_helpdesk(11, n_agents=10, n_tickets=3000)
+    model = fit_case_mix(sim.tickets)
+    assert model.terms == ("category", "channel", "priority", "customer_tier")
+    # the same main-effects model fitted ticket by ticket with statsmodels
+    t = sim.tickets.with_columns(pl.col("customer_tier").fill_null(NONE_LEVEL))
+    columns, names = [np.ones(t.height)], []
+    for term in model.terms:
+        for level in list(model.coefficients[term])[1:]:
+            columns.append((t.get_column(term) == level).to_numpy().astype(float))
+            names.append((term, level))
+    res = sm.GLM(
+        t.get_column("escalated").to_numpy().astype(float),
+        np.column_stack(columns),
+        family=sm.families.Binomial(),
+    ).fit()
+    assert model.intercept == pytest.approx(res.params[0], abs=1e-6)
+    for (term, level), coef in zip(names, res.params[1:], strict=True):
+        assert model.coefficients[term][level] == pytest.approx(coef, abs=1e-6)
+    assert model.predict(t).to_numpy() == pytest.approx(res.fittedvalues, abs=1e-8)
+
+
+def test_model_recovers_the_simulated_effects():
+    sim = simulate_helpdesk(5, n_tickets=150_000, n_raised=0)
+    coef = fit_case_mix(sim.tickets).coefficients
+    assert coef["channel"]["phone"] - coef["channel"]["email"] == pytest.approx(0.5, abs=0.06)
+    assert coef["priority"]["urgent"] - coef["priority"]["normal"] == pytest.approx(1.0, abs=0.06)
+    assert coef["customer_tier"]["enterprise"] - coef["customer_tier"]["pro"] == pytest.approx(
+        0.6, abs=0.06
+    )
+
+
+def test_nulls_in_case_mix_are_their_own_level():
+    # tickets without a tier escalate far more; agent x takes most of them
+    rows = []
+    for agent, tier, n, o in [
+        ("x", None, 200, 80), ("x", "pro", 100, 10),
+        ("y", "pro", 300, 30), ("y", None, 20, 8),
+        ("z", "pro", 300, 30), ("z", "free", 100, 5), ("y", "free", 100, 5),
+    ]:  # fmt: skip
+        rows += [(agent, tier, i < o) for i in range(n)]
+    t = pl.DataFrame(
+        rows,
+        schema={"agent": pl.String, "customer_tier": pl.String, "escalated": pl.Boolean},
+        orient="row",
+    )
+    model = fit_case_mix(t)
+    assert model.terms == ("customer_tier",)
+    assert model.coefficients["customer_tier"][NONE_LEVEL] > 1.0
+    probs = model.predict(pl.DataFrame({"customer_tier": [None, "pro"]})).to_list()
+    assert probs == pytest.approx([88 / 220, 70 / 700], abs=1e-6)
+    x = agent_outliers(t).filter(pl.col("agent") == "x").row(0, named=True)
+    assert x["ratio"] == pytest.approx(90 / (200 * 0.4 + 10), abs=1e-6) and not x["flagged"]
+
+
+def test_rare_levels_are_pooled_and_single_level_columns_dropped():
+    t = frame([("a", 300, 30), ("b", 300, 30)]).with_columns(
+        category=pl.Series(["common"] * 290 + ["rare"] * 5 + ["odd"] * 5 + ["common"] * 300),
+        channel=pl.lit("email"),
+        priority=pl.lit(None, dtype=pl.String),
+    )
+    model = fit_case_mix(t)
+    assert model.terms == ("category",)  # one channel, no priority: not used
+    assert set(model.pooled["category"]) == {"odd", "rare"}
+    assert OTHER_LEVEL in model.coefficients["category"]

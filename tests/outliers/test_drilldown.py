@@ -1,0 +1,62 @@
+"""lib.outliers.drilldown: category breakdown, expected trend and month-by-month flags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from lib.outliers import (
+    NONE_LEVEL,
+    agent_category_breakdown,
+    agent_comparison,
+    agent_expected_trend,
+    flag_history,
+)
+from tests.sim_helpdesk import simulate_helpdesk
+
+
+def test_category_breakdown_adds_up_and_finds_the_excess():
+    sim = simulate_helpdesk(8)
+    c = agent_comparison(sim.tickets)
+    raised = sim.truth.filter(pl.col("kind") == "raised").sort("weight").row(-1, named=True)
+    hard = sim.truth.filter(pl.col("kind") == "hard_case").row(0, named=True)
+    for agent in (raised["agent"], hard["agent"]):
+        b = agent_category_breakdown(sim.tickets, agent, model=c.model)
+        row = c.table.filter(pl.col("agent") == agent).row(0, named=True)
+        assert b.get_column("tickets").sum() == row["tickets"]
+        assert b.get_column("escalated").sum() == row["escalated"]
+        assert b.get_column("expected").sum() == pytest.approx(row["expected"])
+        assert b.get_column("excess").to_list() == sorted(b.get_column("excess"), reverse=True)
+    again = agent_category_breakdown(sim.tickets, raised["agent"])  # refits the same model
+    assert again.get_column("expected").sum() == pytest.approx(
+        c.table.filter(pl.col("agent") == raised["agent"]).get_column("expected").item()
+    )
+    by_tier = agent_category_breakdown(sim.tickets, hard["agent"], by="customer_tier")
+    assert NONE_LEVEL in by_tier.get_column("customer_tier").to_list()
+
+
+def test_expected_trend_by_week():
+    sim = simulate_helpdesk(9, n_tickets=20_000)
+    c = agent_comparison(sim.tickets)
+    agent = c.table.row(0, named=True)
+    trend = agent_expected_trend(sim.tickets, agent["agent"], model=c.model)
+    assert trend.height >= 25
+    assert all(d.weekday() == 0 for d in trend.get_column("period_start"))
+    assert trend.get_column("escalated").sum() == agent["escalated"]
+    assert trend.get_column("expected").sum() == pytest.approx(agent["expected"])
+
+
+def test_flag_history_month_by_month():
+    sim = simulate_helpdesk(10, n_tickets=60_000)
+    h = flag_history(sim.tickets)
+    assert h.get_column("period_start").n_unique() == 6
+    assert h.get_column("period_start").min() == date(2024, 1, 1)
+    raised = sim.truth.filter(pl.col("kind") == "raised").sort("weight").row(-1, named=True)
+    mine = h.filter(pl.col("agent") == raised["agent"])
+    assert mine.height == 6 and mine.get_column("flagged").sum() >= 4
+    normal = h.join(sim.truth, on="agent").filter(pl.col("kind") == "normal")
+    assert normal.get_column("flagged").mean() < 0.03
+    q1 = flag_history(sim.tickets, period=(date(2024, 1, 1), date(2024, 3, 31)))
+    assert q1.get_column("period_start").n_unique() == 3
