@@ -20,7 +20,7 @@ from lib.ingest import load_export
 from lib.outliers import agent_comparison
 from tests.conftest import module_home
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TRUTH = demo_truth()
 PAGE = "views/agents.py"
 

@@ -17,7 +17,7 @@ from lib.audit import IMPACT_EXPLANATIONS
 from lib.ingest import load_export
 from ui import session, sidebar
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo_helpdesk.csv.gz"
 OPEN = ("new", "open", "pending", "on_hold")
 

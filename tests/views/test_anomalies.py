@@ -27,7 +27,7 @@ from lib.sentiment import add_sentiment
 from lib.store import Actor, Store, alert_key
 from tests.conftest import module_home
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo_helpdesk.csv.gz"
 PAGE = "views/anomalies.py"
 TRUTH = demo_truth()

@@ -19,7 +19,7 @@ from lib.demo import demo_truth
 from lib.store import Actor, Store
 from ui import dataset
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/meetings.py"
 START = "Start meeting and build the agenda"
 AUTH = {

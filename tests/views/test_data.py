@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from lib.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 ZENDESK = (DATA / "zendesk_small.csv").read_bytes()
 
 
