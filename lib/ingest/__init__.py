@@ -2,8 +2,10 @@
 
 ``load_export`` is the public contract (DESIGN.md section 4). The work is split by concern:
 ``readers`` (bytes to raw tables); ``presets`` (each vendor's export, as data),
-``header_names`` and ``preset_mapping`` (how a preset fits a header), ``columns`` (which column
-is what, by name and values) and ``vendors`` (which export this is), imported in that order;
+``header_names`` and ``preset_mapping`` (how a preset fits a header), ``keys`` and
+``column_words`` (the canonical keys and the words that name them), ``name_match`` and
+``value_profile`` (scores by header name and by values), ``columns`` (which column is what) and
+``vendors`` (which export this is), imported in that order;
 ``normalise`` (values into the schema's vocabularies), ``eventlog`` (one row per change to
 one row per ticket), ``rules`` (what counts as an escalation) and ``loader`` (the pipeline).
 """
