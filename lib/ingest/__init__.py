@@ -7,20 +7,14 @@
 ``value_profile`` (scores by header name and by values), ``columns`` (which column is what) and
 ``vendors`` (which export this is), imported in that order;
 ``normalise`` (values into the schema's vocabularies), ``eventlog`` (one row per change to
-one row per ticket), ``rules`` (what counts as an escalation) and ``loader`` (the pipeline).
+one row per ticket), ``rules`` (what counts as an escalation); ``inspection`` (read and detect),
+``table_parse`` (one table's values), ``load_report`` (what a load returns) and ``loader`` (the
+pipeline).
 """
 
-from lib.ingest.loader import (
-    FileReport,
-    Inspection,
-    LoadResult,
-    QualityReport,
-    canonical_only,
-    inspect_sources,
-    load_export,
-    load_tables,
-    reapply_rules,
-)
+from lib.ingest.inspection import Inspection, inspect_sources
+from lib.ingest.load_report import FileReport, LoadResult, QualityReport
+from lib.ingest.loader import canonical_only, load_export, load_tables, reapply_rules
 
 __all__ = [
     "FileReport",
