@@ -12,7 +12,7 @@ import streamlit as st
 
 from lib.errors import ReviewError
 from lib.ingest import Inspection, LoadResult, inspect_sources, load_tables, reapply_rules
-from lib.ingest.columns import KEY_LABELS, KEYS, REQUIRED_KEYS
+from lib.ingest.keys import KEY_LABELS, KEYS, REQUIRED_KEYS
 from lib.ingest.rules import Rule, rules_to_json
 from lib.privacy import pseudonymise
 from ui import dataset, layout, quality, rules_editor, session, sidebar

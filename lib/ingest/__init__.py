@@ -2,23 +2,19 @@
 
 ``load_export`` is the public contract (DESIGN.md section 4). The work is split by concern:
 ``readers`` (bytes to raw tables); ``presets`` (each vendor's export, as data),
-``header_names`` and ``preset_mapping`` (how a preset fits a header), ``columns`` (which column
-is what, by name and values) and ``vendors`` (which export this is), imported in that order;
+``header_names`` and ``preset_mapping`` (how a preset fits a header), ``keys`` and
+``column_words`` (the canonical keys and the words that name them), ``name_match`` and
+``value_profile`` (scores by header name and by values), ``columns`` (which column is what) and
+``vendors`` (which export this is), imported in that order;
 ``normalise`` (values into the schema's vocabularies), ``eventlog`` (one row per change to
-one row per ticket), ``rules`` (what counts as an escalation) and ``loader`` (the pipeline).
+one row per ticket), ``rules`` (what counts as an escalation); ``inspection`` (read and detect),
+``table_parse`` (one table's values), ``load_report`` (what a load returns) and ``loader`` (the
+pipeline).
 """
 
-from lib.ingest.loader import (
-    FileReport,
-    Inspection,
-    LoadResult,
-    QualityReport,
-    canonical_only,
-    inspect_sources,
-    load_export,
-    load_tables,
-    reapply_rules,
-)
+from lib.ingest.inspection import Inspection, inspect_sources
+from lib.ingest.load_report import FileReport, LoadResult, QualityReport
+from lib.ingest.loader import canonical_only, load_export, load_tables, reapply_rules
 
 __all__ = [
     "FileReport",

@@ -22,6 +22,11 @@ def _loose(name: str) -> str:
     return re.sub(r"[^a-z0-9#]+", "", norm_header(name))
 
 
+def _tokens(name: str) -> list[str]:
+    s = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))
+    return re.findall(r"[a-z0-9]+|#", norm_header(s))
+
+
 def _present(columns: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     """Index the header by normalised and by loose name (first occurrence wins)."""
     exact: dict[str, str] = {}

@@ -2,7 +2,7 @@
 
 :func:`detect_vendor` scores every preset of :mod:`lib.ingest.presets` against a header and
 returns the best one, or a ``generic`` match with columns matched by name (see
-:mod:`lib.ingest.columns`). :func:`header_fingerprint` identifies a header regardless of order
+:mod:`lib.ingest.name_match`). :func:`header_fingerprint` identifies a header regardless of order
 and spelling; :func:`repeated_columns` finds the numbered repeats of a column.
 
 Example
@@ -20,8 +20,9 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 
-from lib.ingest.columns import mapping_from_matches, match_by_name
+from lib.ingest.columns import mapping_from_matches
 from lib.ingest.header_names import _has, _present, norm_header
+from lib.ingest.name_match import match_by_name
 from lib.ingest.preset_mapping import map_with_preset, signature_score
 from lib.ingest.presets import PRESETS, Preset
 

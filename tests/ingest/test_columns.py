@@ -7,30 +7,12 @@ import time
 import polars as pl
 import pytest
 
-from lib.ingest.columns import (
-    KEYS,
-    ColumnMatch,
-    mapping_from_matches,
-    match_by_name,
-    match_columns,
-    validate_mapping,
-)
+from lib.ingest.columns import match_columns, validate_mapping
+from lib.ingest.keys import KEYS
+from lib.ingest.name_match import match_by_name
 from lib.ingest.vendors import detect_vendor
-from lib.schema import MAPPABLE
 from tests.conftest import DATA
-
-GENERIC = {
-    "ticket_id": "Case #",
-    "created_at": "Opened On",
-    "agent": "Owner",
-    "group": "Queue",
-    "category": "Topic",
-    "escalated": "Escalated?",
-    "customer_tier": "Cust Tier",
-    "channel": "Channel",
-    "priority": "Prio",
-    "closed_at": "Closed On",
-}
+from tests.ingest.column_cases import GENERIC, found, read
 
 MEANINGLESS = {
     "ticket_id": "col1",
@@ -42,29 +24,6 @@ MEANINGLESS = {
     "subject": "col7",
     "satisfaction": "col8",
 }
-
-
-def read(name: str, **kw) -> pl.DataFrame:
-    return pl.read_csv(DATA / name, infer_schema=False, **kw)
-
-
-def found(matches: dict[str, ColumnMatch]) -> dict[str, str]:
-    return mapping_from_matches(matches)
-
-
-def test_keys_cover_the_mappable_schema_columns():
-    assert set(MAPPABLE) <= set(KEYS)
-    assert {"level", "event_time", "resolved_at", "closed_at", "description"} <= set(KEYS)
-    assert len(KEYS) == len(set(KEYS))
-
-
-def test_generic_header_by_name_only():
-    header = read("vendor_generic_header.csv").columns
-    m = match_by_name(header)
-    assert set(m) == set(KEYS)
-    assert found(m) == GENERIC
-    assert m["priority"].why == "name 'Prio' matches 'prio'"
-    assert m["agent"].score == 1.0
 
 
 @pytest.mark.parametrize("infer", [False, True], ids=["strings", "inferred"])

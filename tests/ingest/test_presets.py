@@ -5,7 +5,7 @@ vendors' words.
 from __future__ import annotations
 
 from lib.ingest import load_export
-from lib.ingest.columns import KEYS
+from lib.ingest.keys import KEYS
 from lib.ingest.presets import PRESETS
 from lib.schema import CHANNELS, PRIORITIES, STATUSES
 from tests.conftest import DATA

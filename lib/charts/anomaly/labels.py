@@ -1,0 +1,135 @@
+"""Alerts and topics in words for the Anomalies page: kind and triage-state labels, the topic
+columns that hold data, the sensitivity settings' false-alarm rates, an alert's days and its
+explanation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from lib.anomaly.sensitivity import SENSITIVITY
+
+__all__ = [
+    "KINDS",
+    "STATES",
+    "TOPIC_COLUMNS",
+    "alert_dates",
+    "explanation",
+    "kind_label",
+    "sensitivity_note",
+    "topic_columns",
+]
+
+#: (metric, kind) of :func:`lib.anomaly.detect_anomalies` -> the label people read.
+KINDS: dict[tuple[str, str], str] = {
+    ("volume", "spike"): "Spike",
+    ("volume", "level_shift"): "Level shift",
+    ("volume", "drop"): "Drop",
+    ("sentiment", "drop"): "Sentiment drop",
+}
+#: Triage state (:data:`lib.store.ALERT_STATES`) -> label shown beside an alert.
+STATES: dict[str, str] = {
+    "dismissed": "dismissed as noise",
+    "known": "known",
+    "agenda": "on agenda",
+}
+#: Columns a topic can come from -> label of the topic selector.
+TOPIC_COLUMNS: dict[str, str] = {
+    "category": "Category",
+    "tags": "Tag",
+    "channel": "Channel",
+    "customer_tier": "Customer tier",
+}
+
+
+def _e(value: Any) -> str:
+    """Text safe for plotly (it renders a subset of HTML in hover texts and labels)."""
+    return html.escape("" if value is None else str(value), quote=False)
+
+
+def kind_label(metric: str, kind: str) -> str:
+    """``"Level shift"``, ``"Sentiment drop"``: an alert's kind in words.
+
+    >>> kind_label("sentiment", "drop"), kind_label("volume", "drop")
+    ('Sentiment drop', 'Drop')
+    """
+    return KINDS.get((metric, kind), f"{metric} {kind}".replace("_", " ").capitalize())
+
+
+def topic_columns(tickets: pl.DataFrame) -> list[str]:
+    """The :data:`TOPIC_COLUMNS` that hold data in ``tickets`` (tags: at least one tag).
+
+    >>> t = pl.DataFrame(
+    ...     {"category": ["a"], "tags": [[]], "channel": [None], "customer_tier": ["x"]},
+    ...     schema_overrides={"tags": pl.List(pl.String), "channel": pl.String},
+    ... )
+    >>> topic_columns(t)
+    ['category', 'customer_tier']
+    """
+    out = []
+    for col in TOPIC_COLUMNS:
+        if col not in tickets.columns:
+            continue
+        s = tickets.get_column(col)
+        filled = s.list.len().sum() if isinstance(s.dtype, pl.List) else s.drop_nulls().len()
+        if filled:
+            out.append(col)
+    return out
+
+
+def sensitivity_note(setting: str) -> str:
+    """The chosen setting's stated false-alarm rate, and those of the other settings.
+
+    >>> sensitivity_note("balanced")
+    'Balanced: about one false alert per topic in 7 months on a topic with no real change (conservative: one in 35 months; sensitive: one in 3 months).'
+    """  # noqa: E501
+    others = "; ".join(
+        f"{name}: one in {1 / s.false_alerts_per_topic_month:.0f} months"
+        for name, s in SENSITIVITY.items()
+        if name != setting
+    )
+    return f"{SENSITIVITY[setting].description} on a topic with no real change ({others})."
+
+
+def _day(d: dt.date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def alert_dates(alert: Mapping[str, Any]) -> str:
+    """The alert's days in words: ``"Wed 10 Apr 2024"``, ``"28 Oct – 30 Oct 2026 (3 days)"``,
+    or ``"weeks of 5 Oct – 12 Oct 2026"`` when the topic is judged weekly.
+
+    >>> alert_dates({"start": dt.date(2026, 10, 28), "end": dt.date(2026, 10, 30),
+    ...              "granularity": "day"})
+    '28 Oct – 30 Oct 2026 (3 days)'
+    >>> alert_dates({"start": dt.date(2026, 10, 5), "end": dt.date(2026, 10, 11),
+    ...              "granularity": "week"})
+    'week of 5 Oct 2026'
+    """
+    start, end = alert["start"], alert["end"]
+    if alert.get("granularity") == "week":
+        weeks = ((end - start).days + 1) // 7
+        if weeks <= 1:
+            return f"week of {start.day} {start:%b %Y}"
+        return f"{weeks} weeks, {start.day} {start:%b} – {end.day} {end:%b %Y}"
+    if start == end:
+        return _day(start)
+    days = (end - start).days + 1
+    return f"{start.day} {start:%b} – {end.day} {end:%b %Y} ({days} days)"
+
+
+def explanation(alert: Mapping[str, Any]) -> str:
+    """The alert's one-line explanation without the leading ``"topic: "`` (shown beside it).
+
+    >>> explanation({"topic": "SSO", "explanation": "SSO: 9 tickets on Sun 2026-10-04"})
+    '9 tickets on Sun 2026-10-04'
+    """
+    text = str(alert.get("explanation") or "")
+    prefix = f"{alert.get('topic')}: "
+    text = text[len(prefix) :] if text.startswith(prefix) else text
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,57 @@
+"""The canonical keys a column mapping may use, which of them are required, and their labels;
+plus the groups of keys that matching treats alike (timestamps, vocabulary fields).
+"""
+
+from __future__ import annotations
+
+from lib.schema import LABELS
+
+__all__ = ["KEYS", "KEY_LABELS", "REQUIRED_KEYS"]
+
+#: Every key a mapping may use: the mappable schema columns plus loader inputs.
+KEYS: tuple[str, ...] = (
+    "ticket_id",
+    "created_at",
+    "solved_at",
+    "resolved_at",
+    "closed_at",
+    "updated_at",
+    "event_time",
+    "status",
+    "priority",
+    "channel",
+    "category",
+    "agent",
+    "group",
+    "level",
+    "customer",
+    "customer_tier",
+    "subject",
+    "description",
+    "tags",
+    "escalated",
+    "escalated_at",
+    "reassignments",
+    "reopens",
+    "first_response_minutes",
+    "satisfaction",
+    "sentiment",
+)
+
+#: Keys a mapping must have.
+REQUIRED_KEYS = ("ticket_id", "created_at")
+
+#: Human-readable label per key (mapping screen).
+KEY_LABELS: dict[str, str] = {
+    **{k: v for k, v in LABELS.items() if k in KEYS},
+    "resolved_at": "Resolved",
+    "closed_at": "Closed",
+    "event_time": "Event time",
+    "level": "Support level",
+}
+
+_TIME_KEYS = frozenset(
+    {"created_at", "solved_at", "resolved_at", "closed_at", "updated_at", "event_time"}
+    | {"escalated_at"}
+)
+_VOCAB_KEYS = frozenset({"status", "priority", "channel"})

@@ -1,0 +1,77 @@
+"""What a load returns: the canonical tickets with the mapping and rules used, and the
+data-quality report (per file and overall) shown on the data page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from lib.ingest.rules import Rule
+
+__all__ = ["FileReport", "LoadResult", "QualityReport"]
+
+
+@dataclass
+class FileReport:
+    """What happened to one file (or archive member)."""
+
+    name: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    vendor: str
+    vendor_label: str
+    rows_read: int
+    rows_unreadable: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QualityReport:
+    """The data-quality report shown on the data page."""
+
+    files: list[FileReport] = field(default_factory=list)
+    rows_read: int = 0
+    rows_kept: int = 0
+    rows_dropped: int = 0
+    #: (file, line, reason) for the first ten dropped rows
+    dropped_examples: list[tuple[str, int, str]] = field(default_factory=list)
+    #: reason -> number of rows
+    drop_reasons: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    event_log: bool = False
+    events: int = 0
+    unmapped_columns: list[str] = field(default_factory=list)
+    null_share: dict[str, float] = field(default_factory=dict)
+    date_min: datetime | None = None
+    date_max: datetime | None = None
+    parse: list[dict[str, Any]] = field(default_factory=list)
+    rule_counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form for the dataset registry."""
+        d = {k: v for k, v in self.__dict__.items() if k != "files"}
+        d["files"] = [f.__dict__ for f in self.files]
+        d["date_min"] = self.date_min.isoformat() if self.date_min else None
+        d["date_max"] = self.date_max.isoformat() if self.date_max else None
+        return d
+
+
+@dataclass
+class LoadResult:
+    """What :func:`load_export` returns (contract: tickets, vendor, mapping, report)."""
+
+    tickets: pl.DataFrame
+    vendor: str
+    mapping: dict[str, str]
+    report: QualityReport
+    rules: list[Rule] = field(default_factory=list)
+    #: ticket_id plus ``raw:*`` source columns and helper columns (``_description``,
+    #: ``_tier_move_at``, ...), one row per ticket, for re-applying rules and for sentiment.
+    extras: pl.DataFrame | None = None
+    fingerprint: str = ""

@@ -1,0 +1,278 @@
+"""Parse one raw table with a mapping into canonical values: every mapped column through its
+value parser (on a small thread pool), parse reports recorded, rows without id or created date
+dropped and counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from lib.errors import IngestError
+from lib.ingest import normalise as nz
+from lib.ingest.columns import validate_mapping
+from lib.ingest.load_report import QualityReport
+from lib.ingest.presets import Preset
+from lib.ingest.readers.table import RawTable
+from lib.ingest.vendors import repeated_columns
+
+#: Canonical keys parsed as timestamps (extra keys are folded into canonical ones).
+_DATE_KEYS = ("created_at", "solved_at", "resolved_at", "closed_at", "updated_at", "escalated_at")
+_TEXT_KEYS = (
+    "category",
+    "agent",
+    "group",
+    "customer",
+    "customer_tier",
+    "subject",
+    "description",
+    "level",
+)
+#: Extra (non-canonical) keys a mapping may hold, and where they land in the parsed frame.
+EXTRA_KEYS = {
+    "description": "_description",
+    "level": "_level",
+    "event_time": "_event_time",
+    "escalated": "_esc_flag",
+    "resolved_at": "_resolved_at",
+    "closed_at": "_closed_at",
+}
+
+
+def _record_parse(report: QualityReport, table: RawTable, key: str, col: str, pr: Any) -> None:
+    entry = {
+        "file": table.name,
+        "canonical": key,
+        "column": col,
+        "parsed": pr.parsed,
+        "failed": pr.failed,
+        "detail": pr.detail,
+        "ambiguous": pr.ambiguous,
+        "examples": [(int(i), str(v)) for i, v in pr.failed_examples[:5]],
+    }
+    report.parse.append(entry)
+    if pr.ambiguous:
+        report.warnings.append(
+            f"{table.name}, column {col!r}: day and month order could not be told apart "
+            f"from the data; read as {pr.detail}. Check a few dates."
+        )
+
+
+def _line_numbers(table: RawTable) -> pl.Series:
+    if table.line_numbers is not None:
+        return table.line_numbers.cast(pl.Int64).alias("_line")
+    start = table.header_line + 1
+    return pl.int_range(start, start + table.frame.height, eager=True).alias("_line")
+
+
+def _via_unique(
+    s: pl.Series, fn: Callable[[pl.Series], tuple[pl.Series, Any]]
+) -> tuple[pl.Series, Any]:
+    """Run a value parser on the distinct values only, then map them back.
+
+    Most ticket columns (status, priority, channel, category, agent, scores) hold a few
+    hundred distinct values in a million rows; parsing those and mapping back costs one
+    counting pass and one gather instead of a full string pipeline per row. Counts in the
+    report are per row (weighted by how often each distinct value occurs).
+    """
+    if s.dtype != pl.String or s.len() < 50_000:
+        return fn(s)
+    uniq = s.unique().drop_nulls()
+    if uniq.len() > max(2_000, s.len() // 50):
+        return fn(s)
+    parsed_u, pr_u = fn(uniq)
+    codes = s.cast(pl.Enum(uniq)).to_physical()
+    full = parsed_u.gather(codes).alias(s.name)
+    if pr_u is None:
+        return full, None
+    n = pl.Series(np.bincount(codes.drop_nulls().to_numpy(), minlength=uniq.len()))
+    given_u = ~uniq.str.contains(nz.PLACEHOLDER_PATTERN).fill_null(False)
+    ok_u = parsed_u.is_not_null()
+    failed = int(n.filter(given_u & ~ok_u).sum())
+    examples: list[tuple[int, str]] = []
+    if failed:
+        bad_values = uniq.filter(given_u & ~ok_u)
+        idx = s.is_in(bad_values.implode()).arg_true().head(10).to_list()
+        examples = [(int(i), str(s[i])) for i in idx]
+    report = nz.ParseReport(
+        column=pr_u.column,
+        parsed=int(n.filter(given_u & ok_u).sum()),
+        failed=failed,
+        failed_examples=examples,
+        detail=pr_u.detail,
+        ambiguous=pr_u.ambiguous,
+    )
+    return full, report
+
+
+def _parse_table(
+    table: RawTable,
+    mapping: dict[str, str],
+    preset: Preset | None,
+    tz: str,
+    report: QualityReport,
+) -> pl.DataFrame:
+    """Parse every mapped column of one table into canonical values.
+
+    Columns are independent, so they are parsed on a small thread pool: Polars releases the
+    GIL while it works, which keeps a large export close to the bare read time.
+    """
+    frame = table.frame
+    problems = validate_mapping(mapping, frame.columns)
+    if problems:
+        raise IngestError(
+            "; ".join(problems),
+            file=table.name,
+            expected="a column for the ticket id and one for the created date",
+        )
+    value_maps = preset.value_maps if preset else {}
+    dayfirst = preset.dayfirst if preset else None
+    units = preset.duration_unit if preset else {}
+    #: (target column, source column, canonical key, job returning (series, parse report))
+    jobs: list[tuple[str, str, str, Callable[[], tuple[pl.Series, Any]]]] = []
+
+    def add(key: str, target: str, fn: Callable[[str, pl.Series], tuple[pl.Series, Any]]):
+        name = mapping.get(key)
+        if name and name in frame.columns:
+            s = frame.get_column(name)
+            jobs.append((target, name, key, lambda: fn(name, s)))
+
+    def ticket_id(_: str, s: pl.Series) -> tuple[pl.Series, None]:
+        # The readers already strip cells and turn empty ones into nulls; ids need no more.
+        s = s.cast(pl.String) if s.dtype != pl.String else s
+        if s.str.contains(r"\s\s|[\t\r\n]").any():
+            s = nz.clean_text(s)
+        marks = [v for p in nz.PLACEHOLDERS if p for v in (p, p.upper(), p.capitalize())]
+        if s.is_in(marks).any():  # "N/A", "?" and the like are no id
+            s = s.set(s.is_in(marks), None)  # type: ignore[arg-type]
+        if s.str.ends_with(".0").any():  # ids written as floats by a spreadsheet
+            s = s.str.replace(r"^(\d+)\.0$", "$1")
+        return s, None
+
+    def dates(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
+        return nz.parse_datetimes(s, tz=tz, dayfirst=dayfirst)
+
+    def vocab(fn: Callable[..., Any], key: str) -> Callable[[str, pl.Series], Any]:
+        return lambda _, s: _via_unique(s, lambda u: fn(u, extra=value_maps.get(key)))
+
+    def text(_: str, s: pl.Series) -> tuple[pl.Series, None]:
+        return _via_unique(s.cast(pl.String), lambda u: (nz.clean_text(u), None))
+
+    def tags(name: str, s: pl.Series) -> tuple[pl.Series, None]:
+        out = nz.split_tags(s)
+        for sib in [c for c in repeated_columns(name, frame.columns) if c != name]:
+            out = pl.select(
+                pl.concat_list(out, nz.split_tags(frame.get_column(sib)))
+                .list.drop_nulls()
+                .list.unique(maintain_order=True)
+            ).to_series()
+        return out, None
+
+    def counts(key: str) -> Callable[[str, pl.Series], Any]:
+        def run(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
+            parsed, pr = _via_unique(s, nz.parse_int)
+            shift = (preset.adjust.get(key, 0) if preset else 0) or (
+                -1 if key == "reassignments" and "station" in name.lower() else 0
+            )
+            if shift:
+                # Zendesk counts stations visited: one station means no reassignment.
+                parsed = (parsed + shift).clip(lower_bound=0)
+            return parsed.cast(pl.Int32), pr
+
+        return run
+
+    def minutes(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
+        unit = units.get("first_response_minutes") or nz.unit_from_header(name)
+        return _via_unique(s, lambda u: nz.parse_duration_minutes(u, unit=unit))
+
+    def sentiment(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
+        parsed, pr = nz.parse_float(s)
+        return parsed.clip(-1.0, 1.0), pr
+
+    add("ticket_id", "ticket_id", ticket_id)
+    for key in (*_DATE_KEYS, "event_time"):
+        add(key, EXTRA_KEYS.get(key, key), dates)
+    add("status", "status", vocab(nz.normalise_status, "status"))
+    add("priority", "priority", vocab(nz.normalise_priority, "priority"))
+    add("channel", "channel", vocab(nz.normalise_channel, "channel"))
+    for key in _TEXT_KEYS:
+        add(key, EXTRA_KEYS.get(key, key), text)
+    add("tags", "tags", tags)
+    add("reassignments", "reassignments", counts("reassignments"))
+    add("reopens", "reopens", counts("reopens"))
+    add("first_response_minutes", "first_response_minutes", minutes)
+    add("satisfaction", "satisfaction", lambda _, s: _via_unique(s, nz.parse_satisfaction))
+    add("sentiment", "sentiment", sentiment)
+    add("escalated", "_esc_flag", lambda _, s: _via_unique(s, nz.parse_bool))
+
+    with ThreadPoolExecutor(max_workers=min(4, max(1, len(jobs)))) as pool:
+        results = list(pool.map(lambda job: job[3](), jobs))
+    out: dict[str, pl.Series] = {}
+    for (target, name, key, _), (series, pr) in zip(jobs, results, strict=True):
+        if pr is not None:
+            _record_parse(report, table, key, name, pr)
+        if key == "created_at" and pr.parsed == 0 and frame.get_column(name).drop_nulls().len():
+            examples = ", ".join(repr(v) for _, v in pr.failed_examples[:3])
+            raise IngestError(
+                f"no value in the created date column could be read as a date ({examples})",
+                file=table.name,
+                column=name,
+                expected="dates such as 2024-03-01 14:05, 01/03/2024 14:05 or 05/Mar/24 2:05 PM",
+            )
+        out[target] = series.alias(target)
+
+    parsed_frame = pl.DataFrame(list(out.values())).with_columns(
+        _line=_line_numbers(table), _file=pl.lit(table.name)
+    )
+    raw = frame.rename({c: f"raw:{c}" for c in frame.columns})
+    parsed_frame = pl.concat([parsed_frame, raw], how="horizontal")
+    return _finish_rows(parsed_frame, table, mapping, report)
+
+
+def _finish_rows(
+    frame: pl.DataFrame, table: RawTable, mapping: dict[str, str], report: QualityReport
+) -> pl.DataFrame:
+    """Fold solved dates, default the status, and drop rows without id or created date."""
+    solved = [c for c in ("solved_at", "_resolved_at", "_closed_at") if c in frame.columns]
+    if solved:
+        frame = frame.with_columns(solved_at=pl.min_horizontal(solved))
+    if "status" not in frame.columns:
+        frame = frame.with_columns(status=pl.lit(None, pl.String))
+    has_solved = pl.col("solved_at").is_not_null() if "solved_at" in frame.columns else False
+    frame = frame.with_columns(
+        status=pl.col("status").fill_null(
+            pl.when(has_solved).then(pl.lit("solved")).otherwise(pl.lit("open"))
+        )
+    )
+    checks = [
+        (
+            "ticket_id",
+            f"no ticket id (column {mapping.get('ticket_id')!r} is blank)",
+        ),
+        (
+            "created_at",
+            f"created date missing or not a date (column {mapping.get('created_at')!r})",
+        ),
+    ]
+    for col, reason in checks:
+        if col not in frame.columns:
+            continue
+        bad = frame.filter(pl.col(col).is_null())
+        if bad.height:
+            report.rows_dropped += bad.height
+            report.drop_reasons[reason] = report.drop_reasons.get(reason, 0) + bad.height
+            for line in bad.get_column("_line").head(10 - len(report.dropped_examples)).to_list():
+                report.dropped_examples.append((table.name, int(line), reason))
+            frame = frame.filter(pl.col(col).is_not_null())
+    if frame.height == 0 and table.frame.height > 0:
+        reasons = "; ".join(f"{n} rows: {r}" for r, n in report.drop_reasons.items())
+        raise IngestError(
+            f"none of the {table.frame.height} rows could be used ({reasons})",
+            file=table.name,
+            expected="a ticket id and a created date on each row",
+        )
+    return frame

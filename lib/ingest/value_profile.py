@@ -1,0 +1,285 @@
+"""Profile a column's values on a sample (date-like share, id-like uniqueness, status/priority/
+channel words, e-mail addresses, free text length, 1-5 ratings, ``H:MM:SS`` durations, yes/no
+flags, support levels) and score how well they fit each canonical key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from lib.ingest.column_words import (
+    _COUNT_WORDS,
+    CHANNEL_WORDS,
+    PRIORITY_WORDS,
+    RATING_WORDS,
+    STATUS_WORDS,
+)
+from lib.ingest.header_names import _tokens
+from lib.ingest.keys import _TIME_KEYS, _VOCAB_KEYS
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from lib.ingest.presets import Preset
+
+_PRIORITY_RE = r"^(?:[1-5]\s*-?\s*[a-z][a-z ]*|p[0-5]|sev(?:erity)?\s*[0-5])$"
+_LEVEL_RE = (
+    r"(?i)^(?:l\s*-?\s*[0-4]|level\s*-?\s*[0-4]|tier\s*-?\s*[0-4]|t[0-4]|[1-4](?:st|nd|rd|th)"
+    r"\s+(?:line|level|tier)|(?:first|second|third)\s+(?:line|level)|line\s*[0-4])$"
+)
+_DATE_RE = (
+    r"(?i)^(?:"
+    r"\d{4}-\d{1,2}-\d{1,2}"
+    r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:z|utc|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]m)?)?"
+    r"|\d{1,2}[/ -][a-z]{3,9}[/ -]\d{2,4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]m)?)?"
+    r"|[a-z]{3} [a-z]{3} \d{1,2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}"
+    r"|[a-z]{3,9}\.? \d{1,2},? \d{4}(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]m)?)?"
+    r")$"
+)
+_HMS_RE = r"^-?\d{1,5}:\d{2}(?::\d{2})?$"
+_EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
+_YESNO = ["yes", "no", "true", "false", "y", "n", "1", "0", "t", "f", "x", "escalated"]
+_MISSING = ["", "?", "-", "n/a", "na", "null", "none", "nan"]
+
+
+@dataclass
+class _Profile:
+    n: int  # non-missing values in the sample
+    rows: int
+    kind: str  # "num", "date", "duration", "bool", "str", "list"
+    date: float = 0.0
+    num: float = 0.0
+    ints_1_5: float = 0.0
+    ints_1_10: float = 0.0
+    small_ints: float = 0.0
+    unit: float = 0.0  # numbers within -1..1
+    nonneg: float = 0.0
+    distinct: int = 0
+    unique: float = 0.0
+    avg_len: float = 0.0
+    spaces: float = 0.0
+    digits: float = 0.0
+    email: float = 0.0
+    hms: float = 0.0
+    yesno: float = 0.0
+    level: float = 0.0
+    status: float = 0.0
+    priority: float = 0.0
+    channel: float = 0.0
+    rating_words: float = 0.0
+
+    @property
+    def text(self) -> float:
+        """Share of values that are neither dates nor numbers."""
+        if self.kind != "str":
+            return 0.0
+        return max(0.0, 1.0 - max(self.date, self.num))
+
+
+def _share(mask: pl.Series) -> float:
+    v = mask.cast(pl.Float64).mean()
+    return float(v) if v is not None else 0.0
+
+
+def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
+    rows = s.len()
+    dtype = s.dtype
+    if isinstance(dtype, pl.Duration):
+        return _Profile(n=s.len() - s.null_count(), rows=rows, kind="duration", hms=1.0)
+    if dtype.is_temporal():
+        vals = s.drop_nulls()
+        return _Profile(n=vals.len(), rows=rows, kind="date", date=1.0, unique=_uniq(vals))
+    if dtype.is_nested():
+        return _Profile(n=s.len() - s.null_count(), rows=rows, kind="list")
+    if dtype == pl.Boolean:
+        vals = s.drop_nulls()
+        return _Profile(n=vals.len(), rows=rows, kind="bool", yesno=1.0, distinct=vals.n_unique())
+    if dtype.is_numeric():
+        num = s.cast(pl.Float64).drop_nulls().drop_nans()
+        txt = num.cast(pl.String)
+        p = _Profile(n=num.len(), rows=rows, kind="num", num=1.0)
+        _numeric(p, num)
+        p.unique = _uniq(num)
+        p.yesno = _share(num.is_in([0.0, 1.0])) if p.distinct <= 2 else 0.0
+        p.digits = 1.0
+        p.avg_len = float(txt.str.len_chars().mean() or 0)
+        return p
+    txt = s.cast(pl.String).str.strip_chars()
+    low = txt.str.to_lowercase()
+    keep = low.is_not_null() & ~low.is_in(_MISSING)
+    txt, low = txt.filter(keep), low.filter(keep)
+    p = _Profile(n=txt.len(), rows=rows, kind="str")
+    if p.n == 0:
+        return p
+    p.date = _share(low.str.contains(_DATE_RE))
+    num = low.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    p.num = _share(num.is_not_null())
+    if p.num >= 0.8:
+        _numeric(p, num.drop_nulls().drop_nans())
+    p.distinct = low.n_unique()
+    p.unique = _uniq(txt)
+    p.avg_len = float(txt.str.len_chars().mean() or 0)
+    p.spaces = _share(txt.str.contains(r"\s"))
+    p.digits = _share(txt.str.contains(r"\d"))
+    p.email = _share(low.str.contains(_EMAIL_RE))
+    p.hms = _share(low.str.contains(_HMS_RE))
+    p.yesno = _share(low.is_in(_YESNO)) if p.distinct <= 3 else 0.0
+    p.level = _share(low.str.contains(_LEVEL_RE))
+    p.status = _share(low.is_in(list(vocab["status"])))
+    p.priority = _share(low.is_in(list(vocab["priority"])) | low.str.contains(_PRIORITY_RE))
+    p.channel = _share(low.is_in(list(vocab["channel"])))
+    p.rating_words = _share(low.is_in(list(RATING_WORDS)))
+    return p
+
+
+def _uniq(vals: pl.Series) -> float:
+    return vals.n_unique() / vals.len() if vals.len() else 0.0
+
+
+def _numeric(p: _Profile, num: pl.Series) -> None:
+    if num.len() == 0:
+        return
+    is_int = (num.round(0) == num).fill_null(False)
+    p.distinct = num.n_unique()
+    p.ints_1_5 = _share(is_int & (num >= 1) & (num <= 5))
+    p.ints_1_10 = _share(is_int & (num >= 0) & (num <= 10))
+    p.small_ints = _share(is_int & (num >= 0) & (num <= 50))
+    p.unit = _share((num >= -1) & (num <= 1))
+    p.nonneg = _share(num >= 0)
+
+
+def _pct(x: float) -> str:
+    return f"{round(100 * x)}%"
+
+
+def _value_test(key: str, p: _Profile) -> tuple[float, str] | None:
+    """How well the values fit ``key`` (0..1, why), or None when values cannot tell."""
+    if p.n == 0:
+        return None
+    if key in _TIME_KEYS:
+        return p.date, f"values look like dates ({_pct(p.date)})"
+    if key == "ticket_id":
+        if p.kind == "date" or p.date > 0.5 or p.email > 0.5:
+            return 0.0, "values are dates or e-mail addresses"
+        shape = 1.0 if p.kind == "num" else (1.0 - p.spaces) * (0.5 + 0.5 * p.digits)
+        fill = p.n / p.rows if p.rows else 0.0
+        v = p.unique * shape * min(1.0, fill / 0.95)
+        return v, f"values look like ids ({_pct(p.unique)} unique)"
+    if key in ("status", "priority", "channel"):
+        v = getattr(p, key)
+        return v, f"values are {key} words ({_pct(v)})"
+    if key == "customer":
+        if p.email >= 0.5:
+            return p.email, f"values look like e-mail addresses ({_pct(p.email)})"
+        return p.text, f"values are text ({_pct(p.text)})"
+    if key == "subject":
+        v = p.text * (1.0 if 10 <= p.avg_len <= 150 else 0.4) * min(1.0, p.spaces / 0.5)
+        return v, f"values look like titles (average {p.avg_len:.0f} characters)"
+    if key == "description":
+        v = p.text * min(1.0, p.avg_len / 80) * min(1.0, p.spaces / 0.5)
+        return v, f"values look like free text (average {p.avg_len:.0f} characters)"
+    if key == "satisfaction":
+        if p.rating_words >= p.ints_1_5:
+            return p.rating_words, f"values are rating words ({_pct(p.rating_words)})"
+        v = max(p.ints_1_5, 0.9 * p.ints_1_10 if p.distinct > 5 else 0.0)
+        return v, f"values look like 1-5 ratings ({_pct(v)})"
+    if key == "first_response_minutes":
+        v = max(p.hms, p.num * p.nonneg)
+        return v, f"values look like durations ({_pct(v)})"
+    if key == "escalated":
+        return p.yesno, f"values are yes/no ({_pct(p.yesno)})"
+    if key == "level":
+        return p.level, f"values look like support levels ({_pct(p.level)})"
+    if key == "customer_tier":
+        v = p.text * (1.0 - p.level)
+        return v, "values look like plan or tier names"
+    if key in ("reassignments", "reopens"):
+        return p.small_ints, f"values are small counts ({_pct(p.small_ints)})"
+    if key == "sentiment":
+        return p.num * p.unit, f"values lie in -1..1 ({_pct(p.num * p.unit)})"
+    if key in ("agent", "group", "category"):
+        other = max(p.status, p.priority, p.channel, p.email)
+        v = p.text * (1.0 - other)
+        if other >= 0.5:
+            return v, f"values look like another field's words ({_pct(other)})"
+        return v, f"values are text ({_pct(p.text)})"
+    if key == "tags":
+        if p.kind == "list":
+            return 1.0, "values are lists"
+        return p.text, f"values are text ({_pct(p.text)})"
+    return None
+
+
+def _value_only(key: str, column: str, p: _Profile, role: dict[str, str]) -> tuple[float, str]:
+    """Score from values alone, for columns whose names say nothing about ``key``."""
+    if p.n == 0:
+        return 0.0, ""
+    if key in ("created_at", "solved_at") and p.date >= 0.8:
+        if key not in role:
+            return 0.0, ""
+        weight = 0.65 if key == "created_at" else 0.55
+        return weight * p.date, f"values look like dates ({_pct(p.date)}); {role[key]}"
+    if key == "ticket_id":
+        v, why = _value_test(key, p) or (0.0, "")
+        return (0.75 * v, why) if p.unique >= 0.98 else (0.0, "")
+    if key in _VOCAB_KEYS:
+        v = getattr(p, key)
+        return 0.7 * v, f"values are {key} words ({_pct(v)})"
+    if key == "customer" and p.email >= 0.8:
+        return 0.7 * p.email, f"values look like e-mail addresses ({_pct(p.email)})"
+    if key == "subject" and p.avg_len >= 15 and p.unique >= 0.6:
+        v, why = _value_test(key, p) or (0.0, "")
+        return 0.55 * v * (0.5 if p.avg_len > 80 else 1.0), why
+    if key == "description" and p.avg_len >= 40:
+        v, why = _value_test(key, p) or (0.0, "")
+        return 0.6 * v, why
+    if key == "satisfaction" and p.distinct >= 3 and not set(_tokens(column)) & _COUNT_WORDS:
+        v, why = _value_test(key, p) or (0.0, "")
+        return 0.55 * v, why
+    if key == "first_response_minutes" and p.hms >= 0.8:
+        return 0.55 * p.hms, f"values look like H:MM:SS durations ({_pct(p.hms)})"
+    if key == "level" and p.level >= 0.8:
+        return 0.7 * p.level, f"values look like support levels ({_pct(p.level)})"
+    if key == "group" and p.level >= 0.8:
+        return 0.5 * p.level, f"values look like support levels ({_pct(p.level)})"
+    return 0.0, ""
+
+
+def _date_roles(
+    profiles: dict[str, _Profile], columns: list[str], unnamed: set[str]
+) -> dict[str, dict[str, str]]:
+    """For date-like columns whose names say nothing: which date each one probably is.
+
+    The most complete (then leftmost) of them is the creation time; another one with gaps
+    is a solve time.
+    """
+    dates = [c for c in columns if c in unnamed and profiles[c].n and profiles[c].date >= 0.8]
+    roles: dict[str, dict[str, str]] = {c: {} for c in columns}
+    if not dates:
+        return roles
+    first = max(dates, key=lambda c: (profiles[c].n / max(1, profiles[c].rows), -columns.index(c)))
+    roles[first]["created_at"] = "the most complete date column"
+    for c in dates:
+        p = profiles[c]
+        if c != first and p.n < p.rows:
+            roles[c]["solved_at"] = "a later date column with gaps"
+    return roles
+
+
+def _vocab(preset: Preset | None) -> dict[str, frozenset[str]]:
+    extra = preset.value_maps if preset is not None else {}
+    return {
+        "status": STATUS_WORDS | frozenset(extra.get("status", {})),
+        "priority": PRIORITY_WORDS | frozenset(extra.get("priority", {})),
+        "channel": CHANNEL_WORDS | frozenset(extra.get("channel", {})),
+    }
+
+
+def _sample(frame: pl.DataFrame, n: int) -> pl.DataFrame:
+    if frame.height <= n:
+        return frame
+    return frame.gather_every(max(1, frame.height // n)).head(n)
