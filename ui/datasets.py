@@ -9,6 +9,8 @@ from ui import layout, session, sidebar
 
 def datasets_table() -> None:
     """Switch between, rename and delete loaded datasets."""
+    if removed := st.session_state.pop("ds_removed", None):
+        st.success(deleted_message(removed))
     listed = session.store().list_datasets()
     if listed.height == 0:
         layout.empty_state(
@@ -47,8 +49,6 @@ def datasets_table() -> None:
                     st.session_state.pop("dataset_id", None)
                 st.session_state["ds_removed"] = removed
                 st.rerun()
-    if removed := st.session_state.pop("ds_removed", None):
-        st.success(deleted_message(removed))
 
 
 def deleted_message(removed: dict) -> str:
