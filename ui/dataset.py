@@ -6,8 +6,8 @@ exports named in ``REVIEW_DATA`` on first start, and saves import results as sna
 
 from __future__ import annotations
 
+import contextlib
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import streamlit as st
 from lib.errors import ReviewError
 from lib.ingest import canonical_only, load_export
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
-from lib.store import Dataset, Store, default_store
+from lib.store import Dataset, Store, default_store, read_snapshot
 from ui import session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,8 +30,10 @@ DEMO_NAME = "Demo helpdesk"
 
 @st.cache_resource(show_spinner="Opening the dataset…", max_entries=4)
 def _snapshot_frame(path: str) -> pl.DataFrame:
-    """The snapshot (canonical columns and extras), parsed once per process per file."""
-    return pl.read_parquet(path)
+    """The snapshot (canonical columns and extras), parsed once per process per file.
+
+    A missing or unreadable file raises :class:`~lib.errors.StoreError` (not cached)."""
+    return read_snapshot(path)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -80,18 +82,19 @@ def _bootstrap(st_store: Store) -> None:
 
 @st.cache_resource(show_spinner="Loading the exports named in REVIEW_DATA…")
 def _bootstrap_once(env: str, db: str) -> bool:
-    """Run :func:`_bootstrap` once per process and database (not once per session)."""
+    """Run :func:`_bootstrap` once per process and database (not once per session), after
+    removing the snapshot files a killed process left behind (temporary or unregistered ones
+    older than an hour)."""
+    with contextlib.suppress(OSError, ReviewError):
+        default_store(db).remove_orphan_snapshots()
     _bootstrap(default_store(db))
     return True
 
 
 def pseudonym_key() -> bytes:
-    """This installation's secret key for pseudonyms (made once, kept in the database)."""
-    key = session.store().get_setting("pseudonym_key")
-    if not key:
-        key = secrets.token_hex(32)
-        session.store().set_setting("pseudonym_key", key, actor=session.actor())
-    return bytes.fromhex(key)
+    """This installation's secret key for pseudonyms (made once, kept in the database and
+    never put into a backup: see :data:`lib.store.settings.SECRET_SETTINGS`)."""
+    return session.store().secret_key("pseudonym_key")
 
 
 def save_frame(result: Any) -> pl.DataFrame:
@@ -118,12 +121,23 @@ def active() -> Active | None:
             record = st_store.get_dataset(int(listed.get_column("id")[0]))
     if record is None:
         return None
-    path = st_store.snapshot_file(record)
-    if path is None or not path.exists():
-        st.warning(f"The snapshot of dataset “{record.name}” is missing; import it again.")
+    try:
+        path = st_store.snapshot_file(record)
+        if path is None or not path.exists():
+            raise ReviewError(
+                f"The snapshot of dataset “{record.name}” is missing: load the export again, or "
+                "delete the dataset (Data page, Datasets tab)"
+            )
+        tickets = _canonical(str(path))
+    except ReviewError as exc:
+        st.warning(
+            f"{exc}. Pages that need tickets are empty until then; meetings, backups and the "
+            "Data page keep working.",
+            icon=":material/warning:",
+        )
         return None
     st.session_state["dataset_id"] = record.id
-    return Active(record, _canonical(str(path)))
+    return Active(record, tickets)
 
 
 def snapshot_of(record: Dataset) -> pl.DataFrame:

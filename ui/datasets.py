@@ -9,6 +9,8 @@ from ui import layout, session, sidebar
 
 def datasets_table() -> None:
     """Switch between, rename and delete loaded datasets."""
+    if removed := st.session_state.pop("ds_removed", None):
+        st.success(deleted_message(removed))
     listed = session.store().list_datasets()
     if listed.height == 0:
         layout.empty_state(
@@ -47,5 +49,22 @@ def datasets_table() -> None:
                     st.session_state.pop("dataset_id", None)
                 st.session_state["ds_removed"] = removed
                 st.rerun()
-    if removed := st.session_state.pop("ds_removed", None):
-        st.success(f"Deleted: {removed}")
+
+
+def deleted_message(removed: dict) -> str:
+    """What a deletion did, in words (file names only, never a server path).
+
+    >>> deleted_message({"name": "Q4", "rows": 5, "files": ["dataset-1-ab.parquet"],
+    ...                  "alert_states": 0, "meetings_unlinked": 2, "was_active": False})
+    'Deleted “Q4” (5 tickets): 1 file removed, 2 meetings keep their decisions without it.'
+    """
+    files = len(removed.get("files") or [])
+    text = (
+        f"Deleted “{removed['name']}” ({removed['rows']:,} tickets): "
+        f"{files} file{'s' if files != 1 else ''} removed"
+    )
+    if removed.get("alert_states"):
+        text += f", {removed['alert_states']} alert triage row(s) removed"
+    if removed.get("meetings_unlinked"):
+        text += f", {removed['meetings_unlinked']} meetings keep their decisions without it"
+    return text + "."

@@ -11,8 +11,13 @@ layout.header(
     "Review meetings",
     "What did we see, what did we agree, who owns it, is it done, and did it work?",
 )
-data = layout.page_data()
 edit = um.editable()
+if st.session_state.get("_active") is None:  # no dataset opens: backups still work
+    layout.no_data()
+    um.show_flash()
+    um.backup_section(edit)
+    st.stop()
+data = layout.page_data()
 if not edit:
     st.info("You have read-only access: ask an editor to change meetings or action items.")
 

@@ -18,6 +18,7 @@ from lib.store._base import (
     _check_fields,
     _choice,
     _date,
+    _fail,
     _frame,
     _schema,
     _text,
@@ -297,11 +298,18 @@ class ActionsMixin(StoreBase):
             rows = s.exec(stmt).all()
         return _action_frame(rows, today)
 
-    def open_actions_before(self, meeting_id: int) -> pl.DataFrame:
+    def open_actions_before(self, meeting_id: int | None = None, *, on: Any = None) -> pl.DataFrame:
         """Items to carry into a meeting: open or in progress, created in an earlier meeting or
-        between meetings before its date; overdue (as of the meeting date) first."""
+        between meetings before its date; overdue (as of the meeting date) first.
+
+        ``on`` instead of ``meeting_id``: for a meeting about to be started on that date (every
+        meeting that exists is earlier than it)."""
         with self._read() as s:
-            m = self._get(s, Meeting, meeting_id, "Meeting")
+            if meeting_id is None:
+                day = _date(on, "Meeting date") or _fail("Meeting date is required")
+                m = Meeting(id=2**62, date=day)
+            else:
+                m = self._get(s, Meeting, meeting_id, "Meeting")
             earlier = sa.select(Meeting.id).where(
                 sa.or_(Meeting.date < m.date, sa.and_(Meeting.date == m.date, Meeting.id < m.id))
             )

@@ -4,6 +4,7 @@ dataset, and the column mappings remembered per export header."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 import uuid
@@ -33,6 +34,31 @@ from lib.store.models import (
     _now,
 )
 from lib.store.roles import Actor, _who, _writes
+
+_SNAPSHOT_NAME = re.compile(r"dataset-(\d{1,18})-[0-9a-f]{1,32}\.parquet")
+
+
+def snapshot_name_problem(stored: str, dataset_id: int | None) -> str | None:
+    """Why ``stored`` cannot be dataset ``dataset_id``'s snapshot, or ``None`` when it can.
+
+    A snapshot is a plain file name of the form ``dataset-<id>-<hex>.parquet`` inside the
+    snapshots folder (as :meth:`DatasetsMixin.write_snapshot` names them): anything absolute,
+    with a folder in it, or for another dataset is refused, so no stored value can make the app
+    read or delete a file elsewhere.
+
+    >>> snapshot_name_problem("dataset-3-0a1b2c3d4e.parquet", 3) is None
+    True
+    >>> snapshot_name_problem("../../victim/thesis.txt", 3)
+    'it is not a snapshot file name (dataset-<id>-<hex>.parquet inside snapshots/)'
+    >>> snapshot_name_problem("dataset-4-0a1b2c3d4e.parquet", 3)
+    'it names the snapshot of dataset 4'
+    """
+    match = _SNAPSHOT_NAME.fullmatch(stored)
+    if match is None:
+        return "it is not a snapshot file name (dataset-<id>-<hex>.parquet inside snapshots/)"
+    if dataset_id is not None and int(match.group(1)) != dataset_id:
+        return f"it names the snapshot of dataset {int(match.group(1))}"
+    return None
 
 
 def read_snapshot(path: str | Path) -> pl.DataFrame:
@@ -75,19 +101,34 @@ class DatasetsMixin(StoreBase):
         return final
 
     def _stored_path(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.snapshot_dir))
-        except ValueError:
-            return str(path)
+        """The name a snapshot is recorded by: its file name inside :attr:`snapshot_dir`."""
+        if path.parent != self.snapshot_dir:
+            raise StoreError(f"Snapshot {path.name} is not in the snapshots folder")
+        return path.name
 
     def snapshot_file(self, dataset: Dataset | int) -> Path | None:
-        """Absolute path of a dataset's snapshot (``None`` when it has none)."""
+        """Path of a dataset's snapshot inside :attr:`snapshot_dir` (``None`` when it has none).
+
+        A recorded path that is not a snapshot name inside that folder (absolute, escaping it,
+        another dataset's) raises :class:`StoreError` and is never opened or deleted.
+        """
         if not isinstance(dataset, Dataset):
             dataset = self._require_dataset(dataset)
         if not dataset.snapshot_path:
             return None
-        path = Path(dataset.snapshot_path)
-        return path if path.is_absolute() else self.snapshot_dir / path
+        problem = snapshot_name_problem(str(dataset.snapshot_path), dataset.id)
+        if problem is not None:
+            raise StoreError(
+                f"The snapshot recorded for dataset “{dataset.name}” (#{dataset.id}) is refused: "
+                f"{problem}. Delete the dataset on the Data page and load the export again"
+            )
+        return self.snapshot_dir / str(dataset.snapshot_path)
+
+    def _snapshot_or_none(self, dataset: Dataset) -> Path | None:
+        try:
+            return self.snapshot_file(dataset)
+        except StoreError:
+            return None
 
     def sidecar_path(self, dataset: Dataset | int, name: str) -> Path:
         """Path for a file cached beside a dataset's snapshot, named ``<snapshot stem>.<name>``.
@@ -188,7 +229,8 @@ class DatasetsMixin(StoreBase):
         return new
 
     def list_datasets(self) -> pl.DataFrame:
-        """All datasets, newest first, with ``snapshot`` (absolute path) and ``active`` columns."""
+        """All datasets, newest first, with ``snapshot`` (file name in :attr:`snapshot_dir`,
+        ``None`` when it has none or its recorded path is refused) and ``active`` columns."""
         with self._read() as s:
             rows = s.exec(select(Dataset).order_by(sa.desc(Dataset.id))).all()
             active = s.get(Setting, ACTIVE_DATASET_KEY)
@@ -202,7 +244,7 @@ class DatasetsMixin(StoreBase):
         data = [
             {
                 **d.model_dump(),
-                "snapshot": str(p) if (p := self.snapshot_file(d)) else None,
+                "snapshot": p.name if (p := self._snapshot_or_none(d)) else None,
                 "active": d.id == active_id,
             }
             for d in rows
@@ -231,6 +273,8 @@ class DatasetsMixin(StoreBase):
         meetings that referred to it keep their decisions but lose the link; if it was the active
         dataset, none is active afterwards. The files go before the transaction commits, so a
         crash can leave a registry row without data, never data without a registry row.
+        ``files`` names the removed files (inside :attr:`snapshot_dir`); a refused snapshot path
+        (see :meth:`snapshot_file`) deletes the row and no file.
         """
         with self._write() as s:
             ds = self._get(s, Dataset, dataset_id, "Dataset")
@@ -247,13 +291,13 @@ class DatasetsMixin(StoreBase):
             s.delete(ds)
             s.flush()
             removed: list[str] = []
-            snap = self.snapshot_file(ds)
+            snap = self._snapshot_or_none(ds)
             if snap is not None:
                 candidates = [snap, *snap.parent.glob(f"{snap.stem}.*")]
                 for path in dict.fromkeys(candidates):
-                    if path.exists():
+                    if path.is_file() and path.parent == self.snapshot_dir:
                         path.unlink()
-                        removed.append(str(path))
+                        removed.append(path.name)
         return {
             "dataset_id": dataset_id,
             "name": ds.name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import polars as pl
@@ -43,6 +43,26 @@ def _counts(s: Session, column: Any) -> dict[int, int]:
     return {k: n for k, n in rows}
 
 
+def _check_unchanged(
+    row: Meeting | AgendaItem,
+    expected: Mapping[str, Any] | None,
+    changes: Mapping[str, Any],
+    what: str,
+) -> None:
+    """Raise :class:`ConflictError` when a field differs from what the editor saw (unless it
+    already holds what they are saving), naming who changed it, when, and to what."""
+    for name, seen in (expected or {}).items():
+        now = str(getattr(row, name) or "")
+        if now != str(seen or "") and now != str(changes.get(name, now) or ""):
+            when = row.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+            shown = now if len(now) <= 200 else now[:200] + "…"
+            raise ConflictError(
+                f"the {name} of {what} was changed by {row.updated_by or 'someone'} at {when} "
+                f"after you opened it, to “{shown}”. Yours was not saved and is still in the "
+                "box: save again to replace theirs."
+            )
+
+
 class MeetingsMixin(StoreBase):
     """Meetings and agenda items."""
 
@@ -57,9 +77,15 @@ class MeetingsMixin(StoreBase):
         title: str = "",
         attendees: str = "",
         notes: str = "",
+        agenda: Iterable[Any] = (),
         actor: Actor | None = None,
     ) -> Meeting:
-        """Start a review meeting (title defaults to "Escalation review <date>")."""
+        """Start a review meeting (title defaults to "Escalation review <date>").
+
+        ``agenda``: its first points (objects with ``source``, ``ref``, ``title`` and ``detail``,
+        such as :class:`lib.review_pack.AgendaEntry`), stored in the same transaction, so a
+        meeting never exists with half its agenda.
+        """
         day = _date(date, "Meeting date") or _fail("Meeting date is required")
         row = Meeting(
             date=day,
@@ -70,12 +96,29 @@ class MeetingsMixin(StoreBase):
             attendees=_text(attendees, "Attendees"),
             notes=str(notes or ""),
             created_by=_who(None, actor),
+            updated_by=_who(None, actor),
         )
         _check_period(row)
+        items = [
+            AgendaItem(
+                meeting_id=0,
+                source=_choice(e.source, AGENDA_SOURCES, "Agenda source"),
+                ref=None if e.ref is None else str(e.ref),
+                title=_text(e.title, "Agenda item title", required=True),
+                detail=str(e.detail or ""),
+                position=i,
+                updated_by=row.created_by,
+            )
+            for i, e in enumerate(agenda)
+        ]
         with self._write() as s:
             if dataset_id is not None:
                 self._get(s, Dataset, dataset_id, "Dataset")
             s.add(row)
+            s.flush()
+            for item in items:
+                item.meeting_id = row.id
+                s.add(item)
         return row
 
     def list_meetings(self) -> pl.DataFrame:
@@ -111,9 +154,19 @@ class MeetingsMixin(StoreBase):
 
     @_writes
     def update_meeting(
-        self, meeting_id: int, changes: Mapping[str, Any], *, actor: Actor | None = None
+        self,
+        meeting_id: int,
+        changes: Mapping[str, Any],
+        *,
+        expected: Mapping[str, Any] | None = None,
+        actor: Actor | None = None,
     ) -> Meeting:
-        """Change a meeting's date, period, dataset, title, attendees or notes."""
+        """Change a meeting's date, period, dataset, title, attendees or notes.
+
+        ``expected``: the title, attendees or notes the editor saw. If someone has changed any
+        of them since, nothing is written and :class:`ConflictError` says who, when and what
+        they wrote (as :meth:`update_agenda_item` does for decisions).
+        """
         allowed = {
             "date",
             "period_start",
@@ -124,8 +177,10 @@ class MeetingsMixin(StoreBase):
             "notes",
         }
         _check_fields(changes, allowed, "a meeting")
+        _check_fields(expected or {}, {"title", "attendees", "notes"}, "a meeting")
         with self._write() as s:
             m = self._get(s, Meeting, meeting_id, "Meeting")
+            _check_unchanged(m, expected, changes, f"meeting “{m.title}”")
             for name, value in changes.items():
                 if name in ("date", "period_start", "period_end"):
                     value = _date(value, name.replace("_", " ").capitalize())
@@ -140,7 +195,7 @@ class MeetingsMixin(StoreBase):
                     value = str(value or "")
                 setattr(m, name, value)
             _check_period(m)
-            m.updated_at = _now()
+            m.updated_by, m.updated_at = _who(None, actor), _now()
         return m
 
     @_writes
@@ -199,17 +254,7 @@ class MeetingsMixin(StoreBase):
         _check_fields(expected or {}, {"title", "detail", "decision"}, "an agenda item")
         with self._write() as s:
             item = self._get(s, AgendaItem, item_id, "Agenda item")
-            for name, seen in (expected or {}).items():
-                now = str(getattr(item, name) or "")
-                if now != str(seen or "") and now != str(changes.get(name, now) or ""):
-                    when = item.updated_at.strftime("%Y-%m-%d %H:%M UTC")
-                    shown = now if len(now) <= 200 else now[:200] + "…"
-                    raise ConflictError(
-                        f"the {name} of “{item.title}” was changed by "
-                        f"{item.updated_by or 'someone'} at {when} after you opened it, to "
-                        f"“{shown}”. Yours was not saved and is still in the box: save again "
-                        "to replace theirs."
-                    )
+            _check_unchanged(item, expected, changes, f"“{item.title}”")
             for name, value in changes.items():
                 if name == "title":
                     value = _text(value, "Agenda item title", required=True)

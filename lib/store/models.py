@@ -56,7 +56,7 @@ class Dataset(SQLModel, table=True):
     source_files: list[str] | None = Field(default=None, sa_type=JSON)
     vendor: str | None = None
     row_count: int = 0
-    snapshot_path: str | None = None  # relative to the store's snapshot_dir when inside it
+    snapshot_path: str | None = None  # file name inside the store's snapshot_dir (checked on use)
     mapping: dict | None = Field(default=None, sa_type=JSON)
     rules: list | dict | None = Field(default=None, sa_type=JSON)
     report: dict | None = Field(default=None, sa_type=JSON)
@@ -166,6 +166,7 @@ class Meeting(SQLModel, table=True):
     created_by: str | None = None
     created_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+    updated_by: str | None = None
 
 
 class AgendaItem(SQLModel, table=True):

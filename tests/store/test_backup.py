@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from lib.errors import StoreError
+from lib.errors import PermissionDenied, StoreError
 from lib.store import Store
 from tests.store.helpers import (
+    VIEWER,
     _check_complete,
     _make_v1_database,
     _sql,
@@ -63,7 +64,7 @@ def test_backup_and_restore_round_trip(store: Store, tmp_path: Path) -> None:
     other = Store(store.url)  # another process's view of the same file
     try:
         result = store.restore(saved)
-        assert result["from_version"] == 2 and result["schema_version"] == 2
+        assert result["from_version"] == 3 and result["schema_version"] == 3
         for view in (store, other):
             actions = view.list_actions()
             assert actions.select("title", "owner", "version").rows() == [("Keep me", "ana", 1)]
@@ -139,10 +140,10 @@ def test_restore_of_a_v1_backup_migrates_it(store: Store, tmp_path: Path) -> Non
     old = tmp_path / "v1.sqlite"
     _make_v1_database(old)
     result = store.restore(old)
-    assert (result["from_version"], result["schema_version"]) == (1, 2)
+    assert (result["from_version"], result["schema_version"]) == (1, 3)
     assert store.get_action(1).title == "Write SSO article"
     store.set_knowledge_coverage("SSO", article_exists=True)
-    assert _sql(store.db_path, "SELECT MAX(version) FROM schema_version") == [(2,)]
+    assert _sql(store.db_path, "SELECT MAX(version) FROM schema_version") == [(3,)]
 
 
 def test_backup_never_overwrites_the_database(store: Store) -> None:
@@ -153,3 +154,72 @@ def test_backup_never_overwrites_the_database(store: Store) -> None:
 def test_backup_needs_a_sqlite_file() -> None:
     with Store("sqlite://") as mem, pytest.raises(StoreError, match="SQLite database file"):
         mem.backup("/tmp/never.sqlite")
+
+
+def _crafted(store: Store, tmp_path: Path, sql: str) -> Path:
+    """A real backup of ``store`` with ``sql`` run on it afterwards (a hostile file)."""
+    path = store.backup(tmp_path / "crafted.sqlite")
+    with sqlite3.connect(path) as conn:
+        conn.executescript(sql)
+    return path
+
+
+def test_a_backup_pointing_a_snapshot_outside_the_data_folder_is_refused(
+    store: Store, tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "thesis.txt").write_text("years of work")
+    (victim / "thesis.bak").write_text("more work")
+    ds = store.register_dataset("Q4", _tickets())
+    for path in ("../../victim/thesis.txt", str(victim / "thesis.txt"), "*.parquet", "."):
+        bad = _crafted(store, tmp_path, f"UPDATE dataset SET snapshot_path = '{path}';")
+        with pytest.raises(StoreError, match="refused: the snapshot of dataset #1 “Q4”"):
+            store.restore(bad)
+    assert store.load_snapshot(ds.id).height == 5  # nothing was changed
+
+    # A database that already holds such a row (restored by an older version): every use
+    # refuses it, and deleting the dataset removes the row and no file outside.
+    _sql(store.db_path, "UPDATE dataset SET snapshot_path = '../../victim/thesis.txt'")
+    with pytest.raises(StoreError, match="is refused: it is not a snapshot file name"):
+        store.snapshot_file(ds.id)
+    with pytest.raises(StoreError, match="is refused"):
+        store.load_snapshot(ds.id)
+    assert store.list_datasets()["snapshot"].to_list() == [None]
+    report = store.delete_dataset(ds.id)
+    assert report["files"] == []
+    assert sorted(p.name for p in victim.iterdir()) == ["thesis.bak", "thesis.txt"]
+
+
+def test_triggers_and_views_in_a_backup_do_not_come_across(store: Store, tmp_path: Path) -> None:
+    m = store.create_meeting("2025-02-03", notes="Our notes")
+    bad = _crafted(
+        store,
+        tmp_path,
+        "CREATE TRIGGER rewrite AFTER INSERT ON action_item BEGIN "
+        "UPDATE meeting SET notes = 'pwned'; END;"
+        "CREATE VIEW spy AS SELECT * FROM setting;"
+        "CREATE TABLE extra (x);",
+    )
+    store.restore(bad)
+    objects = _sql(store.db_path, "SELECT type, name FROM sqlite_master WHERE type != 'index'")
+    assert not [o for o in objects if o[0] in ("trigger", "view") or o[1] == "extra"]
+    store.create_action("An ordinary write")
+    assert store.get_meeting(m.id).notes == "Our notes"
+
+
+def test_a_backup_leaves_out_the_pseudonym_key_and_a_restore_keeps_it(
+    store: Store, tmp_path: Path
+) -> None:
+    key = store.secret_key("pseudonym_key")
+    saved = store.backup(tmp_path / "backup.sqlite")
+    assert key.hex().encode() not in saved.read_bytes()
+    assert _sql(saved, "SELECT value FROM setting WHERE key = 'pseudonym_key'") == []
+    store.restore(saved)
+    assert store.secret_key("pseudonym_key") == key
+    # an older backup that still holds another key does not replace this installation's
+    _sql(saved, "INSERT INTO setting VALUES ('pseudonym_key', '\"00\"', 'x', '2025-01-01')")
+    store.restore(saved)
+    assert store.secret_key("pseudonym_key") == key
+    with pytest.raises(PermissionDenied, match="read-only"):
+        store.backup(tmp_path / "viewer.sqlite", actor=VIEWER)

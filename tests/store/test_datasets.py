@@ -85,7 +85,7 @@ def test_delete_dataset_removes_snapshot_and_derived_rows(store: Store) -> None:
         "dataset_id": gone.id,
         "name": "Delete me",
         "rows": 5,
-        "files": [str(snap), str(sidecar)],
+        "files": [snap.name, sidecar.name],
         "alert_states": 2,
         "meetings_unlinked": 1,
         "was_active": True,

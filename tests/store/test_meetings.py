@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from lib.errors import ConflictError, StoreError
+from lib.review_pack import AgendaEntry
 from lib.store import Actor, Store
+from tests.store.helpers import EDITOR
 
 
 def test_meetings_and_agenda_items(store: Store) -> None:
@@ -51,3 +53,38 @@ def test_agenda_decision_conflict_names_who_and_keeps_theirs(db_url: str) -> Non
         assert store.list_agenda_items(meeting.id).get_column("decision")[0] == "Train Tier 1"
         with pytest.raises(StoreError):
             store.update_agenda_item(item.id, {"decision": "x"}, expected={"owner": "y"})
+
+
+def test_meeting_details_saved_meanwhile_are_not_overwritten(store: Store) -> None:
+    m = store.create_meeting("2025-02-03", notes="first draft")
+    seen = {"title": m.title, "attendees": "", "notes": "first draft"}
+    store.update_meeting(m.id, {"notes": "A's notes"}, expected=seen, actor=EDITOR)
+    with pytest.raises(
+        ConflictError, match=r"notes .* was changed by ed@example.com .* “A's notes”"
+    ):
+        store.update_meeting(m.id, {**seen, "notes": "B's notes"}, expected=seen)
+    assert store.get_meeting(m.id).notes == "A's notes"
+    # saving what is already there, or with no expectation, goes through
+    store.update_meeting(m.id, {"notes": "A's notes"}, expected=seen)
+    store.update_meeting(m.id, {"notes": "B's notes"})
+    assert store.get_meeting(m.id).notes == "B's notes"
+
+
+def test_a_meeting_and_its_agenda_are_stored_together(store: Store) -> None:
+    entries = [
+        AgendaEntry("free", None, "Escalation rate"),
+        AgendaEntry("free", None, "   "),  # refused: the meeting is not stored either
+    ]
+    with pytest.raises(StoreError, match="title cannot be empty"):
+        store.create_meeting("2025-02-03", agenda=entries)
+    assert store.list_meetings().height == 0
+    m = store.create_meeting("2025-02-03", agenda=entries[:1] * 2)
+    assert store.list_agenda_items(m.id).select("title", "position").rows() == [
+        ("Escalation rate", 0),
+        ("Escalation rate", 1),
+    ]
+
+
+def test_an_existing_pseudonym_key_is_kept(store: Store) -> None:
+    store.set_setting("pseudonym_key", "ab" * 32)  # as ui.dataset stored it before
+    assert store.secret_key("pseudonym_key") == bytes.fromhex("ab" * 32)

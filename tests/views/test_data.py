@@ -120,3 +120,40 @@ def test_custom_rule_is_added_stored_and_counted(review_home: Path) -> None:
     stored = Store().get_active_dataset().rules
     assert stored[-1]["label"] == 'Priority equals "Urgent"' and stored[-1]["enabled"]
     assert any('priority equals "Urgent"' in c.value for c in at.caption)
+
+
+def test_a_broken_snapshot_leaves_the_data_and_meetings_pages_usable(review_home: Path) -> None:
+    import os
+    import time
+
+    from ui import dataset
+
+    with Store() as store:
+        dataset._bootstrap(store)
+        (demo,) = store.list_datasets().get_column("id").to_list()
+        snap = store.snapshot_file(demo)
+        orphans = [
+            store.snapshot_dir / ".tmp-x1.parquet",
+            store.snapshot_dir / "dataset-9-ab.parquet",
+        ]
+    snap.write_bytes(snap.read_bytes()[:100])  # truncated (a full disk, a kill)
+    old = time.time() - 7200
+    for path in orphans:  # left by a killed process
+        path.write_bytes(b"half")
+        os.utime(path, (old, old))
+
+    at = _data_page()
+    warned = " ".join(w.value for w in at.warning)
+    assert "cannot be read" in warned and "Data page keep working" in warned
+    assert not any(p.exists() for p in orphans)  # cleaned at start
+    at.switch_page("views/meetings.py").run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Backup and restore" for s in at.subheader)
+
+    at.switch_page("views/data.py").run()
+    at.checkbox(key="ds_confirm").check().run()
+    at.button(key="ds_delete").click().run()
+    assert not at.exception, at.exception
+    (done,) = [s.value for s in at.success]
+    assert done.startswith("Deleted “Demo helpdesk”") and str(review_home) not in done
+    assert "/" not in done

@@ -376,3 +376,29 @@ def test_a_decision_changed_by_someone_else_is_not_silently_overwritten(home: Pa
     with _store() as s:
         assert s.list_agenda_items(mid).get_column("decision")[1].endswith("by Friday")
     assert not at.error
+
+
+def test_meeting_notes_saved_by_someone_else_are_not_silently_lost(home: Path) -> None:
+    at = _start(_page())
+    with _store() as s:
+        mid = int(s.list_meetings().get_column("id")[0])
+        s.update_meeting(mid, {"notes": "A's notes"}, actor=Actor("ana@example.com", "editor"))
+    at.text_area(key=f"mt_md_notes_{mid}").input("B's notes")
+    _button(at, "Save details").click().run()
+    _ok(at)
+    shown = " ".join(e.value for e in at.error)
+    assert "ana@example.com" in shown and "A's notes" in shown and "not saved" in shown
+    assert "Meeting details saved." not in [s.value for s in at.success]
+    with _store() as s:
+        assert s.get_meeting(mid).notes == "A's notes"
+    assert at.text_area(key=f"mt_md_notes_{mid}").value == "B's notes"
+    _button(at, "Save details").click().run()  # on purpose, having seen theirs
+    with _store() as s:
+        assert s.get_meeting(mid).notes == "B's notes"
+
+
+def test_viewers_get_no_backup(home: Path) -> None:
+    at = _page(viewer="viewer@example.com")
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download a backup of the database" not in labels
+    assert any("Backups and restores are for editors" in c.value for c in at.caption)

@@ -9,13 +9,14 @@ and the store refuses a save when someone else changed the item since.
 
 from ui.meetings.actions import actions_tab
 from ui.meetings.common import WHO, editable, headline, show_flash
-from ui.meetings.export import export_tab
+from ui.meetings.export import backup_section, export_tab
 from ui.meetings.history import history_tab
 from ui.meetings.meeting import meeting_tab
 
 __all__ = [
     "WHO",
     "actions_tab",
+    "backup_section",
     "editable",
     "export_tab",
     "headline",

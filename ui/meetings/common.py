@@ -107,9 +107,12 @@ def meeting_tickets(data: dataset.Active, meeting: Meeting | None) -> tuple[pl.D
     store = session.store()
     if meeting is not None and meeting.dataset_id not in (None, data.record.id):
         rec = store.get_dataset(meeting.dataset_id)
-        path = store.snapshot_file(rec) if rec is not None else None
-        if rec is not None and path is not None and path.exists():
-            return canonical_only(dataset.snapshot_of(rec)), str(path), rec.name
+        try:  # a missing, unreadable or refused snapshot: fall back to the active dataset
+            path = store.snapshot_file(rec) if rec is not None else None
+            if rec is not None and path is not None and path.exists():
+                return canonical_only(dataset.snapshot_of(rec)), str(path), rec.name
+        except ReviewError:
+            pass
     path = store.snapshot_file(data.record)
     return data.tickets, str(path), data.record.name
 

@@ -20,7 +20,7 @@ from ui.meetings.common import PICK, definition, facts_for, forget_tables, md, m
 
 def _backup_bytes(store: Store) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
-        path = store.backup(Path(tmp) / "backup.sqlite")
+        path = store.backup(Path(tmp) / "backup.sqlite", actor=session.actor())
         return path.read_bytes()
 
 
@@ -115,11 +115,21 @@ def export_tab(data: dataset.Active, edit: bool) -> None:
                 "The review pack is one HTML file with its charts inside: it opens without a "
                 "network, and prints on A4 (use the browser's Print, or Save as PDF)."
             )
+    backup_section(edit)
+
+
+def backup_section(edit: bool) -> None:
+    """Backup download and restore (editors only); shown even when no dataset opens."""
+    store = session.store()
     st.subheader("Backup and restore")
+    if not edit:
+        st.caption("Backups and restores are for editors.")
+        return
     st.markdown(
         "The backup is one file with every meeting, agenda, decision, action item and its "
         "history, category tag, saved mapping and the dataset registry. The ticket snapshots "
-        "themselves are files beside the database (`snapshots/`) and are not in it."
+        "themselves are files beside the database (`snapshots/`) and are not in it, nor is "
+        "this installation's pseudonym key: a restore keeps the key it has."
     )
     if store.db_path is None:
         st.info("Backups work on a SQLite database; use your database's own tools here.")
@@ -133,8 +143,6 @@ def export_tab(data: dataset.Active, edit: bool) -> None:
         key="mt_dl_backup",
         icon=":material/backup:",
     )
-    if not edit:
-        return
     restored = st.session_state.pop("mt_restored", None)
     if restored:
         st.success(

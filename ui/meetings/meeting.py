@@ -38,6 +38,15 @@ def start_form(data: dataset.Active) -> None:
         return
     store, actor = session.store(), session.actor()
     with layout.user_errors("Starting the meeting"):
+        with st.spinner("Building the agenda from the data…"):
+            facts = facts_for(data, start=period[0], end=period[1])
+            entries = review_pack.build_agenda(
+                facts,
+                alerts=store.agenda_alerts().filter(
+                    pl.col("dataset_id").is_null() | (pl.col("dataset_id") == data.record.id)
+                ),
+                open_actions=store.open_actions_before(on=day),
+            )
         m = store.create_meeting(
             day,
             period_start=period[0],
@@ -45,21 +54,9 @@ def start_form(data: dataset.Active) -> None:
             dataset_id=data.record.id,
             title=title,
             attendees=attendees,
+            agenda=entries,
             actor=actor,
         )
-        with st.spinner("Building the agenda from the data…"):
-            facts = facts_for(data, m)
-            entries = review_pack.build_agenda(
-                facts,
-                alerts=store.agenda_alerts().filter(
-                    pl.col("dataset_id").is_null() | (pl.col("dataset_id") == data.record.id)
-                ),
-                open_actions=store.open_actions_before(m.id),
-            )
-            for e in entries:
-                store.add_agenda_item(
-                    m.id, e.title, source=e.source, ref=e.ref, detail=e.detail, actor=actor
-                )
         st.session_state[PICK_NEXT] = m.id
         flash("success", f"Meeting started with {len(entries)} agenda items.")
         st.rerun()
@@ -94,21 +91,41 @@ def meeting_details(meeting: Meeting, edit: bool) -> None:
         if meeting.notes:
             st.markdown(f"**Notes:** {md(meeting.notes)}")
         return
+    # What the boxes started from, for the conflict check on saving (see _save_details).
+    st.session_state.setdefault(
+        f"mt_md_base_{meeting.id}", {f: getattr(meeting, f) or "" for f in DETAILS}
+    )
     with st.expander("Title, attendees and notes"), st.form("mt_details", border=False):
-        title = st.text_input("Title", value=meeting.title)
-        attendees = st.text_input("Attendees", value=meeting.attendees)
-        notes = st.text_area("Notes", value=meeting.notes, height=100)
-        if st.form_submit_button("Save details"):
-            out = attempt(
-                "Saving the meeting",
-                session.store().update_meeting,
-                meeting.id,
-                {"title": title, "attendees": attendees, "notes": notes},
-                actor=session.actor(),
-                done="Meeting details saved.",
-            )
-            if out is not None:
-                st.rerun()
+        st.text_input("Title", value=meeting.title, key=f"mt_md_title_{meeting.id}")
+        st.text_input("Attendees", value=meeting.attendees, key=f"mt_md_attendees_{meeting.id}")
+        st.text_area("Notes", value=meeting.notes, height=100, key=f"mt_md_notes_{meeting.id}")
+        st.form_submit_button("Save details", on_click=_save_details, args=(meeting.id,))
+
+
+DETAILS = ("title", "attendees", "notes")
+
+
+def _save_details(meeting_id: int) -> None:
+    """Save title, attendees and notes, refused if someone changed them since they were shown.
+
+    After a conflict the boxes keep the user's text and the base is dropped, so the next run
+    takes the other person's text as the base: saving again then replaces it on purpose.
+    """
+    base = f"mt_md_base_{meeting_id}"
+    values = {f: st.session_state.get(f"mt_md_{f}_{meeting_id}", "") for f in DETAILS}
+    out = attempt(
+        "Saving the meeting",
+        session.store().update_meeting,
+        meeting_id,
+        values,
+        expected=st.session_state.get(base),
+        actor=session.actor(),
+        done="Meeting details saved.",
+    )
+    if out is not None:
+        st.session_state[base] = {f: getattr(out, f) or "" for f in DETAILS}
+    else:
+        st.session_state.pop(base, None)
 
 
 def meeting_tab(data: dataset.Active, edit: bool) -> None:

@@ -17,7 +17,7 @@ Example
 >>> upgrade(engine) == LATEST
 True
 >>> upgrade(engine)  # already up to date: nothing to do
-2
+3
 """
 
 from __future__ import annotations
@@ -28,13 +28,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from lib.errors import StoreError
-from lib.store.migrations import v001_initial, v002_coverage_events_alerts
+from lib.store.migrations import (
+    v001_initial,
+    v002_coverage_events_alerts,
+    v003_meeting_updated_by,
+)
 
 #: Execution option that makes the SQLite engine open the transaction with ``BEGIN IMMEDIATE``
 #: (take the write lock first), so concurrent writers queue instead of failing halfway.
 WRITE_OPTION = "review_write"
 
-STEPS = (v001_initial, v002_coverage_events_alerts)
+STEPS = (v001_initial, v002_coverage_events_alerts, v003_meeting_updated_by)
 LATEST = STEPS[-1].VERSION
 
 #: Tables created by any step: their presence without ``schema_version`` means a foreign database.
@@ -76,8 +80,9 @@ def _check_openable(conn: Connection, version: int) -> None:
             )
 
 
-def upgrade(engine: Engine) -> int:
-    """Bring the database up to :data:`LATEST`, one step per transaction; return the version.
+def upgrade(engine: Engine, target: int = LATEST) -> int:
+    """Bring the database up to ``target`` (default :data:`LATEST`), one step per transaction;
+    return the version. A restore builds a fresh database at the backup's version first.
 
     ``engine`` should come from :func:`lib.store.engine.make_engine`, which makes SQLite DDL
     transactional and takes the write lock first for the connections marked ``WRITE_OPTION``.
@@ -88,14 +93,14 @@ def upgrade(engine: Engine) -> int:
     with engine.connect() as conn:
         version = current_version(conn)
         _check_openable(conn, version)
-    while version < LATEST:
+    while version < target:
         with engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
                 SCHEMA_VERSION.create(conn, checkfirst=True)
                 version = current_version(conn)
                 _check_openable(conn, version)
-                if version >= LATEST:
+                if version >= target:
                     break
                 step = STEPS[version]
                 step.upgrade(conn)
