@@ -18,6 +18,7 @@ import streamlit as st
 from lib.errors import ReviewError
 from lib.ingest import canonical_only, load_export
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
+from lib.markdown import md_escape
 from lib.store import Dataset, Store, default_store
 from ui import session
 
@@ -107,7 +108,7 @@ def active() -> Active | None:
     try:
         _bootstrap_once(os.environ.get("REVIEW_DATA", ""), st_store.url)
     except ReviewError as exc:
-        st.error(f"Could not open the exports named in REVIEW_DATA: {exc}")
+        st.error(f"Could not open the exports named in REVIEW_DATA: {md_escape(str(exc))}")
     wanted = st.session_state.get("dataset_id")
     record = st_store.get_dataset(wanted) if wanted is not None else None
     if record is None:
@@ -120,7 +121,9 @@ def active() -> Active | None:
         return None
     path = st_store.snapshot_file(record)
     if path is None or not path.exists():
-        st.warning(f"The snapshot of dataset “{record.name}” is missing; import it again.")
+        st.warning(
+            f"The snapshot of dataset “{md_escape(record.name)}” is missing; import it again."
+        )
         return None
     st.session_state["dataset_id"] = record.id
     return Active(record, _canonical(str(path)))

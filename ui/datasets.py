@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.markdown import md_escape
 from ui import layout, session, sidebar
 
 
@@ -48,4 +49,4 @@ def datasets_table() -> None:
                 st.session_state["ds_removed"] = removed
                 st.rerun()
     if removed := st.session_state.pop("ds_removed", None):
-        st.success(f"Deleted: {removed}")
+        st.success(f"Deleted: {md_escape(removed)}")

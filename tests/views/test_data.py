@@ -22,7 +22,8 @@ def _data_page() -> AppTest:
 
 
 def _caption_text(at: AppTest) -> str:
-    return " ".join(c.value for c in at.caption)
+    """The captions as a reader sees them (Markdown escapes removed)."""
+    return " ".join(c.value for c in at.caption).replace("\\", "")
 
 
 def _button(at: AppTest, prefix: str):
