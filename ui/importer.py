@@ -15,7 +15,7 @@ from lib.ingest import Inspection, LoadResult, inspect_sources, load_tables, rea
 from lib.ingest.columns import KEY_LABELS, KEYS, REQUIRED_KEYS
 from lib.ingest.rules import Rule, rules_to_json
 from lib.markdown import md_escape
-from lib.privacy import pseudonymise
+from lib.privacy import mask_report, pseudonymise
 from ui import dataset, layout, quality, rules_editor, session, sidebar
 
 NOT_MAPPED = "— not in this export —"
@@ -180,8 +180,10 @@ def _result_panel(
     ):
         with st.spinner("Saving the snapshot…"):
             try:
+                report = result.report.to_dict()
                 if private:
                     frame = pseudonymise(frame, key=dataset.pseudonym_key())
+                    report = mask_report(report)
                 rec = session.store().register_dataset(
                     name or default_name,
                     frame,
@@ -189,7 +191,7 @@ def _result_panel(
                     vendor=result.vendor,
                     mapping=state["mapping"],
                     rules=rules_to_json(state["rules"]),
-                    report=result.report.to_dict(),
+                    report=report,
                     actor=session.actor(),
                 )
                 session.store().save_mapping(
