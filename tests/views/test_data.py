@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.store import Store
+from tests.views.hostile import IMAGE, raw_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -182,3 +183,23 @@ def test_pseudonymised_import_stores_no_personal_value(
     record = Store().get_active_dataset()
     assert record is not None and record.row_count == 2_500
     assert "[email]" in str(record.report)  # the failed value, pseudonymised, still reported
+
+
+def test_hostile_column_names_and_footer_render_literally(review_home: Path) -> None:
+    """A column name and a footer that are Markdown images must not reach Markdown raw."""
+    col, footer = IMAGE.format("colname"), IMAGE.format("footer")
+    rows = [f"Id,Created at,Subject,Group,{col}"]
+    rows += [f"{i},2024-03-0{1 + i % 5} 10:00,Printer,Tier 1,x" for i in range(1, 30)]
+    payload = ("\n".join(rows) + f"\nExported by: {footer}\n").encode()
+    at = _data_page()
+    at.file_uploader(key="uploads").upload(f"{IMAGE.format('file')}.csv", payload, "text/csv")
+    at.run()
+    at.button(key="FormSubmitter:mapping_form-Confirm mapping and read tickets").click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(c.value for c in at.caption)
+    assert "Not used" in shown and "colname" in shown and "footer" in shown
+    assert not raw_markdown(at), raw_markdown(at)
+    _button(at, "Import").click().run()
+    at.run()
+    assert not at.exception, at.exception
+    assert not raw_markdown(at), raw_markdown(at)
