@@ -152,8 +152,8 @@ m[0].metric(
     help=f"Agents with at least {min_expected:g} expected escalations in the period.",
 )  # fmt: skip
 for col, label, who in ((m[1], "Flagged high", high), (m[2], "Flagged low", low)):
-    col.metric(label, len(who), ", ".join(md_escape(w) for w in who.head(2)) or "none", delta_color="off",
-               delta_arrow="off", border=True)  # fmt: skip
+    names = ", ".join(md_escape(w) for w in who.head(2)) or "none"
+    col.metric(label, len(who), names, delta_color="off", delta_arrow="off", border=True)
 phi = "–" if comparison.phi is None else f"{comparison.phi:.2f}"
 m[3].metric(
     "Variation between agents (φ)", phi, border=True, help=comparison.overdispersion_summary()
