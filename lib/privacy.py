@@ -3,8 +3,9 @@
 Customer names and e-mail addresses are replaced by stable pseudonyms (a keyed hash, so the
 same customer gets the same pseudonym in every import made with the same key, and repeat
 contacts still count); e-mail addresses and phone numbers inside free text (subjects,
-descriptions, any other text column of the export) are replaced by placeholders. Analytics
-keep working on the pseudonyms.
+descriptions and every other text column of the export, scanned in full) are replaced by
+placeholders, and so are those in the data-quality report (``mask_report``). Analytics keep
+working on the pseudonyms.
 
 Example
 -------
@@ -25,13 +26,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import polars as pl
 
 EMAIL_RE = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
 #: Phone numbers: an optional +, then 7 or more digits with spaces, dots, dashes, brackets.
 PHONE_RE = r"\+?\(?\d[\d\s().-]{6,}\d"
+#: A whole value that is a date/time or a plain number (ids, counts, timestamps): not a phone.
+_NOT_PHONE_RE = (
+    r"^\s*(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?"
+    r"(\s*[AaPp][Mm])?\s*(Z|UTC|[+-]\d{2}:?\d{2})?|-?\d+([.,]\d+)?)\s*$"
+)
 
 #: Canonical columns that hold a person or organisation: replaced by pseudonyms.
 IDENTITY_COLUMNS = ("customer",)
@@ -64,10 +71,56 @@ def _pseudonymise_series(s: pl.Series, *, key: bytes, prefix: str) -> pl.Series:
 def mask_text(expr: pl.Expr) -> pl.Expr:
     """Replace e-mail addresses and phone numbers inside text by ``[email]`` / ``[phone]``.
 
+    A value that is only a date, a time stamp or a plain number is left as it is.
+
     >>> pl.select(mask_text(pl.lit("write to a.b@x.org or 0171 234 5678"))).item()
     'write to [email] or [phone]'
+    >>> s = pl.Series(["2024-03-01 10:00:00", "12345678", "+44 20 7946 0958"])
+    >>> pl.select(mask_text(pl.lit(s))).to_series().to_list()
+    ['2024-03-01 10:00:00', '12345678', '[phone]']
     """
-    return expr.str.replace_all(EMAIL_RE, "[email]").str.replace_all(PHONE_RE, "[phone]")
+    masked = expr.str.replace_all(EMAIL_RE, "[email]").str.replace_all(PHONE_RE, "[phone]")
+    return pl.when(expr.str.contains(_NOT_PHONE_RE)).then(expr).otherwise(masked)
+
+
+def mask_report(report: Any) -> Any:
+    """The data-quality report (nested dicts and lists) with every string masked.
+
+    Failed-value examples, file notes (a footer line), warnings and dropped-row reasons can
+    quote the export; stored reports of a pseudonymised import must not.
+
+    >>> mask_report({"parse": [{"examples": [(3, "dave.created@acme.com")]}], "rows_read": 12})
+    {'parse': [{'examples': [(3, '[email]')]}], 'rows_read': 12}
+    """
+    found: list[str] = []
+    _walk(report, found.append)
+    if not found:
+        return report
+    masked = iter(pl.DataFrame({"v": found}).select(mask_text(pl.col("v"))).to_series().to_list())
+    return _rebuild(report, masked)
+
+
+def _walk(value: Any, visit: Any) -> None:
+    if isinstance(value, str):
+        visit(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _walk(k, visit)
+            _walk(v, visit)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _walk(v, visit)
+
+
+def _rebuild(value: Any, masked: Iterator[str]) -> Any:
+    """``value`` with its strings replaced, in the order ``_walk`` visited them."""
+    if isinstance(value, str):
+        return next(masked)
+    if isinstance(value, dict):
+        return {_rebuild(k, masked): _rebuild(v, masked) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_rebuild(v, masked) for v in value)
+    return value
 
 
 def person_columns(columns: Iterable[str]) -> list[str]:
@@ -79,21 +132,13 @@ def person_columns(columns: Iterable[str]) -> list[str]:
     return [c for c in columns if c.startswith("raw:") and _PERSON_NAME_RE.search(c[4:])]
 
 
-def _is_free_text(s: pl.Series) -> bool:
-    """Long, varied text (subjects, descriptions), as opposed to dates, codes and names."""
-    sample = s.drop_nulls().head(2_000)
-    if sample.len() == 0:
-        return False
-    mean_len = sample.str.len_chars().mean()
-    return mean_len is not None and float(mean_len) > 30  # type: ignore[arg-type]
-
-
 def pseudonymise(frame: pl.DataFrame, *, key: bytes) -> pl.DataFrame:
     """Pseudonymise a ticket frame (canonical columns, optionally with ``raw:*`` extras).
 
-    Identity columns and person-like export columns get keyed pseudonyms; every other text
-    column has e-mail addresses and phone numbers masked. Ids, dates, categories, agents and
-    numbers are left alone so the analytics are unchanged.
+    Identity columns and person-like export columns get keyed pseudonyms; the free-text
+    columns and every other export (``raw:``) text column have e-mail addresses and phone
+    numbers masked, every row of them. Mapped ids, dates, categories, agents and numbers are
+    left alone so the analytics are unchanged.
     """
     out = frame
     people = [c for c in IDENTITY_COLUMNS if c in out.columns] + person_columns(out.columns)
@@ -103,9 +148,7 @@ def pseudonymise(frame: pl.DataFrame, *, key: bytes) -> pl.DataFrame:
     text_cols = [
         c
         for c, dtype in out.schema.items()
-        if dtype == pl.String
-        and c not in people
-        and (c in TEXT_COLUMNS or (c.startswith("raw:") and _is_free_text(out.get_column(c))))
+        if dtype == pl.String and c not in people and (c in TEXT_COLUMNS or c.startswith("raw:"))
     ]
     if text_cols:
         out = out.with_columns([mask_text(pl.col(c)).alias(c) for c in text_cols])

@@ -30,10 +30,19 @@ ACCESS = {"editors": ["lead@example.com"], "viewers": ["*@example.com"]}
         ("mallory@evil.test", None),
         ("", None),
         (None, None),
+        ("\u212aate@example.com", None),  # Kelvin sign: .lower() would make it "kate@..."
+        ("ｌead@example.com", None),  # full-width l: NFKC would make it "lead@..."
+        ("lea\u0064@example.com", "editor"),  # plain ASCII written as an escape
     ],
 )
 def test_policy_roles(email, role) -> None:
     assert AccessPolicy.from_mapping(ACCESS).role_for(email) == role
+
+
+def test_allow_list_entries_are_normalised() -> None:
+    policy = AccessPolicy.from_mapping({"editors": ["Kate@EXAMPLE.com"], "viewers": []})
+    assert policy.role_for("kate@example.com") == "editor"
+    assert policy.role_for("\u212aate@example.com") is None
 
 
 def _app(user: dict | None) -> AppTest:
@@ -83,3 +92,23 @@ def test_no_auth_section_means_single_user(review_home) -> None:
     assert not at.exception
     assert at.metric
     assert not [b for b in at.button if b.label == "Sign in"]
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"is_logged_in": True, "email": "lead@example.com", "email_verified": False},
+        {"is_logged_in": True, "email": "lead@example.com", "email_verified": "false"},
+        {"is_logged_in": True, "email": "\u212aead@example.com", "email_verified": True},
+    ],
+)
+def test_unverified_or_look_alike_identity_is_refused(review_home, user) -> None:
+    at = _app(user).run()
+    assert not at.exception
+    assert at.error and not at.metric
+
+
+def test_verified_editor_still_gets_in(review_home) -> None:
+    at = _app({"is_logged_in": True, "email": "lead@example.com", "email_verified": True}).run()
+    assert not at.exception
+    assert at.metric

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import tomllib
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -135,3 +137,10 @@ def test_no_text_cell_ever_starts_with_a_formula_character(cells):
         assert not written.startswith(FORMULA_PREFIXES)
         # the apostrophe is the only change
         assert written in (original, "'" + original)
+
+
+def test_tables_have_no_raw_csv_download() -> None:
+    """The tables' built-in toolbar download writes cells raw ("=HYPERLINK(...)" runs in a
+    spreadsheet): the app's config turns it off, so only our safe download remains."""
+    config = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
+    assert tomllib.loads(config.read_text())["client"]["disableDataExport"] is True

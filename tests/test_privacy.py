@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from lib.demo import demo_tickets
-from lib.privacy import mask_text, person_columns, pseudonym, pseudonymise
+from lib.privacy import mask_report, mask_text, person_columns, pseudonym, pseudonymise
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,36 @@ def test_raw_columns_dates_kept_and_free_text_masked() -> None:
     assert out["raw:Created at"] == "2024-03-01 14:03:00 +0000"
     assert "[phone]" in out["raw:Description"]
     assert out["raw:Requester email"].startswith("person-")
+
+
+def test_every_export_column_is_scanned_in_full() -> None:
+    """A short column (CC) and personal data past the first rows (Notes) are masked too."""
+    n = 3_000
+    f = pl.DataFrame(
+        {
+            "raw:CC": [f"boss{i}@people.test" for i in range(n)],
+            "raw:Notes": ["ok"] * 2_500 + ["call +44 20 7946 0958"] * (n - 2_500),
+            "raw:Updated at": ["2024-03-01T10:00:00Z"] * n,
+            "raw:Org id": ["360001234567"] * n,
+        }
+    )
+    out = pseudonymise(f, key=b"k")
+    assert set(out.get_column("raw:CC")) == {"[email]"}
+    assert out.get_column("raw:Notes").tail(1).item() == "call [phone]"
+    assert out.get_column("raw:Updated at").equals(f.get_column("raw:Updated at"))
+    assert out.get_column("raw:Org id").equals(f.get_column("raw:Org id"))
+
+
+def test_mask_report_masks_every_string_and_keeps_numbers() -> None:
+    report = {
+        "rows_read": 12345678,
+        "date_min": "2024-03-01T10:00:00+00:00",
+        "files": [{"name": "x.csv", "notes": ["footer: 'Exported by: eve@acme.com'"]}],
+        "parse": [{"column": "Solved at", "examples": [(7, "dave.created@acme.com")]}],
+        "drop_reasons": {"bad id +44 20 7946 0958": 1},
+    }
+    out = mask_report(report)
+    assert out["rows_read"] == 12345678 and out["date_min"] == report["date_min"]
+    assert out["files"][0]["notes"] == ["footer: 'Exported by: [email]'"]
+    assert out["parse"][0]["examples"] == [(7, "[email]")]
+    assert out["drop_reasons"] == {"bad id [phone]": 1}

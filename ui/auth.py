@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.access import AccessPolicy
+from lib.access import AccessPolicy, verified_email
+from lib.markdown import md_escape
 from lib.store import Actor
-from ui import layout
 
 
 def _auth_configured() -> bool:
@@ -38,18 +38,21 @@ def gate() -> None:
             key="auth_login",
         )
         st.stop()
-    email = str(st.user.get("email") or "")
-    role = AccessPolicy.from_mapping(access).role_for(email)
-    if role is None:
+    email, problem = verified_email(st.user)
+    role = AccessPolicy.from_mapping(access).role_for(email) if email else None
+    if email is None or role is None:
+        shown = md_escape(email or str(st.user.get("email") or "This account"))
         st.title("Escalation Review")
         st.error(
-            f"{email or 'This account'} is not on this app's allow-list. Ask the person who "
-            "runs Escalation Review to add you to [access] in .streamlit/secrets.toml.",
+            md_escape(problem)
+            if problem
+            else f"{shown} is not on this app's allow-list. Ask the person who "
+            "runs Escalation Review to add you to \\[access\\] in .streamlit/secrets.toml.",
             icon=":material/block:",
         )
         st.button("Sign out", on_click=st.logout, key="auth_logout_denied")
         st.stop()
     st.session_state["_actor"] = Actor(email=email, role=role)
     with st.sidebar:
-        st.caption(f"Signed in as {layout.md_safe(email)} ({role})")
+        st.caption(f"Signed in as {md_escape(email)} ({role})")
         st.button("Sign out", on_click=st.logout, key="auth_logout", icon=":material/logout:")

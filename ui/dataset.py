@@ -18,6 +18,7 @@ import streamlit as st
 from lib.errors import ReviewError
 from lib.ingest import canonical_only, load_export
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
+from lib.markdown import md_escape
 from lib.store import Dataset, Store, default_store, read_snapshot
 from ui import session
 
@@ -110,7 +111,7 @@ def active() -> Active | None:
     try:
         _bootstrap_once(os.environ.get("REVIEW_DATA", ""), st_store.url)
     except ReviewError as exc:
-        st.error(f"Could not open the exports named in REVIEW_DATA: {exc}")
+        st.error(f"Could not open the exports named in REVIEW_DATA: {md_escape(str(exc))}")
     wanted = st.session_state.get("dataset_id")
     record = st_store.get_dataset(wanted) if wanted is not None else None
     if record is None:
@@ -125,14 +126,14 @@ def active() -> Active | None:
         path = st_store.snapshot_file(record)
         if path is None or not path.exists():
             raise ReviewError(
-                f"The snapshot of dataset “{record.name}” is missing: load the export again, or "
-                "delete the dataset (Data page, Datasets tab)"
+                f"The snapshot of dataset “{record.name}” is missing: load the export again, "
+                "or delete the dataset (Data page, Datasets tab)"
             )
         tickets = _canonical(str(path))
     except ReviewError as exc:
         st.warning(
-            f"{exc}. Pages that need tickets are empty until then; meetings, backups and the "
-            "Data page keep working.",
+            f"{md_escape(str(exc))}. Pages that need tickets are empty until then; meetings, "
+            "backups and the Data page keep working.",
             icon=":material/warning:",
         )
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.markdown import md_escape
 from ui import layout, session, sidebar
 
 
@@ -60,7 +61,7 @@ def deleted_message(removed: dict) -> str:
     """
     files = len(removed.get("files") or [])
     text = (
-        f"Deleted “{removed['name']}” ({removed['rows']:,} tickets): "
+        f"Deleted “{md_escape(removed['name'])}” ({removed['rows']:,} tickets): "
         f"{files} file{'s' if files != 1 else ''} removed"
     )
     if removed.get("alert_states"):

@@ -14,7 +14,8 @@ from lib.errors import ReviewError
 from lib.ingest import Inspection, LoadResult, inspect_sources, load_tables, reapply_rules
 from lib.ingest.keys import KEY_LABELS, KEYS, REQUIRED_KEYS
 from lib.ingest.rules import Rule, rules_to_json
-from lib.privacy import pseudonymise
+from lib.markdown import md_escape
+from lib.privacy import mask_report, pseudonymise
 from ui import dataset, layout, quality, rules_editor, session, sidebar
 
 NOT_MAPPED = "— not in this export —"
@@ -69,11 +70,11 @@ def import_flow(files: list[Any], tz: str) -> None:
     )
     for t in insp.tables:
         for note in t.notes:
-            st.caption(f"{t.name}: {note}")
+            st.caption(f"{md_escape(t.name)}: {md_escape(note)}")
         if t.dropped_count:
             st.warning(
-                f"{t.name}: {t.dropped_count:,} rows could not be read and will be left out "
-                f"(first: line {t.dropped[0][0]}, {t.dropped[0][1]})."
+                f"{md_escape(t.name)}: {t.dropped_count:,} rows could not be read and will be "
+                f"left out (first: line {t.dropped[0][0]}, {md_escape(t.dropped[0][1])})."
             )
     if state.get("done"):
         st.success(state["done"], icon=":material/task_alt:")
@@ -118,7 +119,7 @@ def mapping_screen(insp: Inspection, state: dict[str, Any]) -> dict[str, str]:
                 options,
                 index=index,
                 key=f"map_{key}",
-                help=why or None,
+                help=md_escape(why) or None,
             )
             if choice != NOT_MAPPED:
                 mapping[key] = choice
@@ -179,8 +180,10 @@ def _result_panel(
     ):
         with st.spinner("Saving the snapshot…"):
             try:
+                report = result.report.to_dict()
                 if private:
                     frame = pseudonymise(frame, key=dataset.pseudonym_key())
+                    report = mask_report(report)
                 rec = session.store().register_dataset(
                     name or default_name,
                     frame,
@@ -188,7 +191,7 @@ def _result_panel(
                     vendor=result.vendor,
                     mapping=state["mapping"],
                     rules=rules_to_json(state["rules"]),
-                    report=result.report.to_dict(),
+                    report=report,
                     actor=session.actor(),
                 )
                 session.store().save_mapping(
@@ -202,7 +205,7 @@ def _result_panel(
                 return
         sidebar.switch_dataset(rec.id)
         state["done"] = (
-            f"Imported {frame.height:,} tickets as “{rec.name}”. "
+            f"Imported {frame.height:,} tickets as “{md_escape(rec.name)}”. "
             f"{outcome.escalated:,} are escalated. Open the Overview to start the review."
         )
         st.rerun()

@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib.errors import ReviewError
 from lib.ingest.rules import describe_rules
+from lib.markdown import md_escape
 from lib.schema import LABELS
 from ui import dataset, sidebar
 
@@ -31,21 +32,13 @@ def context_caption(data: dataset.Active) -> None:
     rng = f"{f.start} to {f.end}" if f.start and f.end else "all dates"
     extra = f.describe().split("; ", 1)[1] if "; " in f.describe() else ""
     bits = [
-        f"**{data.record.name}** ({data.tickets.height:,} tickets)",
-        rng,
-        describe_rules(data.rules),
+        f"**{md_escape(data.record.name)}** ({data.tickets.height:,} tickets)",
+        md_escape(rng),
+        md_escape(describe_rules(data.rules)),
     ]
     if extra and f.active:
-        bits.append(f"filters: {extra}")
-    st.caption(" · ".join(md_safe(b) for b in bits))
-
-
-def md_safe(text: str) -> str:
-    """Keep user-provided names from being read as Markdown or HTML in captions."""
-    out = text
-    for ch in ("<", ">", "[", "]", "`", "$", "|"):
-        out = out.replace(ch, "\\" + ch)
-    return out
+        bits.append(f"filters: {md_escape(extra)}")
+    st.caption(" · ".join(bits))
 
 
 def empty_state(message: str, *, action: str | None = None) -> None:
@@ -82,7 +75,7 @@ def no_data() -> None:
 def show_error(exc: Exception, *, what: str = "") -> None:
     """Show one of the project's own errors as a message (others propagate as bugs)."""
     prefix = f"{what}: " if what else ""
-    st.error(prefix + str(exc), icon=":material/error:")
+    st.error(prefix + md_escape(str(exc)), icon=":material/error:")
 
 
 @contextmanager
@@ -110,11 +103,3 @@ CSS = """
 def style() -> None:
     """The app's small CSS additions (no external fonts or scripts)."""
     st.html(CSS)
-
-
-def md_escape(text: str) -> str:
-    """Escape every Markdown control character, so user text renders literally."""
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_{}[]()<>#+-.!|$~":
-        out = out.replace(ch, "\\" + ch)
-    return out

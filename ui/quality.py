@@ -7,6 +7,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from lib.markdown import md_escape
+
 
 def quality_report(report: dict[str, Any], mapping: dict[str, str]) -> None:
     """Rows read and dropped (with reasons and lines), duplicates, nulls, date range."""
@@ -25,7 +27,7 @@ def quality_report(report: dict[str, Any], mapping: dict[str, str]) -> None:
     if report.get("date_min"):
         st.caption(f"Tickets created from {report['date_min'][:10]} to {report['date_max'][:10]}.")
     for w in report.get("warnings", []):
-        st.warning(w)
+        st.warning(md_escape(w))
     reasons = report.get("drop_reasons") or {}
     if reasons:
         st.markdown("**Why rows were dropped**")
@@ -67,7 +69,9 @@ def quality_report(report: dict[str, Any], mapping: dict[str, str]) -> None:
         unmapped = report.get("unmapped_columns") or []
         if unmapped:
             st.caption(
-                "Not used: " + ", ".join(unmapped[:40]) + (" …" if len(unmapped) > 40 else "")
+                "Not used: "
+                + ", ".join(md_escape(c) for c in unmapped[:40])
+                + (" …" if len(unmapped) > 40 else "")
             )
     parse = [p for p in report.get("parse", []) if p.get("failed")]
     if parse:

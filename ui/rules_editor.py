@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib.ingest import reapply_rules
 from lib.ingest.rules import OPERATORS, Rule, custom_rule, rules_from_json, rules_to_json
+from lib.markdown import md_escape
 from ui import dataset, layout, session
 
 
@@ -71,7 +72,7 @@ def rules_table(
                 try:
                     rule = custom_rule(column, op, value)
                 except ValueError as exc:
-                    st.error(str(exc))
+                    st.error(md_escape(str(exc)))
                 else:
                     return [*changed, rule]
     if any(a.enabled != b.enabled for a, b in zip(rules, changed, strict=True)):

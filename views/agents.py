@@ -13,6 +13,7 @@ from lib import agent_review as review
 from lib import audit, formatting, outliers, periods
 from lib.charts import agents as charts
 from lib.charts.tables import present
+from lib.markdown import md_escape
 from ui import dataset, layout, sidebar, tags, widgets
 
 layout.header(
@@ -151,8 +152,8 @@ m[0].metric(
     help=f"Agents with at least {min_expected:g} expected escalations in the period.",
 )  # fmt: skip
 for col, label, who in ((m[1], "Flagged high", high), (m[2], "Flagged low", low)):
-    col.metric(label, len(who), ", ".join(who.head(2)) or "none", delta_color="off",
-               delta_arrow="off", border=True)  # fmt: skip
+    names = ", ".join(md_escape(w) for w in who.head(2)) or "none"
+    col.metric(label, len(who), names, delta_color="off", delta_arrow="off", border=True)
 phi = "–" if comparison.phi is None else f"{comparison.phi:.2f}"
 m[3].metric(
     "Variation between agents (φ)", phi, border=True, help=comparison.overdispersion_summary()
@@ -176,11 +177,11 @@ widgets.chart_downloads(
     charts.funnel_figure(table, comparison.funnel, highlight=pick), "agent_funnel",
     key=chart_key, data=comparison.funnel, on_select="rerun",
 )  # fmt: skip
-st.caption(layout.md_escape(review.funnel_caption(comparison.model_terms)))
+st.caption(md_escape(review.funnel_caption(comparison.model_terms)))
 with st.expander("What a flag means, and what it does not", icon=":material/help:"):
-    st.markdown("\n".join(f"- {layout.md_escape(n)}" for n in review.flag_notes(comparison)))
+    st.markdown("\n".join(f"- {md_escape(n)}" for n in review.flag_notes(comparison)))
 if (unjudged := review.unjudged_sentence(table, min_expected)) is not None:
-    st.info(layout.md_escape(unjudged), icon=":material/visibility_off:")
+    st.info(md_escape(unjudged), icon=":material/visibility_off:")
 
 # ---- table (and the raw ranking next to it) --------------------------------------------------
 st.subheader("All agents")
@@ -204,7 +205,7 @@ if show_raw:
                  height=height)  # fmt: skip
         st.caption("Raw: escalated ÷ tickets, highest first, ignoring case mix. “Up”: higher "
                    "in the adjusted ranking than in the raw one.")  # fmt: skip
-    st.info(layout.md_escape(shift.sentence), icon=":material/swap_vert:")
+    st.info(md_escape(shift.sentence), icon=":material/swap_vert:")
 
 # ---- drill-down ------------------------------------------------------------------------------
 st.subheader("One agent")
@@ -219,7 +220,7 @@ if agent is None:
 every = review.trend_every(start or lo, end or hi)
 d = _detail(key, where, opts, agent, every, t_all, comparison)
 r = d.row
-st.markdown(f"#### Agent: {layout.md_escape(agent)}")
+st.markdown(f"#### Agent: {md_escape(agent)}")
 m = st.columns(5)
 m[0].metric("Tickets", formatting.num(r["tickets"]), border=True)
 m[1].metric("Escalated", formatting.num(r["escalated"]), border=True,
@@ -234,7 +235,7 @@ flag = {"Flagged high": "High", "Flagged low": "Low", "In line": "No"}.get(statu
 q_row = table.filter(pl.col("agent") == agent).get_column("q_label").item()
 m[4].metric("Flag", flag or status[agent], None if flag is None else f"q {q_row}",
             delta_color="off", delta_arrow="off", border=True)  # fmt: skip
-st.caption(layout.md_escape(review.agent_sentence(r, min_expected=min_expected, q_level=q_level)))
+st.caption(md_escape(review.agent_sentence(r, min_expected=min_expected, q_level=q_level)))
 
 st.markdown("**Where the excess comes from**")
 cats = tags.with_tags(d.categories)
@@ -242,10 +243,10 @@ split = review.skill_policy_split(
     d.categories, tags.category_tags(), agent=agent, flagged=bool(r["flagged"])
 )
 if split.dominant == "untagged":
-    st.warning(layout.md_escape(split.sentence), icon=":material/sell:")
+    st.warning(md_escape(split.sentence), icon=":material/sell:")
     st.page_link("views/drivers.py", label="Tag categories on Drivers", icon=":material/sell:")
 else:
-    st.info(layout.md_escape(split.sentence), icon=":material/balance:")
+    st.info(md_escape(split.sentence), icon=":material/balance:")
 if cats.height:
     left, right = st.columns([3, 2])
     with left:
@@ -271,7 +272,7 @@ with left:
                            f"line: what their tickets that {unit} predict.")  # fmt: skip
 with right:
     st.markdown("**Month by month** (each month judged on its own)")
-    st.caption(layout.md_escape(review.stability_sentence(history, agent)))
+    st.caption(md_escape(review.stability_sentence(history, agent)))
     mine = history.filter(pl.col("agent") == agent).with_columns(
         review.status_expr(),
         review.q_label_expr(),

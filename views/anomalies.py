@@ -12,6 +12,7 @@ import streamlit as st
 
 from lib import anomaly, audit, sentiment
 from lib.charts import anomaly as charts
+from lib.markdown import md_escape
 from ui import dataset, layout, scoring, session, sidebar, widgets
 
 layout.header(
@@ -126,8 +127,8 @@ row[3].metric("Not yet triaged", live.filter(pl.col("state").is_null()).height, 
 row[4].metric("Judged weekly", f"{weekly_n} of {gran.height}", border=True,
               help="Topics too small to judge day by day are judged per week.")  # fmt: skip
 if (note := charts.weekly_note(gran)) is not None:
-    st.caption(":material/calendar_view_week: " + layout.md_escape(note))
-st.caption(":material/sentiment_neutral: Sentiment: " + layout.md_escape(method) + ".")
+    st.caption(":material/calendar_view_week: " + md_escape(note))
+st.caption(":material/sentiment_neutral: Sentiment: " + md_escape(method) + ".")
 if (flash := st.session_state.pop("_an_flash", None)) is not None:
     st.success(flash, icon=":material/check:")
 
@@ -159,11 +160,11 @@ def card(alert: dict[str, Any]) -> None:
     uid = hashlib.sha1(alert["key"].encode()).hexdigest()[:10]
     with st.container(border=True, key=f"an_card_{uid}"):
         head = st.container(horizontal=True, vertical_alignment="center")
-        head.markdown(f"**{layout.md_escape(alert['topic'])}** · "
+        head.markdown(f"**{md_escape(alert['topic'])}** · "
                       f"{charts.kind_label(alert['metric'], alert['kind'])}")  # fmt: skip
         text, colour = BADGE.get(alert["state"], BADGE[None])
         head.badge(text, color=colour)  # type: ignore[arg-type]
-        st.markdown(layout.md_escape(charts.explanation(alert)))
+        st.markdown(md_escape(charts.explanation(alert)))
         judged = " · judged weekly" if alert["granularity"] == "week" else ""
         st.caption(f"{charts.alert_dates(alert)} · {alert['tickets']:,} tickets · "
                    f"score {alert['score']:.1f}{judged}")  # fmt: skip
@@ -179,7 +180,7 @@ def card(alert: dict[str, Any]) -> None:
                 with layout.user_errors("Triage"):
                     session.store().set_alert_state(alert, state, dataset_id=data.record.id,
                                                actor=session.actor())  # fmt: skip
-                    msg = f"{layout.md_escape(alert['topic'])}: {charts.STATES[state]}."
+                    msg = f"{md_escape(alert['topic'])}: {charts.STATES[state]}."
                     st.session_state["_an_flash"] = msg
                     st.rerun()
         if alert["state"] and buttons.button("Undo", key=f"an_undo_{uid}", type="tertiary",
@@ -211,10 +212,10 @@ recent = max(7, min(prds.days("review"), 56))
 lead, overall = _leading(key, where, (("topic", topic), ("recent", recent), ("end", end)), tickets)
 notes = charts.leading_notes(lead)
 for n in notes:
-    st.markdown(":material/trending_up: " + layout.md_escape(n))
+    st.markdown(":material/trending_up: " + md_escape(n))
 if not notes:
     st.caption("No topic's volume, negative share or escalation rate is rising significantly.")
-st.caption(layout.md_escape(charts.overall_note(overall, rising=len(notes))))
+st.caption(md_escape(charts.overall_note(overall, rising=len(notes))))
 widgets.table(charts.leading_table(lead), key="an_lead", filename="leading_indicators.csv")
 st.caption(
     f"The last {recent} days (to {end}) against the 56 days before. Rising: a significant rise "
@@ -231,7 +232,7 @@ neg_topics = neg.get_column("topic").unique().sort().to_list()
 if not neg_topics:
     layout.empty_state(
         "No ticket in the period has a sentiment score.",
-        action=f"Sentiment {layout.md_escape(method)}.",
+        action=f"Sentiment {md_escape(method)}.",
     )
 else:
     sent = live.filter(pl.col("metric") == "sentiment").get_column("topic").to_list()
@@ -240,4 +241,4 @@ else:
     table = neg.filter(pl.col("topic") == pick).drop("topic")
     widgets.table(table, key="an_neg", filename="most_negative_tickets.csv")
     st.caption(f"The 10 lowest-scored tickets of this topic from {start} to {end}; sentiment "
-               f"{layout.md_escape(method)}.")  # fmt: skip
+               f"{md_escape(method)}.")  # fmt: skip

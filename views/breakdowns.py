@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib import audit, formatting, periods
 from lib.charts import breakdowns, overview, tables
+from lib.markdown import md_escape
 from ui import aggregates, layout, sidebar, tags, widgets
 
 DIMENSIONS = {
@@ -64,11 +65,11 @@ m[0].metric("Tickets", formatting.num(total_t), border=True)
 m[1].metric("Escalation rate", formatting.pct(total_e / total_t if total_t else None), border=True)
 top = bd.row(0, named=True)
 m[2].metric(
-    "Most escalations", formatting.pct(top["share_of_escalations"]), str(top[by]),
+    "Most escalations", formatting.pct(top["share_of_escalations"]), md_escape(str(top[by])),
     delta_color="off", delta_arrow="off", border=True, help="Its share of all escalations.",
 )  # fmt: skip
 m[3].metric(
-    "Significant rises", len(rising), ", ".join(map(str, rising[by].head(3))) or "none",
+    "Significant rises", len(rising), ", ".join(md_escape(v) for v in rising[by].head(3)) or "none",
     delta_color="off", delta_arrow="off", border=True,
 )  # fmt: skip
 
@@ -95,7 +96,7 @@ value = widgets.latest_choice(
 if value is None:
     layout.empty_state(f"Select a row to see that {DIMENSIONS[by].lower()}'s trend and tickets.")
 else:
-    st.subheader(f"{DIMENSIONS[by]}: {layout.md_escape(str(value))}")
+    st.subheader(f"{DIMENSIONS[by]}: {md_escape(str(value))}")
     slice_t = aggregates.aggregate(data, audit.slice_tickets, where=in_period, by=by, value=value)
     n, k = slice_t.height, int(slice_t.get_column("escalated").sum())
     low, high = audit.wilson_interval(k, n)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib import audit, formatting
 from lib.charts import overview, tables
+from lib.markdown import md_escape
 from ui import aggregates, editors, layout, session, sidebar, tags, widgets
 
 layout.header("Overview", "Where does the escalation rate stand, and is it moving?")
@@ -24,7 +25,7 @@ by_category = aggregates.aggregate(data, audit.breakdown, where=dims, by="catego
 
 # ---- the narrative and the headline numbers -------------------------------------------------
 with st.container(border=True):
-    st.markdown(":material/summarize: " + layout.md_escape(audit.narrative(kpi, by_category)))
+    st.markdown(":material/summarize: " + md_escape(audit.narrative(kpi, by_category)))
 
 row1 = st.columns([1, 1, 1.4, 1.4])
 for col, (name, label) in zip(

@@ -49,7 +49,7 @@ from lib.review_pack.facts import (
     review_facts,
 )
 from lib.review_pack.html_pack import review_pack_html
-from lib.review_pack.minutes import md_escape, minutes_markdown
+from lib.review_pack.minutes import minutes_markdown
 
 __all__ = [
     "ACTION_COLUMNS",
@@ -68,7 +68,6 @@ __all__ = [
     "default_link",
     "flagged_agents",
     "headline_title",
-    "md_escape",
     "meeting_periods",
     "minutes_markdown",
     "review_facts",

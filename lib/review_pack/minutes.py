@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import polars as pl
 
 from lib import audit
+from lib.markdown import md_escape
+from lib.markdown import md_escape_lines as _md_block
 from lib.review_pack._common import _meeting_fields, _when
 from lib.review_pack.actions import ACTION_SECTIONS, meeting_actions
 from lib.review_pack.agenda import SOURCE_LABELS
 from lib.review_pack.facts import ReviewFacts
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([-=]|\d+[.)])", re.MULTILINE)
-
-
-def md_escape(text: Any) -> str:
-    """User text made literal in Markdown: one line, special characters backslash-escaped.
-
-    >>> md_escape("<script>alert(1)</script> *bold* | 1. x")
-    '\\\\<script\\\\>alert(1)\\\\</script\\\\> \\\\*bold\\\\* \\\\| 1. x'
-    >>> md_escape("- item"), md_escape(None)
-    ('\\\\- item', '')
-    """
-    if text is None:
-        return ""
-    one_line = " ".join(str(text).split())
-    out = _MD_SPECIAL.sub(r"\\\1", one_line)
-    return _MD_LINE_START.sub(_escape_line_start, out)
-
-
-def _escape_line_start(m: re.Match[str]) -> str:
-    """``- x`` -> ``\\- x``; ``1. x`` -> ``1\\. x`` (a backslash only escapes punctuation)."""
-    lead, mark = m.group(1), m.group(2)
-    return f"{lead}{mark[:-1]}\\{mark[-1]}"
-
-
-def _md_block(text: Any, indent: str = "") -> str:
-    """Multi-line user text, each line escaped and indented."""
-    lines = [md_escape(line) for line in str(text or "").splitlines()]
-    return "\n".join(f"{indent}{line}" if line else "" for line in lines).rstrip()
 
 
 def _md_action_table(frame: pl.DataFrame) -> list[str]:

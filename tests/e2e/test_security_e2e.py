@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from lib.store import Store
 from tests.e2e.conftest import metric, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -97,5 +98,56 @@ def test_no_request_leaves_the_machine(server_factory, page) -> None:
         for u in seen
         if not u.startswith((srv.url, "data:", "blob:", "about:"))
         and not u.startswith(srv.url.replace("127.0.0.1", "localhost"))
+    ]
+    assert seen and not outside, outside[:10]
+
+
+#: Markdown images in a column name, a category, an agent, the footer and an action's owner:
+#: if any reached Markdown raw, the browser would fetch it from this (closed) port.
+BAIT = "![x](http://127.0.0.1:8799/{}.png)"
+
+
+def test_hostile_names_load_nothing_from_outside(server_factory, page, tmp_path: Path) -> None:
+    """Every page, the Data quality tab and a carried-over agenda item with hostile names:
+    no request leaves the app's server, and the tables offer no raw CSV download."""
+    export = tmp_path / "bait.csv"
+    rows = [f"Id,Created at,Subject,Group,Assignee,Product area [list],{BAIT.format('col')}"]
+    rows += [
+        f"{i},2024-03-{1 + i % 9:02d} 10:00,=HYPERLINK(1),Tier {1 + i % 2},"
+        f"{BAIT.format('agent')},{BAIT.format('cat')},x"
+        for i in range(1, 40)
+    ]
+    export.write_text("\n".join(rows) + f"\nExported by: {BAIT.format('footer')}\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    with Store(f"sqlite:///{home / 'review.sqlite'}") as store:
+        old = store.create_meeting("2024-03-01", title=BAIT.format("meeting"))
+        act = store.create_action(BAIT.format("title"), owner=BAIT.format("owner"),
+                                  due_date="2099-01-01", meeting_id=old.id)  # fmt: skip
+        new = store.create_meeting("2024-03-15", title="Next")
+        store.add_agenda_item(new.id, BAIT.format("item"), source="action", ref=str(act.id))
+    srv = server_factory(home, REVIEW_DATA=str(export))
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    page.goto(srv.url)
+    wait_idle(page)
+    nav = page.locator('[data-testid="stSidebarNav"] a')
+    for i in range(nav.count()):
+        nav.nth(i).click()
+        wait_idle(page)
+    page.get_by_role("link", name="Data").first.click()
+    wait_idle(page)
+    page.get_by_role("tab", name="Data quality").click()
+    wait_idle(page)
+    page.get_by_text("Not used").first.wait_for()
+    page.locator("[data-testid=stDataFrame]:visible").first.hover()
+    page.wait_for_timeout(300)
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
+    page.get_by_role("link", name="Meetings").first.click()
+    wait_idle(page)
+    page.get_by_text("owner.png").first.wait_for()  # the carried-over owner, as text
+    shot(page, "security_hostile_names")
+    outside = [
+        u for u in seen if "8799" in u or not u.startswith((srv.url, "data:", "blob:", "about:"))
     ]
     assert seen and not outside, outside[:10]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from lib import review_pack as rp
-
 
 def test_minutes_markdown(meeting_pack, facts) -> None:
     md = meeting_pack["md"]
@@ -25,10 +23,3 @@ def test_minutes_markdown(meeting_pack, facts) -> None:
     assert rows and all(len(re.findall(r"(?<!\\)\|", row)) == 9 for row in rows)
     assert "(overdue)" in md  # an overdue carried item
     assert f"{100 * facts.kpi.review['rate']:.1f}%" in md
-
-
-def test_md_escape_cases() -> None:
-    assert rp.md_escape("a_b*c") == "a\\_b\\*c"
-    assert rp.md_escape("# title") == "\\# title"
-    assert rp.md_escape("1. first") == "1\\. first"
-    assert rp.md_escape("two\nlines") == "two lines"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.store import Store
+from tests.views.hostile import IMAGE, raw_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -22,7 +24,8 @@ def _data_page() -> AppTest:
 
 
 def _caption_text(at: AppTest) -> str:
-    return " ".join(c.value for c in at.caption)
+    """The captions as a reader sees them (Markdown escapes removed)."""
+    return " ".join(c.value for c in at.caption).replace("\\", "")
 
 
 def _button(at: AppTest, prefix: str):
@@ -157,3 +160,83 @@ def test_a_broken_snapshot_leaves_the_data_and_meetings_pages_usable(review_home
     (done,) = [s.value for s in at.success]
     assert done.startswith("Deleted “Demo helpdesk”") and str(review_home) not in done
     assert "/" not in done
+
+
+def _personal_export(rows: int = 2_500) -> tuple[bytes, list[str]]:
+    """A Zendesk-like export full of personal data, and every personal value in it.
+
+    ``CC`` holds an e-mail on every row; ``Notes`` is short and harmless for its first 2,100
+    rows (past any sample) and then quotes e-mails and phone numbers; one ``Solved at`` value
+    is an e-mail (a value that fails to parse); the footer names a person.
+    """
+    head = "Id,Requester,Requester email,CC,Notes,Group,Subject,Tags,Created at,Solved at\n"
+    secrets: list[str] = ["eve.footer@acme.com", "dave.created@acme.com"]
+    lines = [head]
+    for i in range(rows):
+        name, mail = f"Zoe Quist{i:04d}", f"zoe.q{i}@people.test"
+        cc = f"boss{i}@people.test"
+        phone = f"+44 20 7946 {i:04d}"
+        note = "ok" if i < 2_100 else f"call {phone} or mail n{i}@notes.test"
+        solved = "dave.created@acme.com" if i == 7 else f"2024-03-{1 + i % 28:02d} 12:00"
+        lines.append(
+            f"{10_000 + i},{name},{mail},{cc},{note},Tier 1,Printer broken,tag_a,"
+            f"2024-03-{1 + i % 28:02d} 10:00,{solved}\n"
+        )
+        secrets += [name, mail, cc] + ([phone, f"n{i}@notes.test"] if i >= 2_100 else [])
+    lines.append("Exported by: eve.footer@acme.com\n")
+    return "".join(lines).encode(), secrets
+
+
+def test_pseudonymised_import_stores_no_personal_value(
+    review_home: Path, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level("DEBUG")
+    payload, secrets = _personal_export()
+    at = _data_page()
+    at.file_uploader(key="uploads").upload("people.csv", payload, "text/csv").run()
+    at.button(key="FormSubmitter:mapping_form-Confirm mapping and read tickets").click().run()
+    assert not at.exception, at.exception
+    at.checkbox(key="imp_private").check().run()
+    _button(at, "Import").click().run()
+    assert not at.exception, at.exception
+    at.switch_page("views/anomalies.py").run()  # computes the sentiment sidecar
+    assert not at.exception, at.exception
+    assert list(review_home.rglob("*.sentiment.parquet"))  # the sidecar is scanned too
+    needles = [s.encode() for s in secrets]
+    leaks: list[str] = []
+    for path in review_home.rglob("*.parquet"):
+        frame = pl.read_parquet(path)
+        for col, dtype in frame.schema.items():
+            if dtype == pl.String:
+                hit = frame.get_column(col).str.contains_any(secrets).any()
+                leaks += [f"{path.name}:{col}"] if hit else []
+    for path in [p for p in review_home.rglob("*") if p.is_file()]:
+        data = path.read_bytes()
+        leaks += [f"{path.name}: {n.decode()}" for n in needles if n in data][:3]
+    logged = caplog.text + "".join(capfd.readouterr())
+    leaks += [f"log: {s}" for s in secrets if s in logged][:3]
+    assert not leaks, leaks[:20]
+    # and the import still worked: the tickets are there, pseudonymised
+    record = Store().get_active_dataset()
+    assert record is not None and record.row_count == 2_500
+    assert "[email]" in str(record.report)  # the failed value, pseudonymised, still reported
+
+
+def test_hostile_column_names_and_footer_render_literally(review_home: Path) -> None:
+    """A column name and a footer that are Markdown images must not reach Markdown raw."""
+    col, footer = IMAGE.format("colname"), IMAGE.format("footer")
+    rows = [f"Id,Created at,Subject,Group,{col}"]
+    rows += [f"{i},2024-03-0{1 + i % 5} 10:00,Printer,Tier 1,x" for i in range(1, 30)]
+    payload = ("\n".join(rows) + f"\nExported by: {footer}\n").encode()
+    at = _data_page()
+    at.file_uploader(key="uploads").upload(f"{IMAGE.format('file')}.csv", payload, "text/csv")
+    at.run()
+    at.button(key="FormSubmitter:mapping_form-Confirm mapping and read tickets").click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(c.value for c in at.caption)
+    assert "Not used" in shown and "colname" in shown and "footer" in shown
+    assert not raw_markdown(at), raw_markdown(at)
+    _button(at, "Import").click().run()
+    at.run()
+    assert not at.exception, at.exception
+    assert not raw_markdown(at), raw_markdown(at)

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.demo import demo_truth
 from lib.store import Actor, Store
+from tests.views.hostile import IMAGE, raw_markdown
 from ui import dataset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -402,3 +403,13 @@ def test_viewers_get_no_backup(home: Path) -> None:
     labels = [b.label for b in at.get("download_button")]
     assert "Download a backup of the database" not in labels
     assert any("Backups and restores are for editors" in c.value for c in at.caption)
+
+
+def test_hostile_owner_and_title_of_a_carried_item_render_literally(home: Path) -> None:
+    with _store() as s:
+        old = s.create_meeting("2026-11-01", title=IMAGE.format("meeting"))
+        s.create_action(IMAGE.format("title"), owner=IMAGE.format("owner"),
+                        due_date="2099-01-01", meeting_id=old.id)  # fmt: skip
+    at = _start(_page())
+    assert any("owner" in c.value for c in at.caption)  # the carried item's status line
+    assert not raw_markdown(at), raw_markdown(at)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib import review_pack
 from lib.errors import ConflictError, ReviewError
+from lib.markdown import md_escape
 from lib.store import ACTION_PRIORITIES, ACTION_STATUSES
 from ui import dataset, layout, session, widgets
 from ui.meetings.common import attempt, forget_tables, who
@@ -97,10 +98,18 @@ def _save_table(name: str) -> None:
             mine = ", ".join(
                 f"{k.replace('_', ' ')} → {v or '(empty)'}" for k, v in e.changes.items()
             )
-            msgs.append(("error", f"{exc} Your change (not saved): {mine}."))
+            msgs.append(
+                ("error", f"{md_escape(str(exc))} Your change (not saved): {md_escape(mine)}.")
+            )
             continue
         except ReviewError as exc:
-            msgs.append(("error", f"Action item #{e.id} “{e.title}” was not saved: {exc}"))
+            msgs.append(
+                (
+                    "error",
+                    f"Action item #{e.id} “{md_escape(e.title)}” was not saved: "
+                    f"{md_escape(str(exc))}",
+                )
+            )
             continue
         saved += 1
         fresh = store.list_actions().filter(pl.col("id") == item.id)

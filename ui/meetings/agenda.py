@@ -8,10 +8,11 @@ import polars as pl
 import streamlit as st
 
 from lib import review_pack
+from lib.markdown import md_escape
 from lib.store import ACTION_PRIORITIES, CLOSED_STATUSES, LINK_KINDS, Meeting
 from ui import layout, session
 from ui.meetings.actions import close_action
-from ui.meetings.common import NO_LINK, attempt, flash, forget_tables, md, who
+from ui.meetings.common import NO_LINK, attempt, flash, forget_tables, who
 
 
 def _move(meeting_id: int, item_id: int, step: int) -> None:
@@ -108,7 +109,7 @@ def _add_action(meeting_id: int, form: str) -> None:
         actor=session.actor(),
     )
     if item is not None:
-        flash("success", f"Action item #{item.id} “{title}” added.")
+        flash("success", f"Action item #{item.id} “{md_escape(title)}” added.")
         st.session_state[f"{form}_title"] = ""
         st.session_state[f"{form}_owner"] = ""
         forget_tables()
@@ -158,10 +159,11 @@ def _carried(meeting: Meeting, item: dict, edit: bool) -> None:
     status = action.status.replace("_", " ")
     if action.status in CLOSED_STATUSES:
         where = " in this meeting" if action.closed_in_meeting == meeting.id else ""
-        st.markdown(f"**Closed{where}:** {status}. {md(action.outcome_note)}")
+        st.markdown(f"**Closed{where}:** {status}. {md_escape(action.outcome_note)}")
         return
     st.caption(
-        f"Status now: {status}; owner {action.owner or 'none'}; due {action.due_date or '–'}"
+        f"Status now: {status}; owner {md_escape(action.owner or 'none')}; "
+        f"due {action.due_date or '–'}"
     )
     if not edit:
         return
@@ -190,7 +192,7 @@ def agenda(meeting: Meeting, tickets: pl.DataFrame, edit: bool) -> None:
         with st.container(border=True, key=f"mt_item_{item['id']}"):
             label = review_pack.SOURCE_LABELS.get(item["source"], "Note")
             head, tools = st.columns([12, 2])
-            head.markdown(f"**{i + 1}. {md(item['title'])}** · :gray-badge[{label}]")
+            head.markdown(f"**{i + 1}. {md_escape(item['title'])}** · :gray-badge[{label}]")
             if edit:
                 b1, b2, b3 = tools.columns(3)
                 b1.button(
@@ -220,7 +222,7 @@ def agenda(meeting: Meeting, tickets: pl.DataFrame, edit: bool) -> None:
                     args=(item["id"],),
                 )
             if item["detail"]:
-                st.caption(md(item["detail"]))
+                st.caption(md_escape(item["detail"]))
             if item["source"] == "action":
                 _carried(meeting, item, edit)
             link = review_pack.default_link(item["source"], item.get("ref"))
@@ -230,8 +232,8 @@ def agenda(meeting: Meeting, tickets: pl.DataFrame, edit: bool) -> None:
                 )
                 for a in mine.iter_rows(named=True):
                     st.markdown(
-                        f":material/task_alt: Action #{a['id']}: {md(a['title'])} "
-                        f"({md(a['owner'] or 'no owner')}, due {a['due_date'] or '–'}, "
+                        f":material/task_alt: Action #{a['id']}: {md_escape(a['title'])} "
+                        f"({md_escape(a['owner'] or 'no owner')}, due {a['due_date'] or '–'}, "
                         f"{a['status'].replace('_', ' ')})"
                     )
             if edit:
@@ -252,7 +254,7 @@ def agenda(meeting: Meeting, tickets: pl.DataFrame, edit: bool) -> None:
                 with right:
                     _action_form(meeting, item, options)
             elif item["decision"]:
-                st.markdown(f"**Decision:** {md(item['decision'])}")
+                st.markdown(f"**Decision:** {md_escape(item['decision'])}")
             else:
                 st.caption("No decision recorded.")
     if edit:

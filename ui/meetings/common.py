@@ -13,6 +13,7 @@ from lib import formatting, review_pack
 from lib.errors import ReviewError
 from lib.ingest import canonical_only
 from lib.ingest.rules import describe_rules, rules_from_json
+from lib.markdown import md_escape
 from lib.store import Meeting, Store
 from lib.store import can_edit as store_can_edit
 from ui import dataset, session, sidebar
@@ -61,7 +62,7 @@ def attempt(what: str, fn: Callable[..., Any], *args: Any, done: str = "", **kw:
     try:
         out = fn(*args, **kw)
     except ReviewError as exc:
-        flash("error", f"{what}: {exc}")
+        flash("error", f"{what}: {md_escape(str(exc))}")
         return None
     if done:
         flash("success", done)
@@ -72,11 +73,6 @@ def forget_tables() -> None:
     """Drop the remembered action tables (after this session changed items another way)."""
     for key in [k for k in st.session_state if str(k).startswith("mt_tbl_")]:
         del st.session_state[key]
-
-
-def md(text: Any) -> str:
-    """User text for st.markdown (escaped: shows literally)."""
-    return review_pack.md_escape(text)
 
 
 def definition(data: dataset.Active) -> str:

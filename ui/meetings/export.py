@@ -13,9 +13,10 @@ import streamlit as st
 from lib import review_pack
 from lib.csvsafe import to_csv_bytes
 from lib.errors import ReviewError
+from lib.markdown import md_escape
 from lib.store import Store
 from ui import dataset, layout, scoring, session
-from ui.meetings.common import PICK, definition, facts_for, forget_tables, md, meeting_tickets
+from ui.meetings.common import PICK, definition, facts_for, forget_tables, meeting_tickets
 
 
 def _backup_bytes(store: Store) -> bytes:
@@ -48,7 +49,7 @@ def export_tab(data: dataset.Active, edit: bool) -> None:
         meeting = store.get_meeting(mid)
         if meeting is not None:
             st.caption(
-                f"For {md(meeting.title)} ({meeting.date}); pick another in the Meeting tab."
+                f"For {md_escape(meeting.title)} ({meeting.date}); pick another in the Meeting tab."
             )
             tickets, _, ds_name = meeting_tickets(data, meeting)
             facts = facts_for(data, meeting)
@@ -146,7 +147,7 @@ def backup_section(edit: bool) -> None:
     restored = st.session_state.pop("mt_restored", None)
     if restored:
         st.success(
-            f"Restored from {restored['name']}: {restored['meetings']} meetings, "
+            f"Restored from {md_escape(restored['name'])}: {restored['meetings']} meetings, "
             f"{restored['action_items']} action items, {restored['datasets']} datasets "
             f"(schema version {restored['from_version']} brought to {restored['schema_version']}). "
             f"The database as it was before is kept as {Path(restored['previous_copy']).name}."
@@ -162,7 +163,7 @@ def backup_section(edit: bool) -> None:
             try:
                 result = restore_upload(store, up.name, up.getvalue(), actor=session.actor())
             except ReviewError as exc:
-                st.error(f"Nothing was restored: {exc}", icon=":material/error:")
+                st.error(f"Nothing was restored: {md_escape(str(exc))}", icon=":material/error:")
                 return
             forget_tables()
             st.session_state.pop(PICK, None)

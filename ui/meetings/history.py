@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.markdown import md_escape
 from ui import layout, session
-from ui.meetings.common import md
 
 
 def history_tab() -> None:
@@ -40,7 +40,7 @@ def history_tab() -> None:
         return
     mid = int(shown.get_column("id")[rows[0]])
     m = store.get_meeting(mid)
-    st.markdown(f"#### {md(m.title)}")
+    st.markdown(f"#### {md_escape(m.title)}")
     items = store.list_agenda_items(mid)
     if items.height:
         st.dataframe(

@@ -8,11 +8,12 @@ import polars as pl
 import streamlit as st
 
 from lib import review_pack
+from lib.markdown import md_escape
 from lib.store import Meeting
 from ui import dataset, layout, session, sidebar
 from ui.meetings.actions import action_table
 from ui.meetings.agenda import agenda
-from ui.meetings.common import PICK, PICK_NEXT, attempt, facts_for, flash, md, meeting_tickets
+from ui.meetings.common import PICK, PICK_NEXT, attempt, facts_for, flash, meeting_tickets
 
 
 def start_form(data: dataset.Active) -> None:
@@ -86,10 +87,10 @@ def meeting_details(meeting: Meeting, edit: bool) -> None:
     if meeting.attendees:
         bits.append(f"attendees: {meeting.attendees}")
     bits.append(f"started by {meeting.created_by or 'someone'}")
-    st.caption(" · ".join(md(b) for b in bits))
+    st.caption(" · ".join(md_escape(b) for b in bits))
     if not edit:
         if meeting.notes:
-            st.markdown(f"**Notes:** {md(meeting.notes)}")
+            st.markdown(f"**Notes:** {md_escape(meeting.notes)}")
         return
     # What the boxes started from, for the conflict check on saving (see _save_details).
     st.session_state.setdefault(
