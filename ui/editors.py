@@ -61,9 +61,11 @@ def tag_editor(categories: list[str]) -> None:
             format_func=lambda k: {"skill": "skill-based", "policy": "policy-based"}.get(k, k),
         )
         note = st.text_input(
-            "Note", value=rec.get("note") or "", key=f"tag_note_{i}",
+            "Note",
+            value=rec.get("note") or "",
+            key=f"tag_note_{i}",
             placeholder="Why? e.g. refunds over $100 need a manager's approval",
-        )  # fmt: skip
+        )
         if st.form_submit_button("Save tag", icon=":material/sell:"):
             with layout.user_errors("Tag"):
                 tags.save_category_tag(cat, kind, note)
@@ -90,16 +92,22 @@ def coverage_editor(categories: list[str]) -> None:
         )
         accurate = c2.checkbox("Accurate", value=bool(rec.get("accurate")), key=f"kc_accurate_{i}")
         detailed = c3.checkbox(
-            "Detailed enough to follow", value=bool(rec.get("detailed_enough")),
+            "Detailed enough to follow",
+            value=bool(rec.get("detailed_enough")),
             key=f"kc_detailed_{i}",
-        )  # fmt: skip
+        )
         link = st.text_input("Link to the article", value=rec.get("link") or "", key=f"kc_link_{i}")
         note = st.text_input("Note", value=rec.get("note") or "", key=f"kc_note_{i}")
         if st.form_submit_button("Save coverage", icon=":material/menu_book:"):
             with layout.user_errors("Knowledge coverage"):
                 session.store().set_knowledge_coverage(
-                    cat, article_exists=exists, accurate=accurate, detailed_enough=detailed,
-                    link=link, note=note, actor=session.actor(),
-                )  # fmt: skip
+                    cat,
+                    article_exists=exists,
+                    accurate=accurate,
+                    detailed_enough=detailed,
+                    link=link,
+                    note=note,
+                    actor=session.actor(),
+                )
                 st.session_state["_kc_saved"] = cat
                 st.rerun()

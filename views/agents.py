@@ -42,8 +42,9 @@ def _history(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> p
 
 
 @st.cache_data(max_entries=64, show_spinner="Opening the agent…")
-def _detail(key: str, where: audit.Filters, opts: tuple, agent: str, every: str,
-            _t: pl.DataFrame, _c: Any) -> review.AgentDetail:  # fmt: skip
+def _detail(
+    key: str, where: audit.Filters, opts: tuple, agent: str, every: str, _t: pl.DataFrame, _c: Any
+) -> review.AgentDetail:
     return review.agent_detail(audit.apply_filters(_t, where), agent, _c, every=every)
 
 
@@ -79,32 +80,50 @@ t_all, f, prds, key = (
 terms, lo, hi = _shape(key, t_all)
 with st.expander("Options: case mix, minimum, q level, period", icon=":material/tune:"):
     c = st.columns(4)
-    case_mix = c[0].multiselect("Adjust for (case mix)", terms, default=terms,
-                                format_func=layout.label, key="ag_case_mix")  # fmt: skip
+    case_mix = c[0].multiselect(
+        "Adjust for (case mix)", terms, default=terms, format_func=layout.label, key="ag_case_mix"
+    )
     min_expected = c[1].number_input(
-        "Minimum expected escalations to judge", 0, 10_000, 5, step=1, key="ag_min",
+        "Minimum expected escalations to judge",
+        0,
+        10_000,
+        5,
+        step=1,
+        key="ag_min",
         help="Agents with fewer expected escalations are shown but not judged.",
-    )  # fmt: skip
+    )
     q_level = c[2].selectbox(
-        "Flag when q is below", [0.01, 0.05, 0.10, 0.20], index=1, key="ag_q",
+        "Flag when q is below",
+        [0.01, 0.05, 0.10, 0.20],
+        index=1,
+        key="ag_q",
         help="Benjamini–Hochberg false discovery rate across the judged agents.",
-    )  # fmt: skip
-    choice = c[3].selectbox("Period", ["Sidebar's date range", "Review period", "All dates",
-                                       "Custom"], key="ag_period")  # fmt: skip
+    )
+    choice = c[3].selectbox(
+        "Period", ["Sidebar's date range", "Review period", "All dates", "Custom"], key="ag_period"
+    )
     start, end = f.start, f.end
     if choice == "Review period" and prds is not None:
         start, end = prds.review
     elif choice == "All dates":
         start, end = None, None
     elif choice == "Custom":
-        rng = st.date_input("From – to", value=(f.start or lo, f.end or hi), min_value=lo,
-                            max_value=hi, key="ag_rng")  # fmt: skip
+        rng = st.date_input(
+            "From – to",
+            value=(f.start or lo, f.end or hi),
+            min_value=lo,
+            max_value=hi,
+            key="ag_rng",
+        )
         if isinstance(rng, tuple) and len(rng) == 2:
             start, end = rng
 # The agent filter narrows the list, not the standard: everyone's tickets set the expectation.
 where = dataclasses.replace(f, start=start, end=end, escalated_only=False, agents=())
-opts = (("case_mix", tuple(case_mix)), ("min_expected", float(min_expected)),
-        ("q_level", float(q_level)))  # fmt: skip
+opts = (
+    ("case_mix", tuple(case_mix)),
+    ("min_expected", float(min_expected)),
+    ("q_level", float(q_level)),
+)
 notes = [
     "adjusted for " + (", ".join(layout.label(t).lower() for t in case_mix) or "nothing (raw)"),
     f"judged from {min_expected:g} expected escalations",
@@ -127,8 +146,10 @@ with layout.user_errors("Agent comparison"):
 if comparison is None or history is None:
     st.stop()
 if comparison.n_agents == 0 or comparison.table.get_column("escalated").sum() == 0:
-    layout.empty_state("No assigned tickets with escalations in this period match the filters.",
-                   action="Widen the period or clear some filters.")  # fmt: skip
+    layout.empty_state(
+        "No assigned tickets with escalations in this period match the filters.",
+        action="Widen the period or clear some filters.",
+    )
     st.stop()
 table = review.adjusted_order(comparison.table).join(
     review.history_summary(history).select("agent", "flagged_label"), on="agent", how="left"
@@ -137,8 +158,10 @@ if f.agents:
     table = table.filter(pl.col("agent").is_in(list(f.agents)))
     table = table.with_columns(place=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
 if table.height == 0:
-    layout.empty_state("None of the agents chosen in the sidebar has tickets in this period.",
-                   action="Widen the period or change the agent filter.")  # fmt: skip
+    layout.empty_state(
+        "None of the agents chosen in the sidebar has tickets in this period.",
+        action="Widen the period or change the agent filter.",
+    )
     st.stop()
 agents = table.get_column("agent").to_list()
 status = dict(table.select("agent", "status").iter_rows())
@@ -148,9 +171,11 @@ high = table.filter(pl.col("status") == review.STATUS_LABELS["high"]).get_column
 low = table.filter(pl.col("status") == review.STATUS_LABELS["low"]).get_column("agent")
 m = st.columns(4)
 m[0].metric(
-    "Agents judged", f"{int(table['judged'].sum())} of {table.height}", border=True,
+    "Agents judged",
+    f"{int(table['judged'].sum())} of {table.height}",
+    border=True,
     help=f"Agents with at least {min_expected:g} expected escalations in the period.",
-)  # fmt: skip
+)
 for col, label, who in ((m[1], "Flagged high", high), (m[2], "Flagged low", low)):
     names = ", ".join(md_escape(w) for w in who.head(2)) or "none"
     col.metric(label, len(who), names, delta_color="off", delta_arrow="off", border=True)
@@ -174,9 +199,12 @@ pick = st.session_state.get("ag_pick")
 
 st.subheader("Funnel plot")
 widgets.chart_downloads(
-    charts.funnel_figure(table, comparison.funnel, highlight=pick), "agent_funnel",
-    key=chart_key, data=comparison.funnel, on_select="rerun",
-)  # fmt: skip
+    charts.funnel_figure(table, comparison.funnel, highlight=pick),
+    "agent_funnel",
+    key=chart_key,
+    data=comparison.funnel,
+    on_select="rerun",
+)
 st.caption(md_escape(review.funnel_caption(comparison.model_terms)))
 with st.expander("What a flag means, and what it does not", icon=":material/help:"):
     st.markdown("\n".join(f"- {md_escape(n)}" for n in review.flag_notes(comparison)))
@@ -191,31 +219,45 @@ height = min(38 + 35 * table.height, 560)
 with main[0]:
     widgets.table(
         present(table, charts.AGENT_COMPACT_VIEW if show_raw else charts.AGENT_VIEW),
-        key=table_key, filename="agents.csv", select=True, height=height,
+        key=table_key,
+        filename="agents.csv",
+        select=True,
+        height=height,
         download_frame=present(table, charts.AGENT_DOWNLOAD_VIEW),
-    )  # fmt: skip
-    st.caption("Judged agents first, highest z (most above expected) on top; tick a row to "
-               "open the agent. “Flagged, by month”: months flagged when each month is judged "
-               "on its own.")  # fmt: skip
+    )
+    st.caption(
+        "Judged agents first, highest z (most above expected) on top; tick a row to "
+        "open the agent. “Flagged, by month”: months flagged when each month is judged "
+        "on its own."
+    )
 if show_raw:
     shown = comparison.table.filter(pl.col("agent").is_in(agents))
     shift, raw = review.rank_shift(shown), review.raw_ranking(shown)
     with main[1]:
-        widgets.table(raw, view=charts.RAW_VIEW, key="ag_raw_table", filename="agents_raw.csv",
-                 height=height)  # fmt: skip
-        st.caption("Raw: escalated ÷ tickets, highest first, ignoring case mix. “Up”: higher "
-                   "in the adjusted ranking than in the raw one.")  # fmt: skip
+        widgets.table(
+            raw, view=charts.RAW_VIEW, key="ag_raw_table", filename="agents_raw.csv", height=height
+        )
+        st.caption(
+            "Raw: escalated ÷ tickets, highest first, ignoring case mix. “Up”: higher "
+            "in the adjusted ranking than in the raw one."
+        )
     st.info(md_escape(shift.sentence), icon=":material/swap_vert:")
 
 # ---- drill-down ------------------------------------------------------------------------------
 st.subheader("One agent")
 agent = st.selectbox(
-    "Agent", sorted(agents), index=None, key="ag_pick", placeholder="Choose an agent…",
+    "Agent",
+    sorted(agents),
+    index=None,
+    key="ag_pick",
+    placeholder="Choose an agent…",
     format_func=lambda a: f"{a} ({status.get(a, '').lower()})",
-)  # fmt: skip
+)
 if agent is None:
-    layout.empty_state("Tick a row in the table, click a dot on the funnel, or choose a name above "
-                   "to see where an agent's escalations come from.")  # fmt: skip
+    layout.empty_state(
+        "Tick a row in the table, click a dot on the funnel, or choose a name above "
+        "to see where an agent's escalations come from."
+    )
     st.stop()
 every = review.trend_every(start or lo, end or hi)
 d = _detail(key, where, opts, agent, every, t_all, comparison)
@@ -223,18 +265,33 @@ r = d.row
 st.markdown(f"#### Agent: {md_escape(agent)}")
 m = st.columns(5)
 m[0].metric("Tickets", formatting.num(r["tickets"]), border=True)
-m[1].metric("Escalated", formatting.num(r["escalated"]), border=True,
-            help="Observed escalations in the period.")  # fmt: skip
-m[2].metric("Expected", formatting.num(r["expected"], 1), border=True,
-            help="What their own tickets' case mix predicts at the team's standard.")  # fmt: skip
+m[1].metric(
+    "Escalated",
+    formatting.num(r["escalated"]),
+    border=True,
+    help="Observed escalations in the period.",
+)
+m[2].metric(
+    "Expected",
+    formatting.num(r["expected"], 1),
+    border=True,
+    help="What their own tickets' case mix predicts at the team's standard.",
+)
 ratio = "–" if r["ratio"] is None else f"{r['ratio']:.2f}"
 interval = None if r["ratio_low"] is None else f"95%: {r['ratio_low']:.2f} to {r['ratio_high']:.2f}"
-m[3].metric("Observed ÷ expected", ratio, interval, delta_color="off", delta_arrow="off",
-            border=True)  # fmt: skip
+m[3].metric(
+    "Observed ÷ expected", ratio, interval, delta_color="off", delta_arrow="off", border=True
+)
 flag = {"Flagged high": "High", "Flagged low": "Low", "In line": "No"}.get(status[agent])
 q_row = table.filter(pl.col("agent") == agent).get_column("q_label").item()
-m[4].metric("Flag", flag or status[agent], None if flag is None else f"q {q_row}",
-            delta_color="off", delta_arrow="off", border=True)  # fmt: skip
+m[4].metric(
+    "Flag",
+    flag or status[agent],
+    None if flag is None else f"q {q_row}",
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
 st.caption(md_escape(review.agent_sentence(r, min_expected=min_expected, q_level=q_level)))
 
 st.markdown("**Where the excess comes from**")
@@ -251,10 +308,13 @@ if cats.height:
     left, right = st.columns([3, 2])
     with left:
         widgets.chart_downloads(
-            charts.category_figure(cats), "agent_categories", key="ag_cat_chart", data=cats,
+            charts.category_figure(cats),
+            "agent_categories",
+            key="ag_cat_chart",
+            data=cats,
             caption="Observed (orange) against expected (grey) escalations per category, largest "
             "excess on top; hover for tickets and peers' rate.",
-        )  # fmt: skip
+        )
     with right:
         widgets.table(
             cats, view=charts.CATEGORY_VIEW, key="ag_cat_table", filename="agent_categories.csv"
@@ -267,9 +327,13 @@ with left:
     ]
     st.markdown(f"**Trend against their expected trend** ({step})")
     if d.trend.height:
-        widgets.chart_downloads(charts.expected_trend_figure(d.trend), "agent_trend",
-                           key="ag_trend", data=d.trend, caption="Bars: escalations; dotted "
-                           f"line: what their tickets that {unit} predict.")  # fmt: skip
+        widgets.chart_downloads(
+            charts.expected_trend_figure(d.trend),
+            "agent_trend",
+            key="ag_trend",
+            data=d.trend,
+            caption=f"Bars: escalations; dotted line: what their tickets that {unit} predict.",
+        )
 with right:
     st.markdown("**Month by month** (each month judged on its own)")
     st.caption(md_escape(review.stability_sentence(history, agent)))
@@ -283,12 +347,20 @@ with right:
 st.markdown("**Reassignments and time to escalate, against peers**")
 widgets.table(d.peers, view=charts.PEER_VIEW, key="ag_peers", filename="agent_vs_peers.csv")
 no_time = "Hours to escalate (median)" not in d.peers.get_column("measure").to_list()
-st.caption("Peers: every other agent's tickets in the same period and filters. Shares: "
-           "two-proportion z-test; medians: Mann–Whitney U test." + (
-           " This export records no escalation times, so time to escalate cannot be compared."
-           if no_time else ""))  # fmt: skip
+st.caption(
+    "Peers: every other agent's tickets in the same period and filters. Shares: "
+    "two-proportion z-test; medians: Mann–Whitney U test."
+    + (
+        " This export records no escalation times, so time to escalate cannot be compared."
+        if no_time
+        else ""
+    )
+)
 
 st.markdown(f"**Their {d.escalated.height:,} escalated tickets**, newest first")
-widgets.table(present(d.escalated.head(2000), charts.TICKETS_VIEW), key="ag_tickets",
-         filename="agent_escalated_tickets.csv",
-         download_frame=present(d.escalated, charts.TICKETS_VIEW))  # fmt: skip
+widgets.table(
+    present(d.escalated.head(2000), charts.TICKETS_VIEW),
+    key="ag_tickets",
+    filename="agent_escalated_tickets.csv",
+    download_frame=present(d.escalated, charts.TICKETS_VIEW),
+)

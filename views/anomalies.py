@@ -68,18 +68,34 @@ starts = {
     "30": end - timedelta(days=29),
     "90": end - timedelta(days=89),
 }
-names = {"review": f"Review period ({prds.days('review')} days)", "30": "Last 30 days",
-         "90": "Last 90 days"}  # fmt: skip
+names = {
+    "review": f"Review period ({prds.days('review')} days)",
+    "30": "Last 30 days",
+    "90": "Last 90 days",
+}
 topic_cols = charts.topic_columns(tickets)
 sens_help = "  \n".join(s.description for s in anomaly.SENSITIVITY.values())
 c1, c2, c3 = st.columns([2.1, 1, 1.7], vertical_alignment="bottom")
-choice = c1.segmented_control("Alerts in", list(starts), default="review", required=True,
-                              format_func=names.get, key="an_period")  # fmt: skip
-topic = c2.selectbox("Topics", topic_cols or ["category"], format_func=charts.TOPIC_COLUMNS.get,
-                     key="an_topic")  # fmt: skip
-sens = c3.segmented_control("Sensitivity", list(anomaly.SENSITIVITY), default="balanced",
-                            required=True, format_func=lambda s: anomaly.SENSITIVITY[s].label,
-                            key="an_sens", help=sens_help)  # fmt: skip
+choice = c1.segmented_control(
+    "Alerts in",
+    list(starts),
+    default="review",
+    required=True,
+    format_func=names.get,
+    key="an_period",
+)
+topic = c2.selectbox(
+    "Topics", topic_cols or ["category"], format_func=charts.TOPIC_COLUMNS.get, key="an_topic"
+)
+sens = c3.segmented_control(
+    "Sensitivity",
+    list(anomaly.SENSITIVITY),
+    default="balanced",
+    required=True,
+    format_func=lambda s: anomaly.SENSITIVITY[s].label,
+    key="an_sens",
+    help=sens_help,
+)
 start = starts[choice or "review"]
 sens = sens or "balanced"
 st.caption(
@@ -109,23 +125,38 @@ states = session.store().get_alert_states()
 found = charts.triaged(charts.overlapping(det["alerts"], start, end), states)
 dismissed = found.filter(pl.col("state") == "dismissed").height
 live = found.filter(pl.col("state").is_null() | (pl.col("state") != "dismissed"))
-before = charts.triaged(charts.overlapping(det["alerts"], start - (end - start) - timedelta(1),
-                                           start - timedelta(days=1)), states)  # fmt: skip
+before = charts.triaged(
+    charts.overlapping(
+        det["alerts"], start - (end - start) - timedelta(1), start - timedelta(days=1)
+    ),
+    states,
+)
 before = before.filter(pl.col("state").is_null() | (pl.col("state") != "dismissed"))
 
 # ---- headline numbers -----------------------------------------------------------------------
 gran = det["granularity"]
 weekly_n = gran.filter(pl.col("granularity") == "week").height
 row = st.columns(5)
-row[0].metric("Alerts", live.height, f"{live.height - before.height:+,}", delta_color="off",
-              delta_arrow="off", delta_description="vs before", border=True,
-              help=f"Not counting {dismissed} dismissed as noise. Change: against the "
-              f"{(end - start).days + 1} days before ({before.height} alerts).")  # fmt: skip
+row[0].metric(
+    "Alerts",
+    live.height,
+    f"{live.height - before.height:+,}",
+    delta_color="off",
+    delta_arrow="off",
+    delta_description="vs before",
+    border=True,
+    help=f"Not counting {dismissed} dismissed as noise. Change: against the "
+    f"{(end - start).days + 1} days before ({before.height} alerts).",
+)
 row[1].metric("Volume alerts", live.filter(pl.col("metric") == "volume").height, border=True)
 row[2].metric("Sentiment alerts", live.filter(pl.col("metric") == "sentiment").height, border=True)
 row[3].metric("Not yet triaged", live.filter(pl.col("state").is_null()).height, border=True)
-row[4].metric("Judged weekly", f"{weekly_n} of {gran.height}", border=True,
-              help="Topics too small to judge day by day are judged per week.")  # fmt: skip
+row[4].metric(
+    "Judged weekly",
+    f"{weekly_n} of {gran.height}",
+    border=True,
+    help="Topics too small to judge day by day are judged per week.",
+)
 if (note := charts.weekly_note(gran)) is not None:
     st.caption(":material/calendar_view_week: " + md_escape(note))
 st.caption(":material/sentiment_neutral: Sentiment: " + md_escape(method) + ".")
@@ -136,8 +167,9 @@ if (flash := st.session_state.pop("_an_flash", None)) is not None:
 st.subheader("Alerts")
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
 show_dismissed = c1.toggle(f"Show dismissed alerts ({dismissed})", key="an_dismissed")
-top = c2.selectbox("Charts for the first", [6, 12, 24, 48], key="an_top",
-                   format_func=lambda n: f"{n} alerts")  # fmt: skip
+top = c2.selectbox(
+    "Charts for the first", [6, 12, 24, 48], key="an_top", format_func=lambda n: f"{n} alerts"
+)
 shown = found if show_dismissed else live
 if shown.height == 0:
     layout.empty_state(
@@ -148,11 +180,17 @@ if shown.height == 0:
 weekly_days = None
 if shown.head(top).filter(pl.col("granularity") == "week").height:
     weekly_days = _weekly(key, where, opts, tickets)
-BADGE = {None: ("new", "orange"), "agenda": ("on agenda", "blue"), "known": ("known", "green"),
-         "dismissed": ("dismissed as noise", "gray")}  # fmt: skip
-ACTIONS = (("dismissed", "Dismiss as noise", ":material/visibility_off:"),
-           ("known", "Mark known", ":material/task_alt:"),
-           ("agenda", "Send to agenda", ":material/event_note:"))  # fmt: skip
+BADGE = {
+    None: ("new", "orange"),
+    "agenda": ("on agenda", "blue"),
+    "known": ("known", "green"),
+    "dismissed": ("dismissed as noise", "gray"),
+}
+ACTIONS = (
+    ("dismissed", "Dismiss as noise", ":material/visibility_off:"),
+    ("known", "Mark known", ":material/task_alt:"),
+    ("agenda", "Send to agenda", ":material/event_note:"),
+)
 
 
 def card(alert: dict[str, Any]) -> None:
@@ -160,14 +198,17 @@ def card(alert: dict[str, Any]) -> None:
     uid = hashlib.sha1(alert["key"].encode()).hexdigest()[:10]
     with st.container(border=True, key=f"an_card_{uid}"):
         head = st.container(horizontal=True, vertical_alignment="center")
-        head.markdown(f"**{md_escape(alert['topic'])}** · "
-                      f"{charts.kind_label(alert['metric'], alert['kind'])}")  # fmt: skip
+        head.markdown(
+            f"**{md_escape(alert['topic'])}** · {charts.kind_label(alert['metric'], alert['kind'])}"
+        )
         text, colour = BADGE.get(alert["state"], BADGE[None])
         head.badge(text, color=colour)  # type: ignore[arg-type]
         st.markdown(md_escape(charts.explanation(alert)))
         judged = " · judged weekly" if alert["granularity"] == "week" else ""
-        st.caption(f"{charts.alert_dates(alert)} · {alert['tickets']:,} tickets · "
-                   f"score {alert['score']:.1f}{judged}")  # fmt: skip
+        st.caption(
+            f"{charts.alert_dates(alert)} · {alert['tickets']:,} tickets · "
+            f"score {alert['score']:.1f}{judged}"
+        )
         judged = weekly_days if alert["granularity"] == "week" else det["day"]
         fig = charts.alert_figure(charts.alert_window(judged, alert), alert)
         st.plotly_chart(fig, key=f"an_fig_{uid}", config=widgets.chart_config(f"alert_{uid}"))
@@ -175,16 +216,23 @@ def card(alert: dict[str, Any]) -> None:
             return
         buttons = st.container(horizontal=True, gap="small")
         for state, label, icon in ACTIONS:
-            if buttons.button(label, key=f"an_{state}_{uid}", icon=icon, type="tertiary",
-                              disabled=alert["state"] == state):  # fmt: skip
+            if buttons.button(
+                label,
+                key=f"an_{state}_{uid}",
+                icon=icon,
+                type="tertiary",
+                disabled=alert["state"] == state,
+            ):
                 with layout.user_errors("Triage"):
-                    session.store().set_alert_state(alert, state, dataset_id=data.record.id,
-                                               actor=session.actor())  # fmt: skip
+                    session.store().set_alert_state(
+                        alert, state, dataset_id=data.record.id, actor=session.actor()
+                    )
                     msg = f"{md_escape(alert['topic'])}: {charts.STATES[state]}."
                     st.session_state["_an_flash"] = msg
                     st.rerun()
-        if alert["state"] and buttons.button("Undo", key=f"an_undo_{uid}", type="tertiary",
-                                             icon=":material/undo:"):  # fmt: skip
+        if alert["state"] and buttons.button(
+            "Undo", key=f"an_undo_{uid}", type="tertiary", icon=":material/undo:"
+        ):
             with layout.user_errors("Triage"):
                 session.store().clear_alert_state(alert["key"], actor=session.actor())
                 st.rerun()
@@ -240,5 +288,7 @@ else:
     pick = st.selectbox("Topic", neg_topics, index=neg_topics.index(first), key="an_neg_topic")
     table = neg.filter(pl.col("topic") == pick).drop("topic")
     widgets.table(table, key="an_neg", filename="most_negative_tickets.csv")
-    st.caption(f"The 10 lowest-scored tickets of this topic from {start} to {end}; sentiment "
-               f"{md_escape(method)}.")  # fmt: skip
+    st.caption(
+        f"The 10 lowest-scored tickets of this topic from {start} to {end}; sentiment "
+        f"{md_escape(method)}."
+    )

@@ -13,9 +13,13 @@ from lib.markdown import md_escape
 from ui import aggregates, layout, sidebar, tags, widgets
 
 DIMENSIONS = {
-    "category": "Category", "channel": "Channel", "agent": "Agent", "group": "Group",
-    "priority": "Priority", "customer_tier": "Customer tier",
-}  # fmt: skip
+    "category": "Category",
+    "channel": "Channel",
+    "agent": "Agent",
+    "group": "Group",
+    "priority": "Priority",
+    "customer_tier": "Customer tier",
+}
 
 layout.header("Breakdowns", "Where do escalations concentrate, and what changed since last time?")
 data = layout.page_data()
@@ -33,12 +37,18 @@ by = (
     )
     or shown[0]
 )
-mode = c2.segmented_control(
-    "Period", ["review", "range"], default="review", key="bd_period",
-    format_func={"review": "Review period", "range": "Sidebar date range"}.get,
-    help="Review period: compared with the previous period of the same length. Sidebar date "
-    "range: compared with the same number of days just before it.",
-) or "review"  # fmt: skip
+mode = (
+    c2.segmented_control(
+        "Period",
+        ["review", "range"],
+        default="review",
+        key="bd_period",
+        format_func={"review": "Review period", "range": "Sidebar date range"}.get,
+        help="Review period: compared with the previous period of the same length. Sidebar date "
+        "range: compared with the same number of days just before it.",
+    )
+    or "review"
+)
 f = sidebar.filters()
 cur = prds
 if mode == "range" and f.start is not None and f.end is not None:
@@ -65,13 +75,22 @@ m[0].metric("Tickets", formatting.num(total_t), border=True)
 m[1].metric("Escalation rate", formatting.pct(total_e / total_t if total_t else None), border=True)
 top = bd.row(0, named=True)
 m[2].metric(
-    "Most escalations", formatting.pct(top["share_of_escalations"]), md_escape(str(top[by])),
-    delta_color="off", delta_arrow="off", border=True, help="Its share of all escalations.",
-)  # fmt: skip
+    "Most escalations",
+    formatting.pct(top["share_of_escalations"]),
+    md_escape(str(top[by])),
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+    help="Its share of all escalations.",
+)
 m[3].metric(
-    "Significant rises", len(rising), ", ".join(md_escape(v) for v in rising[by].head(3)) or "none",
-    delta_color="off", delta_arrow="off", border=True,
-)  # fmt: skip
+    "Significant rises",
+    len(rising),
+    ", ".join(md_escape(v) for v in rising[by].head(3)) or "none",
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+)
 
 # ---- chart and table: click a bar or a row to drill in --------------------------------------
 digest = hashlib.md5(repr((by, mode, sidebar.dimension_filters(), cur)).encode()).hexdigest()[:8]
@@ -104,10 +123,13 @@ else:
     d[0].metric("Tickets", formatting.num(n), border=True)
     d[1].metric("Escalations", formatting.num(k), border=True)
     d[2].metric(
-        "Escalation rate", formatting.pct(k / n if n else None),
+        "Escalation rate",
+        formatting.pct(k / n if n else None),
         f"95% interval {formatting.pct(low)} to {formatting.pct(high)}",
-        delta_color="off", delta_arrow="off", border=True,
-    )  # fmt: skip
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+    )
     left, right = st.columns(2)
     with left:
         st.markdown("**Trend** (sidebar date range, weekly; review period shaded)")
@@ -137,9 +159,11 @@ else:
     st.markdown(f"**Its {formatting.num(n)} tickets**, newest first")
     shown_rows = slice_t.head(2000)
     widgets.table(
-        tables.present(shown_rows, tables.SLICE_VIEW), key=f"bd_tickets_{digest}",
-        filename=f"tickets_{by}.csv", download_frame=tables.present(slice_t, tables.SLICE_VIEW),
-    )  # fmt: skip
+        tables.present(shown_rows, tables.SLICE_VIEW),
+        key=f"bd_tickets_{digest}",
+        filename=f"tickets_{by}.csv",
+        download_frame=tables.present(slice_t, tables.SLICE_VIEW),
+    )
     if n > shown_rows.height:
         st.caption(f"Showing the newest {shown_rows.height:,}; the download has all {n:,}.")
     escalated_ids = slice_t.filter(pl.col("escalated")).get_column("ticket_id")
@@ -159,8 +183,10 @@ for tab, cols in zip(tabs, ("channel", "agent"), strict=True):
             continue
         widgets.chart_downloads(
             breakdowns.heatmap_figure(cells, "category", cols),
-            f"heatmap_category_{cols}", key=f"bd_heat_{cols}", data=cells,
-        )  # fmt: skip
+            f"heatmap_category_{cols}",
+            key=f"bd_heat_{cols}",
+            data=cells,
+        )
         st.caption(
             f"Escalation rate per category and {cols} in the period; hover for escalations and "
             "tickets. Small cells swing a lot: check the counts before acting."

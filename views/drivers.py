@@ -39,22 +39,34 @@ m = st.columns(4)
 m[0].metric("Escalations", formatting.num(total), border=True)
 m[1].metric("Categories with escalations", every.height, border=True)
 m[2].metric(
-    "80% of escalations from", f"{min(n80, par.height)} categories", border=True,
+    "80% of escalations from",
+    f"{min(n80, par.height)} categories",
+    border=True,
     help="The fewest categories that together account for 80% of escalations (Pareto).",
-)  # fmt: skip
+)
 m[3].metric(
-    "Policy-based share", formatting.pct(in_policy / total) if policy else "–",
-    None if policy else "no category tagged yet", delta_color="off", delta_arrow="off",
-    border=True, help="Escalations in categories tagged policy-based, over all escalations.",
-)  # fmt: skip
+    "Policy-based share",
+    formatting.pct(in_policy / total) if policy else "–",
+    None if policy else "no category tagged yet",
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+    help="Escalations in categories tagged policy-based, over all escalations.",
+)
 
 # ---- top drivers ----------------------------------------------------------------------------
 st.subheader("Top drivers")
 c1, c2 = st.columns([3, 1])
-rank = c1.segmented_control(
-    "Rank by", list(drivers.RANKINGS), default="frequency", key="dr_rank",
-    format_func=lambda k: drivers.RANKINGS[k][0],
-) or "frequency"  # fmt: skip
+rank = (
+    c1.segmented_control(
+        "Rank by",
+        list(drivers.RANKINGS),
+        default="frequency",
+        key="dr_rank",
+        format_func=lambda k: drivers.RANKINGS[k][0],
+    )
+    or "frequency"
+)
 top = c2.slider("How many", 5, 10, 10, key="dr_top")
 st.info(audit.IMPACT_EXPLANATIONS[rank], icon=":material/help:")
 ranked = tags.with_tags(aggregates.aggregate(data, audit.drivers, rank_by=rank, top=top))
@@ -65,9 +77,11 @@ if rank != "frequency" and ranked.get_column(rank).null_count() == ranked.height
     )
 else:
     widgets.chart_downloads(
-        drivers.ranking_figure(ranked, "category", rank), f"drivers_{rank}", key="dr_rank_chart",
+        drivers.ranking_figure(ranked, "category", rank),
+        f"drivers_{rank}",
+        key="dr_rank_chart",
         data=ranked,
-    )  # fmt: skip
+    )
 widgets.table(ranked, view=tables.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
 
 st.subheader("Pareto of escalations by category")
@@ -112,11 +126,18 @@ else:
     below = t1.filter(~pl.col("meets_target"))
     widgets.chart_downloads(
         breakdowns.interval_bars(
-            t1, "category", k="resolved_tier1", n="solved", what="resolved at Tier 1",
-            reference=target / 100, reference_label=f"target {target}%",
+            t1,
+            "category",
+            k="resolved_tier1",
+            n="solved",
+            what="resolved at Tier 1",
+            reference=target / 100,
+            reference_label=f"target {target}%",
         ),
-        "tier1_resolution", key="dr_tier1", data=t1,
-    )  # fmt: skip
+        "tier1_resolution",
+        key="dr_tier1",
+        data=t1,
+    )
     st.caption(
         f"Solved tickets closed without escalation, per category, against the {target}% target "
         f"(dashed). {below.height} of {t1.height} categories are below it."

@@ -99,8 +99,11 @@ with st.expander("Events on the trend (policy changes, releases, new playbooks)"
         st.caption("You have read-only access: ask an editor to add events.")
     events = session.store().list_events()
     if events.height:
-        widgets.table(events.select("date", "kind", "title", "created_by"), key="ov_events",
-                 filename="events.csv")  # fmt: skip
+        widgets.table(
+            events.select("date", "kind", "title", "created_by"),
+            key="ov_events",
+            filename="events.csv",
+        )
 
 # ---- quarter over quarter -------------------------------------------------------------------
 st.subheader("Quarter over quarter")

@@ -33,42 +33,71 @@ for col, (label, card) in zip(st.columns(len(cards)), cards, strict=True):
     col.metric(label, **card)
 
 tabs = st.tabs(
-    ["Reassignments", "Response and escalation time", "Idle tickets", "Repeat contacts and tiers",
-     "Before / after"]
-)  # fmt: skip
+    [
+        "Reassignments",
+        "Response and escalation time",
+        "Idle tickets",
+        "Repeat contacts and tiers",
+        "Before / after",
+    ]
+)
 with tabs[0]:
     if s["known"] == 0:
         layout.empty_state("This export has no reassignment counts (group or owner changes).")
     else:
         widgets.chart_downloads(
-            routing.distribution_figure(rs.distribution), "reassignments", key="rt_dist",
-            data=rs.distribution, caption="Share of tickets by how often they changed group or "
+            routing.distribution_figure(rs.distribution),
+            "reassignments",
+            key="rt_dist",
+            data=rs.distribution,
+            caption="Share of tickets by how often they changed group or "
             "owner (0 = the first assignment was right); hover for counts.",
-        )  # fmt: skip
-        by = st.segmented_control(
-            "Reassignments by", ["category", "channel"], default="category", key="rt_by",
-            format_func=str.capitalize,
-        ) or "category"  # fmt: skip
+        )
+        by = (
+            st.segmented_control(
+                "Reassignments by",
+                ["category", "channel"],
+                default="category",
+                key="rt_by",
+                format_func=str.capitalize,
+            )
+            or "category"
+        )
         per = tags.with_tags(aggregates.aggregate(data, audit.reassignment_summary, by=by).summary)
         fig = breakdowns.interval_bars(
-            per, by, rate="share_reassigned", low="share_low", high="share_high",
-            k="reassigned", n="known", what="reassigned",
-        )  # fmt: skip
+            per,
+            by,
+            rate="share_reassigned",
+            low="share_low",
+            high="share_high",
+            k="reassigned",
+            n="known",
+            what="reassigned",
+        )
         widgets.chart_downloads(
-            fig, f"reassigned_by_{by}", key="rt_by_chart", data=per,
+            fig,
+            f"reassigned_by_{by}",
+            key="rt_by_chart",
+            data=per,
             caption=f"Share of tickets reassigned at least once per {by}, busiest first; "
             "whiskers: 95% interval. Categories that nearly always move on may be policy-based.",
-        )  # fmt: skip
+        )
         widgets.table(
-            per, view=tables.reassign_view(by, by.capitalize()), key="rt_by_table",
+            per,
+            view=tables.reassign_view(by, by.capitalize()),
+            key="rt_by_table",
             filename=f"reassignments_by_{by}.csv",
-        )  # fmt: skip
+        )
         st.markdown(f"**Tickets that bounced 3 or more times** ({rs.bounced.height:,})")
         if rs.bounced.height == 0:
             layout.empty_state("No ticket changed hands 3 or more times in this range.")
         else:
-            widgets.table(rs.bounced, view=tables.TICKET_LIST_VIEW, key="rt_bounced",
-                     filename="bounced_tickets.csv")  # fmt: skip
+            widgets.table(
+                rs.bounced,
+                view=tables.TICKET_LIST_VIEW,
+                key="rt_bounced",
+                filename="bounced_tickets.csv",
+            )
 
 with tabs[1]:
     frt = aggregates.aggregate(data, audit.first_response_trend, every="1w")
@@ -77,16 +106,21 @@ with tabs[1]:
     else:
         st.markdown("**Time to first response, weekly**")
         widgets.chart_downloads(
-            routing.response_trend_figure(frt), "first_response_trend", key="rt_frt", data=frt,
+            routing.response_trend_figure(frt),
+            "first_response_trend",
+            key="rt_frt",
+            data=frt,
             caption="Line: median minutes to the first reply; band: the middle half of tickets; "
             "dotted: 90% of tickets are answered within it. Hover for counts.",
-        )  # fmt: skip
+        )
         st.markdown("**Time to first response, by channel**")
         fr_by = aggregates.aggregate(data, audit.first_response_by, by="channel")
         widgets.chart_downloads(
-            routing.quantile_figure(fr_by, "channel", unit="minutes"), "first_response_by_channel",
-            key="rt_fr_by", data=fr_by,
-        )  # fmt: skip
+            routing.quantile_figure(fr_by, "channel", unit="minutes"),
+            "first_response_by_channel",
+            key="rt_fr_by",
+            data=fr_by,
+        )
     st.markdown("**Time to escalate, by category**")
     tte = tags.with_tags(aggregates.aggregate(data, audit.time_to_escalate, by="category"))
     if tte.height == 0 or tte.get_column("n").sum() == 0:
@@ -96,13 +130,18 @@ with tabs[1]:
         )
     else:
         widgets.chart_downloads(
-            routing.quantile_figure(tte, "category"), "time_to_escalate", key="rt_tte", data=tte,
+            routing.quantile_figure(tte, "category"),
+            "time_to_escalate",
+            key="rt_tte",
+            data=tte,
             caption="Bar: the middle half of escalations; diamond: median; tick: 90th percentile.",
-        )  # fmt: skip
+        )
         widgets.table(
-            tte, view=tables.duration_view("category", "Category", "hours"), key="rt_tte_t",
+            tte,
+            view=tables.duration_view("category", "Category", "hours"),
+            key="rt_tte_t",
             filename="time_to_escalate.csv",
-        )  # fmt: skip
+        )
 
 with tabs[2]:
     st.columns([1, 3])[0].number_input(
@@ -115,10 +154,12 @@ with tabs[2]:
     if idle.tickets.height == 0:
         layout.empty_state(f"No open ticket has been idle for more than {hours:g} hours.")
     else:
-        widgets.chart_downloads(routing.age_figure(idle.buckets), "idle_by_age", key="rt_idle",
-                           data=idle.buckets)  # fmt: skip
-        widgets.table(idle.tickets, view=tables.TICKET_LIST_VIEW, key="rt_idle_t",
-                 filename="idle_tickets.csv")  # fmt: skip
+        widgets.chart_downloads(
+            routing.age_figure(idle.buckets), "idle_by_age", key="rt_idle", data=idle.buckets
+        )
+        widgets.table(
+            idle.tickets, view=tables.TICKET_LIST_VIEW, key="rt_idle_t", filename="idle_tickets.csv"
+        )
 
 with tabs[3]:
     st.markdown(f"**Customers with 3 or more tickets in 7 days** ({repeat.height:,})")
@@ -131,13 +172,19 @@ with tabs[3]:
     st.markdown("**Escalation rate by customer tier**")
     tiers = aggregates.aggregate(data, audit.rate_by, by="customer_tier")
     widgets.chart_downloads(
-        breakdowns.interval_bars(tiers, "customer_tier"), "rate_by_tier", key="rt_tiers",
+        breakdowns.interval_bars(tiers, "customer_tier"),
+        "rate_by_tier",
+        key="rt_tiers",
         data=tiers,
         caption="A tier far above the others, or a repeat contact from a high tier, is where a "
         "frustrated customer hides. Whiskers: 95% interval.",
-    )  # fmt: skip
-    widgets.table(tiers, view=tables.rate_view("customer_tier", "Tier"), key="rt_tier_t",
-             filename="rate_by_tier.csv")  # fmt: skip
+    )
+    widgets.table(
+        tiers,
+        view=tables.rate_view("customer_tier", "Tier"),
+        key="rt_tier_t",
+        filename="rate_by_tier.csv",
+    )
 
 with tabs[4]:
     c1, c2, c3 = st.columns(3)
@@ -145,24 +192,32 @@ with tabs[4]:
     when = c1.date_input("Change date", default, first, last, key="rt_ba_date")
     cats = aggregates.aggregate(data, audit.rate_by, where=dims, by="category")
     cat = c2.selectbox(
-        "Category", [None, *cats.get_column("category").to_list()], key="rt_ba_cat",
+        "Category",
+        [None, *cats.get_column("category").to_list()],
+        key="rt_ba_cat",
         format_func=lambda c: "All categories" if c is None else tags.tag_label(c),
-    )  # fmt: skip
+    )
     window = c3.number_input("Days each side (0 = all)", 0, 365, 0, step=7, key="rt_ba_window")
     ba = aggregates.aggregate(
-        data, audit.before_after, where=dims, date=when, category=cat,
+        data,
+        audit.before_after,
+        where=dims,
+        date=when,
+        category=cat,
         window_days=int(window) or None,
-    )  # fmt: skip
+    )
     for col, (label, card) in zip(st.columns(3), routing.before_after_cards(ba), strict=True):
         col.metric(label, **card)
     if ba.test.testable:
         widgets.chart_downloads(
-            routing.before_after_figure(ba.weekly, when), "before_after", key="rt_ba",
+            routing.before_after_figure(ba.weekly, when),
+            "before_after",
+            key="rt_ba",
             data=ba.weekly,
             caption="Dots: weekly escalation rate (bigger = more tickets); lines: a straight trend "
             "fitted to each side. A jump at the dotted line is the change's effect; weeks are "
             "counted from the change date so none straddles it. All dates; sidebar filters apply.",
-        )  # fmt: skip
+        )
     else:
         layout.empty_state(
             "One side of the change date has no tickets.", action="Pick another date."
