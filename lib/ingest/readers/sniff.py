@@ -4,6 +4,7 @@ preamble) and whether the export routinely leaves out empty trailing fields.
 
 from __future__ import annotations
 
+import codecs
 from collections import Counter
 from collections.abc import Sequence
 
@@ -79,7 +80,14 @@ def _find_header(recs: list[Record]) -> tuple[int, int, list[str]] | None:
 
 
 def _sample_text(data: bytes) -> tuple[str, bool]:
-    """The first ~64 KB cut at a line end (longer if the first line is longer)."""
+    r"""The first ~64 KB cut at a line end (longer if the first line is longer), without a
+    byte order mark: left in, it would sit before a quoted first name (``\ufeff"ID"``) and the
+    csv module would keep the quotes in the name.
+
+    >>> _sample_text(b'\xef\xbb\xbf"ID",x\n1,2\n')
+    ('"ID",x\n1,2\n', True)
+    """
+    data = data.removeprefix(codecs.BOM_UTF8)
     if len(data) <= SAMPLE_BYTES:
         return data.decode("utf-8", errors="replace"), True
     cut = data.rfind(b"\n", 0, SAMPLE_BYTES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lib.ingest.readers import encoding as readers
+from lib.ingest.vendors import header_fingerprint
 from tests.ingest.readers.helpers import one
 
 ENCODED = "Id;Sujet;Agent\n1;Café crème;Zoë\n2;naïve – test;Jürgen\n"
@@ -56,3 +57,27 @@ def test_invalid_utf8_after_the_sample_switches_to_cp1252():
     assert t.frame["subject"][-1] == "Café"
     assert t.frame.height == 5001
     assert "decoded as cp1252 (the file is not valid UTF-8 from line 5002)" in t.notes
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "newline"),
+    [(",", "\n"), (";", "\r\n"), ("\t", "\r\n")],
+    ids=["comma-lf", "semicolon-crlf", "tab-crlf"],
+)
+def test_bom_before_a_quoted_header_gives_the_same_names_as_without(delimiter, newline):
+    """A UTF-8 BOM before ``"ID"`` must not leave the quotes in the name: the same export saved
+    with and without a BOM has the same header, so its fingerprint (and a saved mapping) match."""
+    rows = [['"ID"', '"Created at"', '"Agent"'], ["1", "2024-01-05", '"Zoë"'], ["2", "", "Ana"]]
+    text = newline.join(delimiter.join(r) for r in rows) + newline
+    plain = one(text.encode("utf-8"), name="t.csv")
+    bom = one(text.encode("utf-8-sig"), name="t.csv")
+    assert bom.encoding == "utf-8-sig"
+    assert bom.delimiter == plain.delimiter == delimiter
+    assert bom.frame.columns == plain.frame.columns == ["ID", "Created at", "Agent"]
+    assert (
+        bom.frame.rows() == plain.frame.rows() == [("1", "2024-01-05", "Zoë"), ("2", None, "Ana")]
+    )
+    assert bom.line_numbers.to_list() == [2, 3]
+    assert header_fingerprint(bom.frame.columns) == header_fingerprint(
+        ["ID", "Created at", "Agent"]
+    )
