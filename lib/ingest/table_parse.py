@@ -32,6 +32,8 @@ _TEXT_KEYS = (
     "description",
     "level",
 )
+#: Person and group columns, where "Unassigned" and its kind mean nobody (a missing value).
+_PERSON_KEYS = ("agent", "group", "customer")
 #: Extra (non-canonical) keys a mapping may hold, and where they land in the parsed frame.
 EXTRA_KEYS = {
     "description": "_description",
@@ -162,6 +164,9 @@ def _parse_table(
     def text(_: str, s: pl.Series) -> tuple[pl.Series, None]:
         return _via_unique(s.cast(pl.String), lambda u: (nz.clean_text(u), None))
 
+    def person(_: str, s: pl.Series) -> tuple[pl.Series, None]:
+        return _via_unique(s.cast(pl.String), lambda u: (nz.nobody_to_null(nz.clean_text(u)), None))
+
     def tags(name: str, s: pl.Series) -> tuple[pl.Series, None]:
         out = nz.split_tags(s)
         for sib in [c for c in repeated_columns(name, frame.columns) if c != name]:
@@ -200,7 +205,7 @@ def _parse_table(
     add("priority", "priority", vocab(nz.normalise_priority, "priority"))
     add("channel", "channel", vocab(nz.normalise_channel, "channel"))
     for key in _TEXT_KEYS:
-        add(key, EXTRA_KEYS.get(key, key), text)
+        add(key, EXTRA_KEYS.get(key, key), person if key in _PERSON_KEYS else text)
     add("tags", "tags", tags)
     add("reassignments", "reassignments", counts("reassignments"))
     add("reopens", "reopens", counts("reopens"))
@@ -223,6 +228,8 @@ def _parse_table(
                 column=name,
                 expected="dates such as 2024-03-01 14:05, 01/03/2024 14:05 or 05/Mar/24 2:05 PM",
             )
+        if key in _PERSON_KEYS:
+            _note_nobody(report, table, name, frame.get_column(name), series)
         out[target] = series.alias(target)
 
     parsed_frame = pl.DataFrame(list(out.values())).with_columns(
@@ -231,6 +238,22 @@ def _parse_table(
     raw = frame.rename({c: f"raw:{c}" for c in frame.columns})
     parsed_frame = pl.concat([parsed_frame, raw], how="horizontal")
     return _finish_rows(parsed_frame, table, mapping, report)
+
+
+def _note_nobody(
+    report: QualityReport, table: RawTable, col: str, raw: pl.Series, parsed: pl.Series
+) -> None:
+    """Warn when many cells of a person or group column said "nobody" and became missing."""
+    gone = raw.is_not_null() & parsed.is_null()
+    n = int(gone.sum())
+    if n == 0 or n < 0.05 * raw.len():
+        return
+    top = raw.filter(gone).cast(pl.String).value_counts(sort=True).head(3)
+    words = ", ".join(f"“{v}”" for v in top.to_series(0).to_list())
+    report.warnings.append(
+        f"{table.name}, column {col!r}: {n:,} of {raw.len():,} rows say nobody ({words}); "
+        "they count as missing, not as a name."
+    )
 
 
 def _finish_rows(

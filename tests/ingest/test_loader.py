@@ -343,3 +343,25 @@ def test_event_log_with_tags_keeps_every_tag_once():
     assert res.report.event_log and res.report.events == 5
     assert t.get_column("tags").to_list() == [["vip", "billing", "refund"], []]
     assert t.get_column("escalated").to_list() == [True, False]
+
+
+def test_unassigned_is_no_agent_and_counts_as_missing():
+    """Most tickets "Unassigned" (and Spanish/Portuguese variants): no agent or group of that
+    name, the missing share says so, and a warning names the column and the words."""
+    rows = ["Id,Created at,Assignee,Group"]
+    agents = ["Unassigned"] * 14 + ["Sin asignar", "Não atribuído", "Ann", "Bob", "Ann", "-"]
+    groups = ["Service desk"] * 17 + ["No asignado", "Nicht zugewiesen", "Network"]
+    for i, (agent, group) in enumerate(zip(agents, groups, strict=True), 1):
+        rows.append(f"{i},2024-01-{i:02d},{agent},{group}")
+    src = io.BytesIO("\n".join(rows).encode())
+    src.name = "unassigned.csv"
+    res = load_export(src, mapping={"ticket_id": "Id", "created_at": "Created at",
+                                    "agent": "Assignee", "group": "Group"})  # fmt: skip
+    assert res.tickets.get_column("agent").drop_nulls().unique().sort().to_list() == ["Ann", "Bob"]
+    groups_left = res.tickets.get_column("group").drop_nulls().unique().sort().to_list()
+    assert groups_left == ["Network", "Service desk"]
+    assert res.report.null_share["agent"] == pytest.approx(17 / 20)
+    assert res.report.null_share["group"] == pytest.approx(2 / 20)
+    note = next(w for w in res.report.warnings if "'Assignee'" in w)
+    assert "17 of 20 rows say nobody" in note and "“Unassigned”" in note
+    assert any("'Group': 2 of 20 rows say nobody" in w for w in res.report.warnings)

@@ -4,7 +4,9 @@ Every parser takes a :class:`polars.Series` (usually ``String`` from a CSV, but 
 ``Datetime``, ``Date``, numbers and booleans from Parquet, XLSX or JSON work too) and returns the
 converted Series with a :class:`ParseReport`. Nulls stay null; placeholders such as ``?``, ``-``,
 ``n/a``, ``null``, ``none`` and empty strings become null without counting as failures; values that
-cannot be understood become null and are counted, with the first few kept as examples.
+cannot be understood become null and are counted, with the first few kept as examples. In person
+and group columns the words for "nobody" (``Unassigned``, ``Sin asignar``: ``placeholders.NOBODY``)
+are missing values too.
 
 The work is vectorised: formats are detected on a small sample of distinct values, then applied
 to the whole column with one Polars expression. Vocabulary columns (status, priority, channel)
@@ -30,7 +32,13 @@ from lib.ingest.normalise.booleans import parse_bool
 from lib.ingest.normalise.dates import parse_datetimes
 from lib.ingest.normalise.durations import parse_duration_minutes, unit_from_header
 from lib.ingest.normalise.numeric import parse_float, parse_int
-from lib.ingest.normalise.placeholders import PLACEHOLDER_PATTERN, PLACEHOLDERS, is_placeholder
+from lib.ingest.normalise.placeholders import (
+    NOBODY,
+    PLACEHOLDER_PATTERN,
+    PLACEHOLDERS,
+    is_placeholder,
+    nobody_to_null,
+)
 from lib.ingest.normalise.report import ParseReport
 from lib.ingest.normalise.satisfaction import parse_satisfaction
 from lib.ingest.normalise.text import clean_text, split_tags
@@ -41,11 +49,13 @@ from lib.ingest.normalise.vocabularies import (
 )
 
 __all__ = [
+    "NOBODY",
     "PLACEHOLDERS",
     "PLACEHOLDER_PATTERN",
     "ParseReport",
     "clean_text",
     "is_placeholder",
+    "nobody_to_null",
     "normalise_channel",
     "normalise_priority",
     "normalise_status",

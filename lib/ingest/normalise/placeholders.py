@@ -1,10 +1,12 @@
 """Placeholders for "no value" in exports (``?``, ``-``, ``n/a``, ``null``...): detected in a
-string expression, and turned into nulls while stripping a String Series.
+string expression, and turned into nulls while stripping a String Series; and the words that
+mean "nobody" in a person or group column (``Unassigned``, ``Sin asignar``...), per language.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import polars as pl
 
@@ -15,6 +17,37 @@ PLACEHOLDERS = ("", "?", "-", "--", "n/a", "#n/a", "null", "none", "nan", "(none
 _PLACEHOLDER_RE = r"(?i)^\s*(?:" + "|".join(re.escape(p) for p in PLACEHOLDERS if p) + r")?\s*$"
 #: Regular expression matching a placeholder cell (public for callers that map distinct values).
 PLACEHOLDER_PATTERN = _PLACEHOLDER_RE
+
+
+#: Words that mean "nobody / no group" in a person or group column (agent, group, customer), per
+#: language. Compared case-insensitively after stripping, with and without accents (``Não
+#: atribuído`` also matches ``Nao atribuido``), and also in brackets or between dashes
+#: (``(Unassigned)``, ``-- nobody --``). Add a language or a word here; keep words that could be a
+#: real person's or team's name out.
+NOBODY: dict[str, tuple[str, ...]] = {
+    "en": ("unassigned", "not assigned", "nobody", "no one", "no agent", "no group", "no owner"),
+    "es": ("sin asignar", "no asignado", "no asignada", "nadie", "sin agente", "sin grupo"),
+    "pt": ("não atribuído", "não atribuída", "sem atribuição", "não designado", "ninguém"),
+    "de": ("nicht zugewiesen", "nicht zugeordnet", "niemand", "nicht vergeben"),
+    "it": ("non assegnato", "non assegnata", "nessuno"),
+    "fr": ("non assigné", "non assignée", "non attribué", "non attribuée", "aucun"),
+    "nl": ("niet toegewezen", "niemand"),
+}
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _nobody_pattern() -> str:
+    words = {w for ws in NOBODY.values() for w in ws} | {p for p in PLACEHOLDERS if p}
+    words |= {_unaccented(w) for w in words}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return r"(?i)^[\s\-–—(\[<*_]*(?:" + alternatives + r")[\s\-–—)\]>*_.]*$"
+
+
+#: Regular expression matching a "nobody" cell of a person or group column.
+NOBODY_PATTERN = _nobody_pattern()
 
 
 def is_placeholder(expr: pl.Expr) -> pl.Expr:
@@ -36,3 +69,18 @@ def _clean_strings(s: pl.Series) -> pl.Series:
     if placeholder.any():
         s = s.zip_with(~placeholder.fill_null(False), _nulls(s.name, s.len(), pl.String()))
     return s
+
+
+def nobody_to_null(s: pl.Series) -> pl.Series:
+    """Turn the cells of a (stripped) person or group column that mean "nobody" into nulls.
+
+    >>> import polars as pl
+    >>> nobody_to_null(pl.Series(["Ana", "Unassigned", "Sin asignar", "(none)", None])).to_list()
+    ['Ana', None, None, None, None]
+    >>> nobody_to_null(pl.Series(["Nao atribuido", "- Nicht zugewiesen -", "Nobody Li"])).to_list()
+    [None, None, 'Nobody Li']
+    """
+    nobody = s.str.contains(NOBODY_PATTERN).fill_null(False)
+    if not nobody.any():
+        return s
+    return s.zip_with(~nobody, _nulls(s.name, s.len(), pl.String()))
