@@ -69,6 +69,24 @@ def kpi_metric(kpi: KpiTable, column: str) -> dict[str, Any]:
     return out
 
 
+def low_signal_rate(card: dict[str, Any], escalations: int) -> dict[str, Any]:
+    """A rate card for an export whose escalation rules mark (almost) no ticket: ``–`` rather
+    than a bare 0.0% when none matched, and a delta that says why the number is not a finding.
+
+    >>> low_signal_rate({"value": "0.0%", "delta": "+0.0 pts", "help": "0 of 90"}, 0)["value"]
+    '–'
+    >>> low_signal_rate({"value": "0.3%", "help": "1 of 300"}, 1)["delta"]
+    'rules match few tickets'
+    """
+    return {
+        "value": card["value"] if escalations else "–",
+        "delta": "rules match few tickets" if escalations else "no escalation rule matched",
+        "delta_color": "off",
+        "delta_arrow": "off",
+        "help": card.get("help"),
+    }
+
+
 def kpi_caption(kpi: KpiTable) -> str:
     """One caption line naming the three periods and the baseline comparison."""
     p = kpi.periods

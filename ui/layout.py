@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from lib.errors import ReviewError
-from lib.ingest.rules import describe_rules
+from lib.ingest import rules
 from lib.markdown import md_escape
 from lib.schema import LABELS
 from ui import dataset, sidebar
@@ -34,11 +34,27 @@ def context_caption(data: dataset.Active) -> None:
     bits = [
         f"**{md_escape(data.record.name)}** ({data.tickets.height:,} tickets)",
         md_escape(rng),
-        md_escape(describe_rules(data.rules)),
+        md_escape(rules.describe_rules(data.rules)),
     ]
     if extra and f.active:
         bits.append(f"filters: {md_escape(extra)}")
     st.caption(" · ".join(bits))
+
+
+def escalation_signal(data: dataset.Active) -> str | None:
+    """The sentence saying the active rules mark (almost) no ticket escalated, else None."""
+    return rules.escalation_signal(data.tickets, data.rules)
+
+
+def signal_warning(data: dataset.Active) -> None:
+    """Once per page: a warning, instead of rates of 0.0% read as a fact, when the rules
+    hardly match the export, with a link to where the rules are set."""
+    text = escalation_signal(data)
+    if text is None:
+        return
+    with st.container(key="escalation_signal"):
+        st.warning(md_escape(text), icon=":material/rule:")
+        st.page_link("views/data.py", label="Open Data → Escalation rules", icon=":material/tune:")
 
 
 def empty_state(message: str, *, action: str | None = None) -> None:
@@ -47,7 +63,8 @@ def empty_state(message: str, *, action: str | None = None) -> None:
 
 
 def page_data(*, require: str | None = None, missing: str = "", action: str = "") -> dataset.Active:
-    """The session's dataset with the context caption shown, or an empty state and a stop.
+    """The session's dataset with the context caption (and the warning when the escalation
+    rules hardly match the export) shown, or an empty state and a stop.
 
     With ``require``, a dataset whose ``require`` column is empty also stops the page, showing
     ``missing`` and ``action``.
@@ -57,6 +74,7 @@ def page_data(*, require: str | None = None, missing: str = "", action: str = ""
         no_data()
         st.stop()
     context_caption(data)
+    signal_warning(data)
     if require is not None and data.tickets.get_column(require).null_count() == data.tickets.height:
         empty_state(missing, action=action)
         st.stop()

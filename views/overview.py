@@ -24,8 +24,11 @@ kpi = aggregates.aggregate(data, audit.kpis, where=dims, periods=prds, policy_ca
 by_category = aggregates.aggregate(data, audit.breakdown, where=dims, by="category", periods=prds)
 
 # ---- the narrative and the headline numbers -------------------------------------------------
-with st.container(border=True):
-    st.markdown(":material/summarize: " + md_escape(audit.narrative(kpi, by_category)))
+# When the rules hardly match the export (the warning above says so), rates are no finding.
+low_signal = layout.escalation_signal(data) is not None
+if not low_signal:
+    with st.container(border=True):
+        st.markdown(":material/summarize: " + md_escape(audit.narrative(kpi, by_category)))
 
 row1 = st.columns([1, 1, 1.4, 1.4])
 for col, (name, label) in zip(
@@ -33,8 +36,14 @@ for col, (name, label) in zip(
     (("tickets", "Tickets"), ("escalations", "Escalations"), ("rate", "Escalation rate")),
     strict=False,
 ):
-    col.metric(label, **formatting.kpi_metric(kpi, name), border=True)
-row1[3].metric("Baseline rate", **overview.baseline_card(kpi), border=True)
+    card = formatting.kpi_metric(kpi, name)
+    if name == "rate" and low_signal:
+        card = formatting.low_signal_rate(card, kpi.review["escalations"])
+    col.metric(label, **card, border=True)
+baseline = overview.baseline_card(kpi)
+if low_signal:
+    baseline = formatting.low_signal_rate(baseline, kpi.baseline["escalations"])
+row1[3].metric("Baseline rate", **baseline, border=True)
 row2 = st.columns(5)
 row2[0].metric(
     "Time to escalate", **overview.kpi_card(kpi, "median_hours_to_escalate"), border=True

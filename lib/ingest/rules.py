@@ -276,6 +276,55 @@ def describe_rules(rules: list[Rule]) -> str:
     return "Escalated = " + text
 
 
+#: Below this share of escalated tickets the pages say the rules hardly match the export.
+LOW_SIGNAL_SHARE = 0.005
+
+
+def escalation_signal(tickets: pl.DataFrame, rules: list[Rule] | None = None) -> str | None:
+    """The sentence every page shows when the active rules mark no ticket, or fewer than
+    ``LOW_SIGNAL_SHARE`` of them, as escalated; None when the rates can be read as they are
+    (or there are no tickets). Plain text: escape it before showing it as Markdown.
+
+    >>> t = pl.DataFrame({"escalated": [False] * 999 + [True]})
+    >>> print(escalation_signal(t, default_rules(["group"])))  # doctest: +NORMALIZE_WHITESPACE
+    Only 1 of 1,000 tickets (0.1%) are marked escalated by the active rules (Tag contains
+    "escalat"; Group names a higher tier), so the escalation rates say more about the rules
+    than about your team. Open Data → Escalation rules and add a rule on a column of your
+    export that signals escalation (an escalated yes/no column, a tier, level or queue name,
+    a tag).
+    >>> escalation_signal(pl.DataFrame({"escalated": [True, False]})) is None
+    True
+    """
+    n = tickets.height
+    if n == 0 or "escalated" not in tickets.columns:
+        return None
+    k = int(tickets.get_column("escalated").sum() or 0)
+    share = k / n
+    if share >= LOW_SIGNAL_SHARE:
+        return None
+    on = [r.label for r in (rules or []) if r.enabled]
+    by = "the escalation rules"
+    if on:
+        by = f"the active rules ({'; '.join(on)})"
+    elif rules is not None:
+        by = "the rules, because no escalation rule is switched on"
+    if k == 0:
+        found = (
+            f"None of the {n:,} tickets is marked escalated by {by}, so every escalation rate "
+            "reads 0% because of the rules, not because nothing was escalated."
+        )
+    else:
+        shown = f"{share:.1%}" if share >= 0.001 else "under 0.1%"
+        found = (
+            f"Only {k:,} of {n:,} tickets ({shown}) are marked escalated by {by}, so the "
+            "escalation rates say more about the rules than about your team."
+        )
+    return (
+        found + " Open Data → Escalation rules and add a rule on a column of your export that "
+        "signals escalation (an escalated yes/no column, a tier, level or queue name, a tag)."
+    )
+
+
 def custom_rule(column: str, op: str, value: Any, *, label: str | None = None) -> Rule:
     """Build a user rule ``column op value`` with a readable label.
 
