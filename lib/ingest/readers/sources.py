@@ -5,16 +5,21 @@ stops a source (and whatever it decompresses to) at ``max_bytes``.
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lib.errors import IngestError
 
+if TYPE_CHECKING:
+    from lib.ingest.readers.limits import Limits
+
 
 class _Budget:
-    """Counts decompressed bytes of one source against ``max_bytes``."""
+    """Counts decompressed bytes of one source against ``max_bytes``; carries the ``limits``
+    every table read from the source is checked against."""
 
-    def __init__(self, limit: int | None) -> None:
+    def __init__(self, limit: int | None, limits: Limits | None = None) -> None:
         self.limit = limit
+        self.limits = limits
         self.used = 0
 
     def charge(self, n: int, display: str) -> None:
