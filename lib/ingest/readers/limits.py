@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import psutil
 
 from lib.errors import IngestError
-from lib.ingest.readers.sources import _human_bytes
+from lib.ingest.readers._common import _human_bytes
 
 #: Bytes per cell a frame of strings takes besides the text itself (a Polars string view is
 #: 16 bytes, plus validity and the line numbers).

@@ -5,12 +5,11 @@ stops a source (and whatever it decompresses to) at ``max_bytes``.
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lib.errors import IngestError
-
-if TYPE_CHECKING:
-    from lib.ingest.readers.limits import Limits
+from lib.ingest.readers._common import _human_bytes
+from lib.ingest.readers.limits import Limits
 
 
 class _Budget:
@@ -30,14 +29,6 @@ class _Budget:
                 file=display,
                 expected=f"at most {_human_bytes(self.limit)} of data per upload",
             )
-
-
-def _human_bytes(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.4g} {unit}"
-        n /= 1024
-    return f"{n} GB"  # pragma: no cover
 
 
 def _load(source: Any, name: str | None, max_bytes: int | None) -> tuple[bytes, str]:
