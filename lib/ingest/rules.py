@@ -17,6 +17,7 @@ Example
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -229,19 +230,20 @@ def apply_rules(frame: pl.DataFrame, rules: list[Rule]) -> RuleOutcome:
     >>> apply_rules(t, default_rules(t.columns)).counts
     {'tag': 0, 'reassigned': 1}
     """
-    masks = {r.id: rule_mask(frame, r).alias(f"__rule_{i}") for i, r in enumerate(rules)}
-    names = {r.id: f"__rule_{i}" for i, r in enumerate(rules)}
-    with_masks = frame.with_columns(list(masks.values())) if masks else frame
-    counts = {
-        r.id: int(with_masks.get_column(names[r.id]).sum() or 0) if len(with_masks) else 0
-        for r in rules
-    }
-    enabled = [r for r in rules if r.enabled]
+    # Masks are named by position, not id: two rules with the same id both count.
+    names = [f"__rule_{i}" for i in range(len(rules))]
+    masks = [rule_mask(frame, r).alias(name) for r, name in zip(rules, names, strict=True)]
+    with_masks = frame.with_columns(masks) if masks else frame
+    counts: dict[str, int] = {}
+    for r, name in zip(rules, names, strict=True):
+        n = int(with_masks.get_column(name).sum() or 0) if len(with_masks) else 0
+        counts[r.id] = max(counts.get(r.id, 0), n)
+    enabled = [(r, name) for r, name in zip(rules, names, strict=True) if r.enabled]
     if enabled:
-        escalated = pl.any_horizontal([pl.col(names[r.id]) for r in enabled])
-        reason = pl.when(pl.col(names[enabled[0].id])).then(pl.lit(enabled[0].label))
-        for r in enabled[1:]:
-            reason = reason.when(pl.col(names[r.id])).then(pl.lit(r.label))
+        escalated = pl.any_horizontal([pl.col(name) for _, name in enabled])
+        reason = pl.when(pl.col(enabled[0][1])).then(pl.lit(enabled[0][0].label))
+        for r, name in enabled[1:]:
+            reason = reason.when(pl.col(name)).then(pl.lit(r.label))
         reason = reason.otherwise(pl.lit(None, pl.String))
     else:
         escalated = pl.lit(False)
@@ -259,7 +261,7 @@ def apply_rules(frame: pl.DataFrame, rules: list[Rule]) -> RuleOutcome:
         out = out.with_columns(
             escalated_at=pl.when(pl.col("escalated")).then(esc_at).otherwise(None)
         )
-    out = out.drop([names[r.id] for r in rules])
+    out = out.drop(names)
     return RuleOutcome(out, counts)
 
 
@@ -330,10 +332,16 @@ def custom_rule(column: str, op: str, value: Any, *, label: str | None = None) -
 
     >>> custom_rule("raw:Queue", "equals", "Escalations").label
     'Queue equals "Escalations"'
+    >>> custom_rule("group", "equals", "Tier-2").id != custom_rule("group", "equals", "Tier 2").id
+    True
     """
     if op not in OPERATORS:
         raise ValueError(f"unknown operator {op!r}; expected one of {', '.join(OPERATORS)}")
     shown = column.removeprefix("raw:")
     text = label or (f"{shown} is true" if op == "is true" else f'{shown} {op} "{value}"')
-    rid = "custom_" + re.sub(r"\W+", "_", f"{shown}_{op}_{value}").strip("_").lower()[:60]
+    slug = re.sub(r"\W+", "_", f"{shown}_{op}_{value}").strip("_").lower()[:60]
+    # The slug alone would merge "Tier-2" and "Tier 2": a digest of the exact rule tells them
+    # apart.
+    digest = hashlib.sha1(f"{column}\0{op}\0{value}".encode()).hexdigest()[:6]
+    rid = f"custom_{slug}_{digest}"
     return Rule(rid, text, "custom", column=column, op=op, value=value)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import signal
 import zipfile
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -139,3 +142,44 @@ def test_archives_of_garbage(wrap: str) -> None:
             z.writestr("b.bin", b"\x01\x02")
         check(buf.getvalue(), "x.zip")
         check(buf.getvalue()[:100], "cut.zip")
+
+
+def _parquet(table: pa.Table) -> bytes:
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def _hostile(name: str) -> bytes:
+    """Small files that claim or grow into a lot (see SECURITY.md, "Size budgets")."""
+    if name == "rows.parquet":
+        return _parquet(pa.table({"Id": pa.nulls(40_000_000, pa.int8())}))
+    if name == "wide.parquet":
+        return _parquet(pa.table({f"c{i}": [1] for i in range(2_500)}))
+    if name == "list_id.parquet":
+        return _parquet(pa.table({"Id": pa.array([[1], [2, 3]]), "x": [1, 2]}))
+    if name == "utf8.parquet":
+        raw = pa.array([b"ok", b"\xff\xfe"], type=pa.binary())
+        bad = pa.Array.from_buffers(pa.string(), 2, raw.buffers())
+        return _parquet(pa.table({"Id": ["1", "2"], "S": bad}))
+    if name == "keys.jsonl":
+        return b"".join(json.dumps({f"k{i}": i}).encode() + b"\n" for i in range(3000))
+    if name == "one.json":
+        return json.dumps([{f"k{i}": i for i in range(50_000)}]).encode()
+    return gzip.compress(b",".join([b"a"] * 1_000_000) + b"\n1\n")  # header.csv.gz
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "rows.parquet",
+        "wide.parquet",
+        "list_id.parquet",
+        "utf8.parquet",
+        "keys.jsonl",
+        "one.json",
+        "header.csv.gz",
+    ],
+)
+def test_hostile_shapes_get_a_message_in_time(name: str) -> None:
+    check(_hostile(name), name)

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from lib.errors import IngestError
@@ -365,3 +367,71 @@ def test_unassigned_is_no_agent_and_counts_as_missing():
     note = next(w for w in res.report.warnings if "'Assignee'" in w)
     assert "17 of 20 rows say nobody" in note and "“Unassigned”" in note
     assert any("'Group': 2 of 20 rows say nobody" in w for w in res.report.warnings)
+
+
+def test_custom_rules_whose_slugs_collide_both_mark_their_tickets():
+    csv = b"Id,Created at,Status,Group\n1,2024-03-01,open,Tier-2\n2,2024-03-01,open,Tier 2\n"
+    rules = [custom_rule("group", "equals", "Tier-2"), custom_rule("group", "equals", "Tier 2")]
+    res = load_export(csv, rules=rules)
+    assert res.tickets.get_column("escalated").to_list() == [True, True]
+    assert [res.report.rule_counts[r.id] for r in rules] == [1, 1]
+
+
+def test_rules_sharing_an_id_do_not_drop_each_others_matches():
+    csv = b"Id,Created at,Status,Group\n1,2024-03-01,open,A\n2,2024-03-01,open,B\n"
+    rules = [
+        Rule("same", "group is A", "custom", column="group", op="equals", value="A"),
+        Rule("same", "group is B", "custom", column="group", op="equals", value="B"),
+    ]
+    res = load_export(csv, rules=rules)
+    assert res.tickets.get_column("escalated").to_list() == [True, True]
+
+
+def _parquet_bytes(table) -> bytes:
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def test_parquet_with_a_list_typed_ticket_id_is_read_as_text():
+    data = _parquet_bytes(
+        pa.table(
+            {
+                "Ticket ID": pa.array([[1, 2], [3]]),
+                "Created": ["2024-01-01", "2024-01-02"],
+                "Status": ["open", "closed"],
+            }
+        )
+    )
+    res = load_export(data, mapping={"ticket_id": "Ticket ID", "created_at": "Created"})
+    assert res.tickets.get_column("ticket_id").to_list() == ["1, 2", "3"]
+
+
+def test_parquet_whose_struct_fields_collide_with_a_column_keeps_both():
+    data = _parquet_bytes(
+        pa.table(
+            {
+                "Id": ["1", "2"],
+                "Created": ["2024-01-01", "2024-01-02"],
+                "via.channel": ["mail", "web"],
+                "via": pa.array([{"channel": "x"}, {"channel": "y"}]),
+            }
+        )
+    )
+    insp = inspect_sources(data)
+    assert insp.columns == ["Id", "Created", "via.channel", "via.channel (2)"]
+    assert insp.tables[0].frame.get_column("via.channel (2)").to_list() == ["x", "y"]
+
+
+def test_parquet_with_invalid_utf8_is_our_message():
+    raw = pa.array([b"ok", b"\xff\xfe bad"], type=pa.binary())
+    bad = pa.Array.from_buffers(pa.string(), 2, raw.buffers())
+    data = _parquet_bytes(pa.table({"Id": ["1", "2"], "Created": ["2024-01-01"] * 2, "S": bad}))
+    with pytest.raises(IngestError, match=r"bad\.parquet"):
+        inspect_sources(_named(data, "bad.parquet"))
+
+
+def _named(data: bytes, name: str) -> io.BytesIO:
+    src = io.BytesIO(data)
+    src.name = name
+    return src

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -60,6 +63,13 @@ def test_upload_confirm_import_switches_dataset(review_home: Path) -> None:
         ("empty.csv", b"", "empty.csv"),
         ("garbage.csv", bytes(range(256)) * 50, "garbage.csv"),
         ("nothing.csv", b"foo,bar\n1,2\n3,4\n", "nothing.csv"),
+        # Markdown source of the message: underscores are escaped so they show literally
+        (
+            "wide.csv",
+            b",".join(b"c%d" % i for i in range(3_000)) + b"\n1\n",
+            "REVIEW\\_MAX\\_COLUMNS",
+        ),
+        ("keys.jsonl", b"".join(b'{"k%d": 1}\n' % i for i in range(3_000)), "keys.jsonl"),
     ],
 )
 def test_bad_upload_shows_message_and_keeps_dataset(
@@ -240,3 +250,26 @@ def test_hostile_column_names_and_footer_render_literally(review_home: Path) -> 
     at.run()
     assert not at.exception, at.exception
     assert not raw_markdown(at), raw_markdown(at)
+
+
+def test_row_limit_and_list_typed_id_give_messages_not_the_error_page(
+    review_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _data_page()
+    monkeypatch.setenv("REVIEW_MAX_ROWS", "100")
+    at.file_uploader(key="uploads").upload("zendesk_small.csv", ZENDESK, "text/csv").run()
+    assert not at.exception, at.exception
+    errors = " ".join(e.value for e in at.error).replace("\\", "")  # Markdown escapes dropped
+    assert "zendesk_small.csv: has 240 rows" in errors and "REVIEW_MAX_ROWS" in errors
+    monkeypatch.delenv("REVIEW_MAX_ROWS")
+    buf = io.BytesIO()
+    pq.write_table(
+        pa.table({"Id": pa.array([[1, 2], [3]]), "Created at": ["2024-01-01", "2024-01-02"]}),
+        buf,
+    )
+    at.file_uploader(key="uploads").upload("ids.parquet", buf.getvalue(), "application/x").run()
+    assert not at.exception, at.exception
+    at.button(key="FormSubmitter:mapping_form-Confirm mapping and read tickets").click().run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert _button(at, "Import 2 tickets")

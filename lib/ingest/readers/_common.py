@@ -1,5 +1,5 @@
 """Constants and helpers every reader shares: file extensions per format, the message naming the
-expected formats, the chunk size for streaming, and Polars' read errors.
+expected formats, the chunk size for streaming, Polars' read errors and byte sizes for messages.
 """
 
 from __future__ import annotations
@@ -23,3 +23,11 @@ _SUPPORTED_EXTS = (
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _human_bytes(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.4g} {unit}"
+        n /= 1024
+    return f"{n} GB"  # pragma: no cover

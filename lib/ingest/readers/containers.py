@@ -23,6 +23,7 @@ from lib.ingest.readers._common import (
     _plural,
 )
 from lib.ingest.readers.excel import _read_spreadsheet
+from lib.ingest.readers.limits import Limits
 from lib.ingest.readers.parquet import _read_parquet
 from lib.ingest.readers.sources import _Budget, _load
 from lib.ingest.readers.table import RawTable
@@ -52,6 +53,7 @@ def read_source(
     name: str | None = None,
     max_bytes: int | None = None,
     max_members: int = 50,
+    limits: Limits | None = None,
 ) -> list[RawTable]:
     """Read one source into its tables.
 
@@ -63,6 +65,8 @@ def read_source(
     max_bytes : most bytes the source may hold once decompressed (all archive members together);
         None for no limit. Decompression streams, so a zip bomb stops at the limit.
     max_members : most files a zip archive may hold.
+    limits : most rows, columns and estimated memory per table, checked before a table is
+        materialised (default: :meth:`Limits.from_env`).
 
     Returns
     -------
@@ -81,11 +85,16 @@ def read_source(
     ['x.csv.gz']
     """
     data, display = _load(source, name, max_bytes)
-    return _read_blob(data, display, display, _Budget(max_bytes), max_members, depth=0)
+    budget = _Budget(max_bytes, limits or Limits.from_env())
+    return _read_blob(data, display, display, budget, max_members, depth=0)
 
 
 def read_many(
-    sources: Iterable[Any], *, max_bytes: int | None = None, max_members: int = 50
+    sources: Iterable[Any],
+    *,
+    max_bytes: int | None = None,
+    max_members: int = 50,
+    limits: Limits | None = None,
 ) -> list[RawTable]:
     """Read several sources (e.g. monthly exports) and return all their tables in order.
 
@@ -98,7 +107,9 @@ def read_many(
     """
     tables: list[RawTable] = []
     for source in sources:
-        tables.extend(read_source(source, max_bytes=max_bytes, max_members=max_members))
+        tables.extend(
+            read_source(source, max_bytes=max_bytes, max_members=max_members, limits=limits)
+        )
     return tables
 
 
@@ -125,9 +136,9 @@ def _read_blob(
     if depth == 0:  # archive members were charged while being extracted
         budget.charge(len(data), display)
     if head.startswith(b"PAR1"):
-        return [_read_parquet(data, display)]
+        return [_read_parquet(data, display, budget.limits)]
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return [_read_spreadsheet(data, display)]
+        return [_read_spreadsheet(data, display, budget.limits)]
     for magic, what in _FOREIGN_MAGIC:
         if head.startswith(magic):
             raise IngestError(f"is {what}, not a table", file=display, expected=_EXPECTED_FORMATS)
@@ -146,7 +157,7 @@ def _read_blob(
             file=display,
             expected="a Parquet file",
         )
-    return [_read_text(data, display, ext)]
+    return [_read_text(data, display, ext, budget.limits)]
 
 
 def _gunzip(data: bytes, display: str, budget: _Budget) -> bytes:
@@ -199,7 +210,7 @@ def _read_zip_like(
         if "[Content_Types].xml" in names or _is_ods(zf, names):  # an Excel or ODS workbook
             if depth == 0:
                 budget.charge(len(data), display)
-            return [_read_spreadsheet(data, display)]
+            return [_read_spreadsheet(data, display, budget.limits)]
         if depth >= MAX_DEPTH:
             raise IngestError("is nested too deeply in archives", file=display)
         return _read_archive(zf, display, budget, max_members, depth)

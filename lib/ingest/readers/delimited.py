@@ -15,8 +15,9 @@ import polars as pl
 
 from lib.errors import IngestError
 from lib.ingest.readers._common import _POLARS_ERRORS, _plural
-from lib.ingest.readers.csv_records import _CR_STANDIN, _records, _restore_cr
+from lib.ingest.readers.csv_records import _CR_STANDIN, Record, _records, _restore_cr
 from lib.ingest.readers.encoding import SAMPLE_BYTES, _transcode, _utf8_error_position
+from lib.ingest.readers.limits import CELL_BYTES, Limits, check_columns, check_rows, reserve
 from lib.ingest.readers.line_index import (
     _count_lines_and_quotes,
     _iter_lines,
@@ -36,9 +37,16 @@ from lib.ingest.readers.table import TAIL_ROWS, RawTable, _finish
 
 
 def _read_delimited(
-    data: bytes, display: str, ext: str, encoding: str, notes: list[str]
+    data: bytes,
+    display: str,
+    ext: str,
+    encoding: str,
+    notes: list[str],
+    limits: Limits | None = None,
 ) -> RawTable:
-    """Sniff delimiter and header on the sample, read with Polars, fall back when needed."""
+    """Sniff delimiter and header on the sample, check the size against ``limits``, read with
+    Polars, fall back when needed."""
+    limits = limits or Limits.from_env()
     if b"\n" not in data[:SAMPLE_BYTES] and b"\r" in data[:SAMPLE_BYTES]:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         notes.append("converted old Mac line endings (CR) to line feeds")
@@ -49,6 +57,42 @@ def _read_delimited(
         raise IngestError(
             "contains only blank lines", file=display, expected="a header line and data rows"
         )
+    h, width, _ = found
+    header_first, header_last, _ = recs[h]
+    check_columns(display, max(width, _header_fields(data, header_first, delimiter)), limits)
+    counts = _count_lines_and_quotes(data)
+    rows = counts[0] - header_last + (0 if data.endswith(b"\n") else 1)
+    check_rows(display, rows, limits)
+    with reserve(display, rows * width * CELL_BYTES + len(data), limits):
+        return _read_sniffed(data, display, encoding, notes, delimiter, recs, found, counts)
+
+
+def _header_fields(data: bytes, line: int, delimiter: str) -> int:
+    """Most fields the header on 1-based ``line`` can have: its delimiters plus one, counted
+    on the whole line (the sample may have cut a very long header short).
+
+    >>> _header_fields(b"x\\na,b,c\\n1,2,3\\n", 2, ",")
+    3
+    """
+    start = 0
+    for _ in range(line - 1):
+        start = data.find(b"\n", start) + 1
+    end = data.find(b"\n", start)
+    return data.count(delimiter.encode(), start, end if end >= 0 else len(data)) + 1
+
+
+def _read_sniffed(
+    data: bytes,
+    display: str,
+    encoding: str,
+    notes: list[str],
+    delimiter: str,
+    recs: list[Record],
+    found: tuple[int, int, list[str]],
+    counts: tuple[int, int],
+) -> RawTable:
+    """Read the file whose delimiter and header (``found``: record index in the sample
+    ``recs``, width, names) are known; ``counts`` are its line feeds and quotes."""
     h, width, raw_names = found
     header_first, header_last, _ = recs[h]
     if not _looks_like_names(raw_names):
@@ -70,7 +114,7 @@ def _read_delimited(
         ),
     )
 
-    frame, lines, short, odd_quotes = _read_fast(data, ctx)
+    frame, lines, short, odd_quotes = _read_fast(data, ctx, counts)
     if frame is None and encoding in ("utf-8", "utf-8-sig"):
         bad_at = _utf8_error_position(data)
         if bad_at is not None:
@@ -121,12 +165,13 @@ class _DelimitedContext:
 _Fast = tuple[pl.DataFrame | None, pl.Series | None, dict[int, int], bool]
 
 
-def _read_fast(data: bytes, ctx: _DelimitedContext) -> _Fast:
+def _read_fast(data: bytes, ctx: _DelimitedContext, counts: tuple[int, int] | None = None) -> _Fast:
     """Read with Polars: the frame, line numbers, short rows, and whether the number of quote
     characters after the header is odd (a quote left open, which Polars may read past).
 
     Returns no frame when Polars refuses the file, and no line numbers when rows with too few
-    fields need the careful reader to be found."""
+    fields need the careful reader to be found. ``counts``: the line feeds and quotes of
+    ``data`` when already counted."""
     schema = dict.fromkeys(ctx.columns, pl.String)
     try:
         frame = pl.read_csv(
@@ -144,7 +189,7 @@ def _read_fast(data: bytes, ctx: _DelimitedContext) -> _Fast:
     except _POLARS_ERRORS:
         return None, None, {}, False
     n = frame.height
-    newline_count, quote_count = _count_lines_and_quotes(data)
+    newline_count, quote_count = counts or _count_lines_and_quotes(data)
     header_end = 0
     for _ in range(ctx.skip):
         header_end = data.find(b"\n", header_end) + 1

@@ -13,6 +13,7 @@ import polars as pl
 
 from lib.errors import IngestError
 from lib.ingest.readers._common import _JSON_EXTS, _JSONL_EXTS
+from lib.ingest.readers.limits import CELL_BYTES, Limits, check_columns, check_rows, reserve
 from lib.ingest.readers.names import _unique_names
 from lib.ingest.readers.table import RawTable, _finish
 
@@ -35,10 +36,21 @@ _RECORD_KEYS = (
 )
 
 
-def _read_json_text(data: bytes, display: str, ext: str, head: str) -> RawTable | None:
-    """Read JSON or JSON Lines; None when the content is not JSON but may be delimited text."""
+#: Bytes in memory per byte of JSON text while it is parsed (Python objects for every value).
+JSON_FACTOR = 8
+
+
+def _read_json_text(
+    data: bytes, display: str, ext: str, head: str, limits: Limits | None = None
+) -> RawTable | None:
+    """Read JSON or JSON Lines; None when the content is not JSON but may be delimited text.
+
+    The parsed text is held against ``limits`` (``JSON_FACTOR`` bytes per byte), the records
+    and the union of their keys are checked before the table is built."""
+    limits = limits or Limits.from_env()
     try:
-        return _parse_json_text(data, display, ext, head)
+        with reserve(display, len(data) * JSON_FACTOR, limits):
+            return _parse_json_text(data, display, ext, head, limits)
     except RecursionError:
         raise IngestError(
             "holds JSON nested too deeply to read",
@@ -47,22 +59,24 @@ def _read_json_text(data: bytes, display: str, ext: str, head: str) -> RawTable 
         ) from None
 
 
-def _parse_json_text(data: bytes, display: str, ext: str, head: str) -> RawTable | None:
+def _parse_json_text(
+    data: bytes, display: str, ext: str, head: str, limits: Limits
+) -> RawTable | None:
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     if ext in _JSONL_EXTS:
-        return _read_jsonl(text, display)
+        return _read_jsonl(text, display, limits)
     if not head.startswith("["):
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
             if exc.msg == "Extra data" and exc.lineno > 1:
-                return _read_jsonl(text, display)
+                return _read_jsonl(text, display, limits)
             if ext in _JSON_EXTS:
                 raise _json_error(exc, display) from None
             return None
-        return _json_records_table(obj, display)
+        return _json_records_table(obj, display, limits)
     try:
-        return _read_json_array(text, display)
+        return _read_json_array(text, display, limits)
     except IngestError:
         if ext in _JSON_EXTS:
             raise
@@ -78,7 +92,7 @@ def _json_error(exc: json.JSONDecodeError, display: str) -> IngestError:
     )
 
 
-def _read_json_array(text: str, display: str) -> RawTable:
+def _read_json_array(text: str, display: str, limits: Limits) -> RawTable:
     """A top-level array read element by element, so each record knows its line and a file
     cut off in the middle keeps its complete records."""
     decoder = json.JSONDecoder()
@@ -113,10 +127,12 @@ def _read_json_array(text: str, display: str) -> RawTable:
             i += 1
         elif i < len(text) and text[i] != "]":
             raise _json_error(json.JSONDecodeError("Expecting ',' delimiter", text, i), display)
-    return _records_table(records, lines, display, "json", dropped=dropped, header_line=0)
+    return _records_table(
+        records, lines, display, "json", dropped=dropped, header_line=0, limits=limits
+    )
 
 
-def _json_records_table(obj: Any, display: str) -> RawTable:
+def _json_records_table(obj: Any, display: str, limits: Limits) -> RawTable:
     """A JSON document that is not a top-level array: find its list of records."""
     notes: list[str] = []
     records = obj
@@ -145,7 +161,7 @@ def _json_records_table(obj: Any, display: str) -> RawTable:
             file=display,
             expected="an array of objects",
         )
-    table = _records_table(records, None, display, "json", dropped=[], header_line=0)
+    table = _records_table(records, None, display, "json", dropped=[], header_line=0, limits=limits)
     table.notes[:0] = notes
     return table
 
@@ -154,7 +170,7 @@ def _is_record_list(value: Any) -> bool:
     return isinstance(value, list) and any(isinstance(v, dict) for v in value)
 
 
-def _read_jsonl(text: str, display: str) -> RawTable:
+def _read_jsonl(text: str, display: str, limits: Limits) -> RawTable:
     records: list[Any] = []
     lines: list[int] = []
     dropped: list[tuple[int, str]] = []
@@ -174,7 +190,9 @@ def _read_jsonl(text: str, display: str) -> RawTable:
             row=line,
             expected="one JSON object per line",
         )
-    return _records_table(records, lines, display, "jsonl", dropped=dropped, header_line=0)
+    return _records_table(
+        records, lines, display, "jsonl", dropped=dropped, header_line=0, limits=limits
+    )
 
 
 def _scalar_text(value: Any) -> str | None:
@@ -216,8 +234,16 @@ def _records_table(
     *,
     dropped: list[tuple[int, str]],
     header_line: int,
+    limits: Limits,
 ) -> RawTable:
-    columns: dict[str, list[str | None]] = {}
+    """One column per key of any record (flattened), in first-seen order.
+
+    Each column keeps only the rows that have its key, so a file whose every record brings
+    new keys costs its number of values, not rows times columns; the union of keys is held
+    to ``limits.max_columns`` as it grows.
+    """
+    check_rows(display, len(records), limits)
+    cells: dict[str, tuple[list[int], list[str | None]]] = {}
     kept_lines: list[int] = []
     dropped = list(dropped)
     n = 0
@@ -230,21 +256,53 @@ def _records_table(
         flat: dict[str, str | None] = {}
         _flatten(record, "", flat)
         for key, value in flat.items():
-            col = columns.get(key)
+            col = cells.get(key)
             if col is None:
-                col = columns[key] = [None] * n
-            col.append(value)
+                col = cells[key] = ([], [])
+                if len(cells) > limits.max_columns:
+                    check_columns(display, len(cells), limits)
+            col[0].append(n)
+            col[1].append(value)
         n += 1
-        for col in columns.values():
-            if len(col) < n:
-                col.append(None)
         kept_lines.append(line)
-    if n == 0 and not columns:
+    if n == 0 and not cells:
         raise IngestError(
             "holds no records" if not dropped else "holds no JSON objects",
             file=display,
             expected="at least one JSON object with the ticket's fields",
         )
+    with reserve(display, n * len(cells) * CELL_BYTES, limits):
+        return _frame_table(
+            cells,
+            n,
+            kept_lines if lines is not None else None,
+            display,
+            fmt,
+            dropped=dropped,
+            header_line=header_line,
+        )
+
+
+def _frame_table(
+    cells: dict[str, tuple[list[int], list[str | None]]],
+    n: int,
+    lines: list[int] | None,
+    display: str,
+    fmt: str,
+    *,
+    dropped: list[tuple[int, str]],
+    header_line: int,
+) -> RawTable:
+    """The table of ``n`` rows from each key's (row, value) pairs."""
+    columns: dict[str, list[str | None]] = {}
+    for key, (rows, values) in cells.items():
+        if len(rows) == n:
+            columns[key] = values
+            continue
+        full: list[str | None] = [None] * n
+        for i, v in zip(rows, values, strict=True):
+            full[i] = v
+        columns[key] = full
     names = _unique_names(list(columns))
     frame = pl.DataFrame(
         dict(zip(names, columns.values(), strict=True)),
@@ -256,7 +314,7 @@ def _records_table(
         format=fmt,
         encoding="utf-8",
         header_line=header_line,
-        line_numbers=pl.Series("line", kept_lines, dtype=pl.Int64) if lines is not None else None,
+        line_numbers=pl.Series("line", lines, dtype=pl.Int64) if lines is not None else None,
     )
     _finish(table, dropped=dropped, short={}, width=len(names), generated=[False] * len(names))
     return table

@@ -28,16 +28,18 @@ def _unique_names(raw: Sequence[str]) -> list[str]:
     ]
     taken = set(cleaned)
     seen: set[str] = set()
+    next_k: dict[str, int] = {}  # the next number to try per repeated name (linear in repeats)
     out: list[str] = []
     for n in cleaned:
         if n not in seen:
             seen.add(n)
             out.append(n)
             continue
-        k = 2
+        k = next_k.get(n, 2)
         while f"{n} ({k})" in taken:
             k += 1
         new = f"{n} ({k})"
+        next_k[n] = k + 1
         taken.add(new)
         out.append(new)
     return out

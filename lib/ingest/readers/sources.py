@@ -8,13 +8,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lib.errors import IngestError
+from lib.ingest.readers._common import _human_bytes
+from lib.ingest.readers.limits import Limits
 
 
 class _Budget:
-    """Counts decompressed bytes of one source against ``max_bytes``."""
+    """Counts decompressed bytes of one source against ``max_bytes``; carries the ``limits``
+    every table read from the source is checked against."""
 
-    def __init__(self, limit: int | None) -> None:
+    def __init__(self, limit: int | None, limits: Limits | None = None) -> None:
         self.limit = limit
+        self.limits = limits
         self.used = 0
 
     def charge(self, n: int, display: str) -> None:
@@ -25,14 +29,6 @@ class _Budget:
                 file=display,
                 expected=f"at most {_human_bytes(self.limit)} of data per upload",
             )
-
-
-def _human_bytes(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.4g} {unit}"
-        n /= 1024
-    return f"{n} GB"  # pragma: no cover
 
 
 def _load(source: Any, name: str | None, max_bytes: int | None) -> tuple[bytes, str]:

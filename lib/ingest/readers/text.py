@@ -7,10 +7,12 @@ from lib.ingest.readers._common import _EXPECTED_FORMATS, _JSON_EXTS, _JSONL_EXT
 from lib.ingest.readers.delimited import _read_delimited
 from lib.ingest.readers.encoding import SAMPLE_BYTES, _detect_encoding, _looks_binary, _transcode
 from lib.ingest.readers.json_records import _read_json_text
+from lib.ingest.readers.limits import Limits
 from lib.ingest.readers.table import RawTable
 
 
-def _read_text(data: bytes, display: str, ext: str) -> RawTable:
+def _read_text(data: bytes, display: str, ext: str, limits: Limits | None = None) -> RawTable:
+    limits = limits or Limits.from_env()
     encoding = _detect_encoding(data)
     notes: list[str] = []
     wide = encoding.startswith(("utf-16", "utf-32"))
@@ -34,10 +36,10 @@ def _read_text(data: bytes, display: str, ext: str) -> RawTable:
             "contains only blank space", file=display, expected="a header line and data rows"
         )
     if ext in _JSONL_EXTS or ext in _JSON_EXTS or (ext not in _TEXT_EXTS and head[:1] in "[{"):
-        table = _read_json_text(data, display, ext, head)
+        table = _read_json_text(data, display, ext, head, limits)
         if table is not None:
             table.encoding = encoding
             table.notes[:0] = notes
             return table
-    table = _read_delimited(data, display, ext, encoding, notes)
+    table = _read_delimited(data, display, ext, encoding, notes, limits)
     return table
