@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,26 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, default=_json_default, ensure_ascii=False)
 
 
+def _set_wal(cur: sqlite3.Cursor) -> None:
+    """Switch the file to WAL, waiting up to :data:`BUSY_TIMEOUT_MS` for other connections.
+
+    SQLite does not call the busy handler for this pragma: while another process converts a new
+    file (or holds a lock on it), it fails at once with "database is locked". Retrying here lets
+    several processes open a new database at the same moment.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
 def make_engine(url: str) -> Engine:
     """Build a configured engine for ``url`` (the one place engines are made).
 
@@ -87,7 +108,7 @@ def make_engine(url: str) -> Engine:
         cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
         cur.execute("PRAGMA foreign_keys = ON")
         if path is not None:
-            cur.execute("PRAGMA journal_mode = WAL")
+            _set_wal(cur)
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -133,3 +133,23 @@ def test_postgresql_works_with_no_code_change() -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_a_new_database_locked_by_another_process_is_waited_for(tmp_path: Path) -> None:
+    """SQLite fails the WAL pragma at once while another connection locks the file (no busy
+    handler): opening must wait for the lock, as every other statement does."""
+    import sqlite3
+    import threading
+    import time
+
+    path = tmp_path / "new.sqlite"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")  # another process writing, the file not yet in WAL mode
+    other.execute("INSERT INTO t VALUES (1)")
+    threading.Timer(0.5, lambda: other.execute("COMMIT")).start()
+    t0 = time.monotonic()
+    with Store(f"sqlite:///{path}") as store:
+        assert store.schema_version == migrations.LATEST
+    assert time.monotonic() - t0 >= 0.4  # it waited for the lock instead of failing
+    other.close()
