@@ -17,6 +17,7 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -137,7 +138,7 @@ def load_tables(
         combined = combined.with_columns(_export_escalated_at=pl.col("escalated_at"))
     progress(0.85, "Applying escalation rules")
     active_rules = rules if rules is not None else default_rules(combined.columns)
-    outcome: RuleOutcome = apply_rules(combined, active_rules)
+    outcome: RuleOutcome = apply_rules(combined, active_rules, sources=used_mapping)
     combined = outcome.frame
     report.rule_counts = outcome.counts
     if combined.height and outcome.escalated == 0:
@@ -196,12 +197,16 @@ def _drop_duplicates(frame: pl.DataFrame, report: QualityReport, n_unique: int) 
     return frame
 
 
-def reapply_rules(snapshot: pl.DataFrame, rules: list[Rule]) -> tuple[pl.DataFrame, RuleOutcome]:
+def reapply_rules(
+    snapshot: pl.DataFrame, rules: list[Rule], *, mapping: Mapping[str, Any] | None = None
+) -> tuple[pl.DataFrame, RuleOutcome]:
     """Apply another rule set to a stored snapshot (canonical columns plus extras).
 
-    Returns the new snapshot frame (same columns) and the outcome with counts per rule.
+    ``mapping`` is the dataset's column mapping: with it a custom rule on a normalised
+    ticket field also matches the export's own value (kept as ``raw:<name>``). Returns the
+    new snapshot frame (same columns) and the outcome with counts per rule.
     """
-    outcome = apply_rules(snapshot, rules)
+    outcome = apply_rules(snapshot, rules, sources=mapping)
     frame = outcome.frame.with_columns(
         pl.col("escalated_at").cast(SCHEMA["escalated_at"]),
     )

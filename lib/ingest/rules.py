@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -151,15 +152,56 @@ def _truthy(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def _custom_mask(frame: pl.DataFrame, rule: Rule) -> pl.Expr:
+def raw_source(
+    columns: list[str], column: str | None, sources: Mapping[str, Any] | None
+) -> str | None:
+    """The export's own column (``raw:<name>``) a ticket field was normalised from, if kept.
+
+    ``sources`` is the dataset's column mapping (ticket field -> export column name).
+
+    >>> raw_source(["status", "raw:State"], "status", {"status": "State"})
+    'raw:State'
+    >>> raw_source(["status"], "status", {"status": "State"}) is None
+    True
+    """
+    if not column or column.startswith("raw:") or not sources:
+        return None
+    name = sources.get(column)
+    raw = f"raw:{name}" if isinstance(name, str) else None
+    return raw if raw in columns else None
+
+
+def _text_mask(frame: pl.DataFrame, col: str, op: str, value: Any) -> pl.Expr:
+    """``col op value`` on text, ignoring case and surrounding spaces; a list column (tags)
+    matches when any of its items does."""
+    if op == "is in":
+        items = value if isinstance(value, list) else str(value or "").split(",")
+        wanted = [str(v).strip().lower() for v in items if str(v).strip()]
+    else:
+        wanted = [str(value if value is not None else "").strip().lower()]
+
+    def test(text: pl.Expr) -> pl.Expr:
+        text = text.cast(pl.String).str.strip_chars().str.to_lowercase()
+        if op == "contains":
+            return text.str.contains(wanted[0], literal=True)
+        return text.is_in(wanted)
+
+    if isinstance(frame.schema[col], pl.List):
+        if op == "contains":  # also across items, as before ("vip, billing" contains "p, b")
+            joined = test(pl.col(col).list.eval(pl.element().cast(pl.String)).list.join(", "))
+            return joined.fill_null(False)
+        return pl.col(col).list.eval(test(pl.element())).list.any().fill_null(False)
+    return test(pl.col(col)).fill_null(False)
+
+
+def _custom_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None) -> pl.Expr:
     col = rule.column
     if not col or col not in frame.columns:
         return pl.lit(False)
-    c = pl.col(col)
-    dtype = frame.schema[col]
     op = (rule.op or "equals").lower()
-    if isinstance(dtype, pl.List):
-        c = c.list.join(", ")
+    c = pl.col(col)
+    if isinstance(frame.schema[col], pl.List):
+        c = c.list.eval(pl.element().cast(pl.String)).list.join(", ")
     value = rule.value
     if op == "is true":
         return _truthy(c)
@@ -169,19 +211,55 @@ def _custom_mask(frame: pl.DataFrame, rule: Rule) -> pl.Expr:
         except (TypeError, ValueError):
             return pl.lit(False)
         return (c.cast(pl.Float64, strict=False) > threshold).fill_null(False)
-    text = c.cast(pl.String).str.to_lowercase()
-    if op == "contains":
-        return text.str.contains(str(value or "").lower(), literal=True).fill_null(False)
-    if op == "is in":
-        values = value if isinstance(value, list) else str(value or "").split(",")
-        return (
-            text.str.strip_chars().is_in([str(v).strip().lower() for v in values]).fill_null(False)
-        )
-    return (text.str.strip_chars() == str(value or "").strip().lower()).fill_null(False)
+    mask = _text_mask(frame, col, op, value)
+    # A normalised field (status "Waiting on Third Party" became on_hold) also matches on the
+    # value as the export wrote it, which is what the user sees in their helpdesk.
+    raw = raw_source(frame.columns, col, sources)
+    if raw is not None:
+        mask = mask | _text_mask(frame, raw, op, value)
+    return mask
 
 
-def rule_mask(frame: pl.DataFrame, rule: Rule) -> pl.Expr:
-    """Boolean expression marking the tickets a rule fires on (never null)."""
+def value_counts(
+    frame: pl.DataFrame,
+    column: str,
+    *,
+    sources: Mapping[str, Any] | None = None,
+    limit: int = 50,
+) -> list[tuple[str, int]]:
+    """The values a rule on ``column`` can pick, with how many tickets hold each, most
+    common first (at most ``limit``). A normalised ticket field lists the export's own
+    values (its ``raw:`` column) when the snapshot kept them; blanks are left out and list
+    columns (tags) count each item.
+
+    >>> waiting = "Waiting on Third Party"
+    >>> t = pl.DataFrame({"status": ["on_hold", "on_hold", "open"],
+    ...                   "raw:State": [waiting + " ", waiting, "New"]})
+    >>> value_counts(t, "status", sources={"status": "State"})
+    [('Waiting on Third Party', 2), ('New', 1)]
+    """
+    col = raw_source(frame.columns, column, sources) or column
+    if col not in frame.columns:
+        return []
+    series = frame.get_column(col)
+    if isinstance(series.dtype, pl.List):
+        series = series.explode()
+    text = series.cast(pl.String).str.strip_chars()
+    counts = (
+        text.filter(text.is_not_null() & (text != ""))
+        .value_counts(name="n")
+        .sort(["n", col], descending=[True, False])
+        .head(limit)
+    )
+    return [(str(v), int(n)) for v, n in counts.iter_rows()]
+
+
+def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None = None) -> pl.Expr:
+    """Boolean expression marking the tickets a rule fires on (never null).
+
+    ``sources`` (the column mapping) lets a custom rule on a normalised ticket field also
+    test the export's own value (see :func:`raw_source`).
+    """
     kind = rule.kind
     if kind == "flag_column":
         col = rule.column or "_esc_flag"
@@ -217,14 +295,18 @@ def rule_mask(frame: pl.DataFrame, rule: Rule) -> pl.Expr:
         except (TypeError, ValueError):
             n = 3.0
         return (pl.col("reassignments").cast(pl.Float64) >= n).fill_null(False)
-    return _custom_mask(frame, rule)
+    return _custom_mask(frame, rule, sources)
 
 
-def apply_rules(frame: pl.DataFrame, rules: list[Rule]) -> RuleOutcome:
+def apply_rules(
+    frame: pl.DataFrame, rules: list[Rule], *, sources: Mapping[str, Any] | None = None
+) -> RuleOutcome:
     """Set ``escalated``, ``escalation_reason`` and fill ``escalated_at`` where knowable.
 
     Counts per rule are computed for every rule, enabled or not, so the user sees what
-    switching a rule on would do.
+    switching a rule on would do. ``sources`` is the dataset's column mapping (ticket field
+    -> export column): a custom text rule on a normalised field then matches the export's
+    own value too.
 
     >>> t = pl.DataFrame({"ticket_id": ["1"], "reassignments": [4]})
     >>> apply_rules(t, default_rules(t.columns)).counts
@@ -232,7 +314,7 @@ def apply_rules(frame: pl.DataFrame, rules: list[Rule]) -> RuleOutcome:
     """
     # Masks are named by position, not id: two rules with the same id both count.
     names = [f"__rule_{i}" for i in range(len(rules))]
-    masks = [rule_mask(frame, r).alias(name) for r, name in zip(rules, names, strict=True)]
+    masks = [rule_mask(frame, r, sources).alias(name) for r, name in zip(rules, names, strict=True)]
     with_masks = frame.with_columns(masks) if masks else frame
     counts: dict[str, int] = {}
     for r, name in zip(rules, names, strict=True):
@@ -330,15 +412,31 @@ def escalation_signal(tickets: pl.DataFrame, rules: list[Rule] | None = None) ->
 def custom_rule(column: str, op: str, value: Any, *, label: str | None = None) -> Rule:
     """Build a user rule ``column op value`` with a readable label.
 
+    Text operators ignore case and surrounding spaces; on a ticket field they test the value
+    after normalising and, when the export's column was kept, the value as exported, and the
+    label says so.
+
     >>> custom_rule("raw:Queue", "equals", "Escalations").label
     'Queue equals "Escalations"'
+    >>> custom_rule("status", "is in", ["Waiting on Third Party", "On hold"]).label
+    'status is in "Waiting on Third Party", "On hold" (as exported or normalised)'
     >>> custom_rule("group", "equals", "Tier-2").id != custom_rule("group", "equals", "Tier 2").id
     True
     """
     if op not in OPERATORS:
         raise ValueError(f"unknown operator {op!r}; expected one of {', '.join(OPERATORS)}")
+    if isinstance(value, (list, tuple)):
+        value = [str(v).strip() for v in value if str(v).strip()]
+        if not value:
+            raise ValueError(f"choose at least one value for “{op}”")
+    elif isinstance(value, str):
+        value = value.strip()
     shown = column.removeprefix("raw:")
-    text = label or (f"{shown} is true" if op == "is true" else f'{shown} {op} "{value}"')
+    values = value if isinstance(value, list) else [value]
+    quoted = ", ".join(f'"{v}"' for v in values)
+    text = label or (f"{shown} is true" if op == "is true" else f"{shown} {op} {quoted}")
+    if not label and op in ("equals", "contains", "is in") and not column.startswith("raw:"):
+        text += " (as exported or normalised)"
     slug = re.sub(r"\W+", "_", f"{shown}_{op}_{value}").strip("_").lower()[:60]
     # The slug alone would merge "Tier-2" and "Tier 2": a digest of the exact rule tells them
     # apart.

@@ -1,11 +1,15 @@
-"""Tests for lib.ingest.rules.escalation_signal: when pages say the rules hardly match."""
+"""Tests for lib.ingest.rules: custom rules on exported values, value counts, and
+escalation_signal (when pages say the rules hardly match)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import polars as pl
 import pytest
 
-from lib.ingest.rules import Rule, custom_rule, default_rules, escalation_signal
+from lib.ingest import load_export, reapply_rules
+from lib.ingest.rules import Rule, custom_rule, default_rules, escalation_signal, value_counts
 
 RULES = default_rules(["group"])
 
@@ -53,3 +57,66 @@ def test_no_rule_switched_on_and_custom_rule_names():
     custom = [custom_rule("raw:Queue", "equals", "Escalations")]
     text = escalation_signal(_tickets(0, 10), custom)
     assert text is not None and '(Queue equals "Escalations")' in text
+
+
+WAITING = "Waiting on Third Party"
+
+
+def _waiting_export(tmp_path) -> Path:
+    """20 tickets, 8 of them with the vendor status "Waiting on Third Party" (normalised)."""
+    rows = ["Id,Created at,Subject,Status,Group,Tags"]
+    for i in range(20):
+        status = WAITING if i < 8 else ("Open" if i % 2 else "Solved")
+        tags = "vip billing" if i % 5 == 0 else "billing"
+        rows.append(f"{i + 1},2024-03-0{1 + i % 5} 10:00,Printer,{status},Tier 1,{tags}")
+    path = tmp_path / "waiting.csv"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    "value", [WAITING, "  waiting on third party ", "WAITING ON THIRD PARTY", "on_hold"]
+)
+def test_custom_rule_on_a_normalised_status_matches_the_exported_value(tmp_path, value):
+    rule = custom_rule("status", "equals", value)
+    res = load_export(_waiting_export(tmp_path), rules=[rule])
+    # the normaliser turned the vendor's words into a canonical status
+    assert WAITING not in res.tickets.get_column("status").to_list()
+    assert res.report.rule_counts[rule.id] == 8
+    assert int(res.tickets.get_column("escalated").sum()) == 8
+    snapshot = res.tickets.join(res.extras, on="ticket_id")
+    _, outcome = reapply_rules(snapshot, [rule], mapping=res.mapping)
+    assert outcome.counts[rule.id] == 8
+    assert "(as exported or normalised)" in rule.label
+
+
+def test_is_in_and_contains_ignore_case_and_spaces_on_export_values(tmp_path):
+    res = load_export(_waiting_export(tmp_path))
+    snapshot = res.tickets.join(res.extras, on="ticket_id")
+    rules = [
+        custom_rule("status", "is in", [" waiting on third party", "OPEN "]),
+        custom_rule("raw:Status", "contains", " third "),
+        custom_rule("tags", "equals", "VIP"),  # a list column: any tag equal
+    ]
+    _, outcome = reapply_rules(snapshot, rules, mapping=res.mapping)
+    assert [outcome.counts[r.id] for r in rules] == [8 + 6, 8, 4]
+
+
+def test_value_counts_list_the_exported_values_with_ticket_counts(tmp_path):
+    res = load_export(_waiting_export(tmp_path))
+    snapshot = res.tickets.join(res.extras, on="ticket_id")
+    assert value_counts(snapshot, "status", sources=res.mapping) == [
+        (WAITING, 8),
+        ("Open", 6),
+        ("Solved", 6),
+    ]
+    # without the mapping: the canonical values
+    assert value_counts(snapshot, "status")[0] == ("on_hold", 8)
+    assert value_counts(snapshot, "tags") == [("billing", 20), ("vip", 4)]
+    assert value_counts(snapshot, "status", sources=res.mapping, limit=1) == [(WAITING, 8)]
+    assert value_counts(snapshot, "no such column") == []
+
+
+def test_is_in_needs_a_value():
+    with pytest.raises(ValueError, match="at least one value"):
+        custom_rule("status", "is in", [" ", ""])
