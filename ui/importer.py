@@ -158,9 +158,9 @@ def _result_panel(
 ) -> None:
     st.subheader("What counts as an escalation")
     rules: list[Rule] = state["rules"]
-    frame, outcome = reapply_rules(state["frame"], rules)
+    frame, outcome = reapply_rules(state["frame"], rules, mapping=state["mapping"])
     new_rules = rules_editor.rules_table(
-        rules, outcome.counts, frame.height, key="imp_rules", columns=frame.columns
+        rules, outcome.counts, state["frame"], key="imp_rules", mapping=state["mapping"]
     )
     if new_rules is not None:
         state["rules"] = new_rules

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
 from lib.ingest import reapply_rules
-from lib.ingest.rules import OPERATORS, Rule, custom_rule, rules_from_json, rules_to_json
+from lib.ingest.rules import (
+    OPERATORS,
+    Rule,
+    custom_rule,
+    raw_source,
+    rules_from_json,
+    rules_to_json,
+    value_counts,
+)
 from lib.markdown import md_escape
 from ui import dataset, layout, session
 
@@ -26,10 +37,112 @@ def _column_label(column: str) -> str:
     return f"Ticket field: {layout.label(column)}"
 
 
+#: How many of a column's values the picker lists (most common first); others can be typed.
+PICKER_VALUES = 50
+
+
+def _value_input(
+    frame: pl.DataFrame, column: str | None, op: str, *, key: str, mapping: Mapping[str, Any]
+) -> Any:
+    """The value of a new rule: a picker of the column's own values (with ticket counts) for
+    ``equals`` / ``is in``, a text box for ``contains`` / ``greater than``."""
+    if op == "is true" or not column:
+        return None
+    if op not in ("equals", "is in"):
+        return st.text_input("Value", key=f"{key}_v")
+    counts = dict(value_counts(frame, column, sources=mapping, limit=PICKER_VALUES))
+
+    def shown(v: str) -> str:
+        n = counts.get(v)
+        return f"{v} ({n:,} tickets)" if n is not None else f"{v} (typed)"
+
+    raw = raw_source(frame.columns, column, mapping)
+    where = f"as the export's column “{md_escape(raw[4:])}” wrote them" if raw else "in the data"
+    listed = (
+        f"The {len(counts)} most common values {where}, with their ticket counts; type "
+        "another value to use it."
+        if counts
+        else "This column holds no value; type one."
+    )
+    st.caption(
+        listed
+        + " Case and surrounding spaces are ignored"
+        + ("; the normalised value matches too." if raw else ".")
+    )
+    if op == "is in":
+        return st.multiselect(
+            "Values",
+            list(counts),
+            format_func=shown,
+            accept_new_options=True,
+            placeholder="Pick values or type one",
+            key=f"{key}_picks",
+        )
+    return st.selectbox(
+        "Value",
+        list(counts),
+        index=None,
+        format_func=shown,
+        accept_new_options=True,
+        placeholder="Pick a value or type one",
+        key=f"{key}_pick",
+    )
+
+
+def _add_rule(frame: pl.DataFrame, *, key: str, mapping: Mapping[str, Any]) -> Rule | None:
+    """The "add a rule" panel; returns the new rule when the user adds one."""
+    with st.expander("Add a rule of your own", icon=":material/add:"):
+        cols = st.columns([2, 1])
+        column = cols[0].selectbox(
+            "Column", _rule_columns(frame.columns), format_func=_column_label, key=f"{key}_c"
+        )
+        op = cols[1].selectbox("Operator", OPERATORS, key=f"{key}_op")
+        value = _value_input(frame, column, op, key=key, mapping=mapping)
+        if not st.button("Add rule", key=f"{key}_add", icon=":material/add:"):
+            return None
+        if not column:
+            st.error("Choose a column.")
+            return None
+        if op != "is true" and (value is None or value == "" or value == []):
+            st.error(f"Choose or type a value for “{op}”.")
+            return None
+        try:
+            return custom_rule(column, op, value)
+        except ValueError as exc:
+            st.error(md_escape(str(exc)))
+            return None
+
+
+def _delete_rule(rules: list[Rule], *, key: str) -> int | None:
+    """The "delete a rule" panel (custom rules only); returns the position to delete."""
+    mine = [i for i, r in enumerate(rules) if r.kind == "custom"]
+    if not mine:
+        return None
+    with st.expander("Delete a rule of your own", icon=":material/delete:"):
+        pick = st.selectbox(
+            "Rule", mine, format_func=lambda i: rules[i].label, key=f"{key}_del_pick"
+        )
+        st.caption("Built-in rules cannot be deleted; switch them off in the table instead.")
+        if st.button("Delete rule", key=f"{key}_del", icon=":material/delete:"):
+            return pick
+    return None
+
+
 def rules_table(
-    rules: list[Rule], counts: dict[str, int], total: int, *, key: str, columns: list[str]
+    rules: list[Rule],
+    counts: dict[str, int],
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    mapping: Mapping[str, Any] | None = None,
 ) -> list[Rule] | None:
-    """The rule list with counts and on/off switches; returns new rules when changed."""
+    """The rule list with counts and on/off switches, and panels to add a rule (with a
+    picker of the column's values) or delete one of the user's own; returns new rules
+    when changed. ``frame`` is the snapshot (canonical columns and ``raw:`` extras) and
+    ``mapping`` the dataset's column mapping.
+    """
+    mapping = mapping or {}
+    total = frame.height
     st.caption(
         "A ticket is escalated when any switched-on rule marks it. The count shows how many "
         "tickets each rule marks on its own, also for rules that are off."
@@ -38,6 +151,7 @@ def rules_table(
         {
             "on": [r.enabled for r in rules],
             "rule": [r.label for r in rules],
+            "type": ["yours" if r.kind == "custom" else "built-in" for r in rules],
             "tickets marked": [counts.get(r.id, 0) for r in rules],
             "share": [counts.get(r.id, 0) / total if total else 0.0 for r in rules],
         }
@@ -46,7 +160,7 @@ def rules_table(
         table,
         key=f"{key}_editor",
         hide_index=True,
-        disabled=["rule", "tickets marked", "share"],
+        disabled=["rule", "type", "tickets marked", "share"],
         column_config={
             "on": st.column_config.CheckboxColumn("On", width="small"),
             "share": st.column_config.ProgressColumn("Share of tickets", format="percent"),
@@ -56,25 +170,12 @@ def rules_table(
     changed = [
         Rule(**{**r.to_dict(), "enabled": bool(f)}) for r, f in zip(rules, flags, strict=True)
     ]
-    with st.expander("Add a rule of your own", icon=":material/add:"):
-        with st.form(f"{key}_add"):
-            cols = st.columns([2, 1, 2])
-            column = cols[0].selectbox(
-                "Column", _rule_columns(columns), format_func=_column_label, key=f"{key}_c"
-            )
-            op = cols[1].selectbox("Operator", OPERATORS, key=f"{key}_op")
-            value = cols[2].text_input("Value", key=f"{key}_v")
-            add = st.form_submit_button("Add rule")
-        if add:
-            if not column:
-                st.error("Choose a column.")
-            else:
-                try:
-                    rule = custom_rule(column, op, value)
-                except ValueError as exc:
-                    st.error(md_escape(str(exc)))
-                else:
-                    return [*changed, rule]
+    rule = _add_rule(frame, key=key, mapping=mapping)
+    if rule is not None:
+        return [*changed, rule]
+    gone = _delete_rule(changed, key=key)
+    if gone is not None:
+        return [r for i, r in enumerate(changed) if i != gone]
     if any(a.enabled != b.enabled for a, b in zip(rules, changed, strict=True)):
         return changed
     return None
@@ -84,7 +185,8 @@ def rules_editor(data: dataset.Active) -> None:
     """Rules of the active dataset, re-applied to its snapshot when changed."""
     snapshot = dataset.snapshot_of(data.record)
     rules = data.rules or rules_from_json(None)
-    frame, outcome = reapply_rules(snapshot, rules)
+    mapping = data.record.mapping or {}
+    frame, outcome = reapply_rules(snapshot, rules, mapping=mapping)
     st.markdown(f"**{outcome.escalated:,}** of {frame.height:,} tickets are escalated.")
     if not session.can_edit():
         st.dataframe(
@@ -100,11 +202,9 @@ def rules_editor(data: dataset.Active) -> None:
         )
         st.caption("Viewers see the rules; editors can change them.")
         return
-    new_rules = rules_table(
-        rules, outcome.counts, frame.height, key="ds_rules", columns=snapshot.columns
-    )
+    new_rules = rules_table(rules, outcome.counts, snapshot, key="ds_rules", mapping=mapping)
     if new_rules is not None:
-        new_frame, _ = reapply_rules(snapshot, new_rules)
+        new_frame, _ = reapply_rules(snapshot, new_rules, mapping=mapping)
         with st.spinner("Applying the rules…"), layout.user_errors("Could not save the rules"):
             session.store().replace_snapshot(
                 data.record.id, new_frame, rules=rules_to_json(new_rules), actor=session.actor()

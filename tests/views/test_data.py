@@ -123,9 +123,9 @@ def test_custom_rule_is_added_stored_and_counted(review_home: Path) -> None:
 
     at = _data_page()
     at.selectbox(key="ds_rules_c").set_value("raw:Priority")
-    at.selectbox(key="ds_rules_op").set_value("equals")
-    at.text_input(key="ds_rules_v").set_value("Urgent")
-    at.button(key="FormSubmitter:ds_rules_add-Add rule").click().run()
+    at.selectbox(key="ds_rules_op").set_value("equals").run()
+    at.selectbox(key="ds_rules_pick").set_value("Urgent")
+    at.button(key="ds_rules_add").click().run()
     assert not at.exception, at.exception
     at.run()
     line = next(m for m in at.markdown if "tickets are escalated" in m.value).value
@@ -133,6 +133,62 @@ def test_custom_rule_is_added_stored_and_counted(review_home: Path) -> None:
     stored = Store().get_active_dataset().rules
     assert stored[-1]["label"] == 'Priority equals "Urgent"' and stored[-1]["enabled"]
     assert any('priority equals "Urgent"' in c.value for c in at.caption)
+
+
+WAITING = "Waiting on Third Party"
+
+
+def _waiting_export() -> bytes:
+    """20 tickets, 8 with the vendor status "Waiting on Third Party" (normalised to on_hold)."""
+    rows = ["Id,Created at,Subject,Status,Group"]
+    for i in range(20):
+        status = WAITING if i < 8 else ("Open" if i % 2 else "Solved")
+        rows.append(f"{i + 1},2024-03-0{1 + i % 5} 10:00,Printer,{status},Tier 1")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _rule_counts(at: AppTest, key: str) -> dict[str, int]:
+    table = at.dataframe(key=key).value  # the data editor's frame
+    return dict(zip(table["rule"], table["tickets marked"], strict=True))
+
+
+def test_custom_rule_from_the_value_picker_counts_the_exported_status_and_can_be_deleted(
+    review_home: Path,
+) -> None:
+    at = _data_page()
+    at.file_uploader(key="uploads").upload("waiting.csv", _waiting_export(), "text/csv").run()
+    at.button(key="FormSubmitter:mapping_form-Confirm mapping and read tickets").click().run()
+    assert not at.exception, at.exception
+    # The import flow shows the same editor: the picker lists the export's own values.
+    at.selectbox(key="imp_rules_c").set_value("status").run()
+    assert at.selectbox(key="imp_rules_pick").options[0] == f"{WAITING} (8 tickets)"
+    _button(at, "Import 20 tickets").click().run()
+    at.run()
+    assert not at.exception, at.exception
+
+    at.selectbox(key="ds_rules_c").set_value("status").run()
+    picker = at.selectbox(key="ds_rules_pick")
+    assert picker.options == [f"{WAITING} (8 tickets)", "Open (6 tickets)", "Solved (6 tickets)"]
+    picker.set_value(WAITING)
+    at.button(key="ds_rules_add").click().run()
+    assert not at.exception, at.exception
+    at.run()
+    label = f'status equals "{WAITING}" (as exported or normalised)'
+    assert _rule_counts(at, "ds_rules_editor")[label] == 8
+    line = next(m for m in at.markdown if "tickets are escalated" in m.value).value
+    assert line.startswith("**8** of 20 tickets")
+    assert Store().get_active_dataset().rules[-1]["label"] == label
+
+    # Only the user's own rules can be deleted; built-in ones are switched off instead.
+    assert at.selectbox(key="ds_rules_del_pick").options == [label]
+    at.button(key="ds_rules_del").click().run()
+    assert not at.exception, at.exception
+    at.run()
+    assert label not in _rule_counts(at, "ds_rules_editor")
+    assert not any(r["kind"] == "custom" for r in Store().get_active_dataset().rules)
+    line = next(m for m in at.markdown if "tickets are escalated" in m.value).value
+    assert line.startswith("**0** of 20 tickets")
+    assert "ds_rules_del_pick" not in [s.key for s in at.selectbox]
 
 
 def test_a_broken_snapshot_leaves_the_data_and_meetings_pages_usable(review_home: Path) -> None:
