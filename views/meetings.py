@@ -31,7 +31,8 @@ if edit and session.actor() is None:
         "Your name",
         key=um.WHO,
         placeholder="local user",
-        help="Recorded with every change to an action item, so the team sees who changed what.",
+        help="Recorded with everything you change here (meetings, agenda, decisions, notes, "
+        "action items), so the team sees who did what.",
         width=320,
     )
 um.show_flash()

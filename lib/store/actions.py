@@ -23,6 +23,7 @@ from lib.store._base import (
     _schema,
     _text,
 )
+from lib.store.meetings import _open_meeting
 from lib.store.models import (
     ACTION_PRIORITIES,
     ACTION_STATUSES,
@@ -136,7 +137,7 @@ class ActionsMixin(StoreBase):
         )
         with self._write() as s:
             if meeting_id is not None:
-                self._get(s, Meeting, meeting_id, "Meeting")
+                _open_meeting(self._get(s, Meeting, meeting_id, "Meeting"))
             s.add(item)
             s.flush()
             s.add(
@@ -193,8 +194,8 @@ class ActionsMixin(StoreBase):
             item = self._get(s, ActionItem, action_id, "Action item")
             if item.version != expected_version:
                 raise ConflictError(_conflict_message(s, item, expected_version))
-            if values.get("closed_in_meeting") is not None:
-                self._get(s, Meeting, values["closed_in_meeting"], "Meeting")
+            if values.get("closed_in_meeting") not in (None, item.closed_in_meeting):
+                _open_meeting(self._get(s, Meeting, values["closed_in_meeting"], "Meeting"))
             if "status" in values and values["status"] != item.status:
                 if values["status"] in CLOSED_STATUSES and item.status in OPEN_STATUSES:
                     values["closed_at"] = now

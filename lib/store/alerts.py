@@ -115,7 +115,9 @@ class AlertsMixin(StoreBase):
             stmt = stmt.where(AlertState.dataset_id == dataset_id)
         if pending:
             on_agenda = sa.select(AgendaItem.ref).where(
-                AgendaItem.source == "alert", AgendaItem.ref.is_not(None)
+                AgendaItem.source == "alert",
+                AgendaItem.ref.is_not(None),
+                AgendaItem.deleted_at.is_(None),  # a removed point sends it back
             )
             stmt = stmt.where(AlertState.alert_key.not_in(on_agenda))
         stmt = stmt.order_by(sa.desc(AlertState.start_date), sa.desc(AlertState.score))

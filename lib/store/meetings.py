@@ -38,9 +38,21 @@ def _check_period(m: Meeting) -> None:
         )
 
 
-def _counts(s: Session, column: Any) -> dict[int, int]:
-    rows = s.execute(sa.select(column, sa.func.count()).where(column.is_not(None)).group_by(column))
-    return {k: n for k, n in rows}
+def _counts(s: Session, column: Any, *where: Any) -> dict[int, int]:
+    stmt = sa.select(column, sa.func.count()).where(column.is_not(None), *where).group_by(column)
+    return {k: n for k, n in s.execute(stmt)}
+
+
+def _open_meeting(m: Meeting) -> Meeting:
+    """``m``, or :class:`StoreError` when it is closed (its minutes are frozen)."""
+    if m.closed_at is not None:
+        when = m.closed_at.strftime("%Y-%m-%d %H:%M UTC")
+        raise StoreError(
+            f"Meeting “{m.title}” was closed by {m.closed_by or 'someone'} at {when}: its "
+            "agenda, decisions and details can no longer change. Start a new meeting (open "
+            "action items carry over to it)."
+        )
+    return m
 
 
 def _check_unchanged(
@@ -78,13 +90,15 @@ class MeetingsMixin(StoreBase):
         attendees: str = "",
         notes: str = "",
         agenda: Iterable[Any] = (),
+        who: str | None = None,
         actor: Actor | None = None,
     ) -> Meeting:
         """Start a review meeting (title defaults to "Escalation review <date>").
 
         ``agenda``: its first points (objects with ``source``, ``ref``, ``title`` and ``detail``,
         such as :class:`lib.review_pack.AgendaEntry`), stored in the same transaction, so a
-        meeting never exists with half its agenda.
+        meeting never exists with half its agenda. ``who``: the name typed in single-user mode
+        (a signed-in ``actor``'s e-mail wins), recorded as the meeting's starter.
         """
         day = _date(date, "Meeting date") or _fail("Meeting date is required")
         row = Meeting(
@@ -95,8 +109,8 @@ class MeetingsMixin(StoreBase):
             title=_text(title, "Title") or f"Escalation review {day.isoformat()}",
             attendees=_text(attendees, "Attendees"),
             notes=str(notes or ""),
-            created_by=_who(None, actor),
-            updated_by=_who(None, actor),
+            created_by=_who(who, actor),
+            updated_by=_who(who, actor),
         )
         _check_period(row)
         items = [
@@ -127,7 +141,7 @@ class MeetingsMixin(StoreBase):
             rows = s.exec(
                 select(Meeting).order_by(sa.desc(Meeting.date), sa.desc(Meeting.id))
             ).all()
-            agenda = _counts(s, AgendaItem.meeting_id)
+            agenda = _counts(s, AgendaItem.meeting_id, AgendaItem.deleted_at.is_(None))
             created = _counts(s, ActionItem.created_in_meeting)
             closed = _counts(s, ActionItem.closed_in_meeting)
         schema = {
@@ -159,6 +173,7 @@ class MeetingsMixin(StoreBase):
         changes: Mapping[str, Any],
         *,
         expected: Mapping[str, Any] | None = None,
+        who: str | None = None,
         actor: Actor | None = None,
     ) -> Meeting:
         """Change a meeting's date, period, dataset, title, attendees or notes.
@@ -179,7 +194,7 @@ class MeetingsMixin(StoreBase):
         _check_fields(changes, allowed, "a meeting")
         _check_fields(expected or {}, {"title", "attendees", "notes"}, "a meeting")
         with self._write() as s:
-            m = self._get(s, Meeting, meeting_id, "Meeting")
+            m = _open_meeting(self._get(s, Meeting, meeting_id, "Meeting"))
             _check_unchanged(m, expected, changes, f"meeting “{m.title}”")
             for name, value in changes.items():
                 if name in ("date", "period_start", "period_end"):
@@ -195,7 +210,27 @@ class MeetingsMixin(StoreBase):
                     value = str(value or "")
                 setattr(m, name, value)
             _check_period(m)
-            m.updated_by, m.updated_at = _who(None, actor), _now()
+            m.updated_by, m.updated_at = _who(who, actor), _now()
+        return m
+
+    @_writes
+    def close_meeting(
+        self,
+        meeting_id: int,
+        *,
+        minutes: str = "",
+        who: str | None = None,
+        actor: Actor | None = None,
+    ) -> Meeting:
+        """Close a meeting: its agenda, decisions and details are frozen from then on, and
+        ``minutes`` (the Markdown minutes at closing) is kept as they were.
+
+        Closing twice is refused (the first closing's minutes stay).
+        """
+        with self._write() as s:
+            m = _open_meeting(self._get(s, Meeting, meeting_id, "Meeting"))
+            m.closed_at, m.closed_by, m.minutes = _now(), _who(who, actor), str(minutes or "")
+            m.updated_by, m.updated_at = m.closed_by, m.closed_at
         return m
 
     @_writes
@@ -209,6 +244,7 @@ class MeetingsMixin(StoreBase):
         detail: str = "",
         decision: str = "",
         position: int | None = None,
+        who: str | None = None,
         actor: Actor | None = None,
     ) -> AgendaItem:
         """Add a point to a meeting's agenda (at the end unless ``position`` is given)."""
@@ -219,10 +255,10 @@ class MeetingsMixin(StoreBase):
             title=_text(title, "Agenda item title", required=True),
             detail=str(detail or ""),
             decision=str(decision or ""),
-            updated_by=_who(None, actor),
+            updated_by=_who(who, actor),
         )
         with self._write() as s:
-            self._get(s, Meeting, meeting_id, "Meeting")
+            _open_meeting(self._get(s, Meeting, meeting_id, "Meeting"))
             if position is None:
                 last = s.execute(
                     sa.select(sa.func.max(AgendaItem.position)).where(
@@ -241,6 +277,7 @@ class MeetingsMixin(StoreBase):
         changes: Mapping[str, Any],
         *,
         expected: Mapping[str, Any] | None = None,
+        who: str | None = None,
         actor: Actor | None = None,
     ) -> AgendaItem:
         """Change an agenda item's title, detail, decision or position.
@@ -253,7 +290,7 @@ class MeetingsMixin(StoreBase):
         _check_fields(changes, {"title", "detail", "decision", "position"}, "an agenda item")
         _check_fields(expected or {}, {"title", "detail", "decision"}, "an agenda item")
         with self._write() as s:
-            item = self._get(s, AgendaItem, item_id, "Agenda item")
+            item = self._live_item(s, item_id)
             _check_unchanged(item, expected, changes, f"“{item.title}”")
             for name, value in changes.items():
                 if name == "title":
@@ -263,20 +300,49 @@ class MeetingsMixin(StoreBase):
                 else:
                     value = str(value or "")
                 setattr(item, name, value)
-            item.updated_by, item.updated_at = _who(None, actor), _now()
+            item.updated_by, item.updated_at = _who(who, actor), _now()
+        return item
+
+    def _live_item(self, s: Session, item_id: int) -> AgendaItem:
+        """The agenda item, refused when removed or when its meeting is closed."""
+        item = self._get(s, AgendaItem, item_id, "Agenda item")
+        if item.deleted_at is not None:
+            raise StoreError(
+                f"Agenda item “{item.title}” was removed by {item.deleted_by or 'someone'}: "
+                "undo the removal first"
+            )
+        _open_meeting(self._get(s, Meeting, item.meeting_id, "Meeting"))
         return item
 
     @_writes
-    def delete_agenda_item(self, item_id: int, *, actor: Actor | None = None) -> None:
-        """Remove a point from an agenda."""
+    def delete_agenda_item(
+        self, item_id: int, *, who: str | None = None, actor: Actor | None = None
+    ) -> AgendaItem:
+        """Remove a point (and its decision) from an agenda; kept, so that
+        :meth:`restore_agenda_item` can undo it. Returns the removed item."""
         with self._write() as s:
-            s.delete(self._get(s, AgendaItem, item_id, "Agenda item"))
+            item = self._live_item(s, item_id)
+            item.deleted_at, item.deleted_by = _now(), _who(who, actor)
+        return item
 
-    def list_agenda_items(self, meeting_id: int) -> pl.DataFrame:
-        """A meeting's agenda in order."""
+    @_writes
+    def restore_agenda_item(
+        self, item_id: int, *, who: str | None = None, actor: Actor | None = None
+    ) -> AgendaItem:
+        """Undo :meth:`delete_agenda_item`: the item returns with its decision and place."""
+        with self._write() as s:
+            item = self._get(s, AgendaItem, item_id, "Agenda item")
+            _open_meeting(self._get(s, Meeting, item.meeting_id, "Meeting"))
+            item.deleted_at, item.deleted_by = None, None
+            item.updated_by, item.updated_at = _who(who, actor), _now()
+        return item
+
+    def list_agenda_items(self, meeting_id: int, *, removed: bool = False) -> pl.DataFrame:
+        """A meeting's agenda in order (``removed=True``: the removed items instead)."""
+        gone = AgendaItem.deleted_at.is_not(None) if removed else AgendaItem.deleted_at.is_(None)
         stmt = (
             select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting_id)
+            .where(AgendaItem.meeting_id == meeting_id, gone)
             .order_by(AgendaItem.position, AgendaItem.id)
         )
         with self._read() as s:

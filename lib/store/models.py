@@ -167,6 +167,9 @@ class Meeting(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)
     updated_by: str | None = None
+    closed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by: str | None = None
+    minutes: str | None = Field(default=None, sa_type=sa.Text)  # frozen when closed
 
 
 class AgendaItem(SQLModel, table=True):
@@ -184,6 +187,8 @@ class AgendaItem(SQLModel, table=True):
     position: int = 0
     updated_by: str | None = None
     updated_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+    deleted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)  # kept for undo
+    deleted_by: str | None = None
 
 
 class ActionItem(SQLModel, table=True):

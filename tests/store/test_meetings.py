@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from lib.errors import ConflictError, StoreError
@@ -88,3 +90,39 @@ def test_a_meeting_and_its_agenda_are_stored_together(store: Store) -> None:
 def test_an_existing_pseudonym_key_is_kept(store: Store) -> None:
     store.set_setting("pseudonym_key", "ab" * 32)  # as ui.dataset stored it before
     assert store.secret_key("pseudonym_key") == bytes.fromhex("ab" * 32)
+
+
+def test_names_removal_undo_and_closing(tmp_path: Path) -> None:
+    """The typed name is recorded on every meeting write; a removed agenda item (and its
+    decision) comes back with undo; a closed meeting refuses changes and keeps its minutes."""
+    from lib.errors import StoreError
+    from lib.store import Store
+
+    with Store(f"sqlite:///{tmp_path / 'm.sqlite'}") as store:
+        m = store.create_meeting("2026-11-20", who="Dana (Support Ops)")
+        assert m.created_by == "Dana (Support Ops)"
+        item = store.add_agenda_item(m.id, "Point", who="Dana")
+        store.update_agenda_item(item.id, {"decision": "Ship"}, who="Eli")
+        assert store.list_agenda_items(m.id)["updated_by"].to_list() == ["Eli"]
+        gone = store.delete_agenda_item(item.id, who="Eli")
+        assert gone.deleted_by == "Eli" and store.list_agenda_items(m.id).height == 0
+        assert store.list_meetings()["agenda_items"].to_list() == [0]
+        assert store.list_agenda_items(m.id, removed=True)["id"].to_list() == [item.id]
+        with pytest.raises(StoreError, match="removed by Eli"):
+            store.update_agenda_item(item.id, {"decision": "x"})
+        store.restore_agenda_item(item.id, who="Dana")
+        assert store.list_agenda_items(m.id)["decision"].to_list() == ["Ship"]
+
+        closed = store.close_meeting(m.id, minutes="# frozen", who="Dana")
+        assert (closed.closed_by, closed.minutes) == ("Dana", "# frozen")
+        for write in (
+            lambda: store.update_agenda_item(item.id, {"decision": "late"}),
+            lambda: store.delete_agenda_item(item.id),
+            lambda: store.add_agenda_item(m.id, "Late point"),
+            lambda: store.update_meeting(m.id, {"notes": "late"}),
+            lambda: store.create_action("Late", meeting_id=m.id),
+            lambda: store.close_meeting(m.id),
+        ):
+            with pytest.raises(StoreError, match="was closed by Dana"):
+                write()
+        assert store.get_meeting(m.id).minutes == "# frozen"

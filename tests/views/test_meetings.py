@@ -16,6 +16,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.demo import demo_truth
+from lib.errors import StoreError
+from lib.review_pack import review_pack_html
 from lib.store import Actor, Store
 from tests.views.hostile import IMAGE, raw_markdown
 from ui import dataset
@@ -209,7 +211,7 @@ def test_decision_free_item_reorder_and_remove(home: Path) -> None:
         mid = int(s.list_meetings().get_column("id")[0])
         ids = s.list_agenda_items(mid).get_column("id").to_list()
     at.text_area(key=f"mt_dec_{ids[1]}").input("Ask product for <b>better</b> API errors")
-    _button(at, "Save decision", form_id=f"mt_decf_{ids[1]}").click().run()
+    at.button(key=f"mt_decsave_{ids[1]}").click().run()
     _ok(at)
     at.text_input(key="mt_free_title").input("Holiday cover | *rota*")
     _button(at, "Add to the agenda").click().run()
@@ -359,7 +361,7 @@ def test_a_decision_changed_by_someone_else_is_not_silently_overwritten(home: Pa
             item, {"decision": "Escalate to product"}, actor=Actor("bo@example.com", "editor")
         )
     at.text_area(key=f"mt_dec_{item}").input("Train Tier 1 on API errors")
-    _button(at, "Save decision", form_id=f"mt_decf_{item}").click().run()
+    at.button(key=f"mt_decsave_{item}").click().run()
     _ok(at)
     shown = " ".join(e.value for e in at.error)
     assert "bo" in shown and "Escalate to product" in shown and "not saved" in shown
@@ -367,13 +369,13 @@ def test_a_decision_changed_by_someone_else_is_not_silently_overwritten(home: Pa
         assert s.list_agenda_items(mid).get_column("decision")[1] == "Escalate to product"
     # The user's text is still in the box; saving again replaces the other decision on purpose.
     assert at.text_area(key=f"mt_dec_{item}").value == "Train Tier 1 on API errors"
-    _button(at, "Save decision", form_id=f"mt_decf_{item}").click().run()
+    at.button(key=f"mt_decsave_{item}").click().run()
     _ok(at)
     with _store() as s:
         assert s.list_agenda_items(mid).get_column("decision")[1] == "Train Tier 1 on API errors"
     # and with no one else in between, the next edit saves straight away
     at.text_area(key=f"mt_dec_{item}").input("Train Tier 1 on API errors by Friday")
-    _button(at, "Save decision", form_id=f"mt_decf_{item}").click().run()
+    at.button(key=f"mt_decsave_{item}").click().run()
     with _store() as s:
         assert s.list_agenda_items(mid).get_column("decision")[1].endswith("by Friday")
     assert not at.error
@@ -413,3 +415,115 @@ def test_hostile_owner_and_title_of_a_carried_item_render_literally(home: Path) 
     at = _start(_page())
     assert any("owner" in c.value for c in at.caption)  # the carried item's status line
     assert not raw_markdown(at), raw_markdown(at)
+
+
+def _first_meeting() -> tuple[int, list[int]]:
+    with _store() as s:
+        mid = int(s.list_meetings().get_column("id")[0])
+        return mid, s.list_agenda_items(mid).get_column("id").to_list()
+
+
+def test_a_typed_decision_is_saved_on_leaving_the_box_or_shown_unsaved(home: Path) -> None:
+    at = _start(_page())
+    mid, ids = _first_meeting()
+    # Typing and leaving the box (no button) saves it: nothing typed vanishes.
+    at.text_area(key=f"mt_dec_{ids[0]}").input("Keep the API rate as the headline").run()
+    _ok(at)
+    with _store() as s:
+        assert s.list_agenda_items(mid)["decision"][0] == "Keep the API rate as the headline"
+    assert not [w for w in at.warning if "Unsaved" in w.value]
+
+    # A save refused (someone else decided meanwhile) is shown as unsaved, and the export warns.
+    with _store() as s:
+        s.update_agenda_item(ids[1], {"decision": "Escalate to product"}, who="Bo")
+    at.text_area(key=f"mt_dec_{ids[1]}").input("Train Tier 1").run()
+    _ok(at)
+    assert any("**Unsaved:**" in w.value for w in at.warning)
+    export = [w.value for w in at.warning if "Not in these exports" in w.value]
+    assert len(export) == 1 and "Driver: API & integrations" in export[0]
+    assert at.button(key="mt_close_go").disabled  # no closing over an unsaved decision
+    at.button(key=f"mt_decsave_{ids[1]}").click().run()  # on purpose, having seen Bo's
+    _ok(at)
+    assert not [w for w in at.warning if "Unsaved" in w.value or "Not in these" in w.value]
+    with _store() as s:
+        assert s.list_agenda_items(mid)["decision"][1] == "Train Tier 1"
+
+
+def test_removing_an_agenda_item_can_be_undone_with_its_decision(home: Path) -> None:
+    at = _start(_page())
+    mid, ids = _first_meeting()
+    at.text_input(key="mt_who").input("Dana (Support Ops)").run()
+    at.text_area(key=f"mt_dec_{ids[1]}").input("Write the article").run()
+    at.button(key=f"mt_rm_{ids[1]}").click().run()
+    _ok(at)
+    assert any("Removed “Driver: API & integrations" in w.value for w in at.warning)
+    assert len(_agenda_titles(at)) == 5
+    assert any("removed by Dana (Support Ops)" in m.value for m in at.markdown)
+    at.button(key="mt_undo_btn").click().run()
+    _ok(at)
+    with _store() as s:
+        items = s.list_agenda_items(mid)
+    assert items["id"].to_list() == ids and items["decision"][1] == "Write the article"
+    assert len(_agenda_titles(at)) == 6
+    assert any("back on the agenda, with its decision" in m.value for m in at.success)
+
+
+def test_the_typed_name_is_recorded_on_every_meeting_write(home: Path) -> None:
+    at = _page()
+    at.text_input(key="mt_who").input("Dana (Support Ops)").run()
+    _start(at)
+    assert any("started by Dana (Support Ops)" in c.value for c in at.caption)
+    mid, ids = _first_meeting()
+    at.text_area(key=f"mt_dec_{ids[0]}").input("Agreed").run()
+    at.text_area(key=f"mt_md_notes_{mid}").input("Short meeting")
+    _button(at, "Save details").click().run()
+    form = _item_forms(at)[0]
+    at.text_input(key=f"{form}_title").input("Check the rate")
+    _button(at, "Add action item", form_id=form).click().run()
+    _ok(at)
+    with _store() as s:
+        m = s.get_meeting(mid)
+        assert (m.created_by, m.updated_by) == ("Dana (Support Ops)", "Dana (Support Ops)")
+        assert s.list_agenda_items(mid)["updated_by"][0] == "Dana (Support Ops)"
+        (action,) = s.list_actions().iter_rows(named=True)
+        assert s.action_history(action["id"])["changed_by"].to_list() == ["Dana (Support Ops)"]
+
+
+def test_closing_a_meeting_freezes_it_and_the_pack_lists_what_closed_in_it(home: Path) -> None:
+    with _store() as s:
+        old = s.create_meeting("2026-11-01", title="Last review")
+        s.create_action("Call Acme back", owner="ana", due_date="2026-11-05", meeting_id=old.id)
+        s.create_action("Update macros", owner="bo", due_date="2099-01-01", meeting_id=old.id)
+    at = _start(_page())
+    mid, ids = _first_meeting()
+    # Marking a carried item done in the meeting's grid closes it in this meeting.
+    table = _editor(at, f"mt_ed_m{mid}").value
+    row = table["title"].tolist().index("Call Acme back")
+    _edit(at, f"mt_ed_m{mid}", {row: {"status": "done"}})
+    with _store() as s:
+        done = s.list_actions().filter(pl.col("title") == "Call Acme back").row(0, named=True)
+        assert (done["status"], done["closed_in_meeting"]) == ("done", mid)
+        meeting = s.get_meeting(mid)
+        html = review_pack_html(meeting, s.list_agenda_items(mid), s.list_actions())
+    closed_part = html.split("Closed in this meeting", 1)[1].split("Still open", 1)[0]
+    assert "Call Acme back" in closed_part
+
+    at.checkbox(key="mt_close_sure").check().run()
+    at.button(key="mt_close_go").click().run()
+    _ok(at)
+    assert any("Meeting closed" in m.value for m in at.success)
+    assert any("This meeting is closed" in i.value for i in at.info)
+    assert not [t for t in at.text_area if (t.key or "").startswith("mt_dec_")]
+    assert any(m.value.startswith("- #") and "Update macros" in m.value for m in at.markdown)
+    with _store() as s:
+        frozen = s.get_meeting(mid)
+        assert frozen.closed_at is not None and "Call Acme back" in frozen.minutes
+        with pytest.raises(StoreError, match="was closed by local user"):
+            s.update_agenda_item(ids[0], {"decision": "late"})
+        # A later change to an action item does not rewrite the closed meeting's minutes.
+        late = s.list_actions().filter(pl.col("title") == "Update macros").row(0, named=True)
+        s.update_action(late["id"], {"title": "Renamed later"}, expected_version=1)
+        assert "Renamed later" not in s.get_meeting(mid).minutes
+    at.run()
+    _ok(at)
+    assert any("as they were at closing" in c.value for c in at.caption)

@@ -10,7 +10,7 @@ import streamlit as st
 from lib import review_pack
 from lib.errors import ConflictError, ReviewError
 from lib.markdown import md_escape
-from lib.store import ACTION_PRIORITIES, ACTION_STATUSES
+from lib.store import ACTION_PRIORITIES, ACTION_STATUSES, CLOSED_STATUSES
 from ui import dataset, layout, session, widgets
 from ui.meetings.common import attempt, forget_tables, who
 
@@ -90,9 +90,12 @@ def _save_table(name: str) -> None:
     saved = 0
     by_id = {r["id"]: i for i, r in enumerate(state["rows"])}
     for e in edits:
+        changes = dict(e.changes)
+        if state.get("meeting") and changes.get("status") in CLOSED_STATUSES:
+            changes["closed_in_meeting"] = state["meeting"]  # closed in this meeting
         try:
             item = store.update_action(
-                e.id, e.changes, expected_version=e.version, who=who(), actor=session.actor()
+                e.id, changes, expected_version=e.version, who=who(), actor=session.actor()
             )
         except ConflictError as exc:
             mine = ", ".join(
@@ -127,13 +130,16 @@ def _reload_table(name: str) -> None:
     st.session_state.pop(f"mt_tbl_{name}", None)
 
 
-def action_table(name: str, frame: pl.DataFrame, *, edit: bool, sig: Any = None) -> None:
+def action_table(
+    name: str, frame: pl.DataFrame, *, edit: bool, sig: Any = None, meeting_id: int | None = None
+) -> None:
     """Action items as an editable table (read-only for viewers).
 
     The rows are remembered as first shown (with each item's version) until the user reloads,
     the set of rows changes (``sig``, filters) or this session changes an item another way. Edits
     are saved on the remembered versions, so a change someone else made meanwhile is reported as
-    a conflict instead of being overwritten.
+    a conflict instead of being overwritten. In a meeting's table (``meeting_id``), an item
+    set to done or dropped is closed in that meeting.
     """
     key = f"mt_tbl_{name}"
     ids = tuple(frame.get_column("id").to_list())
@@ -141,6 +147,7 @@ def action_table(name: str, frame: pl.DataFrame, *, edit: bool, sig: Any = None)
     if state is None or state["sig"] != (sig, ids):
         gen = (state or {}).get("gen", 0) + 1
         state = {"sig": (sig, ids), "rows": table_rows(frame), "gen": gen, "msgs": []}
+        state["meeting"] = meeting_id
         st.session_state[key] = state
     shown = (
         pl.from_dicts(state["rows"], schema=_TABLE_SCHEMA)

@@ -12,7 +12,10 @@ from lib.markdown import md_escape
 from lib.store import ACTION_PRIORITIES, CLOSED_STATUSES, LINK_KINDS, Meeting
 from ui import layout, session
 from ui.meetings.actions import close_action
-from ui.meetings.common import NO_LINK, attempt, flash, forget_tables, who
+from ui.meetings.common import NO_LINK, attempt, flash, forget_tables, unsaved_decisions, who
+
+UNDO = "mt_undo"
+TRIED = "mt_dec_tried"
 
 
 def _move(meeting_id: int, item_id: int, step: int) -> None:
@@ -27,17 +30,56 @@ def _move(meeting_id: int, item_id: int, step: int) -> None:
     order[i], order[j] = order[j], order[i]
     for pos, aid in enumerate(order):
         attempt(
-            "Reordering", store.update_agenda_item, aid, {"position": pos}, actor=session.actor()
+            "Reordering",
+            store.update_agenda_item,
+            aid,
+            {"position": pos},
+            who=who(),
+            actor=session.actor(),
         )
 
 
 def _remove(item_id: int) -> None:
-    attempt(
+    """Remove an item (kept in the store); the agenda then offers to undo it."""
+    gone = attempt(
         "Removing the agenda item",
         session.store().delete_agenda_item,
         item_id,
+        who=who(),
         actor=session.actor(),
     )
+    if gone is not None:
+        st.session_state[UNDO] = {"id": gone.id, "meeting": gone.meeting_id, "title": gone.title}
+        st.session_state.pop(f"mt_dec_{item_id}", None)
+
+
+def _restore(item_id: int) -> None:
+    out = attempt(
+        "Restoring the agenda item",
+        session.store().restore_agenda_item,
+        item_id,
+        who=who(),
+        actor=session.actor(),
+    )
+    if out is not None:
+        flash("success", f"“{md_escape(out.title)}” is back on the agenda, with its decision.")
+        st.session_state.pop(UNDO, None)
+
+
+def _save_unsaved(item_id: int) -> None:
+    """The "Save decision" button: saves the box unless it already holds the stored decision
+    (typing and leaving the box saved it already)."""
+    if st.session_state.pop(TRIED, None) == item_id:
+        return  # leaving the box for this button just tried to save it
+    text = st.session_state.get(f"mt_dec_{item_id}", "")
+    items = session.store().list_agenda_items
+    current = {r["id"]: r["decision"] for r in items(_meeting_of(item_id)).iter_rows(named=True)}
+    if current.get(item_id) != text:
+        _save_decision(item_id)
+
+
+def _meeting_of(item_id: int) -> int:
+    return int(st.session_state.get(f"mt_dec_meeting_{item_id}", 0))
 
 
 def _save_decision(item_id: int) -> None:
@@ -48,12 +90,14 @@ def _save_decision(item_id: int) -> None:
     """
     base = f"mt_dec_base_{item_id}"
     text = st.session_state.get(f"mt_dec_{item_id}", "")
+    st.session_state[TRIED] = item_id
     out = attempt(
         "Saving the decision",
         session.store().update_agenda_item,
         item_id,
         {"decision": text},
         expected={"decision": st.session_state.get(base, "")},
+        who=who(),
         actor=session.actor(),
         done="Decision saved.",
     )
@@ -74,6 +118,7 @@ def _add_free(meeting_id: int) -> None:
         meeting_id,
         title,
         detail=st.session_state.get("mt_free_detail") or "",
+        who=who(),
         actor=session.actor(),
     )
     if out is not None:
@@ -178,10 +223,43 @@ def _carried(meeting: Meeting, item: dict, edit: bool) -> None:
         )
 
 
+def _removed(meeting: Meeting, edit: bool) -> None:
+    """Undo of the last removal, and every removed item with who removed it (restorable)."""
+    store = session.store()
+    last = st.session_state.get(UNDO)
+    if edit and last and last["meeting"] == meeting.id:
+        c1, c2 = st.columns([5, 1], vertical_alignment="center")
+        c1.warning(
+            f"Removed “{md_escape(last['title'])}” and its decision.", icon=":material/delete:"
+        )
+        c2.button(
+            "Undo", key="mt_undo_btn", icon=":material/undo:", on_click=_restore, args=(last["id"],)
+        )
+    gone = store.list_agenda_items(meeting.id, removed=True)
+    if gone.height == 0:
+        return
+    with st.expander(f"Removed from this agenda ({gone.height})", icon=":material/history:"):
+        for r in gone.iter_rows(named=True):
+            when = r["deleted_at"].strftime("%Y-%m-%d %H:%M UTC") if r["deleted_at"] else ""
+            c1, c2 = st.columns([5, 1], vertical_alignment="center")
+            decision = f" · decision: {md_escape(r['decision'])}" if r["decision"] else ""
+            c1.markdown(
+                f"{md_escape(r['title'])}{decision} · removed by "
+                f"{md_escape(r['deleted_by'] or 'someone')} at {when}"
+            )
+            if edit:
+                c2.button(
+                    "Restore", key=f"mt_restore_{r['id']}", on_click=_restore, args=(r["id"],)
+                )
+
+
 def agenda(meeting: Meeting, tickets: pl.DataFrame, edit: bool) -> None:
     """The meeting's agenda: one bordered block per item with its decision and actions."""
     store = session.store()
+    st.session_state.pop(TRIED, None)
+    _removed(meeting, edit)
     items = store.list_agenda_items(meeting.id)
+    unsaved = {r["id"] for r in unsaved_decisions(items)} if edit else set()
     if items.height == 0:
         layout.empty_state("The agenda is empty.", action="Add a point below." if edit else "")
     actions = store.list_actions(meeting_id=meeting.id)
@@ -239,17 +317,29 @@ def agenda(meeting: Meeting, tickets: pl.DataFrame, edit: bool) -> None:
             if edit:
                 # What the decision box started from, for the conflict check on saving.
                 st.session_state.setdefault(f"mt_dec_base_{item['id']}", item["decision"] or "")
+                st.session_state[f"mt_dec_meeting_{item['id']}"] = meeting.id
                 left, right = st.columns([3, 1.2], vertical_alignment="bottom")
-                with left, st.form(f"mt_decf_{item['id']}", border=False):
+                with left:  # no form: leaving the box saves it (nothing typed is lost)
                     st.text_area(
                         "Decision",
                         value=item["decision"],
                         key=f"mt_dec_{item['id']}",
                         height=68,
-                        placeholder="What did we decide?",
+                        placeholder="What did we decide? Saved when you leave the box.",
+                        on_change=_save_decision,
+                        args=(item["id"],),
                     )
-                    st.form_submit_button(
-                        "Save decision", on_click=_save_decision, args=(item["id"],)
+                    if item["id"] in unsaved:
+                        st.warning(
+                            "**Unsaved:** this decision is not saved and not in the minutes. "
+                            "Save it (replacing the one shown in the message above) or reload.",
+                            icon=":material/edit_note:",
+                        )
+                    st.button(
+                        "Save decision",
+                        key=f"mt_decsave_{item['id']}",
+                        on_click=_save_unsaved,
+                        args=(item["id"],),
                     )
                 with right:
                     _action_form(meeting, item, options)

@@ -39,8 +39,30 @@ def editable() -> bool:
 
 
 def who() -> str | None:
-    """Name recorded in an action item's history in single-user mode."""
+    """Name typed in the "Your name" box: recorded with every write in single-user mode (the
+    store records a signed-in user's e-mail instead)."""
     return (st.session_state.get(WHO) or "").strip() or None
+
+
+def unsaved_decisions(items: pl.DataFrame) -> list[dict]:
+    """Agenda items whose decision box holds text that is not saved: it differs from the
+    decision stored and from what the box started from (a save refused as a conflict)."""
+    out = []
+    for item in items.iter_rows(named=True):
+        typed = st.session_state.get(f"mt_dec_{item['id']}")
+        base = st.session_state.get(f"mt_dec_base_{item['id']}", item["decision"] or "")
+        if typed is not None and typed != (item["decision"] or "") and typed != base:
+            out.append(item)
+    return out
+
+
+def warn_unsaved(items: pl.DataFrame, lead: str) -> bool:
+    """Warn (``lead`` first) about each agenda item with an unsaved decision; True if any."""
+    pending = unsaved_decisions(items)
+    if pending:
+        names = ", ".join(f"“{md_escape(r['title'])}”" for r in pending)
+        st.warning(f"{lead} {names}.", icon=":material/edit_note:")
+    return bool(pending)
 
 
 def flash(kind: str, text: str) -> None:

@@ -16,7 +16,14 @@ from lib.errors import ReviewError
 from lib.markdown import md_escape
 from lib.store import Store
 from ui import dataset, layout, scoring, session
-from ui.meetings.common import PICK, definition, facts_for, forget_tables, meeting_tickets
+from ui.meetings.common import (
+    PICK,
+    definition,
+    facts_for,
+    forget_tables,
+    meeting_tickets,
+    warn_unsaved,
+)
 
 
 def _backup_bytes(store: Store) -> bytes:
@@ -38,6 +45,22 @@ def restore_upload(store: Store, name: str, content: bytes, *, actor: Any = None
     return result
 
 
+def minutes_of(data: dataset.Active, meeting: Any) -> str:
+    """The meeting's minutes: as frozen when it was closed, else from the store now."""
+    if meeting.closed_at is not None and meeting.minutes:
+        return meeting.minutes
+    store = session.store()
+    _, _, ds_name = meeting_tickets(data, meeting)
+    return review_pack.minutes_markdown(
+        meeting,
+        store.list_agenda_items(meeting.id),
+        store.list_actions(),
+        facts=facts_for(data, meeting),
+        dataset_name=ds_name,
+        definition=definition(data),
+    )
+
+
 def export_tab(data: dataset.Active, edit: bool) -> None:
     store = session.store()
     meetings = store.list_meetings()
@@ -56,9 +79,14 @@ def export_tab(data: dataset.Active, edit: bool) -> None:
             agenda_items = store.list_agenda_items(meeting.id)
             actions = store.list_actions()
             rules = definition(data)
-            minutes = review_pack.minutes_markdown(
-                meeting, agenda_items, actions, facts=facts, dataset_name=ds_name, definition=rules
+            minutes = minutes_of(data, meeting)
+            warn_unsaved(
+                agenda_items,
+                "**Not in these exports** (save them in the Meeting tab first): decisions "
+                "typed but not saved on",
             )
+            if meeting.closed_at is not None:
+                st.caption("The meeting is closed: the minutes are as they were at closing.")
             keys = agenda_items.filter(pl.col("source") == "alert").get_column("ref").to_list()
             alerts = store.get_alert_states().filter(
                 pl.col("alert_key").is_in([k for k in keys if k])

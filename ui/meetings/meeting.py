@@ -13,7 +13,17 @@ from lib.store import Meeting
 from ui import dataset, layout, session, sidebar
 from ui.meetings.actions import action_table
 from ui.meetings.agenda import agenda
-from ui.meetings.common import PICK, PICK_NEXT, attempt, facts_for, flash, meeting_tickets
+from ui.meetings.common import (
+    PICK,
+    PICK_NEXT,
+    attempt,
+    facts_for,
+    flash,
+    meeting_tickets,
+    warn_unsaved,
+    who,
+)
+from ui.meetings.export import minutes_of
 
 
 def start_form(data: dataset.Active) -> None:
@@ -56,6 +66,7 @@ def start_form(data: dataset.Active) -> None:
             title=title,
             attendees=attendees,
             agenda=entries,
+            who=who(),
             actor=actor,
         )
         st.session_state[PICK_NEXT] = m.id
@@ -87,6 +98,9 @@ def meeting_details(meeting: Meeting, edit: bool) -> None:
     if meeting.attendees:
         bits.append(f"attendees: {meeting.attendees}")
     bits.append(f"started by {meeting.created_by or 'someone'}")
+    if meeting.closed_at is not None:
+        when = meeting.closed_at.strftime("%Y-%m-%d %H:%M UTC")
+        bits.append(f"closed by {meeting.closed_by or 'someone'} at {when}")
     st.caption(" · ".join(md_escape(b) for b in bits))
     if not edit:
         if meeting.notes:
@@ -120,6 +134,7 @@ def _save_details(meeting_id: int) -> None:
         meeting_id,
         values,
         expected=st.session_state.get(base),
+        who=who(),
         actor=session.actor(),
         done="Meeting details saved.",
     )
@@ -149,9 +164,16 @@ def meeting_tab(data: dataset.Active, edit: bool) -> None:
     tickets, _, ds_name = meeting_tickets(data, meeting)
     if meeting.dataset_id not in (None, data.record.id) and ds_name == data.record.name:
         st.info("This meeting's dataset no longer exists: numbers come from the active dataset.")
-    meeting_details(meeting, edit)
+    if meeting.closed_at is not None:
+        st.info(
+            "This meeting is closed: its agenda, decisions and minutes are frozen. Open action "
+            "items carry over to the next meeting's agenda.",
+            icon=":material/lock:",
+        )
+    live = edit and meeting.closed_at is None
+    meeting_details(meeting, live)
     st.subheader("Agenda")
-    agenda(meeting, tickets, edit)
+    agenda(meeting, tickets, live)
     st.subheader("Action items of this meeting")
     st.caption(
         "Agreed in this meeting, closed in it, or carried into it. Edit cells and save; a "
@@ -174,4 +196,58 @@ def meeting_tab(data: dataset.Active, edit: bool) -> None:
             "No action items yet.",
             action="Add one under an agenda item." if edit else "",
         )
-    action_table(f"m{meeting.id}", acts, edit=edit)
+    action_table(f"m{meeting.id}", acts, edit=live, meeting_id=meeting.id)
+    if meeting.closed_at is not None:
+        still = acts.filter(pl.col("status").is_in(["open", "in_progress"]))
+        if still.height:
+            st.markdown("**Carried over to the next meeting:**")
+            for a in still.iter_rows(named=True):
+                st.markdown(
+                    f"- #{a['id']} {md_escape(a['title'])} "
+                    f"({md_escape(a['owner'] or 'no owner')}, due {a['due_date'] or '–'})"
+                )
+    elif live:
+        close_section(data, meeting, items, still=acts)
+
+
+def _close(data: dataset.Active, meeting_id: int) -> None:
+    meeting = session.store().get_meeting(meeting_id)
+    if meeting is None:
+        return
+    attempt(
+        "Closing the meeting",
+        session.store().close_meeting,
+        meeting_id,
+        minutes=minutes_of(data, meeting),
+        who=who(),
+        actor=session.actor(),
+        done="Meeting closed: its minutes are frozen.",
+    )
+
+
+def close_section(
+    data: dataset.Active, meeting: Meeting, items: pl.DataFrame, still: pl.DataFrame
+) -> None:
+    """Close the meeting (after a confirmation), naming what is unsaved and what carries over."""
+    with st.expander("Close this meeting", icon=":material/lock:"):
+        st.caption(
+            "Closing freezes the agenda, the decisions, the details and the minutes. Action "
+            "items stay editable in the Action items tab; open ones carry over to the next "
+            "meeting."
+        )
+        pending = warn_unsaved(
+            items, "Decisions typed but not saved (save them first, then close):"
+        )
+        open_ = still.filter(pl.col("status").is_in(["open", "in_progress"])).height
+        st.markdown(f"{open_} open action item{'s' if open_ != 1 else ''} will carry over.")
+        sure = st.checkbox(
+            "Yes, close it: nothing in it can change afterwards", key="mt_close_sure"
+        )
+        st.button(
+            "Close meeting",
+            key="mt_close_go",
+            type="primary",
+            disabled=not sure or pending,
+            on_click=_close,
+            args=(data, meeting.id),
+        )

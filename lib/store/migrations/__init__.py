@@ -17,7 +17,7 @@ Example
 >>> upgrade(engine) == LATEST
 True
 >>> upgrade(engine)  # already up to date: nothing to do
-3
+4
 """
 
 from __future__ import annotations
@@ -32,13 +32,19 @@ from lib.store.migrations import (
     v001_initial,
     v002_coverage_events_alerts,
     v003_meeting_updated_by,
+    v004_meeting_close_agenda_undo,
 )
 
 #: Execution option that makes the SQLite engine open the transaction with ``BEGIN IMMEDIATE``
 #: (take the write lock first), so concurrent writers queue instead of failing halfway.
 WRITE_OPTION = "review_write"
 
-STEPS = (v001_initial, v002_coverage_events_alerts, v003_meeting_updated_by)
+STEPS = (
+    v001_initial,
+    v002_coverage_events_alerts,
+    v003_meeting_updated_by,
+    v004_meeting_close_agenda_undo,
+)
 LATEST = STEPS[-1].VERSION
 
 #: Tables created by any step: their presence without ``schema_version`` means a foreign database.
