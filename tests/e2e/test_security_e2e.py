@@ -82,17 +82,24 @@ def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
     assert after_b == before_b  # and not session B's
 
 
-def test_no_request_leaves_the_machine(server_factory, page) -> None:
-    """Every request the pages make goes to the app's own server (no fonts, scripts, telemetry)."""
-    srv = server_factory()
+def _visit_every_page(page, url: str) -> list[str]:
+    """Open the app and every page of its navigation; the URLs of every request made (the list
+    keeps growing while the test goes on)."""
     seen: list[str] = []
     page.on("request", lambda r: seen.append(r.url))
-    page.goto(srv.url)
+    page.goto(url)
     wait_idle(page)
     nav = page.locator('[data-testid="stSidebarNav"] a')
     for i in range(nav.count()):
         nav.nth(i).click()
         wait_idle(page)
+    return seen
+
+
+def test_no_request_leaves_the_machine(server_factory, page) -> None:
+    """Every request the pages make goes to the app's own server (no fonts, scripts, telemetry)."""
+    srv = server_factory()
+    seen = _visit_every_page(page, srv.url)
     outside = [
         u
         for u in seen
@@ -127,14 +134,7 @@ def test_hostile_names_load_nothing_from_outside(server_factory, page, tmp_path:
         new = store.create_meeting("2024-03-15", title="Next")
         store.add_agenda_item(new.id, BAIT.format("item"), source="action", ref=str(act.id))
     srv = server_factory(home, REVIEW_DATA=str(export))
-    seen: list[str] = []
-    page.on("request", lambda r: seen.append(r.url))
-    page.goto(srv.url)
-    wait_idle(page)
-    nav = page.locator('[data-testid="stSidebarNav"] a')
-    for i in range(nav.count()):
-        nav.nth(i).click()
-        wait_idle(page)
+    seen = _visit_every_page(page, srv.url)
     page.get_by_role("link", name="Data").first.click()
     wait_idle(page)
     page.get_by_role("tab", name="Data quality").click()
