@@ -6,7 +6,6 @@ explanation.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,11 +44,6 @@ TOPIC_COLUMNS: dict[str, str] = {
     "channel": "Channel",
     "customer_tier": "Customer tier",
 }
-
-
-def _e(value: Any) -> str:
-    """Text safe for plotly (it renders a subset of HTML in hover texts and labels)."""
-    return html.escape("" if value is None else str(value), quote=False)
 
 
 def kind_label(metric: str, kind: str) -> str:
