@@ -63,6 +63,12 @@ def demo_tickets(
         _lookup("channel", CHANNELS).alias("channel"),
         _lookup("category", CATEGORIES).alias("category"),
         _lookup("agent", [a.name for a in plan.agents]).alias("agent"),
+        # The demo's agent handles a ticket from start to end: first owner and escalating owner.
+        _lookup("agent", [a.name for a in plan.agents]).alias("first_agent"),
+        _lookup("group", GROUPS).alias("first_group"),
+        pl.when(pl.col("escalated"))
+        .then(_lookup("agent", [a.name for a in plan.agents]))
+        .alias("escalated_by"),
         _lookup("group", GROUPS).alias("group"),
         _lookup("org", plan.org_names).alias("customer"),
         _lookup("tier", TIERS).alias("customer_tier"),

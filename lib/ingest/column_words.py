@@ -57,6 +57,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "|assigned user|teammate|resource|org:resource",
         "group": "group|team|queue|department|dept|assignment group|team assigned|inbox|mailbox"
         "|support group|squad|pod|team name|group name",
+        "first_agent": "first agent|first assignee|first owner|original assignee|original owner"
+        "|initial assignee|first assigned to|opened by agent",
+        "first_group": "first group|first team|original group|initial group|first assignment group"
+        "|original assignment group|first queue",
+        "escalated_by": "escalated by|escalating agent|escalation owner|escalated by agent",
         "level": "level|support level|tier|support tier|line|support line|escalation level"
         "|tier level|level of support",
         "customer": "customer|requester|requestor|client|account|account name|organization"
@@ -111,6 +116,9 @@ AVOID: dict[str, frozenset[str]] = {
     "category": _words("sub record"),
     "agent": _words("email id stations count"),
     "group": _words("stations count changes id"),
+    "first_agent": _words("email id"),
+    "first_group": _words("id"),
+    "escalated_by": _words("at date time on"),
     "level": _words("customer cust plan account sla"),
     "customer": _words(
         "age gender satisfaction rating tier segment plan phone since instagram handle"
