@@ -2,7 +2,9 @@
 one block per file: vendor, rows read / kept / dropped with reasons, created range, statuses,
 the busiest agents, escalations by rule, warnings and time.
 
-    .venv/bin/python scripts/check_real_exports.py DIR [DIR ...]
+    .venv/bin/python scripts/check_real_exports.py [--markdown] DIR [DIR ...]
+
+``--markdown`` prints one table row per file instead (the conformance table in BENCHMARKS.md).
 
 A file the importer refuses prints its message instead (that is what a user would see).
 """
@@ -55,11 +57,55 @@ def check(path: Path) -> None:
     print()
 
 
-def main(folders: list[str]) -> None:
+_HEADER = (
+    "| file | vendor | rows read | tickets kept / dropped | created | statuses | escalated (rule) "
+    "| time |\n| --- | --- | ---: | --- | --- | --- | --- | ---: |"
+)
+
+
+def row(path: Path) -> str:
+    """One markdown table row for one file (the refusal message when the importer refuses it)."""
+    t0 = time.perf_counter()
+    try:
+        result = load_export(path)
+    except ReviewError as exc:
+        took = time.perf_counter() - t0
+        return f"| {path.name} | refused: {str(exc)[:160]} | | | | | | {took:.2f} s |"
+    took = time.perf_counter() - t0
+    t, rep = result.tickets, result.report
+    esc = int(t.get_column("escalated").sum())
+    rules = ", ".join(f"{k} {v:,}" for k, v in rep.rule_counts.items() if v) or "no rule fired"
+    dropped = f"{rep.rows_dropped:,}" + (
+        f" ({', '.join(rep.drop_reasons)})" if rep.drop_reasons else ""
+    )
+    read = f"{rep.rows_read:,}" + (f" ({rep.events:,} events)" if rep.event_log else "")
+    created = f"{str(rep.date_min)[:10]} .. {str(rep.date_max)[:10]}"
+    share = f"{esc / max(t.height, 1):.1%}"
+    return (
+        f"| {path.name} | {result.vendor} | {read} | {rep.rows_kept:,} / {dropped} | {created} "
+        f"| {_top(t, 'status', 6)} | {esc:,} ({share}; {rules}) | {took:.2f} s |"
+    )
+
+
+def _files(folders: list[str]) -> list[Path]:
+    out = []
     for folder in folders:
         for path in sorted(Path(folder).rglob("*")):
             if path.is_file() and path.name.lower().endswith(SUFFIXES):
-                check(path)
+                out.append(path)
+    return out
+
+
+def main(args: list[str]) -> None:
+    markdown = "--markdown" in args
+    folders = [a for a in args if a != "--markdown"]
+    if markdown:
+        print(_HEADER)
+    for path in _files(folders):
+        if markdown:
+            print(row(path))
+        else:
+            check(path)
 
 
 if __name__ == "__main__":
