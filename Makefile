@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # statsmodels fits tiny matrices; more BLAS threads only contend on a 2-core machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: run test lint format bench bench-outliers bench-anomaly fuzz loadtest loadtest-browser demo clean chromium
+.PHONY: run test lint format bench bench-outliers bench-anomaly fuzz loadtest loadtest-browser demo screenshots clean chromium
 
 $(VENV)/.run-stamp: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ loadtest: $(VENV)/.dev-stamp
 
 loadtest-browser: $(VENV)/.dev-stamp chromium
 	$(PY) scripts/loadtest.py --sessions 10 --seconds 180
+
+screenshots: $(VENV)/.dev-stamp chromium
+	$(PY) scripts/screenshots.py
 
 demo: $(VENV)/.run-stamp
 	$(PY) scripts/make_demo.py

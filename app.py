@@ -14,7 +14,7 @@ st.set_page_config(
     page_title="Escalation Review",
     page_icon=str(dataset.ROOT / "static" / "favicon.png"),
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",
 )
 layout.style()
 auth.gate()

@@ -114,6 +114,19 @@ CSS = """
 <style>
 .er-question { color: #57534E; font-size: 1.05rem; margin-top: -0.6rem; }
 [data-testid="stMetricValue"] { font-size: 1.7rem; }
+/* Phone width: KPI cards two to a row instead of one per screen. */
+@media (max-width: 640px) {
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {
+    flex-direction: row !important; flex-wrap: wrap !important; gap: 0.5rem !important;
+  }
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;
+    width: calc(50% - 0.5rem) !important;
+  }
+  [data-testid="stMetricValue"] { font-size: 1.25rem; }
+  [data-testid="stMetricDelta"] { font-size: 0.75rem; }
+  [data-testid="stMetricDelta"] div { white-space: normal !important; overflow: visible; }
+}
 </style>
 """
 

@@ -1,0 +1,51 @@
+"""Browser at phone width (390 px): the sidebar starts closed and closes after navigating, and the
+Overview's KPI cards sit two to a row with the summary above them."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import wait_idle
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+#: A phone's user agent: Streamlit closes the sidebar after navigating only on mobile devices.
+PHONE_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
+
+
+def _sidebar_open(page) -> bool:
+    box = page.locator('[data-testid="stSidebar"]').bounding_box()
+    return bool(box and box["x"] + box["width"] > 40)
+
+
+def test_phone_overview_and_navigation(server_factory, browser) -> None:
+    srv = server_factory()
+    page = browser.new_page(viewport=PHONE, user_agent=PHONE_UA, is_mobile=True, has_touch=True)
+    try:
+        page.goto(srv.url)
+        wait_idle(page, timeout=120_000)
+        expect(page.get_by_text("Escalation rate", exact=True).first).to_be_visible(timeout=60_000)
+        assert not _sidebar_open(page), "the sidebar covers the page on a phone"
+
+        summary = page.get_by_text("this period", exact=False).first.bounding_box()
+        tickets = page.locator('[data-testid="stMetric"]').nth(0).bounding_box()
+        escalations = page.locator('[data-testid="stMetric"]').nth(1).bounding_box()
+        assert summary and tickets and escalations
+        assert summary["y"] < tickets["y"], "the summary comes before the cards"
+        assert abs(tickets["y"] - escalations["y"]) < 5, "two KPI cards share a row"
+        assert tickets["width"] < PHONE["width"] / 2
+
+        page.locator('[data-testid="stExpandSidebarButton"]').tap()
+        expect(page.locator('[data-testid="stSidebarNavLink"]').first).to_be_visible()
+        page.locator('[data-testid="stSidebarNavLink"]', has_text="Breakdowns").tap()
+        expect(page.get_by_role("heading", name="Breakdowns")).to_be_visible(timeout=60_000)
+        wait_idle(page, timeout=120_000)
+        page.wait_for_timeout(600)  # the sidebar's closing transition
+        assert not _sidebar_open(page), "the sidebar stays open over the page after navigating"
+    finally:
+        page.close()
