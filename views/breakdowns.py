@@ -143,7 +143,8 @@ else:
             )
     other = "category" if by != "category" else "agent"
     with right:
-        st.markdown(f"**Top {other}s in this slice** (by escalations)")
+        others = "categories" if other == "category" else "agents"
+        st.markdown(f"**Top {others} in this slice** (by escalations)")
         tv = aggregates.aggregate(
             data, audit.top_values, where=in_period, by=other, within=by, value=value, top=8
         )
