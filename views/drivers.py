@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from lib import audit, formatting
-from lib.charts import breakdowns, drivers, tables
+from lib.charts import drivers, tables
 from ui import aggregates, editors, layout, session, tags, widgets
 
 layout.header(
@@ -113,36 +113,6 @@ with right:
         editors.tag_editor(categories)
     else:
         st.caption("You have read-only access: ask an editor to tag categories.")
-
-# ---- tier 1 resolution ----------------------------------------------------------------------
-st.subheader("Tier 1 resolution")
-target = st.columns([1, 3])[0].number_input(
-    "Tier 1 target (% of solved tickets)", 0, 100, 70, step=5, key="dr_target"
-)
-t1 = tags.with_tags(aggregates.aggregate(data, audit.tier1_resolution, target=target / 100))
-if t1.height == 0:
-    layout.empty_state("No solved tickets match the filters.", action="Widen the date range.")
-else:
-    below = t1.filter(~pl.col("meets_target"))
-    widgets.chart_downloads(
-        breakdowns.interval_bars(
-            t1,
-            "category",
-            k="resolved_tier1",
-            n="solved",
-            what="resolved at Tier 1",
-            reference=target / 100,
-            reference_label=f"target {target}%",
-        ),
-        "tier1_resolution",
-        key="dr_tier1",
-        data=t1,
-    )
-    st.caption(
-        f"Solved tickets closed without escalation, per category, against the {target}% target "
-        f"(dashed). {below.height} of {t1.height} categories are below it."
-    )
-    widgets.table(t1, view=tables.TIER1_VIEW, key="dr_tier1_table", filename="tier1.csv")
 
 # ---- knowledge coverage ---------------------------------------------------------------------
 st.subheader("Knowledge coverage")

@@ -39,6 +39,7 @@ tabs = st.tabs(
         "Idle tickets",
         "Repeat contacts and tiers",
         "Before / after",
+        "Tier 1 resolution",
     ]
 )
 with tabs[0]:
@@ -222,3 +223,32 @@ with tabs[4]:
         layout.empty_state(
             "One side of the change date has no tickets.", action="Pick another date."
         )
+
+with tabs[5]:
+    target = st.columns([1, 3])[0].number_input(
+        "Tier 1 target (% of solved tickets)", 0, 100, 70, step=5, key="rt_target"
+    )
+    t1 = tags.with_tags(aggregates.aggregate(data, audit.tier1_resolution, target=target / 100))
+    if t1.height == 0:
+        layout.empty_state("No solved tickets match the filters.", action="Widen the date range.")
+    else:
+        below = t1.filter(~pl.col("meets_target"))
+        widgets.chart_downloads(
+            breakdowns.interval_bars(
+                t1,
+                "category",
+                k="resolved_tier1",
+                n="solved",
+                what="resolved at Tier 1",
+                reference=target / 100,
+                reference_label=f"target {target}%",
+            ),
+            "tier1_resolution",
+            key="rt_tier1",
+            data=t1,
+        )
+        st.caption(
+            f"Solved tickets closed without escalation, per category, against the {target}% target "
+            f"(dashed). {below.height} of {t1.height} categories are below it."
+        )
+        widgets.table(t1, view=tables.TIER1_VIEW, key="rt_tier1_table", filename="tier1.csv")
