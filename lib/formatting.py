@@ -1,4 +1,5 @@
-"""Numbers as people read them: percentages, KPI cards with honest deltas.
+"""Numbers and dates as people read them: percentages, KPI cards with honest deltas, and one
+date style for every page (ISO days, ``2026-11-07``; a weekday in front when it helps).
 
 Example
 -------
@@ -10,9 +11,11 @@ Example
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
-from lib.audit.headline import KpiTable
+if TYPE_CHECKING:
+    from lib.audit.headline import KpiTable
 
 
 def pct(x: float | None, digits: int = 1) -> str:
@@ -29,6 +32,35 @@ def num(x: float | int | None, digits: int = 0) -> str:
     if x is None:
         return "–"
     return f"{x:,.{digits}f}"
+
+
+def day(d: dt.date | dt.datetime | None) -> str:
+    """A day in the app's one date style, ``–`` for missing.
+
+    >>> day(dt.date(2026, 11, 7)), day(dt.datetime(2026, 11, 7, 23, 59))
+    ('2026-11-07', '2026-11-07')
+    """
+    if d is None:
+        return "–"
+    return (d.date() if isinstance(d, dt.datetime) else d).isoformat()
+
+
+def weekday(d: dt.date) -> str:
+    """A day with its weekday, for single days people think of by weekday.
+
+    >>> weekday(dt.date(2026, 11, 10))
+    'Tue 2026-11-10'
+    """
+    return f"{d:%a} {day(d)}"
+
+
+def day_range(start: dt.date, end: dt.date) -> str:
+    """Two days as a range in the app's one date style.
+
+    >>> day_range(dt.date(2026, 10, 28), dt.date(2026, 10, 30))
+    '2026-10-28 to 2026-10-30'
+    """
+    return f"{day(start)} to {day(end)}"
 
 
 def kpi_metric(kpi: KpiTable, column: str) -> dict[str, Any]:

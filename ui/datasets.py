@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.charts.tables import DATASETS_VIEW, present
 from lib.markdown import md_escape
 from ui import layout, session, sidebar
 
@@ -18,8 +19,7 @@ def datasets_table() -> None:
             "No dataset is stored yet.", action="Upload an export in the Import tab."
         )
         return
-    view = listed.select("id", "name", "vendor", "row_count", "created_at", "active")
-    st.dataframe(view, hide_index=True, key="ds_table")
+    st.dataframe(present(listed, DATASETS_VIEW), hide_index=True, key="ds_table")
     ids = listed.get_column("id").to_list()
     names = dict(zip(ids, listed.get_column("name").to_list(), strict=True))
     pick = st.selectbox(

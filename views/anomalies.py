@@ -12,6 +12,7 @@ import streamlit as st
 
 from lib import anomaly, audit, sentiment
 from lib.charts import anomaly as charts
+from lib.charts import tables
 from lib.markdown import md_escape
 from ui import dataset, layout, scoring, session, sidebar, widgets
 
@@ -287,7 +288,9 @@ else:
     first = next((t for t in sent if t in neg_topics), neg_topics[0])
     pick = st.selectbox("Topic", neg_topics, index=neg_topics.index(first), key="an_neg_topic")
     table = neg.filter(pl.col("topic") == pick).drop("topic")
-    widgets.table(table, key="an_neg", filename="most_negative_tickets.csv")
+    widgets.table(
+        table, view=tables.NEGATIVE_TICKETS_VIEW, key="an_neg", filename="most_negative_tickets.csv"
+    )
     st.caption(
         f"The 10 lowest-scored tickets of this topic from {start} to {end}; sentiment "
         f"{md_escape(method)}."

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from lib.anomaly.assess import _Judged
+from lib.formatting import weekday
 
 #: Alarm runs of one topic and metric separated by at most this many days (one week when judged
 #: weekly) merge into one alert: after an alarm the CUSUM restarts from 0 and a persisting shift
@@ -78,7 +79,7 @@ def _is_burst(g: dict) -> bool:
 
 
 def _fmt_day(d: dt.date) -> str:
-    return f"{d:%a} {d.isoformat()}"
+    return weekday(d)
 
 
 def _alert_rows(j: _Judged, groups: list[dict]) -> list[dict]:

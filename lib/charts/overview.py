@@ -13,6 +13,7 @@ import polars as pl
 from lib.audit import KpiTable, TestResult
 from lib.charts._audit_common import _fmt, _label
 from lib.charts.common import COLORS, trend_figure
+from lib.formatting import day_range
 
 __all__ = [
     "KPI_MEASURES",
@@ -172,7 +173,7 @@ def kpi_table(kpi: KpiTable) -> pl.DataFrame:
     """
     periods = kpi.periods
     headers = {
-        name: f"{periods.label(name).split(' (')[0]} ({start:%d %b} – {end:%d %b %Y})"
+        name: f"{periods.label(name).split(' (')[0]} ({day_range(start, end)})"
         for name, (start, end) in periods.items()
     }
     rows: list[dict[str, str]] = []

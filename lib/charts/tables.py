@@ -150,6 +150,20 @@ BEFORE_AFTER_VIEW = (
 )  # fmt: skip
 
 
+#: Display columns of the most negative tickets of a topic (Anomalies page).
+NEGATIVE_TICKETS_VIEW = (
+    ("rank", "#", "int"), ("ticket_id", "Ticket", "text"), ("created_at", "Created", "datetime"),
+    ("subject", "Subject", "text"), ("sentiment", "Sentiment", "float"),
+)  # fmt: skip
+
+#: Display columns of the stored datasets (Data page, Datasets tab).
+DATASETS_VIEW = (
+    ("id", "#", "int"), ("name", "Name", "text"), ("vendor", "Helpdesk", "text"),
+    ("row_count", "Tickets", "int"), ("created_at", "Loaded", "datetime"),
+    ("active", "Open now", "bool"),
+)  # fmt: skip
+
+
 def breakdown_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:
     """Display columns of a breakdown table (:func:`lib.audit.breakdown`, with an optional
     ``tag`` and ``verdict`` column) whose first column is ``column``, headed ``label``."""

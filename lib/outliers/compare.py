@@ -89,7 +89,7 @@ class AgentComparison:
             seen = f"Agents vary about as much as chance alone would explain ({test})"
         if self.method == "random_effects" and self.tau2_applied > 0:
             done = (
-                f"limits widened by a between-agent spread of {math.sqrt(self.tau2_applied):.3f}"
+                f"limits widened by a between-agent spread of {math.sqrt(self.tau2_applied):.2f}"
                 " in the ratio (additive random effects)"
             )
         elif self.method == "winsorised" and self.phi_applied > 1:

@@ -13,7 +13,7 @@ Example
 >>> t = simulate_tickets(events=[("billing", "volume", 100, 3.0, 1)])
 >>> alert = detect_anomalies(t).row(0, named=True)
 >>> kind_label(alert["metric"], alert["kind"]), alert_dates(alert)
-('Spike', 'Wed 10 Apr 2024')
+('Spike', 'Wed 2024-04-10')
 >>> w = alert_window(judgements(t), alert)
 >>> w.height, w.filter(pl.col("in_alert")).get_column("observed").to_list()
 (57, [61.0])

@@ -14,6 +14,7 @@ import polars as pl
 
 from lib.anomaly.series import BAND
 from lib.charts.common import COLORS, base_layout
+from lib.formatting import day, weekday
 
 __all__ = ["alert_figure", "alert_window"]
 
@@ -78,7 +79,7 @@ def alert_figure(window: pl.DataFrame, alert: Mapping[str, Any], *, height: int 
     high = window.get_column("upper").to_list()
     n = window.get_column("tickets").to_list()
     mark = window.get_column("in_alert").to_list()
-    when = [f"week of {d:%d %b %Y}" if weekly else f"{d:%a %d %b %Y}" for d in x]
+    when = [f"week of {day(d)}" if weekly else weekday(d) for d in x]
     if sentiment:
         hover = [
             f"{w}<br>mean sentiment {_fmt_mean(o)} from {_fmt_count(c)} tickets<br>"

@@ -5,13 +5,13 @@ explanation.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 
 from lib.anomaly.sensitivity import SENSITIVITY
+from lib.formatting import day, day_range, weekday
 
 __all__ = [
     "KINDS",
@@ -90,31 +90,28 @@ def sensitivity_note(setting: str) -> str:
     return f"{SENSITIVITY[setting].description} on a topic with no real change ({others})."
 
 
-def _day(d: dt.date) -> str:
-    return f"{d:%a} {d.day} {d:%b %Y}"
-
-
 def alert_dates(alert: Mapping[str, Any]) -> str:
-    """The alert's days in words: ``"Wed 10 Apr 2024"``, ``"28 Oct – 30 Oct 2026 (3 days)"``,
-    or ``"weeks of 5 Oct – 12 Oct 2026"`` when the topic is judged weekly.
+    """The alert's days in words: ``"Wed 2024-04-10"``, ``"2026-10-28 to 2026-10-30 (3 days)"``,
+    or ``"week of 2026-10-05"`` when the topic is judged weekly.
 
+    >>> import datetime as dt
     >>> alert_dates({"start": dt.date(2026, 10, 28), "end": dt.date(2026, 10, 30),
     ...              "granularity": "day"})
-    '28 Oct – 30 Oct 2026 (3 days)'
+    '2026-10-28 to 2026-10-30 (3 days)'
     >>> alert_dates({"start": dt.date(2026, 10, 5), "end": dt.date(2026, 10, 11),
     ...              "granularity": "week"})
-    'week of 5 Oct 2026'
+    'week of 2026-10-05'
     """
     start, end = alert["start"], alert["end"]
     if alert.get("granularity") == "week":
         weeks = ((end - start).days + 1) // 7
         if weeks <= 1:
-            return f"week of {start.day} {start:%b %Y}"
-        return f"{weeks} weeks, {start.day} {start:%b} – {end.day} {end:%b %Y}"
+            return f"week of {day(start)}"
+        return f"{weeks} weeks, {day_range(start, end)}"
     if start == end:
-        return _day(start)
+        return weekday(start)
     days = (end - start).days + 1
-    return f"{start.day} {start:%b} – {end.day} {end:%b %Y} ({days} days)"
+    return f"{day_range(start, end)} ({days} days)"
 
 
 def explanation(alert: Mapping[str, Any]) -> str:
