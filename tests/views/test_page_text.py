@@ -31,7 +31,8 @@ INTERNAL = re.compile(
 )
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 OTHER_DATE_STYLES = re.compile(
-    rf"\b\d{{1,2}} {MONTH}\b|\b{MONTH}[a-z]* \d{{1,2}},? \d{{4}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b"
+    rf"\b\d{{1,2}} {MONTH}\b|\b{MONTH}[a-z]* \d{{1,2}},? \d{{4}}\b"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
 )
 #: A number of 10,000 or more written without thousands separators.
 BARE_THOUSANDS = re.compile(r"(?<![\w.,#/:-])\d{5,}(?![\d.,])")
