@@ -75,13 +75,13 @@ m[0].metric("Tickets", formatting.num(total_t), border=True)
 m[1].metric("Escalation rate", formatting.pct(total_e / total_t if total_t else None), border=True)
 top = bd.row(0, named=True)
 m[2].metric(
-    "Most escalations",
+    "Most escalations (share of all)",
     formatting.pct(top["share_of_escalations"]),
-    md_escape(str(top[by])),
+    f"{md_escape(str(top[by]))}: {top['escalations']:,} of {total_e:,} escalations",
     delta_color="off",
     delta_arrow="off",
     border=True,
-    help="Its share of all escalations.",
+    help="Its share of all escalations in the period, not its escalation rate.",
 )
 m[3].metric(
     "Significant rises",
