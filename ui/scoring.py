@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -85,3 +86,29 @@ def sentiment_tickets(data: dataset.Active) -> pl.DataFrame:
 def sentiment_method(data: dataset.Active) -> str:
     """How :func:`sentiment_tickets` got its sentiment, in one sentence."""
     return _sentiment_of(data)[1]
+
+
+@st.cache_resource(show_spinner="Checking sentiment against satisfaction ratings…", max_entries=4)
+def _checks(path: str, sidecar: str) -> tuple[tuple[Any, ...], Any]:
+    from lib.sentiment_check import rating_check, source_checks
+
+    scored, how = _sentiment(path, sidecar)
+    if how.startswith("derived from satisfaction") or "satisfaction" not in scored.columns:
+        return (), None
+    snap = dataset._snapshot_frame(path)
+    description = snap.get_column("_description") if "_description" in snap.columns else None
+    if how.startswith("scored from "):
+        source = how.removeprefix("scored from ").split(" with ")[0] + " (the scores used here)"
+    else:
+        source = "the export's own score (used here)"
+    used = rating_check(scored["sentiment"], scored["satisfaction"], source=source)
+    return tuple(source_checks(scored, description=description)), used
+
+
+def rating_checks(data: dataset.Active) -> tuple[tuple[Any, ...], Any]:
+    """(each sentiment source checked against satisfaction ratings, best first; the check of
+    the scores the pages use, or ``None`` when sentiment comes from the ratings themselves or
+    there are none). See :mod:`lib.sentiment_check`."""
+    path = session.store().snapshot_file(data.record)
+    sidecar = session.store().sidecar_path(data.record, SENTIMENT_SIDECAR)
+    return _checks(str(path), str(sidecar))

@@ -161,6 +161,17 @@ row[4].metric(
 if (note := charts.weekly_note(gran)) is not None:
     st.caption(":material/calendar_view_week: " + md_escape(note))
 st.caption(":material/sentiment_neutral: Sentiment: " + md_escape(method) + ".")
+checks, used = scoring.rating_checks(data)
+if used is not None and used.rated:
+    with st.expander(f"How far to trust sentiment: {used.verdict.split(':')[0]}"):
+        st.markdown(md_escape(used.sentence()))
+        table = tables.rating_checks_table(checks)
+        if table.height > 1:
+            st.caption(
+                "Every text the export offers, checked the same way on its rated tickets: the "
+                "higher the AUC, the better that text tells an unhappy customer from a happy one."
+            )
+            widgets.table(table, key="an_rating_checks", filename="sentiment_checks.csv")
 if (flash := st.session_state.pop("_an_flash", None)) is not None:
     st.success(flash, icon=":material/check:")
 

@@ -8,6 +8,7 @@ percentage points, ``(h)`` hours, ``(min)`` minutes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import polars as pl
 
@@ -162,6 +163,32 @@ DATASETS_VIEW = (
     ("row_count", "Tickets", "int"), ("created_at", "Loaded", "datetime"),
     ("active", "Open now", "bool"),
 )  # fmt: skip
+
+
+def rating_checks_table(checks: Iterable[Any]) -> pl.DataFrame:
+    """Display table of sentiment sources checked against ratings (:mod:`lib.sentiment_check`).
+
+    >>> from lib.sentiment_check import RatingCheck
+    >>> rating_checks_table([RatingCheck("subject", 300, 60, 0.55, 0.47, 0.63)]).row(0)
+    ('subject', 300, 60, 0.55, 0.47, 0.63, 'barely better than a coin toss: do not act on sentiment alerts alone')
+    """  # noqa: E501
+    rows = [
+        {
+            "Source": c.source,
+            "Rated tickets": c.rated,
+            "Rated bad": c.bad,
+            "AUC": c.auc,
+            "95% low": c.low,
+            "95% high": c.high,
+            "Verdict": c.verdict,
+        }
+        for c in checks
+    ]
+    schema = {
+        "Source": pl.String, "Rated tickets": pl.Int64, "Rated bad": pl.Int64, "AUC": pl.Float64,
+        "95% low": pl.Float64, "95% high": pl.Float64, "Verdict": pl.String,
+    }  # fmt: skip
+    return pl.DataFrame(rows, schema=schema)
 
 
 def breakdown_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:

@@ -376,3 +376,17 @@ def test_sentiment_method_is_recorded_even_when_a_viewer_scored_first(home: Path
     _page()  # the next editor to pass by records it, although the scores come from the cache
     with Store(os.environ["DATABASE_URL"]) as store:
         assert "VADER" in store.get_setting(f"sentiment_method:{ds}")
+
+
+def test_sentiment_is_checked_against_the_satisfaction_ratings(home: Path, scored) -> None:
+    from lib.sentiment_check import rating_check
+
+    at = _page()
+    box = next(e for e in at.expander if e.label.startswith("How far to trust sentiment"))
+    text = " ".join(m.value for m in box.markdown).replace("\\", "")
+    want = rating_check(
+        scored["sentiment"], scored["satisfaction"], source="subject (the scores used here)"
+    )
+    assert want.auc is not None and want.rated > 1000
+    assert want.sentence() in text
+    assert box.label.endswith(want.verdict.split(":")[0])
