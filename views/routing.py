@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from lib import audit, periods
+from lib import audit, formatting, periods
 from lib.charts import breakdowns, routing, tables
 from ui import aggregates, layout, sidebar, tags, widgets
 
@@ -26,11 +26,36 @@ hours = float(st.session_state.get("rt_idle_hours", 48))
 idle = aggregates.aggregate(data, audit.idle_tickets, where=dims, hours=hours, now=now.item())
 repeat = aggregates.aggregate(data, audit.repeat_contacts)
 
+# Headline cards: the review period against the previous one, like every other page.
+card_summary, previous = s, None
+if prds is not None:
+    now_rs = aggregates.aggregate(
+        data, audit.reassignment_summary, where=sidebar.period_filters(*prds.review)
+    )
+    prev_rs = aggregates.aggregate(
+        data, audit.reassignment_summary, where=sidebar.period_filters(*prds.previous)
+    )
+    if now_rs.summary.height and now_rs.summary.item(0, "tickets"):
+        card_summary = now_rs.summary.row(0, named=True)
+        if prev_rs.summary.height:
+            previous = prev_rs.summary.row(0, named=True)
 cards = routing.routing_cards(
-    s, idle=idle.tickets.height, open_tickets=idle.open_tickets, hours=hours, repeat=repeat.height
+    card_summary,
+    idle=idle.tickets.height,
+    open_tickets=idle.open_tickets,
+    hours=hours,
+    repeat=repeat.height,
+    previous=previous,
 )
 for col, (label, card) in zip(st.columns(len(cards)), cards, strict=True):
     col.metric(label, **card)
+if prds is not None and card_summary is not s:
+    st.caption(
+        "Reassignment cards: tickets created in the review period "
+        f"{formatting.day_range(*prds.review)}, against the previous period "
+        f"{formatting.day_range(*prds.previous)}. Idle tickets: open now (the export's last "
+        "activity); repeat customers and the tabs below: the sidebar's date range."
+    )
 
 tabs = st.tabs(
     [

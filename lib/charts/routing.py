@@ -9,7 +9,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from lib.audit import BeforeAfter, TestResult
+from lib.audit import BeforeAfter, TestResult, two_proportion_test
 from lib.charts._audit_common import _bar_height, _card, _closest, _fmt, _label, _pct_list
 from lib.charts.common import COLORS, base_layout
 
@@ -211,19 +211,45 @@ def before_after_figure(weekly: pl.DataFrame, change: date) -> go.Figure:
     return _closest(base_layout(fig))
 
 
+def _share_delta(
+    now: dict[str, Any], prev: dict[str, Any], *, complement: bool = False
+) -> dict[str, Any]:
+    """Delta kwargs of the reassigned share (or, with ``complement``, of the right-first-time
+    share) against the previous period, tested with a pooled z-test; more reassignments are bad.
+    """
+    test = two_proportion_test(now["reassigned"], now["known"], prev["reassigned"], prev["known"])
+    if not test.testable:
+        return {"delta": "previous period: no counts", "delta_color": "off", "delta_arrow": "off"}
+    word = "significant" if test.significant else "not significant"
+    diff = round(100 * (-test.diff if complement else test.diff), 1) + 0.0  # no "-0.0"
+    color = ("normal" if complement else "inverse") if test.significant else "off"
+    return {"delta": f"{diff:+.1f} pts vs previous ({word})", "delta_color": color}
+
+
 def routing_cards(
-    summary: dict[str, Any], *, idle: int, open_tickets: int, hours: float, repeat: int
+    summary: dict[str, Any],
+    *,
+    idle: int,
+    open_tickets: int,
+    hours: float,
+    repeat: int,
+    previous: dict[str, Any] | None = None,
 ) -> list[tuple[str, dict[str, Any]]]:
     """``(label, st.metric kwargs)`` for the routing page's headline numbers, from one row of
-    :attr:`lib.audit.ReassignmentSummary.summary` and the idle and repeat-contact counts.
+    :attr:`lib.audit.ReassignmentSummary.summary` and the idle and repeat-contact counts. With
+    ``previous`` (the same row for the previous period), the reassignment cards carry a tested
+    change against it; a rise in reassignments is shown as bad.
 
     >>> s = {"share_reassigned": 0.25, "reassigned": 1, "known": 4, "share_low": 0.05,
     ...      "share_high": 0.7, "first_assignment_correct_rate": 0.75, "bounced": 0}
     >>> [(label, c["value"]) for label, c in routing_cards(s, idle=2, open_tickets=5,
     ...                                                    hours=48, repeat=1)][:2]
     [('Reassigned', '25.0%'), ('Right first time', '75.0%')]
+    >>> p = {**s, "reassigned": 10, "known": 100, "bounced": 2}
+    >>> routing_cards(s, idle=2, open_tickets=5, hours=48, repeat=1, previous=p)[0][1]["delta"]
+    '+15.0 pts vs previous (not significant)'
     """
-    return [
+    cards = [
         ("Reassigned", _card(
             _fmt(summary["share_reassigned"], "pct"), None,
             f"{summary['reassigned']:,} of {summary['known']:,} tickets with a reassignment "
@@ -238,12 +264,23 @@ def routing_cards(
         ("Bounced 3+ times", _card(f"{summary['bounced']:,}")),
         (f"Idle > {hours:g} h", _card(
             f"{idle:,}", None,
-            f"Open tickets (of {open_tickets:,}) with no update for over {hours:g} hours.",
+            f"Open tickets (of {open_tickets:,}) with no update for over {hours:g} hours, as of "
+            "the export's last activity.",
         )),
         ("Repeat customers", _card(
             f"{repeat:,}", None, "Customers with 3 or more tickets within 7 days.",
         )),
     ]  # fmt: skip
+    if previous is not None and previous.get("known"):
+        cards[0][1].update(_share_delta(summary, previous))
+        cards[1][1].update(_share_delta(summary, previous, complement=True))
+        cards[2][1].update(
+            delta=f"{summary['bounced'] - previous['bounced']:+,} vs previous "
+            f"({previous['bounced']:,})",
+            delta_color="off",
+            delta_arrow="off",
+        )
+    return cards
 
 
 def before_after_cards(ba: BeforeAfter) -> list[tuple[str, dict[str, Any]]]:

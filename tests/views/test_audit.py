@@ -156,9 +156,18 @@ def test_escalated_only_and_date_preset(review_home: Path, demo) -> None:
     assert _int(_metric(at, "Escalations")) == int(last30["escalated"].sum())
     at.switch_page("views/routing.py").run()
     _ok(at)
-    known = last30.filter(pl.col("reassignments").is_not_null())
-    share = (known["reassignments"] > 0).sum() / known.height
-    assert _metric(at, "Reassigned") == f"{100 * share:.1f}%"
+
+    # The headline cards are the review period (last 14 days) against the previous 14 days.
+    def share(t: pl.DataFrame) -> float:
+        known = t.filter(pl.col("reassignments").is_not_null())
+        return (known["reassignments"] > 0).sum() / known.height
+
+    review, last28 = _review(demo), _review(demo, days=28)
+    previous = last28.filter(~pl.col("ticket_id").is_in(review["ticket_id"].implode()))
+    assert _metric(at, "Reassigned") == f"{100 * share(review):.1f}%"
+    card = next(m for m in at.metric if m.label == "Reassigned")
+    assert card.delta.startswith(f"{100 * (share(review) - share(previous)):+.1f} pts vs previous")
+    assert any("against the previous period" in c.value for c in at.caption)
 
 
 # --------------------------------------------------------------------------------------------
