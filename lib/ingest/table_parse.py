@@ -156,7 +156,7 @@ def _parse_table(
             s = s.set(s.is_in(marks), None)  # type: ignore[arg-type]
         if s.str.ends_with(".0").any():  # ids written as floats by a spreadsheet
             s = s.str.replace(r"^(\d+)\.0$", "$1")
-        return s, None
+        return _drop_digit_group_spaces(s), None
 
     def dates(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
         return nz.parse_datetimes(s, tz=tz, dayfirst=order)
@@ -241,6 +241,23 @@ def _parse_table(
     raw = frame.rename({c: f"raw:{c}" for c in frame.columns})
     parsed_frame = pl.concat([parsed_frame, raw], how="horizontal")
     return _finish_rows(parsed_frame, table, mapping, report)
+
+
+def _drop_digit_group_spaces(s: pl.Series) -> pl.Series:
+    """Ids written with a thousands space (GLPI's ``2 553``) as plain numbers, when every id
+    is a number grouped that way.
+
+    >>> _drop_digit_group_spaces(pl.Series(["2 553", "987", "1\u00a0204"])).to_list()
+    ['2553', '987', '1204']
+    >>> _drop_digit_group_spaces(pl.Series(["AB 123", "2 553"])).to_list()
+    ['AB 123', '2 553']
+    """
+    spaced = s.str.contains(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+$")
+    if not spaced.any():
+        return s
+    if not (spaced | s.str.contains(r"^\d{1,3}$")).fill_null(True).all():
+        return s
+    return s.str.replace_all(r"[ \u00a0\u202f]", "")
 
 
 def _note_nobody(

@@ -56,3 +56,12 @@ def test_a_choice_never_forces_values_that_fit_one_order_only():
     res = load_export(text.encode(), dayfirst=False)
     created = res.tickets.sort("ticket_id").get_column("created_at").to_list()
     assert created[0] == datetime(2023, 10, 13, 9, 15, tzinfo=UTC)
+
+
+def test_the_quoted_example_is_clipped():
+    long_tail = "01/10/2023 09:00 " + "[click](http://evil.example) " * 5
+    csv = f"id,created\n1,{long_tail}\n2,02/11/2023 10:00\n".encode()
+    res = load_export(csv)
+    text = " ".join(res.report.warnings)
+    assert "dates like 01/10/2023 09:00 [click](http:/… could be" in text
+    assert "evil.example) [click]" not in text

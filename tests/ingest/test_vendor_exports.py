@@ -160,3 +160,10 @@ def test_freshdesk_api_sla_flags_are_not_escalations():
         datetime(2025, 3, 4, 8, tzinfo=UTC),
         datetime(2025, 3, 5, 18, tzinfo=UTC),
     ]
+
+
+def test_glpi_ids_lose_the_thousands_space():
+    res = load_export(DATA / "vendor_glpi_ptbr_header.csv")
+    assert _col(res, "ticket_id") == ["1204", "1205", "1206", "1207"]
+    mixed = load_export(b"ID,Created\nAB 123,2024-01-01\n2 553,2024-01-02\n")
+    assert sorted(mixed.tickets.get_column("ticket_id").to_list()) == ["2 553", "AB 123"]

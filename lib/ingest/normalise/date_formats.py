@@ -268,9 +268,18 @@ def order_evidence(clean: pl.Series) -> tuple[int, int, str | None, str | None]:
     first = clean.str.contains(_ONLY_DAY_FIRST).fill_null(False)
     second = clean.str.contains(_ONLY_MONTH_FIRST).fill_null(False)
     n_first, n_second = int(first.sum()), int(second.sum())
-    ex_first = clean.filter(first)[0] if n_first else None
-    ex_second = clean.filter(second)[0] if n_second else None
+    ex_first = _clip(clean.filter(first)[0]) if n_first else None
+    ex_second = _clip(clean.filter(second)[0]) if n_second else None
     return n_first, n_second, ex_first, ex_second
+
+
+def _clip(value: str, limit: int = 32) -> str:
+    """A value short enough to quote in a sentence of the report.
+
+    >>> _clip("01/10/2023 " + "x" * 40)
+    '01/10/2023 xxxxxxxxxxxxxxxxxxxx…'
+    """
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _ambiguous_example(clean: pl.Series) -> str | None:
@@ -278,7 +287,7 @@ def _ambiguous_example(clean: pl.Series) -> str | None:
     for value in clean.filter(clean.str.contains(_BOTH).fill_null(False)).head(500).to_list():
         m = re.match(_BOTH, value)
         if m and int(m.group(1)) != int(m.group(2)):
-            return value
+            return _clip(value)
     return None
 
 
