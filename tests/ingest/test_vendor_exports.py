@@ -167,3 +167,34 @@ def test_glpi_ids_lose_the_thousands_space():
     assert _col(res, "ticket_id") == ["1204", "1205", "1206", "1207"]
     mixed = load_export(b"ID,Created\nAB 123,2024-01-01\n2 553,2024-01-02\n")
     assert sorted(mixed.tickets.get_column("ticket_id").to_list()) == ["2 553", "AB 123"]
+
+
+def test_zendesk_api_side_loaded_metric_sets():
+    def ticket(i: int, stations: int, reopens: int, solved: str | None) -> dict:
+        return {
+            "id": i,
+            "url": f"https://example.zendesk.com/api/v2/tickets/{i}.json",
+            "via": {"channel": "native_messaging", "source": {"rel": None}},
+            "created_at": "2025-01-06T09:00:00Z",
+            "status": "solved" if solved else "open",
+            "requester_id": 1,
+            "submitter_id": 1,
+            "assignee_id": 7,
+            "group_id": 3,
+            "metric_set": {
+                "group_stations": stations,
+                "assignee_stations": stations + 1,
+                "reopens": reopens,
+                "solved_at": solved,
+                "reply_time_in_minutes": {"calendar": 42, "business": 30},
+            },
+        }
+
+    body = {"tickets": [ticket(1, 1, 0, "2025-01-06T15:00:00Z"), ticket(2, 3, 1, None)]}
+    res = load_export(json.dumps(body).encode())
+    assert res.report.files[0].vendor_label == "Zendesk API tickets (JSON)"
+    assert _col(res, "reassignments") == [0, 2]  # stations - 1
+    assert _col(res, "reopens") == [0, 1]
+    assert _col(res, "first_response_minutes") == [42.0, 42.0]
+    assert _col(res, "solved_at") == [datetime(2025, 1, 6, 15, tzinfo=UTC), None]
+    assert _col(res, "channel") == ["messaging", "messaging"]

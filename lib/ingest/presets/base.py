@@ -73,7 +73,9 @@ class Preset:
         The vendor's own words (lower case) for channel, priority and status, mapped to the
         schema's vocabularies.
     dayfirst
-        Date order of ambiguous dates; None lets the loader decide from the data.
+        The order this vendor's exports usually write dates such as 01/10/2023 in: only a
+        preference. The file's values decide first; when they cannot, this order is used and
+        the load report says so (see :mod:`lib.ingest.date_order`). None: day first.
     duration_unit
         Unit of bare numbers in duration columns ("minutes", "hours", "seconds").
     event_log
