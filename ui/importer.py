@@ -12,6 +12,7 @@ import streamlit as st
 
 from lib.errors import ReviewError
 from lib.ingest import Inspection, LoadResult, inspect_sources, load_tables, reapply_rules
+from lib.ingest.date_order import SAVED_KEY, split_saved
 from lib.ingest.keys import KEY_LABELS, KEYS, REQUIRED_KEYS
 from lib.ingest.rules import Rule, rules_to_json
 from lib.markdown import md_escape
@@ -85,8 +86,8 @@ def import_flow(files: list[Any], tz: str) -> None:
             "is applied.",
             icon=":material/bookmark:",
         )
-        mapping = dict(state["saved"])
-        _run_load(state, mapping, tz)
+        mapping, dayfirst = split_saved(state["saved"])
+        _run_load(state, mapping, tz, dayfirst)
     else:
         mapping = mapping_screen(insp, state)
     result: LoadResult | None = state.get("result")
@@ -123,15 +124,40 @@ def mapping_screen(insp: Inspection, state: dict[str, Any]) -> dict[str, str]:
             )
             if choice != NOT_MAPPED:
                 mapping[key] = choice
+        dayfirst = _date_order_choice()
         confirmed = st.form_submit_button(
             "Confirm mapping and read tickets", type="primary", icon=":material/check:"
         )
     if confirmed:
-        _run_load(state, mapping, st.session_state.get("imp_tz", "UTC"))
+        _run_load(state, mapping, st.session_state.get("imp_tz", "UTC"), dayfirst)
     return state.get("mapping") or mapping
 
 
-def _run_load(state: dict[str, Any], mapping: dict[str, str], tz: str) -> None:
+#: The day/month choices of the mapping screen and what they pass to the loader.
+DATE_ORDERS: dict[str, bool | None] = {
+    "Decide from the values": None,
+    "Day first (01/10 is 1 October)": True,
+    "Month first (01/10 is 10 January)": False,
+}
+
+
+def _date_order_choice() -> bool | None:
+    """The day/month order control of the mapping form (None: decided from the values)."""
+    label = st.radio(
+        "Dates such as 01/10/2023",
+        list(DATE_ORDERS),
+        key="map_dayfirst",
+        horizontal=True,
+        help="Only for dates whose day and month could be swapped: a value such as "
+        "25/01/2023 always decides by itself. The import report says when the file could "
+        "not tell.",
+    )
+    return DATE_ORDERS[label]
+
+
+def _run_load(
+    state: dict[str, Any], mapping: dict[str, str], tz: str, dayfirst: bool | None = None
+) -> None:
     bar = st.progress(0.0, text="Parsing tickets…")
     try:
         result = load_tables(
@@ -139,6 +165,7 @@ def _run_load(state: dict[str, Any], mapping: dict[str, str], tz: str) -> None:
             mapping=mapping,
             tz=tz,
             progress=lambda x, msg: bar.progress(min(x, 1.0), text=msg),
+            dayfirst=dayfirst,
         )
     except ReviewError as exc:
         bar.empty()
@@ -149,6 +176,7 @@ def _run_load(state: dict[str, Any], mapping: dict[str, str], tz: str) -> None:
     bar.empty()
     state["result"] = result
     state["mapping"] = mapping
+    state["dayfirst"] = dayfirst
     state["frame"] = dataset.save_frame(result)
     state["rules"] = result.rules
 
@@ -196,7 +224,7 @@ def _result_panel(
                 )
                 session.store().save_mapping(
                     result.fingerprint,
-                    state["mapping"],
+                    _with_date_order(state["mapping"], state.get("dayfirst")),
                     vendor=result.vendor,
                     actor=session.actor(),
                 )
@@ -209,3 +237,8 @@ def _result_panel(
             f"{outcome.escalated:,} are escalated. Open the Overview to start the review."
         )
         st.rerun()
+
+
+def _with_date_order(mapping: dict[str, str], dayfirst: bool | None) -> dict[str, Any]:
+    """The mapping to remember, with the day/month choice when the user made one."""
+    return mapping if dayfirst is None else {**mapping, SAVED_KEY: dayfirst}

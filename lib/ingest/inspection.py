@@ -87,8 +87,11 @@ def _merge_mapping(match: VendorMatch, matches: dict[str, Any]) -> dict[str, str
         return mapping
     mapping = dict(match.mapping)
     for key, m in matches.items():
-        if key not in mapping and m.column is not None and m.column not in mapping.values():
-            mapping[key] = m.column
+        col = m.column
+        if col is None or key in mapping or col in mapping.values():
+            continue
+        if not match.preset.ignores(col):  # an SLA flag or deadline: no escalation, no solve
+            mapping[key] = col
     return mapping
 
 

@@ -47,17 +47,21 @@ def load_export(
     tz: str = "UTC",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
+    dayfirst: bool | None = None,
 ) -> LoadResult:
     """Read one or many exports and return canonical tickets with a quality report.
 
     ``sources``: a path, bytes, a file-like object, or a list of them. ``mapping``:
     {canonical: source column}, overriding the detected one. ``rules``: escalation rules
     (default: :func:`lib.ingest.rules.default_rules`). ``tz``: zone of timestamps that carry
-    no offset. Raises :class:`lib.errors.IngestError` with a message naming the file, the
-    row or column, and what was expected.
+    no offset. ``dayfirst``: the user's order for dates such as 01/10/2023 (None: decided from
+    the values, a preset may prefer one). Raises :class:`lib.errors.IngestError` with a
+    message naming the file, the row or column, and what was expected.
     """
     insp = inspect_sources(sources, max_bytes=max_bytes, progress=progress)
-    return load_tables(insp, mapping=mapping, rules=rules, tz=tz, progress=progress)
+    return load_tables(
+        insp, mapping=mapping, rules=rules, tz=tz, progress=progress, dayfirst=dayfirst
+    )
 
 
 def load_tables(
@@ -67,8 +71,10 @@ def load_tables(
     rules: list[Rule] | None = None,
     tz: str = "UTC",
     progress: Progress | None = None,
+    dayfirst: bool | None = None,
 ) -> LoadResult:
-    """Parse inspected tables with a mapping (default: the detected one)."""
+    """Parse inspected tables with a mapping (default: the detected one); ``dayfirst`` as
+    in :func:`load_export`."""
     progress = progress or _noop
     report = QualityReport()
     frames: list[pl.DataFrame] = []
@@ -91,7 +97,7 @@ def load_tables(
                     match, match_columns(table.frame, preset=match.preset)
                 )
         preset_event = preset_event or bool(match.preset and match.preset.event_log)
-        frame = _parse_table(table, table_mapping, match.preset, tz, report)
+        frame = _parse_table(table, table_mapping, match.preset, tz, report, dayfirst)
         report.files.append(
             FileReport(
                 name=table.name,

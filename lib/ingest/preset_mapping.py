@@ -11,12 +11,15 @@ from lib.ingest.presets import ALLOWED_SHARED, PRESETS, Preset  # noqa: F401 (PR
 def signature_score(preset: Preset, columns: list[str]) -> tuple[float, int]:
     """Share and number of the preset's signature entries present in ``columns``.
 
-    Names are compared case- and space-insensitively (``Created_at`` is not ``Created at``).
+    Names are compared case- and space-insensitively (``Created_at`` is not ``Created at``);
+    a header without one of the preset's ``required`` entries scores nothing.
 
     >>> signature_score(PRESETS[0], ["id", "VIA", "created  at", "Solved_at"])[1]
     3
     """
     exact, _ = _present(columns)
+    if not all(_has(entry, exact) for entry in preset.required):
+        return 0.0, 0
     hits = sum(_has(entry, exact) for entry in preset.signature)
     return hits / len(preset.signature), hits
 

@@ -15,6 +15,7 @@ import polars as pl
 from lib.errors import IngestError
 from lib.ingest import normalise as nz
 from lib.ingest.columns import validate_mapping
+from lib.ingest.date_order import file_day_first
 from lib.ingest.load_report import QualityReport
 from lib.ingest.presets import Preset
 from lib.ingest.readers.table import RawTable
@@ -58,10 +59,7 @@ def _record_parse(report: QualityReport, table: RawTable, key: str, col: str, pr
     }
     report.parse.append(entry)
     if pr.ambiguous:
-        report.warnings.append(
-            f"{table.name}, column {col!r}: day and month order could not be told apart "
-            f"from the data; read as {pr.detail}. Check a few dates."
-        )
+        report.warnings.append(f"{table.name}, column {col!r}: {pr.detail}.")
 
 
 def _line_numbers(table: RawTable) -> pl.Series:
@@ -117,8 +115,12 @@ def _parse_table(
     preset: Preset | None,
     tz: str,
     report: QualityReport,
+    dayfirst: bool | None = None,
 ) -> pl.DataFrame:
     """Parse every mapped column of one table into canonical values.
+
+    ``dayfirst`` is the user's day/month choice (None: decided from the file, see
+    :func:`lib.ingest.date_order.file_day_first`).
 
     Columns are independent, so they are parsed on a small thread pool: Polars releases the
     GIL while it works, which keeps a large export close to the bare read time.
@@ -132,7 +134,8 @@ def _parse_table(
             expected="a column for the ticket id and one for the created date",
         )
     value_maps = preset.value_maps if preset else {}
-    dayfirst = preset.dayfirst if preset else None
+    date_cols = [mapping[k] for k in (*_DATE_KEYS, "event_time") if k in mapping]
+    order = file_day_first(frame, date_cols, preset, dayfirst)
     units = preset.duration_unit if preset else {}
     #: (target column, source column, canonical key, job returning (series, parse report))
     jobs: list[tuple[str, str, str, Callable[[], tuple[pl.Series, Any]]]] = []
@@ -153,10 +156,10 @@ def _parse_table(
             s = s.set(s.is_in(marks), None)  # type: ignore[arg-type]
         if s.str.ends_with(".0").any():  # ids written as floats by a spreadsheet
             s = s.str.replace(r"^(\d+)\.0$", "$1")
-        return s, None
+        return _drop_digit_group_spaces(s), None
 
     def dates(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
-        return nz.parse_datetimes(s, tz=tz, dayfirst=dayfirst)
+        return nz.parse_datetimes(s, tz=tz, dayfirst=order)
 
     def vocab(fn: Callable[..., Any], key: str) -> Callable[[str, pl.Series], Any]:
         return lambda _, s: _via_unique(s, lambda u: fn(u, extra=value_maps.get(key)))
@@ -238,6 +241,23 @@ def _parse_table(
     raw = frame.rename({c: f"raw:{c}" for c in frame.columns})
     parsed_frame = pl.concat([parsed_frame, raw], how="horizontal")
     return _finish_rows(parsed_frame, table, mapping, report)
+
+
+def _drop_digit_group_spaces(s: pl.Series) -> pl.Series:
+    """Ids written with a thousands space (GLPI's ``2 553``) as plain numbers, when every id
+    is a number grouped that way.
+
+    >>> _drop_digit_group_spaces(pl.Series(["2 553", "987", "1\u00a0204"])).to_list()
+    ['2553', '987', '1204']
+    >>> _drop_digit_group_spaces(pl.Series(["AB 123", "2 553"])).to_list()
+    ['AB 123', '2 553']
+    """
+    spaced = s.str.contains(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+$")
+    if not spaced.any():
+        return s
+    if not (spaced | s.str.contains(r"^\d{1,3}$")).fill_null(True).all():
+        return s
+    return s.str.replace_all(r"[ \u00a0\u202f]", "")
 
 
 def _note_nobody(

@@ -219,15 +219,104 @@ def _plausible(out: pl.Series, naive: bool) -> pl.Series:
     return _map_series(out, lambda v: pl.when(v.is_between(lo, hi, closed="left")).then(v))
 
 
-def _decide_order(clean: pl.Series, dayfirst: bool | None) -> tuple[str, bool, str]:
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_BIG = r"(?:0*1[3-9]|0*[2-9]\d)"  # a number above 12, i.e. not a month
+_ONLY_DAY_FIRST = rf"^{_BIG}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}(?:\D|$)"
+_ONLY_MONTH_FIRST = rf"^\d{{1,2}}[/.\-]{_BIG}[/.\-]\d{{2,4}}(?:\D|$)"
+_BOTH = r"^(0?[1-9]|1[0-2])[/.\-](0?[1-9]|1[0-2])[/.\-](\d{2,4})"
+
+
+@dataclass(frozen=True)
+class DayFirst:
+    """A preferred day/month order and why; it only decides dates whose values cannot.
+
+    ``reason`` completes "read as day first because ..."; ``settled`` means nobody needs to
+    be warned (the user chose it, or another date column of the same file decides it).
+
+    >>> DayFirst(False, "you chose month first on the mapping screen", settled=True).word
+    'month first'
+    """
+
+    value: bool
+    reason: str
+    settled: bool = False
+
+    @property
+    def word(self) -> str:
+        return "day first" if self.value else "month first"
+
+
+def order_evidence(clean: pl.Series) -> tuple[int, int, str | None, str | None]:
+    """Values that only fit day-first, only month-first, and an example of each.
+
+    >>> order_evidence(pl.Series(["25/01/2023", "01/02/2023", "02/28/2023 10:00"]))
+    (1, 1, '25/01/2023', '02/28/2023 10:00')
+    """
+    first = clean.str.contains(_ONLY_DAY_FIRST).fill_null(False)
+    second = clean.str.contains(_ONLY_MONTH_FIRST).fill_null(False)
+    n_first, n_second = int(first.sum()), int(second.sum())
+    ex_first = _clip(clean.filter(first)[0]) if n_first else None
+    ex_second = _clip(clean.filter(second)[0]) if n_second else None
+    return n_first, n_second, ex_first, ex_second
+
+
+def _clip(value: str, limit: int = 32) -> str:
+    """A value short enough to quote in a sentence of the report.
+
+    >>> _clip("01/10/2023 " + "x" * 40)
+    '01/10/2023 xxxxxxxxxxxxxxxxxxxx…'
+    """
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _ambiguous_example(clean: pl.Series) -> str | None:
+    """A value whose day and month could be swapped (``01/10/2023``; not ``05/05/2023``)."""
+    for value in clean.filter(clean.str.contains(_BOTH).fill_null(False)).head(500).to_list():
+        m = re.match(_BOTH, value)
+        if m and int(m.group(1)) != int(m.group(2)):
+            return _clip(value)
+    return None
+
+
+def _both_readings(value: str) -> str:
+    """``"01/10/2023"`` -> ``"1 October or 10 January"`` (day first, then month first).
+
+    >>> _both_readings("01/10/2023 09:00")
+    '1 October or 10 January'
+    """
+    m = re.match(_BOTH, value)
+    assert m is not None
+    a, b = int(m.group(1)), int(m.group(2))
+    return f"{a} {_MONTHS[b - 1]} or {b} {_MONTHS[a - 1]}"
+
+
+def _decide_order(clean: pl.Series, dayfirst: bool | DayFirst | None) -> tuple[str, bool, str]:
     """Day-first or month-first for numeric dates, from the whole column.
 
-    Returns (order, ambiguous, note for the report).
-    """
-    big = r"(?:0*1[3-9]|0*[2-9]\d)"  # a number above 12, i.e. not a month
-    n_first = int(clean.str.contains(rf"^{big}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}(?:\D|$)").sum())
-    n_second = int(clean.str.contains(rf"^\d{{1,2}}[/.\-]{big}[/.\-]\d{{2,4}}(?:\D|$)").sum())
-    hint = None if dayfirst is None else ("dmy" if dayfirst else "mdy")
+    The values decide; ``dayfirst`` (a preference and its reason) only breaks a tie. Returns
+    (order, ambiguous, note for the report); ``ambiguous`` is set when nothing in the file
+    decided and the user did not choose, and the note then says so plainly.
+
+    >>> _decide_order(pl.Series(["01/10/2023", "02/11/2023"]), DayFirst(True, "I say so"))[1:]
+    (True, 'dates like 01/10/2023 could be 1 October or 10 January; read as day first because I say so; change it on the mapping screen')
+    """  # noqa: E501
+    if isinstance(dayfirst, bool):
+        dayfirst = DayFirst(dayfirst, f"dayfirst={dayfirst} was given")
+    hint = None if dayfirst is None else ("dmy" if dayfirst.value else "mdy")
+    n_first, n_second, _, _ = order_evidence(clean)
     if n_first and n_second:
         order = hint or "dmy"
         if n_first != n_second:
@@ -243,13 +332,28 @@ def _decide_order(clean: pl.Series, dayfirst: bool | None) -> tuple[str, bool, s
     if n_first or n_second:
         order = "dmy" if n_first else "mdy"
         note = ""
-        if hint and hint != order:
+        if dayfirst is not None and hint != order:
             word = "day-first" if order == "dmy" else "month-first"
-            note = f"read {word} although dayfirst={dayfirst} was given: the data only fits {word}"
+            note = f"read {word} although {dayfirst.reason}: the data only fits {word}"
         return order, False, note
-    if hint:
-        return hint, False, ""
-    return "dmy", True, "day/month order not decided by the data: assumed day-first"
+    example = _ambiguous_example(clean)
+    order = hint or "dmy"
+    if example is None:  # every value reads the same either way (05/05/2023)
+        return order, False, ""
+    word = dayfirst.word if dayfirst is not None else "day first"
+    if dayfirst is not None and dayfirst.settled:
+        return order, False, f"read as {word} because {dayfirst.reason}"
+    reason = (
+        dayfirst.reason
+        if dayfirst is not None
+        else "no value in the file decides it and day first is the default"
+    )
+    return (
+        order,
+        True,
+        f"dates like {example} could be {_both_readings(example)}; read as {word} because "
+        f"{reason}; change it on the mapping screen",
+    )
 
 
 def _best_format(

@@ -16,6 +16,7 @@ from lib.ingest.normalise.date_formats import (
     _MIN_DT,
     _TWIN,
     UTC_DT,
+    DayFirst,
     _apply_format,
     _best_format,
     _DateFormat,
@@ -32,15 +33,16 @@ def parse_datetimes(
     s: pl.Series,
     *,
     tz: str = "UTC",
-    dayfirst: bool | None = None,
+    dayfirst: bool | DayFirst | None = None,
     excel_serial: bool = False,
 ) -> tuple[pl.Series, ParseReport]:
     """Parse dates and times into ``Datetime("us", "UTC")``.
 
     Understands ISO 8601 (with or without ``T``, fraction, ``Z`` or ``+hh:mm``), numeric
     day-first or month-first dates with ``/``, ``-`` or ``.`` (the order is decided from the data:
-    ``29/2/2016`` can only be day-first; when nothing decides, day-first is assumed, or
-    ``dayfirst`` when given, and ``ambiguous`` is set), 12-hour clocks, English month names
+    ``29/2/2016`` can only be day-first; when nothing decides, ``dayfirst`` (a bool or a
+    :class:`DayFirst` with its reason) or else day-first is used, and ``ambiguous`` is set
+    unless the preference is ``settled``), 12-hour clocks, English month names
     (``05/Mar/24 3:07 PM``, ``Mar 5, 2024``), Twitter and RFC 2822 dates, epoch seconds and
     milliseconds, and native Datetime/Date/number columns. Values without an offset are local
     times in ``tz``; the repeated hour when clocks go back takes the earlier instant and times
@@ -122,7 +124,7 @@ def _string_datetimes(
     raw: pl.Series,
     *,
     tz: str,
-    dayfirst: bool | None,
+    dayfirst: bool | DayFirst | None,
     excel_serial: bool,
 ) -> tuple[pl.Series, ParseReport]:
     """Parse text dates: formats chosen on a sample of distinct values, applied in turn.

@@ -207,8 +207,34 @@ def _scalar_text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list)
+
+
+def _list_text(value: list[Any]) -> str | None:
+    """A list of scalars joined with ", " (None when empty); anything else as JSON text."""
+    if all(_is_scalar(v) for v in value):
+        return ", ".join(t for v in value if (t := _scalar_text(v)) is not None) or None
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _is_id_value_list(value: list[Any]) -> bool:
+    """Zendesk's ``custom_fields``: ``[{"id": 360012345, "value": "gold"}, ...]``."""
+    return bool(value) and all(
+        isinstance(v, dict) and set(v) == {"id", "value"} and _is_scalar(v["id"]) for v in value
+    )
+
+
 def _flatten(record: dict[str, Any], prefix: str, out: dict[str, str | None]) -> None:
-    """Nested objects become dotted names; lists of scalars are joined with ", "."""
+    """Nested objects become dotted names; lists of scalars are joined with ", "; a list of
+    ``{"id", "value"}`` pairs becomes one column per id (``custom_fields.360012345``).
+
+    >>> out = {}
+    >>> _flatten({"via": {"channel": "email"}, "custom_fields": [{"id": 7, "value": "gold"}]},
+    ...          "", out)
+    >>> out
+    {'via.channel': 'email', 'custom_fields.7': 'gold'}
+    """
     for key, value in record.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
@@ -217,11 +243,13 @@ def _flatten(record: dict[str, Any], prefix: str, out: dict[str, str | None]) ->
             else:
                 out[name] = None
         elif isinstance(value, list):
-            if all(not isinstance(v, dict | list) for v in value):
-                joined = ", ".join(t for v in value if (t := _scalar_text(v)) is not None)
-                out[name] = joined or None
+            if _is_id_value_list(value):
+                for pair in value:
+                    inner = pair["value"]
+                    text = _list_text(inner) if isinstance(inner, list) else _scalar_text(inner)
+                    out[f"{name}.{_scalar_text(pair['id'])}"] = text
             else:
-                out[name] = json.dumps(value, ensure_ascii=False)
+                out[name] = _list_text(value)
         else:
             out[name] = _scalar_text(value)
 

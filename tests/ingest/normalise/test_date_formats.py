@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from lib.ingest.normalise import (
     parse_datetimes,
 )
+from lib.ingest.normalise.date_formats import DayFirst
 from tests.ingest.normalise.helpers import utc
 
 ORDER_CASES = [
@@ -49,16 +50,16 @@ ORDER_CASES = [
     ),
     (
         ["01/02/2016", "03/04/2016"],
-        False,
+        False,  # a preference settles the order but the file could not tell: flagged
         [utc(2016, 1, 2), utc(2016, 3, 4)],
-        False,
+        True,
         "month-first dates (%m/%d/%Y)",
     ),
     (
         ["01.02.2016", "03.04.2016"],
         True,
         [utc(2016, 2, 1), utc(2016, 4, 3)],
-        False,
+        True,
         "day-first dates (%d.%m.%Y)",
     ),
     (  # both orders appear: the more frequent wins, the others fail, and it is flagged
@@ -97,7 +98,27 @@ def test_mixed_orders_report_names_the_lost_values():
 def test_undecided_order_says_so():
     _, rep = parse_datetimes(pl.Series(["01/02/2016 10:00", "03/04/2016 11:00"]))
     assert rep.ambiguous
-    assert "assumed day-first" in rep.detail
+    assert rep.detail.endswith(
+        "dates like 01/02/2016 10:00 could be 1 February or 2 January; read as day first "
+        "because no value in the file decides it and day first is the default; change it on "
+        "the mapping screen"
+    )
+
+
+def test_a_settled_choice_is_not_flagged_and_data_still_wins():
+    chosen = DayFirst(False, "you chose month first on the mapping screen", settled=True)
+    out, rep = parse_datetimes(pl.Series(["01/02/2016", "03/04/2016"]), dayfirst=chosen)
+    assert out.to_list() == [utc(2016, 1, 2), utc(2016, 3, 4)]
+    assert not rep.ambiguous
+    assert "because you chose month first" in rep.detail
+    out, rep = parse_datetimes(pl.Series(["01/02/2016", "25/04/2016"]), dayfirst=chosen)
+    assert out.to_list() == [utc(2016, 2, 1), utc(2016, 4, 25)]
+    assert "although you chose month first" in rep.detail
+
+
+def test_values_that_read_the_same_either_way_are_not_ambiguous():
+    _, rep = parse_datetimes(pl.Series(["05/05/2016", "11/11/2016 10:00"]))
+    assert not rep.ambiguous
 
 
 def test_mixed_formats_in_one_column():

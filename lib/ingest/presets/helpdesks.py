@@ -1,124 +1,46 @@
-"""Vendor presets, as data: what each helpdesk's export looks like and how its columns map.
+"""Presets of the helpdesks' own ticket exports (CSV/XLSX): Zendesk, Freshdesk, Jira, ServiceNow,
+osTicket, Zammad, Chatwoot, Help Scout, Intercom, HubSpot, Salesforce, and two public data
+sets (CFPB complaints, the Kaggle support tickets).
 
-Each :class:`Preset` names the header fields that identify one export (its *signature*), the
-source columns for every canonical key, and the vendor's own words for channel, priority and
-status. How a preset fits a header is computed in :mod:`lib.ingest.preset_mapping`; which preset
-an export is, in :mod:`lib.ingest.vendors`.
-
-Mapping keys are the canonical ticket columns of :mod:`lib.schema` plus a few inputs the loader
-turns into canonical columns:
-
-``description``
-    the ticket's body or first message (for sentiment scoring).
-``escalated``
-    an explicit escalation yes/no column.
-``level``
-    a support level or tier column (L1/L2/L3) in process-mining logs.
-``event_time``
-    the event timestamp of an event log (one row per state change).
-``resolved_at``, ``closed_at``
-    when a vendor has both; the canonical ``solved_at`` is the earliest of ``solved_at``,
-    ``resolved_at`` and ``closed_at``.
+Example
+-------
+>>> [p.vendor for p in HELPDESK_PRESETS][:3]
+['zendesk', 'freshdesk', 'jira']
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from lib.ingest.presets.base import _PRIORITY_WORDS, CustomField, Preset, _cols, _names, _vm
 
-from lib.ingest.header_names import norm_header
+#: Zendesk's words for status, priority and the channel ("Via").
+ZENDESK_VALUES: dict[str, dict[str, str]] = {
+    "status": _vm("hold=on_hold; on-hold=on_hold; deleted=closed"),
+    "priority": dict(_PRIORITY_WORDS),
+    "channel": _vm(
+        "web form=web; web widget=web; help center=web; mail=email; email=email;"
+        "web service=api; api=api; chat=chat; voice=phone; phone call (incoming)=phone;"
+        "phone call (outgoing)=phone; voicemail=phone; twitter=social; twitter dm=social;"
+        "facebook=social; facebook post=social; instagram direct=messaging;"
+        "mobile sdk=messaging; mobile=messaging; native messaging=messaging;"
+        "messaging=messaging; whatsapp=messaging; sms=messaging; text=messaging;"
+        "closed ticket=other; ticket sharing=other; rule=other"
+    ),
+}
 
-#: Pairs of mapping keys that may read the same source column.
-ALLOWED_SHARED: frozenset[frozenset[str]] = frozenset(
-    {
-        frozenset({"updated_at", "event_time"}),
-        frozenset({"created_at", "event_time"}),
-        frozenset({"group", "level"}),
-        frozenset({"solved_at", "resolved_at"}),
-        frozenset({"solved_at", "closed_at"}),
-        frozenset({"subject", "description"}),
-        frozenset({"customer", "customer_tier"}),
-    }
-)
-
-
-@dataclass(frozen=True)
-class CustomField:
-    """A rule that picks a vendor's custom field by its name.
-
-    A column qualifies when its normalised name contains ``marker`` and any of ``keywords``,
-    e.g. Zendesk's ``Product area [list]`` for ``CustomField("category", "[list]", ("area",))``.
-    """
-
-    key: str
-    marker: str
-    keywords: tuple[str, ...]
-
-    def matches(self, column: str) -> bool:
-        n = norm_header(column)
-        return self.marker in n and any(k in n for k in self.keywords)
-
-
-@dataclass(frozen=True)
-class Preset:
-    """What one helpdesk export looks like and how its columns map to the canonical ones.
-
-    signature
-        Header names that identify the export, compared case- and space-insensitively; an
-        entry may list alternatives separated by ``|`` (``"sys_updated_on|sys_updated_at"``).
-    columns
-        Candidate source headers per mapping key, best first; they match ignoring case,
-        spacing and punctuation (``assigned_to`` finds ``Assigned to``).
-    value_maps
-        The vendor's own words (lower case) for channel, priority and status, mapped to the
-        schema's vocabularies.
-    dayfirst
-        Date order of ambiguous dates; None lets the loader decide from the data.
-    duration_unit
-        Unit of bare numbers in duration columns ("minutes", "hours", "seconds").
-    event_log
-        One row per state change; :func:`detect_vendor` switches it on when every entry of
-        ``event_log_when`` is in the header.
-    custom_fields
-        Rules that pick custom fields by their names; they win over ``columns``.
-    adjust
-        A constant added to a numeric column (Zendesk: reassignments = ``Group stations`` - 1).
-    repeated
-        Keys whose source column repeats in the file (Jira's ``Labels``); the loader gathers
-        the numbered duplicates, see :func:`repeated_columns`.
-    """
-
-    vendor: str
-    label: str
-    signature: tuple[str, ...]
-    columns: dict[str, tuple[str, ...]]
-    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
-    dayfirst: bool | None = None
-    duration_unit: dict[str, str] = field(default_factory=dict)
-    event_log: bool = False
-    notes: str = ""
-    event_log_when: tuple[str, ...] = ()
-    custom_fields: tuple[CustomField, ...] = ()
-    adjust: dict[str, int] = field(default_factory=dict)
-    repeated: tuple[str, ...] = ()
-
-
-def _names(text: str) -> tuple[str, ...]:
-    """Split ``"Id; Created at; Via"`` into header names."""
-    return tuple(s.strip() for s in text.split(";") if s.strip())
-
-
-def _cols(**candidates: str) -> dict[str, tuple[str, ...]]:
-    """``_cols(customer="Organization; Requester")`` -> ``{"customer": ("Organization", ...)}``."""
-    return {k: _names(v) for k, v in candidates.items()}
-
-
-def _vm(text: str) -> dict[str, str]:
-    """Parse ``"web form=web; mail=email"`` into a value map (raw values lower case)."""
-    pairs = (p.split("=", 1) for p in _names(text))
-    return {raw.strip().lower(): value.strip() for raw, value in pairs}
-
-
-_PRIORITY_WORDS = _vm("low=low; normal=normal; medium=normal; high=high; urgent=urgent")
+#: Freshdesk's words and its API codes (priority 1-4, status 2-5, source 1-10).
+FRESHDESK_VALUES: dict[str, dict[str, str]] = {
+    "priority": {**_vm("1=low; 2=normal; 3=high; 4=urgent"), **_PRIORITY_WORDS},
+    "status": _vm(
+        "2=open; 3=pending; 4=solved; 5=closed; resolved=solved;"
+        "waiting on customer=pending; waiting on third party=on_hold"
+    ),
+    "channel": _vm(
+        "1=email; 2=web; 3=phone; 7=chat; 9=web; 10=email; email=email;"
+        "outbound email=email; portal=web; feedback widget=web; feedback form=web;"
+        "phone=phone; chat=chat; mobihelp=messaging; whatsapp=messaging; twitter=social;"
+        "facebook=social; forum=social; ecommerce=other"
+    ),
+}
 
 _SERVICENOW_VALUES = {
     "priority": _vm(
@@ -138,7 +60,7 @@ _SERVICENOW_VALUES = {
     ),
 }
 
-PRESETS: tuple[Preset, ...] = (
+HELPDESK_PRESETS: tuple[Preset, ...] = (
     Preset(
         vendor="zendesk",
         label="Zendesk ticket export",
@@ -167,19 +89,7 @@ PRESETS: tuple[Preset, ...] = (
             "First reply time in minutes within business hours",
             satisfaction="Satisfaction Score; Satisfaction rating",
         ),
-        value_maps={
-            "status": _vm("hold=on_hold; on-hold=on_hold; deleted=closed"),
-            "priority": dict(_PRIORITY_WORDS),
-            "channel": _vm(
-                "web form=web; web widget=web; help center=web; mail=email; email=email;"
-                "web service=api; api=api; chat=chat; voice=phone; phone call (incoming)=phone;"
-                "phone call (outgoing)=phone; voicemail=phone; twitter=social; twitter dm=social;"
-                "facebook=social; facebook post=social; instagram direct=messaging;"
-                "mobile sdk=messaging; mobile=messaging; native messaging=messaging;"
-                "messaging=messaging; whatsapp=messaging; sms=messaging; text=messaging;"
-                "closed ticket=other; ticket sharing=other; rule=other"
-            ),
-        },
+        value_maps=ZENDESK_VALUES,
         duration_unit={"first_response_minutes": "minutes"},
         custom_fields=(
             CustomField("category", "[list]", ("category", "product", "area", "topic")),
@@ -200,9 +110,13 @@ PRESETS: tuple[Preset, ...] = (
         vendor="freshdesk",
         label="Freshdesk ticket export",
         signature=_names(
-            "Ticket ID; Created time; Resolved time; Closed time; Last update time; Agent;"
-            "Source; First response time (in hrs); Resolution status"
+            "Ticket ID; Created time; Resolved time|Closed time;"
+            "Last update time|Due by Time|Initial response time; Agent|Group; Source|Type;"
+            "First response time (in hrs)|Resolution time (in hrs)|Resolution status|"
+            "First response status; Full name|Contact ID|Company Name"
         ),
+        required=("Created time",),
+        ignore=("Due by Time", "Resolution status", "First response status"),
         columns=_cols(
             ticket_id="Ticket ID",
             created_at="Created time",
@@ -222,19 +136,7 @@ PRESETS: tuple[Preset, ...] = (
             first_response_minutes="First response time (in hrs)",
             satisfaction="Survey results; Survey result",
         ),
-        value_maps={
-            "priority": {**_vm("1=low; 2=normal; 3=high; 4=urgent"), **_PRIORITY_WORDS},
-            "status": _vm(
-                "2=open; 3=pending; 4=solved; 5=closed; resolved=solved;"
-                "waiting on customer=pending; waiting on third party=on_hold"
-            ),
-            "channel": _vm(
-                "1=email; 2=web; 3=phone; 7=chat; 9=web; 10=email; email=email;"
-                "outbound email=email; portal=web; feedback widget=web; feedback form=web;"
-                "phone=phone; chat=chat; mobihelp=messaging; whatsapp=messaging; twitter=social;"
-                "facebook=social; forum=social; ecommerce=other"
-            ),
-        },
+        value_maps=FRESHDESK_VALUES,
         duration_unit={"first_response_minutes": "hours"},
         custom_fields=(
             CustomField("customer_tier", "tier", ("tier",)),
@@ -245,7 +147,12 @@ PRESETS: tuple[Preset, ...] = (
             "'Resolved time', 'Closed time', 'Last update time', 'First response time (in hrs)' "
             "(written as H:MM:SS or decimal hours). API codes from the Freshdesk ticket schema: "
             "priority 1-4 = Low/Medium/High/Urgent, status 2-5 = Open/Pending/Resolved/Closed, "
-            "source 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback widget, 10 Outbound email."
+            "source 1 Email, 2 Portal, 3 Phone, 7 Chat, 9 Feedback widget, 10 Outbound email. "
+            "The fields are picked when exporting (a trial account's default has no Agent, "
+            "Source or Last update time), so the signature takes alternatives and only "
+            "'Created time' is required. 'Title' is the contact's job title and 'Summary' a "
+            "ticket summary field, neither is the subject. No first agent or group is "
+            "exported, so first_agent and first_group stay unmapped."
         ),
     ),
     Preset(

@@ -1,0 +1,82 @@
+"""The day/month order of one file's numeric dates: what the user chose, else what any of its
+date columns proves, else the preset's preference, with the reason the load report gives.
+
+A column's own values always win (``25/01/2023`` is day first whatever is preferred); this
+only settles the columns whose every value fits both orders.
+
+Example
+-------
+>>> frame = pl.DataFrame({"Created": ["01/02/2023"], "Resolved": ["01/25/2023"]})
+>>> hint = file_day_first(frame, ["Created", "Resolved"], None, None)
+>>> hint.value, hint.settled, hint.reason
+(False, True, "column 'Resolved' of the same file has 01/25/2023, which only fits month first")
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from lib.ingest.normalise.date_formats import DayFirst, order_evidence
+from lib.ingest.presets import Preset
+
+#: Key of the day/month choice kept with a saved mapping (``True`` day first, ``False`` month
+#: first); it is not a column, so it is taken out before the mapping is used.
+SAVED_KEY = "_dayfirst"
+
+
+def chosen_word(dayfirst: bool) -> str:
+    """``True`` -> ``"day first"``.
+
+    >>> chosen_word(False)
+    'month first'
+    """
+    return "day first" if dayfirst else "month first"
+
+
+def file_day_first(
+    frame: pl.DataFrame,
+    date_columns: list[str],
+    preset: Preset | None,
+    chosen: bool | None,
+) -> DayFirst | None:
+    """The order for the file's undecided date columns and why (None: no preference).
+
+    ``chosen`` is the user's choice from the mapping screen (None: decide from the data).
+    """
+    if chosen is not None:
+        return DayFirst(
+            chosen, f"you chose {chosen_word(chosen)} on the mapping screen", settled=True
+        )
+    proofs: dict[bool, tuple[str, str]] = {}
+    for col in date_columns:
+        if col not in frame.columns or frame.schema[col] != pl.String:
+            continue
+        clean = frame.get_column(col).drop_nulls().str.strip_chars()
+        n_first, n_second, ex_first, ex_second = order_evidence(clean)
+        if n_first and ex_first is not None:
+            proofs.setdefault(True, (col, ex_first))
+        if n_second and ex_second is not None:
+            proofs.setdefault(False, (col, ex_second))
+    if len(proofs) == 1:
+        value, (col, example) = next(iter(proofs.items()))
+        return DayFirst(
+            value,
+            f"column {col!r} of the same file has {example}, which only fits {chosen_word(value)}",
+            settled=True,
+        )
+    if preset is not None and preset.dayfirst is not None:
+        return DayFirst(
+            preset.dayfirst, f"the {preset.label} preset prefers {chosen_word(preset.dayfirst)}"
+        )
+    return None
+
+
+def split_saved(saved: dict[str, object]) -> tuple[dict[str, str], bool | None]:
+    """A saved mapping without its day/month choice, and the choice (None: from the data).
+
+    >>> split_saved({"ticket_id": "Id", "_dayfirst": False})
+    ({'ticket_id': 'Id'}, False)
+    """
+    mapping = {k: str(v) for k, v in saved.items() if k != SAVED_KEY}
+    choice = saved.get(SAVED_KEY)
+    return mapping, choice if isinstance(choice, bool) else None

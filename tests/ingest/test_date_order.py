@@ -1,0 +1,67 @@
+"""Day/month order of a whole file: decided from its values (any date column), a preset only
+prefers, the user's choice settles it, and an undecided file says so plainly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from lib.ingest import load_export
+from tests.conftest import DATA
+
+US_JIRA = DATA / "jira_us_dates.csv"
+
+
+def _created(res) -> list[datetime]:
+    return res.tickets.sort("ticket_id").get_column("created_at").to_list()
+
+
+def test_ambiguous_us_jira_export_is_flagged_not_silently_day_first():
+    res = load_export(US_JIRA)
+    assert res.vendor == "jira"
+    # the Jira preset prefers day first, so 01/10/2023 is read as 1 October ...
+    assert _created(res)[0] == datetime(2023, 10, 1, 9, 15, tzinfo=UTC)
+    # ... but the report says the file could not tell, why, and where to change it
+    text = " ".join(res.report.warnings)
+    assert "dates like 01/10/2023 9:15 AM could be 1 October or 10 January" in text
+    assert "read as day first because the Jira Service Management CSV export preset" in text
+    assert "change it on the mapping screen" in text
+
+
+def test_the_users_choice_reaches_the_loader_and_silences_the_warning():
+    res = load_export(US_JIRA, dayfirst=False)
+    assert _created(res) == [
+        datetime(2023, 1, 10, 9, 15, tzinfo=UTC),
+        datetime(2023, 2, 3, 10, 2, tzinfo=UTC),
+        datetime(2023, 3, 7, 16, 55, tzinfo=UTC),
+        datetime(2023, 4, 12, 13, 5, tzinfo=UTC),
+    ]
+    assert not any("could be" in w for w in res.report.warnings)
+    details = [p["detail"] for p in res.report.parse if p["canonical"] == "created_at"]
+    assert "because you chose month first on the mapping screen" in details[0]
+
+
+def test_another_date_column_decides_for_the_ambiguous_ones():
+    text = US_JIRA.read_text(encoding="utf-8").replace(
+        "03/09/2023 11:20 AM,03/09/2023 11:20 AM", "03/09/2023 11:20 AM,03/29/2023 11:20 AM"
+    )
+    res = load_export(text.encode())
+    assert _created(res)[0] == datetime(2023, 1, 10, 9, 15, tzinfo=UTC)  # 10 January
+    assert not any("could be" in w for w in res.report.warnings)
+    details = [p["detail"] for p in res.report.parse if p["canonical"] == "created_at"]
+    assert "column 'Resolved' of the same file has 03/29/2023 11:20 AM" in details[0]
+
+
+def test_a_choice_never_forces_values_that_fit_one_order_only():
+    text = US_JIRA.read_text(encoding="utf-8").replace("01/10/2023 9:15 AM", "13/10/2023 9:15 AM")
+    res = load_export(text.encode(), dayfirst=False)
+    created = res.tickets.sort("ticket_id").get_column("created_at").to_list()
+    assert created[0] == datetime(2023, 10, 13, 9, 15, tzinfo=UTC)
+
+
+def test_the_quoted_example_is_clipped():
+    long_tail = "01/10/2023 09:00 " + "[click](http://evil.example) " * 5
+    csv = f"id,created\n1,{long_tail}\n2,02/11/2023 10:00\n".encode()
+    res = load_export(csv)
+    text = " ".join(res.report.warnings)
+    assert "dates like 01/10/2023 09:00 [click](http:/… could be" in text
+    assert "evil.example) [click]" not in text

@@ -1,0 +1,200 @@
+"""The service-desk and API presets read their vendors' values: GLPI (pt-BR, French), OTRS,
+Redmine, Request Tracker, Zendesk and Freshdesk API JSON, a Freshdesk trial CSV."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from lib.ingest import load_export
+from tests.conftest import DATA
+
+
+def _col(res, name: str) -> list:
+    return res.tickets.sort("ticket_id").get_column(name).to_list()
+
+
+@pytest.mark.parametrize(
+    ("sample", "vendor", "status", "priority", "channel"),
+    [
+        (
+            "vendor_glpi_ptbr_header.csv",
+            "glpi",
+            ["solved", "open", "pending", "closed"],
+            ["normal", "high", "low", "urgent"],
+            ["web", "email", "phone", "web"],
+        ),
+        (
+            "vendor_glpi_fr_header.csv",
+            "glpi",
+            ["solved", "open", "closed", "pending"],
+            ["high", "normal", "low", "urgent"],
+            ["email", "web", "phone", "web"],
+        ),
+        (
+            "vendor_otrs_header.csv",
+            "otrs",
+            ["open", "closed", "pending"],
+            ["high", "normal", "low"],
+            [None, None, None],
+        ),
+        (
+            "vendor_redmine_header.csv",
+            "redmine",
+            ["solved", "open", "closed"],
+            ["high", "urgent", "normal"],
+            [None, None, None],
+        ),
+        (
+            "vendor_rt_header.tsv",
+            "rt",
+            ["solved", "open", "on_hold"],
+            ["high", "normal", "low"],
+            [None, None, None],
+        ),
+        (
+            "zendesk_api_tickets.json",
+            "zendesk",
+            ["solved", "open", "on_hold"],
+            ["high", "low", "urgent"],
+            ["email", "web", "phone"],
+        ),
+        (
+            "freshdesk_api_tickets.json",
+            "freshdesk",
+            ["open", "solved", "closed"],
+            ["high", "normal", "urgent"],
+            ["email", "phone", "chat"],
+        ),
+        (
+            "vendor_freshdesk_trial_header.csv",
+            "freshdesk",
+            ["open", "solved", "on_hold"],
+            ["high", "low", "urgent"],
+            [None, None, None],
+        ),
+    ],
+)
+def test_vendor_values_are_mapped(sample, vendor, status, priority, channel):
+    res = load_export(DATA / sample)
+    assert res.vendor == vendor
+    assert _col(res, "status") == status
+    assert _col(res, "priority") == priority
+    assert _col(res, "channel") == channel
+    assert res.report.rows_dropped == 0
+
+
+def test_glpi_sla_columns_are_no_escalation_and_no_solve_time():
+    res = load_export(DATA / "vendor_glpi_ptbr_header.csv")
+    assert "escalated" not in res.mapping and "solved_at" not in res.mapping
+    assert _col(res, "created_at")[2] == datetime(2025, 2, 13, 14, 2, tzinfo=UTC)  # 13-02
+    assert _col(res, "agent") == ["Caio Mendes", "Bruna Costa", None, "Caio Mendes"]
+
+
+def test_redmine_us_dates_decided_by_the_values():
+    res = load_export(DATA / "vendor_redmine_header.csv")
+    # 03/14/2025 in 'Updated' only fits month first, so 03/12/2025 is 12 March
+    assert _col(res, "created_at")[0] == datetime(2025, 3, 12, 9, 5, tzinfo=UTC)
+    assert not any("could be" in w for w in res.report.warnings)
+
+
+def test_rt_owner_nobody_is_no_agent():
+    res = load_export(DATA / "vendor_rt_header.tsv")
+    assert _col(res, "agent") == ["jdoe", "msmith", None]
+    assert _col(res, "group") == ["Unix Support", "Storage", "Accounts"]
+
+
+def test_zendesk_api_json_reads_via_channel_and_custom_fields_by_id():
+    res = load_export(DATA / "zendesk_api_tickets.json")
+    assert res.mapping["channel"] == "via.channel"
+    assert res.mapping["ticket_id"] == "id"
+    assert _col(res, "agent") == ["70012", None, "70015"]
+    extras = res.extras.sort("ticket_id")
+    assert extras.get_column("raw:custom_fields.360011112222").to_list() == [
+        "analytics",
+        "accounts",
+        "billing",
+    ]
+    assert extras.get_column("raw:custom_fields.360011113333").to_list() == [
+        "true",
+        "false",
+        "true",
+    ]
+
+
+def test_zendesk_search_sample_with_plain_via_and_underscore_id():
+    records = [
+        {
+            "_id": f"9c1e-{i}",
+            "url": f"http://acme.zendesk.com/api/v2/tickets/9c1e-{i}.json",
+            "external_id": f"ext-{i}",
+            "created_at": "2016-04-28T11:19:34 -10:00",
+            "type": "incident",
+            "subject": "Printer on fire",
+            "priority": "high",
+            "status": "pending",
+            "submitter_id": 38,
+            "assignee_id": 24,
+            "organization_id": 116,
+            "tags": ["Ohio"],
+            "has_incidents": False,
+            "via": via,
+        }
+        for i, via in enumerate(["web", "chat", "voice"])
+    ]
+    res = load_export(json.dumps(records).encode())
+    assert res.vendor == "zendesk"
+    assert res.report.files[0].vendor_label == "Zendesk API tickets (JSON)"
+    assert (res.mapping["ticket_id"], res.mapping["channel"]) == ("_id", "via")
+    assert _col(res, "channel") == ["web", "chat", "phone"]
+    assert _col(res, "created_at")[0] == datetime(2016, 4, 28, 21, 19, 34, tzinfo=UTC)
+
+
+def test_freshdesk_api_sla_flags_are_not_escalations():
+    res = load_export(DATA / "freshdesk_api_tickets.json")
+    assert "escalated" not in res.mapping
+    assert _col(res, "solved_at") == [
+        None,
+        datetime(2025, 3, 4, 8, tzinfo=UTC),
+        datetime(2025, 3, 5, 18, tzinfo=UTC),
+    ]
+
+
+def test_glpi_ids_lose_the_thousands_space():
+    res = load_export(DATA / "vendor_glpi_ptbr_header.csv")
+    assert _col(res, "ticket_id") == ["1204", "1205", "1206", "1207"]
+    mixed = load_export(b"ID,Created\nAB 123,2024-01-01\n2 553,2024-01-02\n")
+    assert sorted(mixed.tickets.get_column("ticket_id").to_list()) == ["2 553", "AB 123"]
+
+
+def test_zendesk_api_side_loaded_metric_sets():
+    def ticket(i: int, stations: int, reopens: int, solved: str | None) -> dict:
+        return {
+            "id": i,
+            "url": f"https://example.zendesk.com/api/v2/tickets/{i}.json",
+            "via": {"channel": "native_messaging", "source": {"rel": None}},
+            "created_at": "2025-01-06T09:00:00Z",
+            "status": "solved" if solved else "open",
+            "requester_id": 1,
+            "submitter_id": 1,
+            "assignee_id": 7,
+            "group_id": 3,
+            "metric_set": {
+                "group_stations": stations,
+                "assignee_stations": stations + 1,
+                "reopens": reopens,
+                "solved_at": solved,
+                "reply_time_in_minutes": {"calendar": 42, "business": 30},
+            },
+        }
+
+    body = {"tickets": [ticket(1, 1, 0, "2025-01-06T15:00:00Z"), ticket(2, 3, 1, None)]}
+    res = load_export(json.dumps(body).encode())
+    assert res.report.files[0].vendor_label == "Zendesk API tickets (JSON)"
+    assert _col(res, "reassignments") == [0, 2]  # stations - 1
+    assert _col(res, "reopens") == [0, 1]
+    assert _col(res, "first_response_minutes") == [42.0, 42.0]
+    assert _col(res, "solved_at") == [datetime(2025, 1, 6, 15, tzinfo=UTC), None]
+    assert _col(res, "channel") == ["messaging", "messaging"]
