@@ -134,14 +134,19 @@ def test_default_review_period_shows_the_ongoing_sentiment_drop(home: Path, scor
     assert "VADER" in captions and "subject" in captions
     assert _metric(at, "Judged weekly") == "2 of 10"
     # the most negative tickets of the sentiment topic, lowest first, text as it is
-    neg = next(d.value for d in at.dataframe if "subject" in d.value.columns)
+    neg = next(d.value for d in at.dataframe if "Subject" in d.value.columns)
+    assert list(neg.columns) == ["#", "Ticket", "Created", "Subject", "Sentiment"]
+    neg = neg.rename(columns={"Sentiment": "sentiment"})
     assert at.selectbox(key="an_neg_topic").value == TRUTH.sentiment_topic
     assert list(neg["sentiment"]) == sorted(neg["sentiment"]) and neg["sentiment"].iloc[0] < -0.5
     topic_t = scored.filter(
         (pl.col("category") == TRUTH.sentiment_topic)
         & (pl.col("created_at").dt.date() >= END - timedelta(days=13))
     )
-    assert neg["sentiment"].iloc[0] == pytest.approx(topic_t.get_column("sentiment").min())
+    # shown to two decimals
+    assert neg["sentiment"].iloc[0] == pytest.approx(
+        topic_t.get_column("sentiment").min(), abs=0.005
+    )
 
 
 def test_last_30_days_shows_all_three_planted_events(home: Path, scored) -> None:
