@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from lib.ingest.columns import match_columns
-from lib.ingest.eventlog import collapse_events, looks_like_event_log
+from lib.ingest.eventlog import OPENED_ABOVE_TIER1, collapse_events, looks_like_event_log
 from lib.ingest.inspection import (
     DEFAULT_MAX_BYTES,
     Inspection,
@@ -131,6 +131,7 @@ def load_tables(
         report.event_log = True
         report.events = combined.height
         combined = collapse_events(combined)
+        _note_event_log(combined, used_mapping, report)
     else:
         combined = _drop_duplicates(combined, report, n_ids)
 
@@ -172,6 +173,27 @@ def load_tables(
         extras=extras,
         fingerprint=insp.fingerprint,
     )
+
+
+def _note_event_log(tickets: pl.DataFrame, mapping: dict[str, str], report: QualityReport) -> None:
+    """Report lines on a collapsed event log: created times taken from first events, and
+    tickets opened directly above the first support tier (tagged ``opened_above_tier1``)."""
+    if not mapping.get("created_at") and mapping.get("event_time"):
+        report.warnings.append(
+            f"The event log has no created column: each ticket is created at its first event "
+            f"(column {mapping['event_time']!r}). A log cut at its start shows later dates "
+            "for tickets opened before it."
+        )
+    if "_first_tier" not in tickets.columns:
+        return
+    above = int((tickets.get_column("_first_tier") >= 2).sum() or 0)
+    report.opened_above_tier1 = above
+    if above:
+        report.warnings.append(
+            f"{above:,} of {tickets.height:,} tickets were opened directly at tier 2 or above "
+            f"(tagged “{OPENED_ABOVE_TIER1}”). The default rule counts them escalated only "
+            "when they moved further up; switch on “Ever at L2 or above” to count them all."
+        )
 
 
 def _drop_duplicates(frame: pl.DataFrame, report: QualityReport, n_unique: int) -> pl.DataFrame:
