@@ -77,33 +77,57 @@ def _first(name: str) -> pl.Expr:
     return pl.col(name).drop_nulls().first().alias(name)
 
 
-def _tier_aggs(ev: pl.DataFrame, when_col: str | None) -> list[pl.Expr]:
-    """Aggregations over ``__tier`` (the tier of each event): where the ticket started, when
-    it first moved up and who owned it just before, when it first reached tier 2 or above."""
-    moved = pl.col("__tier") > pl.col("__first_tier")
-    aggs = [pl.col("__first_tier").first().alias("_first_tier")]
+def _tier_columns(ev: pl.DataFrame, when_col: str | None) -> pl.DataFrame:
+    """Per-event helpers over ``__tier``: the time of events above the start tier and at
+    tier 2 or above, and the owner on events before the first move up.
+
+    "Before the first move" uses a running count of moves over the whole frame (sorted by
+    ticket), compared with the count at the ticket's start: no per-group cumulative sum.
+    """
+    moved = (pl.col("__tier") > pl.col("__first_tier")).fill_null(False)
+    ev = ev.with_columns(moved.alias("__moved"))
+    hits = pl.col("__moved").cast(pl.Int32)
+    ev = ev.with_columns((hits.cum_sum() - hits).alias("__moves_before"))
+    cols: list[pl.Expr] = []
     if when_col is not None:
-        aggs.append(pl.col(when_col).filter(moved).min().alias("_tier_move_at"))
-        aggs.append(pl.col(when_col).filter(pl.col("__tier") >= 2).min().alias("_tier_high_at"))
-    else:
-        aggs.append(pl.lit(None, pl.Datetime("us", "UTC")).alias("_tier_move_at"))
-        aggs.append(pl.lit(None, pl.Datetime("us", "UTC")).alias("_tier_high_at"))
-    aggs.append(moved.fill_null(False).any().alias("__moved_up"))
+        cols.append(pl.when("__moved").then(pl.col(when_col)).alias("__move_time"))
+        cols.append(pl.when(pl.col("__tier") >= 2).then(pl.col(when_col)).alias("__high_time"))
     if "agent" in ev.columns:
-        before_move = moved.fill_null(False).cast(pl.Int32).cum_sum() == 0
-        aggs.append(pl.col("agent").filter(before_move).drop_nulls().last().alias("_moved_by"))
+        start = pl.col("__moves_before").min().over("ticket_id")
+        before = (pl.col("__moves_before") == start) & ~pl.col("__moved")
+        cols.append(pl.when(before).then(pl.col("agent")).alias("__agent_before"))
+    return ev.with_columns(cols) if cols else ev
+
+
+def _tier_aggs(ev: pl.DataFrame) -> list[pl.Expr]:
+    """Where the ticket started, when it first moved up and who owned it just before, when
+    it first reached tier 2 or above."""
+    no_time = pl.lit(None, pl.Datetime("us", "UTC"))
+    aggs = [
+        pl.col("__first_tier").first().alias("_first_tier"),
+        pl.col("__move_time").min().alias("_tier_move_at")
+        if "__move_time" in ev.columns
+        else no_time.alias("_tier_move_at"),
+        pl.col("__high_time").min().alias("_tier_high_at")
+        if "__high_time" in ev.columns
+        else no_time.alias("_tier_high_at"),
+        pl.col("__moved").any().alias("__moved_up"),
+    ]
+    if "__agent_before" in ev.columns:
+        aggs.append(pl.col("__agent_before").drop_nulls().last().alias("_moved_by"))
     return aggs
 
 
-def _closing_aggs(when_col: str | None) -> list[pl.Expr]:
-    """Solve time from closing activities: the first event of the final run of closing steps
-    (a closing step followed by other work was reopened, so it does not count)."""
-    if when_col is None:
-        return []
-    closing = pl.col("__closing")
-    not_closing = (~closing).cast(pl.Int32)
-    final_run = closing & (not_closing.cum_sum() == not_closing.sum())
-    return [pl.col(when_col).filter(final_run).min().alias("__closed_at")]
+def _closing_time(ev: pl.DataFrame, when_col: str) -> pl.DataFrame:
+    """Add ``__close_time``: an event's time when it belongs to the ticket's final run of
+    closing steps (a closing step followed by other work was reopened, so it does not
+    count); else null. A running count of other steps over the whole frame (sorted by
+    ticket) is at its ticket's maximum from the last other step on."""
+    ev = ev.with_columns((~pl.col("__closing")).cast(pl.Int32).cum_sum().alias("__open_steps"))
+    final_run = pl.col("__closing") & (
+        pl.col("__open_steps") == pl.col("__open_steps").max().over("ticket_id")
+    )
+    return ev.with_columns(pl.when(final_run).then(pl.col(when_col)).alias("__close_time"))
 
 
 def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
@@ -129,13 +153,16 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
         ev = ev.with_columns(
             __first_tier=pl.col("__tier").drop_nulls().first().over("ticket_id"),
         )
-    if "_activity" in ev.columns:
-        ev = ev.with_columns(__closing=closing_kind(pl.col("_activity")).is_not_null())
     when_col = next((c for c in ("_event_time", "updated_at") if c in ev.columns), None)
+    if tier_sources:
+        ev = _tier_columns(ev, when_col)
+    if "_activity" in ev.columns and when_col is not None:
+        ev = ev.with_columns(__closing=closing_kind(pl.col("_activity")).is_not_null())
+        ev = _closing_time(ev, when_col)
 
     aggs: list[pl.Expr] = []
     for name in ev.columns:
-        if name in ("ticket_id", "__pos", "__tier", "__first_tier", "__closing"):
+        if name == "ticket_id" or name.startswith("__"):
             continue
         if name == "created_at":
             aggs.append(pl.col(name).min())
@@ -163,9 +190,9 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
         reopened = pl.col("status").shift(1).is_in(_SOLVED) & ~pl.col("status").is_in(_SOLVED)
         aggs.append(reopened.fill_null(False).sum().alias("__reopen_events"))
     if tier_sources:
-        aggs.extend(_tier_aggs(ev, when_col))
-    if "__closing" in ev.columns:
-        aggs.extend(_closing_aggs(when_col))
+        aggs.extend(_tier_aggs(ev))
+    if "__close_time" in ev.columns:
+        aggs.append(pl.col("__close_time").min().alias("__closed_at"))
 
     out = ev.group_by("ticket_id", maintain_order=True).agg(aggs)
     return _finish(out)
