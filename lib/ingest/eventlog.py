@@ -234,7 +234,8 @@ def _finish(out: pl.DataFrame) -> pl.DataFrame:
     if "__closed_at" in out.columns:
         given = [pl.col("solved_at")] if "solved_at" in out.columns else []
         out = out.with_columns(
-            solved_at=pl.coalesce([pl.col("__closed_at"), *given]).cast(pl.Datetime("us", "UTC"))
+            # The export's own solve dates win; the closing step fills the rest.
+            solved_at=pl.coalesce([*given, pl.col("__closed_at")]).cast(pl.Datetime("us", "UTC"))
         ).drop("__closed_at")
     if "status" in out.columns and "solved_at" in out.columns:
         # A ticket reopened after its last solve is not solved.
