@@ -34,7 +34,7 @@ from lib.ingest.inspection import (
 )
 from lib.ingest.load_report import FileReport, LoadResult, QualityReport
 from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules
-from lib.ingest.table_parse import _parse_table
+from lib.ingest.table_parse import _parse_table, created_from_events
 from lib.ingest.vendors import detect_vendor, header_fingerprint
 from lib.schema import COLUMNS, SCHEMA, conform, validate
 
@@ -91,6 +91,8 @@ def load_tables(
                     match, match_columns(table.frame, preset=match.preset)
                 )
         preset_event = preset_event or bool(match.preset and match.preset.event_log)
+        # Created at the first event: only collapsing the log (earliest time) makes that true.
+        preset_event = preset_event or created_from_events(table_mapping) != table_mapping
         frame = _parse_table(table, table_mapping, match.preset, tz, report)
         report.files.append(
             FileReport(

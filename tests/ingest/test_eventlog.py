@@ -55,6 +55,23 @@ def test_process_mining_log_without_created_column_loads():
     assert res.tickets.get_column("channel").null_count() == res.tickets.height
 
 
+def test_log_without_created_column_is_collapsed_even_with_few_events_per_case():
+    """Most cases have one event here, so ids repeat too rarely to look like an event log;
+    without a created column the log is still collapsed, so created is the first event (not
+    the most recent row, as duplicate removal would keep)."""
+    rows = ["case:concept:name,concept:name,org:resource,time:timestamp"]
+    rows += [f"S{i},Insert ticket,Ann,2023-05-{i:02d} 09:00" for i in range(1, 10)]
+    rows += ["S1,Resolve ticket,Bob,2023-05-20 10:00"]
+    res = load_export("\n".join(rows).encode())
+    t = _by_id(res.tickets)
+    assert res.report.event_log and res.report.duplicates == 0
+    assert (t["S1"]["created_at"], t["S1"]["solved_at"]) == (
+        _at(1, 9, month=5),
+        _at(20, 10, month=5),
+    )
+    assert (t["S1"]["first_agent"], t["S1"]["agent"]) == ("Ann", "Bob")
+
+
 def test_level_log_escalates_on_a_move_up_not_on_the_final_tier():
     """Default rule: moved up from where it started. Tickets opened at L2 are tagged and
     reported; "ever at L2 or above" is offered, switched off; escalated_by is the owner on
