@@ -136,6 +136,15 @@ AVOID: dict[str, frozenset[str]] = {
     "sentiment": _words(""),
 }
 
+# Event logs (evlog): the step a process-mining log records on each row ("Resolve ticket");
+# its closing steps give the solve time (lib/ingest/activities.py). A resource is a person.
+SYNONYMS["activity"] = _alts(
+    "activity|activity name|concept:name|event name|action|step|activity type"
+    "|attivita|actividad|atividade|activite|aktivitat|aktivitaet"
+)
+AVOID["activity"] = _words("time date at id count by")
+AVOID["channel"] = AVOID["channel"] | _words("resource resources")
+
 _DURATION_HINTS = _words("minutes min mins hrs hours hour duration seconds secs")
 
 # --------------------------------------------------------------------------- value vocabularies

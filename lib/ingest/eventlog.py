@@ -1,10 +1,23 @@
 """Event logs: exports with one row per state change, collapsed to one row per ticket.
 
-ServiceNow's incident event log and process-mining logs (with a support-level column such
-as L1/L2/L3) repeat the ticket id on every change. :func:`collapse_events` keeps the final
-state, the first open and last solve time, the owner and group at the end, counts group
-changes as reassignments, and records the first move to a higher tier as ``_tier_move_at``
-(the ``level_move`` escalation rule reads it).
+Two shapes are common. Audit trails (ServiceNow's incident event log: number,
+sys_updated_at, incident_state, assigned_to, assignment_group ...) repeat the ticket with its
+state after each change. Process-mining logs (``case:concept:name``, ``time:timestamp``,
+``concept:name`` as the activity, ``org:resource`` as the person) name the step taken on
+each row and often have no created or status column: the created time is then the case's
+first event, and the closing step (see :mod:`lib.ingest.activities`) gives ``solved_at``.
+
+:func:`collapse_events` keeps per ticket:
+
+- the final state, owner (``agent``) and group; the first non-empty owner and group
+  (``first_agent``, ``first_group``); group changes counted as reassignments;
+- the support tier (from ``_level``, else the group name: L1/L2, Tier 2, 2nd line ...):
+  ``_first_tier`` (where it started), ``_tier_move_at`` (first event at a higher tier than
+  where it started: the ``level_move`` rule), ``_tier_high_at`` (first event at tier 2 or
+  above: the ``level_ever`` rule) and ``_moved_by`` (the owner on the last event before the
+  first move up; it becomes ``escalated_by``);
+- the tag ``opened_above_tier1`` on tickets whose first known tier is 2 or above, so pages
+  can tell them apart (the load report counts them).
 
 Example
 -------
@@ -25,9 +38,13 @@ from __future__ import annotations
 
 import polars as pl
 
+from lib.ingest.activities import closing_kind
 from lib.ingest.rules import tier_level
 
 _SOLVED = ("solved", "closed")
+
+#: Tag on tickets whose first known support tier is 2 or above (opened above the first line).
+OPENED_ABOVE_TIER1 = "opened_above_tier1"
 
 
 def looks_like_event_log(
@@ -56,12 +73,71 @@ def _last(name: str) -> pl.Expr:
     return pl.col(name).drop_nulls().last().alias(name)
 
 
+def _first(name: str) -> pl.Expr:
+    return pl.col(name).drop_nulls().first().alias(name)
+
+
+def _tier_columns(ev: pl.DataFrame, when_col: str | None) -> pl.DataFrame:
+    """Per-event helpers over ``__tier``: the time of events above the start tier and at
+    tier 2 or above, and the owner on events before the first move up.
+
+    "Before the first move" uses a running count of moves over the whole frame (sorted by
+    ticket), compared with the count at the ticket's start: no per-group cumulative sum.
+    """
+    moved = (pl.col("__tier") > pl.col("__first_tier")).fill_null(False)
+    ev = ev.with_columns(moved.alias("__moved"))
+    hits = pl.col("__moved").cast(pl.Int32)
+    ev = ev.with_columns((hits.cum_sum() - hits).alias("__moves_before"))
+    cols: list[pl.Expr] = []
+    if when_col is not None:
+        cols.append(pl.when("__moved").then(pl.col(when_col)).alias("__move_time"))
+        cols.append(pl.when(pl.col("__tier") >= 2).then(pl.col(when_col)).alias("__high_time"))
+    if "agent" in ev.columns:
+        start = pl.col("__moves_before").min().over("ticket_id")
+        before = (pl.col("__moves_before") == start) & ~pl.col("__moved")
+        cols.append(pl.when(before).then(pl.col("agent")).alias("__agent_before"))
+    return ev.with_columns(cols) if cols else ev
+
+
+def _tier_aggs(ev: pl.DataFrame) -> list[pl.Expr]:
+    """Where the ticket started, when it first moved up and who owned it just before, when
+    it first reached tier 2 or above."""
+    no_time = pl.lit(None, pl.Datetime("us", "UTC"))
+    aggs = [
+        pl.col("__first_tier").first().alias("_first_tier"),
+        pl.col("__move_time").min().alias("_tier_move_at")
+        if "__move_time" in ev.columns
+        else no_time.alias("_tier_move_at"),
+        pl.col("__high_time").min().alias("_tier_high_at")
+        if "__high_time" in ev.columns
+        else no_time.alias("_tier_high_at"),
+        pl.col("__moved").any().alias("__moved_up"),
+    ]
+    if "__agent_before" in ev.columns:
+        aggs.append(pl.col("__agent_before").drop_nulls().last().alias("_moved_by"))
+    return aggs
+
+
+def _closing_time(ev: pl.DataFrame, when_col: str) -> pl.DataFrame:
+    """Add ``__close_time``: an event's time when it belongs to the ticket's final run of
+    closing steps (a closing step followed by other work was reopened, so it does not
+    count); else null. A running count of other steps over the whole frame (sorted by
+    ticket) is at its ticket's maximum from the last other step on."""
+    ev = ev.with_columns((~pl.col("__closing")).cast(pl.Int32).cum_sum().alias("__open_steps"))
+    final_run = pl.col("__closing") & (
+        pl.col("__open_steps") == pl.col("__open_steps").max().over("ticket_id")
+    )
+    return ev.with_columns(pl.when(final_run).then(pl.col(when_col)).alias("__close_time"))
+
+
 def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
     """Collapse an event log (one row per change) to one row per ticket.
 
     Expects canonical columns where the export has them, plus optional ``_event_time``
     (when the change happened; falls back to ``updated_at`` and then file order),
-    ``_level`` (support level) and ``raw:*`` columns (last non-null value kept).
+    ``_level`` (support level), ``_activity`` (the step taken, process-mining logs) and
+    ``raw:*`` columns (last non-null value kept). Sorting and grouping are done by Polars
+    (no per-ticket Python loop). See the module docstring for what is kept.
     """
     if events.height == 0:
         return events
@@ -78,10 +154,15 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
             __first_tier=pl.col("__tier").drop_nulls().first().over("ticket_id"),
         )
     when_col = next((c for c in ("_event_time", "updated_at") if c in ev.columns), None)
+    if tier_sources:
+        ev = _tier_columns(ev, when_col)
+    if "_activity" in ev.columns and when_col is not None:
+        ev = ev.with_columns(__closing=closing_kind(pl.col("_activity")).is_not_null())
+        ev = _closing_time(ev, when_col)
 
     aggs: list[pl.Expr] = []
     for name in ev.columns:
-        if name in ("ticket_id", "__pos", "__tier", "__first_tier"):
+        if name == "ticket_id" or name.startswith("__"):
             continue
         if name == "created_at":
             aggs.append(pl.col(name).min())
@@ -93,24 +174,37 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
             aggs.append(pl.col(name).explode().drop_nulls().unique(maintain_order=True))
         elif name in ("reassignments", "reopens", "first_response_minutes"):
             aggs.append(pl.col(name).max())
-        elif name == "_line":
-            aggs.append(pl.col(name).first())
+        elif name in ("_line", "first_agent", "first_group"):
+            aggs.append(_first(name))
         else:
             aggs.append(_last(name))
     aggs.append(pl.len().alias("_events"))
+    # First non-empty owner and group: who had the ticket at creation or first assignment.
+    for key, src in (("first_agent", "agent"), ("first_group", "group")):
+        if src in ev.columns:
+            aggs.append(pl.col(src).drop_nulls().first().alias(f"__{key}"))
     if "group" in ev.columns:
         changed = (pl.col("group") != pl.col("group").shift(1)).fill_null(False)
         aggs.append(changed.filter(pl.col("group").is_not_null()).sum().alias("__group_changes"))
     if "status" in ev.columns:
         reopened = pl.col("status").shift(1).is_in(_SOLVED) & ~pl.col("status").is_in(_SOLVED)
         aggs.append(reopened.fill_null(False).sum().alias("__reopen_events"))
-    if tier_sources and when_col is not None:
-        moved = pl.col("__tier") > pl.col("__first_tier")
-        aggs.append(pl.col(when_col).filter(moved).min().alias("_tier_move_at"))
-    elif tier_sources:
-        aggs.append(pl.lit(None, pl.Datetime("us", "UTC")).alias("_tier_move_at"))
+    if tier_sources:
+        aggs.extend(_tier_aggs(ev))
+    if "__close_time" in ev.columns:
+        aggs.append(pl.col("__close_time").min().alias("__closed_at"))
 
     out = ev.group_by("ticket_id", maintain_order=True).agg(aggs)
+    return _finish(out)
+
+
+def _finish(out: pl.DataFrame) -> pl.DataFrame:
+    """Fold the helper aggregates of :func:`collapse_events` into the ticket columns."""
+    for key in ("first_agent", "first_group"):
+        if f"__{key}" in out.columns:
+            given = [pl.col(key)] if key in out.columns else []
+            out = out.with_columns(pl.coalesce([*given, pl.col(f"__{key}")]).alias(key))
+            out = out.drop(f"__{key}")
     if "__group_changes" in out.columns:
         counted = pl.col("__group_changes").cast(pl.Int32)
         out = out.with_columns(
@@ -125,6 +219,24 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
             if "reopens" in out.columns
             else counted
         ).drop("__reopen_events")
+    if "__moved_up" in out.columns:
+        if "_moved_by" in out.columns:  # only a move up has an owner "just before" it
+            out = out.with_columns(
+                _moved_by=pl.when(pl.col("__moved_up")).then(pl.col("_moved_by"))
+            )
+        above = (pl.col("_first_tier") >= 2).fill_null(False)
+        tags = pl.col("tags") if "tags" in out.columns else pl.lit([], pl.List(pl.String))
+        out = out.with_columns(
+            tags=pl.when(above)
+            .then(tags.list.concat(pl.lit([OPENED_ABOVE_TIER1], pl.List(pl.String))))
+            .otherwise(tags)
+        ).drop("__moved_up")
+    if "__closed_at" in out.columns:
+        given = [pl.col("solved_at")] if "solved_at" in out.columns else []
+        out = out.with_columns(
+            # The export's own solve dates win; the closing step fills the rest.
+            solved_at=pl.coalesce([*given, pl.col("__closed_at")]).cast(pl.Datetime("us", "UTC"))
+        ).drop("__closed_at")
     if "status" in out.columns and "solved_at" in out.columns:
         # A ticket reopened after its last solve is not solved.
         out = out.with_columns(

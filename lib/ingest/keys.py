@@ -27,6 +27,7 @@ KEYS: tuple[str, ...] = (
     "escalated_by",
     "group",
     "level",
+    "activity",
     "customer",
     "customer_tier",
     "subject",
@@ -51,6 +52,7 @@ KEY_LABELS: dict[str, str] = {
     "closed_at": "Closed",
     "event_time": "Event time",
     "level": "Support level",
+    "activity": "Activity (event log step)",
 }
 
 _TIME_KEYS = frozenset(

@@ -45,6 +45,8 @@ class QualityReport:
     duplicates: int = 0
     event_log: bool = False
     events: int = 0
+    #: event logs: tickets whose first known support tier is 2 or above
+    opened_above_tier1: int = 0
     unmapped_columns: list[str] = field(default_factory=list)
     null_share: dict[str, float] = field(default_factory=dict)
     date_min: datetime | None = None

@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from lib.ingest.columns import match_columns
-from lib.ingest.eventlog import collapse_events, looks_like_event_log
+from lib.ingest.eventlog import OPENED_ABOVE_TIER1, collapse_events, looks_like_event_log
 from lib.ingest.inspection import (
     DEFAULT_MAX_BYTES,
     Inspection,
@@ -34,7 +34,7 @@ from lib.ingest.inspection import (
 )
 from lib.ingest.load_report import FileReport, LoadResult, QualityReport
 from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules
-from lib.ingest.table_parse import _parse_table
+from lib.ingest.table_parse import _parse_table, created_from_events
 from lib.ingest.vendors import detect_vendor, header_fingerprint
 from lib.schema import COLUMNS, SCHEMA, conform, validate
 
@@ -97,6 +97,8 @@ def load_tables(
                     match, match_columns(table.frame, preset=match.preset)
                 )
         preset_event = preset_event or bool(match.preset and match.preset.event_log)
+        # Created at the first event: only collapsing the log (earliest time) makes that true.
+        preset_event = preset_event or created_from_events(table_mapping) != table_mapping
         frame = _parse_table(table, table_mapping, match.preset, tz, report, dayfirst)
         report.files.append(
             FileReport(
@@ -137,6 +139,7 @@ def load_tables(
         report.event_log = True
         report.events = combined.height
         combined = collapse_events(combined)
+        _note_event_log(combined, used_mapping, report)
     else:
         combined = _drop_duplicates(combined, report, n_ids)
 
@@ -178,6 +181,27 @@ def load_tables(
         extras=extras,
         fingerprint=insp.fingerprint,
     )
+
+
+def _note_event_log(tickets: pl.DataFrame, mapping: dict[str, str], report: QualityReport) -> None:
+    """Report lines on a collapsed event log: created times taken from first events, and
+    tickets opened directly above the first support tier (tagged ``opened_above_tier1``)."""
+    if not mapping.get("created_at") and mapping.get("event_time"):
+        report.warnings.append(
+            f"The event log has no created column: each ticket is created at its first event "
+            f"(column {mapping['event_time']!r}). A log cut at its start shows later dates "
+            "for tickets opened before it."
+        )
+    if "_first_tier" not in tickets.columns:
+        return
+    above = int((tickets.get_column("_first_tier") >= 2).sum() or 0)
+    report.opened_above_tier1 = above
+    if above:
+        report.warnings.append(
+            f"{above:,} of {tickets.height:,} tickets were opened directly at tier 2 or above "
+            f"(tagged “{OPENED_ABOVE_TIER1}”). The default rule counts them escalated only "
+            "when they moved further up; switch on “Ever at L2 or above” to count them all."
+        )
 
 
 def _drop_duplicates(frame: pl.DataFrame, report: QualityReport, n_unique: int) -> pl.DataFrame:

@@ -28,9 +28,13 @@ import polars as pl
 #: Operators a custom rule may use.
 OPERATORS = ("equals", "contains", "is in", "greater than", "is true")
 
+#: Words that name a support level before its number: Level 2, Tier 2, L2, T2, N2 (niveau,
+#: nível, nivel), Livello 2, Stufe 2.
+_LEVEL_WORDS = r"\b(?:tier|level|niveau|nivel|nível|livello|stufe|l|t|n)"
+
 #: Group / queue / level names that mean a higher tier than the first line.
 HIGHER_TIER_PATTERN = (
-    r"(?i)(\btier[\s_-]*[2-9]\b|\bt[2-9]\b|\bl[2-9]\b|\blevel[\s_-]*[2-9]\b|"
+    rf"(?i)((?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|"
     r"\b(2nd|3rd|second|third)[\s_-]*(line|level|tier)\b|escalat)"
 )
 
@@ -41,8 +45,9 @@ class Rule:
 
     ``kind`` is one of ``flag_column`` (a yes/no column), ``tag`` (a tag contains text),
     ``group_tier`` (group/level names a higher tier), ``level_move`` (an event log moved the
-    ticket to a higher tier), ``reassigned`` (reassigned at least ``value`` times) or
-    ``custom`` (``column`` ``op`` ``value``).
+    ticket to a higher tier than where it started), ``level_ever`` (an event log shows the
+    ticket at tier 2 or above at some point, including tickets opened there), ``reassigned``
+    (reassigned at least ``value`` times) or ``custom`` (``column`` ``op`` ``value``).
     """
 
     id: str
@@ -86,20 +91,35 @@ def rules_from_json(data: list[dict[str, Any]] | None) -> list[Rule]:
     return [Rule.from_dict(d) for d in (data or [])]
 
 
+#: Labels of the event-log level rules (the load report names the alternative rule).
+LEVEL_MOVE_LABEL = "Moved up: reached a higher tier than where it started (event log)"
+LEVEL_EVER_LABEL = "Ever at L2 or above (event log)"
+
+
 def default_rules(columns: list[str]) -> list[Rule]:
     """The default rule set for a parsed ticket frame with these columns.
 
+    An event log with tiers (``_tier_move_at``) is escalated when it moved up; "ever at L2 or
+    above" and the tier the ticket ended in (``group_tier``) are there, switched off.
+
     >>> [r.id for r in default_rules(["ticket_id", "tags", "group", "_esc_flag"])]
     ['flag', 'tag', 'group_tier', 'reassigned']
+    >>> [(r.id, r.enabled) for r in default_rules(["group", "_tier_move_at"])][:4]
+    [('level_move', True), ('level_ever', False), ('tag', True), ('group_tier', False)]
     """
     rules: list[Rule] = []
     if "_esc_flag" in columns:
         rules.append(Rule("flag", "Escalated column says yes", "flag_column", column="_esc_flag"))
-    if "_tier_move_at" in columns:
-        rules.append(Rule("level_move", "Moved to a higher tier (event log)", "level_move"))
+    event_tiers = "_tier_move_at" in columns
+    if event_tiers:
+        rules.append(Rule("level_move", LEVEL_MOVE_LABEL, "level_move"))
+        rules.append(Rule("level_ever", LEVEL_EVER_LABEL, "level_ever", enabled=False))
     rules.append(Rule("tag", 'Tag contains "escalat"', "tag", value="escalat"))
     if "group" in columns or "_level" in columns:
-        rules.append(Rule("group_tier", "Group names a higher tier", "group_tier"))
+        # On an event log the group is the one the ticket ended in: off, the moves decide.
+        rules.append(
+            Rule("group_tier", "Group names a higher tier", "group_tier", enabled=not event_tiers)
+        )
     # A proxy some teams use; off by default because a reassignment is not always an escalation.
     rules.append(
         Rule(
@@ -126,12 +146,13 @@ def is_higher_tier(expr: pl.Expr) -> pl.Expr:
 def tier_level(expr: pl.Expr) -> pl.Expr:
     """Numeric support level named in a group or level value (1, 2, 3 ...), else null.
 
-    >>> s = pl.Series(["L1", "Tier 3 Engineering", "Billing", "2nd line", "Escalations", "3"])
+    >>> s = pl.Series(["L1", "Tier 3 Engineering", "Billing", "2nd line", "Escalations", "3",
+    ...                "N2", "Niveau 1", "Livello 2"])
     >>> pl.select(tier_level(pl.lit(s))).to_series().to_list()
-    [1, 3, None, 2, 2, 3]
+    [1, 3, None, 2, 2, 3, 2, 1, 2]
     """
     s = expr.cast(pl.String).str.to_lowercase()
-    digit = s.str.extract(r"(?:tier|level|\bl|\bt)[\s_-]*([1-9])\b", 1).cast(pl.Int32, strict=False)
+    digit = s.str.extract(rf"(?:{_LEVEL_WORDS})[\s_-]*([1-9])\b", 1).cast(pl.Int32, strict=False)
     ordinal = (
         pl.when(s.str.contains(r"\b(1st|first)[\s_-]*(line|level|tier)\b"))
         .then(pl.lit(1, pl.Int32))
@@ -287,6 +308,12 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
         if "_tier_move_at" not in frame.columns:
             return pl.lit(False)
         return pl.col("_tier_move_at").is_not_null()
+    if kind == "level_ever":
+        if "_tier_high_at" in frame.columns:
+            return pl.col("_tier_high_at").is_not_null()
+        if "_tier_move_at" in frame.columns:  # a snapshot stored before the rule existed
+            return pl.col("_tier_move_at").is_not_null()
+        return pl.lit(False)
     if kind == "reassigned":
         if "reassignments" not in frame.columns:
             return pl.lit(False)
@@ -333,18 +360,39 @@ def apply_rules(
     out = with_masks.with_columns(
         escalated=escalated.fill_null(False), escalation_reason=reason.cast(pl.String)
     )
-    # escalated_at: keep the export's own when given, else the tier-move time of an event log.
+    # escalated_at: keep the export's own when given, else the tier-move time of an event log
+    # (else, for a ticket opened above tier 1, the first time it was seen there).
     src = next((c for c in ("_export_escalated_at", "escalated_at") if c in out.columns), None)
     esc_at = pl.col(src) if src else None
-    if "_tier_move_at" in out.columns:
-        move = pl.col("_tier_move_at")
-        esc_at = move if esc_at is None else pl.coalesce(esc_at, move)
+    for when in ("_tier_move_at", "_tier_high_at"):
+        if when in out.columns:
+            esc_at = pl.col(when) if esc_at is None else pl.coalesce(esc_at, pl.col(when))
     if esc_at is not None:
         out = out.with_columns(
             escalated_at=pl.when(pl.col("escalated")).then(esc_at).otherwise(None)
         )
+    out = out.with_columns(_escalated_by(out.columns))
     out = out.drop(names)
     return RuleOutcome(out, counts)
+
+
+def _escalated_by(columns: list[str]) -> pl.Expr:
+    """``escalated_by`` on escalated tickets: the export's own column when mapped, else the
+    owner just before the first move up (event logs, ``_moved_by``), else the frame's own
+    ``escalated_by`` (a stored snapshot or the demo), else ``first_agent`` (DESIGN.md section
+    3). Null on tickets that are not escalated.
+
+    >>> t = pl.DataFrame({"escalated": [True, True, False], "_moved_by": ["Ann", None, "Bob"],
+    ...                   "first_agent": ["Cy", "Dee", "Eve"]})
+    >>> t.select(_escalated_by(t.columns)).to_series().to_list()
+    ['Ann', 'Dee', None]
+    """
+    order = ("_export_escalated_by", "_moved_by", "escalated_by", "first_agent")
+    given = [c for c in order if c in columns]
+    if not given:
+        return pl.lit(None, pl.String).alias("escalated_by")
+    who = pl.coalesce([pl.col(c).cast(pl.String) for c in given])
+    return pl.when(pl.col("escalated")).then(who).otherwise(None).alias("escalated_by")
 
 
 def describe_rules(rules: list[Rule]) -> str:

@@ -1,6 +1,10 @@
 """Parse one raw table with a mapping into canonical values: every mapped column through its
 value parser (on a small thread pool), parse reports recorded, rows without id or created date
 dropped and counted.
+
+An event log without a created column (process-mining logs) may map only an event time: each
+event's time then stands in for the created date, and collapsing the log keeps the earliest,
+so a ticket is created at its case's first event (:func:`created_from_events`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import polars as pl
 
 from lib.errors import IngestError
 from lib.ingest import normalise as nz
+from lib.ingest.activities import closing_kind
 from lib.ingest.columns import validate_mapping
 from lib.ingest.date_order import file_day_first
 from lib.ingest.load_report import QualityReport
@@ -32,14 +37,20 @@ _TEXT_KEYS = (
     "subject",
     "description",
     "level",
+    "activity",
+    "first_agent",
+    "first_group",
+    "escalated_by",
 )
 #: Person and group columns, where "Unassigned" and its kind mean nobody (a missing value).
-_PERSON_KEYS = ("agent", "group", "customer")
+_PERSON_KEYS = ("agent", "group", "customer", "first_agent", "first_group", "escalated_by")
 #: Extra (non-canonical) keys a mapping may hold, and where they land in the parsed frame.
 EXTRA_KEYS = {
     "description": "_description",
     "level": "_level",
+    "activity": "_activity",
     "event_time": "_event_time",
+    "escalated_by": "_export_escalated_by",
     "escalated": "_esc_flag",
     "resolved_at": "_resolved_at",
     "closed_at": "_closed_at",
@@ -126,7 +137,7 @@ def _parse_table(
     GIL while it works, which keeps a large export close to the bare read time.
     """
     frame = table.frame
-    problems = validate_mapping(mapping, frame.columns)
+    problems = validate_mapping(created_from_events(mapping), frame.columns)
     if problems:
         raise IngestError(
             "; ".join(problems),
@@ -235,6 +246,8 @@ def _parse_table(
             _note_nobody(report, table, name, frame.get_column(name), series)
         out[target] = series.alias(target)
 
+    if "created_at" not in out and "_event_time" in out:
+        out["created_at"] = out["_event_time"].alias("created_at")
     parsed_frame = pl.DataFrame(list(out.values())).with_columns(
         _line=_line_numbers(table), _file=pl.lit(table.name)
     )
@@ -258,6 +271,18 @@ def _drop_digit_group_spaces(s: pl.Series) -> pl.Series:
     if not (spaced | s.str.contains(r"^\d{1,3}$")).fill_null(True).all():
         return s
     return s.str.replace_all(r"[ \u00a0\u202f]", "")
+
+
+def created_from_events(mapping: dict[str, str]) -> dict[str, str]:
+    """The mapping as validated: without a created column, the event time stands in for it
+    (an event log's ticket is created at its first event).
+
+    >>> created_from_events({"ticket_id": "case", "event_time": "time:timestamp"})
+    {'ticket_id': 'case', 'event_time': 'time:timestamp', 'created_at': 'time:timestamp'}
+    """
+    if mapping.get("created_at") or not mapping.get("event_time"):
+        return mapping
+    return {**mapping, "created_at": mapping["event_time"]}
 
 
 def _note_nobody(
@@ -285,6 +310,8 @@ def _finish_rows(
         frame = frame.with_columns(solved_at=pl.min_horizontal(solved))
     if "status" not in frame.columns:
         frame = frame.with_columns(status=pl.lit(None, pl.String))
+        if "_activity" in frame.columns:  # a process-mining log: the step says it is closed
+            frame = frame.with_columns(status=closing_kind(pl.col("_activity")))
     has_solved = pl.col("solved_at").is_not_null() if "solved_at" in frame.columns else False
     frame = frame.with_columns(
         status=pl.col("status").fill_null(
@@ -298,7 +325,8 @@ def _finish_rows(
         ),
         (
             "created_at",
-            f"created date missing or not a date (column {mapping.get('created_at')!r})",
+            "created date missing or not a date "
+            f"(column {created_from_events(mapping).get('created_at')!r})",
         ),
     ]
     for col, reason in checks:

@@ -115,6 +115,7 @@ def test_event_log_columns():
         "event_time": "Timestamp",
         "agent": "Resource",
         "level": "Support level",
+        "activity": "Activity",  # the step taken; closing steps give the solve time
     }
 
 

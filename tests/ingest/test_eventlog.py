@@ -1,0 +1,170 @@
+"""Event logs of every shape (issue 12) and first / escalating / final owners (issue 13.1).
+
+Fixtures (hand-made rows, see tests/data/README.md): a process-mining log without a created
+column, a support-level log, a one-row export with a first-owner column.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from lib.ingest import load_export, reapply_rules
+from lib.ingest.loader import canonical_only
+from lib.ingest.rules import Rule
+
+#: The tag lib.ingest.eventlog sets (spelled out, so this test fails cleanly without it).
+OPENED_ABOVE_TIER1 = "opened_above_tier1"
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _at(day: int, hour: int, minute: int = 0, month: int = 2) -> datetime:
+    return datetime(2023, month, day, hour, minute, tzinfo=UTC)
+
+
+def _by_id(frame: pl.DataFrame) -> dict[str, dict]:
+    return {row["ticket_id"]: row for row in frame.iter_rows(named=True)}
+
+
+def test_process_mining_log_without_created_column_loads():
+    """XES-style columns, no created or status column: created = the case's first event,
+    the closing step gives solved_at (a resolve later followed by work does not count),
+    org:resource is the agent and the "Resource" copy is no channel."""
+    res = load_export(DATA / "evlog_process_mining.csv")
+    assert res.mapping["activity"] == "concept:name"
+    assert res.mapping["agent"] == "org:resource"
+    assert "channel" not in res.mapping
+    assert res.report.event_log and res.report.events == 18
+    assert any("no created column" in w for w in res.report.warnings)
+    t = _by_id(res.tickets)
+    assert set(t) == {"K1", "K2", "K3", "K4", "K5"}
+    # created: first event (K4's rows are out of order in the file)
+    assert t["K1"]["created_at"] == _at(1, 9)
+    assert t["K4"]["created_at"] == _at(6, 9)
+    # solved: the first step of the final closing run ("Resolve ticket", then "Closed")
+    assert (t["K1"]["solved_at"], t["K1"]["status"]) == (_at(2, 16), "closed")
+    assert (t["K2"]["solved_at"], t["K2"]["status"]) == (_at(3, 11, 45), "closed")  # Risolto
+    assert (t["K3"]["solved_at"], t["K3"]["status"]) == (None, "open")  # taken up again
+    assert (t["K4"]["solved_at"], t["K4"]["status"]) == (None, "open")
+    # "Resolve SW anomaly" is a sub-task: K5 is solved by its second "Resolve ticket"
+    assert (t["K5"]["solved_at"], t["K5"]["status"]) == (_at(8, 12), "closed")
+    # owners: the last is the agent, the first non-empty is first_agent; nobody is a channel
+    assert (t["K1"]["agent"], t["K1"]["first_agent"]) == ("Desk Bot", "Agent Ada")
+    assert res.tickets.get_column("channel").null_count() == res.tickets.height
+
+
+def test_log_without_created_column_is_collapsed_even_with_few_events_per_case():
+    """Most cases have one event here, so ids repeat too rarely to look like an event log;
+    without a created column the log is still collapsed, so created is the first event (not
+    the most recent row, as duplicate removal would keep)."""
+    rows = ["case:concept:name,concept:name,org:resource,time:timestamp"]
+    rows += [f"S{i},Insert ticket,Ann,2023-05-{i:02d} 09:00" for i in range(1, 10)]
+    rows += ["S1,Resolve ticket,Bob,2023-05-20 10:00"]
+    res = load_export("\n".join(rows).encode())
+    t = _by_id(res.tickets)
+    assert res.report.event_log and res.report.duplicates == 0
+    assert (t["S1"]["created_at"], t["S1"]["solved_at"]) == (
+        _at(1, 9, month=5),
+        _at(20, 10, month=5),
+    )
+    assert (t["S1"]["first_agent"], t["S1"]["agent"]) == ("Ann", "Bob")
+
+
+def test_level_log_escalates_on_a_move_up_not_on_the_final_tier():
+    """Default rule: moved up from where it started. Tickets opened at L2 are tagged and
+    reported; "ever at L2 or above" is offered, switched off; escalated_by is the owner on
+    the event before the first move up."""
+    res = load_export(DATA / "evlog_levels.csv")
+    rules = {r.id: r for r in res.rules}
+    assert rules["level_move"].enabled and not rules["level_ever"].enabled
+    assert not rules["group_tier"].enabled  # the tier it ended in does not decide
+    t = _by_id(res.tickets)
+    escalated = {k for k, row in t.items() if row["escalated"]}
+    assert escalated == {"UP", "BACK", "AT2UP"}
+    march = {k: row["escalated_at"] for k, row in t.items() if row["escalated"]}
+    assert march == {
+        "UP": _at(1, 11, month=3),
+        "BACK": _at(2, 10, month=3),
+        "AT2UP": _at(5, 14, month=3),
+    }
+    assert {k: row["escalated_by"] for k, row in t.items() if row["escalated"]} == {
+        "UP": "Ann",
+        "BACK": "Ann",
+        "AT2UP": "Dee",
+    }
+    assert t["STAY"]["escalated_by"] is None
+    # first, escalating and final owner and group
+    assert (t["UP"]["first_agent"], t["UP"]["agent"]) == ("Ann", "Bob")
+    assert (t["UP"]["first_group"], t["UP"]["group"]) == ("Service desk", "Network")
+    assert t["BACK"]["first_agent"] == "Ann"  # the first event had no owner
+    # opened directly above tier 1: tagged, counted, named in the report
+    above = {k for k, row in t.items() if OPENED_ABOVE_TIER1 in row["tags"]}
+    assert above == {"DOWN", "AT2", "AT2UP"}
+    assert res.report.opened_above_tier1 == 3
+    assert any("3 of 6 tickets were opened directly at tier 2" in w for w in res.report.warnings)
+    assert res.extras is not None and "_first_tier" in res.extras.columns
+
+
+def test_level_log_ever_at_l2_rule_counts_tickets_opened_there():
+    res = load_export(DATA / "evlog_levels.csv")
+    snapshot = res.tickets.join(res.extras, on="ticket_id")
+    ever = [Rule.from_dict({**r.to_dict(), "enabled": r.id == "level_ever"}) for r in res.rules]
+    frame, outcome = reapply_rules(snapshot, ever, mapping=res.mapping)
+    t = _by_id(canonical_only(frame))
+    assert {k for k, row in t.items() if row["escalated"]} == {"UP", "BACK", "DOWN", "AT2", "AT2UP"}
+    assert outcome.counts["level_ever"] == 5
+    # opened at L2 and never moved: escalated when first seen there, by the first owner
+    assert (t["AT2"]["escalated_at"], t["AT2"]["escalated_by"]) == (_at(4, 8, month=3), "Eve")
+    assert t["AT2UP"]["escalated_at"] == _at(5, 14, month=3)  # still the first move up
+
+
+def test_one_row_export_keeps_a_mapped_first_owner_and_escalated_by():
+    mapping = {
+        "ticket_id": "Ticket",
+        "created_at": "Opened",
+        "status": "State",
+        "agent": "Owner",
+        "group": "Team",
+        "escalated": "Escalated",
+        "first_agent": "first owner",
+        "escalated_by": "Handed up by",
+    }
+    res = load_export((DATA / "evlog_one_row_first_owner.csv").read_bytes(), mapping=mapping)
+    t = _by_id(res.tickets)
+    assert {k: row["first_agent"] for k, row in t.items()} == {
+        "T-1": "Ann",
+        "T-2": "Cy",
+        "T-3": "Eve",
+        "T-4": None,
+    }
+    assert {k: row["agent"] for k, row in t.items()}["T-1"] == "Bob"  # the final owner
+    # escalated_by: the export's own, else first_agent (T-3); only on escalated tickets
+    assert {k: row["escalated_by"] for k, row in t.items()} == {
+        "T-1": "Ann",
+        "T-2": None,
+        "T-3": "Eve",
+        "T-4": None,
+    }
+
+
+def test_audit_trail_log_fills_first_owner_and_group():
+    """ServiceNow-shaped audit trail: state after each change; the first non-empty owner and
+    group are kept next to the final ones, no opened_above_tier1 tag without tiers."""
+    log = (
+        b"number,incident_state,reassignment_count,opened_at,sys_updated_at,assignment_group,"
+        b"assigned_to,resolved_at,closed_at\n"
+        b"INC1,New,0,1/3/2016 09:00,1/3/2016 09:00,Group 7,?,?,?\n"
+        b"INC1,Active,0,1/3/2016 09:00,1/3/2016 09:30,Group 7,Resolver 3,?,?\n"
+        b"INC1,Active,1,1/3/2016 09:00,1/3/2016 11:00,Group 9,Resolver 5,?,?\n"
+        b"INC1,Closed,1,1/3/2016 09:00,2/3/2016 10:00,Group 9,Resolver 5,2/3/2016 09:00,"
+        b"2/3/2016 10:00\n"
+    )
+    res = load_export(log)
+    assert res.vendor == "servicenow" and res.report.event_log
+    row = res.tickets.row(0, named=True)
+    assert (row["first_agent"], row["agent"]) == ("Resolver 3", "Resolver 5")
+    assert (row["first_group"], row["group"]) == ("Group 7", "Group 9")
+    assert row["status"] == "closed" and row["reassignments"] == 1
+    assert row["tags"] == [] and res.report.opened_above_tier1 == 0
