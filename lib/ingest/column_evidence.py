@@ -260,31 +260,32 @@ def _pct(x: float) -> str:
     return f"{round(100 * x)}%"
 
 
-def empty_columns(
-    frame: pl.DataFrame, profiles: Mapping[str, _Profile], *, rows: int = 20_000
-) -> frozenset[str]:
-    """Columns with no value: empty in the profiled sample and in a larger one.
+def _has_value(s: pl.Series) -> bool:
+    """Whether a column holds any value that is not null, NaN, blank or a missing-value word."""
+    if s.null_count() == s.len():
+        return False
+    if s.dtype.is_float():
+        return not bool(s.is_nan().fill_null(True).all())
+    if s.dtype not in (pl.String, pl.Categorical):
+        return True
+    text = s.drop_nulls().cast(pl.String).str.strip_chars().str.to_lowercase()
+    return not bool(text.is_in(_MISSING).all())
 
-    >>> from lib.ingest.value_profile import _Profile
-    >>> f = pl.DataFrame({"A": ["", None], "B": ["", "x"]})
-    >>> sorted(empty_columns(f, {"A": _Profile(n=0, rows=2, kind="str"),
-    ...                          "B": _Profile(n=0, rows=2, kind="str")}))
-    ['A']
+
+def empty_columns(
+    frame: pl.DataFrame, sample: pl.DataFrame, *, rows: int = 20_000
+) -> frozenset[str]:
+    """Columns with no value: empty in the sample and in a larger one (at most ``rows``).
+
+    >>> f = pl.DataFrame({"A": ["", None, "n/a"], "B": ["", "x", None], "C": [None, None, None]})
+    >>> sorted(empty_columns(f, f.head(1)))
+    ['A', 'C']
     """
-    maybe = [c for c, p in profiles.items() if p.n == 0 and p.kind != "list"]
-    if not maybe:
-        return frozenset()
-    big = _sample(frame.select(maybe), rows)
-    out = set()
-    for c in maybe:
-        s = big.get_column(c)
-        if s.null_count() == s.len():
-            out.add(c)
-            continue
-        low = s.drop_nulls().cast(pl.String).str.strip_chars().str.to_lowercase()
-        if bool(low.is_in(_MISSING).all()):
-            out.add(c)
-    return frozenset(out)
+    maybe = [c for c in sample.columns if not _has_value(sample.get_column(c))]
+    if not maybe or frame.height <= sample.height:
+        return frozenset(maybe)
+    bigger = _sample(frame.select(maybe), rows)
+    return frozenset(c for c in maybe if not _has_value(bigger.get_column(c)))
 
 
 def close_call_note(match: ColumnMatch, margin: float = CLOSE_MARGIN) -> str | None:

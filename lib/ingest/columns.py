@@ -84,8 +84,7 @@ def match_columns(
     columns = list(frame.columns)
     vocab = _vocab(preset)
     sample = _sample(frame, sample_rows)
-    profiles = {c: _profile(sample.get_column(c), vocab) for c in columns}
-    empty = empty_columns(frame, profiles)
+    empty = empty_columns(frame, sample)
     fixed: dict[str, ColumnMatch] = {}
     if preset is not None:
         for k, c in map_with_preset(preset, columns).items():
@@ -102,6 +101,7 @@ def match_columns(
         keep = set(ordered[:MAX_AUTO_COLUMNS])
         free_cols = [c for c in free_cols if c in keep]
     free_keys = [k for k in KEYS if k not in fixed]
+    profiles = {c: _profile(sample.get_column(c), vocab) for c in free_cols}
 
     names = {(k, c): _name_score(k, c) for k in KEYS for c in free_cols}
     unnamed = {c for c in free_cols if max(names[(k, c)][0] for k in KEYS) < ACCEPT}
@@ -155,10 +155,11 @@ def match_columns(
     table = check_date_order(table, first, sample, profiles, ruled)
     auto = _solve(free_keys, free_cols, table, threshold)
     out: dict[str, ColumnMatch] = {}
+    named_empty = sorted(c for c in empty if _named_like_a_key(c))
     for k in KEYS:
         m = fixed.get(k) or auto[k]
-        if m.column is None and empty:
-            m.why = _empty_namesake(k, empty) or m.why
+        if m.column is None and named_empty:
+            m.why = _empty_namesake(k, named_empty) or m.why
         m.alternatives = () if k in fixed else candidates(k, table, profiles, m.column)
         m.empty = empty
         m.ruled_out = frozenset(c for k2, c in ruled if k2 == k)
@@ -166,13 +167,13 @@ def match_columns(
     return out
 
 
-def _empty_namesake(key: str, empty: frozenset[str]) -> str:
-    """Say so when the column named like ``key`` has no value (why nothing was chosen).
+def _empty_namesake(key: str, empty: list[str]) -> str:
+    """Say so when an empty column is named like ``key`` (why nothing was chosen).
 
-    >>> _empty_namesake("created_at", frozenset({"Created", "x"}))
+    >>> _empty_namesake("created_at", ["Created", "x"])
     "column 'Created' is named like it but has no value"
     """
-    best = max(sorted(empty), key=lambda c: _name_score(key, c)[0])
+    best = max(empty, key=lambda c: _name_score(key, c)[0])
     if _name_score(key, best)[0] < ACCEPT:
         return ""
     return f"column {best!r} is named like it but has no value"

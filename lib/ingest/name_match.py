@@ -117,6 +117,7 @@ _SYN_NAMES = frozenset(
 _SYN_TOKSETS = tuple({st for forms in _SYN_FORMS.values() for _, _, st in forms if st})
 
 
+@lru_cache(maxsize=8192)
 def _named_like_a_key(column: str) -> bool:
     """Cheap test: the header is, or contains the words of, some canonical column's synonym.
 
