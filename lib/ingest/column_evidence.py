@@ -55,7 +55,12 @@ Table = dict[tuple[str, str], tuple[float, str]]
 
 
 def fill_of(p: _Profile) -> float:
-    """Share of sampled rows that hold a value."""
+    """Share of sampled rows that hold a value.
+
+    >>> from lib.ingest.value_profile import _Profile
+    >>> fill_of(_Profile(n=3, rows=4, kind="str"))
+    0.75
+    """
     return p.n / p.rows if p.rows else 0.0
 
 
