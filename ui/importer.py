@@ -12,6 +12,7 @@ import streamlit as st
 
 from lib.errors import ReviewError
 from lib.ingest import Inspection, LoadResult, inspect_sources, load_tables, reapply_rules
+from lib.ingest.column_evidence import close_call, close_call_note
 from lib.ingest.date_order import SAVED_KEY, split_saved
 from lib.ingest.keys import KEY_LABELS, KEYS, REQUIRED_KEYS
 from lib.ingest.rules import Rule, rules_to_json
@@ -110,9 +111,9 @@ def mapping_screen(insp: Inspection, state: dict[str, Any]) -> dict[str, str]:
         grid = st.columns(3)
         for i, key in enumerate(KEYS):
             current = insp.mapping.get(key)
-            options = [NOT_MAPPED, *columns]
-            index = options.index(current) if current in options else 0
             match = insp.matches.get(key)
+            options = [NOT_MAPPED, *_close_first(match, current, columns)]
+            index = options.index(current) if current in options else 0
             why = getattr(match, "why", "") if match is not None else ""
             label = KEY_LABELS.get(key, key) + (" *" if key in REQUIRED_KEYS else "")
             choice = grid[i % 3].selectbox(
@@ -122,6 +123,7 @@ def mapping_screen(insp: Inspection, state: dict[str, Any]) -> dict[str, str]:
                 key=f"map_{key}",
                 help=md_escape(why) or None,
             )
+            _close_call_caption(grid[i % 3], match, current)
             if choice != NOT_MAPPED:
                 mapping[key] = choice
         dayfirst = _date_order_choice()
@@ -153,6 +155,24 @@ def _date_order_choice() -> bool | None:
         "not tell.",
     )
     return DATE_ORDERS[label]
+
+
+def _close_first(match: Any, current: str | None, columns: list[str]) -> list[str]:
+    """The columns, with a close call's runner-up right after the chosen one."""
+    pair = close_call(match) if match is not None and match.column == current else None
+    if pair is None:
+        return columns
+    first = [pair[0].column, pair[1].column]
+    return first + [c for c in columns if c not in first]
+
+
+def _close_call_caption(col: Any, match: Any, current: str | None) -> None:
+    """Under a field whose two best columns scored close: both, with their evidence."""
+    if match is None or match.column != current:
+        return
+    note = close_call_note(match)
+    if note:
+        col.caption(md_escape(note))
 
 
 def _run_load(

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from lib.ingest.column_evidence import candidates, check_date_order, empty_columns, weigh
 from lib.ingest.header_names import norm_header
-from lib.ingest.keys import _VOCAB_KEYS, KEY_LABELS, KEYS, REQUIRED_KEYS
+from lib.ingest.keys import _TIME_KEYS, _VOCAB_KEYS, KEY_LABELS, KEYS, REQUIRED_KEYS
 from lib.ingest.name_match import (
     ACCEPT,
     ColumnMatch,
@@ -64,6 +65,9 @@ def match_columns(
 
     With a ``preset`` its own mapping comes first (score 1) and only confident automatic
     matches (at least ``PRESET_FILL``) fill the remaining keys from the remaining columns.
+    A column with no value is never proposed automatically (a preset's own mapping is kept
+    as the vendor documents it); the values weigh every candidate (see
+    :mod:`lib.ingest.column_evidence`) and each match lists its best ``alternatives``.
 
     >>> df = pl.DataFrame({
     ...     "col1": ["T-101", "T-102", "T-103", "T-104"],
@@ -78,31 +82,36 @@ def match_columns(
     'values are status words (100%)'
     """
     columns = list(frame.columns)
+    vocab = _vocab(preset)
+    sample = _sample(frame, sample_rows)
+    empty = empty_columns(frame, sample)
     fixed: dict[str, ColumnMatch] = {}
     if preset is not None:
         for k, c in map_with_preset(preset, columns).items():
             fixed[k] = ColumnMatch(k, c, 1.0, f"preset: {preset.label}")
     used = {m.column for m in fixed.values()}
     # Automatic matching looks at MAX_AUTO_COLUMNS columns at most: a very wide export
-    # (thousands of custom fields) would otherwise take seconds per hundred columns. Columns
-    # whose names look like a canonical column's come first, wherever they stand; the mapping
-    # screen still offers every column.
-    free_cols = [c for c in columns if c not in used]
+    # (thousands of custom fields) would otherwise take seconds per hundred columns. Empty
+    # columns never count; columns whose names look like a canonical column's come first,
+    # wherever they stand; the mapping screen still offers every column.
+    free_cols = [c for c in columns if c not in used and c not in empty]
     if len(free_cols) > MAX_AUTO_COLUMNS:
         named = {c for c in free_cols if _named_like_a_key(c)}
         ordered = [c for c in free_cols if c in named] + [c for c in free_cols if c not in named]
         keep = set(ordered[:MAX_AUTO_COLUMNS])
         free_cols = [c for c in free_cols if c in keep]
     free_keys = [k for k in KEYS if k not in fixed]
-
-    vocab = _vocab(preset)
-    sample = _sample(frame, sample_rows)
     profiles = {c: _profile(sample.get_column(c), vocab) for c in free_cols}
+
     names = {(k, c): _name_score(k, c) for k in KEYS for c in free_cols}
     unnamed = {c for c in free_cols if max(names[(k, c)][0] for k in KEYS) < ACCEPT}
-    roles = _date_roles(profiles, free_cols, unnamed)
+    created_named = "created_at" in fixed or any(
+        names[("created_at", c)][0] >= 0.9 for c in free_cols
+    )
+    roles = _date_roles(profiles, free_cols, unnamed, created_named)
 
     named: dict[tuple[str, str], tuple[float, str]] = {}
+    ruled: set[tuple[str, str]] = set()
     for (k, c), (name_s, syn) in names.items():
         if name_s <= 0:
             continue
@@ -111,6 +120,10 @@ def match_columns(
             named[(k, c)] = (name_s, f"name {c!r} matches {syn!r}")
         else:
             v, vwhy = test
+            if k in _VOCAB_KEYS and v < 0.05 and profiles[c].distinct >= 5:
+                ruled.add((k, c))  # many different values, none of them known words
+            if k in _TIME_KEYS and v < 0.2 and k not in REQUIRED_KEYS:
+                ruled.add((k, c))  # named like a date, holds no dates
             floor = 0.35
             if k in _VOCAB_KEYS and (v >= 0.05 or profiles[c].distinct < 5):
                 floor = 0.6  # vendors add their own words; none known among many is suspect
@@ -135,8 +148,35 @@ def match_columns(
             elif vo > 0:
                 table[(k, c)] = (vo, vo_why)
 
-    auto = _solve(free_keys, free_cols, table, PRESET_FILL if preset is not None else ACCEPT)
-    return {k: fixed.get(k) or auto[k] for k in KEYS}
+    threshold = PRESET_FILL if preset is not None else ACCEPT
+    table = weigh(table, profiles, ruled)
+    auto = _solve(free_keys, free_cols, table, threshold)
+    first = {k: m.column for k, m in {**auto, **fixed}.items()}
+    table = check_date_order(table, first, sample, profiles, ruled)
+    auto = _solve(free_keys, free_cols, table, threshold)
+    out: dict[str, ColumnMatch] = {}
+    named_empty = sorted(c for c in empty if _named_like_a_key(c))
+    for k in KEYS:
+        m = fixed.get(k) or auto[k]
+        if m.column is None and named_empty:
+            m.why = _empty_namesake(k, named_empty) or m.why
+        m.alternatives = () if k in fixed else candidates(k, table, profiles, m.column)
+        m.empty = empty
+        m.ruled_out = frozenset(c for k2, c in ruled if k2 == k)
+        out[k] = m
+    return out
+
+
+def _empty_namesake(key: str, empty: list[str]) -> str:
+    """Say so when an empty column is named like ``key`` (why nothing was chosen).
+
+    >>> _empty_namesake("created_at", ["Created", "x"])
+    "column 'Created' is named like it but has no value"
+    """
+    best = max(empty, key=lambda c: _name_score(key, c)[0])
+    if _name_score(key, best)[0] < ACCEPT:
+        return ""
+    return f"column {best!r} is named like it but has no value"
 
 
 def mapping_from_matches(matches: Mapping[str, ColumnMatch]) -> dict[str, str]:

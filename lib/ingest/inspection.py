@@ -77,12 +77,18 @@ def _merge_mapping(match: VendorMatch, matches: dict[str, Any]) -> dict[str, str
     """A preset's own mapping first, then value-aware matches for the rest.
 
     For a generic export the value-aware matches win over the name-only guess, so a column
-    whose values contradict its name (``Tier`` holding L1/L2) lands where the values say.
+    whose values contradict its name (``Tier`` holding L1/L2) lands where the values say. A
+    column with no value, or one whose values rule it out for a key, is never mapped by name.
     """
+
+    def allowed(key: str, col: str) -> bool:
+        m = matches.get(key)
+        return m is None or (col not in m.empty and col not in m.ruled_out)
+
     if match.preset is None:
         mapping = {k: m.column for k, m in matches.items() if m.column is not None}
         for key, col in match.mapping.items():
-            if key not in mapping and col not in mapping.values():
+            if key not in mapping and col not in mapping.values() and allowed(key, col):
                 mapping[key] = col
         return mapping
     mapping = dict(match.mapping)

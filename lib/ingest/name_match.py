@@ -15,7 +15,9 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -23,20 +25,82 @@ from lib.ingest.column_words import _DURATION_HINTS, AVOID, SYNONYMS
 from lib.ingest.header_names import _loose, _tokens, norm_header
 from lib.ingest.keys import _TIME_KEYS, KEYS
 
-__all__ = ["ACCEPT", "ColumnMatch", "match_by_name"]
+__all__ = ["ACCEPT", "Candidate", "ColumnMatch", "is_deadline_name", "match_by_name"]
 
 #: Least combined score for a match to be proposed.
 ACCEPT = 0.5
 
 
+#: Header words that make a date a due date or target, in the languages exports come in.
+DEADLINE_WORDS = frozenset(
+    {"due", "deadline", "sla", "target", "delivery", "expiry", "expires", "expiration"}
+    | {"vencimiento", "vencimento", "prazo", "limite", "echeance", "faellig", "fallig"}
+    | {"frist", "scadenza", "termin", "vervaldatum"}
+)
+#: Word pairs that start an SLA target's name (GLPI: "Time to own", "Tempo para solução").
+_DEADLINE_PAIRS = (("time", "to"), ("tempo", "para"), ("tiempo", "para"), ("temps", "de"))
+
+
+def _plain_tokens(name: str) -> list[str]:
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def is_deadline_name(column: str) -> bool:
+    """The header names a due date, SLA target or deadline rather than an event.
+
+    >>> [is_deadline_name(c) for c in ("Fecha de vencimiento", "Due by", "Resolved", "Échéance")]
+    [True, True, False, True]
+    """
+    toks = _plain_tokens(column)
+    if DEADLINE_WORDS & set(toks):
+        return True
+    return any(tuple(toks[i : i + 2]) in _DEADLINE_PAIRS for i in range(len(toks) - 1))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One column weighed for a key, with the evidence a user can check.
+
+    >>> c = Candidate("Creada", 0.65, 1.0, 1.0, "dates", "10/nov/25 4:51 PM", "values: dates")
+    >>> c.describe()
+    "'Creada': filled on 100% of rows, 100% dates, e.g. '10/nov/25 4:51 PM'"
+    """
+
+    column: str
+    score: float
+    fill: float  # share of sampled rows with a value
+    parsed: float  # share of those values that read as ``parsed_as``
+    parsed_as: str
+    example: str
+    why: str
+
+    def describe(self) -> str:
+        """The evidence in one line."""
+        ex = f", e.g. {self.example!r}" if self.example else ""
+        return (
+            f"{self.column!r}: filled on {round(100 * self.fill)}% of rows, "
+            f"{round(100 * self.parsed)}% {self.parsed_as}{ex}"
+        )
+
+
 @dataclass
 class ColumnMatch:
-    """One proposed source column for a canonical key, with a score and a reason."""
+    """One proposed source column for a canonical key, with a score and a reason.
+
+    ``alternatives`` holds the best candidates weighed for the key (the chosen one first when
+    there is one), ``empty`` the columns with no value and ``ruled_out`` the columns whose
+    values contradict the key: a name-only guess must not bring either back.
+    """
 
     canonical: str
     column: str | None
     score: float
     why: str
+    alternatives: tuple[Candidate, ...] = ()
+    empty: frozenset[str] = field(default_factory=frozenset)
+    ruled_out: frozenset[str] = field(default_factory=frozenset)
 
 
 def _synonym_forms() -> dict[str, list[tuple[str, str, frozenset[str]]]]:
@@ -53,6 +117,7 @@ _SYN_NAMES = frozenset(
 _SYN_TOKSETS = tuple({st for forms in _SYN_FORMS.values() for _, _, st in forms if st})
 
 
+@lru_cache(maxsize=8192)
 def _named_like_a_key(column: str) -> bool:
     """Cheap test: the header is, or contains the words of, some canonical column's synonym.
 

@@ -19,6 +19,7 @@ from lib.ingest.column_words import (
 )
 from lib.ingest.header_names import _tokens
 from lib.ingest.keys import _TIME_KEYS, _VOCAB_KEYS
+from lib.ingest.name_match import is_deadline_name
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -42,6 +43,9 @@ _DATE_RE = (
 )
 _HMS_RE = r"^-?\d{1,5}:\d{2}(?::\d{2})?$"
 _EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
+_PERSON_RE = (
+    r"^\p{Lu}[\p{Ll}'’-]+(?: (?:d[aeiou]s?|de la|van|von|del) ?)?(?: \p{Lu}[\p{Ll}'’-]+){1,3}$"
+)
 _YESNO = ["yes", "no", "true", "false", "y", "n", "1", "0", "t", "f", "x", "escalated"]
 _MISSING = ["", "?", "-", "n/a", "na", "null", "none", "nan"]
 
@@ -71,6 +75,8 @@ class _Profile:
     priority: float = 0.0
     channel: float = 0.0
     rating_words: float = 0.0
+    person: float = 0.0  # values shaped like people's names ("Ana Beltrán")
+    example: str = ""  # the first value of the sample, for the mapping screen
 
     @property
     def text(self) -> float:
@@ -89,19 +95,25 @@ def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
     rows = s.len()
     dtype = s.dtype
     if isinstance(dtype, pl.Duration):
-        return _Profile(n=s.len() - s.null_count(), rows=rows, kind="duration", hms=1.0)
+        ex = _first(s)
+        return _Profile(n=s.len() - s.null_count(), rows=rows, kind="duration", hms=1.0, example=ex)
     if dtype.is_temporal():
         vals = s.drop_nulls()
-        return _Profile(n=vals.len(), rows=rows, kind="date", date=1.0, unique=_uniq(vals))
+        return _Profile(
+            n=vals.len(), rows=rows, kind="date", date=1.0, unique=_uniq(vals), example=_first(vals)
+        )
     if dtype.is_nested():
         return _Profile(n=s.len() - s.null_count(), rows=rows, kind="list")
     if dtype == pl.Boolean:
         vals = s.drop_nulls()
-        return _Profile(n=vals.len(), rows=rows, kind="bool", yesno=1.0, distinct=vals.n_unique())
+        return _Profile(
+            n=vals.len(), rows=rows, kind="bool", yesno=1.0, distinct=vals.n_unique(),
+            example=_first(vals),
+        )  # fmt: skip
     if dtype.is_numeric():
         num = s.cast(pl.Float64).drop_nulls().drop_nans()
         txt = num.cast(pl.String)
-        p = _Profile(n=num.len(), rows=rows, kind="num", num=1.0)
+        p = _Profile(n=num.len(), rows=rows, kind="num", num=1.0, example=_first(s.drop_nulls()))
         _numeric(p, num)
         p.unique = _uniq(num)
         p.yesno = _share(num.is_in([0.0, 1.0])) if p.distinct <= 2 else 0.0
@@ -133,7 +145,17 @@ def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
     p.priority = _share(low.is_in(list(vocab["priority"])) | low.str.contains(_PRIORITY_RE))
     p.channel = _share(low.is_in(list(vocab["channel"])))
     p.rating_words = _share(low.is_in(list(RATING_WORDS)))
+    p.person = _share(txt.str.contains(_PERSON_RE))
+    p.example = _first(txt)
     return p
+
+
+def _first(vals: pl.Series) -> str:
+    """The first value as short text (at most 40 characters)."""
+    if vals.len() == 0:
+        return ""
+    text = str(vals[0])
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _uniq(vals: pl.Series) -> float:
@@ -250,19 +272,41 @@ def _value_only(key: str, column: str, p: _Profile, role: dict[str, str]) -> tup
 
 
 def _date_roles(
-    profiles: dict[str, _Profile], columns: list[str], unnamed: set[str]
+    profiles: dict[str, _Profile],
+    columns: list[str],
+    unnamed: set[str],
+    created_named: bool = False,
 ) -> dict[str, dict[str, str]]:
     """For date-like columns whose names say nothing: which date each one probably is.
 
     The most complete (then leftmost) of them is the creation time; another one with gaps
-    is a solve time.
+    is a solve time. When another column is named as the creation time (``created_named``),
+    each of them with gaps may be a solve time. A column named like a due date or deadline
+    plays neither part.
+
+    >>> p = {"A": _Profile(n=9, rows=9, kind="date", date=1.0),
+    ...      "SLA due": _Profile(n=5, rows=9, kind="date", date=1.0),
+    ...      "B": _Profile(n=6, rows=9, kind="date", date=1.0)}
+    >>> roles = _date_roles(p, ["A", "SLA due", "B"], {"A", "SLA due", "B"})
+    >>> for c in ("A", "SLA due", "B"):
+    ...     print(c, roles[c])
+    A {'created_at': 'the most complete date column'}
+    SLA due {}
+    B {'solved_at': 'a later date column with gaps'}
     """
-    dates = [c for c in columns if c in unnamed and profiles[c].n and profiles[c].date >= 0.8]
+    dates = [
+        c
+        for c in columns
+        if c in unnamed and profiles[c].n and profiles[c].date >= 0.8 and not is_deadline_name(c)
+    ]
     roles: dict[str, dict[str, str]] = {c: {} for c in columns}
     if not dates:
         return roles
     first = max(dates, key=lambda c: (profiles[c].n / max(1, profiles[c].rows), -columns.index(c)))
-    roles[first]["created_at"] = "the most complete date column"
+    if created_named:
+        first = ""
+    else:
+        roles[first]["created_at"] = "the most complete date column"
     for c in dates:
         p = profiles[c]
         if c != first and p.n < p.rows:

@@ -202,7 +202,9 @@ def test_empty_and_all_null_columns():
     df = pl.DataFrame({"Id": ["1", "2"], "Created": [None, None], "x": ["", ""]})
     m = match_columns(df)
     assert m["ticket_id"].column == "Id"
-    assert m["created_at"].column == "Created"  # the name still counts when values say nothing
+    # an all-empty column is never proposed, whatever its name; the reason says why
+    assert m["created_at"].column is None
+    assert m["created_at"].why == "column 'Created' is named like it but has no value"
     assert match_columns(pl.DataFrame())["ticket_id"].column is None
 
 
