@@ -55,6 +55,9 @@ COVERAGE = 0.9
 #: Fewest timed escalations to suggest a horizon from.
 MIN_TIMED = 20
 
+#: An empty escalation time column (for frames without one).
+NO_TIME = pl.lit(None, dtype=pl.Datetime("us", "UTC"))
+
 _TIME_COLUMNS = ("created_at", "updated_at", "solved_at", "escalated_at")
 _US_PER_DAY = 86_400_000_000
 
@@ -360,7 +363,7 @@ def apply_horizon(tickets: pl.LazyFrame, horizon: Horizon) -> pl.LazyFrame:
     ([1, 2], [True, False])
     """
     if "escalated_at" not in tickets.collect_schema().names():
-        tickets = tickets.with_columns(escalated_at=None)
+        tickets = tickets.with_columns(escalated_at=NO_TIME)
     return tickets.filter(mature_expr(horizon)).with_columns(
         within_horizon_expr(horizon).alias("escalated")
     )

@@ -10,7 +10,7 @@ import polars as pl
 
 from lib.audit._buckets import _bucketed, _parse_every
 from lib.audit._common import _counts, _with_tests
-from lib.audit.maturity import Horizon, mature_expr, within_horizon_expr
+from lib.audit.maturity import NO_TIME, Horizon, mature_expr, within_horizon_expr
 from lib.audit.rates import wilson_exprs
 from lib.periods import date_bounds
 
@@ -70,7 +70,7 @@ def trend(
     names = [c.meta.output_name() for c in counts]
     lf = tickets.lazy()
     if horizon is not None and "escalated_at" not in lf.collect_schema().names():
-        lf = lf.with_columns(escalated_at=None)
+        lf = lf.with_columns(escalated_at=NO_TIME)
     daily = (
         lf.group_by(pl.col("created_at").cast(pl.Date).alias("created_at")).agg(counts).collect()
     )
@@ -144,4 +144,4 @@ def quarter_comparison(
         pl.col("rate").shift(1).alias("previous_rate"),
     )
     q = _with_tests(q, "escalations", "tickets", "_k2", "_n2", level=level)
-    return q.select(_QUARTER_COLUMNS, *(["maturing"] if horizon is not None else []))
+    return q.select(*_QUARTER_COLUMNS, *(["maturing"] if horizon is not None else []))
