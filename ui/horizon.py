@@ -7,6 +7,8 @@ choice is kept in ``st.session_state`` like the other review settings (key ``p_h
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
@@ -63,26 +65,42 @@ def caption(kpi: audit.KpiTable) -> str:
     text = (
         f"Rates count tickets {h.describe()} (the export's newest timestamp); "
         f"{kpi.review['maturing']:,} tickets of the review period are still maturing and left "
-        f"out, {kpi.review['late_escalations']:,} escalated after the horizon and do not count."
+        "out"
     )
+    if h.timed:
+        text += f", {kpi.review['late_escalations']:,} escalated after the horizon and do not count"
+    text += "."
     if c is not None:
         text += " " + c.explain(h.days)
     return text + " Change the horizon in the sidebar under **Review period and baseline**."
 
 
-def card_help(kpi: audit.KpiTable, column: str) -> str:
-    """Help text of the Tickets and Escalations cards when a horizon applies."""
+def card(kpi: audit.KpiTable, column: str, metric: dict[str, Any]) -> dict[str, Any]:
+    """``st.metric`` arguments of the Tickets or Escalations card when a horizon applies: the
+    count of the tickets counted, and (as a neutral delta) how many are still maturing, instead
+    of a change from the previous period that the young tickets would make look like a fall."""
     h, r = kpi.horizon, kpi.review
-    if h is None:
-        return ""
+    if h is None or column not in ("tickets", "escalations"):
+        return metric
     if column == "tickets":
-        return (
+        delta = f"+{r['maturing']:,} still maturing" if r["maturing"] else None
+        help_text = (
             f"{r['tickets']:,} tickets of the review period at least {h.days} days old at the "
-            f"export are counted; {r['maturing']:,} younger ones are still maturing."
+            f"export are counted; {r['maturing']:,} younger ones are still maturing. Previous "
+            f"period: {kpi.previous['tickets']:,} counted."
         )
-    return (
-        f"{r['escalations']:,} counted tickets escalated within {h.days} days of creation"
-        f" ({r['late_escalations']:,} more escalated later and do not count)."
-        if h.timed
-        else f"{r['escalations']:,} counted tickets are escalated (the export has no times)."
-    )
+    else:
+        late = r["late_escalations"]
+        delta = f"{late:,} after {h.days} days not counted" if h.timed and late else None
+        help_text = (
+            f"{r['escalations']:,} counted tickets escalated within {h.days} days of creation "
+            f"({late:,} more escalated later and do not count). Previous period: "
+            f"{kpi.previous['escalations']:,}."
+            if h.timed
+            else f"{r['escalations']:,} counted tickets are escalated (the export has no "
+            f"escalation times). Previous period: {kpi.previous['escalations']:,}."
+        )
+    out = {"value": metric["value"], "help": help_text}
+    if delta:
+        out |= {"delta": delta, "delta_color": "off", "delta_arrow": "off"}
+    return out

@@ -44,8 +44,7 @@ for col, (name, label) in zip(
     card = formatting.kpi_metric(kpi, name)
     if name == "rate" and low_signal:
         card = formatting.low_signal_rate(card, kpi.review["escalations"])
-    if hz is not None and name != "rate":
-        card["help"] = horizon.card_help(kpi, name)
+    card = horizon.card(kpi, name, card)
     col.metric(label, **card, border=True)
 baseline = overview.baseline_card(kpi)
 if low_signal:

@@ -290,8 +290,10 @@ def narrative(kpis: KpiTable, drivers: pl.DataFrame | None = None) -> str:
     if review["tickets"] == 0:
         start, end = kpis.periods.review
         return f"No tickets in the review period ({start} to {end}): widen the filters or period."
-    within = "" if h is None else f" within {h.days} days"
-    young = "" if h is None or not review["maturing"] else f"; {review['maturing']} still maturing"
+    within = "" if h is None or not h.timed else f" within {h.days} days"
+    young = "" if h is None else f" tickets at least {h.days} days old"
+    if h is not None and review["maturing"]:
+        young += f"; {review['maturing']} still maturing"
     text = (
         f"Escalation rate{within} {_pct(review['rate'])} this period "
         f"({review['escalations']} of {review['tickets']}{young}), "

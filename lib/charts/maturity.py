@@ -11,6 +11,9 @@ Example
 ['Tickets counted', 'Still maturing']
 >>> fig.data[-1].marker.symbol
 ('circle', 'circle-open')
+>>> fig = maturing_trend_chart(tr.with_columns(tickets=pl.Series([10, 0])))
+>>> [t.y for t in fig.data if t.name == "95% interval"]
+[(6.0, None)]
 """
 
 from __future__ import annotations
@@ -35,9 +38,14 @@ def maturing_trend_chart(
     counted ones as hatched bars, and the rate of a period that has maturing tickets is drawn
     as an open marker (its rate counts only the tickets old enough).
     """
-    fig = trend_chart(trend, markers=markers)
     if "maturing" not in trend.columns:
-        return fig
+        return trend_chart(trend, markers=markers)
+    # a period with nothing counted yet has no rate: no band from 0 to 100% either
+    counted = pl.col("tickets") > 0
+    trend = trend.with_columns(
+        pl.when(counted).then(pl.col(c)).otherwise(None).alias(c) for c in ("rate_low", "rate_high")
+    )
+    fig = trend_chart(trend, markers=markers)
     maturing = trend.get_column("maturing").to_list()
     bars = next(t for t in fig.data if t.type == "bar")
     bars.name = "Tickets counted"

@@ -137,7 +137,7 @@ def test_kpis_with_a_horizon_count_mature_tickets_only(tickets, periods):
     ]
     assert k.review["rate"] == pytest.approx(2 / 3)
     assert k.change("previous").n1 == 3 and k.change("previous").k1 == 2
-    assert "(2 of 3; 2 still maturing)" in m.narrative(k)
+    assert "(2 of 3 tickets at least 3 days old; 2 still maturing)" in m.narrative(k)
     assert "within 3 days" in m.narrative(k)
     # ticket 5 escalated four days after creation: late for a 3-day horizon
     late = tickets.with_columns(

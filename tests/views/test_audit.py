@@ -91,7 +91,7 @@ def test_overview_headline_numbers_match_a_hand_count(review_home: Path, demo) -
     assert _metric(at, "Escalation rate") == f"{100 * k / n:.1f}%"
     # the narrative names the rate with its counts; the verdicts are spelled out
     text = " ".join(m.value for m in at.markdown).replace("\\", "")  # Markdown escapes
-    assert f"({k} of {n}; " in text and "still maturing" in text
+    assert f"({k} of {n} tickets at least 7 days old; " in text and "still maturing" in text
     assert "Review period vs previous period:" in text
     frm = review.get_column("first_response_minutes").median()
     assert _metric(at, "First response") == f"{frm:.0f} min"

@@ -66,6 +66,8 @@ def test_overview_shows_the_horizon_and_the_tickets_still_maturing(home: Path, d
     assert young_review > 0
     # the headline counts only the tickets old enough, and says so
     assert int(_metric(at, "Tickets").replace(",", "")) == counted.height
+    tickets_card = next(m for m in at.metric if m.label == "Tickets")
+    assert tickets_card.proto.delta == f"+{young_review:,} still maturing"
     k = int(counted.get_column("escalated").sum())
     assert _metric(at, "Escalation rate") == f"{100 * k / counted.height:.1f}%"
     text = _captions(at)
