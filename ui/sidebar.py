@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from lib import audit, periods
-from ui import dataset, session
+from ui import dataset, horizon, session
 
 #: Sidebar filter fields: session key -> (Filters field, canonical column, label)
 FILTER_FIELDS = {
@@ -88,6 +88,7 @@ def render(data: dataset.Active | None) -> None:
             baseline: Any = tuple(rng) if isinstance(rng, tuple) and len(rng) == 2 else "first30"
         else:
             baseline = "first30" if base_choice.startswith("First") else "prior90"
+        horizon.control(data)
     presets = periods.date_presets(hi, lo, review_days=int(review_days))
     preset = sb.selectbox(
         "Date range", [*presets, "Custom"], index=len(presets) - 1, key="f_preset"
@@ -123,7 +124,15 @@ def switch_dataset(dataset_id: int) -> None:
 
 
 def reset_filters() -> None:
-    for key in [*FILTER_FIELDS, "f_escalated", "f_preset", "f_rng", "p_end", "p_base_rng"]:
+    for key in [
+        *FILTER_FIELDS,
+        "f_escalated",
+        "f_preset",
+        "f_rng",
+        "p_end",
+        "p_base_rng",
+        horizon.KEY,
+    ]:
         st.session_state.pop(key, None)
 
 

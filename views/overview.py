@@ -5,22 +5,27 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import audit, formatting
+from lib.audit.maturity import maturing_note
 from lib.charts import overview, tables
+from lib.charts.maturity import maturing_trend_chart
 from lib.markdown import md_escape
-from ui import aggregates, editors, layout, session, sidebar, tags, widgets
+from ui import aggregates, editors, horizon, layout, session, sidebar, tags, widgets
 
 layout.header("Overview", "Where does the escalation rate stand, and is it moving?")
 data = layout.page_data()
 
 prds = sidebar.review_periods()
 dims = sidebar.dimension_filters()
-qc = aggregates.aggregate(data, audit.quarter_comparison, where=dims)
+hz = horizon.current()  # compare periods on escalation within a fixed horizon (None: as exported)
+qc = aggregates.aggregate(data, audit.quarter_comparison, where=dims, horizon=hz)
 if prds is None or qc.get_column("tickets").sum() == 0:
     layout.empty_state("No tickets match the filters.", action="Clear a filter in the sidebar.")
     st.stop()
 
 policy = tags.policy_categories()
-kpi = aggregates.aggregate(data, audit.kpis, where=dims, periods=prds, policy_categories=policy)
+kpi = aggregates.aggregate(
+    data, audit.kpis, where=dims, periods=prds, policy_categories=policy, horizon=hz
+)
 by_category = aggregates.aggregate(data, audit.breakdown, where=dims, by="category", periods=prds)
 
 # ---- the narrative and the headline numbers -------------------------------------------------
@@ -39,6 +44,7 @@ for col, (name, label) in zip(
     card = formatting.kpi_metric(kpi, name)
     if name == "rate" and low_signal:
         card = formatting.low_signal_rate(card, kpi.review["escalations"])
+    card = horizon.card(kpi, name, card)
     col.metric(label, **card, border=True)
 baseline = overview.baseline_card(kpi)
 if low_signal:
@@ -63,6 +69,8 @@ if not policy:
     notes.append("no category is tagged policy-based yet (tag them on **Drivers**)")
 notes.append("time to escalate and first response are medians")
 st.caption(formatting.kpi_caption(kpi) + " Note: " + "; ".join(notes) + ".")
+if hz is not None:
+    st.caption(horizon.caption(kpi))
 
 with st.expander("Review period, previous period and baseline side by side", expanded=True):
     side = overview.kpi_table(kpi)
@@ -83,7 +91,7 @@ code = {"Day": "1d", "Week": "1w", "Two weeks": "2w", "Month": "1mo", "Quarter":
     every or "Week"
 ]
 tr = aggregates.aggregate(
-    data, audit.trend, every=code, align_to=prds.review[1] if code == "2w" else None
+    data, audit.trend, every=code, align_to=prds.review[1] if code == "2w" else None, horizon=hz
 )
 if tr.height == 0:
     layout.empty_state("No tickets in the selected date range.", action="Widen the date range.")
@@ -93,13 +101,18 @@ else:
         session.store().list_meetings(), session.store().list_events(), start=first, end=last
     )
     widgets.chart_downloads(
-        overview.trend_chart(tr, markers=marks), "escalation_trend", key="ov_trend", data=tr
+        maturing_trend_chart(tr, markers=marks), "escalation_trend", key="ov_trend", data=tr
     )
     st.caption(
         "Bars: tickets created per period (right axis). Line: share escalated, with its 95% "
         "Wilson interval as the band (wide bands = few tickets). Dotted lines mark review "
         "meetings and the events below. Hover for counts."
     )
+    if hz is not None:
+        st.caption(
+            ":material/hourglass_top: Hatched bars and open points: "
+            + maturing_note(int(tr.get_column("maturing").sum()), hz)
+        )
 
 with st.expander("Events on the trend (policy changes, releases, new playbooks)"):
     if session.can_edit():
@@ -121,7 +134,8 @@ if qc.height < 2:
         "The data cover less than two calendar quarters.", action="Load a longer export."
     )
 else:
-    view = tables.present(qc.with_columns(overview.verdict_expr()), tables.QUARTER_VIEW)
+    young = (("maturing", "Still maturing", "int"),) if "maturing" in qc.columns else ()
+    view = tables.present(qc.with_columns(overview.verdict_expr()), tables.QUARTER_VIEW + young)
     widgets.table(view, key="ov_quarters", filename="quarter_over_quarter.csv")
     st.caption(
         "All dates, sidebar filters applied. A quarter with fewer days of data than the "

@@ -7,6 +7,7 @@ A change between two periods is only called significant after a two-proportion z
 
 Modules: :mod:`~lib.audit.rates` (Wilson intervals, two-proportion test),
 :mod:`~lib.audit.filters`, :mod:`~lib.audit.headline` (KPIs and narrative),
+:mod:`~lib.audit.maturity` (the escalation horizon: mature tickets, escalated within H days),
 :mod:`~lib.audit.trends`, :mod:`~lib.audit.breakdowns`, :mod:`~lib.audit.escalation_drivers`
 (drivers, Pareto, Tier 1 resolution), :mod:`~lib.audit.routing`, :mod:`~lib.audit.idle`,
 :mod:`~lib.audit.repeat_customers` and :mod:`~lib.audit.change_impact` (before/after a change).
@@ -58,6 +59,7 @@ from lib.audit.escalation_drivers import IMPACT_EXPLANATIONS, drivers, pareto, t
 from lib.audit.filters import Filters, apply_filters
 from lib.audit.headline import KpiTable, kpis, narrative
 from lib.audit.idle import AGE_BUCKETS, OPEN_STATUSES, IdleTickets, idle_tickets
+from lib.audit.maturity import Horizon, HorizonChoice, choose_horizon, export_time
 from lib.audit.rates import TestResult, two_proportion_test, wilson_exprs, wilson_interval
 from lib.audit.repeat_customers import repeat_contacts
 from lib.audit.routing import (
@@ -77,6 +79,8 @@ __all__ = [
     "SLICE_COLUMNS",
     "BeforeAfter",
     "Filters",
+    "Horizon",
+    "HorizonChoice",
     "IdleTickets",
     "KpiTable",
     "MetricsError",
@@ -85,7 +89,9 @@ __all__ = [
     "apply_filters",
     "before_after",
     "breakdown",
+    "choose_horizon",
     "drivers",
+    "export_time",
     "first_response_by",
     "first_response_trend",
     "heatmap",

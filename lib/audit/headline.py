@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from lib.audit._common import MetricsError, _counts, _escalation_hours, _safe_ratio, _with_optional
+from lib.audit.maturity import Horizon, apply_horizon, maturity_counts
 from lib.audit.rates import TestResult, two_proportion_test, wilson_exprs
 from lib.periods import Periods, in_dates
 
@@ -32,6 +33,12 @@ class KpiTable:
     ``policy_share`` = ``policy_escalations`` / ``escalations`` (escalations in categories tagged
     policy-based).
 
+    With a :class:`~lib.audit.maturity.Horizon` every number counts mature tickets only and
+    escalations within the horizon (``tickets`` and ``escalations`` are then the rate's
+    denominator and numerator), and two more columns say what was left out: ``maturing``
+    (tickets too young at the export date) and ``late_escalations`` (escalated after the
+    horizon). ``horizon`` holds the horizon used (``None``: the state at export, as before).
+
     ``changes`` has one row per comparison of the review period (vs ``previous`` and vs
     ``baseline``): the two rates, ``change`` (difference in rate), its interval, ``z``,
     ``p_value`` and ``significant``. ``tests`` holds the same as :class:`TestResult` objects.
@@ -41,6 +48,7 @@ class KpiTable:
     table: pl.DataFrame
     changes: pl.DataFrame
     tests: dict[str, TestResult] = field(default_factory=dict)
+    horizon: Horizon | None = None
 
     def row(self, period: str = "review") -> dict[str, Any]:
         """All numbers of one period as a dict."""
@@ -111,6 +119,7 @@ def kpis(
     *,
     policy_categories: Sequence[str] = (),
     level: float = 0.95,
+    horizon: Horizon | None = None,
 ) -> KpiTable:
     """Headline numbers for the review, previous and baseline periods, and the tests of change.
 
@@ -137,22 +146,39 @@ def kpis(
     └──────────┴─────────┴─────────────┴──────────┘
     >>> k.change("previous").testable, k.change("baseline").significant
     (False, False)
-    """
+
+    With a 2-day horizon on 10 Jan, the tickets of 9 and 10 Jan are still maturing:
+
+    >>> from lib.audit.maturity import Horizon
+    >>> h = Horizon(days=2, as_of=datetime(2024, 1, 10, 12, tzinfo=UTC))
+    >>> p = review_periods(t, review_days=3, baseline=(date(2024, 1, 1), date(2024, 1, 7)))
+    >>> kpis(t, p, horizon=h).review
+    ... # doctest: +ELLIPSIS
+    {'period': 'review', ..., 'tickets': 1, 'escalations': 1, ..., 'maturing': 2, 'late_escalations': 0}
+    """  # noqa: E501
     lf = _with_optional(
         tickets, "escalated_at", "first_response_minutes", "satisfaction", "reopens", "category"
     ).lazy()
     aggs = _kpi_aggs(policy_categories)
-    parts = [
-        lf.filter(in_dates(start, end))
-        .select(aggs)
-        .with_columns(
-            pl.lit(name).alias("period"),
-            pl.lit(start).alias("start"),
-            pl.lit(end).alias("end"),
-            pl.lit((end - start).days + 1, dtype=pl.Int64).alias("days"),
+    columns = list(_KPI_COLUMNS)
+    parts = []
+    for name, (start, end) in periods.items():
+        part = lf.filter(in_dates(start, end))
+        counted = (
+            part.select(aggs) if horizon is None else apply_horizon(part, horizon).select(aggs)
         )
-        for name, (start, end) in periods.items()
-    ]
+        if horizon is not None:
+            counted = pl.concat([counted, part.select(maturity_counts(horizon))], how="horizontal")
+        parts.append(
+            counted.with_columns(
+                pl.lit(name).alias("period"),
+                pl.lit(start).alias("start"),
+                pl.lit(end).alias("end"),
+                pl.lit((end - start).days + 1, dtype=pl.Int64).alias("days"),
+            )
+        )
+    if horizon is not None:
+        columns += ["maturing", "late_escalations"]
     table = (
         pl.concat(pl.collect_all(parts), how="vertical")
         .with_columns(
@@ -160,7 +186,7 @@ def kpis(
             _safe_ratio("reopened", "reopen_known", "reopen_rate"),
             _safe_ratio("policy_escalations", "escalations", "policy_share"),
         )
-        .select(_KPI_COLUMNS)
+        .select(columns)
     )
     rows = {r["period"]: r for r in table.iter_rows(named=True)}
     review = rows["review"]
@@ -194,7 +220,7 @@ def kpis(
             }
         )
     changes = pl.DataFrame(change_rows, schema=_CHANGES_SCHEMA)
-    return KpiTable(periods=periods, table=table, changes=changes, tests=tests)
+    return KpiTable(periods=periods, table=table, changes=changes, tests=tests, horizon=horizon)
 
 
 _CHANGES_SCHEMA = {
@@ -254,12 +280,23 @@ def narrative(kpis: KpiTable, drivers: pl.DataFrame | None = None) -> str:
     Escalation rate 30.0% this period (60 of 200), up from 15.0% in the previous period (significant, p<0.001); no tickets in the baseline to compare with. Top driver: SSO / SAML, +38 escalations vs the previous period.
     """  # noqa: E501
     review = kpis.review
+    h = kpis.horizon
+    if h is not None and review["tickets"] == 0 and review["maturing"]:
+        return (
+            f"All {review['maturing']:,} tickets of the review period are still maturing "
+            f"(younger than the {h.days}-day horizon on {h.as_of:%Y-%m-%d}): end the review "
+            "period earlier or shorten the horizon."
+        )
     if review["tickets"] == 0:
         start, end = kpis.periods.review
         return f"No tickets in the review period ({start} to {end}): widen the filters or period."
+    within = "" if h is None or not h.timed else f" within {h.days} days"
+    young = "" if h is None else f" tickets at least {h.days} days old"
+    if h is not None and review["maturing"]:
+        young += f"; {review['maturing']} still maturing"
     text = (
-        f"Escalation rate {_pct(review['rate'])} this period "
-        f"({review['escalations']} of {review['tickets']}), "
+        f"Escalation rate{within} {_pct(review['rate'])} this period "
+        f"({review['escalations']} of {review['tickets']}{young}), "
         f"{_comparison(kpis.change('previous'), 'previous period')}; "
     )
     if kpis.periods.baseline_overlaps_review:

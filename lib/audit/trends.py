@@ -10,6 +10,7 @@ import polars as pl
 
 from lib.audit._buckets import _bucketed, _parse_every
 from lib.audit._common import _counts, _with_tests
+from lib.audit.maturity import NO_TIME, Horizon, mature_expr, within_horizon_expr
 from lib.audit.rates import wilson_exprs
 from lib.periods import date_bounds
 
@@ -26,6 +27,7 @@ def trend(
     every: str = "1w",
     align_to: date | None = None,
     level: float = 0.95,
+    horizon: Horizon | None = None,
 ) -> pl.DataFrame:
     """Tickets, escalations and escalation rate (with Wilson interval) per period.
 
@@ -36,7 +38,9 @@ def trend(
     tickets between the first and last ticket are present with 0 tickets and a null rate.
 
     Columns: ``period_start``, ``period_end`` (inclusive), ``tickets``, ``escalations``,
-    ``rate``, ``rate_low``, ``rate_high``.
+    ``rate``, ``rate_low``, ``rate_high``. With a :class:`~lib.audit.maturity.Horizon`,
+    ``tickets`` counts mature tickets, ``escalations`` those escalated within the horizon, and
+    a ``maturing`` column counts the tickets still too young (left out of the rate).
 
     >>> from datetime import UTC, datetime
     >>> t = pl.DataFrame({
@@ -54,34 +58,52 @@ def trend(
     │ 2024-01-08   ┆ 0       ┆ 0           ┆ null     │
     │ 2024-01-15   ┆ 1       ┆ 1           ┆ 1.0      │
     └──────────────┴─────────┴─────────────┴──────────┘
-    """
+    >>> from lib.audit.maturity import Horizon
+    >>> h = Horizon(days=7, as_of=datetime(2024, 1, 17, tzinfo=UTC))
+    >>> trend(t, horizon=h).select("period_start", "tickets", "maturing", "rate").rows()
+    [(datetime.date(2024, 1, 1), 3, 0, 0.3333333333333333), (datetime.date(2024, 1, 8), 0, 0, None), (datetime.date(2024, 1, 15), 0, 1, None)]
+    """  # noqa: E501
     _parse_every(every)
     # Count per day first (a few hundred rows), then sum the days into buckets: truncating
     # a million timestamps to months or quarters is much slower than grouping by day.
+    counts = _counts() if horizon is None else _horizon_counts(horizon)
+    names = [c.meta.output_name() for c in counts]
+    lf = tickets.lazy()
+    if horizon is not None and "escalated_at" not in lf.collect_schema().names():
+        lf = lf.with_columns(escalated_at=NO_TIME)
     daily = (
-        tickets.lazy()
-        .group_by(pl.col("created_at").cast(pl.Date).alias("created_at"))
-        .agg(_counts())
-        .collect()
+        lf.group_by(pl.col("created_at").cast(pl.Date).alias("created_at")).agg(counts).collect()
     )
     out = _bucketed(
         daily,
         every,
         align_to,
-        [pl.col("tickets").sum(), pl.col("escalations").sum()],
-        {"tickets": 0, "escalations": 0},
-        {"tickets": pl.Int64, "escalations": pl.Int64},
+        [pl.col(c).sum() for c in names],
+        dict.fromkeys(names, 0),
+        dict.fromkeys(names, pl.Int64),
     )
     return out.with_columns(wilson_exprs(level=level))
 
 
-def quarter_comparison(tickets: pl.DataFrame, *, level: float = 0.95) -> pl.DataFrame:
+def _horizon_counts(horizon: Horizon) -> list[pl.Expr]:
+    mature = mature_expr(horizon)
+    return [
+        mature.sum().cast(pl.Int64).alias("tickets"),
+        (mature & within_horizon_expr(horizon)).sum().cast(pl.Int64).alias("escalations"),
+        (~mature).sum().cast(pl.Int64).alias("maturing"),
+    ]
+
+
+def quarter_comparison(
+    tickets: pl.DataFrame, *, level: float = 0.95, horizon: Horizon | None = None
+) -> pl.DataFrame:
     """One row per calendar quarter, tested against the quarter before.
 
     Columns: ``quarter`` (``"2024 Q1"``), ``period_start``, ``period_end``, ``days_covered``
     (days of the quarter inside the data; the first and last quarters may be partial),
     ``tickets``, ``escalations``, ``rate``, ``rate_low``, ``rate_high``, ``previous_rate``,
-    ``change``, ``p_value``, ``significant``.
+    ``change``, ``p_value``, ``significant``; with a horizon (see :func:`trend`) also
+    ``maturing``, and the rates count mature tickets only.
 
     >>> from datetime import UTC, datetime
     >>> t = pl.DataFrame({
@@ -99,7 +121,7 @@ def quarter_comparison(tickets: pl.DataFrame, *, level: float = 0.95) -> pl.Data
     │ 2024 Q2 ┆ 31           ┆ 2       ┆ 0.0  ┆ -1.0   │
     └─────────┴──────────────┴─────────┴──────┴────────┘
     """
-    q = trend(tickets, every="1q", level=level)
+    q = trend(tickets, every="1q", level=level, horizon=horizon)
     bounds = date_bounds(tickets)
     first, last = bounds if bounds else (date(1970, 1, 1), date(1970, 1, 1))
     q = q.with_columns(
@@ -122,4 +144,4 @@ def quarter_comparison(tickets: pl.DataFrame, *, level: float = 0.95) -> pl.Data
         pl.col("rate").shift(1).alias("previous_rate"),
     )
     q = _with_tests(q, "escalations", "tickets", "_k2", "_n2", level=level)
-    return q.select(_QUARTER_COLUMNS)
+    return q.select(*_QUARTER_COLUMNS, *(["maturing"] if horizon is not None else []))
