@@ -164,7 +164,10 @@ def check_date_order(
 
     def dates(c: str) -> pl.Series | None:
         if c not in cache:
-            cache[c] = _parsed_dates(sample, c) if profiles[c].date >= 0.5 else None
+            # a column without a profile (empty on the sample, or chosen by a preset) has no
+            # dates to compare
+            prof = profiles.get(c)
+            cache[c] = _parsed_dates(sample, c) if prof is not None and prof.date >= 0.5 else None
         return cache[c]
 
     created, updated = chosen.get("created_at"), chosen.get("updated_at")
