@@ -26,7 +26,10 @@ from typing import Any
 import polars as pl
 
 #: Operators a custom rule may use.
-OPERATORS = ("equals", "contains", "is in", "greater than", "is true")
+#: "is not empty" marks tickets whose column holds any text (e.g. a linked Jira issue).
+OPERATORS = ("equals", "contains", "is in", "greater than", "is true", "is not empty")
+#: Operators that take no value.
+VALUELESS = ("is true", "is not empty")
 
 #: Group / queue / level names that mean a higher tier than the first line.
 HIGHER_TIER_PATTERN = (
@@ -205,6 +208,9 @@ def _custom_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | N
     value = rule.value
     if op == "is true":
         return _truthy(c)
+    if op == "is not empty":
+        text = c.cast(pl.String).str.strip_chars()
+        return (text.is_not_null() & (text != "")).fill_null(False)
     if op == "greater than":
         try:
             threshold = float(value)
@@ -434,7 +440,7 @@ def custom_rule(column: str, op: str, value: Any, *, label: str | None = None) -
     shown = column.removeprefix("raw:")
     values = value if isinstance(value, list) else [value]
     quoted = ", ".join(f'"{v}"' for v in values)
-    text = label or (f"{shown} is true" if op == "is true" else f"{shown} {op} {quoted}")
+    text = label or (f"{shown} {op}" if op in VALUELESS else f"{shown} {op} {quoted}")
     if not label and op in ("equals", "contains", "is in") and not column.startswith("raw:"):
         text += " (as exported or normalised)"
     slug = re.sub(r"\W+", "_", f"{shown}_{op}_{value}").strip("_").lower()[:60]
