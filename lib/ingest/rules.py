@@ -370,10 +370,17 @@ def describe_rules(rules: list[Rule]) -> str:
 LOW_SIGNAL_SHARE = 0.005
 
 
-def escalation_signal(tickets: pl.DataFrame, rules: list[Rule] | None = None) -> str | None:
-    """The sentence every page shows when the active rules mark no ticket, or fewer than
-    ``LOW_SIGNAL_SHARE`` of them, as escalated; None when the rates can be read as they are
-    (or there are no tickets). Plain text: escape it before showing it as Markdown.
+def escalation_signal(
+    tickets: pl.DataFrame,
+    rules: list[Rule] | None = None,
+    *,
+    counts: Mapping[str, int] | None = None,
+) -> str | None:
+    """The sentence every page, and the import report, shows when the active rules mark no
+    ticket, or fewer than ``LOW_SIGNAL_SHARE`` of them, as escalated; None when the rates can
+    be read as they are (or there are no tickets). Plain text: escape it before showing it
+    as Markdown. ``counts`` (tickets per rule id, see :func:`apply_rules`) names the
+    switched-off rules that would mark tickets.
 
     >>> t = pl.DataFrame({"escalated": [False] * 999 + [True]})
     >>> print(escalation_signal(t, default_rules(["group"])))  # doctest: +NORMALIZE_WHITESPACE
@@ -408,6 +415,13 @@ def escalation_signal(tickets: pl.DataFrame, rules: list[Rule] | None = None) ->
         found = (
             f"Only {k:,} of {n:,} tickets ({shown}) are marked escalated by {by}, so the "
             "escalation rates say more about the rules than about your team."
+        )
+    off = [r for r in (rules or []) if not r.enabled and (counts or {}).get(r.id)]
+    if off and counts:
+        found += (
+            " Switched off: "
+            + "; ".join(f"“{r.label}” would mark {counts[r.id]:,}" for r in off)
+            + "."
         )
     return (
         found + " Open Data → Escalation rules and add a rule on a column of your export that "

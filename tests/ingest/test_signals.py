@@ -144,3 +144,28 @@ def test_accept_replaces_the_built_in_rule_of_the_same_id(n_reassigned: int) -> 
     assert [r.id for r in new] == [r.id for r in rules]
     assert next(r for r in new if r.id == "reassigned").enabled
     assert apply_rules(frame, new).escalated == 1
+
+
+def test_import_warning_is_the_page_warning_with_the_same_threshold() -> None:
+    res = load_export(GLPI)
+    page = escalation_signal(res.tickets, res.rules)
+    assert page is not None and page.startswith("None of the 60 tickets is marked escalated")
+    assert [w for w in res.report.warnings if "escalat" in w] == [page]
+    # 1 escalated ticket of 300 (0.3%) is under the threshold: the import says so too.
+    rows = ["Id,Created at,Group"] + [
+        f"{i},2024-03-01 10:00,{'Tier 2' if i == 0 else 'Support'}" for i in range(300)
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.tickets.get_column("escalated").sum() == 1
+    assert [w for w in res.report.warnings if "escalat" in w] == [
+        escalation_signal(res.tickets, res.rules)
+    ]
+
+
+def test_import_warning_names_switched_off_rules_that_would_mark_tickets() -> None:
+    rows = ["Id,Created at,Reassignments"] + [
+        f"{i},2024-03-01 10:00,{5 if i < 4 else 0}" for i in range(40)
+    ]
+    res = load_export("\n".join(rows).encode())
+    (warning,) = [w for w in res.report.warnings if "escalat" in w]
+    assert "Switched off: “Reassigned 3 or more times” would mark 4." in warning
