@@ -368,6 +368,11 @@ def describe_rules(rules: list[Rule]) -> str:
 
 #: Below this share of escalated tickets the pages say the rules hardly match the export.
 LOW_SIGNAL_SHARE = 0.005
+#: The last sentence of :func:`escalation_signal` (how a stored warning is recognised).
+SIGNAL_ADVICE = (
+    " Open Data → Escalation rules and add a rule on a column of your export that "
+    "signals escalation (an escalated yes/no column, a tier, level or queue name, a tag)."
+)
 
 
 def escalation_signal(
@@ -423,10 +428,7 @@ def escalation_signal(
             + "; ".join(f"“{r.label}” would mark {counts[r.id]:,}" for r in off)
             + "."
         )
-    return (
-        found + " Open Data → Escalation rules and add a rule on a column of your export that "
-        "signals escalation (an escalated yes/no column, a tier, level or queue name, a tag)."
-    )
+    return found + SIGNAL_ADVICE
 
 
 def custom_rule(column: str, op: str, value: Any, *, label: str | None = None) -> Rule:
