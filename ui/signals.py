@@ -20,7 +20,9 @@ from lib.markdown import md_escape
 KINDS = {
     "flag": "a yes/no column about escalation",
     "tier_move": "the event log moves the ticket to a higher level",
+    "group_move": "the ticket ended in another group than it started in",
     "value": "a status, group, level or category value",
+    "team": "a value naming an engineering or development team",
     "tag": "a tag",
     "link": "a linked issue (engineering, problem, bug)",
     "sla": "a broken SLA or overdue flag",

@@ -44,7 +44,8 @@ class Rule:
 
     ``kind`` is one of ``flag_column`` (a yes/no column), ``tag`` (a tag contains text),
     ``group_tier`` (group/level names a higher tier), ``level_move`` (an event log moved the
-    ticket to a higher tier), ``reassigned`` (reassigned at least ``value`` times) or
+    ticket to a higher tier), ``group_move`` (the group is not the ticket's first group),
+    ``reassigned`` (reassigned at least ``value`` times) or
     ``custom`` (``column`` ``op`` ``value``).
     """
 
@@ -293,6 +294,11 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
         if "_tier_move_at" not in frame.columns:
             return pl.lit(False)
         return pl.col("_tier_move_at").is_not_null()
+    if kind == "group_move":
+        if "group" not in frame.columns or "first_group" not in frame.columns:
+            return pl.lit(False)
+        now, first = (pl.col(c).cast(pl.String).str.strip_chars() for c in ("group", "first_group"))
+        return (now.str.to_lowercase() != first.str.to_lowercase()).fill_null(False)
     if kind == "reassigned":
         if "reassignments" not in frame.columns:
             return pl.lit(False)

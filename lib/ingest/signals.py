@@ -40,17 +40,24 @@ MIN_DISTINCT = 20
 MAX_VALUES = 8
 
 #: Values (statuses, groups, levels, categories, tags) that say a ticket went up a level,
-#: in the languages the exports come in.
-ESCALATION_WORDS = re.compile(
-    r"(?i)(escalat|escalad|escalon|eskalier|escalier|"
+#: in the languages the exports come in (:data:`ESCALATION_WORDS` is both kinds).
+_TIER = (
+    r"(escalat|escalad|escalon|eskalier|escalier|"
     r"\btier[\s_-]*[2-9]|\bt[2-9]\b|\bl[2-9]\b|\bn[2-9]\b|"
     r"\b(level|n[ií]vel|nivel|niveau|livello|stufe|ebene|linea|línea|linha)[\s_-]*[2-9]|"
     r"\b(2nd|3rd|second|third|segundo|segunda|terceiro|terceira|zweite|deuxième)[\s_-]*"
-    r"(line|level|tier|n[ií]vel|nivel|linha|línea|level|stufe|niveau)|"
-    r"engineering|engenharia|ingenier[ií]a|entwicklung|développement|sviluppo|"
+    r"(line|level|tier|n[ií]vel|nivel|linha|línea|level|stufe|niveau))"
+)
+TIER_WORDS = re.compile("(?i)" + _TIER)
+#: The weaker kind: a value naming a team (engineering, development), which can also be a
+#: topic ("Analysis and development" as a category).
+_TEAM = (
+    r"(engineering|engenharia|ingenier[ií]a|entwicklung|développement|sviluppo|"
     r"\bdev\b|\bdevs\b|developers?|desenvolvimento|desarrollo|r&d|"
     r"back[\s-]?office|specialist|especialista)"
 )
+TEAM_WORDS = re.compile("(?i)" + _TEAM)
+ESCALATION_WORDS = re.compile(f"(?i){_TIER}|{_TEAM}")
 #: Words that negate a value ("Not escalated", "Sem escalonamento").
 NEGATION = re.compile(
     r"(?i)(^|\W)(not|no|non|none|never|without|sem|sin|nicht|kein\w*|não|nao|pas|senza)(\W|$)"
@@ -117,14 +124,20 @@ _SKIP = re.compile(
     r"(?i)(\bid\b|^id$|number|número|nummer|key|date|data de|datum|time|tempo para|created|"
     r"updated|solved|closed|resolved|opened|atualiza|abertura|subject|title|título|titel|"
     r"summary|resumo|description|descri|comment|body|e-?mail|phone|requester|requerente|"
-    r"customer|cliente|name|nome)"
+    r"customer|cliente|plan\b|policy|account|organi[sz]ation|company|empresa|entidade|contract|"
+    r"contrato)"
 )
+
+#: Column names of free text or a kind of ticket, never a link to another issue.
+_TEXTY = re.compile(r"(?i)(descri|comment|body|summary|subject|title|título|type|tipo|categor)")
 
 #: How strongly each kind of signal says "escalated" (ranking weight).
 WEIGHTS = {
     "flag": 1.0,
     "tier_move": 0.95,
+    "group_move": 0.6,
     "value": 0.9,
+    "team": 0.55,
     "tag": 0.8,
     "link": 0.7,
     "sla": 0.5,
@@ -137,9 +150,11 @@ class Signal:
     """One escalation signal found in an export.
 
     ``kind``: ``flag`` (a yes/no column named for escalation), ``tier_move`` (an event log
-    moved the ticket to a higher level), ``value`` (values of a status, group, level or
-    category column), ``tag``, ``link`` (a linked engineering issue), ``sla`` (a broken-SLA
-    flag) or ``reassigned`` (reassigned at least N times). ``rule`` is the rule that marks
+    moved the ticket to a higher level), ``group_move`` (the ticket left its first group),
+    ``value`` (values of a status, group, level or category column that name a tier or an
+    escalation), ``team`` (values naming an engineering or development team), ``tag``,
+    ``link`` (a linked engineering issue), ``sla`` (a broken-SLA flag) or ``reassigned``
+    (reassigned at least N times). ``rule`` is the rule that marks
     exactly ``tickets`` tickets; ``example`` is one of their ids.
     """
 
@@ -185,7 +200,7 @@ def _candidate_columns(frame: pl.DataFrame, mapping: Mapping[str, Any] | None) -
     raw = [c for c in frame.columns if c.startswith("raw:")]
     fields = [
         c
-        for c in ("status", "group", "_level", "category", "priority", "channel", "first_group")
+        for c in ("status", "group", "_level", "category", "priority", "channel")
         if c in frame.columns and raw_source(frame.columns, c, mapping) is None
     ]
     if "_level" in fields and any(c.lower().endswith("level") for c in raw):
@@ -224,9 +239,9 @@ def _value_rule(column: str, values: list[str]) -> Rule:
 def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
     """Signals in one column: a yes/no flag, a link, or escalation-like values."""
     name = _shown(column)
-    if _SKIP.search(name) and not (
-        ESCALATION_NAME.search(name) or SLA_NAME.search(name) or LINK_NAME.search(name)
-    ):
+    skipped = bool(_SKIP.search(name))
+    named = ESCALATION_NAME.search(name) or SLA_NAME.search(name) or LINK_NAME.search(name)
+    if skipped and not named:
         return []
     values = _distinct(frame, column)
     if not values:
@@ -241,15 +256,11 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
             return []
         label = f"{name} is " + " or ".join(f'"{v}"' for v in yes)
         return [(kind, custom_rule(column, "is in", yes, label=label))]
-    if LINK_NAME.search(name):
-        return [
-            (
-                "link",
-                custom_rule(
-                    column, "is not empty", None, label=f"{name} is filled in (a linked issue)"
-                ),
-            )
-        ]
+    if LINK_NAME.search(name) and not _TEXTY.search(name):
+        label = f"{name} is filled in (a linked issue)"
+        return [("link", custom_rule(column, "is not empty", None, label=label))]
+    if skipped:  # a date, a description, a plan or a customer's tier: its values are no signal
+        return []
     if len(values) > limit:
         return []
     if ESCALATION_NAME.search(name) and "escal" in name.lower():
@@ -265,7 +276,9 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
         picked = [v for v, _ in values if ESCALATION_WORDS.search(v) and not NEGATION.search(v)]
     if not picked or len(picked) > MAX_VALUES:
         return []
-    return [("value", _value_rule(column, picked))]
+    # Only team names ("Waiting on engineering") rank below tier and escalation words.
+    strong = any(TIER_WORDS.search(v) for v in picked) or "escal" in name.lower()
+    return [("value" if strong else "team", _value_rule(column, picked))]
 
 
 def _tag_signals(frame: pl.DataFrame) -> list[tuple[str, Rule]]:
@@ -296,10 +309,16 @@ def _reassignment_signal(frame: pl.DataFrame) -> list[tuple[str, Rule]]:
     return []
 
 
-def _tier_move_signal(frame: pl.DataFrame) -> list[tuple[str, Rule]]:
-    if "_tier_move_at" not in frame.columns:
-        return []
-    return [("tier_move", Rule("level_move", "Moved to a higher tier (event log)", "level_move"))]
+def _move_signals(frame: pl.DataFrame) -> list[tuple[str, Rule]]:
+    """A move to a higher tier (event log) and a move away from the first group."""
+    out = []
+    if "_tier_move_at" in frame.columns:
+        label = "Moved to a higher tier (event log)"
+        out.append(("tier_move", Rule("level_move", label, "level_move")))
+    if "group" in frame.columns and "first_group" in frame.columns:
+        label = "Moved from its first group to another group"
+        out.append(("group_move", Rule("group_move", label, "group_move")))
+    return out
 
 
 def suggest_signals(
@@ -334,7 +353,7 @@ def suggest_signals(
     else:
         now = pl.repeat(False, frame.height, eager=True)
     frame = frame.with_columns(__escalated=now)
-    found: list[tuple[str, Rule]] = [*_tier_move_signal(frame)]
+    found: list[tuple[str, Rule]] = [*_move_signals(frame)]
     for column in _candidate_columns(frame, mapping):
         found += _column_signals(frame, column)
     found += _tag_signals(frame) + _reassignment_signal(frame)

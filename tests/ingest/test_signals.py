@@ -169,3 +169,37 @@ def test_import_warning_names_switched_off_rules_that_would_mark_tickets() -> No
     res = load_export("\n".join(rows).encode())
     (warning,) = [w for w in res.report.warnings if "escalat" in w]
     assert "Switched off: “Reassigned 3 or more times” would mark 4." in warning
+
+
+def test_a_move_away_from_the_first_group_is_offered() -> None:
+    frame = _frame(
+        group=["Service desk", "Network", "Service desk", None, "network "],
+        first_group=["Service desk", "Service desk", "Service desk", "Service desk", "Network"],
+    )
+    (sig,) = suggest_signals(frame, default_rules(frame.columns))
+    assert (sig.kind, sig.tickets, sig.example) == ("group_move", 1, "1")
+    assert apply_rules(frame, accept_signal(default_rules(frame.columns), sig)).escalated == 1
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("raw:Customer tier", ["Tier 2", "Tier 1", "Tier 1", "Tier 1"]),  # a plan, not a level
+        ("raw:SLA policy", ["Tier 2 SLA", "Standard", "Standard", "Standard"]),
+        ("raw:Problem description", ["Printer jams", "", "", ""]),  # free text, not a link
+        ("raw:Subject", ["Please escalate to L2", "Hello", "Invoice", "VPN"]),
+    ],
+)
+def test_look_alike_columns_are_not_signals(column: str, values: list[str]) -> None:
+    assert suggest_signals(_frame(**{column: values})) == []
+
+
+def test_a_category_naming_a_team_ranks_below_a_broken_sla() -> None:
+    # A real GLPI export: the category "Analysis and development" is a topic, not a tier.
+    frame = _frame(
+        **{
+            "raw:Categoria": ["TI > Análise e Desenvolvimento", "TI > Rede", "TI > Rede", "TI"],
+            "raw:Prazo excedido": ["Não", "Sim", "Não", "Não"],
+        }
+    )
+    assert [s.kind for s in suggest_signals(frame)] == ["sla", "team"]
