@@ -22,7 +22,7 @@ KINDS = {
     "tier_move": "the event log moves the ticket to a higher level",
     "group_move": "the ticket ended in another group than it started in",
     "value": "a status, group, level or category value",
-    "team": "a value naming an engineering or development team",
+    "team": "a category naming an engineering or development team",
     "tag": "a tag",
     "link": "a linked issue (engineering, problem, bug)",
     "sla": "a broken SLA or overdue flag",

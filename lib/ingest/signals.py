@@ -131,13 +131,16 @@ _SKIP = re.compile(
 #: Column names of free text or a kind of ticket, never a link to another issue.
 _TEXTY = re.compile(r"(?i)(descri|comment|body|summary|subject|title|título|type|tipo|categor)")
 
+#: Column names of a ticket's topic (category, type, product, service).
+_TOPIC = re.compile(r"(?i)(categor|type|tipo|topic|t[oó]pico|assunto|tema|product|produ|servi)")
+
 #: How strongly each kind of signal says "escalated" (ranking weight).
 WEIGHTS = {
     "flag": 1.0,
     "tier_move": 0.95,
     "group_move": 0.6,
     "value": 0.9,
-    "team": 0.55,
+    "team": 0.4,
     "tag": 0.8,
     "link": 0.7,
     "sla": 0.5,
@@ -152,7 +155,7 @@ class Signal:
     ``kind``: ``flag`` (a yes/no column named for escalation), ``tier_move`` (an event log
     moved the ticket to a higher level), ``group_move`` (the ticket left its first group),
     ``value`` (values of a status, group, level or category column that name a tier or an
-    escalation), ``team`` (values naming an engineering or development team), ``tag``,
+    escalation), ``team`` (a category or type naming an engineering or development team), ``tag``,
     ``link`` (a linked engineering issue), ``sla`` (a broken-SLA flag) or ``reassigned``
     (reassigned at least N times). ``rule`` is the rule that marks
     exactly ``tickets`` tickets; ``example`` is one of their ids.
@@ -276,8 +279,13 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
         picked = [v for v, _ in values if ESCALATION_WORDS.search(v) and not NEGATION.search(v)]
     if not picked or len(picked) > MAX_VALUES:
         return []
-    # Only team names ("Waiting on engineering") rank below tier and escalation words.
-    strong = any(TIER_WORDS.search(v) for v in picked) or "escal" in name.lower()
+    # A category naming a team ("Analysis and development") is a topic more often than a
+    # hand-over: it ranks below the rest; a status "Waiting on engineering" does not.
+    strong = (
+        any(TIER_WORDS.search(v) for v in picked)
+        or "escal" in name.lower()
+        or not _TOPIC.search(name)
+    )
     return [("value" if strong else "team", _value_rule(column, picked))]
 
 
