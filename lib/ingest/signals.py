@@ -170,11 +170,6 @@ class Signal:
     rule: Rule
     score: float
 
-    @property
-    def key(self) -> str:
-        """A stable id (the rule's id with its value), for widget keys."""
-        return f"{self.rule.id}_{self.rule.value}"
-
 
 def _shown(column: str) -> str:
     return column.removeprefix("raw:")
@@ -187,12 +182,13 @@ def _text(frame: pl.DataFrame, column: str) -> pl.Series:
     return s.cast(pl.String).str.strip_chars()
 
 
-def _distinct(frame: pl.DataFrame, column: str) -> list[tuple[str, int]]:
-    """Non-blank values of a column with their ticket counts, most common first."""
+def _distinct(frame: pl.DataFrame, column: str, limit: int) -> list[tuple[str, int]] | None:
+    """Non-blank values of a column with their ticket counts, most common first; None when
+    the column has more than ``limit`` distinct values (free text: not listed, for speed)."""
     s = _text(frame, column)
     s = s.filter(s.is_not_null() & (s != ""))
-    if s.len() == 0:
-        return []
+    if s.n_unique() > limit:
+        return None
     vc = s.value_counts(name="n").sort(["n", column], descending=[True, False])
     return [(str(v), int(n)) for v, n in vc.iter_rows()]
 
@@ -215,14 +211,17 @@ def _evaluate(
     frame: pl.DataFrame, rule: Rule, mapping: Mapping[str, Any] | None
 ) -> tuple[int, int, str | None]:
     """Tickets a rule marks on ``frame``, how many of them are not escalated yet, and the id
-    of the first of those (of the first marked one when all are)."""
-    hits = frame.lazy().filter(rule_mask(frame, rule, mapping))
-    new = hits.filter(~pl.col("__escalated"))
-    n = hits.select(pl.len()).collect().item()
-    fresh = new.select("ticket_id").collect().get_column("ticket_id")
-    first = hits.select("ticket_id").head(1).collect().get_column("ticket_id").to_list()
-    example = fresh.head(1).to_list() or first
-    return int(n), fresh.len(), (str(example[0]) if example else None)
+    of the first of those (of the first marked one when all are); ``__escalated`` marks the
+    tickets escalated now. One pass over the frame."""
+    mark = rule_mask(frame, rule, mapping)
+    fresh = mark & ~pl.col("__escalated")
+    ids = pl.col("ticket_id").cast(pl.String)
+    row = frame.select(
+        n=mark.sum(),
+        fresh=fresh.sum(),
+        example=pl.coalesce(ids.filter(fresh).first(), ids.filter(mark).first()),
+    ).row(0)
+    return int(row[0] or 0), int(row[1] or 0), row[2]
 
 
 def _plausible(share: float) -> float:
@@ -246,12 +245,12 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
     named = ESCALATION_NAME.search(name) or SLA_NAME.search(name) or LINK_NAME.search(name)
     if skipped and not named:
         return []
-    values = _distinct(frame, column)
-    if not values:
+    values = _distinct(frame, column, max(MIN_DISTINCT, int(frame.height * MAX_DISTINCT_SHARE)))
+    if values == []:
         return []
-    limit = max(MIN_DISTINCT, int(frame.height * MAX_DISTINCT_SHARE))
-    lowered = {v.lower() for v, _ in values}
-    if lowered <= YES | NO and lowered & YES:
+    few = values is not None and len(values) <= len(YES | NO)
+    lowered = {v.lower() for v, _ in values} if values is not None and few else set()
+    if few and lowered <= YES | NO and lowered & YES:
         yes = [v for v, _ in values if v.lower() in YES]
         kinds = (("flag", ESCALATION_NAME), ("sla", SLA_NAME), ("link", LINK_NAME))
         kind = next((k for k, pattern in kinds if pattern.search(name)), "")
@@ -262,9 +261,7 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
     if LINK_NAME.search(name) and not _TEXTY.search(name):
         label = f"{name} is filled in (a linked issue)"
         return [("link", custom_rule(column, "is not empty", None, label=label))]
-    if skipped:  # a date, a description, a plan or a customer's tier: its values are no signal
-        return []
-    if len(values) > limit:
+    if skipped or values is None:  # a date, a plan, a customer's tier, free text: no signal
         return []
     if ESCALATION_NAME.search(name) and "escal" in name.lower():
         # An "Escalation level" / "Escalation reason" column: every value that is not a no.
