@@ -162,8 +162,7 @@ def _result_panel(
     # The rules mark (almost) nothing: choosing a signal is the next step, not importing.
     low = escalation_signal(frame, rules)
     if low is not None:
-        with st.container(key="imp_signal"):
-            st.warning(md_escape(low), icon=":material/rule:")
+        signals.low_signal_warning(low, key="imp_signal")
         chosen = signals.signal_choices(
             frame, rules, key="imp_sig", mapping=state["mapping"], low_signal=True
         )

@@ -191,21 +191,9 @@ def rules_editor(data: dataset.Active) -> None:
     frame, outcome = reapply_rules(snapshot, rules, mapping=mapping)
     st.markdown(f"**{outcome.escalated:,}** of {frame.height:,} tickets are escalated.")
     low = escalation_signal(frame, rules)
-    if low is not None:
-        st.warning(md_escape(low), icon=":material/rule:")
-    if session.can_edit():
-        if low is not None:
-            chosen = signals.signal_choices(
-                frame, rules, key="ds_sig", mapping=mapping, low_signal=True
-            )
-        else:
-            with st.expander("Other escalation signals in this export", icon=":material/search:"):
-                chosen = signals.signal_choices(
-                    frame, rules, key="ds_sig", mapping=mapping, low_signal=False
-                )
-        if chosen is not None:
-            _save_rules(data, snapshot, chosen)
     if not session.can_edit():
+        if low is not None:
+            st.warning(md_escape(low), icon=":material/rule:")
         st.dataframe(
             pl.DataFrame(
                 {
@@ -219,6 +207,18 @@ def rules_editor(data: dataset.Active) -> None:
         )
         st.caption("Viewers see the rules; editors can change them.")
         return
+    if low is not None:
+        signals.low_signal_warning(low, key="ds_signal")
+        chosen = signals.signal_choices(
+            frame, rules, key="ds_sig", mapping=mapping, low_signal=True
+        )
+    else:
+        with st.expander("Other escalation signals in this export", icon=":material/search:"):
+            chosen = signals.signal_choices(
+                frame, rules, key="ds_sig", mapping=mapping, low_signal=False
+            )
+    if chosen is not None:
+        _save_rules(data, snapshot, chosen)
     new_rules = rules_table(rules, outcome.counts, snapshot, key="ds_rules", mapping=mapping)
     if new_rules is not None:
         _save_rules(data, snapshot, new_rules)

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lib.ingest.rules import Rule
+from lib.ingest.rules import SIGNAL_ADVICE, Rule
 from lib.ingest.signals import Signal, accept_signal, suggest_signals
 from lib.markdown import md_escape
 
@@ -81,3 +81,11 @@ def signal_choices(
             ):
                 return accept_signal(rules, sig)
     return None
+
+
+def low_signal_warning(text: str, *, key: str) -> None:
+    """The low-signal sentence (``escalation_signal``) where the signals are listed: it points
+    below instead of to the Data page."""
+    here = text.removesuffix(SIGNAL_ADVICE) + " Choose one of the export's signals below."
+    with st.container(key=key):
+        st.warning(md_escape(here), icon=":material/rule:")

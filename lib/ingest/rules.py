@@ -376,8 +376,9 @@ def describe_rules(rules: list[Rule]) -> str:
 LOW_SIGNAL_SHARE = 0.005
 #: The last sentence of :func:`escalation_signal` (how a stored warning is recognised).
 SIGNAL_ADVICE = (
-    " Open Data → Escalation rules and add a rule on a column of your export that "
-    "signals escalation (an escalated yes/no column, a tier, level or queue name, a tag)."
+    " Open Data → Escalation rules: it lists the escalation signals your export holds (a "
+    "tier, level or queue name, an escalated yes/no column, a tag, a linked issue) with their "
+    "ticket counts, and turns one into a rule with a click."
 )
 
 
@@ -397,9 +398,9 @@ def escalation_signal(
     >>> print(escalation_signal(t, default_rules(["group"])))  # doctest: +NORMALIZE_WHITESPACE
     Only 1 of 1,000 tickets (0.1%) are marked escalated by the active rules (Tag contains
     "escalat"; Group names a higher tier), so the escalation rates say more about the rules
-    than about your team. Open Data → Escalation rules and add a rule on a column of your
-    export that signals escalation (an escalated yes/no column, a tier, level or queue name,
-    a tag).
+    than about your team. Open Data → Escalation rules: it lists the escalation signals your
+    export holds (a tier, level or queue name, an escalated yes/no column, a tag, a linked
+    issue) with their ticket counts, and turns one into a rule with a click.
     >>> escalation_signal(pl.DataFrame({"escalated": [True, False]})) is None
     True
     """

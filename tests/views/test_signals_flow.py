@@ -40,7 +40,8 @@ def test_import_offers_the_signals_before_import_and_one_click_makes_the_rate_no
     review_home: Path,
 ) -> None:
     at = _read_glpi()
-    assert any("None of the 60 tickets is marked escalated" in w for w in _text(at.warning))
+    warning = next(w for w in _text(at.warning) if "None of the 60 tickets is marked" in w)
+    assert warning.endswith("Choose one of the export's signals below.")
     # The suggestion names the column, its values, its count and an example ticket.
     line = next(m for m in _text(at.markdown) if GROUP in m)
     assert '"N2 - Infraestrutura" or "Nível 2 - Sistemas"' in line
@@ -69,6 +70,7 @@ def test_rules_tab_offers_the_signals_of_a_dataset_imported_without_one(
     assert _overview_rate(at) == "–"
     at.switch_page("views/data.py").run()
     assert "**0** of 60 tickets are escalated." in [m.value for m in at.markdown]
+    assert any(w.endswith("signals below.") for w in _text(at.warning))
     line = next(m for m in _text(at.markdown) if GROUP in m)
     assert "16 tickets" in line
     at.button(key="ds_sig_use_0").click().run()
