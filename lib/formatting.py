@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+import polars as pl
+
 if TYPE_CHECKING:
     from lib.audit.headline import KpiTable
 
@@ -117,6 +119,34 @@ def low_signal_rate(card: dict[str, Any], escalations: int) -> dict[str, Any]:
         "delta_arrow": "off",
         "help": card.get("help"),
     }
+
+
+#: Rows of the side-by-side table that show the escalation rate.
+RATE_ROWS = ("Escalation rate", "  95% interval of the rate")
+
+
+def low_signal_table(table: pl.DataFrame, kpi: KpiTable) -> pl.DataFrame:
+    """The side-by-side table (:func:`lib.charts.overview.kpi_table`, one column per period)
+    for an export whose rules mark (almost) no ticket: the escalation rate and its interval
+    read ``–`` in every period where no ticket is escalated, like the rate cards.
+
+    >>> from datetime import UTC, date, datetime
+    >>> from lib.audit import kpis
+    >>> from lib.charts.overview import kpi_table
+    >>> from lib.periods import review_periods
+    >>> t = pl.DataFrame({"created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 9, 10)],
+    ...                   "escalated": [False, False, False]})
+    >>> k = kpis(t, review_periods(t, review_days=3, baseline=(date(2024, 1, 1), date(2024, 1, 7))))
+    >>> low_signal_table(kpi_table(k), k).row(2)[:2]
+    ('Escalation rate', '–')
+    """
+    names = [name for name, _ in kpi.periods.items()]
+    rows = pl.col("Measure").is_in(RATE_ROWS)
+    return table.with_columns(
+        pl.when(rows).then(pl.lit("–")).otherwise(pl.col(col)).alias(col)
+        for col, name in zip(table.columns[1:], names, strict=True)
+        if not kpi.row(name)["escalations"]
+    )
 
 
 def kpi_caption(kpi: KpiTable) -> str:

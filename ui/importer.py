@@ -15,10 +15,10 @@ from lib.ingest import Inspection, LoadResult, inspect_sources, load_tables, rea
 from lib.ingest.column_evidence import close_call, close_call_note
 from lib.ingest.date_order import SAVED_KEY, split_saved
 from lib.ingest.keys import KEY_LABELS, KEYS, REQUIRED_KEYS
-from lib.ingest.rules import Rule, rules_to_json
+from lib.ingest.rules import SIGNAL_ADVICE, Rule, escalation_signal, rules_to_json
 from lib.markdown import md_escape
 from lib.privacy import mask_report, pseudonymise
-from ui import dataset, layout, quality, rules_editor, session, sidebar
+from ui import dataset, layout, quality, rules_editor, session, sidebar, signals
 
 NOT_MAPPED = "— not in this export —"
 
@@ -207,13 +207,26 @@ def _result_panel(
     st.subheader("What counts as an escalation")
     rules: list[Rule] = state["rules"]
     frame, outcome = reapply_rules(state["frame"], rules, mapping=state["mapping"])
+    # The rules mark (almost) nothing: choosing a signal is the next step, not importing.
+    low = escalation_signal(frame, rules)
+    if low is not None:
+        signals.low_signal_warning(low, key="imp_signal")
+        chosen = signals.signal_choices(
+            frame, rules, key="imp_sig", mapping=state["mapping"], low_signal=True
+        )
+        if chosen is not None:
+            state["rules"] = chosen
+            st.rerun()
     new_rules = rules_editor.rules_table(
         rules, outcome.counts, state["frame"], key="imp_rules", mapping=state["mapping"]
     )
     if new_rules is not None:
         state["rules"] = new_rules
         st.rerun()
-    quality.quality_report(result.report.to_dict(), result.mapping)
+    # The load-time low-signal warning is shown live above (for the rules as they are now).
+    report = result.report.to_dict()
+    report["warnings"] = [w for w in report.get("warnings", []) if not w.endswith(SIGNAL_ADVICE)]
+    quality.quality_report(report, result.mapping)
     default_name = ", ".join(f.name for f in files)[:80]
     name = st.text_input("Dataset name", value=default_name, key="imp_name")
     private = st.checkbox(
@@ -223,12 +236,22 @@ def _result_panel(
         "(customer-3f9a…); e-mail addresses and phone numbers in subjects and descriptions "
         "are masked. Rates, agents and categories are unchanged.",
     )
+    label = f"Import {frame.height:,} tickets"
+    if low is not None:
+        label += " without escalations" if outcome.escalated == 0 else " anyway"
+        st.caption(
+            "Importing now keeps the rules as they are: every page will warn that the "
+            "escalation rates say more about the rules than about your team until a rule "
+            "marks enough tickets (you can still add one on Data → Escalation rules)."
+        )
     if st.button(
-        f"Import {frame.height:,} tickets", type="primary", key="imp_save", icon=":material/save:"
+        label,
+        type="secondary" if low is not None else "primary",
+        key="imp_save",
+        icon=":material/save:",
     ):
         with st.spinner("Saving the snapshot…"):
             try:
-                report = result.report.to_dict()
                 if private:
                     frame = pseudonymise(frame, key=dataset.pseudonym_key())
                     report = mask_report(report)

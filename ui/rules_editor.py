@@ -11,15 +11,17 @@ import streamlit as st
 from lib.ingest import reapply_rules
 from lib.ingest.rules import (
     OPERATORS,
+    VALUELESS,
     Rule,
     custom_rule,
+    escalation_signal,
     raw_source,
     rules_from_json,
     rules_to_json,
     value_counts,
 )
 from lib.markdown import md_escape
-from ui import dataset, layout, session
+from ui import dataset, layout, session, signals
 
 
 def _rule_columns(columns: list[str]) -> list[str]:
@@ -46,7 +48,7 @@ def _value_input(
 ) -> Any:
     """The value of a new rule: a picker of the column's own values (with ticket counts) for
     ``equals`` / ``is in``, a text box for ``contains`` / ``greater than``."""
-    if op == "is true" or not column:
+    if op in VALUELESS or not column:
         return None
     if op not in ("equals", "is in"):
         return st.text_input("Value", key=f"{key}_v")
@@ -103,7 +105,7 @@ def _add_rule(frame: pl.DataFrame, *, key: str, mapping: Mapping[str, Any]) -> R
         if not column:
             st.error("Choose a column.")
             return None
-        if op != "is true" and (value is None or value == "" or value == []):
+        if op not in VALUELESS and (value is None or value == "" or value == []):
             st.error(f"Choose or type a value for “{op}”.")
             return None
         try:
@@ -188,7 +190,10 @@ def rules_editor(data: dataset.Active) -> None:
     mapping = data.record.mapping or {}
     frame, outcome = reapply_rules(snapshot, rules, mapping=mapping)
     st.markdown(f"**{outcome.escalated:,}** of {frame.height:,} tickets are escalated.")
+    low = escalation_signal(frame, rules)
     if not session.can_edit():
+        if low is not None:
+            st.warning(md_escape(low), icon=":material/rule:")
         st.dataframe(
             pl.DataFrame(
                 {
@@ -202,11 +207,28 @@ def rules_editor(data: dataset.Active) -> None:
         )
         st.caption("Viewers see the rules; editors can change them.")
         return
+    if low is not None:
+        signals.low_signal_warning(low, key="ds_signal")
+        chosen = signals.signal_choices(
+            frame, rules, key="ds_sig", mapping=mapping, low_signal=True
+        )
+    else:
+        with st.expander("Other escalation signals in this export", icon=":material/search:"):
+            chosen = signals.signal_choices(
+                frame, rules, key="ds_sig", mapping=mapping, low_signal=False
+            )
+    if chosen is not None:
+        _save_rules(data, snapshot, chosen)
     new_rules = rules_table(rules, outcome.counts, snapshot, key="ds_rules", mapping=mapping)
     if new_rules is not None:
-        new_frame, _ = reapply_rules(snapshot, new_rules, mapping=mapping)
-        with st.spinner("Applying the rules…"), layout.user_errors("Could not save the rules"):
-            session.store().replace_snapshot(
-                data.record.id, new_frame, rules=rules_to_json(new_rules), actor=session.actor()
-            )
-            st.rerun()
+        _save_rules(data, snapshot, new_rules)
+
+
+def _save_rules(data: dataset.Active, snapshot: pl.DataFrame, new_rules: list[Rule]) -> None:
+    """Re-apply ``new_rules`` to the dataset's snapshot, store both, and rerun the page."""
+    new_frame, _ = reapply_rules(snapshot, new_rules, mapping=data.record.mapping or {})
+    with st.spinner("Applying the rules…"), layout.user_errors("Could not save the rules"):
+        session.store().replace_snapshot(
+            data.record.id, new_frame, rules=rules_to_json(new_rules), actor=session.actor()
+        )
+        st.rerun()

@@ -74,6 +74,8 @@ if hz is not None:
 
 with st.expander("Review period, previous period and baseline side by side", expanded=True):
     side = overview.kpi_table(kpi)
+    if low_signal:  # the rates under the warning read "–", as on the cards
+        side = formatting.low_signal_table(side, kpi)
     widgets.table(side, key="ov_kpis", filename="headline_numbers.csv")
     for vs, label in (("previous", "previous period"), ("baseline", "baseline")):
         st.markdown(f"- Review period vs {label}: {overview.verdict(kpi.change(vs))}")

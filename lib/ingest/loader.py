@@ -33,7 +33,7 @@ from lib.ingest.inspection import (
     inspect_sources,
 )
 from lib.ingest.load_report import FileReport, LoadResult, QualityReport
-from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules
+from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules, escalation_signal
 from lib.ingest.table_parse import _parse_table, created_from_events
 from lib.ingest.vendors import detect_vendor, header_fingerprint
 from lib.schema import COLUMNS, SCHEMA, conform, validate
@@ -150,14 +150,10 @@ def load_tables(
     outcome: RuleOutcome = apply_rules(combined, active_rules, sources=used_mapping)
     combined = outcome.frame
     report.rule_counts = outcome.counts
-    if combined.height and outcome.escalated == 0:
-        off = [r for r in active_rules if not r.enabled and outcome.counts.get(r.id)]
-        hint = "; ".join(f"“{r.label}” would mark {outcome.counts[r.id]:,}" for r in off)
-        report.warnings.append(
-            "No switched-on escalation rule marks any ticket, so every rate will be 0%. "
-            "Check the rules on the Data page or add one for this export"
-            + (f" ({hint})." if hint else ".")
-        )
+    # The same sentence (and threshold) as the warning on every page.
+    signal = escalation_signal(combined, active_rules, counts=outcome.counts)
+    if signal is not None:
+        report.warnings.append(signal)
     combined = combined.with_columns(source=pl.lit(vendor))
     tickets = validate(conform(combined))
     extras_cols = [c for c in combined.columns if c.startswith(("raw:", "_")) and c != "_line"]

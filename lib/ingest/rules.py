@@ -26,7 +26,10 @@ from typing import Any
 import polars as pl
 
 #: Operators a custom rule may use.
-OPERATORS = ("equals", "contains", "is in", "greater than", "is true")
+#: "is not empty" marks tickets whose column holds any text (e.g. a linked Jira issue).
+OPERATORS = ("equals", "contains", "is in", "greater than", "is true", "is not empty")
+#: Operators that take no value.
+VALUELESS = ("is true", "is not empty")
 
 #: Words that name a support level before its number: Level 2, Tier 2, L2, T2, N2 (niveau,
 #: nível, nivel), Livello 2, Stufe 2.
@@ -46,8 +49,9 @@ class Rule:
     ``kind`` is one of ``flag_column`` (a yes/no column), ``tag`` (a tag contains text),
     ``group_tier`` (group/level names a higher tier), ``level_move`` (an event log moved the
     ticket to a higher tier than where it started), ``level_ever`` (an event log shows the
-    ticket at tier 2 or above at some point, including tickets opened there), ``reassigned``
-    (reassigned at least ``value`` times) or ``custom`` (``column`` ``op`` ``value``).
+    ticket at tier 2 or above at some point, including tickets opened there), ``group_move``
+    (the group is not the ticket's first group), ``reassigned`` (reassigned at least ``value``
+    times) or ``custom`` (``column`` ``op`` ``value``).
     """
 
     id: str
@@ -226,6 +230,9 @@ def _custom_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | N
     value = rule.value
     if op == "is true":
         return _truthy(c)
+    if op == "is not empty":
+        text = c.cast(pl.String).str.strip_chars()
+        return (text.is_not_null() & (text != "")).fill_null(False)
     if op == "greater than":
         try:
             threshold = float(value)
@@ -314,6 +321,11 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
         if "_tier_move_at" in frame.columns:  # a snapshot stored before the rule existed
             return pl.col("_tier_move_at").is_not_null()
         return pl.lit(False)
+    if kind == "group_move":
+        if "group" not in frame.columns or "first_group" not in frame.columns:
+            return pl.lit(False)
+        now, first = (pl.col(c).cast(pl.String).str.strip_chars() for c in ("group", "first_group"))
+        return (now.str.to_lowercase() != first.str.to_lowercase()).fill_null(False)
     if kind == "reassigned":
         if "reassignments" not in frame.columns:
             return pl.lit(False)
@@ -410,20 +422,33 @@ def describe_rules(rules: list[Rule]) -> str:
 
 #: Below this share of escalated tickets the pages say the rules hardly match the export.
 LOW_SIGNAL_SHARE = 0.005
+#: The last sentence of :func:`escalation_signal` (how a stored warning is recognised).
+SIGNAL_ADVICE = (
+    " Open Data → Escalation rules: it lists the escalation signals your export holds (a "
+    "tier, level or queue name, an escalated yes/no column, a tag, a linked issue) with their "
+    "ticket counts, and turns one into a rule with a click."
+)
 
 
-def escalation_signal(tickets: pl.DataFrame, rules: list[Rule] | None = None) -> str | None:
-    """The sentence every page shows when the active rules mark no ticket, or fewer than
-    ``LOW_SIGNAL_SHARE`` of them, as escalated; None when the rates can be read as they are
-    (or there are no tickets). Plain text: escape it before showing it as Markdown.
+def escalation_signal(
+    tickets: pl.DataFrame,
+    rules: list[Rule] | None = None,
+    *,
+    counts: Mapping[str, int] | None = None,
+) -> str | None:
+    """The sentence every page, and the import report, shows when the active rules mark no
+    ticket, or fewer than ``LOW_SIGNAL_SHARE`` of them, as escalated; None when the rates can
+    be read as they are (or there are no tickets). Plain text: escape it before showing it
+    as Markdown. ``counts`` (tickets per rule id, see :func:`apply_rules`) names the
+    switched-off rules that would mark tickets.
 
     >>> t = pl.DataFrame({"escalated": [False] * 999 + [True]})
     >>> print(escalation_signal(t, default_rules(["group"])))  # doctest: +NORMALIZE_WHITESPACE
     Only 1 of 1,000 tickets (0.1%) are marked escalated by the active rules (Tag contains
     "escalat"; Group names a higher tier), so the escalation rates say more about the rules
-    than about your team. Open Data → Escalation rules and add a rule on a column of your
-    export that signals escalation (an escalated yes/no column, a tier, level or queue name,
-    a tag).
+    than about your team. Open Data → Escalation rules: it lists the escalation signals your
+    export holds (a tier, level or queue name, an escalated yes/no column, a tag, a linked
+    issue) with their ticket counts, and turns one into a rule with a click.
     >>> escalation_signal(pl.DataFrame({"escalated": [True, False]})) is None
     True
     """
@@ -451,10 +476,14 @@ def escalation_signal(tickets: pl.DataFrame, rules: list[Rule] | None = None) ->
             f"Only {k:,} of {n:,} tickets ({shown}) are marked escalated by {by}, so the "
             "escalation rates say more about the rules than about your team."
         )
-    return (
-        found + " Open Data → Escalation rules and add a rule on a column of your export that "
-        "signals escalation (an escalated yes/no column, a tier, level or queue name, a tag)."
-    )
+    off = [r for r in (rules or []) if not r.enabled and (counts or {}).get(r.id)]
+    if off and counts:
+        found += (
+            " Switched off: "
+            + "; ".join(f"“{r.label}” would mark {counts[r.id]:,}" for r in off)
+            + "."
+        )
+    return found + SIGNAL_ADVICE
 
 
 def custom_rule(column: str, op: str, value: Any, *, label: str | None = None) -> Rule:
@@ -482,7 +511,7 @@ def custom_rule(column: str, op: str, value: Any, *, label: str | None = None) -
     shown = column.removeprefix("raw:")
     values = value if isinstance(value, list) else [value]
     quoted = ", ".join(f'"{v}"' for v in values)
-    text = label or (f"{shown} is true" if op == "is true" else f"{shown} {op} {quoted}")
+    text = label or (f"{shown} {op}" if op in VALUELESS else f"{shown} {op} {quoted}")
     if not label and op in ("equals", "contains", "is in") and not column.startswith("raw:"):
         text += " (as exported or normalised)"
     slug = re.sub(r"\W+", "_", f"{shown}_{op}_{value}").strip("_").lower()[:60]

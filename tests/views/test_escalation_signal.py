@@ -83,3 +83,18 @@ def test_demo_data_shows_no_signal_warning(review_home: Path) -> None:
         assert not any("Escalation rules" in p.label for p in at.get("page_link"))
     metrics = {m.label: m.value for m in _open("views/overview.py").metric}
     assert metrics["Escalation rate"].endswith("%") and metrics["Escalation rate"] != "0.0%"
+
+
+def test_overview_side_by_side_table_reads_a_dash_under_the_warning(quiet_home: Path) -> None:
+    at = _open("views/overview.py")
+    side = next(
+        d.value
+        for d in at.dataframe
+        if "Measure" in d.value.columns and "Escalation rate" in d.value["Measure"].tolist()
+    )
+    rates = side[side["Measure"].isin(["Escalation rate", "  95% interval of the rate"])]
+    assert len(rates) == 2
+    cells = rates.drop(columns="Measure").to_numpy().ravel().tolist()
+    assert cells and all(c == "–" for c in cells), cells
+    tickets = side[side["Measure"] == "Tickets"].drop(columns="Measure").to_numpy().ravel()
+    assert "–" not in tickets.tolist()

@@ -1,0 +1,50 @@
+"""Browser: an export on which the default rules mark no escalation (a GLPI-like export whose
+second-line group is "N2" / "Nível 2") says so after reading, offers the export's own signal
+as the next step, and one click on it gives the Overview a real escalation rate."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import metric, shot
+
+pytestmark = pytest.mark.e2e
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_no_signal_import_offers_a_signal_and_the_rate_is_no_longer_a_dash(
+    server_factory, page
+) -> None:
+    srv = server_factory()
+    page.goto(srv.url + "/data")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(DATA / "signals_glpi_ptbr.csv")
+    )
+    confirm = page.get_by_role("button", name="Confirm mapping and read tickets")
+    expect(confirm).to_be_enabled(timeout=60_000)
+    confirm.click()
+    expect(page.get_by_text("None of the 60 tickets is marked escalated").first).to_be_visible(
+        timeout=60_000
+    )
+    expect(page.get_by_text("16 tickets (26.7%), for example ticket 3102")).to_be_visible()
+    expect(
+        page.get_by_role("button", name=re.compile("Import 60 tickets without escalations"))
+    ).to_be_visible()
+    page.get_by_text("Escalation signals in this export").first.scroll_into_view_if_needed()
+    shot(page, "data_signals")
+    page.get_by_role("button", name=re.compile("Use this signal")).first.click()
+    save = page.get_by_role("button", name=re.compile(r"Import 60 tickets$"))
+    expect(save).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("None of the 60 tickets is marked escalated")).to_have_count(0)
+    save.click()
+    expect(page.get_by_text("Imported 60 tickets")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("16 are escalated")).to_be_visible()
+    page.get_by_role("link", name="Overview").click()
+    expect(metric(page, "Escalation rate")).to_have_text(
+        re.compile(r"^(?!0\.0%)\d+\.\d%$"), timeout=60_000
+    )
+    assert page.locator('[data-testid="stException"]').count() == 0
