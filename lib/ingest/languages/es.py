@@ -61,10 +61,10 @@ STATUSES = {
 }
 
 PRIORITIES = {
-    "urgent": "urgente|crítica|crítico|muy alta|máxima|bloqueante",
+    "urgent": "urgente|crítica|crítico|muy alta|más alta|máxima|bloqueante",
     "high": "alta|alto|importante|mayor",
     "normal": "media|medio|normal|moderada",
-    "low": "baja|bajo|muy baja|mínima|menor|trivial",
+    "low": "baja|bajo|muy baja|más baja|mínima|menor|trivial",
 }
 
 CHANNELS = {

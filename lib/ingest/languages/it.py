@@ -58,7 +58,7 @@ PRIORITIES = {
     "urgent": "molto alta|urgente|critica|critico|bloccante|massima|altissima",
     "high": "alta|alto|maggiore|importante|elevata",
     "normal": "media|medio|normale",
-    "low": "bassa|basso|molto bassa|minore|banale|trascurabile",
+    "low": "bassa|basso|molto bassa|minima|minore|banale|trascurabile",
 }
 
 CHANNELS = {

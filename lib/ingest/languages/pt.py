@@ -60,10 +60,10 @@ STATUSES = {
 }
 
 PRIORITIES = {
-    "urgent": "muito alta|urgente|crítica|crítico|muito urgente|emergência|bloqueador",
+    "urgent": "muito alta|mais alta|urgente|crítica|crítico|muito urgente|emergência|bloqueador",
     "high": "alta|alto|maior|importante|elevada",
     "normal": "média|médio|normal|moderada",
-    "low": "baixa|baixo|muito baixa|menor|trivial|mínima",
+    "low": "baixa|baixo|muito baixa|mais baixa|menor|trivial|mínima",
 }
 
 CHANNELS = {

@@ -13,16 +13,17 @@ import re
 
 import polars as pl
 
-from lib.ingest.languages import MODULES, fold, month_numbers
+from lib.ingest.languages import MODULES, en, fold, month_numbers
 from lib.ingest.normalise._common import _sample_distinct
 
 _ENGLISH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _foreign_words() -> dict[str, str]:
-    """``{lower-case month word of another language: English abbreviation}``, as written and
-    without accents (English words are left alone)."""
-    english = {w for m in MODULES if m.CODE == "en" for t in m.MONTHS for w in t.split("|")}
+    """``{lower-case month word: English abbreviation}``, as written and without accents, for
+    every month word the date formats cannot read (all but English ``Mar`` and ``March``)."""
+    # What chrono's %B reads: English abbreviations and full names ("Sept" is neither).
+    english = {max(t.split("|"), key=len) for t in en.MONTHS} | {a.lower() for a in _ENGLISH}
     out: dict[str, str] = {}
     for m in MODULES:
         for number, text in enumerate(getattr(m, "MONTHS", ()), start=1):
@@ -54,8 +55,8 @@ def english_month_names(s: pl.Series) -> pl.Series:
     ...     "1 de março de 2024", "5 mag 2024", "7 okt 2023", "4:05 p. m.", None])).to_list()
     ['10/Jan/25 4:51 PM', '3/Feb/24', '12. Mar 2024', '1 Mar 2024', '5 May 2024', \
 '7 Oct 2023', '4:05 PM', None]
-    >>> english_month_names(pl.Series(["10 de jun de 2025 16:51"])).to_list()
-    ['10 jun 2025 16:51']
+    >>> english_month_names(pl.Series(["10 de jun de 2025 16:51", "15/Sept/24"])).to_list()
+    ['10 jun 2025 16:51', '15/Sep/24']
     >>> s = pl.Series(["05/Mar/24 3:07 PM"])
     >>> english_month_names(s) is s
     True

@@ -190,3 +190,22 @@ def normalise_status(
     ['pending', 'on_hold', 'solved', 'solved']
     """
     return _normalise_vocab(s, _STATUS_VOCAB, STATUSES, "status", extra=extra, unknown=None)
+
+
+def has_value(s: pl.Series) -> pl.Series:
+    """True where a raw vocabulary cell holds a value at all (understood or not): not null, not
+    a placeholder (``-``, ``n/a``) and not a word for "no value" (``Ninguna``, ``Keine``).
+
+    Decided per distinct value, then mapped back (no per-row Python).
+
+    >>> import polars as pl
+    >>> has_value(pl.Series(["Pendente", " - ", None, "Ninguna", "Limbo"])).to_list()
+    [True, False, False, False, True]
+    """
+    got = _vocab_strings(s)
+    if got is None:
+        return s.is_not_null()
+    clean = got[1]
+    uniques = clean.drop_nulls().unique()
+    nothing = [v for v in uniques.to_list() if _means_nothing(v, {})]
+    return (clean.is_not_null() & ~clean.is_in(nothing)).fill_null(False).alias(s.name)
