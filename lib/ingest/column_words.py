@@ -25,9 +25,14 @@ _DURATION_HINTS = languages.header_tokens("DURATION_WORDS")
 
 
 def _lower_words(kind: str, canonical: tuple[str, ...]) -> frozenset[str]:
-    """Every word of a vocabulary in lower case, as written and without accents."""
+    """Every word of a vocabulary in lower case, as written and without accents; one-letter
+    words (``x`` for the social network) are left out: a column of ``x`` marks is no channel.
+
+    >>> "x" in _lower_words("CHANNELS", ()), "twitter" in _lower_words("CHANNELS", ())
+    (False, True)
+    """
     words = {w for ws in languages.value_words(kind).values() for w in ws} | set(canonical)
-    return frozenset(words | {languages.fold(w) for w in words})
+    return frozenset(w for w in words | {languages.fold(w) for w in words} if len(w) > 1)
 
 
 # --------------------------------------------------------------------------- value vocabularies
