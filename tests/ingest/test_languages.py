@@ -208,6 +208,18 @@ def test_headers_of_each_language_find_their_keys(lang):
     assert {c: got.get(c) for c in headers} == headers
 
 
+def test_headers_match_without_their_accents_and_in_capitals():
+    headers = ["ID", "Ultima atualizacao", "TITULO", "Atribuido - Tecnico", "Prioridade"]
+    matches = match_by_name(headers)
+    got = {k: matches[k].column for k in ("updated_at", "subject", "agent", "priority")}
+    assert got == {
+        "updated_at": "Ultima atualizacao",
+        "subject": "TITULO",
+        "agent": "Atribuido - Tecnico",
+        "priority": "Prioridade",
+    }
+
+
 @pytest.mark.parametrize(
     ("lang", "parser", "what"),
     [
