@@ -52,8 +52,9 @@ STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
 CHANNELS = ("email", "chat", "phone", "web", "messaging", "social", "api", "other")
 
-#: Columns that may never be null.
-REQUIRED = ("ticket_id", "created_at", "status", "tags", "escalated", "source")
+#: Columns that may never be null. ``status`` may: a status the export has but that could not
+#: be read stays missing (only an empty one is derived, see ``lib.ingest.derived``).
+REQUIRED = ("ticket_id", "created_at", "tags", "escalated", "source")
 
 #: Columns a user can map from an export (everything but the derived ones).
 MAPPABLE = (

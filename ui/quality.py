@@ -73,6 +73,7 @@ def quality_report(report: dict[str, Any], mapping: dict[str, str]) -> None:
                 + ", ".join(md_escape(c) for c in unmapped[:40])
                 + (" …" if len(unmapped) > 40 else "")
             )
+    derived_table(report)
     parse = [p for p in report.get("parse", []) if p.get("failed")]
     if parse:
         st.markdown("**Values that could not be read** (kept as missing)")
@@ -89,3 +90,24 @@ def quality_report(report: dict[str, Any], mapping: dict[str, str]) -> None:
             hide_index=True,
             key=f"q_parse_{id(report)}",
         )
+
+
+def derived_table(report: dict[str, Any]) -> None:
+    """The values the loader filled in because the export had none (``report["derived"]``)."""
+    derived = report.get("derived") or []
+    if not derived:
+        return
+    st.markdown("**Values derived, not read** (the export had none for these rows)")
+    st.dataframe(
+        pl.DataFrame(
+            {
+                "file": [d["file"] for d in derived],
+                "field": [d["field"] for d in derived],
+                "export column": [d.get("column") or "(none mapped)" for d in derived],
+                "rows derived": [d["rows"] for d in derived],
+                "how": [d["detail"] for d in derived],
+            }
+        ),
+        hide_index=True,
+        key=f"q_derived_{id(report)}",
+    )

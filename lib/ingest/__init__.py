@@ -1,6 +1,7 @@
 """The ingest layer: any helpdesk export in, canonical tickets out.
 
 ``load_export`` is the public contract (DESIGN.md section 4). The work is split by concern:
+``languages`` (the words of each language, as data: headers, values, month names);
 ``readers`` (bytes to raw tables); ``presets`` (each vendor's export, as data),
 ``header_names`` and ``preset_mapping`` (how a preset fits a header), ``keys`` and
 ``column_words`` (the canonical keys and the words that name them), ``name_match`` and
@@ -8,7 +9,8 @@
 ``vendors`` (which export this is), imported in that order;
 ``normalise`` (values into the schema's vocabularies), ``eventlog`` (one row per change to
 one row per ticket), ``rules`` (what counts as an escalation); ``inspection`` (read and detect),
-``table_parse`` (one table's values), ``load_report`` (what a load returns) and ``loader`` (the
+``table_parse`` (one table's values), ``derived`` (values filled in where the export has
+none, and reported), ``load_report`` (what a load returns) and ``loader`` (the
 pipeline).
 """
 

@@ -1,10 +1,14 @@
 """Header names compared the way people mean them: normalised (no BOM or quotes, lower case,
-single spaces) or loosely (letters, digits and ``#`` only), and a header indexed both ways.
+single spaces) or loosely (letters, digits and ``#`` only, accents dropped), and a header
+indexed both ways.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from lib.ingest.languages import fold
 
 
 def norm_header(name: str) -> str:
@@ -17,14 +21,30 @@ def norm_header(name: str) -> str:
     return re.sub(r"\s+", " ", s).lower()
 
 
+@lru_cache(maxsize=16384)
 def _loose(name: str) -> str:
-    """Lower-case letters, digits and ``#`` only (``Created_at`` == ``created at``)."""
-    return re.sub(r"[^a-z0-9#]+", "", norm_header(name))
+    """Lower-case letters, digits and ``#`` only, without accents (``Created_at`` == ``created
+    at``, ``Título`` == ``titulo``).
+
+    >>> _loose("Última atualização")
+    'ultimaatualizacao'
+    """
+    return re.sub(r"[^\w#]+|_+", "", fold(norm_header(name)))
 
 
 def _tokens(name: str) -> list[str]:
-    s = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))
-    return re.findall(r"[a-z0-9]+|#", norm_header(s))
+    """Words of a header, lower case without accents (camelCase split).
+
+    >>> _tokens("Atribuído - Técnico"), _tokens("firstReplyTime")
+    (['atribuido', 'tecnico'], ['first', 'reply', 'time'])
+    """
+    return list(_token_tuple(str(name)))
+
+
+@lru_cache(maxsize=16384)
+def _token_tuple(name: str) -> tuple[str, ...]:
+    s = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
+    return tuple(re.findall(r"[^\W_]+|#", fold(norm_header(s))))
 
 
 def _present(columns: list[str]) -> tuple[dict[str, str], dict[str, str]]:

@@ -54,6 +54,9 @@ class QualityReport:
     parse: list[dict[str, Any]] = field(default_factory=list)
     rule_counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: values the loader filled in where the export had none (``lib.ingest.derived``): one dict
+    #: per file and field with ``file``, ``field``, ``column``, ``rows`` and ``detail``
+    derived: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form for the dataset registry."""

@@ -21,6 +21,7 @@ from lib.ingest import normalise as nz
 from lib.ingest.activities import closing_kind
 from lib.ingest.columns import validate_mapping
 from lib.ingest.date_order import file_day_first
+from lib.ingest.derived import derive_status
 from lib.ingest.load_report import QualityReport
 from lib.ingest.presets import Preset
 from lib.ingest.readers.table import RawTable
@@ -304,20 +305,14 @@ def _note_nobody(
 def _finish_rows(
     frame: pl.DataFrame, table: RawTable, mapping: dict[str, str], report: QualityReport
 ) -> pl.DataFrame:
-    """Fold solved dates, default the status, and drop rows without id or created date."""
+    """Fold solved dates, derive an empty status, and drop rows without id or created date."""
     solved = [c for c in ("solved_at", "_resolved_at", "_closed_at") if c in frame.columns]
     if solved:
         frame = frame.with_columns(solved_at=pl.min_horizontal(solved))
-    if "status" not in frame.columns:
-        frame = frame.with_columns(status=pl.lit(None, pl.String))
-        if "_activity" in frame.columns:  # a process-mining log: the step says it is closed
-            frame = frame.with_columns(status=closing_kind(pl.col("_activity")))
-    has_solved = pl.col("solved_at").is_not_null() if "solved_at" in frame.columns else False
-    frame = frame.with_columns(
-        status=pl.col("status").fill_null(
-            pl.when(has_solved).then(pl.lit("solved")).otherwise(pl.lit("open"))
-        )
-    )
+    if "status" not in frame.columns and "_activity" in frame.columns:
+        # a process-mining log: the step says it is closed (reported as derived below if not)
+        frame = frame.with_columns(status=closing_kind(pl.col("_activity")))
+    frame = derive_status(frame, mapping, table.name, report)
     checks = [
         (
             "ticket_id",

@@ -12,7 +12,8 @@ The work is vectorised: formats are detected on a small sample of distinct value
 to the whole column with one Polars expression. Vocabulary columns (status, priority, channel)
 are mapped per distinct value, never per row.
 
-The modules: ``dates`` (with ``date_formats`` and ``timezones``), ``durations``, ``numeric``,
+The modules: ``dates`` (with ``date_formats``, ``month_names`` and ``timezones``),
+``durations``, ``numeric``,
 ``booleans``, ``vocabularies`` (status, priority, channel), ``satisfaction``, ``text``; every
 parser returns a ``report.ParseReport`` and treats ``placeholders`` as missing values.
 

@@ -75,7 +75,8 @@ def _build_formats() -> tuple[_DateFormat, ...]:
                         fmt = f"{date}{tsep}{t}"
                         word = "day-first" if order == "dmy" else "month-first"
                         out.append(_DateFormat(fmt, f"{word} dates ({fmt})", gate, order=order))
-    # English month names (%B reads both "Mar" and "March"; %A both "Tue" and "Tuesday").
+    # English month names (%B reads both "Mar" and "March"; %A both "Tue" and "Tuesday"); other
+    # languages' month names are rewritten in English first (normalise/month_names.py).
     month_gate = r"(?i)[a-z]{3}"
     dates = (
         "%d/%B/%y",
@@ -84,6 +85,7 @@ def _build_formats() -> tuple[_DateFormat, ...]:
         "%d-%B-%Y",
         "%d %B %Y",
         "%d %B %y",
+        "%d. %B %Y",
         "%B %d, %Y",
         "%B %d %Y",
         "%A, %d %B %Y",

@@ -24,6 +24,7 @@ from lib.ingest.normalise.date_formats import (
     _excel_to_naive,
     _plausible,
 )
+from lib.ingest.normalise.month_names import english_month_names
 from lib.ingest.normalise.placeholders import _clean_strings
 from lib.ingest.normalise.report import ParseReport, _all_failed, _report
 from lib.ingest.normalise.timezones import _check_tz, _localise, _tz_note
@@ -43,11 +44,13 @@ def parse_datetimes(
     ``29/2/2016`` can only be day-first; when nothing decides, ``dayfirst`` (a bool or a
     :class:`DayFirst` with its reason) or else day-first is used, and ``ambiguous`` is set
     unless the preference is ``settled``), 12-hour clocks, English month names
-    (``05/Mar/24 3:07 PM``, ``Mar 5, 2024``), Twitter and RFC 2822 dates, epoch seconds and
-    milliseconds, and native Datetime/Date/number columns. Values without an offset are local
-    times in ``tz``; the repeated hour when clocks go back takes the earlier instant and times
-    in the spring-forward gap are shifted forward by the gap. Numbers are epoch seconds or
-    milliseconds (by size), or Excel serial days (20000..80000) when ``excel_serial`` is set.
+    (``05/Mar/24 3:07 PM``, ``Mar 5, 2024``) and those of the other languages in
+    :mod:`lib.ingest.languages` (``10/ene/25 4:51 PM``, ``12. Mär. 2024``), Twitter and RFC
+    2822 dates, epoch seconds and milliseconds, and native Datetime/Date/number columns. Values
+    without an offset are local times in ``tz``; the repeated hour when clocks go back takes
+    the earlier instant and times in the spring-forward gap are shifted forward by the gap.
+    Numbers are epoch seconds or milliseconds (by size), or Excel serial days (20000..80000)
+    when ``excel_serial`` is set.
 
     >>> import polars as pl
     >>> out, rep = parse_datetimes(
@@ -133,6 +136,7 @@ def _string_datetimes(
     and checked for placeholders (``n/a``, ``-``) and tried again, so a clean column is never
     copied for cleaning.
     """
+    strings = english_month_names(strings)  # "10/ene/25", "12. Mär. 2024"
     all_formats: list[_DateFormat] = [*_FORMATS, _EXCEL] if excel_serial else list(_FORMATS)
     if excel_serial:
         all_formats.insert(0, all_formats.pop())  # 20000..80000 are serials, not anything else

@@ -6,10 +6,10 @@ mean "nobody" in a person or group column (``Unassigned``, ``Sin asignar``...), 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import polars as pl
 
+from lib.ingest.languages import fold, word_lists
 from lib.ingest.normalise._common import _nulls
 
 #: Values that mean "no value" in exports (compared case-insensitively, after stripping).
@@ -20,28 +20,15 @@ PLACEHOLDER_PATTERN = _PLACEHOLDER_RE
 
 
 #: Words that mean "nobody / no group" in a person or group column (agent, group, customer), per
-#: language. Compared case-insensitively after stripping, with and without accents (``Não
-#: atribuído`` also matches ``Nao atribuido``), and also in brackets or between dashes
-#: (``(Unassigned)``, ``-- nobody --``). Add a language or a word here; keep words that could be a
-#: real person's or team's name out.
-NOBODY: dict[str, tuple[str, ...]] = {
-    "en": ("unassigned", "not assigned", "nobody", "no one", "no agent", "no group", "no owner"),
-    "es": ("sin asignar", "no asignado", "no asignada", "nadie", "sin agente", "sin grupo"),
-    "pt": ("não atribuído", "não atribuída", "sem atribuição", "não designado", "ninguém"),
-    "de": ("nicht zugewiesen", "nicht zugeordnet", "niemand", "nicht vergeben"),
-    "it": ("non assegnato", "non assegnata", "nessuno"),
-    "fr": ("non assigné", "non assignée", "non attribué", "non attribuée", "aucun"),
-    "nl": ("niet toegewezen", "niemand"),
-}
-
-
-def _unaccented(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+#: language: the ``NOBODY`` words of :mod:`lib.ingest.languages` (add words there). Compared
+#: case-insensitively after stripping, with and without accents (``Não atribuído`` also matches
+#: ``Nao atribuido``), and also in brackets or between dashes (``(Unassigned)``, ``-- nobody --``).
+NOBODY: dict[str, tuple[str, ...]] = word_lists("NOBODY")
 
 
 def _nobody_pattern() -> str:
     words = {w for ws in NOBODY.values() for w in ws} | {p for p in PLACEHOLDERS if p}
-    words |= {_unaccented(w) for w in words}
+    words |= {fold(w) for w in words}
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return r"(?i)^[\s\-–—(\[<*_]*(?:" + alternatives + r")[\s\-–—)\]>*_.]*$"
 

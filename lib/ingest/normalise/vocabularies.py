@@ -1,5 +1,6 @@
 """Vocabulary columns: a vendor's words for channel, priority and status mapped to the schema's
-vocabularies, per distinct value.
+vocabularies, per distinct value. The words of every language come from
+:mod:`lib.ingest.languages` (``STATUSES``, ``PRIORITIES``, ``CHANNELS``, ``NOTHING``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from lib.ingest.normalise._common import _as_strings, _key, _map_series
+from lib.ingest.languages import value_key, value_map, word_lists
+from lib.ingest.normalise._common import _as_strings, _map_series
 from lib.ingest.normalise.placeholders import _clean_strings
 from lib.ingest.normalise.report import ParseReport, _all_failed, _report
 from lib.schema import CHANNELS, PRIORITIES, STATUSES
@@ -23,7 +25,7 @@ def _vocab_lookup(
     low = " ".join(raw.lower().split())
     if low in extra:
         return True, extra[low]
-    key = _key(raw)
+    key = value_key(raw)
     if key in extra:
         return True, extra[key]
     if key in vocab:
@@ -43,7 +45,7 @@ def _prepare_extra(
         if v is not None and v not in allowed:
             raise ValueError(f"extra {what} mapping {k!r} -> {v!r}: {v!r} is not one of {allowed}")
         out[" ".join(str(k).lower().split())] = v
-        out.setdefault(_key(str(k)), v)
+        out.setdefault(value_key(str(k)), v)
     return out
 
 
@@ -81,6 +83,10 @@ def _normalise_vocab(
         return _all_failed(s, pl.String(), f"{s.dtype} values are not {what} values")
     raw, clean = got
     uniques = clean.drop_nulls().unique(maintain_order=True)
+    nothing = [v for v in uniques.to_list() if _means_nothing(v, extra_keys)]
+    if nothing:  # "Ninguna", "Keine": no value, like a placeholder, not a failure
+        clean = clean.set(clean.is_in(nothing), None)  # type: ignore[arg-type]
+        uniques = uniques.filter(~uniques.is_in(nothing))
     mapped: list[str | None] = []
     unknowns: list[str] = []
     for value in uniques.to_list():
@@ -101,63 +107,33 @@ def _normalise_vocab(
     return out, _report(raw, clean, out, detail)
 
 
+#: Keys of the words that mean "no value" in a vocabulary column, every language.
+_NOTHING = frozenset(value_key(w) for ws in word_lists("NOTHING").values() for w in ws)
+
+
+def _means_nothing(raw: str, extra: Mapping[str, str | None]) -> bool:
+    """Whether a value says "no value" (``Ninguna``, ``Keine``) and ``extra`` does not map it.
+
+    >>> _means_nothing("Ninguna", {}), _means_nothing("Keine", {"keine": "low"})
+    (True, False)
+    """
+    key = value_key(raw)
+    low = " ".join(raw.lower().split())
+    return key in _NOTHING and key not in extra and low not in extra
+
+
 def _vocab(groups: Mapping[str, str]) -> dict[str, str]:
-    """Key every ``|``-separated word of each group to the group's canonical value."""
-    return {_key(word): canon for canon, words in groups.items() for word in words.split("|")}
+    """Key every ``|``-separated word of each group to the group's canonical value.
+
+    >>> _vocab({"1": "Good|Très bien"})
+    {'good': '1', 'tresbien': '1'}
+    """
+    return {value_key(word): canon for canon, words in groups.items() for word in words.split("|")}
 
 
-_CHANNEL_VOCAB = _vocab(
-    {
-        "email": "email|mail|e-mail|emails|outbound email|inbound email|email ticket"
-        "|forwarded email",
-        "web": "web|web form|webform|web widget|portal|help center|helpcenter|form|self-service"
-        "|feedback widget|forum|beacon|website|customer portal|service portal|contact form"
-        "|widget|anonymous portal|web referral|community|knowledge base",
-        "chat": "chat|live chat|livechat|messenger|conversation|virtual agent|chatbot|bot"
-        "|in-app chat|web chat",
-        "phone": "phone|voice|phone call (incoming)|phone call (outgoing)|phone call|call"
-        "|telephone|voicemail|talk|inbound call|outbound call",
-        "messaging": "whatsapp|sms|text|text message|telegram|mobile sdk|mobihelp|push|messaging"
-        "|native messaging|facebook messenger|line|wechat|viber|signal|mobile|in-app"
-        "|apple business chat",
-        "social": "twitter|x|facebook|instagram|social media|social|linkedin|youtube|tweet"
-        "|facebook post|tiktok",
-        "api": "api|web service|integration|rest api",
-        "other": "other|closed ticket|walk-in|postal mail|fax|referral|jira|system|internal"
-        "|sample ticket|rule|automation|in person|side conversation",
-    }
-)
-_PRIORITY_VOCAB = _vocab(
-    {
-        "urgent": "urgent|critical|highest|blocker|emergency|immediate|p0|p1|sev0|sev1"
-        "|severity 1|very high|top",
-        "high": "high|major|p2|sev2|severity 2|important|elevated",
-        "normal": "normal|medium|moderate|p3|sev3|severity 3|standard|default|average|routine",
-        "low": "low|lowest|minor|trivial|planning|p4|p5|sev4|sev5|severity 4|very low"
-        "|informational",
-    }
-)
-_STATUS_VOCAB = _vocab(
-    {
-        "new": "new|to do|unassigned|submitted|received|triage|awaiting triage|unopened"
-        "|not started",
-        "open": "open|opened|active|in progress|working|escalated|assigned|reopened"
-        "|waiting for support|waiting on us|waiting on agent|under investigation|investigating"
-        "|work in progress|in review|acknowledged|accepted|answered",
-        "pending": "pending|waiting on customer|waiting for customer|waiting on contact"
-        "|awaiting user info|awaiting customer|pending customer response|pending reminder"
-        "|awaiting response|waiting for reply|customer responded|waiting on requester"
-        "|awaiting caller",
-        "on_hold": "hold|on hold|waiting on third party|waiting for third party"
-        "|awaiting evidence|awaiting problem|awaiting vendor|awaiting change|pending vendor"
-        "|snoozed|paused|deferred|blocked|waiting for approval",
-        "solved": "solved|resolved|done|pending close|fixed|completed|complete|closed resolved",
-        "closed": "closed|canceled|cancelled|merged|spam|archived|deleted|rejected|declined"
-        "|duplicate|won't fix|won't do|closed complete|closed incomplete|closed skipped"
-        "|closed with explanation|closed with monetary relief|closed with non-monetary relief"
-        "|closed without relief|closed with relief|withdrawn|abandoned",
-    }
-)
+_CHANNEL_VOCAB = value_map("CHANNELS")
+_PRIORITY_VOCAB = value_map("PRIORITIES")
+_STATUS_VOCAB = value_map("STATUSES")
 
 
 def normalise_channel(
@@ -214,3 +190,22 @@ def normalise_status(
     ['pending', 'on_hold', 'solved', 'solved']
     """
     return _normalise_vocab(s, _STATUS_VOCAB, STATUSES, "status", extra=extra, unknown=None)
+
+
+def has_value(s: pl.Series) -> pl.Series:
+    """True where a raw vocabulary cell holds a value at all (understood or not): not null, not
+    a placeholder (``-``, ``n/a``) and not a word for "no value" (``Ninguna``, ``Keine``).
+
+    Decided per distinct value, then mapped back (no per-row Python).
+
+    >>> import polars as pl
+    >>> has_value(pl.Series(["Pendente", " - ", None, "Ninguna", "Limbo"])).to_list()
+    [True, False, False, False, True]
+    """
+    got = _vocab_strings(s)
+    if got is None:
+        return s.is_not_null()
+    clean = got[1]
+    uniques = clean.drop_nulls().unique()
+    nothing = [v for v in uniques.to_list() if _means_nothing(v, {})]
+    return (clean.is_not_null() & ~clean.is_in(nothing)).fill_null(False).alias(s.name)

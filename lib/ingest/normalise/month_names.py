@@ -1,0 +1,94 @@
+"""Month names of other languages in dates: ``10/ene/25``, ``3/févr./24``, ``12. Mär. 2024``,
+``1 de março de 2024`` rewritten with English abbreviations (and ``p. m.`` as ``PM``) so that
+the date formats can read them. The names come from ``MONTHS`` in :mod:`lib.ingest.languages`.
+
+Vectorised: one regular expression finds the month word of every value, the few distinct words
+are mapped to English, and one replace writes them back; a column is only rewritten when a
+sample of its distinct values has a foreign month word.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from lib.ingest.languages import MODULES, en, fold, month_numbers
+from lib.ingest.normalise._common import _sample_distinct
+
+_ENGLISH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _foreign_words() -> dict[str, str]:
+    """``{lower-case month word: English abbreviation}``, as written and without accents, for
+    every month word the date formats cannot read (all but English ``Mar`` and ``March``)."""
+    # What chrono's %B reads: English abbreviations and full names ("Sept" is neither).
+    english = {max(t.split("|"), key=len) for t in en.MONTHS} | {a.lower() for a in _ENGLISH}
+    out: dict[str, str] = {}
+    for m in MODULES:
+        for number, text in enumerate(getattr(m, "MONTHS", ()), start=1):
+            for word in text.split("|"):
+                word = word.strip().lower()
+                for form in {word, fold(word)} - english - {""}:
+                    out.setdefault(form, _ENGLISH[number - 1])
+    return out
+
+
+_WORDS = _foreign_words()
+# A dot after a month word goes with it ("févr." -> "Feb").
+_MONTH_RE = (
+    r"(?i)\b(" + "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True)) + r")\b\.?"
+)
+# "1 de março de 2024", "10 de jun de 2025": the two "de" go.
+_DE_RE = r"(?i)(\d)\s+de\s+(\p{L}+\.?)\s+de\s+(\d)"
+_MERIDIEM_RE = r"(?i)\b[ap]\.\s?m\.(?:\s|$)"
+
+
+def english_month_names(s: pl.Series) -> pl.Series:
+    """Rewrite month names of other languages (and ``a. m.``/``p. m.``) in English.
+
+    Returns ``s`` itself when a sample of its distinct values has none. Values keep their
+    numbers and order; only the month word (with a dot after it, and the ``de`` around it in
+    ``1 de março de 2024``) changes.
+
+    >>> english_month_names(pl.Series(["10/ene/25 4:51 PM", "3/févr./24", "12. Mär. 2024",
+    ...     "1 de março de 2024", "5 mag 2024", "7 okt 2023", "4:05 p. m.", None])).to_list()
+    ['10/Jan/25 4:51 PM', '3/Feb/24', '12. Mar 2024', '1 Mar 2024', '5 May 2024', \
+'7 Oct 2023', '4:05 PM', None]
+    >>> english_month_names(pl.Series(["10 de jun de 2025 16:51", "15/Sept/24"])).to_list()
+    ['10 jun 2025 16:51', '15/Sep/24']
+    >>> s = pl.Series(["05/Mar/24 3:07 PM"])
+    >>> english_month_names(s) is s
+    True
+    """
+    sample = _sample_distinct(s).drop_nulls()
+    has_month = bool(sample.str.contains(_MONTH_RE).any())
+    has_meridiem = bool(sample.str.contains(_MERIDIEM_RE).any())
+    has_de = bool(sample.str.contains(_DE_RE).any())
+    if not (has_month or has_meridiem or has_de):
+        return s
+    out = s.str.replace(_DE_RE, "${1} ${2} ${3}") if has_de else s
+    if has_month:
+        word = out.str.extract(_MONTH_RE, 1).str.to_lowercase()
+        distinct = word.drop_nulls().unique()
+        english = distinct.replace_strict(
+            distinct, [_WORDS.get(w, _WORDS.get(fold(w), w)) for w in distinct.to_list()]
+        )
+        month = word.replace_strict(distinct, english, default=None, return_dtype=pl.String)
+        out = (
+            pl.DataFrame({"v": out, "m": month})
+            .select(
+                pl.when(pl.col("m").is_not_null())
+                .then(pl.col("v").str.replace(_MONTH_RE, pl.col("m")))
+                .otherwise(pl.col("v"))
+            )
+            .to_series()
+        )
+    if has_meridiem:
+        for letter in "ap":
+            out = out.str.replace(_MERIDIEM_RE.replace("[ap]", letter), f"{letter.upper()}M ")
+        out = out.str.strip_chars_end()
+    return out.alias(s.name)
+
+
+__all__ = ["english_month_names", "month_numbers"]

@@ -1,0 +1,101 @@
+"""Exports in other languages, loaded as a user would (hand-made fixtures in tests/data/), and
+the quality report's rule: a value the export has but that cannot be read stays missing, and
+only a row with no status at all gets a derived one, reported as such."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from lib.ingest import load_export
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_spanish_jira_export_reads_headers_dates_and_statuses():
+    res = load_export(DATA / "lang_jira_es.csv")
+    m = res.mapping
+    assert (m["ticket_id"], m["created_at"], m["updated_at"], m["status"], m["priority"]) == (
+        "Clave de incidencia", "Creada", "Actualizada", "Estado", "Prioridad",
+    )  # fmt: skip
+    assert (m["agent"], m["customer"], m["subject"], m["category"]) == (
+        "Persona asignada", "Informador", "Resumen", "Tipo de Incidencia",
+    )  # fmt: skip
+    t = res.tickets.sort("ticket_id")
+    assert res.report.rows_kept == 6 and res.report.rows_dropped == 0
+    assert t.get_column("created_at").to_list()[:3] == [
+        datetime(2025, 1, 10, 16, 51, tzinfo=UTC),
+        datetime(2025, 4, 3, 11, 2, tzinfo=UTC),
+        datetime(2024, 8, 21, 7, 15, tzinfo=UTC),
+    ]
+    assert t.get_column("status").to_list() == ["new", "open", "solved", "new", "open", "solved"]
+    priorities = ["high", "normal", "urgent", "low", "high", "normal"]
+    assert t.get_column("priority").to_list() == priorities
+    assert not [p for p in res.report.parse if p["failed"]]
+
+
+def test_portuguese_glpi_export_reads_statuses_priorities_and_channels():
+    res = load_export(DATA / "lang_glpi_pt.csv")
+    m = res.mapping
+    assert (m["created_at"], m["updated_at"], m["agent"], m["group"], m["priority"]) == (
+        "Data de abertura", "Última atualização", "Atribuído - Técnico", "Atribuído - Grupo",
+        "Prioridade",
+    )  # fmt: skip
+    t = res.tickets
+    counts = dict(t.group_by("status").len().iter_rows())
+    assert counts == {"new": 1, "open": 1, "pending": 2, "solved": 3, "closed": 2, None: 1}
+    assert dict(t.group_by("priority").len().iter_rows()) == {
+        "normal": 3, "high": 2, "urgent": 2, "low": 3,
+    }  # fmt: skip
+    assert dict(t.group_by("channel").len().iter_rows()) == {
+        "web": 3, "email": 3, "phone": 3, "other": 1,
+    }  # fmt: skip
+    assert t.get_column("agent").null_count() == 2  # an empty cell and "Não atribuído"
+
+
+def test_unread_status_stays_missing_and_only_an_empty_one_is_derived():
+    res = load_export(DATA / "lang_glpi_pt.csv")
+    t = res.tickets.sort("ticket_id")
+    by_id = dict(t.select("ticket_id", "status").iter_rows())
+    assert by_id["1 208"] is None  # "Em homologação": not understood, stays missing
+    assert by_id["1 209"] == "solved"  # empty status, has a solution date: derived
+    rep = res.report
+    [status_parse] = [p for p in rep.parse if p["canonical"] == "status"]
+    assert status_parse["failed"] == 1
+    assert status_parse["examples"] == [(7, "Em homologação")]
+    # The missing-values table agrees with the parse report: 1 of 10 tickets.
+    assert rep.null_share["status"] == 0.1
+    assert rep.derived == [
+        {
+            "file": "lang_glpi_pt.csv",
+            "field": "status",
+            "column": "Status",
+            "rows": 1,
+            "detail": "no status in the export: 1 read as solved (it has a solved date), "
+            "0 as open (none)",
+        }
+    ]
+    assert rep.to_dict()["derived"] == rep.derived
+
+
+def test_without_a_status_column_every_status_is_derived_and_reported():
+    csv = b"Id,Created at,Solved at\n1,2024-03-01 10:00,2024-03-02 10:00\n2,2024-03-01 11:00,\n"
+    res = load_export(csv)
+    assert res.tickets.get_column("status").to_list() == ["solved", "open"]
+    [d] = res.report.derived
+    assert (d["field"], d["column"], d["rows"]) == ("status", None, 2)
+    assert d["detail"].startswith("no status column mapped: 1 read as solved")
+
+
+def test_unknown_statuses_are_not_turned_into_solved_or_open():
+    rows = ["Id,Created at,Status,Solved at"]
+    rows += [f"{i},2024-03-0{1 + i % 9} 10:00,Limbo,2024-03-10 10:00" for i in range(5)]
+    rows += [f"{i},2024-03-0{1 + i % 9} 10:00,Nirvana," for i in range(5, 8)]
+    res = load_export("\n".join(rows).encode())
+    assert res.tickets.get_column("status").null_count() == 8
+    assert res.report.null_share["status"] == 1.0
+    assert res.report.derived == []
+    failed = [p["failed"] for p in res.report.parse if p["canonical"] == "status"]
+    assert pl.Series(failed).sum() == 8
