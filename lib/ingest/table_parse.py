@@ -309,8 +309,9 @@ def _finish_rows(
     solved = [c for c in ("solved_at", "_resolved_at", "_closed_at") if c in frame.columns]
     if solved:
         frame = frame.with_columns(solved_at=pl.min_horizontal(solved))
-    if "status" not in frame.columns and "_activity" in frame.columns:
-        # a process-mining log: the step says it is closed (reported as derived below if not)
+    if not mapping.get("status") and "_activity" in frame.columns:
+        # a process-mining log without a status column: its last step says whether it is
+        # closed (read from the export, not derived); derive_status fills only what is left
         frame = frame.with_columns(status=closing_kind(pl.col("_activity")))
     frame = derive_status(frame, mapping, table.name, report)
     checks = [

@@ -249,6 +249,9 @@ def _value_only(key: str, column: str, p: _Profile, role: dict[str, str]) -> tup
         v, why = _value_test(key, p) or (0.0, "")
         return (0.75 * v, why) if p.unique >= 0.98 else (0.0, "")
     if key in _VOCAB_KEYS:
+        # one value on every row (an event log's "complete" lifecycle) is no status or channel
+        if p.distinct < 2:
+            return 0.0, ""
         v = getattr(p, key)
         return 0.7 * v, f"values are {key} words ({_pct(v)})"
     if key == "customer" and p.email >= 0.8:

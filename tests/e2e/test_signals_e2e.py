@@ -1,5 +1,5 @@
 """Browser: an export on which the default rules mark no escalation (a GLPI-like export whose
-second-line group is "N2" / "Nível 2") says so after reading, offers the export's own signal
+second-line groups are "Escalonamento - …") says so after reading, offers the export's own signal
 as the next step, and one click on it gives the Overview a real escalation rate."""
 
 from __future__ import annotations

@@ -39,8 +39,9 @@ def test_glpi_group_n2_is_the_first_signal_and_makes_the_rate_non_zero() -> None
     top = found[0]
     assert top.kind == "value"
     assert top.column == "raw:Atribuído - Grupo técnico"
-    assert sorted(top.rule.value) == ["N2 - Infraestrutura", "Nível 2 - Sistemas"]
-    # Every 6th ticket from the 3rd goes to N2 (10), every 10th from the 8th to Nível 2 (6).
+    assert sorted(top.rule.value) == ["Escalonamento - Infraestrutura", "Escalonamento - Sistemas"]
+    # Every 6th ticket from the 3rd goes to infrastructure (10), every 10th from the 8th to
+    # systems (6). ("N2" would be a higher tier for the default rules already.)
     assert top.tickets == 16
     assert top.example == "3102"
     new_frame, outcome = reapply_rules(frame, accept_signal(rules, top), mapping=mapping)

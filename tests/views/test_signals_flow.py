@@ -1,5 +1,5 @@
 """AppTest of the whole flow for an export on which the default rules mark no escalation
-(a GLPI-like export whose second-line group is called "N2" / "Nível 2"): the import screen
+(a GLPI-like export whose second-line groups are called "Escalonamento - …"): the import screen
 says so and offers the export's own signals as the next step; one click on a signal makes
 the escalation rate non-zero. The same on the Data page's Escalation rules tab for a
 dataset imported without a signal."""
@@ -44,7 +44,7 @@ def test_import_offers_the_signals_before_import_and_one_click_makes_the_rate_no
     assert warning.endswith("Choose one of the export's signals below.")
     # The suggestion names the column, its values, its count and an example ticket.
     line = next(m for m in _text(at.markdown) if GROUP in m)
-    assert '"N2 - Infraestrutura" or "Nível 2 - Sistemas"' in line
+    assert '"Escalonamento - Infraestrutura" or "Escalonamento - Sistemas"' in line
     assert "16 tickets (26.7%), for example ticket 3102" in line
     use = at.button(key="imp_sig_use_0")
     assert use.proto.type == "primary"
