@@ -3,13 +3,16 @@
 Every function takes a canonical ticket frame (see :mod:`lib.schema`) plus column names and
 keyword-only options, and returns a small aggregated frame or a dataclass. Rates always sit next
 to their denominator, and rates shown on their own carry a Wilson interval (DESIGN.md section 5).
-A change between two periods is only called significant after a two-proportion z-test.
+A change between two periods is only called significant after a two-proportion z-test
+(per-row tests of a breakdown also allow for clustering by day and for many rows).
 
 Modules: :mod:`~lib.audit.rates` (Wilson intervals, two-proportion test),
 :mod:`~lib.audit.filters`, :mod:`~lib.audit.headline` (KPIs and narrative),
 :mod:`~lib.audit.trends`, :mod:`~lib.audit.breakdowns`, :mod:`~lib.audit.escalation_drivers`
 (drivers, Pareto, Tier 1 resolution), :mod:`~lib.audit.routing`, :mod:`~lib.audit.idle`,
-:mod:`~lib.audit.repeat_customers` and :mod:`~lib.audit.change_impact` (before/after a change).
+:mod:`~lib.audit.repeat_customers`, :mod:`~lib.audit.change_impact` (before/after a change:
+segmented regression), :mod:`~lib.audit.decompose` (mix vs within-segment rates) and
+:mod:`~lib.audit.significance` (design effects by day, Benjamini-Hochberg q-values).
 Every public name is re-exported here: ``from lib import audit`` then ``audit.breakdown(...)``.
 
 Conventions
@@ -53,7 +56,13 @@ from lib.audit.breakdowns import (
     slice_tickets,
     top_values,
 )
-from lib.audit.change_impact import BeforeAfter, before_after
+from lib.audit.change_impact import BeforeAfter, SegmentedFit, before_after, segmented_fit
+from lib.audit.decompose import (
+    Decomposition,
+    decompose_counts,
+    explain_decomposition,
+    rate_change_decomposition,
+)
 from lib.audit.escalation_drivers import IMPACT_EXPLANATIONS, drivers, pareto, tier1_resolution
 from lib.audit.filters import Filters, apply_filters
 from lib.audit.headline import KpiTable, kpis, narrative
@@ -76,16 +85,20 @@ __all__ = [
     "OPEN_STATUSES",
     "SLICE_COLUMNS",
     "BeforeAfter",
+    "Decomposition",
     "Filters",
     "IdleTickets",
     "KpiTable",
     "MetricsError",
     "ReassignmentSummary",
+    "SegmentedFit",
     "TestResult",
     "apply_filters",
     "before_after",
     "breakdown",
+    "decompose_counts",
     "drivers",
+    "explain_decomposition",
     "first_response_by",
     "first_response_trend",
     "heatmap",
@@ -95,8 +108,10 @@ __all__ = [
     "pareto",
     "quarter_comparison",
     "rate_by",
+    "rate_change_decomposition",
     "reassignment_summary",
     "repeat_contacts",
+    "segmented_fit",
     "slice_tickets",
     "tier1_resolution",
     "time_to_escalate",

@@ -32,7 +32,7 @@ Example
 >>> d = decompose_counts(counts, "tier")
 >>> round(100 * d.change, 1), round(100 * d.mix, 1), round(100 * d.within, 1)
 (12.0, 12.0, 0.0)
->>> explain(d, "tier")
+>>> explain_decomposition(d, "tier")
 'Of the +12.0 pt rise (from 18.0% to 30.0%), +12.0 pt comes from mix (which tickets came in: \
 mostly more enterprise tickets) and +0.0 pt from rates within each tier.'
 """
@@ -205,14 +205,14 @@ def _top(segments: pl.DataFrame, part: str, sign: float) -> dict | None:
     return rows.row(0, named=True) if rows.height else None
 
 
-def explain(d: Decomposition, label: str | None = None) -> str:
+def explain_decomposition(d: Decomposition, label: str | None = None) -> str:
     """The decomposition in one plain sentence (values unescaped: escape before Markdown).
 
     ``label`` names the dimension in the sentence (default ``d.by``).
 
     >>> counts = pl.DataFrame({"channel": ["chat", "web"], "previous_tickets": [50, 50],
     ...     "previous_escalations": [5, 5], "tickets": [50, 50], "escalations": [10, 5]})
-    >>> explain(decompose_counts(counts, "channel"))
+    >>> explain_decomposition(decompose_counts(counts, "channel"))
     'Of the +5.0 pt rise (from 10.0% to 15.0%), +0.0 pt comes from mix (which tickets came in) \
 and +5.0 pt from higher rates within each channel (mostly chat).'
     """

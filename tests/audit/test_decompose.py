@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from lib import audit as m
-from lib.audit.decompose import decompose_counts, explain, rate_change_decomposition
+from lib.audit.decompose import decompose_counts, explain_decomposition, rate_change_decomposition
 
 
 def _counts(rows: list[tuple[str, int, int, int, int]]) -> pl.DataFrame:
@@ -37,7 +37,7 @@ def test_simpsons_paradox_every_segment_improves_but_the_total_worsens():
     assert seg["enterprise"]["mix_part"] == pytest.approx(0.20)
     assert seg["free"]["mix_part"] == pytest.approx(0.20)
     assert seg["enterprise"]["within_part"] == pytest.approx(-0.05)
-    text = explain(d, "tier")
+    text = explain_decomposition(d, "tier")
     assert text.startswith("Of the +30.0 pt rise (from 15.0% to 45.0%), +40.0 pt comes from mix")
     assert "more enterprise tickets" in text or "fewer free tickets" in text
     assert text.endswith("-10.0 pt from lower rates within each tier (mostly enterprise).") or (
@@ -63,7 +63,7 @@ def test_both_parts_by_hand():
     assert seg["B"]["mix_part"] == pytest.approx(0.01875)
     assert seg["B"]["share_change"] == pytest.approx(0.25)
     assert seg["A"]["within_part"] == pytest.approx(0.0375)
-    assert explain(d) == (
+    assert explain_decomposition(d) == (
         "Of the +15.0 pt rise (from 20.0% to 35.0%), +5.0 pt comes from mix (which tickets "
         "came in: mostly fewer A tickets) and +10.0 pt from higher rates within each seg "
         "(mostly B)."
@@ -84,7 +84,7 @@ def test_segments_in_one_period_only_count_as_mix():
     assert seg["B"]["mix_part"] == pytest.approx(0.0625)
     assert seg["C"]["mix_part"] == pytest.approx(0.0875)
     assert d.segments.get_column("seg").to_list() == ["C", "B", "A"]  # biggest part first
-    assert "mostly the new C tickets" in explain(d)
+    assert "mostly the new C tickets" in explain_decomposition(d)
 
 
 def test_parts_always_sum_to_the_change():
@@ -103,7 +103,10 @@ def test_parts_always_sum_to_the_change():
 def test_no_tickets_in_a_period_is_not_an_error():
     d = decompose_counts(_counts([("A", 0, 0, 10, 2)]), "seg")
     assert (d.previous_rate, d.rate, d.change, d.mix, d.within) == (None, 0.2, None, None, None)
-    assert explain(d) == "There is nothing to compare: one of the two periods has no tickets."
+    assert (
+        explain_decomposition(d)
+        == "There is nothing to compare: one of the two periods has no tickets."
+    )
     empty = decompose_counts(_counts([]), "seg")
     assert empty.segments.height == 0 and empty.change is None
     with pytest.raises(m.MetricsError, match="lack"):
