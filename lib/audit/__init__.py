@@ -76,6 +76,7 @@ from lib.audit.routing import (
     reassignment_summary,
     time_to_escalate,
 )
+from lib.audit.significance import bh_q_values, design_effects, rises_in_words
 from lib.audit.trends import quarter_comparison, trend
 
 __all__ = [
@@ -95,8 +96,10 @@ __all__ = [
     "TestResult",
     "apply_filters",
     "before_after",
+    "bh_q_values",
     "breakdown",
     "decompose_counts",
+    "design_effects",
     "drivers",
     "explain_decomposition",
     "first_response_by",
@@ -111,6 +114,7 @@ __all__ = [
     "rate_change_decomposition",
     "reassignment_summary",
     "repeat_contacts",
+    "rises_in_words",
     "segmented_fit",
     "slice_tickets",
     "tier1_resolution",

@@ -158,3 +158,48 @@ def corrected_p_values(
         z = -float(ndtri(p / 2)) if p > 0 else np.inf
         out.append(float(2 * ndtr(-z / np.sqrt(max(d or 1.0, 1.0)))))
     return out
+
+
+def _q(q: float) -> str:
+    return "q<0.001" if q < 0.001 else f"q={q:.3f}" if q < 0.01 else f"q={q:.2f}"
+
+
+def rises_in_words(frame: pl.DataFrame, by: str, *, level: float = 0.95, top: int = 3) -> str:
+    """One sentence on the significant rises of a :func:`lib.audit.breakdown` table, with the
+    corrections spelled out (values unescaped: escape before Markdown).
+
+    >>> f = pl.DataFrame({"agent": ["ann", "bob", "cy"], "change": [0.12, 0.03, -0.2],
+    ...     "plain_p_value": [0.0001, 0.04, 0.001], "q_value": [0.0003, 0.06, 0.0015],
+    ...     "significant": [True, False, True], "design_effect": [1.0, 2.5, 1.0]})
+    >>> rises_in_words(f, "agent")
+    '1 of 3 rows rose significantly (ann +12.0 pt, q<0.001), allowing for tickets that \
+arrive together on the same day and for the 3 rows tested at once (Benjamini-Hochberg \
+q-value below 0.05). A plain z-test per row would have called 2 rises.'
+    """
+    tested = frame.filter(pl.col("q_value").is_not_null())
+    rises = tested.filter(pl.col("significant") & (pl.col("change") > 0)).sort("q_value")
+    plain = tested.filter((pl.col("plain_p_value") < 1 - level) & (pl.col("change") > 0)).height
+    alpha = f"{1 - level:.2g}"
+    named = ", ".join(
+        f"{r[by]} {100 * r['change']:+.1f} pt, {_q(r['q_value'])}"
+        for r in rises.head(top).iter_rows(named=True)
+    )
+    more = f" and {rises.height - top} more" if rises.height > top else ""
+    head = (
+        f"{rises.height} of {tested.height} rows rose significantly"
+        + (f" ({named}{more})" if named else "")
+        if rises.height
+        else f"No row of {tested.height} rose significantly"
+    )
+    rows = "row" if tested.height == 1 else "rows"
+    text = (
+        f"{head}, allowing for tickets that arrive together on the same day and for the "
+        f"{tested.height} {rows} tested at once (Benjamini-Hochberg q-value below {alpha})."
+    )
+    if plain != rises.height:
+        text += (
+            f" A plain z-test per row would have called {plain} rise"
+            + ("" if plain == 1 else "s")
+            + "."
+        )
+    return text
