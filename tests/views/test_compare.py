@@ -18,22 +18,12 @@ from statsmodels.stats.multitest import multipletests
 from streamlit.testing.v1 import AppTest
 
 from lib.ingest import load_export
-
-ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "data" / "demo_helpdesk.csv.gz"
+from tests.views.test_audit import DEMO, _app, _ok
 
 
 @pytest.fixture(scope="module")
-def demo() -> pl.DataFrame:
+def tickets() -> pl.DataFrame:
     return load_export(DEMO).tickets
-
-
-def _app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-
-
-def _ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def _text(at: AppTest) -> str:
@@ -65,12 +55,12 @@ def _split(demo: pl.DataFrame, by: str) -> tuple[float, float, float]:
     return change, mix, within
 
 
-def test_breakdowns_explain_the_change_and_the_q_values(review_home: Path, demo) -> None:
+def test_breakdowns_explain_the_change_and_the_q_values(review_home: Path, tickets) -> None:
     at = _app()
     at.switch_page("views/breakdowns.py").run()
     _ok(at)
     text = _text(at)
-    change, mix, within = _split(demo, "category")
+    change, mix, within = _split(tickets, "category")
     assert mix + within == pytest.approx(change)
     assert f"Of the {100 * change:+.1f} pt" in text
     assert f"{100 * mix:+.1f} pt comes from mix (which tickets came in" in text
@@ -93,25 +83,25 @@ def test_breakdowns_explain_the_change_and_the_q_values(review_home: Path, demo)
     # another dimension: the split follows the picker
     at.segmented_control(key="bd_by").set_value("channel").run()
     _ok(at)
-    change, mix, within = _split(demo, "channel")
+    change, mix, within = _split(tickets, "channel")
     assert f"{100 * mix:+.1f} pt comes from mix" in _text(at)
 
 
-def test_overview_splits_the_change_by_the_chosen_dimension(review_home: Path, demo) -> None:
+def test_overview_splits_the_change_by_the_chosen_dimension(review_home: Path, tickets) -> None:
     at = _app()
     _ok(at)
     assert "Why did the rate move: mix or performance?" in [s.value for s in at.subheader]
     for by in ("category", "customer_tier"):
         at.segmented_control(key="ov_mix_by").set_value(by).run()
         _ok(at)
-        change, mix, within = _split(demo, by)
+        change, mix, within = _split(tickets, by)
         text = _text(at)
         assert f"Of the {100 * change:+.1f} pt" in text
         assert f"{100 * mix:+.1f} pt comes from mix" in text
         assert f"{100 * within:+.1f} pt from" in text
 
 
-def test_routing_before_after_shows_level_and_trend_change(review_home: Path, demo) -> None:
+def test_routing_before_after_shows_level_and_trend_change(review_home: Path, tickets) -> None:
     at = _app()
     at.switch_page("views/routing.py").run()
     _ok(at)
@@ -120,7 +110,7 @@ def test_routing_before_after_shows_level_and_trend_change(review_home: Path, de
     when = at.date_input(key="rt_ba_date").value
     cut = datetime.combine(when, datetime.min.time(), UTC)
     daily = (
-        demo.with_columns(
+        tickets.with_columns(
             ((pl.col("created_at") - cut).dt.total_seconds() // 86400).cast(pl.Int64).alias("d")
         )
         .group_by("d")
