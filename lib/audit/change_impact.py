@@ -4,13 +4,15 @@ an interrupted time series.
 The daily counts are fitted by a segmented binomial regression (a logistic GLM on the days'
 escalations out of their tickets, :class:`SegmentedFit`): a level and a slope before the
 date, and a change in level and a change in slope at the date. Its standard errors are
-cluster-robust with the day as the cluster (statsmodels ``cov_type="cluster"``, t reference
-with days - 1 degrees of freedom), so the day-to-day spread beyond chance (an outage day) widens
-the intervals instead of passing for a lasting change, and a trend already under way is not
-credited to the change. Newey-West (HAC) errors were tried and rejected: on 61 days of
-independent data they called 15-21% of null changes significant at 5% (BENCHMARKS.md,
-"Honest comparisons"). Runs of several bad days in a row (autocorrelation) are not fully
-allowed for by either. The pooled two-proportion
+cluster-robust with the day as the cluster and the CR3 small-sample adjustment (each day's
+score divided by one minus its leverage, close to a leave-one-day-out jackknife), with a t
+reference on days - 1 degrees of freedom. So the day-to-day spread beyond chance (an outage
+day) widens the intervals instead of passing for a lasting change, and a trend already under
+way is not credited to the change. Newey-West (HAC) errors were tried and rejected: on 61 days
+of independent data they called 15-21% of null changes significant at 5%; plain
+cluster-robust errors (statsmodels ``cov_type="cluster"``, CR1) called 12-22% when outage days
+(many tickets, high leverage) came in (BENCHMARKS.md, "Honest comparisons"). Runs of several
+bad days in a row (autocorrelation) are not fully allowed for. The pooled two-proportion
 test of the two sides is still given (``BeforeAfter.test``), for reference.
 """
 
@@ -32,6 +34,8 @@ from lib.periods import day_start
 
 #: Fewest days with tickets each side needs for the segmented regression.
 MIN_DAYS = 3
+# A fitted rate beyond expit(±12) (0.0006% from 0 or 1) means the fit separated the days.
+_MAX_LOGIT = 12.0
 
 
 @dataclass(frozen=True)
@@ -80,13 +84,28 @@ class SegmentedFit:
         return expit(b0 + b1 * t + (b2 + b3 * t if after else 0.0))
 
 
+def _cr3_cov(x: np.ndarray, n: np.ndarray, k: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cluster-robust covariance of a binomial GLM with one row per cluster (day), each
+    score scaled by ``1 / (1 - leverage)`` (CR3, close to the leave-one-day-out jackknife).
+
+    Plain cluster-robust errors (CR1) are too small when a few days carry many tickets (an
+    outage day has high leverage); CR3 is not.
+    """
+    mu = expit(x @ b)
+    w = n * mu * (1 - mu)
+    bread = np.linalg.pinv(x.T @ (w[:, None] * x))
+    leverage = np.clip(w * np.einsum("ij,jk,ik->i", x, bread, x), 0.0, 0.99)
+    u = x * ((k - n * mu) / (1 - leverage))[:, None]
+    return bread @ (u.T @ u) @ bread
+
+
 def segmented_fit(daily: pl.DataFrame, *, level: float = 0.95) -> SegmentedFit | str:
     """Fit the segmented binomial regression to daily counts, or say why it cannot be fitted.
 
     ``daily`` has ``day`` (days from the change date, negative before it), ``tickets`` and
     ``escalations``; days without tickets are left out. Each side needs :data:`MIN_DAYS` days
     with tickets, and some escalated and some not escalated tickets (otherwise its line would
-    run to 0% or 100%). The errors are cluster-robust by day with a t reference (days - 1
+    run to 0% or 100%). The errors are cluster-robust by day (CR3) with a t reference (days - 1
     degrees of freedom).
 
     >>> days = list(range(-20, 20))
@@ -116,15 +135,19 @@ def segmented_fit(daily: pl.DataFrame, *, level: float = 0.95) -> SegmentedFit |
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            res = sm.GLM(np.column_stack([k, n - k]), x, family=sm.families.Binomial()).fit(
-                cov_type="cluster", cov_kwds={"groups": np.arange(t.size)}, use_t=True
-            )
+            res = sm.GLM(np.column_stack([k, n - k]), x, family=sm.families.Binomial()).fit()
         except (ValueError, np.linalg.LinAlgError) as exc:  # pragma: no cover - defensive
             return f"the segmented trend could not be fitted ({exc})"
     b = np.asarray(res.params, float)
-    cov = np.asarray(res.cov_params(), float)
+    if not np.all(np.isfinite(b)) or np.abs(x @ b).max() > _MAX_LOGIT:
+        return "too few tickets for a trend: the fitted rate runs to 0% or 100% within a side"
+    cov = _cr3_cov(x, n, k, b)
     if not (np.all(np.isfinite(b)) and np.all(np.isfinite(cov))):
         return "the segmented trend could not be fitted (the fit did not converge)"
+    se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = 2 * student_t.sf(np.abs(b / se), t.size - 1)
+    p = np.where(se > 0, p, 1.0)
     pb, pa = float(expit(b[0])), float(expit(b[0] + b[2]))
     vb, va = pb * (1 - pb), pa * (1 - pa)
     z = float(student_t.ppf(1 - (1 - level) / 2, t.size - 1))
@@ -135,7 +158,6 @@ def segmented_fit(daily: pl.DataFrame, *, level: float = 0.95) -> SegmentedFit |
     g_slope = 7 * np.array([dva * (b[1] + b[3]) - dvb * b[1], va - vb, dva * (b[1] + b[3]), va])
     se_level = float(np.sqrt(max(g_level @ cov @ g_level, 0.0)))
     se_slope = float(np.sqrt(max(g_slope @ cov @ g_slope, 0.0)))
-    p = np.asarray(res.pvalues, float)
     return SegmentedFit(
         days_before=nb,
         days_after=na,
@@ -150,7 +172,7 @@ def segmented_fit(daily: pl.DataFrame, *, level: float = 0.95) -> SegmentedFit |
         slope_low=float(s_a - s_b - z * se_slope),
         slope_high=float(s_a - s_b + z * se_slope),
         slope_p=float(p[3]),
-        covariance=f"cluster-robust by day ({t.size} days), t with {t.size - 1} df",
+        covariance=f"cluster-robust by day (CR3, {t.size} days), t with {t.size - 1} df",
         level=level,
     )
 

@@ -148,3 +148,39 @@ def test_a_side_at_zero_percent_has_no_model():
     t = _daily([0.2] * 10 + [0.0] * 10)  # nothing escalated after the date
     r = m.before_after(t, date=(START + timedelta(days=10)).date())
     assert r.model is None and "0% or 100%" in r.model_note
+
+
+def test_an_outage_day_widens_the_errors_beyond_plain_cluster_robust():
+    # a flat 10% for 60 days with one outage day (300 tickets at 60%) ten days after the
+    # change: CR3 scales the outage day's score by 1 / (1 - leverage), so its level test is
+    # more cautious than statsmodels' plain cluster-robust one (CR1)
+    t = _daily([0.1] * 60, seed=3)
+    outage = _daily([0.6], n=300, seed=4).with_columns(
+        pl.col("created_at") + timedelta(days=40, hours=1)
+    )
+    r = m.before_after(pl.concat([t, outage]), date=(START + timedelta(days=30)).date())
+    daily = (
+        pl.concat([t, outage])
+        .group_by(((pl.col("created_at") - START).dt.total_days() - 30).alias("d"))
+        .agg(pl.len().alias("n"), pl.col("escalated").sum().alias("k"))
+        .sort("d")
+    )
+    d, n, k = (daily[c].to_numpy().astype(float) for c in ("d", "n", "k"))
+    after = (d >= 0).astype(float)
+    x = np.column_stack([np.ones_like(d), d, after, d * after])
+    cr1 = sm.GLM(np.column_stack([k, n - k]), x, family=sm.families.Binomial()).fit(
+        cov_type="cluster", cov_kwds={"groups": np.arange(d.size)}, use_t=True
+    )
+    assert r.model.params == pytest.approx(tuple(cr1.params), rel=1e-6)
+    assert r.model.level_p > cr1.pvalues[2]
+    assert r.model.slope_p > cr1.pvalues[3]
+
+
+def test_days_that_separate_perfectly_have_no_model():
+    d0 = datetime(2024, 3, 1, tzinfo=UTC)
+    t = pl.DataFrame({
+        "created_at": [d0 + timedelta(days=d) for d in (-10, -3, -2, 1, 2, 9)],
+        "escalated": [True, True, False, False, False, True],
+    })  # fmt: skip
+    r = m.before_after(t, date=d0.date())
+    assert r.model is None and "too few tickets for a trend" in r.model_note
