@@ -57,7 +57,7 @@ def bh_q_values(p_values: Sequence[float | None]) -> list[float | None]:
 
 def _cluster_key(cluster: str, tickets_schema: pl.Schema) -> pl.Expr:
     if cluster == DAY:
-        return pl.col("created_at").dt.date().cast(pl.String).alias("_cluster")
+        return pl.col("created_at").dt.date().alias("_cluster")
     if cluster not in tickets_schema:
         raise MetricsError(f"cannot cluster by {cluster!r}: there is no such column")
     # a ticket without a value is a cluster of its own
@@ -98,8 +98,9 @@ def design_effects(
         .alias("_period")
     )
     cells = (
-        lf.with_columns(period, _cluster_key(cluster, tickets.schema), _key(by))
+        lf.with_columns(period)
         .filter(pl.col("_period").is_not_null())
+        .with_columns(_cluster_key(cluster, tickets.schema), _key(by))
         .group_by(by, "_period", "_cluster")
         .agg(
             pl.len().cast(pl.Float64).alias("_n"),
