@@ -130,3 +130,28 @@ def test_routing_before_after_shows_level_and_trend_change(review_home: Path, ti
     sig = "significant" if fit.pvalues[2] < 0.05 else "not significant"
     assert level.delta.startswith(sig)
     assert any("segmented binomial regression" in c.value for c in at.caption)
+
+
+def test_hostile_segment_names_render_literally(review_home: Path) -> None:
+    from lib.demo import demo_tickets
+    from tests.views.hostile import IMAGE, raw_markdown
+    from ui import session
+
+    tickets = demo_tickets(days=60, tickets_per_day=20)
+    first = tickets.get_column("category").drop_nulls()[0]
+    bad = IMAGE.format("segment")
+    tickets = tickets.with_columns(
+        pl.when(pl.col("category") == first)
+        .then(pl.lit(bad))
+        .otherwise("category")
+        .alias("category")
+    )
+    session.store().register_dataset("Hostile categories", tickets)
+    at = _app()
+    _ok(at)
+    assert raw_markdown(at) == []
+    at.switch_page("views/breakdowns.py").run()
+    _ok(at)
+    assert raw_markdown(at) == []
+    segments = next(d.value for d in at.dataframe if "Mix part (pts)" in d.value.columns)
+    assert bad in set(segments["Category"])
