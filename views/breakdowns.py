@@ -10,7 +10,7 @@ import streamlit as st
 from lib import audit, formatting, periods
 from lib.charts import breakdowns, overview, tables
 from lib.markdown import md_escape
-from ui import aggregates, layout, sidebar, tags, widgets
+from ui import aggregates, decomposition, layout, sidebar, tags, widgets
 
 DIMENSIONS = {
     "category": "Category",
@@ -90,7 +90,11 @@ m[3].metric(
     delta_color="off",
     delta_arrow="off",
     border=True,
+    help="Rises vs the previous period whose q-value (Benjamini-Hochberg across the rows) is "
+    "below 0.05, with each row's test widened by its design effect (tickets of one day move "
+    "together).",
 )
+st.markdown(":material/rule: " + md_escape(audit.rises_in_words(bd, by)))
 
 # ---- chart and table: click a bar or a row to drill in --------------------------------------
 digest = hashlib.md5(repr((by, mode, sidebar.dimension_filters(), cur)).encode()).hexdigest()[:8]
@@ -109,6 +113,12 @@ view = tables.present(bd, tables.breakdown_view(by, DIMENSIONS[by]))
 row = widgets.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
 value = widgets.latest_choice(
     f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=widgets.clicked(event, 5)
+)
+
+# ---- why the overall rate moved -------------------------------------------------------------
+st.subheader("Why did the overall rate move: mix or performance?")
+decomposition.rate_change_section(
+    data, cur, by=by, where=sidebar.dimension_filters(), key=f"bd_mix_{digest}"
 )
 
 # ---- drill-down -----------------------------------------------------------------------------

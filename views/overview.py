@@ -9,7 +9,7 @@ from lib.audit.maturity import maturing_note
 from lib.charts import overview, tables
 from lib.charts.maturity import maturing_trend_chart
 from lib.markdown import md_escape
-from ui import aggregates, editors, horizon, layout, session, sidebar, tags, widgets
+from ui import aggregates, decomposition, editors, horizon, layout, session, sidebar, tags, widgets
 
 layout.header("Overview", "Where does the escalation rate stand, and is it moving?")
 data = layout.page_data()
@@ -83,6 +83,11 @@ with st.expander("Review period, previous period and baseline side by side", exp
         "Rates carry a 95% Wilson interval; a change is called significant only when a "
         "two-proportion z-test gives p < 0.05. n = tickets the number is based on."
     )
+
+# ---- why the rate moved: mix or performance (issue 13) ---------------------------------------
+st.subheader("Why did the rate move: mix or performance?")
+if split_by := decomposition.choose_dimension(data, key="ov_mix_by"):
+    decomposition.rate_change_section(data, prds, by=split_by, where=dims, key="ov_mix", horizon=hz)
 
 # ---- the trend ------------------------------------------------------------------------------
 st.subheader("Trend")

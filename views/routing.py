@@ -232,16 +232,27 @@ with tabs[4]:
         category=cat,
         window_days=int(window) or None,
     )
-    for col, (label, card) in zip(st.columns(3), routing.before_after_cards(ba), strict=True):
+    cards = routing.before_after_cards(ba)
+    for col, (label, card) in zip(st.columns(len(cards)), cards, strict=True):
         col.metric(label, **card)
+    if ba.model is not None:
+        st.caption(
+            "Level and trend change: a segmented binomial regression on the daily counts (an "
+            "interrupted time series: a level and a trend on each side of the date), with "
+            f"errors {ba.model.covariance}, so a few bad days or a trend already under way "
+            "are not taken for the change's effect."
+        )
+    elif ba.model_note:
+        st.caption(f"No level/trend model: {ba.model_note}; the change shown is the plain "
+                   "two-proportion test of the two sides.")  # fmt: skip
     if ba.test.testable:
         widgets.chart_downloads(
             routing.before_after_figure(ba.weekly, when),
             "before_after",
             key="rt_ba",
             data=ba.weekly,
-            caption="Dots: weekly escalation rate (bigger = more tickets); lines: a straight trend "
-            "fitted to each side. A jump at the dotted line is the change's effect; weeks are "
+            caption="Dots: weekly escalation rate (bigger = more tickets); lines: the segmented "
+            "trend on each side. A jump at the dotted line is the change's effect; weeks are "
             "counted from the change date so none straddles it. All dates; sidebar filters apply.",
         )
     else:

@@ -3,14 +3,17 @@
 Every function takes a canonical ticket frame (see :mod:`lib.schema`) plus column names and
 keyword-only options, and returns a small aggregated frame or a dataclass. Rates always sit next
 to their denominator, and rates shown on their own carry a Wilson interval (DESIGN.md section 5).
-A change between two periods is only called significant after a two-proportion z-test.
+A change between two periods is only called significant after a two-proportion z-test
+(per-row tests of a breakdown also allow for clustering by day and for many rows).
 
 Modules: :mod:`~lib.audit.rates` (Wilson intervals, two-proportion test),
 :mod:`~lib.audit.filters`, :mod:`~lib.audit.headline` (KPIs and narrative),
 :mod:`~lib.audit.maturity` (the escalation horizon: mature tickets, escalated within H days),
 :mod:`~lib.audit.trends`, :mod:`~lib.audit.breakdowns`, :mod:`~lib.audit.escalation_drivers`
 (drivers, Pareto, Tier 1 resolution), :mod:`~lib.audit.routing`, :mod:`~lib.audit.idle`,
-:mod:`~lib.audit.repeat_customers` and :mod:`~lib.audit.change_impact` (before/after a change).
+:mod:`~lib.audit.repeat_customers`, :mod:`~lib.audit.change_impact` (before/after a change:
+segmented regression), :mod:`~lib.audit.decompose` (mix vs within-segment rates) and
+:mod:`~lib.audit.significance` (design effects by day, Benjamini-Hochberg q-values).
 Every public name is re-exported here: ``from lib import audit`` then ``audit.breakdown(...)``.
 
 Conventions
@@ -54,7 +57,13 @@ from lib.audit.breakdowns import (
     slice_tickets,
     top_values,
 )
-from lib.audit.change_impact import BeforeAfter, before_after
+from lib.audit.change_impact import BeforeAfter, SegmentedFit, before_after, segmented_fit
+from lib.audit.decompose import (
+    Decomposition,
+    decompose_counts,
+    explain_decomposition,
+    rate_change_decomposition,
+)
 from lib.audit.escalation_drivers import IMPACT_EXPLANATIONS, drivers, pareto, tier1_resolution
 from lib.audit.filters import Filters, apply_filters
 from lib.audit.headline import KpiTable, kpis, narrative
@@ -69,6 +78,7 @@ from lib.audit.routing import (
     reassignment_summary,
     time_to_escalate,
 )
+from lib.audit.significance import bh_q_values, design_effects, rises_in_words
 from lib.audit.trends import quarter_comparison, trend
 
 __all__ = [
@@ -78,6 +88,7 @@ __all__ = [
     "OPEN_STATUSES",
     "SLICE_COLUMNS",
     "BeforeAfter",
+    "Decomposition",
     "Filters",
     "Horizon",
     "HorizonChoice",
@@ -85,12 +96,17 @@ __all__ = [
     "KpiTable",
     "MetricsError",
     "ReassignmentSummary",
+    "SegmentedFit",
     "TestResult",
     "apply_filters",
     "before_after",
+    "bh_q_values",
     "breakdown",
     "choose_horizon",
+    "decompose_counts",
+    "design_effects",
     "drivers",
+    "explain_decomposition",
     "export_time",
     "first_response_by",
     "first_response_trend",
@@ -101,8 +117,11 @@ __all__ = [
     "pareto",
     "quarter_comparison",
     "rate_by",
+    "rate_change_decomposition",
     "reassignment_summary",
     "repeat_contacts",
+    "rises_in_words",
+    "segmented_fit",
     "slice_tickets",
     "tier1_resolution",
     "time_to_escalate",

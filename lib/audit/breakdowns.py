@@ -17,6 +17,7 @@ from lib.audit._common import (
     _with_tests,
 )
 from lib.audit.rates import wilson_exprs
+from lib.audit.significance import DAY, bh_q_values, corrected_p_values, design_effects
 from lib.periods import Periods, in_dates
 
 # Output columns of the aggregate functions (after the grouping column).
@@ -29,6 +30,7 @@ _RATE_COLUMNS = (
 _BREAKDOWN_COLUMNS = (
     *_RATE_COLUMNS, "previous_tickets", "previous_escalations", "previous_rate",
     "change", "p_value", "significant", "escalations_change",
+    "plain_p_value", "design_effect", "q_value",
 )  # fmt: skip
 
 
@@ -70,16 +72,30 @@ def rate_by(tickets: pl.DataFrame, by: str, *, level: float = 0.95) -> pl.DataFr
 
 
 def breakdown(
-    tickets: pl.DataFrame, by: str, periods: Periods, *, level: float = 0.95
+    tickets: pl.DataFrame,
+    by: str,
+    periods: Periods,
+    *,
+    level: float = 0.95,
+    cluster: str | None = DAY,
+    fdr: bool = True,
 ) -> pl.DataFrame:
     """Per value of ``by``: the review period's rate, share and change vs the previous period.
 
     Columns: ``by``, ``tickets``, ``escalations``, ``rate``, ``rate_low``, ``rate_high``,
     ``share_of_escalations`` (of ``all_escalations`` in the review period),
     ``all_escalations``, ``previous_tickets``, ``previous_escalations``, ``previous_rate``,
-    ``change`` (rate - previous rate), ``p_value``, ``significant`` (two-proportion test),
-    ``escalations_change`` (escalations - previous escalations). Values seen only in the
-    previous period are kept with 0 tickets. Sorted by escalations, most first.
+    ``change`` (rate - previous rate), ``p_value``, ``significant``, ``escalations_change``
+    (escalations - previous escalations), ``plain_p_value`` (the plain two-proportion z-test),
+    ``design_effect`` and ``q_value``. Values seen only in the previous period are kept with 0
+    tickets. Sorted by escalations, most first.
+
+    The test allows for tickets that arrive together and for the many rows tested at once
+    (:mod:`lib.audit.significance`): ``p_value`` is the z-test corrected by the row's design
+    effect with the tickets clustered by ``cluster`` (``"day"``, the UTC day of creation, or
+    a column such as ``"customer"``; ``None``: no correction, design effect 1), ``q_value``
+    the Benjamini-Hochberg adjusted ``p_value`` across the rows with a test (``fdr=False``:
+    the ``p_value`` itself), and ``significant`` is ``q_value < 1 - level``.
 
     >>> from datetime import UTC, datetime
     >>> from lib.periods import review_periods
@@ -125,8 +141,34 @@ def breakdown(
     out = _with_tests(
         out, "escalations", "tickets", "previous_escalations", "previous_tickets", level=level
     )
+    out = _with_corrections(out, tickets, by, periods, cluster=cluster, fdr=fdr, level=level)
     out = out.select(by, *_BREAKDOWN_COLUMNS)
     return _sort_by_escalations(out, by)
+
+
+def _with_corrections(
+    out: pl.DataFrame,
+    tickets: pl.DataFrame,
+    by: str,
+    periods: Periods,
+    *,
+    cluster: str | None,
+    fdr: bool,
+    level: float,
+) -> pl.DataFrame:
+    """Replace ``p_value``/``significant`` by the clustered, FDR-controlled versions."""
+    out = out.rename({"p_value": "plain_p_value"})
+    if cluster is None or out.height == 0:
+        out = out.with_columns(pl.lit(1.0).alias("design_effect"))
+    else:
+        deff = design_effects(tickets, by, periods, cluster=cluster).select(by, "design_effect")
+        out = out.join(deff, on=by, how="left").with_columns(pl.col("design_effect").fill_null(1.0))
+    p = corrected_p_values(out["plain_p_value"].to_list(), out["design_effect"].to_list())
+    q = bh_q_values(p) if fdr else p
+    return out.with_columns(
+        pl.Series("p_value", p, pl.Float64),
+        pl.Series("q_value", q, pl.Float64),
+    ).with_columns((pl.col("q_value") < 1 - level).fill_null(False).alias("significant"))
 
 
 def top_values(

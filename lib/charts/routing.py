@@ -19,6 +19,7 @@ __all__ = [
     "before_after_figure",
     "change_card",
     "distribution_figure",
+    "model_cards",
     "quantile_figure",
     "response_trend_figure",
     "routing_cards",
@@ -285,7 +286,8 @@ def routing_cards(
 
 def before_after_cards(ba: BeforeAfter) -> list[tuple[str, dict[str, Any]]]:
     """``(label, st.metric kwargs)`` for a before/after comparison: both rates with their
-    counts and the tested change.
+    counts, then the segmented regression's level and slope change (:func:`model_cards`), or
+    the pooled test's change when there is no model.
 
     >>> from datetime import UTC, date, datetime, timedelta
     >>> from lib.audit import before_after
@@ -307,7 +309,83 @@ def before_after_cards(ba: BeforeAfter) -> list[tuple[str, dict[str, Any]]]:
             ),
         )
         for label, row in (("Before", before), ("After", after))
-    ] + [("Change", change_card(ba.test))]
+    ] + (model_cards(ba) if ba.model is not None else [("Change", change_card(ba.test))])
+
+
+def _p(p: float) -> str:
+    return "p<0.001" if p < 0.001 else f"p={p:.3f}" if p < 0.01 else f"p={p:.2f}"
+
+
+def _effect_card(
+    value: float, low: float, high: float, p: float, significant: bool, unit: str, what: str
+) -> dict[str, Any]:
+    help_text = (
+        f"{what} 95% interval {100 * low:+.1f} to {100 * high:+.1f} {unit}. Segmented binomial "
+        "regression on daily counts, errors clustered by day."
+    )
+    out = _card(f"{round(100 * value, 1) + 0.0:+.1f} {unit}", None, help_text)
+    if not significant:
+        return out | {
+            "delta": f"not significant, {_p(p)}",
+            "delta_color": "off",
+            "delta_arrow": "off",
+        }
+    return out | {
+        "delta": f"significant, {_p(p)}",
+        "delta_color": "red" if value > 0 else "green",
+        "delta_arrow": "up" if value > 0 else "down",
+    }
+
+
+def model_cards(ba: BeforeAfter) -> list[tuple[str, dict[str, Any]]]:
+    """The level change (the jump at the date) and the slope change (trend per week after
+    minus before) of :attr:`lib.audit.BeforeAfter.model` as ``st.metric`` cards.
+
+    >>> from datetime import UTC, date, datetime, timedelta
+    >>> from lib.audit import before_after
+    >>> d0 = datetime(2024, 3, 1, tzinfo=UTC)
+    >>> t = pl.DataFrame({
+    ...     "created_at": [d0 + timedelta(days=d, hours=h) for d in range(-20, 20)
+    ...                    for h in range(10)],
+    ...     "escalated": [h < (1 if d < 0 else 3) for d in range(-20, 20) for h in range(10)],
+    ... })
+    >>> level, trend = model_cards(before_after(t, date=date(2024, 3, 1)))
+    >>> level[0], level[1]["value"], level[1]["delta"]
+    ('Level change at the date', '+20.0 pts', 'significant, p<0.001')
+    >>> trend[0], trend[1]["value"]
+    ('Trend change per week', '+0.0 pts')
+    """
+    m = ba.model
+    if m is None:
+        return []
+    return [
+        (
+            "Level change at the date",
+            _effect_card(
+                m.level_change,
+                m.level_low,
+                m.level_high,
+                m.level_p,
+                m.level_significant,
+                "pts",
+                "The jump in the fitted daily rate at the change date (after line minus "
+                "before line);",
+            ),
+        ),
+        (
+            "Trend change per week",
+            _effect_card(
+                m.slope_change,
+                m.slope_low,
+                m.slope_high,
+                m.slope_p,
+                m.slope_significant,
+                "pts",
+                f"Trend after the date {100 * m.slope_after:+.2f} pts a week, before it "
+                f"{100 * m.slope_before:+.2f}; their difference's",
+            ),
+        ),
+    ]
 
 
 def change_card(test: TestResult) -> dict[str, Any]:

@@ -201,7 +201,8 @@ def breakdown_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:
         ("share_of_escalations", "Share of escalations", "pct"),
         ("previous_tickets", "Previous tickets", "int"),
         ("previous_rate", "Previous rate", "pct"), ("change", "Change", "pts"),
-        ("p_value", "p-value", "p"), ("verdict", "Verdict", "text"),
+        ("p_value", "p-value", "p"), ("q_value", "q-value", "p"),
+        ("design_effect", "Design effect", "float"), ("verdict", "Verdict", "text"),
         ("escalations_change", "Escalations vs previous", "int"),
     )  # fmt: skip
 

@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from lib import audit
-from lib.review_pack._common import _p, _pct
+from lib.review_pack._common import _pct, _pq
 from lib.review_pack.facts import ReviewFacts
 
 #: Human label of each agenda source (store.AGENDA_SOURCES).
@@ -75,7 +75,7 @@ def _driver_entry(row: Mapping[str, Any], policy: Sequence[str]) -> AgendaEntry:
     detail = (
         f"{row['escalations']:,} escalations of {row['tickets']:,} tickets ({_pct(row['rate'])}), "
         f"{change:+,} vs the previous period ({row['previous_escalations']:,}); rate "
-        f"{_pct(row['rate'])} vs {_pct(row['previous_rate'])} ({sig}, {_p(row['p_value'])}); "
+        f"{_pct(row['rate'])} vs {_pct(row['previous_rate'])} ({sig}, {_pq(row)}); "
         f"{_pct(row['share_of_escalations'])} of all escalations."
     )
     if cat in policy:

@@ -12,7 +12,7 @@ import polars as pl
 
 from lib import audit
 from lib.charts.meetings import drivers_svg, sparkline_svg, trend_svg
-from lib.review_pack._common import _meeting_fields, _p, _pct, _when
+from lib.review_pack._common import _meeting_fields, _pct, _pq, _when
 from lib.review_pack.actions import ACTION_SECTIONS, meeting_actions
 from lib.review_pack.agenda import SOURCE_LABELS, _alert_entry
 from lib.review_pack.effects import alert_series
@@ -139,7 +139,7 @@ def _drivers_html(drivers: pl.DataFrame, policy: Sequence[str]) -> str:
                 _pct(d["rate"]),
                 _pct(d["previous_rate"]),
                 f"{d['escalations_change']:+,}",
-                ("significant" if d["significant"] else "no") + f" ({_p(d['p_value'])})",
+                ("significant" if d["significant"] else "no") + f" ({_pq(d)})",
                 _pct(d["share_of_escalations"]),
             ]
         )

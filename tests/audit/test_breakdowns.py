@@ -31,18 +31,24 @@ def test_breakdown_by_channel(tickets, periods):
     assert b.row(1, named=True)["previous_rate"] is None
 
 
+def _scalar(row):
+    return m.two_proportion_test(
+        row["escalations"], row["tickets"], row["previous_escalations"], row["previous_tickets"]
+    )
+
+
 def test_breakdown_p_values_match_scalar_test(tickets):
     # whole halves: 1..10 Jan vs ... use a 10-day review: 12..21 Jan (6-10) vs 2..11 Jan (2-5)
     p = review_periods(tickets, review_days=10)
-    b = m.breakdown(tickets, "agent", p)
-    for row in b.iter_rows(named=True):
-        ref = m.two_proportion_test(
-            row["escalations"],
-            row["tickets"],
-            row["previous_escalations"],
-            row["previous_tickets"],
-        )
+    for row in m.breakdown(tickets, "agent", p).iter_rows(named=True):
+        ref = _scalar(row)
+        assert row["plain_p_value"] == (pytest.approx(ref.p_value) if ref.testable else None)
+    # without the corrections, p_value and significant are the plain test's
+    plain = m.breakdown(tickets, "agent", p, cluster=None, fdr=False)
+    for row in plain.iter_rows(named=True):
+        ref = _scalar(row)
         assert row["p_value"] == (pytest.approx(ref.p_value) if ref.testable else None)
+        assert row["q_value"] == row["p_value"] and row["design_effect"] == 1.0
         assert row["significant"] == ref.significant
 
 

@@ -203,3 +203,15 @@ def test_a_planted_drop_is_still_seen():
     # here, BENCHMARKS.md: 60% of 200), against 2.5% by chance
     _, fixed = _drops(range(100, 140), drop=True)
     assert fixed >= 14
+
+
+def test_the_decomposition_splits_the_change_the_headline_shows(tickets, periods):
+    # Without the horizon the split would explain a raw change the Overview no longer shows.
+    h = mt.Horizon(days=3, as_of=mt.export_time(tickets))
+    k = m.kpis(tickets, periods, horizon=h)
+    d = m.rate_change_decomposition(tickets, "channel", periods, horizon=h)
+    assert d.change == pytest.approx(k.change("previous").diff)
+    assert d.mix + d.within == pytest.approx(d.change)
+    assert m.rate_change_decomposition(tickets, "channel", periods).change != pytest.approx(
+        d.change
+    )

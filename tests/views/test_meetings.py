@@ -129,7 +129,9 @@ def test_empty_page_then_start_a_meeting(home: Path) -> None:
     assert metrics["Escalation rate, review period"].endswith("%")
 
     _start(at)
-    assert [s.value for s in at.success] == ["Meeting started with 6 agenda items."]
+    # the top three drivers, no rising one: Billing's rise (plain p = 0.02) is not significant
+    # once the rows are tested together (q = 0.19; the demo plants no such rise)
+    assert [s.value for s in at.success] == ["Meeting started with 5 agenda items."]
     titles = _agenda_titles(at)
     assert titles[0].startswith("**1. Escalation rate ")
     assert "Driver: API & integrations, 37 escalations (+15)" in titles[1]
@@ -137,13 +139,13 @@ def test_empty_page_then_start_a_meeting(home: Path) -> None:
     assert {m.label: m.value for m in at.metric}["Meetings held"] == "1"
     with _store() as s:
         (meeting,) = s.list_meetings().iter_rows(named=True)
-        assert meeting["agenda_items"] == 6
+        assert meeting["agenda_items"] == 5
         assert (meeting["period_start"], meeting["period_end"]) == (
             dt.date(2026, 11, 7),
             dt.date(2026, 11, 20),
         )
         assert s.list_agenda_items(meeting["id"]).get_column("source").to_list() == [
-            "free", "driver", "driver", "driver", "driver", "agent",
+            "free", "driver", "driver", "driver", "agent",
         ]  # fmt: skip
 
 
@@ -220,20 +222,20 @@ def test_decision_free_item_reorder_and_remove(home: Path) -> None:
         items = s.list_agenda_items(mid)
     assert items.get_column("decision")[1] == "Ask product for <b>better</b> API errors"
     assert items.get_column("title")[-1] == "Holiday cover | *rota*"
-    assert any(m.value.startswith("**7. Holiday cover \\| \\*rota\\***") for m in at.markdown)
+    assert any(m.value.startswith("**6. Holiday cover \\| \\*rota\\***") for m in at.markdown)
     new_id = int(items.get_column("id")[-1])
 
     at.button(key=f"mt_up_{new_id}").click().run()
     _ok(at)
     with _store() as s:
         order = s.list_agenda_items(mid).get_column("id").to_list()
-    assert order == [*ids[:5], new_id, ids[5]]
+    assert order == [*ids[:4], new_id, ids[4]]
 
     at.button(key=f"mt_rm_{ids[0]}").click().run()
     _ok(at)
     with _store() as s:
         order = s.list_agenda_items(mid).get_column("id").to_list()
-    assert order == [*ids[1:5], new_id, ids[5]]
+    assert order == [*ids[1:4], new_id, ids[4]]
     assert _agenda_titles(at)[0].startswith("**1. Driver: API & integrations")
 
 
@@ -457,14 +459,14 @@ def test_removing_an_agenda_item_can_be_undone_with_its_decision(home: Path) -> 
     at.button(key=f"mt_rm_{ids[1]}").click().run()
     _ok(at)
     assert any("Removed “Driver: API & integrations" in w.value for w in at.warning)
-    assert len(_agenda_titles(at)) == 5
+    assert len(_agenda_titles(at)) == 4
     assert any("removed by Dana (Support Ops)" in m.value for m in at.markdown)
     at.button(key="mt_undo_btn").click().run()
     _ok(at)
     with _store() as s:
         items = s.list_agenda_items(mid)
     assert items["id"].to_list() == ids and items["decision"][1] == "Write the article"
-    assert len(_agenda_titles(at)) == 6
+    assert len(_agenda_titles(at)) == 5
     assert any("back on the agenda, with its decision" in m.value for m in at.success)
 
 
