@@ -48,3 +48,30 @@ def test_no_signal_import_offers_a_signal_and_the_rate_is_no_longer_a_dash(
         re.compile(r"^(?!0\.0%)\d+\.\d%$"), timeout=60_000
     )
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_event_log_with_levels_loads_and_escalates_on_a_move_up(server_factory, page) -> None:
+    """A process-mining-style log (no created column, the step in one column, a support level
+    per event) is read as an event log: created at each ticket's first event, and the tickets
+    that moved up from L1 to L2 are the escalations, with no rule to set up."""
+    srv = server_factory()
+    page.goto(srv.url + "/data")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(DATA / "signals_eventlog.csv")
+    )
+    confirm = page.get_by_role("button", name="Confirm mapping and read tickets")
+    expect(confirm).to_be_enabled(timeout=60_000)
+    confirm.click()
+    expect(page.get_by_text("each ticket is created at its first event").first).to_be_visible(
+        timeout=60_000
+    )
+    save = page.get_by_role("button", name=re.compile(r"Import 30 tickets$"))
+    expect(save).to_be_visible(timeout=30_000)
+    save.click()
+    expect(page.get_by_text("Imported 30 tickets")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("6 are escalated")).to_be_visible()
+    page.get_by_role("link", name="Overview").click()
+    expect(metric(page, "Escalation rate")).to_have_text(
+        re.compile(r"^(?!0\.0%)\d+\.\d%$"), timeout=60_000
+    )
+    assert page.locator('[data-testid="stException"]').count() == 0
