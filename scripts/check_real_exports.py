@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from lib.errors import ReviewError  # noqa: E402
 from lib.ingest import load_export  # noqa: E402
+from lib.ingest.signals import suggest_signals  # noqa: E402
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx", ".parquet")
 SUFFIXES += (".gz", ".zip")
@@ -54,13 +55,24 @@ def check(path: Path) -> None:
     print(f"escalated: {esc:,} ({esc / max(t.height, 1):.1%}); by rule {dict(rep.rule_counts)}")
     for warning in rep.warnings:
         print(f"warning: {warning}")
+    for signal in _signals(result, 3):
+        print(f"suggested signal: {signal}")
     print()
 
 
 _HEADER = (
     "| file | vendor | rows read | tickets kept / dropped | created | statuses | escalated (rule) "
-    "| time |\n| --- | --- | ---: | --- | --- | --- | --- | ---: |"
+    "| best suggested signal | time |\n| --- | --- | ---: | --- | --- | --- | --- | --- | ---: |"
 )
+
+
+def _signals(result, n: int = 1) -> list[str]:
+    """The export's best escalation signals as the Data page offers them (label, tickets)."""
+    frame = result.tickets
+    if result.extras is not None:
+        frame = frame.join(result.extras, on="ticket_id", how="left")
+    found = suggest_signals(frame, result.rules, mapping=result.mapping)
+    return [f"{s.label}: {s.tickets:,} (e.g. {s.example})" for s in found[:n]]
 
 
 def row(path: Path) -> str:
@@ -70,7 +82,7 @@ def row(path: Path) -> str:
         result = load_export(path)
     except ReviewError as exc:
         took = time.perf_counter() - t0
-        return f"| {path.name} | refused: {str(exc)[:160]} | | | | | | {took:.2f} s |"
+        return f"| {path.name} | refused: {str(exc)[:160]} | | | | | | | {took:.2f} s |"
     took = time.perf_counter() - t0
     t, rep = result.tickets, result.report
     esc = int(t.get_column("escalated").sum())
@@ -83,7 +95,8 @@ def row(path: Path) -> str:
     share = f"{esc / max(t.height, 1):.1%}"
     return (
         f"| {path.name} | {result.vendor} | {read} | {rep.rows_kept:,} / {dropped} | {created} "
-        f"| {_top(t, 'status', 6)} | {esc:,} ({share}; {rules}) | {took:.2f} s |"
+        f"| {_top(t, 'status', 6)} | {esc:,} ({share}; {rules}) "
+        f"| {'; '.join(_signals(result)) or 'none'} | {took:.2f} s |"
     )
 
 

@@ -136,7 +136,8 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
     Expects canonical columns where the export has them, plus optional ``_event_time``
     (when the change happened; falls back to ``updated_at`` and then file order),
     ``_level`` (support level), ``_activity`` (the step taken, process-mining logs) and
-    ``raw:*`` columns (last non-null value kept). Sorting and grouping are done by Polars
+    ``raw:*`` columns (last non-null value kept); with ``_activity``, ``_steps`` lists every
+    step a ticket went through, in order. Sorting and grouping are done by Polars
     (no per-ticket Python loop). See the module docstring for what is kept.
     """
     if events.height == 0:
@@ -193,6 +194,9 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
         aggs.extend(_tier_aggs(ev))
     if "__close_time" in ev.columns:
         aggs.append(pl.col("__close_time").min().alias("__closed_at"))
+    if "_activity" in ev.columns:
+        # every step the ticket went through ("Require upgrade" mid-way is a signal)
+        aggs.append(pl.col("_activity").drop_nulls().unique(maintain_order=True).alias("_steps"))
 
     out = ev.group_by("ticket_id", maintain_order=True).agg(aggs)
     return _finish(out)

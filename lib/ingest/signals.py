@@ -26,6 +26,7 @@ from typing import Any
 
 import polars as pl
 
+from lib.ingest.activities import closing_kind
 from lib.ingest.rules import Rule, apply_rules, custom_rule, raw_source, rule_mask
 
 #: A signal that marks more than this share of tickets says little (nearly everything).
@@ -299,6 +300,29 @@ def _tag_signals(frame: pl.DataFrame) -> list[tuple[str, Rule]]:
     return out
 
 
+#: Event-log steps that hand a ticket up ("Require upgrade", "Escalate to L2") or open an
+#: engineering issue ("Create SW anomaly", "Open bug"): the log's own escalation signals.
+STEP_UP = re.compile("(?i)" + _TIER + r"|\bupgrade|\bhand[\s-]?over|\btransfer to\b")
+STEP_ISSUE = re.compile(r"(?i)\b(anomal|bug|defect|incident report|problem|jira|dev(elopment)?\b)")
+
+
+def _step_signals(frame: pl.DataFrame) -> list[tuple[str, Rule]]:
+    """Steps of an event log (``_steps``) that say the ticket went up a level or became an
+    engineering issue, one suggestion per step."""
+    if "_steps" not in frame.columns or not isinstance(frame.schema["_steps"], pl.List):
+        return []
+    steps = frame.get_column("_steps").explode().drop_nulls().cast(pl.String)
+    out = []
+    for step in sorted(set(steps.unique().to_list())):
+        if NEGATION.search(step) or pl.select(closing_kind(pl.lit(step))).item() is not None:
+            continue
+        kind = "value" if STEP_UP.search(step) else "link" if STEP_ISSUE.search(step) else ""
+        if kind:
+            label = f'The ticket went through the step "{step}"'
+            out.append((kind, custom_rule("_steps", "contains", step, label=label)))
+    return out[:MAX_VALUES]
+
+
 def _reassignment_signal(frame: pl.DataFrame) -> list[tuple[str, Rule]]:
     """Reassigned at least N times, N the smallest count that marks at most 40% of tickets."""
     if "reassignments" not in frame.columns:
@@ -361,7 +385,7 @@ def suggest_signals(
     found: list[tuple[str, Rule]] = [*_move_signals(frame)]
     for column in _candidate_columns(frame, mapping):
         found += _column_signals(frame, column)
-    found += _tag_signals(frame) + _reassignment_signal(frame)
+    found += _tag_signals(frame) + _step_signals(frame) + _reassignment_signal(frame)
     out: list[Signal] = []
     seen: set[tuple[str, str | None, str]] = set()
     for kind, rule in found:

@@ -204,3 +204,17 @@ def test_a_category_naming_a_team_ranks_below_a_broken_sla() -> None:
         }
     )
     assert [s.kind for s in suggest_signals(frame)] == ["sla", "team"]
+
+
+def test_an_event_log_step_that_hands_the_ticket_up_is_offered() -> None:
+    # Without levels, the log's own "Require upgrade" step is its escalation signal (as in
+    # the 4TU helpdesk log); the collapse keeps every step a ticket went through.
+    mapping = {"ticket_id": "ticket", "event_time": "timestamp", "activity": "activity"}
+    frame, rules, mapping = _snapshot(EVENTS, mapping=mapping)
+    assert int(frame.get_column("escalated").sum()) == 0
+    assert frame.filter(pl.col("ticket_id") == "C501")["_steps"].to_list()[0][-1] == "Closed"
+    step = next(s for s in suggest_signals(frame, rules, mapping=mapping) if s.column == "_steps")
+    assert (step.kind, step.tickets, step.example) == ("value", 6, "C501")
+    assert step.label == 'The ticket went through the step "Require upgrade"'
+    _, outcome = reapply_rules(frame, accept_signal(rules, step), mapping=mapping)
+    assert outcome.escalated == 6
