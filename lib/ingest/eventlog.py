@@ -194,6 +194,8 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
         aggs.extend(_tier_aggs(ev))
     if "__close_time" in ev.columns:
         aggs.append(pl.col("__close_time").min().alias("__closed_at"))
+    if "priority" in ev.columns:  # the priority at creation: raised later is a signal
+        aggs.append(pl.col("priority").drop_nulls().first().alias("_first_priority"))
     if "_activity" in ev.columns:
         # every step the ticket went through ("Require upgrade" mid-way is a signal)
         aggs.append(pl.col("_activity").drop_nulls().unique(maintain_order=True).alias("_steps"))

@@ -25,6 +25,8 @@ from typing import Any
 
 import polars as pl
 
+from lib.schema import PRIORITIES
+
 #: Operators a custom rule may use.
 #: "is not empty" marks tickets whose column holds any text (e.g. a linked Jira issue).
 OPERATORS = ("equals", "contains", "is in", "greater than", "is true", "is not empty")
@@ -50,7 +52,8 @@ class Rule:
     ``group_tier`` (group/level names a higher tier), ``level_move`` (an event log moved the
     ticket to a higher tier than where it started), ``level_ever`` (an event log shows the
     ticket at tier 2 or above at some point, including tickets opened there), ``group_move``
-    (the group is not the ticket's first group), ``reassigned`` (reassigned at least ``value``
+    (the group is not the ticket's first group), ``priority_raised`` (an event log shows the
+    priority higher than the ticket's first one), ``reassigned`` (reassigned at least ``value``
     times) or ``custom`` (``column`` ``op`` ``value``).
     """
 
@@ -321,6 +324,15 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
         if "_tier_move_at" in frame.columns:  # a snapshot stored before the rule existed
             return pl.col("_tier_move_at").is_not_null()
         return pl.lit(False)
+    if kind == "priority_raised":
+        if "priority" not in frame.columns or "_first_priority" not in frame.columns:
+            return pl.lit(False)
+        rank = {p: i for i, p in enumerate(PRIORITIES)}
+        now, first = (
+            pl.col(c).cast(pl.String).replace_strict(rank, default=None, return_dtype=pl.Int8)
+            for c in ("priority", "_first_priority")
+        )
+        return (now > first).fill_null(False)
     if kind == "group_move":
         if "group" not in frame.columns or "first_group" not in frame.columns:
             return pl.lit(False)

@@ -146,6 +146,7 @@ WEIGHTS = {
     "link": 0.7,
     "sla": 0.5,
     "reassigned": 0.45,
+    "priority_raised": 0.5,
 }
 
 
@@ -157,7 +158,8 @@ class Signal:
     moved the ticket to a higher level), ``group_move`` (the ticket left its first group),
     ``value`` (values of a status, group, level or category column that name a tier or an
     escalation), ``team`` (a category or type naming an engineering or development team), ``tag``,
-    ``link`` (a linked engineering issue), ``sla`` (a broken-SLA flag) or ``reassigned``
+    ``link`` (a linked engineering issue), ``sla`` (a broken-SLA flag), ``priority_raised``
+    (an event log shows a higher priority than at creation) or ``reassigned``
     (reassigned at least N times). ``rule`` is the rule that marks
     exactly ``tickets`` tickets; ``example`` is one of their ids.
     """
@@ -347,6 +349,9 @@ def _move_signals(frame: pl.DataFrame) -> list[tuple[str, Rule]]:
     if "group" in frame.columns and "first_group" in frame.columns:
         label = "Moved from its first group to another group"
         out.append(("group_move", Rule("group_move", label, "group_move")))
+    if "priority" in frame.columns and "_first_priority" in frame.columns:
+        label = "Priority raised after creation (event log)"
+        out.append(("priority_raised", Rule("priority_raised", label, "priority_raised")))
     return out
 
 

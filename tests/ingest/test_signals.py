@@ -218,3 +218,19 @@ def test_an_event_log_step_that_hands_the_ticket_up_is_offered() -> None:
     assert step.label == 'The ticket went through the step "Require upgrade"'
     _, outcome = reapply_rules(frame, accept_signal(rules, step), mapping=mapping)
     assert outcome.escalated == 6
+
+
+def test_a_priority_raised_after_creation_is_offered() -> None:
+    rows = ["ticket,timestamp,priority"]
+    for i in range(20):
+        rows.append(f"T{i},2024-05-0{1 + i % 5} 09:00,Normal")
+        raised = "Urgent" if i % 4 == 0 else "Low" if i % 4 == 1 else "Normal"
+        rows.append(f"T{i},2024-05-0{1 + i % 5} 12:00,{raised}")
+    mapping = {"ticket_id": "ticket", "event_time": "timestamp", "priority": "priority"}
+    frame, rules, mapping = _snapshot("\n".join(rows).encode(), mapping=mapping)
+    found = [s for s in suggest_signals(frame, rules, mapping=mapping)]
+    raised = next(s for s in found if s.kind == "priority_raised")
+    # raised on every 4th ticket; lowered ones (Normal -> Low) do not count
+    assert (raised.tickets, raised.example) == (5, "T0")
+    _, outcome = reapply_rules(frame, accept_signal(rules, raised), mapping=mapping)
+    assert outcome.escalated == 5
