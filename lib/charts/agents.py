@@ -49,6 +49,7 @@ __all__ = [
 #: Marker style per status: (colour, size, symbol).
 STATUS_STYLE: dict[str, tuple[str, int, str]] = {
     STATUS_LABELS["not_judged"]: ("#A8A29E", 8, "circle-open"),
+    STATUS_LABELS["not_comparable"]: ("#A8A29E", 9, "square-open"),
     STATUS_LABELS["in_line"]: (COLORS["neutral"], 9, "circle"),
     STATUS_LABELS["low"]: (COLORS["marker"], 15, "diamond"),
     STATUS_LABELS["high"]: (COLORS["bad"], 15, "diamond"),
@@ -109,7 +110,9 @@ def funnel_figure(
     elif funnel.height:
         lo, hi = (
             float(v)
-            for v in funnel.select(pl.col("expected").min(), pl.col("expected").max()).row(0)
+            for v in funnel.select(
+                pl.col("expected").min().alias("lo"), pl.col("expected").max().alias("hi")
+            ).row(0)
         )
     else:
         lo, hi = 1.0, 10.0
