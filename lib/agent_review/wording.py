@@ -59,8 +59,8 @@ def case_mix_sentence(terms: Sequence[str], tickets_columns: Sequence[str] = ())
         )
     if "first_group" not in terms and "group" in tickets_columns:
         out += (
-            " Group is not adjusted for: the export gives no group at creation, and the final "
-            "group of an escalated ticket is where it was sent."
+            " Group is not adjusted for: the export gives no group at creation (or only a copy "
+            "of the final group), and the final group of an escalated ticket is where it was sent."
         )
     return out
 

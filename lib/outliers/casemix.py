@@ -73,6 +73,24 @@ def usable_case_mix(tickets: pl.DataFrame, case_mix: Iterable[str] = CASE_MIX) -
     return _usable_terms(tickets, case_mix)
 
 
+def _copies_final_group(tickets: pl.DataFrame) -> bool:
+    """Whether ``first_group`` is only a copy of the final ``group`` on escalated tickets (then it
+    holds where escalations were sent, not the group at creation, and would explain them away).
+
+    >>> t = pl.DataFrame({"group": ["t1", "t2"], "first_group": ["t1", "t2"],
+    ...                   "escalated": [False, True]})
+    >>> _copies_final_group(t), _copies_final_group(t.with_columns(first_group=pl.lit("t1")))
+    (True, False)
+    """
+    if not {"first_group", "group", "escalated"} <= set(tickets.columns):
+        return False
+    esc = tickets.filter(pl.col("escalated").fill_null(False))
+    if esc.is_empty():
+        return False
+    same = pl.col("first_group").eq_missing(pl.col("group"))
+    return bool(esc.select(same.all()).item())
+
+
 def _usable_terms(tickets: pl.DataFrame, case_mix: Iterable[str]) -> tuple[str, ...]:
     """Case-mix columns that exist and have more than one non-null level."""
     if isinstance(case_mix, str):
@@ -81,6 +99,8 @@ def _usable_terms(tickets: pl.DataFrame, case_mix: Iterable[str]) -> tuple[str, 
     tickets = with_derived_terms(tickets, case_mix)
     terms = []
     for column in case_mix:
+        if column == "first_group" and _copies_final_group(tickets):
+            continue
         if (
             column in tickets.columns
             and column not in terms

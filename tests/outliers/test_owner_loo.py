@@ -100,3 +100,12 @@ def test_small_agents_are_judged_on_a_shrunken_ratio():
     assert tiny["expected"] < 5 and tiny["judged"] and not tiny["flagged"]
     assert 1 < tiny["shrunk_ratio"] < tiny["ratio"] and tiny["shrunk_low"] < 1
     assert wild["judged"] and wild["flagged"] and wild["shrunk_low"] > 1
+
+
+def test_first_group_that_copies_the_final_group_is_not_case_mix():
+    t = tiered().with_columns(
+        group=pl.when(pl.col("escalated")).then(pl.lit("tier 2")).otherwise(pl.lit("tier 1"))
+    )
+    copied = agent_comparison(t.with_columns(first_group=pl.col("group")))
+    assert "first_group" not in copied.model_terms
+    assert copied.table.filter(pl.col("flagged")).get_column("agent").to_list() == ["agent_00"]
