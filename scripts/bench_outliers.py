@@ -42,7 +42,7 @@ import polars as pl  # noqa: E402
 
 import lib.outliers as outliers  # noqa: E402
 import lib.outliers.compare as compare  # noqa: E402
-from tests.sim_helpdesk import naive_raw_flags, simulate_helpdesk  # noqa: E402
+from tests.sim_helpdesk import naive_raw_flags, simulate_helpdesk, simulate_shifted  # noqa: E402
 
 BANDS = (("< 10", 0.0, 10.0), ("10-30", 10.0, 30.0), ("> 30", 30.0, np.inf))
 
@@ -66,8 +66,16 @@ def sqrt_scale():
         compare._ratio_scale = original
 
 
+#: The comparison as it was before issue 13: one fit on every ticket (the agent's own too), no
+#: month term, a hard minimum of 5 expected escalations.
+BEFORE_13 = {
+    "leave_one_out": False,
+    "shrink": False,
+    "case_mix": ("category", "channel", "priority", "customer_tier"),
+}
 METHODS: dict[str, dict] = {
     "adjusted (default: random effects, in-control reference)": {},
+    "before issue 13 (one fit on all tickets, no month, hard minimum)": BEFORE_13,
     "adjusted, reference = all tickets": {"reference": "all"},
     "adjusted, multiplicative phi": {"overdispersion": "winsorised"},
     "adjusted, no overdispersion allowance": {"overdispersion": "none"},
@@ -140,6 +148,57 @@ def scenario(n: int, offset: int, **kwargs) -> tuple[dict, dict]:
     return stats, bands
 
 
+SHIFTED_METHODS = {"after (default)": {}, "before issue 13": BEFORE_13}
+
+
+def shifted(n: int, offset: int, kind: str) -> str:
+    """The specialist-with-excess or new-hire scenario: before and after, plus the raw ranking.
+
+    Sensitivity counts the raised agents (and the specialist, whose excess is real) flagged
+    high; realised FDR is the mean share of false flags (anyone else, or a "low" flag on them)
+    among each helpdesk's flags.
+    """
+    stats: dict[str, dict] = defaultdict(lambda: defaultdict(float))
+    for i in range(n):
+        sim = simulate_shifted(offset + i, kind)
+        results = {
+            name: outliers.agent_outliers(sim.tickets, **opts).select(
+                "agent", "flagged", "direction", "ratio"
+            )
+            for name, opts in SHIFTED_METHODS.items()
+        }
+        results[RAW] = naive_raw_flags(sim.tickets).select(
+            "agent", "flagged", "direction", pl.lit(None, pl.Float64).alias("ratio")
+        )
+        for name, table in results.items():
+            t = table.join(sim.truth, on="agent")
+            real = pl.col("kind").is_in(["raised", "specialist"])
+            hits = t.filter(real & (pl.col("direction") == "high")).height
+            false = t.filter(pl.col("flagged") & (~real | (pl.col("direction") == "low"))).height
+            special = t.filter(pl.col("kind") == kind).row(0, named=True)
+            s = stats[name]
+            s["helpdesks"] += 1
+            s["real"] += t.filter(real).height
+            s["hits"] += hits
+            s["fdp"] += false / max(false + hits, 1)
+            s["special_flagged"] += bool(special["flagged"]) and special["direction"] == "high"
+            s["special_ratio"] += special["ratio"] or 0.0
+    who = "specialist (85% of 'api', odds x2)" if kind == "specialist" else "new hire (busy months)"
+    lines = [
+        f"| method | {who} flagged high | its mean O/E | sensitivity (all real excesses) "
+        "| realised FDR |",
+        "|" + " --- |" * 5,
+    ]
+    for name in [*SHIFTED_METHODS, RAW]:
+        s = stats[name]
+        ratio = "n/a" if name == RAW else f"{s['special_ratio'] / s['helpdesks']:.2f}"
+        lines.append(
+            f"| {name} | {pct(s['special_flagged'], s['helpdesks'])} | {ratio} "
+            f"| {pct(s['hits'], s['real'])} | {pct(s['fdp'], s['helpdesks'])} |"
+        )
+    return "\n".join(lines)
+
+
 def pct(a: float, b: float) -> str:
     return f"{100 * a / b:.1f}%" if b else "n/a"
 
@@ -187,7 +246,11 @@ def null_table(stats: dict, title: str) -> str:
 def timing() -> str:
     sim = simulate_helpdesk(7, n_agents=40, n_tickets=1_000_000)
     rows = []
-    for label, options in (("default", {}), ('reference="all"', {"reference": "all"})):
+    for label, options in (
+        ("default", {}),
+        ('reference="all"', {"reference": "all"}),
+        ("before issue 13", BEFORE_13),
+    ):
         outliers.agent_outliers(sim.tickets, **options)  # warm up
         best = min(_timed(sim.tickets, options) for _ in range(3))
         rows.append(f"| {label} | {best:.2f} s |")
@@ -206,6 +269,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--helpdesks", type=int, default=200)
     parser.add_argument("--skip-timing", action="store_true")
+    parser.add_argument(
+        "--only-shifted", action="store_true", help="only the issue-13 scenarios (faster)"
+    )
     args = parser.parse_args()
     n = args.helpdesks
     started = time.perf_counter()
@@ -215,6 +281,15 @@ def main() -> None:
         f"{n} seeded helpdesks per scenario; 20-40 agents, tenfold volume range, 100-1,200 "
         "tickets per agent over six months; BH at q = 0.05, minimum expected 5.\n"
     )
+    print("### Specialist with an excess (25 agents, 30,000 tickets, 2 raised agents besides)\n")
+    print(shifted(n, 300_000, "specialist"))
+    print()
+    print("### New hire working only in the two busy months (no own effect; 2 raised agents)\n")
+    print(shifted(n, 400_000, "new_hire"))
+    print()
+    if args.only_shifted:
+        print(f"Benchmark run time: {time.perf_counter() - started:.0f} s.")
+        return
     stats, bands = scenario(n, 0)
     print("### Mixed truth: 3 raised agents (odds ratio 2-3, one quiet), 3 hard-case agents\n")
     print(mixed_table(stats, bands))

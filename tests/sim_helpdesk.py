@@ -192,3 +192,107 @@ def naive_raw_flags(tickets: pl.DataFrame, *, q_level: float = 0.05) -> pl.DataF
         flagged=pl.Series(flagged),
         direction=pl.Series(np.where(flagged, np.where(z > 0, "high", "low"), None).tolist()),
     )
+
+
+#: Month effects (log odds) and volume weights for :func:`simulate_shifted`: months 3 and 4
+#: (March and April) are busy, with more tickets that also escalate more often.
+BUSY_MONTHS = (3, 4)
+
+
+def simulate_shifted(
+    seed: int,
+    kind: str,
+    *,
+    n_agents: int = 25,
+    n_tickets: int = 30_000,
+    n_raised: int = 2,
+    raised_odds: tuple[float, float] = (2.0, 3.0),
+    specialist_share: float = 0.85,
+    specialist_category: str = "api",
+    specialist_odds: float = 2.0,
+    busy_odds: float = 2.0,
+    start: datetime = datetime(2024, 1, 1, tzinfo=UTC),
+) -> SimHelpdesk:
+    """A helpdesk where a plain case-mix model misjudges one agent (issue 13 point 3).
+
+    ``kind="specialist"``: one agent (truth kind ``"specialist"``) takes ``specialist_share``
+    of ``specialist_category`` besides an ordinary share of the rest, and escalates at
+    ``specialist_odds`` times the odds. ``kind="new_hire"``: six months, March and April busy
+    (twice the tickets, ``busy_odds`` times the escalation odds); one agent (kind
+    ``"new_hire"``, no own effect) works only in those two months. Both add ``n_raised``
+    ordinary raised agents (odds ratio 2-3). The six months start at ``start``.
+
+    >>> sim = simulate_shifted(1, "new_hire", n_agents=10, n_tickets=3000)
+    >>> sorted(set(sim.truth.get_column("kind")))
+    ['new_hire', 'normal', 'raised']
+    """
+    if kind not in ("specialist", "new_hire"):
+        raise ValueError(f"kind must be 'specialist' or 'new_hire', got {kind!r}")
+    rng = np.random.default_rng(seed)
+    agents = [f"agent_{i:02d}" for i in range(n_agents)]
+    weight = 10 ** rng.uniform(0, 1, n_agents)
+    kinds = np.array(["normal"] * n_agents, dtype=object)
+    special = int(rng.integers(n_agents))
+    kinds[special] = kind
+    rest = [i for i in range(n_agents) if i != special]
+    raised = rng.choice(rest, size=n_raised, replace=False) if n_raised else []
+    kinds[raised] = "raised"
+    odds = np.where(kinds == "raised", rng.uniform(*raised_odds, n_agents), 1.0)
+    if kind == "specialist":
+        odds[special] = specialist_odds
+
+    # Months: 1..6, busy ones twice as likely; days spread uniformly within the month.
+    month_weight = np.array([2.0 if m in BUSY_MONTHS else 1.0 for m in range(1, 7)])
+    month = _draw(rng, month_weight, n_tickets) + 1
+    busy = np.isin(month, BUSY_MONTHS)
+    cat_share = np.array([v[0] for v in CATEGORIES.values()])
+    category = _draw(rng, cat_share, n_tickets)
+    eta = np.log([v[1] / (1 - v[1]) for v in CATEGORIES.values()])[category]
+    names: dict[str, np.ndarray] = {"category": np.array(list(CATEGORIES), dtype=object)[category]}
+    for name, spec in (("channel", CHANNELS), ("priority", PRIORITIES), ("customer_tier", TIERS)):
+        values = np.array(list(spec.values()))
+        codes = _draw(rng, values[:, 0], n_tickets)
+        eta = eta + values[:, 2][codes]
+        names[name] = np.array(list(spec), dtype=object)[codes]
+    if kind == "new_hire":
+        eta = eta + np.where(busy, np.log(busy_odds), 0.0)
+
+    owner = np.empty(n_tickets, dtype=np.int64)
+    if kind == "specialist":
+        target = list(CATEGORIES).index(specialist_category)
+        in_cat = category == target
+        mine = in_cat & (rng.random(n_tickets) < specialist_share)
+        others = weight.copy()
+        others[special] = 0.0
+        owner[in_cat] = rng.choice(n_agents, size=int(in_cat.sum()), p=others / others.sum())
+        owner[mine] = special
+        owner[~in_cat] = rng.choice(n_agents, size=int((~in_cat).sum()), p=weight / weight.sum())
+    else:
+        calm = weight.copy()
+        calm[special] = 0.0
+        owner[~busy] = rng.choice(n_agents, size=int((~busy).sum()), p=calm / calm.sum())
+        owner[busy] = rng.choice(n_agents, size=int(busy.sum()), p=weight / weight.sum())
+    eta = eta + np.log(odds)[owner]
+    escalated = rng.random(n_tickets) < 1 / (1 + np.exp(-eta))
+
+    day = rng.uniform(0, 28 * 86400, n_tickets)
+    created = [start.replace(month=int(m)).timestamp() + d for m, d in zip(month, day, strict=True)]
+    tickets = conform(
+        pl.DataFrame(
+            {
+                "ticket_id": pl.int_range(n_tickets, eager=True).cast(pl.String),
+                "created_at": pl.Series((np.array(created) * 1e6).astype("int64"))
+                .cast(pl.Datetime("us"))
+                .dt.replace_time_zone("UTC"),
+                "status": pl.repeat("solved", n_tickets, eager=True),
+                **{k: pl.Series(k, v.tolist(), dtype=pl.String) for k, v in names.items()},
+                "agent": pl.Series(np.array(agents, dtype=object)[owner].tolist(), dtype=pl.String),
+                "escalated": escalated,
+                "source": pl.repeat("sim", n_tickets, eager=True),
+            }
+        )
+    )
+    truth = pl.DataFrame(
+        {"agent": agents, "kind": kinds.tolist(), "odds_ratio": odds, "weight": weight}
+    )
+    return SimHelpdesk(tickets=tickets, truth=truth)

@@ -45,13 +45,15 @@ def _history(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> p
 def _detail(
     key: str, where: audit.Filters, opts: tuple, agent: str, every: str, _t: pl.DataFrame, _c: Any
 ) -> review.AgentDetail:
-    return review.agent_detail(audit.apply_filters(_t, where), agent, _c, every=every)
+    # The drill-down credits tickets to the same owner as the comparison.
+    mine = outliers.responsible_owner(audit.apply_filters(_t, where), _c.owner).tickets
+    return review.agent_detail(mine, agent, _c, every=every)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _shape(key: str, _t: pl.DataFrame) -> tuple[list[str], Any, Any]:
     """Case-mix columns with more than one level, and the first and last day of data."""
-    terms = [c for c in outliers.CASE_MIX if _t.get_column(c).drop_nulls().n_unique() > 1]
+    terms = list(outliers.usable_case_mix(_t))
     return (terms, *(periods.date_bounds(_t) or (None, None)))
 
 
@@ -78,19 +80,30 @@ t_all, f, prds, key = (
     dataset.snapshot_key(data),
 )
 terms, lo, hi = _shape(key, t_all)
+owner = st.radio(
+    "Credit each ticket to",
+    outliers.OWNERS,
+    format_func=outliers.OWNER_LABELS.get,
+    horizontal=True,
+    key="ag_owner",
+    help="Escalating owner: the agent who escalated a ticket (or its first owner when it was "
+    "not escalated). First owner: who had it first. Final owner: the assignee in the export, "
+    "often the person who received the escalation.",
+)
 with st.expander("Options: case mix, minimum, q level, period", icon=":material/tune:"):
     c = st.columns(4)
     case_mix = c[0].multiselect(
         "Adjust for (case mix)", terms, default=terms, format_func=layout.label, key="ag_case_mix"
     )
     min_expected = c[1].number_input(
-        "Minimum expected escalations to judge",
+        "Minimum expected escalations for a plain test",
         0,
         10_000,
         5,
         step=1,
         key="ag_min",
-        help="Agents with fewer expected escalations are shown but not judged.",
+        help="Agents with fewer expected escalations are judged on their shrunken ratio: "
+        "flagged only when its 95% interval leaves out 1.",
     )
     q_level = c[2].selectbox(
         "Flag when q is below",
@@ -123,10 +136,11 @@ opts = (
     ("case_mix", tuple(case_mix)),
     ("min_expected", float(min_expected)),
     ("q_level", float(q_level)),
+    ("owner", owner),
 )
 notes = [
     "adjusted for " + (", ".join(layout.label(t).lower() for t in case_mix) or "nothing (raw)"),
-    f"judged from {min_expected:g} expected escalations",
+    f"below {min_expected:g} expected escalations judged on the shrunken ratio",
     f"flagged when q < {q_level:g}",
     f"period {start or lo} to {end or hi}",
 ]
@@ -145,6 +159,13 @@ with layout.user_errors("Agent comparison"):
     history = _history(key, dataclasses.replace(where, start=None), opts, t_all)
 if comparison is None or history is None:
     st.stop()
+st.caption(
+    md_escape(
+        comparison.owner_sentence
+        + " "
+        + review.case_mix_sentence(comparison.model_terms, t_all.columns)
+    )
+)
 if comparison.n_agents == 0 or comparison.table.get_column("escalated").sum() == 0:
     layout.empty_state(
         "No assigned tickets with escalations in this period match the filters.",
@@ -174,7 +195,7 @@ m[0].metric(
     "Agents judged",
     f"{int(table['judged'].sum())} of {table.height}",
     border=True,
-    help=f"Agents with at least {min_expected:g} expected escalations in the period.",
+    help="Agents with expected escalations and comparable work (see the notes below).",
 )
 for col, label, who in ((m[1], "Flagged high", high), (m[2], "Flagged low", low)):
     names = ", ".join(md_escape(w) for w in who.head(2)) or "none"
@@ -210,6 +231,8 @@ with st.expander("What a flag means, and what it does not", icon=":material/help
     st.markdown("\n".join(f"- {md_escape(n)}" for n in review.flag_notes(comparison)))
 if (unjudged := review.unjudged_sentence(table, min_expected)) is not None:
     st.info(md_escape(unjudged), icon=":material/visibility_off:")
+if (apart := review.not_comparable_sentence(table)) is not None:
+    st.warning(md_escape(apart), icon=":material/call_split:")
 
 # ---- table (and the raw ranking next to it) --------------------------------------------------
 st.subheader("All agents")
@@ -277,10 +300,21 @@ m[2].metric(
     border=True,
     help="What their own tickets' case mix predicts at the team's standard.",
 )
+shrunk = (
+    None
+    if r.get("shrunk_ratio") is None
+    else f"shrunken {r['shrunk_ratio']:.2f} ({r['shrunk_low']:.2f} to {r['shrunk_high']:.2f})"
+)
 ratio = "–" if r["ratio"] is None else f"{r['ratio']:.2f}"
 interval = None if r["ratio_low"] is None else f"95%: {r['ratio_low']:.2f} to {r['ratio_high']:.2f}"
 m[3].metric(
-    "Observed ÷ expected", ratio, interval, delta_color="off", delta_arrow="off", border=True
+    "Observed ÷ expected",
+    ratio,
+    interval,
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+    help=shrunk and f"Empirical-Bayes {shrunk}: pulled towards 1 as far as the evidence is thin.",
 )
 flag = {"Flagged high": "High", "Flagged low": "Low", "In line": "No"}.get(status[agent])
 q_row = table.filter(pl.col("agent") == agent).get_column("q_label").item()
@@ -338,7 +372,7 @@ with right:
     st.markdown("**Month by month** (each month judged on its own)")
     st.caption(md_escape(review.stability_sentence(history, agent)))
     mine = history.filter(pl.col("agent") == agent).with_columns(
-        review.status_expr(),
+        review.status_expr("comparable" in history.columns),
         review.q_label_expr(),
         month=pl.col("period_start").dt.strftime("%b %Y"),
     )

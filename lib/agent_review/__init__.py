@@ -48,7 +48,14 @@ from lib.agent_review.ranking import (
 )
 from lib.agent_review.skill_policy import SkillPolicySplit, skill_policy_split
 from lib.agent_review.stability import history_summary, stability_sentence
-from lib.agent_review.wording import agent_sentence, flag_notes, funnel_caption, unjudged_sentence
+from lib.agent_review.wording import (
+    agent_sentence,
+    case_mix_sentence,
+    flag_notes,
+    funnel_caption,
+    not_comparable_sentence,
+    unjudged_sentence,
+)
 
 __all__ = [
     "STATUS_LABELS",
@@ -59,10 +66,12 @@ __all__ = [
     "adjusted_order",
     "agent_detail",
     "agent_sentence",
+    "case_mix_sentence",
     "escalated_tickets",
     "flag_notes",
     "funnel_caption",
     "history_summary",
+    "not_comparable_sentence",
     "ordinal",
     "peer_comparison",
     "q_label_expr",

@@ -69,7 +69,7 @@ def agent_detail(
     row = comparison.table.filter(pl.col("agent") == agent)
     if row.height == 0:
         raise AgentReviewError(f"{agent!r} has no tickets in this comparison")
-    model = comparison.model
+    model = comparison.model_for(agent)
     categories = (
         agent_category_breakdown(tickets, agent, model=model)
         if "category" in tickets.columns

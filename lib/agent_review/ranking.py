@@ -16,6 +16,7 @@ STATUS_LABELS: dict[str, str] = {
     "low": "Flagged low",
     "in_line": "In line",
     "not_judged": "Not judged",
+    "not_comparable": "Not comparable",
 }
 
 
@@ -30,11 +31,24 @@ def ordinal(n: int) -> str:
     return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
 
 
-def status_expr() -> pl.Expr:
-    """The agent's status in words (:data:`STATUS_LABELS`) from judged, flagged, direction."""
+def status_expr(comparable: bool = False) -> pl.Expr:
+    """The agent's status in words (:data:`STATUS_LABELS`) from judged, flagged, direction
+    (and ``comparable`` when asked: "Not comparable" before "Not judged").
+
+    >>> t = pl.DataFrame({"judged": [False, False], "flagged": [False, False],
+    ...                   "direction": [None, None], "comparable": [False, True]})
+    >>> t.select(status_expr(comparable=True)).to_series().to_list()
+    ['Not comparable', 'Not judged']
+    """
+    start = (
+        pl.when(~pl.col("comparable").fill_null(True))
+        .then(pl.lit(STATUS_LABELS["not_comparable"]))
+        .when(~pl.col("judged").fill_null(False))
+        if comparable
+        else pl.when(~pl.col("judged").fill_null(False))
+    )
     return (
-        pl.when(~pl.col("judged").fill_null(False))
-        .then(pl.lit(STATUS_LABELS["not_judged"]))
+        start.then(pl.lit(STATUS_LABELS["not_judged"]))
         .when(pl.col("flagged").fill_null(False) & (pl.col("direction") == "high"))
         .then(pl.lit(STATUS_LABELS["high"]))
         .when(pl.col("flagged").fill_null(False) & (pl.col("direction") == "low"))
@@ -72,7 +86,10 @@ def adjusted_order(table: pl.DataFrame) -> pl.DataFrame:
             descending=[True, True, False],
             nulls_last=True,
         )
-        .with_columns(status_expr(), *([q_label_expr()] if "q_value" in table.columns else []))
+        .with_columns(
+            status_expr("comparable" in table.columns),
+            *([q_label_expr()] if "q_value" in table.columns else []),
+        )
         .with_row_index("place", offset=1)
         .with_columns(pl.col("place").cast(pl.Int64))
     )

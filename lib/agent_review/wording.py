@@ -35,6 +35,36 @@ def funnel_caption(terms: Sequence[str]) -> str:
     )
 
 
+def case_mix_sentence(terms: Sequence[str], tickets_columns: Sequence[str] = ()) -> str:
+    """What the case mix rests on: values known at creation where the export has them.
+
+    ``terms`` are the case-mix columns used; ``tickets_columns`` the columns the tickets have.
+
+    >>> case_mix_sentence(["category", "priority", "month"], ["group"])[:73]
+    'Case mix: category, priority and month of creation. Category and priority'
+    """
+    names = [
+        {"first_group": "group at creation", "month": "month of creation"}.get(
+            t, t.replace("_", " ")
+        )
+        for t in terms
+    ]
+    out = f"Case mix: {_join_words(names) or 'nothing'}."
+    final = [t.replace("_", " ") for t in terms if t in ("category", "priority", "channel")]
+    if final:
+        out += (
+            f" {_join_words(final).capitalize()} {'is' if len(final) == 1 else 'are'} the "
+            "export's final values (it gives none at creation), so a change made during the "
+            "escalation counts as case mix."
+        )
+    if "first_group" not in terms and "group" in tickets_columns:
+        out += (
+            " Group is not adjusted for: the export gives no group at creation (or only a copy "
+            "of the final group), and the final group of an escalated ticket is where it was sent."
+        )
+    return out
+
+
 def flag_notes(comparison: Any) -> list[str]:
     """What a flag means and does not mean, as plain sentences (no Markdown), for the page.
 
@@ -83,16 +113,54 @@ def unjudged_sentence(table: pl.DataFrame, min_expected: float) -> str | None:
     '2 of 3 agents (b and c) have fewer than 5 expected escalations in the period: they are shown (hollow grey dots, listed last) but not judged, because so few escalations cannot tell a real difference from chance. Widen the period or lower the minimum to judge them.'
     """  # noqa: E501
     _require(table, ["agent", "judged"], "the unjudged list")
-    names = table.filter(~pl.col("judged").fill_null(False)).get_column("agent").sort().to_list()
+    apart = pl.col("comparable").fill_null(True) if "comparable" in table.columns else pl.lit(True)
+    names = (
+        table.filter(~pl.col("judged").fill_null(False) & apart)
+        .get_column("agent")
+        .sort()
+        .to_list()
+    )
     if not names:
         return None
     who = f" ({_names(names, 4)})"
     verb = "has" if len(names) == 1 else "have"
+    if (
+        "shrunk_ratio" in table.columns
+        and table.get_column("shrunk_ratio").null_count() < table.height
+    ):
+        return (
+            f"{len(names)} of {table.height} agents{who} {verb} no expected escalations in the "
+            "period: they are shown (hollow grey dots, listed last) but not judged."
+        )
     return (
         f"{len(names)} of {table.height} agents{who} {verb} fewer than {min_expected:g} expected "
         "escalations in the period: they are shown (hollow grey dots, listed last) but not "
         "judged, because so few escalations cannot tell a real difference from chance. Widen "
         "the period or lower the minimum to judge them."
+    )
+
+
+def not_comparable_sentence(table: pl.DataFrame) -> str | None:
+    """Which agents are not comparable (mostly tickets of a kind they handle over half of).
+
+    >>> t = pl.DataFrame({"agent": ["a", "b"], "comparable": [True, False]})
+    >>> not_comparable_sentence(t)[:60]
+    '1 of 2 agents (b) is not comparable: more than 90% of their '
+    """
+    from lib.outliers.compare import NOT_COMPARABLE_SHARE
+
+    if "comparable" not in table.columns:
+        return None
+    names = table.filter(~pl.col("comparable").fill_null(True)).get_column("agent").sort()
+    if names.is_empty():
+        return None
+    verb = "is" if names.len() == 1 else "are"
+    return (
+        f"{names.len()} of {table.height} agents ({_names(names.to_list(), 4)}) {verb} not "
+        f"comparable: more than {NOT_COMPARABLE_SHARE:.0%} of their expected escalations come "
+        "from kinds of ticket (the same case-mix levels apart from the month) where they handle "
+        "over half of the tickets, so the standard there rests mostly on their own work or on "
+        "the few tickets others had. They are shown but not judged (column “Own-kind share”)."
     )
 
 

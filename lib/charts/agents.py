@@ -49,6 +49,7 @@ __all__ = [
 #: Marker style per status: (colour, size, symbol).
 STATUS_STYLE: dict[str, tuple[str, int, str]] = {
     STATUS_LABELS["not_judged"]: ("#A8A29E", 8, "circle-open"),
+    STATUS_LABELS["not_comparable"]: ("#A8A29E", 9, "square-open"),
     STATUS_LABELS["in_line"]: (COLORS["neutral"], 9, "circle"),
     STATUS_LABELS["low"]: (COLORS["marker"], 15, "diamond"),
     STATUS_LABELS["high"]: (COLORS["bad"], 15, "diamond"),
@@ -109,7 +110,9 @@ def funnel_figure(
     elif funnel.height:
         lo, hi = (
             float(v)
-            for v in funnel.select(pl.col("expected").min(), pl.col("expected").max()).row(0)
+            for v in funnel.select(
+                pl.col("expected").min().alias("lo"), pl.col("expected").max().alias("hi")
+            ).row(0)
         )
     else:
         lo, hi = 1.0, 10.0
@@ -316,7 +319,9 @@ AGENT_VIEW = (
     ("expected", "Expected", "float"), ("ratio", "Observed ÷ expected", "float"),
     ("ratio_low", "Ratio 95% low", "float"), ("ratio_high", "Ratio 95% high", "float"),
     ("q_label", "q-value", "text"), ("z", "z", "float"), ("raw_rate", "Raw rate", "pct"),
-    ("expected_rate", "Expected rate", "pct"), ("flagged_label", "Flagged, by month", "text"),
+    ("expected_rate", "Expected rate", "pct"), ("shrunk_ratio", "Shrunken ratio", "float"),
+    ("dominated_share", "Own-kind share", "pct"),
+    ("flagged_label", "Flagged, by month", "text"),
 )  # fmt: skip
 
 #: The agent table when the raw ranking sits next to it (fewer columns).
@@ -338,7 +343,10 @@ AGENT_DOWNLOAD_VIEW = (
     ("direction", "Direction", "text"), ("raw_rate", "Raw rate", "raw"),
     ("expected_rate", "Expected rate", "raw"), ("excess", "Excess", "raw"),
     ("z_unadjusted", "z before overdispersion", "raw"),
-    ("in_reference", "Sets the standard", "bool"), ("lower_95", "lower_95", "raw"),
+    ("in_reference", "Sets the standard", "bool"), ("comparable", "Comparable", "bool"),
+    ("dominated_share", "Own-kind share", "raw"), ("shrunk_ratio", "Shrunken ratio", "raw"),
+    ("shrunk_low", "Shrunken 95% low", "raw"), ("shrunk_high", "Shrunken 95% high", "raw"),
+    ("lower_95", "lower_95", "raw"),
     ("upper_95", "upper_95", "raw"), ("lower_998", "lower_998", "raw"),
     ("upper_998", "upper_998", "raw"), ("flagged_label", "Flagged, by month", "text"),
 )  # fmt: skip

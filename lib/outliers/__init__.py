@@ -37,7 +37,7 @@ Example
 ...     "escalated": [True] * 12 + [False] * 18 + [True] * 3 + [False] * 27
 ...     + [True] * 4 + [False] * 36,
 ... })
->>> t = agent_outliers(tickets, min_expected=1)
+>>> t = agent_outliers(tickets, min_expected=1, leave_one_out=False)
 >>> t.select("agent", "tickets", "escalated", "expected", "ratio").sort("agent")
 shape: (2, 5)
 ┌───────┬─────────┬───────────┬──────────┬───────┐
@@ -50,11 +50,26 @@ shape: (2, 5)
 └───────┴─────────┴───────────┴──────────┴───────┘
 
 Ann's raw rate (25%) is two and a half times Bob's (10%), but her tickets predict exactly that.
+(Here the model is fitted on both agents' tickets; by default each agent's expected count comes
+from the others' tickets only, and Ann, alone on "api", would be "not comparable".)
+
+Since issue 13 each ticket is credited to the agent who escalated it (``owner``), the case mix
+has the group at creation and the month, expected counts are leave-one-agent-out with the
+coefficients' uncertainty in the variance (:mod:`lib.outliers.loo`), agents mostly on tickets
+nobody else handles are "not comparable", and ratios are also shrunk by empirical Bayes
+(:mod:`lib.outliers.shrink`), which replaces the hard minimum for quiet agents.
 """
 
 from __future__ import annotations
 
-from lib.outliers.casemix import CASE_MIX, NONE_LEVEL, OTHER_LEVEL, CaseMixModel, fit_case_mix
+from lib.outliers.casemix import (
+    CASE_MIX,
+    NONE_LEVEL,
+    OTHER_LEVEL,
+    CaseMixModel,
+    fit_case_mix,
+    usable_case_mix,
+)
 from lib.outliers.compare import (
     METHODS,
     REFERENCES,
@@ -67,6 +82,9 @@ from lib.outliers.drilldown import agent_category_breakdown, agent_expected_tren
 from lib.outliers.fdr import benjamini_hochberg
 from lib.outliers.funnel import FUNNEL_LEVELS, funnel_limits
 from lib.outliers.inputs import OutlierError
+from lib.outliers.loo import LeaveOneOut, leave_one_out
+from lib.outliers.owner import OWNER_LABELS, OWNERS, Owner, responsible_owner
+from lib.outliers.shrink import Shrunken, shrink_ratios
 
 __all__ = [
     "CASE_MIX",
@@ -74,10 +92,15 @@ __all__ = [
     "METHODS",
     "NONE_LEVEL",
     "OTHER_LEVEL",
+    "OWNERS",
+    "OWNER_LABELS",
     "REFERENCES",
     "AgentComparison",
     "CaseMixModel",
+    "LeaveOneOut",
     "OutlierError",
+    "Owner",
+    "Shrunken",
     "agent_category_breakdown",
     "agent_comparison",
     "agent_expected_trend",
@@ -86,5 +109,9 @@ __all__ = [
     "fit_case_mix",
     "flag_history",
     "funnel_limits",
+    "leave_one_out",
+    "responsible_owner",
+    "shrink_ratios",
+    "usable_case_mix",
     "winsorise",
 ]

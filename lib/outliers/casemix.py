@@ -14,8 +14,20 @@ import polars as pl
 
 from lib.outliers.inputs import _require
 
-#: Case-mix columns used when the data has them (more than one non-null level).
-CASE_MIX: tuple[str, ...] = ("category", "channel", "priority", "customer_tier")
+#: Case-mix columns used when the data has them (more than one non-null level). ``first_group``
+#: is the group at creation (the final ``group`` of an escalated ticket is where it was sent, so
+#: it is never used); ``month`` is the calendar month of ``created_at`` (busy months escalate
+#: more, and an agent who works only in some months should be compared within them).
+CASE_MIX: tuple[str, ...] = (
+    "category",
+    "channel",
+    "priority",
+    "customer_tier",
+    "first_group",
+    "month",
+)
+#: Case-mix terms computed from another column: name -> the column they come from.
+DERIVED_TERMS: dict[str, str] = {"month": "created_at"}
 #: The level that stands for a missing value in a case-mix column.
 NONE_LEVEL = "(none)"
 #: The level that collects rare values of a case-mix column.
@@ -33,12 +45,62 @@ def _level_expr(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.String).fill_null(NONE_LEVEL)
 
 
+def with_derived_terms(tickets: pl.DataFrame, terms: Iterable[str]) -> pl.DataFrame:
+    """Add the derived case-mix columns among ``terms`` that the tickets lack (``month``: the
+    calendar month of ``created_at`` as ``YYYY-MM``).
+
+    >>> from datetime import datetime
+    >>> t = pl.DataFrame({"created_at": [datetime(2024, 3, 31), None]})
+    >>> with_derived_terms(t, ["month"]).get_column("month").to_list()
+    ['2024-03', None]
+    """
+    add = [
+        t
+        for t in terms
+        if t in DERIVED_TERMS and t not in tickets.columns and DERIVED_TERMS[t] in tickets.columns
+    ]
+    if "month" in add:
+        tickets = tickets.with_columns(month=pl.col("created_at").dt.strftime("%Y-%m"))
+    return tickets
+
+
+def usable_case_mix(tickets: pl.DataFrame, case_mix: Iterable[str] = CASE_MIX) -> tuple[str, ...]:
+    """The case-mix columns of ``case_mix`` the tickets can use (more than one level).
+
+    >>> usable_case_mix(pl.DataFrame({"channel": ["a", "b"], "priority": ["x", "x"]}))
+    ('channel',)
+    """
+    return _usable_terms(tickets, case_mix)
+
+
+def _copies_final_group(tickets: pl.DataFrame) -> bool:
+    """Whether ``first_group`` is only a copy of the final ``group`` on escalated tickets (then it
+    holds where escalations were sent, not the group at creation, and would explain them away).
+
+    >>> t = pl.DataFrame({"group": ["t1", "t2"], "first_group": ["t1", "t2"],
+    ...                   "escalated": [False, True]})
+    >>> _copies_final_group(t), _copies_final_group(t.with_columns(first_group=pl.lit("t1")))
+    (True, False)
+    """
+    if not {"first_group", "group", "escalated"} <= set(tickets.columns):
+        return False
+    esc = tickets.filter(pl.col("escalated").fill_null(False))
+    if esc.is_empty():
+        return False
+    same = pl.col("first_group").eq_missing(pl.col("group"))
+    return bool(esc.select(same.all()).item())
+
+
 def _usable_terms(tickets: pl.DataFrame, case_mix: Iterable[str]) -> tuple[str, ...]:
     """Case-mix columns that exist and have more than one non-null level."""
     if isinstance(case_mix, str):
         case_mix = (case_mix,)
+    case_mix = list(case_mix)
+    tickets = with_derived_terms(tickets, case_mix)
     terms = []
     for column in case_mix:
+        if column == "first_group" and _copies_final_group(tickets):
+            continue
         if (
             column in tickets.columns
             and column not in terms
@@ -93,6 +155,7 @@ class CaseMixModel:
         >>> fit_case_mix(t, ["channel"]).predict(t).round(3).to_list()
         [1.0, 0.333, 0.333, 0.333]
         """
+        tickets = with_derived_terms(tickets, self.terms)
         _require(tickets, self.terms)
         return tickets.select(self.expr()).to_series()
 
@@ -113,6 +176,7 @@ class CaseMixModel:
 def _counts(tickets: pl.DataFrame, terms: Sequence[str], by: Sequence[str] = ()) -> pl.DataFrame:
     """Tickets (n) and escalations (o) per combination of ``by`` columns and case-mix levels."""
     esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
+    tickets = with_derived_terms(tickets, terms)
     keys = [pl.col(c).cast(pl.String) for c in by] + [_level_expr(t).alias(t) for t in terms]
     if not keys:
         return tickets.select(n=pl.len().cast(pl.Int64), o=esc.sum())

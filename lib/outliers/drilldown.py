@@ -6,20 +6,25 @@ from __future__ import annotations
 
 import polars as pl
 
-from lib.outliers.casemix import CaseMixModel, _level_expr
+from lib.outliers.casemix import CaseMixModel, _level_expr, with_derived_terms
 from lib.outliers.compare import agent_comparison
 from lib.outliers.inputs import _check_options, _filter_period, _require
+from lib.outliers.owner import responsible_owner
 
 
 def _model_for(
-    tickets: pl.DataFrame, model: CaseMixModel | None, options: dict
+    tickets: pl.DataFrame, model: CaseMixModel | None, options: dict, agent: str | None = None
 ) -> tuple[pl.DataFrame, CaseMixModel]:
     """The period's tickets and the comparison's model (refitted unless one is given)."""
     _check_options(options)
     _require(tickets, ["agent", "escalated"])
     if model is None:
-        model = agent_comparison(tickets, **options).model
-    return _filter_period(tickets, options.get("period")), model
+        comparison = agent_comparison(tickets, **options)
+        model = comparison.model if agent is None else comparison.model_for(agent)
+    tickets = _filter_period(tickets, options.get("period"))
+    # Credit tickets as the comparison did (idempotent on tickets credited already).
+    tickets = responsible_owner(tickets, options.get("owner", "escalating")).tickets
+    return with_derived_terms(tickets, model.terms), model
 
 
 def agent_category_breakdown(
@@ -42,11 +47,11 @@ def agent_category_breakdown(
     >>> t = pl.DataFrame({"agent": ["a"] * 4 + ["b"] * 4,
     ...                   "category": ["x", "x", "y", "y"] * 2,
     ...                   "escalated": [True, True, False, False, False, False, False, True]})
-    >>> b = agent_category_breakdown(t, "a")
+    >>> b = agent_category_breakdown(t, "a", leave_one_out=False)
     >>> b.select("category", "escalated", pl.col("expected").round(6)).rows()
     [('x', 2, 1.0), ('y', 0, 0.5)]
     """
-    tickets, model = _model_for(tickets, model, options)
+    tickets, model = _model_for(tickets, model, options, agent)
     _require(tickets, [by])
     esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
     level = _level_expr(by).alias(by)
@@ -95,7 +100,7 @@ def agent_expected_trend(
     >>> agent_expected_trend(t, "a").select("period_start", "escalated", "expected").rows()
     [(datetime.date(2024, 1, 1), 1, 0.5), (datetime.date(2024, 1, 8), 0, 0.5)]
     """
-    tickets, model = _model_for(tickets, model, options)
+    tickets, model = _model_for(tickets, model, options, agent)
     _require(tickets, ["created_at"])
     esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
     return (

@@ -21,6 +21,9 @@ _KNOWN_OPTIONS = frozenset(
         "winsor",
         "funnel_levels",
         "reference",
+        "owner",
+        "leave_one_out",
+        "shrink",
     }
 )
 

@@ -51,12 +51,16 @@ def test_funnel_figure_escapes_names_and_hollow_unjudged() -> None:
 
 
 def test_category_and_trend_figures(demo, comparison) -> None:
-    b = agent_category_breakdown(demo, TRUTH.outlier_agent, model=comparison.model)
+    b = agent_category_breakdown(
+        demo, TRUTH.outlier_agent, model=comparison.model_for(TRUTH.outlier_agent)
+    )
     fig = charts.category_figure(b)
     observed, expected = fig.data
     assert list(observed.x) == b.get_column("escalated").to_list()[:12]
     assert list(expected.x) == pytest.approx(b.get_column("expected").to_list()[:12])
-    tr = agent_expected_trend(demo, TRUTH.outlier_agent, model=comparison.model)
+    tr = agent_expected_trend(
+        demo, TRUTH.outlier_agent, model=comparison.model_for(TRUTH.outlier_agent)
+    )
     bars, line = charts.expected_trend_figure(tr).data
     assert sum(bars.y) == tr.get_column("escalated").sum()
     assert list(line.y) == pytest.approx(tr.get_column("expected").to_list())

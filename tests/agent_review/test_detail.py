@@ -22,7 +22,9 @@ def test_agent_detail_adds_up_to_the_comparison(demo, comparison) -> None:
         assert part.get_column("escalated").sum() == row["escalated"]
         assert part.get_column("expected").sum() == pytest.approx(row["expected"], rel=1e-9)
     # the same expected counts as the lib functions would give on their own
-    alone = agent_expected_trend(demo, TRUTH.outlier_agent, model=comparison.model)
+    alone = agent_expected_trend(
+        demo, TRUTH.outlier_agent, model=comparison.model_for(TRUTH.outlier_agent)
+    )
     assert d.trend.equals(alone)
     assert d.escalated.height == row["escalated"]
     with pytest.raises(review.AgentReviewError, match="no tickets"):

@@ -93,7 +93,9 @@ def test_split_on_demo_outlier_is_skill_when_categories_are_tagged(demo, compari
         {"category": list(CATEGORIES),
          "kind": ["policy" if c in TRUTH.policy_categories else "skill" for c in CATEGORIES]}
     )  # fmt: skip
-    b = agent_category_breakdown(demo, TRUTH.outlier_agent, model=comparison.model)
+    b = agent_category_breakdown(
+        demo, TRUTH.outlier_agent, model=comparison.model_for(TRUTH.outlier_agent)
+    )
     s = review.skill_policy_split(b, tags, agent=TRUTH.outlier_agent)
     # The planted effect acts outside the policy categories only.
     assert s.dominant == "skill"

@@ -34,6 +34,6 @@ def test_flag_notes_name_the_agents_left_out_of_the_standard(comparison) -> None
     assert comparison.excluded_from_model == (TRUTH.outlier_agent,)
     assert TRUTH.outlier_agent in notes[-1]
     assert f"testing {comparison.n_judged} agents at once" in notes[0]
-    assert "category, channel, priority and customer tier" in review.funnel_caption(
+    assert "category, channel, priority, customer tier and month" in review.funnel_caption(
         comparison.model_terms
     )

@@ -18,13 +18,16 @@ from tests.sim_helpdesk import naive_raw_flags, simulate_helpdesk
 
 # 400 tickets, 50 escalated: p = 0.125 for every ticket, p(1-p) = 0.109375.
 
+#: The textbook form (one fit on every ticket, hard minimum) that the hand examples check.
+TEXTBOOK = {"leave_one_out": False, "shrink": False}
+
 
 HAND = [("A", 100, 20), ("B", 100, 10), ("C", 50, 5), ("D", 50, 5), (None, 100, 10)]
 
 
 def test_hand_example_expected_ratio_z():
     t = agent_comparison(
-        frame(HAND), case_mix=(), overdispersion="none", reference="all"
+        frame(HAND), case_mix=(), overdispersion="none", reference="all", **TEXTBOOK
     ).table.sort("agent")
     rows = {r["agent"]: r for r in t.iter_rows(named=True)}
     assert set(rows) == {"A", "B", "C", "D"}  # unassigned tickets get no row
@@ -139,19 +142,22 @@ def test_in_control_reference_excludes_flagged_agents_from_the_standard():
 
 def test_low_expected_agents_are_shown_but_not_judged():
     groups = [(f"a{i}", 200, 20) for i in range(6)] + [("tiny", 6, 6)]
-    t = agent_outliers(frame(groups), case_mix=())
+    t = agent_outliers(frame(groups), case_mix=(), **TEXTBOOK)
     tiny = t.filter(pl.col("agent") == "tiny").row(0, named=True)
     assert tiny["expected"] < 5
     assert tiny["z"] > 5  # far off, yet
     assert not tiny["judged"] and not tiny["flagged"] and tiny["q_value"] is None
     assert t.filter(pl.col("agent") != "tiny").get_column("judged").all()
-    loose = agent_outliers(frame(groups), case_mix=(), min_expected=0.5)
+    loose = agent_outliers(frame(groups), case_mix=(), min_expected=0.5, **TEXTBOOK)
     assert loose.filter(pl.col("agent") == "tiny").get_column("flagged").item()
 
 
 def test_agent_with_zero_escalations():
     t = agent_outliers(
-        frame([("a", 100, 20), ("b", 100, 20), ("zero", 50, 0)]), case_mix=(), reference="all"
+        frame([("a", 100, 20), ("b", 100, 20), ("zero", 50, 0)]),
+        case_mix=(),
+        reference="all",
+        **TEXTBOOK,
     )
     z = t.filter(pl.col("agent") == "zero").row(0, named=True)
     assert z["escalated"] == 0 and z["ratio"] == 0.0 and z["ratio_low"] == 0.0
@@ -164,6 +170,7 @@ def test_one_agent_only_does_not_crash_and_is_not_flagged():
     sim = simulate_helpdesk(2, n_agents=1, n_tickets=2000, n_raised=0, n_hard=0, unassigned=0)
     c = agent_comparison(sim.tickets)
     assert c.table.height == 1
+    assert not c.table.get_column("comparable").item()  # nobody else to compare with
     row = c.table.row(0, named=True)
     assert not row["flagged"] and row["ratio"] == pytest.approx(1.0)
     assert c.phi is None and c.tau2 is None

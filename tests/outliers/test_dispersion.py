@@ -17,7 +17,12 @@ DISPERSED = [("a", 100, 5), ("b", 100, 10), ("c", 100, 10), ("d", 100, 15), ("e"
 
 def test_hand_example_overdispersion_estimates():
     c = agent_comparison(
-        frame(DISPERSED), case_mix=(), winsor=0.0, reference="all", overdispersion="none"
+        frame(DISPERSED),
+        case_mix=(),
+        winsor=0.0,
+        reference="all",
+        overdispersion="none",
+        leave_one_out=False,
     )
     assert c.phi == pytest.approx(12.310606 / 5, abs=1e-6)
     # chi-square on 4 df: sf(x) = exp(-x/2) (1 + x/2)
@@ -31,14 +36,21 @@ def test_hand_example_overdispersion_estimates():
 
 def test_hand_example_random_effects_and_multiplicative_z():
     tickets = frame(DISPERSED)
-    re = agent_comparison(tickets, case_mix=(), winsor=0.0, reference="all").table
+    re = agent_comparison(
+        tickets, case_mix=(), winsor=0.0, reference="all", leave_one_out=False
+    ).table
     e = re.filter(pl.col("agent") == "e").row(0, named=True)
     # y = 20/12, s^2 = V/E^2 = 10.56/144, z = (y - 1) / sqrt(s^2 + tau2)
     assert e["z"] == pytest.approx((20 / 12 - 1) / math.sqrt(10.56 / 144 + 0.1523611), abs=1e-5)
     assert e["z"] == pytest.approx(1.403293, abs=1e-5)
     assert e["z_unadjusted"] == pytest.approx(8 / math.sqrt(10.56), abs=1e-9)
     mult = agent_comparison(
-        tickets, case_mix=(), winsor=0.0, reference="all", overdispersion="winsorised"
+        tickets,
+        case_mix=(),
+        winsor=0.0,
+        reference="all",
+        overdispersion="winsorised",
+        leave_one_out=False,
     ).table
     e = mult.filter(pl.col("agent") == "e").row(0, named=True)
     assert e["z"] == pytest.approx(8 / math.sqrt(10.56) / math.sqrt(2.4621212), abs=1e-5)
@@ -51,7 +63,9 @@ def test_winsorising_clamps_the_tails_before_phi():
     lo = z[0] + 0.4 * (z[1] - z[0])
     hi = z[3] + 0.6 * (z[4] - z[3])
     assert winsorise(z, 0.1).tolist() == pytest.approx([lo, z[1], z[2], z[3], hi])
-    c = agent_comparison(frame(DISPERSED), case_mix=(), winsor=0.1, reference="all")
+    c = agent_comparison(
+        frame(DISPERSED), case_mix=(), winsor=0.1, reference="all", leave_one_out=False
+    )
     assert c.phi == pytest.approx((lo**2 + 2 * z[1] ** 2 + z[3] ** 2 + hi**2) / 5, abs=1e-9)
 
 

@@ -23,7 +23,7 @@ def test_category_breakdown_adds_up_and_finds_the_excess():
     raised = sim.truth.filter(pl.col("kind") == "raised").sort("weight").row(-1, named=True)
     hard = sim.truth.filter(pl.col("kind") == "hard_case").row(0, named=True)
     for agent in (raised["agent"], hard["agent"]):
-        b = agent_category_breakdown(sim.tickets, agent, model=c.model)
+        b = agent_category_breakdown(sim.tickets, agent, model=c.model_for(agent))
         row = c.table.filter(pl.col("agent") == agent).row(0, named=True)
         assert b.get_column("tickets").sum() == row["tickets"]
         assert b.get_column("escalated").sum() == row["escalated"]
@@ -41,7 +41,7 @@ def test_expected_trend_by_week():
     sim = simulate_helpdesk(9, n_tickets=20_000)
     c = agent_comparison(sim.tickets)
     agent = c.table.row(0, named=True)
-    trend = agent_expected_trend(sim.tickets, agent["agent"], model=c.model)
+    trend = agent_expected_trend(sim.tickets, agent["agent"], model=c.model_for(agent["agent"]))
     assert trend.height >= 25
     assert all(d.weekday() == 0 for d in trend.get_column("period_start"))
     assert trend.get_column("escalated").sum() == agent["escalated"]

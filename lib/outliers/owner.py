@@ -1,0 +1,107 @@
+"""Who answers for a ticket in the agent comparison: the escalating owner, the first owner or
+the final owner (issue 13 point 1).
+
+``agent`` in the canonical schema is the *final* owner. When escalating means "moved to Tier 2",
+the final owner of an escalated ticket is the Tier-2 person who received it, so comparing agents
+on ``agent`` blames the receivers. By default each ticket is credited to the person responsible
+when it escalated or was resolved at first level: ``escalated_by`` for escalated tickets, else
+``first_agent``, else ``agent`` (DESIGN.md sections 3 and 5).
+
+>>> import polars as pl
+>>> t = pl.DataFrame({"agent": ["t2", "t2", "t1b"], "first_agent": ["t1a", "t1b", "t1b"],
+...                   "escalated_by": ["t1a", None, None], "escalated": [True, True, False]})
+>>> o = responsible_owner(t)
+>>> o.tickets.get_column("agent").to_list(), o.used
+(['t1a', 't1b', 't1b'], 'escalating')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from lib.outliers.inputs import OutlierError
+
+#: Owner choices: who a ticket is credited to in the comparison.
+OWNERS: tuple[str, ...] = ("escalating", "first", "final")
+#: One line per owner choice, for a page's choice widget and caption.
+OWNER_LABELS: dict[str, str] = {
+    "escalating": "Escalating owner",
+    "first": "First owner",
+    "final": "Final owner",
+}
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The tickets with ``agent`` set to the responsible person, and which owner that is."""
+
+    tickets: pl.DataFrame
+    #: The choice asked for (one of ``OWNERS``).
+    requested: str
+    #: The choice actually used: lower when the export lacks the columns for the one asked.
+    used: str
+    #: One plain sentence saying whom each ticket is credited to (for a caption).
+    sentence: str
+
+
+def _filled(tickets: pl.DataFrame, column: str) -> bool:
+    return column in tickets.columns and tickets.get_column(column).null_count() < tickets.height
+
+
+def responsible_owner(tickets: pl.DataFrame, owner: str = "escalating") -> Owner:
+    """Replace ``agent`` with the person a ticket is credited to (see the module notes).
+
+    ``"escalating"``: ``escalated_by`` for escalated tickets, ``first_agent`` for the others,
+    each falling back to the next (``first_agent``, then ``agent``) ticket by ticket.
+    ``"first"``: ``first_agent``, else ``agent``. ``"final"``: ``agent`` as exported. When the
+    export fills none of the columns asked for, the final owner is used and the sentence says so.
+
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"agent": ["t2"], "escalated": [True]})
+    >>> responsible_owner(t).used
+    'final'
+    """
+    if owner not in OWNERS:
+        raise OutlierError(f"owner must be one of {list(OWNERS)}, got {owner!r}")
+    if "agent" not in tickets.columns:
+        raise OutlierError("the tickets have no 'agent' column; an agent comparison needs one")
+    has_by, has_first = _filled(tickets, "escalated_by"), _filled(tickets, "first_agent")
+    used = owner
+    if owner == "escalating" and not has_by:
+        used = "first" if has_first else "final"
+    if used == "first" and not has_first:
+        used = "final"
+    agent = pl.col("agent")
+    first = pl.coalesce(pl.col("first_agent"), agent) if has_first else agent
+    if used == "escalating":
+        esc = pl.col("escalated").fill_null(False)
+        expr = pl.when(esc).then(pl.coalesce(pl.col("escalated_by"), first)).otherwise(first)
+    elif used == "first":
+        expr = first
+    else:
+        expr = agent
+    out = tickets.with_columns(expr.cast(pl.String).alias("agent")) if used != "final" else tickets
+    return Owner(out, owner, used, _sentence(owner, used))
+
+
+def _sentence(requested: str, used: str) -> str:
+    what = {
+        "escalating": "each escalated ticket counts for the agent who escalated it, every other "
+        "ticket for its first owner (final owner where the export does not say)",
+        "first": "each ticket counts for its first owner (final owner where the export does "
+        "not say)",
+        "final": "each ticket counts for its final owner (the assignee in the export)",
+    }[used]
+    if used == requested:
+        return f"Credited to the {OWNER_LABELS[used].lower()}: {what}."
+    missing = (
+        "escalated-by or first-owner column"
+        if requested == "escalating"
+        else ("first-owner column")
+    )
+    return (
+        f"Credited to the {OWNER_LABELS[used].lower()}: {what}. The export has no {missing}, so "
+        "the person who received an escalation may be counted for it."
+    )
