@@ -26,7 +26,9 @@ policy = tags.policy_categories()
 kpi = aggregates.aggregate(
     data, audit.kpis, where=dims, periods=prds, policy_categories=policy, horizon=hz
 )
-by_category = aggregates.aggregate(data, audit.breakdown, where=dims, by="category", periods=prds)
+by_category = aggregates.aggregate(
+    data, audit.breakdown, where=dims, by="category", periods=prds, horizon=hz
+)
 
 # ---- the narrative and the headline numbers -------------------------------------------------
 # When the rules hardly match the export (the warning above says so), rates are no finding.

@@ -16,6 +16,7 @@ from lib.audit._common import (
     _safe_ratio,
     _with_tests,
 )
+from lib.audit.maturity import Horizon, apply_horizon
 from lib.audit.rates import wilson_exprs
 from lib.audit.significance import DAY, bh_q_values, corrected_p_values, design_effects
 from lib.periods import Periods, in_dates
@@ -79,8 +80,12 @@ def breakdown(
     level: float = 0.95,
     cluster: str | None = DAY,
     fdr: bool = True,
+    horizon: Horizon | None = None,
 ) -> pl.DataFrame:
     """Per value of ``by``: the review period's rate, share and change vs the previous period.
+
+    With a ``horizon`` (:mod:`lib.audit.maturity`) only mature tickets count, escalated within
+    the horizon, so the newest period is not flattered by tickets too young to have escalated.
 
     Columns: ``by``, ``tickets``, ``escalations``, ``rate``, ``rate_low``, ``rate_high``,
     ``share_of_escalations`` (of ``all_escalations`` in the review period),
@@ -118,6 +123,8 @@ def breakdown(
     └───────┴─────────┴─────────────┴──────────────────┴────────┴────────────────────┘
     """
     _check_column(tickets, by)
+    if horizon is not None:
+        tickets = apply_horizon(tickets.lazy(), horizon).collect()
     lf = tickets.lazy()
     cur_q = lf.filter(in_dates(*periods.review)).group_by(_key(by)).agg(_counts())
     prev_q = (

@@ -215,3 +215,14 @@ def test_the_decomposition_splits_the_change_the_headline_shows(tickets, periods
     assert m.rate_change_decomposition(tickets, "channel", periods).change != pytest.approx(
         d.change
     )
+
+
+def test_breakdown_with_a_horizon_counts_what_the_headline_counts(tickets, periods):
+    # The Overview's "top driver" sentence reads this breakdown: same tickets as the headline.
+    h = mt.Horizon(days=3, as_of=mt.export_time(tickets))
+    k = m.kpis(tickets, periods, horizon=h)
+    b = m.breakdown(tickets, "channel", periods, horizon=h, cluster=None)
+    assert b["tickets"].sum() == k.review["tickets"] == 3
+    assert b["escalations"].sum() == k.review["escalations"]
+    assert b["previous_tickets"].sum() == k.previous["tickets"]
+    assert m.breakdown(tickets, "channel", periods, cluster=None)["tickets"].sum() == 5
