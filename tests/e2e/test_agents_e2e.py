@@ -55,7 +55,7 @@ def test_agent_row_opens_the_drilldown(server_factory, page) -> None:
     expect(metric(page, "Escalated")).to_have_text(rows[0]["Escalated"])
     expect(metric(page, "Tickets")).to_have_text(f"{int(rows[0]['Tickets']):,}")
     expect(metric(page, "Flag")).to_have_text("High")
-    page.get_by_text("Where the excess comes from").wait_for()
+    page.get_by_text("Where the excess comes from").first.wait_for()
     page.get_by_text(f"Their {rows[0]['Escalated']} escalated tickets").wait_for()
     _no_exception(page)
     page.set_viewport_size({"width": 1400, "height": 4600})

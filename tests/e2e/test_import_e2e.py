@@ -32,7 +32,7 @@ def test_upload_confirm_mapping_and_see_count(server_factory, page) -> None:
     n = int(re.search(r"Import ([\d,]+) tickets", label).group(1).replace(",", ""))
     assert n == 240
     page.get_by_role("button", name=re.compile(r"Import [\d,]+ tickets")).click()
-    page.get_by_text("Imported 240 tickets").wait_for(timeout=60_000)
+    page.get_by_text("Imported 240 tickets").first.wait_for(timeout=60_000)
     page.get_by_role("link", name="Overview").click()
     wait_idle(page)
     shot(page, "overview_after_import_debug")

@@ -53,7 +53,7 @@ def test_meeting_survives_server_restart_and_pack_opens_offline(
     srv = server_factory(home=home)
     _open_meetings(page, srv.url)
     page.get_by_role("button", name="Start meeting and build the agenda").click()
-    page.get_by_text("Meeting started with").wait_for(timeout=60_000)
+    page.get_by_text("Meeting started with").first.wait_for(timeout=60_000)
     wait_idle(page)
     page.get_by_text("Driver: API & integrations").first.wait_for()
     page.get_by_text("Alert: Performance volume spike").first.wait_for()
@@ -78,7 +78,7 @@ def test_meeting_survives_server_restart_and_pack_opens_offline(
     srv2 = server_factory(home=home)
     assert srv.proc is None and srv2.proc is not None  # the first process is gone
     _open_meetings(page, srv2.url)
-    page.get_by_text(re.compile(r"Action #\d+: " + ACTION + r" \(Ana, due")).wait_for()
+    page.get_by_text(re.compile(r"Action #\d+: " + ACTION + r" \(Ana, due")).first.wait_for()
     assert page.locator('[data-testid="stException"]').count() == 0
 
     page.get_by_role("tab", name="Action items").click()

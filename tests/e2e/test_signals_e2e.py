@@ -30,7 +30,7 @@ def test_no_signal_import_offers_a_signal_and_the_rate_is_no_longer_a_dash(
     expect(page.get_by_text("None of the 60 tickets is marked escalated").first).to_be_visible(
         timeout=60_000
     )
-    expect(page.get_by_text("16 tickets (26.7%), for example ticket 3102")).to_be_visible()
+    expect(page.get_by_text("16 tickets (26.7%), for example ticket 3102").first).to_be_visible()
     expect(
         page.get_by_role("button", name=re.compile("Import 60 tickets without escalations"))
     ).to_be_visible()
@@ -41,8 +41,8 @@ def test_no_signal_import_offers_a_signal_and_the_rate_is_no_longer_a_dash(
     expect(save).to_be_visible(timeout=30_000)
     expect(page.get_by_text("None of the 60 tickets is marked escalated")).to_have_count(0)
     save.click()
-    expect(page.get_by_text("Imported 60 tickets")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("16 are escalated")).to_be_visible()
+    expect(page.get_by_text("Imported 60 tickets").first).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("16 are escalated").first).to_be_visible()
     page.get_by_role("link", name="Overview").click()
     expect(metric(page, "Escalation rate")).to_have_text(
         re.compile(r"^(?!0\.0%)\d+\.\d%$"), timeout=60_000
@@ -68,8 +68,8 @@ def test_event_log_with_levels_loads_and_escalates_on_a_move_up(server_factory, 
     save = page.get_by_role("button", name=re.compile(r"Import 30 tickets$"))
     expect(save).to_be_visible(timeout=30_000)
     save.click()
-    expect(page.get_by_text("Imported 30 tickets")).to_be_visible(timeout=60_000)
-    expect(page.get_by_text("6 are escalated")).to_be_visible()
+    expect(page.get_by_text("Imported 30 tickets").first).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("6 are escalated").first).to_be_visible()
     page.get_by_role("link", name="Overview").click()
     expect(metric(page, "Escalation rate")).to_have_text(
         re.compile(r"^(?!0\.0%)\d+\.\d%$"), timeout=60_000
