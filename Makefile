@@ -40,11 +40,11 @@ format: $(VENV)/.dev-stamp
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Unit, doctest and AppTest tests run on both cores; the browser tests then run one at a
-# time (each starts its own Streamlit server and Chromium, and they time out under contention).
+# Unit, doctest and AppTest tests run on both cores; then the browser tests, two at a time
+# (each starts its own Streamlit server and headless Chromium; their waits allow for it).
 test: $(VENV)/.dev-stamp chromium lint
 	$(PY) -m pytest -q -n 2 -m "not e2e" --junitxml=.test-report-unit.xml $(PYTEST_ARGS)
-	$(PY) -m pytest -q -m e2e tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 -m e2e tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_ingest.py
