@@ -40,11 +40,12 @@ format: $(VENV)/.dev-stamp
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Unit, doctest and AppTest tests run on both cores; then the browser tests, two at a time
-# (each starts its own Streamlit server and headless Chromium; their waits allow for it).
+# Unit, doctest and AppTest tests run on both cores; the browser tests then run one at a
+# time (each starts its own Streamlit server and Chromium; two at a time was faster but
+# let a click land during the other server's busy rerun: not worth a flaky CI).
 test: $(VENV)/.dev-stamp chromium lint
 	$(PY) -m pytest -q -n 2 -m "not e2e" --junitxml=.test-report-unit.xml $(PYTEST_ARGS)
-	$(PY) -m pytest -q -n 2 -m e2e tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m e2e tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_ingest.py

@@ -69,7 +69,9 @@ def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
     before_b = _tickets(b)
     assert before_b == _tickets(a)  # both sessions start on the same numbers
     a.get_by_text("Filters").first.click()
+    wait_idle(a)
     a.get_by_text("Escalated tickets only").click()
+    expect(a.get_by_label("Escalated tickets only")).to_be_checked()
     # Wait for the value that must change, and for the caption that names the filter.
     expect(metric(a, "Tickets")).not_to_have_text(before_b, timeout=60_000)
     wait_idle(a)
