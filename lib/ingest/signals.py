@@ -313,10 +313,11 @@ def _step_signals(frame: pl.DataFrame) -> list[tuple[str, Rule]]:
     engineering issue, one suggestion per step."""
     if "_steps" not in frame.columns or not isinstance(frame.schema["_steps"], pl.List):
         return []
-    steps = frame.get_column("_steps").explode().drop_nulls().cast(pl.String)
+    names = frame.get_column("_steps").explode().drop_nulls().cast(pl.String).unique().sort()
+    closes = pl.select(closing_kind(pl.lit(names))).to_series().is_not_null()
     out = []
-    for step in sorted(set(steps.unique().to_list())):
-        if NEGATION.search(step) or pl.select(closing_kind(pl.lit(step))).item() is not None:
+    for step, closing in zip(names.to_list(), closes.to_list(), strict=True):
+        if closing or NEGATION.search(step):
             continue
         kind = "value" if STEP_UP.search(step) else "link" if STEP_ISSUE.search(step) else ""
         if kind:
