@@ -46,10 +46,6 @@ def close_action(meeting_id: int, action_id: int, version: int, status: str) -> 
     forget_tables()
 
 
-def _link_text(kind: Any, value: Any) -> str:
-    return f"{kind}: {value}" if kind else ""
-
-
 def table_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Rows of the action table (what is shown and remembered, with versions)."""
     return (
