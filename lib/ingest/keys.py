@@ -38,6 +38,7 @@ KEYS: tuple[str, ...] = (
     "reassignments",
     "reopens",
     "first_response_minutes",
+    "first_response_at",
     "satisfaction",
     "sentiment",
 )
@@ -53,10 +54,11 @@ KEY_LABELS: dict[str, str] = {
     "event_time": "Event time",
     "level": "Support level",
     "activity": "Activity (event log step)",
+    "first_response_at": "First response at (a time)",
 }
 
 _TIME_KEYS = frozenset(
     {"created_at", "solved_at", "resolved_at", "closed_at", "updated_at", "event_time"}
-    | {"escalated_at"}
+    | {"escalated_at", "first_response_at"}
 )
 _VOCAB_KEYS = frozenset({"status", "priority", "channel"})

@@ -198,3 +198,27 @@ def test_zendesk_api_side_loaded_metric_sets():
     assert _col(res, "first_response_minutes") == [42.0, 42.0]
     assert _col(res, "solved_at") == [datetime(2025, 1, 6, 15, tzinfo=UTC), None]
     assert _col(res, "channel") == ["messaging", "messaging"]
+
+
+def test_freshdesk_api_first_response_time_from_first_responded_at():
+    # stats.first_responded_at is a time: the first response time is it minus created_at,
+    # derived (and reported as derived) where the export has no duration.
+    res = load_export(DATA / "freshdesk_api_tickets.json")
+    assert res.mapping["first_response_at"] == "stats.first_responded_at"
+    assert _col(res, "first_response_minutes") == [20.0, 45.0, 915.0]
+    derived = [d for d in res.report.derived if d["field"] == "first_response_minutes"]
+    assert derived and derived[0]["rows"] == 3
+
+
+def test_first_response_at_column_in_a_csv():
+    csv = (
+        b"Ticket,Created at,First responded at,First response time\n"
+        b"1,2026-01-05 09:00,2026-01-05 09:30,\n"
+        b"2,2026-01-05 10:00,2026-01-05 09:00,\n"
+        b"3,2026-01-05 11:00,,\n"
+        b"4,2026-01-05 12:00,2026-01-05 12:10,5\n"
+    )
+    res = load_export(csv)
+    assert res.mapping["first_response_at"] == "First responded at"
+    minutes = dict(res.tickets.select("ticket_id", "first_response_minutes").iter_rows())
+    assert minutes == {"1": 30.0, "2": None, "3": None, "4": 5.0}
