@@ -92,7 +92,8 @@ def derive_first_response(
     ...     "_first_response_at": [datetime(2026, 1, 1, 10, 30), datetime(2026, 1, 1, 8), None],
     ... })
     >>> r = QualityReport()
-    >>> out = derive_first_response(f, {"first_response_at": "stats.first_responded_at"}, "t.json", r)
+    >>> mapping = {"first_response_at": "stats.first_responded_at"}
+    >>> out = derive_first_response(f, mapping, "t.json", r)
     >>> out["first_response_minutes"].to_list()
     [90.0, None, None]
     >>> r.derived[0]["detail"]
@@ -121,6 +122,12 @@ def derive_first_response(
     if before:
         detail += f"; {before:,} before creation left missing"
     report.derived.append(
-        {"file": file, "field": "first_response_minutes", "column": column, "rows": n, "detail": detail}
+        {
+            "file": file,
+            "field": "first_response_minutes",
+            "column": column,
+            "rows": n,
+            "detail": detail,
+        }
     )
     return frame
