@@ -14,7 +14,7 @@ from lib.errors import ReviewError
 from lib.ingest import Inspection, LoadResult, inspect_sources, load_tables, reapply_rules
 from lib.ingest.column_evidence import close_call, close_call_note
 from lib.ingest.date_order import SAVED_KEY, split_saved
-from lib.ingest.keys import KEY_LABELS, KEYS, REQUIRED_KEYS
+from lib.ingest.keys import KEY_LABELS, KEYS, required_keys
 from lib.ingest.rules import SIGNAL_ADVICE, Rule, escalation_signal, rules_to_json
 from lib.markdown import md_escape
 from lib.privacy import mask_report, pseudonymise
@@ -107,6 +107,7 @@ def mapping_screen(insp: Inspection, state: dict[str, Any]) -> dict[str, str]:
     st.dataframe(insp.preview(5), hide_index=True, key="imp_preview")
     columns = insp.columns
     mapping: dict[str, str] = {}
+    required = required_keys(insp.mapping)
     with st.form("mapping_form"):
         grid = st.columns(3)
         for i, key in enumerate(KEYS):
@@ -115,7 +116,9 @@ def mapping_screen(insp: Inspection, state: dict[str, Any]) -> dict[str, str]:
             options = [NOT_MAPPED, *_close_first(match, current, columns)]
             index = options.index(current) if current in options else 0
             why = getattr(match, "why", "") if match is not None else ""
-            label = KEY_LABELS.get(key, key) + (" *" if key in REQUIRED_KEYS else "")
+            label = KEY_LABELS.get(key, key) + (" *" if key in required else "")
+            if key == "created_at" and "created_at" not in required:
+                why = "Optional in an event log: a ticket is created at its first event."
             choice = grid[i % 3].selectbox(
                 label,
                 options,

@@ -166,6 +166,9 @@ st.caption(
         + review.case_mix_sentence(comparison.model_terms, t_all.columns)
     )
 )
+receivers = outliers.receivers_note(comparison.table)
+if receivers:
+    st.warning(md_escape(receivers), icon=":material/swap_vert:")
 if comparison.n_agents == 0 or comparison.table.get_column("escalated").sum() == 0:
     layout.empty_state(
         "No assigned tickets with escalations in this period match the filters.",

@@ -65,8 +65,8 @@ def match_columns(
 
     With a ``preset`` its own mapping comes first (score 1) and only confident automatic
     matches (at least ``PRESET_FILL``) fill the remaining keys from the remaining columns.
-    A column with no value is never proposed automatically (a preset's own mapping is kept
-    as the vendor documents it); the values weigh every candidate (see
+    A column with no value is never proposed, not even a preset's own (the field then says
+    that the vendor's column is empty); the values weigh every candidate (see
     :mod:`lib.ingest.column_evidence`) and each match lists its best ``alternatives``.
 
     >>> df = pl.DataFrame({
@@ -86,8 +86,14 @@ def match_columns(
     sample = _sample(frame, sample_rows)
     empty = empty_columns(frame, sample)
     fixed: dict[str, ColumnMatch] = {}
+    # a vendor's column that this export left empty is not kept: its key is matched like any
+    # other (a filled column may stand in), and the field says why the vendor's column is not used
+    preset_empty: dict[str, str] = {}
     if preset is not None:
         for k, c in map_with_preset(preset, columns).items():
+            if c in empty:
+                preset_empty[k] = c
+                continue
             fixed[k] = ColumnMatch(k, c, 1.0, f"preset: {preset.label}")
     used = {m.column for m in fixed.values()}
     # Automatic matching looks at MAX_AUTO_COLUMNS columns at most: a very wide export
@@ -158,7 +164,10 @@ def match_columns(
     named_empty = sorted(c for c in empty if _named_like_a_key(c))
     for k in KEYS:
         m = fixed.get(k) or auto[k]
-        if m.column is None and named_empty:
+        if m.column is None and k in preset_empty:
+            vendor = preset.label if preset else "preset"
+            m.why = f"the {vendor}'s column {preset_empty[k]!r} has no value"
+        elif m.column is None and named_empty:
             m.why = _empty_namesake(k, named_empty) or m.why
         m.alternatives = () if k in fixed else candidates(k, table, profiles, m.column)
         m.empty = empty

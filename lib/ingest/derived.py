@@ -28,7 +28,7 @@ import polars as pl
 from lib.ingest.load_report import QualityReport
 from lib.ingest.normalise.vocabularies import has_value
 
-__all__ = ["derive_status"]
+__all__ = ["derive_first_response", "derive_status"]
 
 
 def derive_status(
@@ -72,6 +72,62 @@ def derive_status(
             "rows": n,
             "detail": f"{why}: {n_solved} read as solved (it has a solved date), "
             f"{n - n_solved} as open (none)",
+        }
+    )
+    return frame
+
+
+def derive_first_response(
+    frame: pl.DataFrame, mapping: dict[str, str], file: str, report: QualityReport
+) -> pl.DataFrame:
+    """Fill ``first_response_minutes`` from a first-response *time* (``_first_response_at``,
+    e.g. Freshdesk's ``stats.first_responded_at``) minus ``created_at``, only on rows with no
+    first-response duration; a time before creation stays missing. Counts go to
+    ``report.derived``.
+
+    >>> from datetime import datetime
+    >>> from lib.ingest.load_report import QualityReport
+    >>> f = pl.DataFrame({
+    ...     "created_at": [datetime(2026, 1, 1, 9), datetime(2026, 1, 1, 9), None],
+    ...     "_first_response_at": [datetime(2026, 1, 1, 10, 30), datetime(2026, 1, 1, 8), None],
+    ... })
+    >>> r = QualityReport()
+    >>> mapping = {"first_response_at": "stats.first_responded_at"}
+    >>> out = derive_first_response(f, mapping, "t.json", r)
+    >>> out["first_response_minutes"].to_list()
+    [90.0, None, None]
+    >>> r.derived[0]["detail"]
+    'first response time = first response at - created: 1 row; 1 before creation left missing'
+    """
+    column = mapping.get("first_response_at")
+    if not column or "_first_response_at" not in frame.columns or "created_at" not in frame.columns:
+        return frame
+    if "first_response_minutes" not in frame.columns:
+        frame = frame.with_columns(first_response_minutes=pl.lit(None, pl.Float64))
+    gap = (pl.col("_first_response_at") - pl.col("created_at")).dt.total_seconds() / 60.0
+    fill = pl.col("first_response_minutes").is_null() & pl.col("_first_response_at").is_not_null()
+    counts = frame.select(
+        n=(fill & pl.col("created_at").is_not_null() & (gap >= 0)).sum(),
+        before=(fill & (gap < 0)).sum(),
+    ).row(0)
+    if not counts[0] and not counts[1]:
+        return frame
+    frame = frame.with_columns(
+        first_response_minutes=pl.when(fill & (gap >= 0))
+        .then(gap.cast(pl.Float64))
+        .otherwise(pl.col("first_response_minutes"))
+    )
+    n, before = int(counts[0]), int(counts[1])
+    detail = f"first response time = first response at - created: {n:,} row{'s' * (n != 1)}"
+    if before:
+        detail += f"; {before:,} before creation left missing"
+    report.derived.append(
+        {
+            "file": file,
+            "field": "first_response_minutes",
+            "column": column,
+            "rows": n,
+            "detail": detail,
         }
     )
     return frame

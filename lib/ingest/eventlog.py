@@ -111,7 +111,9 @@ def _tier_aggs(ev: pl.DataFrame) -> list[pl.Expr]:
         pl.col("__high_time").min().alias("_tier_high_at")
         if "__high_time" in ev.columns
         else no_time.alias("_tier_high_at"),
-        pl.col("__moved").any().alias("__moved_up"),
+        # whether, even when the log has no time to say when (file order decides)
+        pl.col("__moved").any().alias("_tier_moved"),
+        (pl.col("__tier") >= 2).any().alias("_tier_high"),
     ]
     if "__agent_before" in ev.columns:
         aggs.append(pl.col("__agent_before").drop_nulls().last().alias("_moved_by"))
@@ -225,10 +227,10 @@ def _finish(out: pl.DataFrame) -> pl.DataFrame:
             if "reopens" in out.columns
             else counted
         ).drop("__reopen_events")
-    if "__moved_up" in out.columns:
+    if "_tier_moved" in out.columns:
         if "_moved_by" in out.columns:  # only a move up has an owner "just before" it
             out = out.with_columns(
-                _moved_by=pl.when(pl.col("__moved_up")).then(pl.col("_moved_by"))
+                _moved_by=pl.when(pl.col("_tier_moved")).then(pl.col("_moved_by"))
             )
         above = (pl.col("_first_tier") >= 2).fill_null(False)
         tags = pl.col("tags") if "tags" in out.columns else pl.lit([], pl.List(pl.String))
@@ -236,7 +238,7 @@ def _finish(out: pl.DataFrame) -> pl.DataFrame:
             tags=pl.when(above)
             .then(tags.list.concat(pl.lit([OPENED_ABOVE_TIER1], pl.List(pl.String))))
             .otherwise(tags)
-        ).drop("__moved_up")
+        )
     if "__closed_at" in out.columns:
         given = [pl.col("solved_at")] if "solved_at" in out.columns else []
         out = out.with_columns(

@@ -78,7 +78,8 @@ def _merge_mapping(match: VendorMatch, matches: dict[str, Any]) -> dict[str, str
 
     For a generic export the value-aware matches win over the name-only guess, so a column
     whose values contradict its name (``Tier`` holding L1/L2) lands where the values say. A
-    column with no value, or one whose values rule it out for a key, is never mapped by name.
+    column with no value, or one whose values rule it out for a key, is never mapped by name;
+    a preset's column with no value is not mapped either.
     """
 
     def allowed(key: str, col: str) -> bool:
@@ -91,7 +92,9 @@ def _merge_mapping(match: VendorMatch, matches: dict[str, Any]) -> dict[str, str
             if key not in mapping and col not in mapping.values() and allowed(key, col):
                 mapping[key] = col
         return mapping
-    mapping = dict(match.mapping)
+    empty = next((m.empty for m in matches.values()), frozenset())
+    # the vendor's own column is kept unless this export left it empty
+    mapping = {k: c for k, c in match.mapping.items() if c not in empty}
     for key, m in matches.items():
         col = m.column
         if col is None or key in mapping or col in mapping.values():

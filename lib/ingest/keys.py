@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lib.schema import LABELS
 
-__all__ = ["KEYS", "KEY_LABELS", "REQUIRED_KEYS"]
+__all__ = ["KEYS", "KEY_LABELS", "REQUIRED_KEYS", "required_keys"]
 
 #: Every key a mapping may use: the mappable schema columns plus loader inputs.
 KEYS: tuple[str, ...] = (
@@ -38,12 +38,29 @@ KEYS: tuple[str, ...] = (
     "reassignments",
     "reopens",
     "first_response_minutes",
+    "first_response_at",
     "satisfaction",
     "sentiment",
 )
 
 #: Keys a mapping must have.
 REQUIRED_KEYS = ("ticket_id", "created_at")
+
+
+def required_keys(mapping: dict[str, str]) -> tuple[str, ...]:
+    """The keys a proposed mapping must keep: an event log (an event time and no created
+    column) needs the event time instead of Created, since a ticket is created at its first
+    event.
+
+    >>> required_keys({"ticket_id": "case", "event_time": "time:timestamp"})
+    ('ticket_id', 'event_time')
+    >>> required_keys({"ticket_id": "Id", "created_at": "Created", "event_time": "Changed"})
+    ('ticket_id', 'created_at')
+    """
+    if mapping.get("event_time") and not mapping.get("created_at"):
+        return ("ticket_id", "event_time")
+    return REQUIRED_KEYS
+
 
 #: Human-readable label per key (mapping screen).
 KEY_LABELS: dict[str, str] = {
@@ -53,10 +70,11 @@ KEY_LABELS: dict[str, str] = {
     "event_time": "Event time",
     "level": "Support level",
     "activity": "Activity (event log step)",
+    "first_response_at": "First response at (a time)",
 }
 
 _TIME_KEYS = frozenset(
     {"created_at", "solved_at", "resolved_at", "closed_at", "updated_at", "event_time"}
-    | {"escalated_at"}
+    | {"escalated_at", "first_response_at"}
 )
 _VOCAB_KEYS = frozenset({"status", "priority", "channel"})

@@ -317,10 +317,17 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
     if kind == "level_move":
         if "_tier_move_at" not in frame.columns:
             return pl.lit(False)
-        return pl.col("_tier_move_at").is_not_null()
+        moved = pl.col("_tier_move_at").is_not_null()
+        # a log without event times still says that a ticket moved (in file order)
+        if "_tier_moved" in frame.columns:
+            moved = moved | pl.col("_tier_moved").fill_null(False)
+        return moved
     if kind == "level_ever":
         if "_tier_high_at" in frame.columns:
-            return pl.col("_tier_high_at").is_not_null()
+            high = pl.col("_tier_high_at").is_not_null()
+            if "_tier_high" in frame.columns:
+                high = high | pl.col("_tier_high").fill_null(False)
+            return high
         if "_tier_move_at" in frame.columns:  # a snapshot stored before the rule existed
             return pl.col("_tier_move_at").is_not_null()
         return pl.lit(False)

@@ -21,14 +21,22 @@ from lib.ingest import normalise as nz
 from lib.ingest.activities import closing_kind
 from lib.ingest.columns import validate_mapping
 from lib.ingest.date_order import file_day_first
-from lib.ingest.derived import derive_status
+from lib.ingest.derived import derive_first_response, derive_status
 from lib.ingest.load_report import QualityReport
 from lib.ingest.presets import Preset
 from lib.ingest.readers.table import RawTable
 from lib.ingest.vendors import repeated_columns
 
 #: Canonical keys parsed as timestamps (extra keys are folded into canonical ones).
-_DATE_KEYS = ("created_at", "solved_at", "resolved_at", "closed_at", "updated_at", "escalated_at")
+_DATE_KEYS = (
+    "created_at",
+    "solved_at",
+    "resolved_at",
+    "closed_at",
+    "updated_at",
+    "escalated_at",
+    "first_response_at",
+)
 _TEXT_KEYS = (
     "category",
     "agent",
@@ -55,6 +63,7 @@ EXTRA_KEYS = {
     "escalated": "_esc_flag",
     "resolved_at": "_resolved_at",
     "closed_at": "_closed_at",
+    "first_response_at": "_first_response_at",
 }
 
 
@@ -314,6 +323,7 @@ def _finish_rows(
         # closed (read from the export, not derived); derive_status fills only what is left
         frame = frame.with_columns(status=closing_kind(pl.col("_activity")))
     frame = derive_status(frame, mapping, table.name, report)
+    frame = derive_first_response(frame, mapping, table.name, report)
     checks = [
         (
             "ticket_id",

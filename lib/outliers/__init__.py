@@ -83,7 +83,7 @@ from lib.outliers.fdr import benjamini_hochberg
 from lib.outliers.funnel import FUNNEL_LEVELS, funnel_limits
 from lib.outliers.inputs import OutlierError
 from lib.outliers.loo import LeaveOneOut, leave_one_out
-from lib.outliers.owner import OWNER_LABELS, OWNERS, Owner, responsible_owner
+from lib.outliers.owner import OWNER_LABELS, OWNERS, Owner, receivers_note, responsible_owner
 from lib.outliers.shrink import Shrunken, shrink_ratios
 
 __all__ = [
@@ -110,6 +110,7 @@ __all__ = [
     "flag_history",
     "funnel_limits",
     "leave_one_out",
+    "receivers_note",
     "responsible_owner",
     "shrink_ratios",
     "usable_case_mix",

@@ -105,3 +105,37 @@ def _sentence(requested: str, used: str) -> str:
         f"Credited to the {OWNER_LABELS[used].lower()}: {what}. The export has no {missing}, so "
         "the person who received an escalation may be counted for it."
     )
+
+
+def receivers_note(table: pl.DataFrame, *, min_escalated: int = 10) -> str | None:
+    """A warning when the agents credited with most escalations hold (almost) nothing else:
+    they look like receivers (Tier 2), so the comparison cannot tell who escalated. ``table``
+    is an agent comparison table (``agent``, ``tickets``, ``escalated``); None when the split
+    does not look like that.
+
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"agent": ["t2a", "t2b", "t1a", "t1b"], "tickets": [40, 30, 500, 400],
+    ...                   "escalated": [40, 29, 0, 3]})
+    >>> print(receivers_note(t))
+    2 agents (t2a, t2b) hold 69 of the 72 escalations and almost nothing else: they look like \
+the people who receive escalations, not the ones who escalate. Credit tickets to the escalating \
+or first owner, or map the first-owner or escalated-by column on Data.
+    """
+    if table.is_empty() or not {"tickets", "escalated"} <= set(table.columns):
+        return None
+    total = int(table.get_column("escalated").sum())
+    receivers = table.filter(
+        (pl.col("escalated") >= min_escalated) & (pl.col("escalated") >= 0.9 * pl.col("tickets"))
+    ).sort("escalated", descending=True)
+    held = int(receivers.get_column("escalated").sum())
+    if receivers.is_empty() or total == 0 or held < 0.6 * total:
+        return None
+    names = receivers.get_column("agent").cast(pl.String).to_list()
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3:,} more" if len(names) > 3 else "")
+    one = len(names) == 1
+    who = f"{len(names):,} agent{'' if one else 's'} ({shown}) hold{'s' if one else ''}"
+    return (
+        f"{who} {held:,} of the {total:,} escalations and almost nothing else: they look "
+        "like the people who receive escalations, not the ones who escalate. Credit tickets to "
+        "the escalating or first owner, or map the first-owner or escalated-by column on Data."
+    )

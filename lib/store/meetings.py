@@ -219,17 +219,20 @@ class MeetingsMixin(StoreBase):
         meeting_id: int,
         *,
         minutes: str = "",
+        pack_html: str = "",
         who: str | None = None,
         actor: Actor | None = None,
     ) -> Meeting:
         """Close a meeting: its agenda, decisions and details are frozen from then on, and
-        ``minutes`` (the Markdown minutes at closing) is kept as they were.
+        ``minutes`` (the Markdown minutes at closing) and ``pack_html`` (the review pack at
+        closing) are kept as they were.
 
         Closing twice is refused (the first closing's minutes stay).
         """
         with self._write() as s:
             m = _open_meeting(self._get(s, Meeting, meeting_id, "Meeting"))
             m.closed_at, m.closed_by, m.minutes = _now(), _who(who, actor), str(minutes or "")
+            m.pack_html = str(pack_html or "") or None
             m.updated_by, m.updated_at = m.closed_by, m.closed_at
         return m
 

@@ -170,6 +170,7 @@ class Meeting(SQLModel, table=True):
     closed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_by: str | None = None
     minutes: str | None = Field(default=None, sa_type=sa.Text)  # frozen when closed
+    pack_html: str | None = Field(default=None, sa_type=sa.Text)  # frozen when closed
 
 
 class AgendaItem(SQLModel, table=True):

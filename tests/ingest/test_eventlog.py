@@ -168,3 +168,20 @@ def test_audit_trail_log_fills_first_owner_and_group():
     assert (row["first_group"], row["group"]) == ("Group 7", "Group 9")
     assert row["status"] == "closed" and row["reassignments"] == 1
     assert row["tags"] == [] and res.report.opened_above_tier1 == 0
+
+
+def test_level_log_without_event_times_still_escalates_on_a_move_up():
+    # the same log with no event-time column: file order says that a ticket moved up, even
+    # though it cannot say when
+    lines = (DATA / "evlog_levels.csv").read_text().splitlines()
+    no_time = "\n".join(",".join(c for i, c in enumerate(x.split(",")) if i != 2) for x in lines)
+    res = load_export(no_time.encode() + b"\n")
+    assert {r.id: r.enabled for r in res.rules}["level_move"]
+    t = _by_id(res.tickets)
+    assert {k for k, row in t.items() if row["escalated"]} == {"UP", "BACK", "AT2UP"}
+    assert t["UP"]["escalated_by"] == "Ann"
+    snapshot = res.tickets.join(res.extras, on="ticket_id")
+    ever = [Rule.from_dict({**r.to_dict(), "enabled": r.id == "level_ever"}) for r in res.rules]
+    frame, _ = reapply_rules(snapshot, ever, mapping=res.mapping)
+    ever_up = {k for k, row in _by_id(canonical_only(frame)).items() if row["escalated"]}
+    assert ever_up == {"UP", "BACK", "DOWN", "AT2", "AT2UP"}

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import polars as pl
 import pytest
 
 from lib.ingest import load_export
+from lib.ingest.columns import match_columns
+from lib.ingest.vendors import detect_vendor
 from tests.conftest import DATA
 
 
@@ -198,3 +201,49 @@ def test_zendesk_api_side_loaded_metric_sets():
     assert _col(res, "first_response_minutes") == [42.0, 42.0]
     assert _col(res, "solved_at") == [datetime(2025, 1, 6, 15, tzinfo=UTC), None]
     assert _col(res, "channel") == ["messaging", "messaging"]
+
+
+def test_freshdesk_api_first_response_time_from_first_responded_at():
+    # stats.first_responded_at is a time: the first response time is it minus created_at,
+    # derived (and reported as derived) where the export has no duration.
+    res = load_export(DATA / "freshdesk_api_tickets.json")
+    assert res.mapping["first_response_at"] == "stats.first_responded_at"
+    assert _col(res, "first_response_minutes") == [20.0, 45.0, 915.0]
+    derived = [d for d in res.report.derived if d["field"] == "first_response_minutes"]
+    assert derived and derived[0]["rows"] == 3
+
+
+def test_first_response_at_column_in_a_csv():
+    csv = (
+        b"Ticket,Created at,First responded at,First response time\n"
+        b"1,2026-01-05 09:00,2026-01-05 09:30,\n"
+        b"2,2026-01-05 10:00,2026-01-05 09:00,\n"
+        b"3,2026-01-05 11:00,,\n"
+        b"4,2026-01-05 12:00,2026-01-05 12:10,5\n"
+    )
+    res = load_export(csv)
+    assert res.mapping["first_response_at"] == "First responded at"
+    minutes = dict(res.tickets.select("ticket_id", "first_response_minutes").iter_rows())
+    assert minutes == {"1": 30.0, "2": None, "3": None, "4": 5.0}
+
+
+def test_a_preset_column_left_empty_is_not_mapped_and_says_why():
+    # the CFPB export's narrative column exists but is empty when consumers did not consent
+    header = (
+        "Date received,Product,Sub-product,Issue,Sub-issue,Consumer complaint narrative,"
+        "Company,State,Tags,Submitted via,Company response to consumer,Timely response?,"
+        "Consumer disputed?,Complaint ID\n"
+    )
+    rows = "".join(
+        f"2024-03-0{i},Mortgage,FHA,Trouble paying,Late fee,,Bank {i},CA,,Web,"
+        f"Closed with explanation,Yes,No,{1000 + i}\n"
+        for i in range(1, 6)
+    )
+    res = load_export((header + rows).encode())
+    assert res.vendor == "cfpb"
+    assert "description" not in res.mapping
+    assert res.mapping["subject"] == "Issue"
+    frame = pl.read_csv((header + rows).encode(), infer_schema=False)
+    preset = detect_vendor(frame.columns).preset
+    why = match_columns(frame, preset=preset)["description"].why
+    assert "'Consumer complaint narrative' has no value" in why

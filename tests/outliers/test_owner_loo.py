@@ -7,6 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from lib import outliers
 from lib.outliers import OutlierError, agent_comparison, agent_outliers, responsible_owner
 from tests.sim_helpdesk import simulate_helpdesk, simulate_shifted
 
@@ -109,3 +110,11 @@ def test_first_group_that_copies_the_final_group_is_not_case_mix():
     copied = agent_comparison(t.with_columns(first_group=pl.col("group")))
     assert "first_group" not in copied.model_terms
     assert copied.table.filter(pl.col("flagged")).get_column("agent").to_list() == ["agent_00"]
+
+
+def test_receivers_are_named_when_the_final_owner_is_chosen():
+    t = tiered()
+    note = outliers.receivers_note(agent_outliers(t, owner="final"))
+    assert note is not None and note.startswith("3 agents (")
+    assert all(name in note for name in TIER2)
+    assert outliers.receivers_note(agent_outliers(t)) is None

@@ -109,3 +109,6 @@ def test_the_final_owner_can_be_chosen_and_the_caption_says_so(tiered_home: Path
     at = _open(ag_owner="final")
     assert "Credited to the final owner" in _captions(at)
     assert {"Rex", "Sam"} <= set(_statuses(at))  # the receivers hold every escalation
+    receivers = [w.value for w in at.warning if "receive escalations" in w.value]
+    assert len(receivers) == 1 and "Rex" in receivers[0] and "Sam" in receivers[0]
+    assert not [w for w in _open().warning if "receive escalations" in w.value]

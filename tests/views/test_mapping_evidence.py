@@ -42,3 +42,22 @@ def test_close_candidates_show_their_evidence_and_the_other_can_be_picked(
     at.button(key="FormSubmitter:mapping_form-Confirm mapping and read tickets").click().run()
     assert not at.exception, at.exception
     assert at.session_state["imp"]["mapping"]["created_at"] == "Creation date"
+
+
+def test_event_log_marks_event_time_required_not_created(review_home: Path) -> None:
+    # an event log has no created column: a ticket is created at its first event, so the
+    # mapping screen asks for the event time, not for Created
+    lines = ["case:concept:name,concept:name,time:timestamp,org:resource"]
+    for i in range(6):
+        lines.append(f"C{i},Open ticket,2024-02-0{i + 1} 09:00:00,Ann")
+        lines.append(f"C{i},Close ticket,2024-02-0{i + 1} 11:00:00,Ann")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("views/data.py").run()
+    data = ("\n".join(lines) + "\n").encode()
+    at.file_uploader(key="uploads").upload("log.csv", data, "text/csv").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="map_event_time").label.endswith(" *")
+    created = at.selectbox(key="map_created_at")
+    assert not created.label.endswith("*")
+    assert "first event" in created.help
+    assert at.selectbox(key="map_ticket_id").label.endswith(" *")

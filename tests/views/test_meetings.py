@@ -21,6 +21,7 @@ from lib.review_pack import review_pack_html
 from lib.store import Actor, Store
 from tests.views.hostile import IMAGE, raw_markdown
 from ui import dataset
+from ui.meetings.export import pack_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/meetings.py"
@@ -520,12 +521,16 @@ def test_closing_a_meeting_freezes_it_and_the_pack_lists_what_closed_in_it(home:
     with _store() as s:
         frozen = s.get_meeting(mid)
         assert frozen.closed_at is not None and "Call Acme back" in frozen.minutes
+        assert "Call Acme back" in frozen.pack_html and "Update macros" in frozen.pack_html
         with pytest.raises(StoreError, match="was closed by local user"):
             s.update_agenda_item(ids[0], {"decision": "late"})
         # A later change to an action item does not rewrite the closed meeting's minutes.
         late = s.list_actions().filter(pl.col("title") == "Update macros").row(0, named=True)
         s.update_action(late["id"], {"title": "Renamed later"}, expected_version=1)
         assert "Renamed later" not in s.get_meeting(mid).minutes
+        # ...nor its review pack: the export serves the pack frozen at closing
+        pack = pack_of(None, s.get_meeting(mid)).decode("utf-8")
+        assert "Update macros" in pack and "Renamed later" not in pack
     at.run()
     _ok(at)
-    assert any("as they were at closing" in c.value for c in at.caption)
+    assert any("minutes and the review pack are as they were" in c.value for c in at.caption)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,31 @@ def minutes_of(data: dataset.Active, meeting: Any) -> str:
     )
 
 
+def pack_of(data: dataset.Active, meeting: Any) -> bytes:
+    """The meeting's review pack (HTML): as frozen when it was closed, else built now."""
+    if meeting.closed_at is not None and meeting.pack_html:
+        return meeting.pack_html.encode("utf-8")
+    store = session.store()
+    tickets, _, ds_name = meeting_tickets(data, meeting)
+    agenda_items = store.list_agenda_items(meeting.id)
+    keys = agenda_items.filter(pl.col("source") == "alert").get_column("ref").to_list()
+    alerts = store.get_alert_states().filter(pl.col("alert_key").is_in([k for k in keys if k]))
+    if alerts.height and (alerts.get_column("metric") == "sentiment").any():
+        # Sentiment alerts chart the topic's sentiment: use the scored tickets.
+        scored = scoring.sentiment_tickets(data).select("ticket_id", "sentiment")
+        tickets = tickets.drop("sentiment").join(scored, on="ticket_id", how="left")
+    return review_pack.review_pack_html(
+        meeting,
+        agenda_items,
+        store.list_actions(),
+        facts=facts_for(data, meeting),
+        alerts=alerts,
+        tickets=tickets,
+        dataset_name=ds_name,
+        definition=definition(data),
+    ).encode("utf-8")
+
+
 def export_tab(data: dataset.Active, edit: bool) -> None:
     store = session.store()
     meetings = store.list_meetings()
@@ -74,11 +100,8 @@ def export_tab(data: dataset.Active, edit: bool) -> None:
             st.caption(
                 f"For {md_escape(meeting.title)} ({meeting.date}); pick another in the Meeting tab."
             )
-            tickets, _, ds_name = meeting_tickets(data, meeting)
-            facts = facts_for(data, meeting)
             agenda_items = store.list_agenda_items(meeting.id)
             actions = store.list_actions()
-            rules = definition(data)
             minutes = minutes_of(data, meeting)
             warn_unsaved(
                 agenda_items,
@@ -86,30 +109,12 @@ def export_tab(data: dataset.Active, edit: bool) -> None:
                 "typed but not saved on",
             )
             if meeting.closed_at is not None:
-                st.caption("The meeting is closed: the minutes are as they were at closing.")
-            keys = agenda_items.filter(pl.col("source") == "alert").get_column("ref").to_list()
-            alerts = store.get_alert_states().filter(
-                pl.col("alert_key").is_in([k for k in keys if k])
-            )
-
-            def pack() -> bytes:
-                # Sentiment alerts chart the topic's sentiment: use the scored tickets.
-                pack_tickets = tickets
-                if alerts.height and (alerts.get_column("metric") == "sentiment").any():
-                    scored = scoring.sentiment_tickets(data).select("ticket_id", "sentiment")
-                    pack_tickets = tickets.drop("sentiment").join(
-                        scored, on="ticket_id", how="left"
-                    )
-                return review_pack.review_pack_html(
-                    meeting,
-                    agenda_items,
-                    actions,
-                    facts=facts,
-                    alerts=alerts,
-                    tickets=pack_tickets,
-                    dataset_name=ds_name,
-                    definition=rules,
-                ).encode("utf-8")
+                st.caption(
+                    "The meeting is closed: the minutes"
+                    + (" and the review pack" if meeting.pack_html else "")
+                    + " are as they were at closing."
+                )
+            pack = functools.partial(pack_of, data, meeting)  # built on download
 
             stem = f"escalation-review-{meeting.date}-{meeting.id}"
             c1, c2, c3 = st.columns(3)

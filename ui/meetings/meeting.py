@@ -23,7 +23,7 @@ from ui.meetings.common import (
     warn_unsaved,
     who,
 )
-from ui.meetings.export import minutes_of
+from ui.meetings.export import minutes_of, pack_of
 
 
 def start_form(data: dataset.Active) -> None:
@@ -219,6 +219,7 @@ def _close(data: dataset.Active, meeting_id: int) -> None:
         session.store().close_meeting,
         meeting_id,
         minutes=minutes_of(data, meeting),
+        pack_html=pack_of(data, meeting).decode("utf-8"),
         who=who(),
         actor=session.actor(),
         done="Meeting closed: its minutes are frozen.",

@@ -78,6 +78,8 @@ HEADERS = {
     "|time to first response|first reply|first response minutes"
     "|first reply time in minutes|first response time minutes|response time"
     "|first response in min",
+    "first_response_at": "first responded|first responded at|first response at|first reply at"
+    "|first replied at|date of first response|first response date|first responded on",
     "satisfaction": "satisfaction|csat|rating|satisfaction score|satisfaction rating"
     "|customer satisfaction|customer satisfaction rating|survey|survey results|csat score"
     "|feedback score|conversation rating",

@@ -92,6 +92,7 @@ API_PRESETS: tuple[Preset, ...] = (
             updated_at="updated_at",
             resolved_at="stats.resolved_at",
             closed_at="stats.closed_at",
+            first_response_at="stats.first_responded_at",
             status="status",
             priority="priority",
             channel="source",
@@ -111,7 +112,8 @@ API_PRESETS: tuple[Preset, ...] = (
             "'priority' (1 Low .. 4 Urgent), 'source' (1 Email, 2 Portal, 3 Phone, 7 Chat, 9 "
             "Feedback widget, 10 Outbound email), 'responder_id', 'group_id', 'company_id', "
             "'requester_id', 'type', 'subject', 'tags', 'stats.resolved_at', "
-            "'stats.closed_at', 'stats.first_responded_at' (a time, not a duration). "
+            "'stats.closed_at', 'stats.first_responded_at' (a time, not a duration: the first "
+            "response time is that time minus 'created_at'). "
             "'is_escalated' and 'fr_escalated' flag an overdue SLA, not an escalation, so "
             "they are not mapped. People and groups are numeric ids; no first responder or "
             "first group is exported, so first_agent and first_group stay unmapped."
