@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import metric, shot, wait_idle
+from tests.e2e.conftest import metric, shot, wait_drawn, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -27,13 +27,12 @@ def _tall(page, height: int = 4200) -> None:
 
 
 def _settle(page) -> None:
-    """Tables and charts draw after the script finishes: give them a moment before a shot."""
-    wait_idle(page)
-    page.wait_for_timeout(1500)
+    """Tables and charts draw after the script finishes: wait for them before a shot."""
+    wait_drawn(page)
 
 
-def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
-    srv = server_factory()
+def test_breakdown_row_drills_into_its_tickets(shared_server, page) -> None:
+    srv = shared_server
     _tall(page)
     page.goto(srv.url + "/breakdowns")
     wait_idle(page)
@@ -75,8 +74,8 @@ def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
     expect(metric(page, "Tickets")).to_have_text(f"{int(rows[0]['Tickets']):,}")
 
 
-def test_every_audit_page_renders(server_factory, page) -> None:
-    srv = server_factory()
+def test_every_audit_page_renders(shared_server, page) -> None:
+    srv = shared_server
     _tall(page)
     page.goto(srv.url)
     wait_idle(page)
