@@ -193,25 +193,6 @@ def wait_idle(page, timeout: float = 120_000) -> None:
     )
 
 
-#: True once every visible chart and table has drawn (Plotly's SVG, the data grid's canvas).
-_DRAWN = """() => {
-  const shown = (el) => el.getClientRects().length > 0;
-  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(shown);
-  const tables = [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter(shown);
-  return charts.every((c) => c.querySelector('.main-svg'))
-    && tables.every((t) => t.querySelector('canvas'));
-}"""
-
-
-def wait_drawn(page, timeout: float = 120_000) -> None:
-    """Wait until the app script has finished and every visible chart and table has drawn
-    (they draw after the script ends): what a screenshot should wait for, instead of a fixed
-    pause."""
-    wait_idle(page, timeout=timeout)
-    page.wait_for_function(_DRAWN, timeout=timeout)
-    page.wait_for_timeout(250)  # the last paint after the elements appear
-
-
 def metric(page, label: str):
     """The value of the last ``st.metric`` with this label, as a locator: assert on it with
     ``expect(...)``, which retries until the rerun that changes it has drawn (a plain read right
