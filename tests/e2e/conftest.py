@@ -129,9 +129,42 @@ def server_factory(tmp_path: Path) -> Iterator:
 
 
 @pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One Streamlit server on the bundled demo, shared by every browser test that only reads.
+
+    Starting a server and filling its caches (the snapshot, the case-mix and leave-one-out fits)
+    is most of a browser test's time, so the tests that change nothing stored (they look, click,
+    filter and download) share this one. Each test still opens its own browser context, which
+    is its own Streamlit session (its own filters, selections and widget state). A test that
+    saves anything (an import, an agenda item, a meeting) or needs a cold server (the first
+    session of a process) takes a fresh server from ``server_factory`` instead.
+    """
+    _require_browser()
+    home = tmp_path_factory.mktemp("demo_server")
+    srv = Server(home).start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def shared_server(demo_server: Server) -> Server:
+    """``demo_server``, checked to be still running before a test uses it."""
+    if demo_server.proc is None or demo_server.proc.poll() is not None:
+        log = demo_server.log.read_text(errors="replace")[-2000:]
+        pytest.fail(f"the shared demo server has exited: {log}")
+    return demo_server
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator:
     _require_browser()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # expect() retries an assertion until it holds; its 5 s default is short for a rerun on a
+    # busy 2-core machine (a passing assertion returns as soon as it holds, so this costs nothing).
+    expect.set_options(timeout=20_000)
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
@@ -143,13 +176,14 @@ def browser() -> Iterator:
 def page(browser) -> Iterator:
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = ctx.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(60_000)
     yield pg
     ctx.close()
 
 
-def wait_idle(page, timeout: float = 60_000) -> None:
-    """Wait until the app script has finished running."""
+def wait_idle(page, timeout: float = 120_000) -> None:
+    """Wait until the app script has finished running (a cold page on a busy 2-core machine
+    can take over a minute: the generous limit costs nothing when the page is quick)."""
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
     )

@@ -23,9 +23,9 @@ def _no_exception(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_agent_row_opens_the_drilldown(server_factory, page) -> None:
+def test_agent_row_opens_the_drilldown(shared_server, page) -> None:
     truth = demo_truth()
-    srv = server_factory()
+    srv = shared_server
     page.set_viewport_size({"width": 1400, "height": 3000})
     page.goto(srv.url + "/agents")
     wait_idle(page)
@@ -63,9 +63,9 @@ def test_agent_row_opens_the_drilldown(server_factory, page) -> None:
     shot(page, "agents_drilldown")
 
 
-def test_raw_ranking_funnel_click_and_agent_picker(server_factory, page) -> None:
+def test_raw_ranking_funnel_click_and_agent_picker(shared_server, page) -> None:
     truth = demo_truth()
-    srv = server_factory()
+    srv = shared_server
     page.set_viewport_size({"width": 1400, "height": 3000})
     page.goto(srv.url + "/agents")
     wait_idle(page)

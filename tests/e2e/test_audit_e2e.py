@@ -32,8 +32,8 @@ def _settle(page) -> None:
     page.wait_for_timeout(1500)
 
 
-def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
-    srv = server_factory()
+def test_breakdown_row_drills_into_its_tickets(shared_server, page) -> None:
+    srv = shared_server
     _tall(page)
     page.goto(srv.url + "/breakdowns")
     wait_idle(page)
@@ -75,8 +75,8 @@ def test_breakdown_row_drills_into_its_tickets(server_factory, page) -> None:
     expect(metric(page, "Tickets")).to_have_text(f"{int(rows[0]['Tickets']):,}")
 
 
-def test_every_audit_page_renders(server_factory, page) -> None:
-    srv = server_factory()
+def test_every_audit_page_renders(shared_server, page) -> None:
+    srv = shared_server
     _tall(page)
     page.goto(srv.url)
     wait_idle(page)

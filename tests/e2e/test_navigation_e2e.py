@@ -101,8 +101,8 @@ def test_cold_deep_link_runs_the_app_shell(server_factory, browser, path: str) -
     _check(page, path)
 
 
-def test_deep_link_and_reload_of_every_page(server_factory, browser) -> None:
-    srv = server_factory()
+def test_deep_link_and_reload_of_every_page(shared_server, browser) -> None:
+    srv = shared_server
     for _, path, _ in EXPECTED:
         page = _open(browser, srv.url + path)
         _check(page, path)

@@ -23,8 +23,8 @@ def _sidebar_open(page) -> bool:
     return bool(box and box["x"] + box["width"] > 40)
 
 
-def test_phone_overview_and_navigation(server_factory, browser) -> None:
-    srv = server_factory()
+def test_phone_overview_and_navigation(shared_server, browser) -> None:
+    srv = shared_server
     page = browser.new_page(viewport=PHONE, user_agent=PHONE_UA, is_mobile=True, has_touch=True)
     try:
         page.goto(srv.url)

@@ -57,8 +57,8 @@ def _tickets(page) -> str:
     return metric(page, "Tickets").inner_text().strip()
 
 
-def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
-    srv = server_factory()
+def test_filters_stay_in_their_own_session(shared_server, browser) -> None:
+    srv = shared_server
     a = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     b = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     for p in (a, b):
@@ -82,6 +82,8 @@ def test_filters_stay_in_their_own_session(server_factory, browser) -> None:
     after_b = _tickets(b)
     assert after_a != before_b  # the filter changed session A's numbers
     assert after_b == before_b  # and not session B's
+    a.context.close()
+    b.context.close()
 
 
 def _visit_every_page(page, url: str) -> list[str]:
@@ -98,9 +100,9 @@ def _visit_every_page(page, url: str) -> list[str]:
     return seen
 
 
-def test_no_request_leaves_the_machine(server_factory, page) -> None:
+def test_no_request_leaves_the_machine(shared_server, page) -> None:
     """Every request the pages make goes to the app's own server (no fonts, scripts, telemetry)."""
-    srv = server_factory()
+    srv = shared_server
     seen = _visit_every_page(page, srv.url)
     outside = [
         u
