@@ -9,6 +9,7 @@ from typing import Literal
 import polars as pl
 
 from lib.audit._common import MetricsError, _check_column, _hours, _key, _safe_ratio, _with_optional
+from lib.audit.maturity import Horizon, apply_horizon
 from lib.audit.rates import wilson_exprs
 
 SOLVED_STATUSES = ("solved", "closed")
@@ -61,8 +62,13 @@ def drivers(
     rank_by: RankBy = "frequency",
     top: int | None = 10,
     level: float = 0.95,
+    horizon: Horizon | None = None,
 ) -> pl.DataFrame:
     """The categories that drive escalations, ranked by frequency or by impact.
+
+    With a ``horizon`` (:mod:`lib.audit.maturity`) only mature tickets count and a ticket is
+    escalated when it escalated within the horizon (rates, counts and impacts alike), so a
+    range that ends at the export is not flattered by tickets too young to have escalated.
 
     Rankings (plain-language versions for the UI in :data:`IMPACT_EXPLANATIONS`):
 
@@ -110,6 +116,8 @@ def drivers(
             f"unknown ranking {rank_by!r} (use {', '.join(map(repr, IMPACT_EXPLANATIONS))})"
         )
     _check_column(tickets, by)
+    if horizon is not None:
+        tickets = apply_horizon(tickets.lazy(), horizon).collect()
     # One cheap group-by on (value, escalated) with sums and counts; the means and gaps are
     # then combined on the small result (much faster than filtered aggregations on 1M rows).
     solved = pl.col("solved_at").is_not_null() & (pl.col("solved_at") >= pl.col("created_at"))
@@ -174,11 +182,15 @@ def drivers(
     return out if top is None else out.head(top)
 
 
-def pareto(tickets: pl.DataFrame, by: str = "category") -> pl.DataFrame:
+def pareto(
+    tickets: pl.DataFrame, by: str = "category", *, horizon: Horizon | None = None
+) -> pl.DataFrame:
     """Escalations per value, most first, with the cumulative share (for a Pareto chart).
 
     Columns: ``rank``, ``by``, ``escalations``, ``share`` (of ``all_escalations``),
-    ``cumulative_share``, ``all_escalations``. Values without escalations are left out.
+    ``cumulative_share``, ``all_escalations``. Values without escalations are left out. With
+    a ``horizon`` only mature tickets' escalations within the horizon count (as
+    :func:`drivers`).
 
     >>> t = pl.DataFrame({"category": ["a", "b", "a", "c", "a"], "escalated": [True] * 4 + [False]})
     >>> pareto(t).select("category", "escalations", "share", "cumulative_share")
@@ -194,9 +206,9 @@ def pareto(tickets: pl.DataFrame, by: str = "category") -> pl.DataFrame:
     └──────────┴─────────────┴───────┴──────────────────┘
     """
     _check_column(tickets, by)
+    lf = tickets.lazy() if horizon is None else apply_horizon(tickets.lazy(), horizon)
     out = (
-        tickets.lazy()
-        .filter(pl.col("escalated"))
+        lf.filter(pl.col("escalated"))
         .group_by(_key(by))
         .agg(pl.len().cast(pl.Int64).alias("escalations"))
         .sort(["escalations", by], descending=[True, False])
