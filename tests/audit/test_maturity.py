@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import numpy as np
 import polars as pl
 import pytest
 
@@ -14,7 +13,7 @@ from lib import audit as m
 from lib.audit import maturity as mt
 from lib.periods import review_periods
 from tests.audit.fixture_tickets import at
-from tests.sim_maturing import helpdesk
+from tests.sim_maturing import helpdesk, with_categories
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -340,21 +339,13 @@ def test_without_escalation_times_solved_young_tickets_still_mature_like_the_oth
     assert s.filter(pl.col("ticket_id") == "10")["counted"].to_list() == [False]
 
 
-def _with_categories(t: pl.DataFrame, seed: int) -> pl.DataFrame:
-    """Categories of a helpdesk drawn at random: the same true rate in every row."""
-    rng = np.random.default_rng(seed + 10_000)
-    return t.with_columns(
-        category=pl.Series(rng.choice(["a", "b", "c"], t.height, p=[0.5, 0.3, 0.2]))
-    )
-
-
 def test_breakdown_rows_no_false_drop_in_the_newest_period():
     # 42 days at 300 tickets a day, a constant 14% in every category, the review period ending
     # at the export: the rows as exported show a "significant drop" on 12 of 40 pages, with the
     # horizon on none (BENCHMARKS.md, "Escalation horizon": Breakdowns rows)
     raw = fixed = 0
     for seed in range(40):
-        t = _with_categories(helpdesk(seed, days=42), seed)
+        t = with_categories(helpdesk(seed, days=42), seed)
         p = review_periods(t, review_days=14)
         h = mt.choose_horizon(t).horizon()
         for horizon in (None, h):
