@@ -103,7 +103,8 @@ else:
         key="dr_rank_chart",
         data=ranked,
     )
-widgets.table(ranked, view=tables.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
+driver_view = tables.DRIVER_VIEW if hz is None else horizon.with_maturing(tables.DRIVER_VIEW)
+widgets.table(ranked, view=driver_view, key="dr_table", filename="drivers.csv")
 
 st.subheader("Pareto of escalations by category")
 widgets.chart_downloads(drivers.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)

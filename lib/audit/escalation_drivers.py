@@ -9,7 +9,7 @@ from typing import Literal
 import polars as pl
 
 from lib.audit._common import MetricsError, _check_column, _hours, _key, _safe_ratio, _with_optional
-from lib.audit.maturity import Horizon, apply_horizon
+from lib.audit.maturity import Horizon, apply_horizon, mature_expr
 from lib.audit.rates import wilson_exprs
 
 SOLVED_STATUSES = ("solved", "closed")
@@ -46,7 +46,7 @@ _DRIVER_COLUMNS = (
     "handling_hours_escalated", "handling_n_escalated",
     "handling_hours_other", "handling_n_other", "extra_handling_hours", "impact_handling",
     "csat_escalated", "csat_n_escalated", "csat_other", "csat_n_other",
-    "csat_gap", "impact_csat",
+    "csat_gap", "impact_csat", "maturing",
 )  # fmt: skip
 
 
@@ -68,7 +68,8 @@ def drivers(
 
     With a ``horizon`` (:mod:`lib.audit.maturity`) only mature tickets count and a ticket is
     escalated when it escalated within the horizon (rates, counts and impacts alike), so a
-    range that ends at the export is not flattered by tickets too young to have escalated.
+    range that ends at the export is not flattered by tickets too young to have escalated;
+    ``maturing`` counts the value's tickets left out as still maturing (0 without a horizon).
 
     Rankings (plain-language versions for the UI in :data:`IMPACT_EXPLANATIONS`):
 
@@ -88,7 +89,7 @@ def drivers(
     ``handling_hours_escalated`` (n = ``handling_n_escalated``), ``handling_hours_other``
     (n = ``handling_n_other``), ``extra_handling_hours``, ``impact_handling``,
     ``csat_escalated`` (n = ``csat_n_escalated``), ``csat_other`` (n = ``csat_n_other``),
-    ``csat_gap``, ``impact_csat``.
+    ``csat_gap``, ``impact_csat``, ``maturing``.
 
     >>> from datetime import UTC, datetime, timedelta
     >>> c = datetime(2024, 1, 1, tzinfo=UTC)
@@ -116,7 +117,15 @@ def drivers(
             f"unknown ranking {rank_by!r} (use {', '.join(map(repr, IMPACT_EXPLANATIONS))})"
         )
     _check_column(tickets, by)
+    young = pl.DataFrame(schema={by: pl.String, "maturing": pl.Int64})
     if horizon is not None:
+        young = (
+            tickets.lazy()
+            .filter(~mature_expr(horizon))
+            .group_by(_key(by))
+            .agg(pl.len().cast(pl.Int64).alias("maturing"))
+            .collect()
+        )
         tickets = apply_horizon(tickets.lazy(), horizon).collect()
     # One cheap group-by on (value, escalated) with sums and counts; the means and gaps are
     # then combined on the small result (much faster than filtered aggregations on 1M rows).
@@ -173,6 +182,8 @@ def drivers(
             (pl.col("escalations") * pl.col("csat_gap")).alias("impact_csat"),
         )
         .filter(pl.col("escalations") > 0)
+        .join(young, on=by, how="left")
+        .with_columns(pl.col("maturing").fill_null(0))
     )
     key = "escalations" if rank_by == "frequency" else rank_by
     out = out.sort(

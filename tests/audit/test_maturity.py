@@ -302,7 +302,7 @@ def test_drivers_and_pareto_with_a_horizon(tickets):
     # all tickets, 3 days: sso 2, 3, 5, 6, 8 counted (2, 5, 6, 8 escalated), 10 maturing
     h = mt.Horizon(days=3, as_of=mt.export_time(tickets))
     d = m.drivers(tickets, horizon=h, top=None)
-    assert d.select("category", "tickets", "escalations").rows() == [("sso", 5, 4)]
+    assert d.select("category", "tickets", "escalations", "maturing").rows() == [("sso", 5, 4, 1)]
     assert m.pareto(tickets, horizon=h).select("category", "escalations").rows() == [("sso", 4)]
     late = m.drivers(_late_8(tickets), horizon=h, top=None)
     assert late.select("category", "tickets", "escalations").rows() == [("sso", 5, 3)]

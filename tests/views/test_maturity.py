@@ -165,3 +165,8 @@ def test_breakdowns_and_drivers_with_escalation_times(home: Path) -> None:
     assert int(esc.value.replace(",", "")) == tickets.filter(mature & within).height
     young_all = tickets.filter(~mature).height
     assert esc.proto.delta == f"+{young_all:,} tickets still maturing"
+    ranked = _table(at, "Rank", "Still maturing").set_index("Category")
+    young_by = tickets.filter(~mature).group_by("category").len()
+    for category, n in young_by.rows():
+        if category in ranked.index:
+            assert ranked.loc[category, "Still maturing"] == n
