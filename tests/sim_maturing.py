@@ -109,3 +109,17 @@ def helpdesk(
     )
     # the export is taken at the end of the last day (its newest timestamp)
     return out.with_columns(updated_at=pl.lit(START + timedelta(seconds=as_of - 1)))
+
+
+def with_categories(
+    tickets: pl.DataFrame, seed: int, shares: tuple[float, ...] = (0.5, 0.3, 0.2)
+) -> pl.DataFrame:
+    """``tickets`` with a ``category`` (``a``, ``b``, ...) drawn at random with ``shares``:
+    every category has the same true rate (for the Breakdowns rows).
+
+    >>> with_categories(helpdesk(1, days=20, per_day=5), 1).get_column("category").n_unique()
+    3
+    """
+    rng = np.random.default_rng(seed + 10_000)
+    names = [chr(ord("a") + i) for i in range(len(shares))]
+    return tickets.with_columns(category=pl.Series(rng.choice(names, tickets.height, p=shares)))

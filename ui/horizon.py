@@ -58,17 +58,25 @@ def current() -> audit.Horizon | None:
 def caption(kpi: audit.KpiTable) -> str:
     """What the rates on the page count, how many tickets are still maturing, and why this
     horizon (for a caption under the headline numbers)."""
-    h = kpi.horizon
-    c = st.session_state.get("_horizon_choice")
-    if h is None:
+    if kpi.horizon is None:
         return ""
+    r = kpi.review
+    return rates_caption(kpi.horizon, r["maturing"], r["late_escalations"])
+
+
+def rates_caption(
+    h: audit.Horizon, maturing: int, late: int, *, where: str = "of the review period"
+) -> str:
+    """What the rates count under ``h``, how many tickets (``where``) are still maturing or
+    escalated after the horizon, and why this horizon; without escalation times it says what
+    the horizon means instead (:meth:`lib.audit.HorizonChoice.explain`)."""
+    c = st.session_state.get("_horizon_choice")
     text = (
         f"Rates count tickets {h.describe()} (the export's newest timestamp); "
-        f"{kpi.review['maturing']:,} tickets of the review period are still maturing and left "
-        "out"
+        f"{maturing:,} tickets {where} are still maturing and left out"
     )
     if h.timed:
-        text += f", {kpi.review['late_escalations']:,} escalated after the horizon and do not count"
+        text += f", {late:,} escalated after the horizon and do not count"
     text += "."
     if c is not None:
         text += " " + c.explain(h.days)
@@ -103,4 +111,29 @@ def card(kpi: audit.KpiTable, column: str, metric: dict[str, Any]) -> dict[str, 
     out = {"value": metric["value"], "help": help_text}
     if delta:
         out |= {"delta": delta, "delta_color": "off", "delta_arrow": "off"}
+    return out
+
+
+def with_maturing(view: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """A table view (:func:`lib.charts.tables.present`) with a "Still maturing" count column
+    after its escalations (or at the end when it has none)."""
+    column = ("maturing", "Still maturing", "int")
+    names = [c[0] for c in view]
+    at = names.index("escalations") + 1 if "escalations" in names else len(view)
+    return (*view[:at], column, *view[at:])
+
+
+def tickets_card(counted: int, maturing: int, h: audit.Horizon | None) -> dict[str, Any]:
+    """``st.metric`` arguments of a Tickets card: the tickets counted, and how many more are
+    still maturing as a neutral delta (never a fall)."""
+    out: dict[str, Any] = {"value": f"{counted:,}"}
+    if h is None:
+        return out
+    out["help"] = (
+        f"{counted:,} tickets at least {h.days} days old at the export are counted; "
+        f"{maturing:,} younger ones are still maturing and left out of rates."
+    )
+    if maturing:
+        out |= {"delta": f"+{maturing:,} still maturing", "delta_color": "off"}
+        out["delta_arrow"] = "off"
     return out

@@ -8,9 +8,11 @@ import polars as pl
 import streamlit as st
 
 from lib import audit, formatting, periods
+from lib.audit.maturity import maturing_note, maturity_summary
 from lib.charts import breakdowns, overview, tables
+from lib.charts.maturity import maturing_trend_chart
 from lib.markdown import md_escape
-from ui import aggregates, decomposition, layout, sidebar, tags, widgets
+from ui import aggregates, decomposition, horizon, layout, sidebar, tags, widgets
 
 DIMENSIONS = {
     "category": "Category",
@@ -57,12 +59,22 @@ if mode == "range" and f.start is not None and f.end is not None:
         None, review_days=days, review_end=f.end, baseline=(f.start, f.end)
     )
 in_period = sidebar.period_filters(*cur.review)
+# rates and comparisons count escalation within the sidebar's horizon among tickets old enough;
+# the younger ones are shown as "still maturing", never silently dropped (None: as exported)
+hz = horizon.current()
 bd = aggregates.aggregate(
-    data, audit.breakdown, where=sidebar.dimension_filters(), by=by, periods=cur
+    data, audit.breakdown, where=sidebar.dimension_filters(), by=by, periods=cur, horizon=hz
 )
-bd = tags.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(overview.verdict_expr())
+bd = tags.with_tags(bd.filter((pl.col("tickets") > 0) | (pl.col("maturing") > 0)))
+bd = bd.with_columns(overview.verdict_expr())
 (a, b), (c, d) = cur.review, cur.previous
 st.caption(f"Tickets created {a} to {b}, compared with {c} to {d} (the same number of days).")
+if hz is not None:
+    counted = aggregates.aggregate(data, maturity_summary, where=in_period, horizon=hz)
+    st.caption(
+        ":material/hourglass_top: "
+        + horizon.rates_caption(hz, counted["maturing"], counted["late_escalations"])
+    )
 if bd.height == 0:
     layout.empty_state("No tickets in this period match the filters.", action="Widen the period.")
     st.stop()
@@ -71,7 +83,7 @@ if bd.height == 0:
 total_t, total_e = int(bd["tickets"].sum()), int(bd["escalations"].sum())
 rising = bd.filter(pl.col("significant") & (pl.col("change") > 0))
 m = st.columns(4)
-m[0].metric("Tickets", formatting.num(total_t), border=True)
+m[0].metric("Tickets", **horizon.tickets_card(total_t, int(bd["maturing"].sum()), hz), border=True)
 m[1].metric("Escalation rate", formatting.pct(total_e / total_t if total_t else None), border=True)
 top = bd.row(0, named=True)
 m[2].metric(
@@ -109,7 +121,7 @@ st.caption(
     "the dashed line is the rate over all tickets. Hover for counts; click a bar, or a row "
     "below, to drill in."
 )
-view = tables.present(bd, tables.breakdown_view(by, DIMENSIONS[by]))
+view = tables.present(bd, horizon.with_maturing(tables.breakdown_view(by, DIMENSIONS[by])))
 row = widgets.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
 value = widgets.latest_choice(
     f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=widgets.clicked(event, 5)
@@ -118,7 +130,7 @@ value = widgets.latest_choice(
 # ---- why the overall rate moved -------------------------------------------------------------
 st.subheader("Why did the overall rate move: mix or performance?")
 decomposition.rate_change_section(
-    data, cur, by=by, where=sidebar.dimension_filters(), key=f"bd_mix_{digest}"
+    data, cur, by=by, where=sidebar.dimension_filters(), key=f"bd_mix_{digest}", horizon=hz
 )
 
 # ---- drill-down -----------------------------------------------------------------------------
@@ -126,11 +138,16 @@ if value is None:
     layout.empty_state(f"Select a row to see that {DIMENSIONS[by].lower()}'s trend and tickets.")
 else:
     st.subheader(f"{DIMENSIONS[by]}: {md_escape(str(value))}")
-    slice_t = aggregates.aggregate(data, audit.slice_tickets, where=in_period, by=by, value=value)
-    n, k = slice_t.height, int(slice_t.get_column("escalated").sum())
+    slice_t = aggregates.aggregate(
+        data, audit.slice_tickets, where=in_period, by=by, value=value, horizon=hz
+    )
+    # the row's tickets: counted ones (its rate) and the ones still maturing, listed apart
+    counted_t = slice_t.filter(pl.col("counted"))
+    young_t = slice_t.filter(~pl.col("counted"))
+    n, k = counted_t.height, int(counted_t.get_column("counted_escalated").sum())
     low, high = audit.wilson_interval(k, n)
     d = st.columns(3)
-    d[0].metric("Tickets", formatting.num(n), border=True)
+    d[0].metric("Tickets", **horizon.tickets_card(n, young_t.height, hz), border=True)
     d[1].metric("Escalations", formatting.num(k), border=True)
     d[2].metric(
         "Escalation rate",
@@ -144,10 +161,10 @@ else:
     with left:
         st.markdown("**Trend** (sidebar date range, weekly; review period shaded)")
         tr = aggregates.aggregate(
-            data, audit.trend, where=sidebar.narrowed(f, by, value), every="1w"
+            data, audit.trend, where=sidebar.narrowed(f, by, value), every="1w", horizon=hz
         )
         if tr.height:
-            tfig = overview.shade(overview.trend_chart(tr), *cur.review, "period")
+            tfig = overview.shade(maturing_trend_chart(tr), *cur.review, "period")
             widgets.chart_downloads(
                 tfig, f"trend_{by}_slice", key=f"bd_slice_trend_{digest}", data=tr
             )
@@ -156,7 +173,14 @@ else:
         others = "categories" if other == "category" else "agents"
         st.markdown(f"**Top {others} in this slice** (by escalations)")
         tv = aggregates.aggregate(
-            data, audit.top_values, where=in_period, by=other, within=by, value=value, top=8
+            data,
+            audit.top_values,
+            where=in_period,
+            by=other,
+            within=by,
+            value=value,
+            top=8,
+            horizon=hz,
         )
         if tv.filter(pl.col("escalations") > 0).height == 0:
             layout.empty_state("No escalations in this slice.")
@@ -167,17 +191,39 @@ else:
                 key=f"bd_top_{digest}",
                 data=tv,
             )
-    st.markdown(f"**Its {formatting.num(n)} tickets**, newest first")
-    shown_rows = slice_t.head(2000)
+    slice_view = tables.SLICE_VIEW
+    if hz is not None and hz.timed:
+        within = ("counted_escalated", f"Escalated within {hz.days} days", "bool")
+        slice_view = (*slice_view, within)
+    st.markdown(f"**Its {formatting.num(n)} tickets counted**, newest first")
+    shown_rows = counted_t.head(2000)
     widgets.table(
-        tables.present(shown_rows, tables.SLICE_VIEW),
+        tables.present(shown_rows, slice_view),
         key=f"bd_tickets_{digest}",
         filename=f"tickets_{by}.csv",
-        download_frame=tables.present(slice_t, tables.SLICE_VIEW),
+        download_frame=tables.present(counted_t, slice_view),
     )
     if n > shown_rows.height:
         st.caption(f"Showing the newest {shown_rows.height:,}; the download has all {n:,}.")
-    escalated_ids = slice_t.filter(pl.col("escalated")).get_column("ticket_id")
+    if hz is not None and hz.timed:
+        late = counted_t.filter(pl.col("escalated") & ~pl.col("counted_escalated")).height
+        if late:
+            st.caption(
+                f"{late:,} of them escalated more than {hz.days} days after creation: "
+                "**Escalated** is ticked, they do not count as escalations here."
+            )
+    if young_t.height:
+        with st.expander(
+            f"{young_t.height:,} more tickets still maturing (not counted in the rate)"
+        ):
+            st.caption(maturing_note(young_t.height, hz))
+            widgets.table(
+                tables.present(young_t.head(2000), tables.SLICE_VIEW),
+                key=f"bd_young_{digest}",
+                filename=f"tickets_{by}_still_maturing.csv",
+                download_frame=tables.present(young_t, tables.SLICE_VIEW),
+            )
+    escalated_ids = counted_t.filter(pl.col("counted_escalated")).get_column("ticket_id")
     with st.expander(f"Copy the ids of its {k:,} escalated tickets"):
         st.code(", ".join(escalated_ids.head(1000).to_list()) or "none", language=None)
 
@@ -187,8 +233,10 @@ tabs = st.tabs(["Category × channel", "Category × agent"])
 for tab, cols in zip(tabs, ("channel", "agent"), strict=True):
     with tab:
         cells = aggregates.aggregate(
-            data, audit.heatmap, where=in_period, rows="category", cols=cols
+            data, audit.heatmap, where=in_period, rows="category", cols=cols, horizon=hz
         )
+        young = int(cells.get_column("maturing").sum()) if cells.height else 0
+        cells = cells.filter(pl.col("tickets") > 0)
         if cells.height == 0:
             layout.empty_state("No tickets in this period match the filters.")
             continue
@@ -202,4 +250,5 @@ for tab, cols in zip(tabs, ("channel", "agent"), strict=True):
             f"Escalation rate per category and {cols} in the period; hover for escalations and "
             "tickets. Small cells swing a lot: check the counts before acting."
             + (" The 30 busiest agents are shown." if cols == "agent" else "")
+            + (f" {maturing_note(young, hz)}" if hz is not None else "")
         )

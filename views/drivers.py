@@ -6,8 +6,9 @@ import polars as pl
 import streamlit as st
 
 from lib import audit, formatting
+from lib.audit.maturity import maturity_summary
 from lib.charts import drivers, tables
-from ui import aggregates, editors, layout, session, tags, widgets
+from ui import aggregates, editors, horizon, layout, session, tags, widgets
 
 layout.header(
     "Drivers",
@@ -21,7 +22,9 @@ data = layout.page_data(
 
 all_categories = aggregates.aggregate(data, audit.rate_by, where=audit.Filters(), by="category")
 categories = [c for c in all_categories.get_column("category").to_list() if c != audit.MISSING]
-every = aggregates.aggregate(data, audit.drivers, top=None)
+# escalation within the sidebar's horizon, among tickets old enough (None: as exported)
+hz = horizon.current()
+every = aggregates.aggregate(data, audit.drivers, top=None, horizon=hz)
 policy = set(tags.policy_categories())
 if every.height == 0:
     layout.empty_state(
@@ -31,12 +34,21 @@ if every.height == 0:
     st.stop()
 
 # ---- headline numbers -----------------------------------------------------------------------
-par = aggregates.aggregate(data, audit.pareto, by="category")
+par = aggregates.aggregate(data, audit.pareto, by="category", horizon=hz)
 total = int(every.get_column("escalations").sum())
 in_policy = int(every.filter(pl.col("category").is_in(list(policy)))["escalations"].sum())
 n80 = int((par.get_column("cumulative_share") < 0.8).sum()) + 1
+counted = aggregates.aggregate(data, maturity_summary, horizon=hz) if hz is not None else None
 m = st.columns(4)
-m[0].metric("Escalations", formatting.num(total), border=True)
+m[0].metric(
+    "Escalations",
+    formatting.num(total),
+    f"+{counted['maturing']:,} tickets still maturing" if counted and counted["maturing"] else None,
+    delta_color="off",
+    delta_arrow="off",
+    border=True,
+    help=None if hz is None else f"Tickets {hz.describe()}.",
+)
 m[1].metric("Categories with escalations", every.height, border=True)
 m[2].metric(
     "80% of escalations from",
@@ -53,6 +65,13 @@ m[3].metric(
     border=True,
     help="Escalations in categories tagged policy-based, over all escalations.",
 )
+if counted is not None:
+    st.caption(
+        ":material/hourglass_top: "
+        + horizon.rates_caption(
+            hz, counted["maturing"], counted["late_escalations"], where="in the date range"
+        )
+    )
 
 # ---- top drivers ----------------------------------------------------------------------------
 st.subheader("Top drivers")
@@ -69,7 +88,9 @@ rank = (
 )
 top = c2.slider("How many", 5, 10, 10, key="dr_top")
 st.info(audit.IMPACT_EXPLANATIONS[rank], icon=":material/help:")
-ranked = tags.with_tags(aggregates.aggregate(data, audit.drivers, rank_by=rank, top=top))
+ranked = tags.with_tags(
+    aggregates.aggregate(data, audit.drivers, rank_by=rank, top=top, horizon=hz)
+)
 if rank != "frequency" and ranked.get_column(rank).null_count() == ranked.height:
     layout.empty_state(
         "No category has both escalated and other tickets with this measure.",
@@ -82,7 +103,8 @@ else:
         key="dr_rank_chart",
         data=ranked,
     )
-widgets.table(ranked, view=tables.DRIVER_VIEW, key="dr_table", filename="drivers.csv")
+driver_view = tables.DRIVER_VIEW if hz is None else horizon.with_maturing(tables.DRIVER_VIEW)
+widgets.table(ranked, view=driver_view, key="dr_table", filename="drivers.csv")
 
 st.subheader("Pareto of escalations by category")
 widgets.chart_downloads(drivers.pareto_figure(par, "category"), "pareto", key="dr_pareto", data=par)

@@ -16,7 +16,14 @@ from lib.audit._common import (
     _safe_ratio,
     _with_tests,
 )
-from lib.audit.maturity import Horizon, apply_horizon
+from lib.audit.maturity import (
+    Horizon,
+    apply_horizon,
+    horizon_counts,
+    mature_expr,
+    with_escalation_time,
+    within_horizon_expr,
+)
 from lib.audit.rates import wilson_exprs
 from lib.audit.significance import DAY, bh_q_values, corrected_p_values, design_effects
 from lib.periods import Periods, in_dates
@@ -31,7 +38,7 @@ _RATE_COLUMNS = (
 _BREAKDOWN_COLUMNS = (
     *_RATE_COLUMNS, "previous_tickets", "previous_escalations", "previous_rate",
     "change", "p_value", "significant", "escalations_change",
-    "plain_p_value", "design_effect", "q_value",
+    "plain_p_value", "design_effect", "q_value", "maturing",
 )  # fmt: skip
 
 
@@ -85,15 +92,18 @@ def breakdown(
     """Per value of ``by``: the review period's rate, share and change vs the previous period.
 
     With a ``horizon`` (:mod:`lib.audit.maturity`) only mature tickets count, escalated within
-    the horizon, so the newest period is not flattered by tickets too young to have escalated.
+    the horizon, so the newest period is not flattered by tickets too young to have escalated;
+    ``maturing`` counts the review period's tickets of the row left out as still maturing (a
+    value whose review tickets are all maturing is kept with 0 ``tickets``). Without a
+    horizon ``maturing`` is 0.
 
     Columns: ``by``, ``tickets``, ``escalations``, ``rate``, ``rate_low``, ``rate_high``,
     ``share_of_escalations`` (of ``all_escalations`` in the review period),
     ``all_escalations``, ``previous_tickets``, ``previous_escalations``, ``previous_rate``,
     ``change`` (rate - previous rate), ``p_value``, ``significant``, ``escalations_change``
     (escalations - previous escalations), ``plain_p_value`` (the plain two-proportion z-test),
-    ``design_effect`` and ``q_value``. Values seen only in the previous period are kept with 0
-    tickets. Sorted by escalations, most first.
+    ``design_effect``, ``q_value`` and ``maturing``. Values seen only in the previous period
+    are kept with 0 tickets. Sorted by escalations, most first.
 
     The test allows for tickets that arrive together and for the many rows tested at once
     (:mod:`lib.audit.significance`): ``p_value`` is the z-test corrected by the row's design
@@ -123,6 +133,14 @@ def breakdown(
     └───────┴─────────┴─────────────┴──────────────────┴────────┴────────────────────┘
     """
     _check_column(tickets, by)
+    young_q = (
+        tickets.lazy()
+        .filter(in_dates(*periods.review) & ~mature_expr(horizon))
+        .group_by(_key(by))
+        .agg(pl.len().cast(pl.Int64).alias("maturing"))
+        if horizon is not None
+        else pl.LazyFrame(schema={by: pl.String, "maturing": pl.Int64})
+    )
     if horizon is not None:
         tickets = apply_horizon(tickets.lazy(), horizon).collect()
     lf = tickets.lazy()
@@ -135,9 +153,15 @@ def breakdown(
             pl.col("escalated").sum().cast(pl.Int64).alias("previous_escalations"),
         )
     )
-    cur, prev = pl.collect_all([cur_q, prev_q])
-    out = cur.join(prev, on=by, how="full", coalesce=True).with_columns(
-        pl.col("tickets", "escalations", "previous_tickets", "previous_escalations").fill_null(0)
+    cur, prev, young = pl.collect_all([cur_q, prev_q, young_q])
+    out = (
+        cur.join(prev, on=by, how="full", coalesce=True)
+        .join(young, on=by, how="full", coalesce=True)
+        .with_columns(
+            pl.col(
+                "tickets", "escalations", "previous_tickets", "previous_escalations", "maturing"
+            ).fill_null(0)
+        )
     )
     out = out.with_columns(
         *wilson_exprs(level=level),
@@ -186,12 +210,14 @@ def top_values(
     *,
     top: int = 5,
     level: float = 0.95,
+    horizon: Horizon | None = None,
 ) -> pl.DataFrame:
     """The values of ``by`` with most escalations among tickets where ``within == value``.
 
     For a drill-down: the top categories of one agent (``by="category", within="agent"``) or
     the top agents of one category. Same columns as :func:`rate_by`; shares are of the slice's
-    escalations.
+    escalations. With a ``horizon`` only mature tickets count, escalated within the horizon
+    (as in :func:`breakdown`).
 
     >>> t = pl.DataFrame({
     ...     "agent": ["ann", "ann", "ann", "bob"],
@@ -211,8 +237,10 @@ def top_values(
     """
     _check_column(tickets, by)
     _check_column(tickets, within)
-    part = tickets.lazy().filter(_match(within, [value])).collect()
-    return rate_by(part, by, level=level).head(top)
+    part = tickets.lazy().filter(_match(within, [value]))
+    if horizon is not None:
+        part = apply_horizon(part, horizon)
+    return rate_by(part.collect(), by, level=level).head(top)
 
 
 #: Columns shown when drilling into a slice.
@@ -226,12 +254,17 @@ def slice_tickets(
     *,
     escalated_only: bool = False,
     limit: int | None = None,
+    horizon: Horizon | None = None,
 ) -> pl.DataFrame:
     """The tickets of one slice (``by == value``), newest first, for the drill-down table.
 
-    Columns: ``ticket_id``, ``created_at``, ``subject``, ``agent``, ``escalated``,
-    ``escalation_reason`` (the rule that marked it escalated). :data:`MISSING` selects tickets
-    with no value.
+    Columns: ``ticket_id``, ``created_at``, ``subject``, ``agent``, ``escalated`` (as
+    exported), ``escalation_reason`` (the rule that marked it escalated), ``counted`` (the
+    ticket counts in the slice's rate: with a ``horizon``, it is old enough; else always) and
+    ``counted_escalated`` (it counts as an escalation: escalated within the horizon; null for
+    tickets not counted). The counted tickets and their ``counted_escalated`` are exactly the
+    ``tickets`` and ``escalations`` of the slice's :func:`breakdown` row with the same
+    horizon. :data:`MISSING` selects tickets with no value.
 
     >>> from datetime import UTC, datetime
     >>> t = pl.DataFrame({
@@ -245,15 +278,32 @@ def slice_tickets(
     ['2', '1']
     >>> slice_tickets(t, "category", MISSING).get_column("ticket_id").to_list()
     ['3']
+
+    With a 1-day horizon on 3 January the ticket of that day is still maturing:
+
+    >>> from lib.audit.maturity import Horizon
+    >>> h = Horizon(days=1, as_of=datetime(2024, 1, 3, tzinfo=UTC))
+    >>> slice_tickets(t, "agent", "ann", horizon=h).select(
+    ...     "ticket_id", "counted", "counted_escalated").rows()
+    [('3', False, None), ('1', True, True)]
     """
     _check_column(tickets, by)
     expr = _match(by, [value])
     if escalated_only:
         expr = expr & pl.col("escalated")
+    if horizon is None:
+        counted, counted_escalated = pl.lit(True), pl.col("escalated").fill_null(False)
+    else:
+        counted = mature_expr(horizon)
+        counted_escalated = pl.when(counted).then(within_horizon_expr(horizon))
     out = (
-        tickets.lazy()
+        with_escalation_time(tickets.lazy())
         .filter(expr)
-        .select(SLICE_COLUMNS)
+        .select(
+            *SLICE_COLUMNS,
+            counted.alias("counted"),
+            counted_escalated.alias("counted_escalated"),
+        )
         .sort(["created_at", "ticket_id"], descending=True)
     )
     if limit is not None:
@@ -267,11 +317,15 @@ def heatmap(
     cols: str = "channel",
     *,
     level: float = 0.95,
+    horizon: Horizon | None = None,
 ) -> pl.DataFrame:
     """Escalation rate per combination of two columns, in long format (one row per cell).
 
     Columns: ``rows``, ``cols``, ``tickets``, ``escalations``, ``rate``, ``rate_low``,
-    ``rate_high``. Only combinations that occur are listed.
+    ``rate_high`` and ``maturing``. Only combinations that occur are listed. With a
+    ``horizon`` (as in :func:`breakdown`) ``tickets`` and ``escalations`` count the mature
+    tickets, escalated within the horizon, and ``maturing`` the cell's tickets left out as
+    still maturing (0 without a horizon; a cell of maturing tickets only has no rate).
 
     >>> t = pl.DataFrame({
     ...     "category": ["sso", "sso", "sso", "billing"],
@@ -294,5 +348,13 @@ def heatmap(
     _check_column(tickets, cols)
     if rows == cols:
         raise MetricsError(f"a heatmap needs two different columns, got {rows!r} twice")
-    out = tickets.lazy().group_by(_key(rows), _key(cols)).agg(_counts()).sort(rows, cols).collect()
-    return out.with_columns(wilson_exprs(level=level))
+    if horizon is None:
+        counts = [*_counts(), pl.lit(0, pl.Int64).alias("maturing")]
+        lf = tickets.lazy()
+    else:
+        counts = horizon_counts(horizon)
+        lf = with_escalation_time(tickets.lazy())
+    out = lf.group_by(_key(rows), _key(cols)).agg(counts).sort(rows, cols).collect()
+    return out.with_columns(wilson_exprs(level=level)).select(
+        rows, cols, "tickets", "escalations", "rate", "rate_low", "rate_high", "maturing"
+    )

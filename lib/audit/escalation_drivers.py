@@ -9,6 +9,7 @@ from typing import Literal
 import polars as pl
 
 from lib.audit._common import MetricsError, _check_column, _hours, _key, _safe_ratio, _with_optional
+from lib.audit.maturity import Horizon, apply_horizon, mature_expr
 from lib.audit.rates import wilson_exprs
 
 SOLVED_STATUSES = ("solved", "closed")
@@ -45,7 +46,7 @@ _DRIVER_COLUMNS = (
     "handling_hours_escalated", "handling_n_escalated",
     "handling_hours_other", "handling_n_other", "extra_handling_hours", "impact_handling",
     "csat_escalated", "csat_n_escalated", "csat_other", "csat_n_other",
-    "csat_gap", "impact_csat",
+    "csat_gap", "impact_csat", "maturing",
 )  # fmt: skip
 
 
@@ -61,8 +62,14 @@ def drivers(
     rank_by: RankBy = "frequency",
     top: int | None = 10,
     level: float = 0.95,
+    horizon: Horizon | None = None,
 ) -> pl.DataFrame:
     """The categories that drive escalations, ranked by frequency or by impact.
+
+    With a ``horizon`` (:mod:`lib.audit.maturity`) only mature tickets count and a ticket is
+    escalated when it escalated within the horizon (rates, counts and impacts alike), so a
+    range that ends at the export is not flattered by tickets too young to have escalated;
+    ``maturing`` counts the value's tickets left out as still maturing (0 without a horizon).
 
     Rankings (plain-language versions for the UI in :data:`IMPACT_EXPLANATIONS`):
 
@@ -82,7 +89,7 @@ def drivers(
     ``handling_hours_escalated`` (n = ``handling_n_escalated``), ``handling_hours_other``
     (n = ``handling_n_other``), ``extra_handling_hours``, ``impact_handling``,
     ``csat_escalated`` (n = ``csat_n_escalated``), ``csat_other`` (n = ``csat_n_other``),
-    ``csat_gap``, ``impact_csat``.
+    ``csat_gap``, ``impact_csat``, ``maturing``.
 
     >>> from datetime import UTC, datetime, timedelta
     >>> c = datetime(2024, 1, 1, tzinfo=UTC)
@@ -110,6 +117,16 @@ def drivers(
             f"unknown ranking {rank_by!r} (use {', '.join(map(repr, IMPACT_EXPLANATIONS))})"
         )
     _check_column(tickets, by)
+    young = pl.DataFrame(schema={by: pl.String, "maturing": pl.Int64})
+    if horizon is not None:
+        young = (
+            tickets.lazy()
+            .filter(~mature_expr(horizon))
+            .group_by(_key(by))
+            .agg(pl.len().cast(pl.Int64).alias("maturing"))
+            .collect()
+        )
+        tickets = apply_horizon(tickets.lazy(), horizon).collect()
     # One cheap group-by on (value, escalated) with sums and counts; the means and gaps are
     # then combined on the small result (much faster than filtered aggregations on 1M rows).
     solved = pl.col("solved_at").is_not_null() & (pl.col("solved_at") >= pl.col("created_at"))
@@ -165,6 +182,8 @@ def drivers(
             (pl.col("escalations") * pl.col("csat_gap")).alias("impact_csat"),
         )
         .filter(pl.col("escalations") > 0)
+        .join(young, on=by, how="left")
+        .with_columns(pl.col("maturing").fill_null(0))
     )
     key = "escalations" if rank_by == "frequency" else rank_by
     out = out.sort(
@@ -174,11 +193,15 @@ def drivers(
     return out if top is None else out.head(top)
 
 
-def pareto(tickets: pl.DataFrame, by: str = "category") -> pl.DataFrame:
+def pareto(
+    tickets: pl.DataFrame, by: str = "category", *, horizon: Horizon | None = None
+) -> pl.DataFrame:
     """Escalations per value, most first, with the cumulative share (for a Pareto chart).
 
     Columns: ``rank``, ``by``, ``escalations``, ``share`` (of ``all_escalations``),
-    ``cumulative_share``, ``all_escalations``. Values without escalations are left out.
+    ``cumulative_share``, ``all_escalations``. Values without escalations are left out. With
+    a ``horizon`` only mature tickets' escalations within the horizon count (as
+    :func:`drivers`).
 
     >>> t = pl.DataFrame({"category": ["a", "b", "a", "c", "a"], "escalated": [True] * 4 + [False]})
     >>> pareto(t).select("category", "escalations", "share", "cumulative_share")
@@ -194,9 +217,9 @@ def pareto(tickets: pl.DataFrame, by: str = "category") -> pl.DataFrame:
     └──────────┴─────────────┴───────┴──────────────────┘
     """
     _check_column(tickets, by)
+    lf = tickets.lazy() if horizon is None else apply_horizon(tickets.lazy(), horizon)
     out = (
-        tickets.lazy()
-        .filter(pl.col("escalated"))
+        lf.filter(pl.col("escalated"))
         .group_by(_key(by))
         .agg(pl.len().cast(pl.Int64).alias("escalations"))
         .sort(["escalations", by], descending=[True, False])

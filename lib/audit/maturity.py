@@ -348,6 +348,52 @@ def maturity_counts(horizon: Horizon) -> list[pl.Expr]:
     ]
 
 
+def horizon_counts(horizon: Horizon) -> list[pl.Expr]:
+    """Aggregations over all tickets of a group: ``tickets`` (mature ones, counted),
+    ``escalations`` (of those, escalated within the horizon) and ``maturing`` (too young, left
+    out). The frame needs ``escalated_at`` (see :func:`with_escalation_time`).
+
+    >>> from datetime import UTC, datetime
+    >>> day = [datetime(2024, 2, d, tzinfo=UTC) for d in range(1, 8)]
+    >>> t = pl.DataFrame({"created_at": day[:3], "escalated": [True, True, False],
+    ...                   "escalated_at": [day[5], day[2], None]})
+    >>> t.select(horizon_counts(Horizon(days=2, as_of=day[3]))).row(0)
+    (2, 1, 1)
+    """
+    mature = mature_expr(horizon)
+    return [
+        mature.sum().cast(pl.Int64).alias("tickets"),
+        (mature & within_horizon_expr(horizon)).sum().cast(pl.Int64).alias("escalations"),
+        (~mature).sum().cast(pl.Int64).alias("maturing"),
+    ]
+
+
+def with_escalation_time(tickets: pl.LazyFrame) -> pl.LazyFrame:
+    """``tickets`` with an (empty) ``escalated_at`` column when it has none."""
+    if "escalated_at" in tickets.collect_schema().names():
+        return tickets
+    return tickets.with_columns(escalated_at=NO_TIME)
+
+
+def maturity_summary(tickets: pl.DataFrame, horizon: Horizon) -> dict[str, int]:
+    """How the tickets given count under ``horizon``: ``tickets`` (mature, counted),
+    ``escalations`` (within the horizon), ``maturing`` (too young, left out) and
+    ``late_escalations`` (mature, escalated after the horizon, not counted).
+
+    >>> from datetime import UTC, datetime
+    >>> h = Horizon(days=1, as_of=datetime(2024, 1, 10, tzinfo=UTC))
+    >>> t = pl.DataFrame({
+    ...     "created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in (1, 1, 9, 10)],
+    ...     "escalated": [True, True, True, False],
+    ... })
+    >>> maturity_summary(t, h)
+    {'tickets': 3, 'escalations': 3, 'maturing': 1, 'late_escalations': 0}
+    """
+    late = maturity_counts(horizon)[1]
+    row = with_escalation_time(tickets.lazy()).select(*horizon_counts(horizon), late).collect()
+    return {k: int(v or 0) for k, v in row.row(0, named=True).items()}
+
+
 def apply_horizon(tickets: pl.LazyFrame, horizon: Horizon) -> pl.LazyFrame:
     """The mature tickets only, with ``escalated`` replaced by "escalated within the horizon".
 
@@ -362,10 +408,10 @@ def apply_horizon(tickets: pl.LazyFrame, horizon: Horizon) -> pl.LazyFrame:
     >>> out.get_column("created_at").dt.day().to_list(), out.get_column("escalated").to_list()
     ([1, 2], [True, False])
     """
-    if "escalated_at" not in tickets.collect_schema().names():
-        tickets = tickets.with_columns(escalated_at=NO_TIME)
-    return tickets.filter(mature_expr(horizon)).with_columns(
-        within_horizon_expr(horizon).alias("escalated")
+    return (
+        with_escalation_time(tickets)
+        .filter(mature_expr(horizon))
+        .with_columns(within_horizon_expr(horizon).alias("escalated"))
     )
 
 

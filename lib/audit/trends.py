@@ -10,7 +10,7 @@ import polars as pl
 
 from lib.audit._buckets import _bucketed, _parse_every
 from lib.audit._common import _counts, _with_tests
-from lib.audit.maturity import NO_TIME, Horizon, mature_expr, within_horizon_expr
+from lib.audit.maturity import Horizon, horizon_counts, with_escalation_time
 from lib.audit.rates import wilson_exprs
 from lib.periods import date_bounds
 
@@ -66,11 +66,9 @@ def trend(
     _parse_every(every)
     # Count per day first (a few hundred rows), then sum the days into buckets: truncating
     # a million timestamps to months or quarters is much slower than grouping by day.
-    counts = _counts() if horizon is None else _horizon_counts(horizon)
+    counts = _counts() if horizon is None else horizon_counts(horizon)
     names = [c.meta.output_name() for c in counts]
-    lf = tickets.lazy()
-    if horizon is not None and "escalated_at" not in lf.collect_schema().names():
-        lf = lf.with_columns(escalated_at=NO_TIME)
+    lf = tickets.lazy() if horizon is None else with_escalation_time(tickets.lazy())
     daily = (
         lf.group_by(pl.col("created_at").cast(pl.Date).alias("created_at")).agg(counts).collect()
     )
@@ -83,15 +81,6 @@ def trend(
         dict.fromkeys(names, pl.Int64),
     )
     return out.with_columns(wilson_exprs(level=level))
-
-
-def _horizon_counts(horizon: Horizon) -> list[pl.Expr]:
-    mature = mature_expr(horizon)
-    return [
-        mature.sum().cast(pl.Int64).alias("tickets"),
-        (mature & within_horizon_expr(horizon)).sum().cast(pl.Int64).alias("escalations"),
-        (~mature).sum().cast(pl.Int64).alias("maturing"),
-    ]
 
 
 def quarter_comparison(

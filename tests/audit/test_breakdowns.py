@@ -86,7 +86,7 @@ def test_top_values_and_slice(tickets):
     assert top_agents.select("agent", "escalations").rows() == [("bob", 3), ("ann", 2)]
     assert m.top_values(tickets, "agent", "category", "sso", top=1).height == 1
     s = m.slice_tickets(tickets, "channel", "chat")
-    assert s.columns == list(m.SLICE_COLUMNS)
+    assert s.columns == [*m.SLICE_COLUMNS, "counted", "counted_escalated"]
     assert s.get_column("ticket_id").to_list() == ["10", "8", "6", "5", "2"]
     assert m.slice_tickets(tickets, "agent", "ann", escalated_only=True).get_column(
         "ticket_id"

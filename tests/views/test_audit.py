@@ -150,9 +150,10 @@ def test_each_dimension_filter_changes_every_page_consistently(review_home: Path
         assert _int(_metric(at, "Escalations")) == int(counted["escalated"].sum()), key
         at.switch_page("views/breakdowns.py").run()
         _ok(at)
-        table = at.dataframe[0].value
-        assert table["Tickets"].sum() == part.height, key
-        assert table["Escalations"].sum() == int(part["escalated"].sum()), key
+        table = at.dataframe[0].value  # the same horizon: the same tickets counted
+        assert table["Tickets"].sum() == counted.height, key
+        assert table["Escalations"].sum() == int(counted["escalated"].sum()), key
+        assert table["Still maturing"].sum() == part.height - counted.height, key
         at.switch_page("views/overview.py").run()
         at.multiselect(key=key).set_value([]).run()
     assert _int(_metric(at, "Tickets")) == _mature(review, of=demo).height
@@ -167,10 +168,11 @@ def test_escalated_only_and_date_preset(review_home: Path, demo) -> None:
     at.toggle(key="f_escalated").set_value(False).run()
 
     at.switch_page("views/drivers.py").run()
-    assert _int(_metric(at, "Escalations")) == int(demo["escalated"].sum())  # preset "All"
+    # preset "All"; the escalations of tickets at least 7 days old (the horizon)
+    assert _int(_metric(at, "Escalations")) == int(_mature(demo)["escalated"].sum())
     at.selectbox(key="f_preset").select("Last 30 days").run()
     _ok(at)
-    last30 = _review(demo, days=30)
+    last30 = _mature(_review(demo, days=30), of=demo)
     assert _int(_metric(at, "Escalations")) == int(last30["escalated"].sum())
     at.switch_page("views/routing.py").run()
     _ok(at)
@@ -198,11 +200,20 @@ def test_breakdowns_table_and_drilldown(review_home: Path, demo) -> None:
     at.switch_page("views/breakdowns.py").run()
     _ok(at)
     review = _review(demo)
+    # the demo has no escalation times: the 7-day horizon counts tickets at least 7 days old,
+    # escalated as exported; the younger ones are "still maturing", counted per row
+    cut = _export_time(demo) - timedelta(days=7)
     table = at.dataframe[0].value
-    hand = review.group_by("category").agg(pl.len(), pl.col("escalated").sum())
-    by_cat = {r["category"]: (r["len"], r["escalated"]) for r in hand.rows(named=True)}
+    hand = review.group_by("category").agg(
+        (pl.col("created_at") <= cut).sum().alias("n"),
+        (pl.col("escalated") & (pl.col("created_at") <= cut)).sum().alias("k"),
+        (pl.col("created_at") > cut).sum().alias("young"),
+    )
+    by_cat = {r["category"]: (r["n"], r["k"], r["young"]) for r in hand.rows(named=True)}
     for _, row in table.iterrows():
-        assert (row["Tickets"], row["Escalations"]) == by_cat[row["Category"]]
+        got = (row["Tickets"], row["Escalations"], row["Still maturing"])
+        assert got == by_cat[row["Category"]]
+    assert table["Still maturing"].sum() > 0
     assert list(table["Escalations"]) == sorted(table["Escalations"], reverse=True)
     assert table["Share of escalations %"].sum() == pytest.approx(100, abs=0.1)
 
@@ -214,17 +225,25 @@ def test_breakdowns_table_and_drilldown(review_home: Path, demo) -> None:
     chosen = table.iloc[2]
     assert f"Category: {chosen['Category']}" in [h.value.replace("\\", "") for h in at.subheader]
     assert _int(_metric(at, "Tickets", 1)) == chosen["Tickets"]
-    tickets = _table(at, "Ticket", "Why it counts as escalated")
+    card = [m for m in at.metric if m.label == "Tickets"][1]
+    assert card.proto.delta == f"+{chosen['Still maturing']:,} still maturing"
+    lists = [d.value for d in at.dataframe if "Why it counts as escalated" in d.value.columns]
+    tickets, young = lists  # the counted tickets, then the ones still maturing
     assert len(tickets) == chosen["Tickets"]
     assert tickets["Escalated"].sum() == chosen["Escalations"]
-    expected = set(review.filter(pl.col("category") == chosen["Category"])["ticket_id"])
-    assert set(tickets["Ticket"]) == expected
+    part = review.filter(pl.col("category") == chosen["Category"])
+    assert set(tickets["Ticket"]) == set(part.filter(pl.col("created_at") <= cut)["ticket_id"])
+    young_part = part.filter(pl.col("created_at") > cut)
+    assert set(young["Ticket"]) == set(young_part["ticket_id"])
+    # solved or closed young tickets are still maturing too (no escalation times)
+    assert young_part.filter(pl.col("status").is_in(["solved", "closed"])).height > 0
+    assert any(f"{len(young):,} tickets created after" in c.value for c in at.caption)
 
 
 def test_breakdowns_by_other_dimensions_and_the_sidebar_range(review_home: Path, demo) -> None:
     at = _app()
     at.switch_page("views/breakdowns.py").run()
-    review = _review(demo)
+    review = _mature(_review(demo), of=demo)  # the 7-day horizon's counted tickets
     for dimension, column in (
         ("channel", "Channel"),
         ("agent", "Agent"),
@@ -241,7 +260,9 @@ def test_breakdowns_by_other_dimensions_and_the_sidebar_range(review_home: Path,
             assert got[value if value is not None else "(none)"] == k
     at.segmented_control(key="bd_period").set_value("range").run()
     _ok(at)
-    assert at.dataframe[0].value["Tickets"].sum() == demo.height  # sidebar range is "All"
+    table = at.dataframe[0].value  # sidebar range is "All"
+    assert table["Tickets"].sum() == _mature(demo).height
+    assert table["Tickets"].sum() + table["Still maturing"].sum() == demo.height
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,7 +307,8 @@ def test_drivers_rankings_target_and_coverage(review_home: Path, demo) -> None:
     at.switch_page("views/drivers.py").run()
     _ok(at)
     drivers = _table(at, "Rank")
-    hand = demo.group_by("category").agg(pl.col("escalated").sum()).sort("escalated")
+    # escalations of the tickets at least 7 days old at the export (the horizon)
+    hand = _mature(demo).group_by("category").agg(pl.col("escalated").sum()).sort("escalated")
     assert drivers["Escalations"].tolist() == hand["escalated"].reverse().to_list()
     for rank in ("impact_handling", "impact_csat"):
         at.segmented_control(key="dr_rank").set_value(rank).run()

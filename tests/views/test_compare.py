@@ -64,7 +64,10 @@ def test_breakdowns_explain_the_change_and_the_q_values(review_home: Path, ticke
     at.switch_page("views/breakdowns.py").run()
     _ok(at)
     text = _text(at)
-    change, mix, within = _split(tickets, "category")
+    # the Breakdowns page splits the change of the tickets old enough for the horizon
+    h = at.session_state["_horizon"]
+    mature_by = h.as_of - timedelta(days=h.days)
+    change, mix, within = _split(tickets, "category", mature_by=mature_by)
     assert mix + within == pytest.approx(change)
     assert f"Of the {100 * change:+.1f} pt" in text
     assert f"{100 * mix:+.1f} pt comes from mix (which tickets came in" in text
@@ -87,7 +90,7 @@ def test_breakdowns_explain_the_change_and_the_q_values(review_home: Path, ticke
     # another dimension: the split follows the picker
     at.segmented_control(key="bd_by").set_value("channel").run()
     _ok(at)
-    change, mix, within = _split(tickets, "channel")
+    change, mix, within = _split(tickets, "channel", mature_by=mature_by)
     assert f"{100 * mix:+.1f} pt comes from mix" in _text(at)
 
 

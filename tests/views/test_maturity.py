@@ -83,3 +83,90 @@ def test_overview_shows_the_horizon_and_the_tickets_still_maturing(home: Path, d
     traces = {t.get("name"): t for t in json.loads(chart.proto.spec)["data"]}
     assert traces["Still maturing"]["marker"]["pattern"]["shape"] == "/"
     assert sum(traces["Still maturing"]["y"]) == young_all
+
+
+def _table(at: AppTest, *columns: str):
+    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
+
+
+def test_breakdowns_count_the_horizons_tickets_everywhere(home: Path, demo) -> None:
+    # A 3-day horizon on the demo (no escalation times): the table, its significant rises, the
+    # heatmap and the drill-down count the same tickets, those at least 3 days old.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = at.number_input(key="p_horizon").set_value(3).run()
+    at.switch_page("views/breakdowns.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    cut = _export_time(demo) - timedelta(days=3)
+    review = _review(demo)
+    counted = review.filter(pl.col("created_at") <= cut)
+    young = review.height - counted.height
+    table = _table(at, "Category", "Still maturing")
+    assert table["Tickets"].sum() == counted.height
+    assert table["Escalations"].sum() == int(counted["escalated"].sum())
+    assert table["Still maturing"].sum() == young
+    card = next(m for m in at.metric if m.label == "Tickets")
+    assert card.value == f"{counted.height:,}" and card.proto.delta == f"+{young:,} still maturing"
+    # the significant rises are the table's rows
+    rises = next(m for m in at.metric if m.label == "Significant rises")
+    tested = table[table["q-value"].notna()]
+    assert int(rises.value) == int(
+        ((tested["q-value"] < 0.05) & (tested["Change (pts)"] > 0)).sum()
+    )
+    # what the horizon means without escalation times, and how many tickets wait
+    text = _captions(at)
+    assert "among tickets at least 3 days old" in text and "no escalation times" in text
+    assert f"{young:,} tickets of the review period are still maturing" in text
+    # the category x channel heatmap: hover counts add up to the counted tickets
+    specs = [json.loads(c.proto.spec)["data"] for c in at.get("plotly_chart")]
+    cells = next(d[0]["customdata"] for d in specs if d and d[0]["type"] == "heatmap")
+    assert sum(cell[1] for row in cells for cell in row) == counted.height
+    assert f"{young:,} tickets created after {cut:%Y-%m-%d %H:%M} UTC" in text
+
+
+def test_breakdowns_and_drivers_with_escalation_times(home: Path) -> None:
+    # With escalation times, an escalation counts only when it came within the horizon: the
+    # table, the drill-down's list and the Drivers page agree with a hand count.
+    from lib.demo import demo_tickets
+    from ui import session
+
+    tickets = demo_tickets(days=60, tickets_per_day=20)
+    session.store().register_dataset("Timed for maturity", tickets)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = at.number_input(key="p_horizon").set_value(2).run()
+    at.switch_page("views/breakdowns.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    cut = _export_time(tickets) - timedelta(days=2)
+    late = (pl.col("escalated_at") - pl.col("created_at")) > timedelta(days=2)
+    within = pl.col("escalated") & ~late.fill_null(False)
+    mature = pl.col("created_at") <= cut
+    review = _review(tickets)
+    hand = review.group_by("category").agg(
+        mature.sum().alias("n"), (mature & within).sum().alias("k"), (~mature).sum().alias("y")
+    )
+    table = _table(at, "Category", "Still maturing").set_index("Category")
+    for category, n, k, y in hand.rows():
+        assert tuple(table.loc[category, ["Tickets", "Escalations", "Still maturing"]]) == (n, k, y)
+    n_late = review.filter(mature & pl.col("escalated") & late.fill_null(False)).height
+    assert n_late > 0  # the test data has escalations after the horizon
+    assert f"{n_late:,} escalated after the horizon and do not count" in _captions(at)
+    # drill into the busiest row: the counted list has its tickets and its escalations
+    key = next(d.key for d in at.dataframe if "Still maturing" in d.value.columns)
+    at.session_state[key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    chosen = table.index[0]
+    listed = _table(at, "Ticket", "Escalated within 2 days")
+    assert len(listed) == table.loc[chosen, "Tickets"]
+    assert listed["Escalated within 2 days"].sum() == table.loc[chosen, "Escalations"]
+    # the Drivers page: escalations within 2 days of tickets at least 2 days old (range "All")
+    at.switch_page("views/drivers.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    esc = next(m for m in at.metric if m.label == "Escalations")
+    assert int(esc.value.replace(",", "")) == tickets.filter(mature & within).height
+    young_all = tickets.filter(~mature).height
+    assert esc.proto.delta == f"+{young_all:,} tickets still maturing"
+    ranked = _table(at, "Rank", "Still maturing").set_index("Category")
+    young_by = tickets.filter(~mature).group_by("category").len()
+    for category, n in young_by.rows():
+        if category in ranked.index:
+            assert ranked.loc[category, "Still maturing"] == n
