@@ -11,7 +11,7 @@ Example
 ['Tickets counted', 'Still maturing']
 >>> fig.data[-1].marker.symbol
 ('circle', 'circle-open')
->>> fig = maturing_trend_chart(tr.with_columns(tickets=pl.Series([10, 0])))
+>>> fig = maturing_trend_chart(tr.with_columns(tickets=pl.Series([30, 0])))
 >>> [t.y for t in fig.data if t.name == "95% interval"]
 [(6.0, None)]
 """
