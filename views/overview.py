@@ -45,11 +45,11 @@ for col, (name, label) in zip(
     strict=False,
 ):
     card = formatting.kpi_metric(kpi, name)
-    if name == "escalations":  # a rise is bad: red when beyond chance, green for a fall
-        card = deltas.escalations_card(kpi, card)
     if name == "rate" and low_signal:
         card = formatting.low_signal_rate(card, kpi.review["escalations"])
     card = horizon.card(kpi, name, card)
+    if name == "escalations" and not low_signal:  # a rise is bad: red beyond chance
+        card = deltas.escalations_card(kpi, card)
     col.metric(label, **card, border=True)
 baseline = overview.baseline_card(kpi)
 if low_signal:

@@ -186,13 +186,17 @@ def interval_bars(
         bar_label(r, m, t, measure="count" if by_count else "rate")
         for r, m, t in zip(rates, ks, ns, strict=True)
     ]
+    top = max([*ends, 0 if reference is None or by_count else 100 * reference]) or 1
+    # a small gap after the whisker; a label that would cross the dashed line starts after it
+    ref = None if reference is None or by_count else 100 * reference
+    at = [max(e, ref) if ref is not None and e < ref else e for e in ends]
+    at = [a + 0.012 * top for a in at]
     labels_trace = go.Scatter(
-        x=ends, y=labels, mode="text", text=text, textposition="middle right",
+        x=at, y=labels, mode="text", text=text, textposition="middle right",
         textfont={"size": 11, "color": COLORS["neutral"]}, customdata=custom,
         hoverinfo="skip", showlegend=False, cliponaxis=False, name="labels",
     )  # fmt: skip
     fig = go.Figure([bar, labels_trace])
-    top = max([*ends, 0 if reference is None or by_count else 100 * reference]) or 1
     if reference is not None and not by_count:
         fig.add_vline(
             x=100 * reference,

@@ -79,6 +79,10 @@ def date_axis(
         tickvals=[d.isoformat() for d in days] if few else None,
         nticks=None if few else 8,
     )
+    # bars as wide as 80% of their period: plotly cannot guess a width from a single date
+    if len(starts) == len(ends):
+        widths = [0.8 * 86_400_000 * ((e - s).days + 1) for s, e in zip(starts, ends, strict=True)]
+        fig.update_traces(width=widths, selector={"type": "bar"})
     return fig
 
 
@@ -179,6 +183,11 @@ def trend_figure(
         hovertemplate="%{y:.1f}% escalated (%{customdata[0]:,} of %{customdata[1]:,})"
         "<extra></extra>",
     )
+    if len(x) == 1 and low[0] is not None:  # one period: no band to fill, so a whisker
+        fig.data[-1].error_y = {
+            "type": "data", "symmetric": False, "array": [high[0] - rate[0]],
+            "arrayminus": [rate[0] - low[0]], "color": COLORS["rate"], "thickness": 1.5,
+        }  # fmt: skip
     for when, text in markers:
         fig.add_vline(x=when, line_dash="dot", line_color=COLORS["marker"])
         fig.add_annotation(

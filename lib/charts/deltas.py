@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
+import polars as pl  # noqa: F401 - used by the doctests
+
 from lib.audit.counts import count_change_significant
 
 if TYPE_CHECKING:
@@ -84,8 +86,26 @@ def count_card(card: dict[str, Any], now: int, before: int, *, measure: str) -> 
 
 
 def escalations_card(kpi: KpiTable, card: dict[str, Any]) -> dict[str, Any]:
-    """The Overview's Escalations card (:func:`lib.formatting.kpi_metric`) with its change
-    against the previous period coloured by :func:`count_card`."""
-    return count_card(
-        card, kpi.review["escalations"], kpi.previous["escalations"], measure="escalations"
-    )
+    """The Overview's Escalations card with its change against the previous period coloured
+    by :func:`count_card`. With a horizon, the counts compare only when no ticket of the review
+    period is still maturing (else the count falls for that alone): then a card without a
+    delta gets one, and a card with another note (the horizon's) is returned unchanged.
+
+    >>> from datetime import UTC, datetime
+    >>> from lib.audit import kpis
+    >>> from lib.periods import review_periods
+    >>> t = pl.DataFrame({"created_at": [datetime(2024, 1, d, tzinfo=UTC) for d in range(1, 15)],
+    ...                   "escalated": [False] * 7 + [True] * 7})
+    >>> k = kpis(t, review_periods(t, review_days=7))
+    >>> c = escalations_card(k, {"value": "7"})
+    >>> c["delta"], c["delta_color"], c["delta_arrow"]
+    ('+7 vs previous (0)', 'red', 'up')
+    """
+    now, before = kpi.review["escalations"], kpi.previous["escalations"]
+    if kpi.review.get("maturing") or not kpi.previous["tickets"]:
+        return card
+    if not card.get("delta"):
+        card = card | {"delta": f"{now - before:+,} vs previous ({before:,})"}
+    elif "vs previous" not in card["delta"]:  # another note (the horizon's) stays as it is
+        return card
+    return count_card(card, now, before, measure="escalations")

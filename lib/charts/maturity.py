@@ -55,6 +55,7 @@ def maturing_trend_chart(
         y=maturing,
         name="Still maturing",
         yaxis=bars.yaxis,
+        width=bars.width,  # as wide as the counted bars (see lib.charts.common.date_axis)
         marker={
             "color": "rgba(0,0,0,0)",
             "line": {"color": COLORS["neutral"], "width": 1},

@@ -85,3 +85,11 @@ def test_bands_are_hidden_only_where_the_period_is_small() -> None:
         f"The band is hidden on the 1 day with fewer than {BAND_MIN_TICKETS} tickets "
         "(its interval spans most of 0-100%)."
     )
+
+
+def test_one_day_is_drawn_as_a_day_wide_bar_with_its_interval() -> None:
+    tr = trend(_tickets(1, 30), every="1d")
+    fig = maturing_trend_chart(tr.with_columns(maturing=pl.lit(0)))
+    assert all(list(b.width) == [0.8 * 86_400_000] for b in fig.data if b.type == "bar")
+    rate = next(t for t in fig.data if t.name == "Escalation rate")
+    assert rate.error_y.array[0] == pytest.approx(100 * (tr["rate_high"][0] - tr["rate"][0]))
