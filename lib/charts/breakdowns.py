@@ -209,10 +209,12 @@ def interval_bars(
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(
         title=f"Tickets {what}" if by_count else f"% {what}",
-        range=[0, top * 1.45],
+        range=[0, top * 1.5],
         tickvals=_ticks(top),
     )
-    return _closest(base_layout(fig, title=title, height=_bar_height(len(labels))))
+    fig = base_layout(fig, title=title, height=_bar_height(len(labels)))
+    fig.update_layout(margin_r=36)  # the labels may run past the axis on a phone
+    return _closest(fig)
 
 
 def _ticks(top: float) -> list[float]:
