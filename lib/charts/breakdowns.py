@@ -296,7 +296,17 @@ def heatmap_figure(
                 textfont={"size": 11},
                 colorscale=_SCALE,
                 zmin=0,
-                colorbar={"title": "% escalated"},
+                # below the cells (the column names are on top): the cells keep the width
+                colorbar={
+                    "title": {"text": "% escalated", "side": "top"},
+                    "orientation": "h",
+                    "y": -0.02,
+                    "yanchor": "top",
+                    "thickness": 12,
+                    "len": 0.6,
+                    "x": 0,
+                    "xanchor": "left",
+                },
                 hovertemplate="<b>%{y}</b> × <b>%{x}</b><br>%{z:.1f}% escalated "
                 "(%{customdata[0]:,} of %{customdata[1]:,} tickets)<extra></extra>",
                 name="rate",
@@ -320,5 +330,5 @@ def heatmap_figure(
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top", automargin=True)
     return _closest(
-        base_layout(fig, title=title, height=max(260, min(900, 120 + 30 * len(row_keys))))
+        base_layout(fig, title=title, height=max(320, min(960, 180 + 30 * len(row_keys))))
     )
