@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib import audit, formatting, periods
 from lib.charts import breakdowns, deltas, overview, tables
+from lib.charts.common import band_note
 from lib.markdown import md_escape
 from ui import aggregates, decomposition, layout, sidebar, tags, widgets
 
@@ -163,6 +164,8 @@ else:
             widgets.chart_downloads(
                 tfig, f"trend_{by}_slice", key=f"bd_slice_trend_{digest}", data=tr
             )
+            if note := band_note(tr, "week"):
+                st.caption(note)
     other = "category" if by != "category" else "agent"
     with right:
         others = "categories" if other == "category" else "agents"
