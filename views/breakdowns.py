@@ -9,7 +9,8 @@ import streamlit as st
 
 from lib import audit, formatting, periods
 from lib.audit.maturity import maturing_note, maturity_summary
-from lib.charts import breakdowns, overview, tables
+from lib.charts import breakdowns, deltas, overview, tables
+from lib.charts.common import band_note
 from lib.charts.maturity import maturing_trend_chart
 from lib.markdown import md_escape
 from ui import aggregates, decomposition, horizon, layout, sidebar, tags, widgets
@@ -99,8 +100,7 @@ m[3].metric(
     "Significant rises",
     len(rising),
     ", ".join(md_escape(v) for v in rising[by].head(3)) or "none",
-    delta_color="off",
-    delta_arrow="off",
+    **deltas.chip(len(rising), worse="up"),  # a significant rise is bad: red
     border=True,
     help="Rises vs the previous period whose q-value (Benjamini-Hochberg across the rows) is "
     "below 0.05, with each row's test widened by its design effect (tickets of one day move "
@@ -110,18 +110,33 @@ st.markdown(":material/rule: " + md_escape(audit.rises_in_words(bd, by)))
 
 # ---- chart and table: click a bar or a row to drill in --------------------------------------
 digest = hashlib.md5(repr((by, mode, sidebar.dimension_filters(), cur)).encode()).hexdigest()[:8]
-fig = breakdowns.interval_bars(
-    bd, by, reference=total_e / total_t if total_t else None, reference_label="all tickets"
+measure = (
+    st.segmented_control(
+        "Bars show",
+        ["rate", "count"],
+        default="rate",
+        key="bd_measure",
+        format_func={"rate": "Escalation rate", "count": "Escalations"}.get,
+        help="Bars are sorted by what they draw: the share escalated, or the number escalated.",
+    )
+    or "rate"
 )
+fig = breakdowns.interval_bars(
+    bd, by, measure=measure, reference=total_e / total_t if total_t else None,
+    reference_label="all tickets",
+)  # fmt: skip
 event = widgets.chart_downloads(
-    fig, f"escalation_rate_by_{by}", key=f"bd_chart_{digest}", on_select="rerun", data=bd
+    fig, f"escalations_by_{by}", key=f"bd_chart_{digest}", on_select="rerun", data=bd
 )
 st.caption(
-    "Share escalated per value, most escalations on top, with its 95% interval (whiskers); "
-    "the dashed line is the rate over all tickets. Hover for counts; click a bar, or a row "
-    "below, to drill in."
+    breakdowns.bars_caption(
+        measure, DIMENSIONS[by].lower(), values=bd.height, tickets=total_t, reference=True
+    )
+    + " Click a bar, or a row below, to drill in."
 )
-view = tables.present(bd, horizon.with_maturing(tables.breakdown_view(by, DIMENSIONS[by])))
+view = tables.key_first(
+    tables.present(bd, horizon.with_maturing(tables.breakdown_view(by, DIMENSIONS[by])))
+)
 row = widgets.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
 value = widgets.latest_choice(
     f"bd_drill_{digest}", table=row and row[DIMENSIONS[by]], chart=widgets.clicked(event, 5)
@@ -168,6 +183,8 @@ else:
             widgets.chart_downloads(
                 tfig, f"trend_{by}_slice", key=f"bd_slice_trend_{digest}", data=tr
             )
+            if note := band_note(tr, "week"):
+                st.caption(note)
     other = "category" if by != "category" else "agent"
     with right:
         others = "categories" if other == "category" else "agents"
@@ -186,7 +203,7 @@ else:
             layout.empty_state("No escalations in this slice.")
         else:
             widgets.chart_downloads(
-                breakdowns.interval_bars(tv, other),
+                breakdowns.interval_bars(tv, other, measure="count"),
                 f"top_{other}s",
                 key=f"bd_top_{digest}",
                 data=tv,
@@ -247,8 +264,9 @@ for tab, cols in zip(tabs, ("channel", "agent"), strict=True):
             data=cells,
         )
         st.caption(
-            f"Escalation rate per category and {cols} in the period; hover for escalations and "
-            "tickets. Small cells swing a lot: check the counts before acting."
+            f"Escalation rate per category and {cols} in the period, with its tickets (n); "
+            f"grey cells have fewer than {breakdowns.FEW_TICKETS} tickets and show their "
+            "escalations of tickets instead of a rate. Hover for the counts."
             + (" The 30 busiest agents are shown." if cols == "agent" else "")
             + (f" {maturing_note(young, hz)}" if hz is not None else "")
         )

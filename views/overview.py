@@ -6,7 +6,8 @@ import streamlit as st
 
 from lib import audit, formatting
 from lib.audit.maturity import maturing_note
-from lib.charts import overview, tables
+from lib.charts import deltas, overview, tables
+from lib.charts.common import band_note
 from lib.charts.maturity import maturing_trend_chart
 from lib.markdown import md_escape
 from ui import aggregates, decomposition, editors, horizon, layout, session, sidebar, tags, widgets
@@ -47,6 +48,8 @@ for col, (name, label) in zip(
     if name == "rate" and low_signal:
         card = formatting.low_signal_rate(card, kpi.review["escalations"])
     card = horizon.card(kpi, name, card)
+    if name == "escalations" and not low_signal:  # a rise is bad: red beyond chance
+        card = deltas.escalations_card(kpi, card)
     col.metric(label, **card, border=True)
 baseline = overview.baseline_card(kpi)
 if low_signal:
@@ -115,7 +118,8 @@ else:
     st.caption(
         "Bars: tickets created per period (right axis). Line: share escalated, with its 95% "
         "Wilson interval as the band (wide bands = few tickets). Dotted lines mark review "
-        "meetings and the events below. Hover for counts."
+        "meetings and the events below. Hover for counts. "
+        + band_note(tr, (every or "Week").lower().replace("two weeks", "two-week period"))
     )
     if hz is not None:
         st.caption(

@@ -11,7 +11,7 @@ Example
 ['Tickets counted', 'Still maturing']
 >>> fig.data[-1].marker.symbol
 ('circle', 'circle-open')
->>> fig = maturing_trend_chart(tr.with_columns(tickets=pl.Series([10, 0])))
+>>> fig = maturing_trend_chart(tr.with_columns(tickets=pl.Series([30, 0])))
 >>> [t.y for t in fig.data if t.name == "95% interval"]
 [(6.0, None)]
 """
@@ -55,6 +55,7 @@ def maturing_trend_chart(
         y=maturing,
         name="Still maturing",
         yaxis=bars.yaxis,
+        width=bars.width,  # as wide as the counted bars (see lib.charts.common.date_axis)
         marker={
             "color": "rgba(0,0,0,0)",
             "line": {"color": COLORS["neutral"], "width": 1},

@@ -249,21 +249,33 @@ def drivers_svg(
     return "".join(out)
 
 
+def _value_ticks(lo: float, hi: float, unit: str) -> list[float]:
+    """Two or three round values spanning ``lo``..``hi`` for a sparkline's scale."""
+    if unit == "tickets" and lo >= 0:
+        ticks = nice_ticks(hi, count=2)
+        return ticks if len(ticks) <= 3 else [ticks[0], ticks[len(ticks) // 2], ticks[-1]]
+    return [lo, hi] if lo != hi else [lo]
+
+
 def sparkline_svg(
     days: Sequence[date],
     values: Sequence[float | None],
     *,
     window: tuple[date, date] | None = None,
     unit: str = "tickets",
-    width: int = 260,
-    height: int = 56,
+    width: int = 300,
+    height: int = 96,
 ) -> str:
-    """A small daily line (an alert's topic) with the alert's days shaded.
+    """A small daily line (an alert's topic) with the alert's days shaded, and axes: a value
+    scale on the left (round numbers, 0 at the bottom for counts) and the first, middle and
+    last day below.
 
     >>> s = sparkline_svg([date(2024, 1, 1), date(2024, 1, 2)], [3, 9],
     ...                   window=(date(2024, 1, 2), date(2024, 1, 2)))
     >>> s.count("<rect"), "2024-01-02: 9 tickets" in s
     (1, True)
+    >>> [t in s for t in ('class="axis-y"', ">10<", ">0<", ">2024-01-01<", ">2024-01-02<")]
+    [True, True, True, True, True]
     """
     pts = [(d, v) for d, v in zip(days, values, strict=True)]
     if not pts:
@@ -273,24 +285,52 @@ def sparkline_svg(
     hi = max(known or [1.0])
     if hi == lo:
         hi = lo + 1
+    ticks = _value_ticks(lo, hi, unit)
+    lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
     n = len(pts)
-    pad = 3
-    step = (width - 2 * pad) / max(n - 1, 1)
+    left, right, top, bottom = 34, 8, 6, 18
+    pw, ph = width - left - right, height - top - bottom
+    step = pw / max(n - 1, 1)
 
     def x(i: int) -> float:
-        return pad + step * i
+        return left + (step * i if n > 1 else pw / 2)
 
     def y(v: float) -> float:
-        return pad + (height - 2 * pad) * (1 - (v - lo) / (hi - lo))
+        return top + ph * (1 - (v - lo) / (hi - lo))
 
     out = [_svg_open(width, height, f"Daily {unit}")]
     if window is not None:
         idx = [i for i, (d, _) in enumerate(pts) if window[0] <= d <= window[1]]
         if idx:
+            x0 = max(left, x(idx[0]) - step / 2)
+            x1 = min(left + pw, x(idx[-1]) + step / 2)
             out.append(
-                f'<rect x="{_f(x(idx[0]) - step / 2)}" y="0" '
-                f'width="{_f(step * len(idx))}" height="{height}" fill="rgba(185, 28, 28, 0.12)"/>'
+                f'<rect x="{_f(x0)}" y="{top}" width="{_f(max(x1 - x0, 2))}" height="{ph}" '
+                'fill="rgba(185, 28, 28, 0.12)"/>'
             )
+    fmt = "{:,.0f}" if unit == "tickets" else "{:+.2f}"
+    # the value scale: a grid line and a label per tick
+    out.append('<g class="axis-y">')
+    for t in ticks:
+        out.append(
+            f'<line x1="{left}" x2="{left + pw}" y1="{_f(y(t))}" y2="{_f(y(t))}" '
+            f'stroke="{_GRID}"/><text x="{left - 4}" y="{_f(y(t) + 3.5)}" text-anchor="end" '
+            f'fill="{_TEXT}" font-size="9">{_e(fmt.format(t))}</text>'
+        )
+    out.append("</g>")
+    # the date axis: the first, middle and last day
+    out.append(
+        f'<g class="axis-x"><line x1="{left}" x2="{left + pw}" y1="{top + ph}" '
+        f'y2="{top + ph}" stroke="#A8A29E"/>'
+    )
+    marks = sorted({0, (n - 1) // 2, n - 1}) if n > 2 else sorted({0, n - 1})
+    for i in marks:
+        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+        out.append(
+            f'<text x="{_f(x(i))}" y="{height - 4}" text-anchor="{anchor}" fill="{_TEXT}" '
+            f'font-size="9">{_e(pts[i][0])}</text>'
+        )
+    out.append("</g>")
     segment: list[str] = []
     lines: list[str] = []
     for i, (_, v) in enumerate(pts):
@@ -307,7 +347,6 @@ def sparkline_svg(
             f'<polyline points="{line}" fill="none" stroke="{COLORS["neutral"]}" '
             f'stroke-width="1.5"/>'
         )
-    fmt = "{:,.0f}" if unit == "tickets" else "{:+.2f}"
     for i, (d, v) in enumerate(pts):
         if v is None:
             continue

@@ -12,6 +12,7 @@ import polars as pl
 from lib.audit import BeforeAfter, TestResult, two_proportion_test
 from lib.charts._audit_common import _bar_height, _card, _closest, _fmt, _label, _pct_list
 from lib.charts.common import COLORS, base_layout
+from lib.charts.deltas import count_card
 
 __all__ = [
     "age_figure",
@@ -278,9 +279,10 @@ def routing_cards(
         cards[2][1].update(
             delta=f"{summary['bounced'] - previous['bounced']:+,} vs previous "
             f"({previous['bounced']:,})",
-            delta_color="off",
-            delta_arrow="off",
         )
+        cards[2] = (cards[2][0], count_card(
+            cards[2][1], summary["bounced"], previous["bounced"], measure="bounced"
+        ))  # fmt: skip
     return cards
 
 

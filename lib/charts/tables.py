@@ -235,3 +235,21 @@ def present(frame: pl.DataFrame, columns: Iterable[tuple[str, str, str]]) -> pl.
             col = col.cast(pl.Float64).round(4)
         exprs.append(col.alias(header + suffix.get(kind, "")))
     return frame.select(exprs)
+
+
+#: The columns a display table shows right after its first (label) column, so that a phone
+#: (390 px, about four columns) shows them without scrolling sideways.
+KEY_COLUMNS = ("Rate %", "Escalations", "Tickets")
+
+
+def key_first(frame: pl.DataFrame, keys: Iterable[str] = KEY_COLUMNS) -> pl.DataFrame:
+    """``frame`` with its first column, then the ``keys`` it has, then the rest in order.
+
+    >>> f = pl.DataFrame({"Channel": ["chat"], "Tag": ["–"], "Tickets": [11],
+    ...                   "Escalations": [10], "Rate %": [90.9], "p-value": [0.01]})
+    >>> key_first(f).columns
+    ['Channel', 'Rate %', 'Escalations', 'Tickets', 'Tag', 'p-value']
+    """
+    first = frame.columns[:1]
+    lead = [*first, *(k for k in keys if k in frame.columns and k not in first)]
+    return frame.select(*lead, *(c for c in frame.columns if c not in lead))

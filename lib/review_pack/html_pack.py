@@ -61,7 +61,11 @@ ol.agenda li { margin: 0 0 12px; break-inside: avoid; }
 .alert { display: flex; gap: 16px; align-items: center; border-bottom: 1px solid var(--line);
          padding: 8px 0; break-inside: avoid; }
 .alert .text { flex: 1; }
-.alert svg.chart { flex: 0 0 260px; }
+.alert svg.chart { flex: 0 0 300px; }
+@media (max-width: 600px) {
+  .alert { flex-direction: column; align-items: stretch; }
+  .alert svg.chart { flex: none; }
+}
 footer { margin-top: 30px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line);
          padding-top: 8px; }
 @media print {

@@ -123,3 +123,17 @@ def test_drivers_and_sparkline_svg_escape_names() -> None:
 )
 def test_nice_ticks(high, ticks) -> None:
     assert nice_ticks(high) == pytest.approx(ticks)
+
+
+def test_sparkline_has_a_date_axis_and_a_value_scale() -> None:
+    days = [dt.date(2026, 3, 1) + dt.timedelta(days=i) for i in range(28)]
+    values = [3, 4, 2, 5, 3, 4, 3] * 3 + [9, 14, 12, 4, 3, 2, 3]
+    svg = sparkline_svg(days, values, window=(days[21], days[23]))
+    # dates below: the first, the middle and the last day
+    for d in (days[0], days[13], days[-1]):
+        assert f">{d.isoformat()}</text>" in svg
+    # a value scale: round ticks from 0 past the peak (14), as text and grid lines
+    assert ">0</text>" in svg and ">20</text>" in svg
+    assert svg.count("<line") >= 3
+    sentiment = sparkline_svg(days[:3], [-0.4, 0.1, -0.2], unit="mean sentiment")
+    assert ">-0.40</text>" in sentiment and ">+0.10</text>" in sentiment
