@@ -12,12 +12,12 @@ Example
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
-if TYPE_CHECKING:
-    from lib.audit.headline import KpiTable
+#: A :class:`lib.audit.headline.KpiTable` (not imported: lib.audit's wording reads this module).
+KpiTable = Any
 
 
 def pct(x: float | None, digits: int = 1) -> str:

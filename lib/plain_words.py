@@ -182,17 +182,17 @@ def limits(observed: float, low: float, high: float, level: float = 0.998) -> st
 
 
 def score(s: float | None, *, direction: str = "") -> str:
-    """An anomaly score (how many standard errors from expected) as plain words with odds.
+    """An anomaly score (how many standard errors from expected) as plain words. No odds:
+    the alert's own test (its tail probability) gives those, and two odds would disagree.
 
-    >>> score(12.5)
-    'far outside the usual range (less than 1 in a million by chance)'
+    >>> score(12.5), score(2.1)
+    ('far outside the usual range', 'a little outside the usual range')
     >>> score(3.5, direction="high")
-    'unusually high (about 1 in 2,000 by chance)'
+    'unusually high'
     """
     if s is None or s != s:
         return "not scored"
-    p = math.erfc(abs(s) / math.sqrt(2))
-    how = (
+    return (
         "far outside the usual range"
         if abs(s) >= 6
         else f"unusually {direction}"
@@ -201,7 +201,6 @@ def score(s: float | None, *, direction: str = "") -> str:
         if abs(s) >= 3
         else "a little outside the usual range"
     )
-    return f"{how} ({odds(p)} by chance)"
 
 
 #: An agent's status (:func:`lib.outliers.agent_comparison`) as a plain sentence.
@@ -233,3 +232,18 @@ def excess(observed: float, expected: float) -> str:
     if diff == 0:
         return "about as many as expected"
     return f"about {count(abs(diff))} {'more' if diff > 0 else 'fewer'} than expected"
+
+
+#: Plain table headers for test figures (:func:`lib.charts.tables.present` kind ``pct``: the
+#: header gets `` %``), and the column help each one carries on screen.
+NOISE = "Chance it's noise"
+NOISE_ALL = "Chance it's noise, all rows tested"
+COLUMN_HELP = {
+    f"{NOISE} %": "How often chance alone would give a difference at least this large (the "
+    "p-value of the test). Below 5%: unlikely to be chance.",
+    f"{NOISE_ALL} %": "The same, allowing for every row being tested at once (the "
+    "Benjamini–Hochberg q-value): a row is called a real change, or an agent flagged, when "
+    "this is below the level chosen (5% unless changed).",
+    "Design effect": "How much tickets that arrive together on the same day widen the test "
+    "(1 = not at all); the chance figures allow for it.",
+}

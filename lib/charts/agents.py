@@ -30,6 +30,7 @@ import polars as pl
 
 from lib.agent_review.ranking import STATUS_LABELS, status_expr
 from lib.charts.common import COLORS, base_layout
+from lib.plain_words import NOISE_ALL
 
 __all__ = [
     "AGENT_COMPACT_VIEW",
@@ -316,9 +317,9 @@ def expected_trend_figure(trend: pl.DataFrame) -> go.Figure:
 AGENT_VIEW = (
     ("place", "#", "int"), ("agent", "Agent", "text"), ("status", "Status", "text"),
     ("tickets", "Tickets", "int"), ("escalated", "Escalated", "int"),
-    ("expected", "Expected", "float"), ("ratio", "Observed ÷ expected", "float"),
+    ("expected", "Expected", "count"), ("ratio", "Observed ÷ expected", "float"),
     ("ratio_low", "Ratio 95% low", "float"), ("ratio_high", "Ratio 95% high", "float"),
-    ("q_label", "q-value", "text"), ("z", "z", "float"), ("raw_rate", "Raw rate", "pct"),
+    ("q_value", NOISE_ALL, "pct"), ("raw_rate", "Raw rate", "pct"),
     ("expected_rate", "Expected rate", "pct"), ("shrunk_ratio", "Shrunken ratio", "float"),
     ("dominated_share", "Own-kind share", "pct"),
     ("flagged_label", "Flagged, by month", "text"),
@@ -327,8 +328,8 @@ AGENT_VIEW = (
 #: The agent table when the raw ranking sits next to it (fewer columns).
 AGENT_COMPACT_VIEW = (
     ("place", "#", "int"), ("agent", "Agent", "text"), ("status", "Status", "text"),
-    ("ratio", "Obs. ÷ exp.", "float"), ("q_label", "q-value", "text"),
-    ("escalated", "Escalated", "int"), ("expected", "Expected", "float"),
+    ("ratio", "Obs. ÷ exp.", "float"), ("q_value", NOISE_ALL, "pct"),
+    ("escalated", "Escalated", "int"), ("expected", "Expected", "count"),
 )  # fmt: skip
 
 #: The agent table's download: the same rows with unrounded numbers and each agent's own
@@ -361,8 +362,8 @@ RAW_VIEW = (
 #: One agent's categories (:func:`lib.outliers.agent_category_breakdown` with a ``tag``).
 CATEGORY_VIEW = (
     ("category", "Category", "text"), ("tag", "Tag", "text"), ("tickets", "Tickets", "int"),
-    ("escalated", "Escalated", "int"), ("expected", "Expected", "float"),
-    ("excess", "Excess", "float"), ("ratio", "Observed ÷ expected", "float"),
+    ("escalated", "Escalated", "int"), ("expected", "Expected", "count"),
+    ("excess", "Excess", "count"), ("ratio", "Observed ÷ expected", "float"),
     ("rate", "Agent's rate", "pct"), ("peer_rate", "Peers' rate", "pct"),
 )  # fmt: skip
 
@@ -377,8 +378,8 @@ PEER_VIEW = (
 #: ``month`` label such as "Aug 2026").
 HISTORY_VIEW = (
     ("month", "Month", "text"), ("escalated", "Escalated", "int"),
-    ("expected", "Expected", "float"), ("ratio", "Obs. ÷ exp.", "float"),
-    ("status", "Status", "text"), ("q_label", "q-value", "text"), ("tickets", "Tickets", "int"),
+    ("expected", "Expected", "count"), ("ratio", "Obs. ÷ exp.", "float"),
+    ("status", "Status", "text"), ("q_value", NOISE_ALL, "pct"), ("tickets", "Tickets", "int"),
 )  # fmt: skip
 
 #: :func:`lib.agent_review.escalated_tickets`.

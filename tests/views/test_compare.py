@@ -70,7 +70,7 @@ def test_breakdowns_explain_the_change_and_the_q_values(review_home: Path, ticke
     assert f"{100 * mix:+.1f} pt comes from mix (which tickets came in" in text
     assert f"{100 * within:+.1f} pt from" in text and "within each category" in text
     # the per-row tests: q-values in words and in the table
-    assert "rows tested at once (Benjamini-Hochberg q-value below 0.05)" in text
+    assert "rows tested at once (chance it is noise below 5%)" in text
     table = at.dataframe[0].value
     assert {"q-value", "Design effect"} <= set(table.columns)
     tested = table[table["p-value"].notna()]
