@@ -202,7 +202,7 @@ for col, label, who in ((m[1], "Flagged high", high), (m[2], "Flagged low", low)
     col.metric(label, len(who), names, delta_color="off", delta_arrow="off", border=True)
 beyond = comparison.phi is not None and plain_words.is_real(comparison.phi_p_value)
 m[3].metric(
-    "Agents differ beyond chance?",
+    "Spread beyond chance",
     "–" if comparison.phi is None else "Yes" if beyond else "No",
     border=True,
     help=review.dispersion_figures(comparison),

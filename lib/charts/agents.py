@@ -55,7 +55,10 @@ STATUS_STYLE: dict[str, tuple[str, int, str]] = {
     STATUS_LABELS["low"]: (COLORS["marker"], 15, "diamond"),
     STATUS_LABELS["high"]: (COLORS["bad"], 15, "diamond"),
 }
-_LIMIT_STYLE = {0.95: ("dash", "95% limits"), 0.998: ("solid", "99.8% limits")}
+_LIMIT_STYLE = {
+    0.95: ("dash", "Chance range (19 in 20)"),
+    0.998: ("solid", "Chance range (998 in 1,000)"),
+}
 
 
 def _label(value: Any) -> str:

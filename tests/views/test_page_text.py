@@ -153,7 +153,7 @@ def _one_agent(at: AppTest) -> None:
     between agents and the flag read as words with their figures (phi, q) in the help.
     """
     assert _flag_help(at).proto.expanded is True
-    variation = next(m for m in at.metric if m.label == "Agents differ beyond chance?")
+    variation = next(m for m in at.metric if m.label == "Spread beyond chance")
     assert variation.value in ("Yes", "No") and "phi=" in variation.proto.help
     flagged = next(m for m in at.metric if m.label == "Flagged high").delta
     at.selectbox(key="ag_pick").set_value(flagged.split(", ")[0]).run()
