@@ -172,7 +172,7 @@ def funnel_figure(
             customdata=custom,
             hovertemplate="<b>%{customdata[0]}</b> · " + status + "<br>"
             "%{customdata[1]:,} tickets, %{customdata[2]:,} escalated<br>"
-            "%{customdata[3]:.1f} expected from their case mix<br>"
+            "%{customdata[3]:,.0f} expected from their case mix<br>"
             "observed ÷ expected %{y:.2f} (95% interval %{customdata[4]:.2f} to "
             "%{customdata[5]:.2f})<br>q-value %{customdata[6]}<extra></extra>",
         )
@@ -248,7 +248,7 @@ def category_figure(
     ]
     hover = (
         "<b>%{y}</b><br>%{customdata[1]:,} escalated of %{customdata[0]:,} tickets<br>"
-        "%{customdata[2]:.1f} expected from the case mix (excess %{customdata[3]:+.1f})<br>"
+        "%{customdata[2]:,.0f} expected from the case mix (excess %{customdata[3]:+,.0f})<br>"
         "peers' rate in this category %{customdata[4]}<extra></extra>"
     )
     fig = go.Figure()
@@ -306,7 +306,7 @@ def expected_trend_figure(trend: pl.DataFrame) -> go.Figure:
         mode="lines+markers",
         name="Expected from their case mix",
         line={"color": COLORS["neutral"], "width": 2.5, "dash": "dot"},
-        hovertemplate="%{y:.1f} expected<extra></extra>",
+        hovertemplate="%{y:,.0f} expected<extra></extra>",
     )
     fig.update_yaxes(title="Escalations", rangemode="tozero")
     return base_layout(fig, height=320)

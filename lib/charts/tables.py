@@ -213,7 +213,8 @@ def present(frame: pl.DataFrame, columns: Iterable[tuple[str, str, str]]) -> pl.
     """A display table: ``columns`` are ``(source column, header, kind)``; missing sources are
     skipped. Kinds: ``text``, ``int``, ``float``, ``pct`` (0..1 shown as 0..100, header gets
     `` %``), ``pts`` (a 0..1 difference shown in percentage points, header gets `` (pts)``),
-    ``hours`` (`` (h)``), ``minutes`` (`` (min)``), ``p`` (p-value), ``bool``, ``date``,
+    ``hours`` (`` (h)``), ``minutes`` (`` (min)``), ``p`` (p-value), ``count`` (whole numbers:
+    expected or excess escalations), ``bool``, ``date``,
     ``datetime``.
 
     >>> f = pl.DataFrame({"category": ["a"], "rate": [0.1234], "change": [-0.02]})

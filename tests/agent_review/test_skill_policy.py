@@ -37,8 +37,9 @@ def test_split_skill_dominates_with_exact_sums() -> None:
     assert kinds["policy"]["excess"] == pytest.approx(1.0)
     assert kinds["untagged"]["excess"] == pytest.approx(-1.0)
     # 13.5 of the 14.5 escalations above expected (untagged is below, so not counted)
-    assert "account for about 14 of ann’s excess of about 14 escalations against expected (93%)" in (
-        s.sentence
+    assert (
+        "account for about 14 of ann’s excess of about 14 escalations against expected (93%)"
+        in (s.sentence)
     )
     assert "skill gap" in s.sentence
     calm = review.skill_policy_split(b, TAGS, agent="ann", flagged=False)
