@@ -12,12 +12,12 @@ Example
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
-if TYPE_CHECKING:
-    from lib.audit.headline import KpiTable
+#: A :class:`lib.audit.headline.KpiTable` (not imported: lib.audit's wording reads this module).
+KpiTable = Any
 
 
 def pct(x: float | None, digits: int = 1) -> str:
@@ -163,3 +163,49 @@ def kpi_caption(kpi: KpiTable) -> str:
         f"{p.previous[1]}; baseline {p.baseline[0]} to {p.baseline[1]} "
         f"({pct(kpi.baseline['rate'])}): {verdict}."
     )
+
+
+def count(x: float | int | None) -> str:
+    """A count of tickets or escalations: a whole number with thousands separators (an
+    expected 63.9 escalations reads ``64``), ``–`` for missing.
+
+    >>> count(63.9), count(0.2), count(17015), count(-0.4)
+    ('64', '0', '17,015', '0')
+    """
+    if x is None or x != x:
+        return "–"
+    return f"{round(x) + 0:,}"
+
+
+def ratio(x: float | None) -> str:
+    """A ratio (observed ÷ expected, a multiple) with two decimals everywhere.
+
+    >>> ratio(2.4812), ratio(None)
+    ('2.48', '–')
+    """
+    return "–" if x is None or x != x else f"{x:.2f}"
+
+
+def pts(x: float | None, digits: int = 1) -> str:
+    """A change in percentage points (``x`` as a share), signed, never ``-0.0``.
+
+    >>> pts(-0.0004), pts(0.012), pts(-0.012)
+    ('0.0 pts', '+1.2 pts', '-1.2 pts')
+    """
+    if x is None or x != x:
+        return "–"
+    text = f"{100 * x:+.{digits}f}"
+    return ("0." + "0" * digits if float(text) == 0 else text) + " pts"
+
+
+def pvalue(p: float | None, letter: str = "p") -> str:
+    """A p- or q-value as a figure for a tooltip: two significant digits, ``p<0.0001`` below.
+
+    >>> pvalue(0.51), pvalue(0.00053, "q"), pvalue(3e-9), pvalue(None)
+    ('p=0.51', 'q=0.00053', 'p<0.0001', 'p untested')
+    """
+    if p is None or p != p:
+        return f"{letter} untested"
+    if p < 0.0001:
+        return f"{letter}<0.0001"
+    return f"{letter}={float(f'{p:.2g}'):g}" if p < 0.01 else f"{letter}={p:.2f}"

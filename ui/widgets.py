@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from lib.csvsafe import to_csv_bytes
+from lib.plain_words import COLUMN_HELP
 
 
 def download(frame: pl.DataFrame, filename: str, *, label: str = "Download CSV", key: str) -> None:
@@ -29,7 +30,7 @@ def _column_config(frame: pl.DataFrame) -> dict[str, Any]:
     cfg: dict[str, Any] = {}
     for name, dtype in frame.schema.items():
         if name.endswith(" %"):
-            cfg[name] = st.column_config.NumberColumn(format="%.1f%%")
+            cfg[name] = st.column_config.NumberColumn(format="%.1f%%", help=COLUMN_HELP.get(name))
         elif name.endswith("(pts)"):
             cfg[name] = st.column_config.NumberColumn(format="%+.1f")
         elif name.endswith(("(h)", "(min)")):
@@ -42,6 +43,8 @@ def _column_config(frame: pl.DataFrame) -> dict[str, Any]:
             cfg[name] = st.column_config.NumberColumn(format="localized")
         elif name == "Link":
             cfg[name] = st.column_config.LinkColumn()
+        elif dtype.is_float():  # ratios and other figures: two decimals everywhere
+            cfg[name] = st.column_config.NumberColumn(format="%.2f", help=COLUMN_HELP.get(name))
     return cfg
 
 

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from lib import agent_review as review
-from lib import audit, formatting, outliers, periods
+from lib import audit, formatting, outliers, periods, plain_words
 from lib.charts import agents as charts
 from lib.charts.tables import present
 from lib.markdown import md_escape
@@ -106,7 +106,7 @@ with st.expander("Options: case mix, minimum, q level, period", icon=":material/
         "flagged only when its 95% interval leaves out 1.",
     )
     q_level = c[2].selectbox(
-        "Flag when q is below",
+        "Flag when the chance it's noise is below",
         [0.01, 0.05, 0.10, 0.20],
         index=1,
         key="ag_q",
@@ -141,7 +141,7 @@ opts = (
 notes = [
     "adjusted for " + (", ".join(layout.label(t).lower() for t in case_mix) or "nothing (raw)"),
     f"below {min_expected:g} expected escalations judged on the shrunken ratio",
-    f"flagged when q < {q_level:g}",
+    f"flagged when the chance it's noise (every agent tested) is below {q_level:.0%}",
     f"period {start or lo} to {end or hi}",
 ]
 if f.escalated_only:
@@ -203,9 +203,12 @@ m[0].metric(
 for col, label, who in ((m[1], "Flagged high", high), (m[2], "Flagged low", low)):
     names = ", ".join(md_escape(w) for w in who.head(2)) or "none"
     col.metric(label, len(who), names, delta_color="off", delta_arrow="off", border=True)
-phi = "–" if comparison.phi is None else f"{comparison.phi:.2f}"
+beyond = comparison.phi is not None and plain_words.is_real(comparison.phi_p_value)
 m[3].metric(
-    "Variation between agents (φ)", phi, border=True, help=comparison.overdispersion_summary()
+    "Spread beyond chance",
+    "–" if comparison.phi is None else "Yes" if beyond else "No",
+    border=True,
+    help=review.dispersion_figures(comparison),
 )
 
 # ---- funnel ----------------------------------------------------------------------------------
@@ -230,7 +233,12 @@ widgets.chart_downloads(
     on_select="rerun",
 )
 st.caption(md_escape(review.funnel_caption(comparison.model_terms)))
-with st.expander("What a flag means, and what it does not", icon=":material/help:"):
+# Open the first time a user sees it in this browser session, collapsed after.
+first_time = not st.session_state.get("ag_flag_help_seen")
+st.session_state["ag_flag_help_seen"] = True
+with st.expander(
+    "What a flag means, and what it does not", icon=":material/help:", expanded=first_time
+):
     st.markdown("\n".join(f"- {md_escape(n)}" for n in review.flag_notes(comparison)))
 if (unjudged := review.unjudged_sentence(table, min_expected)) is not None:
     st.info(md_escape(unjudged), icon=":material/visibility_off:")
@@ -252,7 +260,7 @@ with main[0]:
         download_frame=present(table, charts.AGENT_DOWNLOAD_VIEW),
     )
     st.caption(
-        "Judged agents first, highest z (most above expected) on top; tick a row to "
+        "Judged agents first, most above expected on top; tick a row to "
         "open the agent. “Flagged, by month”: months flagged when each month is judged "
         "on its own."
     )
@@ -299,7 +307,7 @@ m[1].metric(
 )
 m[2].metric(
     "Expected",
-    formatting.num(r["expected"], 1),
+    formatting.count(r["expected"]),
     border=True,
     help="What their own tickets' case mix predicts at the team's standard.",
 )
@@ -308,26 +316,37 @@ shrunk = (
     if r.get("shrunk_ratio") is None
     else f"shrunken {r['shrunk_ratio']:.2f} ({r['shrunk_low']:.2f} to {r['shrunk_high']:.2f})"
 )
-ratio = "–" if r["ratio"] is None else f"{r['ratio']:.2f}"
-interval = None if r["ratio_low"] is None else f"95%: {r['ratio_low']:.2f} to {r['ratio_high']:.2f}"
+interval = (
+    None
+    if r["ratio_low"] is None
+    else f"95%: {formatting.ratio(r['ratio_low'])} to {formatting.ratio(r['ratio_high'])}"
+)
 m[3].metric(
     "Observed ÷ expected",
-    ratio,
+    formatting.ratio(r["ratio"]),
     interval,
     delta_color="off",
     delta_arrow="off",
     border=True,
-    help=shrunk and f"Empirical-Bayes {shrunk}: pulled towards 1 as far as the evidence is thin.",
+    help=(shrunk and f"Empirical-Bayes {shrunk}: pulled towards 1 as far as the evidence is thin. ")
+    or None,
 )
-flag = {"Flagged high": "High", "Flagged low": "Low", "In line": "No"}.get(status[agent])
-q_row = table.filter(pl.col("agent") == agent).get_column("q_label").item()
+q_row = table.filter(pl.col("agent") == agent).get_column("q_value").item()
 m[4].metric(
-    "Flag",
-    flag or status[agent],
-    None if flag is None else f"q {q_row}",
+    "Flagged?",
+    {"Flagged high": "Yes, high", "Flagged low": "Yes, low", "In line": "No"}.get(
+        status[agent], status[agent]
+    ),
+    plain_words.ratio(r["ratio"], r["ratio_low"], r["ratio_high"]),
     delta_color="off",
     delta_arrow="off",
     border=True,
+    help=f"{plain_words.flag(status[agent])}. "
+    + (
+        f"Figures: {plain_words.figures(q=q_row)} (every agent tested)."
+        if q_row is not None
+        else ""
+    ),
 )
 st.caption(md_escape(review.agent_sentence(r, min_expected=min_expected, q_level=q_level)))
 

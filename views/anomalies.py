@@ -10,7 +10,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lib import anomaly, audit, sentiment
+from lib import anomaly, audit, plain_words, sentiment
 from lib.charts import anomaly as charts
 from lib.charts import tables
 from lib.markdown import md_escape
@@ -219,7 +219,9 @@ def card(alert: dict[str, Any]) -> None:
         judged = " · judged weekly" if alert["granularity"] == "week" else ""
         st.caption(
             f"{charts.alert_dates(alert)} · {alert['tickets']:,} tickets · "
-            f"score {alert['score']:.1f}{judged}"
+            f"{plain_words.score(alert['score'])}{judged}",
+            help=f"Score {alert['score']:.1f}: how many standard errors the observed value is "
+            "from the expected one.",
         )
         judged = weekly_days if alert["granularity"] == "week" else det["day"]
         fig = charts.alert_figure(charts.alert_window(judged, alert), alert)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import audit, formatting
+from lib import audit, formatting, plain_words
 from lib.audit.maturity import maturing_note
 from lib.charts import deltas, overview, tables
 from lib.charts.common import band_note
@@ -83,10 +83,17 @@ with st.expander("Review period, previous period and baseline side by side", exp
         side = formatting.low_signal_table(side, kpi)
     widgets.table(side, key="ov_kpis", filename="headline_numbers.csv")
     for vs, label in (("previous", "previous period"), ("baseline", "baseline")):
-        st.markdown(f"- Review period vs {label}: {overview.verdict(kpi.change(vs))}")
+        test = kpi.change(vs)
+        st.markdown(
+            f"- Review period vs {label}: {overview.verdict(test)}",
+            help=f"Two-proportion test: {plain_words.figures(p=test.p_value)}"
+            if test.testable
+            else None,
+        )
     st.caption(
-        "Rates carry a 95% Wilson interval; a change is called significant only when a "
-        "two-proportion z-test gives p < 0.05. n = tickets the number is based on."
+        "Rates carry a 95% Wilson interval; a change is called real only when chance alone "
+        "would give one this large less than 1 time in 20 (a two-proportion test). n = tickets "
+        "the number is based on."
     )
 
 # ---- why the rate moved: mix or performance (issue 13) ---------------------------------------

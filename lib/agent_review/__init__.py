@@ -51,6 +51,8 @@ from lib.agent_review.stability import history_summary, stability_sentence
 from lib.agent_review.wording import (
     agent_sentence,
     case_mix_sentence,
+    dispersion_figures,
+    dispersion_sentence,
     flag_notes,
     funnel_caption,
     not_comparable_sentence,
@@ -67,6 +69,8 @@ __all__ = [
     "agent_detail",
     "agent_sentence",
     "case_mix_sentence",
+    "dispersion_figures",
+    "dispersion_sentence",
     "escalated_tickets",
     "flag_notes",
     "funnel_caption",

@@ -9,14 +9,21 @@ from dataclasses import dataclass
 import polars as pl
 
 from lib.agent_review._common import _names, _require
+from lib.formatting import count
 
 #: Where the Drivers page tags categories (named in sentences that ask for tags).
 DRIVERS_PAGE = "Drivers"
 
 
 def _num(x: float) -> str:
-    """A count of escalations: whole numbers bare, others with one decimal."""
-    return f"{x:,.0f}" if abs(x - round(x)) < 0.05 else f"{x:,.1f}"
+    """A count of escalations in whole numbers (an excess of 63.9 is "about 64").
+
+    >>> _num(10.0), _num(63.9), _num(0.2)
+    ('10', 'about 64', 'less than 1')
+    """
+    if abs(x - round(x)) < 0.05:
+        return count(x)
+    return "less than 1" if abs(x) < 1 else f"about {count(x)}"
 
 
 _KIND_ORDER = ("skill", "policy", "unknown", "untagged")
@@ -65,7 +72,7 @@ def skill_policy_split(
     >>> s.dominant, s.by_kind.select("kind", "excess").rows()
     ('skill', [('skill', 10.0), ('policy', 0.5), ('untagged', -0.5)])
     >>> s.sentence
-    'Skill-based categories account for 10 of ann’s excess of 10.5 escalations against expected (95%), policy-based ones for 0.5: this looks like a skill gap (training, knowledge articles) more than a policy one.'
+    'Skill-based categories account for 10 of ann’s excess of about 10 escalations against expected (95%), policy-based ones for less than 1: this looks like a skill gap (training, knowledge articles) more than a policy one.'
     >>> skill_policy_split(b, tags.head(0), agent="ann").sentence
     'None of ann’s categories is tagged skill-based or policy-based yet, so their excess of 10 escalations against expected cannot be split; tag the categories on the Drivers page (most of it is in api and refund).'
     """  # noqa: E501

@@ -9,7 +9,10 @@ from typing import Any
 
 import polars as pl
 
+from lib import plain_words
 from lib.agent_review._common import _names, _require
+from lib.formatting import count, pvalue
+from lib.formatting import ratio as fmt_ratio
 
 
 def _join_words(words: Sequence[str]) -> str:
@@ -82,19 +85,21 @@ def flag_notes(comparison: Any) -> list[str]:
         "A flag is a prompt to look, not a verdict. It says the agent's escalations differ "
         "from what their case mix predicts by more than chance and the usual variation "
         f"between agents explain, after allowing for testing {c.n_judged} agents at once "
-        f"(Benjamini–Hochberg: flagged when q < {c.q_level:g}, so up to about "
-        f"{c.q_level:.0%} of flags may be false alarms).",
-        "Flags come from each agent's q-value, not from the lines. A dot just outside the "
-        "99.8% line can stay unflagged once every agent is tested together, and the lines are "
-        "drawn with the team's average variance, so an agent's own limits (columns lower_95 "
-        "to upper_998 in the table's download) can sit slightly off the line.",
+        f"(flagged when the chance it's noise, with every agent tested, is below "
+        f"{c.q_level:.0%}, so up to about {c.q_level:.0%} of flags may be false alarms; "
+        "Benjamini–Hochberg).",
+        "Flags come from that chance, not from the lines. A dot just outside the outer line "
+        "(which chance alone crosses for fewer than 1 in 1,000 agents) can stay unflagged once "
+        "every agent is tested together, and the lines are drawn with the team's average "
+        "variance, so an agent's own limits (in the table's download) can sit slightly off "
+        "the line.",
         f"Case mix is only what the export records: the ticket's {mix}. Harder customers "
         "within a category, special assignments, shifts or a queue routed to one person are "
         "invisible to the model. Read the agent's escalated tickets and talk with them before "
         "concluding anything.",
         "Not flagged is not the same as fine: an agent with few tickets needs a large "
         "difference to be flagged, and agents below the minimum are not judged at all.",
-        c.overdispersion_summary(),
+        dispersion_sentence(c),
     ]
     if c.excluded_from_model:
         notes.append(
@@ -164,10 +169,36 @@ def not_comparable_sentence(table: pl.DataFrame) -> str | None:
     )
 
 
-def _q_text(q: float | None) -> str:
-    if q is None:
-        return "–"
-    return "q < 0.0001" if q < 0.0001 else f"q = {q:.2g}"
+def dispersion_sentence(comparison: Any) -> str:
+    """How much agents differ beyond chance, in words (the figures: :func:`dispersion_figures`).
+
+    >>> from types import SimpleNamespace as NS
+    >>> dispersion_sentence(NS(phi=1.17, phi_p_value=0.23, n_judged=15))
+    'Agents differ about as much as chance alone would make them differ: the funnel allows for chance and this usual variation.'
+    """  # noqa: E501
+    c = comparison
+    if c.phi is None:
+        return (
+            f"Too few judged agents ({c.n_judged}) to tell how much agents differ beyond "
+            "chance; the funnel allows for chance only."
+        )
+    said = plain_words.dispersion(c.phi, c.phi_p_value)
+    return f"{said[0].upper()}{said[1:]}: the funnel allows for chance and this usual variation."
+
+
+def dispersion_figures(comparison: Any) -> str:
+    """The figures behind :func:`dispersion_sentence`, for a tooltip.
+
+    >>> from types import SimpleNamespace as NS
+    >>> dispersion_figures(NS(phi=1.17, phi_p_value=0.23, overdispersion_summary=lambda: "x."))
+    'Dispersion phi=1.17 (test p=0.23; 1 = chance alone). x.'
+    """
+    if comparison.phi is None:
+        return comparison.overdispersion_summary()
+    return (
+        f"Dispersion phi={comparison.phi:.2f} (test {pvalue(comparison.phi_p_value)}; "
+        f"1 = chance alone). {comparison.overdispersion_summary()}"
+    )
 
 
 def agent_sentence(row: dict[str, Any], *, min_expected: float, q_level: float) -> str:
@@ -177,26 +208,28 @@ def agent_sentence(row: dict[str, Any], *, min_expected: float, q_level: float) 
     ...        "ratio": 2.0, "ratio_low": 1.53, "ratio_high": 2.57, "q_value": 0.00002,
     ...        "judged": True, "flagged": True, "direction": "high"}
     >>> agent_sentence(row, min_expected=5, q_level=0.05)
-    'ann escalated 60 of 400 tickets where their case mix predicts 30.0: 2.00 times as many (95% interval 1.53 to 2.57). Flagged high (q < 0.0001, below 0.05).'
+    'ann escalated 60 of 400 tickets where their case mix predicts 30: 2.00 times as many as expected (95% interval 1.53 to 2.57). Flagged high: more escalations than their case mix predicts, unlikely to be chance (about 1 in 50,000, with every agent tested).'
     >>> agent_sentence({**row, "expected": 2.5, "judged": False}, min_expected=5, q_level=0.05)
-    'ann escalated 60 of 400 tickets where their case mix predicts 2.5: fewer than 5 expected escalations, too few to judge.'
+    'ann escalated 60 of 400 tickets where their case mix predicts 2: fewer than 5 expected escalations, too few to judge.'
     """  # noqa: E501
     head = (
         f"{row['agent']} escalated {row['escalated']:,} of {row['tickets']:,} tickets where "
-        f"their case mix predicts {row['expected']:.1f}"
+        f"their case mix predicts {count(row['expected'])}"
     )
     if not row.get("judged"):
         return f"{head}: fewer than {min_expected:g} expected escalations, too few to judge."
     ratio = row.get("ratio")
-    times = "" if ratio is None else f": {ratio:.2f} times as many"
+    times = "" if ratio is None else f": {fmt_ratio(ratio)} times as many as expected"
     if ratio is not None and row.get("ratio_low") is not None:
-        times += f" (95% interval {row['ratio_low']:.2f} to {row['ratio_high']:.2f})"
+        times += f" (95% interval {fmt_ratio(row['ratio_low'])} to {fmt_ratio(row['ratio_high'])})"
     q = row.get("q_value")
+    odds = "" if q is None else f" ({plain_words.odds(q)}, with every agent tested)"
     if row.get("flagged"):
-        verdict = f"Flagged {row['direction']} ({_q_text(q)}, below {q_level:g})."
+        status = "Flagged high" if row["direction"] == "high" else "Flagged low"
+        said = plain_words.flag(status)
+        verdict = f"{status}: {said[0].lower()}{said[1:]}{odds}."
     else:
         verdict = (
-            f"Not flagged ({_q_text(q)}, not below {q_level:g}): within what chance and the "
-            "usual variation between agents explain."
+            f"Not flagged: within what chance and the usual variation between agents explain{odds}."
         )
     return f"{head}{times}. {verdict}"

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import polars as pl
 
+from lib import plain_words
 from lib.anomaly.assess import _Judged
 from lib.formatting import weekday
 
@@ -114,7 +115,7 @@ def _alert_rows(j: _Judged, groups: list[dict]) -> list[dict]:
             else:
                 kind = "spike" if s == e or burst else "level_shift"
             if burst:
-                pv = f" (smallest p = {g['p']:.1g})" if not math.isnan(g["p"]) else ""
+                pv = f" (chance: {plain_words.odds(g['p'])})" if not math.isnan(g["p"]) else ""
                 text = (
                     f"{topic}: {tickets} tickets in {steps} days from {_fmt_day(start_day)} to "
                     f"{_fmt_day(end_day)} against {float(mu.sum()):.1f} expected, each day "
@@ -122,7 +123,7 @@ def _alert_rows(j: _Judged, groups: list[dict]) -> list[dict]:
                 )
             elif kind == "spike":
                 when = _fmt_day(start_day) if g["unit"] == "day" else f"the week of {start_day}"
-                pv = f" (p = {g['p']:.1g})" if not math.isnan(g["p"]) else ""
+                pv = f" ({plain_words.odds(g['p'])} by chance)" if not math.isnan(g["p"]) else ""
                 text = (
                     f"{topic}: {observed:.0f} tickets on {when} against {expected:.1f} expected{pv}"
                 )

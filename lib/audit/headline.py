@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from lib import plain_words
 from lib.audit._common import MetricsError, _counts, _escalation_hours, _safe_ratio, _with_optional
 from lib.audit.maturity import Horizon, apply_horizon, maturity_counts
 from lib.audit.rates import TestResult, two_proportion_test, wilson_exprs
@@ -253,8 +254,29 @@ def _comparison(res: TestResult, name: str) -> str:
         return f"no tickets in the {name} to compare with"
     if res.significant:
         word = "up" if res.diff > 0 else "down"
-        return f"{word} from {_pct(res.p2)} in the {name} (significant, {_p(res.p_value)})"
-    return f"{_pct(res.p2)} in the {name} (no significant change, {_p(res.p_value)})"
+        return f"{word} from {_pct(res.p2)} in the {name}, {plain_words.verdict(res.p_value)}"
+    return f"{_pct(res.p2)} in the {name}: {plain_words.change(res.diff, res.p_value)}"
+
+
+def narrative_figures(kpis: KpiTable) -> str:
+    """The exact test figures behind :func:`narrative`, for its tooltip.
+
+    >>> from datetime import date
+    >>> from lib.periods import Periods, day_start
+    >>> p = Periods(review=(date(2024, 1, 15), date(2024, 1, 28)),
+    ...             previous=(date(2024, 1, 1), date(2024, 1, 14)),
+    ...             baseline=(date(2023, 12, 1), date(2023, 12, 30)))
+    >>> t = pl.DataFrame({"created_at": [day_start(date(2024, 1, 20))] * 4,
+    ...                   "escalated": [True, False, False, False]})
+    >>> narrative_figures(kpis(t, p))
+    'Two-proportion tests: vs the previous period not testable; vs the baseline not testable.'
+    """
+    parts = []
+    for name in ("previous", "baseline"):
+        res = kpis.change(name)
+        label = "the previous period" if name == "previous" else "the baseline"
+        parts.append(f"vs {label} " + (_p(res.p_value) if res.testable else "not testable"))
+    return "Two-proportion tests: " + "; ".join(parts) + "."
 
 
 def narrative(kpis: KpiTable, drivers: pl.DataFrame | None = None) -> str:
@@ -277,7 +299,7 @@ def narrative(kpis: KpiTable, drivers: pl.DataFrame | None = None) -> str:
     ... })
     >>> d = pl.DataFrame({"category": ["SSO / SAML"], "escalations": [40], "escalations_change": [38]})
     >>> print(narrative(kpis(t, p), d))
-    Escalation rate 30.0% this period (60 of 200), up from 15.0% in the previous period (significant, p<0.001); no tickets in the baseline to compare with. Top driver: SSO / SAML, +38 escalations vs the previous period.
+    Escalation rate 30.0% this period (60 of 200), up from 15.0% in the previous period, unlikely to be chance (about 1 in 3,000); no tickets in the baseline to compare with. Top driver: SSO / SAML, +38 escalations vs the previous period.
     """  # noqa: E501
     review = kpis.review
     h = kpis.horizon

@@ -34,7 +34,9 @@ import polars as pl
 from scipy.special import ndtr, ndtri
 from statsmodels.stats.multitest import multipletests
 
+from lib import plain_words
 from lib.audit._common import MetricsError, _key
+from lib.formatting import pts
 from lib.periods import Periods, in_dates
 
 #: Cluster by the UTC day of creation (tickets of one outage day move together).
@@ -161,10 +163,6 @@ def corrected_p_values(
     return out
 
 
-def _q(q: float) -> str:
-    return "q<0.001" if q < 0.001 else f"q={q:.3f}" if q < 0.01 else f"q={q:.2f}"
-
-
 def rises_in_words(frame: pl.DataFrame, by: str, *, level: float = 0.95, top: int = 3) -> str:
     """One sentence on the significant rises of a :func:`lib.audit.breakdown` table, with the
     corrections spelled out (values unescaped: escape before Markdown).
@@ -173,33 +171,33 @@ def rises_in_words(frame: pl.DataFrame, by: str, *, level: float = 0.95, top: in
     ...     "plain_p_value": [0.0001, 0.04, 0.001], "q_value": [0.0003, 0.06, 0.0015],
     ...     "significant": [True, False, True], "design_effect": [1.0, 2.5, 1.0]})
     >>> rises_in_words(f, "agent")
-    '1 of 3 rows rose significantly (ann +12.0 pt, q<0.001), allowing for tickets that \
-arrive together on the same day and for the 3 rows tested at once (Benjamini-Hochberg \
-q-value below 0.05). A plain z-test per row would have called 2 rises.'
+    '1 of 3 rows rose beyond chance (ann +12.0 pts, about 1 in 3,000), allowing for \
+tickets that arrive together on the same day and for the 3 rows tested at once (chance it is \
+noise below 5%). Testing each row on its own would have called 2 rises.'
     """
     tested = frame.filter(pl.col("q_value").is_not_null())
     rises = tested.filter(pl.col("significant") & (pl.col("change") > 0)).sort("q_value")
     plain = tested.filter((pl.col("plain_p_value") < 1 - level) & (pl.col("change") > 0)).height
-    alpha = f"{1 - level:.2g}"
+    alpha = f"{1 - level:.0%}"
     named = ", ".join(
-        f"{r[by]} {100 * r['change']:+.1f} pt, {_q(r['q_value'])}"
+        f"{r[by]} {pts(r['change'])}, {plain_words.odds(r['q_value'])}"
         for r in rises.head(top).iter_rows(named=True)
     )
     more = f" and {rises.height - top} more" if rises.height > top else ""
     head = (
-        f"{rises.height} of {tested.height} rows rose significantly"
+        f"{rises.height} of {tested.height} rows rose beyond chance"
         + (f" ({named}{more})" if named else "")
         if rises.height
-        else f"No row of {tested.height} rose significantly"
+        else f"No row of {tested.height} rose beyond chance"
     )
     rows = "row" if tested.height == 1 else "rows"
     text = (
         f"{head}, allowing for tickets that arrive together on the same day and for the "
-        f"{tested.height} {rows} tested at once (Benjamini-Hochberg q-value below {alpha})."
+        f"{tested.height} {rows} tested at once (chance it is noise below {alpha})."
     )
     if plain != rises.height:
         text += (
-            f" A plain z-test per row would have called {plain} rise"
+            f" Testing each row on its own would have called {plain} rise"
             + ("" if plain == 1 else "s")
             + "."
         )

@@ -30,6 +30,7 @@ import polars as pl
 
 from lib.agent_review.ranking import STATUS_LABELS, status_expr
 from lib.charts.common import COLORS, base_layout
+from lib.plain_words import NOISE_ALL
 
 __all__ = [
     "AGENT_COMPACT_VIEW",
@@ -54,7 +55,10 @@ STATUS_STYLE: dict[str, tuple[str, int, str]] = {
     STATUS_LABELS["low"]: (COLORS["marker"], 15, "diamond"),
     STATUS_LABELS["high"]: (COLORS["bad"], 15, "diamond"),
 }
-_LIMIT_STYLE = {0.95: ("dash", "95% limits"), 0.998: ("solid", "99.8% limits")}
+_LIMIT_STYLE = {
+    0.95: ("dash", "Chance range (19 in 20)"),
+    0.998: ("solid", "Chance range (998 in 1,000)"),
+}
 
 
 def _label(value: Any) -> str:
@@ -168,7 +172,7 @@ def funnel_figure(
             customdata=custom,
             hovertemplate="<b>%{customdata[0]}</b> · " + status + "<br>"
             "%{customdata[1]:,} tickets, %{customdata[2]:,} escalated<br>"
-            "%{customdata[3]:.1f} expected from their case mix<br>"
+            "%{customdata[3]:,.0f} expected from their case mix<br>"
             "observed ÷ expected %{y:.2f} (95% interval %{customdata[4]:.2f} to "
             "%{customdata[5]:.2f})<br>q-value %{customdata[6]}<extra></extra>",
         )
@@ -244,7 +248,7 @@ def category_figure(
     ]
     hover = (
         "<b>%{y}</b><br>%{customdata[1]:,} escalated of %{customdata[0]:,} tickets<br>"
-        "%{customdata[2]:.1f} expected from the case mix (excess %{customdata[3]:+.1f})<br>"
+        "%{customdata[2]:,.0f} expected from the case mix (excess %{customdata[3]:+,.0f})<br>"
         "peers' rate in this category %{customdata[4]}<extra></extra>"
     )
     fig = go.Figure()
@@ -302,7 +306,7 @@ def expected_trend_figure(trend: pl.DataFrame) -> go.Figure:
         mode="lines+markers",
         name="Expected from their case mix",
         line={"color": COLORS["neutral"], "width": 2.5, "dash": "dot"},
-        hovertemplate="%{y:.1f} expected<extra></extra>",
+        hovertemplate="%{y:,.0f} expected<extra></extra>",
     )
     fig.update_yaxes(title="Escalations", rangemode="tozero")
     return base_layout(fig, height=320)
@@ -316,9 +320,9 @@ def expected_trend_figure(trend: pl.DataFrame) -> go.Figure:
 AGENT_VIEW = (
     ("place", "#", "int"), ("agent", "Agent", "text"), ("status", "Status", "text"),
     ("tickets", "Tickets", "int"), ("escalated", "Escalated", "int"),
-    ("expected", "Expected", "float"), ("ratio", "Observed ÷ expected", "float"),
+    ("expected", "Expected", "count"), ("ratio", "Observed ÷ expected", "float"),
     ("ratio_low", "Ratio 95% low", "float"), ("ratio_high", "Ratio 95% high", "float"),
-    ("q_label", "q-value", "text"), ("z", "z", "float"), ("raw_rate", "Raw rate", "pct"),
+    ("q_value", NOISE_ALL, "pct"), ("raw_rate", "Raw rate", "pct"),
     ("expected_rate", "Expected rate", "pct"), ("shrunk_ratio", "Shrunken ratio", "float"),
     ("dominated_share", "Own-kind share", "pct"),
     ("flagged_label", "Flagged, by month", "text"),
@@ -327,8 +331,8 @@ AGENT_VIEW = (
 #: The agent table when the raw ranking sits next to it (fewer columns).
 AGENT_COMPACT_VIEW = (
     ("place", "#", "int"), ("agent", "Agent", "text"), ("status", "Status", "text"),
-    ("ratio", "Obs. ÷ exp.", "float"), ("q_label", "q-value", "text"),
-    ("escalated", "Escalated", "int"), ("expected", "Expected", "float"),
+    ("ratio", "Obs. ÷ exp.", "float"), ("q_value", NOISE_ALL, "pct"),
+    ("escalated", "Escalated", "int"), ("expected", "Expected", "count"),
 )  # fmt: skip
 
 #: The agent table's download: the same rows with unrounded numbers and each agent's own
@@ -361,8 +365,8 @@ RAW_VIEW = (
 #: One agent's categories (:func:`lib.outliers.agent_category_breakdown` with a ``tag``).
 CATEGORY_VIEW = (
     ("category", "Category", "text"), ("tag", "Tag", "text"), ("tickets", "Tickets", "int"),
-    ("escalated", "Escalated", "int"), ("expected", "Expected", "float"),
-    ("excess", "Excess", "float"), ("ratio", "Observed ÷ expected", "float"),
+    ("escalated", "Escalated", "int"), ("expected", "Expected", "count"),
+    ("excess", "Excess", "count"), ("ratio", "Observed ÷ expected", "float"),
     ("rate", "Agent's rate", "pct"), ("peer_rate", "Peers' rate", "pct"),
 )  # fmt: skip
 
@@ -377,8 +381,8 @@ PEER_VIEW = (
 #: ``month`` label such as "Aug 2026").
 HISTORY_VIEW = (
     ("month", "Month", "text"), ("escalated", "Escalated", "int"),
-    ("expected", "Expected", "float"), ("ratio", "Obs. ÷ exp.", "float"),
-    ("status", "Status", "text"), ("q_label", "q-value", "text"), ("tickets", "Tickets", "int"),
+    ("expected", "Expected", "count"), ("ratio", "Obs. ÷ exp.", "float"),
+    ("status", "Status", "text"), ("q_value", NOISE_ALL, "pct"), ("tickets", "Tickets", "int"),
 )  # fmt: skip
 
 #: :func:`lib.agent_review.escalated_tickets`.

@@ -10,6 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from lib import formatting, plain_words
 from lib.audit import KpiTable, TestResult
 from lib.charts._audit_common import _fmt, _label
 from lib.charts.common import COLORS, trend_figure
@@ -101,26 +102,25 @@ def markers(
 
 
 def verdict(test: TestResult) -> str:
-    """A test of change in plain words: ``"no significant change (p=0.42)"`` or
-    ``"up 2.4 pts, significant (p=0.003)"``.
+    """A test of change in plain words (the p-value goes in a tooltip, see
+    :func:`lib.plain_words.figures`).
 
     >>> from lib.audit import two_proportion_test
     >>> verdict(two_proportion_test(37, 261, 30, 254))
-    'no significant change (+2.4 pts, p=0.43)'
+    'no real change (+2.4 pts)'
     >>> verdict(two_proportion_test(60, 200, 30, 200))
-    'up 15.0 pts, significant (p<0.001)'
+    'up 15.0 pts, unlikely to be chance (about 1 in 3,000)'
     >>> verdict(two_proportion_test(1, 2, 0, 0))
     'not testable (no tickets to compare with)'
     """
     if not test.testable:
         return "not testable (no tickets to compare with)"
-    p = test.p_value
-    ptxt = "p<0.001" if p < 0.001 else f"p={p:.3f}" if p < 0.01 else f"p={p:.2f}"
-    pts = 100 * test.diff
     if not test.significant:
-        return f"no significant change ({pts:+.1f} pts, {ptxt})"
-    word = "up" if pts > 0 else "down"
-    return f"{word} {abs(pts):.1f} pts, significant ({ptxt})"
+        return f"{plain_words.change(test.diff, test.p_value)} ({formatting.pts(test.diff)})"
+    word = "up" if test.diff > 0 else "down"
+    return (
+        f"{word} {formatting.pts(abs(test.diff)).lstrip('+')}, {plain_words.verdict(test.p_value)}"
+    )
 
 
 def verdict_expr(change: str = "change", significant: str = "significant") -> pl.Expr:

@@ -9,10 +9,12 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
+from lib import plain_words
 from lib.audit import BeforeAfter, TestResult, two_proportion_test
 from lib.charts._audit_common import _bar_height, _card, _closest, _fmt, _label, _pct_list
 from lib.charts.common import COLORS, base_layout
 from lib.charts.deltas import count_card
+from lib.formatting import pts
 
 __all__ = [
     "age_figure",
@@ -314,10 +316,6 @@ def before_after_cards(ba: BeforeAfter) -> list[tuple[str, dict[str, Any]]]:
     ] + (model_cards(ba) if ba.model is not None else [("Change", change_card(ba.test))])
 
 
-def _p(p: float) -> str:
-    return "p<0.001" if p < 0.001 else f"p={p:.3f}" if p < 0.01 else f"p={p:.2f}"
-
-
 def _effect_card(
     value: float, low: float, high: float, p: float, significant: bool, unit: str, what: str
 ) -> dict[str, Any]:
@@ -325,15 +323,16 @@ def _effect_card(
         f"{what} 95% interval {100 * low:+.1f} to {100 * high:+.1f} {unit}. Segmented binomial "
         "regression on daily counts, errors clustered by day."
     )
+    help_text += f" {plain_words.figures(p=p)}."
     out = _card(f"{round(100 * value, 1) + 0.0:+.1f} {unit}", None, help_text)
     if not significant:
         return out | {
-            "delta": f"not significant, {_p(p)}",
+            "delta": plain_words.verdict(p),
             "delta_color": "off",
             "delta_arrow": "off",
         }
     return out | {
-        "delta": f"significant, {_p(p)}",
+        "delta": plain_words.verdict(p),
         "delta_color": "red" if value > 0 else "green",
         "delta_arrow": "up" if value > 0 else "down",
     }
@@ -353,7 +352,7 @@ def model_cards(ba: BeforeAfter) -> list[tuple[str, dict[str, Any]]]:
     ... })
     >>> level, trend = model_cards(before_after(t, date=date(2024, 3, 1)))
     >>> level[0], level[1]["value"], level[1]["delta"]
-    ('Level change at the date', '+20.0 pts', 'significant, p<0.001')
+    ('Level change at the date', '+20.0 pts', 'unlikely to be chance (less than 1 in a million)')
     >>> trend[0], trend[1]["value"]
     ('Trend change per week', '+0.0 pts')
     """
@@ -397,9 +396,9 @@ def change_card(test: TestResult) -> dict[str, Any]:
     >>> from lib.audit import two_proportion_test
     >>> c = change_card(two_proportion_test(60, 200, 30, 200))
     >>> c["value"], c["delta"], c["delta_color"], c["delta_arrow"]
-    ('+15.0 pts', 'significant, p<0.001', 'red', 'up')
+    ('+15.0 pts', 'unlikely to be chance (about 1 in 3,000)', 'red', 'up')
     >>> change_card(two_proportion_test(37, 261, 30, 254))["delta"]
-    'not significant, p=0.43'
+    'no real change'
     """
     ci = test.ci
     interval = f"{100 * ci[0]:+.1f} to {100 * ci[1]:+.1f} pts" if ci else "–"
@@ -410,17 +409,16 @@ def change_card(test: TestResult) -> dict[str, Any]:
     if not test.testable:
         return _card("–", "not testable", help_text)
     p = test.p_value
-    ptxt = "p<0.001" if p < 0.001 else f"p={p:.3f}" if p < 0.01 else f"p={p:.2f}"
-    out = _card(f"{100 * test.diff:+.1f} pts", None, help_text)
+    out = _card(pts(test.diff), None, f"{help_text} {plain_words.figures(p=p)}.")
     if not test.significant:
         return out | {
-            "delta": f"not significant, {ptxt}",
+            "delta": plain_words.verdict(p),
             "delta_color": "off",
             "delta_arrow": "off",
         }
     up = test.diff > 0
     return out | {
-        "delta": f"significant, {ptxt}",
+        "delta": plain_words.verdict(p),
         "delta_color": "red" if up else "green",
         "delta_arrow": "up" if up else "down",
     }

@@ -12,6 +12,8 @@ from typing import Any
 
 import polars as pl
 
+from lib.plain_words import NOISE, NOISE_ALL
+
 __all__ = [
     "BEFORE_AFTER_VIEW",
     "COVERAGE_VIEW",
@@ -34,7 +36,7 @@ QUARTER_VIEW = (
     ("quarter", "Quarter", "text"), ("days_covered", "Days with data", "int"),
     ("tickets", "Tickets", "int"), ("escalations", "Escalations", "int"),
     ("rate", "Rate", "pct"), ("rate_low", "95% low", "pct"), ("rate_high", "95% high", "pct"),
-    ("change", "Change vs previous quarter", "pts"), ("p_value", "p-value", "p"),
+    ("change", "Change vs previous quarter", "pts"), ("p_value", NOISE, "pct"),
     ("verdict", "Verdict", "text"),
 )  # fmt: skip
 
@@ -201,7 +203,7 @@ def breakdown_view(column: str, label: str) -> tuple[tuple[str, str, str], ...]:
         ("share_of_escalations", "Share of escalations", "pct"),
         ("previous_tickets", "Previous tickets", "int"),
         ("previous_rate", "Previous rate", "pct"), ("change", "Change", "pts"),
-        ("p_value", "p-value", "p"), ("q_value", "q-value", "p"),
+        ("p_value", NOISE, "pct"), ("q_value", NOISE_ALL, "pct"),
         ("design_effect", "Design effect", "float"), ("verdict", "Verdict", "text"),
         ("escalations_change", "Escalations vs previous", "int"),
     )  # fmt: skip
@@ -211,7 +213,8 @@ def present(frame: pl.DataFrame, columns: Iterable[tuple[str, str, str]]) -> pl.
     """A display table: ``columns`` are ``(source column, header, kind)``; missing sources are
     skipped. Kinds: ``text``, ``int``, ``float``, ``pct`` (0..1 shown as 0..100, header gets
     `` %``), ``pts`` (a 0..1 difference shown in percentage points, header gets `` (pts)``),
-    ``hours`` (`` (h)``), ``minutes`` (`` (min)``), ``p`` (p-value), ``bool``, ``date``,
+    ``hours`` (`` (h)``), ``minutes`` (`` (min)``), ``p`` (p-value), ``count`` (whole numbers:
+    expected or excess escalations), ``bool``, ``date``,
     ``datetime``.
 
     >>> f = pl.DataFrame({"category": ["a"], "rate": [0.1234], "change": [-0.02]})
@@ -231,6 +234,8 @@ def present(frame: pl.DataFrame, columns: Iterable[tuple[str, str, str]]) -> pl.
             col = (col.cast(pl.Float64) * 100).round(2)
         elif kind in ("hours", "minutes", "float"):
             col = col.cast(pl.Float64).round(2)
+        elif kind == "count":  # escalations, expected or excess: whole numbers
+            col = col.cast(pl.Float64).round(0).cast(pl.Int64)
         elif kind == "p":
             col = col.cast(pl.Float64).round(4)
         exprs.append(col.alias(header + suffix.get(kind, "")))

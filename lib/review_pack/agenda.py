@@ -20,8 +20,8 @@ from typing import Any
 
 import polars as pl
 
-from lib import audit
-from lib.review_pack._common import _pct, _pq
+from lib import audit, formatting, plain_words
+from lib.review_pack._common import _pct
 from lib.review_pack.facts import ReviewFacts
 
 #: Human label of each agenda source (store.AGENDA_SOURCES).
@@ -71,11 +71,11 @@ def headline_title(kpi: audit.KpiTable) -> str:
 def _driver_entry(row: Mapping[str, Any], policy: Sequence[str]) -> AgendaEntry:
     cat = row["category"]
     change = row["escalations_change"]
-    sig = "significant" if row["significant"] else "not significant"
+    said = plain_words.change(row.get("change"), row.get("p_value"), q=row.get("q_value"))
     detail = (
         f"{row['escalations']:,} escalations of {row['tickets']:,} tickets ({_pct(row['rate'])}), "
         f"{change:+,} vs the previous period ({row['previous_escalations']:,}); rate "
-        f"{_pct(row['rate'])} vs {_pct(row['previous_rate'])} ({sig}, {_pq(row)}); "
+        f"{_pct(row['rate'])} vs {_pct(row['previous_rate'])}: {said}; "
         f"{_pct(row['share_of_escalations'])} of all escalations."
     )
     if cat in policy:
@@ -89,11 +89,15 @@ def _agent_entry(row: Mapping[str, Any]) -> AgendaEntry:
     ratio = row.get("ratio")
     exp = row.get("expected")
     q = row.get("q_value")
-    ratio_txt = f"{ratio:.1f}×" if ratio is not None else "more than"
+    ratio_txt = f"{formatting.ratio(ratio)}×" if ratio is not None else "more than"
     detail = (
-        f"{row['escalated']:,} escalations of {row['tickets']:,} tickets where "
-        f"{exp:.1f} were expected from their mix of tickets"
-        + (f" (q={q:.2g})" if q is not None else "")
+        f"{row['escalated']:,} escalations of {row['tickets']:,} tickets where about "
+        f"{formatting.count(exp)} were expected from their mix of tickets"
+        + (
+            f", unlikely to be chance ({plain_words.odds(q)}, with every agent tested)"
+            if q is not None
+            else ""
+        )
         + ". Look at their top categories before drawing conclusions."
     )
     return AgendaEntry(

@@ -10,9 +10,9 @@ from typing import Any
 
 import polars as pl
 
-from lib import audit
+from lib import audit, plain_words
 from lib.periods import date_bounds, in_dates
-from lib.review_pack._common import _p, _pct
+from lib.review_pack._common import _pct
 
 _CLOSED = ("done", "dropped")
 _OPEN = ("open", "in_progress")
@@ -71,7 +71,7 @@ def action_effects(
     >>> a = pl.DataFrame({"id": [1], "title": ["Fix the SSO article"], "status": ["done"],
     ...                   "link_kind": ["category"], "link_value": ["sso"], "created_at": [d0]})
     >>> action_effects(t, a).select("before_rate", "after_rate", "significant", "verdict").rows()
-    [(0.75, 0.1, True, 'fell from 75.0% to 10.0% (significant, p<0.001)')]
+    [(0.75, 0.1, True, 'fell from 75.0% to 10.0%, unlikely to be chance (about 1 in 30,000)')]
     """
     rows: list[dict[str, Any]] = []
     if actions.height == 0:
@@ -107,9 +107,10 @@ def action_effects(
             verdict = "not enough tickets to compare"
         elif test.significant:
             word = "fell" if test.diff < 0 else "rose"
-            verdict = f"{word} from {_pct(rb)} to {_pct(ra)} (significant, {_p(test.p_value)})"
+            verdict = f"{word} from {_pct(rb)} to {_pct(ra)}, {plain_words.verdict(test.p_value)}"
         else:
-            verdict = f"no significant change ({_pct(rb)} to {_pct(ra)}, {_p(test.p_value)})"
+            said = plain_words.change(test.diff, test.p_value, up="rose", down="fell")
+            verdict = f"{_pct(rb)} to {_pct(ra)}: {said}"
         rows.append(
             {
                 **row,

@@ -10,9 +10,9 @@ from typing import Any
 
 import polars as pl
 
-from lib import audit
+from lib import audit, formatting, plain_words
 from lib.charts.meetings import drivers_svg, sparkline_svg, trend_svg
-from lib.review_pack._common import _meeting_fields, _pct, _pq, _when
+from lib.review_pack._common import _meeting_fields, _pct, _when
 from lib.review_pack.actions import ACTION_SECTIONS, meeting_actions
 from lib.review_pack.agenda import SOURCE_LABELS, _alert_entry
 from lib.review_pack.effects import alert_series
@@ -143,14 +143,26 @@ def _drivers_html(drivers: pl.DataFrame, policy: Sequence[str]) -> str:
                 _pct(d["rate"]),
                 _pct(d["previous_rate"]),
                 f"{d['escalations_change']:+,}",
-                ("significant" if d["significant"] else "no") + f" ({_pq(d)})",
+                _plain(
+                    plain_words.change(d.get("change"), d.get("p_value"), q=d.get("q_value")),
+                    plain_words.figures(p=d.get("p_value"), q=d.get("q_value")),
+                ),
                 _pct(d["share_of_escalations"]),
             ]
         )
     headers = [("Category", False), ("Escalations", True), ("Tickets", True), ("Rate", True),
                ("Previous rate", True), ("Change in escalations", True),
-               ("Rate change significant?", False), ("Share of escalations", True)]  # fmt: skip
+               ("Rate change", False), ("Share of escalations", True)]  # fmt: skip
     return drivers_svg(drivers) + _table(headers, rows)
+
+
+def _plain(words: str, figures: str) -> str:
+    """Plain words with the exact figures in a tooltip.
+
+    >>> _plain("no real change", "p=0.72")
+    '<span title="p=0.72">no real change</span>'
+    """
+    return f'<span title="{_h(figures)}">{_h(words)}</span>'
 
 
 def _agents_html(agents: AgentFlags) -> str:
@@ -166,14 +178,17 @@ def _agents_html(agents: AgentFlags) -> str:
                 _h(a["agent"]),
                 f"{a['tickets']:,}",
                 f"{a['escalated']:,}",
-                f"{a['expected']:.1f}",
-                f"{a['ratio']:.2f}",
+                formatting.count(a["expected"]),
+                formatting.ratio(a["ratio"]),
                 _h(a.get("direction") or ""),
-                f"{a['q_value']:.2g}" if a.get("q_value") is not None else "–",
+                _plain(plain_words.odds(a["q_value"]), plain_words.figures(q=a["q_value"]))
+                if a.get("q_value") is not None
+                else "–",
             ]
         )
     headers = [("Agent", False), ("Tickets", True), ("Escalations", True), ("Expected", True),
-               ("Observed / expected", True), ("Direction", False), ("q-value", True)]  # fmt: skip
+               ("Observed / expected", True), ("Direction", False),
+               ("Chance it's noise (every agent tested)", True)]  # fmt: skip
     return _table(headers, rows) + note
 
 

@@ -18,7 +18,8 @@ def test_funnel_figure_on_demo(comparison) -> None:
     table = review.adjusted_order(comparison.table)
     fig = charts.funnel_figure(table, comparison.funnel, highlight=TRUTH.hard_case_agent)
     names = [t.name for t in fig.data]
-    assert names.count("95% limits") == 2 and names.count("99.8% limits") == 2
+    assert names.count("Chance range (19 in 20)") == 2
+    assert names.count("Chance range (998 in 1,000)") == 2
     high = next(t for t in fig.data if t.name == "Flagged high")
     assert [c[0] for c in high.customdata] == [TRUTH.outlier_agent]
     row = comparison.table.filter(pl.col("agent") == TRUTH.outlier_agent).row(0, named=True)
@@ -30,7 +31,7 @@ def test_funnel_figure_on_demo(comparison) -> None:
     in_line = next(t for t in fig.data if t.name == "In line")
     assert len(in_line.x) == comparison.n_agents - 1
     # the drawn 99.8% upper line is the lib's funnel, point for point
-    upper = next(t for t in fig.data if t.name == "99.8% limits")
+    upper = next(t for t in fig.data if t.name == "Chance range (998 in 1,000)")
     lib_upper = comparison.funnel.filter(pl.col("level") == 0.998).sort("expected")["upper"]
     assert np.allclose(upper.y, lib_upper.to_numpy())
 

@@ -37,8 +37,9 @@ def test_split_skill_dominates_with_exact_sums() -> None:
     assert kinds["policy"]["excess"] == pytest.approx(1.0)
     assert kinds["untagged"]["excess"] == pytest.approx(-1.0)
     # 13.5 of the 14.5 escalations above expected (untagged is below, so not counted)
-    assert "account for 13.5 of ann’s excess of 14.5 escalations against expected (93%)" in (
-        s.sentence
+    assert (
+        "account for about 14 of ann’s excess of about 14 escalations against expected (93%)"
+        in (s.sentence)
     )
     assert "skill gap" in s.sentence
     calm = review.skill_policy_split(b, TAGS, agent="ann", flagged=False)
@@ -81,7 +82,7 @@ def test_split_below_expected_and_no_excess() -> None:
     s = review.skill_policy_split(b, TAGS, agent="ed")
     assert s.total_excess == pytest.approx(-8.5)
     assert s.dominant == "skill"
-    assert "8 of ed’s shortfall of 8.5 escalations against expected" in s.sentence
+    assert "8 of ed’s shortfall of about 8 escalations against expected" in s.sentence
     assert "escalate less where Tier 1 could solve with skill" in s.sentence
     even = review.skill_policy_split(_breakdown([("api", 50, 10, 10.2)]), TAGS, agent="fa")
     assert even.dominant == "none"

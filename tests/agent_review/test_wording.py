@@ -21,10 +21,12 @@ def test_agent_sentence_low_and_unflagged() -> None:
            "ratio_low": 0.19, "ratio_high": 0.74, "q_value": 0.003, "judged": True,
            "flagged": True, "direction": "low"}  # fmt: skip
     assert review.agent_sentence(row, min_expected=5, q_level=0.05).endswith(
-        "0.40 times as many (95% interval 0.19 to 0.74). Flagged low (q = 0.003, below 0.05)."
+        "0.40 times as many as expected (95% interval 0.19 to 0.74). Flagged low: fewer "
+        "escalations than their case mix predicts, unlikely to be chance (about 1 in 300, with "
+        "every agent tested)."
     )
     calm = {**row, "flagged": False, "direction": None, "q_value": 0.31}
-    assert "Not flagged (q = 0.31, not below 0.05)" in review.agent_sentence(
+    assert "Not flagged: within what chance" in review.agent_sentence(
         calm, min_expected=5, q_level=0.05
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from lib import plain_words
 from lib.charts.tables import present
 
 __all__ = ["LEADING_VIEW", "leading_notes", "leading_table", "overall_note", "weekly_note"]
@@ -120,17 +121,16 @@ def overall_note(overall: pl.DataFrame, *, rising: int = 0) -> str:
     ...     "escalation_p": [0.61], "escalation_significant": [False],
     ...     "escalation_direction": ["up"]})
     >>> overall_note(o, rising=1)
-    'Overall escalation rate 12.5% against 12.0% before: no significant change (p=0.61). 1 topic is rising ahead of it.'
+    'Overall escalation rate 12.5% against 12.0% before: no real change. 1 topic is rising ahead of it.'
     """  # noqa: E501
     if overall.height == 0:
         return "No tickets in these days."
     r = overall.row(0, named=True)
     p = r["escalation_p"]
-    ptxt = "p<0.001" if p < 0.001 else f"p={p:.3f}" if p < 0.01 else f"p={p:.2f}"
     if r["escalation_significant"]:
-        verdict = f"significantly {r['escalation_direction']} ({ptxt})"
+        verdict = f"{r['escalation_direction']}, {plain_words.verdict(p)}"
     else:
-        verdict = f"no significant change ({ptxt})"
+        verdict = plain_words.verdict(p).replace("could be", "a small change that could be")
     text = (
         f"Overall escalation rate {_pct_1(r['escalation_rate_recent'])} against "
         f"{_pct_1(r['escalation_rate_baseline'])} before: {verdict}."
