@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from lib.anomaly.simulate import _ticket_frame
+
 #: Public holidays (weekdays) of a year starting on a Monday, as day offsets from 1 January 2024:
 #: Good Friday, Easter Monday, two May bank holidays, 4 July, Labor Day, Thanksgiving, Christmas.
 HOLIDAY_OFFSETS = (88, 91, 126, 147, 185, 245, 332, 359, 360)
@@ -95,16 +97,5 @@ def simulate_helpdesk(
                 }
             )
         )
-    frame = pl.concat(parts)
-    origin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
-    tickets = frame.select(
-        pl.format("T{}", pl.int_range(pl.len())).alias("ticket_id"),
-        (
-            pl.lit(origin).cast(pl.Datetime("us", "UTC"))
-            + pl.duration(days=pl.col("day"), seconds=pl.col("secs"))
-        ).alias("created_at"),
-        pl.col("category"),
-        pl.col("sentiment").round(4),
-        pl.lit(False).alias("escalated"),
-    ).sort("created_at", "ticket_id")
+    tickets = _ticket_frame(pl.concat(parts), start)
     return Helpdesk(tickets, [start + dt.timedelta(days=h) for h in holidays if h < days])
