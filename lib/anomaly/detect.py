@@ -37,6 +37,10 @@ def detect_anomalies(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
     tz : str, optional
         Time zone whose calendar days are used (default UTC).
     metrics : tuple, default ("volume", "sentiment")
+    holidays : sequence of dates (or "YYYY-MM-DD"), default none
+        The holiday calendar: these days raise no alert and are left out of every baseline. Days
+        on which most topics move together anyway are one shared event
+        (:func:`lib.anomaly.shared_events`), not one volume alert per topic.
 
     Returns
     -------
