@@ -31,13 +31,7 @@ if prds is None:
 # ---- cached work (keyed on the snapshot, filters and options; the tickets are not hashed) ---
 @st.cache_data(max_entries=32, show_spinner=False)
 def _detect(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> dict:
-    t = audit.apply_filters(_t, where)
-    return {
-        "alerts": anomaly.detect_anomalies(t, **dict(opts)),
-        "day": anomaly.judgements(t, **dict(opts)),
-        "granularity": anomaly.topic_granularity(t, **dict(opts)),
-        "shared": anomaly.shared_events(t, **dict(opts)),
-    }
+    return anomaly.review(audit.apply_filters(_t, where), **dict(opts))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

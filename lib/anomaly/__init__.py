@@ -63,7 +63,7 @@ from lib.anomaly.options import AnomalyError
 from lib.anomaly.realistic import simulate_helpdesk
 from lib.anomaly.sensitivity import SENSITIVITY, Sensitivity
 from lib.anomaly.series import BAND, JUDGEMENT_SCHEMA, judgements, topic_granularity, topic_series
-from lib.anomaly.shared import SHARED_SCHEMA, shared_events
+from lib.anomaly.shared import SHARED_SCHEMA, review, shared_events
 from lib.anomaly.simulate import simulate_tickets
 
 __all__ = [
@@ -89,6 +89,7 @@ __all__ = [
     "detect_anomalies",
     "judgements",
     "leading_indicators",
+    "review",
     "shared_events",
     "simulate_helpdesk",
     "simulate_tickets",
