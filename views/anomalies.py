@@ -14,7 +14,7 @@ from lib import anomaly, audit, plain_words, sentiment
 from lib.charts import anomaly as charts
 from lib.charts import tables
 from lib.markdown import md_escape
-from ui import dataset, layout, scoring, session, sidebar, widgets
+from ui import anomaly_calendar, dataset, layout, scoring, session, sidebar, widgets
 
 layout.header(
     "Anomalies",
@@ -31,12 +31,7 @@ if prds is None:
 # ---- cached work (keyed on the snapshot, filters and options; the tickets are not hashed) ---
 @st.cache_data(max_entries=32, show_spinner=False)
 def _detect(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> dict:
-    t = audit.apply_filters(_t, where)
-    return {
-        "alerts": anomaly.detect_anomalies(t, **dict(opts)),
-        "day": anomaly.judgements(t, **dict(opts)),
-        "granularity": anomaly.topic_granularity(t, **dict(opts)),
-    }
+    return anomaly.review(audit.apply_filters(_t, where), **dict(opts))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -106,6 +101,7 @@ st.caption(
 )
 key, where = dataset.snapshot_key(data), sidebar.dimension_filters()
 opts = (("topic", topic), ("sensitivity", sens), ("end", end))
+opts += (("holidays", anomaly_calendar.holidays()),)
 det = None
 with (
     layout.user_errors("Anomaly detection"),
@@ -177,6 +173,7 @@ if (flash := st.session_state.pop("_an_flash", None)) is not None:
 
 # ---- the alerts, each with its chart --------------------------------------------------------
 st.subheader("Alerts")
+anomaly_calendar.shared_events(det["shared"], start, end)
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
 show_dismissed = c1.toggle(f"Show dismissed alerts ({dismissed})", key="an_dismissed")
 top = c2.selectbox(
@@ -267,6 +264,7 @@ st.caption(
 if shown.height:
     with st.expander(f"All {shown.height} alerts as a table", expanded=shown.height > top):
         widgets.table(charts.alert_table(shown), key="an_table", filename="anomaly_alerts.csv")
+anomaly_calendar.calendar_editor()
 
 # ---- leading indicators ---------------------------------------------------------------------
 st.subheader("Leading indicators")

@@ -60,8 +60,10 @@ from lib.anomaly.detect import detect_anomalies
 from lib.anomaly.grid import NO_TOPIC
 from lib.anomaly.leading import LEADING_SCHEMA, leading_indicators
 from lib.anomaly.options import AnomalyError
+from lib.anomaly.realistic import simulate_helpdesk
 from lib.anomaly.sensitivity import SENSITIVITY, Sensitivity
 from lib.anomaly.series import BAND, JUDGEMENT_SCHEMA, judgements, topic_granularity, topic_series
+from lib.anomaly.shared import SHARED_SCHEMA, review, shared_events
 from lib.anomaly.simulate import simulate_tickets
 
 __all__ = [
@@ -80,12 +82,16 @@ __all__ = [
     "PROFILE_DAYS",
     "PROFILE_PRIOR",
     "SENSITIVITY",
+    "SHARED_SCHEMA",
     "AnomalyError",
     "Sensitivity",
     "cusum_threshold",
     "detect_anomalies",
     "judgements",
     "leading_indicators",
+    "review",
+    "shared_events",
+    "simulate_helpdesk",
     "simulate_tickets",
     "topic_granularity",
     "topic_series",

@@ -38,8 +38,8 @@ def _alarms(j: _Judged, metrics: Sequence[str] = ("volume", "sentiment")) -> lis
             excess = y - mu >= np.maximum(j.opts.min_excess, j.opts.min_rise * mu)
             alpha = min(sens.spike_alpha * per, 0.5)
             spike = report & (q <= sens.spike_fdr) & (p <= alpha) & excess
-            _, up, up_on = _cusum(arrays["z"], arrays["active"], h)
-            _, down, down_on = _cusum(-arrays["z"], arrays["active"], h)
+            _, up, up_on = _cusum(arrays["zc"], arrays["active"], h)
+            _, down, down_on = _cusum(-arrays["zc"], arrays["active"], h)
             events += _collect(unit, "volume", "up", spike, up & report, up_on, p, q)
             events += _collect(unit, "volume", "down", None, down & report, down_on, p, q)
         if "sentiment" in metrics:
@@ -49,7 +49,7 @@ def _alarms(j: _Judged, metrics: Sequence[str] = ("volume", "sentiment")) -> lis
             alpha = min(sens.sentiment_alpha * per, 0.5)
             fall = arrays["s_exp"] - arrays["s_obs"] >= MIN_SENTIMENT_FALL
             one_day = report & (q <= sens.spike_fdr) & (p <= alpha) & np.nan_to_num(fall)
-            _, down, down_on = _cusum(-sz, arrays["s_active"], h)
+            _, down, down_on = _cusum(-arrays["s_zc"], arrays["s_active"], h)
             events += _collect(unit, "sentiment", "down", one_day, down & report, down_on, p, q)
     return events
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.anomaly.baseline import _Fit
+from lib.anomaly.calibrate import _Scales
 from lib.anomaly.grid import _Grid
 from lib.anomaly.options import _Options
 from lib.anomaly.tails import _count_tests, _estimated_tail
@@ -25,6 +26,7 @@ class _Judged:
     daily: np.ndarray  # K x T: judged per day (else per week)
     series: dict[str, dict[str, np.ndarray]]  # unit ("day"/"week") -> arrays
     week_start: np.ndarray  # W: day index of each complete week's Monday
+    shared: np.ndarray | None = None  # T: -1 most topics fell together, +1 rose, 0 neither
 
 
 def _granularity(fit: _Fit, grid: _Grid, min_daily: float) -> np.ndarray:
@@ -48,18 +50,45 @@ def _granularity(fit: _Fit, grid: _Grid, min_daily: float) -> np.ndarray:
     return daily
 
 
-def _assess(grid: _Grid, fit: _Fit, opts: _Options) -> _Judged:
+def _prewhiten(z: np.ndarray, rho: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Residuals freed of their lag-1 correlation for the CUSUMs (Alwan and Roberts 1988):
+    ``(z_t - rho z_{t-1}) / sqrt(1 - rho^2)``, still N(0, 1) when ``z`` is, but no longer
+    drifting with a persistent level; ``z_t`` as it is after a day not judged."""
+    prev = np.zeros_like(z)
+    prev[:, 1:] = np.where(active[:, :-1], z[:, :-1], np.nan)
+    with np.errstate(all="ignore"):
+        white = (z - rho * prev) / np.sqrt(1 - rho**2)
+    return np.where(np.isnan(prev), z, white)
+
+
+def _assess(
+    grid: _Grid,
+    fit: _Fit,
+    opts: _Options,
+    skip_volume: np.ndarray | None = None,
+    scales: _Scales | None = None,
+) -> _Judged:
+    """Judge every topic-day (and complete week). Days on the holiday calendar are judged for
+    nothing; ``skip_volume`` days (shared events) are not judged for volume, and week sums
+    leave both out. ``scales``: the topic's own variance ratios (:mod:`lib.anomaly.calibrate`)
+    widen the predictive variances and scale the CUSUMs' inputs."""
     t_n = grid.counts.shape[1]
+    closed = np.zeros(t_n, dtype=bool) if grid.closed is None else grid.closed
+    skip_v = closed if skip_volume is None else closed | skip_volume
     daily = _granularity(fit, grid, opts.min_daily)
-    y, mu, phi = grid.counts, fit.mu, fit.phi
+    y, mu, phi = grid.counts, fit.mu, fit.phi * (1.0 if scales is None else scales.v)
     p_up, z = _count_tests(y, mu, phi)
     p_up = _estimated_tail(p_up, fit.alpha, fit.df)
+    active = fit.judged & ~skip_v[None, :]
     with np.errstate(all="ignore"):
         s_obs = grid.s_sum / grid.s_n
         s_se2 = fit.s_var / grid.s_n + fit.s_tau2 + fit.s_mean_var
+        s_se2 = s_se2 * (1.0 if scales is None else scales.s_v)
         s_z = (s_obs - fit.s_mean) / np.sqrt(s_se2)
-    s_active = fit.s_judged & (grid.s_n > 0)
+    s_active = fit.s_judged & (grid.s_n > 0) & ~closed[None, :]
     s_z = np.where(s_active, s_z, 0.0)
+    lam = 1.0 if scales is None else np.sqrt(scales.lam)
+    s_lam = 1.0 if scales is None else np.sqrt(scales.s_lam)
     series = {
         "day": {
             "y": y,
@@ -67,13 +96,15 @@ def _assess(grid: _Grid, fit: _Fit, opts: _Options) -> _Judged:
             "var": phi * mu,
             "p_up": p_up,
             "z": z,
-            "active": fit.judged,
-            "report": fit.judged & daily,
+            "zc": _prewhiten(z, fit.rho, active) / lam,
+            "active": active,
+            "report": active & daily,
             "s_n": grid.s_n,
             "s_obs": s_obs,
             "s_exp": fit.s_mean,
             "s_se2": s_se2,
             "s_z": s_z,
+            "s_zc": _prewhiten(s_z, fit.s_rho, s_active) / s_lam,
             "s_active": s_active,
             "s_report": s_active & daily,
         }
@@ -85,10 +116,10 @@ def _assess(grid: _Grid, fit: _Fit, opts: _Options) -> _Judged:
     if n_weeks:
         idx = week_start[:, None] + np.arange(7)[None, :]  # Wk x 7
 
-        def wsum(a: np.ndarray) -> np.ndarray:
-            return a[:, idx].sum(-1)
+        def wsum(a: np.ndarray, off: np.ndarray = closed) -> np.ndarray:
+            return np.where(off, 0.0, a)[:, idx].sum(-1)
 
-        wy, wmu, wvar = wsum(y), wsum(mu), wsum(phi * mu)
+        wy, wmu, wvar = wsum(y, skip_v), wsum(mu, skip_v), wsum(phi * mu, skip_v)
         wp, wz = _count_tests(wy, wmu, wvar / wmu)
         wp = _estimated_tail(wp, fit.alpha[:, week_start], fit.df[:, week_start])
         w_active = fit.judged[:, idx].all(-1)
@@ -110,6 +141,7 @@ def _assess(grid: _Grid, fit: _Fit, opts: _Options) -> _Judged:
             "var": wvar,
             "p_up": wp,
             "z": wz,
+            "zc": wz,
             "active": w_active,
             "report": w_active & weekly,
             "s_n": sn,
@@ -117,6 +149,7 @@ def _assess(grid: _Grid, fit: _Fit, opts: _Options) -> _Judged:
             "s_exp": s_exp_w,
             "s_se2": s_se2_w,
             "s_z": np.where(s_active_w, s_z_w, 0.0),
+            "s_zc": np.where(s_active_w, s_z_w, 0.0),
             "s_active": s_active_w,
             "s_report": s_active_w & weekly,
             "last_day": last_day,

@@ -21,6 +21,11 @@ PROFILE_PRIOR = 30.0
 LEVEL_PSEUDO = 0.1
 #: Window days further than this many SD from the first fit are clipped before the final fit.
 CLIP_SD = 3.0
+#: Largest residual lag-1 autocorrelation the limits are widened for (variance inflation 19).
+RHO_MAX = 0.9
+#: A window's local trend is used in full when its t statistic is well above this, not at all
+#: below it (shrinkage ``1 - TREND_T2 / t^2``): a trend as large as its noise is not extrapolated.
+TREND_T2 = 4.0
 
 
 #: Cells (topics x days x window days) held at once in the 3-D window arrays (bounds memory).
@@ -40,17 +45,21 @@ class _Fit:
     s_var: np.ndarray  # K x T: ticket-level variance
     s_tau2: np.ndarray  # K x T: day-to-day variance of day means
     s_mean_var: np.ndarray  # K x T: variance of the baseline mean
+    rho: np.ndarray  # K x T: lag-1 autocorrelation of the window's count residuals
+    s_rho: np.ndarray  # K x T: lag-1 autocorrelation of the window's sentiment day means
 
 
-def _weekday_profile(grid: _Grid, opts: _Options) -> tuple[np.ndarray, np.ndarray]:
-    """K x T x 7 weekday factors (mean 1) from up to PROFILE_DAYS of data before t - guard, and
-    K x T the number of days they were estimated from."""
+def _weekday_profile(
+    grid: _Grid, opts: _Options, skip: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """K x T x 7 weekday factors (mean 1) from up to PROFILE_DAYS of data before t - guard (the
+    ``skip`` days left out), and K x T the number of days they were estimated from."""
     k_n, t_n = grid.counts.shape
     wd = (grid.weekday0 + np.arange(t_n)) % 7
     cum = np.zeros((k_n, 7, t_n + 1))
     days = np.zeros((7, t_n + 1))
     for w in range(7):
-        on = wd == w
+        on = (wd == w) & ~skip
         cum[:, w, 1:] = np.cumsum(grid.counts * on, axis=1)
         days[w, 1:] = np.cumsum(on)
     end = np.clip(np.arange(t_n) - opts.guard, 0, t_n)  # exclusive end, per t
@@ -91,13 +100,52 @@ def _usable(
     return np.where((keep.sum(-1) >= 14)[..., None], keep, valid)
 
 
-def _fit(grid: _Grid, opts: _Options, known: tuple[np.ndarray, np.ndarray] | None = None) -> _Fit:
+def _lag1(r: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Lag-1 autocorrelation along the last axis of residuals ``r`` on the ``keep`` days
+    (consecutive pairs only), corrected for the bias of a short series around a fitted mean
+    (Marriott and Pope: ``E r = rho - (1 + 4 rho) / n``) and clipped to ``0..RHO_MAX``."""
+    r = np.where(keep, r, 0.0)
+    pair = keep[..., 1:] & keep[..., :-1]
+    n = keep.sum(-1)
+    with np.errstate(all="ignore"):
+        raw = (r[..., 1:] * r[..., :-1] * pair).sum(-1) / (r**2).sum(-1)
+        rho = (raw * n + 1) / (n - 4)
+    return np.clip(np.nan_to_num(np.where(pair.sum(-1) >= 14, rho, 0.0)), 0.0, RHO_MAX)
+
+
+def _fit(
+    grid: _Grid,
+    opts: _Options,
+    known: tuple[np.ndarray, np.ndarray] | None = None,
+    skip: np.ndarray | None = None,
+) -> _Fit:
     """Fit every topic and day; ``known`` (volume, sentiment): K x T day index from which a day
-    is known to belong to an alert (inf if never), left out of later windows."""
+    is known to belong to an alert (inf if never), left out of later windows; ``skip``: T days
+    (holidays, shared events) left out of every window and weekday profile.
+
+    Persistent levels. Real helpdesks' days are not independent: a busy week stays busy (a
+    level wandering as AR(1), rho 0.8 measured in issue 14). Three things then go wrong with
+    limits made for independent days, and each is corrected with the lag-1 autocorrelation
+    ``rho`` of the window's own residuals (:func:`_lag1`): the window mean is less certain (its
+    variance times ``(1 + rho) / (1 - rho)``, the AR(1) variance inflation, added to the day's
+    predictive variance), the window's variance has fewer degrees of freedom (Bartlett:
+    ``n (1 - rho^2) / (1 + rho^2)``, used for the Student widening of the one-day test), and the
+    CUSUMs' residuals are prewhitened with ``rho`` (:mod:`lib.anomaly.assess`). An AR term in a
+    statsmodels GLM per topic and day would be the textbook fit but costs a model per topic-day
+    (hundreds of thousands); the inflation needs one more sum over the window.
+
+    Local trend. The level is fitted with a slope over the window (weighted least squares of the
+    counts on the day, weights the weekday factors), extrapolated to the day judged and shrunk
+    by ``1 - TREND_T2 / t^2`` (none unless the slope is clearly beyond its noise, whose variance
+    is widened by the same AR(1) inflation); the slope's uncertainty at the day judged is added
+    to the predictive variance.
+    """
     k_n, t_n = grid.counts.shape
     w_n, guard = opts.window, opts.guard
-    profile, profile_days = _weekday_profile(grid, opts)
+    skip = np.zeros(t_n, dtype=bool) if skip is None else skip
+    profile, profile_days = _weekday_profile(grid, opts, skip)
     pos = np.arange(t_n)[:, None] - guard - w_n + np.arange(w_n)[None, :]  # T x W day index
+    skipped = np.where(pos >= 0, skip[np.clip(pos, 0, None)], False)  # T x W
     wd_pos = (grid.weekday0 + pos) % 7
     wd_t = (grid.weekday0 + np.arange(t_n)) % 7
     out = {name: np.zeros((k_n, t_n)) for name in _Fit.__dataclass_fields__}
@@ -109,7 +157,8 @@ def _fit(grid: _Grid, opts: _Options, known: tuple[np.ndarray, np.ndarray] | Non
         y = _windows(grid.counts[sl], pad, w_n, t_n)
         exists = pos[None] >= np.maximum(grid.born[sl], 0)[:, None, None]
         n_exists = exists.sum(-1)
-        valid = _usable(exists, None if known is None else known[0][sl], pad, w_n, t_n)
+        open_ = exists & ~skipped[None]
+        valid = _usable(open_, None if known is None else known[0][sl], pad, w_n, t_n)
         n_valid = valid.sum(-1)
         f = np.take_along_axis(prof, np.broadcast_to(wd_pos, (prof.shape[0], t_n, w_n)), axis=2)
         f = np.where(valid, f, 0.0)
@@ -125,27 +174,53 @@ def _fit(grid: _Grid, opts: _Options, known: tuple[np.ndarray, np.ndarray] | Non
         alpha0 = (phi0 - 1.0) / np.maximum(typical, 1e-3)
         sd0 = np.sqrt(mu0 * (1.0 + alpha0[..., None] * mu0))
         yc = np.where(valid, np.clip(yv, mu0 - CLIP_SD * sd0, mu0 + CLIP_SD * sd0 + 1.0), 0.0)
-        level = np.where(n_valid > 0, (yc.sum(-1) + LEVEL_PSEUDO) / np.maximum(f.sum(-1), 1e-9), 0)
-        mu_w = np.where(valid, np.maximum(level[..., None] * f, 1e-3), 0.0)
+        f_sum = np.maximum(f.sum(-1), 1e-9)
+        level = np.where(n_valid > 0, (yc.sum(-1) + LEVEL_PSEUDO) / f_sum, 0)
+        # local trend: slope of the level over the window, about its weighted centre day
+        centre = (f * pos[None]).sum(-1) / f_sum
+        dc = np.where(valid, pos[None] - centre[..., None], 0.0)
+        sxx = np.maximum((f * dc**2).sum(-1), 1e-9)
+        slope = (dc * yc).sum(-1) / sxx
+        # residuals about the level and the full slope: their lag-1 autocorrelation
+        mu_s = np.maximum((level[..., None] + slope[..., None] * dc) * f, 1e-3)
+        sd_s = np.sqrt(mu_s * (1 + alpha0[..., None] * mu_s))
+        rho = _lag1((yc - mu_s) / sd_s, valid)
+        vif = (1 + rho) / (1 - rho)
+        slope_var = (dc**2 * np.where(valid, sd_s**2, 0.0)).sum(-1) / sxx**2 * vif
+        with np.errstate(all="ignore"):
+            keep = np.nan_to_num(np.clip(1 - TREND_T2 * slope_var / slope**2, 0.0, 1.0))
+        mu_w = np.where(
+            valid, np.maximum((level[..., None] + (keep * slope)[..., None] * dc) * f, 1e-3), 0.0
+        )
         excess = np.where(valid, (yc - mu_w) ** 2 - mu_w, 0.0).sum(-1)
         sq = (mu_w**2).sum(-1)
-        # parameters fitted to the window: the level, and the weekday effects in the share of
-        # their data that the window is
+        # parameters fitted to the window: the level and slope (each worth ``vif`` days when the
+        # days are correlated), and the weekday effects in the share of their data the window is
         share = np.minimum(n_exists / np.maximum(profile_days[sl], 1), 1.0)
-        df = np.maximum(n_valid - 1 - 6 * share, 1)
-        alpha = np.maximum(excess * n_valid / df, 0.0) / np.maximum(sq, 1e-9)
+        used = 1 + (keep > 0)  # level, and slope when it is used
+        spent = np.maximum(n_valid - used * vif - 6 * share, n_valid / 4)
+        alpha = np.maximum(excess * n_valid / np.maximum(spent, 1), 0.0) / np.maximum(sq, 1e-9)
+        df = np.maximum(n_valid * (1 - rho**2) / (1 + rho**2) - used - 6 * share, 1)
+        ahead = np.arange(t_n)[None, :] - centre  # days from the window's centre to the day
+        level_t = np.clip(level + keep * slope * ahead, 0.5 * level, 2.0 * level)
         f_t = np.take_along_axis(prof, wd_t[None, :, None].repeat(prof.shape[0], 0), 2)[..., 0]
-        mu = np.maximum(level * f_t * grid.exposure[None, :], 0.01)
+        mu = np.maximum(level_t * f_t * grid.exposure[None, :], 0.01)
         total = np.maximum(level * f.sum(-1), 0.1)
         out["judged"][sl] = n_exists >= opts.min_history
         out["level"][sl] = level
         out["mu"][sl] = mu
         out["alpha"][sl] = alpha
         out["df"][sl] = df
-        # variance / mu: the day's own (1 + alpha mu) plus the uncertainty of the fitted level
-        out["phi"][sl] = 1.0 + alpha * mu + mu * (1.0 / total + alpha * sq / total**2)
+        out["rho"][sl] = rho
+        # variance / mu: the day's own (1 + alpha mu), the uncertainty of the fitted level
+        # (inflated for correlated days) and of the extrapolated trend
+        with np.errstate(all="ignore"):
+            trend_var = np.nan_to_num((keep * ahead) ** 2 * slope_var / level_t**2)
+        out["phi"][sl] = (
+            1.0 + alpha * mu + mu * ((1.0 / total + alpha * sq / total**2) * vif + trend_var)
+        )
         # sentiment baseline
-        valid = _usable(exists, None if known is None else known[1][sl], pad, w_n, t_n)
+        valid = _usable(open_, None if known is None else known[1][sl], pad, w_n, t_n)
         sn = np.where(valid, _windows(grid.s_n[sl], pad, w_n, t_n), 0.0)
         ss = np.where(valid, _windows(grid.s_sum[sl], pad, w_n, t_n), 0.0)
         s2 = np.where(valid, _windows(grid.s_sq[sl], pad, w_n, t_n), 0.0)
@@ -161,12 +236,15 @@ def _fit(grid: _Grid, opts: _Options, known: tuple[np.ndarray, np.ndarray] | Non
                 tau2 = np.maximum(np.where(keep, dev, 0.0).sum(-1) / np.maximum(n_days - 1, 1), 0.0)
                 z = (day_mean - mean[..., None]) / np.sqrt(var[..., None] / sn + tau2[..., None])
             keep = keep & (np.abs(np.nan_to_num(z)) <= CLIP_SD)
+        s_rho = _lag1(np.nan_to_num(z), keep)
+        out["s_rho"][sl] = s_rho
         out["s_judged"][sl] = (n_exists >= opts.min_history) & (n_days >= 7) & (nw >= 20)
         out["s_mean"][sl] = np.nan_to_num(mean)
         out["s_var"][sl] = np.nan_to_num(var, nan=1e-4)
         out["s_tau2"][sl] = np.nan_to_num(tau2)
         with np.errstate(all="ignore"):  # variance of the baseline mean itself
-            out["s_mean_var"][sl] = np.nan_to_num(var / nw + tau2 / n_days, nan=1.0)
+            s_vif = (1 + s_rho) / (1 - s_rho)
+            out["s_mean_var"][sl] = np.nan_to_num(var / nw + tau2 / n_days * s_vif, nan=1.0)
     out["judged"] = out["judged"].astype(bool)
     out["s_judged"] = out["s_judged"].astype(bool)
     return _Fit(**out)

@@ -6,8 +6,9 @@ import polars as pl
 
 from lib.anomaly.alarms import _alarms
 from lib.anomaly.alerts import ALERT_SCHEMA, _alert_rows, _merge
+from lib.anomaly.assess import _Judged
 from lib.anomaly.judge import _judge
-from lib.anomaly.options import _options
+from lib.anomaly.options import _Options, _options
 
 
 def detect_anomalies(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
@@ -37,6 +38,10 @@ def detect_anomalies(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
     tz : str, optional
         Time zone whose calendar days are used (default UTC).
     metrics : tuple, default ("volume", "sentiment")
+    holidays : sequence of dates (or "YYYY-MM-DD"), default none
+        The holiday calendar: these days raise no alert and are left out of every baseline. Days
+        on which most topics move together anyway are one shared event
+        (:func:`lib.anomaly.shared_events`), not one volume alert per topic.
 
     Returns
     -------
@@ -51,7 +56,11 @@ def detect_anomalies(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
     0
     """
     opts = _options(**options)
-    j = _judge(tickets, opts)
+    return _alerts_of(_judge(tickets, opts), opts)
+
+
+def _alerts_of(j: _Judged | None, opts: _Options) -> pl.DataFrame:
+    """The alert table of a judged grid (see :func:`detect_anomalies`)."""
     if j is None:
         return pl.DataFrame(schema=ALERT_SCHEMA)
     rows = _alert_rows(j, _merge(_alarms(j, opts.metrics)))

@@ -30,6 +30,7 @@ class _Grid:
     s_sq: np.ndarray
     born: np.ndarray  # K: index of the topic's first ticket day
     exposure: np.ndarray  # T: share of the day covered by the data (last day may be partial)
+    closed: np.ndarray | None = None  # T: on the holiday calendar (not judged, not learnt from)
 
     @property
     def weekday0(self) -> int:  # Monday = 0
@@ -114,4 +115,7 @@ def _build_grid(tickets: pl.DataFrame, opts: _Options) -> _Grid | None:
         if before.height >= 100:
             share = before.select((pl.col("tod") <= last_tod).mean()).item()
             exposure[-1] = 1.0 if share >= 0.98 else max(share, 0.02)
-    return _Grid(topics, first, counts, mats[1], mats[2], mats[3], born, exposure)
+    closed = np.zeros(n_days, dtype=bool)
+    idx = [(d - first).days for d in opts.holidays]
+    closed[[i for i in idx if 0 <= i < n_days]] = True
+    return _Grid(topics, first, counts, mats[1], mats[2], mats[3], born, exposure, closed)

@@ -10,6 +10,8 @@ import polars as pl
 from lib.anomaly.alarms import _alarms
 from lib.anomaly.assess import _assess, _Judged
 from lib.anomaly.baseline import _fit
+from lib.anomaly.calibrate import _scales
+from lib.anomaly.common import _shared_days
 from lib.anomaly.grid import _build_grid
 from lib.anomaly.options import _Options
 
@@ -17,12 +19,25 @@ from lib.anomaly.options import _Options
 def _judge(tickets: pl.DataFrame, opts: _Options) -> _Judged | None:
     """Fit and judge twice: the second fit leaves out of each window the days that the first
     pass had already put in an alert before the day judged (no echo of an incident in its own
-    baseline, no look-ahead)."""
+    baseline, no look-ahead). Holiday-calendar days are left out of both; days on which most
+    topics moved together (:mod:`lib.anomaly.common`) are not judged per topic, and the second
+    fit leaves them out too. The second pass is calibrated to the first pass's residuals
+    (:mod:`lib.anomaly.calibrate`)."""
     grid = _build_grid(tickets, opts)
     if grid is None:
         return None
-    first = _assess(grid, _fit(grid, opts), opts)
-    return _assess(grid, _fit(grid, opts, known=_known(first, _alarms(first))), opts)
+    fit = _fit(grid, opts, skip=grid.closed)
+    first = _assess(grid, fit, opts)
+    shared = _shared_days(first) != 0
+    first = _assess(grid, fit, opts, shared)
+    known = _known(first, _alarms(first))
+    fit = _fit(grid, opts, known=known, skip=grid.closed | shared)
+    scales = _scales(first.series["day"], opts.guard)
+    second = _assess(grid, fit, opts, scales=scales)
+    shared_days = _shared_days(second)
+    out = _assess(grid, fit, opts, shared_days != 0, scales)
+    out.shared = shared_days
+    return out
 
 
 def _known(j: _Judged, events: list[dict]) -> tuple[np.ndarray, np.ndarray]:

@@ -29,6 +29,7 @@ class _Options:
     end: dt.date | None = None
     tz: str | None = None
     metrics: tuple[str, ...] = ("volume", "sentiment")
+    holidays: tuple[dt.date, ...] = ()
 
 
 def _options(**options: object) -> _Options:
@@ -40,6 +41,8 @@ def _options(**options: object) -> _Options:
         options["metrics"] = (options["metrics"],)
     if "metrics" in options:
         options["metrics"] = tuple(options["metrics"])  # type: ignore[arg-type]
+    if "holidays" in options:
+        options["holidays"] = _holidays(options["holidays"])
     opts = _Options(**options)  # type: ignore[arg-type]
     if opts.sensitivity not in SENSITIVITY:
         raise AnomalyError(f"sensitivity {opts.sensitivity!r} is not one of {sorted(SENSITIVITY)}")
@@ -57,3 +60,28 @@ def _options(**options: object) -> _Options:
     if opts.start and opts.end and opts.start > opts.end:
         raise AnomalyError(f"start {opts.start} is after end {opts.end}")
     return opts
+
+
+def _holidays(days: object) -> tuple[dt.date, ...]:
+    """The holiday calendar as sorted unique dates; a clear error for anything else.
+
+    >>> _holidays(["2024-12-25", dt.date(2024, 12, 26), "2024-12-25"])
+    (datetime.date(2024, 12, 25), datetime.date(2024, 12, 26))
+    """
+    if days is None:
+        return ()
+    if isinstance(days, str | dt.date):
+        days = [days]
+    out = set()
+    for d in days:  # type: ignore[attr-defined]
+        if isinstance(d, dt.datetime):
+            d = d.date()
+        if isinstance(d, str):
+            try:
+                d = dt.date.fromisoformat(d.strip())
+            except ValueError:
+                raise AnomalyError(f"holiday {d!r} is not a date (expected YYYY-MM-DD)") from None
+        if not isinstance(d, dt.date):
+            raise AnomalyError(f"holiday {d!r} is not a date (expected YYYY-MM-DD)")
+        out.add(d)
+    return tuple(sorted(out))

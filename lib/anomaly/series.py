@@ -12,7 +12,7 @@ from scipy import special, stats
 
 from lib.anomaly.assess import _Judged
 from lib.anomaly.judge import _judge
-from lib.anomaly.options import AnomalyError, _options
+from lib.anomaly.options import AnomalyError, _Options, _options
 from lib.anomaly.tails import _nb
 
 #: Central coverage of the expected band returned by :func:`judgements` / :func:`topic_series`.
@@ -51,7 +51,10 @@ def judgements(tickets: pl.DataFrame, *, unit: str = "day", **options: object) -
     if unit not in ("day", "week"):
         raise AnomalyError(f"unit must be 'day' or 'week', got {unit!r}")
     opts = _options(**options)
-    j = _judge(tickets, opts)
+    return _judgements_of(_judge(tickets, opts), opts, unit)
+
+
+def _judgements_of(j: _Judged | None, opts: _Options, unit: str) -> pl.DataFrame:
     if j is None or unit not in j.series:
         return pl.DataFrame(schema=JUDGEMENT_SCHEMA)
     return _series_frame(j, unit, opts.metrics, range(len(j.grid.topics)))
@@ -159,8 +162,10 @@ def topic_granularity(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
     >>> topic_granularity(t).select("topic", "granularity").rows()
     [('big', 'day'), ('small', 'week')]
     """
-    opts = _options(**options)
-    j = _judge(tickets, opts)
+    return _granularity_of(_judge(tickets, _options(**options)))
+
+
+def _granularity_of(j: _Judged | None) -> pl.DataFrame:
     if j is None:
         return pl.DataFrame(
             schema={

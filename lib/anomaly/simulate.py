@@ -76,8 +76,13 @@ def simulate_tickets(
                 }
             )
         )
-    frame = pl.concat(parts)
+    return _ticket_frame(pl.concat(parts), start)
+
+
+def _ticket_frame(frame: pl.DataFrame, start: dt.date) -> pl.DataFrame:
+    """Tickets from rows of (day index, secs, category, sentiment, escalated?)."""
     origin = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+    escalated = pl.col("escalated") if "escalated" in frame.columns else pl.lit(False)
     return frame.select(
         pl.format("T{}", pl.int_range(pl.len())).alias("ticket_id"),
         (
@@ -86,5 +91,5 @@ def simulate_tickets(
         ).alias("created_at"),
         pl.col("category"),
         pl.col("sentiment").round(4),
-        pl.col("escalated"),
+        escalated.alias("escalated"),
     ).sort("created_at", "ticket_id")

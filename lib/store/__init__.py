@@ -46,6 +46,7 @@ from lib.store.engine import (
     sqlite_path,
 )
 from lib.store.events import EventsMixin
+from lib.store.holidays import HOLIDAY_SCHEMA, HolidaysMixin
 from lib.store.meetings import MeetingsMixin
 from lib.store.models import (
     ACTION_PRIORITIES,
@@ -83,6 +84,7 @@ __all__ = [
     "BUSY_TIMEOUT_MS",
     "CLOSED_STATUSES",
     "EVENT_KINDS",
+    "HOLIDAY_SCHEMA",
     "LINK_KINDS",
     "LOCAL_USER",
     "OPEN_STATUSES",
@@ -123,6 +125,7 @@ class Store(
     CategoriesMixin,
     EventsMixin,
     AlertsMixin,
+    HolidaysMixin,
     MeetingsMixin,
     ActionsMixin,
     BackupMixin,

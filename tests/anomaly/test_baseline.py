@@ -14,13 +14,16 @@ from tests.anomaly.helpers import START
 
 
 def test_window_fit_equals_statsmodels_poisson_glm(monkeypatch):
-    """With the profile taken from the same window and no shrinkage, pseudo-count or clipping,
+    """With the profile taken from the same window and no shrinkage, pseudo-count, clipping,
+    local trend or autocorrelation,
     the expected count is the Poisson GLM with weekday terms, the degrees of freedom are the
     GLM's and alpha is the moment estimate of var = mu + alpha mu^2 from its fitted values."""
     monkeypatch.setattr(baseline, "PROFILE_DAYS", 56)
     monkeypatch.setattr(baseline, "PROFILE_PRIOR", 0.0)
     monkeypatch.setattr(baseline, "LEVEL_PSEUDO", 0.0)
     monkeypatch.setattr(baseline, "CLIP_SD", 1e9)
+    monkeypatch.setattr(baseline, "TREND_T2", 1e9)
+    monkeypatch.setattr(baseline, "RHO_MAX", 0.0)
     tickets = simulate_tickets(days=90, topics={"a": 12.0}, weekend=0.3, dispersion=0.1, seed=8)
     opts = _options()
     grid = _build_grid(tickets, opts)

@@ -395,3 +395,36 @@ def test_sentiment_is_checked_against_the_satisfaction_ratings(home: Path, score
     assert want.auc is not None and want.rated > 1000
     assert want.sentence() in text
     assert box.label.endswith(want.verdict.split(":")[0])
+
+
+def test_shared_event_shown_once_and_holiday_calendar_edited(
+    review_home: Path, tmp_path: Path
+) -> None:
+    """Issue 14: a holiday on which most topics fell is one shared-event line, not an alert per
+    topic; an editor adds it to the holiday calendar (a bad line is named, nothing lost), after
+    which it is neither an alert nor a shared event; a viewer reads the calendar only."""
+    from lib.anomaly import simulate_helpdesk
+
+    desk = simulate_helpdesk(days=150, topics=8, level=30.0, holidays=[147], seed=5)
+    with Store(os.environ["DATABASE_URL"]) as store:
+        ds = _register(store, "Holiday", desk.tickets, tmp_path)
+    at = _page(period="30", dataset_id=ds)
+    lines = [i.value for i in at.info if "Shared event" in i.value]
+    assert len(lines) == 1 and lines[0].startswith("Shared event on 2024-05-27: "), lines
+    assert "topics fell together" in lines[0]
+    alerts = _alerts(at)
+    on_day = alerts[(alerts["Start"] <= date(2024, 5, 27)) & (alerts["End"] >= date(2024, 5, 27))]
+    assert on_day.empty, on_day
+    at.text_area(key="an_holidays").input("27/05/2024 Spring bank holiday").run()
+    at.button(key="an_holidays_save").click().run()
+    assert any("line 1" in e.value and "YYYY-MM-DD" in e.value for e in at.error)
+    at.text_area(key="an_holidays").input("2024-05-27 Spring bank holiday").run()
+    at.button(key="an_holidays_save").click().run()
+    _ok(at)
+    assert any("Holiday calendar saved (1 days)" in s.value for s in at.success)
+    assert not [i.value for i in at.info if "Shared event" in i.value]
+    with Store(os.environ["DATABASE_URL"]) as store:
+        assert store.get_holidays().rows() == [(date(2024, 5, 27), "Spring bank holiday")]
+    viewer = _page(period="30", dataset_id=ds, viewer="v@example.com")
+    assert not viewer.text_area and not [b for b in viewer.button if b.key == "an_holidays_save"]
+    assert any("2024-05-27 Spring bank holiday" in t.value for t in viewer.text)
