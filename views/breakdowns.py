@@ -10,7 +10,7 @@ import streamlit as st
 from lib import audit, formatting, periods
 from lib.charts import breakdowns, overview, tables
 from lib.markdown import md_escape
-from ui import aggregates, decomposition, layout, sidebar, tags, widgets
+from ui import aggregates, decomposition, layout, sidebar, story, tags, widgets
 
 DIMENSIONS = {
     "category": "Category",
@@ -63,6 +63,7 @@ bd = aggregates.aggregate(
 bd = tags.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(overview.verdict_expr())
 (a, b), (c, d) = cur.review, cur.previous
 st.caption(f"Tickets created {a} to {b}, compared with {c} to {d} (the same number of days).")
+story.breakdowns_headline(data, cur, by)  # what changed, tested with every dimension
 if bd.height == 0:
     layout.empty_state("No tickets in this period match the filters.", action="Widen the period.")
     st.stop()

@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib import audit, formatting
 from lib.charts import drivers, tables
-from ui import aggregates, editors, layout, session, tags, widgets
+from ui import aggregates, editors, layout, session, story, tags, widgets
 
 layout.header(
     "Drivers",
@@ -31,6 +31,7 @@ if every.height == 0:
     st.stop()
 
 # ---- headline numbers -----------------------------------------------------------------------
+story.drivers_headline(data)  # the review period's drivers, and which dates the page counts
 par = aggregates.aggregate(data, audit.pareto, by="category")
 total = int(every.get_column("escalations").sum())
 in_policy = int(every.filter(pl.col("category").is_in(list(policy)))["escalations"].sum())
