@@ -149,6 +149,10 @@ class MixSplit:
 class Story:
     """What changed in a review period and what drives it (see :func:`period_story`).
 
+    ``strongest`` is the row with the strongest evidence of a change (smallest q-value, then
+    p-value) when none is significant: named as "not significant", so a reader sees what the
+    largest sign of change was and that it may be chance.
+
     ``tables`` holds the breakdown of each dimension the data has (:func:`lib.audit.breakdown`
     columns); for the ``dimensions`` tested, ``q_value`` and ``significant`` are taken across
     all ``rows_tested`` rows (a dimension with a single value is not tested: null q-values).
@@ -164,6 +168,7 @@ class Story:
     rows_tested: int
     level: float = 0.95
     tables: Mapping[str, pl.DataFrame] = field(default_factory=dict)
+    strongest: Change | None = None
 
     def changes_in(self, dimension: str) -> tuple[Change, ...]:
         """The significant changes of one dimension, largest first."""
@@ -259,6 +264,20 @@ def period_story(
         for d in tested
         for r in tables[d].filter(pl.col("significant")).iter_rows(named=True)
     ]
+    tested_rows = [
+        Change(**_from_row(Change, r, dimension=d, value=str(r[d])))
+        for d in tested
+        for r in tables[d]
+        .filter(pl.col("q_value").is_not_null() & (pl.col("tickets") > 0))
+        .sort("q_value", "p_value")
+        .head(1)
+        .iter_rows(named=True)
+    ]
+    strongest = (
+        min(tested_rows, key=lambda c: (c.q_value, c.p_value, -abs(c.change)))
+        if tested_rows and not changes
+        else None
+    )
     # largest change in rate first (equal to 1e-9: smaller q-value first)
     changes.sort(key=lambda c: (-round(abs(c.change), 9), c.q_value, c.dimension, c.value))
     drivers: tuple[Driver, ...] = ()
@@ -279,6 +298,7 @@ def period_story(
         rows_tested=sum(1 for p in p_all if p is not None),
         level=level,
         tables=tables,
+        strongest=strongest,
     )
 
 
@@ -415,6 +435,12 @@ def story_words(story: Story, *, dimension: str | None = None) -> StoryWords:
         changes += f" ({family}.)"
     elif story.dimensions:
         changes = f"No dimension changed significantly ({family})."
+        c = story.strongest
+        if c is not None and c.change:
+            changes += (
+                f" The strongest sign of change, which may be chance: {_change_text(c)}, "
+                f"{_chance(c.p_value)} on its own."
+            )
     else:
         changes = "No dimension to compare (the data has none of " + ", ".join(DIMENSIONS) + ")."
     if story.drivers:
