@@ -87,10 +87,16 @@ def _kpi_cards(kpi: audit.KpiTable) -> str:
     r, prev, base = kpi.review, kpi.previous, kpi.baseline
     cards = []
     for label, key in (("Tickets", "tickets"), ("Escalations", "escalations")):
+        young = (
+            f'<div class="delta">{r["maturing"]:,} more still maturing, not counted</div>'
+            if key == "tickets" and kpi.horizon is not None and r.get("maturing")
+            else ""
+        )
         cards.append(
             f'<div class="card"><div class="label">{label}</div>'
             f'<div class="value">{r[key]:,}</div>'
-            f'<div class="delta">previous period {prev[key]:,} · baseline {base[key]:,}</div></div>'
+            f'<div class="delta">previous period {prev[key]:,} · baseline {base[key]:,}</div>'
+            f"{young}</div>"
         )
     deltas = []
     for vs, row in (("previous", prev), ("baseline", base)):

@@ -105,3 +105,6 @@ def test_the_agenda_uses_the_horizon_so_the_newest_period_does_not_look_better()
     assert facts.kpi.horizon is not None and facts.kpi.review["maturing"] > 0
     assert not facts.kpi.change("previous").significant
     assert facts.story.horizon == facts.kpi.horizon
+    html = _outputs(tickets)["html"]
+    assert f"{facts.kpi.review['maturing']:,} more still maturing, not counted" in html
+    assert f"Rates count tickets {facts.kpi.horizon.describe()}." in html
