@@ -346,7 +346,8 @@ def _pts(x: float) -> str:
 
 
 def _chance(p: float, name: str = "p") -> str:
-    return f"{name}<0.001" if p < 0.001 else f"{name}={p:.3f}" if p < 0.01 else f"{name}={p:.2f}"
+    """``p=0.012``: three decimals below 0.1, so 0.047 never reads as 0.05."""
+    return f"{name}<0.001" if p < 0.001 else f"{name}={p:.3f}" if p < 0.1 else f"{name}={p:.2f}"
 
 
 def _change_text(c: Change) -> str:
