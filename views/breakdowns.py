@@ -63,10 +63,10 @@ bd = aggregates.aggregate(
 bd = tags.with_tags(bd.filter(pl.col("tickets") > 0)).with_columns(overview.verdict_expr())
 (a, b), (c, d) = cur.review, cur.previous
 st.caption(f"Tickets created {a} to {b}, compared with {c} to {d} (the same number of days).")
-story.breakdowns_headline(data, cur, by)  # what changed, tested with every dimension
 if bd.height == 0:
     layout.empty_state("No tickets in this period match the filters.", action="Widen the period.")
     st.stop()
+story.breakdowns_headline(data, cur, by)  # what changed, tested with every dimension
 
 # ---- headline numbers -----------------------------------------------------------------------
 total_t, total_e = int(bd["tickets"].sum()), int(bd["escalations"].sum())

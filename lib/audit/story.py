@@ -471,7 +471,9 @@ def story_words(story: Story, *, dimension: str | None = None) -> StoryWords:
     if dimension is not None:
         label = DIMENSIONS.get(dimension, dimension)
         if dimension not in story.dimensions:
-            line = f"{label} is not among the dimensions the review compares together ({dims})."
+            line = f"{label} is not among the dimensions the review compares together" + (
+                f" ({dims})." if dims else "."
+            )
         else:
             mine = story.changes_in(dimension)
             if mine:
