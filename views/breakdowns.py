@@ -13,7 +13,7 @@ from lib.charts import breakdowns, deltas, overview, tables
 from lib.charts.common import band_note
 from lib.charts.maturity import maturing_trend_chart
 from lib.markdown import md_escape
-from ui import aggregates, decomposition, horizon, layout, sidebar, tags, widgets
+from ui import aggregates, decomposition, horizon, layout, sidebar, story, tags, widgets
 
 DIMENSIONS = {
     "category": "Category",
@@ -79,6 +79,7 @@ if hz is not None:
 if bd.height == 0:
     layout.empty_state("No tickets in this period match the filters.", action="Widen the period.")
     st.stop()
+story.breakdowns_headline(data, cur, by)  # what changed, tested with every dimension
 
 # ---- headline numbers -----------------------------------------------------------------------
 total_t, total_e = int(bd["tickets"].sum()), int(bd["escalations"].sum())

@@ -8,7 +8,7 @@ import streamlit as st
 from lib import audit, formatting
 from lib.audit.maturity import maturity_summary
 from lib.charts import drivers, tables
-from ui import aggregates, editors, horizon, layout, session, tags, widgets
+from ui import aggregates, editors, horizon, layout, session, story, tags, widgets
 
 layout.header(
     "Drivers",
@@ -34,6 +34,7 @@ if every.height == 0:
     st.stop()
 
 # ---- headline numbers -----------------------------------------------------------------------
+story.drivers_headline(data)  # the review period's drivers, and which dates the page counts
 par = aggregates.aggregate(data, audit.pareto, by="category", horizon=hz)
 total = int(every.get_column("escalations").sum())
 in_policy = int(every.filter(pl.col("category").is_in(list(policy)))["escalations"].sum())

@@ -27,16 +27,18 @@ policy = tags.policy_categories()
 kpi = aggregates.aggregate(
     data, audit.kpis, where=dims, periods=prds, policy_categories=policy, horizon=hz
 )
-by_category = aggregates.aggregate(
-    data, audit.breakdown, where=dims, by="category", periods=prds, horizon=hz
-)
+# what changed and what drives it: the one story the Breakdowns, Drivers, agenda and pack tell
+story = aggregates.aggregate(data, audit.period_story, where=dims, periods=prds, horizon=hz)
 
 # ---- the narrative and the headline numbers -------------------------------------------------
 # When the rules hardly match the export (the warning above says so), rates are no finding.
 low_signal = layout.escalation_signal(data) is not None
 if not low_signal:
     with st.container(border=True):
-        st.markdown(":material/summarize: " + md_escape(audit.narrative(kpi, by_category)))
+        said = audit.story_words(story).lines
+        st.markdown(":material/summarize: " + md_escape(said[0]) + "\n\n" + md_escape(said[1]))
+        if said[2:]:
+            st.markdown("\n".join(f"- {md_escape(line)}" for line in said[2:]))
 
 row1 = st.columns([1, 1, 1.4, 1.4])
 for col, (name, label) in zip(

@@ -13,7 +13,8 @@ Modules: :mod:`~lib.audit.rates` (Wilson intervals, two-proportion test),
 (drivers, Pareto, Tier 1 resolution), :mod:`~lib.audit.routing`, :mod:`~lib.audit.idle`,
 :mod:`~lib.audit.repeat_customers`, :mod:`~lib.audit.change_impact` (before/after a change:
 segmented regression), :mod:`~lib.audit.decompose` (mix vs within-segment rates) and
-:mod:`~lib.audit.significance` (design effects by day, Benjamini-Hochberg q-values).
+:mod:`~lib.audit.significance` (design effects by day, Benjamini-Hochberg q-values) and
+:mod:`~lib.audit.story` (what changed in a period and what drives it, read by every page).
 Every public name is re-exported here: ``from lib import audit`` then ``audit.breakdown(...)``.
 
 Conventions
@@ -79,6 +80,7 @@ from lib.audit.routing import (
     time_to_escalate,
 )
 from lib.audit.significance import bh_q_values, design_effects, rises_in_words
+from lib.audit.story import Story, StoryWords, period_story, story_words
 from lib.audit.trends import quarter_comparison, trend
 
 __all__ = [
@@ -97,6 +99,8 @@ __all__ = [
     "MetricsError",
     "ReassignmentSummary",
     "SegmentedFit",
+    "Story",
+    "StoryWords",
     "TestResult",
     "apply_filters",
     "before_after",
@@ -115,6 +119,7 @@ __all__ = [
     "kpis",
     "narrative",
     "pareto",
+    "period_story",
     "quarter_comparison",
     "rate_by",
     "rate_change_decomposition",
@@ -123,6 +128,7 @@ __all__ = [
     "rises_in_words",
     "segmented_fit",
     "slice_tickets",
+    "story_words",
     "tier1_resolution",
     "time_to_escalate",
     "top_values",

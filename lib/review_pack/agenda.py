@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 
 from lib import audit, formatting, plain_words
+from lib.audit.story import DIMENSIONS, Change
 from lib.review_pack._common import _pct
 from lib.review_pack.facts import ReviewFacts
 
@@ -68,42 +69,69 @@ def headline_title(kpi: audit.KpiTable) -> str:
     )
 
 
-def _driver_entry(row: Mapping[str, Any], policy: Sequence[str]) -> AgendaEntry:
+def _driver_entry(
+    row: Mapping[str, Any], policy: Sequence[str], *, maturing: bool = False
+) -> AgendaEntry:
+    """A top category of the review period. While young tickets are left out (``maturing``)
+    the review period counts fewer days than the previous one, so its title compares rates,
+    not counts."""
     cat = row["category"]
     change = row["escalations_change"]
     said = plain_words.change(row.get("change"), row.get("p_value"), q=row.get("q_value"))
     detail = (
-        f"{row['escalations']:,} escalations of {row['tickets']:,} tickets ({_pct(row['rate'])}), "
-        f"{change:+,} vs the previous period ({row['previous_escalations']:,}); rate "
-        f"{_pct(row['rate'])} vs {_pct(row['previous_rate'])}: {said}; "
-        f"{_pct(row['share_of_escalations'])} of all escalations."
+        f"Review period: {row['escalations']:,} escalations of {row['tickets']:,} tickets "
+        f"({_pct(row['rate'])}); previous period: {row['previous_escalations']:,} of "
+        f"{row['previous_tickets']:,} ({_pct(row['previous_rate'])}); the rate change: "
+        f"{said}; {_pct(row['share_of_escalations'])} of the review period's escalations."
     )
     if cat in policy:
         detail += " Tagged policy-based: tier 1 may not resolve these, so coaching will not help."
-    return AgendaEntry(
-        "driver", cat, f"Driver: {cat}, {row['escalations']:,} escalations ({change:+,})", detail
+    versus = (
+        f"rate {_pct(row['rate'])} vs {_pct(row['previous_rate'])} before"
+        if maturing
+        else f"{change:+,} vs the previous period"
     )
+    title = f"Driver: {cat}, {row['escalations']:,} escalations in the review period ({versus})"
+    return AgendaEntry("driver", cat, title, detail)
 
 
-def _agent_entry(row: Mapping[str, Any]) -> AgendaEntry:
+def _change_entry(change: Change) -> AgendaEntry:
+    """A significant change of another dimension (a channel, a priority, a tier...)."""
+    word = "up" if change.change > 0 else "down"
+    title = (
+        f"Change: {change.label} {change.value} {word} to {_pct(change.rate)} escalated in the "
+        f"review period, from {_pct(change.previous_rate)}"
+    )
+    detail = (
+        f"{change.escalations:,} of {change.tickets:,} tickets in the review period vs "
+        f"{change.previous_escalations:,} of {change.previous_tickets:,} in the previous period: "
+        f"{plain_words.verdict(change.p_value, q=change.q_value)}, tested with every row of "
+        "every dimension."
+    )
+    return AgendaEntry("driver", f"{change.dimension}={change.value}", title, detail)
+
+
+def _agent_entry(row: Mapping[str, Any], period: tuple[Any, Any] | None = None) -> AgendaEntry:
     ratio = row.get("ratio")
     exp = row.get("expected")
     q = row.get("q_value")
     ratio_txt = f"{formatting.ratio(ratio)}×" if ratio is not None else "more than"
+    when = f" created {period[0]} to {period[1]} (the review period)" if period else ""
     detail = (
-        f"{row['escalated']:,} escalations of {row['tickets']:,} tickets where about "
+        f"{row['escalated']:,} escalations of {row['tickets']:,} tickets{when} where about "
         f"{formatting.count(exp)} were expected from their mix of tickets"
         + (
             f", unlikely to be chance ({plain_words.odds(q)}, with every agent tested)"
             if q is not None
             else ""
         )
-        + ". Look at their top categories before drawing conclusions."
+        + ". The Agents page shows the period chosen there. Look at their top categories "
+        "before drawing conclusions."
     )
     return AgendaEntry(
         "agent",
         row["agent"],
-        f"Agent: {row['agent']} escalates {ratio_txt} what their tickets predict",
+        f"Agent: {row['agent']} escalates {ratio_txt} what their tickets predict (review period)",
         detail,
     )
 
@@ -151,15 +179,21 @@ def build_agenda(
     """
     out: list[AgendaEntry] = []
     if facts is not None:
-        kpi = facts.kpi
-        out.append(AgendaEntry("free", HEADLINE_REF, headline_title(kpi), audit.narrative(kpi)))
+        kpi, story = facts.kpi, facts.story
+        summary = audit.story_words(story).summary if story else audit.narrative(kpi)
+        out.append(AgendaEntry("free", HEADLINE_REF, headline_title(kpi), summary))
+        # significant changes of other dimensions, largest first (categories come as drivers)
+        for change in story.changes if story else ():
+            if change.dimension != "category":
+                out.append(_change_entry(change))
+        maturing = bool(kpi.horizon is not None and kpi.review.get("maturing"))
         if facts.drivers.height:
             head = facts.drivers.head(top_drivers)
             rising = facts.drivers.slice(top_drivers).filter(
                 pl.col("significant") & (pl.col("change") > 0)
             )
             for row in pl.concat([head, rising]).iter_rows(named=True):
-                out.append(_driver_entry(row, facts.policy_categories))
+                out.append(_driver_entry(row, facts.policy_categories, maturing=maturing))
         agents = facts.agents.table
         if agents is not None and agents.height:
             high = (
@@ -168,7 +202,7 @@ def build_agenda(
                 else agents
             )
             for row in high.iter_rows(named=True):
-                out.append(_agent_entry(row))
+                out.append(_agent_entry(row, facts.periods.review))
     if alerts is not None:
         for row in alerts.iter_rows(named=True):
             out.append(_alert_entry(row))
@@ -184,8 +218,16 @@ def build_agenda(
 def default_link(source: str, ref: str | None) -> tuple[str, str] | None:
     """The link an action item created from an agenda item gets by default.
 
+    A change of another dimension (``ref`` ``"channel=phone"``) links to that channel; a
+    dimension that cannot be linked (priority, group, tier) gets no link.
+
     >>> default_link("driver", "SSO"), default_link("agent", "Ana"), default_link("free", None)
     (('category', 'SSO'), ('agent', 'Ana'), None)
+    >>> default_link("driver", "channel=phone"), default_link("driver", "priority=high")
+    (('channel', 'phone'), None)
     """
+    dim, _, value = (ref or "").partition("=")
+    if source == "driver" and value and dim in DIMENSIONS and dim != "category":
+        return (dim, value) if dim in ("channel",) else None
     kind = {"driver": "category", "agent": "agent", "alert": "alert"}.get(source)
     return (kind, ref) if kind and ref else None

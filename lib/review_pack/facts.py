@@ -87,7 +87,11 @@ def flagged_agents(tickets: pl.DataFrame, period: tuple[date, date], **options: 
 
 @dataclass(frozen=True)
 class ReviewFacts:
-    """What a meeting looks at for its review period (see :func:`review_facts`)."""
+    """What a meeting looks at for its review period (see :func:`review_facts`).
+
+    ``story`` is the period's :class:`lib.audit.Story` (what changed and what drives it), the
+    one the Overview shows for the same period, filters and ``horizon``.
+    """
 
     periods: Periods
     kpi: audit.KpiTable
@@ -95,6 +99,8 @@ class ReviewFacts:
     drivers: pl.DataFrame
     agents: AgentFlags
     policy_categories: tuple[str, ...] = field(default_factory=tuple)
+    story: audit.Story | None = None
+    horizon: audit.Horizon | None = None
 
 
 def review_facts(
@@ -104,30 +110,37 @@ def review_facts(
     policy_categories: Sequence[str] = (),
     top_drivers: int = 5,
     agents: bool = True,
+    horizon: audit.Horizon | None = None,
 ) -> ReviewFacts:
     """Headline numbers, weekly trend, top drivers and flagged agents of a review period.
 
-    ``drivers`` is :func:`lib.audit.breakdown` by category (review vs previous period) cut to
-    the ``top_drivers`` categories with most escalations, plus any other category whose rate
-    rose significantly. The trend is weekly, with weeks laid so that two end on the review
+    Everything compares periods the way the Overview does: pass the session's ``horizon``
+    (escalated within it, among tickets old enough; ``None``: the state at the export).
+    ``story`` is :func:`lib.audit.period_story` of the period; ``drivers`` is its breakdown by
+    category (review vs previous period, q-values across every dimension) cut to the
+    ``top_drivers`` categories with most escalations, plus any other category whose rate rose
+    significantly. The trend is weekly, with weeks laid so that two end on the review
     period's last day. With ``agents=False`` (or no ``agent`` column) no agent is compared.
     """
-    kpi = audit.kpis(tickets, periods, policy_categories=policy_categories)
+    kpi = audit.kpis(tickets, periods, policy_categories=policy_categories, horizon=horizon)
+    story = audit.period_story(tickets, periods, horizon=horizon, top_drivers=top_drivers)
     upto = tickets.filter(in_dates(None, periods.review[1]))
-    trend = audit.trend(upto, every="1w", align_to=periods.review[1])
-    drivers = _top_drivers(tickets, periods, top_drivers)
+    trend = audit.trend(upto, every="1w", align_to=periods.review[1], horizon=horizon)
+    drivers = _top_drivers(story, top_drivers)
     flags = (
         flagged_agents(tickets, periods.review)
         if agents
         else AgentFlags(None, "Agents were not compared.")
     )
-    return ReviewFacts(periods, kpi, trend, drivers, flags, tuple(policy_categories))
+    return ReviewFacts(
+        periods, kpi, trend, drivers, flags, tuple(policy_categories), story, horizon
+    )
 
 
-def _top_drivers(tickets: pl.DataFrame, periods: Periods, top: int) -> pl.DataFrame:
-    if "category" not in tickets.columns:
+def _top_drivers(story: audit.Story, top: int) -> pl.DataFrame:
+    if "category" not in story.tables:
         return pl.DataFrame()
-    b = audit.breakdown(tickets, "category", periods).filter(pl.col("tickets") > 0)
+    b = story.tables["category"].filter(pl.col("tickets") > 0)
     head = b.filter(pl.col("escalations") > 0).head(top)
     rising = b.filter(
         pl.col("significant")

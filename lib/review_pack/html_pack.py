@@ -91,10 +91,16 @@ def _kpi_cards(kpi: audit.KpiTable) -> str:
     r, prev, base = kpi.review, kpi.previous, kpi.baseline
     cards = []
     for label, key in (("Tickets", "tickets"), ("Escalations", "escalations")):
+        young = (
+            f'<div class="delta">{r["maturing"]:,} more still maturing, not counted</div>'
+            if key == "tickets" and kpi.horizon is not None and r.get("maturing")
+            else ""
+        )
         cards.append(
             f'<div class="card"><div class="label">{label}</div>'
             f'<div class="value">{r[key]:,}</div>'
-            f'<div class="delta">previous period {prev[key]:,} · baseline {base[key]:,}</div></div>'
+            f'<div class="delta">previous period {prev[key]:,} · baseline {base[key]:,}</div>'
+            f"{young}</div>"
         )
     deltas = []
     for vs, row in (("previous", prev), ("baseline", base)):
@@ -163,6 +169,49 @@ def _plain(words: str, figures: str) -> str:
     '<span title="p=0.72">no real change</span>'
     """
     return f'<span title="{_h(figures)}">{_h(words)}</span>'
+
+
+def _summary(facts: ReviewFacts) -> str:
+    """The period's summary: the story every page tells (the bare narrative without one)."""
+    return audit.story_words(facts.story).summary if facts.story else audit.narrative(facts.kpi)
+
+
+def _horizon_note(facts: ReviewFacts) -> str:
+    h = facts.kpi.horizon
+    return f" Rates count tickets {h.describe()}." if h is not None else ""
+
+
+def _changes_html(facts: ReviewFacts) -> str:
+    """What changed since the previous period, across every dimension (largest first)."""
+    story = facts.story
+    if story is None:
+        return ""
+    words = audit.story_words(story)
+    rows = [
+        [
+            _h(c.label),
+            _h(c.value),
+            _pct(c.rate),
+            f"{c.tickets:,}",
+            _pct(c.previous_rate),
+            f"{c.previous_tickets:,}",
+            _pts(c.change),
+            _plain(
+                plain_words.verdict(c.p_value, q=c.q_value),
+                plain_words.figures(p=c.p_value, q=c.q_value),
+            ),
+        ]
+        for c in story.changes
+    ]
+    headers = [("Dimension", False), ("Value", False), ("Rate, review period", True),
+               ("Tickets", True), ("Rate, previous period", True), ("Tickets", True),
+               ("Change", True), ("Could it be chance?", False)]  # fmt: skip
+    table = _table(headers, rows) if rows else ""
+    mix = f'<p class="caption">{_h(words.mix)}</p>' if words.mix else ""
+    return (
+        '<section id="changes"><h2>What changed since the previous period</h2>'
+        f"<p>{_h(words.changes)}</p>{table}{mix}</section>"
+    )
 
 
 def _agents_html(agents: AgentFlags) -> str:
@@ -320,19 +369,24 @@ def review_pack_html(
         parts += [
             '<section id="headline"><h2>Headline numbers</h2>',
             _kpi_cards(facts.kpi),
-            f"<p>{_h(audit.narrative(facts.kpi))}</p>",
+            f"<p>{_h(_summary(facts))}</p>",
             f'<p class="caption">{_h(p.label("review"))}; {_h(p.label("previous"))}; '
             f"{_h(p.label('baseline'))}. A change is called significant when a two-proportion "
-            "test gives p &lt; 0.05.</p></section>",
+            f"test gives p &lt; 0.05.{_h(_horizon_note(facts))}</p></section>",
+            _changes_html(facts),
             '<section id="trend"><h2>Trend</h2><figure>',
             trend_svg(facts.trend, highlight=p.review),
             '</figure><p class="caption">Bars: tickets created per week (right axis). Line: '
             "share escalated, with its 95% Wilson interval as the band; the review period is "
             "shaded. Hover a point for its counts.</p></section>",
-            '<section id="drivers"><h2>Top drivers</h2>',
+            '<section id="drivers"><h2>Top drivers in the review period</h2>',
             _drivers_html(facts.drivers, facts.policy_categories),
+            f'<p class="caption">Categories with most escalations among tickets created in the '
+            f"review period ({_h(formatting.day_range(*p.review))}), each compared with the "
+            f"previous period ({_h(formatting.day_range(*p.previous))}).</p>",
             "</section>",
-            '<section id="agents"><h2>Flagged agents</h2>',
+            f'<section id="agents"><h2>Flagged agents, review period '
+            f"({_h(formatting.day_range(*p.review))})</h2>",
             _agents_html(facts.agents),
             "</section>",
         ]

@@ -71,7 +71,8 @@ def minutes_markdown(
         lines.append(f"- **Attendees:** {md_escape(m['attendees'])}")
     lines.append("")
     if facts is not None:
-        lines += ["## Headline", "", md_escape(audit.narrative(facts.kpi)), ""]
+        summary = audit.story_words(facts.story).summary if facts.story else None
+        lines += ["## Headline", "", md_escape(summary or audit.narrative(facts.kpi)), ""]
     lines += ["## Agenda and decisions", ""]
     if agenda.height == 0:
         lines += ["No agenda items.", ""]

@@ -44,7 +44,10 @@ def test_top_driver_is_the_category_with_most_escalations(tickets, periods, fact
     n_prev = prev.filter(pl.col("category") == top).height
     drivers = [e for e in rp.build_agenda(facts) if e.source == "driver"]
     assert drivers[0].ref == top
-    assert drivers[0].title == f"Driver: {top}, {n:,} escalations ({n - n_prev:+,})"
+    assert drivers[0].title == (
+        f"Driver: {top}, {n:,} escalations in the review period "
+        f"({n - n_prev:+,} vs the previous period)"
+    )
     # the three biggest by escalations come first, in order
     assert [d.ref for d in drivers[:3]] == counts.get_column("category").head(3).to_list()
 

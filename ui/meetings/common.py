@@ -9,14 +9,14 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lib import formatting, review_pack
+from lib import audit, formatting, review_pack
 from lib.errors import ReviewError
 from lib.ingest import canonical_only
 from lib.ingest.rules import describe_rules, rules_from_json
 from lib.markdown import md_escape
 from lib.store import Meeting, Store
 from lib.store import can_edit as store_can_edit
-from ui import dataset, session, sidebar
+from ui import dataset, horizon, session, sidebar
 
 FLASH = "mt_flash"
 
@@ -113,10 +113,12 @@ def _facts(
     end: dt.date,
     baseline: tuple[dt.date, dt.date] | None,
     policy: tuple[str, ...],
+    hz_key: tuple[int, dt.datetime, bool] | None,
     _tickets: pl.DataFrame,
 ) -> review_pack.ReviewFacts:
     periods = review_pack.meeting_periods(_tickets, start, end, baseline=baseline)
-    return review_pack.review_facts(_tickets, periods, policy_categories=policy)
+    hz = audit.Horizon(*hz_key) if hz_key is not None else None
+    return review_pack.review_facts(_tickets, periods, policy_categories=policy, horizon=hz)
 
 
 def meeting_tickets(data: dataset.Active, meeting: Meeting | None) -> tuple[pl.DataFrame, str, str]:
@@ -144,7 +146,13 @@ def facts_for(data: dataset.Active, meeting: Meeting | None = None, *, start=Non
         return None
     prds = sidebar.review_periods()
     baseline = prds.baseline if prds is not None else None
-    return _facts(key, start, end, baseline, policy_categories(session.store()), tickets)
+    # the horizon the Overview compares periods with (issue 13 point 2)
+    hz = horizon.current()
+    if hz is not None and tickets is not data.tickets:  # a meeting on another dataset
+        hz = audit.choose_horizon(tickets).horizon(hz.days)
+    hz_key = (hz.days, hz.as_of, hz.timed) if hz is not None else None
+    policy = policy_categories(session.store())
+    return _facts(key, start, end, baseline, policy, hz_key, tickets)
 
 
 def headline(data: dataset.Active) -> None:
