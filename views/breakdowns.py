@@ -67,7 +67,6 @@ bd = aggregates.aggregate(
     data, audit.breakdown, where=sidebar.dimension_filters(), by=by, periods=cur, horizon=hz
 )
 bd = tags.with_tags(bd.filter((pl.col("tickets") > 0) | (pl.col("maturing") > 0)))
-bd = bd.with_columns(overview.verdict_expr())
 (a, b), (c, d) = cur.review, cur.previous
 st.caption(f"Tickets created {a} to {b}, compared with {c} to {d} (the same number of days).")
 if hz is not None:
@@ -79,7 +78,10 @@ if hz is not None:
 if bd.height == 0:
     layout.empty_state("No tickets in this period match the filters.", action="Widen the period.")
     st.stop()
-story.breakdowns_headline(data, cur, by)  # what changed, tested with every dimension
+told = story.breakdowns_headline(data, cur, by)  # what changed, tested with every dimension
+# one family of tests: the rows' q-values are the story's (every row of every dimension), so
+# the rises below and the headline above never disagree
+bd = audit.with_story_q(bd, told, by).with_columns(overview.verdict_expr())
 
 # ---- headline numbers -----------------------------------------------------------------------
 total_t, total_e = int(bd["tickets"].sum()), int(bd["escalations"].sum())
@@ -103,9 +105,9 @@ m[3].metric(
     ", ".join(md_escape(v) for v in rising[by].head(3)) or "none",
     **deltas.chip(len(rising), worse="up"),  # a significant rise is bad: red
     border=True,
-    help="Rises vs the previous period whose q-value (Benjamini-Hochberg across the rows) is "
-    "below 0.05, with each row's test widened by its design effect (tickets of one day move "
-    "together).",
+    help="Rises vs the previous period unlikely to be chance once every row of every "
+    "dimension is tested together (Benjamini-Hochberg q-value below 0.05, as in the line above), "
+    "with each row's test widened by its design effect (tickets of one day move together).",
 )
 st.markdown(":material/rule: " + md_escape(audit.rises_in_words(bd, by)))
 

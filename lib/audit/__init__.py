@@ -80,7 +80,7 @@ from lib.audit.routing import (
     time_to_escalate,
 )
 from lib.audit.significance import bh_q_values, design_effects, rises_in_words
-from lib.audit.story import Story, StoryWords, period_story, story_words
+from lib.audit.story import Story, StoryWords, period_story, story_words, with_story_q
 from lib.audit.trends import quarter_comparison, trend
 
 __all__ = [
@@ -136,4 +136,5 @@ __all__ = [
     "two_proportion_test",
     "wilson_exprs",
     "wilson_interval",
+    "with_story_q",
 ]

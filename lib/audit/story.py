@@ -48,7 +48,7 @@ from typing import Any
 
 import polars as pl
 
-from lib import formatting
+from lib import formatting, plain_words
 from lib.audit.breakdowns import breakdown
 from lib.audit.decompose import decompose_counts, explain_decomposition
 from lib.audit.headline import kpis
@@ -345,17 +345,13 @@ def _pts(x: float) -> str:
     return f"{100 * x:+.1f} pts"
 
 
-def _chance(p: float, name: str = "p") -> str:
-    """``p=0.012``: three decimals below 0.1, so 0.047 never reads as 0.05."""
-    return f"{name}<0.001" if p < 0.001 else f"{name}={p:.3f}" if p < 0.1 else f"{name}={p:.2f}"
-
-
 def _change_text(c: Change) -> str:
     word = "up" if c.change > 0 else "down"
+    said = plain_words.verdict(c.p_value, q=c.q_value)
     return (
         f"{c.label} {c.value}: {formatting.pct(c.rate)} escalated ({c.escalations:,} of "
         f"{c.tickets:,}) vs {formatting.pct(c.previous_rate)} ({c.previous_escalations:,} of "
-        f"{c.previous_tickets:,}), {word} {_pts(c.change)[1:]} ({_chance(c.q_value, 'q')})"
+        f"{c.previous_tickets:,}), {word} {_pts(c.change)[1:]}: {said}"
     )
 
 
@@ -409,15 +405,16 @@ def story_words(story: Story, *, dimension: str | None = None) -> StoryWords:
             assert h.p_value is not None
             if h.significant:
                 word = "up" if h.change > 0 else "down"
-                headline += f", {word} from {prev}, a real change ({_chance(h.p_value)})"
+                headline += f", {word} from {prev}: {plain_words.verdict(h.p_value)}"
             else:
-                headline += f", against {prev}: no significant change ({_chance(h.p_value)})"
+                headline += f", against {prev}: {plain_words.verdict(h.p_value)}"
             if h.baseline is not None and h.baseline_p_value is not None:
-                verdict = "significantly different" if h.baseline_significant else "in line"
-                headline += (
-                    f"; baseline {formatting.pct(h.baseline_rate)} ({verdict}, "
-                    f"{_chance(h.baseline_p_value)})"
+                verdict = (
+                    f"different: {plain_words.verdict(h.baseline_p_value)}"
+                    if h.baseline_significant
+                    else "in line"
                 )
+                headline += f"; baseline {formatting.pct(h.baseline_rate)} ({verdict})"
             headline += "."
     names = [DIMENSIONS.get(d, d).lower() for d in story.dimensions]
     dims = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
@@ -439,8 +436,8 @@ def story_words(story: Story, *, dimension: str | None = None) -> StoryWords:
         c = story.strongest
         if c is not None and c.change:
             changes += (
-                f" The strongest sign of change, which may be chance: {_change_text(c)}, "
-                f"{_chance(c.p_value)} on its own."
+                f" The strongest sign of change, which may be chance: {_change_text(c)} "
+                f"(on its own: {plain_words.verdict(c.p_value)})."
             )
     else:
         changes = "No dimension to compare (the data has none of " + ", ".join(DIMENSIONS) + ")."
@@ -489,3 +486,34 @@ def story_words(story: Story, *, dimension: str | None = None) -> StoryWords:
         elif not story.changes and dimension not in story.dimensions and story.dimensions:
             line += " None of them changed significantly."
     return StoryWords(period, headline, changes, drivers, mix, " ".join(lines), tuple(lines), line)
+
+
+def with_story_q(table: pl.DataFrame, story: Story, by: str) -> pl.DataFrame:
+    """A :func:`lib.audit.breakdown` table of ``by`` with the story's q-values (one correction
+    across every row of every dimension) in place of its own per-dimension ones, so that the
+    page's "significant rises" agree with the story's headline; unchanged when the story did
+    not test ``by`` (agents, for example, are compared on their case mix instead).
+
+    >>> b = pl.DataFrame({"channel": ["phone", "chat"], "q_value": [0.01, 0.9],
+    ...                   "significant": [True, False]})
+    >>> s = Story.__new__(Story)
+    >>> object.__setattr__(s, "tables", {"channel": pl.DataFrame(
+    ...     {"channel": ["phone", "chat"], "q_value": [0.2, 0.9]})})
+    >>> object.__setattr__(s, "level", 0.95)
+    >>> with_story_q(b, s, "channel").get_column("significant").to_list()
+    [False, False]
+    >>> with_story_q(b, s, "agent").equals(b)
+    True
+    """
+    own = story.tables.get(by)
+    if own is None or by not in table.columns or "q_value" not in own.columns:
+        return table
+    q = own.select(pl.col(by).cast(table.schema[by]), pl.col("q_value").alias("__story_q"))
+    return (
+        table.join(q, on=by, how="left", nulls_equal=True)
+        .with_columns(
+            q_value=pl.col("__story_q"),
+            significant=(pl.col("__story_q") < 1 - story.level).fill_null(False),
+        )
+        .drop("__story_q")
+    )

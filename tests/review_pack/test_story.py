@@ -87,7 +87,8 @@ def test_agenda_pack_and_overview_story_agree(planted) -> None:
 def test_constant_rates_put_no_change_on_the_agenda_or_in_the_pack(constant) -> None:
     entries, html, md = constant["entries"], constant["html"], constant["md"]
     assert not [e for e in entries if e.title.startswith("Change:")]
-    assert "no significant change" in entries[0].detail
+    # the rate's verdict, in plain words (lib.plain_words): not a real change
+    assert "no real change" in entries[0].detail or "could be chance" in entries[0].detail
     assert "No dimension changed significantly" in entries[0].detail
     assert "No dimension changed significantly" in html and "<td>Channel</td>" not in html
     assert "No dimension changed significantly" in md

@@ -6,7 +6,8 @@ Benjamini-Hochberg and the level change with statsmodels' GLM, independently of 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,9 @@ from scipy.special import expit
 from statsmodels.stats.multitest import multipletests
 from streamlit.testing.v1 import AppTest
 
+from lib.audit import period_story
 from lib.ingest import load_export
+from lib.periods import Periods
 from tests.views.test_audit import DEMO, _app, _ok
 
 
@@ -78,8 +81,19 @@ def test_breakdowns_explain_the_change_and_the_q_values(review_home: Path, ticke
     p_col, q_col = "Chance it's noise %", "Chance it's noise, all rows tested %"
     assert {q_col, "Design effect"} <= set(table.columns)
     tested = table[table[p_col].notna()]
-    q = multipletests(tested[p_col].astype(float) / 100, method="fdr_bh")[1]
-    assert list(tested[q_col].astype(float) / 100) == pytest.approx(list(q), abs=1e-3)
+    # one family with the headline: Benjamini-Hochberg across every row of every dimension
+    captions = " ".join(c.value for c in at.caption)
+    span = re.search(r"Tickets created (\S+) to (\S+), compared with (\S+) to (\S+) ", captions)
+    a, b, c, d = (date.fromisoformat(x) for x in span.groups())
+    periods = Periods(review=(a, b), previous=(c, d), baseline=(c, d))
+    told = period_story(tickets, periods, horizon=h)
+    family = pl.concat([t.select("p_value") for t in told.tables.values() if t.height >= 2])
+    q_all = multipletests(family["p_value"].drop_nulls().to_numpy(), method="fdr_bh")[1]
+    assert len(q_all) == told.rows_tested
+    story_q = dict(told.tables["category"].select("category", "q_value").iter_rows())
+    for value, shown in zip(tested["Category"], tested[q_col].astype(float), strict=True):
+        assert shown / 100 == pytest.approx(story_q[value], abs=1e-3)
+        assert story_q[value] == pytest.approx(min(q for q in q_all if q >= story_q[value] - 1e-12))
     rises = next(m for m in at.metric if m.label == "Significant rises")
     assert int(rises.value) == int(((tested[q_col] < 5) & (tested["Change (pts)"] > 0)).sum())
     # the waterfall and the segment table

@@ -64,7 +64,7 @@ def test_the_planted_phone_effect_is_on_every_page(planted) -> None:
 
 def test_constant_rates_show_no_significant_change_anywhere(constant) -> None:
     assert "No dimension changed significantly" in constant["overview"]
-    assert "no significant change" in constant["overview"]
+    assert "no real change" in constant["overview"] or "could be chance" in constant["overview"]
     assert "No category changed significantly." in constant["breakdowns"]
     assert "No channel changed significantly." in constant["breakdowns_channel"]
     assert "Largest change in any dimension" not in constant["breakdowns_channel"]
