@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from lib import periods
 from lib.errors import ReviewError
 from lib.ingest import canonical_only, load_export
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
@@ -52,6 +53,16 @@ class Active:
     @property
     def rules(self) -> list[Rule]:
         return rules_from_json(self.record.rules)
+
+    @property
+    def zone(self) -> str:
+        """The dataset's business time zone (its days, periods and weekdays; UTC when unset)."""
+        return zone_of(self.record)
+
+
+def zone_of(record: Dataset) -> str:
+    """A dataset's business time zone: the stored one, UTC when none was chosen."""
+    return record.business_tz or "UTC"
 
 
 def _bootstrap(st_store: Store) -> None:
@@ -106,7 +117,11 @@ def save_frame(result: Any) -> pl.DataFrame:
 
 
 def active() -> Active | None:
-    """The session's dataset (its own choice, else the store's active one), or ``None``."""
+    """The session's dataset (its own choice, else the store's active one), or ``None``.
+
+    Also makes the dataset's business zone the one :mod:`lib.periods` counts days in for
+    this page run (UTC when there is no dataset)."""
+    periods.set_zone(None)
     st_store = session.store()
     try:
         _bootstrap_once(os.environ.get("REVIEW_DATA", ""), st_store.url)
@@ -138,6 +153,8 @@ def active() -> Active | None:
         )
         return None
     st.session_state["dataset_id"] = record.id
+    # every day bucket of this page run is counted in the dataset's zone (lib.periods)
+    periods.set_zone(zone_of(record))
     return Active(record, tickets)
 
 
@@ -148,5 +165,6 @@ def snapshot_of(record: Dataset) -> pl.DataFrame:
 
 
 def snapshot_key(data: Active) -> str:
-    """The dataset's snapshot path: names one version of its tickets (a safe cache key)."""
-    return str(session.store().snapshot_file(data.record))
+    """The dataset's snapshot path and business zone: names one version of its tickets and
+    of their day buckets (a safe cache key; changing the zone misses every cached result)."""
+    return f"{session.store().snapshot_file(data.record)}#{data.zone}"

@@ -12,7 +12,7 @@ from lib.audit._buckets import _bucketed, _parse_every
 from lib.audit._common import _counts, _with_tests
 from lib.audit.maturity import NO_TIME, Horizon, mature_expr, within_horizon_expr
 from lib.audit.rates import wilson_exprs
-from lib.periods import date_bounds
+from lib.periods import date_bounds, local_day
 
 # Output columns of the aggregate functions (after the grouping column).
 _QUARTER_COLUMNS = (
@@ -71,9 +71,7 @@ def trend(
     lf = tickets.lazy()
     if horizon is not None and "escalated_at" not in lf.collect_schema().names():
         lf = lf.with_columns(escalated_at=NO_TIME)
-    daily = (
-        lf.group_by(pl.col("created_at").cast(pl.Date).alias("created_at")).agg(counts).collect()
-    )
+    daily = lf.group_by(local_day("created_at").alias("created_at")).agg(counts).collect()
     out = _bucketed(
         daily,
         every,

@@ -27,7 +27,7 @@ def test_models_match_what_the_migrations_build(tmp_path: Path) -> None:
     SQLModel.metadata.create_all(models)
     try:
         assert _schema_of(migrated.engine) == _schema_of(models)
-        assert migrated.schema_version == migrations.LATEST == 4
+        assert migrated.schema_version == migrations.LATEST == 5
     finally:
         migrated.close()
         models.dispose()
@@ -37,12 +37,13 @@ def test_v1_database_opens_without_loss_and_gains_new_columns(tmp_path: Path) ->
     path = tmp_path / "old.sqlite"
     _make_v1_database(path)
     with Store(f"sqlite:///{path}") as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         assert _sql(path, "SELECT version FROM schema_version ORDER BY version") == [
             (1,),
             (2,),
             (3,),
             (4,),
+            (5,),
         ]
         ds = store.get_active_dataset()
         assert (ds.id, ds.name, ds.row_count, ds.source_files) == (
@@ -52,6 +53,7 @@ def test_v1_database_opens_without_loss_and_gains_new_columns(tmp_path: Path) ->
             ["q4.csv"],
         )
         assert ds.mapping == {"ticket_id": "Id"} and ds.report is None
+        assert ds.business_tz is None  # stored before zones: its days were UTC days
         assert store.get_mapping("fp1") == {"ticket_id": "Case"}
         assert store.get_category_tags().select("category", "kind", "note").rows() == [
             ("SSO", "policy", "needs admin rights")
@@ -78,6 +80,7 @@ def test_v1_database_opens_without_loss_and_gains_new_columns(tmp_path: Path) ->
             "known",
         )
         assert store.get_alert_states()["topic"].to_list() == ["SSO"]
+        assert store.set_business_zone(1, "Europe/Berlin").business_tz == "Europe/Berlin"
         updated = store.update_action(1, {"status": "done"}, expected_version=2, who="bo")
         assert updated.version == 3 and updated.closed_at is not None
     # The migrated file has exactly the schema a new database gets.
@@ -89,7 +92,7 @@ def test_v1_database_opens_without_loss_and_gains_new_columns(tmp_path: Path) ->
             old.dispose()
     # Opening again is a no-op.
     with Store(f"sqlite:///{path}") as again:
-        assert again.schema_version == 4
+        assert again.schema_version == 5
         assert again.get_action(1).version == 3
 
 
@@ -111,9 +114,9 @@ def test_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: Path
         t.start()
     for t in threads:
         t.join()
-    assert results == [4, 4, 4, 4]
+    assert results == [5, 5, 5, 5]
     versions = _sql(tmp_path / "new.sqlite", "SELECT version FROM schema_version")
-    assert versions == [(1,), (2,), (3,), (4,)]
+    assert versions == [(1,), (2,), (3,), (4,), (5,)]
 
 
 def test_newer_or_foreign_databases_are_refused(tmp_path: Path) -> None:

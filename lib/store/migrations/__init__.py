@@ -17,7 +17,7 @@ Example
 >>> upgrade(engine) == LATEST
 True
 >>> upgrade(engine)  # already up to date: nothing to do
-4
+5
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from lib.store.migrations import (
     v002_coverage_events_alerts,
     v003_meeting_updated_by,
     v004_meeting_close_agenda_undo,
+    v005_dataset_business_zone,
 )
 
 #: Execution option that makes the SQLite engine open the transaction with ``BEGIN IMMEDIATE``
@@ -44,6 +45,7 @@ STEPS = (
     v002_coverage_events_alerts,
     v003_meeting_updated_by,
     v004_meeting_close_agenda_undo,
+    v005_dataset_business_zone,
 )
 LATEST = STEPS[-1].VERSION
 
