@@ -9,7 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from lib.ingest import load_export
+from lib.ingest import inspect_sources, load_export
 from lib.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,3 +55,26 @@ def test_changing_the_zone_on_the_data_page_recounts_the_overview_days(review_ho
     berlin = _day_counts(at)
     assert berlin[date(2024, 10, 27)] == 3 and berlin[date(2024, 10, 28)] == 1
     assert sum(berlin.values()) == sum(utc.values())
+
+
+def test_import_proposes_the_zone_from_the_offsets_and_stores_the_choice(review_home: Path):
+    with Store() as store:  # an open dataset (no demo to bootstrap)
+        store.register_dataset("Earlier", load_export(FIXTURE).tickets)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader(key="uploads").upload(
+        "tz_mixed_offsets.csv", FIXTURE.read_bytes(), "text/csv"
+    ).run()
+    assert not at.exception, at.exception
+    zone = next(s for s in at.selectbox if s.label == "Business time zone")
+    assert zone.value == "Europe/Berlin"  # +01:00 in March, +02:00 in summer
+    assert any("proposed from the UTC offsets" in c.value for c in at.caption)
+    zone.set_value("America/New_York")  # the user's choice wins over the proposal
+    at.button(key="FormSubmitter:mapping_form-Confirm mapping and read tickets").click().run()
+    next(b for b in at.button if b.label.startswith("Import 15 tickets")).click().run()
+    assert not at.exception, at.exception
+    with Store() as store:
+        rec = store.get_active_dataset()
+        assert (rec.name, rec.business_tz) == ("tz_mixed_offsets.csv", "America/New_York")
+        saved = store.get_mapping(inspect_sources(FIXTURE).fingerprint)
+        assert saved["_business_tz"] == "America/New_York"
