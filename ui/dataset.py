@@ -17,7 +17,8 @@ import streamlit as st
 
 from lib import periods
 from lib.errors import ReviewError
-from lib.ingest import canonical_only, load_export
+from lib.ingest import canonical_only, inspect_sources, load_tables
+from lib.ingest.business_zone import propose_for_tables
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
 from lib.markdown import md_escape
 from lib.store import Dataset, Store, default_store, read_snapshot
@@ -72,14 +73,16 @@ def _bootstrap(st_store: Store) -> None:
     if st_store.get_setting(done_key):
         return
     if env:
-        paths = [p for p in env.split(os.pathsep) if p.strip()]
-        result = load_export(paths)
+        paths: list[Any] = [p for p in env.split(os.pathsep) if p.strip()]
         name = ", ".join(Path(p).name for p in paths)
     elif DEMO_FILE.exists() and st_store.list_datasets().height == 0:
-        result = load_export(DEMO_FILE)
-        name = DEMO_NAME
+        paths, name = [DEMO_FILE], DEMO_NAME
     else:
         return
+    # the business zone proposed from the exports' offsets, as the mapping screen would
+    insp = inspect_sources(paths if len(paths) > 1 else paths[0])
+    zone = propose_for_tables(insp.tables, insp.mapping).zone
+    result = load_tables(insp, tz=zone)
     st_store.register_dataset(
         name,
         save_frame(result),
@@ -88,6 +91,7 @@ def _bootstrap(st_store: Store) -> None:
         mapping=result.mapping,
         rules=rules_to_json(result.rules),
         report=result.report.to_dict(),
+        business_tz=zone,
     )
     st_store.set_setting(done_key, True)
 

@@ -62,7 +62,8 @@ def zone_caption(state: dict[str, Any]) -> None:
 def zone_panel(data: dataset.Active) -> None:
     """The active dataset's business zone, and a select to change it (editors only)."""
     zones = all_zones()
-    st.markdown(f"**Business time zone:** {md_escape(data.zone)}")
+    name = md_escape(data.record.name)
+    st.markdown(f"**Business time zone of “{name}”:** {md_escape(data.zone)}")
     st.caption(
         "Days, review periods, “last 14 days”, weekday and hour-of-day profiles are counted "
         "on this zone's clock. Changing it re-counts them from the same tickets (nothing is "

@@ -220,7 +220,7 @@ def propose_zone(values: pl.Series | Any, *, sample: int = SAMPLE) -> ZonePropos
     if naive:
         reason += (
             f"; {naive:,} date{'s' if naive != 1 else ''} without an offset "
-            f"{'is' if naive == 1 else 'are'} read as local times in this zone"
+            f"{'is' if naive == 1 else 'are'} read as local time in this zone"
         )
     return ZoneProposal(zone, reason, dict(offsets), dict(named), naive, sampled)
 

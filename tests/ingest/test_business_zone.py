@@ -28,7 +28,7 @@ def test_the_mixed_offset_fixture_proposes_europe_berlin_and_names_the_naive_dat
     p = propose_zone(pl.Series(created))
     assert p.zone == "Europe/Berlin"
     assert p.offsets == {"+00:00": 1, "+01:00": 7, "+02:00": 6} and p.naive == 1
-    assert "1 date without an offset is read as local times" in p.reason
+    assert "1 date without an offset is read as local time in this zone" in p.reason
 
 
 @pytest.mark.parametrize(

@@ -41,11 +41,12 @@ def test_changing_the_zone_on_the_data_page_recounts_the_overview_days(review_ho
     assert utc[date(2024, 10, 27)] == 4 and date(2024, 10, 28) not in utc
 
     at.switch_page("views/data.py").run()
-    assert "Business time zone:** UTC" in " ".join(m.value for m in at.markdown)
+    shown = lambda: " ".join(m.value for m in at.markdown)  # noqa: E731
+    assert "Business time zone of “Berlin desk”:** UTC" in shown()
     at.selectbox(key=f"ds_tz_{ds.id}").set_value("Europe/Berlin")
     at.button(key="FormSubmitter:zone_form-Apply time zone").click().run()
     assert not at.exception, at.exception
-    assert "Business time zone:** Europe/Berlin" in " ".join(m.value for m in at.markdown)
+    assert "Business time zone of “Berlin desk”:** Europe/Berlin" in shown()
     with Store() as store:
         assert store.get_dataset(ds.id).business_tz == "Europe/Berlin"
 
@@ -78,3 +79,12 @@ def test_import_proposes_the_zone_from_the_offsets_and_stores_the_choice(review_
         assert (rec.name, rec.business_tz) == ("tz_mixed_offsets.csv", "America/New_York")
         saved = store.get_mapping(inspect_sources(FIXTURE).fingerprint)
         assert saved["_business_tz"] == "America/New_York"
+
+
+def test_exports_named_in_review_data_open_in_their_proposed_zone(review_home: Path, monkeypatch):
+    monkeypatch.setenv("REVIEW_DATA", str(FIXTURE))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    with Store() as store:
+        rec = store.get_active_dataset()
+        assert (rec.name, rec.business_tz) == ("tz_mixed_offsets.csv", "Europe/Berlin")
