@@ -1,8 +1,20 @@
 """Review, previous and baseline periods, and the date-range presets of the sidebar.
 
-All periods are pairs of calendar dates ``(start, end)``, both inclusive, in UTC (tickets are
-stored in UTC, see DESIGN.md section 3). A ticket belongs to a period when the UTC date of its
-``created_at`` falls between ``start`` and ``end``.
+All periods are pairs of calendar dates ``(start, end)``, both inclusive, in the dataset's
+**business time zone**. Tickets are kept in UTC (DESIGN.md section 3); a ticket belongs to a day,
+a period, a weekday or an hour of the day by its ``created_at`` read on the clock of that zone.
+This module is the one place that does it:
+
+* :func:`local_day` / :func:`local_time` turn a UTC timestamp column into the business zone's
+  date / wall-clock time (every day bucket, weekday and hour-of-day profile uses them);
+* :func:`day_start` is the UTC instant a local day starts at, :func:`in_dates` compares
+  timestamps with those instants (no per-row conversion, so it stays fast);
+* :func:`business_zone` is the zone these use when no ``tz`` is passed: ``"UTC"`` unless a
+  caller set the dataset's zone with :func:`use_zone` (the app does, once per page run, from
+  the dataset's stored zone). Passing ``tz=`` always wins.
+
+Days follow the zone's calendar, so a daylight-saving change never creates or drops a day: the
+day clocks go forward has 23 hours, the day they go back 25.
 
 Example
 -------
@@ -18,6 +30,10 @@ Example
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
@@ -42,6 +58,83 @@ PERIOD_LABELS = {
 
 class PeriodError(ReviewError, ValueError):
     """A period or date range cannot be built from the options given."""
+
+
+_ZONE: contextvars.ContextVar[str] = contextvars.ContextVar("business_zone", default="UTC")
+
+
+def check_zone(tz: str) -> str:
+    """``tz`` when it is a time zone Python and Polars know, else :class:`PeriodError`.
+
+    >>> check_zone("Europe/Berlin")
+    'Europe/Berlin'
+    """
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise PeriodError(
+            f"unknown time zone {tz!r} (expected an IANA name such as UTC or Europe/Berlin)"
+        ) from exc
+    return tz
+
+
+def business_zone() -> str:
+    """The zone day buckets use when no ``tz`` is passed (``"UTC"`` unless :func:`use_zone`).
+
+    >>> business_zone()
+    'UTC'
+    """
+    return _ZONE.get()
+
+
+@contextlib.contextmanager
+def use_zone(tz: str | None) -> Iterator[str]:
+    """Make ``tz`` the business zone inside the ``with`` block (``None``: UTC).
+
+    >>> with use_zone("Asia/Tokyo"):
+    ...     business_zone()
+    'Asia/Tokyo'
+    >>> business_zone()
+    'UTC'
+    """
+    token = _ZONE.set(check_zone(tz or "UTC"))
+    try:
+        yield _ZONE.get()
+    finally:
+        _ZONE.reset(token)
+
+
+def set_zone(tz: str | None) -> str:
+    """Make ``tz`` the business zone of the current context until it is set again (the app
+    calls it once at the start of every page run, with the dataset's zone)."""
+    _ZONE.set(check_zone(tz or "UTC"))
+    return _ZONE.get()
+
+
+def _zone(tz: str | None) -> str:
+    return business_zone() if tz is None else tz
+
+
+def local_time(expr: pl.Expr | str, tz: str | None = None) -> pl.Expr:
+    """A UTC timestamp column on the business zone's clock (for weekday and hour-of-day).
+
+    >>> df = pl.DataFrame({"t": [datetime(2024, 3, 30, 23, 30, tzinfo=UTC)]})
+    >>> df.select(local_time("t", "Europe/Berlin").dt.hour()).item()
+    0
+    """
+    expr = pl.col(expr) if isinstance(expr, str) else expr
+    zone = _zone(tz)
+    return expr if zone == "UTC" else expr.dt.convert_time_zone(zone)
+
+
+def local_day(expr: pl.Expr | str, tz: str | None = None) -> pl.Expr:
+    """The business zone's calendar date of a UTC timestamp column: THE day bucket.
+
+    >>> df = pl.DataFrame({"t": [datetime(2024, 3, 30, 23, 30, tzinfo=UTC)]})
+    >>> df.select(local_day("t"), local_day("t", "Europe/Berlin").alias("berlin")).row(0)
+    (datetime.date(2024, 3, 30), datetime.date(2024, 3, 31))
+    """
+    return local_time(expr, tz).dt.date()
 
 
 @dataclass(frozen=True)
@@ -84,35 +177,49 @@ class Periods:
         return self.baseline[0] <= self.review[1] and self.review[0] <= self.baseline[1]
 
 
-def day_start(day: date) -> datetime:
-    """Midnight UTC at the start of ``day``.
+def day_start(day: date, tz: str | None = None) -> datetime:
+    """The UTC instant ``day`` starts at in the business zone (midnight there; when a clock
+    change skips midnight, the first instant the day has).
 
     >>> day_start(date(2024, 2, 29))
     datetime.datetime(2024, 2, 29, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> day_start(date(2024, 3, 31), "Europe/Berlin")
+    datetime.datetime(2024, 3, 30, 23, 0, tzinfo=datetime.timezone.utc)
     """
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    zone = _zone(tz)
+    if zone == "UTC":
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    local = datetime(day.year, day.month, day.day, tzinfo=zoneinfo.ZoneInfo(zone))
+    return local.astimezone(UTC)
 
 
-def in_dates(start: date | None, end: date | None, column: str = "created_at") -> pl.Expr:
-    """Expression: ``column`` falls on a UTC date between ``start`` and ``end`` (inclusive).
+def in_dates(
+    start: date | None, end: date | None, column: str = "created_at", *, tz: str | None = None
+) -> pl.Expr:
+    """Expression: ``column`` falls on a business-zone date between ``start`` and ``end``
+    (inclusive).
 
-    Compares timestamps directly (no per-row date conversion), so it is fast on large frames.
-    ``None`` leaves that side open.
+    Compares timestamps with the UTC instants the days start at (no per-row date conversion),
+    so it is fast on large frames. ``None`` leaves that side open.
 
     >>> df = pl.DataFrame({"created_at": [day_start(date(2024, 1, d)) for d in (1, 2, 3)]})
     >>> df.filter(in_dates(date(2024, 1, 2), date(2024, 1, 2))).height
     1
+    >>> df.filter(in_dates(date(2024, 1, 2), date(2024, 1, 2), tz="America/New_York")).height
+    1
     """
     expr = pl.lit(True)
     if start is not None:
-        expr = expr & (pl.col(column) >= day_start(start))
+        expr = expr & (pl.col(column) >= day_start(start, tz))
     if end is not None:
-        expr = expr & (pl.col(column) < day_start(end + timedelta(days=1)))
+        expr = expr & (pl.col(column) < day_start(end + timedelta(days=1), tz))
     return expr
 
 
-def date_bounds(tickets: pl.DataFrame, column: str = "created_at") -> DateRange | None:
-    """``(first, last)`` UTC dates of ``column``, or ``None`` when there are no dates.
+def date_bounds(
+    tickets: pl.DataFrame, column: str = "created_at", *, tz: str | None = None
+) -> DateRange | None:
+    """``(first, last)`` business-zone dates of ``column``, or ``None`` when there are none.
 
     >>> from lib.schema import empty_tickets
     >>> date_bounds(empty_tickets()) is None
@@ -124,7 +231,7 @@ def date_bounds(tickets: pl.DataFrame, column: str = "created_at") -> DateRange 
     lo, hi = tickets.select(col.min().alias("lo"), col.max().alias("hi")).row(0)
     if lo is None or hi is None:
         return None
-    return _as_date(lo), _as_date(hi)
+    return _as_date(lo, tz), _as_date(hi, tz)
 
 
 def review_periods(
@@ -145,8 +252,8 @@ def review_periods(
     review_days
         Length of the review period (default 14, a bi-weekly review).
     review_end
-        Last day of the review period; defaults to the date of the last ticket created (or
-        today's UTC date when there are no tickets).
+        Last day of the review period; defaults to the business-zone date of the last ticket
+        created (or today's date there when there are no tickets).
     baseline
         ``"first30"``: the first 30 days of the data, cut short so that it ends before the
         review period starts when the data allow it (when the review starts on the first day
@@ -168,7 +275,7 @@ def review_periods(
         )
     bounds = date_bounds(tickets) if tickets is not None else None
     if review_end is None:
-        review_end = bounds[1] if bounds else datetime.now(UTC).date()
+        review_end = bounds[1] if bounds else _as_date(datetime.now(UTC))
     review_end = _as_date(review_end)
     length = timedelta(days=review_days)
     review = (review_end - length + timedelta(days=1), review_end)
@@ -234,11 +341,20 @@ def date_presets(
     }
 
 
-def _as_date(value: date | datetime) -> date:
-    """A date from a date or a datetime (aware datetimes are taken in UTC)."""
+def local_date(value: date | datetime, tz: str | None = None) -> date:
+    """The business-zone date of one aware datetime (a naive one or a date as it is).
+
+    >>> local_date(datetime(2024, 3, 30, 23, 30, tzinfo=UTC), "Europe/Berlin")
+    datetime.date(2024, 3, 31)
+    """
+    return _as_date(value, tz)
+
+
+def _as_date(value: date | datetime, tz: str | None = None) -> date:
+    """A date from a date or a datetime (aware datetimes are read in the business zone)."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(UTC)
+            value = value.astimezone(zoneinfo.ZoneInfo(_zone(tz)))
         return value.date()
     if isinstance(value, date):
         return value

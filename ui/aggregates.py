@@ -10,29 +10,34 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lib import audit
-from ui import dataset, sidebar
+from lib import audit, periods
+from ui import dataset, session, sidebar
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _filtered(path: str, where: audit.Filters) -> pl.DataFrame:
+def _filtered(path: str, where: audit.Filters, zone: str = "UTC") -> pl.DataFrame:
     """The tickets passing ``where``, filtered once for all the aggregates of a page run; a
-    date range is cut from the frame with the same dimension filters (one scan per change)."""
+    date range is cut from the frame with the same dimension filters (one scan per change).
+    The dates are the business ``zone``'s days."""
     import dataclasses
 
     if where.start is None and where.end is None:
         return audit.apply_filters(dataset._canonical(path), where)
     dims = dataclasses.replace(where, start=None, end=None)
     dates = audit.Filters(start=where.start, end=where.end)
-    return audit.apply_filters(_filtered(path, dims), dates)
+    with periods.use_zone(zone):
+        return audit.apply_filters(_filtered(path, dims), dates)
 
 
 @st.cache_data(max_entries=256, show_spinner="Computing…")
-def _aggregate(path: str, where: audit.Filters, module: str, name: str, options: dict) -> Any:
+def _aggregate(
+    path: str, where: audit.Filters, module: str, name: str, options: dict, zone: str = "UTC"
+) -> Any:
     import importlib
 
     func = getattr(importlib.import_module(module), name)
-    return func(_filtered(path, where), **options)
+    with periods.use_zone(zone):
+        return func(_filtered(path, where, zone), **options)
 
 
 def aggregate(
@@ -45,4 +50,5 @@ def aggregate(
     lives here, never on the lib function itself.
     """
     where = where if where is not None else sidebar.filters()
-    return _aggregate(dataset.snapshot_key(data), where, func.__module__, func.__name__, options)
+    path = str(session.store().snapshot_file(data.record))
+    return _aggregate(path, where, func.__module__, func.__name__, options, data.zone)

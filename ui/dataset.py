@@ -15,8 +15,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from lib import periods
 from lib.errors import ReviewError
-from lib.ingest import canonical_only, load_export
+from lib.ingest import canonical_only, inspect_sources, load_tables
+from lib.ingest.business_zone import propose_for_tables
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
 from lib.markdown import md_escape
 from lib.store import Dataset, Store, default_store, read_snapshot
@@ -53,6 +55,16 @@ class Active:
     def rules(self) -> list[Rule]:
         return rules_from_json(self.record.rules)
 
+    @property
+    def zone(self) -> str:
+        """The dataset's business time zone (its days, periods and weekdays; UTC when unset)."""
+        return zone_of(self.record)
+
+
+def zone_of(record: Dataset) -> str:
+    """A dataset's business time zone: the stored one, UTC when none was chosen."""
+    return record.business_tz or "UTC"
+
 
 def _bootstrap(st_store: Store) -> None:
     """First start: open on ``REVIEW_DATA`` exports if given, else on the bundled demo."""
@@ -61,14 +73,16 @@ def _bootstrap(st_store: Store) -> None:
     if st_store.get_setting(done_key):
         return
     if env:
-        paths = [p for p in env.split(os.pathsep) if p.strip()]
-        result = load_export(paths)
+        paths: list[Any] = [p for p in env.split(os.pathsep) if p.strip()]
         name = ", ".join(Path(p).name for p in paths)
     elif DEMO_FILE.exists() and st_store.list_datasets().height == 0:
-        result = load_export(DEMO_FILE)
-        name = DEMO_NAME
+        paths, name = [DEMO_FILE], DEMO_NAME
     else:
         return
+    # the business zone proposed from the exports' offsets, as the mapping screen would
+    insp = inspect_sources(paths if len(paths) > 1 else paths[0])
+    zone = propose_for_tables(insp.tables, insp.mapping).zone
+    result = load_tables(insp, tz=zone)
     st_store.register_dataset(
         name,
         save_frame(result),
@@ -77,6 +91,7 @@ def _bootstrap(st_store: Store) -> None:
         mapping=result.mapping,
         rules=rules_to_json(result.rules),
         report=result.report.to_dict(),
+        business_tz=zone,
     )
     st_store.set_setting(done_key, True)
 
@@ -106,7 +121,11 @@ def save_frame(result: Any) -> pl.DataFrame:
 
 
 def active() -> Active | None:
-    """The session's dataset (its own choice, else the store's active one), or ``None``."""
+    """The session's dataset (its own choice, else the store's active one), or ``None``.
+
+    Also makes the dataset's business zone the one :mod:`lib.periods` counts days in for
+    this page run (UTC when there is no dataset)."""
+    periods.set_zone(None)
     st_store = session.store()
     try:
         _bootstrap_once(os.environ.get("REVIEW_DATA", ""), st_store.url)
@@ -138,6 +157,8 @@ def active() -> Active | None:
         )
         return None
     st.session_state["dataset_id"] = record.id
+    # every day bucket of this page run is counted in the dataset's zone (lib.periods)
+    periods.set_zone(zone_of(record))
     return Active(record, tickets)
 
 
@@ -148,5 +169,6 @@ def snapshot_of(record: Dataset) -> pl.DataFrame:
 
 
 def snapshot_key(data: Active) -> str:
-    """The dataset's snapshot path: names one version of its tickets (a safe cache key)."""
-    return str(session.store().snapshot_file(data.record))
+    """The dataset's snapshot path and business zone: names one version of its tickets and
+    of their day buckets (a safe cache key; changing the zone misses every cached result)."""
+    return f"{session.store().snapshot_file(data.record)}#{data.zone}"

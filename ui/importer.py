@@ -12,6 +12,7 @@ import streamlit as st
 
 from lib.errors import ReviewError
 from lib.ingest import Inspection, LoadResult, inspect_sources, load_tables, reapply_rules
+from lib.ingest.business_zone import ZONE_KEY, propose_for_tables, split_zone
 from lib.ingest.column_evidence import close_call, close_call_note
 from lib.ingest.date_order import SAVED_KEY, split_saved
 from lib.ingest.keys import KEY_LABELS, KEYS, required_keys
@@ -19,32 +20,16 @@ from lib.ingest.rules import SIGNAL_ADVICE, Rule, escalation_signal, rules_to_js
 from lib.markdown import md_escape
 from lib.privacy import mask_report, pseudonymise
 from ui import dataset, layout, quality, rules_editor, session, sidebar, signals
+from ui.zone import zone_caption, zone_choice
 
 NOT_MAPPED = "— not in this export —"
-
-
-TIMEZONES = [
-    "UTC",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Paris",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "America/Sao_Paulo",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-]
 
 
 def _files_key(files: list[Any]) -> tuple:
     return tuple((f.name, getattr(f, "size", None), getattr(f, "file_id", None)) for f in files)
 
 
-def import_flow(files: list[Any], tz: str) -> None:
+def import_flow(files: list[Any]) -> None:
     """Inspect the uploaded files, show the mapping screen, then import on confirmation."""
     key = _files_key(files)
     state = st.session_state.get("imp")
@@ -61,8 +46,10 @@ def import_flow(files: list[Any], tz: str) -> None:
             st.caption("Nothing was changed: the dataset that was open stays open.")
             return
         bar.empty()
-        saved = session.store().get_mapping(insp.fingerprint)
+        saved, saved_zone = split_zone(session.store().get_mapping(insp.fingerprint))
+        proposal = propose_for_tables(insp.tables, insp.mapping)
         state = {"key": key, "insp": insp, "saved": saved, "result": None, "done": None}
+        state["proposal"], state["tz"] = proposal, saved_zone or proposal.zone
         st.session_state["imp"] = state
     insp: Inspection = state["insp"]
     st.success(
@@ -88,7 +75,7 @@ def import_flow(files: list[Any], tz: str) -> None:
             icon=":material/bookmark:",
         )
         mapping, dayfirst = split_saved(state["saved"])
-        _run_load(state, mapping, tz, dayfirst)
+        _run_load(state, mapping, state["tz"], dayfirst)
     else:
         mapping = mapping_screen(insp, state)
     result: LoadResult | None = state.get("result")
@@ -130,11 +117,12 @@ def mapping_screen(insp: Inspection, state: dict[str, Any]) -> dict[str, str]:
             if choice != NOT_MAPPED:
                 mapping[key] = choice
         dayfirst = _date_order_choice()
+        tz = zone_choice(state)
         confirmed = st.form_submit_button(
             "Confirm mapping and read tickets", type="primary", icon=":material/check:"
         )
     if confirmed:
-        _run_load(state, mapping, st.session_state.get("imp_tz", "UTC"), dayfirst)
+        _run_load(state, mapping, tz, dayfirst)
     return state.get("mapping") or mapping
 
 
@@ -200,6 +188,7 @@ def _run_load(
     state["result"] = result
     state["mapping"] = mapping
     state["dayfirst"] = dayfirst
+    state["tz"] = tz
     state["frame"] = dataset.save_frame(result)
     state["rules"] = result.rules
 
@@ -230,6 +219,7 @@ def _result_panel(
     report = result.report.to_dict()
     report["warnings"] = [w for w in report.get("warnings", []) if not w.endswith(SIGNAL_ADVICE)]
     quality.quality_report(report, result.mapping)
+    zone_caption(state)
     default_name = ", ".join(f.name for f in files)[:80]
     name = st.text_input("Dataset name", value=default_name, key="imp_name")
     private = st.checkbox(
@@ -266,11 +256,15 @@ def _result_panel(
                     mapping=state["mapping"],
                     rules=rules_to_json(state["rules"]),
                     report=report,
+                    business_tz=state["tz"],
                     actor=session.actor(),
                 )
                 session.store().save_mapping(
                     result.fingerprint,
-                    _with_date_order(state["mapping"], state.get("dayfirst")),
+                    {
+                        **_with_date_order(state["mapping"], state.get("dayfirst")),
+                        ZONE_KEY: state["tz"],
+                    },
                     vendor=result.vendor,
                     actor=session.actor(),
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import datasets, importer, layout, quality, rules_editor, session
+from ui import datasets, importer, layout, quality, rules_editor, session, zone
 
 layout.header(
     "Data",
@@ -40,14 +40,8 @@ with tab_import:
             help="CSV/TSV (any delimiter and encoding), XLSX, JSON, JSON Lines or Parquet, "
             "also inside .gz or .zip.",
         )
-        tz = st.selectbox(
-            "Time zone of dates without an offset",
-            importer.TIMEZONES,
-            key="imp_tz",
-            help="Exports that write dates without a UTC offset are read in this zone.",
-        )
         if files:
-            importer.import_flow(files, tz)
+            importer.import_flow(files)
         else:
             layout.empty_state(
                 "Drop your helpdesk's ticket export above.",
@@ -67,4 +61,6 @@ with tab_quality:
         quality.quality_report(data.record.report or {}, data.record.mapping or {})
 
 with tab_sets:
+    if data is not None:
+        zone.zone_panel(data)
     datasets.datasets_table()

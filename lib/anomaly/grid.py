@@ -12,6 +12,7 @@ import numpy as np
 import polars as pl
 
 from lib.anomaly.options import AnomalyError, _Options
+from lib.periods import local_time
 
 #: Label of tickets without a topic.
 NO_TOPIC = "(none)"
@@ -45,7 +46,7 @@ def _topic_frame(tickets: pl.DataFrame, opts: _Options, carry: Sequence[str] = (
             f"topic column {opts.topic!r} is not in the tickets; try one of "
             f"{[c for c in _TOPIC_COLUMNS if c in tickets.columns]}"
         )
-    created = pl.col("created_at")
+    created = local_time("created_at")  # the business zone's days (lib.periods)
     if opts.tz:
         try:
             created = created.dt.convert_time_zone(opts.tz)

@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from lib.audit._common import MetricsError
-from lib.periods import date_bounds, day_start
+from lib.periods import date_bounds, local_day
 
 _EVERY_RE = re.compile(r"^(\d+)(d|w|mo|q)$")
 
@@ -23,10 +23,11 @@ def _parse_every(every: str) -> tuple[int, str]:
     return int(m.group(1)), m.group(2)
 
 
-def _bucket_expr(every: str, align_to: date | None) -> pl.Expr:
-    """Date of the start of each ticket's bucket."""
+def _bucket_expr(every: str, align_to: date | None, day: pl.Expr | None = None) -> pl.Expr:
+    """Date of the start of each ticket's bucket; ``day``: the ticket's day (default:
+    ``created_at`` already holding days)."""
     n, unit = _parse_every(every)
-    day = pl.col("created_at").cast(pl.Date)
+    day = pl.col("created_at").cast(pl.Date) if day is None else day
     if unit in ("d", "w") and align_to is not None:
         length = n * (7 if unit == "w" else 1)
         anchor = (align_to - date(1970, 1, 1)).days + 1  # day after the aligned bucket's end
@@ -37,7 +38,7 @@ def _bucket_expr(every: str, align_to: date | None) -> pl.Expr:
 
 def _bucket_grid(first: date, last: date, every: str, align_to: date | None) -> pl.Series:
     """Every bucket start from the bucket holding ``first`` to the one holding ``last``."""
-    grid = pl.DataFrame({"created_at": [day_start(first), day_start(last)]})
+    grid = pl.DataFrame({"created_at": [first, last]}, schema={"created_at": pl.Date})
     lo, hi = grid.select(_bucket_expr(every, align_to)).to_series().to_list()
     n, unit = _parse_every(every)
     interval = f"{n * 7}d" if unit == "w" else every
@@ -57,9 +58,12 @@ def _bucketed(
     bounds = date_bounds(tickets)
     if bounds is None:
         return pl.DataFrame(schema={"period_start": pl.Date, "period_end": pl.Date, **schema})
+    # timestamps: the business zone's days (lib.periods); dates are days already
+    timed = isinstance(tickets.schema["created_at"], pl.Datetime)
+    day = local_day("created_at") if timed else pl.col("created_at").cast(pl.Date)
     agg = (
         tickets.lazy()
-        .group_by(_bucket_expr(every, align_to).alias("period_start"))
+        .group_by(_bucket_expr(every, align_to, day).alias("period_start"))
         .agg(aggs)
         .collect()
     )

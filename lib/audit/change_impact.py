@@ -30,7 +30,7 @@ from scipy.stats import t as student_t
 
 from lib.audit._common import _US_PER_HOUR, MetricsError, _check_column, _counts, _match
 from lib.audit.rates import TestResult, two_proportion_test, wilson_exprs
-from lib.periods import day_start
+from lib.periods import day_start, local_day
 
 #: Fewest days with tickets each side needs for the segmented regression.
 MIN_DAYS = 3
@@ -228,7 +228,7 @@ def before_after(
     """Compare the escalation rate before and after ``date`` (a policy, playbook or routing
     change), for one ``category`` or all tickets.
 
-    Before is every ticket created before ``date`` (UTC), after is ``date`` onwards; with
+    Before is every ticket created before ``date`` (business zone), after is ``date`` onwards; with
     ``window_days`` each side is limited to that many days. The daily counts are fitted by
     :func:`segmented_fit` (level and slope change, robust errors). The weekly series counts
     weeks from ``date`` so no week straddles the change; ``fitted`` is the model's rate at the
@@ -283,12 +283,9 @@ def before_after(
         pl.col("created_at").max().alias("_last"),
     )
     weekly_q = sides.group_by("week", "segment").agg(_counts()).sort("week")
-    day_us = 24 * _US_PER_HOUR
     daily_q = (
         sides.with_columns(
-            ((pl.col("created_at") - pl.lit(change)).dt.total_microseconds() // day_us)
-            .cast(pl.Int64)
-            .alias("day")
+            (local_day("created_at") - pl.lit(date)).dt.total_days().cast(pl.Int64).alias("day")
         )
         .group_by("day")
         .agg(_counts())

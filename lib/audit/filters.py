@@ -24,9 +24,9 @@ _FILTER_COLUMNS = {
 class Filters:
     """The sidebar filters. ``None`` or an empty selection means "no filter" for that field.
 
-    ``start`` and ``end`` are UTC dates (inclusive) of ``created_at``. Selections are stored as
-    tuples so that a ``Filters`` is hashable (usable as a cache key); :data:`MISSING` in a
-    selection matches missing values.
+    ``start`` and ``end`` are business-zone dates (inclusive, see :mod:`lib.periods`) of
+    ``created_at``. Selections are stored as tuples so that a ``Filters`` is hashable (usable
+    as a cache key); :data:`MISSING` in a selection matches missing values.
 
     >>> f = Filters(channels=["chat"], escalated_only=True)
     >>> f.channels, f.active

@@ -37,7 +37,7 @@ from statsmodels.stats.multitest import multipletests
 from lib import plain_words
 from lib.audit._common import MetricsError, _key
 from lib.formatting import pts
-from lib.periods import Periods, in_dates
+from lib.periods import Periods, in_dates, local_day
 
 #: Cluster by the UTC day of creation (tickets of one outage day move together).
 DAY = "day"
@@ -59,7 +59,7 @@ def bh_q_values(p_values: Sequence[float | None]) -> list[float | None]:
 
 def _cluster_key(cluster: str, tickets_schema: pl.Schema) -> pl.Expr:
     if cluster == DAY:
-        return pl.col("created_at").dt.date().alias("_cluster")
+        return local_day("created_at").alias("_cluster")
     if cluster not in tickets_schema:
         raise MetricsError(f"cannot cluster by {cluster!r}: there is no such column")
     # a ticket without a value is a cluster of its own

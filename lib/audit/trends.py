@@ -12,7 +12,7 @@ from lib.audit._buckets import _bucketed, _parse_every
 from lib.audit._common import _counts, _with_tests
 from lib.audit.maturity import Horizon, horizon_counts, with_escalation_time
 from lib.audit.rates import wilson_exprs
-from lib.periods import date_bounds
+from lib.periods import date_bounds, local_day
 
 # Output columns of the aggregate functions (after the grouping column).
 _QUARTER_COLUMNS = (
@@ -69,9 +69,7 @@ def trend(
     counts = _counts() if horizon is None else horizon_counts(horizon)
     names = [c.meta.output_name() for c in counts]
     lf = tickets.lazy() if horizon is None else with_escalation_time(tickets.lazy())
-    daily = (
-        lf.group_by(pl.col("created_at").cast(pl.Date).alias("created_at")).agg(counts).collect()
-    )
+    daily = lf.group_by(local_day("created_at").alias("created_at")).agg(counts).collect()
     out = _bucketed(
         daily,
         every,

@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from lib.outliers.inputs import _require
+from lib.periods import local_day
 
 #: Case-mix columns used when the data has them (more than one non-null level). ``first_group``
 #: is the group at creation (the final ``group`` of an escalated ticket is where it was sent, so
@@ -60,7 +61,7 @@ def with_derived_terms(tickets: pl.DataFrame, terms: Iterable[str]) -> pl.DataFr
         if t in DERIVED_TERMS and t not in tickets.columns and DERIVED_TERMS[t] in tickets.columns
     ]
     if "month" in add:
-        tickets = tickets.with_columns(month=pl.col("created_at").dt.strftime("%Y-%m"))
+        tickets = tickets.with_columns(month=local_day("created_at").dt.strftime("%Y-%m"))
     return tickets
 
 

@@ -10,6 +10,7 @@ from lib.outliers.casemix import CaseMixModel, _level_expr, with_derived_terms
 from lib.outliers.compare import agent_comparison
 from lib.outliers.inputs import _check_options, _filter_period, _require
 from lib.outliers.owner import responsible_owner
+from lib.periods import local_day
 
 
 def _model_for(
@@ -106,7 +107,7 @@ def agent_expected_trend(
     return (
         tickets.filter(pl.col("agent") == agent)
         .select(
-            pl.col("created_at").dt.truncate(every).dt.date().alias("period_start"),
+            local_day("created_at").dt.truncate(every).alias("period_start"),
             esc.alias("o"),
             model.expr(),
         )
@@ -139,9 +140,7 @@ def flag_history(tickets: pl.DataFrame, *, every: str = "1mo", **options) -> pl.
     _check_options(options)
     _require(tickets, ["agent", "escalated", "created_at"])
     tickets = _filter_period(tickets, options.pop("period", None))
-    keyed = tickets.with_columns(
-        pl.col("created_at").dt.truncate(every).dt.date().alias("__period")
-    )
+    keyed = tickets.with_columns(local_day("created_at").dt.truncate(every).alias("__period"))
     frames = []
     for (start,), part in keyed.partition_by("__period", as_dict=True).items():
         table = agent_comparison(part.drop("__period"), **options).table

@@ -10,6 +10,7 @@ from datetime import date, datetime
 import polars as pl
 
 from lib.errors import ReviewError
+from lib.periods import in_dates
 
 _KNOWN_OPTIONS = frozenset(
     {
@@ -52,7 +53,7 @@ def _as_date(value: date | datetime, name: str) -> date:
 def _filter_period(
     tickets: pl.DataFrame, period: tuple[date, date] | Sequence[date] | None
 ) -> pl.DataFrame:
-    """Keep tickets created between the two dates, both days included (UTC)."""
+    """Keep tickets created between the two dates, both days included (business zone)."""
     if period is None:
         return tickets
     if len(period) != 2:
@@ -61,7 +62,7 @@ def _filter_period(
     if start > end:
         raise OutlierError(f"period starts ({start}) after it ends ({end})")
     _require(tickets, ["created_at"])
-    return tickets.filter(pl.col("created_at").dt.date().is_between(start, end))
+    return tickets.filter(in_dates(start, end))
 
 
 def _check_options(options: dict) -> None:

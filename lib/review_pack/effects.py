@@ -3,7 +3,6 @@ the daily series of an alert's topic around the alert."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import polars as pl
 
 from lib import audit, plain_words
-from lib.periods import date_bounds, in_dates
+from lib.periods import date_bounds, in_dates, local_date, local_day
 from lib.review_pack._common import _pct
 
 _CLOSED = ("done", "dropped")
@@ -82,7 +81,7 @@ def action_effects(
         todo = todo.filter(pl.col("status").is_in(_CLOSED))
     for a in todo.iter_rows(named=True):
         created = a["created_at"]
-        since = created.astimezone(dt.UTC).date() if isinstance(created, dt.datetime) else created
+        since = local_date(created)
         row: dict[str, Any] = {
             "id": a["id"],
             "title": a["title"],
@@ -167,9 +166,7 @@ def alert_series(
     hi = min(bounds[1], end + timedelta(days=days_after))
     if lo > hi:
         return pl.DataFrame(schema=schema)
-    window = part.filter(in_dates(lo, hi)).with_columns(
-        pl.col("created_at").cast(pl.Date).alias("date")
-    )
+    window = part.filter(in_dates(lo, hi)).with_columns(local_day("created_at").alias("date"))
     sentiment = alert.get("metric") == "sentiment" and "sentiment" in window.columns
     agg = pl.col("sentiment").mean() if sentiment else pl.len().cast(pl.Float64)
     daily = window.group_by("date").agg(agg.alias("value"))

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from lib.errors import StoreError
+from lib.periods import PeriodError, check_zone
 from lib.store._base import (
     StoreBase,
     _fsync_file,
@@ -34,6 +35,17 @@ from lib.store.models import (
     _now,
 )
 from lib.store.roles import Actor, _who, _writes
+
+
+def _zone(tz: str | None) -> str | None:
+    """``tz`` when it is an IANA zone name (None and "" stay None, meaning UTC)."""
+    if not tz:
+        return None
+    try:
+        return check_zone(tz)
+    except PeriodError as exc:
+        raise StoreError(str(exc)) from exc
+
 
 _SNAPSHOT_NAME = re.compile(r"dataset-(\d{1,18})-[0-9a-f]{1,32}\.parquet")
 
@@ -164,14 +176,18 @@ class DatasetsMixin(StoreBase):
         rules: Any = None,
         report: Mapping[str, Any] | None = None,
         sentiment_method: str | None = None,
+        business_tz: str | None = None,
         activate: bool = True,
         actor: Actor | None = None,
     ) -> Dataset:
         """Record a loaded dataset, write its snapshot and (by default) make it the active one.
 
+        ``business_tz``: the IANA zone its days are counted in (:mod:`lib.periods`; None: UTC).
+
         Either everything is stored or nothing: a failure removes the snapshot again.
         """
         name = _text(name, "Dataset name", required=True)
+        zone = _zone(business_tz)
         written: list[Path] = []
         try:
             with self._write() as s:
@@ -184,6 +200,7 @@ class DatasetsMixin(StoreBase):
                     rules=rules,
                     report=dict(report) if report is not None else None,
                     sentiment_method=sentiment_method,
+                    business_tz=zone,
                 )
                 s.add(ds)
                 s.flush()
@@ -227,6 +244,18 @@ class DatasetsMixin(StoreBase):
         if old is not None and old != new:
             old.unlink(missing_ok=True)
         return new
+
+    @_writes
+    def set_business_zone(
+        self, dataset_id: int, tz: str | None, *, actor: Actor | None = None
+    ) -> Dataset:
+        """Change the zone a dataset's days are counted in. The snapshot is not touched:
+        tickets are kept in UTC and bucketed in the zone when read (:mod:`lib.periods`)."""
+        zone = _zone(tz)
+        with self._write() as s:
+            ds = self._get(s, Dataset, dataset_id, "Dataset")
+            ds.business_tz = zone
+        return ds
 
     def list_datasets(self) -> pl.DataFrame:
         """All datasets, newest first, with ``snapshot`` (file name in :attr:`snapshot_dir`,

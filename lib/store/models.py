@@ -61,6 +61,7 @@ class Dataset(SQLModel, table=True):
     rules: list | dict | None = Field(default=None, sa_type=JSON)
     report: dict | None = Field(default=None, sa_type=JSON)
     sentiment_method: str | None = None
+    business_tz: str | None = None  # IANA zone of its day buckets (lib.periods); None: UTC
 
 
 class Setting(SQLModel, table=True):

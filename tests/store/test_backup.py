@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from lib.errors import PermissionDenied, StoreError
-from lib.store import Store, migrations
+from lib.store import Store
+from lib.store.migrations import LATEST
 from tests.store.helpers import (
     VIEWER,
     _check_complete,
@@ -64,7 +65,7 @@ def test_backup_and_restore_round_trip(store: Store, tmp_path: Path) -> None:
     other = Store(store.url)  # another process's view of the same file
     try:
         result = store.restore(saved)
-        assert result["from_version"] == 5 and result["schema_version"] == 5
+        assert result["from_version"] == LATEST and result["schema_version"] == LATEST
         for view in (store, other):
             actions = view.list_actions()
             assert actions.select("title", "owner", "version").rows() == [("Keep me", "ana", 1)]
@@ -140,10 +141,10 @@ def test_restore_of_a_v1_backup_migrates_it(store: Store, tmp_path: Path) -> Non
     old = tmp_path / "v1.sqlite"
     _make_v1_database(old)
     result = store.restore(old)
-    assert (result["from_version"], result["schema_version"]) == (1, migrations.LATEST)
+    assert (result["from_version"], result["schema_version"]) == (1, LATEST)
     assert store.get_action(1).title == "Write SSO article"
     store.set_knowledge_coverage("SSO", article_exists=True)
-    assert _sql(store.db_path, "SELECT MAX(version) FROM schema_version") == [(migrations.LATEST,)]
+    assert _sql(store.db_path, "SELECT MAX(version) FROM schema_version") == [(LATEST,)]
 
 
 def test_backup_never_overwrites_the_database(store: Store) -> None:

@@ -27,7 +27,7 @@ def test_models_match_what_the_migrations_build(tmp_path: Path) -> None:
     SQLModel.metadata.create_all(models)
     try:
         assert _schema_of(migrated.engine) == _schema_of(models)
-        assert migrated.schema_version == migrations.LATEST == 5
+        assert migrated.schema_version == migrations.LATEST == 6
     finally:
         migrated.close()
         models.dispose()
@@ -37,13 +37,14 @@ def test_v1_database_opens_without_loss_and_gains_new_columns(tmp_path: Path) ->
     path = tmp_path / "old.sqlite"
     _make_v1_database(path)
     with Store(f"sqlite:///{path}") as store:
-        assert store.schema_version == 5
+        assert store.schema_version == 6
         assert _sql(path, "SELECT version FROM schema_version ORDER BY version") == [
             (1,),
             (2,),
             (3,),
             (4,),
             (5,),
+            (6,),
         ]
         ds = store.get_active_dataset()
         assert (ds.id, ds.name, ds.row_count, ds.source_files) == (
@@ -53,6 +54,7 @@ def test_v1_database_opens_without_loss_and_gains_new_columns(tmp_path: Path) ->
             ["q4.csv"],
         )
         assert ds.mapping == {"ticket_id": "Id"} and ds.report is None
+        assert ds.business_tz is None  # stored before zones: its days were UTC days
         assert store.get_mapping("fp1") == {"ticket_id": "Case"}
         assert store.get_category_tags().select("category", "kind", "note").rows() == [
             ("SSO", "policy", "needs admin rights")
@@ -79,6 +81,7 @@ def test_v1_database_opens_without_loss_and_gains_new_columns(tmp_path: Path) ->
             "known",
         )
         assert store.get_alert_states()["topic"].to_list() == ["SSO"]
+        assert store.set_business_zone(1, "Europe/Berlin").business_tz == "Europe/Berlin"
         updated = store.update_action(1, {"status": "done"}, expected_version=2, who="bo")
         assert updated.version == 3 and updated.closed_at is not None
     # The migrated file has exactly the schema a new database gets.
@@ -90,7 +93,7 @@ def test_v1_database_opens_without_loss_and_gains_new_columns(tmp_path: Path) ->
             old.dispose()
     # Opening again is a no-op.
     with Store(f"sqlite:///{path}") as again:
-        assert again.schema_version == 5
+        assert again.schema_version == 6
         assert again.get_action(1).version == 3
 
 

@@ -130,11 +130,11 @@ def meeting_tickets(data: dataset.Active, meeting: Meeting | None) -> tuple[pl.D
         try:  # a missing, unreadable or refused snapshot: fall back to the active dataset
             path = store.snapshot_file(rec) if rec is not None else None
             if rec is not None and path is not None and path.exists():
-                return canonical_only(dataset.snapshot_of(rec)), str(path), rec.name
+                return canonical_only(dataset.snapshot_of(rec)), f"{path}#{data.zone}", rec.name
         except ReviewError:
             pass
     path = store.snapshot_file(data.record)
-    return data.tickets, str(path), data.record.name
+    return data.tickets, dataset.snapshot_key(data), data.record.name
 
 
 def facts_for(data: dataset.Active, meeting: Meeting | None = None, *, start=None, end=None):

@@ -17,7 +17,7 @@ Example
 >>> upgrade(engine) == LATEST
 True
 >>> upgrade(engine)  # already up to date: nothing to do
-5
+6
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from lib.store.migrations import (
     v002_coverage_events_alerts,
     v003_meeting_updated_by,
     v004_meeting_close_agenda_undo,
-    v005_meeting_pack,
+    v005_dataset_business_zone,
+    v006_meeting_pack,
 )
 
 #: Execution option that makes the SQLite engine open the transaction with ``BEGIN IMMEDIATE``
@@ -45,7 +46,8 @@ STEPS = (
     v002_coverage_events_alerts,
     v003_meeting_updated_by,
     v004_meeting_close_agenda_undo,
-    v005_meeting_pack,
+    v005_dataset_business_zone,
+    v006_meeting_pack,
 )
 LATEST = STEPS[-1].VERSION
 

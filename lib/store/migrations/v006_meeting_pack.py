@@ -1,4 +1,4 @@
-"""Schema 5: the review pack frozen when a meeting closes (``meeting.pack_html``), so a closed
+"""Schema 6: the review pack frozen when a meeting closes (``meeting.pack_html``), so a closed
 meeting's pack is the one the meeting saw, not one rebuilt from later data. Frozen: never edit,
 add a new step instead."""
 
@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from lib.store.migrations._ops import add_column
 
-VERSION = 5
+VERSION = 6
 NAME = "meeting pack frozen at closing"
 TABLES = ()
 
