@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from lib.sentiment import score_text
+from lib.sentiment import score_english
 
 #: A rating below this (0..1 scale) is a bad rating.
 BAD_BELOW = 0.5
@@ -133,7 +133,7 @@ def source_checks(
     """Check every sentiment source the export offers against its ratings, best first.
 
     Sources: the export's own ``sentiment`` (when present), VADER on each text column and on
-    ``description`` (aligned with ``tickets``). Only rated tickets are scored, so the cost
+    ``description`` (aligned with ``tickets``), English text only (:func:`score_english`). Only rated tickets are scored, so the cost
     follows the number of ratings. Empty when the export has no ratings.
 
     >>> t = pl.DataFrame({"subject": ["Thanks, great help", "Broken again, awful"] * 30,
@@ -160,5 +160,5 @@ def source_checks(
         text = rated.get_column(column).cast(pl.String, strict=False)
         if text.str.strip_chars().replace("", None).null_count() == rated.height:
             continue
-        checks.append(rating_check(score_text(text), sat, source=name))
+        checks.append(rating_check(score_english(text), sat, source=name))
     return sorted(checks, key=lambda c: -1.0 if c.auc is None else c.auc, reverse=True)

@@ -203,3 +203,12 @@ MONTHS = (
     "nov|november",
     "dec|december",
 )
+
+
+#: Common short words (articles, pronouns, prepositions), space-separated: enough to tell
+#: which language a ticket's text is in (``lib.sentiment_language``), never used to match columns.
+STOPWORDS = (
+    "the and to of a in is it for on with that this my was not be are have you i we can but "
+    "from please me our your an at as or do does has been will would there they no any when "
+    "after again why how what"
+)
