@@ -70,4 +70,8 @@ def trust_notes(details: Mapping[str, str]) -> list[str]:
     count = int(details.get("sentiment_not_english") or 0)
     if (note := language_note(count)) is not None:
         notes.append(note)
+    dated = int(details.get("satisfaction_dated") or 0)
+    rated = int(details.get("satisfaction_rated") or 0)
+    if (note := satisfaction_date_note(dated, rated)) is not None:
+        notes.append(note)
     return notes

@@ -122,6 +122,7 @@ def sentiment_method(data: dataset.Active) -> str:
 
 @st.cache_resource(show_spinner="Checking sentiment against satisfaction ratings…", max_entries=4)
 def _checks(path: str, sidecar: str) -> tuple[tuple[Any, ...], Any, dict[str, str]]:
+    from lib.satisfaction_time import dated_share
     from lib.sentiment_check import RatingCheck, rating_check, source_checks
 
     scored, _, details = _sentiment(path, sidecar)
@@ -151,6 +152,8 @@ def _checks(path: str, sidecar: str) -> tuple[tuple[Any, ...], Any, dict[str, st
             source="the export's own score (used here)",
         )
     ordered = sorted(checks, key=lambda c: -1.0 if c.auc is None else c.auc, reverse=True)
+    dated, rated = dated_share(scored)
+    details = {**details, "satisfaction_dated": str(dated), "satisfaction_rated": str(rated)}
     return tuple(ordered), used, details
 
 
@@ -166,8 +169,8 @@ def rating_checks(data: dataset.Active) -> tuple[tuple[Any, ...], Any]:
 
 def sentiment_notes(data: dataset.Active) -> list[str]:
     """Sentences for the "How far to trust sentiment" box beyond the AUC: the trained model's
-    held-out trial, and the tickets left unscored for their language
-    (:func:`lib.sentiment_words.trust_notes`)."""
+    held-out trial, the tickets left unscored for their language, and whether satisfaction is
+    dated by when it was given (:func:`lib.sentiment_words.trust_notes`)."""
     from lib.sentiment_words import trust_notes
 
     path = session.store().snapshot_file(data.record)

@@ -39,6 +39,7 @@ KEYS: tuple[str, ...] = (
     "reopens",
     "first_response_minutes",
     "satisfaction",
+    "satisfaction_at",
     "sentiment",
 )
 
@@ -57,6 +58,6 @@ KEY_LABELS: dict[str, str] = {
 
 _TIME_KEYS = frozenset(
     {"created_at", "solved_at", "resolved_at", "closed_at", "updated_at", "event_time"}
-    | {"escalated_at"}
+    | {"escalated_at", "satisfaction_at"}
 )
 _VOCAB_KEYS = frozenset({"status", "priority", "channel"})

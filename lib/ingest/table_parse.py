@@ -28,7 +28,15 @@ from lib.ingest.readers.table import RawTable
 from lib.ingest.vendors import repeated_columns
 
 #: Canonical keys parsed as timestamps (extra keys are folded into canonical ones).
-_DATE_KEYS = ("created_at", "solved_at", "resolved_at", "closed_at", "updated_at", "escalated_at")
+_DATE_KEYS = (
+    "created_at",
+    "solved_at",
+    "resolved_at",
+    "closed_at",
+    "updated_at",
+    "escalated_at",
+    "satisfaction_at",
+)
 _TEXT_KEYS = (
     "category",
     "agent",

@@ -81,6 +81,9 @@ HEADERS = {
     "satisfaction": "satisfaction|csat|rating|satisfaction score|satisfaction rating"
     "|customer satisfaction|customer satisfaction rating|survey|survey results|csat score"
     "|feedback score|conversation rating",
+    "satisfaction_at": "satisfaction at|satisfaction date|satisfaction rated at|rated at"
+    "|satisfaction updated at|rating date|survey date|survey submitted at|survey completed at"
+    "|csat date|satisfaction given at",
     "sentiment": "sentiment|sentiment score|tone|polarity",
 }
 
@@ -112,7 +115,7 @@ AVOID = {
     "subject": "sub type key id",
     "escalated": "at date time level by reason on",
     "first_response_minutes": "at date status due sla escalation",
-    "satisfaction": "comment feedback",
+    "satisfaction": "comment feedback date time",
 }
 
 #: Header tokens of duration columns (a time key named with them is a duration, not a date).
