@@ -38,7 +38,7 @@ MAX_CHARS = 2000
 _ANALYZER: SentimentIntensityAnalyzer | None = None
 
 #: Language names for the page, by code (:mod:`lib.sentiment_language`).
-_LANGUAGE_NAMES = {m.CODE: m.NAME for m in MODULES} | {"other": "a non-Latin script"}
+_LANGUAGE_NAMES = {m.CODE: m.NAME for m in MODULES} | {"other": "another language"}
 
 
 class SentimentError(ReviewError, ValueError):

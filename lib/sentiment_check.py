@@ -133,8 +133,9 @@ def source_checks(
     """Check every sentiment source the export offers against its ratings, best first.
 
     Sources: the export's own ``sentiment`` (when present), VADER on each text column and on
-    ``description`` (aligned with ``tickets``), English text only (:func:`score_english`). Only rated tickets are scored, so the cost
-    follows the number of ratings. Empty when the export has no ratings.
+    ``description`` (aligned with ``tickets``), English text only (:func:`score_english`).
+    Only rated tickets are scored, so the cost follows the number of ratings. Empty when the
+    export has no ratings.
 
     >>> t = pl.DataFrame({"subject": ["Thanks, great help", "Broken again, awful"] * 30,
     ...                   "satisfaction": [1.0, 0.0] * 30})

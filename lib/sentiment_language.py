@@ -4,8 +4,9 @@ Each text's words are counted against the common short words (``STOPWORDS``) of 
 in :mod:`lib.ingest.languages`; a word English shares with another language counts for neither
 (``no``, ``a``, ``in``), one shared by two other languages counts for both. A text is
 in another language when that language's words outnumber the English ones; a text with no
-common word at all (``"Refund failed"``) is taken as English, as is a tie. Text written mostly
-in letters outside the Latin alphabet (Cyrillic, Greek, Arabic, CJK …) is ``"other"``.
+common word at all (``"Refund failed"``) is taken as English, as is a tie, unless it has
+letters English words do not use (``"Configuração"``: ``"other"``). Text written mostly in
+letters outside the Latin alphabet (Cyrillic, Greek, Arabic, CJK …) is ``"other"`` too.
 
 Example
 -------
@@ -27,6 +28,9 @@ from lib.ingest.languages import MODULES, fold
 READ_CHARS = 400
 
 _WORD = re.compile(r"[^\W\d_]+")
+#: Letters other Latin-script languages use and English words do not (``é`` is left out:
+#: café, résumé).
+_ACCENTED = re.compile("[ãõçñáíóúâêôàèìòùäöüßœ]")
 
 
 @cache
@@ -52,9 +56,11 @@ def _language_of(text: str) -> str:
     counts = {code: sum(w in vocab for w in folded) for code, vocab in _vocabularies().items()}
     english = counts.pop("en", 0)
     best = max(counts, key=lambda c: counts[c], default=None)
-    if best is None or counts[best] <= english:
-        return "en"
-    return best
+    if best is not None and counts[best] > english:
+        return best
+    if not english and not any(counts.values()) and _ACCENTED.search(letters):
+        return "other"  # no common word either way, but letters English does not use
+    return "en"
 
 
 def detect_language(texts: pl.Series) -> pl.Series:

@@ -4,7 +4,7 @@ from the exports that have it, and satisfaction over time read from it."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import polars as pl
 
@@ -48,26 +48,26 @@ def test_zendesk_api_ratings_are_dated_by_when_they_were_given():
     t = load_export(_zendesk_json()).tickets.sort("ticket_id")
     assert t["satisfaction"].to_list()[:4] == [1.0, 0.0, 1.0, 0.0]
     given = t["satisfaction_at"].to_list()
-    assert given[:4] == [datetime(2025, 3, 10 + i, 12, tzinfo=timezone.utc) for i in range(4)]
+    assert given[:4] == [datetime(2025, 3, 10 + i, 12, tzinfo=UTC) for i in range(4)]
     assert given[4:] == [None, None]
 
 
 def test_a_survey_date_column_is_read_as_the_satisfaction_time():
     csv = (
-        "Ticket ID,Created at,Status,Subject,Satisfaction,Satisfaction date\n"
-        "1,2025-03-01 09:00,solved,Login fails,1,2025-03-09 10:00\n"
-        "2,2025-03-02 09:00,solved,Refund,5,\n"
-    ).encode()
+        b"Ticket ID,Created at,Status,Subject,Satisfaction,Satisfaction date\n"
+        b"1,2025-03-01 09:00,solved,Login fails,1,2025-03-09 10:00\n"
+        b"2,2025-03-02 09:00,solved,Refund,5,\n"
+    )
     result = load_export(csv)
     assert result.mapping.get("satisfaction_at") == "Satisfaction date"
     assert result.tickets.sort("ticket_id")["satisfaction_at"].to_list() == [
-        datetime(2025, 3, 9, 10, tzinfo=timezone.utc),
+        datetime(2025, 3, 9, 10, tzinfo=UTC),
         None,
     ]
 
 
 def test_satisfaction_over_time_is_dated_by_satisfaction_at_else_by_creation():
-    utc = timezone.utc
+    utc = UTC
     t = pl.DataFrame(
         {
             "created_at": [datetime(2025, 1, 1, tzinfo=utc)] * 3

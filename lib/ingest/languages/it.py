@@ -95,6 +95,6 @@ MONTHS = (
 #: Common short words (articles, pronouns, prepositions), space-separated: enough to tell
 #: which language a ticket's text is in (``lib.sentiment_language``), never used to match columns.
 STOPWORDS = (
-    "il lo la gli le di del della che e un una per con è non si mio mia suo sua al nel nella "
+    "il lo la gli le a di del della che e un una con è si mio mia suo sua al nel nella "
     "sono ma più questo questa già molto ci anche quando perché dove grazie ho ciao"
 )
