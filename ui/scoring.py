@@ -131,7 +131,9 @@ def _checks(path: str, sidecar: str) -> tuple[tuple[Any, ...], Any, dict[str, st
         return (), None, details
     snap = dataset._snapshot_frame(path)
     description = snap.get_column("_description") if "_description" in snap.columns else None
-    checks = list(source_checks(scored, description=description))
+    # the scores we computed are not "the export's own": only an export sentiment is checked so
+    own = scored if scorer == "export" else scored.drop("sentiment")
+    checks = list(source_checks(own, description=description))
     trial = json.loads(details.get("sentiment_trial") or "null")
     held = None
     if trial and trial.get("held_out") and trial["held_out"][2] is not None:

@@ -406,3 +406,4 @@ def test_sentiment_is_checked_against_the_satisfaction_ratings(home: Path, score
     assert "does not say when each satisfaction rating was given" in text  # nor does the demo
     table = box.dataframe[0].value if box.dataframe else None
     assert table is not None and "trained model, held-out tickets" in table.to_string()
+    assert "the export's own score" not in table.to_string()  # the demo has none: VADER's
