@@ -29,7 +29,7 @@ import numpy as np
 import polars as pl
 from scipy import optimize, sparse
 
-from lib.sentiment_check import BAD_BELOW, RatingCheck, rating_check
+from lib.sentiment_auc import BAD_BELOW, RatingCheck, rating_check
 
 #: Fewest rated tickets (with text) to train on, and fewest bad and good among them.
 MIN_RATED = 300
