@@ -41,6 +41,7 @@ SCHEMA: dict[str, pl.DataType] = {
     "reopens": pl.Int32(),
     "first_response_minutes": pl.Float64(),
     "satisfaction": pl.Float64(),
+    "satisfaction_at": UTC_DT,
     "sentiment": pl.Float64(),
     "source": pl.String(),
 }
@@ -90,6 +91,7 @@ LABELS: dict[str, str] = {
     "reopens": "Reopens",
     "first_response_minutes": "First response (min)",
     "satisfaction": "Satisfaction",
+    "satisfaction_at": "Satisfaction given",
     "sentiment": "Sentiment",
     "source": "Source",
     "description": "Description",

@@ -15,12 +15,15 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import polars as pl
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from lib.errors import ReviewError
+from lib.ingest.languages import MODULES
 
 #: A source counts as present when more than this share of tickets has a value.
 MIN_COVERAGE = 0.5
@@ -33,6 +36,9 @@ NEGATIVE_BELOW = -0.05
 MAX_CHARS = 2000
 
 _ANALYZER: SentimentIntensityAnalyzer | None = None
+
+#: Language names for the page, by code (:mod:`lib.sentiment_language`).
+_LANGUAGE_NAMES = {m.CODE: m.NAME for m in MODULES} | {"other": "another language"}
 
 
 class SentimentError(ReviewError, ValueError):
@@ -72,6 +78,24 @@ def score_text(texts: pl.Series) -> pl.Series:
     ).alias(name)
 
 
+def score_english(texts: pl.Series, language: pl.Series | None = None) -> pl.Series:
+    """:func:`score_text` on the texts that read as English; null for the others (VADER's
+    lexicon is English: Portuguese or Spanish words would score 0 or, worse, as English words).
+    ``language`` is :func:`lib.sentiment_language.detect_language` of ``texts`` when known.
+
+    >>> score_english(pl.Series(["I love it", "Não funciona, péssimo"])).to_list()
+    [0.6369, None]
+    """
+    from lib.sentiment_language import detect_language
+
+    if language is None:
+        language = detect_language(texts)
+    keep = pl.DataFrame({"t": texts.cast(pl.String, strict=False), "l": language}).select(
+        pl.when(pl.col("l") == "en").then(pl.col("t")).alias(texts.name)
+    )
+    return score_text(keep.to_series())
+
+
 def _coverage(s: pl.Series) -> float:
     return 0.0 if len(s) == 0 else 1.0 - s.null_count() / len(s)
 
@@ -80,32 +104,85 @@ def _pct(share: float) -> str:
     return f"{share:.0%}"
 
 
-def add_sentiment(
+@dataclass(frozen=True)
+class Scored:
+    """Tickets with ``sentiment`` filled, and which source and scorer gave it.
+
+    ``source``: ``"own"`` (the export's sentiment), ``"description"`` (the customer's own first
+    message or description), ``"subject"`` (or the ``text_columns`` joined), ``"satisfaction"``,
+    or ``None`` when nothing could be scored. ``scorer``: ``"export"``, ``"vader"``,
+    ``"model"`` (trained on this export's ratings, see :mod:`lib.sentiment_model`),
+    ``"satisfaction"`` or ``None``. ``not_english``: tickets whose text is in another language
+    and was left unscored because VADER reads only English. ``trial``: the trained model's
+    held-out check (``None`` when no model was tried).
+    """
+
+    tickets: pl.DataFrame
+    how: str
+    source: str | None
+    scorer: str | None
+    not_english: int = 0
+    trial: Any = None
+
+
+def _text_of(parts: list[pl.Series], n: int) -> pl.Series:
+    """The parts joined per ticket with ". " (blank parts skipped; null when all are blank)."""
+    if not parts:
+        return pl.Series("text", [None] * n, dtype=pl.String)
+    frame = pl.DataFrame({f"t{i}": s.cast(pl.String, strict=False) for i, s in enumerate(parts)})
+    return frame.select(
+        pl.concat_str(
+            [pl.col(c).str.strip_chars().replace("", None) for c in frame.columns],
+            separator=". ",
+            ignore_nulls=True,
+        )
+        .replace("", None)
+        .alias("text")
+    ).to_series()
+
+
+def _not_english_note(count: int, language_names: str) -> str:
+    """The clause saying how many texts were left unscored for their language."""
+    if not count:
+        return ""
+    return (
+        f"; {count:,} tickets written in {language_names} left unscored (VADER reads only English)"
+    )
+
+
+def score_sentiment(
     tickets: pl.DataFrame,
     *,
     text_columns: Sequence[str] = ("subject",),
     description: pl.Series | None = None,
-) -> tuple[pl.DataFrame, str]:
-    """Fill the ``sentiment`` column and say how it was obtained.
+    train: bool = True,
+) -> Scored:
+    """Fill the ``sentiment`` column and record where it came from (see :class:`Scored`).
 
     Order of preference, each used when more than half of the tickets have it:
 
     1. the export's own ``sentiment`` (kept as it is);
-    2. text (``text_columns`` and ``description``, joined per ticket) scored with VADER;
+    2. text: the customer's ``description`` (their own first message) when more than half of
+       the tickets have one, else ``text_columns`` (the subject) joined per ticket. Text that
+       is not English (:mod:`lib.sentiment_language`) is left unscored by VADER. When the export
+       has enough satisfaction ratings and ``train`` is true, a model trained on its rated
+       tickets is tried (:mod:`lib.sentiment_model`) and used instead of VADER only when it
+       beats VADER on held-out tickets; it reads any language;
     3. ``satisfaction`` mapped from 0..1 to -1..1 (a survey answered after the fact, so only
        when there is no text).
 
-    One source is used for every ticket, so the scale is the same across the dataset (a partial
-    export sentiment is not mixed with text scores). When none reaches half of the tickets, the
-    best-covered one is used; when there is nothing at all, sentiment stays null.
-    ``description`` is a Series aligned with ``tickets`` (the canonical schema has no description
-    column; ingest may keep one beside it).
+    One source is used for every ticket, so the scale is the same across the dataset. When
+    none reaches half of the tickets, the best-covered one is used; when there is nothing at
+    all, sentiment stays null. ``description`` is a Series aligned with ``tickets`` (the
+    canonical schema has no description column; ingest keeps one beside it).
 
-    >>> t = pl.DataFrame({"subject": ["Thanks, great help", "Broken again"]})
-    >>> out, how = add_sentiment(t)
-    >>> out["sentiment"].to_list(), how
-    ([0.8658, -0.4767], 'scored from subject with VADER (offline lexicon), 100% of tickets')
+    >>> t = pl.DataFrame({"subject": ["Thanks, great help", "Broken again", "Não funciona"]})
+    >>> got = score_sentiment(t)
+    >>> got.tickets["sentiment"].to_list(), got.source, got.scorer, got.not_english
+    ([0.8658, -0.4767, None], 'subject', 'vader', 1)
     """
+    from lib.sentiment_language import detect_language
+
     for col in text_columns:
         if col not in tickets.columns:
             raise SentimentError(f"text column {col!r} is not in the tickets")
@@ -124,24 +201,18 @@ def add_sentiment(
         if "satisfaction" in tickets.columns
         else pl.Series("satisfaction", [None] * n, dtype=pl.Float64)
     )
-    text_parts = [tickets.get_column(c).cast(pl.String, strict=False) for c in text_columns]
-    text_names = list(text_columns)
-    if description is not None:
-        text_parts.append(description.cast(pl.String, strict=False))
-        text_names.append("description")
-    if text_parts:
-        frame = pl.DataFrame({f"t{i}": s for i, s in enumerate(text_parts)})
-        text = frame.select(
-            pl.concat_str(
-                [pl.col(c).str.strip_chars().replace("", None) for c in frame.columns],
-                separator=". ",
-                ignore_nulls=True,
-            )
-            .replace("", None)
-            .alias("text")
-        ).to_series()
+    desc = _text_of([description], n) if description is not None else _text_of([], n)
+    if _coverage(desc) > MIN_COVERAGE:
+        text, text_name = desc, "description"
     else:
-        text = pl.Series("text", [None] * n, dtype=pl.String)
+        parts = [tickets.get_column(c) for c in text_columns]
+        names = list(text_columns)
+        if description is not None and _coverage(desc) > 0:
+            parts.append(description)
+            names.append("description")
+        text, text_name = _text_of(parts, n), " and ".join(names)
+    language = detect_language(text)
+    foreign = language.filter(language.is_not_null() & (language != "en"))
 
     cov = {"own": _coverage(own), "text": _coverage(text), "satisfaction": _coverage(sat)}
     order = ["own", "text", "satisfaction"]
@@ -151,22 +222,77 @@ def add_sentiment(
         chosen = best if cov[best] > 0 else None
 
     if chosen == "own":
-        values = own.clip(-1.0, 1.0)
-        how = f"kept the export's own sentiment, {_pct(cov['own'])} of tickets"
-    elif chosen == "text":
-        values = score_text(text)
-        source = " and ".join(text_names)
-        how = f"scored from {source} with VADER (offline lexicon), {_pct(cov['text'])} of tickets"
-    elif chosen == "satisfaction":
-        values = (sat.clip(0.0, 1.0) * 2.0 - 1.0).round(6)
-        how = (
-            f"derived from satisfaction (0..1 mapped to -1..1), {_pct(cov['satisfaction'])}"
-            " of tickets"
+        return Scored(
+            tickets.with_columns(own.clip(-1.0, 1.0).alias("sentiment")),
+            f"kept the export's own sentiment, {_pct(cov['own'])} of tickets",
+            "own",
+            "export",
         )
-    else:
-        values = pl.Series([None] * n, dtype=pl.Float64)
-        how = "not available: the export has no sentiment, text or satisfaction"
-    return tickets.with_columns(values.alias("sentiment")), how
+    if chosen == "text":
+        vader = score_english(text, language)
+        trial = None
+        if train and sat.null_count() < n:
+            from lib.sentiment_model import train_text_model
+
+            trial = train_text_model(text, sat, vader=vader)
+        source = "description" if text_name == "description" else text_name
+        if trial is not None and trial.used:
+            values = trial.model.sentiment(text)
+            how = (
+                f"scored from {text_name} with a model trained on this export's "
+                f"{trial.trained_on:,} rated tickets (held-out AUC {trial.held_out.auc:.2f}, "
+                f"better than VADER's), {_pct(_coverage(values))} of tickets"
+            )
+            return Scored(
+                tickets.with_columns(values.alias("sentiment")), how, source, "model", 0, trial
+            )
+        names = ", ".join(
+            _LANGUAGE_NAMES.get(c, c) for c in foreign.value_counts(sort=True)["language"]
+        )
+        how = (
+            f"scored from {text_name} with VADER (offline lexicon), "
+            f"{_pct(_coverage(vader))} of tickets" + _not_english_note(foreign.len(), names)
+        )
+        return Scored(
+            tickets.with_columns(vader.alias("sentiment")),
+            how,
+            source,
+            "vader",
+            foreign.len(),
+            trial,
+        )
+    if chosen == "satisfaction":
+        return Scored(
+            tickets.with_columns((sat.clip(0.0, 1.0) * 2.0 - 1.0).round(6).alias("sentiment")),
+            f"derived from satisfaction (0..1 mapped to -1..1), {_pct(cov['satisfaction'])}"
+            " of tickets",
+            "satisfaction",
+            "satisfaction",
+        )
+    return Scored(
+        tickets.with_columns(pl.Series("sentiment", [None] * n, dtype=pl.Float64)),
+        "not available: the export has no sentiment, text or satisfaction",
+        None,
+        None,
+    )
+
+
+def add_sentiment(
+    tickets: pl.DataFrame,
+    *,
+    text_columns: Sequence[str] = ("subject",),
+    description: pl.Series | None = None,
+) -> tuple[pl.DataFrame, str]:
+    """Fill the ``sentiment`` column and say how it was obtained: :func:`score_sentiment`'s
+    tickets and sentence (use that function for the source and scorer as values).
+
+    >>> t = pl.DataFrame({"subject": ["Thanks, great help", "Broken again"]})
+    >>> out, how = add_sentiment(t)
+    >>> out["sentiment"].to_list(), how
+    ([0.8658, -0.4767], 'scored from subject with VADER (offline lexicon), 100% of tickets')
+    """
+    got = score_sentiment(tickets, text_columns=text_columns, description=description)
+    return got.tickets, got.how
 
 
 def most_negative(tickets: pl.DataFrame, topic_col: str = "category", n: int = 5) -> pl.DataFrame:

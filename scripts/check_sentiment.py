@@ -2,13 +2,17 @@
 
     .venv/bin/python scripts/check_sentiment.py FILE_OR_DIR [...]
 
-For each export with ratings: how sentiment would be obtained (``lib.sentiment.add_sentiment``)
-and one line per source from ``lib.sentiment_check.source_checks``. Exports without ratings say so.
+For each export: how sentiment would be obtained (``lib.sentiment.score_sentiment``: source,
+scorer, tickets left unscored for their language), one line per source from
+``lib.sentiment_check.source_checks`` and, when there are enough ratings, the text model trained
+on the export's rated tickets judged on held-out tickets beside VADER (``lib.sentiment_model``),
+with its training time (CPU and wall seconds). Exports without ratings say so.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from lib.errors import ReviewError  # noqa: E402
 from lib.ingest import load_export  # noqa: E402
-from lib.sentiment import add_sentiment  # noqa: E402
+from lib.sentiment import score_sentiment  # noqa: E402
 from lib.sentiment_check import source_checks  # noqa: E402
 from scripts.check_real_exports import _files  # noqa: E402
 
@@ -34,11 +38,18 @@ def check(path: Path) -> None:
         desc = t.select("ticket_id").join(
             extras.select("ticket_id", "_description"), on="ticket_id", how="left"
         )["_description"]
-    _, how = add_sentiment(t, description=desc)
+    cpu, wall = time.process_time(), time.perf_counter()
+    got = score_sentiment(t, description=desc)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     rated = t.get_column("satisfaction").drop_nulls().len()
-    print(f"## {path.name}: sentiment {how}; {rated:,} rated tickets")
+    print(
+        f"## {path.name}: sentiment {got.how}; source {got.source}, scorer {got.scorer}; "
+        f"{rated:,} rated tickets; scoring took {cpu:.1f} s CPU, {wall:.1f} s wall"
+    )
     for c in source_checks(t, description=desc):
         print(f"- {c.sentence()}")
+    if got.trial is not None:
+        print(f"- {got.trial.sentence()} (training and check: {got.trial.seconds:.1f} s wall)")
     print()
 
 

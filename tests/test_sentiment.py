@@ -145,3 +145,24 @@ def test_most_negative_per_topic():
     assert by_tag.select("topic", "ticket_id").rows() == [("(none)", "2"), ("x", "0"), ("y", "1")]
     with pytest.raises(SentimentError, match="add_sentiment"):
         most_negative(t.drop("sentiment"))
+
+
+def test_the_customers_description_is_scored_and_the_source_recorded():
+    """The customer's own words, not the subject an agent may have rewritten, are scored when
+    most tickets have them; which source and scorer were used is a value, not a sentence."""
+    tickets = pl.DataFrame(
+        {"subject": ["Great question about the new portal", "Thanks: invoice copy", "Hello"]}
+    )
+    description = pl.Series(
+        ["This is terrible, nothing works and I am furious", "I love the new invoices", None]
+    )
+    out, how = add_sentiment(tickets, description=description)
+    want = score_text(pl.Series(["This is terrible, nothing works and I am furious"]))[0]
+    assert out["sentiment"][0] == want < -0.5  # the subject alone reads as positive
+    assert out["sentiment"][2] is None and how.startswith("scored from description with VADER")
+    got = sentiment.score_sentiment(tickets, description=description)
+    assert (got.source, got.scorer, got.not_english) == ("description", "vader", 0)
+    assert got.how == how
+    # a description on too few tickets: the subject (with the description where there is one)
+    got = sentiment.score_sentiment(tickets, description=pl.Series([None, None, "awful"]))
+    assert got.source == "subject and description" and got.tickets["sentiment"][0] > 0

@@ -7,7 +7,9 @@ was obtained. Later runs and processes read the file; a new snapshot (new path) 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -27,43 +29,73 @@ def _with_scores(tickets: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
     return tickets.drop("sentiment").join(right, on="ticket_id", how="left", maintain_order="left")
 
 
+def _details(scored: Any) -> dict[str, str]:
+    """What the sidecar's metadata keeps beside the method sentence (all strings)."""
+    trial = scored.trial
+    details = {
+        "sentiment_source": scored.source or "",
+        "sentiment_scorer": scored.scorer or "",
+        "sentiment_not_english": str(scored.not_english),
+    }
+    if trial is not None:
+        held = trial.held_out
+        details["sentiment_trial"] = json.dumps(
+            {
+                "sentence": trial.sentence(),
+                "used": trial.used,
+                "held_out": None
+                if held is None
+                else [held.rated, held.bad, held.auc, held.low, held.high],
+            }
+        )
+    return details
+
+
 @st.cache_resource(show_spinner="Scoring ticket sentiment (once per dataset)…", max_entries=4)
-def _sentiment(path: str, sidecar: str) -> tuple[pl.DataFrame, str]:
-    """(tickets with sentiment, method sentence) for the snapshot at ``path``."""
+def _sentiment(path: str, sidecar: str) -> tuple[pl.DataFrame, str, dict[str, str]]:
+    """(tickets with sentiment, method sentence, details) for the snapshot at ``path``; the
+    details say which source and scorer gave the scores (see :func:`_details`)."""
     import tempfile
 
-    from lib.sentiment import add_sentiment
+    from lib.sentiment import score_sentiment
 
     tickets = dataset._canonical(path)
     side = Path(sidecar)
     if side.is_file():
         try:
             scored = pl.read_parquet(side, columns=["ticket_id", "sentiment"])
-            how = pl.read_parquet_metadata(side).get("sentiment_method") or ""
-            return _with_scores(tickets, scored), how or "scored earlier (method not recorded)"
+            meta = pl.read_parquet_metadata(side)
+            how = meta.get("sentiment_method") or ""
+            details = {k: v for k, v in meta.items() if k.startswith("sentiment_")}
+            return (
+                _with_scores(tickets, scored),
+                how or "scored earlier (method not recorded)",
+                details,
+            )
         except Exception:  # a damaged or foreign file: score again and overwrite it
             pass
     snap = dataset._snapshot_frame(path)
     description = snap.get_column("_description") if "_description" in snap.columns else None
-    scored, how = add_sentiment(tickets, description=description)
+    got = score_sentiment(tickets, description=description)
+    scored, how, details = got.tickets, got.how, _details(got)
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=side.parent, prefix=".tmp-", suffix=".parquet")
         os.close(fd)
         scored.select("ticket_id", "sentiment").write_parquet(
-            tmp, metadata={"sentiment_method": how}
+            tmp, metadata={"sentiment_method": how, **details}
         )
         os.replace(tmp, side)
     except OSError:  # read-only data folder: keep the scores in memory only
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
-    return scored, how
+    return scored, how, details
 
 
 def _sentiment_of(data: dataset.Active) -> tuple[pl.DataFrame, str]:
     path = session.store().snapshot_file(data.record)
     sidecar = session.store().sidecar_path(data.record, SENTIMENT_SIDECAR)
-    scored, how = _sentiment(str(path), str(sidecar))
+    scored, how, _ = _sentiment(str(path), str(sidecar))
     # Also recorded in the store, for pages that only need the sentence. Done here, once per
     # session, not inside the process-wide cache: whoever scored first (perhaps a viewer, who
     # may not write) must not decide whether it is ever recorded.
@@ -89,26 +121,60 @@ def sentiment_method(data: dataset.Active) -> str:
 
 
 @st.cache_resource(show_spinner="Checking sentiment against satisfaction ratings…", max_entries=4)
-def _checks(path: str, sidecar: str) -> tuple[tuple[Any, ...], Any]:
-    from lib.sentiment_check import rating_check, source_checks
+def _checks(path: str, sidecar: str) -> tuple[tuple[Any, ...], Any, dict[str, str]]:
+    from lib.satisfaction_time import dated_share
+    from lib.sentiment_check import RatingCheck, rating_check, source_checks
 
-    scored, how = _sentiment(path, sidecar)
-    if how.startswith("derived from satisfaction") or "satisfaction" not in scored.columns:
-        return (), None
+    scored, _, details = _sentiment(path, sidecar)
+    scorer = details.get("sentiment_scorer", "")
+    if scorer == "satisfaction" or "satisfaction" not in scored.columns:
+        return (), None, details
     snap = dataset._snapshot_frame(path)
     description = snap.get_column("_description") if "_description" in snap.columns else None
-    if how.startswith("scored from "):
-        source = how.removeprefix("scored from ").split(" with ")[0] + " (the scores used here)"
+    # the scores we computed are not "the export's own": only an export sentiment is checked so
+    own = scored if scorer == "export" else scored.drop("sentiment")
+    checks = list(source_checks(own, description=description))
+    trial = json.loads(details.get("sentiment_trial") or "null")
+    held = None
+    if trial and trial.get("held_out") and trial["held_out"][2] is not None:
+        rated, bad, auc, low, high = trial["held_out"]
+        held = RatingCheck("trained model, held-out tickets", rated, bad, auc, low, high)
+        checks.append(held)
+    if scorer == "model" and held is not None:  # in-sample figures would flatter the model
+        used = RatingCheck(held.source + " (the scores used here)", *astuple(held)[1:])
+    elif scorer in ("vader", "model"):
+        source = details.get("sentiment_source") or "text"
+        used = rating_check(
+            scored["sentiment"], scored["satisfaction"], source=f"{source} (the scores used here)"
+        )
     else:
-        source = "the export's own score (used here)"
-    used = rating_check(scored["sentiment"], scored["satisfaction"], source=source)
-    return tuple(source_checks(scored, description=description)), used
+        used = rating_check(
+            scored["sentiment"],
+            scored["satisfaction"],
+            source="the export's own score (used here)",
+        )
+    ordered = sorted(checks, key=lambda c: -1.0 if c.auc is None else c.auc, reverse=True)
+    dated, rated = dated_share(scored)
+    details = {**details, "satisfaction_dated": str(dated), "satisfaction_rated": str(rated)}
+    return tuple(ordered), used, details
 
 
 def rating_checks(data: dataset.Active) -> tuple[tuple[Any, ...], Any]:
-    """(each sentiment source checked against satisfaction ratings, best first; the check of
-    the scores the pages use, or ``None`` when sentiment comes from the ratings themselves or
-    there are none). See :mod:`lib.sentiment_check`."""
+    """(each sentiment source checked against satisfaction ratings, best first, with the
+    trained model's held-out check when one was trained; the check of the scores the pages
+    use, or ``None`` when sentiment comes from the ratings themselves or there are none).
+    See :mod:`lib.sentiment_check` and :mod:`lib.sentiment_model`."""
     path = session.store().snapshot_file(data.record)
     sidecar = session.store().sidecar_path(data.record, SENTIMENT_SIDECAR)
-    return _checks(str(path), str(sidecar))
+    return _checks(str(path), str(sidecar))[:2]
+
+
+def sentiment_notes(data: dataset.Active) -> list[str]:
+    """Sentences for the "How far to trust sentiment" box beyond the AUC: the trained model's
+    held-out trial, the tickets left unscored for their language, and whether satisfaction is
+    dated by when it was given (:func:`lib.sentiment_words.trust_notes`)."""
+    from lib.sentiment_words import trust_notes
+
+    path = session.store().snapshot_file(data.record)
+    sidecar = session.store().sidecar_path(data.record, SENTIMENT_SIDECAR)
+    return trust_notes(_checks(str(path), str(sidecar))[2])

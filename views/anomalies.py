@@ -161,6 +161,8 @@ checks, used = scoring.rating_checks(data)
 if used is not None and used.rated:
     with st.expander(f"How far to trust sentiment: {used.verdict.split(':')[0]}"):
         st.markdown(md_escape(used.sentence()))
+        for note in scoring.sentiment_notes(data):
+            st.markdown(md_escape(note))
         table = tables.rating_checks_table(checks)
         if table.height > 1:
             st.caption(

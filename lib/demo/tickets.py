@@ -88,4 +88,7 @@ def demo_tickets(
         pl.lit(None, dtype=pl.Float64).alias("sentiment"),
         pl.lit("demo").alias("source"),
     )
-    return tickets.select(pl.col(c).cast(SCHEMA[c]) for c in COLUMNS)
+    return tickets.select(  # columns the demo has no value for (satisfaction_at) are null
+        pl.col(c).cast(SCHEMA[c]) if c in tickets.columns else pl.lit(None, SCHEMA[c]).alias(c)
+        for c in COLUMNS
+    )

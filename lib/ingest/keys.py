@@ -40,6 +40,7 @@ KEYS: tuple[str, ...] = (
     "first_response_minutes",
     "first_response_at",
     "satisfaction",
+    "satisfaction_at",
     "sentiment",
 )
 
@@ -75,6 +76,6 @@ KEY_LABELS: dict[str, str] = {
 
 _TIME_KEYS = frozenset(
     {"created_at", "solved_at", "resolved_at", "closed_at", "updated_at", "event_time"}
-    | {"escalated_at", "first_response_at"}
+    | {"escalated_at", "first_response_at", "satisfaction_at"}
 )
 _VOCAB_KEYS = frozenset({"status", "priority", "channel"})

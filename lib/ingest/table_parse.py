@@ -36,6 +36,7 @@ _DATE_KEYS = (
     "updated_at",
     "escalated_at",
     "first_response_at",
+    "satisfaction_at",
 )
 _TEXT_KEYS = (
     "category",

@@ -395,6 +395,18 @@ def test_sentiment_is_checked_against_the_satisfaction_ratings(home: Path, score
     assert want.auc is not None and want.rated > 1000
     assert want.sentence() in text
     assert box.label.endswith(want.verdict.split(":")[0])
+    # the text model trained on the demo's own ratings, judged on held-out tickets beside VADER
+    # (the demo's subjects carry no more than VADER already reads, so it is not used)
+    from lib.sentiment_model import train_text_model
+
+    trial = train_text_model(scored["subject"], scored["satisfaction"], vader=scored["sentiment"])
+    assert trial.held_out is not None and trial.sentence() in text
+    assert "on the same tickets" in trial.sentence() and not trial.used
+    assert "left unscored" not in text  # the demo is in English
+    assert "does not say when each satisfaction rating was given" in text  # nor does the demo
+    table = box.dataframe[0].value if box.dataframe else None
+    assert table is not None and "trained model, held-out tickets" in table.to_string()
+    assert "the export's own score" not in table.to_string()  # the demo has none: VADER's
 
 
 def test_shared_event_shown_once_and_holiday_calendar_edited(

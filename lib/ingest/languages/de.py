@@ -94,3 +94,11 @@ MONTHS = (
     "nov|november",
     "dez|dezember",
 )
+
+
+#: Common short words (articles, pronouns, prepositions), space-separated: enough to tell
+#: which language a ticket's text is in (``lib.sentiment_language``), never used to match columns.
+STOPWORDS = (
+    "der die das und zu den von mit ist nicht ein eine sich auf für dem des im bei ich wir "
+    "sie es auch nach aus wie aber noch wird sind kann kein keine bitte danke hallo"
+)

@@ -83,6 +83,9 @@ HEADERS = {
     "satisfaction": "satisfaction|csat|rating|satisfaction score|satisfaction rating"
     "|customer satisfaction|customer satisfaction rating|survey|survey results|csat score"
     "|feedback score|conversation rating",
+    "satisfaction_at": "satisfaction at|satisfaction date|satisfaction rated at|rated at"
+    "|satisfaction updated at|rating date|survey date|survey submitted at|survey completed at"
+    "|csat date|satisfaction given at",
     "sentiment": "sentiment|sentiment score|tone|polarity",
 }
 
@@ -114,7 +117,7 @@ AVOID = {
     "subject": "sub type key id",
     "escalated": "at date time level by reason on",
     "first_response_minutes": "at date status due sla escalation",
-    "satisfaction": "comment feedback",
+    "satisfaction": "comment feedback date time",
 }
 
 #: Header tokens of duration columns (a time key named with them is a duration, not a date).
@@ -204,4 +207,13 @@ MONTHS = (
     "oct|october",
     "nov|november",
     "dec|december",
+)
+
+
+#: Common short words (articles, pronouns, prepositions), space-separated: enough to tell
+#: which language a ticket's text is in (``lib.sentiment_language``), never used to match columns.
+STOPWORDS = (
+    "the and to of a in is it for on with that this my was not be are have you i we can but "
+    "from please me our your an at as or do does has been will would there they no any when "
+    "after again why how what"
 )

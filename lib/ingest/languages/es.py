@@ -96,3 +96,12 @@ MONTHS = (
     "nov|noviembre",
     "dic|diciembre",
 )
+
+
+#: Common short words (articles, pronouns, prepositions), space-separated: enough to tell
+#: which language a ticket's text is in (``lib.sentiment_language``), never used to match columns.
+STOPWORDS = (
+    "el la los las a de del que y en un una por con para es no se mi su al lo como pero más "
+    "este esta ya muy hay son fue sin sobre también cuando porque donde nos le les tengo "
+    "puedo está favor hola gracias"
+)

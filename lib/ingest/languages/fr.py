@@ -93,3 +93,12 @@ MONTHS = (
     "nov|novembre",
     "déc|décembre",
 )
+
+
+#: Common short words (articles, pronouns, prepositions), space-separated: enough to tell
+#: which language a ticket's text is in (``lib.sentiment_language``), never used to match columns.
+STOPWORDS = (
+    "le la les de des du que et en un une pour avec est ne pas se mon ma mes son sa au aux "
+    "dans sur ce cette qui nous vous je il elle sont mais plus très été sans aussi quand "
+    "parce où merci bonjour"
+)

@@ -90,3 +90,11 @@ MONTHS = (
     "nov|novembre",
     "dic|dicembre",
 )
+
+
+#: Common short words (articles, pronouns, prepositions), space-separated: enough to tell
+#: which language a ticket's text is in (``lib.sentiment_language``), never used to match columns.
+STOPWORDS = (
+    "il lo la gli le a di del della che e un una con è si mio mia suo sua al nel nella "
+    "sono ma più questo questa già molto ci anche quando perché dove grazie ho ciao"
+)

@@ -90,3 +90,11 @@ MONTHS = (
     "nov|november",
     "dec|december",
 )
+
+
+#: Common short words (articles, pronouns, prepositions), space-separated: enough to tell
+#: which language a ticket's text is in (``lib.sentiment_language``), never used to match columns.
+STOPWORDS = (
+    "de het een en van in is dat op te met voor niet zijn er maar ook bij als aan om uit "
+    "wordt kan nog geen mijn ons wij ik jij hij zij dank graag hallo"
+)

@@ -95,3 +95,12 @@ MONTHS = (
     "nov|novembro",
     "dez|dezembro",
 )
+
+
+#: Common short words (articles, pronouns, prepositions), space-separated: enough to tell
+#: which language a ticket's text is in (``lib.sentiment_language``), never used to match columns.
+STOPWORDS = (
+    "o a os as de do da dos das que e em um uma por com para é não se meu minha seu sua ao na "
+    "no nas nos como mas mais este esta já muito há são foi sem sobre também quando porque "
+    "onde pelo pela está favor olá obrigado"
+)

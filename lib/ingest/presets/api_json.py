@@ -54,6 +54,7 @@ API_PRESETS: tuple[Preset, ...] = (
             reopens="metric_set.reopens",
             first_response_minutes="metric_set.reply_time_in_minutes.calendar",
             satisfaction="satisfaction_rating.score",
+            satisfaction_at="satisfaction_rating.updated_at; satisfaction_rating.created_at",
         ),
         value_maps={
             **ZENDESK_VALUES,

@@ -1,0 +1,90 @@
+"""Which language a ticket's text is in, told cheaply and offline (VADER only reads English).
+
+Each text's words are counted against the common short words (``STOPWORDS``) of every language
+in :mod:`lib.ingest.languages`; a word English shares with another language counts for neither
+(``no``, ``a``, ``in``), one shared by two other languages counts for both. A text is
+in another language when that language's words outnumber the English ones; a text with no
+common word at all (``"Refund failed"``) is taken as English, as is a tie, unless it has
+letters English words do not use (``"Configuração"``: ``"other"``). Text written mostly in
+letters outside the Latin alphabet (Cyrillic, Greek, Arabic, CJK …) is ``"other"`` too.
+
+Example
+-------
+>>> import polars as pl
+>>> detect_language(pl.Series(["Não consigo acessar o sistema", "Refund failed", None])).to_list()
+['pt', 'en', None]
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import polars as pl
+
+from lib.ingest.languages import MODULES, fold
+
+#: Only the opening of a text is read (enough words to tell; bounded cost).
+READ_CHARS = 400
+
+_WORD = re.compile(r"[^\W\d_]+")
+#: Letters other Latin-script languages use and English words do not (``é`` is left out:
+#: café, résumé).
+_ACCENTED = re.compile("[ãõçñáíóúâêôàèìòùäöüßœ]")
+
+
+@cache
+def _vocabularies() -> dict[str, frozenset[str]]:
+    """Folded common words per language code; words English shares with another language
+    (``a``, ``in``, ``no``) are dropped from both sides."""
+    words = {m.CODE: frozenset(fold(getattr(m, "STOPWORDS", "")).split()) for m in MODULES}
+    english = words.get("en", frozenset())
+    foreign = frozenset().union(*(w for code, w in words.items() if code != "en"))
+    return {code: (w - foreign if code == "en" else w - english) for code, w in words.items()}
+
+
+@cache
+def _language_of(text: str) -> str:
+    words = _WORD.findall(text[:READ_CHARS].lower())
+    if not words:
+        return "en"
+    letters = "".join(words)
+    latin = sum(1 for ch in letters if ch.isascii() or "\u00c0" <= ch <= "\u024f")
+    if latin < len(letters) / 2:
+        return "other"
+    folded = [fold(w) for w in words]
+    counts = {code: sum(w in vocab for w in folded) for code, vocab in _vocabularies().items()}
+    english = counts.pop("en", 0)
+    best = max(counts, key=lambda c: counts[c], default=None)
+    if best is not None and counts[best] > english:
+        return best
+    if not english and not any(counts.values()) and _ACCENTED.search(letters):
+        return "other"  # no common word either way, but letters English does not use
+    return "en"
+
+
+def detect_language(texts: pl.Series) -> pl.Series:
+    """The language code of each text (``"en"``, ``"es"``, ``"pt"`` … or ``"other"``; null for
+    null or blank text). Each distinct text is read once.
+
+    >>> detect_language(pl.Series(["El pedido no llega", "Site down", "Не работает"])).to_list()
+    ['es', 'en', 'other']
+    """
+    cleaned = texts.cast(pl.String, strict=False).str.strip_chars().replace("", None)
+    unique = cleaned.drop_nulls().unique()
+    if unique.is_empty():
+        return pl.Series("language", [None] * len(texts), dtype=pl.String)
+    codes = pl.Series([_language_of(t) for t in unique.to_list()], dtype=pl.String)
+    return cleaned.replace_strict(unique, codes, default=None, return_dtype=pl.String).alias(
+        "language"
+    )
+
+
+def is_english(texts: pl.Series) -> pl.Series:
+    """True where the text reads as English, False where it is another language, null when
+    there is no text.
+
+    >>> is_english(pl.Series(["Cannot log in", "Je ne peux pas me connecter", ""])).to_list()
+    [True, False, None]
+    """
+    return (detect_language(texts) == "en").alias("english")
