@@ -8,17 +8,14 @@ ticket is the Tier-2 receiver, ``Escalated by`` names the Tier-1 agent. ``Solo``
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.views.test_agents import _open
-from ui import dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/agents.py"
@@ -50,31 +47,10 @@ def tiered_export(path: Path, seed: int = 3) -> Path:
     return path
 
 
-def _filled_by_loader(original):
-    """``load_export`` that fills first_agent and escalated_by from their mapped columns, as
-    the loader does once the event-log work lands (main maps them but leaves them empty)."""
-
-    def load(sources, **kwargs):
-        result = original(sources, **kwargs)
-        raw = pl.read_csv(sources[0] if isinstance(sources, list) else sources, infer_schema=False)
-        raw = raw.select(
-            pl.col("Id").alias("ticket_id"),
-            pl.col("First assignee").alias("first_agent"),
-            pl.col("Escalated by").alias("escalated_by"),
-        )
-        tickets = result.tickets.drop("first_agent", "escalated_by").join(
-            raw, on="ticket_id", how="left"
-        )
-        return dataclasses.replace(result, tickets=tickets.select(result.tickets.columns))
-
-    return load
-
-
 @pytest.fixture(scope="module")
 def tiered_home(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("tiered_home")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(dataset, "load_export", _filled_by_loader(dataset.load_export))
         mp.setenv("REVIEW_DATA_DIR", str(path))
         mp.setenv("DATABASE_URL", f"sqlite:///{path / 'review.sqlite'}")
         mp.setenv("REVIEW_DATA", str(tiered_export(path / "tiered.csv")))
