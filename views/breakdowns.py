@@ -137,8 +137,12 @@ st.caption(
     )
     + " Click a bar, or a row below, to drill in."
 )
+# the table lists its rows in the order the bars are drawn (the same measure, the same switch)
 view = tables.key_first(
-    tables.present(bd, horizon.with_maturing(tables.breakdown_view(by, DIMENSIONS[by])))
+    tables.present(
+        breakdowns.sort_bars(bd, measure),
+        horizon.with_maturing(tables.breakdown_view(by, DIMENSIONS[by])),
+    )
 )
 row = widgets.table(view, key=f"bd_table_{digest}", filename=f"breakdown_by_{by}.csv", select=True)
 value = widgets.latest_choice(

@@ -54,7 +54,7 @@ def test_agent_row_opens_the_drilldown(shared_server, page) -> None:
     page.get_by_role("heading", name=f"Agent: {truth.outlier_agent}").wait_for()
     expect(metric(page, "Escalated")).to_have_text(rows[0]["Escalated"])
     expect(metric(page, "Tickets")).to_have_text(f"{int(rows[0]['Tickets']):,}")
-    expect(metric(page, "Flag")).to_have_text("High")
+    expect(metric(page, "Flagged?")).to_have_text("Yes, high")
     page.get_by_text("Where the excess comes from").first.wait_for()
     page.get_by_text(f"Their {rows[0]['Escalated']} escalated tickets").wait_for()
     _no_exception(page)
@@ -91,7 +91,7 @@ def test_raw_ranking_funnel_click_and_agent_picker(shared_server, page) -> None:
     page.mouse.click(cx, cy)
     wait_idle(page)
     page.get_by_role("heading", name=f"Agent: {truth.outlier_agent}").wait_for()
-    expect(metric(page, "Flag")).to_have_text("High")
+    expect(metric(page, "Flagged?")).to_have_text("Yes, high")
     chart.screenshot(path=str(shot(page, "agents_raw_ranking").parent / "agents_funnel_click.png"))
 
     # The accessible route: the "Agent" selectbox.
@@ -101,5 +101,5 @@ def test_raw_ranking_funnel_click_and_agent_picker(shared_server, page) -> None:
     page.get_by_role("option", name=re.compile(f"^{truth.hard_case_agent}")).click()
     wait_idle(page)
     page.get_by_role("heading", name=f"Agent: {truth.hard_case_agent}").wait_for()
-    expect(metric(page, "Flag")).to_have_text("No")
+    expect(metric(page, "Flagged?")).to_have_text("No")
     _no_exception(page)
