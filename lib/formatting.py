@@ -86,7 +86,7 @@ def kpi_metric(kpi: KpiTable, column: str) -> dict[str, Any]:
             return {"value": value, "help": help_text}
         diff = 100 * (review["rate"] - previous["rate"])
         significant = bool(test.significant)
-        delta = f"{diff:+.1f} pts vs previous" + ("" if significant else " (not significant)")
+        delta = f"{diff:+.1f} pts vs previous" + ("" if significant else ", may be chance")
         return {
             "value": value,
             "delta": delta,

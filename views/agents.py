@@ -90,7 +90,7 @@ owner = st.radio(
     "not escalated). First owner: who had it first. Final owner: the assignee in the export, "
     "often the person who received the escalation.",
 )
-with st.expander("Options: case mix, minimum, q level, period", icon=":material/tune:"):
+with st.expander("Options: case mix, minimum, flag level, period", icon=":material/tune:"):
     c = st.columns(4)
     case_mix = c[0].multiselect(
         "Adjust for (case mix)", terms, default=terms, format_func=layout.label, key="ag_case_mix"

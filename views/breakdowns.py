@@ -91,13 +91,14 @@ m[0].metric("Tickets", **horizon.tickets_card(total_t, int(bd["maturing"].sum())
 m[1].metric("Escalation rate", formatting.pct(total_e / total_t if total_t else None), border=True)
 top = bd.row(0, named=True)
 m[2].metric(
-    "Most escalations (share of all)",
+    "Top share of escalations",
     formatting.pct(top["share_of_escalations"]),
-    f"{md_escape(str(top[by]))}: {top['escalations']:,} of {total_e:,} escalations",
+    f"{md_escape(str(top[by]))}: {top['escalations']:,} of {total_e:,}",
     delta_color="off",
     delta_arrow="off",
     border=True,
-    help="Its share of all escalations in the period, not its escalation rate.",
+    help=f"The {DIMENSIONS[by].lower()} with the most escalations: its share of all "
+    "escalations in the period, not its escalation rate.",
 )
 m[3].metric(
     "Significant rises",

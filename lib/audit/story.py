@@ -345,13 +345,13 @@ def _pts(x: float) -> str:
     return f"{100 * x:+.1f} pts"
 
 
-def _change_text(c: Change) -> str:
+def _change_text(c: Change, *, verdict: bool = True) -> str:
     word = "up" if c.change > 0 else "down"
-    said = plain_words.verdict(c.p_value, q=c.q_value)
+    said = f": {plain_words.verdict(c.p_value, q=c.q_value)}" if verdict else ""
     return (
         f"{c.label} {c.value}: {formatting.pct(c.rate)} escalated ({c.escalations:,} of "
         f"{c.tickets:,}) vs {formatting.pct(c.previous_rate)} ({c.previous_escalations:,} of "
-        f"{c.previous_tickets:,}), {word} {_pts(c.change)[1:]}: {said}"
+        f"{c.previous_tickets:,}), {word} {_pts(c.change)[1:]}{said}"
     )
 
 
@@ -435,9 +435,11 @@ def story_words(story: Story, *, dimension: str | None = None) -> StoryWords:
         changes = f"No dimension changed significantly ({family})."
         c = story.strongest
         if c is not None and c.change:
-            changes += (
-                f" The strongest sign of change, which may be chance: {_change_text(c)} "
-                f"(on its own: {plain_words.verdict(c.p_value)})."
+            changes += f" The strongest sign of change: {_change_text(c, verdict=False)}. " + (
+                f"Alone it would look {plain_words.verdict(c.p_value)}, but with "
+                f"{story.rows_tested:,} rows tested together it may be chance."
+                if plain_words.is_real(c.p_value)
+                else f"Even alone: {plain_words.verdict(c.p_value)}."
             )
     else:
         changes = "No dimension to compare (the data has none of " + ", ".join(DIMENSIONS) + ")."

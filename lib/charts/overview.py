@@ -278,7 +278,7 @@ def baseline_card(kpi: KpiTable) -> dict[str, Any]:
     ...                   "escalated": [False, True, False]})
     >>> p = review_periods(t, review_days=3, baseline=(date(2024, 1, 1), date(2024, 1, 7)))
     >>> baseline_card(kpis(t, p))["delta"]
-    '+50.0 pts now vs baseline (not significant)'
+    '+50.0 pts vs baseline, may be chance'
     """
     test = kpi.change("baseline")
     base = kpi.baseline
@@ -298,8 +298,9 @@ def baseline_card(kpi: KpiTable) -> dict[str, Any]:
     if not test.testable:
         out["delta"] = "not testable"
     else:
-        word = "significant" if sig else "not significant"
-        out["delta"] = f"{100 * test.diff:+.1f} pts now vs baseline ({word})"
+        out["delta"] = f"{100 * test.diff:+.1f} pts vs baseline" + (
+            "" if sig else ", may be chance"
+        )
     # an escalation rate going up is bad: red up, green down; grey without significance
     out["delta_color"] = ("red" if test.diff > 0 else "green") if sig else "off"
     out["delta_arrow"] = ("up" if test.diff > 0 else "down") if sig else "off"

@@ -224,10 +224,10 @@ def _share_delta(
     test = two_proportion_test(now["reassigned"], now["known"], prev["reassigned"], prev["known"])
     if not test.testable:
         return {"delta": "previous period: no counts", "delta_color": "off", "delta_arrow": "off"}
-    word = "significant" if test.significant else "not significant"
+    word = "" if test.significant else ", may be chance"
     diff = round(100 * (-test.diff if complement else test.diff), 1) + 0.0  # no "-0.0"
     color = ("normal" if complement else "inverse") if test.significant else "off"
-    return {"delta": f"{diff:+.1f} pts vs previous ({word})", "delta_color": color}
+    return {"delta": f"{diff:+.1f} pts vs previous{word}", "delta_color": color}
 
 
 def routing_cards(
@@ -251,7 +251,7 @@ def routing_cards(
     [('Reassigned', '25.0%'), ('Right first time', '75.0%')]
     >>> p = {**s, "reassigned": 10, "known": 100, "bounced": 2}
     >>> routing_cards(s, idle=2, open_tickets=5, hours=48, repeat=1, previous=p)[0][1]["delta"]
-    '+15.0 pts vs previous (not significant)'
+    '+15.0 pts vs previous, may be chance'
     """
     cards = [
         ("Reassigned", _card(

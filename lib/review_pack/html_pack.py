@@ -106,7 +106,7 @@ def _kpi_cards(kpi: audit.KpiTable) -> str:
     for vs, row in (("previous", prev), ("baseline", base)):
         t = kpi.change(vs)
         cls = t.direction if t.significant else "flat"
-        sig = "significant" if t.significant else "not significant"
+        sig = "a real change" if t.significant else "may be chance"
         deltas.append(
             f'<div class="delta {cls}">{_pts(t.diff)} vs {vs} ({_pct(row["rate"])}; {sig})</div>'
         )

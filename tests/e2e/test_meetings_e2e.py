@@ -95,6 +95,8 @@ def test_meeting_survives_server_restart_and_pack_opens_offline(
     dl.value.save_as(pack)
     html = pack.read_text(encoding="utf-8")
     assert ACTION in html and "Amara Obi" in html
+    # built on download, yet with the session's horizon: the same numbers as the agenda
+    assert "Rates count tickets escalated" in html and "among tickets at least" in html
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
     page.route(
         "**/*",

@@ -62,8 +62,12 @@ def minutes_of(data: dataset.Active, meeting: Any) -> str:
     )
 
 
-def pack_of(data: dataset.Active, meeting: Any) -> bytes:
-    """The meeting's review pack (HTML): as frozen when it was closed, else built now."""
+def pack_of(data: dataset.Active, meeting: Any, facts: Any = None) -> bytes:
+    """The meeting's review pack (HTML): as frozen when it was closed, else built now.
+
+    ``facts`` (:func:`facts_for`) should be computed during the script run and passed in when
+    the pack is built later, on download: the facts read the session's horizon and periods,
+    which a deferred download callable cannot see."""
     if meeting.closed_at is not None and meeting.pack_html:
         return meeting.pack_html.encode("utf-8")
     store = session.store()
@@ -79,7 +83,7 @@ def pack_of(data: dataset.Active, meeting: Any) -> bytes:
         meeting,
         agenda_items,
         store.list_actions(),
-        facts=facts_for(data, meeting),
+        facts=facts if facts is not None else facts_for(data, meeting),
         alerts=alerts,
         tickets=tickets,
         dataset_name=ds_name,
@@ -114,7 +118,8 @@ def export_tab(data: dataset.Active, edit: bool) -> None:
                     + (" and the review pack" if meeting.pack_html else "")
                     + " are as they were at closing."
                 )
-            pack = functools.partial(pack_of, data, meeting)  # built on download
+            # the facts now (they read the session's horizon), the HTML on download
+            pack = functools.partial(pack_of, data, meeting, facts_for(data, meeting))
 
             stem = f"escalation-review-{meeting.date}-{meeting.id}"
             c1, c2, c3 = st.columns(3)
