@@ -55,16 +55,13 @@ from lib.audit.headline import kpis
 from lib.audit.maturity import Horizon
 from lib.audit.significance import DAY, bh_q_values
 from lib.periods import Periods, in_dates
+from lib.schema import LABELS
 
 #: The dimensions a story looks across, with their labels. Agents are left out on purpose: an
 #: agent's raw rate mostly reflects the tickets they get; the Agents page compares them on
 #: their case mix.
 DIMENSIONS: dict[str, str] = {
-    "category": "Category",
-    "channel": "Channel",
-    "priority": "Priority",
-    "group": "Group",
-    "customer_tier": "Customer tier",
+    d: LABELS[d] for d in ("category", "channel", "priority", "group", "customer_tier")
 }
 
 #: The dimension whose values are the "drivers" (where escalations come from).
