@@ -51,6 +51,7 @@ from lib.ingest.columns import match_columns
 from lib.ingest.inspection import Inspection, Progress, _merge_mapping, _noop
 from lib.ingest.load_report import LoadResult
 from lib.ingest.loader import load_tables
+from lib.ingest.readers.limits import Limits
 from lib.ingest.readers.table import RawTable
 from lib.ingest.rules import Rule
 from lib.ingest.vendors import detect_vendor, header_fingerprint
@@ -78,8 +79,6 @@ SECRETS_SECTION = "sql"
 SAMPLE_ROWS = 2_000
 #: Rows fetched per batch of the full read (one server-side cursor round trip).
 BATCH_ROWS = 50_000
-#: Most rows one read may return; ``REVIEW_SQL_MAX_ROWS`` overrides it.
-DEFAULT_MAX_ROWS = int(os.environ.get("REVIEW_SQL_MAX_ROWS", "10000000"))
 
 #: Query parameters of a URL that hold credentials (masked on display, refused in a typed URL).
 _SECRET_PARAMS = re.compile(r"pass|pwd|secret|token|key|credential", re.IGNORECASE)
@@ -195,7 +194,6 @@ def available_names(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> l
     ['REVIEW_SQL_DW', 'dw']
     """
     found = [Connection("env", k) for k in sorted(environ) if k.startswith(ENV_PREFIX)]
-    found = [c for c in found if c.name not in ("REVIEW_SQL_MAX_ROWS",)]
     section = secrets.get(SECRETS_SECTION) if hasattr(secrets, "get") else None
     if isinstance(section, Mapping):
         found += [Connection("secret", k) for k in sorted(section) if isinstance(section[k], str)]
@@ -521,7 +519,7 @@ def read_sql(
     created_type: pl.DataType | None = None,
     tz: str = "UTC",
     batch_rows: int = BATCH_ROWS,
-    max_rows: int = DEFAULT_MAX_ROWS,
+    max_rows: int | None = None,
     progress: Progress | None = None,
 ) -> RawTable:
     """Every row of the source whose created date (column ``created``, of ``created_type``
@@ -553,11 +551,12 @@ def read_sql(
                     file=source.label,
                     expected="at least one ticket",
                 )
-            if total > max_rows:
+            limit = Limits.from_env().max_rows if max_rows is None else max_rows
+            if total > limit:  # the same budget as a file's table
                 raise IngestError(
-                    f"holds {total:,} rows, more than the limit of {max_rows:,}",
+                    f"holds {total:,} rows, more than the limit of {limit:,} (REVIEW_MAX_ROWS)",
                     file=source.label,
-                    expected="a narrower date range (or a larger REVIEW_SQL_MAX_ROWS)",
+                    expected="a narrower date range",
                 )
             batches: list[pl.DataFrame] = []
             done = 0

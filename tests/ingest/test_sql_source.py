@@ -258,7 +258,7 @@ def test_missing_dialect_names_its_package() -> None:
 
 
 def test_available_names_lists_names_only() -> None:
-    env = {"REVIEW_SQL_DW": SECRET, "REVIEW_SQL_MAX_ROWS": "9", "DATABASE_URL": "x"}
+    env = {"REVIEW_SQL_DW": SECRET, "REVIEW_MAX_ROWS": "9", "DATABASE_URL": "x"}
     found = available_names(env, {"sql": {"warehouse": SECRET, "nested": {"a": 1}}})
     assert [(c.kind, c.name) for c in found] == [("env", "REVIEW_SQL_DW"), ("secret", "warehouse")]
     assert "hunter2" not in repr(found)
