@@ -100,8 +100,72 @@ def _connection_choice() -> Connection | None:
     return Connection("url", url.strip(), password_env) if url.strip() else None
 
 
+def saved_sources() -> dict[int, tuple[str, dict[str, Any]]]:
+    """Datasets read from a database: id -> (name, the source they remember)."""
+    out: dict[int, tuple[str, dict[str, Any]]] = {}
+    store = session.store()
+    for ds_id in store.list_datasets().get_column("id").to_list():
+        rec = store.get_dataset(ds_id)
+        source = (rec.report or {}).get("source") if rec is not None else None
+        if isinstance(source, dict) and source.get("kind") == "sql":
+            out[ds_id] = (rec.name, source)
+    return out
+
+
+def _fill_from_saved() -> None:
+    """Put a saved dataset's source into the form (the user then reads it again)."""
+    picked = st.session_state.get("sql_saved")
+    saved = saved_sources().get(picked) if picked is not None else None
+    if saved is None:
+        return
+    src = saved[1]
+    conn = Connection(**src["connection"])
+    ss = st.session_state
+    names = available_names(os.environ, _secrets())
+    ss["sql_kind"] = "url" if conn.kind == "url" else "named"
+    if conn.kind == "url":
+        ss["sql_url"] = conn.name
+        known = conn.password_env is None or Connection("env", conn.password_env) in names
+        if known:
+            ss["sql_password_env"] = conn.password_env
+    else:
+        known = conn in names
+        if known:
+            ss["sql_name"] = conn
+    if not known:
+        st.warning(
+            f"The dataset was read through {md_escape(conn.describe())}, which this server "
+            "does not have now: choose where the URL is.",
+            icon=":material/warning:",
+        )
+    ss["sql_what"] = "query" if src.get("query") else "table"
+    ss["sql_table"], ss["sql_query"] = src.get("table") or "", src.get("query") or ""
+    for key, value in (("sql_start", src.get("start")), ("sql_end", src.get("end"))):
+        ss[key] = dt.date.fromisoformat(value) if value else None
+
+
+def _saved_choice() -> None:
+    saved = saved_sources()
+    if not saved:
+        return
+    st.selectbox(
+        "Read again the source of",
+        [None, *saved],
+        format_func=lambda i: (
+            "— a new source —"
+            if i is None
+            else f"{saved[i][0]} ({Connection(**saved[i][1]['connection']).describe()})"
+        ),
+        key="sql_saved",
+        on_change=_fill_from_saved,
+        help="Fills in the connection, the table or query and the dates the dataset was read "
+        "with; change the dates to bring it up to date, then read and import it again.",
+    )
+
+
 def _source_form() -> tuple[Connection, SqlSource] | None:
     """The connection, the table or query and the date range; returned when read is clicked."""
+    _saved_choice()
     connection = _connection_choice()
     what = st.radio("Read", list(READS), format_func=READS.get, key="sql_what", horizontal=True)
     if what == "table":

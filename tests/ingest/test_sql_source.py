@@ -154,17 +154,22 @@ def test_batches_report_progress(url: sa.URL) -> None:
         ),
         (SqlSource(query="SELECT nope FROM zendesk__ticket_enriched"), ["query failed", "nope"]),
         (SqlSource(query="SELECT 1; DELETE FROM blobs"), ["more than one statement"]),
+        (SqlSource(query="DELETE FROM blobs RETURNING *"), ["query failed"]),
         (SqlSource(table="empty_tickets"), ["empty_tickets: has no rows"]),
         (SqlSource(query="SELECT * FROM empty_tickets"), ["returned no rows"]),
         (SqlSource(table="blobs"), ["no column has a type that can be read"]),
         (SqlSource(), ["either a table or view, or a query"]),
     ],
 )
-def test_bad_sources_say_what_failed(url: sa.URL, source: SqlSource, words: list[str]) -> None:
+def test_bad_sources_say_what_failed(
+    url: sa.URL, desk: Path, source: SqlSource, words: list[str]
+) -> None:
     with pytest.raises(IngestError) as err:
         inspect_sql(source, url)
     for w in words:
         assert w in str(err.value)
+    with sqlite3.connect(desk) as con:  # a query never changes the database
+        assert con.execute("SELECT count(*) FROM blobs").fetchone() == (1,)
 
 
 def test_empty_date_range_and_too_many_rows(url: sa.URL) -> None:

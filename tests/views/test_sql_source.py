@@ -73,6 +73,14 @@ def test_read_map_and_import_a_date_range(home: Path, monkeypatch: pytest.Monkey
     assert source["connection"] == {"kind": "env", "name": "REVIEW_SQL_DESK", "password_env": None}
     assert (source["table"], source["start"], source["end"]) == (TABLE, "2024-02-01", "2024-02-10")
     assert str(desk) not in repr(rec.report)  # the URL is not stored, only its variable's name
+    # Read it again: the form is filled from the saved source.
+    at.selectbox(key="sql_saved").set_value(rec.id).run()
+    assert at.text_input(key="sql_table").value == TABLE
+    assert at.date_input(key="sql_end").value == dt.date(2024, 2, 10)
+    at.date_input(key="sql_end").set_value(dt.date(2024, 2, 20))
+    at.button(key="sql_read").click().run()
+    assert not at.exception, at.exception
+    assert any("created 2024-02-01 to 2024-02-20" in s.value for s in at.success)
 
 
 def test_a_failed_connection_masks_the_password_and_keeps_the_dataset(
