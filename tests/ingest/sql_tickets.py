@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 TABLE = "zendesk__ticket_enriched"
@@ -55,7 +56,7 @@ def ticket_rows(n: int) -> list[tuple]:
 
 def write_desk(path: Path, n: int) -> Path:
     """A SQLite file holding ``n`` tickets in :data:`TABLE`."""
-    with sqlite3.connect(path) as con:
+    with closing(sqlite3.connect(path)) as con, con:
         cols = ", ".join(f"{c} {'INTEGER' if c == 'ticket_id' else 'TEXT'}" for c in COLUMNS)
         con.execute(f"CREATE TABLE {TABLE} ({cols})")
         con.executemany(

@@ -13,6 +13,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import polars as pl
@@ -45,7 +46,7 @@ def _in_feb(rows: list[tuple]) -> int:
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file with the dbt-shaped ticket table, an empty table and a blob table."""
     path = write_desk(tmp_path_factory.mktemp("sql") / "desk.sqlite", N_SQLITE)
-    with sqlite3.connect(path) as con:
+    with closing(sqlite3.connect(path)) as con, con:
         con.execute("CREATE TABLE empty_tickets (id INTEGER, created_at TEXT)")
         con.execute("CREATE TABLE blobs (a BLOB, b BLOB)")
         con.execute("INSERT INTO blobs VALUES (x'00ff', x'01')")
@@ -116,7 +117,7 @@ def test_hostile_identifiers_are_quoted(url: sa.URL, desk: Path, statements: lis
     result = load_sql(src, url, sample, mapping=mapping)
     assert result.tickets["ticket_id"].to_list() == ["2"]
     assert any('"created; DROP TABLE blobs" >= ?' in s for s, _ in statements)
-    with sqlite3.connect(desk) as con:  # the column's name was never run as SQL
+    with closing(sqlite3.connect(desk)) as con, con:  # the column's name was never run as SQL
         assert con.execute("SELECT count(*) FROM blobs").fetchone() == (1,)
 
 
@@ -168,7 +169,7 @@ def test_bad_sources_say_what_failed(
         inspect_sql(source, url)
     for w in words:
         assert w in str(err.value)
-    with sqlite3.connect(desk) as con:  # a query never changes the database
+    with closing(sqlite3.connect(desk)) as con, con:  # a query never changes the database
         assert con.execute("SELECT count(*) FROM blobs").fetchone() == (1,)
 
 
@@ -184,7 +185,7 @@ def test_empty_date_range_and_too_many_rows(url: sa.URL) -> None:
 
 
 def test_a_column_type_that_cannot_be_read(url: sa.URL, desk: Path) -> None:
-    with sqlite3.connect(desk) as con:
+    with closing(sqlite3.connect(desk)) as con, con:
         con.execute("CREATE TABLE IF NOT EXISTS with_blob (id INTEGER, created TEXT, pic BLOB)")
         con.execute("DELETE FROM with_blob")
         con.execute("INSERT INTO with_blob VALUES (1, '2024-01-02', x'00')")
