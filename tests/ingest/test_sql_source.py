@@ -56,6 +56,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
         con.execute("INSERT INTO \"odd tickets\" VALUES (1, '2024-01-05', 'open')")
         con.execute("INSERT INTO \"odd tickets\" VALUES (2, '2024-02-05', 'solved')")
+        con.execute(f"CREATE VIEW open_tickets AS SELECT * FROM {TABLE} WHERE status = 'open'")
         con.execute("CREATE TABLE epoch (id INTEGER, created INTEGER, status TEXT)")
         con.execute("INSERT INTO epoch VALUES (1, 1704067200, 'open')")
     return path
@@ -385,3 +386,19 @@ def test_postgres_password_from_its_own_variable(pg: tuple[sa.URL, str]) -> None
     result = load_sql(src, resolved, inspect_sql(src, resolved))
     assert result.tickets.height == 287  # 00:05 to 23:55 on the first day
     assert (url.password or "unused") not in repr(SqlSource(table=table).to_json(typed))
+
+
+def test_a_secrets_entry_holds_the_url(url: sa.URL) -> None:
+    raw = url.render_as_string(hide_password=False)
+    found = resolve_url(Connection("secret", "desk"), secrets={"sql": {"desk": raw}})
+    assert inspect_sql(SqlSource(table=TABLE), found).tables[0].frame.height == N_SQLITE
+    assert masked("postgresql://ana@db/x?password=hunter2") == "postgresql://ana@db/x?password=***"
+
+
+def test_a_view_and_a_schema_qualified_table(url: sa.URL) -> None:
+    n_open = sum(1 for r in ticket_rows(N_SQLITE) if r[3] == "open")
+    assert inspect_sql(SqlSource(table="open_tickets"), url).tables[0].frame.height == n_open
+    src = SqlSource(table=f"main.{TABLE}", start=dt.date(2024, 2, 1), end=dt.date(2024, 2, 29))
+    assert load_sql(src, url, inspect_sql(src, url)).tickets.height == _in_feb(
+        ticket_rows(N_SQLITE)
+    )
