@@ -65,19 +65,27 @@ def import_flow(files: list[Any]) -> None:
                 f"{md_escape(t.name)}: {t.dropped_count:,} rows could not be read and will be "
                 f"left out (first: line {t.dropped[0][0]}, {md_escape(t.dropped[0][1])})."
             )
+    confirm_and_import(state, files)
+
+
+def confirm_and_import(state: dict[str, Any], files: list[Any], noun: str = "export") -> None:
+    """After inspection (of files or a database source): the mapping, the rules, the import.
+
+    ``files``: objects with a ``name`` (the dataset's default name and its source files).
+    """
     if state.get("done"):
         st.success(state["done"], icon=":material/task_alt:")
         return
     if state["saved"] and state["result"] is None:
         st.info(
-            "This export has the same columns as one you mapped before: the saved mapping "
-            "is applied.",
+            f"This {noun} has the same columns as one you mapped before: the saved "
+            "mapping is applied.",
             icon=":material/bookmark:",
         )
         mapping, dayfirst = split_saved(state["saved"])
         _run_load(state, mapping, state["tz"], dayfirst)
     else:
-        mapping = mapping_screen(insp, state)
+        mapping = mapping_screen(state["insp"], state)
     result: LoadResult | None = state.get("result")
     if result is None:
         return
@@ -170,8 +178,9 @@ def _run_load(
     state: dict[str, Any], mapping: dict[str, str], tz: str, dayfirst: bool | None = None
 ) -> None:
     bar = st.progress(0.0, text="Parsing tickets…")
+    load = state.get("load") or load_tables  # a database source reads its rows first
     try:
-        result = load_tables(
+        result = load(
             state["insp"],
             mapping=mapping,
             tz=tz,
@@ -218,6 +227,8 @@ def _result_panel(
     # The load-time low-signal warning is shown live above (for the rules as they are now).
     report = result.report.to_dict()
     report["warnings"] = [w for w in report.get("warnings", []) if not w.endswith(SIGNAL_ADVICE)]
+    if state.get("source"):  # where a database source's rows came from (no credentials)
+        report["source"] = state["source"]
     quality.quality_report(report, result.mapping)
     zone_caption(state)
     default_name = ", ".join(f.name for f in files)[:80]

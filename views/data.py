@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import datasets, importer, layout, quality, rules_editor, session, zone
+from ui import datasets, importer, layout, quality, rules_editor, session, sql_source, zone
 
 layout.header(
     "Data",
@@ -25,6 +25,10 @@ with tab_import:
             "editor role.",
             action="Ask the person who runs Escalation Review to make you an editor.",
         )
+    elif st.radio("Tickets from", ["Files", "A database"], key="import_from", horizontal=True) == (
+        "A database"
+    ):
+        sql_source.sql_flow()
     else:
         st.markdown(
             "Upload one or more ticket exports from your helpdesk (Zendesk, Freshdesk, Jira "
