@@ -1,0 +1,502 @@
+"""Rolling-origin backtest: how the model would have done had it been used in past weeks.
+
+At each cut-off ``c`` (``as_of - horizon``, then ``step`` earlier each time) a model is trained
+on what was known at ``c`` only, scores the tickets open at ``c`` as they were then, and the
+outcome is whether each escalated within the horizon after ``c``. The figures pool the cut-offs.
+Two simple rules are scored beside it on the same tickets: "oldest idle first" (the longest
+idle at ``c``) and "the category's own rate" (its training rate).
+
+Without escalation times the scored tickets at ``c`` are those opened in the step before
+``c``, as of their creation, and the outcome is their escalation by the export.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import polars as pl
+from scipy.stats import rankdata
+
+from lib.formatting import pct
+from lib.risk.features import AFTER_THE_FACT, context
+from lib.risk.model import (
+    RiskModel,
+    RiskRefusal,
+    _utc,
+    default_horizon,
+    export_moment,
+    score_rows,
+    train_risk_model,
+)
+from lib.risk.timeline import is_timed, prepare
+
+#: A pooled backtest AUC at or above this is not believable for escalations: leakage.
+LEAKAGE_AUC = 0.95
+#: Fewest scored cut-offs for a backtest worth reporting.
+MIN_CUTOFFS = 2
+THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 20))
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Pooled backtest figures (see the module notes); ``refusal`` set when there are none.
+
+    ``cutoffs``: one row per cut-off (cutoff, scored, escalations, auc, refusal).
+    ``scored``: every scored ticket (cutoff, ticket_id, risk, escalated, idle_hours, age_hours,
+    category_rate). ``calibration``: by decile of risk (decile, tickets, predicted, observed).
+    ``thresholds``: for t in 5%..95% (threshold, above, escalated_above, share_escalated,
+    share_caught).
+    """
+
+    horizon_days: float
+    cutoffs: pl.DataFrame
+    scored: pl.DataFrame
+    auc: float | None = None
+    precision_top5: float | None = None
+    recall_top5: float | None = None
+    precision_top10: float | None = None
+    recall_top10: float | None = None
+    base_rate: float | None = None
+    idle_auc: float | None = None
+    idle_precision_top10: float | None = None
+    idle_recall_top10: float | None = None
+    category_auc: float | None = None
+    category_precision_top10: float | None = None
+    category_recall_top10: float | None = None
+    lift_over_idle: float | None = None
+    lift_over_category: float | None = None
+    calibration: pl.DataFrame | None = None
+    thresholds: pl.DataFrame | None = None
+    leakage_suspected: bool = False
+    leakage_why: str | None = None
+    refusal: str | None = None
+    weeks: float = 0.0
+
+    def at_threshold(self, threshold: float) -> dict[str, float | int | None]:
+        """How many scored above ``threshold``, the share of them that escalated, and the
+        share of all escalations they caught."""
+        return threshold_row(self.scored, threshold)
+
+
+def auc(score: np.ndarray, y: np.ndarray) -> float | None:
+    """Area under the ROC curve (ties count half); ``None`` without both outcomes.
+
+    >>> auc(np.array([0.1, 0.4, 0.35, 0.8]), np.array([0, 0, 1, 1]))
+    0.75
+    """
+    pos = int(y.sum())
+    neg = int(y.size - pos)
+    if pos == 0 or neg == 0:
+        return None
+    r = rankdata(score)
+    return float((r[y > 0].sum() - pos * (pos + 1) / 2) / (pos * neg))
+
+
+def threshold_row(scored: pl.DataFrame, threshold: float) -> dict[str, float | int | None]:
+    """One threshold's figures over the scored rows (see :meth:`Backtest.at_threshold`)."""
+    risk = scored.get_column("risk").to_numpy() if scored.height else np.zeros(0)
+    y = scored.get_column("escalated").to_numpy().astype(float) if scored.height else np.zeros(0)
+    above = risk > threshold
+    n, hit, total = int(above.sum()), float(y[above].sum()), float(y.sum())
+    return {
+        "threshold": float(threshold),
+        "above": n,
+        "escalated_above": int(hit),
+        "share_escalated": hit / n if n else None,
+        "share_caught": hit / total if total else None,
+    }
+
+
+def _top(score: np.ndarray, y: np.ndarray, cut: np.ndarray, share: float) -> tuple[int, int]:
+    """Flagged and hits when the top ``share`` of each cut-off's rows are flagged."""
+    flagged = hits = 0
+    for c in np.unique(cut):
+        m = cut == c
+        k = max(1, math.ceil(share * int(m.sum())))
+        order = np.argsort(-score[m], kind="stable")[:k]
+        flagged += k
+        hits += int(y[m][order].sum())
+    return flagged, hits
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def _cutoffs(
+    as_of: datetime, horizon_days: float, cutoffs: int, step_days: float
+) -> list[datetime]:
+    first = as_of - timedelta(days=horizon_days)
+    return [first - timedelta(days=step_days * i) for i in range(cutoffs)]
+
+
+def backtest(
+    tickets: pl.DataFrame,
+    *,
+    horizon_days: float | None = None,
+    cutoffs: int = 4,
+    step_days: float | None = None,
+    zone: str = "UTC",
+    features: Sequence[str] | None = None,
+    events: pl.DataFrame | None = None,
+    as_of: datetime | None = None,
+) -> Backtest:
+    """Train before each cut-off, score the tickets open at it, observe them for the horizon.
+
+    ``step_days`` (default: the horizon, at least one day) separates the cut-offs.
+    """
+    hd = float(horizon_days) if horizon_days is not None else default_horizon(tickets)
+    step = float(step_days) if step_days is not None else max(hd, 1.0)
+    end = _utc(as_of) if as_of is not None else export_moment(tickets)
+    empty = _empty_scored()
+    if end is None or tickets.height == 0:
+        return Backtest(hd, _empty_cutoffs(), empty, refusal="There are no tickets to test on.")
+    timed = is_timed(tickets)
+    t = tickets.with_row_index("_row")
+    full = prepare(t, as_of=end, horizon_days=hd, events=events, timed=timed)
+    esc_full = np.full(t.height, np.nan)
+    unknown_full = np.zeros(t.height, bool)
+    rows_full = full.frame.get_column("_row").to_numpy()
+    esc_full[rows_full] = full.escalated + 0.0
+    unknown_full[rows_full] = full.esc_unknown
+    flag = t.get_column("escalated").fill_null(False).to_numpy()
+    per_cut: list[dict[str, object]] = []
+    parts: list[pl.DataFrame] = []
+    leaky: set[str] = set()
+    for c in _cutoffs(end, hd, cutoffs, step):
+        model = train_risk_model(
+            t.drop("_row"), horizon_days=hd, as_of=c, zone=zone, features=features, events=events
+        )
+        if isinstance(model, RiskRefusal):
+            per_cut.append(
+                {"cutoff": c, "scored": 0, "escalations": 0, "auc": None, "refusal": model.reason}
+            )
+            continue
+        leaky.update(model.leaky)
+        part = _score_cutoff(
+            model, t, c, hd, step, zone, events, esc_full, unknown_full, flag, full.t0
+        )
+        if part.height == 0:
+            per_cut.append(
+                {
+                    "cutoff": c,
+                    "scored": 0,
+                    "escalations": 0,
+                    "auc": None,
+                    "refusal": "no open tickets at this cut-off",
+                }
+            )
+            continue
+        y = part.get_column("escalated").to_numpy().astype(float)
+        per_cut.append(
+            {
+                "cutoff": c,
+                "scored": part.height,
+                "escalations": int(y.sum()),
+                "auc": auc(part.get_column("risk").to_numpy(), y),
+                "refusal": None,
+            }
+        )
+        parts.append(part)
+    table = pl.DataFrame(per_cut, schema=_empty_cutoffs().schema) if per_cut else _empty_cutoffs()
+    if len(parts) < MIN_CUTOFFS:
+        reasons = [str(r["refusal"]) for r in per_cut if r["refusal"]]
+        why = reasons[-1] if reasons else "no open tickets at the cut-offs"
+        return Backtest(
+            hd,
+            table,
+            pl.concat(parts) if parts else empty,
+            refusal=(
+                f"Too little history to test the model on {cutoffs} past cut-offs "
+                f"{step:g} days apart: {why}"
+            ),
+        )
+    scored = pl.concat(parts)
+    return _pooled(hd, table, scored, leaky, step * len(parts) / 7.0)
+
+
+def _score_cutoff(
+    model: RiskModel,
+    t: pl.DataFrame,
+    c: datetime,
+    hd: float,
+    step: float,
+    zone: str,
+    events: pl.DataFrame | None,
+    esc_full: np.ndarray,
+    unknown_full: np.ndarray,
+    flag: np.ndarray,
+    t0_full: datetime,
+) -> pl.DataFrame:
+    """The tickets open at cut-off ``c`` as they were, scored, with their outcome."""
+    tl = prepare(t, as_of=c, horizon_days=hd, events=events, timed=model.timed)
+    rows = tl.frame.get_column("_row").to_numpy()
+    shift = (tl.t0 - t0_full).total_seconds() / 3600.0  # full-timeline hours = tl hours + shift
+    if model.timed:
+        idx = np.flatnonzero(tl.open_at(tl.as_of) & ~unknown_full[rows])
+        s = np.full(idx.size, tl.as_of)
+        e = esc_full[rows[idx]] - shift
+        y = (e > tl.as_of) & (e <= tl.as_of + hd * 24)
+    else:
+        idx = np.flatnonzero(tl.created > tl.as_of - step * 24)
+        s = tl.created[idx]
+        y = flag[rows[idx]]
+    if idx.size == 0:
+        return _empty_scored()
+    sc = score_rows(model, tl, context(tl, zone), idx, s)
+    cats = (
+        tl.frame.get_column("category").cast(pl.String).fill_null("(none)").to_numpy()[idx]
+        if "category" in tl.frame.columns
+        else np.full(idx.size, "(none)", dtype=object)
+    )
+    rates = model.level_rates.get("category", {})
+    cat_rate = np.array([rates.get(str(v), model.base_rate) for v in cats], dtype=float)
+    return pl.DataFrame(
+        {
+            "cutoff": [c] * idx.size,
+            "ticket_id": tl.frame.get_column("ticket_id").cast(pl.String).to_numpy()[idx],
+            "risk": sc.risk,
+            "escalated": y.astype(bool),
+            "idle_hours": sc.raw.display["idle_hours"],
+            "age_hours": sc.raw.display["age_hours"],
+            "category_rate": cat_rate,
+        },
+        schema=_empty_scored().schema,
+    )
+
+
+def _pooled(
+    hd: float, table: pl.DataFrame, scored: pl.DataFrame, leaky: set[str], weeks: float
+) -> Backtest:
+    risk = scored.get_column("risk").to_numpy()
+    y = scored.get_column("escalated").to_numpy().astype(float)
+    cut = scored.get_column("cutoff").dt.epoch("s").to_numpy()
+    idle = (
+        scored.get_column("idle_hours").to_numpy()
+        + 1e-6 * scored.get_column("age_hours").to_numpy()
+    )
+    cat = scored.get_column("category_rate").to_numpy()
+    total = float(y.sum())
+
+    def top(score: np.ndarray, share: float) -> tuple[float | None, float | None]:
+        flagged, hits = _top(score, y, cut, share)
+        return (hits / flagged if flagged else None, hits / total if total else None)
+
+    p5, r5 = top(risk, 0.05)
+    p10, r10 = top(risk, 0.10)
+    ip10, ir10 = top(idle, 0.10)
+    cp10, cr10 = top(cat, 0.10)
+    a = auc(risk, y)
+    why: list[str] = []
+    if leaky:
+        names = ", ".join(f"{n} ({AFTER_THE_FACT[n]})" for n in sorted(leaky))
+        why.append(f"features recorded after the escalation were used: {names}")
+    if a is not None and a >= LEAKAGE_AUC:
+        why.append(
+            f"the backtest AUC is {a:.2f}: escalations are never this predictable from what is "
+            "known beforehand, so a feature probably records the escalation itself"
+        )
+    return Backtest(
+        horizon_days=hd,
+        cutoffs=table,
+        scored=scored,
+        auc=a,
+        precision_top5=p5,
+        recall_top5=r5,
+        precision_top10=p10,
+        recall_top10=r10,
+        base_rate=float(y.mean()) if y.size else None,
+        idle_auc=auc(idle, y),
+        idle_precision_top10=ip10,
+        idle_recall_top10=ir10,
+        category_auc=auc(cat, y) if np.unique(cat).size > 1 else None,
+        category_precision_top10=cp10,
+        category_recall_top10=cr10,
+        lift_over_idle=_ratio(p10, ip10),
+        lift_over_category=_ratio(p10, cp10),
+        calibration=calibration(risk, y),
+        thresholds=pl.DataFrame([threshold_row(scored, th) for th in THRESHOLDS]),
+        leakage_suspected=bool(why),
+        leakage_why="; ".join(why) or None,
+        weeks=weeks,
+    )
+
+
+def calibration(risk: np.ndarray, y: np.ndarray, bins: int = 10) -> pl.DataFrame:
+    """Predicted against observed by decile of risk (equal counts; fewer bins for few rows)."""
+    order = np.argsort(risk, kind="stable")
+    groups = np.array_split(order, min(bins, max(1, risk.size)))
+    return pl.DataFrame(
+        {
+            "decile": list(range(1, len(groups) + 1)),
+            "tickets": [int(g.size) for g in groups],
+            "predicted": [float(risk[g].mean()) if g.size else None for g in groups],
+            "observed": [float(y[g].mean()) if g.size else None for g in groups],
+        },
+        schema={"decile": pl.Int64, "tickets": pl.Int64}
+        | dict.fromkeys(("predicted", "observed"), pl.Float64),
+    )
+
+
+SCORED_SCHEMA = {
+    "cutoff": pl.Datetime("us", "UTC"),
+    "ticket_id": pl.String,
+    "risk": pl.Float64,
+    "escalated": pl.Boolean,
+    "idle_hours": pl.Float64,
+    "age_hours": pl.Float64,
+    "category_rate": pl.Float64,
+}
+CUTOFF_SCHEMA = {
+    "cutoff": pl.Datetime("us", "UTC"),
+    "scored": pl.Int64,
+    "escalations": pl.Int64,
+    "auc": pl.Float64,
+    "refusal": pl.String,
+}
+
+
+def _empty_scored() -> pl.DataFrame:
+    return pl.DataFrame(schema=SCORED_SCHEMA)
+
+
+def _empty_cutoffs() -> pl.DataFrame:
+    return pl.DataFrame(schema=CUTOFF_SCHEMA)
+
+
+def _pct(x: float | None) -> str:
+    return pct(x, 0)
+
+
+def plain_summary(bt: Backtest, threshold: float) -> list[str]:
+    """The backtest in sentences for a leader (Markdown-safe: no user text)."""
+    if bt.refusal:
+        return [bt.refusal]
+    row = bt.at_threshold(threshold)
+    weeks = f"{bt.weeks:.0f} weeks" if bt.weeks >= 2 else f"{7 * bt.weeks:.0f} days"
+    hd = f"{bt.horizon_days:g} days"
+    out: list[str] = []
+    if row["above"]:
+        out.append(
+            f"Of the {row['above']:,} tickets scored above {_pct(threshold)} in the past {weeks}, "
+            f"{_pct(row['share_escalated'])} escalated within {hd}; they were "
+            f"{_pct(row['share_caught'])} of all escalations."
+        )
+    else:
+        out.append(f"No ticket scored above {_pct(threshold)} in the past {weeks}.")
+    out.append(
+        f"The top 10% caught {_pct(bt.recall_top10)} of all escalations "
+        f"({_pct(bt.precision_top10)} of them escalated, against {_pct(bt.base_rate)} "
+        "of all open tickets)."
+    )
+    out.append(
+        f"Taking the oldest idle tickets first would have caught {_pct(bt.idle_recall_top10)}; "
+        f"the categories with the highest rates {_pct(bt.category_recall_top10)}."
+    )
+    if bt.auc is not None:
+        out.append(
+            f"An escalating ticket scored above a quiet one {_pct(bt.auc)} of the time "
+            "(AUC; 50% is a coin toss)."
+        )
+    if bt.leakage_suspected:
+        out.append(f"Leakage suspected: {bt.leakage_why}.")
+    return out
+
+
+@dataclass(frozen=True)
+class IdleRule:
+    """The Routing page's idle-ticket rule on the same backtest, beside the model.
+
+    ``flagged``/``precision``/``recall``: tickets past ``idle_hours`` idle at the cut-offs;
+    ``model_precision``/``model_recall``: the model's top tickets, as many per cut-off;
+    ``open_flagged_now``/``open_now``: open tickets past the threshold at ``as_of``.
+    """
+
+    idle_hours: float
+    flagged: int
+    escalated: int
+    precision: float | None
+    recall: float | None
+    model_precision: float | None
+    model_recall: float | None
+    open_flagged_now: int
+    open_now: int
+    sentences: tuple[str, ...]
+    refusal: str | None = None
+
+
+def idle_rule(
+    tickets: pl.DataFrame,
+    *,
+    idle_hours: float,
+    as_of: datetime | None = None,
+    backtest_result: Backtest | None = None,
+    horizon_days: float | None = None,
+    cutoffs: int = 4,
+    step_days: float | None = None,
+    zone: str = "UTC",
+    features: Sequence[str] | None = None,
+) -> IdleRule:
+    """The idle rule (``idle_hours`` without activity) judged on the backtest's tickets.
+
+    Pass ``backtest_result`` to reuse a backtest; otherwise one is run. Idle time at a past
+    cut-off counts from the last activity known then (creation, first reply, activity log);
+    the count of open tickets over the threshold now uses :func:`lib.audit.idle.idle_tickets`.
+    """
+    from lib.audit.idle import idle_tickets
+
+    bt = backtest_result or backtest(
+        tickets,
+        horizon_days=horizon_days,
+        cutoffs=cutoffs,
+        step_days=step_days,
+        zone=zone,
+        features=features,
+        as_of=as_of,
+    )
+    now = idle_tickets(tickets, hours=idle_hours, now=_utc(as_of) if as_of else None)
+    flagged_now, open_count = now.tickets.height, now.open_tickets
+    if bt.refusal or bt.scored.height == 0:
+        return IdleRule(
+            idle_hours,
+            0,
+            0,
+            None,
+            None,
+            None,
+            None,
+            flagged_now,
+            open_count,
+            (),
+            refusal=bt.refusal,
+        )
+    sc = bt.scored
+    y = sc.get_column("escalated").to_numpy().astype(float)
+    flag = sc.get_column("idle_hours").to_numpy() > idle_hours
+    total = y.sum()
+    n, hits = int(flag.sum()), int(y[flag].sum())
+    m_flag = m_hits = 0
+    cut = sc.get_column("cutoff").dt.epoch("s").to_numpy()
+    risk = sc.get_column("risk").to_numpy()
+    for c in np.unique(cut):
+        m = cut == c
+        k = int(flag[m].sum())
+        if k:
+            order = np.argsort(-risk[m], kind="stable")[:k]
+            m_flag += k
+            m_hits += int(y[m][order].sum())
+    prec = hits / n if n else None
+    rec = hits / total if total else None
+    mp = m_hits / m_flag if m_flag else None
+    mr = m_hits / total if total else None
+    words = (
+        f"Tickets idle over {idle_hours:g} h at the past cut-offs: {n:,}, of which "
+        f"{_pct(prec)} escalated ({_pct(rec)} of all escalations).",
+        f"The model's top {n:,} tickets at the same moments: {_pct(mp)} escalated "
+        f"({_pct(mr)} of all escalations).",
+    )
+    return IdleRule(idle_hours, n, hits, prec, rec, mp, mr, flagged_now, open_count, words)
