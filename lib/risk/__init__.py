@@ -25,19 +25,22 @@ events=None) -> RiskModel | RiskRefusal``
     counts it), agent, group, category, customer, customer_tier, priority, subject.
 
 ``backtest(tickets, *, horizon_days=None, cutoffs=4, step_days=None, zone="UTC",
-features=None, events=None, as_of=None) -> Backtest``
-    Rolling origin: at each cut-off (``as_of - horizon``, then ``step_days`` earlier, default
-    the horizon) train on the past, score the tickets open then as they were, observe the
-    horizon. ``Backtest``: ``cutoffs`` (pl.DataFrame: cutoff, scored, escalations, auc,
-    refusal), ``scored`` (every scored ticket: cutoff, ticket_id, risk, escalated, idle_hours,
-    age_hours, category_rate), ``auc``, ``precision_top5``/``recall_top5``,
-    ``precision_top10``/``recall_top10``, ``base_rate``, the rules' ``idle_auc``/
-    ``idle_precision_top10``/``idle_recall_top10`` and ``category_*``, ``lift_over_idle`` and
-    ``lift_over_category`` (precision of the top 10% against the rule's top 10%),
-    ``calibration`` (decile, tickets, predicted, observed), ``thresholds`` (threshold, above,
-    escalated_above, share_escalated, share_caught for 5%..95%; ``bt.at_threshold(t)`` for any
-    t), ``leakage_suspected`` and ``leakage_why``, ``refusal`` (str or None: then there are no
-    figures), ``weeks`` (the span tested).
+features=None, events=None, as_of=None, score_every_hours=24.0) -> Backtest``
+    Rolling origin: at each cut-off (newest: ``as_of - horizon - step_days``, then
+    ``step_days`` earlier each; default step: the horizon, at least 7 days) train on what was
+    known then, score the tickets open at each moment of the following ``step_days`` (every
+    ``score_every_hours``: the daily lists) as they were, and observe the horizon after each
+    moment. ``Backtest``: ``cutoffs`` (pl.DataFrame: cutoff, scored, tickets, escalations,
+    auc, refusal), ``scored`` (every scored ticket-moment: cutoff, scored_at, ticket_id,
+    risk, escalated, idle_hours, age_hours, category_rate), ``auc``,
+    ``precision_top5``/``recall_top5``, ``precision_top10``/``recall_top10`` (top share of
+    each list), ``base_rate``, the rules' ``idle_auc``/``idle_precision_top10``/
+    ``idle_recall_top10`` and ``category_*``, ``lift_over_idle`` and ``lift_over_category``
+    (precision of the model's top 10% over the rule's top 10%), ``calibration`` (decile,
+    tickets, predicted, observed), ``thresholds`` (threshold, above, escalated_above,
+    share_escalated, share_caught for 5%..95%; ``bt.at_threshold(t)`` for any t),
+    ``leakage_suspected`` and ``leakage_why``, ``refusal`` (str or None: then there are no
+    figures), ``weeks`` (the span tested), ``horizon_days``.
 
 ``idle_rule(tickets, *, idle_hours, as_of=None, backtest_result=None, ...) -> IdleRule``
     The Routing page's idle rule on the same backtest: ``flagged``, ``escalated``,

@@ -22,7 +22,7 @@ import polars as pl
 from scipy.stats import rankdata
 
 from lib.formatting import pct
-from lib.risk.features import AFTER_THE_FACT, context
+from lib.risk.features import AFTER_THE_FACT, Context, context
 from lib.risk.model import (
     RiskModel,
     RiskRefusal,
@@ -32,12 +32,14 @@ from lib.risk.model import (
     score_rows,
     train_risk_model,
 )
-from lib.risk.timeline import is_timed, prepare
+from lib.risk.timeline import Timeline, is_timed, prepare
 
 #: A pooled backtest AUC at or above this is not believable for escalations: leakage.
 LEAKAGE_AUC = 0.95
 #: Fewest scored cut-offs for a backtest worth reporting.
 MIN_CUTOFFS = 2
+#: Fewest escalations among the scored tickets for figures worth reporting.
+MIN_ESCALATIONS = 10
 THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 20))
 
 
@@ -75,6 +77,7 @@ class Backtest:
     leakage_why: str | None = None
     refusal: str | None = None
     weeks: float = 0.0
+    timed: bool = True
 
     def at_threshold(self, threshold: float) -> dict[str, float | int | None]:
         """How many scored above ``threshold``, the share of them that escalated, and the
@@ -130,8 +133,10 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 def _cutoffs(
     as_of: datetime, horizon_days: float, cutoffs: int, step_days: float
 ) -> list[datetime]:
-    first = as_of - timedelta(days=horizon_days)
-    return [first - timedelta(days=step_days * i) for i in range(cutoffs)]
+    """Newest first: each cut-off's scoring window ``[c, c + step)`` ends a horizon before
+    ``as_of``, so every score's outcome is observed."""
+    last = as_of - timedelta(days=horizon_days)
+    return [last - timedelta(days=step_days * (i + 1)) for i in range(cutoffs)]
 
 
 def backtest(
@@ -144,137 +149,157 @@ def backtest(
     features: Sequence[str] | None = None,
     events: pl.DataFrame | None = None,
     as_of: datetime | None = None,
+    score_every_hours: float = 24.0,
 ) -> Backtest:
-    """Train before each cut-off, score the tickets open at it, observe them for the horizon.
+    """Train at each cut-off, score the following ``step_days`` as they were, observe.
 
-    ``step_days`` (default: the horizon, at least one day) separates the cut-offs.
+    ``step_days`` (default: the horizon, at least 7 days) separates the cut-offs; within each
+    step the open tickets are scored every ``score_every_hours`` (a ticket open on several
+    scoring moments counts once per moment, as it would appear on several mornings' lists).
     """
     hd = float(horizon_days) if horizon_days is not None else default_horizon(tickets)
-    step = float(step_days) if step_days is not None else max(hd, 1.0)
+    step = float(step_days) if step_days is not None else max(hd, 7.0)
     end = _utc(as_of) if as_of is not None else export_moment(tickets)
     empty = _empty_scored()
     if end is None or tickets.height == 0:
         return Backtest(hd, _empty_cutoffs(), empty, refusal="There are no tickets to test on.")
     timed = is_timed(tickets)
-    t = tickets.with_row_index("_row")
-    full = prepare(t, as_of=end, horizon_days=hd, events=events, timed=timed)
-    esc_full = np.full(t.height, np.nan)
-    unknown_full = np.zeros(t.height, bool)
-    rows_full = full.frame.get_column("_row").to_numpy()
-    esc_full[rows_full] = full.escalated + 0.0
-    unknown_full[rows_full] = full.esc_unknown
-    flag = t.get_column("escalated").fill_null(False).to_numpy()
+    full = prepare(tickets, as_of=end, horizon_days=hd, events=events, timed=timed)
+    flag = full.frame.get_column("escalated").fill_null(False).to_numpy()
+    ctx = context(full, zone)
     per_cut: list[dict[str, object]] = []
     parts: list[pl.DataFrame] = []
     leaky: set[str] = set()
     for c in _cutoffs(end, hd, cutoffs, step):
         model = train_risk_model(
-            t.drop("_row"), horizon_days=hd, as_of=c, zone=zone, features=features, events=events
+            tickets, horizon_days=hd, as_of=c, zone=zone, features=features, events=events
         )
         if isinstance(model, RiskRefusal):
-            per_cut.append(
-                {"cutoff": c, "scored": 0, "escalations": 0, "auc": None, "refusal": model.reason}
-            )
+            per_cut.append(_cut_row(c, None, model.reason))
             continue
         leaky.update(model.leaky)
-        part = _score_cutoff(
-            model, t, c, hd, step, zone, events, esc_full, unknown_full, flag, full.t0
-        )
-        if part.height == 0:
-            per_cut.append(
-                {
-                    "cutoff": c,
-                    "scored": 0,
-                    "escalations": 0,
-                    "auc": None,
-                    "refusal": "no open tickets at this cut-off",
-                }
-            )
-            continue
-        y = part.get_column("escalated").to_numpy().astype(float)
-        per_cut.append(
-            {
-                "cutoff": c,
-                "scored": part.height,
-                "escalations": int(y.sum()),
-                "auc": auc(part.get_column("risk").to_numpy(), y),
-                "refusal": None,
-            }
-        )
-        parts.append(part)
-    table = pl.DataFrame(per_cut, schema=_empty_cutoffs().schema) if per_cut else _empty_cutoffs()
-    if len(parts) < MIN_CUTOFFS:
+        part = _score_window(model, full, ctx, flag, c, step, score_every_hours)
+        per_cut.append(_cut_row(c, part, None if part.height else "no open tickets then"))
+        if part.height:
+            parts.append(part)
+    table = pl.DataFrame(per_cut, schema=CUTOFF_SCHEMA) if per_cut else _empty_cutoffs()
+    scored = pl.concat(parts) if parts else empty
+    if len(parts) < MIN_CUTOFFS or scored.get_column("escalated").sum() < MIN_ESCALATIONS:
         reasons = [str(r["refusal"]) for r in per_cut if r["refusal"]]
-        why = reasons[-1] if reasons else "no open tickets at the cut-offs"
+        why = (
+            reasons[-1]
+            if reasons
+            else (
+                f"only {int(scored.get_column('escalated').sum())} escalations among the scored "
+                f"tickets; at least {MIN_ESCALATIONS} are needed to judge the model"
+            )
+        )
         return Backtest(
             hd,
             table,
-            pl.concat(parts) if parts else empty,
+            scored,
             refusal=(
                 f"Too little history to test the model on {cutoffs} past cut-offs "
                 f"{step:g} days apart: {why}"
             ),
         )
-    scored = pl.concat(parts)
-    return _pooled(hd, table, scored, leaky, step * len(parts) / 7.0)
+    return _pooled(hd, table, scored, leaky, step * len(parts) / 7.0, timed)
 
 
-def _score_cutoff(
+def _cut_row(c: datetime, part: pl.DataFrame | None, refusal: str | None) -> dict[str, object]:
+    if part is None or part.height == 0:
+        return {
+            "cutoff": c,
+            "scored": 0,
+            "tickets": 0,
+            "escalations": 0,
+            "auc": None,
+            "refusal": refusal,
+        }
+    y = part.get_column("escalated").to_numpy().astype(float)
+    return {
+        "cutoff": c,
+        "scored": part.height,
+        "tickets": part.get_column("ticket_id").n_unique(),
+        "escalations": int(y.sum()),
+        "auc": auc(part.get_column("risk").to_numpy(), y),
+        "refusal": refusal,
+    }
+
+
+def _score_window(
     model: RiskModel,
-    t: pl.DataFrame,
-    c: datetime,
-    hd: float,
-    step: float,
-    zone: str,
-    events: pl.DataFrame | None,
-    esc_full: np.ndarray,
-    unknown_full: np.ndarray,
+    full: Timeline,
+    ctx: Context,
     flag: np.ndarray,
-    t0_full: datetime,
+    c: datetime,
+    step: float,
+    every: float,
 ) -> pl.DataFrame:
-    """The tickets open at cut-off ``c`` as they were, scored, with their outcome."""
-    tl = prepare(t, as_of=c, horizon_days=hd, events=events, timed=model.timed)
-    rows = tl.frame.get_column("_row").to_numpy()
-    shift = (tl.t0 - t0_full).total_seconds() / 3600.0  # full-timeline hours = tl hours + shift
+    """Tickets open at each scoring moment of ``[c, c + step)``, scored as they were then, with
+    their outcome (escalated within the horizon after the moment)."""
+    h = full.horizon_h
+    c_h = full.hours(c)
+    idx_parts, s_parts, y_parts = [], [], []
     if model.timed:
-        idx = np.flatnonzero(tl.open_at(tl.as_of) & ~unknown_full[rows])
-        s = np.full(idx.size, tl.as_of)
-        e = esc_full[rows[idx]] - shift
-        y = (e > tl.as_of) & (e <= tl.as_of + hd * 24)
+        # tickets escalated at an unknown time cannot be judged at a moment: left out
+        judge = ~full.esc_unknown
+        for m in np.arange(c_h, c_h + step * 24, every):
+            idx = np.flatnonzero(full.open_at(m) & judge)
+            e = full.escalated[idx]
+            idx_parts.append(idx)
+            s_parts.append(np.full(idx.size, m))
+            y_parts.append((e > m) & (e <= m + h))
     else:
-        idx = np.flatnonzero(tl.created > tl.as_of - step * 24)
-        s = tl.created[idx]
-        y = flag[rows[idx]]
+        idx = np.flatnonzero((full.created >= c_h) & (full.created < c_h + step * 24))
+        idx_parts.append(idx)
+        s_parts.append(full.created[idx])
+        y_parts.append(flag[idx])
+    idx = np.concatenate(idx_parts)
     if idx.size == 0:
         return _empty_scored()
-    sc = score_rows(model, tl, context(tl, zone), idx, s)
-    cats = (
-        tl.frame.get_column("category").cast(pl.String).fill_null("(none)").to_numpy()[idx]
-        if "category" in tl.frame.columns
-        else np.full(idx.size, "(none)", dtype=object)
-    )
+    s, y = np.concatenate(s_parts), np.concatenate(y_parts)
+    sc = score_rows(model, full, ctx, idx, s)
+    if "category" in full.frame.columns:
+        cats = full.frame.get_column("category").cast(pl.String).fill_null("(none)").to_numpy()
+        cats = cats[idx]
+    else:
+        cats = np.full(idx.size, "(none)", dtype=object)
     rates = model.level_rates.get("category", {})
     cat_rate = np.array([rates.get(str(v), model.base_rate) for v in cats], dtype=float)
+    moment = pl.Series("cutoff", [c] * idx.size, pl.Datetime("us", "UTC"))
     return pl.DataFrame(
         {
-            "cutoff": [c] * idx.size,
-            "ticket_id": tl.frame.get_column("ticket_id").cast(pl.String).to_numpy()[idx],
+            "cutoff": moment,
+            "scored_at": [full.moment(v) for v in s],
+            "ticket_id": full.frame.get_column("ticket_id").cast(pl.String).to_numpy()[idx],
             "risk": sc.risk,
             "escalated": y.astype(bool),
             "idle_hours": sc.raw.display["idle_hours"],
             "age_hours": sc.raw.display["age_hours"],
             "category_rate": cat_rate,
         },
-        schema=_empty_scored().schema,
+        schema=SCORED_SCHEMA,
     )
 
 
+def _lists(scored: pl.DataFrame, timed: bool) -> np.ndarray:
+    """Which list each scored row was on: its scoring moment (without escalation times, each
+    ticket is scored at its creation, and a cut-off's tickets make one list)."""
+    return scored.get_column("scored_at" if timed else "cutoff").dt.epoch("s").to_numpy()
+
+
 def _pooled(
-    hd: float, table: pl.DataFrame, scored: pl.DataFrame, leaky: set[str], weeks: float
+    hd: float,
+    table: pl.DataFrame,
+    scored: pl.DataFrame,
+    leaky: set[str],
+    weeks: float,
+    timed: bool,
 ) -> Backtest:
     risk = scored.get_column("risk").to_numpy()
     y = scored.get_column("escalated").to_numpy().astype(float)
-    cut = scored.get_column("cutoff").dt.epoch("s").to_numpy()
+    cut = _lists(scored, timed)
     idle = (
         scored.get_column("idle_hours").to_numpy()
         + 1e-6 * scored.get_column("age_hours").to_numpy()
@@ -323,6 +348,7 @@ def _pooled(
         leakage_suspected=bool(why),
         leakage_why="; ".join(why) or None,
         weeks=weeks,
+        timed=timed,
     )
 
 
@@ -344,6 +370,7 @@ def calibration(risk: np.ndarray, y: np.ndarray, bins: int = 10) -> pl.DataFrame
 
 SCORED_SCHEMA = {
     "cutoff": pl.Datetime("us", "UTC"),
+    "scored_at": pl.Datetime("us", "UTC"),
     "ticket_id": pl.String,
     "risk": pl.Float64,
     "escalated": pl.Boolean,
@@ -354,6 +381,7 @@ SCORED_SCHEMA = {
 CUTOFF_SCHEMA = {
     "cutoff": pl.Datetime("us", "UTC"),
     "scored": pl.Int64,
+    "tickets": pl.Int64,
     "escalations": pl.Int64,
     "auc": pl.Float64,
     "refusal": pl.String,
@@ -480,7 +508,7 @@ def idle_rule(
     total = y.sum()
     n, hits = int(flag.sum()), int(y[flag].sum())
     m_flag = m_hits = 0
-    cut = sc.get_column("cutoff").dt.epoch("s").to_numpy()
+    cut = _lists(sc, bt.timed)
     risk = sc.get_column("risk").to_numpy()
     for c in np.unique(cut):
         m = cut == c

@@ -235,16 +235,24 @@ def compute(
             n30 = np.maximum(count_in(ctx.cust_created, c, s - 30 * _DAY, s) - 1, 0)
             e30 = count_in(ctx.cust_esc, c, s - 30 * _DAY, s)
             n7 = np.maximum(count_in(ctx.cust_created, c, s - 7 * _DAY, s) - 1, 0)
+            # repeat contacts: the customer's tickets in the week before this one was opened
+            before = np.maximum(count_in(ctx.cust_created, c, created - 7 * _DAY, created) - 1, 0)
             raw.numeric[name] = (
-                ("customer tickets 30d", "customer escalations 30d", "customer contacts 7d"),
-                np.column_stack([np.log1p(n30), np.log1p(e30), np.log1p(n7)]),
+                (
+                    "customer tickets 30d",
+                    "customer escalations 30d",
+                    "customer contacts 7d",
+                    "customer contacts in the week before",
+                ),
+                np.column_stack([np.log1p(n30), np.log1p(e30), np.log1p(n7), np.log1p(before)]),
             )
+            raw.display["cust_before"] = before
             raw.display["cust_30d"], raw.display["cust_esc_30d"] = n30, e30
             raw.display["cust_7d"] = n7
         elif name == "age":
-            raw.numeric[name] = (("log age",), np.log1p(age)[:, None])
+            raw.numeric[name] = (("log age", "age days"), _time_block(age))
         elif name == "idle":
-            raw.numeric[name] = (("log idle",), np.log1p(idle)[:, None])
+            raw.numeric[name] = (("log idle", "idle days"), _time_block(idle))
         elif name == "first_response":
             frt = np.where(replied, reply - created, 0.0)
             raw.numeric[name] = (
@@ -285,6 +293,12 @@ def compute(
         else:
             raw.numeric[name] = ((name,), _custom(f, name, idx))
     return raw
+
+
+def _time_block(hours: np.ndarray) -> np.ndarray:
+    """Hours as two columns: log(1 + hours) and days (capped at two weeks), so the model can
+    bend between a quick early rise and a steady later one."""
+    return np.column_stack([np.log1p(hours), np.minimum(hours, 336.0) / 24.0])
 
 
 def _custom(f: pl.DataFrame, name: str, idx: np.ndarray) -> np.ndarray:

@@ -48,7 +48,7 @@ MIN_TICKETS = 200
 #: Training rows beyond this are sampled (seeded) down to it.
 MAX_TRAIN_ROWS = 300_000
 #: Snapshot rows to aim for (the snapshot step shrinks from 24 h to 1 h to reach them).
-TARGET_ROWS = 40_000
+TARGET_ROWS = 20_000
 #: Ridge penalty on the standardised coefficients.
 RIDGE = 2.0
 
@@ -196,13 +196,28 @@ def fit_logistic(
     beta[0] = math.log(m / (1 - m))
     pen = np.full(p + 1, ridge)
     pen[0] = 0.0
+
+    def objective(b: np.ndarray) -> float:
+        eta = xa @ b
+        # log-likelihood of a logistic model, written to stay finite for large |eta|
+        return float(np.sum(y * eta - np.logaddexp(0.0, eta)) - 0.5 * np.sum(pen * b * b))
+
+    current = objective(beta)
     for _ in range(iters):
         mu = expit(xa @ beta)
         w = mu * (1 - mu)
         hess = xa.T @ (xa * w[:, None]) + np.diag(pen) + 1e-9 * np.eye(p + 1)
         grad = xa.T @ (y - mu) - pen * beta
         step = np.linalg.solve(hess, grad)
-        beta += step
+        # damped Newton: halve the step until the penalised likelihood improves (separable
+        # data, e.g. a leaking feature, would otherwise overshoot without end)
+        for _half in range(30):
+            trial = objective(beta + step)
+            if trial >= current - 1e-12:
+                break
+            step = step / 2
+        beta = beta + step
+        current = trial
         if np.max(np.abs(step)) < 1e-6:
             break
     return beta
@@ -226,8 +241,9 @@ def _refuse_small(tl: Timeline, y: np.ndarray, idx: np.ndarray, horizon_days: fl
             f"horizon needs at least {2 * horizon_days:g} days of history and {MIN_TICKETS} such "
             "tickets to learn from."
         )
-    pos = int(y.sum())
-    neg = int(y.size - pos)
+    # count tickets, not snapshot rows: a ticket open for days gives many correlated rows
+    pos = int(np.unique(idx[y > 0]).size)
+    neg = old - pos
     if pos < MIN_POSITIVES:
         return (
             f"Only {pos} escalations within the {hd} horizon among the {old:,} tickets old "
@@ -235,8 +251,8 @@ def _refuse_small(tl: Timeline, y: np.ndarray, idx: np.ndarray, horizon_days: fl
         )
     if neg < MIN_POSITIVES:
         return (
-            f"Almost every ticket old enough to judge escalated ({pos:,} of {y.size:,} "
-            "moments); there is nothing to tell them apart by."
+            f"Almost every ticket old enough to judge escalated ({pos:,} of {old:,}); there "
+            "is nothing to tell them apart by."
         )
     return None
 

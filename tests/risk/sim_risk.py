@@ -30,21 +30,23 @@ import polars as pl
 from lib.schema import conform
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
-CATEGORY_EFFECT = {"SSO": 3.0, "Billing": 0.6, "Login": 1.0, "Export": 1.0, "Other": 1.0}
-TIER_EFFECT = {"Enterprise": 1.5, "Pro": 1.0, "Free": 1.0}
+CATEGORY_EFFECT = {"SSO": 4.0, "Billing": 0.4, "Login": 1.0, "Export": 1.0, "Other": 1.0}
+TIER_EFFECT = {"Enterprise": 2.0, "Pro": 1.0, "Free": 1.0}
 BAD_AGENT = "Agent 7"
-AGENT_EFFECT = 3.0
-HISTORY_POWER = 0.5
-IDLE_POWER = 1.0
+AGENT_EFFECT = 4.0
+HISTORY_POWER = 0.7
+IDLE_POWER = 1.5
 
 
 @dataclass(frozen=True)
 class Sim:
-    """Tickets (canonical), the export moment and the activity log (first replies)."""
+    """Tickets (canonical), the export moment, the activity log (first replies) and each
+    ticket's true base hazard per hour (``truth``: ticket_id, true_rate)."""
 
     tickets: pl.DataFrame
     as_of: datetime
     events: pl.DataFrame
+    truth: pl.DataFrame
 
 
 def simulate(
@@ -52,7 +54,7 @@ def simulate(
     *,
     n_tickets: int = 6000,
     days: float = 120.0,
-    base: float = 0.0005,
+    base: float = 0.0003,
     open_at_end: bool = True,
     idle_power: float = IDLE_POWER,
 ) -> Sim:
@@ -143,11 +145,13 @@ def simulate(
             "escalated_at": hours(np.where(is_esc, esc_abs, np.nan)),
             "first_response_minutes": np.where(reply_abs <= end, reply * 60, np.nan),
             "source": "generic",
+            "true_rate": lam,
         },
         strict=False,
     )
+    truth = tickets.select("ticket_id", "true_rate")
     tickets = conform(tickets.with_columns(pl.col("first_response_minutes").fill_nan(None)))
     ev_t = reply_abs[np.isfinite(reply_abs) & (reply_abs <= end)]
     ev_id = np.array([f"T{k:06d}" for k in range(n)])[np.isfinite(reply_abs) & (reply_abs <= end)]
     events = pl.DataFrame({"ticket_id": ev_id, "at": hours(ev_t), "kind": ["update"] * len(ev_t)})
-    return Sim(tickets, START + timedelta(hours=end), events)
+    return Sim(tickets, START + timedelta(hours=end), events, truth)
