@@ -80,8 +80,16 @@ class Raw:
     """Raw feature values of some rows: numeric blocks and categorical arrays, plus display."""
 
     numeric: dict[str, tuple[tuple[str, ...], np.ndarray]] = field(default_factory=dict)
-    categorical: dict[str, np.ndarray] = field(default_factory=dict)
+    categorical: dict[str, pl.Series] = field(default_factory=dict)
     display: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def take(self, rows: np.ndarray) -> Raw:
+        """The values of some rows only."""
+        return Raw(
+            {k: (cols, v[rows]) for k, (cols, v) in self.numeric.items()},
+            {k: v.gather(rows) for k, v in self.categorical.items()},
+            {k: np.asarray(v)[rows] for k, v in self.display.items()},
+        )
 
 
 def check_features(names: list[str] | tuple[str, ...], columns: list[str]) -> None:
@@ -228,8 +236,8 @@ def compute(
     raw.display["idle_hours"] = idle
     for name in names:
         if name in _CATEGORICAL or (name not in FEATURES and f.schema[name] == pl.String):
-            vals = f.get_column(name).cast(pl.String).fill_null("(none)").to_numpy()[idx]
-            raw.categorical[name] = vals.astype(str)
+            col = f.get_column(name).cast(pl.String).fill_null("(none)")
+            raw.categorical[name] = col.gather(idx)
         elif name == "customer_history":
             c = ctx.customer[idx]
             n30 = np.maximum(count_in(ctx.cust_created, c, s - 30 * _DAY, s) - 1, 0)
@@ -331,8 +339,9 @@ class Design:
         """Levels with at least :data:`MIN_LEVEL_ROWS` rows; the rest become ``(other)``."""
         levels: dict[str, tuple[str, ...]] = {}
         for name, vals in raw.categorical.items():
-            u, n = np.unique(vals.astype(str), return_counts=True)
-            levels[name] = tuple(str(v) for v, k in zip(u, n, strict=True) if k >= MIN_LEVEL_ROWS)
+            counts = vals.value_counts()
+            kept = counts.filter(pl.col("count") >= MIN_LEVEL_ROWS).get_column(vals.name)
+            levels[name] = tuple(sorted(str(v) for v in kept))
         cols, groups = _layout(raw, names, levels)
         x = _matrix(raw, names, levels)
         center = x.mean(axis=0) if x.shape[0] else np.zeros(x.shape[1])
@@ -366,11 +375,11 @@ def _matrix(raw: Raw, names: tuple[str, ...], levels: dict[str, tuple[str, ...]]
     blocks: list[np.ndarray] = []
     for name in names:
         if name in raw.categorical:
-            vals = raw.categorical[name].astype(str)
+            vals = raw.categorical[name]
             lv = levels[name]
-            uniq, inv = np.unique(vals, return_inverse=True)
-            lookup = {v: i for i, v in enumerate(lv)}
-            pos = np.array([lookup.get(str(v), len(lv)) for v in uniq], dtype=np.int64)[inv]
+            pos = vals.replace_strict(
+                list(lv), list(range(len(lv))), default=len(lv), return_dtype=pl.Int64
+            ).to_numpy()
             block = np.zeros((len(vals), len(lv) + 1))
             block[np.arange(len(vals)), pos] = 1.0
             blocks.append(block)

@@ -24,6 +24,7 @@ import numpy as np
 import polars as pl
 from scipy.special import expit
 
+from lib.risk.explain import no_reasons
 from lib.risk.explain import reasons as reason_words
 from lib.risk.features import (
     AFTER_THE_FACT,
@@ -333,11 +334,14 @@ def train_risk_model(
     beta = fit_logistic(x, y)
     level_rates = {
         name: {
-            str(v): float(y[vals == v].mean())
-            for v in np.unique(vals.astype(str))
-            if (vals == v).sum() >= 5
+            str(v): float(r)
+            for v, r, k in pl.DataFrame({"v": vals, "y": y})
+            .group_by("v")
+            .agg(pl.col("y").mean().alias("r"), pl.len().alias("k"))
+            .iter_rows()
+            if k >= 5
         }
-        for name, vals in ((n, raw.categorical[n].astype(str)) for n in raw.categorical)
+        for name, vals in raw.categorical.items()
     }
     if not calibrated:
         notes.append(
@@ -432,7 +436,7 @@ def score_open(
     ctx = context(tl, zone or model.zone)
     s = np.full(idx.size, tl.as_of) if model.timed else tl.created[idx]
     sc = score_rows(model, tl, ctx, idx, s)
-    words = reason_words(model, sc.raw, sc.pushes) if reasons else [[] for _ in idx]
+    words = reason_words(model, sc.raw, sc.pushes) if reasons else no_reasons(idx.size)
     rows = tl.frame[idx]
     age = tl.as_of - tl.created[idx]
     upd = (
@@ -452,7 +456,7 @@ def score_open(
         *[pl.col(c).cast(pl.String) for c in _OUT_COLUMNS[5:]],
     ).with_columns(
         pl.Series("risk", sc.risk, pl.Float64),
-        pl.Series("reasons", words, pl.List(pl.String)),
+        words.alias("reasons"),
         pl.Series("age_hours", age, pl.Float64),
         # now: since the last update, as the Routing page counts it; in the past the last
         # update then is unknown, so since the last known activity (the model's own idle)

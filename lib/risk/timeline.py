@@ -237,10 +237,15 @@ def count_in(
     c = codes.astype(np.int64) * _SHIFT
     lo_s = np.round(np.maximum(lo, 0.0) * 3600).astype(np.int64)
     hi_s = np.round(np.maximum(hi, 0.0) * 3600).astype(np.int64)
-    out = np.searchsorted(sorted_keys, c + hi_s, "right") - np.searchsorted(
-        sorted_keys, c + lo_s, "right"
-    )
-    return np.where(codes >= 0, out, 0)
+    return np.where(codes >= 0, _rank(sorted_keys, c + hi_s) - _rank(sorted_keys, c + lo_s), 0)
+
+
+def _rank(sorted_keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """``searchsorted(..., "right")`` with the queries sorted first (far fewer cache misses)."""
+    order = np.argsort(queries, kind="stable")
+    out = np.empty(queries.size, dtype=np.int64)
+    out[order] = np.searchsorted(sorted_keys, queries[order], "right")
+    return out
 
 
 def last_before(sorted_keys: np.ndarray, codes: np.ndarray, s: np.ndarray) -> np.ndarray:

@@ -19,6 +19,10 @@ def test_score_open_has_the_promised_columns(sim, model):
     risk = out.get_column("risk")
     assert risk.is_sorted(descending=True) and risk.min() >= 0 and risk.max() <= 1
     assert 1 <= out.get_column("reasons").list.len().max() <= 3
+    words = out.get_column("reasons").explode().drop_nulls()
+    assert words.str.contains(r"^category SSO escalates \d\.\dx the average$").any()
+    assert words.str.contains(r"^idle \d+ h$|^idle \d+\.\d days$").any()
+    assert words.str.contains(r"customer with \d+ (escalations?|other contacts?)").any()
 
 
 def test_backtest_idle_rule_and_summary_shapes(sim, bt):
