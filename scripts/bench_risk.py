@@ -20,11 +20,11 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import polars as pl  # noqa: E402
+import numpy as np
+import polars as pl
 
-from lib.risk import RiskModel, score_open, train_risk_model  # noqa: E402
-from lib.schema import conform  # noqa: E402
+from lib.risk import RiskModel, score_open, train_risk_model
+from lib.schema import conform
 
 TRAIN_TARGET_S = 30.0
 SCORE_TARGET_S = 2.0

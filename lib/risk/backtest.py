@@ -170,7 +170,11 @@ def backtest(
     per_cut: list[dict[str, object]] = []
     parts: list[pl.DataFrame] = []
     leaky: set[str] = set()
-    for c in _cutoffs(end, hd, cutoffs, step):
+    # the windows end a horizon before the export, and no later than the newest ticket (an
+    # export whose last solve came months after its last ticket has nothing open then)
+    newest = full.moment(float(np.nanmax(full.created))) if full.n else end
+    last = min(end, newest + timedelta(days=hd))
+    for c in _cutoffs(last, hd, cutoffs, step):
         model = train_risk_model(
             tickets, horizon_days=hd, as_of=c, zone=zone, features=features, events=events
         )

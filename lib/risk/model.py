@@ -224,6 +224,10 @@ def fit_logistic(
     return beta
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
 def _refuse_small(tl: Timeline, y: np.ndarray, idx: np.ndarray, horizon_days: float) -> str | None:
     hd = f"{horizon_days:g}-day"
     if tl.n == 0:
@@ -235,20 +239,25 @@ def _refuse_small(tl: Timeline, y: np.ndarray, idx: np.ndarray, horizon_days: fl
             "the escalation rules on the Data page."
         )
     old = int(np.unique(idx).size)
-    if span_days < 2 * horizon_days or old < MIN_TICKETS:
+    if span_days < 2 * horizon_days:
         return (
-            f"The export covers {span_days:.0f} days with {old:,} tickets old enough to judge "
-            f"(opened at least {horizon_days:g} days before its newest timestamp). The {hd} "
-            f"horizon needs at least {2 * horizon_days:g} days of history and {MIN_TICKETS} such "
-            "tickets to learn from."
+            f"The export covers {span_days:.0f} days; the {hd} horizon needs at least "
+            f"{2 * horizon_days:g} days of history to learn from."
+        )
+    if old < MIN_TICKETS:
+        return (
+            f"Only {old:,} tickets are old enough to judge (opened at least {horizon_days:g} "
+            f"days before the export's newest timestamp); at least {MIN_TICKETS} are needed "
+            "to learn from."
         )
     # count tickets, not snapshot rows: a ticket open for days gives many correlated rows
     pos = int(np.unique(idx[y > 0]).size)
     neg = old - pos
     if pos < MIN_POSITIVES:
         return (
-            f"Only {pos} escalations within the {hd} horizon among the {old:,} tickets old "
-            f"enough to judge; at least {MIN_POSITIVES} are needed to learn anything reliable."
+            f"Only {_count(pos, 'escalation')} within the {hd} horizon among the {old:,} "
+            "tickets old enough to judge;"
+            f" at least {MIN_POSITIVES} are needed to learn anything reliable."
         )
     if neg < MIN_POSITIVES:
         return (

@@ -44,3 +44,20 @@ def test_at_threshold_counts_by_hand(bt):
     assert row["escalated_above"] == above.get_column("escalated").sum()
     total = bt.scored.get_column("escalated").sum()
     assert row["share_caught"] == row["escalated_above"] / total
+
+
+def test_backtest_windows_stay_where_the_tickets_are(sim):
+    """An export whose newest timestamp is a solve months after its last ticket (the
+    ServiceNow log's shape) still gets its backtest windows over the tickets."""
+    from datetime import timedelta
+
+    from lib.risk import backtest
+
+    late = sim.tickets.head(1).with_columns(
+        ticket_id=pl.lit("late"),
+        solved_at=pl.lit(sim.as_of + timedelta(days=200)),
+        updated_at=pl.lit(sim.as_of + timedelta(days=200)),
+    )
+    bt = backtest(pl.concat([sim.tickets, late]), horizon_days=4, cutoffs=2)
+    assert bt.refusal is None
+    assert bt.scored.get_column("scored_at").max() < sim.as_of

@@ -35,8 +35,8 @@ def _tickets(n: int, days: float, escalated_every: int) -> pl.DataFrame:
 @pytest.mark.parametrize(
     ("n", "days", "every", "words"),
     [
-        (40, 30, 4, "needs at least 14 days of history and 200 such tickets"),
-        (2000, 10, 4, "covers 11 days"),  # 10 days of tickets, solved 30 h later
+        (40, 30, 4, "Only 32 tickets are old enough to judge"),
+        (2000, 10, 4, "covers 11 days; the 7-day horizon needs at least 14 days"),
         (1000, 90, 0, "No ticket in this export is marked escalated"),
         (1000, 90, 100, "Only 10 escalations within the 7-day horizon among the 936"),
     ],
