@@ -19,8 +19,10 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import polars as pl
+from check_real_exports import _files
 
 from lib.errors import ReviewError
 from lib.ingest import load_export
@@ -28,9 +30,6 @@ from lib.ingest.signals import accept_signal, suggest_signals
 from lib.risk import RiskRefusal, backtest, train_risk_model
 from lib.risk.model import default_horizon
 from lib.risk.timeline import CLOSED_STATUSES, is_timed
-
-SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx", ".parquet")
-SUFFIXES += (".gz", ".zip")
 
 _HEADER = (
     "| file | tickets (open) | escalated (how) | timed | horizon | model | backtest AUC "
@@ -112,15 +111,6 @@ def check(path: Path) -> dict[str, str]:
         f"escalations, {bt.weeks:.0f} weeks",
         leakage=bt.leakage_why or "",
     )
-    return out
-
-
-def _files(folders: list[str]) -> list[Path]:
-    out = []
-    for folder in folders:
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file() and path.name.lower().endswith(SUFFIXES):
-                out.append(path)
     return out
 
 

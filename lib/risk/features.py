@@ -171,18 +171,15 @@ class Context:
 def context(tl: Timeline, zone: str) -> Context:
     """Sorted keys for the window counts of one timeline."""
     f = tl.frame
-    cust = codes(f, "customer")
     # an escalation is credited to whoever escalated it, else to the first owner
     owner = pl.coalesce(
         *(pl.col(c).cast(pl.String) for c in ("escalated_by", "first_agent") if c in f.columns),
         pl.lit(None, pl.String),
     )
-    people = [c for c in ("first_agent", "escalated_by") if c in f.columns]
-    vocab = pl.concat([f.get_column(c).cast(pl.String) for c in people]) if people else None
-    agent = codes(f, "first_agent", vocab)
-    esc_by = codes(f, owner, vocab)
-    group = codes(f, "first_group")
-    topic = codes(f, "category")
+    (cust,) = codes(f, "customer")
+    agent, esc_by = codes(f, "first_agent", owner)
+    (group,) = codes(f, "first_group")
+    (topic,) = codes(f, "category")
     local = f.select(pl.col("created_at").dt.convert_time_zone(zone).alias("t")).select(
         pl.col("t").dt.weekday().alias("wd"), pl.col("t").dt.hour().alias("h")
     )

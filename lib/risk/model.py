@@ -178,7 +178,12 @@ def snapshot_rows(
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, *, ridge: float = RIDGE, iters: int = 30
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    ridge: float = RIDGE,
+    iters: int = 30,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
     """Ridge logistic regression by Newton steps: ``[intercept, *coefficients]``.
 
@@ -195,6 +200,8 @@ def fit_logistic(
     beta = np.zeros(p + 1)
     m = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
     beta[0] = math.log(m / (1 - m))
+    if start is not None:  # warm start (e.g. from a fit on most of the same rows)
+        beta = np.array(start, dtype=float)
     pen = np.full(p + 1, ridge)
     pen[0] = 0.0
 
@@ -224,6 +231,11 @@ def fit_logistic(
     return beta
 
 
+def _distinct(idx: np.ndarray, n: int) -> int:
+    """How many distinct tickets (indices below ``n``) ``idx`` holds."""
+    return int(np.count_nonzero(np.bincount(idx, minlength=n))) if idx.size else 0
+
+
 def _count(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
@@ -238,7 +250,7 @@ def _refuse_small(tl: Timeline, y: np.ndarray, idx: np.ndarray, horizon_days: fl
             "No ticket in this export is marked escalated, so there is nothing to learn: check "
             "the escalation rules on the Data page."
         )
-    old = int(np.unique(idx).size)
+    old = _distinct(idx, tl.n)
     if span_days < 2 * horizon_days:
         return (
             f"The export covers {span_days:.0f} days; the {hd} horizon needs at least "
@@ -251,7 +263,7 @@ def _refuse_small(tl: Timeline, y: np.ndarray, idx: np.ndarray, horizon_days: fl
             "to learn from."
         )
     # count tickets, not snapshot rows: a ticket open for days gives many correlated rows
-    pos = int(np.unique(idx[y > 0]).size)
+    pos = _distinct(idx[y > 0], tl.n)
     neg = old - pos
     if pos < MIN_POSITIVES:
         return (
@@ -334,13 +346,13 @@ def train_risk_model(
     # calibrate on the newest quarter of the moments after fitting on the older ones
     cut = np.quantile(s, 0.75) if s.size else 0.0
     old, new = s <= cut, s > cut
-    platt, calibrated = (0.0, 1.0), False
+    platt, calibrated, b_old = (0.0, 1.0), False, None
     if min(y[old].sum(), y[new].sum(), (1 - y[old]).sum(), (1 - y[new]).sum()) >= 10:
         b_old = fit_logistic(x[old], y[old])
         eta = b_old[0] + x[new] @ b_old[1:]
         ab = fit_logistic(eta[:, None], y[new], ridge=0.0)
         platt, calibrated = (float(ab[0]), float(ab[1])), True
-    beta = fit_logistic(x, y)
+    beta = fit_logistic(x, y, start=b_old if calibrated else None)
     level_rates = {
         name: {
             str(v): float(r)
@@ -374,7 +386,7 @@ def train_risk_model(
         base_rate=p0,
         level_rates=level_rates,
         training_rows=int(idx.size),
-        training_tickets=int(np.unique(idx).size),
+        training_tickets=_distinct(idx, tl.n),
         positives=int(y.sum()),
         calibrated=calibrated,
         leaky=leaky,

@@ -258,24 +258,24 @@ def last_before(sorted_keys: np.ndarray, codes: np.ndarray, s: np.ndarray) -> np
     return np.where(ok, (found - c) / 3600.0, np.nan)
 
 
-def codes(frame: pl.DataFrame, column: str | pl.Expr, vocab: pl.Series | None = None) -> np.ndarray:
-    """Integer code per row of a column's values (-1 for null or a missing column).
-
-    ``vocab``: the values to number (default: the column's own), so two columns can share codes.
+def codes(frame: pl.DataFrame, *columns: str | pl.Expr) -> list[np.ndarray]:
+    """Integer codes per row of one or more columns, numbered together (the same value gets
+    the same code in every column); -1 for null or a missing column.
 
     >>> f = pl.DataFrame({"a": ["x", None, "y"], "b": ["y", "y", None]})
-    >>> v = pl.Series(["x", "y"])
-    >>> codes(f, "a", v).tolist(), codes(f, "b", v).tolist()
-    ([0, -1, 1], [1, 1, -1])
+    >>> [c.tolist() for c in codes(f, "a", "b")]
+    [[0, -1, 1], [1, 1, -1]]
     """
-    if isinstance(column, str) and column not in frame.columns:
-        return np.full(frame.height, -1, dtype=np.int64)
-    expr = pl.col(column) if isinstance(column, str) else column
-    s = frame.select(expr.cast(pl.String)).to_series()
-    if vocab is None:
-        vocab = s.drop_nulls().unique()
-    vocab = vocab.cast(pl.String).drop_nulls().unique(maintain_order=True)
-    out = s.replace_strict(
-        vocab, pl.int_range(vocab.len(), eager=True), default=-1, return_dtype=pl.Int64
-    )
-    return out.fill_null(-1).to_numpy().astype(np.int64)
+    parts = []
+    for column in columns:
+        if isinstance(column, str) and column not in frame.columns:
+            parts.append(pl.Series(column, [None] * frame.height, pl.String))
+        else:
+            expr = pl.col(column) if isinstance(column, str) else column
+            parts.append(frame.select(expr.cast(pl.String)).to_series())
+    if not parts:
+        return []
+    # a categorical numbers the values in order of appearance, in one pass
+    joined = pl.concat(parts).cast(pl.Categorical).to_physical().cast(pl.Int64).fill_null(-1)
+    flat = joined.to_numpy().astype(np.int64)
+    return [flat[k * frame.height : (k + 1) * frame.height] for k in range(len(parts))]
