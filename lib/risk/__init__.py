@@ -18,11 +18,12 @@ events=None) -> RiskModel | RiskRefusal``
     ``leakage_suspected``. ``events``: an optional activity log (``ticket_id``, ``at``,
     ``kind`` in update/reassign/reopen) for exact idle time, reassignments and reopens so far.
 
-``score_open(model, tickets, *, as_of=None, zone="UTC", events=None) -> pl.DataFrame``
+``score_open(model, tickets, *, as_of=None, zone=None, events=None) -> pl.DataFrame``
     One row per open ticket (status not solved/closed and not escalated), riskiest first:
     ticket_id, risk (0-1, calibrated), reasons (list[str]: up to three factors raising the
     score most, in words), age_hours, idle_hours (since the last update, as the Routing page
-    counts it), agent, group, category, customer, customer_tier, priority, subject.
+    counts it), agent, group, category, customer, customer_tier, priority, subject. ``zone``
+    defaults to the model's. ``model.notes`` says in words which features it could not use.
 
 ``backtest(tickets, *, horizon_days=None, cutoffs=4, step_days=None, zone="UTC",
 features=None, events=None, as_of=None, score_every_hours=24.0) -> Backtest``

@@ -413,9 +413,10 @@ def plain_summary(bt: Backtest, threshold: float) -> list[str]:
     hd = f"{bt.horizon_days:g} days"
     out: list[str] = []
     if row["above"]:
+        per = " (a ticket open on several days counts on each day's list)" if bt.timed else ""
         out.append(
-            f"Of the {row['above']:,} tickets scored above {_pct(threshold)} in the past {weeks}, "
-            f"{_pct(row['share_escalated'])} escalated within {hd}; they were "
+            f"Of the {row['above']:,} tickets scored above {_pct(threshold)} in the past {weeks}"
+            f"{per}, {_pct(row['share_escalated'])} escalated within {hd}; they were "
             f"{_pct(row['share_caught'])} of all escalations."
         )
     else:

@@ -432,7 +432,7 @@ def score_open(
     tickets: pl.DataFrame,
     *,
     as_of: datetime | None = None,
-    zone: str = "UTC",
+    zone: str | None = None,
     events: pl.DataFrame | None = None,
     reasons: bool = True,
 ) -> pl.DataFrame:
@@ -441,7 +441,8 @@ def score_open(
     Columns: ticket_id, risk (0-1, calibrated), reasons (list of up to three phrases),
     age_hours, idle_hours (since the last update, as on the Routing page), agent, group,
     category, customer, customer_tier, priority, subject. ``as_of`` defaults to the export's
-    newest timestamp; before it, tickets are taken as they were then.
+    newest timestamp; before it, tickets are taken as they were then. ``zone`` (default: the
+    model's) is the business zone of the out-of-hours feature.
     """
     export = export_moment(tickets)
     moment = _utc(as_of) if as_of is not None else export
