@@ -49,6 +49,10 @@ features=None, events=None, as_of=None, score_every_hours=24.0) -> Backtest``
     tickets per cut-off, ``open_flagged_now``/``open_now`` (via :mod:`lib.audit.idle`),
     ``sentences``. Pass the page's ``Backtest`` as ``backtest_result`` to avoid a second run.
 
+``model_summary(model) -> list[str]``
+    What the model learned from and which features it uses, in sentences (``model.notes``:
+    the ones it could not use, and why).
+
 ``plain_summary(bt, threshold) -> list[str]``
     The backtest in sentences ("Of the 120 tickets scored above 40% in the past 4 weeks, 46%
     escalated within 7 days; ..."), Markdown-safe.
@@ -63,7 +67,7 @@ Example
 
 from lib.risk.backtest import Backtest, IdleRule, backtest, idle_rule, plain_summary
 from lib.risk.features import AFTER_THE_FACT, DEFAULT_FEATURES, FEATURES, FeatureError
-from lib.risk.model import RiskModel, RiskRefusal, score_open, train_risk_model
+from lib.risk.model import RiskModel, RiskRefusal, model_summary, score_open, train_risk_model
 
 __all__ = [
     "AFTER_THE_FACT",
@@ -76,6 +80,7 @@ __all__ = [
     "RiskRefusal",
     "backtest",
     "idle_rule",
+    "model_summary",
     "plain_summary",
     "score_open",
     "train_risk_model",

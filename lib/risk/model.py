@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import polars as pl
@@ -497,3 +497,25 @@ def _empty_out() -> pl.DataFrame:
         risk=pl.Float64, reasons=pl.List(pl.String), age_hours=pl.Float64, idle_hours=pl.Float64
     )
     return pl.DataFrame(schema=schema)
+
+
+def model_summary(model: RiskModel) -> list[str]:
+    """What the model learned from and uses, in sentences (Markdown-safe: no user text).
+
+    >>> from datetime import UTC, datetime
+    >>> m = RiskModel(7.0, datetime(2024, 5, 1, tzinfo=UTC), "UTC", True, ("category", "idle"),
+    ...               None, np.zeros(1), (0.0, 1.0), 0.08, {}, 12000, 3400, 960, True)
+    >>> print(model_summary(m)[0])
+    Learned from 3,400 tickets opened by 2024-04-24 (12,000 moments of their lives, 8% of which were followed by an escalation within 7 days).
+    """  # noqa: E501
+    until = model.as_of - timedelta(days=model.horizon_days)
+    uses = ", ".join(FEATURES.get(f, f"{f} (named on purpose)") for f in model.features)
+    words = [
+        f"Learned from {model.training_tickets:,} tickets opened by {until:%Y-%m-%d} "
+        f"({model.training_rows:,} moments of their lives, {model.base_rate:.0%} of which were "
+        f"followed by an escalation within {model.horizon_days:g} days).",
+        f"It uses {uses}.",
+    ]
+    if not model.calibrated:
+        words.append("Its scores are not calibrated on held-out weeks (too few escalations).")
+    return words

@@ -61,3 +61,12 @@ def test_backtest_windows_stay_where_the_tickets_are(sim):
     bt = backtest(pl.concat([sim.tickets, late]), horizon_days=4, cutoffs=2)
     assert bt.refusal is None
     assert bt.scored.get_column("scored_at").max() < sim.as_of
+
+
+def test_model_summary_names_what_it_uses_and_leaves_out(model):
+    from lib.risk import model_summary
+
+    words = model_summary(model)
+    assert words[0].startswith("Learned from ") and "within 4 days" in words[0]
+    assert "the ticket's category (topic)" in words[1]
+    assert any("activity log" in note for note in model.notes)  # reopens so far: not used
