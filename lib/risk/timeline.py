@@ -263,8 +263,9 @@ def codes(frame: pl.DataFrame, *columns: str | pl.Expr) -> list[np.ndarray]:
     the same code in every column); -1 for null or a missing column.
 
     >>> f = pl.DataFrame({"a": ["x", None, "y"], "b": ["y", "y", None]})
-    >>> [c.tolist() for c in codes(f, "a", "b")]
-    [[0, -1, 1], [1, 1, -1]]
+    >>> a, b = codes(f, "a", "b")
+    >>> sorted({*a.tolist(), *b.tolist()}), a[2] == b[0] == b[1] != a[0], a[1] == b[2] == -1
+    ([-1, 0, 1], True, True)
     """
     parts = []
     for column in columns:
@@ -275,7 +276,9 @@ def codes(frame: pl.DataFrame, *columns: str | pl.Expr) -> list[np.ndarray]:
             parts.append(frame.select(expr.cast(pl.String)).to_series())
     if not parts:
         return []
-    # a categorical numbers the values in order of appearance, in one pass
-    joined = pl.concat(parts).cast(pl.Categorical).to_physical().cast(pl.Int64).fill_null(-1)
-    flat = joined.to_numpy().astype(np.int64)
+    # a categorical numbers the values in one pass; a dense rank of those numbers makes them
+    # 0..k-1 even under a global string cache (whose numbers can be large)
+    physical = pl.concat(parts).cast(pl.Categorical).to_physical()
+    dense = physical.rank("dense").cast(pl.Int64) - 1
+    flat = dense.fill_null(-1).to_numpy().astype(np.int64)
     return [flat[k * frame.height : (k + 1) * frame.height] for k in range(len(parts))]
