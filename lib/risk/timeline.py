@@ -264,7 +264,7 @@ def codes(frame: pl.DataFrame, *columns: str | pl.Expr) -> list[np.ndarray]:
 
     >>> f = pl.DataFrame({"a": ["x", None, "y"], "b": ["y", "y", None]})
     >>> a, b = codes(f, "a", "b")
-    >>> sorted({*a.tolist(), *b.tolist()}), a[2] == b[0] == b[1] != a[0], a[1] == b[2] == -1
+    >>> sorted({*a.tolist(), *b.tolist()}), bool(a[2] == b[0] == b[1] != a[0]), bool(a[1] == -1)
     ([-1, 0, 1], True, True)
     """
     parts = []
