@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # statsmodels fits tiny matrices; more BLAS threads only contend on a 2-core machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: run test lint format bench bench-outliers bench-anomaly fuzz loadtest loadtest-browser demo screenshots clean chromium
+.PHONY: run test lint format bench bench-outliers bench-anomaly bench-risk fuzz loadtest loadtest-browser demo screenshots clean chromium
 
 # --no-compile: bytecode is written on first import instead, only for the modules used
 # (most of plotly, pandas and scipy never are): about half the install time on a fresh machine.
@@ -54,6 +54,10 @@ bench: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_metrics.py
 	$(PY) scripts/bench_outliers.py
 	$(PY) scripts/bench_anomaly.py
+	$(PY) scripts/bench_risk.py
+
+bench-risk: $(VENV)/.dev-stamp
+	$(PY) scripts/bench_risk.py
 
 bench-outliers: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_outliers.py
