@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+import pytest
+
 from lib.demo import demo_tickets
 from ui import dataset
 
@@ -17,3 +20,20 @@ def test_dataset_is_parsed_once_per_process(tmp_path: Path) -> None:
     other = tmp_path / "other.parquet"
     demo_tickets(seed=4, days=60, tickets_per_day=10).write_parquet(other)
     assert dataset._canonical(str(other)) is not first  # a new snapshot is a new entry
+
+
+def test_opening_a_dataset_reads_only_the_canonical_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages' copy never holds the export's raw columns (several GB at 10M tickets)."""
+    path = tmp_path / "with-extras.parquet"
+    t = demo_tickets(seed=6, days=60, tickets_per_day=10)
+    t.with_columns(pl.col("ticket_id").alias("raw:Id")).write_parquet(path)
+
+    def whole_file(_: str) -> pl.DataFrame:
+        raise AssertionError("the whole snapshot was read to open the dataset")
+
+    monkeypatch.setattr(dataset, "_snapshot_frame", whole_file)
+    opened = dataset._canonical(str(path))
+    assert "raw:Id" not in opened.columns
+    assert opened.equals(t)
