@@ -195,6 +195,18 @@ def app_child(home: Path) -> dict[str, Any]:
         return at
 
     out["start_rss_gib"] = rss()
+    # what the first page run of a new process imports (statsmodels, scipy, plotly, ...):
+    # once per server, not a cost of the data, so timed apart
+    t0 = time.perf_counter()
+    import lib.agent_review
+    import lib.audit
+    import lib.charts.agents
+    import lib.charts.breakdowns
+    import lib.charts.overview
+    import lib.outliers  # noqa: F401
+    import ui.layout  # noqa: F401
+
+    out["imports_s"] = time.perf_counter() - t0
     # open the dataset as the first page run of the process does (ui.dataset._canonical,
     # the cache every session shares), so the page times below are after the open
     from lib.store import Store
@@ -232,6 +244,7 @@ ROWS = (
     ("load_peak_gib", "import peak memory during load_export (GiB)", "{:.2f}"),
     ("import_peak_gib", "import peak memory (GiB; target < 7.45 = 8 GB)", "{:.2f}"),
     ("snapshot_mb", "snapshot size (MB)", "{:.0f}"),
+    ("imports_s", "first page of a new process: imports, once per server (s)", "{:.1f}"),
     ("open_s", "open the dataset: read the snapshot, shared by all sessions (s)", "{:.2f}"),
     ("open_frame_gib", "the open dataset's frame (GiB)", "{:.2f}"),
     ("open_rss_gib", "app RSS with the dataset open (GiB)", "{:.2f}"),
