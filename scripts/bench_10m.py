@@ -269,7 +269,13 @@ def table(results: dict[int, dict[str, Any]]) -> str:
         cells = []
         for s in sizes:
             v = results[s].get(key)
-            step = "import" if key.startswith(("load", "import", "snapshot")) else "app"
+            step = (
+                "generate"
+                if key.startswith("generate")
+                else "import"
+                if key.startswith(("load", "import", "snapshot"))
+                else "app"
+            )
             stopped = results[s].get(f"{step}_stopped") if key.endswith(("_s", "_gib")) else None
             if v is not None:
                 cells.append(fmt.format(v))
