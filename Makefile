@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # statsmodels fits tiny matrices; more BLAS threads only contend on a 2-core machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: run test lint format bench bench-outliers bench-anomaly bench-risk fuzz loadtest loadtest-browser demo screenshots clean chromium
+.PHONY: run test lint format bench bench-outliers bench-anomaly bench-risk bench-10m fuzz loadtest loadtest-browser demo screenshots clean chromium
 
 # --no-compile: bytecode is written on first import instead, only for the modules used
 # (most of plotly, pandas and scipy never are): about half the install time on a fresh machine.
@@ -64,6 +64,11 @@ bench-outliers: $(VENV)/.dev-stamp
 
 bench-anomaly: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_anomaly.py
+
+# 10 million tickets (issue 18): generates its data in /tmp/big10m (about 1 GB, reused), imports
+# it and runs three pages in three sessions; about 20 minutes and up to 12 GB of memory.
+bench-10m: $(VENV)/.dev-stamp
+	$(PY) scripts/bench_10m.py
 
 fuzz: $(VENV)/.dev-stamp
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 $(PY) -m pytest -q tests/ingest/test_fuzz.py
