@@ -151,9 +151,10 @@ def scenarios(tickets: pl.DataFrame, ticket_ids: Iterable[str]) -> pl.DataFrame:
     :data:`SCENARIO_COLUMNS` with personal data hidden, and the outcome columns
     ``outcome_escalated`` and ``outcome_group`` (where an escalated ticket went)."""
     ids = [str(i).strip() for i in ticket_ids]
-    order = pl.DataFrame({"ticket_id": ids, "position": range(len(ids))}).unique(
-        "ticket_id", keep="first"
-    )
+    order = pl.DataFrame(
+        {"ticket_id": ids, "position": list(range(len(ids)))},
+        schema={"ticket_id": pl.String, "position": pl.Int64},
+    ).unique("ticket_id", keep="first")
     t = order.join(tickets, on="ticket_id", how="inner").sort("position")
     subjects = [
         _hide_names(s, [(c, "[customer]"), (a, "[agent]")])

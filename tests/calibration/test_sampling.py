@@ -62,3 +62,8 @@ def test_scenarios_hide_personal_data_and_keep_order() -> None:
     assert out.item(0, "subject") == "[customer] cannot log in, call [phone] or [email]"
     assert out.get_column("outcome_group").to_list() == [None, None]
     assert set(out.columns) >= {"category", "channel", "priority", "outcome_escalated"}
+
+
+def test_no_ids_give_an_empty_frame_of_the_right_shape() -> None:
+    out = scenarios(_tickets(), [])
+    assert out.height == 0 and out.schema["ticket_id"] == pl.String
