@@ -16,18 +16,37 @@ from lib.calibration.results import Results
 
 @dataclass(frozen=True)
 class CalibrationPack:
-    """What the pack shows: a session's title, date and results, and the current matrix rows
-    (``category``, ``situation``, ``action``, ``to``) with its version number."""
+    """What the pack shows: a session's title, date and results (``None`` before any session
+    is closed), and the current matrix rows (``category``, ``situation``, ``action``, ``to``)
+    with its version number."""
 
     title: str
     closed: str
-    results: Results
+    results: Results | None
     matrix: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
     matrix_version: int | None = None
 
 
 def _h(value: Any) -> str:
     return escape("" if value is None else str(value))
+
+
+def _disputed(r: Results, n: int) -> str:
+    top = r.items.filter(pl.col("agreement") < 1).head(n)
+    if top.height == 0:
+        return ""
+    rows = [
+        f"<tr><td>{_h(it['ticket_id'])}</td><td>{_h(it['category'])}</td>"
+        f"<td>{_h(it['subject'])}</td>"
+        f'<td class="num">{it["escalate"]} / {it["tier1"]}</td>'
+        f"<td>{_h(it['what_happened'])}</td></tr>"
+        for it in top.iter_rows(named=True)
+    ]
+    return (
+        "<h3>Most disputed scenarios</h3><table><thead><tr><th>Ticket</th><th>Category</th>"
+        '<th>Subject</th><th class="num">Escalate / Tier 1</th><th>What happened</th></tr>'
+        "</thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
 
 
 def calibration_html(pack: CalibrationPack, *, disputed: int = 3) -> str:
@@ -44,33 +63,21 @@ def calibration_html(pack: CalibrationPack, *, disputed: int = 3) -> str:
     >>> "&lt;b&gt;" in html and "<b>" not in html
     True
     """
-    r = pack.results
-    rows = []
-    for it in (
-        r.items.filter(pl.col("agreement").is_not_null()).head(disputed).iter_rows(named=True)
-    ):
-        rows.append(
-            f"<tr><td>{_h(it['ticket_id'])}</td><td>{_h(it['category'])}</td>"
-            f"<td>{_h(it['subject'])}</td>"
-            f'<td class="num">{it["escalate"]} / {it["tier1"]}</td>'
-            f"<td>{_h(it['what_happened'])}</td></tr>"
-        )
     parts = [
-        '<section id="calibration"><h2>Calibration: does the team agree on when to escalate?</h2>',
-        f'<p class="meta">Session “{_h(pack.title)}”, closed {_h(pack.closed)}.</p>',
-        f"<p>{_h(words.headline(r))}</p>",
-        "<ul>",
-        f"<li>Fleiss' kappa {_h(words.coefficient_words(r.decision_kappa))}</li>",
-        f"<li>Gwet's AC1 {_h(words.coefficient_words(r.decision_ac1))}</li>",
-        "</ul>",
+        '<section id="calibration"><h2>Calibration: does the team agree on when to escalate?</h2>'
     ]
-    if rows:
+    r = pack.results
+    if r is None:
+        parts.append('<p class="empty">No calibration session has been closed yet.</p>')
+    else:
         parts += [
-            "<h3>Most disputed scenarios</h3><table><thead><tr><th>Ticket</th><th>Category</th>"
-            '<th>Subject</th><th class="num">Escalate / Tier 1</th><th>What happened</th></tr>'
-            "</thead><tbody>",
-            *rows,
-            "</tbody></table>",
+            f'<p class="meta">Session “{_h(pack.title)}”, closed {_h(pack.closed)}.</p>',
+            f"<p>{_h(words.headline(r))}</p>",
+            "<ul>",
+            f"<li>Fleiss' kappa {_h(words.coefficient_words(r.decision_kappa))}</li>",
+            f"<li>Gwet's AC1 {_h(words.coefficient_words(r.decision_ac1))}</li>",
+            "</ul>",
+            _disputed(r, disputed),
         ]
     if pack.matrix:
         parts.append(f"<h3>Escalation matrix (version {_h(pack.matrix_version)})</h3>")

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.review_pack import review_pack_html
 from lib.store import Store
 from tests.conftest import module_home
 from ui import dataset
+from ui.calibration.results import calibration_pack
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/calibration.py"
@@ -108,6 +110,12 @@ def test_build_answer_close_and_read_results(home: Path) -> None:
     assert agenda.height == 2
     assert agenda.get_column("title").str.starts_with("Calibration: escalate ticket").all()
     assert "1 would escalate, 1 would handle at Tier 1" in agenda.item(0, "detail")
+
+    # The meeting pack carries the session's results.
+    html = review_pack_html(store.get_meeting(meeting.id), agenda, store.list_actions(),
+                            calibration=calibration_pack())  # fmt: skip
+    assert '<section id="calibration">' in html
+    assert "Session “April calibration”" in html and "agrees beyond chance on 1 of 3" in html
     store.close()
 
 

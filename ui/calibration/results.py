@@ -129,7 +129,7 @@ def _agenda(r: cal.Results, title: str) -> None:
         "Put on the next meeting's agenda",
         key="cal_agenda",
         icon=":material/playlist_add:",
-        disabled=not chosen or not layout_can_edit(),
+        disabled=not chosen or not session.can_edit(),
         help=f"Adds one agenda point per scenario to “{meeting['title']}” ({meeting['date']}).",
     ):
         store = session.store()
@@ -157,8 +157,22 @@ def _agenda(r: cal.Results, title: str) -> None:
             st.rerun()
 
 
-def layout_can_edit() -> bool:
-    return session.can_edit()
+def calibration_pack() -> cal.CalibrationPack | None:
+    """The meeting pack's calibration section: the latest closed session and the current
+    escalation matrix (``None`` when there is neither)."""
+    store = session.store()
+    closed = sessions("closed").sort("closed_at", descending=True)
+    matrix = store.escalation_matrix()
+    if closed.height == 0 and matrix is None:
+        return None
+    row = closed.row(0, named=True) if closed.height else None
+    return cal.CalibrationPack(
+        title=row["title"] if row else "",
+        closed=f"{row['closed_at']:%Y-%m-%d}" if row else "",
+        results=results_of(row["id"]) if row else None,
+        matrix=matrix.rows if matrix else (),
+        matrix_version=matrix.version if matrix else None,
+    )
 
 
 def _trend() -> pl.DataFrame:
