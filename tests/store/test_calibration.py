@@ -177,3 +177,21 @@ def test_migration_keeps_older_data(tmp_path: Path) -> None:
         assert store.save_escalation_matrix([]).version == 1
     names = _sql(path, "SELECT name FROM schema_version ORDER BY version")
     assert names[-1] == (v009_calibration.NAME,)
+
+
+def test_backup_and_restore_keep_sessions_answers_and_matrix(store: Store, tmp_path: Path) -> None:
+    sid, items = _session(store)
+    store.submit_calibration_answer(items[2], escalate=True, target="Tier 2", participant="Ana")
+    store.close_calibration_session(sid)
+    store.save_escalation_matrix([{"category": "SSO", "action": "Escalate", "to": "Identity"}])
+    backup = store.backup(tmp_path / "backup.sqlite")
+    with Store(f"sqlite:///{tmp_path / 'other.sqlite'}") as other:
+        other.restore(backup)
+        answers = other.calibration_answers(sid)
+        assert answers.select("participant", "target").rows() == [("Ana", "Tier 2")]
+        assert other.calibration_items(sid).get_column("outcome_group").to_list() == [
+            "Identity",
+            None,
+            "Tier 2",
+        ]
+        assert other.escalation_matrix().rows[0]["to"] == "Identity"

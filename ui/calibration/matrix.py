@@ -14,6 +14,10 @@ _LABELS = {"category": "Category", "situation": "Situation", "action": "Do", "to
            "note": "Note"}  # fmt: skip
 
 
+_VERSIONS = {"version": "Version", "rows": "Rows", "note": "What changed",
+             "created_by": "Saved by", "created_at": "Saved at"}  # fmt: skip
+
+
 def _frame(rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(
         [{f: r.get(f) or "" for f in MATRIX_FIELDS} for r in rows],
@@ -70,7 +74,9 @@ def matrix_tab(edit: bool) -> None:
             layout.empty_state("No version saved yet.", action="Add rows above and save.")
         return
     st.subheader("Versions")
-    widgets.table(versions, key="cal_versions", filename="escalation-matrix-versions.csv")
+    widgets.table(
+        versions.rename(_VERSIONS), key="cal_versions", filename="escalation-matrix-versions.csv"
+    )
     pick = st.selectbox(
         "Show version", versions.get_column("version").to_list(), key="cal_matrix_version"
     )

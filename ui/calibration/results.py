@@ -26,6 +26,7 @@ _ITEMS = {
     "ticket_id": "Ticket",
     "category": "Category",
     "subject": "Subject",
+    "answers": "Answers",
     "escalate": "Escalate",
     "tier1": "Tier 1",
     "agreement": "Pairs agreeing %",
