@@ -28,6 +28,7 @@ PAGES = {
         st.Page("views/agents.py", title="Agents", icon=":material/support_agent:"),
         st.Page("views/anomalies.py", title="Anomalies", icon=":material/notifications_active:"),
         st.Page("views/meetings.py", title="Review meetings", icon=":material/groups:"),
+        st.Page("views/calibration.py", title="Calibration", icon=":material/balance:"),
     ],
     "Data": [
         st.Page("views/data.py", title="Data", icon=":material/upload_file:"),

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from lib import audit, formatting, plain_words
+from lib.calibration.pack import CalibrationPack, calibration_html
 from lib.charts.meetings import drivers_svg, sparkline_svg, trend_svg
 from lib.review_pack._common import _meeting_fields, _pct, _when
 from lib.review_pack.actions import ACTION_SECTIONS, meeting_actions
@@ -327,6 +328,7 @@ def review_pack_html(
     dataset_name: str = "",
     definition: str = "",
     generated_at: dt.datetime | None = None,
+    calibration: CalibrationPack | None = None,
 ) -> str:
     """The self-contained HTML review pack of a meeting.
 
@@ -336,7 +338,8 @@ def review_pack_html(
     (agreed, closed, still open). Charts are inline SVG; no script, font, image or style sheet
     is fetched, so the file opens offline; print CSS lays it out on A4. All user and data text
     is HTML-escaped. ``alerts`` are the alert records (:meth:`lib.store.Store.get_alert_states`
-    rows) of the alerts on the agenda.
+    rows) of the alerts on the agenda. ``calibration``: the latest closed calibration session
+    and the escalation matrix (:mod:`lib.calibration.pack`), a section after the actions.
 
     >>> from datetime import date
     >>> html = review_pack_html({"id": 1, "title": "<script>x</script>", "date": date(2024, 3, 1)},
@@ -403,6 +406,8 @@ def review_pack_html(
     for key, heading in ACTION_SECTIONS:
         parts += [f"<h3>{heading}</h3>", _actions_html(split[key])]
     parts.append("</section>")
+    if calibration is not None:
+        parts.append(calibration_html(calibration))
     if (m.get("notes") or "").strip():
         parts.append(
             f'<section id="notes"><h2>Notes</h2><p class="pre">{_h(m["notes"])}</p></section>'

@@ -35,6 +35,7 @@ from lib.store import migrations
 from lib.store.actions import ActionsMixin
 from lib.store.alerts import AlertsMixin, alert_key
 from lib.store.backup import BackupMixin
+from lib.store.calibration import CalibrationMixin
 from lib.store.categories import CategoriesMixin
 from lib.store.datasets import DatasetsMixin, read_snapshot
 from lib.store.engine import (
@@ -129,6 +130,7 @@ class Store(
     MeetingsMixin,
     ActionsMixin,
     BackupMixin,
+    CalibrationMixin,
 ):
     """Access to one database. ``Store(url)`` opens (and migrates) it; use :func:`default_store`
     in the app so the process keeps one engine per URL.

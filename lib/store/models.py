@@ -235,3 +235,79 @@ class ActionHistory(SQLModel, table=True):
     field: str
     old_value: str | None = None
     new_value: str | None = None
+
+
+CALIBRATION_STATUSES = ("open", "closed")
+#: Why a participant would escalate ("" when they would not, or did not say).
+CALIBRATION_REASONS = ("skill", "policy", "customer demand", "bug")
+
+
+class CalibrationSession(SQLModel, table=True):
+    """A calibration session: a set of past tickets the team answers on its own, then compares."""
+
+    __tablename__ = "calibration_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    note: str = ""
+    status: str = "open"
+    dataset_id: int | None = Field(default=None, foreign_key="dataset.id", ondelete="SET NULL")
+    created_by: str | None = None
+    created_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+    closed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_by: str | None = None
+
+
+class CalibrationItem(SQLModel, table=True):
+    """One scenario of a session: a ticket as it looked (personal data hidden) and its outcome,
+    which the store shows only once the session is closed."""
+
+    __tablename__ = "calibration_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="calibration_session.id", ondelete="CASCADE", index=True)
+    position: int = 0
+    ticket_id: str
+    category: str | None = None
+    channel: str | None = None
+    priority: str | None = None
+    customer_tier: str | None = None
+    first_group: str | None = None
+    subject: str | None = None
+    why: str = ""
+    outcome_escalated: bool | None = None
+    outcome_group: str | None = None
+
+
+class CalibrationAnswer(SQLModel, table=True):
+    """A participant's answer to one scenario (one per participant and scenario)."""
+
+    __tablename__ = "calibration_answer"
+    __table_args__ = (
+        sa.Index("ux_calibration_answer_item_participant", "item_id", "participant", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="calibration_session.id", ondelete="CASCADE", index=True)
+    item_id: int = Field(foreign_key="calibration_item.id", ondelete="CASCADE")
+    participant: str
+    participant_group: str | None = None
+    participant_tenure: str | None = None
+    escalate: bool
+    target: str = ""
+    reason: str = ""
+    note: str = ""
+    answered_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+
+
+class EscalationMatrix(SQLModel, table=True):
+    """One saved version of the escalation matrix (category x situation -> handle at Tier 1 or
+    escalate to whom); versions are never changed, a save adds the next one."""
+
+    __tablename__ = "escalation_matrix"
+
+    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    rows: list = Field(default_factory=list, sa_type=JSON)
+    note: str = ""
+    created_by: str | None = None
+    created_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)

@@ -25,6 +25,7 @@ EXPECTED = [
     ("Agents", "/agents", "support_agent"),
     ("Anomalies", "/anomalies", "notifications_active"),
     ("Review meetings", "/meetings", "groups"),
+    ("Calibration", "/calibration", "balance"),
     ("Data", "/data", "upload_file"),
 ]
 #: The title each page shows.
@@ -36,6 +37,7 @@ HEADINGS = {
     "/agents": "Agents",
     "/anomalies": "Anomalies",
     "/meetings": "Review meetings",
+    "/calibration": "Calibration",
     "/data": "Data",
 }
 

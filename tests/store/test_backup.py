@@ -114,7 +114,9 @@ def _script(path: Path, sql: str, *, store: bool = False) -> None:
         ),
         (
             lambda p: _script(
-                p, "INSERT INTO schema_version VALUES (7, 'future', '2030-01-01');", store=True
+                p,
+                f"INSERT INTO schema_version VALUES ({LATEST + 1}, 'future', '2030-01-01');",
+                store=True,
             ),
             "newer version",
         ),

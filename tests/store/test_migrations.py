@@ -27,7 +27,7 @@ def test_models_match_what_the_migrations_build(tmp_path: Path) -> None:
     SQLModel.metadata.create_all(models)
     try:
         assert _schema_of(migrated.engine) == _schema_of(models)
-        assert migrated.schema_version == migrations.LATEST == 6
+        assert migrated.schema_version == migrations.LATEST
     finally:
         migrated.close()
         models.dispose()
@@ -37,14 +37,9 @@ def test_v1_database_opens_without_loss_and_gains_new_columns(tmp_path: Path) ->
     path = tmp_path / "old.sqlite"
     _make_v1_database(path)
     with Store(f"sqlite:///{path}") as store:
-        assert store.schema_version == 6
+        assert store.schema_version == migrations.LATEST
         assert _sql(path, "SELECT version FROM schema_version ORDER BY version") == [
-            (1,),
-            (2,),
-            (3,),
-            (4,),
-            (5,),
-            (6,),
+            (v,) for v in range(1, migrations.LATEST + 1)
         ]
         ds = store.get_active_dataset()
         assert (ds.id, ds.name, ds.row_count, ds.source_files) == (
@@ -93,7 +88,7 @@ def test_v1_database_opens_without_loss_and_gains_new_columns(tmp_path: Path) ->
             old.dispose()
     # Opening again is a no-op.
     with Store(f"sqlite:///{path}") as again:
-        assert again.schema_version == 6
+        assert again.schema_version == migrations.LATEST
         assert again.get_action(1).version == 3
 
 

@@ -17,6 +17,7 @@ from lib.errors import ReviewError
 from lib.markdown import md_escape
 from lib.store import Store
 from ui import dataset, layout, scoring, session
+from ui.calibration.results import calibration_pack
 from ui.meetings.common import (
     PICK,
     definition,
@@ -88,6 +89,7 @@ def pack_of(data: dataset.Active, meeting: Any, facts: Any = None) -> bytes:
         tickets=tickets,
         dataset_name=ds_name,
         definition=definition(data),
+        calibration=calibration_pack(),
     ).encode("utf-8")
 
 

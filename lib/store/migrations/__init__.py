@@ -16,8 +16,8 @@ Example
 >>> engine = make_engine("sqlite://")
 >>> upgrade(engine) == LATEST
 True
->>> upgrade(engine)  # already up to date: nothing to do
-6
+>>> upgrade(engine) == LATEST  # already up to date: nothing to do
+True
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from lib.store.migrations import (
     v004_meeting_close_agenda_undo,
     v005_dataset_business_zone,
     v006_meeting_pack,
+    v007_calibration,
 )
 
 #: Execution option that makes the SQLite engine open the transaction with ``BEGIN IMMEDIATE``
@@ -48,6 +49,7 @@ STEPS = (
     v004_meeting_close_agenda_undo,
     v005_dataset_business_zone,
     v006_meeting_pack,
+    v007_calibration,  # numbered after the last step before it (see its PREVIOUS)
 )
 LATEST = STEPS[-1].VERSION
 

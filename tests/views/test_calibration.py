@@ -1,0 +1,140 @@
+"""AppTest: the Calibration page on the demo data with a real SQLite file underneath: a leader
+builds and opens a set, two participants answer on their own, the leader closes it, and the
+results (agreement, participants, disputed scenarios onto the agenda, the matrix) show."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.review_pack import review_pack_html
+from lib.store import Store
+from tests.conftest import module_home
+from ui import dataset
+from ui.calibration.results import calibration_pack
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = "views/calibration.py"
+
+
+home = module_home("calibration_home")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(home: Path) -> None:
+    """The demo dataset imported once for the module (as the app does on first start)."""
+    with Store(f"sqlite:///{home / 'review.sqlite'}") as store:
+        dataset._bootstrap(store)
+
+
+def _store() -> Store:
+    return Store(os.environ["DATABASE_URL"])
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    return _ok(at.switch_page(PAGE).run())
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _table(at: AppTest, first_column: str):
+    """The table whose first column is ``first_column`` (tables carry no key in AppTest)."""
+    return next(d.value for d in at.dataframe if d.value.columns[0] == first_column)
+
+
+def _submit(at: AppTest) -> None:
+    next(b for b in at.button if b.label == "Save and next").click().run()
+    _ok(at)
+
+
+def _answer_all(at: AppTest, name: str, items: list[int], decide) -> None:
+    at.text_input(key="cal_name").set_value(name).run()
+    for n, item in enumerate(items):
+        # Nobody's earlier answer shows: the form starts empty for a new participant.
+        assert at.radio(key=f"cal_decision_{item}").value is None
+        escalate = decide(n)
+        at.radio(key=f"cal_decision_{item}").set_value(
+            "Escalate" if escalate else "Handle at Tier 1"
+        )
+        if escalate:
+            at.selectbox(key=f"cal_target_{item}").set_value("Tier 2")
+            at.radio(key=f"cal_reason_{item}").set_value("policy")
+        _submit(at)
+    assert any("You answered all" in s.value for s in at.success)
+
+
+def test_build_answer_close_and_read_results(home: Path) -> None:
+    at = _page()
+    assert any("No calibration session is open" in i.value for i in at.info)
+    at.number_input(key="cal_n").set_value(3)
+    at.button(key="cal_draw").click().run()
+    at.text_input(key="cal_title").set_value("April calibration").run()
+    at.button(key="cal_open").click().run()
+    _ok(at)
+    store = _store()
+    sid = int(store.list_calibration_sessions().item(0, "id"))
+    items = store.calibration_items(sid).get_column("item_id").to_list()
+    assert len(items) == 3
+    assert any("Opened “April calibration” with 3 scenarios" in s.value for s in at.success)
+
+    # Two participants, each on their own: Ana escalates everything, Bo the first only.
+    _answer_all(at, "Ana", items, lambda n: True)
+    _answer_all(at, "Bo", items, lambda n: n < 1)
+    assert store.calibration_progress(sid).rows() == [("Ana", 3), ("Bo", 3)]
+    assert any("No session is closed yet" in i.value for i in at.info)
+
+    meeting = store.create_meeting("2026-01-15", title="January review")
+    at.button(key=f"cal_close_{sid}").click().run()
+    _ok(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "The team agrees beyond chance on 1 of 3 scenarios (2 participants, 6 answers)" in text
+    assert "What kappa" not in text  # the explanation sits in an expander
+    people = _table(at, "Participant")
+    assert people["Participant"].tolist() == ["Ana", "Bo"]
+    assert people["Agrees with the team %"].tolist() == [33.3, 33.3]
+    disputed = _table(at, "Scenario")
+    assert disputed["Pairs agreeing %"].tolist() == [0.0, 0.0, 100.0]
+    assert disputed["Escalate to"].tolist()[2] == "Escalate to Tier 2 ×2"
+
+    at.button(key="cal_agenda").click().run()
+    _ok(at)
+    agenda = store.list_agenda_items(meeting.id)
+    assert agenda.height == 2
+    assert agenda.get_column("title").str.starts_with("Calibration: escalate ticket").all()
+    assert "1 would escalate, 1 would handle at Tier 1" in agenda.item(0, "detail")
+
+    # The meeting pack carries the session's results.
+    html = review_pack_html(store.get_meeting(meeting.id), agenda, store.list_actions(),
+                            calibration=calibration_pack())  # fmt: skip
+    assert '<section id="calibration">' in html
+    assert "Session “April calibration”" in html and "agrees beyond chance on 1 of 3" in html
+    store.close()
+
+
+def test_matrix_versions_show_and_download(home: Path) -> None:
+    store = _store()
+    store.save_escalation_matrix(
+        [{"category": "SSO", "situation": "locked out", "action": "Escalate", "to": "Identity"}],
+        note="first",
+    )
+    store.close()
+    at = _page()
+    shown = _table(at, "Category")
+    assert shown.to_dict("records") == [
+        {
+            "Category": "SSO",
+            "Situation": "locked out",
+            "Do": "Escalate",
+            "To": "Identity",
+            "Note": "",
+        }
+    ]
+    assert at.button(key="cal_matrix_save").label == "Save as version 2"
