@@ -6,6 +6,7 @@ leaves the dataset that was open as it was.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import streamlit as st
@@ -189,8 +190,12 @@ def _run_load(
     state["mapping"] = mapping
     state["dayfirst"] = dayfirst
     state["tz"] = tz
-    state["frame"] = dataset.save_frame(result)
+    state["frame"] = result.snapshot_frame()
     state["rules"] = result.rules
+    state.pop("applied", None)
+    _discard_prepared(state)
+    frame, _ = _rules_applied(state, result.rules)
+    _prepare(state, frame, private=bool(st.session_state.get("imp_private")))
 
 
 def _result_panel(
@@ -198,7 +203,7 @@ def _result_panel(
 ) -> None:
     st.subheader("What counts as an escalation")
     rules: list[Rule] = state["rules"]
-    frame, outcome = reapply_rules(state["frame"], rules, mapping=state["mapping"])
+    frame, outcome = _rules_applied(state, rules)
     # The rules mark (almost) nothing: choosing a signal is the next step, not importing.
     low = escalation_signal(frame, rules)
     if low is not None:
@@ -229,6 +234,7 @@ def _result_panel(
         "(customer-3f9a…); e-mail addresses and phone numbers in subjects and descriptions "
         "are masked. Rates, agents and categories are unchanged.",
     )
+    _prepare(state, frame, private=private)
     label = f"Import {frame.height:,} tickets"
     if low is not None:
         label += " without escalations" if outcome.escalated == 0 else " anyway"
@@ -248,9 +254,11 @@ def _result_panel(
                 if private:
                     frame = pseudonymise(frame, key=dataset.pseudonym_key())
                     report = mask_report(report)
+                prepared = _take_prepared(state)
                 rec = session.store().register_dataset(
                     name or default_name,
                     frame,
+                    prepared=prepared,
                     source_files=[f.name for f in files],
                     vendor=result.vendor,
                     mapping=state["mapping"],
@@ -277,6 +285,60 @@ def _result_panel(
             f"{outcome.escalated:,} are escalated. Open the Overview to start the review."
         )
         st.rerun()
+
+
+def _rules_applied(state: dict[str, Any], rules: list[Rule]) -> tuple[Any, Any]:
+    """The loaded frame with ``rules`` applied, kept until the rules change: every rerun of
+    the panel (the Import click too) would otherwise apply them to every row again."""
+    key = rules_to_json(rules)
+    memo = state.get("applied")
+    if memo is None or memo[0] != key:
+        memo = (key, *reapply_rules(state["frame"], rules, mapping=state["mapping"]))
+        state["applied"] = memo
+    return memo[1], memo[2]
+
+
+#: Writes the snapshot of a confirmed import while the user reads the rules (one at a time).
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-write")
+
+
+def _prepare(state: dict[str, Any], frame: Any, *, private: bool) -> None:
+    """Write ``frame`` (the loaded tickets under the current rules) as a snapshot file in
+    the background, so that "Import" only has to rename it. A file written for other rules
+    is deleted; none is written while "Pseudonymise" is ticked (the pseudonymised frame is
+    written when the user imports)."""
+    key = state["applied"][0]
+    old = state.get("prepared")
+    if old is not None and (private or old[0] != key):
+        _discard_prepared(state)
+        old = None
+    if old is None and not private:
+        state["prepared"] = (key, _WRITER.submit(session.store().prepare_snapshot, frame))
+
+
+def _take_prepared(state: dict[str, Any]) -> Any:
+    """The prepared snapshot file for the current rules (waiting for its write), or None."""
+    entry = state.get("prepared")
+    if entry is None or entry[0] != state["applied"][0]:
+        _discard_prepared(state)
+        return None
+    state.pop("prepared")
+    try:
+        return entry[1].result()
+    except Exception:  # a failed background write: register_dataset writes it again
+        return None
+
+
+def _discard_prepared(state: dict[str, Any]) -> None:
+    """Wait for a background write and delete its file (rules changed, or pseudonymised)."""
+    entry = state.pop("prepared", None)
+    if entry is None:
+        return
+    try:
+        path = entry[1].result()
+    except Exception:
+        return
+    session.store().discard_prepared(path)
 
 
 def _with_date_order(mapping: dict[str, str], dayfirst: bool | None) -> dict[str, Any]:
