@@ -20,6 +20,7 @@ from lib.ingest.keys import KEY_LABELS, KEYS, required_keys
 from lib.ingest.rules import SIGNAL_ADVICE, Rule, escalation_signal, rules_to_json
 from lib.markdown import md_escape
 from lib.privacy import mask_report, pseudonymise
+from lib.store.datasets import encode_snapshot
 from ui import dataset, layout, quality, rules_editor, session, sidebar, signals
 from ui.zone import zone_caption, zone_choice
 
@@ -193,7 +194,7 @@ def _run_load(
     state["frame"] = result.snapshot_frame()
     state["rules"] = result.rules
     state.pop("applied", None)
-    _discard_prepared(state)
+    state.pop("prepared", None)
     frame, _ = _rules_applied(state, result.rules)
     _prepare(state, frame, private=bool(st.session_state.get("imp_private")))
 
@@ -298,47 +299,33 @@ def _rules_applied(state: dict[str, Any], rules: list[Rule]) -> tuple[Any, Any]:
     return memo[1], memo[2]
 
 
-#: Writes the snapshot of a confirmed import while the user reads the rules (one at a time).
-_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-write")
+#: Encodes the snapshot of a confirmed import while the user reads the rules (one at a time).
+_ENCODER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-encode")
 
 
 def _prepare(state: dict[str, Any], frame: Any, *, private: bool) -> None:
-    """Write ``frame`` (the loaded tickets under the current rules) as a snapshot file in
-    the background, so that "Import" only has to rename it. A file written for other rules
-    is deleted; none is written while "Pseudonymise" is ticked (the pseudonymised frame is
-    written when the user imports)."""
+    """Encode ``frame`` (the loaded tickets under the current rules) as the snapshot's bytes
+    in the background and in memory, so that "Import" only writes them. Bytes for other
+    rules are dropped; none are made while "Pseudonymise" is ticked (the pseudonymised frame
+    is written when the user imports)."""
     key = state["applied"][0]
     old = state.get("prepared")
     if old is not None and (private or old[0] != key):
-        _discard_prepared(state)
+        state.pop("prepared")
         old = None
     if old is None and not private:
-        state["prepared"] = (key, _WRITER.submit(session.store().prepare_snapshot, frame))
+        state["prepared"] = (key, _ENCODER.submit(encode_snapshot, frame))
 
 
-def _take_prepared(state: dict[str, Any]) -> Any:
-    """The prepared snapshot file for the current rules (waiting for its write), or None."""
-    entry = state.get("prepared")
+def _take_prepared(state: dict[str, Any]) -> bytes | None:
+    """The snapshot bytes for the current rules (waiting for their encoding), or None."""
+    entry = state.pop("prepared", None)
     if entry is None or entry[0] != state["applied"][0]:
-        _discard_prepared(state)
         return None
-    state.pop("prepared")
     try:
         return entry[1].result()
-    except Exception:  # a failed background write: register_dataset writes it again
+    except Exception:  # a failed background encoding: register_dataset writes the frame
         return None
-
-
-def _discard_prepared(state: dict[str, Any]) -> None:
-    """Wait for a background write and delete its file (rules changed, or pseudonymised)."""
-    entry = state.pop("prepared", None)
-    if entry is None:
-        return
-    try:
-        path = entry[1].result()
-    except Exception:
-        return
-    session.store().discard_prepared(path)
 
 
 def _with_date_order(mapping: dict[str, str], dayfirst: bool | None) -> dict[str, Any]:

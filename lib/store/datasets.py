@@ -3,6 +3,7 @@ dataset, and the column mappings remembered per export header."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -53,6 +54,21 @@ def _zone(tz: str | None) -> str | None:
 #: opens both, so snapshots written before keep working.
 SNAPSHOT_COMPRESSION = "lz4"
 
+
+def encode_snapshot(frame: pl.DataFrame) -> bytes:
+    """``frame`` as the bytes of a snapshot file, in memory (nothing is written to disk).
+
+    Encoding is most of a snapshot write's time; the import does it in the background while
+    the user reads the rules, then :meth:`DatasetsMixin.register_dataset` only writes bytes.
+
+    >>> encode_snapshot(pl.DataFrame({"a": [1]}))[:4]
+    b'PAR1'
+    """
+    buf = io.BytesIO()
+    frame.write_parquet(buf, compression=SNAPSHOT_COMPRESSION)
+    return buf.getvalue()
+
+
 _SNAPSHOT_NAME = re.compile(r"dataset-(\d{1,18})-[0-9a-f]{1,32}\.parquet")
 
 
@@ -97,52 +113,28 @@ def read_snapshot(path: str | Path) -> pl.DataFrame:
 class DatasetsMixin(StoreBase):
     """Datasets, their snapshots and the saved column mappings."""
 
-    def write_snapshot(self, frame: pl.DataFrame, dataset_id: int) -> Path:
+    def write_snapshot(
+        self, frame: pl.DataFrame, dataset_id: int, *, encoded: bytes | None = None
+    ) -> Path:
         """Write ``frame`` as a new Parquet snapshot for ``dataset_id``; return its path.
 
         Atomic: written to a temporary file in the same directory, flushed, then renamed, so a
         reader never sees half a file. The name carries a random part, so a path identifies one
-        version of the data (safe as a cache key).
-        """
-        return self._adopt_snapshot(self.prepare_snapshot(frame), dataset_id)
-
-    def prepare_snapshot(self, frame: pl.DataFrame) -> Path:
-        """Write ``frame`` to a temporary snapshot file that no dataset refers to yet.
-
-        The import writes it while the user reads the rules; :meth:`register_dataset` with
-        ``prepared=`` then only renames it. A prepared file nobody registers is an orphan:
-        delete it with :meth:`discard_prepared` (:meth:`remove_orphan_snapshots` removes one
-        left by a stopped process after an hour).
+        version of the data (safe as a cache key). ``encoded``: the frame already encoded by
+        :func:`encode_snapshot` (the import does it while the user reads the rules), written
+        as it is.
         """
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        final = self.snapshot_dir / f"dataset-{int(dataset_id)}-{uuid.uuid4().hex[:10]}.parquet"
         fd, tmp_name = tempfile.mkstemp(dir=self.snapshot_dir, prefix=".tmp-", suffix=".parquet")
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            frame.write_parquet(tmp, compression=SNAPSHOT_COMPRESSION)
+            if encoded is not None:
+                tmp.write_bytes(encoded)
+            else:
+                frame.write_parquet(tmp, compression=SNAPSHOT_COMPRESSION)
             _fsync_file(tmp)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return tmp
-
-    def discard_prepared(self, path: Path) -> None:
-        """Delete a file made by :meth:`prepare_snapshot` that will not be registered."""
-        if self._is_prepared(path):
-            path.unlink(missing_ok=True)
-
-    def _is_prepared(self, path: Path | None) -> bool:
-        return (
-            path is not None
-            and path.parent == self.snapshot_dir
-            and path.name.startswith(".tmp-")
-            and path.is_file()
-        )
-
-    def _adopt_snapshot(self, tmp: Path, dataset_id: int) -> Path:
-        """Rename a prepared file to ``dataset_id``'s new snapshot name (atomic)."""
-        final = self.snapshot_dir / f"dataset-{int(dataset_id)}-{uuid.uuid4().hex[:10]}.parquet"
-        try:
             os.replace(tmp, final)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -216,13 +208,12 @@ class DatasetsMixin(StoreBase):
         business_tz: str | None = None,
         activate: bool = True,
         actor: Actor | None = None,
-        prepared: Path | None = None,
+        prepared: bytes | None = None,
     ) -> Dataset:
         """Record a loaded dataset, write its snapshot and (by default) make it the active one.
 
         ``business_tz``: the IANA zone its days are counted in (:mod:`lib.periods`; None: UTC).
-        ``prepared``: ``tickets`` already written by :meth:`prepare_snapshot`, adopted instead
-        of written again (written anew when that file is gone).
+        ``prepared``: ``tickets`` already encoded by :func:`encode_snapshot`, written as is.
 
         Either everything is stored or nothing: a failure removes the snapshot again.
         """
@@ -244,11 +235,8 @@ class DatasetsMixin(StoreBase):
                 )
                 s.add(ds)
                 s.flush()
-                if tickets is not None and self._is_prepared(prepared):
-                    written.append(self._adopt_snapshot(prepared, ds.id))  # type: ignore[arg-type]
-                elif tickets is not None:
-                    written.append(self.write_snapshot(tickets, ds.id))
-                if written:
+                if tickets is not None:
+                    written.append(self.write_snapshot(tickets, ds.id, encoded=prepared))
                     ds.snapshot_path = self._stored_path(written[-1])
                 if activate:
                     _set_setting(s, ACTIVE_DATASET_KEY, ds.id, _who(None, actor))

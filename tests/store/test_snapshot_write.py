@@ -1,5 +1,5 @@
-"""The snapshot write of an import: its codec, and a snapshot prepared in the background
-(written while the user reads the rules) that registering only renames."""
+"""The snapshot write of an import: its codec, and a snapshot encoded in memory in the
+background (while the user reads the rules) that registering only writes out."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from lib.store import Store
-from lib.store.datasets import SNAPSHOT_COMPRESSION
+from lib.store.datasets import SNAPSHOT_COMPRESSION, encode_snapshot
 
 
 def _frame() -> pl.DataFrame:
@@ -23,31 +23,18 @@ def test_snapshots_are_written_with_the_fast_codec_and_read_by_scan_parquet(stor
     assert pl.scan_parquet(path).collect().equals(_frame())
 
 
-def test_a_prepared_snapshot_is_adopted_not_written_again(
+def test_an_encoded_snapshot_is_written_as_it_is(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tmp = store.prepare_snapshot(_frame())
-    assert tmp.name.startswith(".tmp-") and tmp.parent == store.snapshot_dir
+    encoded = encode_snapshot(_frame())
+    assert not store.snapshot_dir.exists() or not list(store.snapshot_dir.iterdir())
 
-    def no_second_write(*_: object) -> None:
-        raise AssertionError("the prepared file should have been renamed")
+    def no_second_encoding(*_: object, **__: object) -> None:
+        raise AssertionError("the encoded bytes should have been written")
 
-    monkeypatch.setattr(Store, "write_snapshot", no_second_write)
-    ds = store.register_dataset("x", _frame(), prepared=tmp)
-    assert not tmp.exists()
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", no_second_encoding)
+    ds = store.register_dataset("x", _frame(), prepared=encoded)
+    path = store.snapshot_dir / str(ds.snapshot_path)
     assert [p.name for p in store.snapshot_dir.iterdir()] == [ds.snapshot_path]
+    assert path.read_bytes() == encoded
     assert store.load_snapshot(ds.id).equals(_frame())
-
-
-def test_a_prepared_file_gone_is_written_again_and_a_discarded_one_deleted(store: Store) -> None:
-    gone = store.prepare_snapshot(_frame())
-    gone.unlink()
-    ds = store.register_dataset("x", _frame(), prepared=gone)
-    assert store.load_snapshot(ds.id).equals(_frame())
-    extra = store.prepare_snapshot(_frame())
-    store.discard_prepared(extra)
-    assert not extra.exists()
-    assert [p.name for p in store.snapshot_dir.iterdir()] == [ds.snapshot_path]
-    # only a prepared file in the snapshots folder is ever deleted this way
-    store.discard_prepared(store.snapshot_dir / str(ds.snapshot_path))
-    assert store.load_snapshot(ds.id).height == 3
