@@ -52,6 +52,8 @@ def import_flow(files: list[Any]) -> None:
         proposal = propose_for_tables(insp.tables, insp.mapping)
         state = {"key": key, "insp": insp, "saved": saved, "result": None, "done": None}
         state["proposal"], state["tz"] = proposal, saved_zone or proposal.zone
+        if not saved:
+            _load_ahead(state, dict(insp.mapping), state["tz"], None)
         st.session_state["imp"] = state
     insp: Inspection = state["insp"]
     st.success(
@@ -173,7 +175,7 @@ def _run_load(
 ) -> None:
     bar = st.progress(0.0, text="Parsing tickets…")
     try:
-        result = load_tables(
+        result = _loaded_ahead(state, mapping, tz, dayfirst) or load_tables(
             state["insp"],
             mapping=mapping,
             tz=tz,
@@ -297,6 +299,38 @@ def _rules_applied(state: dict[str, Any], rules: list[Rule]) -> tuple[Any, Any]:
         memo = (key, *reapply_rules(state["frame"], rules, mapping=state["mapping"]))
         state["applied"] = memo
     return memo[1], memo[2]
+
+
+#: Reads the tickets with the detected mapping while the user looks at the mapping screen.
+_AHEAD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="import-ahead")
+
+
+def _ahead_key(mapping: dict[str, str], tz: str, dayfirst: bool | None) -> tuple:
+    return (tuple(sorted(mapping.items())), tz, dayfirst)
+
+
+def _load_ahead(
+    state: dict[str, Any], mapping: dict[str, str], tz: str, dayfirst: bool | None
+) -> None:
+    """Start reading the tickets with the detected mapping in the background, so that
+    confirming it unchanged finds them read (the same call the confirmation makes)."""
+    job = _AHEAD.submit(load_tables, state["insp"], mapping=mapping, tz=tz, dayfirst=dayfirst)
+    state["ahead"] = (_ahead_key(mapping, tz, dayfirst), job)
+
+
+def _loaded_ahead(
+    state: dict[str, Any], mapping: dict[str, str], tz: str, dayfirst: bool | None
+) -> LoadResult | None:
+    """The tickets read ahead, when the user confirmed the mapping, zone and day order they
+    were read with (waiting for the read to finish); None otherwise or when it failed (the
+    confirmation then reads again, and shows the error)."""
+    entry = state.pop("ahead", None)
+    if entry is None or entry[0] != _ahead_key(mapping, tz, dayfirst):
+        return None
+    try:
+        return entry[1].result()
+    except Exception:
+        return None
 
 
 #: Encodes the snapshot of a confirmed import while the user reads the rules (one at a time).

@@ -1,6 +1,8 @@
-"""The import encodes its snapshot in the background while the user reads the rules: the
-bytes follow the rules shown, are never made while "Pseudonymise" is ticked, and nothing is
-written to disk before the user imports."""
+"""The import works ahead while the user reads: it reads the tickets with the detected
+mapping while the mapping screen is shown (used only when confirmed unchanged, and then
+exactly what the confirmation reads), and encodes the snapshot while the rules are shown
+(following the rules, never while "Pseudonymise" is ticked, nothing on disk before the
+import)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from lib.ingest import inspect_sources, load_tables
 from ui import importer
 
 
@@ -47,3 +50,33 @@ def test_a_failed_encoding_falls_back_to_writing_the_frame(
     state: dict = {"applied": ("rules A", frame, None)}
     importer._prepare(state, frame, private=False)
     assert importer._take_prepared(state) is None
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize("name", ["zendesk_small.csv", "evlog_levels.csv", "lang_jira_es.csv"])
+def test_tickets_read_ahead_are_exactly_what_the_confirmation_reads(name: str) -> None:
+    insp = inspect_sources(DATA / name)
+    mapping = dict(insp.mapping)
+    state: dict = {"insp": insp}
+    importer._load_ahead(state, mapping, "UTC", None)
+    ahead = importer._loaded_ahead(state, mapping, "UTC", None)
+    fresh = load_tables(insp, mapping=mapping, tz="UTC")
+    assert ahead is not None and "ahead" not in state
+    assert ahead.tickets.equals(fresh.tickets) and ahead.extras.equals(fresh.extras)
+    assert ahead.report.to_dict() == fresh.report.to_dict()
+    assert (ahead.rules, ahead.mapping, ahead.vendor) == (fresh.rules, fresh.mapping, fresh.vendor)
+
+
+def test_tickets_read_ahead_are_not_used_for_another_choice() -> None:
+    insp = inspect_sources(DATA / "zendesk_small.csv")
+    mapping = dict(insp.mapping)
+    state: dict = {"insp": insp}
+    for other in (
+        ({k: v for k, v in mapping.items() if k != "priority"}, "UTC", None),
+        (mapping, "Europe/Berlin", None),
+        (mapping, "UTC", True),
+    ):
+        importer._load_ahead(state, mapping, "UTC", None)
+        assert importer._loaded_ahead(state, *other) is None and "ahead" not in state
