@@ -11,9 +11,11 @@ numbers. Prints the split:
 * Overview: from the Overview link to its headline numbers, the script finished.
 
 Each step ends when the app's script has finished running (Streamlit's own ``notRunning``
-state) and the awaited text is shown. Not part of ``make test`` (about a minute per run):
+state) and the awaited text is shown. ``--think S``: seconds a person spends reading the
+mapping screen and the rules before clicking (not counted in the steps; the app works ahead
+meanwhile). Not part of ``make test`` (about a minute per run):
 
-    .venv/bin/python scripts/bench_upload.py [--rows 1000000] [--repeat 1]
+    .venv/bin/python scripts/bench_upload.py [--rows 1000000] [--repeat 1] [--think 0]
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ def _idle(page, timeout: float = 300_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
-def one_run(browser, path: Path, rows: int) -> dict[str, float]:
-    """Upload ``path`` to a fresh server and return the seconds of each step."""
+def one_run(browser, path: Path, rows: int, think: float = 0.0) -> dict[str, float]:
+    """Upload ``path`` to a fresh server and return the seconds of each step; ``think``:
+    seconds of reading before each click, not counted."""
     with tempfile.TemporaryDirectory(prefix="bench-upload-") as home:
         srv = Server(Path(home)).start()
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -61,6 +64,7 @@ def one_run(browser, path: Path, rows: int) -> dict[str, float]:
             confirm.wait_for()
             _idle(page)
             times[STEPS[0]] = time.perf_counter() - t
+            page.wait_for_timeout(think * 1000)
             t = time.perf_counter()
             confirm.click()
             save = page.get_by_role("button", name=re.compile(r"Import [\d,]+ tickets"))
@@ -71,6 +75,7 @@ def one_run(browser, path: Path, rows: int) -> dict[str, float]:
             n = int(re.search(r"Import ([\d,]+) tickets", label).group(1).replace(",", ""))
             if n != rows:
                 raise SystemExit(f"expected {rows:,} tickets on the import button, saw {label!r}")
+            page.wait_for_timeout(think * 1000)
             t = time.perf_counter()
             save.click()
             page.get_by_text(f"Imported {rows:,} tickets").first.wait_for()
@@ -95,6 +100,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--think", type=float, default=0.0)
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -104,7 +110,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         try:
             for i in range(args.repeat):
-                times = one_run(browser, path, args.rows)
+                times = one_run(browser, path, args.rows, args.think)
                 runs.append(times)
                 parts = " / ".join(f"{times[s]:.1f}" for s in STEPS)
                 print(f"run {i + 1}: {sum(times.values()):.1f} s ({parts})", flush=True)
@@ -112,7 +118,7 @@ def main() -> None:
             browser.close()
     best = min(runs, key=lambda r: sum(r.values()))
     size = path.stat().st_size / 1e6
-    title = f"Upload to Overview: {args.rows:,} tickets, {size:.0f} MB CSV"
+    title = f"Upload to Overview: {args.rows:,} tickets, {size:.0f} MB CSV, think {args.think:g} s"
     print(f"\n### {title} (best of {len(runs)})\n")
     print("| step | seconds |")
     print("| --- | ---: |")
