@@ -44,6 +44,14 @@ def _cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _peak_gib(pid: int) -> float:
+    """Peak resident memory of the process ``pid`` so far, in GiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 2**20
+    return float("nan")
+
+
 def _idle(page, timeout: float = 300_000) -> None:
     """Wait until the script run that the last action started has finished."""
     page.wait_for_timeout(100)
@@ -101,7 +109,8 @@ def one_run(browser, path: Path, rows: int, think: float = 0.0) -> dict[str, flo
             cpu[STEPS[3]] = _cpu(pid) - c
             if page.locator('[data-testid="stException"]').count():
                 raise SystemExit("the app showed an exception; see " + str(srv.log))
-            return {**times, **{f"cpu {k}": v for k, v in cpu.items()}}
+            peak = {"peak GiB": _peak_gib(pid)}
+            return {**times, **{f"cpu {k}": v for k, v in cpu.items()}, **peak}
         finally:
             ctx.close()
             srv.stop()
@@ -128,7 +137,12 @@ def main() -> None:
                 parts = " / ".join(f"{times[s]:.1f}" for s in STEPS)
                 cpus = " / ".join(f"{times['cpu ' + s]:.1f}" for s in STEPS)
                 total = sum(times[s] for s in STEPS)
-                print(f"run {i + 1}: {total:.1f} s ({parts}); server CPU s {cpus}", flush=True)
+                peak = times["peak GiB"]
+                print(
+                    f"run {i + 1}: {total:.1f} s ({parts}); server CPU s {cpus}; "
+                    f"server peak {peak:.2f} GiB",
+                    flush=True,
+                )
         finally:
             browser.close()
     best = min(runs, key=lambda r: sum(r[s] for s in STEPS))
@@ -141,6 +155,7 @@ def main() -> None:
         print(f"| {s} | {best[s]:.1f} | {best['cpu ' + s]:.1f} |")
     total, total_cpu = sum(best[s] for s in STEPS), sum(best["cpu " + s] for s in STEPS)
     print(f"| **total** (target < 6 s) | **{total:.1f}** | {total_cpu:.1f} |")
+    print(f"\nServer peak memory: {best['peak GiB']:.2f} GiB")
 
 
 if __name__ == "__main__":
