@@ -51,6 +51,7 @@ test: $(VENV)/.dev-stamp chromium lint
 
 bench: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_ingest.py
+	$(PY) scripts/bench_upload.py
 	$(PY) scripts/bench_metrics.py
 	$(PY) scripts/bench_outliers.py
 	$(PY) scripts/bench_anomaly.py

@@ -74,6 +74,13 @@ def make_file(path: Path, rows: int) -> None:
     print(f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
 
 
+def bench_file(rows: int) -> Path:
+    """The benchmark's Zendesk-style CSV of ``rows`` tickets, made on first use."""
+    path = ROOT / "data" / "bench" / f"zendesk_{rows}.csv"
+    make_file(path, rows)
+    return path
+
+
 def run_step(code: str, path: Path) -> dict:
     out = subprocess.run(
         [sys.executable, "-c", CHILD.format(root=str(ROOT), path=str(path), code=code)],
@@ -89,8 +96,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args()
-    path = ROOT / "data" / "bench" / f"zendesk_{args.rows}.csv"
-    make_file(path, args.rows)
+    path = bench_file(args.rows)
     results = {}
     for name, code in STEPS.items():
         runs = [run_step(code, path) for _ in range(args.repeat)]

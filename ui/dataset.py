@@ -118,19 +118,16 @@ def pseudonym_key() -> bytes:
 
 
 def save_frame(result: Any) -> pl.DataFrame:
-    """Snapshot frame: canonical tickets joined with the extras (raw columns for rules).
+    """Snapshot frame: canonical tickets with the extras (raw columns for rules) beside them.
 
-    ``load_export`` gives the extras in the tickets' own row order, one row per ticket: then
-    they are put side by side (no copy; a hash join of 50 columns cost 3 minutes and several
-    GB at 10 million tickets). Any other extras are joined on ``ticket_id``, with the same
-    result."""
+    The import's :meth:`lib.ingest.load_report.LoadResult.snapshot_frame` (no join when the
+    rows are aligned: a hash join of 50 columns cost 3 minutes and several GB at 10 million
+    tickets); results without it are joined on ``ticket_id``."""
+    if hasattr(result, "snapshot_frame"):
+        return result.snapshot_frame()
     tickets, extras = result.tickets, result.extras
     if extras is None or extras.width <= 1:
         return tickets
-    ids = tickets.get_column("ticket_id")
-    same_rows = extras.height == tickets.height and extras.get_column("ticket_id").equals(ids)
-    if same_rows and ids.null_count() == 0 and ids.is_unique().all():
-        return tickets.hstack(extras.drop("ticket_id"))
     return tickets.join(extras, on="ticket_id", how="left")
 
 

@@ -6,6 +6,7 @@ leaves the dataset that was open as it was.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import streamlit as st
@@ -19,6 +20,7 @@ from lib.ingest.keys import KEY_LABELS, KEYS, required_keys
 from lib.ingest.rules import SIGNAL_ADVICE, Rule, escalation_signal, rules_to_json
 from lib.markdown import md_escape
 from lib.privacy import mask_report, pseudonymise
+from lib.store.datasets import encode_snapshot
 from ui import dataset, layout, quality, rules_editor, session, sidebar, signals
 from ui.zone import zone_caption, zone_choice
 
@@ -50,6 +52,8 @@ def import_flow(files: list[Any]) -> None:
         proposal = propose_for_tables(insp.tables, insp.mapping)
         state = {"key": key, "insp": insp, "saved": saved, "result": None, "done": None}
         state["proposal"], state["tz"] = proposal, saved_zone or proposal.zone
+        if not saved:
+            _load_ahead(state, dict(insp.mapping), state["tz"], None)
         st.session_state["imp"] = state
     insp: Inspection = state["insp"]
     st.success(
@@ -180,7 +184,7 @@ def _run_load(
     bar = st.progress(0.0, text="Parsing tickets…")
     load = state.get("load") or load_tables  # a database source reads its rows first
     try:
-        result = load(
+        result = _loaded_ahead(state, mapping, tz, dayfirst) or load(
             state["insp"],
             mapping=mapping,
             tz=tz,
@@ -198,8 +202,12 @@ def _run_load(
     state["mapping"] = mapping
     state["dayfirst"] = dayfirst
     state["tz"] = tz
-    state["frame"] = dataset.save_frame(result)
+    state["frame"] = result.snapshot_frame()
     state["rules"] = result.rules
+    state.pop("applied", None)
+    state.pop("prepared", None)
+    frame, _ = _rules_applied(state, result.rules)
+    _prepare(state, frame, private=bool(st.session_state.get("imp_private")))
 
 
 def _result_panel(
@@ -207,7 +215,7 @@ def _result_panel(
 ) -> None:
     st.subheader("What counts as an escalation")
     rules: list[Rule] = state["rules"]
-    frame, outcome = reapply_rules(state["frame"], rules, mapping=state["mapping"])
+    frame, outcome = _rules_applied(state, rules)
     # The rules mark (almost) nothing: choosing a signal is the next step, not importing.
     low = escalation_signal(frame, rules)
     if low is not None:
@@ -240,6 +248,7 @@ def _result_panel(
         "(customer-3f9a…); e-mail addresses and phone numbers in subjects and descriptions "
         "are masked. Rates, agents and categories are unchanged.",
     )
+    _prepare(state, frame, private=private)
     label = f"Import {frame.height:,} tickets"
     if low is not None:
         label += " without escalations" if outcome.escalated == 0 else " anyway"
@@ -259,9 +268,11 @@ def _result_panel(
                 if private:
                     frame = pseudonymise(frame, key=dataset.pseudonym_key())
                     report = mask_report(report)
+                prepared = _take_prepared(state)
                 rec = session.store().register_dataset(
                     name or default_name,
                     frame,
+                    prepared=prepared,
                     source_files=[f.name for f in files],
                     vendor=result.vendor,
                     mapping=state["mapping"],
@@ -288,6 +299,78 @@ def _result_panel(
             f"{outcome.escalated:,} are escalated. Open the Overview to start the review."
         )
         st.rerun()
+
+
+def _rules_applied(state: dict[str, Any], rules: list[Rule]) -> tuple[Any, Any]:
+    """The loaded frame with ``rules`` applied, kept until the rules change: every rerun of
+    the panel (the Import click too) would otherwise apply them to every row again."""
+    key = rules_to_json(rules)
+    memo = state.get("applied")
+    if memo is None or memo[0] != key:
+        memo = (key, *reapply_rules(state["frame"], rules, mapping=state["mapping"]))
+        state["applied"] = memo
+    return memo[1], memo[2]
+
+
+#: Reads the tickets with the detected mapping while the user looks at the mapping screen.
+_AHEAD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="import-ahead")
+
+
+def _ahead_key(mapping: dict[str, str], tz: str, dayfirst: bool | None) -> tuple:
+    return (tuple(sorted(mapping.items())), tz, dayfirst)
+
+
+def _load_ahead(
+    state: dict[str, Any], mapping: dict[str, str], tz: str, dayfirst: bool | None
+) -> None:
+    """Start reading the tickets with the detected mapping in the background, so that
+    confirming it unchanged finds them read (the same call the confirmation makes)."""
+    job = _AHEAD.submit(load_tables, state["insp"], mapping=mapping, tz=tz, dayfirst=dayfirst)
+    state["ahead"] = (_ahead_key(mapping, tz, dayfirst), job)
+
+
+def _loaded_ahead(
+    state: dict[str, Any], mapping: dict[str, str], tz: str, dayfirst: bool | None
+) -> LoadResult | None:
+    """The tickets read ahead, when the user confirmed the mapping, zone and day order they
+    were read with (waiting for the read to finish); None otherwise or when it failed (the
+    confirmation then reads again, and shows the error)."""
+    entry = state.pop("ahead", None)
+    if entry is None or entry[0] != _ahead_key(mapping, tz, dayfirst):
+        return None
+    try:
+        return entry[1].result()
+    except Exception:
+        return None
+
+
+#: Encodes the snapshot of a confirmed import while the user reads the rules (one at a time).
+_ENCODER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-encode")
+
+
+def _prepare(state: dict[str, Any], frame: Any, *, private: bool) -> None:
+    """Encode ``frame`` (the loaded tickets under the current rules) as the snapshot's bytes
+    in the background and in memory, so that "Import" only writes them. Bytes for other
+    rules are dropped; none are made while "Pseudonymise" is ticked (the pseudonymised frame
+    is written when the user imports)."""
+    key = state["applied"][0]
+    old = state.get("prepared")
+    if old is not None and (private or old[0] != key):
+        state.pop("prepared")
+        old = None
+    if old is None and not private:
+        state["prepared"] = (key, _ENCODER.submit(encode_snapshot, frame))
+
+
+def _take_prepared(state: dict[str, Any]) -> bytes | None:
+    """The snapshot bytes for the current rules (waiting for their encoding), or None."""
+    entry = state.pop("prepared", None)
+    if entry is None or entry[0] != state["applied"][0]:
+        return None
+    try:
+        return entry[1].result()
+    except Exception:  # a failed background encoding: register_dataset writes the frame
+        return None
 
 
 def _with_date_order(mapping: dict[str, str], dayfirst: bool | None) -> dict[str, Any]:

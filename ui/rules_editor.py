@@ -43,6 +43,19 @@ def _column_label(column: str) -> str:
 PICKER_VALUES = 50
 
 
+def _picker_counts(
+    frame: pl.DataFrame, column: str, *, key: str, mapping: Mapping[str, Any]
+) -> dict[str, int]:
+    """The picker's values with their counts, kept in the session for the same frame and
+    column (counting a million values on every rerun of the page costs a second)."""
+    memo = st.session_state.get(f"{key}_counts")
+    if memo is not None and memo[0] is frame and memo[1:3] == (column, dict(mapping)):
+        return memo[3]
+    counts = dict(value_counts(frame, column, sources=mapping, limit=PICKER_VALUES))
+    st.session_state[f"{key}_counts"] = (frame, column, dict(mapping), counts)
+    return counts
+
+
 def _value_input(
     frame: pl.DataFrame, column: str | None, op: str, *, key: str, mapping: Mapping[str, Any]
 ) -> Any:
@@ -52,7 +65,7 @@ def _value_input(
         return None
     if op not in ("equals", "is in"):
         return st.text_input("Value", key=f"{key}_v")
-    counts = dict(value_counts(frame, column, sources=mapping, limit=PICKER_VALUES))
+    counts = _picker_counts(frame, column, key=key, mapping=mapping)
 
     def shown(v: str) -> str:
         n = counts.get(v)

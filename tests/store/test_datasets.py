@@ -118,7 +118,7 @@ def test_missing_snapshot_and_orphans(store: Store) -> None:
 
 def test_a_failed_snapshot_write_leaves_no_file(store: Store) -> None:
     class Broken:
-        def write_parquet(self, path: Path) -> None:
+        def write_parquet(self, path: Path, **options: object) -> None:
             Path(path).write_bytes(b"PAR1 half a file")
             raise OSError("No space left on device")
 

@@ -43,18 +43,21 @@ def test_snapshot_frame_puts_the_extras_beside_the_tickets_without_a_join(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Same frame as the join; in the tickets' row order no join (or copy) is made."""
-    from types import SimpleNamespace
+    from lib.ingest.load_report import LoadResult, QualityReport
+
+    def result(extras: pl.DataFrame) -> LoadResult:
+        return LoadResult(t, "generic", {}, QualityReport(), extras=extras)
 
     t = demo_tickets(seed=7, days=60, tickets_per_day=10)
     extras = t.select(
         "ticket_id", pl.col("group").alias("raw:Group"), pl.lit("a.csv").alias("_file")
     )
     joined = t.join(extras, on="ticket_id", how="left")
-    shuffled = SimpleNamespace(tickets=t, extras=extras.sample(fraction=1.0, shuffle=True, seed=1))
+    shuffled = result(extras.sample(fraction=1.0, shuffle=True, seed=1))
     assert dataset.save_frame(shuffled).equals(joined)  # another order: joined, same result
 
     def no_join(*_: object, **__: object) -> pl.DataFrame:
         raise AssertionError("joined although the extras were in the tickets' order")
 
     monkeypatch.setattr(pl.DataFrame, "join", no_join)
-    assert dataset.save_frame(SimpleNamespace(tickets=t, extras=extras)).equals(joined)
+    assert dataset.save_frame(result(extras)).equals(joined)

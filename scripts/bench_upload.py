@@ -1,0 +1,162 @@
+"""What a user waits for: a 1,000,000-ticket export from the file chooser to the Overview.
+
+Starts ``streamlit run`` on a free port with an empty data folder, opens the Data page in
+headless Chromium, uploads the Zendesk-style CSV of ``scripts/bench_ingest.py`` (generated on
+first use), confirms the detected mapping, imports, opens the Overview and waits for its
+numbers. Prints the split:
+
+* upload + inspection: from choosing the file to the mapping screen (the "Detected" line);
+* reading: from "Confirm mapping" to the rules and the "Import N tickets" button;
+* saving: from "Import N tickets" to "Imported N tickets" (the snapshot and the registry);
+* Overview: from the Overview link to its headline numbers, the script finished.
+
+Each step ends when the app's script has finished running (Streamlit's own ``notRunning``
+state) and the awaited text is shown. ``--think S``: seconds a person spends reading the
+mapping screen and the rules before clicking (not counted in the steps; the app works ahead
+meanwhile). Not part of ``make test`` (about a minute per run):
+
+    .venv/bin/python scripts/bench_upload.py [--rows 1000000] [--repeat 1] [--think 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scripts.bench_ingest import bench_file  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, LAUNCH_ARGS, Server  # noqa: E402
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+STEPS = ("upload + inspection", "reading after the mapping", "saving the snapshot", "Overview")
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) the process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_gib(pid: int) -> float:
+    """Peak resident memory of the process ``pid`` so far, in GiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 2**20
+    return float("nan")
+
+
+def _idle(page, timeout: float = 300_000) -> None:
+    """Wait until the script run that the last action started has finished."""
+    page.wait_for_timeout(100)
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def one_run(browser, path: Path, rows: int, think: float = 0.0) -> dict[str, float]:
+    """Upload ``path`` to a fresh server and return the seconds of each step; ``think``:
+    seconds of reading before each click, not counted."""
+    with tempfile.TemporaryDirectory(prefix="bench-upload-") as home:
+        srv = Server(Path(home)).start()
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            page = ctx.new_page()
+            page.set_default_timeout(300_000)
+            page.goto(srv.url + "/data")
+            _idle(page)
+            page.get_by_text("Ticket exports").first.wait_for()
+            times: dict[str, float] = {}
+            cpu: dict[str, float] = {}
+            pid = srv.proc.pid
+            c = _cpu(pid)
+            t = time.perf_counter()
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+            page.get_by_text("Detected").first.wait_for()
+            confirm = page.get_by_role("button", name="Confirm mapping and read tickets")
+            confirm.wait_for()
+            _idle(page)
+            times[STEPS[0]] = time.perf_counter() - t
+            cpu[STEPS[0]] = _cpu(pid) - c
+            page.wait_for_timeout(think * 1000)
+            c, t = _cpu(pid), time.perf_counter()
+            confirm.click()
+            save = page.get_by_role("button", name=re.compile(r"Import [\d,]+ tickets"))
+            save.wait_for()
+            _idle(page)
+            times[STEPS[1]] = time.perf_counter() - t
+            cpu[STEPS[1]] = _cpu(pid) - c
+            label = save.inner_text()
+            n = int(re.search(r"Import ([\d,]+) tickets", label).group(1).replace(",", ""))
+            if n != rows:
+                raise SystemExit(f"expected {rows:,} tickets on the import button, saw {label!r}")
+            page.wait_for_timeout(think * 1000)
+            c, t = _cpu(pid), time.perf_counter()
+            save.click()
+            page.get_by_text(f"Imported {rows:,} tickets").first.wait_for()
+            _idle(page)
+            times[STEPS[2]] = time.perf_counter() - t
+            cpu[STEPS[2]] = _cpu(pid) - c
+            c, t = _cpu(pid), time.perf_counter()
+            page.get_by_role("link", name="Overview").click()
+            page.locator('[data-testid="stMetricValue"]').first.wait_for()
+            _idle(page)
+            times[STEPS[3]] = time.perf_counter() - t
+            cpu[STEPS[3]] = _cpu(pid) - c
+            if page.locator('[data-testid="stException"]').count():
+                raise SystemExit("the app showed an exception; see " + str(srv.log))
+            peak = {"peak GiB": _peak_gib(pid)}
+            return {**times, **{f"cpu {k}": v for k, v in cpu.items()}, **peak}
+        finally:
+            ctx.close()
+            srv.stop()
+            if os.environ.get("BENCH_UPLOAD_LOG"):
+                print(srv.log.read_text(errors="replace")[-20_000:])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--think", type=float, default=0.0)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    path = bench_file(args.rows)
+    runs = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            for i in range(args.repeat):
+                times = one_run(browser, path, args.rows, args.think)
+                runs.append(times)
+                parts = " / ".join(f"{times[s]:.1f}" for s in STEPS)
+                cpus = " / ".join(f"{times['cpu ' + s]:.1f}" for s in STEPS)
+                total = sum(times[s] for s in STEPS)
+                peak = times["peak GiB"]
+                print(
+                    f"run {i + 1}: {total:.1f} s ({parts}); server CPU s {cpus}; "
+                    f"server peak {peak:.2f} GiB",
+                    flush=True,
+                )
+        finally:
+            browser.close()
+    best = min(runs, key=lambda r: sum(r[s] for s in STEPS))
+    size = path.stat().st_size / 1e6
+    title = f"Upload to Overview: {args.rows:,} tickets, {size:.0f} MB CSV, think {args.think:g} s"
+    print(f"\n### {title} (best of {len(runs)})\n")
+    print("| step | seconds | server CPU s |")
+    print("| --- | ---: | ---: |")
+    for s in STEPS:
+        print(f"| {s} | {best[s]:.1f} | {best['cpu ' + s]:.1f} |")
+    total, total_cpu = sum(best[s] for s in STEPS), sum(best["cpu " + s] for s in STEPS)
+    print(f"| **total** (target < 6 s) | **{total:.1f}** | {total_cpu:.1f} |")
+    print(f"\nServer peak memory: {best['peak GiB']:.2f} GiB")
+
+
+if __name__ == "__main__":
+    main()
