@@ -38,6 +38,19 @@ class _Grid:
         return self.first_day.weekday()
 
 
+def _local_created(tickets: pl.DataFrame, opts: _Options) -> pl.Expr:
+    """``created_at`` on the clock whose days are judged: ``opts.tz``, else the dataset's
+    business zone (:func:`lib.periods.local_time`)."""
+    created = local_time("created_at")  # the business zone's days (lib.periods)
+    if opts.tz:
+        try:
+            created = created.dt.convert_time_zone(opts.tz)
+            tickets.head(1).select(created)
+        except Exception as exc:
+            raise AnomalyError(f"unknown time zone {opts.tz!r}") from exc
+    return created
+
+
 def _topic_frame(tickets: pl.DataFrame, opts: _Options, carry: Sequence[str] = ()) -> pl.DataFrame:
     if "created_at" not in tickets.columns:
         raise AnomalyError("the tickets have no created_at column")
@@ -46,13 +59,7 @@ def _topic_frame(tickets: pl.DataFrame, opts: _Options, carry: Sequence[str] = (
             f"topic column {opts.topic!r} is not in the tickets; try one of "
             f"{[c for c in _TOPIC_COLUMNS if c in tickets.columns]}"
         )
-    created = local_time("created_at")  # the business zone's days (lib.periods)
-    if opts.tz:
-        try:
-            created = created.dt.convert_time_zone(opts.tz)
-            tickets.head(1).select(created)
-        except Exception as exc:
-            raise AnomalyError(f"unknown time zone {opts.tz!r}") from exc
+    created = _local_created(tickets, opts)
     sentiment = (
         pl.col("sentiment").cast(pl.Float64)
         if "sentiment" in tickets.columns
@@ -106,9 +113,9 @@ def _build_grid(tickets: pl.DataFrame, opts: _Options) -> _Grid | None:
     counts = mats[0]
     born = np.argmax(counts > 0, axis=1)
     exposure = np.ones(n_days)
-    truncated = (
-        opts.end is not None and opts.end < tickets.select(pl.col("created_at").max()).item().date()
-    )
+    # judged "as of" an earlier day than the data's last one (both days on the judged clock)
+    last_local = tickets.select(_local_created(tickets, opts).max()).item()
+    truncated = opts.end is not None and opts.end < last_local.date()
     if not truncated and n_days > 1:
         tod = (pl.col("ts") - pl.col("ts").dt.truncate("1d")).dt.total_seconds()
         last_tod = frame.filter(pl.col("day") == last).select(tod.max()).item()

@@ -44,3 +44,18 @@ def test_time_zone_moves_days():
     tokyo = judgements(tickets, tz="Asia/Tokyo").filter(pl.col("metric") == "volume")
     assert utc.get_column("observed").sum() == tokyo.get_column("observed").sum()
     assert tokyo.get_column("day").max() == utc.get_column("day").max() + dt.timedelta(days=1)
+
+
+def test_the_last_day_is_partial_on_the_business_zone_s_clock():
+    """Judged "as of" the data's last local day, that day is still the partial one: the end is
+    compared with the last ticket's day on the business zone's clock, not with its UTC date."""
+    from lib.periods import use_zone
+
+    tickets = simulate_tickets(days=101, topics={"a": 60.0}, seed=2)
+    # Pago Pago is UTC-11: the data ends at 01:00 UTC on day 100, 14:00 local on day 99
+    cut = dt.datetime.combine(day(100), dt.time(1), tzinfo=dt.UTC)
+    tickets = tickets.filter(pl.col("created_at") < cut)
+    with use_zone("Pacific/Pago_Pago"):
+        last = judgements(tickets, end=day(99), metrics=("volume",))
+    row = last.filter(pl.col("day") == day(99)).row(0, named=True)
+    assert row["expected"] < 0.75 * 60  # about 14 of 24 hours expected, not a full day
