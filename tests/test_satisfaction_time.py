@@ -87,3 +87,20 @@ def test_satisfaction_over_time_is_dated_by_satisfaction_at_else_by_creation():
         date(2025, 1, 1),
         date(2025, 1, 2),
     ]
+
+
+def test_a_freshdesk_survey_time_is_the_satisfaction_time():
+    """A Freshdesk ticket export with its survey's time beside 'Survey results' (own rows; the
+    real Freshdesk export here has no survey column at all): the preset maps it."""
+    from pathlib import Path
+
+    res = load_export(Path(__file__).parent / "data" / "vendor_freshdesk_survey.csv")
+    assert res.vendor == "freshdesk"
+    assert res.mapping.get("satisfaction_at") == "Survey results time"
+    t = res.tickets.sort("ticket_id")
+    assert t["satisfaction"].to_list() == [1.0, 0.0, None]
+    assert t["satisfaction_at"].to_list() == [
+        datetime(2024, 5, 9, 18, 3, 11, tzinfo=UTC),
+        datetime(2024, 5, 13, 8, 30, tzinfo=UTC),
+        None,
+    ]

@@ -120,6 +120,14 @@ def sentiment_method(data: dataset.Active) -> str:
     return _sentiment_of(data)[1]
 
 
+def sentiment_scorer(data: dataset.Active) -> str:
+    """What gave :func:`sentiment_tickets` its sentiment: "export", "vader", "model",
+    "satisfaction" (the survey ratings themselves) or "" (none)."""
+    path = session.store().snapshot_file(data.record)
+    sidecar = session.store().sidecar_path(data.record, SENTIMENT_SIDECAR)
+    return _sentiment(str(path), str(sidecar))[2].get("sentiment_scorer", "")
+
+
 @st.cache_resource(show_spinner="Checking sentiment against satisfaction ratings…", max_entries=4)
 def _checks(path: str, sidecar: str) -> tuple[tuple[Any, ...], Any, dict[str, str]]:
     from lib.satisfaction_time import dated_share

@@ -14,6 +14,8 @@ from lib import anomaly, audit, plain_words, sentiment
 from lib.charts import anomaly as charts
 from lib.charts import tables
 from lib.markdown import md_escape
+from lib.satisfaction_time import dated_share
+from lib.sentiment_words import satisfaction_date_note
 from ui import anomaly_calendar, dataset, layout, scoring, session, sidebar, widgets
 
 layout.header(
@@ -101,7 +103,14 @@ st.caption(
 )
 key, where = dataset.snapshot_key(data), sidebar.dimension_filters()
 opts = (("topic", topic), ("sensitivity", sens), ("end", end))
-opts += (("holidays", anomaly_calendar.holidays()),)
+holidays = ("holidays", anomaly_calendar.holidays())
+opts += (holidays,)
+dated_note = None
+if scoring.sentiment_scorer(data) == "satisfaction":  # sentiment is the survey's ratings
+    dated, rated = dated_share(tickets)
+    dated_note = satisfaction_date_note(dated, rated)
+    if dated:  # each rating on the day it was given (else the ticket's creation day)
+        opts += (("sentiment_at", "satisfaction_at"),)
 det = None
 with (
     layout.user_errors("Anomaly detection"),
@@ -157,6 +166,8 @@ row[4].metric(
 if (note := charts.weekly_note(gran)) is not None:
     st.caption(":material/calendar_view_week: " + md_escape(note))
 st.caption(":material/sentiment_neutral: Sentiment: " + md_escape(method) + ".")
+if dated_note is not None:
+    st.caption(":material/event: " + md_escape(dated_note))
 checks, used = scoring.rating_checks(data)
 if used is not None and used.rated:
     with st.expander(f"How far to trust sentiment: {used.verdict.split(':')[0]}"):
@@ -271,7 +282,8 @@ anomaly_calendar.calendar_editor()
 # ---- leading indicators ---------------------------------------------------------------------
 st.subheader("Leading indicators")
 recent = max(7, min(prds.days("review"), 56))
-lead, overall = _leading(key, where, (("topic", topic), ("recent", recent), ("end", end)), tickets)
+lead_opts = (("topic", topic), ("recent", recent), ("end", end), holidays)
+lead, overall = _leading(key, where, lead_opts, tickets)
 notes = charts.leading_notes(lead)
 for n in notes:
     st.markdown(":material/trending_up: " + md_escape(n))

@@ -11,7 +11,7 @@ import numpy as np
 from scipy import special
 
 from lib.anomaly.assess import _Judged
-from lib.anomaly.cusum import _cusum, cusum_threshold
+from lib.anomaly.cusum import _cusum, cusum_threshold, cusum_thresholds
 from lib.anomaly.sensitivity import SENSITIVITY
 from lib.anomaly.tails import _bh
 
@@ -25,12 +25,13 @@ def _alarms(j: _Judged, metrics: Sequence[str] = ("volume", "sentiment")) -> lis
     events: list[dict] = []
     for unit, arrays in j.series.items():
         per = 7 if unit == "week" else 1
-        h = cusum_threshold(
-            sens.cusum_arl / per,
-            fitted_on=max(j.opts.window // per, 2),
-            guard=-(-j.opts.guard // per),
-            df_step=per,
+        sim = dict(
+            fitted_on=max(j.opts.window // per, 2), guard=-(-j.opts.guard // per), df_step=per
         )
+        h = cusum_threshold(sens.cusum_arl / per, **sim)
+        # daily CUSUMs: the threshold of each topic-day's own residual correlation
+        h_v = cusum_thresholds(sens.cusum_arl, arrays["wander"], **sim) if per == 1 else h
+        h_s = cusum_thresholds(sens.cusum_arl, arrays["s_wander"], **sim) if per == 1 else h
         if "volume" in metrics:
             y, mu, p = arrays["y"], arrays["mu"], arrays["p_up"]
             report = arrays["report"]
@@ -38,8 +39,8 @@ def _alarms(j: _Judged, metrics: Sequence[str] = ("volume", "sentiment")) -> lis
             excess = y - mu >= np.maximum(j.opts.min_excess, j.opts.min_rise * mu)
             alpha = min(sens.spike_alpha * per, 0.5)
             spike = report & (q <= sens.spike_fdr) & (p <= alpha) & excess
-            _, up, up_on = _cusum(arrays["zc"], arrays["active"], h)
-            _, down, down_on = _cusum(-arrays["zc"], arrays["active"], h)
+            _, up, up_on = _cusum(arrays["zc"], arrays["active"], h_v)
+            _, down, down_on = _cusum(-arrays["zc"], arrays["active"], h_v)
             events += _collect(unit, "volume", "up", spike, up & report, up_on, p, q)
             events += _collect(unit, "volume", "down", None, down & report, down_on, p, q)
         if "sentiment" in metrics:
@@ -49,7 +50,7 @@ def _alarms(j: _Judged, metrics: Sequence[str] = ("volume", "sentiment")) -> lis
             alpha = min(sens.sentiment_alpha * per, 0.5)
             fall = arrays["s_exp"] - arrays["s_obs"] >= MIN_SENTIMENT_FALL
             one_day = report & (q <= sens.spike_fdr) & (p <= alpha) & np.nan_to_num(fall)
-            _, down, down_on = _cusum(-arrays["s_zc"], arrays["s_active"], h)
+            _, down, down_on = _cusum(-arrays["s_zc"], arrays["s_active"], h_s)
             events += _collect(unit, "sentiment", "down", one_day, down & report, down_on, p, q)
     return events
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lib.anomaly.baseline import _Fit
-from lib.anomaly.calibrate import _Scales
+from lib.anomaly.calibrate import _Scales, wander_share
 from lib.anomaly.grid import _Grid
 from lib.anomaly.options import _Options
 from lib.anomaly.tails import _count_tests, _estimated_tail
@@ -71,7 +71,7 @@ def _assess(
     """Judge every topic-day (and complete week). Days on the holiday calendar are judged for
     nothing; ``skip_volume`` days (shared events) are not judged for volume, and week sums
     leave both out. ``scales``: the topic's own variance ratios (:mod:`lib.anomaly.calibrate`)
-    widen the predictive variances and scale the CUSUMs' inputs."""
+    widen the predictive variances and set the daily CUSUMs' thresholds (``wander``)."""
     t_n = grid.counts.shape[1]
     closed = np.zeros(t_n, dtype=bool) if grid.closed is None else grid.closed
     skip_v = closed if skip_volume is None else closed | skip_volume
@@ -87,8 +87,9 @@ def _assess(
         s_z = (s_obs - fit.s_mean) / np.sqrt(s_se2)
     s_active = fit.s_judged & (grid.s_n > 0) & ~closed[None, :]
     s_z = np.where(s_active, s_z, 0.0)
-    lam = 1.0 if scales is None else np.sqrt(scales.lam)
-    s_lam = 1.0 if scales is None else np.sqrt(scales.s_lam)
+    k_n = y.shape[0]
+    wander = np.zeros((k_n, t_n)) if scales is None else wander_share(scales.lam)
+    s_wander = np.zeros((k_n, t_n)) if scales is None else wander_share(scales.s_lam)
     series = {
         "day": {
             "y": y,
@@ -96,7 +97,8 @@ def _assess(
             "var": phi * mu,
             "p_up": p_up,
             "z": z,
-            "zc": _prewhiten(z, fit.rho, active) / lam,
+            "zc": _prewhiten(z, fit.rho, active),
+            "wander": wander,
             "active": active,
             "report": active & daily,
             "s_n": grid.s_n,
@@ -104,7 +106,8 @@ def _assess(
             "s_exp": fit.s_mean,
             "s_se2": s_se2,
             "s_z": s_z,
-            "s_zc": _prewhiten(s_z, fit.s_rho, s_active) / s_lam,
+            "s_zc": _prewhiten(s_z, fit.s_rho, s_active),
+            "s_wander": s_wander,
             "s_active": s_active,
             "s_report": s_active & daily,
         }

@@ -1,8 +1,8 @@
 """Calibration of the second pass to each topic's own residuals: how much wider its days swing
 than the model says, and how much more its residuals drift together over two weeks.
 
-The first pass's residuals over the trailing ``PROFILE_DAYS`` days (ending ``guard`` days before
-the day judged, as every baseline) give, per topic and day:
+The second fit's residuals (before calibration) over the trailing ``PROFILE_DAYS`` days (ending
+``guard`` days before the day judged, as every baseline) give, per topic and day:
 
 * ``v``: the marginal variance ratio, the scale of ``z^2`` (:func:`_trailing_scale`). A
   persistent level (AR(1)) makes a day differ from its window's mean by more than the
@@ -13,13 +13,13 @@ the day judged, as every baseline) give, per topic and day:
   days gives more (an AR(1) level holding a share ``s`` of the variance with correlation
   ``rho``: about ``1 + 2 s rho / (1 - rho)``, 3.7 at ``s = 1/3, rho = 0.8``), which the
   prewhitening by the lag-1 correlation removes only in part (the residual is ARMA(1, 1), not
-  AR(1)). The CUSUMs take their inputs divided by ``sqrt(lam)``, so their false-alarm rate is
-  nearer the one simulated for independent days (:func:`lib.anomaly.cusum_threshold`).
+  AR(1)). The CUSUMs' thresholds are simulated for the wandering share that ``lam`` implies
+  (:func:`wander_share`, :func:`lib.anomaly.cusum.cusum_thresholds`).
 
 Robust scales (a median's guess, then a mean of values clipped at 9 times it): the days of a
 real incident in the history (a level shift weeks long) do not widen the limits after it much.
-Both ratios are floored at 1 (the model's own variance is never narrowed) and are 1 until
-``MIN_DAYS`` days of residuals exist.
+Both ratios are floored at 1 (the model's own variance is never narrowed); before a topic has
+``MIN_DAYS`` days of residuals they are all topics' pooled ones, and 1 before those exist.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from lib.anomaly.baseline import PROFILE_DAYS
 MIN_DAYS = 28
 #: Largest widening of a variance by either ratio.
 MAX_RATIO = 9.0
+#: Days of a topic's own residuals that weigh as much as all topics' pooled long-run ratio.
+PRIOR_DAYS = 364
 #: Days in the overlapping sums behind the long-run ratio: a level wandering with a day-to-day
 #: correlation of 0.8 still holds 0.8^7 = 0.2 of it after a week, so a week's sums miss part
 #: of its drift (measured: 1.45 against 1.88 with two weeks and 1.83 with four).
@@ -77,19 +79,73 @@ def _trailing_scale(x: np.ndarray, guard: int) -> np.ndarray:
     return out
 
 
+def _pooled(x: np.ndarray, guard: int) -> tuple[np.ndarray, np.ndarray]:
+    """(T mean of every topic's finite ``x`` over the trailing window of each day, NaN until
+    they hold ``MIN_DAYS`` values in all; K x T how many values each topic's own window holds).
+
+    >>> m, n = _pooled(np.array([[1.0, 3.0, np.nan], [5.0, 7.0, 1.0]]), 0)
+    >>> m.tolist(), n.tolist()
+    ([nan, nan, nan], [[0, 1, 2], [0, 1, 2]])
+    """
+    t_n = x.shape[1]
+    fin = np.isfinite(x)
+    cs = np.c_[np.zeros(x.shape[0]), np.cumsum(np.where(fin, x, 0.0), 1)]
+    cn = np.c_[np.zeros(x.shape[0], dtype=int), np.cumsum(fin, 1)]
+    end = np.clip(np.arange(t_n) - guard, 0, t_n)
+    begin = np.maximum(end - min(PROFILE_DAYS, t_n), 0)
+    count = (cn[:, end] - cn[:, begin]).sum(0)
+    with np.errstate(all="ignore"):
+        mean = np.where(count >= MIN_DAYS, (cs[:, end] - cs[:, begin]).sum(0) / count, np.nan)
+    return mean, cn[:, end] - cn[:, begin]
+
+
 def _ratios(z: np.ndarray, zc: np.ndarray, active: np.ndarray, guard: int):
-    """(v, lam) K x T from residuals ``z``, CUSUM inputs ``zc`` on the ``active`` days."""
+    """(v, lam) K x T from residuals ``z``, CUSUM inputs ``zc`` on the ``active`` days.
+
+    A topic's own ``v`` once it has ``MIN_DAYS`` residuals, all topics' pooled before (a young
+    helpdesk's topics share their first weeks, and judged as if their days were independent
+    they raised most of their false alarms then). ``lam`` is shrunk towards all topics' pooled
+    ratio, the pooled one weighing as much as ``PRIOR_DAYS`` of the topic's own days: a year of
+    a topic's own fortnights is only about 26 independent sums (a ratio known to about 30%),
+    and as a CUSUM's false-alarm rate grows steeply as its threshold falls, topics whose ratio
+    came out low by chance raised more false alarms than those whose ratio came out high saved
+    (real-shaped series: about twice the stated rate on the topic's own ratio alone).
+    """
     z2 = np.where(active, np.minimum(z**2, 100.0), np.nan)
-    v = np.clip(np.nan_to_num(_trailing_scale(z2, guard), nan=1.0), 1.0, MAX_RATIO)
+    own = _trailing_scale(z2, guard)
+    v = np.where(np.isnan(own), _pooled(z2, guard)[0][None, :], own)
+    v = np.clip(np.nan_to_num(v, nan=1.0), 1.0, MAX_RATIO)
     c = np.concatenate([np.zeros((z.shape[0], 1)), np.cumsum(np.where(active, zc, 0), 1)], 1)
     n = np.concatenate([np.zeros((z.shape[0], 1)), np.cumsum(active, 1)], 1)
     q = np.full(z.shape, np.nan)
     b = BLOCK
     full = (n[:, b:] - n[:, :-b]) == b
     q[:, b - 1 :] = np.where(full, np.minimum((c[:, b:] - c[:, :-b]) ** 2 / b, 100.0 * b), np.nan)
-    lam = _trailing_scale(q, guard)
-    lam = np.clip(np.nan_to_num(lam / v, nan=1.0), 1.0, MAX_RATIO)
+    pooled, n_own = _pooled(q / v, guard)
+    own = _trailing_scale(q, guard) / v
+    w = np.where(np.isnan(own), 0.0, n_own / (n_own + PRIOR_DAYS))
+    lam = np.where(np.isnan(pooled)[None, :], own, w * np.nan_to_num(own) + (1 - w) * pooled)
+    lam = np.clip(np.nan_to_num(lam, nan=1.0), 1.0, MAX_RATIO)
     return v, lam
+
+
+def wander_share(lam: np.ndarray) -> np.ndarray:
+    """The share of the CUSUM inputs' variance in a slowly wandering part (an AR(1) of lag-1
+    correlation :data:`lib.anomaly.cusum.PERSISTENCE`, the rest independent) that makes their
+    ``BLOCK``-day sums vary ``lam`` times as much as independent days' (0 at 1, at most 0.9).
+    The CUSUMs' thresholds are simulated for it (:func:`lib.anomaly.cusum.cusum_thresholds`):
+    dividing the inputs by ``sqrt(lam)`` and keeping the threshold of independent days (the
+    first version) still raised two to three times the stated false alarms at 100-300 tickets
+    a day, because a level that wanders for weeks fills a CUSUM in long runs.
+
+    >>> wander_share(np.array([1.0, 1.8, 50.0])).round(2).tolist()
+    [0.0, 0.1, 0.9]
+    """
+    from lib.anomaly.cusum import PERSISTENCE
+
+    j = np.arange(1, BLOCK)
+    ratio = 1 + 2 * ((1 - j / BLOCK) * PERSISTENCE**j).sum()
+    return np.clip((np.asarray(lam, dtype=float) - 1) / (ratio - 1), 0.0, 0.9)
 
 
 def _scales(series: dict[str, np.ndarray], guard: int) -> _Scales:

@@ -42,6 +42,11 @@ def detect_anomalies(tickets: pl.DataFrame, **options: object) -> pl.DataFrame:
         The holiday calendar: these days raise no alert and are left out of every baseline. Days
         on which most topics move together anyway are one shared event
         (:func:`lib.anomaly.shared_events`), not one volume alert per topic.
+    sentiment_at : str, optional
+        Column (UTC datetimes) dating each ticket's sentiment instead of ``created_at``: when
+        sentiment is the satisfaction survey, ``"satisfaction_at"`` puts each rating on the day
+        it was given. Nulls (and times before the ticket's creation) fall back to
+        ``created_at``; ratings given after the data's last day are left out.
 
     Returns
     -------

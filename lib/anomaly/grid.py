@@ -38,6 +38,19 @@ class _Grid:
         return self.first_day.weekday()
 
 
+def _local_created(tickets: pl.DataFrame, opts: _Options) -> pl.Expr:
+    """``created_at`` on the clock whose days are judged: ``opts.tz``, else the dataset's
+    business zone (:func:`lib.periods.local_time`)."""
+    created = local_time("created_at")  # the business zone's days (lib.periods)
+    if opts.tz:
+        try:
+            created = created.dt.convert_time_zone(opts.tz)
+            tickets.head(1).select(created)
+        except Exception as exc:
+            raise AnomalyError(f"unknown time zone {opts.tz!r}") from exc
+    return created
+
+
 def _topic_frame(tickets: pl.DataFrame, opts: _Options, carry: Sequence[str] = ()) -> pl.DataFrame:
     if "created_at" not in tickets.columns:
         raise AnomalyError("the tickets have no created_at column")
@@ -46,13 +59,15 @@ def _topic_frame(tickets: pl.DataFrame, opts: _Options, carry: Sequence[str] = (
             f"topic column {opts.topic!r} is not in the tickets; try one of "
             f"{[c for c in _TOPIC_COLUMNS if c in tickets.columns]}"
         )
-    created = local_time("created_at")  # the business zone's days (lib.periods)
-    if opts.tz:
-        try:
-            created = created.dt.convert_time_zone(opts.tz)
-            tickets.head(1).select(created)
-        except Exception as exc:
-            raise AnomalyError(f"unknown time zone {opts.tz!r}") from exc
+    created = _local_created(tickets, opts)
+    rated = created
+    if opts.sentiment_at is not None:
+        if opts.sentiment_at not in tickets.columns:
+            raise AnomalyError(f"the tickets have no {opts.sentiment_at!r} column")
+        given = local_time(opts.sentiment_at)
+        if opts.tz:
+            given = given.dt.convert_time_zone(opts.tz)
+        rated = pl.max_horizontal(pl.coalesce(given, created), created)
     sentiment = (
         pl.col("sentiment").cast(pl.Float64)
         if "sentiment" in tickets.columns
@@ -63,6 +78,7 @@ def _topic_frame(tickets: pl.DataFrame, opts: _Options, carry: Sequence[str] = (
     ]
     frame = tickets.select(
         created.alias("ts"),
+        rated.alias("s_ts"),
         pl.col(opts.topic).alias("topic"),
         sentiment.alias("sentiment"),
         *extra,
@@ -76,9 +92,12 @@ def _topic_frame(tickets: pl.DataFrame, opts: _Options, carry: Sequence[str] = (
         .otherwise(topic)
         .alias("topic"),
         pl.col("ts").dt.date().alias("day"),
+        pl.col("s_ts").dt.date().alias("s_day"),
     )
-    if opts.end is not None:
-        frame = frame.filter(pl.col("day") <= opts.end)
+    if opts.end is not None:  # as of the end: a rating given after it is not known yet
+        frame = frame.filter(pl.col("day") <= opts.end).with_columns(
+            pl.when(pl.col("s_day") <= opts.end).then(pl.col("sentiment")).alias("sentiment")
+        )
     return frame
 
 
@@ -86,13 +105,19 @@ def _build_grid(tickets: pl.DataFrame, opts: _Options) -> _Grid | None:
     frame = _topic_frame(tickets, opts)
     if frame.is_empty():
         return None
-    agg = frame.group_by("topic", "day").agg(
-        pl.len().alias("n"),
-        pl.col("sentiment").count().alias("s_n"),
+    first, last = frame.get_column("day").min(), frame.get_column("day").max()
+    # volume on the day each ticket was created, sentiment on the day it was given (the same
+    # day unless ``sentiment_at``); ratings given after the data's last day are left out
+    agg = frame.group_by("topic", "day").agg(pl.len().alias("n"))
+    felt = frame.filter(pl.col("sentiment").is_not_null() & (pl.col("s_day") <= last))
+    felt = felt.group_by("topic", pl.col("s_day").alias("day")).agg(
+        pl.len().alias("s_n"),
         pl.col("sentiment").sum().alias("s_sum"),
         (pl.col("sentiment") ** 2).sum().alias("s_sq"),
     )
-    first, last = frame.get_column("day").min(), frame.get_column("day").max()
+    agg = agg.join(felt, on=["topic", "day"], how="full", coalesce=True).with_columns(
+        pl.col("n").fill_null(0)
+    )
     topics = sorted(agg.get_column("topic").unique().to_list())
     index = {t: i for i, t in enumerate(topics)}
     n_days = (last - first).days + 1
@@ -106,9 +131,9 @@ def _build_grid(tickets: pl.DataFrame, opts: _Options) -> _Grid | None:
     counts = mats[0]
     born = np.argmax(counts > 0, axis=1)
     exposure = np.ones(n_days)
-    truncated = (
-        opts.end is not None and opts.end < tickets.select(pl.col("created_at").max()).item().date()
-    )
+    # judged "as of" an earlier day than the data's last one (both days on the judged clock)
+    last_local = tickets.select(_local_created(tickets, opts).max()).item()
+    truncated = opts.end is not None and opts.end < last_local.date()
     if not truncated and n_days > 1:
         tod = (pl.col("ts") - pl.col("ts").dt.truncate("1d")).dt.total_seconds()
         last_tod = frame.filter(pl.col("day") == last).select(tod.max()).item()

@@ -32,7 +32,9 @@ def _judge(tickets: pl.DataFrame, opts: _Options) -> _Judged | None:
     first = _assess(grid, fit, opts, shared)
     known = _known(first, _alarms(first))
     fit = _fit(grid, opts, known=known, skip=grid.closed | shared)
-    scales = _scales(first.series["day"], opts.guard)
+    # the calibration reads the residuals of this second fit, not of the first: leaving the
+    # first pass's alarm days out of the windows narrows the fit, and its own residuals show it
+    scales = _scales(_assess(grid, fit, opts, shared).series["day"], opts.guard)
     second = _assess(grid, fit, opts, scales=scales)
     shared_days = _shared_days(second)
     out = _assess(grid, fit, opts, shared_days != 0, scales)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import polars as pl
@@ -54,6 +55,7 @@ def leading_indicators(
     end: dt.date | None = None,
     tz: str | None = None,
     fdr: float = 0.05,
+    holidays: Sequence[dt.date | str] = (),
 ) -> pl.DataFrame:
     """Per topic: is volume, the share of negative tickets, or the escalation rate rising?
 
@@ -63,7 +65,10 @@ def leading_indicators(
     Negative share (sentiment <= -0.05) and escalation rate: two-sided Fisher exact test. Each
     p-value is adjusted across topics (Benjamini-Hochberg) and ``*_significant`` is
     ``q <= fdr``; ``*_direction`` is "up", "down" or "flat". ``rising`` marks topics with a
-    significant rise of any of the three. Columns: :data:`LEADING_SCHEMA`.
+    significant rise of any of the three. ``holidays``: the same calendar as
+    :func:`lib.anomaly.detect_anomalies`; its days are left out of both periods (their tickets
+    and their days), so a holiday in the last two weeks is not read as falling volume.
+    Columns: :data:`LEADING_SCHEMA`.
 
     >>> from lib.anomaly.simulate import simulate_tickets
     >>> t = simulate_tickets(days=84, topics={"a": 20.0})
@@ -72,14 +77,19 @@ def leading_indicators(
     """
     if recent < 1 or baseline < 7:
         raise AnomalyError("recent must be >= 1 day and baseline >= 7 days")
-    opts = _options(topic=topic, tz=tz, end=end)
+    opts = _options(topic=topic, tz=tz, end=end, holidays=holidays)
     frame = _topic_frame(tickets, opts, carry=("escalated",))
     if frame.is_empty():
         return pl.DataFrame(schema=LEADING_SCHEMA)
     last = end or frame.get_column("day").max()
     r0 = last - dt.timedelta(days=recent - 1)
     b0 = r0 - dt.timedelta(days=baseline)
-    frame = frame.filter(pl.col("day").is_between(b0, last))
+    closed = set(opts.holidays)
+    frame = frame.filter(pl.col("day").is_between(b0, last) & ~pl.col("day").is_in(closed))
+    recent -= sum(r0 <= d <= last for d in closed)  # open days of each period
+    baseline -= sum(b0 <= d < r0 for d in closed)
+    if recent < 1 or baseline < 1:
+        raise AnomalyError("the holiday calendar leaves no open day in one of the periods")
     frame = frame.with_columns((pl.col("day") >= r0).alias("is_recent"))
     per = frame.group_by("topic", "is_recent").agg(
         pl.len().alias("n"),
@@ -95,7 +105,7 @@ def leading_indicators(
         get = {r["is_recent"]: r for r in per.filter(pl.col("topic") == name).iter_rows(named=True)}
         rec = get.get(True, dict(n=0, neg=0, scored=0, esc=0, esc_known=0))
         bas = get.get(False, dict(n=0, neg=0, scored=0, esc=0, esc_known=0))
-        phi = _baseline_dispersion(daily.filter(pl.col("topic") == name), b0, r0)
+        phi = _baseline_dispersion(daily.filter(pl.col("topic") == name), b0, r0, closed)
         v_rec, v_bas = rec["n"] / recent, bas["n"] / baseline
         # log rate ratio with 0.5 added to each count (defined when a period is empty)
         n_r, n_b = rec["n"] + 0.5, bas["n"] + 0.5
@@ -150,14 +160,19 @@ def _fisher(a: int, n_a: int, b: int, n_b: int) -> float:
     return float(stats.fisher_exact([[a, n_a - a], [b, n_b - b]]).pvalue)
 
 
-def _baseline_dispersion(daily: pl.DataFrame, b0: dt.date, r0: dt.date) -> float:
-    """Pearson dispersion of the baseline days' counts around their weekday means (>= 1)."""
+def _baseline_dispersion(
+    daily: pl.DataFrame, b0: dt.date, r0: dt.date, closed: Collection[dt.date] = ()
+) -> float:
+    """Pearson dispersion of the baseline days' counts around their weekday means (>= 1);
+    ``closed`` days (holidays) left out."""
     n_days = (r0 - b0).days
     counts = np.zeros(n_days)
     part = daily.filter(pl.col("day") < r0)
     idx = (part.get_column("day") - b0).dt.total_days().to_numpy()
     counts[idx] = part.get_column("n").to_numpy()
-    wd = (b0.weekday() + np.arange(n_days)) % 7
+    open_ = np.array([b0 + dt.timedelta(days=int(i)) not in closed for i in range(n_days)])
+    counts, days = counts[open_], np.arange(n_days)[open_]
+    wd = (b0.weekday() + days) % 7
     means = np.array([counts[wd == w].mean() if np.any(wd == w) else 0.0 for w in range(7)])
     mu = means[wd]
     ok = mu > 0

@@ -30,6 +30,7 @@ class _Options:
     tz: str | None = None
     metrics: tuple[str, ...] = ("volume", "sentiment")
     holidays: tuple[dt.date, ...] = ()
+    sentiment_at: str | None = None
 
 
 def _options(**options: object) -> _Options:
@@ -57,6 +58,8 @@ def _options(**options: object) -> _Options:
     bad = [m for m in opts.metrics if m not in ("volume", "sentiment")]
     if bad or not opts.metrics:
         raise AnomalyError(f"metrics must be 'volume' and/or 'sentiment', got {opts.metrics}")
+    if opts.sentiment_at is not None and not isinstance(opts.sentiment_at, str):
+        raise AnomalyError(f"sentiment_at must name a column, got {opts.sentiment_at!r}")
     if opts.start and opts.end and opts.start > opts.end:
         raise AnomalyError(f"start {opts.start} is after end {opts.end}")
     return opts

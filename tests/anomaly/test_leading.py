@@ -40,3 +40,19 @@ def test_leading_indicators_flag_rising_escalation_and_volume():
         flat["escalation_rate_recent"],
         calm.filter(recent & (pl.col("category") == "flat")).get_column("escalated").mean(),
     )
+
+
+def test_leading_indicators_leave_the_holiday_calendar_out():
+    """Four closed days in the last two weeks are not falling volume once they are on the
+    calendar the detector uses too (their days and tickets leave both periods)."""
+    tickets = simulate_tickets(days=84, topics={"a": 40.0}, seed=5)
+    closed = [day(i) for i in (72, 73, 76, 77)] + [day(30)]
+    on_holiday = pl.col("created_at").dt.date().is_in(closed)
+    keep = ~on_holiday | (pl.int_range(pl.len()) % 20 == 0)  # one ticket in 20 on those days
+    tickets = tickets.filter(keep)
+    blind = leading_indicators(tickets).row(0, named=True)
+    assert blind["volume_direction"] == "down" and blind["volume_significant"]
+    seen = leading_indicators(tickets, holidays=closed).row(0, named=True)
+    assert not seen["volume_significant"]
+    assert seen["volume_recent"] == pytest.approx(seen["tickets_recent"] / 10)
+    assert seen["volume_baseline"] == pytest.approx(seen["tickets_baseline"] / 55)

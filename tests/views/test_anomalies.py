@@ -440,3 +440,32 @@ def test_shared_event_shown_once_and_holiday_calendar_edited(
     viewer = _page(period="30", dataset_id=ds, viewer="v@example.com")
     assert not viewer.text_area and not [b for b in viewer.button if b.key == "an_holidays_save"]
     assert any("2024-05-27 Spring bank holiday" in t.value for t in viewer.text)
+
+
+def test_satisfaction_sentiment_is_dated_by_when_it_was_given(
+    review_home: Path, tmp_path: Path
+) -> None:
+    """An export with no text but satisfaction ratings: sentiment is the survey, each rating
+    judged on the day it was given where the export says when (here two in three), and the
+    page says so."""
+    t = simulate_tickets(days=60, topics={"Billing": 10.0}, seed=8)
+    csv = tmp_path / "rated.csv"
+    given = pl.col("created_at") + pl.duration(days=2)
+    t.select(
+        pl.col("ticket_id").alias("Ticket ID"),
+        pl.col("created_at").dt.strftime("%Y-%m-%d %H:%M:%S").alias("Created at"),
+        pl.col("category").alias("Category"),
+        pl.lit("solved").alias("Status"),
+        (pl.int_range(pl.len()) % 5 + 1).alias("Satisfaction"),
+        pl.when(pl.int_range(pl.len()) % 3 > 0)
+        .then(given.dt.strftime("%Y-%m-%d %H:%M:%S"))
+        .alias("Satisfaction date"),
+    ).write_csv(csv)
+    loaded = load_export(csv)
+    assert loaded.mapping.get("satisfaction_at") == "Satisfaction date"
+    with Store(os.environ["DATABASE_URL"]) as store:
+        ds = int(store.register_dataset("Rated", loaded.tickets).id)
+    at = _page(period="30", dataset_id=ds)
+    notes = [c.value.replace("\\", "") for c in at.caption if "rating was given" in c.value]
+    assert notes and "dated by when each rating was given" in notes[0], notes
+    assert "ratings have that date; the others by the ticket's creation day" in notes[0]

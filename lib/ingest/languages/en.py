@@ -85,7 +85,8 @@ HEADERS = {
     "|feedback score|conversation rating",
     "satisfaction_at": "satisfaction at|satisfaction date|satisfaction rated at|rated at"
     "|satisfaction updated at|rating date|survey date|survey submitted at|survey completed at"
-    "|csat date|satisfaction given at",
+    "|csat date|satisfaction given at|survey results time|survey result time"
+    "|survey submitted time|survey responded time|rated time|satisfaction time",
     "sentiment": "sentiment|sentiment score|tone|polarity",
 }
 

@@ -135,6 +135,8 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
             tags="Tags",
             first_response_minutes="First response time (in hrs)",
             satisfaction="Survey results; Survey result",
+            satisfaction_at="Survey results time; Survey result time; Survey submitted time;"
+            "Survey responded time; Rated time",
         ),
         value_maps=FRESHDESK_VALUES,
         duration_unit={"first_response_minutes": "hours"},
