@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # statsmodels fits tiny matrices; more BLAS threads only contend on a 2-core machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: run test lint format bench bench-outliers bench-anomaly fuzz loadtest loadtest-browser demo screenshots clean chromium
+.PHONY: run test test-postgres lint format bench bench-outliers bench-anomaly fuzz loadtest loadtest-browser demo screenshots clean chromium
 
 $(VENV)/.run-stamp: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ format: $(VENV)/.dev-stamp
 test: $(VENV)/.dev-stamp chromium lint
 	$(PY) -m pytest -q -n 2 -m "not e2e" --junitxml=.test-report-unit.xml $(PYTEST_ARGS)
 	$(PY) -m pytest -q -m e2e tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
+
+# The tests marked `postgres` (the store tests again, migrations, the browser journeys on
+# PostgreSQL and two app servers) against a throwaway cluster: scripts/pg_cluster.py installs
+# Debian's postgresql when missing (as root), starts it in a temporary folder on a free port,
+# sets REVIEW_TEST_POSTGRES_URL and removes it afterwards. Fails if any test was skipped.
+test-postgres: $(VENV)/.dev-stamp chromium
+	$(PY) scripts/pg_cluster.py -- $(PY) -m pytest -q -m postgres \
+	  --junitxml=.test-report-postgres.xml $(PYTEST_ARGS)
+	$(PY) scripts/check_test_report.py .test-report-postgres.xml --what "PostgreSQL tests"
 
 bench: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_ingest.py
