@@ -71,8 +71,12 @@ bench-anomaly: $(VENV)/.dev-stamp
 fuzz: $(VENV)/.dev-stamp
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 $(PY) -m pytest -q tests/ingest/test_fuzz.py
 
+# `make loadtest SERVERS=2 SESSIONS=20`: two app servers on one (throwaway) PostgreSQL and one
+# snapshot folder, the sessions dealt out over both as a sticky proxy would.
+SERVERS ?= 1
+SESSIONS ?= 10
 loadtest: $(VENV)/.dev-stamp
-	$(PY) scripts/loadtest_ws.py --sessions 10 --seconds 180
+	$(PY) scripts/loadtest_ws.py --sessions $(SESSIONS) --seconds 180 --servers $(SERVERS)
 
 loadtest-browser: $(VENV)/.dev-stamp chromium
 	$(PY) scripts/loadtest.py --sessions 10 --seconds 180
