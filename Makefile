@@ -52,7 +52,7 @@ test: $(VENV)/.dev-stamp chromium lint
 # Debian's postgresql when missing (as root), starts it in a temporary folder on a free port,
 # sets REVIEW_TEST_POSTGRES_URL and removes it afterwards. Fails if any test was skipped.
 test-postgres: $(VENV)/.dev-stamp chromium
-	$(PY) scripts/pg_cluster.py -- $(PY) -m pytest -q -m postgres \
+	$(PY) scripts/pg_cluster.py -- $(PY) -m pytest -q -m postgres tests \
 	  --junitxml=.test-report-postgres.xml $(PYTEST_ARGS)
 	$(PY) scripts/check_test_report.py .test-report-postgres.xml --what "PostgreSQL tests"
 
