@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # statsmodels fits tiny matrices; more BLAS threads only contend on a 2-core machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: run test lint format bench bench-outliers bench-anomaly bench-risk bench-10m fuzz loadtest loadtest-browser demo screenshots clean chromium
+.PHONY: run test test-postgres lint format bench bench-outliers bench-anomaly bench-risk bench-10m fuzz loadtest loadtest-browser demo screenshots clean chromium
 
 # --no-compile: bytecode is written on first import instead, only for the modules used
 # (most of plotly, pandas and scipy never are): about half the install time on a fresh machine.
@@ -46,8 +46,17 @@ format: $(VENV)/.dev-stamp
 # time (each starts its own Streamlit server and Chromium; two at a time was faster but
 # let a click land during the other server's busy rerun: not worth a flaky CI).
 test: $(VENV)/.dev-stamp chromium lint
-	$(PY) -m pytest -q -n 2 -m "not e2e" --junitxml=.test-report-unit.xml $(PYTEST_ARGS)
-	$(PY) -m pytest -q -m e2e tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 -m "not e2e and not postgres" --junitxml=.test-report-unit.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m "e2e and not postgres" tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
+
+# The tests marked `postgres` (the store tests again, migrations, the browser journeys on
+# PostgreSQL and two app servers) against a throwaway cluster: scripts/pg_cluster.py installs
+# Debian's postgresql when missing (as root), starts it in a temporary folder on a free port,
+# sets REVIEW_TEST_POSTGRES_URL and removes it afterwards. Fails if any test was skipped.
+test-postgres: $(VENV)/.dev-stamp chromium
+	$(PY) scripts/pg_cluster.py -- $(PY) -m pytest -q -m postgres tests \
+	  --junitxml=.test-report-postgres.xml $(PYTEST_ARGS)
+	$(PY) scripts/check_test_report.py .test-report-postgres.xml --what "PostgreSQL tests"
 
 bench: $(VENV)/.dev-stamp
 	$(PY) scripts/bench_ingest.py
@@ -74,8 +83,12 @@ bench-10m: $(VENV)/.dev-stamp
 fuzz: $(VENV)/.dev-stamp
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 $(PY) -m pytest -q tests/ingest/test_fuzz.py
 
+# `make loadtest SERVERS=2 SESSIONS=20`: two app servers on one (throwaway) PostgreSQL and one
+# snapshot folder, the sessions dealt out over both as a sticky proxy would.
+SERVERS ?= 1
+SESSIONS ?= 10
 loadtest: $(VENV)/.dev-stamp
-	$(PY) scripts/loadtest_ws.py --sessions 10 --seconds 180
+	$(PY) scripts/loadtest_ws.py --sessions $(SESSIONS) --seconds 180 --servers $(SERVERS)
 
 loadtest-browser: $(VENV)/.dev-stamp chromium
 	$(PY) scripts/loadtest.py --sessions 10 --seconds 180

@@ -240,6 +240,7 @@ class Sample:
     start: float  # time.time() when the request was sent
     view: tuple  # (page, escalated only, date preset): what the server had to compute
     first: bool = False  # the first run of this view by any client (app caches were cold)
+    server: int = 0  # which app server answered (``--servers``)
 
 
 @dataclass
@@ -256,7 +257,13 @@ class Tally:
 
 
 async def session(
-    url: str, until: float, seed: int, timeout: float, think: tuple[float, float], tally: Tally
+    url: str,
+    until: float,
+    seed: int,
+    timeout: float,
+    think: tuple[float, float],
+    tally: Tally,
+    server: int = 0,
 ) -> None:
     """One user: open the app, then change pages and filters until ``until``."""
     rnd = random.Random(seed)
@@ -272,7 +279,7 @@ async def session(
                 by_hash = {h: p for p, h in client.pages.items()}
                 page = by_hash.get(client.page_hash, page)
                 view = client.view(page)
-                tally.times.append(Sample("open", page, result.seconds, start, view))
+                tally.times.append(Sample("open", page, result.seconds, start, view, server=server))
             while time.time() < until:
                 await asyncio.sleep(rnd.uniform(*think))
                 if time.time() >= until:
@@ -290,7 +297,7 @@ async def session(
                     detail = client.change_range(rnd)
                 view, start = client.view(page), time.time()
                 result = await client.run(timeout=timeout)
-                tally.times.append(Sample(action, page, result.seconds, start, view))
+                tally.times.append(Sample(action, page, result.seconds, start, view, server=server))
                 if client.ran_hash != client.pages[page]:
                     tally.errors.append(f"{name}: asked for {page}, the server ran another page")
                 for exc in result.exceptions:
@@ -315,11 +322,23 @@ async def session(
 
 
 async def drive(
-    url: str, sessions: int, seconds: float, timeout: float, think: tuple[float, float] = THINK
+    url: str | list[str],
+    sessions: int,
+    seconds: float,
+    timeout: float,
+    think: tuple[float, float] = THINK,
 ) -> Tally:
+    """Run ``sessions`` clients until ``seconds`` have passed; with several server URLs the
+    clients are dealt out in turn (as a proxy with sticky sessions would)."""
+    urls = [url] if isinstance(url, str) else url
     tally = Tally()
     until = time.time() + seconds
-    await asyncio.gather(*(session(url, until, i, timeout, think, tally) for i in range(sessions)))
+    await asyncio.gather(
+        *(
+            session(urls[i % len(urls)], until, i, timeout, think, tally, server=i % len(urls))
+            for i in range(sessions)
+        )
+    )
     return tally
 
 
@@ -355,13 +374,16 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def report(args: argparse.Namespace, first: float, tally: Tally, peak: int) -> None:
+def report(
+    args: argparse.Namespace, first: float, tally: Tally, peak: int, peaks: list[int] | None = None
+) -> None:
     durations = [s.seconds for s in tally.times if s.action != "open"]
     if not durations:
         sys.exit("no action completed: " + "; ".join(tally.errors[:5]))
     print(
         f"\n### Load test: {args.sessions} websocket clients, {args.seconds:.0f} s, "
         f"{args.rows:,} tickets"
+        + (f", {args.servers} servers on one PostgreSQL" if args.servers > 1 else "")
         + (f" (server options: {', '.join(args.st_option)})" if args.st_option else "")
         + "\n"
     )
@@ -379,6 +401,14 @@ def report(args: argparse.Namespace, first: float, tally: Tally, peak: int) -> N
     print(f"| p95 response | {pct(durations, 0.95):.2f} s | < 2 s |")
     print(f"| max response | {max(durations):.2f} s | |")
     print(f"| server peak memory | {peak / 2**30:.2f} GiB | < 4 GB |")
+    if args.servers > 1:
+        for n, server_peak in enumerate(peaks or []):
+            mine = [s.seconds for s in tally.times if s.action != "open" and s.server == n]
+            if mine:
+                print(
+                    f"| server {n + 1}: actions, p95, peak memory | {len(mine)}, "
+                    f"{pct(mine, 0.95):.2f} s, {server_peak / 2**30:.2f} GiB | |"
+                )
     print(f"| errors | {len(tally.errors)} | 0 |")
     print(f"| reconnects | {tally.reconnects} | |")
     if tally.wall:
@@ -439,69 +469,105 @@ def main() -> None:
         help="extra `streamlit run` option, e.g. runner.postScriptGC=false (repeatable)",
     )
     ap.add_argument("--timeout", type=float, default=120, help="longest wait for one run (s)")
+    ap.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="app servers sharing one database and snapshot folder; sessions are dealt out in "
+        "turn. More than one uses PostgreSQL: --database-url, else a throwaway cluster",
+    )
+    ap.add_argument("--database-url", help="PostgreSQL URL for --servers > 1 (default: throwaway)")
     args = ap.parse_args()
     from scripts.bench_ingest import make_file
 
     export = ROOT / "data" / "bench" / f"zendesk_{args.rows}.csv"
     make_file(export, args.rows)
     home = Path(tempfile.mkdtemp(prefix="review-loadws-"))
-    port = free_port()
-    env = os.environ | {
-        "REVIEW_DATA": str(export),
-        "DATABASE_URL": f"sqlite:///{home / 'review.sqlite'}",
-        "REVIEW_DATA_DIR": str(home),
-    }
-    log_path = home / "server.log"
     extra: list[str] = []
     for option in args.st_option:
         name, sep, value = option.partition("=")
         if not sep:
             sys.exit(f"--st-option wants NAME=VALUE, got {option!r}")
         extra += [f"--{name}", value]
-    log = log_path.open("wb")
+    with contextlib.ExitStack() as stack:
+        database = f"sqlite:///{home / 'review.sqlite'}"
+        if args.servers > 1:  # one shared PostgreSQL (a throwaway cluster unless given)
+            from scripts.pg_cluster import cluster
+
+            database = args.database_url or stack.enter_context(cluster())
+        env = os.environ | {
+            "REVIEW_DATA": str(export),
+            "DATABASE_URL": database,
+            "REVIEW_DATA_DIR": str(home),  # one snapshot folder for every server
+        }
+        servers = [start_server(env, extra, home / f"server{i}.log") for i in range(args.servers)]
+        watches = [MemoryWatch(server.pid) for server, _ in servers]
+        for watch in watches:
+            watch.start()
+        urls = [f"ws://127.0.0.1:{port}/_stcore/stream" for _, port in servers]
+        try:
+            first = 0.0
+            for n, (url, (server, port)) in enumerate(zip(urls, servers, strict=True)):
+                wait_healthy(server, port, home / f"server{n}.log")
+                seconds, problems = asyncio.run(first_load(url, max(args.timeout, 300)))
+                what = f"import of {args.rows:,} tickets" if n == 0 else "opening the snapshot"
+                print(f"first load on server {n + 1} ({what}): {seconds:.1f} s")
+                first = first or seconds
+                if problems:
+                    sys.exit("the app is not as expected: " + "; ".join(problems))
+            pids = [server.pid for server, _ in servers]
+            cpu0, own0, wall0 = sum(map(tree_cpu, pids)), time.process_time(), time.perf_counter()
+            tally = asyncio.run(
+                drive(urls, args.sessions, args.seconds, args.timeout, tuple(args.think))
+            )
+            tally.server_cpu = sum(map(tree_cpu, pids)) - cpu0
+            tally.client_cpu = time.process_time() - own0
+            tally.wall = time.perf_counter() - wall0
+        finally:
+            for watch in watches:
+                watch.stop_flag = True
+            for server, _ in servers:
+                stop_server(server)
+    report(args, first, tally, sum(w.peak for w in watches), [w.peak for w in watches])
+    if tally.errors:
+        print(f"server logs and data kept in {home}")
+    else:
+        shutil.rmtree(home, ignore_errors=True)  # the copy of the dataset (tens of MB)
+
+
+def start_server(
+    env: dict[str, str], extra: list[str], log_path: Path
+) -> tuple[subprocess.Popen, int]:
+    """``streamlit run app.py`` on a free loopback port; the process and its port."""
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--server.fileWatcherType", "none", *extra],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    watch = MemoryWatch(server.pid)
-    watch.start()
-    http = f"http://127.0.0.1:{port}"
-    url = f"ws://127.0.0.1:{port}/_stcore/stream"
-    try:
-        for _ in range(240):
-            if server.poll() is not None:
-                sys.exit(f"server exited with {server.returncode}; see {log_path}")
-            try:
-                urllib.request.urlopen(http + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        first, problems = asyncio.run(first_load(url, max(args.timeout, 300)))
-        print(f"first load (import of {args.rows:,} tickets): {first:.1f} s")
-        if problems:
-            sys.exit("the app is not as expected: " + "; ".join(problems))
-        cpu0, own0, wall0 = tree_cpu(server.pid), time.process_time(), time.perf_counter()
-        tally = asyncio.run(
-            drive(url, args.sessions, args.seconds, args.timeout, tuple(args.think))
-        )
-        tally.server_cpu = tree_cpu(server.pid) - cpu0
-        tally.client_cpu = time.process_time() - own0
-        tally.wall = time.perf_counter() - wall0
-    finally:
-        watch.stop_flag = True
-        server.terminate()
+    return server, port
+
+
+def wait_healthy(server: subprocess.Popen, port: int, log_path: Path) -> None:
+    for _ in range(240):
+        if server.poll() is not None:
+            sys.exit(f"server exited with {server.returncode}; see {log_path}")
         try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(10)
-    report(args, first, tally, watch.peak)
-    if tally.errors:
-        print(f"server log and data kept in {home}")
-    else:
-        shutil.rmtree(home, ignore_errors=True)  # the copy of the dataset (tens of MB)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit(f"server not healthy after 2 minutes; see {log_path}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(10)
 
 
 if __name__ == "__main__":

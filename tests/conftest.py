@@ -45,3 +45,45 @@ def module_home(name: str):
             yield path
 
     return home
+
+
+# PostgreSQL (`make test-postgres` starts a throwaway cluster and sets the variable). Each test
+# that asks gets its own schema of that database (``search_path`` in the URL), so tests and
+# pytest-xdist workers never see each other's tables.
+POSTGRES_VAR = "REVIEW_TEST_POSTGRES_URL"
+_pg_schemas = iter(range(1, 1_000_000))
+
+
+def postgres_url() -> str | None:
+    """The test database's URL (``$REVIEW_TEST_POSTGRES_URL``), or ``None`` when unset."""
+    return os.environ.get(POSTGRES_VAR) or None
+
+
+def postgres_schema(base_url: str, prefix: str = "t") -> str:
+    """Create a new empty schema in ``base_url``'s database; return a URL that works in it.
+
+    The URL carries ``options=-csearch_path=<schema>``: every connection made from it (this
+    process, a Streamlit server, a helper) creates and finds its tables there.
+    """
+    import sqlalchemy as sa
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+    name = f"{prefix}_{worker}_{os.getpid()}_{next(_pg_schemas)}".lower()
+    engine = sa.create_engine(base_url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+            conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+    finally:
+        engine.dispose()
+    url = sa.engine.make_url(base_url).update_query_dict({"options": f"-csearch_path={name}"})
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_url() -> str:
+    """A URL of a new empty PostgreSQL schema (skips when REVIEW_TEST_POSTGRES_URL is unset)."""
+    base = postgres_url()
+    if base is None:
+        pytest.skip(f"set {POSTGRES_VAR} to an empty PostgreSQL test database")
+    return postgres_schema(base)

@@ -73,8 +73,17 @@ class StoreBase:
             session.commit()
 
     @staticmethod
-    def _get(session: Session, model: type[SQLModel], key: Any, what: str) -> Any:
-        obj = session.get(model, key)
+    def _get(
+        session: Session, model: type[SQLModel], key: Any, what: str, *, lock: bool = False
+    ) -> Any:
+        """The row ``key`` of ``model``, or a :class:`StoreError` naming ``what``.
+
+        ``lock=True`` (in a write session, before checking what an editor saw) reads it with
+        ``SELECT ... FOR UPDATE`` on PostgreSQL: a concurrent writer's uncommitted change is
+        waited for and then seen, so the check cannot pass on a value about to be overwritten
+        by another process. SQLite needs no lock (its write transactions run one at a time).
+        """
+        obj = session.get(model, key, with_for_update=lock or None)
         if obj is None:
             raise StoreError(f"{what} {key} does not exist (it may have been deleted)")
         return obj

@@ -308,13 +308,15 @@ class ActionsMixin(StoreBase):
         with self._read() as s:
             if meeting_id is None:
                 day = _date(on, "Meeting date") or _fail("Meeting date is required")
-                m = Meeting(id=2**62, date=day)
+                # every meeting that exists is earlier (no sentinel id: PostgreSQL's INTEGER
+                # id column refuses one beyond 32 bits)
+                before = Meeting.date <= day
             else:
                 m = self._get(s, Meeting, meeting_id, "Meeting")
-            earlier = sa.select(Meeting.id).where(
-                sa.or_(Meeting.date < m.date, sa.and_(Meeting.date == m.date, Meeting.id < m.id))
-            )
-            day_after = dt.datetime.combine(m.date + dt.timedelta(days=1), dt.time(), dt.UTC)
+                day = m.date
+                before = sa.or_(Meeting.date < day, sa.and_(Meeting.date == day, Meeting.id < m.id))
+            earlier = sa.select(Meeting.id).where(before)
+            day_after = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC)
             stmt = select(ActionItem).where(
                 ActionItem.status.in_(OPEN_STATUSES),
                 sa.or_(
@@ -326,7 +328,7 @@ class ActionsMixin(StoreBase):
                 ),
             )
             rows = s.exec(stmt).all()
-        return _action_frame(rows, m.date)
+        return _action_frame(rows, day)
 
     def action_history(self, action_id: int) -> pl.DataFrame:
         """Every change of an action item, oldest first: version, changed_at, changed_by,

@@ -30,12 +30,19 @@ def data_dir() -> Path:
 def resolve_url(url: str | None = None) -> str:
     """The database URL: ``url``, else ``$DATABASE_URL``, else review.sqlite in :func:`data_dir`.
 
+    A PostgreSQL URL without a driver (``postgres://`` as some hosts hand out, or
+    ``postgresql://``) gets psycopg 3, the driver we install (SQLAlchemy's own default would be
+    psycopg2, which is not installed).
+
     >>> resolve_url("sqlite://")
     'sqlite://'
+    >>> resolve_url("postgres://ana@db/review")
+    'postgresql+psycopg://ana@db/review'
     """
     url = url or os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir() / 'review.sqlite'}"
-    if url.startswith("postgres://"):  # the form some hosts hand out; SQLAlchemy wants this one
-        url = "postgresql://" + url.removeprefix("postgres://")
+    for bare in ("postgres://", "postgresql://"):
+        if url.startswith(bare):
+            url = "postgresql+psycopg://" + url.removeprefix(bare)
     return url
 
 

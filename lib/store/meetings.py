@@ -194,7 +194,7 @@ class MeetingsMixin(StoreBase):
         _check_fields(changes, allowed, "a meeting")
         _check_fields(expected or {}, {"title", "attendees", "notes"}, "a meeting")
         with self._write() as s:
-            m = _open_meeting(self._get(s, Meeting, meeting_id, "Meeting"))
+            m = _open_meeting(self._get(s, Meeting, meeting_id, "Meeting", lock=True))
             _check_unchanged(m, expected, changes, f"meeting “{m.title}”")
             for name, value in changes.items():
                 if name in ("date", "period_start", "period_end"):
@@ -308,7 +308,7 @@ class MeetingsMixin(StoreBase):
 
     def _live_item(self, s: Session, item_id: int) -> AgendaItem:
         """The agenda item, refused when removed or when its meeting is closed."""
-        item = self._get(s, AgendaItem, item_id, "Agenda item")
+        item = self._get(s, AgendaItem, item_id, "Agenda item", lock=True)
         if item.deleted_at is not None:
             raise StoreError(
                 f"Agenda item “{item.title}” was removed by {item.deleted_by or 'someone'}: "

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import sqlalchemy as sa
 
-from lib.store import Actor
+from lib.store import Actor, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date.today()
@@ -18,7 +18,12 @@ EDITOR = Actor("ed@example.com", "editor")
 VIEWER = Actor("vi@example.com", "viewer")
 
 
-def _sql(path: Path, query: str, params: tuple = ()) -> list[tuple]:
+def _sql(path: Path | Store, query: str, params: tuple = ()) -> list[tuple]:
+    """Rows of ``query`` on a SQLite file, or on a store's database (either dialect)."""
+    if isinstance(path, Store):
+        with path.engine.begin() as conn:
+            result = conn.exec_driver_sql(query, params) if params else conn.exec_driver_sql(query)
+            return [tuple(row) for row in result] if result.returns_rows else []
     with sqlite3.connect(path) as conn:
         return conn.execute(query, params).fetchall()
 

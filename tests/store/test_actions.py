@@ -233,3 +233,16 @@ def test_bad_input_is_refused_with_a_message(store: Store, call, message: str) -
     with pytest.raises(StoreError, match=message):
         call(store)
     assert store.list_actions().height == 1
+
+
+def test_items_to_carry_into_a_meeting_about_to_start(store: Store) -> None:
+    """``on=`` (the meeting is not created yet): every existing meeting counts as earlier,
+    also one held the same day; works on PostgreSQL's 32-bit id column too."""
+    day = dt.date(2026, 11, 20)
+    same_day = store.create_meeting(day)
+    inside = store.create_action("From the morning meeting", owner="ana", meeting_id=same_day.id)
+    later = store.create_meeting(day + dt.timedelta(days=7))
+    after = store.create_action("From next week", owner="bo", meeting_id=later.id)
+    carried = store.open_actions_before(on=day)["id"].to_list()
+    assert inside.id in carried and after.id not in carried
+    assert after.id in store.open_actions_before(on=day + dt.timedelta(days=7))["id"].to_list()

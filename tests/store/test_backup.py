@@ -21,6 +21,8 @@ from tests.store.helpers import (
     _tickets,
 )
 
+pytestmark = pytest.mark.sqlite_only  # backups are SQLite files
+
 
 def _writer_thread(url: str, stop: threading.Event) -> threading.Thread:
     def run() -> None:

@@ -135,6 +135,6 @@ def test_mapping_saved_by_fingerprint(store: Store) -> None:
     store.save_mapping("abc", {"ticket_id": "Case"}, vendor="salesforce")
     assert store.get_mapping("abc") == {"ticket_id": "Case"}
     assert store.get_mapping("def") == {"ticket_id": "Key"}
-    assert _sql(store.db_path, "SELECT vendor FROM saved_mapping WHERE fingerprint='abc'") == [
+    assert _sql(store, "SELECT vendor FROM saved_mapping WHERE fingerprint='abc'") == [
         ("salesforce",)
     ]

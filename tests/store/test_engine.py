@@ -3,7 +3,6 @@ PostgreSQL, on real database files."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from tests.store.helpers import (
 )
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_in_wal_mode_with_busy_timeout_and_foreign_keys(store: Store) -> None:
     assert _sql(store.db_path, "PRAGMA journal_mode") == [("wal",)]
     with store.engine.connect() as conn:
@@ -41,7 +41,9 @@ def test_url_resolution_and_one_store_per_url(
     url = f"sqlite:///{tmp_path / 'env.sqlite'}"
     monkeypatch.setenv("DATABASE_URL", url)
     assert store_mod.resolve_url() == url
-    assert store_mod.resolve_url("postgres://u@h/db") == "postgresql://u@h/db"
+    assert store_mod.resolve_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert store_mod.resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert store_mod.resolve_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     first = store_mod.default_store()
     try:
         assert store_mod.default_store(url) is first
@@ -71,6 +73,7 @@ while True:
 """
 
 
+@pytest.mark.sqlite_only
 def test_nothing_is_lost_when_killed_mid_write(db_url: str, tmp_path: Path) -> None:
     path = tmp_path / "review.sqlite"
     Store(db_url).close()
@@ -104,12 +107,11 @@ def test_nothing_is_lost_when_killed_mid_write(db_url: str, tmp_path: Path) -> N
         assert again.list_actions(owner="bo").height >= len(committed)
 
 
-PG_URL = os.environ.get("REVIEW_TEST_POSTGRES_URL")
-
-
-@pytest.mark.skipif(not PG_URL, reason="set REVIEW_TEST_POSTGRES_URL to an empty test database")
-def test_postgresql_works_with_no_code_change() -> None:
-    first, second = Store(PG_URL), Store(PG_URL)
+@pytest.mark.postgres
+def test_postgresql_works_with_no_code_change(pg_url: str) -> None:
+    # a plain postgresql:// URL (no driver named) works too: it gets psycopg 3
+    bare = "postgresql://" + pg_url.split("://", 1)[1]
+    first, second = Store(pg_url), Store(bare)
     try:
         assert first.schema_version == migrations.LATEST
         with first.engine.connect() as conn:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from lib.errors import ConflictError, StoreError
 from lib.review_pack import AgendaEntry
-from lib.store import Actor, Store
+from lib.store import Actor, AgendaItem, Meeting, Store, migrations
 from tests.store.helpers import EDITOR
 
 
@@ -126,3 +129,53 @@ def test_names_removal_undo_and_closing(tmp_path: Path) -> None:
             with pytest.raises(StoreError, match="was closed by Dana"):
                 write()
         assert store.get_meeting(m.id).minutes == "# frozen"
+
+
+def _race(db_url: str, write_theirs, save_mine) -> object:
+    """Run ``save_mine`` while another process holds an uncommitted ``write_theirs``; return
+    what ``save_mine`` returned or raised."""
+    outcome: list[object] = []
+
+    def mine() -> None:
+        try:
+            outcome.append(save_mine())
+        except Exception as exc:
+            outcome.append(exc)
+
+    with Store(db_url) as other, other.engine.connect() as conn:
+        conn.execution_options(**{migrations.WRITE_OPTION: True})
+        with conn.begin():
+            write_theirs(conn)
+            thread = threading.Thread(target=mine)
+            thread.start()
+            time.sleep(0.4)  # mine reads while theirs is not committed yet
+        thread.join(15)
+    return outcome[0]
+
+
+def test_a_save_racing_another_process_is_a_conflict(db_url: str) -> None:
+    """Two app servers saving the same meeting title or agenda decision at once: the second is
+    told, on PostgreSQL too (its check waits for the first's uncommitted change)."""
+    with Store(db_url) as store:
+        m = store.create_meeting("2026-11-20", title="Weekly")
+        item = store.add_agenda_item(m.id, "API errors")
+        got = _race(
+            db_url,
+            lambda c: c.execute(
+                sa.update(Meeting).where(Meeting.id == m.id).values(title="Theirs", updated_by="bo")
+            ),
+            lambda: store.update_meeting(m.id, {"title": "Mine"}, expected={"title": "Weekly"}),
+        )
+        assert isinstance(got, ConflictError) and "bo" in str(got), got
+        assert store.get_meeting(m.id).title == "Theirs"
+        got = _race(
+            db_url,
+            lambda c: c.execute(
+                sa.update(AgendaItem).where(AgendaItem.id == item.id).values(decision="Theirs")
+            ),
+            lambda: store.update_agenda_item(
+                item.id, {"decision": "Mine"}, expected={"decision": ""}
+            ),
+        )
+        assert isinstance(got, ConflictError), got
+        assert store.list_agenda_items(m.id)["decision"].to_list() == ["Theirs"]

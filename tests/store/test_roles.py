@@ -50,7 +50,7 @@ def test_every_write_takes_an_actor() -> None:
 
 @pytest.mark.parametrize("name", _write_methods())
 def test_viewers_cannot_write(store: Store, name: str) -> None:
-    before = _sql(store.db_path, "SELECT COUNT(*) FROM action_history")
+    before = _sql(store, "SELECT COUNT(*) FROM action_history")
     sig = inspect.signature(getattr(Store, name))
     args = [
         "x"
@@ -64,7 +64,7 @@ def test_viewers_cannot_write(store: Store, name: str) -> None:
     }
     with pytest.raises(PermissionDenied, match=r"vi@example\.com has read-only access"):
         getattr(store, name)(*args, **kwargs, actor=VIEWER)
-    assert _sql(store.db_path, "SELECT COUNT(*) FROM action_history") == before
+    assert _sql(store, "SELECT COUNT(*) FROM action_history") == before
 
 
 def test_editors_and_single_user_mode_can_write(store: Store) -> None:
