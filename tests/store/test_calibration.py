@@ -179,6 +179,7 @@ def test_migration_keeps_older_data(tmp_path: Path) -> None:
     assert names[-1] == (v007_calibration.NAME,)
 
 
+@pytest.mark.sqlite_only  # backups are SQLite files
 def test_backup_and_restore_keep_sessions_answers_and_matrix(store: Store, tmp_path: Path) -> None:
     sid, items = _session(store)
     store.submit_calibration_answer(items[2], escalate=True, target="Tier 2", participant="Ana")
