@@ -18,17 +18,11 @@ from streamlit.testing.v1 import AppTest
 from lib.store import Store
 from tests.conftest import module_home
 from tests.risk.sim_risk import simulate
+from tests.test_access import AUTH
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/at_risk.py"
 SEND = "Send to agenda"
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-secret",
-    "client_id": "id",
-    "client_secret": "secret",
-    "server_metadata_url": "https://idp.example.test/.well-known/openid-configuration",
-}
 
 home = module_home("at_risk_home")
 
