@@ -135,7 +135,7 @@ def card(row: dict, where: str = "top") -> None:
     with st.container(border=True, key=f"ar_card_{uid}"):
         head = st.container(horizontal=True, vertical_alignment="center")
         head.markdown(
-            f"**{formatting.pct(row['risk'], 0)}** · ticket {md_escape(str(row['ticket_id']))}"
+            f"**{formatting.pct(row['risk'], 0)}** · ticket #{md_escape(str(row['ticket_id']))}"
             + (f" · {md_escape(row['subject'])}" if row.get("subject") else "")
         )
         if row["risk"] > threshold:
@@ -182,8 +182,13 @@ else:
     if picked is not None:
         full = scores.filter(scores.get_column("ticket_id") == picked["Ticket"]).row(0, named=True)
         card(full, "pick")
+    chance = (
+        f"escalates within {hd:g} days"
+        if model.timed
+        else f"escalates at all (the export has no escalation times; most do within {hd:g} days)"
+    )
     st.caption(
-        f"Risk: the model's chance that the ticket escalates within {hd:g} days, as of "
+        f"Risk: the model's chance that the ticket {chance}, as of "
         f"{model.as_of:%Y-%m-%d %H:%M} UTC (the export's newest timestamp). Why: the three "
         "factors that raise its score most. Age and idle: hours since it was opened and since "
         "its last update."
@@ -234,25 +239,35 @@ c1.metric(
     help="The Routing page's idle-ticket rule on today's open tickets (open tickets with no "
     "update for longer than the threshold, whatever their creation date).",
 )
-c2.metric(
-    "Escalated: idle rule / model, same number of tickets",
-    f"{formatting.pct(rule.precision, 0)} / {formatting.pct(rule.model_precision, 0)}",
-    f"{rule.flagged:,} past ticket scores each",
-    delta_color="off",
-    delta_arrow="off",
-    border=True,
-    help="Backtest: of the tickets the idle rule flagged at the past scoring moments, the share "
-    "that escalated; then the same for as many of the model's riskiest tickets at the same "
-    "moments.",
-)
-for sentence in rule.sentences:
-    st.markdown(md_escape(sentence))
-if rule.flagged == 0 and not rule.refusal:
-    st.caption(
-        f"No ticket was idle over {hours:g} h at the past scoring moments (without update "
-        "times a ticket's past idle time is counted from its creation or first reply), so the "
-        "rule cannot be compared there; lower the threshold to compare."
+if rule.flagged:
+    c2.metric(
+        "Escalated: idle rule / model, same number of tickets",
+        f"{formatting.pct(rule.precision, 0)} / {formatting.pct(rule.model_precision, 0)}",
+        f"{rule.flagged:,} past ticket scores each",
+        delta_color="off",
+        delta_arrow="off",
+        border=True,
+        help="Backtest: of the tickets the idle rule flagged at the past scoring moments, the "
+        "share that escalated; then the same for as many of the model's riskiest tickets at "
+        "the same moments.",
     )
+if rule.flagged:
+    for sentence in rule.sentences:
+        st.markdown(md_escape(sentence))
+else:
+    past = (
+        "without escalation times each past ticket is scored as of its creation, when nothing "
+        "is idle yet"
+        if not bt.timed
+        else f"no ticket was idle over {hours:g} h at the past scoring moments; lower the "
+        "threshold to compare"
+    )
+    st.caption(f"The rule cannot be compared with the model on past weeks: {past}.")
+st.caption(
+    f"The rule counts every open ticket ({rule.open_now:,}, escalated ones included); the model "
+    f"scores the {scores.height:,} open and not yet escalated. Same setting as the idle tab of "
+    "**Routing & policy**."
+)
 
 # ---- what the model uses --------------------------------------------------------------------
 with st.expander("What the model uses"):

@@ -140,7 +140,7 @@ def calibration_caption(cal: pl.DataFrame, horizon_days: float) -> str:
 
     >>> cal = pl.DataFrame({"decile": [1, 2], "tickets": [50, 50], "predicted": [0.1, 0.5],
     ...                     "observed": [0.08, 0.56]})
-    >>> calibration_caption(cal, 7)[:60]
+    >>> calibration_caption(cal, 7)[:61]
     'The past scores sorted into 2 equal groups, lowest risk first'
     """
     gaps = [
@@ -167,17 +167,14 @@ def agenda_text(
     >>> row = {"ticket_id": "T7", "risk": 0.62, "why": "idle 26 h", "age_hours": 30.0,
     ...        "idle_hours": 26.0, "agent": "Ana", "group": "L1", "subject": "SSO down"}
     >>> agenda_text(row, threshold=0.4, horizon_days=7)[0]
-    'At risk: ticket T7 (62% chance of escalating within 7 days)'
+    'At risk: ticket #T7 (62% chance of escalating)'
     """
-    title = (
-        f"At risk: ticket {row['ticket_id']} ({pct(row['risk'], 0)} chance of escalating "
-        f"within {horizon_days:g} days)"
-    )
+    title = f"At risk: ticket #{row['ticket_id']} ({pct(row['risk'], 0)} chance of escalating)"
     bits = [
         f"Why: {row.get('why') or 'no single factor stands out'}",
         f"age {num(row.get('age_hours'))} h, idle {num(row.get('idle_hours'))} h",
         f"owner {row.get('agent') or 'none'}, group {row.get('group') or 'none'}",
-        f"the page's alert threshold: {pct(threshold, 0)}",
+        f"horizon {horizon_days:g} days, the page's alert threshold {pct(threshold, 0)}",
     ]
     if row.get("subject"):
         bits.insert(0, f"Subject: {row['subject']}")

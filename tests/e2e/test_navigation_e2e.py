@@ -24,6 +24,7 @@ EXPECTED = [
     ("Routing & policy", "/routing", "alt_route"),
     ("Agents", "/agents", "support_agent"),
     ("Anomalies", "/anomalies", "notifications_active"),
+    ("At risk", "/at_risk", "crisis_alert"),
     ("Review meetings", "/meetings", "groups"),
     ("Data", "/data", "upload_file"),
 ]
@@ -35,6 +36,7 @@ HEADINGS = {
     "/routing": "Routing & policy",
     "/agents": "Agents",
     "/anomalies": "Anomalies",
+    "/at_risk": "At risk",
     "/meetings": "Review meetings",
     "/data": "Data",
 }

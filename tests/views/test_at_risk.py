@@ -17,8 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from lib.store import Store
 from tests.conftest import module_home
-from tests.risk.sim_risk import simulate
 from tests.test_access import AUTH
+from tests.views.risk_seed import risk_tickets
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/at_risk.py"
@@ -30,7 +30,7 @@ home = module_home("at_risk_home")
 @pytest.fixture(scope="module")
 def tickets(home: Path) -> pl.DataFrame:
     """800 tickets over 45 days, some open at the export, registered as the only dataset."""
-    t = simulate(3, n_tickets=800, days=45).tickets
+    t = risk_tickets()
     with Store(os.environ["DATABASE_URL"]) as store:
         store.register_dataset("Seeded risk", t)
     return t
@@ -123,7 +123,7 @@ def test_send_to_agenda_puts_the_ticket_on_the_next_meeting(home, tickets) -> No
         items = s.list_agenda_items(int(meetings.get_column("id")[0]))
     mine = items.filter(pl.col("source") == "risk")
     assert mine.get_column("ref").to_list() == [first]
-    assert mine.get_column("title")[0].startswith(f"At risk: ticket {first} (")
+    assert mine.get_column("title")[0].startswith(f"At risk: ticket #{first} (")
     assert items.height > 1  # the data's own agenda is there too
     assert any(f"Ticket {first} is on the agenda" in s.value for s in at.success)
     assert _send(at, first).disabled and not _send(at, second).disabled  # one is on it already
@@ -143,7 +143,7 @@ def test_a_viewer_sees_the_send_buttons_disabled_with_the_reason(tickets) -> Non
 
 
 def test_a_tiny_export_gets_the_reason_and_no_score(review_home: Path) -> None:
-    tiny = simulate(5, n_tickets=60, days=10).tickets
+    tiny = risk_tickets(5, n_tickets=60, days=10)
     with Store(os.environ["DATABASE_URL"]) as store:
         store.register_dataset("Tiny", tiny)
     at = _page()
