@@ -17,7 +17,17 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import CHROMIUM, LAUNCH_ARGS, Server, wait_idle  # noqa: E402
 
-PAGES = ("", "breakdowns", "drivers", "routing", "agents", "anomalies", "at_risk", "meetings", "data")
+PAGES = (
+    "",
+    "breakdowns",
+    "drivers",
+    "routing",
+    "agents",
+    "anomalies",
+    "at_risk",
+    "meetings",
+    "data",
+)
 # Tall viewports: Streamlit scrolls inside its own container, so full_page alone shows one screen.
 WIDTHS = {"desktop": (1400, 2800), "phone": (390, 5200)}
 

@@ -58,7 +58,7 @@ escalations = int(bt.scored.get_column("escalated").sum())
 hits10, flagged10 = charts.top_counts(bt.recall_top10, bt.precision_top10, escalations)
 cards = st.columns(4)
 cards[0].metric(
-    f"Open tickets above {formatting.pct(threshold, 0)}",
+    f"Open above {formatting.pct(threshold, 0)}",
     f"{n_above:,}",
     f"of {scores.height:,} open",
     delta_color="off",
@@ -67,9 +67,9 @@ cards[0].metric(
     help="Open tickets (not solved, closed or escalated) at the export's newest timestamp.",
 )
 cards[1].metric(
-    f"Escalated, past scores above {formatting.pct(threshold, 0)}",
+    "Past hit rate",
     formatting.pct(row["share_escalated"], 0),
-    f"of {row['above']:,} scored",
+    f"of {row['above']:,} above {formatting.pct(threshold, 0)}",
     delta_color="off",
     delta_arrow="off",
     border=True,
@@ -77,7 +77,7 @@ cards[1].metric(
     f"{row['escalated_above']:,} escalated within {hd:g} days.",
 )
 cards[2].metric(
-    "Escalations caught by the top 10%",
+    "Top 10% caught",
     formatting.pct(bt.recall_top10, 0),
     f"{hits10:,} of {escalations:,}",
     delta_color="off",
@@ -88,7 +88,7 @@ cards[2].metric(
     "escalations.",
 )
 cards[3].metric(
-    "Better than oldest idle first",
+    "vs oldest idle first",
     charts.lift_words(bt.lift_over_idle),
     f"{charts.lift_words(bt.lift_over_category)} the category's rate",
     delta_color="off",
@@ -230,7 +230,7 @@ st.subheader(f"Beside the idle rule: open tickets idle over {hours:g} h")
 rule = glue.rule(data, res, hours)
 c1, c2 = st.columns(2)
 c1.metric(
-    f"Open tickets idle over {hours:g} h",
+    f"Idle > {hours:g} h",
     f"{rule.open_flagged_now:,}",
     f"of {rule.open_now:,} open",
     delta_color="off",
@@ -241,7 +241,7 @@ c1.metric(
 )
 if rule.flagged:
     c2.metric(
-        "Escalated: idle rule / model, same number of tickets",
+        "Hit rate: idle rule / model",
         f"{formatting.pct(rule.precision, 0)} / {formatting.pct(rule.model_precision, 0)}",
         f"{rule.flagged:,} past ticket scores each",
         delta_color="off",

@@ -130,8 +130,8 @@ def calibration_figure(cal: pl.DataFrame) -> go.Figure:
     base_layout(fig, height=340)
     top = max([v for v in pred + obs if v is not None] or [10])
     fig.update_layout(barmode="group", hovermode="x unified")
-    fig.update_xaxes(title_text="Tenth of the scores (1 = lowest risk, 10 = highest)")
-    fig.update_yaxes(title_text="Escalated within the horizon (%)", range=[0, min(100, top * 1.2)])
+    fig.update_xaxes(title_text="Tenth of the scores (10 = riskiest)")
+    fig.update_yaxes(title_text="Escalated (%)", range=[0, min(100, top * 1.2)])
     return fig
 
 

@@ -24,7 +24,7 @@ def test_at_risk_page_on_the_demo(shared_server, page) -> None:
     assert cards.count() >= 2
     risks = [int(c.inner_text().split("%")[0].strip()) for c in cards.all()]
     assert risks[0] == max(risks) > 0  # the riskiest first
-    expect(metric(page, "Open tickets above 40%")).to_have_text(re.compile(r"^\d[\d,]*$"))
+    expect(metric(page, "Open above 40%")).to_have_text(re.compile(r"^\d[\d,]*$"))
     expect(page.get_by_text("The top 10% caught")).to_be_visible()
     chart = page.locator('[data-testid="stPlotlyChart"]')
     expect(chart.first).to_be_visible()

@@ -42,9 +42,9 @@ def _page(*, viewer: str | None = None) -> AppTest:
         at.secrets["auth"] = AUTH
         at.secrets["access"] = {"editors": ["lead@example.com"], "viewers": [viewer]}
         at.user = {"is_logged_in": True, "email": viewer}
-    at.run()
-    at.switch_page(PAGE).run()
+    at.switch_page(PAGE).run()  # straight to the page (no Overview run first)
     _ok(at)
+    assert at.title[0].value == "At risk"
     return at
 
 
@@ -98,8 +98,23 @@ def test_the_threshold_count_follows_the_slider(at) -> None:
         at.slider(key="ar_threshold").set_value(pct).run()
         _ok(at)
         expected = int((shown["Risk %"] > pct).sum())
-        assert _metric(at, f"Open tickets above {pct}%") == f"{expected:,}"
-    assert int(_metric(at, "Open tickets above 15%")) > int((shown["Risk %"] > 40).sum())
+        assert _metric(at, f"Open above {pct}%") == f"{expected:,}"
+    assert int(_metric(at, "Open above 15%")) > int((shown["Risk %"] > 40).sum())
+
+
+def test_the_idle_threshold_is_one_setting_with_the_routing_page(tickets) -> None:
+    at = _page()
+    at.number_input(key="ar_idle_hours").set_value(24).run()
+    _ok(at)
+    assert "Idle > 24 h" in [m.label for m in at.metric]
+    at.switch_page("views/routing.py").run()
+    _ok(at)
+    assert at.number_input(key="rt_idle_hours").value == 24
+    assert "Idle > 24 h" in [m.label for m in at.metric]
+    at.number_input(key="rt_idle_hours").set_value(96).run()
+    at.switch_page(PAGE).run()
+    _ok(at)
+    assert at.number_input(key="ar_idle_hours").value == 96
 
 
 def test_every_table_and_the_chart_can_be_downloaded(at) -> None:
