@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from lib.store import Store
 from tests.conftest import module_home
 from tests.test_access import AUTH
+from tests.views.hostile import IMAGE, raw_markdown
 from tests.views.risk_seed import risk_tickets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,3 +167,22 @@ def test_a_tiny_export_gets_the_reason_and_no_score(review_home: Path) -> None:
     assert any("a few months of history" in i.value for i in at.info)
     assert not at.metric and not at.dataframe
     assert not [b for b in at.button if b.label == SEND]
+
+
+def test_hostile_names_from_the_export_are_not_markdown(review_home: Path) -> None:
+    """A subject, category, owner and group holding a Markdown image stay text on the cards."""
+    t = risk_tickets()
+    t = t.with_columns(
+        pl.lit("Help " + IMAGE.format("subject")).alias("subject"),
+        pl.lit("Ops " + IMAGE.format("group")).alias("group"),
+        pl.when(pl.col("category") == "SSO")
+        .then(pl.lit("SSO " + IMAGE.format("category")))
+        .otherwise(pl.col("category"))
+        .alias("category"),
+    )
+    with Store(os.environ["DATABASE_URL"]) as store:
+        store.register_dataset("Hostile", t)
+    at = _page()
+    assert _ranked(at).shape[0] > 0
+    assert "Help" in " ".join(m.value for m in at.markdown)
+    assert raw_markdown(at) == []
