@@ -186,3 +186,14 @@ def test_hostile_names_from_the_export_are_not_markdown(review_home: Path) -> No
     assert _ranked(at).shape[0] > 0
     assert "Help" in " ".join(m.value for m in at.markdown)
     assert raw_markdown(at) == []
+
+
+def test_a_category_recorded_after_the_escalation_is_flagged_as_leakage(review_home: Path) -> None:
+    """An export whose category is rewritten on escalation ("Escalated") predicts too well: the
+    page warns above the figures."""
+    t = risk_tickets()
+    leaky = pl.when(pl.col("escalated")).then(pl.lit("Escalated")).otherwise(pl.col("category"))
+    with Store(os.environ["DATABASE_URL"]) as store:
+        store.register_dataset("Leaky", t.with_columns(leaky.alias("category")))
+    at = _page()
+    assert any(e.value.startswith("Leakage suspected:") for e in at.error)
