@@ -24,6 +24,7 @@ PAGES = (
     "routing",
     "agents",
     "anomalies",
+    "at_risk",
     "meetings",
     "calibration",
     "data",

@@ -8,6 +8,7 @@ import streamlit as st
 from lib import audit, formatting, periods
 from lib.charts import breakdowns, routing, tables
 from ui import aggregates, layout, sidebar, tags, widgets
+from ui import idle as idle_setting
 
 layout.header(
     "Routing & policy", "Do tickets reach the right people fast, and did our changes work?"
@@ -22,7 +23,7 @@ if s["tickets"] == 0:
     st.stop()
 first, last = periods.date_bounds(data.tickets)
 now = data.tickets.select(pl.max_horizontal(pl.col("updated_at").max(), pl.col("created_at").max()))
-hours = float(st.session_state.get("rt_idle_hours", 48))
+hours = idle_setting.hours()
 idle = aggregates.aggregate(data, audit.idle_tickets, where=dims, hours=hours, now=now.item())
 repeat = aggregates.aggregate(data, audit.repeat_contacts)
 
@@ -170,9 +171,7 @@ with tabs[1]:
         )
 
 with tabs[2]:
-    st.columns([1, 3])[0].number_input(
-        "Idle for more than (hours)", 1, 24 * 90, 48, step=12, key="rt_idle_hours"
-    )
+    idle_setting.control(st.columns([1, 3])[0], key="rt_idle_hours")
     st.caption(
         f"Open tickets as of {now.item():%Y-%m-%d %H:%M} UTC (the export's last activity), "
         "whatever their creation date; the sidebar's other filters apply."

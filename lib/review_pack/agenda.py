@@ -32,6 +32,7 @@ SOURCE_LABELS = {
     "agent": "Agent",
     "alert": "Alert",
     "action": "Carried over",
+    "risk": "At risk",
 }
 #: ``ref`` of the headline agenda item (source ``free``): the escalation rate of the period.
 HEADLINE_REF = "headline"

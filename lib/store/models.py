@@ -12,7 +12,7 @@ from sqlmodel import JSON, Field, SQLModel
 TAG_KINDS = ("skill", "policy", "unknown")
 EVENT_KINDS = ("policy change", "release", "new playbook", "other")
 ALERT_STATES = ("dismissed", "known", "agenda")
-AGENDA_SOURCES = ("alert", "agent", "driver", "action", "free")
+AGENDA_SOURCES = ("alert", "agent", "driver", "action", "free", "risk")
 ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 OPEN_STATUSES = ("open", "in_progress")
 CLOSED_STATUSES = ("done", "dropped")

@@ -155,6 +155,20 @@ def facts_for(data: dataset.Active, meeting: Meeting | None = None, *, start=Non
     return _facts(key, start, end, baseline, policy, hz_key, tickets)
 
 
+def data_agenda(data: dataset.Active, start: dt.date, end: dt.date, day: dt.date) -> list:
+    """The agenda a new meeting on ``day`` starts with: built from the review period's facts,
+    the alerts sent to the agenda and the action items still open (as "Start meeting" does)."""
+    store = session.store()
+    facts = facts_for(data, start=start, end=end)
+    return review_pack.build_agenda(
+        facts,
+        alerts=store.agenda_alerts().filter(
+            pl.col("dataset_id").is_null() | (pl.col("dataset_id") == data.record.id)
+        ),
+        open_actions=store.open_actions_before(on=day),
+    )
+
+
 def headline(data: dataset.Active) -> None:
     """The review period's rate with its comparison, and where the action items stand."""
     store = session.store()

@@ -7,7 +7,6 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from lib import review_pack
 from lib.markdown import md_escape
 from lib.store import Meeting
 from ui import dataset, layout, session, sidebar
@@ -17,7 +16,7 @@ from ui.meetings.common import (
     PICK,
     PICK_NEXT,
     attempt,
-    facts_for,
+    data_agenda,
     flash,
     meeting_tickets,
     warn_unsaved,
@@ -50,14 +49,7 @@ def start_form(data: dataset.Active) -> None:
     store, actor = session.store(), session.actor()
     with layout.user_errors("Starting the meeting"):
         with st.spinner("Building the agenda from the data…"):
-            facts = facts_for(data, start=period[0], end=period[1])
-            entries = review_pack.build_agenda(
-                facts,
-                alerts=store.agenda_alerts().filter(
-                    pl.col("dataset_id").is_null() | (pl.col("dataset_id") == data.record.id)
-                ),
-                open_actions=store.open_actions_before(on=day),
-            )
+            entries = data_agenda(data, period[0], period[1], day)
         m = store.create_meeting(
             day,
             period_start=period[0],
