@@ -236,8 +236,8 @@ c1.metric(
     delta_color="off",
     delta_arrow="off",
     border=True,
-    help="The Routing page's idle-ticket rule on today's open tickets (open tickets with no "
-    "update for longer than the threshold, whatever their creation date).",
+    help="The Routing page's idle-ticket rule on today's open tickets (open tickets not yet "
+    "escalated with no update for longer than the threshold, whatever their creation date).",
 )
 if rule.flagged:
     c2.metric(
@@ -251,22 +251,13 @@ if rule.flagged:
         "share that escalated; then the same for as many of the model's riskiest tickets at "
         "the same moments.",
     )
-if rule.flagged:
-    for sentence in rule.sentences:
-        st.markdown(md_escape(sentence))
-else:
-    past = (
-        "without escalation times each past ticket is scored as of its creation, when nothing "
-        "is idle yet"
-        if not bt.timed
-        else f"no ticket was idle over {hours:g} h at the past scoring moments; lower the "
-        "threshold to compare"
-    )
-    st.caption(f"The rule cannot be compared with the model on past weeks: {past}.")
+for sentence in rule.sentences:
+    st.markdown(md_escape(sentence))
+if rule.refusal:
+    st.caption(md_escape(rule.refusal))
 st.caption(
-    f"The rule counts every open ticket ({rule.open_now:,}, escalated ones included); the model "
-    f"scores the {scores.height:,} open and not yet escalated. Same setting as the idle tab of "
-    "**Routing & policy**."
+    f"The rule and the model both count the {rule.open_now:,} open tickets not yet escalated. "
+    "Same setting as the idle tab of **Routing & policy**."
 )
 
 # ---- what the model uses --------------------------------------------------------------------

@@ -46,8 +46,11 @@ features=None, events=None, as_of=None, score_every_hours=24.0) -> Backtest``
 ``idle_rule(tickets, *, idle_hours, as_of=None, backtest_result=None, ...) -> IdleRule``
     The Routing page's idle rule on the same backtest: ``flagged``, ``escalated``,
     ``precision``, ``recall``, the model's ``model_precision``/``model_recall`` with as many
-    tickets per cut-off, ``open_flagged_now``/``open_now`` (via :mod:`lib.audit.idle`),
-    ``sentences``. Pass the page's ``Backtest`` as ``backtest_result`` to avoid a second run.
+    tickets per cut-off, ``open_flagged_now``/``open_now`` (via :mod:`lib.audit.idle`, on the
+    open tickets not yet escalated, as ``score_open`` counts them), ``sentences``, and
+    ``refusal`` (in words, sentences empty) when the rule cannot be compared on past weeks (no
+    escalation times, or no ticket that idle then). Pass the page's ``Backtest`` as
+    ``backtest_result`` to avoid a second run.
 
 ``model_summary(model) -> list[str]``
     What the model learned from and which features it uses, in sentences (``model.notes``:

@@ -446,7 +446,10 @@ class IdleRule:
 
     ``flagged``/``precision``/``recall``: tickets past ``idle_hours`` idle at the cut-offs;
     ``model_precision``/``model_recall``: the model's top tickets, as many per cut-off;
-    ``open_flagged_now``/``open_now``: open tickets past the threshold at ``as_of``.
+    ``open_flagged_now``/``open_now``: open tickets not yet escalated (the ones
+    :func:`lib.risk.score_open` scores) past the threshold, and all of them, at ``as_of``.
+    ``refusal``: why the rule cannot be compared with the model on past weeks (no backtest,
+    no escalation times, or no ticket idle that long then); ``sentences`` is then empty.
     """
 
     idle_hours: float
@@ -478,7 +481,9 @@ def idle_rule(
 
     Pass ``backtest_result`` to reuse a backtest; otherwise one is run. Idle time at a past
     cut-off counts from the last activity known then (creation, first reply, activity log);
-    the count of open tickets over the threshold now uses :func:`lib.audit.idle.idle_tickets`.
+    the count of open tickets over the threshold now uses :func:`lib.audit.idle.idle_tickets`
+    on the tickets not yet escalated (as :func:`lib.risk.score_open` does). Without escalation
+    times, or when no ticket was that idle at the past moments, ``refusal`` says so in words.
     """
     from lib.audit.idle import idle_tickets
 
@@ -491,25 +496,18 @@ def idle_rule(
         features=features,
         as_of=as_of,
     )
-    now = idle_tickets(tickets, hours=idle_hours, now=_utc(as_of) if as_of else None)
+    # the export's moment from every ticket; the counts from the open, not yet escalated ones
+    moment = _utc(as_of) if as_of else idle_tickets(tickets, hours=idle_hours).now
+    now = idle_tickets(not_escalated(tickets), hours=idle_hours, now=moment)
     flagged_now, open_count = now.tickets.height, now.open_tickets
-    if bt.refusal or bt.scored.height == 0:
-        return IdleRule(
-            idle_hours,
-            0,
-            0,
-            None,
-            None,
-            None,
-            None,
-            flagged_now,
-            open_count,
-            (),
-            refusal=bt.refusal,
-        )
     sc = bt.scored
     y = sc.get_column("escalated").to_numpy().astype(float)
     flag = sc.get_column("idle_hours").to_numpy() > idle_hours
+    why = bt.refusal or _rule_refusal(bt, idle_hours, int(flag.sum()))
+    if why:
+        return IdleRule(
+            idle_hours, 0, 0, None, None, None, None, flagged_now, open_count, (), refusal=why
+        )
     total = y.sum()
     n, hits = int(flag.sum()), int(y[flag].sum())
     m_flag = m_hits = 0
@@ -533,3 +531,27 @@ def idle_rule(
         f"({_pct(mr)} of all escalations).",
     )
     return IdleRule(idle_hours, n, hits, prec, rec, mp, mr, flagged_now, open_count, words)
+
+
+def not_escalated(tickets: pl.DataFrame) -> pl.DataFrame:
+    """The tickets not (yet) marked escalated: the ones the model scores when open."""
+    if "escalated" not in tickets.columns:
+        return tickets
+    return tickets.filter(~pl.col("escalated").fill_null(False))
+
+
+def _rule_refusal(bt: Backtest, idle_hours: float, flagged: int) -> str | None:
+    """Why the idle rule cannot be compared with the model on the backtest, in words."""
+    if bt.scored.height == 0:
+        return "There were no past scores to compare the idle rule with."
+    if not bt.timed:
+        return (
+            "The idle rule cannot be compared with the model on past weeks: without escalation "
+            "times each past ticket is scored as of its creation, when no ticket is idle yet."
+        )
+    if flagged == 0:
+        return (
+            f"The idle rule cannot be compared with the model on past weeks: no ticket was idle "
+            f"over {idle_hours:g} h at the past scoring moments; lower the threshold to compare."
+        )
+    return None

@@ -24,6 +24,7 @@ import numpy as np
 import polars as pl
 from scipy.special import expit
 
+from lib.risk.blas import one_thread
 from lib.risk.explain import no_reasons
 from lib.risk.explain import reasons as reason_words
 from lib.risk.features import (
@@ -193,6 +194,14 @@ def fit_logistic(
     >>> [round(float(b), 1) for b in fit_logistic(x, y)]
     [-1.0, 2.0]
     """
+    with one_thread():  # see lib.risk.blas: busy cores make threaded BLAS crawl here
+        return _newton(x, y, ridge=ridge, iters=iters, start=start)
+
+
+def _newton(
+    x: np.ndarray, y: np.ndarray, *, ridge: float, iters: int, start: np.ndarray | None
+) -> np.ndarray:
+    """The Newton steps of :func:`fit_logistic`."""
     n, p = x.shape
     xa = np.empty((n, p + 1))
     xa[:, 0] = 1.0
