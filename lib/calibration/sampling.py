@@ -173,6 +173,26 @@ def sample_calibration_set(
     )
 
 
+def still_open(tickets: pl.DataFrame, ticket_ids: Iterable[str]) -> list[str]:
+    """Those of ``ticket_ids`` still open and not escalated: what happened to them is not known
+    yet (e.g. picked on the At risk page), so the results would count them as not escalated.
+
+    >>> t = pl.DataFrame({"ticket_id": ["1", "2", "3"], "status": ["open", "solved", "open"],
+    ...                   "escalated": [False, False, True]})
+    >>> still_open(t, ["3", "2", "1"])
+    ['1']
+    """
+    ids = [str(i) for i in ticket_ids]
+    if "status" not in tickets.columns or not ids:
+        return []
+    found = tickets.filter(
+        pl.col("ticket_id").is_in(ids)
+        & ~pl.col("status").cast(pl.String).str.to_lowercase().is_in(["solved", "closed"])
+        & ~pl.col("escalated").fill_null(False)
+    ).get_column("ticket_id")
+    return [i for i in ids if i in set(found.to_list())]
+
+
 def _hide_names(subject: str | None, names: Sequence[tuple[str | None, str]]) -> str | None:
     """``subject`` with each (name, placeholder) replaced, whole words, any case.
 

@@ -62,3 +62,12 @@ def test_refused_model_leaves_the_case_mix_borderline():
 def test_near_threshold_empty_scores():
     empty = pl.DataFrame(schema={"ticket_id": pl.String, "p_escalate": pl.Float64})
     assert near_threshold(empty, 0.2).height == 0
+
+
+def test_still_open_tickets_are_named(sim_tickets):
+    from lib.calibration.sampling import still_open
+
+    live = sim_tickets.filter(~pl.col("status").is_in(["solved", "closed"]) & ~pl.col("escalated"))
+    done = sim_tickets.filter(pl.col("status") == "solved").get_column("ticket_id")
+    one = live.get_column("ticket_id")[0]
+    assert still_open(sim_tickets, [done[0], one, "nope"]) == [one]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -203,3 +204,24 @@ def test_viewer_sees_the_control_disabled_with_the_reason(home: Path) -> None:
     assert _picker(at).disabled
     assert next(b for b in at.button if b.label == ADD).disabled
     assert any("Read-only access" in c.value for c in at.caption)
+
+
+def test_a_tiny_export_falls_back_to_the_case_mix_and_says_so(review_home: Path) -> None:
+    """The risk model refuses 60 tickets over 10 days: the page names the case-mix model, and a
+    still-open ticket picked by hand gets a warning (its outcome is not known yet)."""
+    from tests.views.risk_seed import risk_tickets
+
+    tiny = risk_tickets(5, n_tickets=60, days=10)
+    with Store(os.environ["DATABASE_URL"]) as store:
+        store.register_dataset("Tiny", tiny)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    _ok(at.switch_page(PAGE).run())
+    at.number_input(key="cal_n").set_value(4)
+    _ok(at.button(key="cal_draw").click().run())
+    said = [c.value for c in at.caption if c.value.startswith("Borderline tickets")]
+    assert said and "case-mix model's, since the escalation risk model could not" in said[0]
+    live = tiny.filter(~pl.col("status").is_in(["solved", "closed"]) & ~pl.col("escalated"))
+    one = live.get_column("ticket_id")[0]
+    at.radio(key="cal_how").set_value("Ticket ids I choose").run()
+    _ok(at.text_area(key="cal_ids").set_value(one).run())
+    assert any("still open" in w.value and one in w.value for w in at.warning)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from lib.calibration import sample_calibration_set, scenarios
 from lib.calibration.borderline import arrival_risk
+from lib.calibration.sampling import still_open
 from lib.markdown import md_escape
 from ui import aggregates, dataset, horizon, layout, session, sidebar, tags, widgets
 from ui.calibration import pick
@@ -122,6 +123,14 @@ def _chosen(data: dataset.Active) -> pl.DataFrame:
             f"{len(missing)} id(s) are not in this dataset and were left out: "
             + md_escape(", ".join(missing[:10]))
             + ("…" if len(missing) > 10 else "")
+        )
+    if live := still_open(data.tickets, scen.get_column("ticket_id").to_list()):
+        st.warning(
+            f"{len(live)} of them are still open ({md_escape(', '.join(live[:10]))}"
+            + ("…" if len(live) > 10 else "")
+            + "): what happened to them is not known yet, so the results will count them as "
+            "not escalated. Past tickets make better scenarios.",
+            icon=":material/hourglass_top:",
         )
     return scen
 
