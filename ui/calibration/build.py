@@ -4,7 +4,6 @@ answered, and closes it to show the results."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import polars as pl
 import streamlit as st
@@ -16,6 +15,7 @@ from lib.markdown import md_escape
 from ui import aggregates, dataset, horizon, layout, session, sidebar, tags, widgets
 from ui.calibration import pick
 from ui.calibration.common import flash, participant, session_label, sessions, try_store
+from ui.calibration.pick import parse_ids
 
 DRAWN = "cal_drawn"
 #: Which model chose the borderline tickets of the last draw (a sentence for the page).
@@ -28,19 +28,6 @@ _PREVIEW = {
     "priority": "Priority",
     "subject": "Subject (personal data hidden)",
 }
-
-
-def parse_ids(text: str) -> list[str]:
-    """Ticket ids pasted one per line or separated by commas, semicolons or spaces.
-
-    >>> parse_ids("T1, T2\\nT3;  T1")
-    ['T1', 'T2', 'T3']
-    """
-    seen: dict[str, None] = {}
-    for part in re.split(r"[\s,;]+", text or ""):
-        if part:
-            seen.setdefault(part, None)
-    return list(seen)
 
 
 def _sampled(data: dataset.Active) -> pl.DataFrame:

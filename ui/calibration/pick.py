@@ -10,6 +10,7 @@ browser tab loses it, nothing else.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import polars as pl
@@ -22,6 +23,19 @@ HAND = "chosen by hand"
 #: At most this many of a drill-down's tickets are offered (the newest, as the table shows).
 MAX_OPTIONS = 2000
 READ_ONLY = "Read-only access: a leader (editor) builds calibration sets."
+
+
+def parse_ids(text: str) -> list[str]:
+    """Ticket ids pasted one per line or separated by commas, semicolons or spaces.
+
+    >>> parse_ids("T1, T2\\nT3;  T1")
+    ['T1', 'T2', 'T3']
+    """
+    seen: dict[str, None] = {}
+    for part in re.split(r"[\s,;]+", text or ""):
+        if part:
+            seen.setdefault(part, None)
+    return list(seen)
 
 
 def draft() -> dict[str, str]:
@@ -51,8 +65,6 @@ def why() -> pl.Expr:
 
 def sync_text(key: str) -> None:
     """Before the ids box ``key`` is drawn: show the draft in it (one id per line)."""
-    from ui.calibration.build import parse_ids
-
     ids = list(draft())
     if parse_ids(st.session_state.get(key) or "") != ids:
         st.session_state[key] = "\n".join(ids)
@@ -60,8 +72,6 @@ def sync_text(key: str) -> None:
 
 def from_text(key: str) -> None:
     """After the ids box ``key`` changed: the draft becomes its ids (typed ones: by hand)."""
-    from ui.calibration.build import parse_ids
-
     old = draft()
     st.session_state[DRAFT] = {i: old.get(i, HAND) for i in parse_ids(st.session_state[key])}
 
