@@ -15,6 +15,7 @@ from lib.charts import agents as charts
 from lib.charts.tables import present
 from lib.markdown import md_escape
 from ui import dataset, layout, sidebar, tags, widgets
+from ui.calibration import pick as calibration_pick
 
 layout.header(
     "Agents",
@@ -419,4 +420,7 @@ widgets.table(
     key="ag_tickets",
     filename="agent_escalated_tickets.csv",
     download_frame=present(d.escalated, charts.TICKETS_VIEW),
+)
+calibration_pick.control(
+    d.escalated.get_column("ticket_id").head(2000).to_list(), key="ag", source=f"Agents ({agent})"
 )

@@ -11,6 +11,7 @@ from lib.charts import risk as charts
 from lib.markdown import md_escape
 from ui import idle, layout, session, widgets
 from ui import risk as glue
+from ui.calibration import pick
 
 layout.header(
     "At risk",
@@ -182,6 +183,7 @@ else:
     if picked is not None:
         full = scores.filter(scores.get_column("ticket_id") == picked["Ticket"]).row(0, named=True)
         card(full, "pick")
+    pick.control(scores.get_column("ticket_id").to_list(), key="ar", source="At risk (still open)")
     chance = (
         f"escalates within {hd:g} days"
         if model.timed

@@ -14,6 +14,7 @@ from lib.charts.common import band_note
 from lib.charts.maturity import maturing_trend_chart
 from lib.markdown import md_escape
 from ui import aggregates, decomposition, horizon, layout, sidebar, story, tags, widgets
+from ui.calibration import pick
 
 DIMENSIONS = {
     "category": "Category",
@@ -230,6 +231,11 @@ else:
     )
     if n > shown_rows.height:
         st.caption(f"Showing the newest {shown_rows.height:,}; the download has all {n:,}.")
+    pick.control(
+        shown_rows.get_column("ticket_id").to_list(),
+        key=f"bd_{digest}",
+        source=f"Breakdowns ({DIMENSIONS[by].lower()} {value})",
+    )
     if hz is not None and hz.timed:
         late = counted_t.filter(pl.col("escalated") & ~pl.col("counted_escalated")).height
         if late:

@@ -6,7 +6,8 @@
   to escalate, each participant against the team majority and the outcome, the most disputed
   scenarios, differences by group or tenure);
 - :mod:`~lib.calibration.sampling`: a stratified calibration set and its scenarios with
-  personal data hidden;
+  personal data hidden; :mod:`~lib.calibration.borderline`: the risk model's scores at
+  arrival, for the sampler's borderline tickets;
 - :mod:`~lib.calibration.words` and :mod:`~lib.calibration.pack`: the sentences and the
   meeting pack's section.
 

@@ -2,7 +2,9 @@
 with its personal data hidden.
 
 :func:`sample_calibration_set` draws a stratified set: the borderline tickets the case-mix model
-(:mod:`lib.outliers`) was least sure about (predicted escalation chance nearest 50%), tickets of
+(:mod:`lib.outliers`) was least sure about (predicted escalation chance nearest 50%), or, given
+the risk model's scores at arrival (:func:`lib.calibration.borderline.arrival_risk`), the
+tickets nearest its escalation threshold (see :func:`near_threshold`), tickets of
 the categories tagged policy-based (the Drivers page's tags), then escalated and not escalated
 tickets in turn across the categories, so no category or outcome dominates. Every pick says why
 it was chosen. The draw is repeatable for a given ``seed``.
@@ -61,6 +63,33 @@ def _borderline(tickets: pl.DataFrame) -> pl.DataFrame:
         return tickets.with_columns(p_escalate=pl.lit(None, dtype=pl.Float64))
 
 
+def near_threshold(scores: pl.DataFrame, escalated_share: float) -> pl.DataFrame:
+    """The tickets of ``scores`` (ticket_id, p_escalate) within the decile around the risk
+    model's escalation threshold, nearest first, with ``threshold``.
+
+    The threshold is the score above which the model would flag as many tickets as actually
+    escalated (``escalated_share``): a low-base-rate model rarely says 50%, but the tickets
+    ranked at this cut are the ones it could put either side.
+
+    >>> s = pl.DataFrame({"ticket_id": [str(i) for i in range(20)],
+    ...                   "p_escalate": [i / 100 for i in range(20)]})
+    >>> near_threshold(s, 0.25).get_column("ticket_id").to_list()
+    ['14', '15']
+    """
+    s = scores.drop_nulls("p_escalate")
+    if s.height == 0:
+        return s.with_columns(threshold=pl.lit(None, dtype=pl.Float64))
+    target = min(max(1.0 - escalated_share, 0.0), 1.0)
+    tau = float(s.get_column("p_escalate").quantile(target, "linear"))
+    rank = (pl.col("p_escalate").rank("average") - 0.5) / s.height
+    return (
+        s.with_columns(threshold=pl.lit(tau), _q=rank)
+        .filter((pl.col("_q") - target).abs() <= 0.05)
+        .sort([(pl.col("p_escalate") - tau).abs(), "ticket_id"])
+        .drop("_q")
+    )
+
+
 def sample_calibration_set(
     tickets: pl.DataFrame,
     n: int = 10,
@@ -68,11 +97,14 @@ def sample_calibration_set(
     policy_categories: Iterable[str] = (),
     seed: int = 0,
     p_escalate: pl.Series | None = None,
+    risk: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """``n`` tickets for a calibration set with the reason each was picked (``why``).
 
     Only tickets whose outcome is known (``escalated`` not null) are drawn. ``p_escalate`` is
     each ticket's predicted chance of escalation; by default the case-mix model is fitted here.
+    ``risk`` (ticket_id, p_escalate: the risk model's scores at arrival) draws the borderline
+    tickets near the risk model's threshold instead (no case-mix fit).
     Returns ``ticket_id``, ``category``, ``escalated``, ``p_escalate`` and ``why``, fewer than
     ``n`` rows when the tickets run out.
     """
@@ -81,6 +113,9 @@ def sample_calibration_set(
     pool = tickets.filter(pl.col("escalated").is_not_null())
     if p_escalate is not None:
         pool = tickets.with_columns(p_escalate=p_escalate).filter(pl.col("escalated").is_not_null())
+    elif risk is not None:
+        scores = risk.select(pl.col("ticket_id").cast(pl.String), "p_escalate")
+        pool = pool.drop("p_escalate", strict=False).join(scores, on="ticket_id", how="left")
     else:
         pool = _borderline(pool)
     pool = pool.with_columns(_col(pool, "category").cast(pl.String).fill_null("(none)"))
@@ -94,9 +129,16 @@ def sample_calibration_set(
             chosen[i] = why
         return len(picked)
 
-    near = pool.filter((pl.col("p_escalate") - 0.5).abs() <= _BORDERLINE_BAND)
-    near = near.sort((pl.col("p_escalate") - 0.5).abs()).head(max(20, 4 * n))
-    take(near, round(n * BORDERLINE_SHARE), "borderline: the case-mix model was unsure")
+    if risk is not None:
+        share = float(pool.get_column("escalated").cast(pl.Float64).mean() or 0.0)
+        near = near_threshold(pool.select("ticket_id", "p_escalate"), share)
+        near = near.head(max(20, 4 * n))
+        why = "borderline: near the risk model's escalation threshold"
+    else:
+        near = pool.filter((pl.col("p_escalate") - 0.5).abs() <= _BORDERLINE_BAND)
+        near = near.sort((pl.col("p_escalate") - 0.5).abs()).head(max(20, 4 * n))
+        why = "borderline: the case-mix model was unsure"
+    take(near, round(n * BORDERLINE_SHARE), why)
     policy = set(policy_categories)
     take(
         pool.filter(pl.col("category").is_in(list(policy))),
@@ -129,6 +171,26 @@ def sample_calibration_set(
     return picked.join(
         pool.select("ticket_id", "category", "escalated", "p_escalate"), on="ticket_id", how="left"
     )
+
+
+def still_open(tickets: pl.DataFrame, ticket_ids: Iterable[str]) -> list[str]:
+    """Those of ``ticket_ids`` still open and not escalated: what happened to them is not known
+    yet (e.g. picked on the At risk page), so the results would count them as not escalated.
+
+    >>> t = pl.DataFrame({"ticket_id": ["1", "2", "3"], "status": ["open", "solved", "open"],
+    ...                   "escalated": [False, False, True]})
+    >>> still_open(t, ["3", "2", "1"])
+    ['1']
+    """
+    ids = [str(i) for i in ticket_ids]
+    if "status" not in tickets.columns or not ids:
+        return []
+    found = tickets.filter(
+        pl.col("ticket_id").is_in(ids)
+        & ~pl.col("status").cast(pl.String).str.to_lowercase().is_in(["solved", "closed"])
+        & ~pl.col("escalated").fill_null(False)
+    ).get_column("ticket_id")
+    return [i for i in ids if i in set(found.to_list())]
 
 
 def _hide_names(subject: str | None, names: Sequence[tuple[str | None, str]]) -> str | None:

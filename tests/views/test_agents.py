@@ -133,6 +133,9 @@ def test_drilldown_through_the_agent_selectbox(home: Path, demo) -> None:
     assert any(c.value.startswith("Flagged high in") for c in at.caption)
     tickets = next(d.value for d in at.dataframe if "Why it counts as escalated" in d.value)
     assert len(tickets) == mine["escalated"]
+    # their escalated tickets can be picked for the next calibration set
+    box = next(m for m in at.multiselect if m.label == "Tickets for the next calibration set")
+    assert sorted(box.options) == sorted(tickets["Ticket"].astype(str))
     peers = next(d.value for d in at.dataframe if "Measure" in d.value)
     assert "Reassigned, tickets not escalated" in peers["Measure"].tolist()
     # and the hard-case agent is not flagged

@@ -197,3 +197,9 @@ def test_a_category_recorded_after_the_escalation_is_flagged_as_leakage(review_h
         store.register_dataset("Leaky", t.with_columns(leaky.alias("category")))
     at = _page()
     assert any(e.value.startswith("Leakage suspected:") for e in at.error)
+
+
+def test_open_tickets_can_be_picked_for_a_calibration_set(at) -> None:
+    box = next(m for m in at.multiselect if m.label == "Tickets for the next calibration set")
+    assert not box.disabled
+    assert sorted(box.options) == sorted(_ranked(at)["Ticket"])

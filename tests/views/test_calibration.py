@@ -1,18 +1,22 @@
 """AppTest: the Calibration page on the demo data with a real SQLite file underneath: a leader
 builds and opens a set, two participants answer on their own, the leader closes it, and the
-results (agreement, participants, disputed scenarios onto the agenda, the matrix) show."""
+results (agreement, participants, disputed scenarios onto the agenda, the matrix) show; tickets
+picked under the Breakdowns drill-down reach the Build a set tab (the Agents and At risk pages'
+controls are checked in their own tests)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.review_pack import review_pack_html
 from lib.store import Store
 from tests.conftest import module_home
+from tests.views.test_anomalies import AUTH
 from ui import dataset
 from ui.calibration.results import calibration_pack
 
@@ -76,6 +80,9 @@ def test_build_answer_close_and_read_results(home: Path) -> None:
     assert any("No calibration session is open" in i.value for i in at.info)
     at.number_input(key="cal_n").set_value(3)
     at.button(key="cal_draw").click().run()
+    # the borderline tickets come from the escalation risk model (trained once on the demo)
+    said = [c.value for c in at.caption if c.value.startswith("Borderline tickets")]
+    assert said and "escalation risk model's (trained" in said[0], said
     at.text_input(key="cal_title").set_value("April calibration").run()
     at.button(key="cal_open").click().run()
     _ok(at)
@@ -138,3 +145,83 @@ def test_matrix_versions_show_and_download(home: Path) -> None:
         }
     ]
     assert at.button(key="cal_matrix_save").label == "Save as version 2"
+
+
+# ---- picking tickets from the drill-downs -----------------------------------------------------
+ADD = "Add to the next calibration set"
+
+
+def _drill(viewer: str | None = None) -> AppTest:
+    """The Breakdowns page with its first row's drill-down open."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if viewer is not None:
+        at.secrets["auth"] = AUTH
+        at.secrets["access"] = {"editors": ["lead@example.com"], "viewers": [viewer]}
+        at.user = {"is_logged_in": True, "email": viewer}
+    _ok(at.switch_page("views/breakdowns.py").run())  # straight to the page
+    at.session_state[at.dataframe[0].key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    return _ok(at.run())
+
+
+def _picker(at: AppTest):
+    return next(m for m in at.multiselect if m.label == "Tickets for the next calibration set")
+
+
+def test_pick_from_a_drill_down_then_build_the_set(home: Path) -> None:
+    at = _drill()
+    box = _picker(at)
+    assert not box.disabled and len(box.options) > 2
+    first, second = box.options[0], box.options[1]
+    box.set_value([first, second]).run()
+    next(b for b in at.button if b.label == ADD).click().run()
+    _ok(at)
+    assert any("Added 2 ticket(s)" in s.value for s in at.success)
+    assert _picker(at).value == []  # the box is emptied for the next pick
+    # the Build a set tab: "Ticket ids I choose", pre-filled with the picks and where they came from
+    _ok(at.switch_page("views/calibration.py").run())
+    assert at.radio(key="cal_how").value == "Ticket ids I choose"
+    assert at.text_area(key="cal_ids").value.split() == [first, second]
+    preview = next(d.value for d in at.dataframe if d.value.columns[0] == "Ticket")
+    assert list(preview["Ticket"]) == [first, second]
+    assert preview["Why it was picked"].str.startswith("picked on Breakdowns (category ").all()
+    # a third id typed by hand joins the draft; removing one from the box drops it
+    at.text_area(key="cal_ids").set_value(f"{second}\nnot-a-ticket").run()
+    _ok(at)
+    assert any("not in this dataset" in w.value for w in at.warning)
+    at.text_input(key="cal_title").set_value("Picked by hand").run()
+    at.button(key="cal_open").click().run()
+    _ok(at)
+    with Store(os.environ["DATABASE_URL"]) as store:
+        made = store.list_calibration_sessions()
+        assert made.row(0, named=True)["title"] == "Picked by hand"
+        assert made.row(0, named=True)["scenarios"] == 1
+    # the draft is spent: the box is empty again
+    assert "cal_draft" not in at.session_state
+
+
+def test_viewer_sees_the_control_disabled_with_the_reason(home: Path) -> None:
+    at = _drill(viewer="viewer@example.com")
+    assert _picker(at).disabled
+    assert next(b for b in at.button if b.label == ADD).disabled
+    assert any("Read-only access" in c.value for c in at.caption)
+
+
+def test_a_tiny_export_falls_back_to_the_case_mix_and_says_so(review_home: Path) -> None:
+    """The risk model refuses 60 tickets over 10 days: the page names the case-mix model, and a
+    still-open ticket picked by hand gets a warning (its outcome is not known yet)."""
+    from tests.views.risk_seed import risk_tickets
+
+    tiny = risk_tickets(5, n_tickets=60, days=10)
+    with Store(os.environ["DATABASE_URL"]) as store:
+        store.register_dataset("Tiny", tiny)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    _ok(at.switch_page(PAGE).run())
+    at.number_input(key="cal_n").set_value(4)
+    _ok(at.button(key="cal_draw").click().run())
+    said = [c.value for c in at.caption if c.value.startswith("Borderline tickets")]
+    assert said and "case-mix model's, since the escalation risk model could not" in said[0]
+    live = tiny.filter(~pl.col("status").is_in(["solved", "closed"]) & ~pl.col("escalated"))
+    one = live.get_column("ticket_id")[0]
+    at.radio(key="cal_how").set_value("Ticket ids I choose").run()
+    _ok(at.text_area(key="cal_ids").set_value(one).run())
+    assert any("still open" in w.value and one in w.value for w in at.warning)

@@ -4,17 +4,22 @@ answered, and closes it to show the results."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import polars as pl
 import streamlit as st
 
 from lib.calibration import sample_calibration_set, scenarios
+from lib.calibration.borderline import arrival_risk
+from lib.calibration.sampling import still_open
 from lib.markdown import md_escape
-from ui import aggregates, dataset, layout, session, tags, widgets
+from ui import aggregates, dataset, horizon, layout, session, sidebar, tags, widgets
+from ui.calibration import pick
 from ui.calibration.common import flash, participant, session_label, sessions, try_store
+from ui.calibration.pick import parse_ids
 
 DRAWN = "cal_drawn"
+#: Which model chose the borderline tickets of the last draw (a sentence for the page).
+DRAWN_BY = "cal_drawn_by"
 _PREVIEW = {
     "ticket_id": "Ticket",
     "why": "Why it was picked",
@@ -23,19 +28,6 @@ _PREVIEW = {
     "priority": "Priority",
     "subject": "Subject (personal data hidden)",
 }
-
-
-def parse_ids(text: str) -> list[str]:
-    """Ticket ids pasted one per line or separated by commas, semicolons or spaces.
-
-    >>> parse_ids("T1, T2\\nT3;  T1")
-    ['T1', 'T2', 'T3']
-    """
-    seen: dict[str, None] = {}
-    for part in re.split(r"[\s,;]+", text or ""):
-        if part:
-            seen.setdefault(part, None)
-    return list(seen)
 
 
 def _sampled(data: dataset.Active) -> pl.DataFrame:
@@ -49,38 +41,83 @@ def _sampled(data: dataset.Active) -> pl.DataFrame:
     )  # fmt: skip
     policy = tags.policy_categories()
     if row.button("Draw a set", key="cal_draw", icon=":material/casino:"):
-        # Fitting the case-mix model takes a moment: only on request, then cached.
-        picked = aggregates.aggregate(
-            data, sample_calibration_set, n=n, policy_categories=policy, seed=seed
-        )
+        picked, by = _draw(data, n=n, policy=policy, seed=seed)
         st.session_state[DRAWN] = picked.select("ticket_id", "why").rows()
+        st.session_state[DRAWN_BY] = by
     st.caption(
-        "Stratified: about a third borderline tickets (the case-mix model's predicted chance of "
-        "escalation near 50%), a fifth from categories tagged policy-based on Drivers"
+        "Stratified: about a third borderline tickets (those nearest the escalation risk "
+        "model's threshold at their arrival; the case-mix model's predicted chance near 50% "
+        "when the risk model cannot be trained), a fifth from categories tagged policy-based on "
+        "Drivers"
         + (f" ({md_escape(', '.join(policy))})" if policy else " (none tagged yet)")
         + ", the rest escalated and not escalated in turn across the categories. The sidebar's "
         "dates and filters apply."
     )
+    if by := st.session_state.get(DRAWN_BY):
+        st.caption(md_escape(by))
     drawn = st.session_state.get(DRAWN) or []
     why = pl.DataFrame(drawn, schema={"ticket_id": pl.String, "why": pl.String}, orient="row")
     scen = scenarios(data.tickets, why.get_column("ticket_id").to_list())
     return scen.join(why, on="ticket_id", how="left")
 
 
+def _draw(
+    data: dataset.Active, *, n: int, policy: list[str], seed: int
+) -> tuple[pl.DataFrame, str]:
+    """A sampled set and which model chose its borderline tickets, in a sentence. The risk
+    model trains once per snapshot, filters and horizon (cached); when it refuses, the
+    case-mix model is fitted instead."""
+    hd = horizon.current()
+    days = float(hd.days) if hd is not None and hd.days > 0 else None
+    with st.spinner("Training the escalation risk model (once per dataset)…", show_time=True):
+        ar = aggregates.aggregate(
+            data, arrival_risk, where=sidebar.dimension_filters(), horizon_days=days, zone=data.zone
+        )
+    if ar.scores is None:
+        picked = aggregates.aggregate(
+            data, sample_calibration_set, n=n, policy_categories=policy, seed=seed
+        )
+        return picked, (
+            "Borderline tickets: the case-mix model's, since the escalation risk model could "
+            f"not be trained ({ar.refusal.rstrip('.')})."
+        )
+    picked = aggregates.aggregate(
+        data, sample_calibration_set, n=n, policy_categories=policy, seed=seed,
+        risk=ar.scores,
+    )  # fmt: skip
+    return picked, (
+        "Borderline tickets: the escalation risk model's (trained on these tickets), scored as "
+        f"each ticket arrived, nearest the score above which it flags as many tickets as "
+        f"escalated within {ar.horizon_days:g} days."
+    )
+
+
 def _chosen(data: dataset.Active) -> pl.DataFrame:
+    pick.sync_text("cal_ids")
     text = st.text_area(
         "Ticket ids",
         key="cal_ids",
-        placeholder="One per line, or separated by commas (copy them from a drill-down table)",
+        placeholder="One per line, or separated by commas (copy them from a drill-down table, "
+        "or press “Add to the next calibration set” under one)",
+        on_change=pick.from_text,
+        args=("cal_ids",),
     )
     ids = parse_ids(text)
-    scen = scenarios(data.tickets, ids).with_columns(why=pl.lit("chosen by hand"))
+    scen = scenarios(data.tickets, ids).with_columns(why=pick.why())
     missing = [i for i in ids if i not in set(scen.get_column("ticket_id").to_list())]
     if missing:
         st.warning(
             f"{len(missing)} id(s) are not in this dataset and were left out: "
             + md_escape(", ".join(missing[:10]))
             + ("…" if len(missing) > 10 else "")
+        )
+    if live := still_open(data.tickets, scen.get_column("ticket_id").to_list()):
+        st.warning(
+            f"{len(live)} of them are still open ({md_escape(', '.join(live[:10]))}"
+            + ("…" if len(live) > 10 else "")
+            + "): what happened to them is not known yet, so the results will count them as "
+            "not escalated. Past tickets make better scenarios.",
+            icon=":material/hourglass_top:",
         )
     return scen
 
@@ -135,6 +172,7 @@ def build_tab(data: dataset.Active | None, edit: bool) -> None:
     how = st.radio(
         "Scenarios",
         ["Sample from the tickets", "Ticket ids I choose"],
+        index=1 if pick.draft() else 0,
         horizontal=True,
         key="cal_how",
     )
@@ -173,6 +211,8 @@ def build_tab(data: dataset.Active | None, edit: bool) -> None:
             )
             if made is not None:
                 st.session_state.pop(DRAWN, None)
+                if not how.startswith("Sample"):
+                    pick.clear()
                 flash(
                     f"Opened “{made.title}” with {scen.height} scenarios: the team answers "
                     "under Answer."
