@@ -50,15 +50,20 @@ def _granularity(fit: _Fit, grid: _Grid, min_daily: float) -> np.ndarray:
     return daily
 
 
-def _sentiment_df(fit: _Fit, s_se2: np.ndarray) -> np.ndarray:
-    """Effective degrees of freedom of a day's sentiment variance (Satterthwaite): the
-    day-to-day part (``s_tau2`` and the baseline mean's share of it) is estimated from the
-    window's days, which a wandering mean makes few (``s_df``); the tickets' own variance from
-    hundreds of tickets is taken as known. At 100-300 tickets a day the day-to-day part
-    dominates and the one-day test and CUSUM, referred to the normal, fired two to three times
-    their rate (issue 14)."""
+def _sentiment_df(fit: _Fit, s_se2: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Effective degrees of freedom of a day's sentiment variance ``s_se2`` (Satterthwaite):
+    all but its ``known`` part (the tickets' own variance over the day's count, from hundreds
+    of tickets) is day-to-day wander, estimated from the window's days, which a wandering mean
+    makes few (``s_df``); the calibration's widening counts as wander too. Referred to the
+    normal, the one-day test fired two to three times its rate at 100-300 tickets a day
+    (issue 14).
+
+    >>> from types import SimpleNamespace as N
+    >>> _sentiment_df(N(s_df=np.array([8.0])), np.array([2.0]), np.array([1.0])).tolist()
+    [32.0]
+    """
     with np.errstate(all="ignore"):
-        share = np.clip((fit.s_tau2 + fit.s_mean_var) / s_se2, 1e-3, 1.0)
+        share = np.clip(1 - known / s_se2, 1e-3, 1.0)
         return np.nan_to_num(np.minimum(fit.s_df / share**2, 1e4), nan=1e4)
 
 
@@ -95,8 +100,9 @@ def _assess(
     with np.errstate(all="ignore"):
         s_obs = grid.s_sum / grid.s_n
         s_se2 = fit.s_var / grid.s_n + fit.s_tau2 + fit.s_mean_var
-        s_z = _t_as_normal((s_obs - fit.s_mean) / np.sqrt(s_se2), _sentiment_df(fit, s_se2))
         s_v = 1.0 if scales is None else scales.s_v
+        s_df = _sentiment_df(fit, s_se2 * s_v, fit.s_var / grid.s_n)
+        s_z = _t_as_normal((s_obs - fit.s_mean) / np.sqrt(s_se2), s_df)
         s_se2, s_z = s_se2 * s_v, s_z / np.sqrt(s_v)
     s_active = fit.s_judged & (grid.s_n > 0) & ~closed[None, :]
     s_z = np.where(s_active, s_z, 0.0)
