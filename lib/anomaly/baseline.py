@@ -47,6 +47,7 @@ class _Fit:
     s_mean_var: np.ndarray  # K x T: variance of the baseline mean
     rho: np.ndarray  # K x T: lag-1 autocorrelation of the window's count residuals
     s_rho: np.ndarray  # K x T: lag-1 autocorrelation of the window's sentiment day means
+    s_df: np.ndarray  # K x T: degrees of freedom of s_tau2 (correlated days count less)
 
 
 def _weekday_profile(
@@ -242,6 +243,11 @@ def _fit(
         out["s_mean"][sl] = np.nan_to_num(mean)
         out["s_var"][sl] = np.nan_to_num(var, nan=1e-4)
         out["s_tau2"][sl] = np.nan_to_num(tau2)
+        with np.errstate(all="ignore"):  # the wandering part's own lag-1 correlation: the day
+            # means' is diluted by the tickets' noise, which does not persist
+            per_day = var * n_days / np.maximum(nw, 1)
+            rho_w = np.clip(np.nan_to_num(s_rho * (1 + per_day / tau2)), 0.0, 0.95)
+        out["s_df"][sl] = np.maximum(n_days * (1 - rho_w**2) / (1 + rho_w**2) - 1, 1)
         with np.errstate(all="ignore"):  # variance of the baseline mean itself
             s_vif = (1 + s_rho) / (1 - s_rho)
             out["s_mean_var"][sl] = np.nan_to_num(var / nw + tau2 / n_days * s_vif, nan=1.0)

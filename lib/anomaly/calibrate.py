@@ -41,6 +41,9 @@ PRIOR_DAYS = 364
 #: correlation of 0.8 still holds 0.8^7 = 0.2 of it after a week, so a week's sums miss part
 #: of its drift (measured: 1.45 against 1.88 with two weeks and 1.83 with four).
 BLOCK = 14
+#: Typical long-run ratio of real-shaped helpdesks (measured 2.4-2.7): the pooled ratios clip
+#: each square at ``_CLIP`` times its typical size (1 for z^2, this for the block squares).
+LAM_TYPICAL = 2.5
 #: Median of a chi-square with one degree of freedom.
 _CHI2_MEDIAN = 0.4549
 #: Squares are clipped at this many times the median's guess; ``E min(chi2_1, 9)``.
@@ -79,14 +82,17 @@ def _trailing_scale(x: np.ndarray, guard: int) -> np.ndarray:
     return out
 
 
-def _pooled(x: np.ndarray, guard: int) -> tuple[np.ndarray, np.ndarray]:
+def _pooled(x: np.ndarray, guard: int, clip: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
     """(T mean of every topic's finite ``x`` over the trailing window of each day, NaN until
     they hold ``MIN_DAYS`` values in all; K x T how many values each topic's own window holds).
+    Values are clipped at ``clip`` first: the pooled ratios are borrowed by young topics, and a
+    neighbour's incident (weeks of residuals of 5-10 SD) must not widen them all.
 
     >>> m, n = _pooled(np.array([[1.0, 3.0, np.nan], [5.0, 7.0, 1.0]]), 0)
     >>> m.tolist(), n.tolist()
     ([nan, nan, nan], [[0, 1, 2], [0, 1, 2]])
     """
+    x = np.minimum(x, clip)
     t_n = x.shape[1]
     fin = np.isfinite(x)
     cs = np.c_[np.zeros(x.shape[0]), np.cumsum(np.where(fin, x, 0.0), 1)]
@@ -113,7 +119,8 @@ def _ratios(z: np.ndarray, zc: np.ndarray, active: np.ndarray, guard: int):
     """
     z2 = np.where(active, np.minimum(z**2, 100.0), np.nan)
     own = _trailing_scale(z2, guard)
-    v = np.where(np.isnan(own), _pooled(z2, guard)[0][None, :], own)
+    pooled_v = _pooled(z2, guard, _CLIP)[0] / _CLIPPED_MEAN
+    v = np.where(np.isnan(own), pooled_v[None, :], own)
     v = np.clip(np.nan_to_num(v, nan=1.0), 1.0, MAX_RATIO)
     c = np.concatenate([np.zeros((z.shape[0], 1)), np.cumsum(np.where(active, zc, 0), 1)], 1)
     n = np.concatenate([np.zeros((z.shape[0], 1)), np.cumsum(active, 1)], 1)
@@ -121,7 +128,7 @@ def _ratios(z: np.ndarray, zc: np.ndarray, active: np.ndarray, guard: int):
     b = BLOCK
     full = (n[:, b:] - n[:, :-b]) == b
     q[:, b - 1 :] = np.where(full, np.minimum((c[:, b:] - c[:, :-b]) ** 2 / b, 100.0 * b), np.nan)
-    pooled, n_own = _pooled(q / v, guard)
+    pooled, n_own = _pooled(q / v, guard, _CLIP * LAM_TYPICAL)
     own = _trailing_scale(q, guard) / v
     w = np.where(np.isnan(own), 0.0, n_own / (n_own + PRIOR_DAYS))
     lam = np.where(np.isnan(pooled)[None, :], own, w * np.nan_to_num(own) + (1 - w) * pooled)

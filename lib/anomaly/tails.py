@@ -62,3 +62,16 @@ def _estimated_tail(p: np.ndarray, alpha: np.ndarray, df: np.ndarray) -> np.ndar
     z = -special.ndtri(np.clip(p, 1e-300, 1.0))
     widened = np.maximum(stats.t.sf(z, np.maximum(df, 1.0)), p)
     return np.where((z > 0) & (alpha > 0), widened, p)
+
+
+def _t_as_normal(z: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """The normal deviate with the same tail probability as ``z`` under Student's t with ``df``
+    degrees of freedom: a residual whose variance was estimated from few effective days has
+    heavier tails than N(0, 1), which a rescaling of its variance does not remove.
+
+    >>> _t_as_normal(np.array([-4.0, 0.5, 2.0]), np.array([5.0, 5.0, 1e6])).round(2).tolist()
+    [-2.56, 0.47, 2.0]
+    """
+    with np.errstate(all="ignore"):
+        tail = stats.t.sf(np.abs(z), np.maximum(df, 1.0))
+        return np.sign(z) * -special.ndtri(np.clip(tail, 1e-300, 0.5))
