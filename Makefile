@@ -13,6 +13,9 @@ export OPENBLAS_NUM_THREADS ?= 1
 
 # --no-compile: bytecode is written on first import instead, only for the modules used
 # (most of plotly, pandas and scipy never are): about half the install time on a fresh machine.
+# That needs Python to write it, even where the environment says not to: without it every test
+# server would parse streamlit, plotly and polars from source again (a minute more of browser tests).
+unexport PYTHONDONTWRITEBYTECODE
 $(VENV)/.run-stamp: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --no-compile --upgrade pip
