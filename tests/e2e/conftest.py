@@ -207,8 +207,15 @@ def metric(page, label: str):
     return box.last.locator('[data-testid="stMetricValue"]')
 
 
+#: Screenshots to look at (``E2E_SHOTS=1``): off in ``make test``, where nobody looks at them and
+#: the full-page shots of tall pages (and the pauses before them) cost about 20 s.
+TAKE_SHOTS = os.environ.get("E2E_SHOTS", "") not in ("", "0")
+
+
 def shot(page, name: str) -> Path:
+    """Save a full-page screenshot as ``screenshots/NAME.png`` when ``E2E_SHOTS`` is set."""
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if TAKE_SHOTS:
+        page.screenshot(path=str(path), full_page=True)
     return path

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import metric, shot, wait_idle
+from tests.e2e.conftest import TAKE_SHOTS, metric, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,8 @@ def _tall(page, height: int = 4200) -> None:
 def _settle(page) -> None:
     """Tables and charts draw after the script finishes: give them a moment before a shot."""
     wait_idle(page)
-    page.wait_for_timeout(1500)
+    if TAKE_SHOTS:
+        page.wait_for_timeout(1500)
 
 
 def test_breakdown_row_drills_into_its_tickets(shared_server, page) -> None:
