@@ -118,17 +118,9 @@ def pseudonym_key() -> bytes:
 
 
 def save_frame(result: Any) -> pl.DataFrame:
-    """Snapshot frame: canonical tickets with the extras (raw columns for rules) beside them.
-
-    The import's :meth:`lib.ingest.load_report.LoadResult.snapshot_frame` (no join when the
-    rows are aligned: a hash join of 50 columns cost 3 minutes and several GB at 10 million
-    tickets); results without it are joined on ``ticket_id``."""
-    if hasattr(result, "snapshot_frame"):
-        return result.snapshot_frame()
-    tickets, extras = result.tickets, result.extras
-    if extras is None or extras.width <= 1:
-        return tickets
-    return tickets.join(extras, on="ticket_id", how="left")
+    """Snapshot frame: the import's :meth:`lib.ingest.load_report.LoadResult.snapshot_frame`
+    (the extras beside the tickets, no join when the rows are aligned)."""
+    return result.snapshot_frame()
 
 
 def active() -> Active | None:
