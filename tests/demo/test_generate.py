@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -51,10 +50,9 @@ def test_bad_parameters_raise_a_readable_error(kwargs: dict, message: str) -> No
         demo_tickets(**kwargs)
 
 
-def test_a_million_tickets_in_seconds() -> None:
-    start = time.perf_counter()
-    big = demo_tickets(days=365, tickets_per_day=1_000_000 / 365)
-    elapsed = time.perf_counter() - start
-    print(f"\n1,000,000-ticket demo generated in {elapsed:.1f} s ({big.height:,} rows)")
-    assert 950_000 < big.height < 1_080_000
-    assert elapsed < 60
+def test_a_fractional_daily_volume_gives_the_asked_size() -> None:
+    """The size a benchmark asks for (1M a year is 2,739.7 a day) comes out; its time is
+    measured by ``scripts/bench_metrics.py``, not here."""
+    big = demo_tickets(days=365, tickets_per_day=100_000 / 365)
+    assert 95_000 < big.height < 108_000
+    validate(big)
