@@ -70,12 +70,14 @@ from lib.outliers.casemix import (
     fit_case_mix,
     usable_case_mix,
 )
+from lib.outliers.cells import Cells, ticket_cells
 from lib.outliers.compare import (
     METHODS,
     REFERENCES,
     AgentComparison,
     agent_comparison,
     agent_outliers,
+    comparison_of_cells,
 )
 from lib.outliers.dispersion import winsorise
 from lib.outliers.drilldown import agent_category_breakdown, agent_expected_trend, flag_history
@@ -97,6 +99,7 @@ __all__ = [
     "REFERENCES",
     "AgentComparison",
     "CaseMixModel",
+    "Cells",
     "LeaveOneOut",
     "OutlierError",
     "Owner",
@@ -106,6 +109,7 @@ __all__ = [
     "agent_expected_trend",
     "agent_outliers",
     "benjamini_hochberg",
+    "comparison_of_cells",
     "fit_case_mix",
     "flag_history",
     "funnel_limits",
@@ -113,6 +117,7 @@ __all__ = [
     "receivers_note",
     "responsible_owner",
     "shrink_ratios",
+    "ticket_cells",
     "usable_case_mix",
     "winsorise",
 ]

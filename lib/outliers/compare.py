@@ -13,7 +13,8 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from lib.outliers.casemix import CASE_MIX, CaseMixModel, _counts, _fit_counts, _usable_terms
+from lib.outliers.casemix import CASE_MIX, CaseMixModel, _fit_counts
+from lib.outliers.cells import Cells, ticket_cells
 from lib.outliers.dispersion import _applied, _estimate_dispersion, _sd_total
 from lib.outliers.fdr import benjamini_hochberg
 from lib.outliers.funnel import (
@@ -26,7 +27,7 @@ from lib.outliers.funnel import (
 )
 from lib.outliers.inputs import OutlierError, _check_options, _filter_period, _require
 from lib.outliers.loo import leave_one_out
-from lib.outliers.owner import OWNERS, responsible_owner
+from lib.outliers.owner import OWNERS, owner_sentence
 from lib.outliers.shrink import shrink_ratios
 
 #: Overdispersion methods: additive random effects, multiplicative phi, or no allowance.
@@ -236,7 +237,7 @@ def _score(
 
 
 def agent_comparison(
-    tickets: pl.DataFrame,
+    tickets: pl.DataFrame | pl.LazyFrame,
     *,
     case_mix: Iterable[str] = CASE_MIX,
     min_expected: float = 5.0,
@@ -345,6 +346,34 @@ def agent_comparison(
     True
     """
     _require(tickets, ["agent", "escalated"])
+    levels = _checked_options(
+        overdispersion, q_level, min_expected, reference, winsor, funnel_levels
+    )
+    if owner not in OWNERS:
+        raise OutlierError(f"owner must be one of {list(OWNERS)}, got {owner!r}")
+    cells = ticket_cells(_filter_period(tickets, period), case_mix, owner)
+    return comparison_of_cells(
+        cells,
+        min_expected=min_expected,
+        q_level=q_level,
+        overdispersion=overdispersion,
+        winsor=winsor,
+        funnel_levels=levels,
+        reference=reference,
+        leave_one_out=leave_one_out,
+        shrink=shrink,
+    )
+
+
+def _checked_options(
+    overdispersion: str,
+    q_level: float,
+    min_expected: float,
+    reference: str,
+    winsor: float,
+    funnel_levels: Sequence[float],
+) -> tuple[float, ...]:
+    """Raise :class:`OutlierError` on an option out of range; the funnel levels as floats."""
     if overdispersion not in METHODS:
         raise OutlierError(f"overdispersion must be one of {list(METHODS)}, got {overdispersion!r}")
     if not 0 < q_level < 1:
@@ -359,24 +388,39 @@ def agent_comparison(
     for level in levels:
         if not 0 < level < 1:
             raise OutlierError(f"a control limit level must be between 0 and 1, got {level}")
+    return levels
 
-    if owner not in OWNERS:
-        raise OutlierError(f"owner must be one of {list(OWNERS)}, got {owner!r}")
-    credited = responsible_owner(_filter_period(tickets, period), owner)
-    tickets = credited.tickets
-    terms = _usable_terms(tickets, case_mix)
-    counts = _counts(tickets, terms, by=["agent"])
-    cells = counts.filter(pl.col("agent").is_not_null())
-    n_unassigned = int(tickets.get_column("agent").null_count())
+
+def comparison_of_cells(
+    cells: Cells,
+    *,
+    min_expected: float = 5.0,
+    q_level: float = 0.05,
+    overdispersion: str = "random_effects",
+    winsor: float = 0.10,
+    funnel_levels: Sequence[float] = FUNNEL_LEVELS,
+    reference: str = "in_control",
+    leave_one_out: bool = True,
+    shrink: bool = True,
+) -> AgentComparison:
+    """:func:`agent_comparison` on tickets already counted (:func:`lib.outliers.cells.ticket_cells`:
+    the case mix, period and owner were chosen there); the same options otherwise."""
+    levels = _checked_options(
+        overdispersion, q_level, min_expected, reference, winsor, funnel_levels
+    )
+    terms = cells.usable_terms()
+    counts = cells.counts(terms)
+    cells_frame = counts.filter(pl.col("agent").is_not_null())
+    n_unassigned = cells.n_unassigned
     model = _fit_counts(counts, terms)
     excluded: frozenset[str] = frozenset()
     for attempt in range(MAX_REFITS + 1):
-        per_agent, agent_models = _per_agent(cells, counts, model, excluded, leave_one_out)
+        per_agent, agent_models = _per_agent(cells_frame, counts, model, excluded, leave_one_out)
         sc = _score(per_agent, min_expected, q_level, overdispersion, winsor, shrink)
         if reference == "all" or attempt == MAX_REFITS:
             break
         out = frozenset(per_agent.filter(pl.Series(sc["flagged"])).get_column("agent"))
-        if out == excluded or out.issuperset(cells.get_column("agent").unique()):
+        if out == excluded or out.issuperset(cells_frame.get_column("agent").unique()):
             break
         excluded = out
         in_control = pl.col("agent").is_null() | ~pl.col("agent").is_in(list(out))
@@ -467,7 +511,7 @@ def agent_comparison(
         tau2=disp.tau2,
         method=overdispersion,
         model_terms=model.terms,
-        n_tickets=tickets.height,
+        n_tickets=cells.n_tickets,
         funnel=funnel,
         model=model,
         excluded_from_model=tuple(sorted(excluded)),
@@ -478,9 +522,9 @@ def agent_comparison(
         n_unassigned=n_unassigned,
         min_expected=min_expected,
         q_level=q_level,
-        owner=credited.used,
-        owner_requested=owner,
-        owner_sentence=credited.sentence,
+        owner=cells.used,
+        owner_requested=cells.requested,
+        owner_sentence=owner_sentence(cells.requested, cells.used),
         leave_one_out=leave_one_out,
         alpha=None if shrunk is None else shrunk.alpha,
         agent_models=agent_models,
