@@ -80,7 +80,12 @@ from lib.outliers.compare import (
     comparison_of_cells,
 )
 from lib.outliers.dispersion import winsorise
-from lib.outliers.drilldown import agent_category_breakdown, agent_expected_trend, flag_history
+from lib.outliers.drilldown import (
+    agent_category_breakdown,
+    agent_expected_trend,
+    flag_history,
+    history_of_cells,
+)
 from lib.outliers.fdr import benjamini_hochberg
 from lib.outliers.funnel import FUNNEL_LEVELS, funnel_limits
 from lib.outliers.inputs import OutlierError
@@ -113,6 +118,7 @@ __all__ = [
     "fit_case_mix",
     "flag_history",
     "funnel_limits",
+    "history_of_cells",
     "leave_one_out",
     "receivers_note",
     "responsible_owner",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from lib.outliers.casemix import CASE_MIX, CaseMixModel, _level_expr, with_derived_terms
-from lib.outliers.cells import ticket_cells
+from lib.outliers.cells import Cells, ticket_cells
 from lib.outliers.compare import agent_comparison, comparison_of_cells
 from lib.outliers.inputs import _check_options, _filter_period, _require
 from lib.outliers.owner import responsible_owner
@@ -147,6 +147,16 @@ def flag_history(
     owner = options.pop("owner", "escalating")
     # one pass over the tickets: every period's comparison runs on its slice of the cells
     cells = ticket_cells(tickets, case_mix, owner, every=every)
+    return history_of_cells(cells, tickets, every=every, **options)
+
+
+def history_of_cells(
+    cells: Cells, tickets: pl.DataFrame | pl.LazyFrame, *, every: str = "1mo", **options
+) -> pl.DataFrame:
+    """:func:`flag_history` on tickets counted per period already
+    (``ticket_cells(tickets, case_mix, owner, every=every)``); ``tickets`` are read again only
+    for a period that lacks the owner columns the others have. ``options`` are those of
+    :func:`lib.outliers.comparison_of_cells`."""
     frames = []
     for start in cells.periods():
         part = cells.period(start)
@@ -155,7 +165,7 @@ def flag_history(
             lazy = tickets.lazy().filter(
                 local_day("created_at").dt.truncate(every).eq_missing(start)
             )
-            part = ticket_cells(lazy, case_mix, owner)
+            part = ticket_cells(lazy, cells.case_mix, cells.requested)
         table = comparison_of_cells(part, **options).table
         frames.append(
             table.select(
