@@ -26,7 +26,7 @@ from lib.outliers.funnel import (
     funnel_limits,
 )
 from lib.outliers.inputs import OutlierError, _check_options, _filter_period, _require
-from lib.outliers.loo import leave_one_out
+from lib.outliers.loo import CellIndex, _refits
 from lib.outliers.owner import OWNERS, owner_sentence
 from lib.outliers.shrink import shrink_ratios
 
@@ -156,27 +156,37 @@ _TABLE_SCHEMA: dict[str, pl.DataType] = {
 
 
 def _per_agent(
-    cells: pl.DataFrame,
-    counts: pl.DataFrame,
+    index: CellIndex,
     model: CaseMixModel,
     excluded: frozenset[str],
     loo: bool,
 ) -> tuple[pl.DataFrame, dict[str, CaseMixModel]]:
     """Tickets, escalations, expected count, variance and dominated share per agent (and each
-    agent's refit with ``loo``)."""
+    agent's refit with ``loo``): the model's probability once per cell, summed per agent."""
+    p_cell = index.cells.with_columns(model.expr()).get_column("p_escalate").to_numpy()
+    p = p_cell[index.cell]
+    rows = pl.DataFrame(
+        {
+            "agent": index.agent,
+            "n": index.n,
+            "o": index.o,
+            "e": index.n * p,
+            "v": index.n * p * (1 - p),
+        }
+    )
     per_agent = (
-        cells.with_columns(model.expr())
+        rows.filter(pl.col("agent").is_not_null())
         .group_by("agent")
         .agg(
             tickets=pl.col("n").sum().cast(pl.Int64),
             escalated=pl.col("o").sum().cast(pl.Int64),
-            expected=(pl.col("n") * pl.col("p_escalate")).sum(),
-            variance=(pl.col("n") * pl.col("p_escalate") * (1 - pl.col("p_escalate"))).sum(),
+            expected=pl.col("e").sum(),
+            variance=pl.col("v").sum(),
         )
         .sort("agent")
     )
     agents = per_agent.get_column("agent").to_list()
-    out = leave_one_out(counts, model, agents, excluded)
+    out = _refits(index, model, agents, excluded)
     extra = [pl.Series("dominated_share", out.dominated_share)]
     if loo:
         extra += [
@@ -409,22 +419,22 @@ def comparison_of_cells(
         overdispersion, q_level, min_expected, reference, winsor, funnel_levels
     )
     terms = cells.usable_terms()
-    counts = cells.counts(terms)
-    cells_frame = counts.filter(pl.col("agent").is_not_null())
+    index = CellIndex.of(cells.counts(terms), terms)
+    assigned = index.agent.is_not_null().to_numpy()
     n_unassigned = cells.n_unassigned
-    model = _fit_counts(counts, terms)
+    model = _fit_counts(index.totals(), terms)
     excluded: frozenset[str] = frozenset()
     for attempt in range(MAX_REFITS + 1):
-        per_agent, agent_models = _per_agent(cells_frame, counts, model, excluded, leave_one_out)
+        per_agent, agent_models = _per_agent(index, model, excluded, leave_one_out)
         sc = _score(per_agent, min_expected, q_level, overdispersion, winsor, shrink)
         if reference == "all" or attempt == MAX_REFITS:
             break
         out = frozenset(per_agent.filter(pl.Series(sc["flagged"])).get_column("agent"))
-        if out == excluded or out.issuperset(cells_frame.get_column("agent").unique()):
+        if out == excluded or out.issuperset(index.agent.filter(assigned).unique()):
             break
         excluded = out
-        in_control = pl.col("agent").is_null() | ~pl.col("agent").is_in(list(out))
-        model = _fit_counts(counts.filter(in_control), terms)
+        in_control = ~assigned | ~index.agent.is_in(list(out)).fill_null(False).to_numpy()
+        model = _fit_counts(index.totals(in_control), terms)
     observed, expected, variance = sc["observed"], sc["expected"], sc["variance"]
     judged, flagged, sd, disp = sc["judged"], sc["flagged"], sc["sd"], sc["disp"]
     phi_applied, tau2_applied = _applied(overdispersion, disp)

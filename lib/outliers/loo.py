@@ -176,6 +176,17 @@ def _is_dummies(x: np.ndarray) -> bool:
     return bool(np.all((x == 0.0) | (x == 1.0)))
 
 
+def _solve(hessians: np.ndarray, gradients: np.ndarray) -> np.ndarray:
+    """Newton steps for a stack of systems: one batched solve (the ridge makes each Hessian
+    positive definite); least squares, as :func:`_newton`, for any that is singular."""
+    try:
+        return np.linalg.solve(hessians, gradients[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.stack(
+            [np.linalg.lstsq(h, g, rcond=None)[0] for h, g in zip(hessians, gradients, strict=True)]
+        )
+
+
 def _newton_many(
     x: np.ndarray, n: np.ndarray, o: np.ndarray, beta: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -206,9 +217,7 @@ def _newton_many(
         na, oa = n[:, active], o[:, active]
         gradient = (x.T @ (oa - na * pr)).T - penalty * b
         hess = hessians(na * pr * (1.0 - pr))
-        step = np.stack(
-            [np.linalg.lstsq(hess[i], gradient[i], rcond=None)[0] for i in range(active.size)]
-        )
+        step = _solve(hess, gradient)
         betas[active] = b + step
         active = active[np.max(np.abs(step), axis=1) >= 1e-8]
     pr = _expit(x @ betas.T)
@@ -239,18 +248,76 @@ def leave_one_out(
         e = np.array([n_by.get(a, 0) * rate for a in agents], dtype=float)
         zero = np.zeros(k)
         return LeaveOneOut(e, e * (1 - rate), zero, zero.copy())
-    keyed = counts.with_columns(
-        pl.struct(terms).rank("dense").cast(pl.Int64).alias("_cell") - 1
-        if terms
-        else pl.lit(0, dtype=pl.Int64).alias("_cell")
-    )
-    cells = keyed.group_by("_cell").agg(pl.col(terms).first() if terms else []).sort("_cell")
+    return _refits(CellIndex.of(counts, terms), model, agents, excluded)
+
+
+@dataclass(frozen=True)
+class CellIndex:
+    """A counts frame as arrays: each row's cell (combination of the terms' levels), agent,
+    tickets and escalations, and the cells themselves; made once per comparison and reused
+    by every refit (the in-control reference refits several times on the same counts)."""
+
+    #: One row per cell, in cell order: the terms' levels.
+    cells: pl.DataFrame
+    terms: tuple[str, ...]
+    cell: np.ndarray
+    agent: pl.Series
+    n: np.ndarray
+    o: np.ndarray
+
+    @staticmethod
+    def of(counts: pl.DataFrame, terms: Sequence[str]) -> CellIndex:
+        terms = list(terms)
+        keyed = counts.with_columns(
+            pl.struct(terms).rank("dense").cast(pl.Int64).alias("_cell") - 1
+            if terms
+            else pl.lit(0, dtype=pl.Int64).alias("_cell")
+        )
+        cells = keyed.group_by("_cell").agg(pl.col(terms).first() if terms else []).sort("_cell")
+        return CellIndex(
+            cells=cells,
+            terms=tuple(terms),
+            cell=keyed.get_column("_cell").to_numpy(),
+            agent=keyed.get_column("agent"),
+            n=keyed.get_column("n").to_numpy().astype(float),
+            o=keyed.get_column("o").to_numpy().astype(float),
+        )
+
+    def totals(self, rows: np.ndarray | None = None) -> pl.DataFrame:
+        """Tickets (n) and escalations (o) per cell over ``rows`` (a mask; None: all), the
+        cells with none left out: what ``_fit_counts`` needs, many times smaller."""
+        cell, n, o = self.cell, self.n, self.o
+        if rows is not None:
+            cell, n, o = cell[rows], n[rows], o[rows]
+        size = self.cells.height
+        out = self.cells.with_columns(
+            n=pl.Series(np.bincount(cell, n, size)).cast(pl.Int64),
+            o=pl.Series(np.bincount(cell, o, size)).cast(pl.Int64),
+        )
+        return out.filter(pl.col("n") > 0)
+
+
+def _refits(
+    index: CellIndex,
+    model: CaseMixModel,
+    agents: Sequence[str],
+    excluded: Collection[str] = (),
+) -> LeaveOneOut:
+    """:func:`leave_one_out` on a :class:`CellIndex` of the counts."""
+    terms = list(model.terms)
+    k = len(agents)
+    if not terms and not np.isfinite(model.intercept):
+        rate = model.rate if model.n_tickets else 0.0
+        mine = index.agent.is_in(list(agents)).fill_null(False).to_numpy()
+        n_by = pl.DataFrame({"agent": index.agent.filter(mine), "n": index.n[mine]})
+        n_by = dict(n_by.group_by("agent").agg(pl.col("n").sum()).iter_rows())
+        e = np.array([n_by.get(a, 0) * rate for a in agents], dtype=float)
+        zero = np.zeros(k)
+        return LeaveOneOut(e, e * (1 - rate), zero, zero.copy())
+    cells = index.cells
     x = _design(cells, model) if terms else np.ones((cells.height, 1))
     n_cells = cells.height
-    agent_col = keyed.get_column("agent")
-    cell_idx = keyed.get_column("_cell").to_numpy()
-    n_row = keyed.get_column("n").to_numpy().astype(float)
-    o_row = keyed.get_column("o").to_numpy().astype(float)
+    agent_col, cell_idx, n_row, o_row = index.agent, index.cell, index.n, index.o
     reference = (agent_col.is_null() | ~agent_col.is_in(list(excluded))).to_numpy()
     n_ref = np.bincount(cell_idx[reference], n_row[reference], n_cells)
     o_ref = np.bincount(cell_idx[reference], o_row[reference], n_cells)
@@ -271,8 +338,11 @@ def leave_one_out(
     excluded_set = set(excluded)
     models: dict[str, CaseMixModel] = {}
     # each asked agent's tickets and escalations per cell (cells x agents)
-    position = {a: j for j, a in enumerate(agents)}
-    code = np.array([position.get(a, -1) for a in agent_col.to_list()], dtype=np.int64)
+    code = (
+        agent_col.replace_strict(list(agents), list(range(k)), default=-1, return_dtype=pl.Int64)
+        .fill_null(-1)
+        .to_numpy()
+    )
     has_rows = np.bincount(code[code >= 0], minlength=k) > 0
     left_out = np.array([a in excluded_set for a in agents], dtype=bool)
     for block in range(0, k, _BLOCK):  # a block of agents' refits at once (bounded memory)
