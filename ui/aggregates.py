@@ -24,9 +24,21 @@ def _filtered(path: str, where: audit.Filters, zone: str = "UTC") -> pl.DataFram
     if where.start is None and where.end is None:
         return audit.apply_filters(dataset._canonical(path), where)
     dims = dataclasses.replace(where, start=None, end=None)
+    if audit.dates_cover(where.start, where.end, *_span(path, zone)):
+        # every ticket falls in the range: the same frame, not a copy of every column
+        return _filtered(path, dims)
     dates = audit.Filters(start=where.start, end=where.end)
     with periods.use_zone(zone):
         return audit.apply_filters(_filtered(path, dims), dates)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _span(path: str, zone: str = "UTC") -> tuple[Any, Any, int]:
+    """The first and last business day of the snapshot's tickets, and how many have no
+    creation date (the date range "All" then drops nothing)."""
+    tickets = dataset._canonical(path)
+    bounds = periods.date_bounds(tickets, tz=zone) or (None, None)
+    return (*bounds, tickets.get_column("created_at").null_count())
 
 
 @st.cache_data(max_entries=256, show_spinner="Computing…")
