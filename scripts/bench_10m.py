@@ -180,9 +180,12 @@ def app_child(home: Path) -> dict[str, Any]:
         return proc.memory_info().rss / GIB
 
     def run(at: AppTest, label: str) -> None:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         at.run()
         out[label + "_s"] = time.perf_counter() - t0
+        # CPU seconds of the process (every thread): on a shared machine the wall time
+        # grows with the load, the CPU time much less
+        out[label + "_cpu_s"] = time.process_time() - c0
         if at.exception:
             raise SystemExit(f"{label}: {[e.value for e in at.exception]}")
         out[label + "_rss_gib"] = rss()
@@ -251,7 +254,11 @@ ROWS = (
     ("s1_overview_s", "Overview, first run (s; target < 3)", "{:.2f}"),
     ("s1_breakdowns_s", "Breakdowns, first run (s; target < 3)", "{:.2f}"),
     ("s1_agents_s", "Agents, first run (s; target < 3)", "{:.2f}"),
+    ("s1_overview_cpu_s", "Overview, first run: CPU seconds (all threads)", "{:.2f}"),
+    ("s1_breakdowns_cpu_s", "Breakdowns, first run: CPU seconds", "{:.2f}"),
+    ("s1_agents_cpu_s", "Agents, first run: CPU seconds", "{:.2f}"),
     ("filter_overview_s", "filter change: one channel, Overview (s; target < 1)", "{:.2f}"),
+    ("filter_overview_cpu_s", "filter change, Overview: CPU seconds", "{:.2f}"),
     ("filter_breakdowns_s", "same filter, Breakdowns (s)", "{:.2f}"),
     ("s2_overview_s", "second session: Overview (s)", "{:.2f}"),
     ("s3_agents_s", "third session: Agents (s)", "{:.2f}"),

@@ -22,7 +22,7 @@ from lib.ingest.business_zone import propose_for_tables
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
 from lib.markdown import md_escape
 from lib.store import Dataset, Store, default_store, read_snapshot
-from lib.store.snapshot_scan import read_canonical
+from lib.store.snapshot_scan import extra_columns, read_canonical, read_columns
 from ui import session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,10 +34,15 @@ DEMO_NAME = "Demo helpdesk"
 
 @st.cache_resource(show_spinner="Opening the dataset…", max_entries=4)
 def _snapshot_frame(path: str) -> pl.DataFrame:
-    """The snapshot (canonical columns and extras), parsed once per process per file.
+    """The snapshot (canonical columns and extras), parsed once per process per file: the
+    canonical columns are the pages' shared frame, only the extras are read again (no second
+    copy of every ticket's canonical columns).
 
     A missing or unreadable file raises :class:`~lib.errors.StoreError` (not cached)."""
-    return read_snapshot(path)
+    extras = extra_columns(path)
+    if extras is None:  # not laid out as an import writes it: read it whole
+        return read_snapshot(path)
+    return _canonical(path).hstack(read_columns(path, extras).get_columns())
 
 
 @st.cache_resource(show_spinner="Opening the dataset…", max_entries=4)

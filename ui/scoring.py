@@ -17,6 +17,7 @@ import polars as pl
 import streamlit as st
 
 from lib.errors import ReviewError
+from lib.store.snapshot_scan import read_columns
 from ui import dataset, session
 
 SENTIMENT_SIDECAR = "sentiment.parquet"
@@ -27,6 +28,13 @@ def _with_scores(tickets: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
         return tickets.with_columns(scored.get_column("sentiment").cast(pl.Float64))
     right = scored.select("ticket_id", pl.col("sentiment").cast(pl.Float64)).unique("ticket_id")
     return tickets.drop("sentiment").join(right, on="ticket_id", how="left", maintain_order="left")
+
+
+def _description(path: str) -> pl.Series | None:
+    """The export's description text beside the tickets (in their order), if it has one: only
+    that column is read, never the whole snapshot."""
+    found = read_columns(path, ["_description"])
+    return found.get_column("_description") if found.width else None
 
 
 def _details(scored: Any) -> dict[str, str]:
@@ -74,8 +82,7 @@ def _sentiment(path: str, sidecar: str) -> tuple[pl.DataFrame, str, dict[str, st
             )
         except Exception:  # a damaged or foreign file: score again and overwrite it
             pass
-    snap = dataset._snapshot_frame(path)
-    description = snap.get_column("_description") if "_description" in snap.columns else None
+    description = _description(path)
     got = score_sentiment(tickets, description=description)
     scored, how, details = got.tickets, got.how, _details(got)
     tmp: str | None = None
@@ -137,8 +144,7 @@ def _checks(path: str, sidecar: str) -> tuple[tuple[Any, ...], Any, dict[str, st
     scorer = details.get("sentiment_scorer", "")
     if scorer == "satisfaction" or "satisfaction" not in scored.columns:
         return (), None, details
-    snap = dataset._snapshot_frame(path)
-    description = snap.get_column("_description") if "_description" in snap.columns else None
+    description = _description(path)
     # the scores we computed are not "the export's own": only an export sentiment is checked so
     own = scored if scorer == "export" else scored.drop("sentiment")
     checks = list(source_checks(own, description=description))

@@ -30,16 +30,33 @@ data = layout.page_data(
 
 
 # ---- cached work (keyed on the snapshot, filters and options; the tickets are not hashed) ---
+@st.cache_resource(max_entries=8, show_spinner="Counting every agent's tickets…")
+def _cells(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> outliers.Cells:
+    """The tickets passing ``where`` counted per agent, case mix and month: one lazy pass over
+    the shared frame (no copy), shared by every session; the comparison and the month-by-month
+    history both run on it."""
+    o = dict(opts)
+    lazy = audit.apply_filters(_t.lazy(), where)
+    return outliers.ticket_cells(lazy, o["case_mix"], o["owner"], every="1mo")
+
+
 @st.cache_data(
     max_entries=32, show_spinner="Comparing every agent with what their tickets predict…"
 )
-def _compare(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> Any:
-    return outliers.agent_comparison(audit.apply_filters(_t, where), **dict(opts))
+def _compare(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame, _c: Any) -> Any:
+    # the month cells hold exactly these tickets when the period starts on the first day
+    if _c is not None:
+        rest = {k: v for k, v in opts if k not in ("case_mix", "owner")}
+        return outliers.comparison_of_cells(_c, **rest)
+    return outliers.agent_comparison(audit.apply_filters(_t.lazy(), where), **dict(opts))
 
 
 @st.cache_data(max_entries=16, show_spinner="Judging each month on its own…")
-def _history(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> pl.DataFrame:
-    return outliers.flag_history(audit.apply_filters(_t, where), **dict(opts))
+def _history(
+    key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame, _c: Any
+) -> pl.DataFrame:
+    rest = {k: v for k, v in opts if k not in ("case_mix", "owner")}
+    return outliers.history_of_cells(_c, audit.apply_filters(_t.lazy(), where), **rest)
 
 
 @st.cache_data(max_entries=64, show_spinner="Opening the agent…")
@@ -156,8 +173,11 @@ st.caption(line[0].upper() + line[1:])
 
 comparison = history = None
 with layout.user_errors("Agent comparison"):
-    comparison = _compare(key, where, opts, t_all)
-    history = _history(key, dataclasses.replace(where, start=None), opts, t_all)
+    months = dataclasses.replace(where, start=None)
+    cells = _cells(key, months, opts, t_all)
+    same = where.start is None or lo is None or where.start <= lo
+    comparison = _compare(key, where, opts, t_all, cells if same else None)
+    history = _history(key, months, opts, t_all, cells)
 if comparison is None or history is None:
     st.stop()
 st.caption(

@@ -66,7 +66,7 @@ from lib.audit.decompose import (
     rate_change_decomposition,
 )
 from lib.audit.escalation_drivers import IMPACT_EXPLANATIONS, drivers, pareto, tier1_resolution
-from lib.audit.filters import Filters, apply_filters
+from lib.audit.filters import Filters, apply_filters, dates_cover
 from lib.audit.headline import KpiTable, kpis, narrative
 from lib.audit.idle import AGE_BUCKETS, OPEN_STATUSES, IdleTickets, idle_tickets
 from lib.audit.maturity import Horizon, HorizonChoice, choose_horizon, export_time
@@ -107,6 +107,7 @@ __all__ = [
     "bh_q_values",
     "breakdown",
     "choose_horizon",
+    "dates_cover",
     "decompose_counts",
     "design_effects",
     "drivers",

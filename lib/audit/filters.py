@@ -115,3 +115,22 @@ def apply_filters(tickets: pl.DataFrame, filters: Filters | None) -> pl.DataFram
     if filters.escalated_only:
         predicates.append(pl.col("escalated"))
     return tickets.filter(pl.all_horizontal(predicates)) if predicates else tickets
+
+
+def dates_cover(
+    start: date | None, end: date | None, first: date | None, last: date | None, undated: int
+) -> bool:
+    """Whether the date range ``start``-``end`` keeps every ticket of data whose business days
+    run from ``first`` to ``last`` with ``undated`` tickets lacking a creation date (a range
+    drops those): then filtering by it changes nothing.
+
+    >>> dates_cover(date(2024, 1, 1), date(2024, 3, 1), date(2024, 1, 5), date(2024, 3, 1), 0)
+    True
+    >>> dates_cover(date(2024, 1, 6), None, date(2024, 1, 5), date(2024, 3, 1), 0)
+    False
+    >>> dates_cover(None, None, date(2024, 1, 5), date(2024, 3, 1), 2)
+    False
+    """
+    if undated or first is None or last is None:
+        return False
+    return (start is None or start <= first) and (end is None or end >= last)

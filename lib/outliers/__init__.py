@@ -70,15 +70,22 @@ from lib.outliers.casemix import (
     fit_case_mix,
     usable_case_mix,
 )
+from lib.outliers.cells import Cells, ticket_cells
 from lib.outliers.compare import (
     METHODS,
     REFERENCES,
     AgentComparison,
     agent_comparison,
     agent_outliers,
+    comparison_of_cells,
 )
 from lib.outliers.dispersion import winsorise
-from lib.outliers.drilldown import agent_category_breakdown, agent_expected_trend, flag_history
+from lib.outliers.drilldown import (
+    agent_category_breakdown,
+    agent_expected_trend,
+    flag_history,
+    history_of_cells,
+)
 from lib.outliers.fdr import benjamini_hochberg
 from lib.outliers.funnel import FUNNEL_LEVELS, funnel_limits
 from lib.outliers.inputs import OutlierError
@@ -97,6 +104,7 @@ __all__ = [
     "REFERENCES",
     "AgentComparison",
     "CaseMixModel",
+    "Cells",
     "LeaveOneOut",
     "OutlierError",
     "Owner",
@@ -106,13 +114,16 @@ __all__ = [
     "agent_expected_trend",
     "agent_outliers",
     "benjamini_hochberg",
+    "comparison_of_cells",
     "fit_case_mix",
     "flag_history",
     "funnel_limits",
+    "history_of_cells",
     "leave_one_out",
     "receivers_note",
     "responsible_owner",
     "shrink_ratios",
+    "ticket_cells",
     "usable_case_mix",
     "winsorise",
 ]

@@ -85,27 +85,40 @@ def _copies_final_group(tickets: pl.DataFrame) -> bool:
     """
     if not {"first_group", "group", "escalated"} <= set(tickets.columns):
         return False
-    esc = tickets.filter(pl.col("escalated").fill_null(False))
-    if esc.is_empty():
-        return False
+    # lazily: only the three columns of the escalated tickets are looked at
+    esc = tickets.lazy().filter(pl.col("escalated").fill_null(False))
     same = pl.col("first_group").eq_missing(pl.col("group"))
-    return bool(esc.select(same.all()).item())
+    found = esc.select(pl.len().alias("n"), same.all().alias("same")).collect()
+    return bool(found.item(0, "n") > 0 and found.item(0, "same"))
 
 
 def _usable_terms(tickets: pl.DataFrame, case_mix: Iterable[str]) -> tuple[str, ...]:
-    """Case-mix columns that exist and have more than one non-null level."""
+    """Case-mix columns that exist and have more than one non-null level (one lazy pass over
+    those columns; the month is counted as a date, not formatted for every ticket)."""
     if isinstance(case_mix, str):
         case_mix = (case_mix,)
     case_mix = list(case_mix)
-    tickets = with_derived_terms(tickets, case_mix)
+    have = set(tickets.columns)
+    levels: dict[str, pl.Expr] = {}
+    for column in case_mix:
+        if column in have:
+            levels[column] = pl.col(column)
+        elif column in DERIVED_TERMS and DERIVED_TERMS[column] in have:
+            levels[column] = local_day(DERIVED_TERMS[column]).dt.month_start()
+    found = (
+        tickets.lazy().select(**{c: e.drop_nulls().n_unique() for c, e in levels.items()}).collect()
+        if levels
+        else None
+    )
     terms = []
     for column in case_mix:
         if column == "first_group" and _copies_final_group(tickets):
             continue
         if (
-            column in tickets.columns
+            column in levels
             and column not in terms
-            and tickets.get_column(column).drop_nulls().n_unique() > 1
+            and found is not None
+            and found.item(0, column) > 1
         ):
             terms.append(column)
     return tuple(terms)

@@ -13,7 +13,8 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from lib.outliers.casemix import CASE_MIX, CaseMixModel, _counts, _fit_counts, _usable_terms
+from lib.outliers.casemix import CASE_MIX, CaseMixModel, _fit_counts
+from lib.outliers.cells import Cells, ticket_cells
 from lib.outliers.dispersion import _applied, _estimate_dispersion, _sd_total
 from lib.outliers.fdr import benjamini_hochberg
 from lib.outliers.funnel import (
@@ -25,8 +26,8 @@ from lib.outliers.funnel import (
     funnel_limits,
 )
 from lib.outliers.inputs import OutlierError, _check_options, _filter_period, _require
-from lib.outliers.loo import leave_one_out
-from lib.outliers.owner import OWNERS, responsible_owner
+from lib.outliers.loo import CellIndex, _refits
+from lib.outliers.owner import OWNERS, owner_sentence
 from lib.outliers.shrink import shrink_ratios
 
 #: Overdispersion methods: additive random effects, multiplicative phi, or no allowance.
@@ -155,27 +156,37 @@ _TABLE_SCHEMA: dict[str, pl.DataType] = {
 
 
 def _per_agent(
-    cells: pl.DataFrame,
-    counts: pl.DataFrame,
+    index: CellIndex,
     model: CaseMixModel,
     excluded: frozenset[str],
     loo: bool,
 ) -> tuple[pl.DataFrame, dict[str, CaseMixModel]]:
     """Tickets, escalations, expected count, variance and dominated share per agent (and each
-    agent's refit with ``loo``)."""
+    agent's refit with ``loo``): the model's probability once per cell, summed per agent."""
+    p_cell = index.cells.with_columns(model.expr()).get_column("p_escalate").to_numpy()
+    p = p_cell[index.cell]
+    rows = pl.DataFrame(
+        {
+            "agent": index.agent,
+            "n": index.n,
+            "o": index.o,
+            "e": index.n * p,
+            "v": index.n * p * (1 - p),
+        }
+    )
     per_agent = (
-        cells.with_columns(model.expr())
+        rows.filter(pl.col("agent").is_not_null())
         .group_by("agent")
         .agg(
             tickets=pl.col("n").sum().cast(pl.Int64),
             escalated=pl.col("o").sum().cast(pl.Int64),
-            expected=(pl.col("n") * pl.col("p_escalate")).sum(),
-            variance=(pl.col("n") * pl.col("p_escalate") * (1 - pl.col("p_escalate"))).sum(),
+            expected=pl.col("e").sum(),
+            variance=pl.col("v").sum(),
         )
         .sort("agent")
     )
     agents = per_agent.get_column("agent").to_list()
-    out = leave_one_out(counts, model, agents, excluded)
+    out = _refits(index, model, agents, excluded)
     extra = [pl.Series("dominated_share", out.dominated_share)]
     if loo:
         extra += [
@@ -236,7 +247,7 @@ def _score(
 
 
 def agent_comparison(
-    tickets: pl.DataFrame,
+    tickets: pl.DataFrame | pl.LazyFrame,
     *,
     case_mix: Iterable[str] = CASE_MIX,
     min_expected: float = 5.0,
@@ -345,6 +356,34 @@ def agent_comparison(
     True
     """
     _require(tickets, ["agent", "escalated"])
+    levels = _checked_options(
+        overdispersion, q_level, min_expected, reference, winsor, funnel_levels
+    )
+    if owner not in OWNERS:
+        raise OutlierError(f"owner must be one of {list(OWNERS)}, got {owner!r}")
+    cells = ticket_cells(_filter_period(tickets, period), case_mix, owner)
+    return comparison_of_cells(
+        cells,
+        min_expected=min_expected,
+        q_level=q_level,
+        overdispersion=overdispersion,
+        winsor=winsor,
+        funnel_levels=levels,
+        reference=reference,
+        leave_one_out=leave_one_out,
+        shrink=shrink,
+    )
+
+
+def _checked_options(
+    overdispersion: str,
+    q_level: float,
+    min_expected: float,
+    reference: str,
+    winsor: float,
+    funnel_levels: Sequence[float],
+) -> tuple[float, ...]:
+    """Raise :class:`OutlierError` on an option out of range; the funnel levels as floats."""
     if overdispersion not in METHODS:
         raise OutlierError(f"overdispersion must be one of {list(METHODS)}, got {overdispersion!r}")
     if not 0 < q_level < 1:
@@ -359,28 +398,43 @@ def agent_comparison(
     for level in levels:
         if not 0 < level < 1:
             raise OutlierError(f"a control limit level must be between 0 and 1, got {level}")
+    return levels
 
-    if owner not in OWNERS:
-        raise OutlierError(f"owner must be one of {list(OWNERS)}, got {owner!r}")
-    credited = responsible_owner(_filter_period(tickets, period), owner)
-    tickets = credited.tickets
-    terms = _usable_terms(tickets, case_mix)
-    counts = _counts(tickets, terms, by=["agent"])
-    cells = counts.filter(pl.col("agent").is_not_null())
-    n_unassigned = int(tickets.get_column("agent").null_count())
-    model = _fit_counts(counts, terms)
+
+def comparison_of_cells(
+    cells: Cells,
+    *,
+    min_expected: float = 5.0,
+    q_level: float = 0.05,
+    overdispersion: str = "random_effects",
+    winsor: float = 0.10,
+    funnel_levels: Sequence[float] = FUNNEL_LEVELS,
+    reference: str = "in_control",
+    leave_one_out: bool = True,
+    shrink: bool = True,
+) -> AgentComparison:
+    """:func:`agent_comparison` on tickets already counted (:func:`lib.outliers.cells.ticket_cells`:
+    the case mix, period and owner were chosen there); the same options otherwise."""
+    levels = _checked_options(
+        overdispersion, q_level, min_expected, reference, winsor, funnel_levels
+    )
+    terms = cells.usable_terms()
+    index = CellIndex.of(cells.counts(terms), terms)
+    assigned = index.agent.is_not_null().to_numpy()
+    n_unassigned = cells.n_unassigned
+    model = _fit_counts(index.totals(), terms)
     excluded: frozenset[str] = frozenset()
     for attempt in range(MAX_REFITS + 1):
-        per_agent, agent_models = _per_agent(cells, counts, model, excluded, leave_one_out)
+        per_agent, agent_models = _per_agent(index, model, excluded, leave_one_out)
         sc = _score(per_agent, min_expected, q_level, overdispersion, winsor, shrink)
         if reference == "all" or attempt == MAX_REFITS:
             break
         out = frozenset(per_agent.filter(pl.Series(sc["flagged"])).get_column("agent"))
-        if out == excluded or out.issuperset(cells.get_column("agent").unique()):
+        if out == excluded or out.issuperset(index.agent.filter(assigned).unique()):
             break
         excluded = out
-        in_control = pl.col("agent").is_null() | ~pl.col("agent").is_in(list(out))
-        model = _fit_counts(counts.filter(in_control), terms)
+        in_control = ~assigned | ~index.agent.is_in(list(out)).fill_null(False).to_numpy()
+        model = _fit_counts(index.totals(in_control), terms)
     observed, expected, variance = sc["observed"], sc["expected"], sc["variance"]
     judged, flagged, sd, disp = sc["judged"], sc["flagged"], sc["sd"], sc["disp"]
     phi_applied, tau2_applied = _applied(overdispersion, disp)
@@ -467,7 +521,7 @@ def agent_comparison(
         tau2=disp.tau2,
         method=overdispersion,
         model_terms=model.terms,
-        n_tickets=tickets.height,
+        n_tickets=cells.n_tickets,
         funnel=funnel,
         model=model,
         excluded_from_model=tuple(sorted(excluded)),
@@ -478,9 +532,9 @@ def agent_comparison(
         n_unassigned=n_unassigned,
         min_expected=min_expected,
         q_level=q_level,
-        owner=credited.used,
-        owner_requested=owner,
-        owner_sentence=credited.sentence,
+        owner=cells.used,
+        owner_requested=cells.requested,
+        owner_sentence=owner_sentence(cells.requested, cells.used),
         leave_one_out=leave_one_out,
         alpha=None if shrunk is None else shrunk.alpha,
         agent_models=agent_models,

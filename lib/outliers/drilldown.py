@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from lib.outliers.casemix import CaseMixModel, _level_expr, with_derived_terms
-from lib.outliers.compare import agent_comparison
+from lib.outliers.casemix import CASE_MIX, CaseMixModel, _level_expr, with_derived_terms
+from lib.outliers.cells import Cells, ticket_cells
+from lib.outliers.compare import agent_comparison, comparison_of_cells
 from lib.outliers.inputs import _check_options, _filter_period, _require
 from lib.outliers.owner import responsible_owner
 from lib.periods import local_day
@@ -124,7 +125,9 @@ def agent_expected_trend(
     )
 
 
-def flag_history(tickets: pl.DataFrame, *, every: str = "1mo", **options) -> pl.DataFrame:
+def flag_history(
+    tickets: pl.DataFrame | pl.LazyFrame, *, every: str = "1mo", **options
+) -> pl.DataFrame:
     """Each agent's result in each period (months by default), each period judged on its own.
 
     The comparison (model, overdispersion, BH) is rerun within every period, so a flag in
@@ -140,14 +143,30 @@ def flag_history(tickets: pl.DataFrame, *, every: str = "1mo", **options) -> pl.
     _check_options(options)
     _require(tickets, ["agent", "escalated", "created_at"])
     tickets = _filter_period(tickets, options.pop("period", None))
-    keyed = tickets.with_columns(local_day("created_at").dt.truncate(every).alias("__period"))
+    case_mix = options.pop("case_mix", CASE_MIX)
+    owner = options.pop("owner", "escalating")
+    # one pass over the tickets: every period's comparison runs on its slice of the cells
+    cells = ticket_cells(tickets, case_mix, owner, every=every)
+    return history_of_cells(cells, tickets, every=every, **options)
+
+
+def history_of_cells(
+    cells: Cells, tickets: pl.DataFrame | pl.LazyFrame, *, every: str = "1mo", **options
+) -> pl.DataFrame:
+    """:func:`flag_history` on tickets counted per period already
+    (``ticket_cells(tickets, case_mix, owner, every=every)``); ``tickets`` are read again only
+    for a period that lacks the owner columns the others have. ``options`` are those of
+    :func:`lib.outliers.comparison_of_cells`."""
     frames = []
-    # one period's tickets at a time (a partition of every column at once doubled the memory
-    # of 10 million tickets); each part keeps the tickets' order, as partition_by did
-    for start in keyed.get_column("__period").unique(maintain_order=True).to_list():
-        part = keyed.filter(pl.col("__period").eq_missing(start)).drop("__period")
-        table = agent_comparison(part, **options).table
-        del part
+    for start in cells.periods():
+        part = cells.period(start)
+        if cells.owner_in(start) != cells.used:
+            # this period alone lacks the owner columns the others have: count it on its own
+            lazy = tickets.lazy().filter(
+                local_day("created_at").dt.truncate(every).eq_missing(start)
+            )
+            part = ticket_cells(lazy, cells.case_mix, cells.requested)
+        table = comparison_of_cells(part, **options).table
         frames.append(
             table.select(
                 "agent",

@@ -33,8 +33,16 @@ class OutlierError(ReviewError, ValueError):
     """The tickets or options cannot be used for an agent comparison (message says why)."""
 
 
-def _require(tickets: pl.DataFrame, columns: Iterable[str]) -> None:
-    missing = [c for c in columns if c not in tickets.columns]
+def _names(tickets: pl.DataFrame | pl.LazyFrame) -> list[str]:
+    """The column names of a frame, eager or lazy (a lazy one's schema, not its data)."""
+    if isinstance(tickets, pl.LazyFrame):
+        return tickets.collect_schema().names()
+    return tickets.columns
+
+
+def _require(tickets: pl.DataFrame | pl.LazyFrame, columns: Iterable[str]) -> None:
+    have = set(_names(tickets))
+    missing = [c for c in columns if c not in have]
     if missing:
         raise OutlierError(
             f"the tickets have no {', '.join(repr(c) for c in missing)} column; "
@@ -51,8 +59,8 @@ def _as_date(value: date | datetime, name: str) -> date:
 
 
 def _filter_period(
-    tickets: pl.DataFrame, period: tuple[date, date] | Sequence[date] | None
-) -> pl.DataFrame:
+    tickets: pl.DataFrame | pl.LazyFrame, period: tuple[date, date] | Sequence[date] | None
+) -> pl.DataFrame | pl.LazyFrame:
     """Keep tickets created between the two dates, both days included (business zone)."""
     if period is None:
         return tickets

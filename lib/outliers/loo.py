@@ -55,6 +55,8 @@ DOMINANT_CELL_SHARE = 0.5
 #: (working in the same months as colleagues is not a speciality).
 TIME_TERMS: tuple[str, ...] = ("month",)
 _MAX_STEPS = 30
+#: Agents refitted together (memory: cells x this many columns per array).
+_BLOCK = 64
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,9 @@ def _expit(eta: np.ndarray) -> np.ndarray:
 def _newton(
     x: np.ndarray, n: np.ndarray, o: np.ndarray, beta: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Ridge-penalised logistic fit on cell counts by Newton steps; (beta, covariance)."""
+    """Ridge-penalised logistic fit on cell counts by Newton steps; (beta, covariance).
+
+    The reference form of :func:`_newton_many` (one fit), kept for the tests."""
     penalty = np.full(x.shape[1], RIDGE)
     penalty[0] = 0.0
     hessian = np.eye(x.shape[1])
@@ -128,6 +132,97 @@ def _newton(
     p = _expit(x @ beta)
     hessian = (x * (n * p * (1.0 - p))[:, None]).T @ x + np.diag(penalty)
     return beta, np.linalg.pinv(hessian)
+
+
+class _Gram:
+    """``X' diag(w) X`` for many weight vectors at once, for a 0/1 design ``X``.
+
+    Each row of a dummy-coded design has a handful of ones, so the cross-products are sums of
+    weights over pairs of columns set in the same row: one sparse product for every agent's
+    weights, instead of a dense ``cells x params x params`` product per agent.
+    """
+
+    def __init__(self, x: np.ndarray) -> None:
+        import scipy.sparse as sp
+
+        m, p = x.shape
+        self.p = p
+        rows, cols = np.nonzero(x)
+        per_row = np.bincount(rows, minlength=m)
+        width = int(per_row.max()) if m else 0
+        pos = np.arange(rows.size) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+        padded = np.full((m, width), -1, dtype=np.int64)
+        padded[rows, pos] = cols
+        pair_rows, pair_flat = [], []
+        for a in range(width):
+            for b in range(a, width):
+                r = np.nonzero((padded[:, a] >= 0) & (padded[:, b] >= 0))[0]
+                pair_rows.append(r)
+                pair_flat.append(padded[r, a] * p + padded[r, b])
+        flat = np.concatenate(pair_flat) if pair_flat else np.zeros(0, dtype=np.int64)
+        at = np.concatenate(pair_rows) if pair_rows else np.zeros(0, dtype=np.int64)
+        self.pairs = sp.csr_matrix((np.ones(flat.size), (flat, at)), shape=(p * p, m))
+
+    def __call__(self, w: np.ndarray) -> np.ndarray:
+        """``X' diag(w[:, j]) X`` for each column j of ``w`` (cells x k): a (k, p, p) array."""
+        upper = np.asarray(self.pairs @ w).T.reshape(-1, self.p, self.p)
+        diagonal = np.einsum("kii->ki", upper)
+        full = upper + upper.transpose(0, 2, 1)
+        full[:, np.arange(self.p), np.arange(self.p)] = diagonal
+        return full
+
+
+def _is_dummies(x: np.ndarray) -> bool:
+    return bool(np.all((x == 0.0) | (x == 1.0)))
+
+
+def _solve(hessians: np.ndarray, gradients: np.ndarray) -> np.ndarray:
+    """Newton steps for a stack of systems: one batched solve (the ridge makes each Hessian
+    positive definite); least squares, as :func:`_newton`, for any that is singular."""
+    try:
+        return np.linalg.solve(hessians, gradients[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.stack(
+            [np.linalg.lstsq(h, g, rcond=None)[0] for h, g in zip(hessians, gradients, strict=True)]
+        )
+
+
+def _newton_many(
+    x: np.ndarray, n: np.ndarray, o: np.ndarray, beta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_newton` for many fits at once: column j of ``n`` and ``o`` (cells x k) are the
+    counts of fit j, each started at ``beta``; (betas k x p, covariances k x p x p).
+
+    Each fit takes the same Newton steps as :func:`_newton` and stops as it would; the
+    cross-products are summed in another order, so results agree to rounding."""
+    p = x.shape[1]
+    k = n.shape[1]
+    gram = _Gram(x) if _is_dummies(x) else None
+    penalty = np.full(p, RIDGE)
+    penalty[0] = 0.0
+    ridge = np.diag(penalty)
+
+    def hessians(w: np.ndarray) -> np.ndarray:
+        if gram is not None:
+            return gram(w) + ridge
+        return np.einsum("ci,ck,cj->kij", x, w, x) + ridge
+
+    betas = np.tile(beta, (k, 1))
+    active = np.arange(k)
+    for _ in range(_MAX_STEPS):
+        if active.size == 0:
+            break
+        b = betas[active]
+        pr = _expit(x @ b.T)
+        na, oa = n[:, active], o[:, active]
+        gradient = (x.T @ (oa - na * pr)).T - penalty * b
+        hess = hessians(na * pr * (1.0 - pr))
+        step = _solve(hess, gradient)
+        betas[active] = b + step
+        active = active[np.max(np.abs(step), axis=1) >= 1e-8]
+    pr = _expit(x @ betas.T)
+    covs = np.linalg.pinv(hessians(n * pr * (1.0 - pr)))
+    return betas, covs
 
 
 def leave_one_out(
@@ -153,18 +248,76 @@ def leave_one_out(
         e = np.array([n_by.get(a, 0) * rate for a in agents], dtype=float)
         zero = np.zeros(k)
         return LeaveOneOut(e, e * (1 - rate), zero, zero.copy())
-    keyed = counts.with_columns(
-        pl.struct(terms).rank("dense").cast(pl.Int64).alias("_cell") - 1
-        if terms
-        else pl.lit(0, dtype=pl.Int64).alias("_cell")
-    )
-    cells = keyed.group_by("_cell").agg(pl.col(terms).first() if terms else []).sort("_cell")
+    return _refits(CellIndex.of(counts, terms), model, agents, excluded)
+
+
+@dataclass(frozen=True)
+class CellIndex:
+    """A counts frame as arrays: each row's cell (combination of the terms' levels), agent,
+    tickets and escalations, and the cells themselves; made once per comparison and reused
+    by every refit (the in-control reference refits several times on the same counts)."""
+
+    #: One row per cell, in cell order: the terms' levels.
+    cells: pl.DataFrame
+    terms: tuple[str, ...]
+    cell: np.ndarray
+    agent: pl.Series
+    n: np.ndarray
+    o: np.ndarray
+
+    @staticmethod
+    def of(counts: pl.DataFrame, terms: Sequence[str]) -> CellIndex:
+        terms = list(terms)
+        keyed = counts.with_columns(
+            pl.struct(terms).rank("dense").cast(pl.Int64).alias("_cell") - 1
+            if terms
+            else pl.lit(0, dtype=pl.Int64).alias("_cell")
+        )
+        cells = keyed.group_by("_cell").agg(pl.col(terms).first() if terms else []).sort("_cell")
+        return CellIndex(
+            cells=cells,
+            terms=tuple(terms),
+            cell=keyed.get_column("_cell").to_numpy(),
+            agent=keyed.get_column("agent"),
+            n=keyed.get_column("n").to_numpy().astype(float),
+            o=keyed.get_column("o").to_numpy().astype(float),
+        )
+
+    def totals(self, rows: np.ndarray | None = None) -> pl.DataFrame:
+        """Tickets (n) and escalations (o) per cell over ``rows`` (a mask; None: all), the
+        cells with none left out: what ``_fit_counts`` needs, many times smaller."""
+        cell, n, o = self.cell, self.n, self.o
+        if rows is not None:
+            cell, n, o = cell[rows], n[rows], o[rows]
+        size = self.cells.height
+        out = self.cells.with_columns(
+            n=pl.Series(np.bincount(cell, n, size)).cast(pl.Int64),
+            o=pl.Series(np.bincount(cell, o, size)).cast(pl.Int64),
+        )
+        return out.filter(pl.col("n") > 0)
+
+
+def _refits(
+    index: CellIndex,
+    model: CaseMixModel,
+    agents: Sequence[str],
+    excluded: Collection[str] = (),
+) -> LeaveOneOut:
+    """:func:`leave_one_out` on a :class:`CellIndex` of the counts."""
+    terms = list(model.terms)
+    k = len(agents)
+    if not terms and not np.isfinite(model.intercept):
+        rate = model.rate if model.n_tickets else 0.0
+        mine = index.agent.is_in(list(agents)).fill_null(False).to_numpy()
+        n_by = pl.DataFrame({"agent": index.agent.filter(mine), "n": index.n[mine]})
+        n_by = dict(n_by.group_by("agent").agg(pl.col("n").sum()).iter_rows())
+        e = np.array([n_by.get(a, 0) * rate for a in agents], dtype=float)
+        zero = np.zeros(k)
+        return LeaveOneOut(e, e * (1 - rate), zero, zero.copy())
+    cells = index.cells
     x = _design(cells, model) if terms else np.ones((cells.height, 1))
     n_cells = cells.height
-    agent_col = keyed.get_column("agent")
-    cell_idx = keyed.get_column("_cell").to_numpy()
-    n_row = keyed.get_column("n").to_numpy().astype(float)
-    o_row = keyed.get_column("o").to_numpy().astype(float)
+    agent_col, cell_idx, n_row, o_row = index.agent, index.cell, index.n, index.o
     reference = (agent_col.is_null() | ~agent_col.is_in(list(excluded))).to_numpy()
     n_ref = np.bincount(cell_idx[reference], n_row[reference], n_cells)
     o_ref = np.bincount(cell_idx[reference], o_row[reference], n_cells)
@@ -184,36 +337,45 @@ def leave_one_out(
     v_samp, v_coef, share = np.zeros(k), np.zeros(k), np.zeros(k)
     excluded_set = set(excluded)
     models: dict[str, CaseMixModel] = {}
-    agent_values = agent_col.to_list()
-    rows_by_agent: dict[str, list[int]] = {}
-    for i, a in enumerate(agent_values):
-        if a is not None:
-            rows_by_agent.setdefault(a, []).append(i)
-    for j, agent in enumerate(agents):
-        rows = np.asarray(rows_by_agent.get(agent, []), dtype=np.int64)
-        if rows.size == 0:
-            continue
-        n_a = np.bincount(cell_idx[rows], n_row[rows], n_cells)
-        o_a = np.bincount(cell_idx[rows], o_row[rows], n_cells)
-        if agent in excluded_set:
-            n_fit, o_fit = n_ref, o_ref
-        else:
-            n_fit, o_fit = n_ref - n_a, o_ref - o_a
-        if n_fit.sum() > 0:
-            beta, cov = _newton(x, n_fit, o_fit, start.copy())
-        else:  # nobody else: keep the full fit (the overlap diagnostic marks the agent)
-            beta, cov = start, np.zeros((start.size, start.size))
-        p = _expit(x @ beta)
-        if terms:
-            models[agent] = _as_model(model, beta)
-        mine = n_a > 0
-        e_cell = n_a * p
-        expected[j] = float(e_cell.sum())
-        v_samp[j] = float((n_a * p * (1 - p)).sum())
-        g = (x[mine] * (n_a[mine] * p[mine] * (1 - p[mine]))[:, None]).sum(axis=0)
-        v_coef[j] = float(max(g @ cov @ g, 0.0))
-        n_dom_a = np.bincount(dom_idx, n_a, n_dom_all.size)
-        dominated = n_dom_a > DOMINANT_CELL_SHARE * n_dom_all
-        if expected[j] > 0:
-            share[j] = float(e_cell[dominated[dom_idx]].sum() / expected[j])
+    # each asked agent's tickets and escalations per cell (cells x agents)
+    code = (
+        agent_col.replace_strict(list(agents), list(range(k)), default=-1, return_dtype=pl.Int64)
+        .fill_null(-1)
+        .to_numpy()
+    )
+    has_rows = np.bincount(code[code >= 0], minlength=k) > 0
+    left_out = np.array([a in excluded_set for a in agents], dtype=bool)
+    for block in range(0, k, _BLOCK):  # a block of agents' refits at once (bounded memory)
+        cols = np.arange(block, min(block + _BLOCK, k))
+        rows = (code >= cols[0]) & (code <= cols[-1])
+        flat = cell_idx[rows] * cols.size + (code[rows] - cols[0])
+        size = n_cells * cols.size
+        n_b = np.bincount(flat, n_row[rows], size).reshape(n_cells, cols.size)
+        o_b = np.bincount(flat, o_row[rows], size).reshape(n_cells, cols.size)
+        out = left_out[cols][None, :]
+        n_fit = np.where(out, n_ref[:, None], n_ref[:, None] - n_b)
+        o_fit = np.where(out, o_ref[:, None], o_ref[:, None] - o_b)
+        refit = has_rows[cols] & (n_fit.sum(axis=0) > 0)
+        # nobody else (not refitted): the full fit is kept (the overlap diagnostic marks them)
+        betas = np.tile(start, (cols.size, 1))
+        covs = np.zeros((cols.size, start.size, start.size))
+        if refit.any():
+            betas[refit], covs[refit] = _newton_many(x, n_fit[:, refit], o_fit[:, refit], start)
+        for i, j in enumerate(cols):
+            if not has_rows[j]:
+                continue
+            beta, cov, na = betas[i], covs[i], n_b[:, i]
+            p = _expit(x @ beta)
+            if terms:
+                models[agents[j]] = _as_model(model, beta)
+            mine = na > 0
+            e_cell = na * p
+            expected[j] = float(e_cell.sum())
+            v_samp[j] = float((na * p * (1 - p)).sum())
+            g = (x[mine] * (na[mine] * p[mine] * (1 - p[mine]))[:, None]).sum(axis=0)
+            v_coef[j] = float(max(g @ cov @ g, 0.0))
+            n_dom_a = np.bincount(dom_idx, na, n_dom_all.size)
+            dominated = n_dom_a > DOMINANT_CELL_SHARE * n_dom_all
+            if expected[j] > 0:
+                share[j] = float(e_cell[dominated[dom_idx]].sum() / expected[j])
     return LeaveOneOut(expected, v_samp, v_coef, share, models)

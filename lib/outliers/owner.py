@@ -67,23 +67,46 @@ def responsible_owner(tickets: pl.DataFrame, owner: str = "escalating") -> Owner
         raise OutlierError(f"owner must be one of {list(OWNERS)}, got {owner!r}")
     if "agent" not in tickets.columns:
         raise OutlierError("the tickets have no 'agent' column; an agent comparison needs one")
-    has_by, has_first = _filled(tickets, "escalated_by"), _filled(tickets, "first_agent")
+    has_first = _filled(tickets, "first_agent")
+    used = owner_choice(owner, has_by=_filled(tickets, "escalated_by"), has_first=has_first)
+    expr = owner_expr(used, has_first=has_first)
+    out = tickets.with_columns(expr.cast(pl.String).alias("agent")) if used != "final" else tickets
+    return Owner(out, owner, used, _sentence(owner, used))
+
+
+def owner_choice(owner: str, *, has_by: bool, has_first: bool) -> str:
+    """The owner choice used when ``owner`` is asked for and the export fills ``escalated_by``
+    (``has_by``) and ``first_agent`` (``has_first``) or not.
+
+    >>> owner_choice("escalating", has_by=False, has_first=True)
+    'first'
+    """
     used = owner
     if owner == "escalating" and not has_by:
         used = "first" if has_first else "final"
     if used == "first" and not has_first:
         used = "final"
+    return used
+
+
+def owner_expr(used: str, *, has_first: bool) -> pl.Expr:
+    """The expression of the agent a ticket is credited to under the owner choice ``used``.
+
+    >>> t = pl.DataFrame({"agent": ["b"], "first_agent": ["a"], "escalated": [False]})
+    >>> t.select(owner_expr("first", has_first=True)).item()
+    'a'
+    """
     agent = pl.col("agent")
     first = pl.coalesce(pl.col("first_agent"), agent) if has_first else agent
     if used == "escalating":
         esc = pl.col("escalated").fill_null(False)
-        expr = pl.when(esc).then(pl.coalesce(pl.col("escalated_by"), first)).otherwise(first)
-    elif used == "first":
-        expr = first
-    else:
-        expr = agent
-    out = tickets.with_columns(expr.cast(pl.String).alias("agent")) if used != "final" else tickets
-    return Owner(out, owner, used, _sentence(owner, used))
+        return pl.when(esc).then(pl.coalesce(pl.col("escalated_by"), first)).otherwise(first)
+    return first if used == "first" else agent
+
+
+def owner_sentence(requested: str, used: str) -> str:
+    """The caption's sentence on whom tickets are credited to (``used``, asked ``requested``)."""
+    return _sentence(requested, used)
 
 
 def _sentence(requested: str, used: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from lib.errors import StoreError
-from lib.schema import COLUMNS, conform
+from lib.schema import COLUMNS, SCHEMA, conform
 
 
 def _damaged(path: Path, exc: Exception) -> StoreError:
@@ -81,4 +81,44 @@ def read_canonical(path: str | Path) -> pl.DataFrame:
     return conform(frame)
 
 
-__all__ = ["canonical_columns", "read_canonical", "scan_snapshot"]
+def read_columns(path: str | Path, names: Sequence[str]) -> pl.DataFrame:
+    """Only the columns of ``names`` the snapshot has (in the file's row order; none: an empty
+    frame), e.g. the ``_description`` the sentiment scorer reads beside the shared tickets.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "s.parquet"
+    ...     pl.DataFrame({"ticket_id": ["1"], "_description": ["x"]}).write_parquet(p)
+    ...     read_columns(p, ["_description", "raw:Nope"]).columns
+    ['_description']
+    """
+    scan = scan_snapshot(path)
+    have = set(scan.collect_schema().names())
+    keep = [c for c in names if c in have]
+    if not keep:
+        return pl.DataFrame()
+    try:
+        return scan.select(keep).collect()
+    except Exception as exc:
+        raise _damaged(Path(path), exc) from exc
+
+
+def extra_columns(path: str | Path) -> list[str] | None:
+    """The snapshot's columns after the canonical ones, when it holds exactly the canonical
+    columns first, in order and with their dtypes (as every import writes it); else None.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "s.parquet"
+    ...     pl.DataFrame({"ticket_id": ["1"], "raw:Id": ["a"]}).write_parquet(p)
+    ...     extra_columns(p) is None
+    True
+    """
+    schema = scan_snapshot(path).collect_schema()
+    names = schema.names()
+    if names[: len(COLUMNS)] != COLUMNS or any(schema[c] != SCHEMA[c] for c in COLUMNS):
+        return None
+    return names[len(COLUMNS) :]
+
+
+__all__ = ["canonical_columns", "extra_columns", "read_canonical", "read_columns", "scan_snapshot"]

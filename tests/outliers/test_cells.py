@@ -1,0 +1,101 @@
+"""Issue 18: the agent comparison from counted cells gives the figures the per-ticket path gave.
+
+The reference below is the former path (every ticket credited, then counted, one Newton refit
+per agent, and one full comparison per month on that month's tickets); the new one counts the
+tickets once (:func:`lib.outliers.ticket_cells`) and refits every agent at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from lib import outliers
+from lib.outliers import casemix, loo
+from lib.periods import local_day
+from tests.sim_helpdesk import simulate_shifted
+
+CASE_MIX = ("category", "channel", "priority", "customer_tier", "month")
+
+
+@pytest.fixture(scope="module")
+def tickets() -> pl.DataFrame:
+    """Six months, a new hire in the busy months, escalations credited to who escalated them,
+    and a month whose tickets name no escalating or first owner."""
+    t = simulate_shifted(4, "new_hire", n_agents=8, n_tickets=3000).tickets
+    rng = np.random.default_rng(4)
+    mover = pl.Series(rng.random(t.height) < 0.3)
+    march = pl.col("created_at") < datetime(2024, 3, 1, tzinfo=UTC)
+    return t.with_columns(
+        first_agent=pl.when(march).then(None).otherwise(pl.col("agent")),
+        escalated_by=pl.when(march | ~pl.col("escalated")).then(None).otherwise(pl.col("agent")),
+        agent=pl.when(mover & pl.col("escalated")).then(pl.lit("tier2")).otherwise("agent"),
+    )
+
+
+def reference_loo(counts: pl.DataFrame, model, agents: list[str], excluded=()) -> np.ndarray:
+    """The former leave-one-out: one Newton refit per agent (expected counts only)."""
+    terms = list(model.terms)
+    keyed = counts.with_columns(pl.struct(terms).rank("dense").cast(pl.Int64).alias("_c") - 1)
+    cells = keyed.group_by("_c").agg(pl.col(terms).first()).sort("_c")
+    x = loo._design(cells, model)
+    idx = keyed.get_column("_c").to_numpy()
+    n, o = keyed.get_column("n").to_numpy() * 1.0, keyed.get_column("o").to_numpy() * 1.0
+    agent = keyed.get_column("agent")
+    ref = (agent.is_null() | ~agent.is_in(list(excluded))).to_numpy()
+    n_ref, o_ref = np.bincount(idx[ref], n[ref], len(x)), np.bincount(idx[ref], o[ref], len(x))
+    out = []
+    for a in agents:
+        mine = (agent == a).fill_null(False).to_numpy()
+        n_a, o_a = np.bincount(idx[mine], n[mine], len(x)), np.bincount(idx[mine], o[mine], len(x))
+        fit_n, fit_o = (n_ref, o_ref) if a in excluded else (n_ref - n_a, o_ref - o_a)
+        beta, _ = loo._newton(x, fit_n, fit_o, loo._params(model))
+        out.append(float((n_a * loo._expit(x @ beta)).sum()))
+    return np.array(out)
+
+
+def test_cells_count_as_the_tickets_did(tickets: pl.DataFrame) -> None:
+    credited = outliers.responsible_owner(tickets, "escalating").tickets
+    terms = casemix._usable_terms(credited, CASE_MIX)
+    cells = outliers.ticket_cells(tickets.lazy(), CASE_MIX, "escalating", every="1mo")
+    assert cells.usable_terms() == terms == CASE_MIX
+    assert (cells.n_tickets, cells.used) == (tickets.height, "escalating")
+    old = casemix._counts(credited, terms, by=["agent"])
+    keys = ["agent", *terms]
+    assert_frame_equal(cells.counts(terms).sort(keys), old.sort(keys), check_dtypes=False)
+
+
+def test_batched_refits_match_one_at_a_time(tickets: pl.DataFrame) -> None:
+    credited = outliers.responsible_owner(tickets, "escalating").tickets
+    counts = casemix._counts(credited, CASE_MIX, by=["agent"])
+    model = casemix._fit_counts(counts, CASE_MIX)
+    agents = sorted(counts.get_column("agent").drop_nulls().unique().to_list())
+    new = outliers.leave_one_out(counts, model, agents, excluded=["agent_01"])
+    old = reference_loo(counts, model, agents, excluded=["agent_01"])
+    np.testing.assert_allclose(new.expected, old, rtol=1e-9)
+
+
+def test_comparison_and_history_match_the_per_ticket_path(tickets: pl.DataFrame) -> None:
+    opts = {"case_mix": CASE_MIX, "owner": "escalating", "min_expected": 2.0}
+    history = outliers.flag_history(tickets, **opts)
+    # the former flag_history: a whole comparison on each month's tickets
+    month = local_day("created_at").dt.truncate("1mo")
+    frames = []
+    for part in tickets.with_columns(month.alias("m")).partition_by("m"):
+        start = part.get_column("m")[0]
+        table = outliers.agent_comparison(part.drop("m"), **opts).table
+        frames.append(table.select("agent", pl.lit(start).alias("period_start"), "expected", "z"))
+    old = pl.concat(frames).sort("agent", "period_start")
+    new = history.select("agent", "period_start", "expected", "z")
+    assert_frame_equal(new, old, rel_tol=1e-9, abs_tol=1e-12, check_exact=False)
+    # the March tickets name no escalating owner: that month falls back to the final owner
+    assert "tier2" in history.get_column("agent").to_list()
+    # the comparison from the month cells is the comparison of the tickets
+    cells = outliers.ticket_cells(tickets, CASE_MIX, "escalating", every="1mo")
+    whole = outliers.comparison_of_cells(cells, min_expected=2.0).table
+    direct = outliers.agent_comparison(tickets, **opts).table
+    assert_frame_equal(whole, direct, rel_tol=1e-9, abs_tol=1e-12, check_exact=False)
