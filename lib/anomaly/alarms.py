@@ -31,7 +31,12 @@ def _alarms(j: _Judged, metrics: Sequence[str] = ("volume", "sentiment")) -> lis
         h = cusum_threshold(sens.cusum_arl / per, **sim)
         # daily CUSUMs: the threshold of each topic-day's own residual correlation
         h_v = cusum_thresholds(sens.cusum_arl, arrays["wander"], **sim) if per == 1 else h
-        h_s = cusum_thresholds(sens.cusum_arl, arrays["s_wander"], **sim) if per == 1 else h
+        # sentiment: also for the uncertainty of the measured wander (calibrate.wander_spread)
+        h_s = (
+            cusum_thresholds(sens.cusum_arl, arrays["s_wander"], spread=arrays["s_spread"], **sim)
+            if per == 1
+            else h
+        )
         if "volume" in metrics:
             y, mu, p = arrays["y"], arrays["mu"], arrays["p_up"]
             report = arrays["report"]

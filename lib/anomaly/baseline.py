@@ -48,6 +48,7 @@ class _Fit:
     rho: np.ndarray  # K x T: lag-1 autocorrelation of the window's count residuals
     s_rho: np.ndarray  # K x T: lag-1 autocorrelation of the window's sentiment day means
     s_df: np.ndarray  # K x T: degrees of freedom of s_tau2 (correlated days count less)
+    s_tau2_noise: np.ndarray  # K x T: variance the day means' own ticket noise adds to s_tau2
 
 
 def _weekday_profile(
@@ -112,6 +113,25 @@ def _lag1(r: np.ndarray, keep: np.ndarray) -> np.ndarray:
         raw = (r[..., 1:] * r[..., :-1] * pair).sum(-1) / (r**2).sum(-1)
         rho = (raw * n + 1) / (n - 4)
     return np.clip(np.nan_to_num(np.where(pair.sum(-1) >= 14, rho, 0.0)), 0.0, RHO_MAX)
+
+
+def _tau2_noise(var: np.ndarray, sn: np.ndarray, keep: np.ndarray, tau2: np.ndarray) -> np.ndarray:
+    """Variance that the tickets' own noise adds to the window's estimate of the day-to-day
+    variance ``tau2``: it is the day means' sample variance less their noise, and a sample
+    variance of ``n`` days scatters by ``2 gamma0^2 / (n - 1)`` with ``gamma0 = noise + tau2``,
+    the wandering part's own share (``2 tau2^2``) being counted by ``s_df``. At 100 tickets a
+    day the noise of a day's mean is larger than the wander, and leaving it out put the one-day
+    test's degrees of freedom at about twice their worth (issue 14).
+
+    >>> _tau2_noise(np.array([1.0]), np.array([[10.0, 10.0, 10.0]]), np.array([[True] * 3]),
+    ...             np.array([0.0])).round(4).tolist()
+    [0.01]
+    """
+    n_days = keep.sum(-1)
+    with np.errstate(all="ignore"):
+        noise = var * np.where(keep, 1.0 / sn, 0.0).sum(-1) / np.maximum(n_days, 1)
+        out = 2 * (noise**2 + 2 * noise * tau2) / np.maximum(n_days - 1, 1)
+    return np.nan_to_num(out, nan=0.0)
 
 
 def _fit(
@@ -248,6 +268,7 @@ def _fit(
             per_day = var * n_days / np.maximum(nw, 1)
             rho_w = np.clip(np.nan_to_num(s_rho * (1 + per_day / tau2)), 0.0, 0.95)
         out["s_df"][sl] = np.maximum(n_days * (1 - rho_w**2) / (1 + rho_w**2) - 1, 1)
+        out["s_tau2_noise"][sl] = _tau2_noise(var, sn, keep, tau2)
         with np.errstate(all="ignore"):  # variance of the baseline mean itself
             s_vif = (1 + s_rho) / (1 - s_rho)
             out["s_mean_var"][sl] = np.nan_to_num(var / nw + tau2 / n_days * s_vif, nan=1.0)

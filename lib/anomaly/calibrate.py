@@ -50,12 +50,20 @@ _CHI2_MEDIAN = 0.4549
 _CLIP, _CLIPPED_MEAN = 9.0, 0.9951
 
 
+#: Fewest residual days a long-run ratio is taken as known from (two blocks: about 100%).
+MIN_SPREAD_DAYS = 2 * BLOCK
+#: Relative scatter assumed of a topic's own long-run ratio around all topics' pooled one.
+POOL_SPREAD = 0.3
+
+
 @dataclass
 class _Scales:
     v: np.ndarray  # K x T: volume marginal variance ratio
     lam: np.ndarray  # K x T: volume long-run variance ratio of the CUSUM inputs
     s_v: np.ndarray
     s_lam: np.ndarray
+    s_own: np.ndarray | None = None  # K x T: the topic's own block sums behind s_lam
+    s_weight: np.ndarray | None = None  # K x T: their weight in s_lam (the pooled one's: 1 - it)
 
 
 def _trailing_scale(x: np.ndarray, guard: int) -> np.ndarray:
@@ -106,7 +114,14 @@ def _pooled(x: np.ndarray, guard: int, clip: float = np.inf) -> tuple[np.ndarray
 
 
 def _ratios(z: np.ndarray, zc: np.ndarray, active: np.ndarray, guard: int):
-    """(v, lam) K x T from residuals ``z``, CUSUM inputs ``zc`` on the ``active`` days.
+    """(v, lam): see :func:`_ratios_own`."""
+    return _ratios_own(z, zc, active, guard)[:2]
+
+
+def _ratios_own(z: np.ndarray, zc: np.ndarray, active: np.ndarray, guard: int):
+    """(v, lam, n_own, weight) K x T from residuals ``z``, CUSUM inputs ``zc`` on the
+    ``active`` days; ``n_own``: the topic's own block sums behind ``lam``, ``weight``: their
+    ratio's weight in it.
 
     A topic's own ``v`` once it has ``MIN_DAYS`` residuals, all topics' pooled before (a young
     helpdesk's topics share their first weeks, and judged as if their days were independent
@@ -133,7 +148,16 @@ def _ratios(z: np.ndarray, zc: np.ndarray, active: np.ndarray, guard: int):
     w = np.where(np.isnan(own), 0.0, n_own / (n_own + PRIOR_DAYS))
     lam = np.where(np.isnan(pooled)[None, :], own, w * np.nan_to_num(own) + (1 - w) * pooled)
     lam = np.clip(np.nan_to_num(lam, nan=1.0), 1.0, MAX_RATIO)
-    return v, lam
+    return v, lam, np.where(np.isnan(own), 0, n_own), np.where(np.isnan(pooled)[None, :], 1.0, w)
+
+
+def _wander_ratio() -> float:
+    """Long-run ratio of ``BLOCK``-day sums of a wholly wandering series (AR(1) at
+    :data:`lib.anomaly.cusum.PERSISTENCE`): 9.08."""
+    from lib.anomaly.cusum import PERSISTENCE
+
+    j = np.arange(1, BLOCK)
+    return float(1 + 2 * ((1 - j / BLOCK) * PERSISTENCE**j).sum())
 
 
 def wander_share(lam: np.ndarray) -> np.ndarray:
@@ -148,15 +172,33 @@ def wander_share(lam: np.ndarray) -> np.ndarray:
     >>> wander_share(np.array([1.0, 1.8, 50.0])).round(2).tolist()
     [0.0, 0.1, 0.9]
     """
-    from lib.anomaly.cusum import PERSISTENCE
+    return np.clip((np.asarray(lam, dtype=float) - 1) / (_wander_ratio() - 1), 0.0, 0.9)
 
-    j = np.arange(1, BLOCK)
-    ratio = 1 + 2 * ((1 - j / BLOCK) * PERSISTENCE**j).sum()
-    return np.clip((np.asarray(lam, dtype=float) - 1) / (ratio - 1), 0.0, 0.9)
+
+def wander_spread(lam: np.ndarray, own_days: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Standard error of :func:`wander_share` for a long-run ratio ``lam`` that weighs the
+    topic's own ratio, measured on ``own_days`` of its residuals, by ``weight`` and all topics'
+    pooled one by the rest. A scale from ``m = own_days / BLOCK`` independent block sums is known
+    to ``sqrt(2 / m)`` of itself (fewer than ``MIN_SPREAD_DAYS`` count as that many: a topic with
+    no ratio of its own or pooled is a guess known to about 100%), and a topic's own ratio is
+    taken to scatter ``POOL_SPREAD`` around the pooled one. A CUSUM's false-alarm rate grows
+    steeply as its threshold falls, so the thresholds allow for it
+    (:func:`lib.anomaly.cusum.cusum_thresholds`, ``spread``): at the ratio alone the sentiment
+    CUSUM alarmed 1.8 times its rate after a topic's first four weeks and 4-6 times in them,
+    when no ratio exists yet (issue 14).
+
+    >>> lam, days, weight = np.array([1.0, 2.0, 2.0]), np.array([0, 0, 364]), np.array([1, 0, 0.5])
+    >>> wander_spread(lam, days, weight).round(3).tolist()
+    [0.124, 0.074, 0.051]
+    """
+    w = np.asarray(weight, dtype=float)
+    own = 2 * BLOCK / np.maximum(own_days, MIN_SPREAD_DAYS)
+    rel = np.sqrt(w**2 * own + (1 - w) ** 2 * POOL_SPREAD**2)
+    return np.asarray(lam, dtype=float) * rel / (_wander_ratio() - 1)
 
 
 def _scales(series: dict[str, np.ndarray], guard: int) -> _Scales:
     """The ratios of every topic and day from a first pass's day series."""
     v, lam = _ratios(series["z"], series["zc"], series["active"], guard)
-    s_v, s_lam = _ratios(series["s_z"], series["s_zc"], series["s_active"], guard)
-    return _Scales(v, lam, s_v, s_lam)
+    s_v, s_lam, s_own, s_w = _ratios_own(series["s_z"], series["s_zc"], series["s_active"], guard)
+    return _Scales(v, lam, s_v, s_lam, s_own, s_w)

@@ -115,7 +115,13 @@ WANDER_GRID = tuple(round(0.05 * i, 2) for i in range(19))  # 0 .. 0.9
 
 
 def cusum_thresholds(
-    arl: float, wander: np.ndarray, *, fitted_on: int = 0, guard: int = 0, df_step: int = 1
+    arl: float,
+    wander: np.ndarray,
+    *,
+    fitted_on: int = 0,
+    guard: int = 0,
+    df_step: int = 1,
+    spread: np.ndarray | None = None,
 ) -> np.ndarray:
     """:func:`cusum_threshold` for an array of wandering shares (clipped to ``0..0.9``),
     interpolated linearly between the points of :data:`WANDER_GRID`. The detector's default
@@ -126,7 +132,46 @@ def cusum_thresholds(
     >>> h = cusum_thresholds(1500.0, np.array([0.0, 0.1, 0.12]), fitted_on=56, guard=7)
     >>> bool(h[0] == cusum_threshold(1500.0, fitted_on=56, guard=7)), bool(h[2] > h[1] > h[0])
     (True, True)
+
+    ``spread``: the standard error of each wandering share. The false-alarm rate falls about
+    exponentially in ``h`` (``rate ~ exp(-c h)``) and ``h`` grows about linearly in the share
+    (slope ``s``), so a share known to ``spread`` raises ``E rate`` by ``exp(c^2 s^2 spread^2
+    / 2)``, which ``h + c s^2 spread^2 / 2`` takes back (at most the threshold of the share plus
+    two spreads). ``c`` comes from the thresholds of a second run length, ``s`` from the grid.
+
+    >>> w = np.array([0.1, 0.1])
+    >>> hs = cusum_thresholds(1500.0, w, fitted_on=56, guard=7, spread=np.array([0.0, 0.05]))
+    >>> bool(hs[0] == h[1]), bool(h[1] + 0.3 < hs[1] < h[1] + 3)
+    (True, True)
     """
+    h = _thresholds(arl, wander, fitted_on=fitted_on, guard=guard, df_step=df_step)
+    if spread is None:
+        return h
+    sim = dict(fitted_on=fitted_on, guard=guard, df_step=df_step)
+    other = _other_arl(arl, fitted_on, guard, df_step)
+    c = abs(math.log(arl / other)) / np.maximum(np.abs(h - _thresholds(other, wander, **sim)), 0.1)
+    w = np.clip(np.nan_to_num(np.asarray(wander, dtype=float)), 0.0, WANDER_GRID[-1])
+    up = np.minimum(w + 0.025, WANDER_GRID[-1])
+    down = np.maximum(up - 0.05, 0.0)
+    slope = (_thresholds(arl, up, **sim) - _thresholds(arl, down, **sim)) / (up - down)
+    spread = np.nan_to_num(np.asarray(spread, dtype=float))
+    cap = _thresholds(arl, w + 2 * spread, **sim)
+    return np.minimum(h + 0.5 * c * (slope * spread) ** 2, np.maximum(cap, h))
+
+
+def _other_arl(arl: float, fitted_on: int, guard: int, df_step: int) -> float:
+    """A second run length to read the slope of the log alarm rate in ``h`` from: the nearest
+    other one in the stored table for these settings, else a third of ``arl``."""
+    from lib.anomaly.cusum_table import TABLE
+
+    stored = [a for (a, *rest) in TABLE if tuple(rest) == (fitted_on, guard, df_step) and a != arl]
+    return min(stored, key=lambda a: abs(math.log(a / arl))) if stored else arl / 3
+
+
+def _thresholds(
+    arl: float, wander: np.ndarray, *, fitted_on: int, guard: int, df_step: int
+) -> np.ndarray:
+    """:func:`cusum_thresholds` without a spread."""
     from lib.anomaly.cusum_table import TABLE
 
     r = np.clip(np.nan_to_num(np.asarray(wander, dtype=float)), 0.0, WANDER_GRID[-1])

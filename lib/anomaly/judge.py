@@ -12,7 +12,7 @@ from lib.anomaly.assess import _assess, _Judged
 from lib.anomaly.baseline import _fit
 from lib.anomaly.calibrate import _scales
 from lib.anomaly.common import _shared_days
-from lib.anomaly.grid import _build_grid
+from lib.anomaly.grid import _build_grid, _Grid
 from lib.anomaly.options import _Options
 
 
@@ -24,8 +24,11 @@ def _judge(tickets: pl.DataFrame, opts: _Options) -> _Judged | None:
     fit leaves them out too. The second pass is calibrated to the first pass's residuals
     (:mod:`lib.anomaly.calibrate`)."""
     grid = _build_grid(tickets, opts)
-    if grid is None:
-        return None
+    return None if grid is None else _judge_grid(grid, opts)
+
+
+def _judge_grid(grid: _Grid, opts: _Options) -> _Judged:
+    """:func:`_judge` of a topic x day grid."""
     fit = _fit(grid, opts, skip=grid.closed)
     first = _assess(grid, fit, opts)
     shared = _shared_days(first) != 0
