@@ -161,13 +161,12 @@ def _mix(t: pl.DataFrame, column: str, top: int = 3) -> pl.DataFrame:
 def find_groups(
     tickets: pl.DataFrame,
     *,
-    start: date | None = None,
-    end: date | None = None,
+    period: tuple[date, date] | None = None,
     alerts: pl.DataFrame | None = None,
     threshold: float = 0.3,
     min_coherence: float = 0.7,
     min_tickets: int = 5,
-    common: float = 0.05,
+    common: float = 0.2,
     word_weight: float = 0.5,
     pairs: bool = False,
     topic_weight: float = 0.1,
@@ -175,15 +174,13 @@ def find_groups(
     examples: int = 5,
     max_texts: int = MAX_TEXTS,
 ) -> BugGroups:
-    """Groups of tickets describing the same defect, created between ``start`` and ``end``
-    (dates, inclusive, UTC days; None: all). ``alerts``: :func:`lib.anomaly.detect_anomalies`'s
-    frame (``topic`` = category) to mark groups whose category spiked. An optional
-    ``description`` column (the export's, see ``ui.bugs``) is read beside the subject."""
+    """Groups among ``tickets`` (the review period's, already filtered) describing the same
+    defect. ``alerts``: :func:`lib.anomaly.detect_anomalies`'s frame (``topic`` = category): a
+    group whose main category had a volume rise overlapping ``period`` (first and last day) is
+    marked spiking. An optional ``description`` column (the export's, see ``ui.bugs``) is read
+    beside the subject."""
     t = tickets
-    if start is not None:
-        t = t.filter(pl.col("created_at").dt.date() >= start)
-    if end is not None:
-        t = t.filter(pl.col("created_at").dt.date() <= end)
+    start, end = period if period is not None else (None, None)
     notes: list[str] = []
     text, what = _texts(t)
     t = t.with_columns(text.alias("_text")).filter(

@@ -46,7 +46,7 @@ _NOISE = (
 #: What counts as a word: two letters or more, or a three-digit code (HTTP 500, error 404).
 _WORD = r"\p{L}[\p{L}']+|\b\d{3}\b"
 #: Reply and forward prefixes in several languages, and mail-system words.
-_EXTRA_STOP = "re fw fwd aw sv tr rv wg ref external mail email e-mail"
+_EXTRA_STOP = "re fw fwd aw sv tr rv wg ref external mail email e-mail urgent asap"
 #: Character n-gram length (within words).
 GRAM = 4
 
@@ -126,7 +126,7 @@ def _grams(word: str) -> list[str]:
 def vectorise(
     texts: pl.Series,
     *,
-    common: float = 0.05,
+    common: float = 0.2,
     word_weight: float = 0.5,
     max_gram_df: float = 0.03,
     pairs: bool = True,
