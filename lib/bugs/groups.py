@@ -216,6 +216,7 @@ def find_groups(
         min_coherence=min_coherence,
         facet_codes=vec.facet_codes,
         facet_weights=vec.facet_weights,
+        frequent=vec.frequent,
     )
     doc = vec.doc_of_text.to_numpy()
     ticket_group = np.where(doc >= 0, doc_group[np.maximum(doc, 0)], -1)

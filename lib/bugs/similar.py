@@ -31,12 +31,22 @@ def near_pairs(
     k: int = 10,
     facet_codes: np.ndarray | None = None,
     facet_weights: tuple[float, ...] = (),
+    frequent: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(i, j, similarity) for every pair with similarity >= ``threshold`` that is among the
     ``k`` nearest of ``i`` (i != j), computed ``CHUNK`` rows at a time. Similarity: the rows'
     dot product plus, for pairs that share some text, each facet's weight when both rows have
-    the same facet code (a shared category alone never makes two tickets neighbours)."""
+    the same facet code (a shared category alone never makes two tickets neighbours).
+
+    Candidates come from the columns not marked ``frequent`` (a sparse product costs the sum of
+    the squared column counts: a word in a third of the texts would dominate it); the frequent
+    columns' part of each candidate's dot product is added after."""
     n = matrix.shape[0]
+    common = None
+    if frequent is not None and frequent.any():
+        csc = matrix.tocsc()
+        common = csc[:, frequent].tocsr()
+        matrix = csc[:, ~frequent].tocsr()
     t = matrix.T.tocsc()
     out_i, out_j, out_s = [], [], []
     floor = threshold - sum(facet_weights)
@@ -46,6 +56,8 @@ def near_pairs(
         block.eliminate_zeros()
         coo = block.tocoo()
         i, j, s = coo.row + a, coo.col, coo.data
+        if common is not None and i.size:
+            s = s + np.asarray(common[i].multiply(common[j]).sum(axis=1)).ravel()
         if facet_codes is not None:
             for f, w in enumerate(facet_weights):
                 s = s + w * (facet_codes[i, f] == facet_codes[j, f])
@@ -100,6 +112,7 @@ def components(
     step: float = 0.05,
     facet_codes: np.ndarray | None = None,
     facet_weights: tuple[float, ...] = (),
+    frequent: np.ndarray | None = None,
 ) -> np.ndarray:
     """Group number of each row: connected components of the near-neighbour graph; a component
     whose :func:`coherence` is below ``min_coherence`` is split again at a threshold ``step``
@@ -110,7 +123,12 @@ def components(
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     i, j, s = near_pairs(
-        matrix, threshold=threshold, k=k, facet_codes=facet_codes, facet_weights=facet_weights
+        matrix,
+        threshold=threshold,
+        k=k,
+        facet_codes=facet_codes,
+        facet_weights=facet_weights,
+        frequent=frequent,
     )
     text_share = 1.0 - sum(facet_weights)
 

@@ -4,7 +4,8 @@ Boilerplate is removed before anything is counted: e-mail addresses, links, tick
 other ids with digits (``#48213``, ``INC0012345``, ``ABC-123``), numbers longer than three digits
 (three-digit codes such as ``500`` stay), the common short words of every language the importer
 knows (``lib.ingest.languages``), reply prefixes, and every word found in more than ``common`` of
-the texts (words the whole export shares, such as "issue" or "help", tell no defect apart).
+the texts and in more than 100 (words the whole export shares, such as "issue" or "help", tell
+no defect apart; they would also join most texts to most others, which costs most).
 
 Vectors: unigrams and bigrams of the kept words, and character 4-grams of each kept word padded
 with spaces (so "exporting" and "export" share grams), each block weighted by sublinear term
@@ -47,6 +48,8 @@ _NOISE = (
 _WORD = r"\p{L}[\p{L}']+|\b\d{3}\b"
 #: Reply and forward prefixes in several languages, and mail-system words.
 _EXTRA_STOP = "re fw fwd aw sv tr rv wg ref external mail email e-mail urgent asap"
+#: A word is boilerplate only when more texts than this hold it (small exports keep their words).
+BOILERPLATE_FLOOR = 100.0
 #: Character n-gram length (within words).
 GRAM = 4
 
@@ -95,25 +98,30 @@ class Vectors:
     facet_codes: np.ndarray | None = None
     #: the facets' weights (a shared value adds its weight to the cosine)
     facet_weights: tuple[float, ...] = ()
+    #: columns of ``matrix`` too frequent to look for neighbours with (see :func:`vectorise`)
+    frequent: np.ndarray | None = None
 
 
-def _tfidf(counts: sp.csr_matrix, weight: np.ndarray, max_df: float) -> sp.csr_matrix:
+def _tfidf(
+    counts: sp.csr_matrix, weight: np.ndarray, max_df: float
+) -> tuple[sp.csr_matrix, np.ndarray]:
     """Sublinear tf times smoothed idf (documents weighted by how many texts share them), unit
-    rows; columns in more than ``max_df`` of the texts (and more than 100) are dropped."""
+    rows; with a mask of the *frequent* columns: in more than ``max_df`` of the texts and more
+    than 100 (kept in the vectors, left out when looking for candidate neighbours)."""
     counts = counts.tocsr().astype(np.float32)
     n = float(weight.sum())
     present = counts.copy()
     present.data[:] = 1.0
     df = np.asarray(present.T @ weight).ravel()
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    idf[df > max(max_df * n, 100.0)] = 0.0
+    frequent = df > max(max_df * n, BOILERPLATE_FLOOR)
     counts.data = 1.0 + np.log(counts.data)
     out = counts @ sp.diags(idf.astype(np.float32))
     out = sp.csr_matrix(out)
     out.eliminate_zeros()
     norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ out)
+    return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ out), frequent
 
 
 def _grams(word: str) -> list[str]:
@@ -128,23 +136,24 @@ def vectorise(
     *,
     common: float = 0.2,
     word_weight: float = 0.5,
-    max_gram_df: float = 0.03,
+    max_pair_df: float = 0.03,
     pairs: bool = True,
     facets: tuple[tuple[pl.Series, float], ...] = (),
 ) -> Vectors:
     """TF-IDF vectors of ``texts`` (see the module's notes); ``common``: the share of texts
-    above which a word is boilerplate; ``max_gram_df``: character grams in more texts than this
-    share are left out (they join everything to everything and cost most). Each of ``facets``
-    (a value per text, such as the category, and a weight) is kept as codes beside the matrix:
-    two texts that share some words and the same value are ``weight`` more alike (see
-    :func:`lib.bugs.similar.near_pairs`); the text blocks are scaled down to leave room for it.
-    Texts with the same words but another value stay two rows."""
+    above which a word is boilerplate; ``max_pair_df``: words and character grams in more texts
+    than this share (and more than 100) are *frequent*: they count in the cosine but are not
+    used to find candidate neighbours (they join everything to everything and cost most).
+    Each of ``facets`` (a value per text, such as the category, and a weight) is kept as codes
+    beside the matrix: two texts that share some words and the same value are ``weight`` more
+    alike (see :func:`lib.bugs.similar.near_pairs`); the text blocks are scaled down to leave
+    room for it. Texts with the same words but another value stay two rows."""
     words = words_of(texts)
     n_texts = texts.len()
     # boilerplate: words in more than `common` of the texts
     per = pl.DataFrame({"w": words.list.unique()}).explode("w").drop_nulls()
     freq = per.group_by("w").len().sort("len", descending=True)
-    limit = max(common * n_texts, 2.0)
+    limit = max(common * n_texts, BOILERPLATE_FLOOR)
     boiler = freq.filter(pl.col("len") > limit).get_column("w")
     if boiler.len():
         words = words.list.eval(pl.element().filter(~pl.element().is_in(boiler.implode())))
@@ -190,7 +199,7 @@ def vectorise(
         ),
         shape=(n_docs, vocab.len()),
     ).tocsr()
-    word_block = _tfidf(counts, weight, max_df=1.0)
+    word_block, word_frequent = _tfidf(counts, weight, max_df=max_pair_df)
     # character grams: a word -> grams matrix, multiplied by the doc -> word counts
     uwords = toks.get_column("w").unique().sort()
     widx = toks.join(pl.DataFrame({"w": uwords}).with_row_index("k"), on="w", how="left")
@@ -212,7 +221,7 @@ def vectorise(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)),
         shape=(uwords.len(), len(gram_index)),
     ).tocsr()
-    char_block = _tfidf(doc_word @ word_gram, weight, max_df=max_gram_df)
+    char_block, char_frequent = _tfidf(doc_word @ word_gram, weight, max_df=max_pair_df)
     a, b = np.sqrt(word_weight), np.sqrt(1.0 - word_weight)
     text_share = 1.0 - sum(w for _, w in facets)
     blocks = [word_block * (a * np.sqrt(text_share)), char_block * (b * np.sqrt(text_share))]
@@ -229,4 +238,5 @@ def vectorise(
         boiler.to_list(),
         codes,
         tuple(w for _, w in facets),
+        np.concatenate([word_frequent, char_frequent]),
     )
