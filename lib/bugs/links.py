@@ -73,7 +73,7 @@ def _from_tags(tickets: pl.DataFrame) -> pl.DataFrame:
     if "tags" not in tickets.columns:
         return _EMPTY
     tags = (
-        tickets.select("ticket_id", "tags")
+        tickets.select("ticket_id", pl.col("tags").cast(pl.List(pl.String)))
         .explode("tags")
         .drop_nulls("tags")
         .with_columns(key=pl.col("tags").str.extract(_TAG_KEY, 1))
