@@ -139,7 +139,7 @@ def group_detail(
             st.markdown(
                 "Already linked: " + ", ".join(f"{md_escape(k)} ({n})" for k, n in known.rows()[:5])
             )
-        st.caption(f"Suggested priority: {d.priority} (the rule is in the draft's notes).")
+        st.caption(f"Suggested priority: {d.priority} ({bugs.drafts.PRIORITY_RULE}).")
         btn = st.container(horizontal=True)
         btn.download_button(
             "Draft a bug report (Jira CSV)",

@@ -44,6 +44,11 @@ from lib.privacy import mask_text
 
 #: Characters with a meaning in Jira wiki markup.
 _JIRA_SPECIAL = re.compile(r"([\\{}\[\]|*_+^~?#-])")
+#: The priority rule in words (shown beside a draft).
+PRIORITY_RULE = (
+    "Highest when at least a quarter of 20 or more tickets escalated; High when at least a "
+    "tenth escalated, or 20 tickets or more, or the category spiked; else Medium"
+)
 #: The label every draft carries, so a product team can find them.
 LABEL = "from-support"
 

@@ -73,7 +73,7 @@ def with_shares(groups: pl.DataFrame) -> pl.DataFrame:
 def groups_figure(groups: pl.DataFrame, top: int = 15) -> go.Figure:
     """Horizontal bars: each group's tickets, split into escalated and not, largest first."""
     g = groups.head(top).reverse()
-    names = [f"#{n} {lab}" for n, lab in zip(g["group"], g["label"], strict=True)]
+    names = [f"#{n} {lab[:32]}" for n, lab in zip(g["group"], g["label"], strict=True)]
     esc = g.get_column("escalated").to_list()
     rest = [t - e for t, e in zip(g.get_column("tickets").to_list(), esc, strict=True)]
     fig = go.Figure()
