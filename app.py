@@ -28,6 +28,7 @@ PAGES = {
         st.Page("views/agents.py", title="Agents", icon=":material/support_agent:"),
         st.Page("views/anomalies.py", title="Anomalies", icon=":material/notifications_active:"),
         st.Page("views/at_risk.py", title="At risk", icon=":material/crisis_alert:"),
+        st.Page("views/product.py", title="Product bugs", icon=":material/bug_report:"),
         st.Page("views/meetings.py", title="Review meetings", icon=":material/groups:"),
         st.Page("views/calibration.py", title="Calibration", icon=":material/balance:"),
     ],

@@ -25,6 +25,7 @@ PAGES = (
     "agents",
     "anomalies",
     "at_risk",
+    "product",
     "meetings",
     "calibration",
     "data",
