@@ -38,7 +38,7 @@ from lib.schema import LABELS
 MARK_COLUMNS = ("bot_first", "handed_off", "bot_resolved", "bot_open")
 _SOLVED = ("solved", "closed")
 _ESCALAT_NOTE = (
-    "The handoff tags {tags} contain “escalat”: the rule “Tag contains \"escalat\"” counts "
+    'The handoff tags {tags} contain “escalat”: the rule “Tag contains "escalat"” counts '
     "them as escalations, so with that rule on every such handoff counts as escalated. Check the "
     "rules on the Data page."
 )
