@@ -86,7 +86,7 @@ def section(data: dataset.Active) -> None:
     for col, (label, card) in zip(st.columns(len(cards)), cards, strict=True):
         col.metric(label, **card)
     found = "; ".join(
-        f"{md_escape(s)} ({md_escape(v)}): {n:,} tickets" for s, v, n in review.evidence.rows()
+        f"{md_escape(s)} “{md_escape(v)}”: {n:,} tickets" for s, v, n in review.evidence.rows()
     )
     st.caption(f"Bot marks found in {found}. The sidebar's filters apply.")
     for note in review.notes:
@@ -103,8 +103,8 @@ def section(data: dataset.Active) -> None:
         "bot_handoff_escalation",
         key="bot_chart",
         data=per,
-        caption="Per topic, the escalation rate of tickets the bot handed to a person (circle) "
-        "beside tickets that came straight to a person (diamond); whiskers: 95% interval; "
+        caption="Per topic, the escalation rate of tickets the bot handed to a person beside "
+        "tickets that came straight to a person, with counts; whiskers: 95% interval; "
         "★ knowledge-base candidate. Handed-off tickets differ in mix: the bot keeps the easy "
         "ones and bot channels bring other topics, so compare within a topic, not overall." + mix,
     )

@@ -37,6 +37,7 @@ from lib.schema import LABELS
 
 MARK_COLUMNS = ("bot_first", "handed_off", "bot_resolved", "bot_open")
 _SOLVED = ("solved", "closed")
+_TAG_SOURCE = {"touched": "bot tags", "handoff": "handoff tags", "resolved": "bot-resolved tags"}
 _ESCALAT_NOTE = (
     'The handoff tags {tags} contain “escalat”: the rule “Tag contains "escalat"” counts '
     "them as escalations, so with that rule on every such handoff counts as escalated. Check the "
@@ -186,7 +187,7 @@ def mark_tickets(
 
     for col in ("first_agent", "agent"):
         if col in frame.columns:
-            looked.append(col)
+            looked.append(LABELS[col])
             s = _strings(frame, col)
             bots = _classify(s, is_bot)
             hit = s.is_in(bots).fill_null(False)
@@ -213,7 +214,7 @@ def mark_tickets(
             human = human | _human_values(s, vals)
         note(col.removeprefix("raw:"), hit, vals)
     if "tags" in frame.columns:
-        looked.append("tags")
+        looked.append(LABELS["tags"])
         tags = frame.select("tags").with_row_index("_i").explode("tags").drop_nulls("tags")
         meaning = {t: tag_meaning(t) for t in tags.get_column("tags").unique().to_list()}
         meant = {t: m for t, m in meaning.items() if m}
@@ -228,7 +229,7 @@ def mark_tickets(
                     notes.append(_ESCALAT_NOTE.format(tags=", ".join(trap)))
             elif kind == "resolved":
                 resolved = resolved | hit
-            note(f"tags ({kind})", hit, chosen)
+            note(_TAG_SOURCE[kind], hit, chosen)
     escalated = frame.get_column("escalated") if "escalated" in frame.columns else false
     status = frame.get_column("status") if "status" in frame.columns else pl.Series([None] * n)
     solved = status.cast(pl.String).is_in(_SOLVED).fill_null(False)

@@ -6,7 +6,7 @@
 ...     "direct": [10], "direct_escalated": [2], "direct_rate": [0.2],
 ...     "direct_rate_low": [0.06], "direct_rate_high": [0.51], "candidate": [True]})
 >>> [t.name for t in handoff_figure(per).data]
-['Escalated after a bot handoff', 'Escalated, straight to a person']
+['Escalated, straight to a person', 'Escalated after a bot handoff']
 """
 
 from __future__ import annotations
@@ -40,17 +40,43 @@ _SERIES = (
 )
 
 
+#: Summary measures shown as cards: (label, unit of the denominator, what it means).
+_CARDS = {
+    "Bot first touch": ("Bot first touch", "tickets", "Tickets a bot or AI agent met first."),
+    "Resolved by the bot": (
+        "Resolved by the bot",
+        "bot tickets",
+        "Solved or closed with no person afterwards.",
+    ),
+    "Handed to a person": (
+        "Handed to a person",
+        "bot tickets",
+        "Bot tickets a person then handled.",
+    ),
+    "Escalated after a handoff": (
+        "Handoffs escalated",
+        "handoffs",
+        "Handed-off tickets that were escalated.",
+    ),
+    "Escalated, straight to a person": (
+        "Direct escalated",
+        "direct tickets",
+        "Tickets straight to a person that were escalated.",
+    ),
+}
+
+
 def handoff_figure(per_category: pl.DataFrame, *, top: int = 15) -> go.Figure:
-    """Per category (the ``top`` first rows of :func:`lib.bot.bot_by_category`), the escalation
-    rate after a bot handoff beside the rate of tickets that came straight to a person, each
-    with its 95% Wilson interval; hover gives the counts."""
+    """Per category (the ``top`` first rows of :func:`lib.bot.bot_by_category`), a bar of the
+    escalation rate after a bot handoff beside one for tickets that came straight to a person,
+    each with its 95% Wilson interval and its counts ("4 of 6") on the bar and on hover."""
     rows = per_category.filter(pl.col("handed_off") > 0).head(top).reverse()
     labels = [
         f"★ {c}" if cand else str(c)
         for c, cand in zip(rows["category"], rows["candidate"], strict=True)
     ]
     fig = go.Figure()
-    for name, key, k, n, color in _SERIES:
+    for name, key, k, n, color in reversed(_SERIES):  # horizontal groups draw bottom-up
         rate = rows.get_column(f"{key}_rate")
         pct = [None if v is None else 100 * v for v in rate.to_list()]
         low = [
@@ -63,24 +89,24 @@ def handoff_figure(per_category: pl.DataFrame, *, top: int = 15) -> go.Figure:
         ]
         custom = list(zip(rows[k].to_list(), rows[n].to_list(), strict=True))
         fig.add_trace(
-            go.Scatter(
+            go.Bar(
                 name=name,
                 x=pct,
                 y=labels,
-                mode="markers",
-                marker={
-                    "color": color,
-                    "size": 11,
-                    "symbol": "diamond" if key == "direct" else "circle",
-                },
-                error_x={"type": "data", "array": high, "arrayminus": low, "color": color},
+                orientation="h",
+                marker_color=color,
+                error_x={"type": "data", "array": high, "arrayminus": low, "color": "#44403C"},
+                text=[f"{k_} of {n_}" for k_, n_ in custom],
+                textposition=["inside" if v else "outside" for v in pct],
+                insidetextanchor="start",
                 customdata=custom,
                 hovertemplate="%{y}<br>" + name + ": %{x:.1f}% (%{customdata[0]} of "
                 "%{customdata[1]})<extra></extra>",
             )
         )
     fig.update_xaxes(title="Escalation rate (%)", rangemode="tozero", ticksuffix="%")
-    return _closest(base_layout(fig, height=_bar_height(rows.height)))
+    fig.update_layout(barmode="group", legend_traceorder="reversed")
+    return _closest(base_layout(fig, height=_bar_height(2 * rows.height)))
 
 
 def bot_cards(summary: pl.DataFrame) -> list[tuple[str, dict[str, Any]]]:
@@ -93,23 +119,18 @@ def bot_cards(summary: pl.DataFrame) -> list[tuple[str, dict[str, Any]]]:
     ('25.0%', '3 of 12 tickets')
     """
     cards = []
-    of = {"Bot first touch": "tickets", "Straight to a person": "tickets"}
-    shown = ("Bot first touch", "Resolved by the bot", "Handed to a person",
-             "Escalated after a handoff", "Escalated, straight to a person")  # fmt: skip
-    for row in summary.filter(pl.col("measure").is_in(shown)).iter_rows(named=True):
+    for row in summary.iter_rows(named=True):
+        if row["measure"] not in _CARDS:
+            continue
+        label, unit, meaning = _CARDS[row["measure"]]
         share = row["share"]
         value = "–" if share is None else f"{100 * share:.1f}%"
-        unit = of.get(row["measure"], "bot tickets")
-        if row["measure"].startswith("Escalated"):
-            unit = "tickets"
-        help_text = (
-            f"95% interval {100 * row['share_low']:.1f}–{100 * row['share_high']:.1f}%"
+        help_text = meaning + (
+            f" 95% interval {100 * row['share_low']:.1f}–{100 * row['share_high']:.1f}%."
             if share is not None
-            else None
+            else ""
         )
-        cards.append(
-            (row["measure"], _card(value, f"{row['k']:,} of {row['n']:,} {unit}", help_text))
-        )
+        cards.append((label, _card(value, f"{row['k']:,} of {row['n']:,} {unit}", help_text)))
     return cards
 
 

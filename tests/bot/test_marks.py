@@ -100,7 +100,7 @@ def test_zendesk_via_values_and_handoff_tags(exports) -> None:
     assert _counts(frame) == (16, 9, 6, 1)
     ev = mark_tickets(frame).evidence
     assert ev.filter(pl.col("source") == "Via").item(0, "tickets") == 16
-    assert "bot_handoff" in ev.filter(pl.col("source") == "tags (handoff)").item(0, "values")
+    assert "bot_handoff" in ev.filter(pl.col("source") == "handoff tags").item(0, "values")
 
 
 def test_intercom_fin_participation_and_resolution_state(exports) -> None:
@@ -118,7 +118,7 @@ def test_an_export_without_marks_says_what_it_looked_at() -> None:
     frame = load_export(DATA / "vendor_zendesk_header.csv").snapshot_frame()
     marks = mark_tickets(frame)
     assert not marks.found
-    assert {"Via", "Assignee", "tags"} <= set(marks.looked_at)
+    assert {"Via", "Assignee", "Tags", "Agent"} <= set(marks.looked_at)
 
 
 def _tickets(**cols) -> pl.DataFrame:

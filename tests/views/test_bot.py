@@ -48,7 +48,11 @@ def test_section_with_bot_marks(with_marks: AppTest) -> None:
     assert cards["Bot first touch"].value == "51.6%"  # 16 of 31 tickets
     assert cards["Handed to a person"].value == "56.2%"  # 9 of 16
     assert "9 of 16" in cards["Handed to a person"].delta
-    assert any("Bot marks found in Via" in c.value for c in at.caption)
+    assert (cards["Handoffs escalated"].value, cards["Direct escalated"].value) == (
+        "55.6%",
+        "13.3%",
+    )
+    assert any("Bot marks found in Via “AI agent, Answer Bot" in c.value for c in at.caption)
     table = next(d.value for d in at.dataframe if "Knowledge-base candidate" in d.value.columns)
     row = table.set_index("Category").loc["incident"]
     assert (row["Handed to a person"], row["Escalated after handoff"]) == (6, 4)
