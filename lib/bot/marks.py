@@ -149,15 +149,12 @@ def _classify(values: pl.Series, test: Callable[[str], bool]) -> list[str]:
     return [v for v in values.unique().drop_nulls().to_list() if test(v)]
 
 
-def _human_values(values: pl.Series, bots: list[str]) -> pl.Series:
-    """Cells naming a person: not empty, not a bot, not a "nobody" word."""
-    s = values.str.strip_chars()
-    return (
-        s.is_not_null()
-        & (s.str.len_chars() > 0)
-        & ~s.is_in(bots)
-        & ~s.str.contains(NOBODY_PATTERN).fill_null(False)
-    ).fill_null(False)
+def _people(values: pl.Series, bots: list[str]) -> list[str]:
+    """The distinct cells naming a person: not empty, not a bot, not a "nobody" word."""
+    uniq = values.unique().drop_nulls()
+    keep = (uniq.str.strip_chars().str.len_chars() > 0) & ~uniq.is_in(bots)
+    keep &= ~uniq.str.contains(NOBODY_PATTERN).fill_null(False)
+    return uniq.filter(keep).to_list()
 
 
 def mark_tickets(
@@ -169,7 +166,7 @@ def mark_tickets(
     the frame's most common ``source``.
     """
     n = frame.height
-    false = pl.Series([False] * n, dtype=pl.Boolean)
+    false = pl.repeat(False, n, dtype=pl.Boolean, eager=True)
     if vendor is None and "source" in frame.columns and n:
         vendor = frame.get_column("source").mode().sort().item(0)
     bot, human, handoff, resolved = false, false, false, false
@@ -191,7 +188,7 @@ def mark_tickets(
             s = _strings(frame, col)
             bots = _classify(s, is_bot)
             hit = s.is_in(bots).fill_null(False)
-            bot, human = bot | hit, human | _human_values(s, bots)
+            bot, human = bot | hit, human | s.is_in(_people(s, bots)).fill_null(False)
             note(LABELS[col], hit, bots)
     for col, kind in bot_columns(frame.columns).items():
         looked.append(col.removeprefix("raw:"))
@@ -211,7 +208,7 @@ def mark_tickets(
         hit = s.is_in(vals).fill_null(False)
         bot = bot | hit
         if kind in ("first", "handler"):
-            human = human | _human_values(s, vals)
+            human = human | s.is_in(_people(s, vals)).fill_null(False)
         note(col.removeprefix("raw:"), hit, vals)
     if "tags" in frame.columns:
         looked.append(LABELS["tags"])
@@ -221,7 +218,7 @@ def mark_tickets(
         for kind in ("touched", "handoff", "resolved"):
             chosen = [t for t, m in meant.items() if m == kind]
             rows = tags.filter(pl.col("tags").is_in(chosen)).get_column("_i").unique()
-            hit = pl.Series([False] * n).scatter(rows, True) if rows.len() else false
+            hit = false.clone().scatter(rows, True) if rows.len() else false
             bot = bot | hit
             if kind == "handoff":
                 handoff = handoff | hit
@@ -231,7 +228,7 @@ def mark_tickets(
                 resolved = resolved | hit
             note(_TAG_SOURCE[kind], hit, chosen)
     escalated = frame.get_column("escalated") if "escalated" in frame.columns else false
-    status = frame.get_column("status") if "status" in frame.columns else pl.Series([None] * n)
+    status = frame.get_column("status") if "status" in frame.columns else false.cast(pl.String)
     solved = status.cast(pl.String).is_in(_SOLVED).fill_null(False)
     handed = bot & (handoff | escalated.fill_null(False) | (human & ~resolved))
     done = bot & ~handed & solved

@@ -156,3 +156,30 @@ def test_flag_columns_read_booleans_and_yes_words() -> None:
     assert mark_tickets(t).tickets["bot_first"].to_list() == [True, False, False]
     t = _tickets(**{"raw:Bot involved": ["Yes", "No", ""]})
     assert mark_tickets(t).tickets["bot_first"].to_list() == [True, False, False]
+
+
+def test_event_log_first_owner_is_the_bot(tmp_path) -> None:
+    # An activity log keeps the last value of each export column per ticket (the author role
+    # of the last event), but the first event's owner becomes first_agent: the bot's first
+    # touch survives there.
+    rows = [
+        ("T1", "09:00", "Logged", "Answer Bot", "bot"),
+        ("T1", "09:05", "Transfer", "Ana Lopez", "agent"),
+        ("T1", "12:00", "Closed", "Ana Lopez", "agent"),
+        ("T2", "10:00", "Logged", "Answer Bot", "bot"),
+        ("T2", "10:03", "Closed", "Answer Bot", "bot"),
+        ("T3", "10:00", "Logged", "Ben Ode", "agent"),
+        ("T3", "11:00", "Closed", "Ben Ode", "agent"),
+    ]
+    text = "Incident,Created,Event time,Activity,Assignee,Author role\n" + "".join(
+        f"{i},2024-05-01 08:00,2024-05-01 {t},{a},{who},{role}\n" for i, t, a, who, role in rows
+    )
+    path = tmp_path / "log.csv"
+    path.write_text(text)
+    mapping = {"ticket_id": "Incident", "created_at": "Created", "event_time": "Event time",
+               "activity": "Activity", "agent": "Assignee"}  # fmt: skip
+    frame = load_export(path, mapping=mapping).snapshot_frame()
+    m = mark_tickets(frame).tickets.sort("ticket_id")
+    assert m["bot_first"].to_list() == [True, True, False]
+    assert m["handed_off"].to_list() == [True, False, False]
+    assert m["bot_resolved"].to_list() == [False, True, False]
