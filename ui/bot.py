@@ -47,7 +47,7 @@ def _candidates(per: pl.DataFrame) -> None:
             "often after a handoff than straight to a person (with at least 5 handoffs)."
         )
     for row in cand.head(8).iter_rows(named=True):
-        article = {True: "article recorded", False: "no article (recorded)"}.get(
+        article = {True: "article recorded", False: "recorded as having no article"}.get(
             row["article_exists"], "no coverage record yet"
         )
         st.markdown(
