@@ -75,11 +75,16 @@ TAG_INVOLVED_WORDS = "involved|participated|handled|touched|answered|conversatio
 #: "a bot took part"; ``state``: the bot's outcome (resolved / handed off).
 COLUMN_KINDS: dict[str, str] = {
     "entry": "via|via channel|channel|source|source type|ticket source|origin|submitted via"
-    "|created via|conversation started by|started by|initiated by",
+    "|created via|conversation started by|started by|initiated by"
+    # other languages (a bot's name is the same word in all of them)
+    "|canal|origem|origem da requisicao|origen|origen de la solicitud|origine|kanal|quelle"
+    "|bron",
     "first": "first responder|first handler|first handled by|first agent|first response by"
     "|first replied by|first assignee|handled first by|first touch|first contact by",
     "handler": "handled by|handler|assignee|assigned to|owner|responder|resolved by|solved by"
-    "|closed by|agent|last handled by",
+    "|closed by|agent|last handled by"
+    "|atribuido tecnico|tecnico|atendido por|asignado a|technicien|attribue a"
+    "|zugewiesen an|bearbeiter|assegnatario|behandelaar|resource|org resource",
     "role": "author role|author type|role|user type|actor type|sender type|participant type"
     "|actor role|created by type|from type",
     "flag": "ai agent participated|fin ai agent participated|fin participated|bot involved"

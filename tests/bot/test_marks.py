@@ -70,7 +70,8 @@ def test_tag_meaning(tag, expected) -> None:
 def test_columns_are_chosen_by_header() -> None:
     names = ["raw:Via", "raw:via.channel", "raw:First responder", "raw:Handled by",
              "raw:ai_agent_participated", "raw:ai_agent.resolution_state", "raw:Author role",
-             "raw:Subject", "raw:Resolution state", "Via", "raw:assignee_id"]  # fmt: skip
+             "raw:Subject", "raw:Resolution state", "Via", "raw:assignee_id",
+             "raw:Origem da requisição", "raw:Atribuído - Técnico"]  # fmt: skip
     assert bot_columns(names) == {
         "raw:Via": "entry",
         "raw:via.channel": "entry",
@@ -79,6 +80,8 @@ def test_columns_are_chosen_by_header() -> None:
         "raw:ai_agent_participated": "flag",
         "raw:ai_agent.resolution_state": "state",
         "raw:Author role": "role",
+        "raw:Origem da requisição": "entry",
+        "raw:Atribuído - Técnico": "handler",
     }
 
 
