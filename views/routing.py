@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib import audit, formatting, periods
 from lib.charts import breakdowns, routing, tables
-from ui import aggregates, layout, sidebar, tags, widgets
+from ui import aggregates, bot, layout, sidebar, tags, widgets
 from ui import idle as idle_setting
 
 layout.header(
@@ -66,6 +66,7 @@ tabs = st.tabs(
         "Repeat contacts and tiers",
         "Before / after",
         "Tier 1 resolution",
+        "Bot first touch",
     ]
 )
 with tabs[0]:
@@ -287,3 +288,6 @@ with tabs[5]:
             f"(dashed). {below.height} of {t1.height} categories are below it."
         )
         widgets.table(t1, view=tables.TIER1_VIEW, key="rt_tier1_table", filename="tier1.csv")
+
+with tabs[6]:
+    bot.section(data)
