@@ -184,7 +184,9 @@ def _fixed_offset_fast(base_fmt: str, s: pl.Series) -> pl.Series | None:
     if shift is not None and s.str.ends_with(suffix).sum() == s.len() - s.null_count():
         # One offset throughout (the usual "+0000"): read it as literal text of the format.
         naive = s.str.strptime(pl.Datetime("us"), base_fmt + suffix, strict=False)
-        return (naive - timedelta(minutes=shift)).dt.replace_time_zone("UTC").alias(s.name)
+        if shift:
+            naive = naive - timedelta(minutes=shift)
+        return naive.dt.replace_time_zone("UTC").alias(s.name)
     offsets = s.str.slice(lo - 5)  # type: ignore[operator]
     minutes: dict[str, int] = {}
     for v in offsets.drop_nulls().unique().to_list():

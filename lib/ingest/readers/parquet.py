@@ -9,14 +9,12 @@ import io
 import json
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from lib.errors import IngestError
 from lib.ingest.readers._common import _POLARS_ERRORS
 from lib.ingest.readers.limits import CELL_BYTES, Limits, check_shape, reserve
 from lib.ingest.readers.names import _unique_names
-from lib.ingest.readers.table import RawTable, _clean_strings
+from lib.ingest.readers.table import RawTable, _clean_strings, rechunk_table
 
 
 def _read_parquet(data: bytes, display: str, limits: Limits | None = None) -> RawTable:
@@ -38,9 +36,10 @@ def _read_parquet(data: bytes, display: str, limits: Limits | None = None) -> Ra
     names = _unique_names(frame.columns)
     if names != frame.columns:
         frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
-    table = RawTable(name=display, frame=frame, format="parquet", header_line=0)
-    table.frame = _clean_strings(frame)
-    if frame.height == 0:
+    table = RawTable(name=display, frame=_clean_strings(frame), format="parquet", header_line=0)
+    del frame  # the table's frame is the only reference: rechunked column by column
+    rechunk_table(table)
+    if table.frame.height == 0:
         table.notes.append("the file has columns but no rows")
     return table
 
@@ -55,6 +54,10 @@ def _unreadable(exc: BaseException, display: str) -> IngestError:
 def _metadata_estimate(data: bytes, display: str, limits: Limits) -> int:
     """Rows, leaf columns and uncompressed bytes from the footer, checked against ``limits``;
     returns the estimated bytes in memory. Nothing of the data is decoded."""
+    # pyarrow only here: importing it costs every other import 0.1-0.2 s of start-up
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
         meta = pq.ParquetFile(io.BytesIO(data)).metadata
         raw = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
