@@ -81,7 +81,9 @@ def to_mime(message: OutgoingMessage, *, sender: str, to: Sequence[str]) -> Emai
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else None
     mime["Message-ID"] = make_msgid("review", domain=domain)
     mime.set_content(message.text or "")
-    mime.add_alternative(message.html or "<p></p>", subtype="html")
+    if not message.html:  # a text-only message (Markdown, JSON): no HTML part, no images
+        return mime
+    mime.add_alternative(message.html, subtype="html")
     if message.images:
         html_part = mime.get_payload()[1]
         for cid, png in message.images.items():

@@ -142,3 +142,11 @@ def test_unconfigured_or_unsafe_settings_are_refused_before_connecting() -> None
     bad_ca = env | {"REVIEW_SMTP_TLS": "ssl", "REVIEW_SMTP_CA_FILE": "/nonexistent.pem"}
     with pytest.raises(DeliveryError, match=r"Cannot read the CA file /nonexistent\.pem"):
         send_email(MESSAGE, ["a@example.com"], smtp_settings(bad_ca, {}))
+
+
+def test_a_text_only_message_has_no_empty_html_part(smtp_server: SmtpServer) -> None:
+    send_email(OutgoingMessage("Digest", "# Digest\n\nRate 18.2%", ""), ["a@example.com"],
+               smtp_server.settings())  # fmt: skip
+    (msg,) = smtp_server.messages
+    assert msg.get_content_type() == "text/plain"
+    assert msg.get_content().startswith("# Digest")
