@@ -87,6 +87,14 @@ def context_caption() -> None:
     st.caption(" · ".join(bits))
 
 
+def mail_ready() -> bool:
+    """True when the mail server settings are complete enough to try."""
+    try:
+        return smtp_settings(os.environ, secrets()).configured
+    except ReviewError:
+        return False
+
+
 def headline() -> None:
     """Thresholds, active subscriptions, the mail server and the next sending."""
     store = session.store()
@@ -120,10 +128,11 @@ def delivery_status(edit: bool) -> None:
         mail_error = None
     except ReviewError as exc:
         mail, mail_error = None, str(exc)
+    rows: list[tuple[str, str]] = []
     if mail_error:
         st.error(f"Mail server settings: {md_escape(mail_error)}", icon=":material/error:")
     elif mail is not None and mail.configured:
-        st.markdown(f"**Mail server:** {md_escape(mail.describe())}")
+        rows.append(("E-mail (SMTP)", mail.describe()))
     else:
         layout.empty_state(
             "No mail server is set up, so e-mail subscriptions cannot be sent yet.",
@@ -132,13 +141,14 @@ def delivery_status(edit: bool) -> None:
             "and restart the app. Passwords are never typed on this page.",
         )
     names = available_webhooks(os.environ, secrets())
-    if names:
-        shown = []
-        for name in names:
-            url = webhook_url(name, os.environ, secrets())
-            shown.append(f"`{name}` ({md_escape(masked_url(url))})")
-        st.markdown("**Webhooks:** " + ", ".join(shown))
-    else:
+    rows += [(f"Webhook {n}", masked_url(webhook_url(n, os.environ, secrets()))) for n in names]
+    if rows:  # a table, not Markdown: addresses and URLs stay plain text, never links
+        st.dataframe(
+            pl.DataFrame(rows, schema=["Channel", "Set up as (passwords and paths hidden)"],
+                         orient="row"),
+            hide_index=True, key="set_where",
+        )  # fmt: skip
+    if not names:
         st.caption(
             "No webhook is set up. A Slack, Microsoft Teams or other webhook URL is a secret: "
             "set it as REVIEW_WEBHOOK_<NAME> on the server (or under [webhooks] in "
@@ -220,7 +230,6 @@ def thresholds_section(edit: bool) -> None:
         widgets.table(frame, key="set_thresholds", filename="thresholds.csv")
     if not edit:
         return
-    _add_threshold(names)
     if rules:
         labels = {t.id: t.describe() for t in rules}
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -230,6 +239,7 @@ def thresholds_section(edit: bool) -> None:
                 store.delete_threshold(gone, actor=session.actor())
                 flash(f"Deleted the threshold “{labels[gone]}”.")
                 st.rerun()
+    _add_threshold(names)
 
 
 def _add_threshold(names: dict[int, str]) -> None:

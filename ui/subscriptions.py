@@ -14,7 +14,7 @@ from lib.notify.schedule import FREQUENCIES, WEEKDAYS, next_slot, zone
 from lib.store.models import SUBSCRIPTION_CHANNELS, Subscription
 from lib.store.notify import schedule_of
 from ui import layout, session, widgets
-from ui.settings import CHANNEL_WORDS, dataset_names, flash, secrets
+from ui.settings import CHANNEL_WORDS, dataset_names, flash, mail_ready, secrets
 
 CONTENTS = {"digest": "The digest", "alerts": "Alerts only (when a threshold is crossed)"}
 FORMATS = {"html": "HTML with charts", "markdown": "Markdown", "json": "JSON"}
@@ -27,35 +27,34 @@ def when(moment: dt.datetime | None, tz: str) -> str:
     return moment.astimezone(zone(tz)).strftime("%a %d %b %Y %H:%M")
 
 
-def _frame(rows: list[Subscription], names: dict[int, str], hooks: list[str]) -> pl.DataFrame:
+def _status(r: Subscription, hooks: list[str], mail_ok: bool) -> str:
+    if not r.active:
+        return "paused"
+    if r.channel != "email" and r.target not in hooks:
+        return f"webhook not set up (REVIEW_WEBHOOK_{r.target})"
+    if r.channel == "email" and not mail_ok:
+        return "no mail server set up"
+    return f"last sending failed: {r.last_error}" if r.last_error else "ready"
+
+
+def _frame(
+    rows: list[Subscription], names: dict[int, str], hooks: list[str], mail_ok: bool
+) -> pl.DataFrame:
     now = dt.datetime.now(dt.UTC)
     meetings = session.store().meeting_dates()
-
-    def who(r: Subscription) -> str:
-        if r.channel == "email" or r.target in hooks:
-            return r.target
-        return f"{r.target} (not set up: REVIEW_WEBHOOK_{r.target})"
-
-    return pl.DataFrame(
-        {
-            "Who": [who(r) for r in rows],
-            "How": [CHANNEL_WORDS[r.channel] for r in rows],
-            "What": [CONTENTS[r.content].split(" (")[0] for r in rows],
-            "Format": [FORMATS[r.format] for r in rows],
-            "When": [schedule_of(r).describe() for r in rows],
-            "Dataset": [names.get(r.dataset_id, "The active dataset") for r in rows],
-            "Next": [
-                when(next_slot(schedule_of(r), now, meetings), r.tz) if r.active else "paused"
-                for r in rows
-            ],
-            "Last sent": [when(r.last_sent_at, r.tz) for r in rows],
-            "Last error": [r.last_error or "" for r in rows],
-        },
-        schema=dict.fromkeys(
-            ("Who", "How", "What", "Format", "When", "Dataset", "Next", "Last sent", "Last error"),
-            pl.String,
-        ),
-    )
+    columns = {
+        "Who": [r.target for r in rows],
+        "How": [f"{CHANNEL_WORDS[r.channel]}, {FORMATS[r.format]}" for r in rows],
+        "What": [CONTENTS[r.content].split(" (")[0] for r in rows],
+        "When": [schedule_of(r).describe() for r in rows],
+        "Dataset": [names.get(r.dataset_id, "The active dataset") for r in rows],
+        "Next": [
+            when(next_slot(schedule_of(r), now, meetings), r.tz) if r.active else "" for r in rows
+        ],
+        "Last sent": [when(r.last_sent_at, r.tz) for r in rows],
+        "Status": [_status(r, hooks, mail_ok) for r in rows],
+    }
+    return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
 
 
 def subscriptions_section(edit: bool) -> None:
@@ -73,7 +72,8 @@ def subscriptions_section(edit: bool) -> None:
             else "An editor adds subscriptions on this page.",
         )
     else:
-        widgets.table(_frame(rows, names, hooks), key="set_subs", filename="subscriptions.csv")
+        frame = _frame(rows, names, hooks, mail_ready())
+        widgets.table(frame, key="set_subs", filename="subscriptions.csv")
         st.caption(
             "The command line sends what is due: run `python -m review digest --due` from cron "
             "or a systemd timer (see the README). Times are in each subscription's time zone."

@@ -145,8 +145,11 @@ def test_unconfigured_or_unsafe_settings_are_refused_before_connecting() -> None
 
 
 def test_a_text_only_message_has_no_empty_html_part(smtp_server: SmtpServer) -> None:
-    send_email(OutgoingMessage("Digest", "# Digest\n\nRate 18.2%", ""), ["a@example.com"],
-               smtp_server.settings())  # fmt: skip
+    sender = "Escalation Review <review@example.com>"
+    message = OutgoingMessage("Digest", "# Digest\n\nRate 18.2%", "")
+    send_email(message, ["a@example.com"], smtp_server.settings(sender=sender))
     (msg,) = smtp_server.messages
+    assert smtp_server.envelopes[0][0] == "review@example.com"
+    assert msg["From"] == sender and msg["Message-ID"].endswith("@example.com>")
     assert msg.get_content_type() == "text/plain"
     assert msg.get_content().startswith("# Digest")

@@ -77,15 +77,20 @@ def test_viewers_read_what_is_set_up_and_are_told_why_they_cannot_change_it(
     at = _page(VIEWER)
     text = _text(at)
     assert "read-only access (viewer)" in text
-    assert "mail.example.com:587 (STARTTLS), user review, password set" in text
-    assert "`TEAM` (https://hooks.example.com/…)" in text
-    assert "s3cret-Pw" not in text and "tok3n" not in text
-    thresholds, subs = (d.value for d in at.dataframe)
+    where, thresholds, subs = (d.value for d in at.dataframe)
+    assert where.values.tolist() == [
+        ["E-mail (SMTP)", "mail.example.com:587 (STARTTLS), user review, password set, "
+         "from review@example.com"],
+        ["Webhook TEAM", "https://hooks.example.com/…"],
+    ]  # fmt: skip
+    shown = text + where.to_csv() + subs.to_csv()
+    assert "s3cret-Pw" not in shown and "tok3n" not in shown
     assert thresholds.to_dict("records") == [
         {"Figure": "Escalation rate", "Crossed when": "above 15.0%", "Dataset": "Every dataset",
          "Note": "agreed in review 9"}
     ]  # fmt: skip
-    assert subs["Who"].tolist() == ["lead@example.com", "OPS (not set up: REVIEW_WEBHOOK_OPS)"]
+    assert subs["Who"].tolist() == ["lead@example.com", "OPS"]
+    assert subs["Status"].tolist() == ["ready", "webhook not set up (REVIEW_WEBHOOK_OPS)"]
     assert subs["When"].tolist()[0] == "Every week on Monday at 08:00 (UTC)"
     labels = {b.label for b in at.button} | {b.label for b in at.get("form_submit_button")}
     assert not labels & {"Add threshold", "Add subscription", "Send a test message", "Delete"}
@@ -118,7 +123,7 @@ def test_editors_add_pause_and_delete_and_see_empty_states_first() -> None:
             "biweekly", 4, "Europe/Berlin", EDITOR,
         )  # fmt: skip
     _ok(_button(at, "Pause").click().run())
-    assert at.dataframe[1].value["Next"].tolist() == ["paused"]
+    assert at.dataframe[1].value["Status"].tolist() == ["paused"]
     # a bad zone is refused with what was expected, nothing stored
     at.text_input(key="set_sub_emails").set_value("cy@example.com")
     at.text_input(key="set_sub_tz").set_value("Berlin")
@@ -136,7 +141,12 @@ def test_editors_send_a_test_message_to_the_local_smtp_server(
     for key, value in smtp_server.env().items():
         monkeypatch.setenv(key, value)
     at = _page(EDITOR)
-    assert f"localhost:{smtp_server.port} (STARTTLS), user digest, password set" in _text(at)
+    where = at.dataframe[0].value["Set up as (passwords and paths hidden)"].tolist()
+    ca = smtp_server.settings().ca_file
+    assert where == [
+        f"localhost:{smtp_server.port} (STARTTLS), user digest, password set, "
+        f"from review@example.com, CA file {ca}"
+    ]
     assert at.text_input(key="set_test_address").value == EDITOR
     _ok(_button(at, "Send a test message").click().run())
     assert f"Sent a test message to {EDITOR}." in _text(at)
