@@ -44,15 +44,15 @@ def _frame(
     meetings = session.store().meeting_dates()
     columns = {
         "Who": [r.target for r in rows],
-        "How": [f"{CHANNEL_WORDS[r.channel]}, {FORMATS[r.format]}" for r in rows],
-        "What": [CONTENTS[r.content].split(" (")[0] for r in rows],
+        "Status": [_status(r, hooks, mail_ok) for r in rows],
         "When": [schedule_of(r).describe() for r in rows],
-        "Dataset": [names.get(r.dataset_id, "The active dataset") for r in rows],
         "Next": [
             when(next_slot(schedule_of(r), now, meetings), r.tz) if r.active else "" for r in rows
         ],
+        "What": [CONTENTS[r.content].split(" (")[0] for r in rows],
+        "How": [f"{CHANNEL_WORDS[r.channel]}, {FORMATS[r.format]}" for r in rows],
+        "Dataset": [names.get(r.dataset_id, "The active dataset") for r in rows],
         "Last sent": [when(r.last_sent_at, r.tz) for r in rows],
-        "Status": [_status(r, hooks, mail_ok) for r in rows],
     }
     return pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
 
