@@ -31,6 +31,7 @@ PAGES = {
         st.Page("views/product.py", title="Product bugs", icon=":material/bug_report:"),
         st.Page("views/meetings.py", title="Review meetings", icon=":material/groups:"),
         st.Page("views/calibration.py", title="Calibration", icon=":material/balance:"),
+        st.Page("views/settings.py", title="Alerts & digests", icon=":material/notifications:"),
     ],
     "Data": [
         st.Page("views/data.py", title="Data", icon=":material/upload_file:"),

@@ -28,6 +28,7 @@ PAGES = (
     "product",
     "meetings",
     "calibration",
+    "settings",
     "data",
 )
 # Tall viewports: Streamlit scrolls inside its own container, so full_page alone shows one screen.

@@ -28,6 +28,7 @@ EXPECTED = [
     ("Product bugs", "/product", "bug_report"),
     ("Review meetings", "/meetings", "groups"),
     ("Calibration", "/calibration", "balance"),
+    ("Alerts & digests", "/settings", "notifications"),
     ("Data", "/data", "upload_file"),
 ]
 #: The title each page shows.
@@ -42,6 +43,7 @@ HEADINGS = {
     "/product": "Product bugs",
     "/meetings": "Review meetings",
     "/calibration": "Calibration",
+    "/settings": "Alerts & digests",
     "/data": "Data",
 }
 
