@@ -73,6 +73,7 @@ from lib.store.models import (
     Setting,
     UTCDateTime,
 )
+from lib.store.notify import NotifyMixin
 from lib.store.roles import LOCAL_USER, ROLES, Actor, can_edit
 from lib.store.settings import SettingsMixin
 
@@ -131,6 +132,7 @@ class Store(
     ActionsMixin,
     BackupMixin,
     CalibrationMixin,
+    NotifyMixin,
 ):
     """Access to one database. ``Store(url)`` opens (and migrates) it; use :func:`default_store`
     in the app so the process keeps one engine per URL.

@@ -311,3 +311,52 @@ class EscalationMatrix(SQLModel, table=True):
     note: str = ""
     created_by: str | None = None
     created_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+
+
+#: What a subscription sends, how, and how often (``lib.notify.schedule.FREQUENCIES``).
+SUBSCRIPTION_CONTENTS = ("digest", "alerts")
+SUBSCRIPTION_CHANNELS = ("email", "slack", "teams", "json")
+SUBSCRIPTION_FORMATS = ("html", "markdown", "json")
+SUBSCRIPTION_FREQUENCIES = ("daily", "weekly", "biweekly", "meeting")
+
+
+class AlertThreshold(SQLModel, table=True):
+    """A threshold on one of the digest's figures (``lib.notify.thresholds.METRICS``), in the
+    figure's own unit; ``dataset_id`` None applies to every dataset."""
+
+    __tablename__ = "alert_threshold"
+
+    id: int | None = Field(default=None, primary_key=True)
+    metric: str
+    op: str
+    value: float
+    dataset_id: int | None = Field(default=None, foreign_key="dataset.id", ondelete="CASCADE")
+    note: str = ""
+    created_by: str | None = None
+    created_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+
+
+class Subscription(SQLModel, table=True):
+    """Who gets what, how often: ``target`` is e-mail addresses (channel ``email``) or the
+    *name* of a webhook whose URL lives in the environment or secrets, never the URL."""
+
+    __tablename__ = "subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = "email"
+    target: str
+    content: str = "digest"
+    format: str = "html"
+    frequency: str = "weekly"
+    weekday: int = 0
+    hour: int = 8
+    tz: str = "UTC"
+    anchor: dt.date | None = None
+    dataset_id: int | None = Field(default=None, foreign_key="dataset.id", ondelete="CASCADE")
+    active: bool = True
+    last_sent_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = None
+    created_by: str | None = None
+    created_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+    updated_by: str | None = None
+    updated_at: dt.datetime = Field(default_factory=_now, sa_type=UTCDateTime)

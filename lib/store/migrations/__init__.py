@@ -36,6 +36,7 @@ from lib.store.migrations import (
     v005_dataset_business_zone,
     v006_meeting_pack,
     v007_calibration,
+    v008_notify,
 )
 
 #: Execution option that makes the SQLite engine open the transaction with ``BEGIN IMMEDIATE``
@@ -50,6 +51,7 @@ STEPS = (
     v005_dataset_business_zone,
     v006_meeting_pack,
     v007_calibration,  # numbered after the last step before it (see its PREVIOUS)
+    v008_notify,
 )
 LATEST = STEPS[-1].VERSION
 
