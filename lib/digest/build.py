@@ -50,6 +50,9 @@ from lib.periods import Periods
 RISK_THRESHOLD = 0.40
 #: Action items due within this many days count as "due" (overdue ones are listed apart).
 DUE_DAYS = 7
+#: Days of tickets the anomaly detector needs before it judges any day (four weeks to learn).
+MIN_HISTORY_DAYS = 28
+TOO_SHORT = "too little history to judge any topic (about five weeks are needed)"
 #: Weeks of trend in the chart.
 TREND_WEEKS = 12
 
@@ -116,17 +119,20 @@ def alerts_of(
     store's alert triage (:meth:`lib.store.Store.get_alert_states`); ``options``: more
     detector options (e.g. ``sentiment_at``).
     """
-    from lib import anomaly
-    from lib.charts.anomaly import alert_dates, explanation, kind_label, overlapping, triaged
-
     start, end = periods.review
     if topic not in tickets.columns or tickets.get_column(topic).null_count() == tickets.height:
         return Alerts(note=f"the export has no {topic} to judge", topic=topic)
+    bounds = periods_mod.date_bounds(tickets)
+    if bounds is None or (min(bounds[1], end) - bounds[0]).days < MIN_HISTORY_DAYS:
+        # the detector would judge no day: it learns from four weeks before the day judged
+        return Alerts(note=TOO_SHORT, topic=topic, sensitivity=sensitivity)
+    from lib import anomaly
+    from lib.charts.anomaly import alert_dates, explanation, kind_label, overlapping, triaged
+
     opts = {"topic": topic, "sensitivity": sensitivity, "end": end, "holidays": tuple(holidays)}
     det = anomaly.review(tickets, **{**opts, **dict(options or {})})
     if det["day"].filter(pl.col("judged")).height == 0:
-        note = "too little history to judge any topic (about five weeks are needed)"
-        return Alerts(note=note, topic=topic, sensitivity=sensitivity)
+        return Alerts(note=TOO_SHORT, topic=topic, sensitivity=sensitivity)
     states = states if states is not None else pl.DataFrame({"alert_key": [], "state": []})
 
     def live(frame: pl.DataFrame) -> pl.DataFrame:
