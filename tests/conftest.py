@@ -87,3 +87,7 @@ def pg_url() -> str:
     if base is None:
         pytest.skip(f"set {POSTGRES_VAR} to an empty PostgreSQL test database")
     return postgres_schema(base)
+
+
+# The local SMTP server and webhook receiver (tests/notify/servers.py), for every test package.
+from tests.notify.servers import smtp_server, tls_files, webhook_receiver  # noqa: E402, F401
