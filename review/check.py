@@ -19,9 +19,8 @@ from argparse import Namespace
 from collections.abc import Mapping
 from pathlib import Path
 
-from lib.notify import thresholds as th
-
 from lib import digest
+from lib.notify import thresholds as th
 from review.context import UsageError
 
 _SPEC = re.compile(
@@ -84,7 +83,7 @@ def run(args: Namespace) -> int:
         where = args.figures
     else:
         from lib.store import Store
-        from review.digest import build
+        from review.build import build
 
         store = Store(args.database)
         try:

@@ -116,6 +116,21 @@ def sentiment_tickets(store: Store, opened: Opened) -> tuple[pl.DataFrame, str]:
     return got.tickets, got.scorer or ""
 
 
+def write(text: str, out: str | None) -> None:
+    """``text`` to the file ``out`` (written whole, then renamed), or to stdout."""
+    if not out or out == "-":
+        sys.stdout.write(text)
+        return
+    path = Path(out)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"--out {out}: cannot write it ({exc.strerror})") from exc
+
+
 class Progress:
     """A progress bar on stderr: redrawn in place on a terminal, one line per step otherwise
     (a log file); ``quiet`` prints nothing.

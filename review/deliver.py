@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
+from lib import digest
+from lib.errors import ReviewError
 from lib.notify import (
     OutgoingMessage,
     check_addresses,
@@ -27,9 +29,6 @@ from lib.notify import (
     smtp_settings,
     webhook_url,
 )
-
-from lib import digest
-from lib.errors import ReviewError
 from lib.store import REPO_DIR, Store
 from review.context import UsageError
 
@@ -107,9 +106,9 @@ def _crossed(store: Store, d: digest.Digest, dataset_id: int) -> list[str]:
 def send_one(store: Store, sub: Any, args: Namespace, now: dt.datetime) -> str:
     """Send subscription ``sub`` (its dataset, or the active one); what happened, in words.
 
-    ``content="alerts"`` sends only when a threshold is crossed or an alert is new, else
-    nothing (and counts as sent)."""
-    from review.digest import build
+    ``content="alerts"`` sends only when a threshold is crossed (the crossed ones first),
+    else nothing (and counts as sent)."""
+    from review.build import build
 
     sub_args = Namespace(
         **{**vars(args), "dataset": str(sub.dataset_id) if sub.dataset_id else None}
@@ -117,10 +116,9 @@ def send_one(store: Store, sub: Any, args: Namespace, now: dt.datetime) -> str:
     opened, d = build(store, sub_args, now=now)
     if sub.content == "alerts":
         crossed = _crossed(store, d, opened.record.id)
-        if not crossed and not d.alerts.new:
-            return "nothing crossed and no new alert: not sent"
-        if crossed:
-            d = dataclasses.replace(d, warnings=(*crossed, *d.warnings))
+        if not crossed:
+            return "no threshold crossed: not sent"
+        d = dataclasses.replace(d, warnings=(*crossed, *d.warnings))
     if sub.channel == "email":
         email(d, check_addresses(sub.target), fmt=sub.format)
     else:

@@ -14,8 +14,7 @@ import polars as pl
 from lib import audit, review_pack
 from lib import calibration as cal
 from lib.store import Meeting, Store
-from review.context import UsageError, open_dataset, sentiment_tickets
-from review.digest import write
+from review.context import UsageError, open_dataset, sentiment_tickets, write
 
 
 def pick_meeting(store: Store, wanted: int | None) -> Meeting:

@@ -180,3 +180,30 @@ def test_pack_writes_the_meetings_review_pack(db: str, tmp_path: Path) -> None:
     html = out.read_text()
     assert "<h1>Review &lt;October&gt;</h1>" in html and 'id="headline"' in html
     assert main(["pack", "--meeting", "999", "--database", db]) == 2
+
+
+def test_due_subscriptions_are_sent_and_recorded(
+    db: str, smtp_server, webhook_receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from review import build_parser, deliver
+
+    for key, value in {**smtp_server.env(), "REVIEW_WEBHOOK_TEAM": webhook_receiver.url()}.items():
+        monkeypatch.setenv(key, value)
+    store = _store(db)
+    mail = store.add_subscription("email", "lead@example.com", frequency="daily", hour=8)
+    slack = store.add_subscription("slack", "team", frequency="daily", hour=8)
+    quiet = store.add_subscription("email", "ops@example.com", content="alerts", frequency="daily")
+    later = mail.created_at + dt.timedelta(days=1, hours=1)
+    args = build_parser().parse_args(["digest", "--due", *FAST, "--database", db])
+    try:
+        assert deliver.send_due(store, args, now=later) == 0
+        (msg,) = smtp_server.messages  # the alerts-only one: no threshold crossed
+        assert msg["To"] == "lead@example.com" and msg["Subject"].startswith("Escalation digest")
+        (post,) = webhook_receiver.requests
+        assert post.body["blocks"][0]["text"]["text"] == msg["Subject"]
+        assert store.due_subscriptions(later) == []
+        assert store.get_subscription(quiet.id).last_sent_at == later
+    finally:
+        for sub in (mail, slack, quiet):
+            store.delete_subscription(sub.id)
+        store.close()
