@@ -105,6 +105,6 @@ def build(
         now=now,
         with_alerts=not args.no_alerts,
         with_risk=not args.no_risk,
-        warnings=opened.warnings(),
+        low_signal=opened.low_signal(),
     )
     return opened, d

@@ -52,10 +52,9 @@ class Opened:
         """The escalation rules in words."""
         return describe_rules(rules_from_json(self.record.rules))
 
-    def warnings(self) -> list[str]:
+    def low_signal(self) -> str | None:
         """The warning every page shows when the rules mark (almost) no ticket escalated."""
-        text = escalation_signal(self.tickets, rules_from_json(self.record.rules))
-        return [text] if text else []
+        return escalation_signal(self.tickets, rules_from_json(self.record.rules))
 
 
 def find_dataset(store: Store, wanted: str | None) -> Dataset:

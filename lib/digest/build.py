@@ -306,6 +306,7 @@ def build_digest(
     with_alerts: bool = True,
     with_risk: bool = True,
     warnings: Sequence[str] = (),
+    low_signal: str | None = None,
 ) -> Digest:
     """The digest of ``tickets`` (canonical) for ``periods`` (default: the app's defaults).
 
@@ -314,6 +315,9 @@ def build_digest(
     ``alert_tickets``: the tickets with the sentiment the Anomalies page uses (default:
     ``tickets``). ``actions`` / ``meetings``: the store's ``list_actions()`` and
     ``list_meetings()`` frames. ``with_alerts`` / ``with_risk`` skip the slow parts.
+    ``warnings`` are shown first; ``low_signal`` is the rules' warning
+    (:func:`lib.ingest.rules.escalation_signal`): shown, and the summary is left out, as on
+    the Overview.
     """
     now = now or dt.datetime.now(dt.UTC)
     today = today or now.date()
@@ -362,6 +366,7 @@ def build_digest(
             due_days=DUE_DAYS,
             since=since,
             warnings=tuple(warnings),
+            low_signal=low_signal,
         )
 
 

@@ -165,3 +165,6 @@ class Digest:
     due_days: int
     since: SinceMeeting | None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: The sentence every page shows when the escalation rules mark (almost) no ticket: the
+    #: rates say more about the rules than about the team (the summary is then left out).
+    low_signal: str | None = None

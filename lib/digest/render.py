@@ -108,7 +108,8 @@ def _rate_blocks(d: Digest) -> list[Block]:
         "Escalation rate = escalated tickets / tickets created in the period; a change is called "
         "real when a two-proportion test gives p < 0.05 (the Overview's numbers)."
     )
-    out += [Block("p", line) for line in d.summary]
+    if not d.low_signal:  # as the Overview: rates under the warning are no finding
+        out += [Block("p", line) for line in d.summary]
     out.append(Block("img", TREND_CID, items=("Weekly escalation rate and tickets",)))
     out.append(
         Block(
@@ -252,6 +253,8 @@ def _since_blocks(d: Digest) -> list[Block]:
 def blocks(d: Digest) -> list[Block]:
     """The digest's content, in order, as plain text (the renderers escape it)."""
     out = [Block("note", w) for w in d.warnings]
+    if d.low_signal:
+        out.append(Block("note", d.low_signal))
     out += _rate_blocks(d)
     out += _drivers_blocks(d)
     out += _alerts_blocks(d)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -184,3 +185,17 @@ def test_charts_draw_empty_and_long_inputs() -> None:
     assert digest.drivers_png(())[:4] == b"\x89PNG"
     weeks = [TrendPoint(dt.date(2026, 1, 5) + dt.timedelta(weeks=i), i, 0, None) for i in range(3)]
     assert digest.trend_png(weeks, review=(dt.date(2026, 1, 12), dt.date(2026, 1, 25)))
+
+
+def test_the_rules_warning_replaces_the_summary(hostile: pl.DataFrame) -> None:
+    none = hostile.with_columns(escalated=pl.lit(False))
+    from lib.ingest.rules import escalation_signal
+
+    warning = escalation_signal(none)
+    assert warning
+    d = digest.build_digest(none, with_alerts=False, with_risk=False, now=NOW, low_signal=warning)
+    md = digest.to_markdown(d)
+    assert md.index("None of the") < md.index("## Escalation rate")
+    assert "this period (" not in md  # the Overview's summary sentence
+    assert "this period (" in digest.to_markdown(dataclasses.replace(d, low_signal=None))
+    assert digest.figures(d)["escalation_rate"] == 0.0
