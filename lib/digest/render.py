@@ -200,7 +200,7 @@ def _risk_blocks(d: Digest) -> list[Block]:
 
 def _action_rows(lines: Sequence[ActionLine]) -> tuple[tuple[str, ...], ...]:
     return tuple(
-        (f"#{x.id}", x.title, x.owner or "–", str(x.due_date or "–"), x.status.replace("_", " "))
+        (str(x.id), x.title, x.owner or "–", str(x.due_date or "–"), x.status.replace("_", " "))
         for x in lines
     )
 
@@ -231,7 +231,7 @@ def _since_blocks(d: Digest) -> list[Block]:
     s = d.since
     if s is None:
         return [*out, Block("note", "No review meeting yet.")]
-    items = [f"Last meeting: {s.title}, {s.date}"]
+    items = [f"Last meeting: {s.title}" + ("" if str(s.date) in s.title else f", {s.date}")]
     if s.period is not None:
         items.append(
             f"Rate then ({formatting.day_range(*s.period)}): {formatting.pct(s.rate_then)} of "
@@ -242,10 +242,8 @@ def _since_blocks(d: Digest) -> list[Block]:
                 else ""
             )
         )
-    items.append(
-        f"Action items closed since: {len(s.actions_closed):,}"
-        + (": " + "; ".join(s.actions_closed) if s.actions_closed else "")
-    )
+    closed = "; ".join(s.actions_closed) if s.actions_closed else "none"
+    items.append(f"Action items closed since ({len(s.actions_closed):,}): {closed}")
     items.append(f"Action items still open: {s.actions_open:,}")
     return [*out, Block("ul", items=tuple(items))]
 
