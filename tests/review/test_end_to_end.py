@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -100,11 +99,10 @@ def test_import_then_digest_by_email(run: Run) -> None:
     assert sorted(run.smtp.envelopes[0][1]) == ["lead@example.com", "ops@example.com"]
     h = run.headline
     when = formatting.day_range(*h.review)
-    assert msg["Subject"] == (
-        f"Escalation digest · Fixture · {when}: {formatting.pct(h.rate)} ({formatting.pts(h.change)})"
-    )
+    rate, change = formatting.pct(h.rate), formatting.pts(h.change)
+    assert msg["Subject"] == f"Escalation digest · Fixture · {when}: {rate} ({change})"
     text = msg.get_body(("plain",)).get_content()
-    assert f"{formatting.pct(h.rate)} ({h.escalations:,} escalated of {h.tickets:,} tickets)" in text
+    assert f"{rate} ({h.escalations:,} escalated of {h.tickets:,} tickets)" in text
     html = msg.get_body(("html",)).get_content()
     referenced = set(re.findall(r'src="cid:([^"]+)"', html))
     images = {
