@@ -112,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE.json",
         help="escalation rules (JSON, as stored by the Data page); default: the detected ones",
     )
+    imp.add_argument(
+        "--rules-from",
+        metavar="ID|NAME",
+        help="use the escalation rules of a dataset imported before (e.g. last month's)",
+    )
     order = imp.add_mutually_exclusive_group()
     order.add_argument(
         "--dayfirst",

@@ -20,7 +20,7 @@ from lib.ingest.keys import KEYS
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
 from lib.periods import PeriodError, check_zone
 from lib.privacy import mask_report, pseudonymise
-from review.context import Progress, UsageError, open_store
+from review.context import Progress, UsageError, find_dataset, open_store
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:
@@ -68,10 +68,14 @@ def run(args: Namespace) -> int:
         except PeriodError as exc:
             raise UsageError(f"--zone: {exc}") from exc
     mapping = parse_mapping(args.map or [])
+    if args.rules and args.rules_from:
+        raise UsageError("give --rules or --rules-from, not both")
     rules = read_rules(args.rules) if args.rules else None
     bar = Progress(quiet=args.quiet)
     store = open_store(args.database)
     try:
+        if args.rules_from:  # the rules of a dataset imported before (a monthly import)
+            rules = rules_from_json(find_dataset(store, args.rules_from).rules)
         insp = inspect_sources(
             [str(p) for p in paths] if len(paths) > 1 else str(paths[0]), progress=bar
         )

@@ -87,14 +87,27 @@ def test_a_bad_file_changes_nothing_and_says_where(
     assert "unknown field 'nonsense'" in capsys.readouterr().err
 
 
-def test_keep_active_imports_beside_the_active_dataset(tmp_path: Path) -> None:
+def test_keep_active_and_rules_from_a_dataset(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     url = f"sqlite:///{tmp_path / 'r.sqlite'}"
     args = ["--quiet", "--database", url]
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps([{"kind": "nonsense"}]))
+    assert main(["import", str(EXPORT), "--rules", str(rules), *args]) == 2
+    assert "not a list of escalation rules" in capsys.readouterr().err
     assert main(["import", str(EXPORT), "--name", "First", *args]) == 0
-    assert main(["import", str(EXPORT), "--name", "Second", "--keep-active", *args]) == 0
-    listed = Store(url).list_datasets()
+    store = Store(url)
+    first = store.get_active_dataset()
+    one_rule = [first.rules[0]]
+    rules.write_text(json.dumps(one_rule))
+    assert main(["import", str(EXPORT), "--name", "Second", "--rules", str(rules), *args]) == 0
+    assert store.get_active_dataset().rules == one_rule
+    store.set_active_dataset(first.id)
+    assert main(["import", str(EXPORT), "--rules-from", "Second", "--keep-active", *args]) == 0
+    listed = store.list_datasets()
     assert listed.filter(pl.col("active")).get_column("name").to_list() == ["First"]
-    assert sorted(listed.get_column("name")) == ["First", "Second"]
+    assert store.get_dataset(int(listed.get_column("id")[0])).rules == one_rule
 
 
 def test_digest_json_equals_the_overviews_numbers(
