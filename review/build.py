@@ -16,7 +16,8 @@ import polars as pl
 from lib import audit, digest
 from lib.periods import PeriodError, Periods, review_periods
 from lib.store import Store
-from review.context import Opened, UsageError, open_dataset, sentiment_tickets
+from review.context import Opened, open_dataset, sentiment_tickets
+from review.errors import UsageError
 
 
 def parse_period(text: str | None, tickets: object, baseline: str) -> Periods:

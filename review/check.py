@@ -19,9 +19,8 @@ from argparse import Namespace
 from collections.abc import Mapping
 from pathlib import Path
 
-from lib import digest
 from lib.notify import thresholds as th
-from review.context import UsageError
+from review.errors import UsageError
 
 _SPEC = re.compile(
     r"^\s*([a-z_]+)\s*(>=|<=|>|<)\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?\d+)?)\s*(%?)\s*$"
@@ -82,6 +81,7 @@ def run(args: Namespace) -> int:
         figures = read_figures(args.figures)
         where = args.figures
     else:
+        from lib import digest  # the digest's modules only when figures are computed
         from lib.store import Store
         from review.build import build
 

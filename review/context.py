@@ -16,17 +16,14 @@ from typing import IO
 
 import polars as pl
 
-from lib.errors import ReviewError, StoreError
+from lib.errors import StoreError
 from lib.ingest.rules import describe_rules, escalation_signal, rules_from_json
 from lib.store import Dataset, Store
 from lib.store.snapshot_scan import read_canonical
+from review.errors import UsageError
 
 #: The sidecar the app keeps the scored sentiment in (``ui.scoring``).
 SENTIMENT_SIDECAR = "sentiment.parquet"
-
-
-class UsageError(ReviewError):
-    """A command was given something it cannot use (exit code 2)."""
 
 
 def open_store(url: str | None = None) -> Store:

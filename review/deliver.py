@@ -30,7 +30,7 @@ from lib.notify import (
     webhook_url,
 )
 from lib.store import REPO_DIR, Store
-from review.context import UsageError
+from review.errors import UsageError
 
 KINDS = ("slack", "teams", "json")
 

@@ -20,7 +20,8 @@ from lib.ingest.keys import KEYS
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
 from lib.periods import PeriodError, check_zone
 from lib.privacy import mask_report, pseudonymise
-from review.context import Progress, UsageError, find_dataset, open_store
+from review.context import Progress, find_dataset, open_store
+from review.errors import UsageError
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:

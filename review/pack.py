@@ -14,7 +14,8 @@ import polars as pl
 from lib import audit, review_pack
 from lib import calibration as cal
 from lib.store import Meeting, Store
-from review.context import UsageError, open_dataset, sentiment_tickets, write
+from review.context import open_dataset, sentiment_tickets, write
+from review.errors import UsageError
 
 
 def pick_meeting(store: Store, wanted: int | None) -> Meeting:
