@@ -30,6 +30,7 @@ PAGES = {
         st.Page("views/at_risk.py", title="At risk", icon=":material/crisis_alert:"),
         st.Page("views/meetings.py", title="Review meetings", icon=":material/groups:"),
         st.Page("views/calibration.py", title="Calibration", icon=":material/balance:"),
+        st.Page("views/settings.py", title="Alerts & digests", icon=":material/notifications:"),
     ],
     "Data": [
         st.Page("views/data.py", title="Data", icon=":material/upload_file:"),

@@ -27,6 +27,7 @@ PAGES = (
     "at_risk",
     "meetings",
     "calibration",
+    "settings",
     "data",
 )
 # Tall viewports: Streamlit scrolls inside its own container, so full_page alone shows one screen.

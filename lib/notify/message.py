@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 from lib.errors import ReviewError
 
@@ -78,10 +78,13 @@ def to_mime(message: OutgoingMessage, *, sender: str, to: Sequence[str]) -> Emai
     mime["From"] = _one_line(sender)
     mime["To"] = ", ".join(check_addresses(to))
     mime["Date"] = formatdate(localtime=False)
-    domain = sender.rsplit("@", 1)[-1] if "@" in sender else None
+    address = parseaddr(sender)[1]
+    domain = address.rsplit("@", 1)[-1] if "@" in address else None
     mime["Message-ID"] = make_msgid("review", domain=domain)
     mime.set_content(message.text or "")
-    mime.add_alternative(message.html or "<p></p>", subtype="html")
+    if not message.html:  # a text-only message (Markdown, JSON): no HTML part, no images
+        return mime
+    mime.add_alternative(message.html, subtype="html")
     if message.images:
         html_part = mime.get_payload()[1]
         for cid, png in message.images.items():

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from lib.notify.message import DeliveryError, OutgoingMessage
+from lib.notify.thresholds import METRICS
 
 __all__ = [
     "ENV_PREFIX",
@@ -117,8 +118,6 @@ def webhook_url(name: str, env: Mapping[str, str], secrets: Mapping[str, Any]) -
 def _facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(label, value) of the payload's ``figures``, labelled and formatted as the thresholds
     page does."""
-    from lib.notify.thresholds import METRICS
-
     figures = payload.get("figures")
     if not isinstance(figures, Mapping):
         return []
@@ -133,6 +132,21 @@ def _facts(payload: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def _json_safe(value: Any) -> Any:
+    """``value`` with NaN and infinities as ``null`` (JSON has no NaN; receivers refuse it).
+
+    >>> _json_safe({"a": [float("nan"), 1.5]})
+    {'a': [None, 1.5]}
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def webhook_body(
     kind: Literal["slack", "teams", "json"], message: OutgoingMessage, payload: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -143,7 +157,7 @@ def webhook_body(
     a fact set of the figures). JSON: ``payload`` itself.
     """
     if kind == "json":
-        return dict(payload)
+        return _json_safe(dict(payload))
     facts = _facts(payload)
     text = (message.text or "").strip()
     if kind == "slack":
@@ -204,7 +218,7 @@ def post_webhook(
     """POST ``message`` (or ``payload`` for ``"json"``) to the webhook ``url``; return the HTTP
     status. A non-2xx answer, a refused connection or a timeout raises :class:`DeliveryError`
     naming the host (never the URL's secret path)."""
-    body = json.dumps(webhook_body(kind, message, payload), default=str).encode()
+    body = json.dumps(webhook_body(kind, message, payload), default=str, allow_nan=False).encode()
     where = masked_url(url)
     parts = urlsplit(str(url).strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -224,6 +238,8 @@ def post_webhook(
             status = int(response.status)
     except urllib.error.HTTPError as exc:
         detail = exc.read(300).decode(errors="replace").strip() if exc.fp else ""
+        if parts.path.strip("/"):  # a receiver may echo the URL: its path is the secret
+            detail = detail.replace(parts.path, "/…")
         raise DeliveryError(
             f"{name} answered {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
         ) from None

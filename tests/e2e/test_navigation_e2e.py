@@ -27,6 +27,7 @@ EXPECTED = [
     ("At risk", "/at_risk", "crisis_alert"),
     ("Review meetings", "/meetings", "groups"),
     ("Calibration", "/calibration", "balance"),
+    ("Alerts & digests", "/settings", "notifications"),
     ("Data", "/data", "upload_file"),
 ]
 #: The title each page shows.
@@ -40,6 +41,7 @@ HEADINGS = {
     "/at_risk": "At risk",
     "/meetings": "Review meetings",
     "/calibration": "Calibration",
+    "/settings": "Alerts & digests",
     "/data": "Data",
 }
 

@@ -318,6 +318,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: Any
+    raw: bytes = b""
 
 
 class WebhookReceiver:
@@ -336,9 +337,9 @@ class WebhookReceiver:
                     body: Any = json.loads(raw)
                 except ValueError:
                     body = raw
-                receiver.requests.append(Received(self.path, dict(self.headers), body))
+                receiver.requests.append(Received(self.path, dict(self.headers), body, raw))
                 status = receiver.statuses.get(self.path, receiver.status)
-                text = b"ok" if status < 300 else b"invalid_payload"
+                text = b"ok" if status < 300 else b"invalid_payload for " + self.path.encode()
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(text)))
                 self.end_headers()

@@ -3,6 +3,7 @@ inline images, and clear errors that name the server and never the password."""
 
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -142,3 +143,14 @@ def test_unconfigured_or_unsafe_settings_are_refused_before_connecting() -> None
     bad_ca = env | {"REVIEW_SMTP_TLS": "ssl", "REVIEW_SMTP_CA_FILE": "/nonexistent.pem"}
     with pytest.raises(DeliveryError, match=r"Cannot read the CA file /nonexistent\.pem"):
         send_email(MESSAGE, ["a@example.com"], smtp_settings(bad_ca, {}))
+
+
+def test_a_text_only_message_has_no_empty_html_part(smtp_server: SmtpServer) -> None:
+    sender = "Escalation Review <review@example.com>"
+    message = OutgoingMessage("Digest", "# Digest\n\nRate 18.2%", "")
+    send_email(message, ["a@example.com"], smtp_server.settings(sender=sender))
+    (msg,) = smtp_server.messages
+    assert smtp_server.envelopes[0][0] == "review@example.com"
+    assert msg["From"] == sender and re.fullmatch(r"<[^<>@]+@example\.com>", msg["Message-ID"])
+    assert msg.get_content_type() == "text/plain"
+    assert msg.get_content().startswith("# Digest")
