@@ -13,7 +13,7 @@ from argparse import Namespace
 
 import polars as pl
 
-from lib import audit, digest
+from lib import audit, digest, periods
 from lib.periods import PeriodError, Periods, review_periods
 from lib.store import Store
 from review.context import Opened, open_dataset, sentiment_tickets
@@ -76,14 +76,18 @@ def build(
     t = opened.tickets
     if t.height == 0:
         raise UsageError(f"Dataset “{opened.record.name}” has no tickets")
-    prds = parse_period(args.period, t, args.baseline)
+    with periods.use_zone(opened.zone):  # the dataset's days, as the sidebar counts them
+        prds = parse_period(args.period, t, args.baseline)
     hz = parse_horizon(args.horizon, t)
     alert_tickets, scorer = (t, "")
     options: dict[str, object] = {}
     if not args.no_alerts:
         alert_tickets, scorer = sentiment_tickets(store, opened)
-        if scorer == "satisfaction" and "satisfaction_at" in alert_tickets.columns:
-            options["sentiment_at"] = "satisfaction_at"
+        if scorer == "satisfaction":  # as the Anomalies page: ratings on the day given
+            from lib.satisfaction_time import dated_share
+
+            if dated_share(alert_tickets)[0]:
+                options["sentiment_at"] = "satisfaction_at"
     now = now or dt.datetime.now(dt.UTC)
     meetings = store.list_meetings()
     if meetings.height:
