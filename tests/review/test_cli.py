@@ -218,3 +218,22 @@ def test_due_subscriptions_are_sent_and_recorded(
         for sub in (mail, slack, quiet):
             store.delete_subscription(sub.id)
         store.close()
+
+
+def test_digest_counts_days_in_the_datasets_zone(db: str, tmp_path: Path) -> None:
+    from lib import periods
+
+    store = _store(db)
+    rec = store.get_active_dataset()
+    store.set_business_zone(rec.id, "Pacific/Kiritimati")  # UTC+14: the last day is a day later
+    out = tmp_path / "d.json"
+    try:
+        assert main(["digest", "--format", "json", "--out", str(out), *FAST, "--database", db]) == 0
+        tickets = read_canonical(store.snapshot_file(rec))
+        with periods.use_zone("Pacific/Kiritimati"):
+            local = review_periods(tickets).review
+        assert local != review_periods(tickets).review  # the zone matters for this export
+        assert json.loads(out.read_text())["rate"]["review"] == [str(d) for d in local]
+    finally:
+        store.set_business_zone(rec.id, rec.business_tz)
+        store.close()
