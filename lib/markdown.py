@@ -42,6 +42,16 @@ def md_escape(text: Any) -> str:
     return _MD_LINE_START.sub(_escape_line_start, out)
 
 
+def md_inline(text: Any) -> str:
+    """Like :func:`md_escape`, for text that never starts a line (a table cell, a list item
+    after its marker): a leading number or dash stays as it is.
+
+    >>> md_inline("-1.2 pts"), md_inline("12.6% *x*")
+    ('-1.2 pts', '12.6% \\\\*x\\\\*')
+    """
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str("" if text is None else text).split()))
+
+
 def md_escape_lines(text: Any, indent: str = "") -> str:
     """Multi-line text, each line escaped with ``md_escape`` and indented.
 
