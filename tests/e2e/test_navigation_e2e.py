@@ -67,9 +67,13 @@ def _label(text: str) -> str:
     return lines[-1] if lines else ""
 
 
-def _open(browser, url: str):
+def _open(browser, url: str, requests: list[str] | None = None):
+    """A new browser context (a new Streamlit session) on ``url``; every request it makes is
+    appended to ``requests`` when given."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     ctx.add_init_script(RECORDER)
+    if requests is not None:
+        ctx.on("request", lambda r: requests.append(r.url))
     page = ctx.new_page()
     page.set_default_timeout(60_000)
     page.goto(url)
@@ -116,11 +120,17 @@ RELOADED = ("/", "/meetings", "/data")
 
 
 def test_deep_link_and_reload_of_every_page(shared_server, browser) -> None:
+    """Also: every request any page makes goes to the app's own server (no fonts, scripts or
+    telemetry from outside)."""
     srv = shared_server
+    seen: list[str] = []
     for _, path, _ in EXPECTED:
-        page = _open(browser, srv.url + path)
+        page = _open(browser, srv.url + path, seen)
         _check(page, path)
         if path in RELOADED:
             page.reload()
             _check(page, path)
         page.context.close()
+    own = (srv.url, srv.url.replace("127.0.0.1", "localhost"), "data:", "blob:", "about:")
+    outside = [u for u in seen if not u.startswith(own)]
+    assert seen and not outside, outside[:10]
