@@ -12,6 +12,8 @@ from typing import Any, Self
 
 import polars as pl
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as sa_postgresql
+from sqlalchemy.dialects import sqlite as sa_sqlite
 from sqlmodel import Session, SQLModel
 
 from lib.errors import StoreError
@@ -168,9 +170,23 @@ def _check_fields(changes: Mapping[str, Any], allowed: set[str], what: str) -> N
 
 
 def _set_setting(s: Session, key: str, value: Any, who: str) -> None:
-    row = s.get(Setting, key) or Setting(key=key)
-    row.value, row.updated_by, row.updated_at = value, who, _now()
-    s.add(row)
+    """Store ``value`` under ``key`` in the write session ``s``, as one upsert: two processes
+    setting the same new key at once (two app servers opening a dataset's page) both succeed,
+    the later value kept, where a read-then-insert lost one to a duplicate-key error."""
+    values = {"key": key, "value": value, "updated_by": who, "updated_at": _now()}
+    dialect = s.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        row = s.get(Setting, key) or Setting(key=key)
+        row.value, row.updated_by, row.updated_at = value, who, values["updated_at"]
+        s.add(row)
+        return
+    insert = sa_postgresql.insert if dialect == "postgresql" else sa_sqlite.insert
+    stmt = insert(Setting).values(**values)
+    changed = {name: stmt.excluded[name] for name in ("value", "updated_by", "updated_at")}
+    s.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=changed))
+    for obj in list(s.identity_map.values()):  # a row this session read earlier: now stale
+        if isinstance(obj, Setting) and obj.key == key:
+            s.refresh(obj)
 
 
 def _fsync_file(path: Path) -> None:
