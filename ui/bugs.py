@@ -14,7 +14,7 @@ import polars as pl
 import streamlit as st
 
 from lib import anomaly, audit, bugs, periods
-from lib.store.snapshot_scan import scan_snapshot
+from lib.store.snapshot_scan import read_columns, scan_snapshot
 from ui import anomaly_calendar, dataset, session, sidebar
 
 #: What an export without any text needs, in words (the empty state).
@@ -35,7 +35,7 @@ NO_LINKS = (
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _extras(path: str, columns: tuple[str, ...]) -> pl.DataFrame:
     """``ticket_id`` and the named extra columns of a snapshot (only those are decoded)."""
-    return scan_snapshot(path).select("ticket_id", *columns).collect()
+    return read_columns(path, ["ticket_id", *columns])
 
 
 def _path(data: dataset.Active) -> str:

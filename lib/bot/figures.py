@@ -187,12 +187,11 @@ def bot_review(
         if c in tickets.columns
     )
     if snapshot and Path(snapshot).is_file():
-        from lib.store.snapshot_scan import scan_snapshot
+        from lib.store.snapshot_scan import read_columns, scan_snapshot
 
-        scan = scan_snapshot(snapshot)
-        wanted = list(bot_columns(scan.collect_schema().names()))
+        wanted = list(bot_columns(scan_snapshot(snapshot).collect_schema().names()))
         if wanted:
-            frame = _beside(frame, scan.select("ticket_id", *wanted).collect())
+            frame = _beside(frame, read_columns(snapshot, ["ticket_id", *wanted]))
     marks = mark_tickets(frame, extra_names=extra_names)
     return review_marks(tickets, marks, min_handed=min_handed)
 
