@@ -169,24 +169,38 @@ def _check_fields(changes: Mapping[str, Any], allowed: set[str], what: str) -> N
         )
 
 
-def _set_setting(s: Session, key: str, value: Any, who: str) -> None:
-    """Store ``value`` under ``key`` in the write session ``s``, as one upsert: two processes
-    setting the same new key at once (two app servers opening a dataset's page) both succeed,
-    the later value kept, where a read-then-insert lost one to a duplicate-key error."""
-    values = {"key": key, "value": value, "updated_by": who, "updated_at": _now()}
+def _upsert(s: Session, model: type[SQLModel], values: Mapping[str, Any], key: str) -> None:
+    """Insert ``values`` as a row of ``model`` in the write session ``s``, or update the row
+    whose primary key ``key`` already holds that value, as one statement: two processes
+    writing the same new key at once (two app servers, two people triaging one alert) both
+    succeed, the later values kept, where a read-then-insert lost one to a duplicate-key
+    error on PostgreSQL. Columns left out of ``values`` keep what the row held.
+
+    Example::
+
+        _upsert(session, Setting, {"key": "k", "value": 1, "updated_by": "a"}, "key")
+    """
+    changed = [name for name in values if name != key]
     dialect = s.get_bind().dialect.name
     if dialect not in ("postgresql", "sqlite"):
-        row = s.get(Setting, key) or Setting(key=key)
-        row.value, row.updated_by, row.updated_at = value, who, values["updated_at"]
+        row = s.get(model, values[key]) or model(**{key: values[key]})
+        for name in changed:
+            setattr(row, name, values[name])
         s.add(row)
         return
     insert = sa_postgresql.insert if dialect == "postgresql" else sa_sqlite.insert
-    stmt = insert(Setting).values(**values)
-    changed = {name: stmt.excluded[name] for name in ("value", "updated_by", "updated_at")}
-    s.execute(stmt.on_conflict_do_update(index_elements=["key"], set_=changed))
+    stmt = insert(model).values(**values)
+    update = {name: stmt.excluded[name] for name in changed}
+    s.execute(stmt.on_conflict_do_update(index_elements=[key], set_=update))
     for obj in list(s.identity_map.values()):  # a row this session read earlier: now stale
-        if isinstance(obj, Setting) and obj.key == key:
+        if isinstance(obj, model) and getattr(obj, key) == values[key]:
             s.refresh(obj)
+
+
+def _set_setting(s: Session, key: str, value: Any, who: str) -> None:
+    """Store ``value`` under ``key`` in the write session ``s``, as one upsert (``_upsert``)."""
+    values = {"key": key, "value": value, "updated_by": who, "updated_at": _now()}
+    _upsert(s, Setting, values, "key")
 
 
 def _fsync_file(path: Path) -> None:

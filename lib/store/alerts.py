@@ -18,6 +18,7 @@ from lib.store._base import (
     _frame,
     _schema,
     _text,
+    _upsert,
 )
 from lib.store.models import (
     ALERT_STATES,
@@ -84,13 +85,10 @@ class AlertsMixin(StoreBase):
             "updated_by": _who(None, actor),
             "updated_at": _now(),
         }
+        if dataset_id is not None:  # otherwise keep the dataset it was first triaged on
+            values["dataset_id"] = dataset_id
         with self._write() as s:
-            row = s.get(AlertState, key) or AlertState(alert_key=key, state=state)
-            if dataset_id is not None:  # otherwise keep the dataset it was first triaged on
-                values["dataset_id"] = dataset_id
-            for name, value in values.items():
-                setattr(row, name, value)
-            s.add(row)
+            _upsert(s, AlertState, {"alert_key": key, **values}, "alert_key")
         return key
 
     @_writes

@@ -13,6 +13,7 @@ from lib.store._base import (
     _frame,
     _schema,
     _text,
+    _upsert,
 )
 from lib.store.models import (
     TAG_KINDS,
@@ -34,10 +35,9 @@ class CategoriesMixin(StoreBase):
         category = _text(category, "Category", required=True)
         _choice(kind, TAG_KINDS, "Tag")
         with self._write() as s:
-            row = s.get(CategoryTag, category) or CategoryTag(category=category, kind=kind)
-            row.kind, row.note = kind, _text(note, "Note")
-            row.updated_by, row.updated_at = _who(None, actor), _now()
-            s.add(row)
+            values = {"category": category, "kind": kind, "note": _text(note, "Note")}
+            values.update(updated_by=_who(None, actor), updated_at=_now())
+            _upsert(s, CategoryTag, values, "category")
 
     @_writes
     def remove_category_tag(self, category: str, *, actor: Actor | None = None) -> None:
@@ -66,13 +66,17 @@ class CategoriesMixin(StoreBase):
         """Record the state of a category's knowledge-base article."""
         category = _text(category, "Category", required=True)
         with self._write() as s:
-            row = s.get(KnowledgeCoverage, category) or KnowledgeCoverage(category=category)
-            row.article_exists = bool(article_exists)
-            row.accurate = bool(accurate)
-            row.detailed_enough = bool(detailed_enough)
-            row.link, row.note = _text(link, "Link"), _text(note, "Note")
-            row.updated_by, row.updated_at = _who(None, actor), _now()
-            s.add(row)
+            values = {
+                "category": category,
+                "article_exists": bool(article_exists),
+                "accurate": bool(accurate),
+                "detailed_enough": bool(detailed_enough),
+                "link": _text(link, "Link"),
+                "note": _text(note, "Note"),
+                "updated_by": _who(None, actor),
+                "updated_at": _now(),
+            }
+            _upsert(s, KnowledgeCoverage, values, "category")
 
     def get_knowledge_coverage(self) -> pl.DataFrame:
         """One row per category with a coverage record."""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
+import pytest
+
 from lib.store import Store
-from lib.store._base import _set_setting
+from lib.store._base import _set_setting, _upsert
+from lib.store.alerts import alert_key
+from lib.store.models import AlertState, CategoryTag, KnowledgeCoverage
 
 
 def test_settings_round_trip(store: Store) -> None:
@@ -39,6 +44,56 @@ def test_two_servers_setting_one_new_key_at_once_both_succeed(db_url: str) -> No
         assert a.get_setting("sentiment_method:1") == "own"
         a.set_setting("sentiment_method:1", "model")  # an existing key is updated in place
         assert b.get_setting("sentiment_method:1") == "model"
+    finally:
+        a.close()
+        b.close()
+
+
+ALERT = {"topic": "SSO", "metric": "volume", "kind": "spike", "start": dt.date(2026, 3, 2)}
+RACES = {  # the write both servers make, the row server A holds uncommitted, what B leaves
+    "alert": (
+        lambda st: st.set_alert_state(ALERT, "known", note="B"),
+        lambda: (AlertState, {"alert_key": alert_key(**ALERT), "state": "agenda"}, "alert_key"),
+        lambda st: st.get_alert_states().row(0, named=True)["note"],
+    ),
+    "category tag": (
+        lambda st: st.set_category_tag("SSO", "policy", note="B"),
+        lambda: (CategoryTag, {"category": "SSO", "kind": "skill"}, "category"),
+        lambda st: st.get_category_tags().row(0, named=True)["note"],
+    ),
+    "knowledge coverage": (
+        lambda st: st.set_knowledge_coverage("SSO", article_exists=True, note="B"),
+        lambda: (KnowledgeCoverage, {"category": "SSO", "note": "A"}, "category"),
+        lambda st: st.get_knowledge_coverage().row(0, named=True)["note"],
+    ),
+}
+
+
+@pytest.mark.parametrize("write", list(RACES))
+def test_two_servers_writing_one_new_row_at_once_both_succeed(db_url: str, write: str) -> None:
+    """Two people triage the same alert (or tag the same category) through two servers at the
+    same moment: the second write waits and wins, where a read-then-insert failed on
+    PostgreSQL with a duplicate key."""
+    b_writes, a_row, b_value = RACES[write]
+    a, b = Store(db_url), Store(db_url)
+    errors: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            b_writes(b)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    try:
+        with a._write() as s:
+            _upsert(s, *a_row())
+            s.flush()
+            t = threading.Thread(target=other)
+            t.start()
+            t.join(0.5)  # B is waiting for A's uncommitted row (or SQLite's write lock)
+        t.join(30)
+        assert not t.is_alive() and not errors, errors
+        assert b_value(a) == "B"
     finally:
         a.close()
         b.close()
