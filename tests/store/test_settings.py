@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from sqlmodel import Session
 
 from lib.store import Store
 from lib.store._base import _set_setting, _upsert
@@ -19,34 +22,50 @@ def test_settings_round_trip(store: Store) -> None:
     assert store.get_setting("sensitivity") == {"level": "conservative", "fdr": 0.01}
 
 
-def test_two_servers_setting_one_new_key_at_once_both_succeed(db_url: str) -> None:
-    """Server A has inserted the key and not yet committed when server B sets it: B waits and
-    then overwrites (on PostgreSQL a read-then-insert failed with a duplicate key, seen in the
-    two-server load test when both servers first opened the Anomalies page)."""
+def _race(
+    db_url: str, a_holds: Callable[[Session], None], b_writes: Callable[[Store], Any]
+) -> Store:
+    """Server A writes a row and has not committed when server B makes its own write: both
+    must succeed, B after A. Returns A's store (open) for the caller's checks."""
     a, b = Store(db_url), Store(db_url)
     errors: list[BaseException] = []
 
     def other() -> None:
         try:
-            b.set_setting("sentiment_method:1", "own")
+            b_writes(b)
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 
     try:
         with a._write() as s:
-            _set_setting(s, "sentiment_method:1", "vader", "a")
+            a_holds(s)
             s.flush()
             t = threading.Thread(target=other)
             t.start()
             t.join(0.5)  # B is waiting for A's uncommitted row (or SQLite's write lock)
         t.join(30)
         assert not t.is_alive() and not errors, errors
+    finally:
+        b.close()
+    return a
+
+
+def test_two_servers_setting_one_new_key_at_once_both_succeed(db_url: str) -> None:
+    """Server A has inserted the key and not yet committed when server B sets it: B waits and
+    then overwrites (on PostgreSQL a read-then-insert failed with a duplicate key, seen in the
+    two-server load test when both servers first opened the Anomalies page)."""
+    a = _race(
+        db_url,
+        lambda s: _set_setting(s, "sentiment_method:1", "vader", "a"),
+        lambda b: b.set_setting("sentiment_method:1", "own"),
+    )
+    try:
         assert a.get_setting("sentiment_method:1") == "own"
         a.set_setting("sentiment_method:1", "model")  # an existing key is updated in place
-        assert b.get_setting("sentiment_method:1") == "model"
+        with Store(db_url) as b:
+            assert b.get_setting("sentiment_method:1") == "model"
     finally:
         a.close()
-        b.close()
 
 
 ALERT = {"topic": "SSO", "metric": "volume", "kind": "spike", "start": dt.date(2026, 3, 2)}
@@ -75,25 +94,8 @@ def test_two_servers_writing_one_new_row_at_once_both_succeed(db_url: str, write
     same moment: the second write waits and wins, where a read-then-insert failed on
     PostgreSQL with a duplicate key."""
     b_writes, a_row, b_value = RACES[write]
-    a, b = Store(db_url), Store(db_url)
-    errors: list[BaseException] = []
-
-    def other() -> None:
-        try:
-            b_writes(b)
-        except BaseException as exc:  # reported by the assertion below
-            errors.append(exc)
-
+    a = _race(db_url, lambda s: _upsert(s, *a_row()), b_writes)
     try:
-        with a._write() as s:
-            _upsert(s, *a_row())
-            s.flush()
-            t = threading.Thread(target=other)
-            t.start()
-            t.join(0.5)  # B is waiting for A's uncommitted row (or SQLite's write lock)
-        t.join(30)
-        assert not t.is_alive() and not errors, errors
         assert b_value(a) == "B"
     finally:
         a.close()
-        b.close()
