@@ -135,6 +135,8 @@ def load_tables(
 
     # Rows without an id were dropped above, so this counts the distinct non-null ids.
     n_ids = combined.get_column("ticket_id").n_unique() if combined.height else 0
+    # Outside an event log one row per id is kept below: validation need not count them again.
+    ids_unique = False
     if combined.height and (preset_event or looks_like_event_log(combined, n_unique=n_ids)):
         report.event_log = True
         report.events = combined.height
@@ -142,6 +144,7 @@ def load_tables(
         _note_event_log(combined, used_mapping, report)
     else:
         combined = _drop_duplicates(combined, report, n_ids)
+        ids_unique = True
 
     if "escalated_at" in combined.columns:
         combined = combined.with_columns(_export_escalated_at=pl.col("escalated_at"))
@@ -155,7 +158,7 @@ def load_tables(
     if signal is not None:
         report.warnings.append(signal)
     combined = combined.with_columns(source=pl.lit(vendor))
-    tickets = validate(conform(combined))
+    tickets = validate(conform(combined), ids_unique=ids_unique)
     extras_cols = [c for c in combined.columns if c.startswith(("raw:", "_")) and c != "_line"]
     extras = combined.select(["ticket_id", *extras_cols])
     report.rows_kept = tickets.height

@@ -87,15 +87,18 @@ def _sample_text(data: bytes) -> tuple[str, bool]:
     >>> _sample_text(b'\xef\xbb\xbf"ID",x\n1,2\n')
     ('"ID",x\n1,2\n', True)
     """
-    data = data.removeprefix(codecs.BOM_UTF8)
-    if len(data) <= SAMPLE_BYTES:
-        return data.decode("utf-8", errors="replace"), True
-    cut = data.rfind(b"\n", 0, SAMPLE_BYTES)
+    # Only the window looked at is copied (not the whole file without its BOM).
+    skip = len(codecs.BOM_UTF8) if data[:3] == codecs.BOM_UTF8 else 0
+    size = len(data) - skip
+    window = data[skip : skip + 16 * SAMPLE_BYTES]
+    if size <= SAMPLE_BYTES:
+        return window.decode("utf-8", errors="replace"), True
+    cut = window.rfind(b"\n", 0, SAMPLE_BYTES)
     if cut < 0:
-        cut = data.find(b"\n", SAMPLE_BYTES, 16 * SAMPLE_BYTES)
+        cut = window.find(b"\n", SAMPLE_BYTES, 16 * SAMPLE_BYTES)
         if cut < 0:
-            cut = min(len(data), 16 * SAMPLE_BYTES)
-    return data[: cut + 1].decode("utf-8", errors="replace"), cut + 1 >= len(data)
+            cut = min(size, 16 * SAMPLE_BYTES)
+    return window[: cut + 1].decode("utf-8", errors="replace"), cut + 1 >= size
 
 
 def _pads_short_rows(data_recs: list[Record], width: int) -> bool:
