@@ -26,12 +26,20 @@ from ui import dataset, layout, session, signals
 
 
 def _rule_columns(columns: list[str]) -> list[str]:
-    """Columns a custom rule may test: ticket fields first, then the export's own columns."""
-    from lib.schema import COLUMNS
+    """Columns a custom rule may test: ticket fields first (their dates last: a picker of
+    a million distinct timestamps helps nobody and costs a second to count), then the
+    export's own columns.
+
+    >>> _rule_columns(["ticket_id", "created_at", "status", "raw:Queue"])
+    ['status', 'created_at', 'raw:Queue']
+    """
+    from lib.schema import COLUMNS, SCHEMA
 
     skip = {"escalated", "escalation_reason", "escalated_at", "source", "ticket_id"}
     fields = [c for c in COLUMNS if c in columns and c not in skip]
-    return fields + [c for c in columns if c.startswith("raw:")]
+    dates = [c for c in fields if isinstance(SCHEMA[c], pl.Datetime)]
+    rest = [c for c in fields if c not in dates]
+    return rest + dates + [c for c in columns if c.startswith("raw:")]
 
 
 def _column_label(column: str) -> str:
