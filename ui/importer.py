@@ -355,6 +355,7 @@ def _forget(state: dict[str, Any]) -> None:
     memory as long as the upload is shown)."""
     for name in _BULKY:
         state.pop(name, None)
+    st.session_state.pop("imp_rules_counts", None)  # the picker's memo holds the frame too
 
 
 def _rules_applied(state: dict[str, Any], rules: list[Rule]) -> tuple[Any, Any]:

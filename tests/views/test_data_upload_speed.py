@@ -58,6 +58,7 @@ def test_an_import_reruns_only_its_panel_and_the_overview_opens_on_the_saved_fra
     assert any("Imported 240 tickets" in s.value for s in at.success)
     state = at.session_state["imp"]
     assert not {"insp", "result", "frame", "applied", "prepared", "ahead"} & set(state)
+    assert "imp_rules_counts" not in at.session_state  # (its memo holds the frame too)
     at.switch_page("views/overview.py").run()
     assert not at.exception, at.exception
     shown = " ".join(c.value for c in at.caption).replace("\\", "")
