@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import streamlit as st
 
 from lib import periods
 from lib.errors import ReviewError
-from lib.ingest import inspect_sources, load_tables
+from lib.ingest import canonical_only, inspect_sources, load_tables
 from lib.ingest.business_zone import propose_for_tables
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
 from lib.markdown import md_escape
@@ -49,8 +50,31 @@ def _snapshot_frame(path: str) -> pl.DataFrame:
 def _canonical(path: str) -> pl.DataFrame:
     """The canonical tickets of a snapshot, parsed once per process per file and shared
     read-only by every session: only the canonical columns are read (the export's raw
-    columns stay on disk until the rules editor or the sentiment scorer asks for them)."""
-    return read_canonical(path)
+    columns stay on disk until the rules editor or the sentiment scorer asks for them).
+    A snapshot just written by this process (:func:`hand_over`) is not read back."""
+    with _HANDED_LOCK:
+        fresh = _HANDED.pop(path, None)
+    return fresh if fresh is not None else read_canonical(path)
+
+
+#: Canonical tickets of snapshots this process has just written, by path, until the cache
+#: above takes them (each at most once: afterwards the cache holds the one copy).
+_HANDED: dict[str, pl.DataFrame] = {}
+_HANDED_LOCK = threading.Lock()
+
+
+def hand_over(path: Path | str, frame: pl.DataFrame) -> None:
+    """Let the dataset cache take ``frame`` (the tickets just written to the snapshot at
+    ``path``, with or without extras) instead of reading the file back: the Overview opened
+    after an import then shows the frame it was written from. The same columns and dtypes
+    as :func:`lib.store.snapshot_scan.read_canonical` (``tests/ui/test_dataset.py``).
+
+    Only the newest snapshot is kept waiting: a hand-over nobody takes is dropped by the
+    next one (the file is still there to read)."""
+    canonical = canonical_only(frame)
+    with _HANDED_LOCK:
+        _HANDED.clear()
+        _HANDED[str(path)] = canonical
 
 
 @dataclass

@@ -20,17 +20,26 @@ from lib.ingest.rules import (
     rules_to_json,
     value_counts,
 )
+from lib.ingest.signals import suggest_signals
 from lib.markdown import md_escape
 from ui import dataset, layout, session, signals
 
 
 def _rule_columns(columns: list[str]) -> list[str]:
-    """Columns a custom rule may test: ticket fields first, then the export's own columns."""
-    from lib.schema import COLUMNS
+    """Columns a custom rule may test: ticket fields first (their dates last: a picker of
+    a million distinct timestamps helps nobody and costs a second to count), then the
+    export's own columns.
+
+    >>> _rule_columns(["ticket_id", "created_at", "status", "raw:Queue"])
+    ['status', 'created_at', 'raw:Queue']
+    """
+    from lib.schema import COLUMNS, SCHEMA
 
     skip = {"escalated", "escalation_reason", "escalated_at", "source", "ticket_id"}
     fields = [c for c in COLUMNS if c in columns and c not in skip]
-    return fields + [c for c in columns if c.startswith("raw:")]
+    dates = [c for c in fields if isinstance(SCHEMA[c], pl.Datetime)]
+    rest = [c for c in fields if c not in dates]
+    return rest + dates + [c for c in columns if c.startswith("raw:")]
 
 
 def _column_label(column: str) -> str:
@@ -54,6 +63,26 @@ def _picker_counts(
     counts = dict(value_counts(frame, column, sources=mapping, limit=PICKER_VALUES))
     st.session_state[f"{key}_counts"] = (frame, column, dict(mapping), counts)
     return counts
+
+
+def count_first(frame: pl.DataFrame, mapping: Mapping[str, Any]) -> tuple[str, dict[str, int]]:
+    """The column the "add a rule" panel shows first and its picker's counts, worked out
+    ahead (the import does it in the background while the user reads the mapping screen).
+
+    >>> count_first(pl.DataFrame({"ticket_id": ["1"], "status": ["open"]}), {})
+    ('status', {'open': 1})
+    """
+    columns = _rule_columns(frame.columns)
+    if not columns:
+        return "", {}
+    return columns[0], dict(value_counts(frame, columns[0], sources=mapping, limit=PICKER_VALUES))
+
+
+def remember_counts(
+    key: str, frame: pl.DataFrame, mapping: Mapping[str, Any], counted: tuple[str, dict[str, int]]
+) -> None:
+    """Keep counts made by :func:`count_first` for the picker of ``key`` on ``frame``."""
+    st.session_state[f"{key}_counts"] = (frame, counted[0], dict(mapping), counted[1])
 
 
 def _value_input(
@@ -201,9 +230,8 @@ def rules_editor(data: dataset.Active) -> None:
     snapshot = dataset.snapshot_of(data.record)
     rules = data.rules or rules_from_json(None)
     mapping = data.record.mapping or {}
-    frame, outcome = reapply_rules(snapshot, rules, mapping=mapping)
+    frame, outcome, low, found = _applied(snapshot, rules, mapping)
     st.markdown(f"**{outcome.escalated:,}** of {frame.height:,} tickets are escalated.")
-    low = escalation_signal(frame, rules)
     if not session.can_edit():
         if low is not None:
             st.warning(md_escape(low), icon=":material/rule:")
@@ -223,18 +251,35 @@ def rules_editor(data: dataset.Active) -> None:
     if low is not None:
         signals.low_signal_warning(low, key="ds_signal")
         chosen = signals.signal_choices(
-            frame, rules, key="ds_sig", mapping=mapping, low_signal=True
+            frame, rules, key="ds_sig", mapping=mapping, low_signal=True, found=found
         )
     else:
         with st.expander("Other escalation signals in this export", icon=":material/search:"):
             chosen = signals.signal_choices(
-                frame, rules, key="ds_sig", mapping=mapping, low_signal=False
+                frame, rules, key="ds_sig", mapping=mapping, low_signal=False, found=found
             )
     if chosen is not None:
         _save_rules(data, snapshot, chosen)
     new_rules = rules_table(rules, outcome.counts, snapshot, key="ds_rules", mapping=mapping)
     if new_rules is not None:
         _save_rules(data, snapshot, new_rules)
+
+
+def _applied(
+    snapshot: pl.DataFrame, rules: list[Rule], mapping: Mapping[str, Any]
+) -> tuple[pl.DataFrame, Any, str | None, list[Any]]:
+    """The snapshot under ``rules``, their outcome, the low-signal sentence and the export's
+    signals, kept in the session for the same snapshot, rules and mapping: every rerun of
+    the Data page (each step of an import too) would otherwise work them out again."""
+    key = (rules_to_json(rules), dict(mapping))
+    memo = st.session_state.get("ds_rules_memo")
+    if memo is not None and memo[0] is snapshot and memo[1] == key:
+        return memo[2]
+    frame, outcome = reapply_rules(snapshot, rules, mapping=mapping)
+    found = suggest_signals(frame, rules, mapping=mapping)
+    made = (frame, outcome, escalation_signal(frame, rules), found)
+    st.session_state["ds_rules_memo"] = (snapshot, key, made)
+    return made
 
 
 def _save_rules(data: dataset.Active, snapshot: pl.DataFrame, new_rules: list[Rule]) -> None:

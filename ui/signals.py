@@ -44,11 +44,14 @@ def signal_choices(
     key: str,
     mapping: Mapping[str, Any] | None = None,
     low_signal: bool,
+    found: list[Signal] | None = None,
 ) -> list[Rule] | None:
     """The export's escalation signals, each with its ticket count, an example ticket and a
     button that switches its rule on; returns the new rules when one is chosen. With
-    ``low_signal`` (the rules mark (almost) nothing) the buttons are the primary action."""
-    found = suggest_signals(frame, rules, mapping=mapping)
+    ``low_signal`` (the rules mark (almost) nothing) the buttons are the primary action.
+    ``found``: the signals when already worked out (:func:`suggest_signals`)."""
+    if found is None:
+        found = suggest_signals(frame, rules, mapping=mapping)
     if not found:
         if low_signal:
             st.info(

@@ -45,7 +45,7 @@ with tab_import:
             "also inside .gz or .zip.",
         )
         if files:
-            importer.import_flow(files)
+            importer.import_panel(files)
         else:
             layout.empty_state(
                 "Drop your helpdesk's ticket export above.",
