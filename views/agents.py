@@ -30,14 +30,23 @@ data = layout.page_data(
 
 
 # ---- cached work (keyed on the snapshot, filters and options; the tickets are not hashed) ---
+@st.cache_resource(max_entries=2, show_spinner="Indexing every agent's tickets…")
+def _codes(key: str, _t: pl.DataFrame) -> outliers.TicketCodes:
+    """The owner and case-mix columns of the snapshot as integer codes, made once per snapshot
+    and business zone and shared by every session (about 100 MB at 10 million tickets): the
+    counts below group on them instead of on the text."""
+    return outliers.encode_tickets(_t)
+
+
 @st.cache_resource(max_entries=8, show_spinner="Counting every agent's tickets…")
 def _cells(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> outliers.Cells:
     """The tickets passing ``where`` counted per agent, case mix and month: one lazy pass over
-    the shared frame (no copy), shared by every session; the comparison and the month-by-month
-    history both run on it."""
+    the shared frame and its codes (no copy), shared by every session; the comparison and the
+    month-by-month history both run on it."""
     o = dict(opts)
-    lazy = audit.apply_filters(_t.lazy(), where)
-    return outliers.ticket_cells(lazy, o["case_mix"], o["owner"], every="1mo")
+    codes = _codes(key, _t)
+    lazy = audit.apply_filters(codes.attach(_t), where)
+    return outliers.ticket_cells(lazy, o["case_mix"], o["owner"], every="1mo", codes=codes)
 
 
 @st.cache_data(
@@ -71,7 +80,7 @@ def _detail(
 @st.cache_data(max_entries=8, show_spinner=False)
 def _shape(key: str, _t: pl.DataFrame) -> tuple[list[str], Any, Any]:
     """Case-mix columns with more than one level, and the first and last day of data."""
-    terms = list(outliers.usable_case_mix(_t))
+    terms = list(_codes(key, _t).usable_terms(_t))
     return (terms, *(periods.date_bounds(_t) or (None, None)))
 
 

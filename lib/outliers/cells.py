@@ -25,9 +25,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from lib.outliers.casemix import DERIVED_TERMS, NONE_LEVEL
+from lib.outliers.codes import MONTH, PREFIX, TicketCodes, code_name, month_start
 from lib.outliers.inputs import OutlierError
 from lib.outliers.owner import OWNERS, owner_choice, owner_expr
-from lib.periods import local_day
+from lib.periods import business_zone, local_day
 
 #: The period key of cells counted per period.
 PERIOD = "__period"
@@ -108,18 +109,73 @@ def _as_lazy(tickets: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     return tickets.lazy() if isinstance(tickets, pl.DataFrame) else tickets
 
 
+def _count_coded(
+    lazy: pl.LazyFrame,
+    have: set[str],
+    codes: TicketCodes,
+    keys: list[str],
+    aggs: list[pl.Expr],
+    owner: tuple[pl.Expr, list[str]],
+) -> pl.DataFrame | None:
+    """The group-by of :func:`ticket_cells` on the tickets' codes (``codes`` attached to
+    ``lazy``): one 64-bit number per ticket made of the keys' codes, grouped, then turned back
+    into the keys' text (and month dates) once per cell. None when a key is not coded (or
+    the numbers would not fit): the caller counts on the text then."""
+    parts: list[tuple[str, pl.Expr, int, int]] = []  # key, code, first code, codes
+    for name in keys:
+        if name == "agent":
+            credit, columns = owner
+            if not all(c in codes.levels and code_name(c) in have for c in columns):
+                return None
+            parts.append((name, credit, 0, codes.levels["agent"].len()))
+        elif name in (PERIOD, "__month"):
+            if codes.month_range is None or codes.zone != business_zone():
+                return None
+            lo, hi = codes.month_range
+            parts.append((name, pl.col(code_name(MONTH)), lo, hi - lo + 1))
+        elif name in codes.levels and code_name(name) in have:
+            parts.append((name, pl.col(code_name(name)), 0, codes.levels[name].len()))
+        else:
+            return None
+    strides, stride = [], 1
+    for *_, size in reversed(parts):
+        strides.append(stride)
+        stride *= size + 1  # 0 stands for null
+    if stride >= 2**62:
+        return None
+    strides.reverse()
+    number = pl.lit(0, dtype=pl.Int64)
+    for (_, code, first, _), step in zip(parts, strides, strict=True):
+        number = number + (code.cast(pl.Int64) - (first - 1)).fill_null(0) * step
+    counted = lazy.group_by(number.alias("__cell")).agg(aggs).collect()
+    cell = pl.col("__cell")
+    decoded = []
+    for (name, _, first, size), step in zip(parts, strides, strict=True):
+        digit = cell // step % (size + 1)
+        index = pl.when(digit > 0).then(digit - 1)
+        if name in (PERIOD, "__month"):
+            decoded.append(month_start(index + first).alias(name))
+        else:
+            text = codes.levels["agent" if name == "agent" else name]
+            decoded.append(pl.lit(text).gather(index).alias(name))
+    return counted.select(*decoded, pl.exclude("__cell"))
+
+
 def ticket_cells(
     tickets: pl.DataFrame | pl.LazyFrame,
     case_mix: Iterable[str],
     owner: str = "escalating",
     *,
     every: str | None = None,
+    codes: TicketCodes | None = None,
 ) -> Cells:
     """Count ``tickets`` into :class:`Cells` in one pass (see the module notes).
 
     ``tickets`` may be lazy (a filtered scan of a shared frame): only the columns used are
     read. ``every`` (a Polars duration such as ``"1mo"``) adds the business-zone period of
-    ``created_at`` as a key.
+    ``created_at`` as a key. With ``codes`` (:mod:`lib.outliers.codes`, attached to the
+    tickets by ``codes.attach``), the tickets are grouped on their codes instead of their
+    text: the same cells, several times faster on millions of tickets.
     """
     if owner not in OWNERS:
         raise OutlierError(f"owner must be one of {list(OWNERS)}, got {owner!r}")
@@ -165,7 +221,16 @@ def ticket_cells(
             if column in have
             else pl.lit(0, dtype=pl.Int64).alias(name)
         )
-    frame = lazy.group_by(keys).agg(aggs).collect()
+    frame = None
+    if codes is not None and every in (None, "1mo"):
+        has_first = bool(filled.item(0, "first"))
+        credit = owner_expr(used, has_first=has_first, prefix=PREFIX)
+        named = ["agent", *(["first_agent"] if has_first and used != "final" else [])]
+        named += ["escalated_by"] if used == "escalating" else []
+        names = [k.meta.output_name() for k in keys]
+        frame = _count_coded(lazy, have, codes, names, aggs, (credit, named))
+    if frame is None:
+        frame = lazy.group_by(keys).agg(aggs).collect()
     if month is not None:
         source = PERIOD if every == "1mo" else "__month"
         frame = frame.with_columns(pl.col(source).dt.strftime("%Y-%m").alias("month"))
