@@ -50,6 +50,8 @@ class Cells:
     #: The owner choice asked for and the one used (see :func:`lib.outliers.responsible_owner`).
     requested: str
     used: str
+    #: The period counted per (``every`` of :func:`ticket_cells`; None: no period key).
+    every: str | None = None
 
     @property
     def n_tickets(self) -> int:
@@ -84,7 +86,17 @@ class Cells:
         """Tickets (n) and escalations (o) per agent and combination of ``terms``' levels, as
         ``casemix._counts(tickets, terms, by=["agent"])`` gives them."""
         keys = [pl.col("agent")] + [pl.col(t).fill_null(NONE_LEVEL) for t in terms]
+        if self._one_row_per(terms):  # nothing to add up: each row is one agent's cell already
+            return self.frame.select(*keys, "n", "o")
         return self.frame.group_by(keys).agg(pl.col("n").sum(), pl.col("o").sum())
+
+    def _one_row_per(self, terms: Iterable[str]) -> bool:
+        """Whether the rows are already one per agent and combination of ``terms``' levels:
+        the frame's keys are exactly those (its period is the month, when a term)."""
+        keys = set(self.frame.columns) - {"n", "o", "fg_differs", "by_n", "first_n", PERIOD}
+        terms = set(terms)
+        month_is_period = "month" in terms and self.every == "1mo"
+        return keys == {"agent", *terms} and (PERIOD not in self.frame.columns or month_is_period)
 
     def periods(self) -> list:
         """The periods counted (first seen first)."""
@@ -236,7 +248,7 @@ def ticket_cells(
         frame = frame.with_columns(pl.col(source).dt.strftime("%Y-%m").alias("month"))
         if source == "__month":
             frame = frame.drop("__month")
-    return Cells(frame, case_mix, owner, used)
+    return Cells(frame, case_mix, owner, used, every)
 
 
 __all__ = ["PERIOD", "Cells", "ticket_cells"]

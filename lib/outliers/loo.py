@@ -268,12 +268,22 @@ class CellIndex:
     @staticmethod
     def of(counts: pl.DataFrame, terms: Sequence[str]) -> CellIndex:
         terms = list(terms)
-        keyed = counts.with_columns(
-            pl.struct(terms).rank("dense").cast(pl.Int64).alias("_cell") - 1
-            if terms
-            else pl.lit(0, dtype=pl.Int64).alias("_cell")
-        )
-        cells = keyed.group_by("_cell").agg(pl.col(terms).first() if terms else []).sort("_cell")
+        if terms:
+            # the combinations in order (as a dense rank of the terms would number them),
+            # numbered and joined back: no sort of every row
+            cells = (
+                counts.select(terms)
+                .unique()
+                .sort(terms)
+                .with_row_index("_cell")
+                .with_columns(pl.col("_cell").cast(pl.Int64))
+            )
+            keyed = counts.join(
+                cells, on=terms, how="left", nulls_equal=True, maintain_order="left"
+            )
+        else:
+            keyed = counts.with_columns(pl.lit(0, dtype=pl.Int64).alias("_cell"))
+            cells = keyed.group_by("_cell").agg().sort("_cell")
         return CellIndex(
             cells=cells,
             terms=tuple(terms),
