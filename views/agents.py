@@ -15,6 +15,7 @@ from lib.charts import agents as charts
 from lib.charts.tables import present
 from lib.markdown import md_escape
 from ui import dataset, layout, sidebar, tags, widgets
+from ui.agents_work import beside
 from ui.calibration import pick as calibration_pick
 
 layout.header(
@@ -50,7 +51,9 @@ def _cells(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> out
 
 
 @st.cache_data(
-    max_entries=32, show_spinner="Comparing every agent with what their tickets predict…"
+    max_entries=32,
+    show_spinner="Comparing every agent with what their tickets predict, and each month on its "
+    "own…",
 )
 def _compare(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame, _c: Any) -> Any:
     # the month cells hold exactly these tickets when the period starts on the first day
@@ -60,7 +63,8 @@ def _compare(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame, _c: 
     return outliers.agent_comparison(audit.apply_filters(_t.lazy(), where), **dict(opts))
 
 
-@st.cache_data(max_entries=16, show_spinner="Judging each month on its own…")
+# no spinner of its own: it runs beside the comparison, whose spinner names both
+@st.cache_data(max_entries=16, show_spinner=False)
 def _history(
     key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame, _c: Any
 ) -> pl.DataFrame:
@@ -185,8 +189,13 @@ with layout.user_errors("Agent comparison"):
     months = dataclasses.replace(where, start=None)
     cells = _cells(key, months, opts, t_all)
     same = where.start is None or lo is None or where.start <= lo
-    comparison = _compare(key, where, opts, t_all, cells if same else None)
-    history = _history(key, months, opts, t_all, cells)
+    # the month-by-month history runs beside the comparison (both mostly in Polars, numpy
+    # and statsmodels' linear algebra, which release the GIL): on two cores, about the
+    # time of the longer one instead of both
+    comparison, history = beside(
+        lambda: _compare(key, where, opts, t_all, cells if same else None),
+        lambda: _history(key, months, opts, t_all, cells),
+    )
 if comparison is None or history is None:
     st.stop()
 st.caption(
