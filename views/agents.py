@@ -56,11 +56,14 @@ def _cells(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> out
     "own…",
 )
 def _compare(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame, _c: Any) -> Any:
-    # the month cells hold exactly these tickets when the period starts on the first day
-    if _c is not None:
-        rest = {k: v for k, v in opts if k not in ("case_mix", "owner")}
-        return outliers.comparison_of_cells(_c, **rest)
-    return outliers.agent_comparison(audit.apply_filters(_t.lazy(), where), **dict(opts))
+    # the month cells hold exactly these tickets when the period starts on the first day;
+    # another period is counted on its own, on the codes too
+    rest = {k: v for k, v in opts if k not in ("case_mix", "owner")}
+    if _c is None:
+        o, codes = dict(opts), _codes(key, _t)
+        lazy = audit.apply_filters(codes.attach(_t), where)
+        _c = outliers.ticket_cells(lazy, o["case_mix"], o["owner"], codes=codes)
+    return outliers.comparison_of_cells(_c, **rest)
 
 
 # no spinner of its own: it runs beside the comparison, whose spinner names both
