@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -105,16 +106,32 @@ class Cells:
     def period(self, start) -> Cells:
         """The cells of one period (``None``: tickets with no creation date)."""
         part = self.frame.filter(pl.col(PERIOD).eq_missing(start)).drop(PERIOD)
-        return Cells(part, self.case_mix, self.requested, self.used)
+        return Cells(part, *self._names())
 
-    def owner_in(self, start) -> str:
-        """The owner a comparison of one period's tickets alone would use."""
-        part = self.frame.filter(pl.col(PERIOD).eq_missing(start))
+    def by_period(self) -> list[tuple[Any, Cells, str]]:
+        """Each period (first seen first) with its cells and the owner a comparison of its
+        tickets alone would use: :meth:`period` and :meth:`owner_in` of every period, the
+        frame split once instead of filtered per period."""
+        out = []
+        parts = self.frame.partition_by(PERIOD, as_dict=True, maintain_order=True)
+        for (start,), part in parts.items():
+            owner = self._owner_of(part)
+            out.append((start, Cells(part.drop(PERIOD), *self._names()), owner))
+        return out
+
+    def _names(self) -> tuple[tuple[str, ...], str, str]:
+        return self.case_mix, self.requested, self.used
+
+    def _owner_of(self, part: pl.DataFrame) -> str:
         return owner_choice(
             self.requested,
             has_by=int(part.get_column("by_n").sum() or 0) > 0,
             has_first=int(part.get_column("first_n").sum() or 0) > 0,
         )
+
+    def owner_in(self, start) -> str:
+        """The owner a comparison of one period's tickets alone would use."""
+        return self._owner_of(self.frame.filter(pl.col(PERIOD).eq_missing(start)))
 
 
 def _as_lazy(tickets: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
