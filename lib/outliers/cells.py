@@ -109,14 +109,16 @@ class Cells:
         return Cells(part, *self._names())
 
     def by_period(self) -> list[tuple[Any, Cells, str]]:
-        """Each period (first seen first) with its cells and the owner a comparison of its
-        tickets alone would use: :meth:`period` and :meth:`owner_in` of every period, the
-        frame split once instead of filtered per period."""
-        out = []
-        parts = self.frame.partition_by(PERIOD, as_dict=True, maintain_order=True)
-        for (start,), part in parts.items():
-            owner = self._owner_of(part)
-            out.append((start, Cells(part.drop(PERIOD), *self._names()), owner))
+        """Each period (in date order, undated last) with its cells and the owner a comparison
+        of its tickets alone would use: :meth:`period` and :meth:`owner_in` of every period,
+        the cells sorted by period once and sliced instead of filtered twice per period."""
+        ordered = self.frame.sort(PERIOD, maintain_order=True, nulls_last=True)
+        sizes = ordered.group_by(PERIOD, maintain_order=True).len()
+        out, offset = [], 0
+        for start, size in sizes.iter_rows():
+            part = ordered.slice(offset, size)
+            offset += size
+            out.append((start, Cells(part.drop(PERIOD), *self._names()), self._owner_of(part)))
         return out
 
     def _names(self) -> tuple[tuple[str, ...], str, str]:
