@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from lib.outliers.casemix import DERIVED_TERMS, NONE_LEVEL
@@ -140,12 +141,39 @@ def _as_lazy(tickets: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     return tickets.lazy() if isinstance(tickets, pl.DataFrame) else tickets
 
 
+#: With at most this many possible cells (products of the keys' codes), the coded count adds
+#: up into arrays of that size (8 bytes a cell, one at a time) instead of a hash group-by.
+DENSE_CELLS = 2**23
+
+
+def _count_dense(
+    lazy: pl.LazyFrame, number: pl.Expr, values: list[tuple[str, pl.Expr | None]], size: int
+) -> pl.DataFrame:
+    """Tickets and ``values`` added up per cell number below ``size`` (``np.bincount``): the
+    cells with tickets, as the group-by by ``__cell`` would give them."""
+    wanted = [(name, v) for name, v in values if v is not None]
+    rows = lazy.select(
+        number.alias("__cell"), *[v.cast(pl.UInt8).alias(name) for name, v in wanted]
+    ).collect()
+    cell = rows.get_column("__cell").to_numpy()
+    tickets = np.bincount(cell, minlength=size)
+    seen = np.flatnonzero(tickets)
+    out = {"__cell": seen, "n": tickets[seen]}
+    for name, v in values:
+        if v is None:
+            out[name] = np.zeros(seen.size, dtype=np.int64)
+        else:
+            added = np.bincount(cell, weights=rows.get_column(name).to_numpy(), minlength=size)
+            out[name] = added[seen].astype(np.int64)  # sums of 0/1 below 2**53: exact
+    return pl.DataFrame(out, schema={k: pl.Int64 for k in out})
+
+
 def _count_coded(
     lazy: pl.LazyFrame,
     have: set[str],
     codes: TicketCodes,
     keys: list[str],
-    aggs: list[pl.Expr],
+    sums: tuple[list[pl.Expr], list[tuple[str, pl.Expr | None]]],
     owner: tuple[pl.Expr, list[str]],
 ) -> pl.DataFrame | None:
     """The group-by of :func:`ticket_cells` on the tickets' codes (``codes`` attached to
@@ -178,7 +206,11 @@ def _count_coded(
     number = pl.lit(0, dtype=pl.Int64)
     for (_, code, first, _), step in zip(parts, strides, strict=True):
         number = number + (code.cast(pl.Int64) - (first - 1)).fill_null(0) * step
-    counted = lazy.group_by(number.alias("__cell")).agg(aggs).collect()
+    aggs, values = sums
+    if stride <= DENSE_CELLS:  # few possible cells: counted into an array, no hash table
+        counted = _count_dense(lazy, number, values, stride)
+    else:
+        counted = lazy.group_by(number.alias("__cell")).agg(aggs).collect()
     cell = pl.col("__cell")
     decoded = []
     for (name, _, first, size), step in zip(parts, strides, strict=True):
@@ -242,16 +274,16 @@ def ticket_cells(
             keys.append(pl.col(column).cast(pl.String).alias(column))
     if month is not None and every != "1mo":
         keys.append(month.alias("__month"))
-    aggs = [pl.len().cast(pl.Int64).alias("n"), esc.cast(pl.Int64).sum().alias("o")]
+    # what is added up per cell besides the tickets: a 0/1 value per ticket (None: always 0)
+    values: list[tuple[str, pl.Expr | None]] = [("o", esc)]
     if {"first_group", "group"} <= have and "first_group" in case_mix:
-        differs = esc & ~pl.col("first_group").eq_missing(pl.col("group"))
-        aggs.append(differs.cast(pl.Int64).sum().alias("fg_differs"))
+        values.append(("fg_differs", esc & ~pl.col("first_group").eq_missing(pl.col("group"))))
     for name, column in (("by_n", "escalated_by"), ("first_n", "first_agent")):
-        aggs.append(
-            pl.col(column).is_not_null().cast(pl.Int64).sum().alias(name)
-            if column in have
-            else pl.lit(0, dtype=pl.Int64).alias(name)
-        )
+        values.append((name, pl.col(column).is_not_null() if column in have else None))
+    aggs = [pl.len().cast(pl.Int64).alias("n")] + [
+        (pl.lit(0, dtype=pl.Int64) if v is None else v.cast(pl.Int64).sum()).alias(name)
+        for name, v in values
+    ]
     frame = None
     if codes is not None and every in (None, "1mo"):
         has_first = bool(filled.item(0, "first"))
@@ -259,7 +291,7 @@ def ticket_cells(
         named = ["agent", *(["first_agent"] if has_first and used != "final" else [])]
         named += ["escalated_by"] if used == "escalating" else []
         names = [k.meta.output_name() for k in keys]
-        frame = _count_coded(lazy, have, codes, names, aggs, (credit, named))
+        frame = _count_coded(lazy, have, codes, names, (aggs, values), (credit, named))
     if frame is None:
         frame = lazy.group_by(keys).agg(aggs).collect()
     if month is not None:
