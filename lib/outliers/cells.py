@@ -278,8 +278,10 @@ def ticket_cells(
     values: list[tuple[str, pl.Expr | None]] = [("o", esc)]
     if {"first_group", "group"} <= have and "first_group" in case_mix:
         values.append(("fg_differs", esc & ~pl.col("first_group").eq_missing(pl.col("group"))))
-    for name, column in (("by_n", "escalated_by"), ("first_n", "first_agent")):
-        values.append((name, pl.col(column).is_not_null() if column in have else None))
+    for name, column, key in (("by_n", "escalated_by", "by"), ("first_n", "first_agent", "first")):
+        # a column with no value in these tickets counts 0 in every cell: nothing to add up
+        any_value = column in have and bool(filled.item(0, key))
+        values.append((name, pl.col(column).is_not_null() if any_value else None))
     aggs = [pl.len().cast(pl.Int64).alias("n")] + [
         (pl.lit(0, dtype=pl.Int64) if v is None else v.cast(pl.Int64).sum()).alias(name)
         for name, v in values
