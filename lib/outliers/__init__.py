@@ -71,6 +71,7 @@ from lib.outliers.casemix import (
     usable_case_mix,
 )
 from lib.outliers.cells import Cells, ticket_cells
+from lib.outliers.codes import TicketCodes, encode_tickets
 from lib.outliers.compare import (
     METHODS,
     REFERENCES,
@@ -109,12 +110,14 @@ __all__ = [
     "OutlierError",
     "Owner",
     "Shrunken",
+    "TicketCodes",
     "agent_category_breakdown",
     "agent_comparison",
     "agent_expected_trend",
     "agent_outliers",
     "benjamini_hochberg",
     "comparison_of_cells",
+    "encode_tickets",
     "fit_case_mix",
     "flag_history",
     "funnel_limits",

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import polars as pl
 
 from lib.outliers.casemix import DERIVED_TERMS, NONE_LEVEL
+from lib.outliers.codes import MONTH, PREFIX, TicketCodes, code_name, month_start
 from lib.outliers.inputs import OutlierError
 from lib.outliers.owner import OWNERS, owner_choice, owner_expr
-from lib.periods import local_day
+from lib.periods import business_zone, local_day
 
 #: The period key of cells counted per period.
 PERIOD = "__period"
@@ -49,6 +52,8 @@ class Cells:
     #: The owner choice asked for and the one used (see :func:`lib.outliers.responsible_owner`).
     requested: str
     used: str
+    #: The period counted per (``every`` of :func:`ticket_cells`; None: no period key).
+    every: str | None = None
 
     @property
     def n_tickets(self) -> int:
@@ -83,7 +88,17 @@ class Cells:
         """Tickets (n) and escalations (o) per agent and combination of ``terms``' levels, as
         ``casemix._counts(tickets, terms, by=["agent"])`` gives them."""
         keys = [pl.col("agent")] + [pl.col(t).fill_null(NONE_LEVEL) for t in terms]
+        if self._one_row_per(terms):  # nothing to add up: each row is one agent's cell already
+            return self.frame.select(*keys, "n", "o")
         return self.frame.group_by(keys).agg(pl.col("n").sum(), pl.col("o").sum())
+
+    def _one_row_per(self, terms: Iterable[str]) -> bool:
+        """Whether the rows are already one per agent and combination of ``terms``' levels:
+        the frame's keys are exactly those (its period is the month, when a term)."""
+        keys = set(self.frame.columns) - {"n", "o", "fg_differs", "by_n", "first_n", PERIOD}
+        terms = set(terms)
+        month_is_period = "month" in terms and self.every == "1mo"
+        return keys == {"agent", *terms} and (PERIOD not in self.frame.columns or month_is_period)
 
     def periods(self) -> list:
         """The periods counted (first seen first)."""
@@ -92,20 +107,121 @@ class Cells:
     def period(self, start) -> Cells:
         """The cells of one period (``None``: tickets with no creation date)."""
         part = self.frame.filter(pl.col(PERIOD).eq_missing(start)).drop(PERIOD)
-        return Cells(part, self.case_mix, self.requested, self.used)
+        return Cells(part, *self._names())
 
-    def owner_in(self, start) -> str:
-        """The owner a comparison of one period's tickets alone would use."""
-        part = self.frame.filter(pl.col(PERIOD).eq_missing(start))
+    def by_period(self) -> list[tuple[Any, Cells, str]]:
+        """Each period (in date order, undated last) with its cells and the owner a comparison
+        of its tickets alone would use: :meth:`period` and :meth:`owner_in` of every period,
+        the cells sorted by period once and sliced instead of filtered twice per period."""
+        ordered = self.frame.sort(PERIOD, maintain_order=True, nulls_last=True)
+        sizes = ordered.group_by(PERIOD, maintain_order=True).len()
+        out, offset = [], 0
+        for start, size in sizes.iter_rows():
+            part = ordered.slice(offset, size)
+            offset += size
+            out.append((start, Cells(part.drop(PERIOD), *self._names()), self._owner_of(part)))
+        return out
+
+    def _names(self) -> tuple[tuple[str, ...], str, str]:
+        return self.case_mix, self.requested, self.used
+
+    def _owner_of(self, part: pl.DataFrame) -> str:
         return owner_choice(
             self.requested,
             has_by=int(part.get_column("by_n").sum() or 0) > 0,
             has_first=int(part.get_column("first_n").sum() or 0) > 0,
         )
 
+    def owner_in(self, start) -> str:
+        """The owner a comparison of one period's tickets alone would use."""
+        return self._owner_of(self.frame.filter(pl.col(PERIOD).eq_missing(start)))
+
 
 def _as_lazy(tickets: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     return tickets.lazy() if isinstance(tickets, pl.DataFrame) else tickets
+
+
+#: With at most this many possible cells (products of the keys' codes), the coded count adds
+#: up into arrays of that size (8 bytes a cell, one at a time) instead of a hash group-by.
+DENSE_CELLS = 2**23
+
+
+def _count_dense(
+    lazy: pl.LazyFrame, number: pl.Expr, values: list[tuple[str, pl.Expr | None]], size: int
+) -> pl.DataFrame:
+    """Tickets and ``values`` added up per cell number below ``size`` (``np.bincount``): the
+    cells with tickets, as the group-by by ``__cell`` would give them."""
+    wanted = [(name, v) for name, v in values if v is not None]
+    rows = lazy.select(
+        number.alias("__cell"), *[v.cast(pl.UInt8).alias(name) for name, v in wanted]
+    ).collect()
+    cell = rows.get_column("__cell").to_numpy()
+    tickets = np.bincount(cell, minlength=size)
+    seen = np.flatnonzero(tickets)
+    out = {"__cell": seen, "n": tickets[seen]}
+    for name, v in values:
+        if v is None:
+            out[name] = np.zeros(seen.size, dtype=np.int64)
+        else:
+            added = np.bincount(cell, weights=rows.get_column(name).to_numpy(), minlength=size)
+            out[name] = added[seen].astype(np.int64)  # sums of 0/1 below 2**53: exact
+    return pl.DataFrame(out, schema={k: pl.Int64 for k in out})
+
+
+def _count_coded(
+    lazy: pl.LazyFrame,
+    have: set[str],
+    codes: TicketCodes,
+    keys: list[str],
+    sums: tuple[list[pl.Expr], list[tuple[str, pl.Expr | None]]],
+    owner: tuple[pl.Expr, list[str]],
+) -> pl.DataFrame | None:
+    """The group-by of :func:`ticket_cells` on the tickets' codes (``codes`` attached to
+    ``lazy``): one 64-bit number per ticket made of the keys' codes, grouped, then turned back
+    into the keys' text (and month dates) once per cell. None when a key is not coded (or
+    the numbers would not fit): the caller counts on the text then."""
+    parts: list[tuple[str, pl.Expr, int, int]] = []  # key, code, first code, codes
+    for name in keys:
+        if name == "agent":
+            credit, columns = owner
+            if not all(c in codes.levels and code_name(c) in have for c in columns):
+                return None
+            parts.append((name, credit, 0, codes.levels["agent"].len()))
+        elif name in (PERIOD, "__month"):
+            if codes.month_range is None or codes.zone != business_zone():
+                return None
+            lo, hi = codes.month_range
+            parts.append((name, pl.col(code_name(MONTH)), lo, hi - lo + 1))
+        elif name in codes.levels and code_name(name) in have:
+            parts.append((name, pl.col(code_name(name)), 0, codes.levels[name].len()))
+        else:
+            return None
+    strides, stride = [], 1
+    for *_, size in reversed(parts):
+        strides.append(stride)
+        stride *= size + 1  # 0 stands for null
+    if stride >= 2**62:
+        return None
+    strides.reverse()
+    number = pl.lit(0, dtype=pl.Int64)
+    for (_, code, first, _), step in zip(parts, strides, strict=True):
+        number = number + (code.cast(pl.Int64) - (first - 1)).fill_null(0) * step
+    aggs, values = sums
+    if stride <= DENSE_CELLS:  # few possible cells: counted into an array, no hash table
+        counted = _count_dense(lazy, number, values, stride)
+    else:
+        counted = lazy.group_by(number.alias("__cell")).agg(aggs).collect()
+    cell = pl.col("__cell")
+    decoded = []
+    for (name, _, first, size), step in zip(parts, strides, strict=True):
+        digit = cell // step % (size + 1)
+        index = pl.when(digit > 0).then(digit - 1)
+        if name in (PERIOD, "__month"):
+            decoded.append(month_start(index + first).alias(name))
+        else:
+            text = codes.levels["agent" if name == "agent" else name]
+            decoded.append(pl.lit(text).gather(index).alias(name))
+    return counted.select(*decoded, pl.exclude("__cell"))
 
 
 def ticket_cells(
@@ -114,12 +230,15 @@ def ticket_cells(
     owner: str = "escalating",
     *,
     every: str | None = None,
+    codes: TicketCodes | None = None,
 ) -> Cells:
     """Count ``tickets`` into :class:`Cells` in one pass (see the module notes).
 
     ``tickets`` may be lazy (a filtered scan of a shared frame): only the columns used are
     read. ``every`` (a Polars duration such as ``"1mo"``) adds the business-zone period of
-    ``created_at`` as a key.
+    ``created_at`` as a key. With ``codes`` (:mod:`lib.outliers.codes`, attached to the
+    tickets by ``codes.attach``), the tickets are grouped on their codes instead of their
+    text: the same cells, several times faster on millions of tickets.
     """
     if owner not in OWNERS:
         raise OutlierError(f"owner must be one of {list(OWNERS)}, got {owner!r}")
@@ -155,23 +274,34 @@ def ticket_cells(
             keys.append(pl.col(column).cast(pl.String).alias(column))
     if month is not None and every != "1mo":
         keys.append(month.alias("__month"))
-    aggs = [pl.len().cast(pl.Int64).alias("n"), esc.cast(pl.Int64).sum().alias("o")]
+    # what is added up per cell besides the tickets: a 0/1 value per ticket (None: always 0)
+    values: list[tuple[str, pl.Expr | None]] = [("o", esc)]
     if {"first_group", "group"} <= have and "first_group" in case_mix:
-        differs = esc & ~pl.col("first_group").eq_missing(pl.col("group"))
-        aggs.append(differs.cast(pl.Int64).sum().alias("fg_differs"))
-    for name, column in (("by_n", "escalated_by"), ("first_n", "first_agent")):
-        aggs.append(
-            pl.col(column).is_not_null().cast(pl.Int64).sum().alias(name)
-            if column in have
-            else pl.lit(0, dtype=pl.Int64).alias(name)
-        )
-    frame = lazy.group_by(keys).agg(aggs).collect()
+        values.append(("fg_differs", esc & ~pl.col("first_group").eq_missing(pl.col("group"))))
+    for name, column, key in (("by_n", "escalated_by", "by"), ("first_n", "first_agent", "first")):
+        # a column with no value in these tickets counts 0 in every cell: nothing to add up
+        any_value = column in have and bool(filled.item(0, key))
+        values.append((name, pl.col(column).is_not_null() if any_value else None))
+    aggs = [pl.len().cast(pl.Int64).alias("n")] + [
+        (pl.lit(0, dtype=pl.Int64) if v is None else v.cast(pl.Int64).sum()).alias(name)
+        for name, v in values
+    ]
+    frame = None
+    if codes is not None and every in (None, "1mo"):
+        has_first = bool(filled.item(0, "first"))
+        credit = owner_expr(used, has_first=has_first, prefix=PREFIX)
+        named = ["agent", *(["first_agent"] if has_first and used != "final" else [])]
+        named += ["escalated_by"] if used == "escalating" else []
+        names = [k.meta.output_name() for k in keys]
+        frame = _count_coded(lazy, have, codes, names, (aggs, values), (credit, named))
+    if frame is None:
+        frame = lazy.group_by(keys).agg(aggs).collect()
     if month is not None:
         source = PERIOD if every == "1mo" else "__month"
         frame = frame.with_columns(pl.col(source).dt.strftime("%Y-%m").alias("month"))
         if source == "__month":
             frame = frame.drop("__month")
-    return Cells(frame, case_mix, owner, used)
+    return Cells(frame, case_mix, owner, used, every)
 
 
 __all__ = ["PERIOD", "Cells", "ticket_cells"]

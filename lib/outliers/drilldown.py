@@ -158,9 +158,8 @@ def history_of_cells(
     for a period that lacks the owner columns the others have. ``options`` are those of
     :func:`lib.outliers.comparison_of_cells`."""
     frames = []
-    for start in cells.periods():
-        part = cells.period(start)
-        if cells.owner_in(start) != cells.used:
+    for start, part, owner in cells.by_period():
+        if owner != cells.used:
             # this period alone lacks the owner columns the others have: count it on its own
             lazy = tickets.lazy().filter(
                 local_day("created_at").dt.truncate(every).eq_missing(start)

@@ -268,12 +268,22 @@ class CellIndex:
     @staticmethod
     def of(counts: pl.DataFrame, terms: Sequence[str]) -> CellIndex:
         terms = list(terms)
-        keyed = counts.with_columns(
-            pl.struct(terms).rank("dense").cast(pl.Int64).alias("_cell") - 1
-            if terms
-            else pl.lit(0, dtype=pl.Int64).alias("_cell")
-        )
-        cells = keyed.group_by("_cell").agg(pl.col(terms).first() if terms else []).sort("_cell")
+        if terms:
+            # the combinations in order (as a dense rank of the terms would number them),
+            # numbered and joined back: no sort of every row
+            cells = (
+                counts.select(terms)
+                .unique()
+                .sort(terms)
+                .with_row_index("_cell")
+                .with_columns(pl.col("_cell").cast(pl.Int64))
+            )
+            keyed = counts.join(
+                cells, on=terms, how="left", nulls_equal=True, maintain_order="left"
+            )
+        else:
+            keyed = counts.with_columns(pl.lit(0, dtype=pl.Int64).alias("_cell"))
+            cells = keyed.group_by("_cell").agg().sort("_cell")
         return CellIndex(
             cells=cells,
             terms=tuple(terms),
@@ -361,21 +371,26 @@ def _refits(
         covs = np.zeros((cols.size, start.size, start.size))
         if refit.any():
             betas[refit], covs[refit] = _newton_many(x, n_fit[:, refit], o_fit[:, refit], start)
+        # the block's agents at once (cells x agents): their refit's probability on each
+        # cell, expected count, chance variance, and g' Cov g with g = X' n p (1 - p)
+        p = _expit(x @ betas.T)
+        e_cell = n_b * p
+        weight = e_cell * (1.0 - p)
+        g = x.T @ weight
+        v_coef_b = np.einsum("ia,aij,ja->a", g, covs, g)
+        # each agent's tickets per cell of the overlap diagnostic, against everyone's
+        n_dom_b = np.zeros((n_dom_all.size, cols.size))
+        np.add.at(n_dom_b, dom_idx, n_b)
+        dominated = (n_dom_b > DOMINANT_CELL_SHARE * n_dom_all[:, None])[dom_idx]
+        e_dominated = np.where(dominated, e_cell, 0.0).sum(axis=0)
         for i, j in enumerate(cols):
             if not has_rows[j]:
                 continue
-            beta, cov, na = betas[i], covs[i], n_b[:, i]
-            p = _expit(x @ beta)
             if terms:
-                models[agents[j]] = _as_model(model, beta)
-            mine = na > 0
-            e_cell = na * p
-            expected[j] = float(e_cell.sum())
-            v_samp[j] = float((na * p * (1 - p)).sum())
-            g = (x[mine] * (na[mine] * p[mine] * (1 - p[mine]))[:, None]).sum(axis=0)
-            v_coef[j] = float(max(g @ cov @ g, 0.0))
-            n_dom_a = np.bincount(dom_idx, na, n_dom_all.size)
-            dominated = n_dom_a > DOMINANT_CELL_SHARE * n_dom_all
+                models[agents[j]] = _as_model(model, betas[i])
+            expected[j] = float(e_cell[:, i].sum())
+            v_samp[j] = float(weight[:, i].sum())
+            v_coef[j] = float(max(v_coef_b[i], 0.0))
             if expected[j] > 0:
-                share[j] = float(e_cell[dominated[dom_idx]].sum() / expected[j])
+                share[j] = float(e_dominated[i] / expected[j])
     return LeaveOneOut(expected, v_samp, v_coef, share, models)

@@ -89,18 +89,20 @@ def owner_choice(owner: str, *, has_by: bool, has_first: bool) -> str:
     return used
 
 
-def owner_expr(used: str, *, has_first: bool) -> pl.Expr:
-    """The expression of the agent a ticket is credited to under the owner choice ``used``.
+def owner_expr(used: str, *, has_first: bool, prefix: str = "") -> pl.Expr:
+    """The expression of the agent a ticket is credited to under the owner choice ``used``
+    (``prefix``: read the owner columns under that prefix, e.g. their codes).
 
     >>> t = pl.DataFrame({"agent": ["b"], "first_agent": ["a"], "escalated": [False]})
     >>> t.select(owner_expr("first", has_first=True)).item()
     'a'
     """
-    agent = pl.col("agent")
-    first = pl.coalesce(pl.col("first_agent"), agent) if has_first else agent
+    agent = pl.col(prefix + "agent")
+    first = pl.coalesce(pl.col(prefix + "first_agent"), agent) if has_first else agent
     if used == "escalating":
         esc = pl.col("escalated").fill_null(False)
-        return pl.when(esc).then(pl.coalesce(pl.col("escalated_by"), first)).otherwise(first)
+        by = pl.col(prefix + "escalated_by")
+        return pl.when(esc).then(pl.coalesce(by, first)).otherwise(first)
     return first if used == "first" else agent
 
 

@@ -99,3 +99,102 @@ def test_comparison_and_history_match_the_per_ticket_path(tickets: pl.DataFrame)
     whole = outliers.comparison_of_cells(cells, min_expected=2.0).table
     direct = outliers.agent_comparison(tickets, **opts).table
     assert_frame_equal(whole, direct, rel_tol=1e-9, abs_tol=1e-12, check_exact=False)
+
+
+# ---- issue 18 (`agents` branch): counting on the tickets' codes ------------------------------
+def _cells_equal(new: outliers.Cells, old: outliers.Cells) -> None:
+    assert new.frame.columns == old.frame.columns
+    assert (new.used, new.requested, new.case_mix) == (old.used, old.requested, old.case_mix)
+    keys = [c for c in old.frame.columns if c not in ("n", "o", "by_n", "first_n", "fg_differs")]
+    assert_frame_equal(new.frame.sort(keys, nulls_last=True), old.frame.sort(keys, nulls_last=True))
+
+
+@pytest.fixture(scope="module")
+def untidy(tickets: pl.DataFrame) -> pl.DataFrame:
+    """The tickets with missing levels, undated tickets, unassigned ones and a first group."""
+    rng = np.random.default_rng(7)
+    hole = [pl.Series(rng.random(tickets.height) < 0.05) for _ in range(4)]
+    return tickets.with_columns(
+        category=pl.when(hole[0]).then(None).otherwise("category"),
+        created_at=pl.when(hole[1]).then(None).otherwise("created_at"),
+        agent=pl.when(hole[2]).then(None).otherwise("agent"),
+        first_group=pl.when(hole[3]).then(pl.lit("g2")).otherwise(pl.lit("g1")),
+        group=pl.lit("g1"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("owner", "every", "dense"),
+    [
+        ("escalating", "1mo", True),
+        ("first", None, True),
+        ("final", "1mo", False),
+        ("escalating", None, False),
+        ("first", "1mo", False),
+        ("final", None, True),
+    ],
+)
+def test_cells_from_codes_are_the_cells_from_text(
+    untidy: pl.DataFrame,
+    owner: str,
+    every: str | None,
+    dense: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lib.outliers import cells as cells_module
+
+    if not dense:  # as many possible cells as a big export has: the hash group-by
+        monkeypatch.setattr(cells_module, "DENSE_CELLS", 0)
+    counted = []
+    real = cells_module._count_coded
+    monkeypatch.setattr(
+        cells_module, "_count_coded", lambda *a: counted.append(real(*a)) or counted[-1]
+    )
+    case_mix = (*CASE_MIX, "first_group")
+    codes = outliers.encode_tickets(untidy, case_mix)
+    # a filter on the tickets' own columns, as the page's sidebar applies it
+    keep = pl.col("channel") != "phone"
+    coded = codes.attach(untidy).filter(keep)
+    new = outliers.ticket_cells(coded, case_mix, owner, every=every, codes=codes)
+    old = outliers.ticket_cells(untidy.lazy().filter(keep), case_mix, owner, every=every)
+    _cells_equal(new, old)
+    assert len(counted) == 1 and counted[0] is not None  # counted on the codes
+    assert new.n_tickets == untidy.filter(keep).height
+    assert codes.usable_terms(untidy, case_mix) == outliers.usable_case_mix(untidy, case_mix)
+
+
+def test_codes_count_only_what_they_code(untidy: pl.DataFrame) -> None:
+    # a case-mix column that is not text is not coded: counted on its values, as before
+    t = untidy.with_columns(priority=pl.col("priority").rank("dense").cast(pl.Int32))
+    codes = outliers.encode_tickets(t, CASE_MIX)
+    assert "priority" not in codes.levels
+    new = outliers.ticket_cells(codes.attach(t), CASE_MIX, every="1mo", codes=codes)
+    _cells_equal(new, outliers.ticket_cells(t, CASE_MIX, every="1mo"))
+    assert codes.usable_terms(t) == outliers.usable_case_mix(t)
+    # first_group copying the final group is left out, as usable_case_mix does
+    copied = untidy.with_columns(first_group=pl.col("group"))
+    assert "first_group" not in outliers.encode_tickets(copied).usable_terms(copied)
+    # codes of other tickets are refused, not silently misaligned
+    with pytest.raises(ValueError, match="other tickets"):
+        codes.attach(t.head(10))
+
+
+def test_month_codes_follow_the_business_zone(untidy: pl.DataFrame) -> None:
+    from lib.periods import use_zone
+
+    with use_zone("Pacific/Auckland"):
+        codes = outliers.encode_tickets(untidy)
+        new = outliers.ticket_cells(codes.attach(untidy), CASE_MIX, every="1mo", codes=codes)
+        _cells_equal(new, outliers.ticket_cells(untidy, CASE_MIX, every="1mo"))
+    # codes made in another zone are not used for this one's months: counted on the text
+    again = outliers.ticket_cells(codes.attach(untidy), CASE_MIX, every="1mo", codes=codes)
+    _cells_equal(again, outliers.ticket_cells(untidy, CASE_MIX, every="1mo"))
+
+
+def test_comparison_from_codes_is_unchanged(untidy: pl.DataFrame) -> None:
+    codes = outliers.encode_tickets(untidy)
+    opts = {"min_expected": 2.0}
+    new = outliers.ticket_cells(codes.attach(untidy), CASE_MIX, every="1mo", codes=codes)
+    old = outliers.ticket_cells(untidy, CASE_MIX, every="1mo")
+    a, b = outliers.comparison_of_cells(new, **opts), outliers.comparison_of_cells(old, **opts)
+    assert_frame_equal(a.table, b.table, rel_tol=1e-9, abs_tol=1e-12, check_exact=False)
