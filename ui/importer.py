@@ -33,6 +33,11 @@ def _files_key(files: list[Any]) -> tuple:
     return tuple((f.name, getattr(f, "size", None), getattr(f, "file_id", None)) for f in files)
 
 
+def inspected(files: list[Any]) -> bool:
+    """Whether ``files`` were inspected (False after an error: the user chooses others)."""
+    return (st.session_state.get("imp") or {}).get("key") == _files_key(files)
+
+
 @st.fragment
 def import_panel(files: list[Any]) -> None:
     """:func:`import_flow` as a fragment: confirming the mapping, ticking a box or typing the
