@@ -23,7 +23,17 @@ from lib.ingest.rules import SIGNAL_ADVICE, Rule, escalation_signal, rules_to_js
 from lib.markdown import md_escape
 from lib.privacy import mask_report, pseudonymise
 from lib.store.datasets import encode_snapshot
-from ui import dataset, layout, quality, rules_editor, session, sidebar, signals
+from ui import (
+    chosen_files,
+    dataset,
+    import_notice,
+    layout,
+    quality,
+    rules_editor,
+    session,
+    sidebar,
+    signals,
+)
 from ui.zone import zone_caption, zone_choice
 
 NOT_MAPPED = "— not in this export —"
@@ -67,6 +77,7 @@ def import_flow(files: list[Any]) -> None:
         saved, saved_zone = split_zone(session.store().get_mapping(insp.fingerprint))
         proposal = propose_for_tables(insp.tables, insp.mapping)
         state = {"key": key, "insp": insp, "saved": saved, "result": None, "done": None}
+        state["then_overview"] = True
         state["proposal"], state["tz"] = proposal, saved_zone or proposal.zone
         if not saved:
             _load_ahead(state, dict(insp.mapping), state["tz"], None)
@@ -343,11 +354,16 @@ def _result_panel(
             dataset.hand_over(session.store().snapshot_file(rec), frame)
         sidebar.switch_dataset(rec.id)
         _forget(state)
-        state["done"] = (
+        done = (
             f"Imported {frame.height:,} tickets as “{md_escape(rec.name)}”. "
-            f"{outcome.escalated:,} are escalated. Open the Overview to start the review."
+            f"{outcome.escalated:,} are escalated."
         )
-        st.rerun()
+        state["done"] = done + " Open the Overview to start the review."
+        if state.get("then_overview"):  # an upload: the Overview is what the user reads next
+            chosen_files.let_go()  # saved: the session keeps the files' names, not their bytes
+            state.pop("insp", None)
+            import_notice.open_overview(done)
+        st.rerun()  # (a database source stays on its form, to read another range)
 
 
 #: What an import keeps in the session until it is done: the tickets (several copies of a

@@ -83,9 +83,12 @@ def test_the_chosen_export_leaves_the_upload_widget_and_can_be_replaced(
     at.button(key=CONFIRM).click().run()
     next(b for b in at.button if b.label.startswith("Import 240 tickets")).click().run()
     assert any("Imported 240 tickets" in s.value for s in at.success)
+    assert at.metric  # the import opens the Overview, with the message on top
     held = at.session_state["imp_files"]
     assert [(f.name, f.size) for f in held] == [("zendesk_small.csv", len(ZENDESK))]
     assert not any(hasattr(f, "getvalue") for f in held)  # saved: the bytes are let go
+    at.switch_page("views/data.py").run()  # back on the Data page: the import's outcome
+    assert any("Imported 240 tickets" in s.value for s in at.success)
     at.button(key="imp_choose_again").click().run()
     assert not at.exception, at.exception
     assert "imp" not in at.session_state and not at.success
