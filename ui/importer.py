@@ -353,6 +353,7 @@ def _result_panel(
         with contextlib.suppress(ReviewError):  # the Overview opens on this frame
             dataset.hand_over(session.store().snapshot_file(rec), frame)
         sidebar.switch_dataset(rec.id)
+        st.session_state["dataset_id"] = rec.id  # (the next run opens it before the sidebar)
         _forget(state)
         done = (
             f"Imported {frame.height:,} tickets as “{md_escape(rec.name)}”. "
