@@ -86,6 +86,8 @@ def test_the_chosen_export_leaves_the_upload_widget_and_can_be_replaced(
     # the import opens the Overview on the new dataset, with the message on top
     shown = " ".join(c.value for c in at.caption).replace("\\", "").replace("*", "")
     assert at.metric and "zendesk_small.csv (240 tickets)" in shown, shown
+    at.switch_page("views/overview.py").run()  # (AppTest reruns the page it last opened)
+    assert not any("Imported" in s.value for s in at.success)  # the message shows once
     held = at.session_state["imp_files"]
     assert [(f.name, f.size) for f in held] == [("zendesk_small.csv", len(ZENDESK))]
     assert not any(hasattr(f, "getvalue") for f in held)  # saved: the bytes are let go
