@@ -23,7 +23,17 @@ from lib.ingest.rules import SIGNAL_ADVICE, Rule, escalation_signal, rules_to_js
 from lib.markdown import md_escape
 from lib.privacy import mask_report, pseudonymise
 from lib.store.datasets import encode_snapshot
-from ui import dataset, layout, quality, rules_editor, session, sidebar, signals
+from ui import (
+    chosen_files,
+    dataset,
+    import_notice,
+    layout,
+    quality,
+    rules_editor,
+    session,
+    sidebar,
+    signals,
+)
 from ui.zone import zone_caption, zone_choice
 
 NOT_MAPPED = "— not in this export —"
@@ -31,6 +41,11 @@ NOT_MAPPED = "— not in this export —"
 
 def _files_key(files: list[Any]) -> tuple:
     return tuple((f.name, getattr(f, "size", None), getattr(f, "file_id", None)) for f in files)
+
+
+def inspected(files: list[Any]) -> bool:
+    """Whether ``files`` were inspected (False after an error: the user chooses others)."""
+    return (st.session_state.get("imp") or {}).get("key") == _files_key(files)
 
 
 @st.fragment
@@ -62,6 +77,7 @@ def import_flow(files: list[Any]) -> None:
         saved, saved_zone = split_zone(session.store().get_mapping(insp.fingerprint))
         proposal = propose_for_tables(insp.tables, insp.mapping)
         state = {"key": key, "insp": insp, "saved": saved, "result": None, "done": None}
+        state["then_overview"] = True
         state["proposal"], state["tz"] = proposal, saved_zone or proposal.zone
         if not saved:
             _load_ahead(state, dict(insp.mapping), state["tz"], None)
@@ -337,12 +353,18 @@ def _result_panel(
         with contextlib.suppress(ReviewError):  # the Overview opens on this frame
             dataset.hand_over(session.store().snapshot_file(rec), frame)
         sidebar.switch_dataset(rec.id)
+        st.session_state["dataset_id"] = rec.id  # (the next run opens it before the sidebar)
         _forget(state)
-        state["done"] = (
+        done = (
             f"Imported {frame.height:,} tickets as “{md_escape(rec.name)}”. "
-            f"{outcome.escalated:,} are escalated. Open the Overview to start the review."
+            f"{outcome.escalated:,} are escalated."
         )
-        st.rerun()
+        state["done"] = done + " Open the Overview to start the review."
+        if state.get("then_overview"):  # an upload: the Overview is what the user reads next
+            chosen_files.let_go()  # saved: the session keeps the files' names, not their bytes
+            state.pop("insp", None)
+            import_notice.open_overview(done)
+        st.rerun()  # (a database source stays on its form, to read another range)
 
 
 #: What an import keeps in the session until it is done: the tickets (several copies of a

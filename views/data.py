@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import datasets, importer, layout, quality, rules_editor, session, sql_source, zone
+from ui import (
+    chosen_files,
+    datasets,
+    importer,
+    layout,
+    quality,
+    rules_editor,
+    session,
+    sql_source,
+    zone,
+)
 
 layout.header(
     "Data",
@@ -36,17 +46,27 @@ with tab_import:
             "Salesforce or any other tool). Several monthly exports of the same helpdesk are "
             "combined; a ticket that appears twice keeps its most recently updated row."
         )
-        files = st.file_uploader(
-            "Ticket exports",
-            type=["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "gz", "zip"],
-            accept_multiple_files=True,
-            key="uploads",
-            help="CSV/TSV (any delimiter and encoding), XLSX, JSON, JSON Lines or Parquet, "
-            "also inside .gz or .zip.",
-        )
-        if files:
+        if (st.session_state.get("imp") or {}).get("done"):
+            chosen_files.let_go()  # saved: the session keeps the files' names, not their bytes
+        files = chosen_files.held()
+        if files:  # taken out of the upload widget (which copies its value on every run)
+            chosen_files.chosen_row(files)
             importer.import_panel(files)
-        else:
+            if not importer.inspected(files):  # unreadable: the error, and the upload again
+                chosen_files.forget()
+                files = []
+        if not files:
+            key = chosen_files.uploader_key()
+            st.file_uploader(
+                "Ticket exports",
+                type=chosen_files.TYPES,
+                accept_multiple_files=True,
+                key=key,
+                on_change=chosen_files.take,
+                args=(key,),
+                help="CSV/TSV (any delimiter and encoding), XLSX, JSON, JSON Lines or Parquet, "
+                "also inside .gz or .zip.",
+            )
             layout.empty_state(
                 "Drop your helpdesk's ticket export above.",
                 action="Until then the app shows the dataset in the sidebar.",

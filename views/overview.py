@@ -10,9 +10,21 @@ from lib.charts import deltas, overview, tables
 from lib.charts.common import band_note
 from lib.charts.maturity import maturing_trend_chart
 from lib.markdown import md_escape
-from ui import aggregates, decomposition, editors, horizon, layout, session, sidebar, tags, widgets
+from ui import (
+    aggregates,
+    decomposition,
+    editors,
+    horizon,
+    import_notice,
+    layout,
+    session,
+    sidebar,
+    tags,
+    widgets,
+)
 
 layout.header("Overview", "Where does the escalation rate stand, and is it moving?")
+import_notice.show()  # just imported on the Data page: what was saved
 data = layout.page_data()
 
 prds = sidebar.review_periods()

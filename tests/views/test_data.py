@@ -323,7 +323,8 @@ def test_row_limit_and_list_typed_id_give_messages_not_the_error_page(
         pa.table({"Id": pa.array([[1, 2], [3]]), "Created at": ["2024-01-01", "2024-01-02"]}),
         buf,
     )
-    at.file_uploader(key="uploads").upload("ids.parquet", buf.getvalue(), "application/x").run()
+    # (the unreadable file is dropped: an empty upload widget, under a new key, shows again)
+    at.file_uploader[0].upload("ids.parquet", buf.getvalue(), "application/x").run()
     assert not at.exception, at.exception
     at.button(key="FormSubmitter:mapping_form-Confirm mapping and read tickets").click().run()
     assert not at.exception, at.exception
