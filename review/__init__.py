@@ -9,7 +9,7 @@ names the file, line or option).
 
 Example
 -------
->>> main(["check", "--figures", "-", "--threshold", "nonsense"])  # doctest: +SKIP
+>>> main(["check", "--figures", "-", "--threshold", "nonsense"])
 2
 """
 
