@@ -25,6 +25,7 @@ from lib.store._base import (
     _schema,
     _set_setting,
     _text,
+    _upsert,
 )
 from lib.store.models import (
     ACTIVE_DATASET_KEY,
@@ -416,15 +417,15 @@ class DatasetsMixin(StoreBase):
     ) -> None:
         """Remember a confirmed mapping for exports whose header has this fingerprint."""
         fingerprint = _text(fingerprint, "Header fingerprint", required=True)
-        with self._write() as s:
-            row = s.get(SavedMapping, fingerprint) or SavedMapping(
-                fingerprint=fingerprint, mapping={}
-            )
-            row.mapping = dict(mapping)
-            row.vendor = vendor
-            row.updated_by = _who(None, actor)
-            row.updated_at = _now()
-            s.add(row)
+        values = {
+            "fingerprint": fingerprint,
+            "mapping": dict(mapping),
+            "vendor": vendor,
+            "updated_by": _who(None, actor),
+            "updated_at": _now(),
+        }
+        with self._write() as s:  # one upsert: two servers saving one new header both succeed
+            _upsert(s, SavedMapping, values, "fingerprint")
 
     def get_mapping(self, fingerprint: str) -> dict[str, Any] | None:
         """The saved mapping for this header fingerprint, or ``None``.

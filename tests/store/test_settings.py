@@ -13,7 +13,7 @@ from sqlmodel import Session
 from lib.store import Store
 from lib.store._base import _set_setting, _upsert
 from lib.store.alerts import alert_key
-from lib.store.models import AlertState, CategoryTag, KnowledgeCoverage
+from lib.store.models import AlertState, CategoryTag, KnowledgeCoverage, SavedMapping
 
 
 def test_settings_round_trip(store: Store) -> None:
@@ -79,6 +79,11 @@ RACES = {  # the write both servers make, the row server A holds uncommitted, wh
         lambda st: st.set_category_tag("SSO", "policy", note="B"),
         lambda: (CategoryTag, {"category": "SSO", "kind": "skill"}, "category"),
         lambda st: st.get_category_tags().row(0, named=True)["note"],
+    ),
+    "saved mapping": (
+        lambda st: st.save_mapping("f1", {"ticket_id": "B"}),
+        lambda: (SavedMapping, {"fingerprint": "f1", "mapping": {"ticket_id": "A"}}, "fingerprint"),
+        lambda st: st.get_mapping("f1")["ticket_id"],
     ),
     "knowledge coverage": (
         lambda st: st.set_knowledge_coverage("SSO", article_exists=True, note="B"),
