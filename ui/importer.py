@@ -77,7 +77,7 @@ def import_flow(files: list[Any]) -> None:
         saved, saved_zone = split_zone(session.store().get_mapping(insp.fingerprint))
         proposal = propose_for_tables(insp.tables, insp.mapping)
         state = {"key": key, "insp": insp, "saved": saved, "result": None, "done": None}
-        state["then_overview"] = True
+        state["then_overview"] = True  # an upload (a database source stays on its form)
         state["proposal"], state["tz"] = proposal, saved_zone or proposal.zone
         if not saved:
             _load_ahead(state, dict(insp.mapping), state["tz"], None)
@@ -434,11 +434,9 @@ def _work_after_load(job: Future, mapping: dict[str, str], *, encode: bool) -> _
     return _Ahead(frame, applied, counted, encoded)
 
 
-def _worked_ahead(entry: tuple | None) -> _Ahead | None:
+def _worked_ahead(entry: tuple) -> _Ahead | None:
     """The background work after the read of ``entry`` (a ``state["ahead"]``), or None when
-    there is none or it failed (the confirmation then does it itself)."""
-    if entry is None or len(entry) < 3:
-        return None
+    it failed (the confirmation then does it itself)."""
     try:
         return entry[2].result()
     except Exception:

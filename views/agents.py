@@ -44,10 +44,16 @@ def _cells(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame) -> out
     """The tickets passing ``where`` counted per agent, case mix and month: one lazy pass over
     the shared frame and its codes (no copy), shared by every session; the comparison and the
     month-by-month history both run on it."""
-    o = dict(opts)
-    codes = _codes(key, _t)
-    lazy = audit.apply_filters(codes.attach(_t), where)
-    return outliers.ticket_cells(lazy, o["case_mix"], o["owner"], every="1mo", codes=codes)
+    return _count(key, where, opts, _t, every="1mo")
+
+
+def _count(
+    key: str, where: audit.Filters, opts: tuple, t: pl.DataFrame, every: str | None = None
+) -> outliers.Cells:
+    """The tickets passing ``where`` counted into cells on the snapshot's codes."""
+    o, codes = dict(opts), _codes(key, t)
+    lazy = audit.apply_filters(codes.attach(t), where)
+    return outliers.ticket_cells(lazy, o["case_mix"], o["owner"], every=every, codes=codes)
 
 
 @st.cache_data(
@@ -60,9 +66,7 @@ def _compare(key: str, where: audit.Filters, opts: tuple, _t: pl.DataFrame, _c: 
     # another period is counted on its own, on the codes too
     rest = {k: v for k, v in opts if k not in ("case_mix", "owner")}
     if _c is None:
-        o, codes = dict(opts), _codes(key, _t)
-        lazy = audit.apply_filters(codes.attach(_t), where)
-        _c = outliers.ticket_cells(lazy, o["case_mix"], o["owner"], codes=codes)
+        _c = _count(key, where, opts, _t)
     return outliers.comparison_of_cells(_c, **rest)
 
 
