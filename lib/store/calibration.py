@@ -187,6 +187,28 @@ class CalibrationMixin(StoreBase):
         reason = _text(reason, "Reason")
         if reason:
             _choice(reason, CALIBRATION_REASONS, "Reason")
+        # Read-then-insert, looked up case-insensitively (an upsert on the unique index
+        # would not see "ana" as "Ana"). Two tabs of one person answering at once: the later
+        # insert fails on the unique index once the first commits; it is then made once more,
+        # and its read finds that row and replaces it.
+        args = (item_id, name, escalate, target, reason, note, group, tenure)
+        try:
+            return self._save_answer(*args)
+        except sa.exc.IntegrityError:
+            return self._save_answer(*args)
+
+    def _save_answer(
+        self,
+        item_id: int,
+        name: str,
+        escalate: bool,
+        target: str,
+        reason: str,
+        note: str,
+        group: str | None,
+        tenure: str | None,
+    ) -> CalibrationAnswer:
+        """One write transaction of :meth:`submit_calibration_answer`."""
         with self._write() as s:
             item = self._get(s, CalibrationItem, item_id, "Scenario")
             _open_session(self._get(s, CalibrationSession, item.session_id, "Calibration session"))

@@ -1,14 +1,19 @@
 """Helpers shared by the store tests: raw SQL on a database file, its schema, small ticket
-frames, a version-1 database and a completeness check of the action history."""
+frames, a version-1 database, a completeness check of the action history and two servers
+writing one row at once (``_race``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from lib.store import Actor, Store
 
@@ -146,3 +151,31 @@ def _check_complete(path: Path) -> int:
         assert (1, "created") in rows, action_id
         assert max(v for v, _ in rows) == version, action_id
     return len(actions)
+
+
+def _race(
+    db_url: str, a_holds: Callable[[Session], None], b_writes: Callable[[Store], Any]
+) -> Store:
+    """Server A writes a row and has not committed when server B makes its own write: both
+    must succeed, B after A. Returns A's store (open) for the caller's checks."""
+    a, b = Store(db_url), Store(db_url)
+    errors: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            b_writes(b)
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    try:
+        with a._write() as s:
+            a_holds(s)
+            s.flush()
+            t = threading.Thread(target=other)
+            t.start()
+            t.join(0.5)  # B is waiting for A's uncommitted row (or SQLite's write lock)
+        t.join(30)
+        assert not t.is_alive() and not errors, errors
+    finally:
+        b.close()
+    return a

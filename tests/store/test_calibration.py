@@ -14,7 +14,8 @@ from lib.errors import PermissionDenied, StoreError
 from lib.store import Store, migrations
 from lib.store.engine import make_engine
 from lib.store.migrations import v007_calibration
-from tests.store.helpers import EDITOR, VIEWER, _sql
+from lib.store.models import CalibrationAnswer
+from tests.store.helpers import EDITOR, VIEWER, _race, _sql
 
 SCENARIOS = pl.DataFrame(
     {
@@ -87,6 +88,28 @@ def test_answer_again_replaces_and_closing_freezes(store: Store) -> None:
     assert items_closed.get_column("outcome_escalated").to_list() == [True, False, True]
     r = session_results(items_closed, answers)
     assert r.n_participants == 2 and r.items.row(0, named=True)["majority"] == "split"
+
+
+def test_two_tabs_answering_one_scenario_at_once_both_succeed(db_url: str) -> None:
+    """One participant's two tabs (or two servers) answer the same scenario at the same moment:
+    the later answer replaces the first, where a read-then-insert failed on PostgreSQL with a
+    duplicate key on (scenario, participant)."""
+    with Store(db_url) as setup:
+        sid, items = _session(setup)
+
+    def a_holds(s) -> None:  # server A has inserted Ana's first answer, not yet committed
+        s.add(CalibrationAnswer(session_id=sid, item_id=items[0], participant="Ana", escalate=True))
+
+    a = _race(
+        db_url,
+        a_holds,
+        lambda b: b.submit_calibration_answer(items[0], escalate=False, participant="Ana"),
+    )
+    try:
+        mine = a.my_calibration_answers(sid, "Ana")
+        assert mine.select("participant", "escalate").rows() == [("Ana", False)]
+    finally:
+        a.close()
 
 
 def test_bad_input_is_refused_with_a_reason(store: Store) -> None:

@@ -3,51 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from sqlmodel import Session
 
 from lib.store import Store
 from lib.store._base import _set_setting, _upsert
 from lib.store.alerts import alert_key
 from lib.store.models import AlertState, CategoryTag, KnowledgeCoverage, SavedMapping
+from tests.store.helpers import _race
 
 
 def test_settings_round_trip(store: Store) -> None:
     assert store.get_setting("sensitivity", "balanced") == "balanced"
     store.set_setting("sensitivity", {"level": "conservative", "fdr": 0.01})
     assert store.get_setting("sensitivity") == {"level": "conservative", "fdr": 0.01}
-
-
-def _race(
-    db_url: str, a_holds: Callable[[Session], None], b_writes: Callable[[Store], Any]
-) -> Store:
-    """Server A writes a row and has not committed when server B makes its own write: both
-    must succeed, B after A. Returns A's store (open) for the caller's checks."""
-    a, b = Store(db_url), Store(db_url)
-    errors: list[BaseException] = []
-
-    def other() -> None:
-        try:
-            b_writes(b)
-        except BaseException as exc:  # reported by the assertion below
-            errors.append(exc)
-
-    try:
-        with a._write() as s:
-            a_holds(s)
-            s.flush()
-            t = threading.Thread(target=other)
-            t.start()
-            t.join(0.5)  # B is waiting for A's uncommitted row (or SQLite's write lock)
-        t.join(30)
-        assert not t.is_alive() and not errors, errors
-    finally:
-        b.close()
-    return a
 
 
 def test_two_servers_setting_one_new_key_at_once_both_succeed(db_url: str) -> None:
