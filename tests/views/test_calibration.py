@@ -27,11 +27,26 @@ PAGE = "views/calibration.py"
 home = module_home("calibration_home")
 
 
+def _import_demo(folder: Path) -> None:
+    """The demo dataset imported into ``folder``'s database (as the app does on first start)."""
+    with Store(f"sqlite:///{folder / 'review.sqlite'}") as store:
+        dataset._bootstrap(store)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def demo(home: Path) -> None:
-    """The demo dataset imported once for the module (as the app does on first start)."""
-    with Store(f"sqlite:///{home / 'review.sqlite'}") as store:
-        dataset._bootstrap(store)
+    """The demo dataset imported once for the module."""
+    _import_demo(home)
+
+
+@pytest.fixture
+def own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder of its own with the demo, for a test that leaves a calibration session
+    open (the module's other tests start with none, whatever order they run in)."""
+    monkeypatch.setenv("REVIEW_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'review.sqlite'}")
+    _import_demo(tmp_path)
+    return tmp_path
 
 
 def _store() -> Store:
@@ -167,7 +182,7 @@ def _picker(at: AppTest):
     return next(m for m in at.multiselect if m.label == "Tickets for the next calibration set")
 
 
-def test_pick_from_a_drill_down_then_build_the_set(home: Path) -> None:
+def test_pick_from_a_drill_down_then_build_the_set(own_home: Path) -> None:
     at = _drill()
     box = _picker(at)
     assert not box.disabled and len(box.options) > 2

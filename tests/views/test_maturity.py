@@ -122,14 +122,24 @@ def test_breakdowns_count_the_horizons_tickets_everywhere(home: Path, demo) -> N
     assert f"{young:,} tickets created after {cut:%Y-%m-%d %H:%M} UTC" in text
 
 
-def test_breakdowns_and_drivers_with_escalation_times(home: Path) -> None:
-    # With escalation times, an escalation counts only when it came within the horizon: the
-    # table, the drill-down's list and the Drivers page agree with a hand count.
+@pytest.fixture
+def timed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> pl.DataFrame:
+    """A data folder of its own holding only a dataset with escalation times, so the module's
+    other tests (sharing ``home``) open the demo whatever order they run in."""
     from lib.demo import demo_tickets
     from ui import session
 
+    monkeypatch.setenv("REVIEW_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'review.sqlite'}")
     tickets = demo_tickets(days=60, tickets_per_day=20)
     session.store().register_dataset("Timed for maturity", tickets)
+    return tickets
+
+
+def test_breakdowns_and_drivers_with_escalation_times(timed: pl.DataFrame) -> None:
+    # With escalation times, an escalation counts only when it came within the horizon: the
+    # table, the drill-down's list and the Drivers page agree with a hand count.
+    tickets = timed
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at = at.number_input(key="p_horizon").set_value(2).run()
     at.switch_page("views/breakdowns.py").run()
