@@ -91,28 +91,92 @@ def _line_numbers(table: RawTable) -> pl.Series:
     return pl.int_range(start, start + table.frame.height, eager=True).alias("_line")
 
 
+#: Rows spread over a column whose distinct count says whether it is mostly distinct.
+_PROBE_ROWS = 4_096
+
+
+def _distinct_codes(s: pl.Series, limit: int) -> tuple[pl.Series, pl.Series] | None:
+    """(distinct non-null values in order of first appearance, each row's index into them)
+    from one hashing pass, or None when the column holds more than ``limit`` distinct values.
+
+    A Categorical cast with categories of its own numbers each new value as it meets it (a
+    distinct pass and then an Enum cast hashed every value twice). A column whose spread
+    sample is mostly distinct (ids, descriptions) is only counted: numbering a million distinct
+    values would cost several times the count.
+
+    >>> values, codes = _distinct_codes(pl.Series(["b", None, "a", "b"]), 10)
+    >>> values.to_list(), codes.to_list()
+    (['b', 'a'], [0, None, 1, 0])
+    >>> _distinct_codes(pl.Series(["b", "a", "c"]), 2) is None
+    True
+    """
+    n = s.len()
+    probe = s.gather(np.linspace(0, n - 1, num=min(n, _PROBE_ROWS), dtype=np.int64))
+    if probe.n_unique() * 2 > probe.len() and s.n_unique() - int(s.has_nulls()) > limit:
+        return None
+    categories = pl.Categories.random()
+    coded = s.cast(pl.Categorical(categories))
+    codes = coded.to_physical()
+    # Read while ``coded`` keeps the categories alive (Polars drops them with their last user).
+    values = pl.Series(s.name, list(categories), dtype=pl.String)
+    del coded
+    if values.len() > limit:
+        return None
+    top = codes.max()
+    if values.null_count() or (top is not None and top >= values.len()):  # pragma: no cover
+        raise AssertionError("categories of one cast should number its values densely")
+    return values, codes
+
+
+def _first_rows(bad: pl.Series, codes: pl.Series, k: int) -> list[int]:
+    """Positions of the first ``k`` rows whose code is marked in ``bad`` (a Boolean per
+    distinct value), looking at a growing head of the column (failures are rarely far in).
+
+    >>> _first_rows(pl.Series([False, True]), pl.Series([0, 1, None, 1], dtype=pl.UInt32), 1)
+    [1]
+    """
+    found: list[int] = []
+    start, step = 0, 4_096
+    while start < codes.len() and len(found) < k:
+        hit = bad.gather(codes.slice(start, step)).fill_null(False)
+        found.extend(start + i for i in hit.arg_true().head(k - len(found)).to_list())
+        start, step = start + step, step * 16
+    return found
+
+
 def _via_unique(
-    s: pl.Series, fn: Callable[[pl.Series], tuple[pl.Series, Any]]
+    s: pl.Series, fn: Callable[[pl.Series], tuple[pl.Series, Any]], *, kept: bool = False
 ) -> tuple[pl.Series, Any]:
     """Run a value parser on the distinct values only, then map them back.
 
     Most ticket columns (status, priority, channel, category, agent, scores) hold a few
     hundred distinct values in a million rows; parsing those and mapping back costs one
     counting pass and one gather instead of a full string pipeline per row. Counts in the
-    report are per row (weighted by how often each distinct value occurs).
+    report are per row (weighted by how often each distinct value occurs). ``kept``: ``fn``
+    usually returns its values unchanged and no report (names, groups): the distinct values
+    alone are taken first, which is cheaper than numbering the rows, and the column itself
+    is returned when nothing changes.
     """
     if s.dtype != pl.String or s.len() < 50_000:
         return fn(s)
-    uniq = s.unique().drop_nulls()
-    if uniq.len() > max(2_000, s.len() // 50):
+    limit = max(2_000, s.len() // 50)
+    if kept:
+        uniq = s.unique().drop_nulls()
+        if uniq.len() > limit:
+            return fn(s)
+        parsed_u, pr_u = fn(uniq)
+        if pr_u is None and parsed_u.dtype == s.dtype and parsed_u.equals(uniq):
+            return s, None
+    coded = _distinct_codes(s, limit)
+    if coded is None:
         return fn(s)
+    uniq, codes = coded
     parsed_u, pr_u = fn(uniq)
     unchanged = parsed_u.dtype == s.dtype and parsed_u.equals(uniq)
     if unchanged and pr_u is None:
         # Every value is already canonical (names, groups, most subjects): the column itself,
         # not a copy (16 bytes a row per column: 1.6 GB for ten columns of 10M tickets).
         return s, None
-    codes = s.cast(pl.Enum(uniq)).to_physical()
     full = s if unchanged else parsed_u.gather(codes).alias(s.name)
     if pr_u is None:
         return full, None
@@ -122,8 +186,7 @@ def _via_unique(
     failed = int(n.filter(given_u & ~ok_u).sum())
     examples: list[tuple[int, str]] = []
     if failed:
-        bad_values = uniq.filter(given_u & ~ok_u)
-        idx = s.is_in(bad_values.implode()).arg_true().head(10).to_list()
+        idx = _first_rows(given_u & ~ok_u, codes, 10)
         examples = [(int(i), str(s[i])) for i in idx]
     report = nz.ParseReport(
         column=pr_u.column,
@@ -194,10 +257,12 @@ def _parse_table(
         return lambda _, s: _via_unique(s, lambda u: fn(u, extra=value_maps.get(key)))
 
     def text(_: str, s: pl.Series) -> tuple[pl.Series, None]:
-        return _via_unique(s.cast(pl.String), lambda u: (nz.clean_text(u), None))
+        return _via_unique(s.cast(pl.String), lambda u: (nz.clean_text(u), None), kept=True)
 
     def person(_: str, s: pl.Series) -> tuple[pl.Series, None]:
-        return _via_unique(s.cast(pl.String), lambda u: (nz.nobody_to_null(nz.clean_text(u)), None))
+        return _via_unique(
+            s.cast(pl.String), lambda u: (nz.nobody_to_null(nz.clean_text(u)), None), kept=True
+        )
 
     def tags(name: str, s: pl.Series) -> tuple[pl.Series, None]:
         out = nz.split_tags(s)
