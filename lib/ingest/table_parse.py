@@ -23,6 +23,7 @@ from lib.ingest.columns import validate_mapping
 from lib.ingest.date_order import file_day_first
 from lib.ingest.derived import derive_first_response, derive_status
 from lib.ingest.load_report import QualityReport
+from lib.ingest.normalise._common import _mostly_distinct
 from lib.ingest.presets import Preset
 from lib.ingest.readers.table import RawTable
 from lib.ingest.vendors import repeated_columns
@@ -91,10 +92,6 @@ def _line_numbers(table: RawTable) -> pl.Series:
     return pl.int_range(start, start + table.frame.height, eager=True).alias("_line")
 
 
-#: Rows spread over a column whose distinct count says whether it is mostly distinct.
-_PROBE_ROWS = 4_096
-
-
 def _distinct_codes(s: pl.Series, limit: int) -> tuple[pl.Series, pl.Series] | None:
     """(distinct non-null values in order of first appearance, each row's index into them)
     from one hashing pass, or None when the column holds more than ``limit`` distinct values.
@@ -110,9 +107,7 @@ def _distinct_codes(s: pl.Series, limit: int) -> tuple[pl.Series, pl.Series] | N
     >>> _distinct_codes(pl.Series(["b", "a", "c"]), 2) is None
     True
     """
-    n = s.len()
-    probe = s.gather(np.linspace(0, n - 1, num=min(n, _PROBE_ROWS), dtype=np.int64))
-    if probe.n_unique() * 2 > probe.len() and s.n_unique() - int(s.has_nulls()) > limit:
+    if _mostly_distinct(s) and s.n_unique() - int(s.has_nulls()) > limit:
         return None
     categories = pl.Categories.random()
     coded = s.cast(pl.Categorical(categories))

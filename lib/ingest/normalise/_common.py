@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import numpy as np
 import polars as pl
 
 
@@ -49,6 +50,19 @@ def _map_distinct(clean: pl.Series, fn: Callable[[str], object], dtype: pl.DataT
     return clean.replace_strict(uniques, pl.Series(new, dtype=dtype), default=None).alias(
         clean.name
     )
+
+
+def _mostly_distinct(s: pl.Series, rows: int = 4_096) -> bool:
+    """Whether more than half of ``rows`` values spread evenly over ``s`` are distinct (a
+    null counts as one value): a cheap look at a column before choosing how to parse it.
+
+    >>> _mostly_distinct(pl.Series(range(10_000))), _mostly_distinct(pl.Series([1, 2] * 5_000))
+    (True, False)
+    """
+    if s.is_empty():
+        return False
+    probe = s.gather(np.linspace(0, s.len() - 1, num=min(s.len(), rows), dtype=np.int64))
+    return probe.n_unique() * 2 > probe.len()
 
 
 def _count(n: int, noun: str) -> str:
