@@ -24,6 +24,7 @@ from lib.ingest.date_order import file_day_first
 from lib.ingest.derived import derive_first_response, derive_status
 from lib.ingest.load_report import QualityReport
 from lib.ingest.normalise._common import _mostly_distinct
+from lib.ingest.normalise.numeric import plain_integers
 from lib.ingest.presets import Preset
 from lib.ingest.readers.table import RawTable
 from lib.ingest.vendors import repeated_columns
@@ -194,6 +195,16 @@ def _via_unique(
     return full, report
 
 
+def _whole_or_distinct(
+    s: pl.Series, fn: Callable[[pl.Series], tuple[pl.Series, Any]]
+) -> tuple[pl.Series, Any]:
+    """A number parser on the whole column when every value is a plain integer (the parsers
+    then take one cast: cheaper than numbering the rows), else :func:`_via_unique`."""
+    if plain_integers(s) is not None:
+        return fn(s)
+    return _via_unique(s, fn)
+
+
 def _parse_table(
     table: RawTable,
     mapping: dict[str, str],
@@ -234,7 +245,7 @@ def _parse_table(
     def ticket_id(_: str, s: pl.Series) -> tuple[pl.Series, None]:
         # The readers already strip cells and turn empty ones into nulls; ids need no more.
         s = s.cast(pl.String) if s.dtype != pl.String else s
-        if _whole_numbers(s) is not None:  # digits only: no space, placeholder or ".0"
+        if plain_integers(s, signed=False) is not None:  # digits only: no space, mark or ".0"
             return s, None
         # One scan for any white space (ids rarely hold one) instead of two regexes.
         spaced = s.str.contains(r"[\s\u00a0\u202f]").any()
@@ -273,7 +284,7 @@ def _parse_table(
 
     def counts(key: str) -> Callable[[str, pl.Series], Any]:
         def run(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
-            parsed, pr = _via_unique(s, nz.parse_int)
+            parsed, pr = _whole_or_distinct(s, nz.parse_int)
             shift = (preset.adjust.get(key, 0) if preset else 0) or (
                 -1 if key == "reassignments" and "station" in name.lower() else 0
             )
@@ -286,7 +297,7 @@ def _parse_table(
 
     def minutes(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
         unit = units.get("first_response_minutes") or nz.unit_from_header(name)
-        return _via_unique(s, lambda u: nz.parse_duration_minutes(u, unit=unit))
+        return _whole_or_distinct(s, lambda u: nz.parse_duration_minutes(u, unit=unit))
 
     def sentiment(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
         parsed, pr = nz.parse_float(s)
@@ -336,19 +347,6 @@ def _parse_table(
     return _finish_rows(parsed_frame, table, mapping, report)
 
 
-def _whole_numbers(s: pl.Series) -> pl.Series | None:
-    """A text column as ``UInt64`` when every value is written with digits only (a leading
-    ``+`` allowed), else None: one cast, cheaper than any scan of the text.
-
-    >>> _whole_numbers(pl.Series(["12", None, "+7"])).to_list()
-    [12, None, 7]
-    >>> [_whole_numbers(pl.Series([v])) for v in (" 12", "12.0", "N/A", "-3", "")]
-    [None, None, None, None, None]
-    """
-    x = s.cast(pl.UInt64, strict=False)
-    return x if x.null_count() == s.null_count() else None
-
-
 def distinct_ids(ids: pl.Series) -> int:
     """How many distinct values a column of ticket ids holds (a null counts as one value).
 
@@ -362,7 +360,7 @@ def distinct_ids(ids: pl.Series) -> int:
     (2, 2)
     """
     if ids.dtype == pl.String and ids.len() > 1 and not ids.has_nulls():
-        x = _whole_numbers(ids)
+        x = plain_integers(ids, signed=False)
         if x is not None:
             head, tail = x.slice(0, x.len() - 1), x.slice(1)
             if (tail > head).all() or (tail < head).all():

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import polars as pl
 
 from lib.ingest.normalise._common import _as_strings, _map_series, _nulls, _sample_distinct
-from lib.ingest.normalise.numeric import _NUMBER_RE, _floats
+from lib.ingest.normalise.numeric import _NUMBER_RE, _floats, plain_integers
 from lib.ingest.normalise.placeholders import _clean_strings
 from lib.ingest.normalise.report import ParseReport, _all_failed, _report
 
@@ -152,9 +152,19 @@ def parse_duration_minutes(
         x = s.cast(pl.Float64)
         out = _map_series(x, lambda v: pl.when(v.is_finite()).then(v * factor))
         return out, _report(s, s, out, f"numbers in {unit_name}")
+    # Unsigned: "-0" reads as -0.0 through the text path, as 0 through an integer.
+    if (ints := plain_integers(s, signed=False)) is not None:
+        out = (ints.cast(pl.Float64) * factor).alias(s.name)
+        return out, _report(s, s, out, f"numbers in {unit_name}")
+    return _text_minutes(s, unit_name, factor)
+
+
+def _text_minutes(s: pl.Series, unit_name: str, factor: float) -> tuple[pl.Series, ParseReport]:
+    """:func:`parse_duration_minutes` of a column of text, without the plain-integer
+    shortcut."""
     strings = _as_strings(s)
     if strings is None:
-        return _all_failed(s, pl.Float64(), f"{dtype} values are not durations")
+        return _all_failed(s, pl.Float64(), f"{s.dtype} values are not durations")
     clean = _clean_strings(strings)
     forms: list[tuple[str, str, Callable[[pl.Series], pl.Series]]] = [
         (f"numbers in {unit_name}", _NUMBER_RE, lambda c: _floats(c)[0] * factor),
