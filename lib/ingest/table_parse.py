@@ -24,7 +24,8 @@ from lib.ingest.date_order import file_day_first
 from lib.ingest.derived import derive_first_response, derive_status
 from lib.ingest.load_report import QualityReport
 from lib.ingest.normalise._common import _mostly_distinct
-from lib.ingest.normalise.numeric import plain_integers
+from lib.ingest.normalise.durations import parse_plain_minutes
+from lib.ingest.normalise.numeric import parse_plain_int, plain_integers
 from lib.ingest.presets import Preset
 from lib.ingest.readers.table import RawTable
 from lib.ingest.vendors import repeated_columns
@@ -195,16 +196,6 @@ def _via_unique(
     return full, report
 
 
-def _whole_or_distinct(
-    s: pl.Series, fn: Callable[[pl.Series], tuple[pl.Series, Any]]
-) -> tuple[pl.Series, Any]:
-    """A number parser on the whole column when every value is a plain integer (the parsers
-    then take one cast: cheaper than numbering the rows), else :func:`_via_unique`."""
-    if plain_integers(s) is not None:
-        return fn(s)
-    return _via_unique(s, fn)
-
-
 def _parse_table(
     table: RawTable,
     mapping: dict[str, str],
@@ -284,7 +275,8 @@ def _parse_table(
 
     def counts(key: str) -> Callable[[str, pl.Series], Any]:
         def run(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
-            parsed, pr = _whole_or_distinct(s, nz.parse_int)
+            # plain integers take one cast; other counts go through their distinct values
+            parsed, pr = parse_plain_int(s) or _via_unique(s, nz.parse_int)
             shift = (preset.adjust.get(key, 0) if preset else 0) or (
                 -1 if key == "reassignments" and "station" in name.lower() else 0
             )
@@ -297,7 +289,9 @@ def _parse_table(
 
     def minutes(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
         unit = units.get("first_response_minutes") or nz.unit_from_header(name)
-        return _whole_or_distinct(s, lambda u: nz.parse_duration_minutes(u, unit=unit))
+        return parse_plain_minutes(s, unit=unit) or _via_unique(
+            s, lambda u: nz.parse_duration_minutes(u, unit=unit)
+        )
 
     def sentiment(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
         parsed, pr = nz.parse_float(s)

@@ -9,9 +9,19 @@ import numpy as np
 import polars as pl
 import pytest
 
-from lib.ingest.normalise.durations import _UNIT_MINUTES, _text_minutes, parse_duration_minutes
-from lib.ingest.normalise.numeric import _parse_int_text, parse_int, plain_integers
-from lib.ingest.table_parse import _via_unique, _whole_or_distinct
+from lib.ingest.normalise.durations import (
+    _UNIT_MINUTES,
+    _text_minutes,
+    parse_duration_minutes,
+    parse_plain_minutes,
+)
+from lib.ingest.normalise.numeric import (
+    _parse_int_text,
+    parse_int,
+    parse_plain_int,
+    plain_integers,
+)
+from lib.ingest.table_parse import _via_unique
 
 COLUMNS = {
     "counts": ["0", "1", "2", "17", None],
@@ -48,6 +58,14 @@ def test_a_column_with_anything_else_is_not_plain() -> None:
 def test_a_large_count_column_parses_as_through_its_distinct_values(values: list) -> None:
     rng = np.random.default_rng(3)
     s = pl.Series("Reopens", [values[i] for i in rng.integers(0, len(values), 60_000)])
-    out, report = _whole_or_distinct(s, parse_int)
+    out, report = parse_plain_int(s) or _via_unique(s, parse_int)
     distinct_out, distinct_report = _via_unique(s, parse_int)
     assert out.equals(distinct_out) and report.__dict__ == distinct_report.__dict__
+
+
+def test_an_unknown_unit_is_refused_on_both_paths() -> None:
+    for s in (pl.Series(["90"]), pl.Series(["1:30"])):
+        with pytest.raises(ValueError, match="unknown duration unit 'fortnights'"):
+            parse_duration_minutes(s, unit="fortnights")
+    with pytest.raises(ValueError, match="unknown duration unit"):
+        parse_plain_minutes(pl.Series(["90"]), unit="fortnights")

@@ -133,14 +133,7 @@ def parse_duration_minutes(
     >>> parse_duration_minutes(pl.Series(["2"]), unit="hours")[0].to_list()
     [120.0]
     """
-    key = (unit or "minutes").strip().lower()
-    if key not in _UNIT_ALIASES:
-        raise ValueError(
-            f"unknown duration unit {unit!r}; "
-            "use milliseconds, seconds, minutes, hours, days or weeks"
-        )
-    unit_name = _UNIT_ALIASES[key]
-    factor = _UNIT_MINUTES[unit_name]
+    unit_name, factor = _unit(unit)
     dtype = s.dtype
     if isinstance(dtype, pl.Duration):
         out = (s.dt.total_microseconds() / 60_000_000).cast(pl.Float64)
@@ -152,11 +145,38 @@ def parse_duration_minutes(
         x = s.cast(pl.Float64)
         out = _map_series(x, lambda v: pl.when(v.is_finite()).then(v * factor))
         return out, _report(s, s, out, f"numbers in {unit_name}")
-    # Unsigned: "-0" reads as -0.0 through the text path, as 0 through an integer.
-    if (ints := plain_integers(s, signed=False)) is not None:
-        out = (ints.cast(pl.Float64) * factor).alias(s.name)
-        return out, _report(s, s, out, f"numbers in {unit_name}")
-    return _text_minutes(s, unit_name, factor)
+    return parse_plain_minutes(s, unit=unit) or _text_minutes(s, unit_name, factor)
+
+
+def parse_plain_minutes(
+    s: pl.Series, *, unit: str | None = None
+) -> tuple[pl.Series, ParseReport] | None:
+    """:func:`parse_duration_minutes` of a text column of plain unsigned integers (numbers
+    in ``unit``), from one cast; None for any other column.
+
+    >>> parse_plain_minutes(pl.Series(["90", "5"]), unit="seconds")[0].to_list()
+    [1.5, 0.08333333333333333]
+    >>> parse_plain_minutes(pl.Series(["-0"])) is None  # -0.0 through the text path
+    True
+    """
+    unit_name, factor = _unit(unit)
+    ints = plain_integers(s, signed=False)
+    if ints is None:
+        return None
+    out = (ints.cast(pl.Float64) * factor).alias(s.name)
+    return out, _report(s, s, out, f"numbers in {unit_name}")
+
+
+def _unit(unit: str | None) -> tuple[str, float]:
+    """(unit name, minutes per unit) of a unit word; minutes when none is given."""
+    key = (unit or "minutes").strip().lower()
+    if key not in _UNIT_ALIASES:
+        raise ValueError(
+            f"unknown duration unit {unit!r}; "
+            "use milliseconds, seconds, minutes, hours, days or weeks"
+        )
+    unit_name = _UNIT_ALIASES[key]
+    return unit_name, _UNIT_MINUTES[unit_name]
 
 
 def _text_minutes(s: pl.Series, unit_name: str, factor: float) -> tuple[pl.Series, ParseReport]:

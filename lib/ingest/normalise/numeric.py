@@ -115,11 +115,21 @@ def parse_int(s: pl.Series) -> tuple[pl.Series, ParseReport]:
     >>> out.to_list(), rep.failed
     ([3, 3, 1234, None, None], 1)
     """
+    return parse_plain_int(s) or _parse_int_text(s)
+
+
+def parse_plain_int(s: pl.Series) -> tuple[pl.Series, ParseReport] | None:
+    """:func:`parse_int` of a column of plain integers (:func:`plain_integers`) within Int32,
+    from one cast; None for any other column.
+
+    >>> parse_plain_int(pl.Series(["3", "12"]))[0].to_list(), parse_plain_int(pl.Series(["3.0"]))
+    ([3, 12], None)
+    """
     ints = plain_integers(s)
-    if ints is not None and ints.is_between(-(2**31), 2**31 - 1).all():
-        out = ints.cast(pl.Int32).alias(s.name)
-        return out, _report(s, s, out, "whole numbers (decimal point)")
-    return _parse_int_text(s)
+    if ints is None or not ints.is_between(-(2**31), 2**31 - 1).all():
+        return None
+    out = ints.cast(pl.Int32).alias(s.name)
+    return out, _report(s, s, out, "whole numbers (decimal point)")
 
 
 def _parse_int_text(s: pl.Series) -> tuple[pl.Series, ParseReport]:
