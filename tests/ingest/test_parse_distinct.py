@@ -19,9 +19,9 @@ from lib.ingest.table_parse import _via_unique
 ROWS = 60_000  # above the 50,000 rows from which distinct values are parsed alone
 
 
-def _column(values: list[str | None], seed: int = 0) -> pl.Series:
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, len(values), ROWS)
+def _column(values: list[str | None], rows: int = ROWS) -> pl.Series:
+    rng = np.random.default_rng(0)
+    picks = rng.integers(0, len(values), rows)
     return pl.Series("c", [values[i] for i in picks], dtype=pl.String)
 
 
@@ -124,3 +124,18 @@ def test_many_rare_values_behind_a_common_one_are_parsed_whole() -> None:
     s = pl.Series("c", ["1"] * ROWS + [f"{i}.5" for i in range(2_500)])
     out, report = _via_unique(s, _int)
     assert out.equals(_int(s)[0]) and report.__dict__ == _int(s)[1].__dict__
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["vip billing", "Billing  VIP vip", "n/a", None, "escalated tier_2", ""],
+        ["Refund; late delivery|refund", "a,b", "-", None, "[\"x\", 'y']"],
+    ],
+)
+def test_repeated_tag_cells_split_as_each_cell_alone(cells: list[str | None]) -> None:
+    s = _column(cells, rows=2_000).rename("Tags")  # split through its distinct cells
+    distinct = s.drop_nulls().unique()  # each value once: split row by row
+    alone = dict(zip(distinct.to_list(), nz.split_tags(distinct).to_list(), strict=True))
+    expected = pl.Series("Tags", [alone[v] if v is not None else [] for v in s.to_list()])
+    assert nz.split_tags(s).equals(expected)

@@ -65,5 +65,36 @@ def _mostly_distinct(s: pl.Series, rows: int = 4_096) -> bool:
     return probe.n_unique() * 2 > probe.len()
 
 
+def _distinct_codes(s: pl.Series, limit: int) -> tuple[pl.Series, pl.Series] | None:
+    """(distinct non-null values in order of first appearance, each row's index into them)
+    from one hashing pass, or None when the column holds more than ``limit`` distinct values.
+
+    A Categorical cast with categories of its own numbers each new value as it meets it (a
+    distinct pass and then an Enum cast hashed every value twice). A column whose spread
+    sample is mostly distinct (ids, descriptions) is only counted: numbering a million distinct
+    values would cost several times the count.
+
+    >>> values, codes = _distinct_codes(pl.Series(["b", None, "a", "b"]), 10)
+    >>> values.to_list(), codes.to_list()
+    (['b', 'a'], [0, None, 1, 0])
+    >>> _distinct_codes(pl.Series(["b", "a", "c"]), 2) is None
+    True
+    """
+    if _mostly_distinct(s) and s.n_unique() - int(s.has_nulls()) > limit:
+        return None
+    categories = pl.Categories.random()
+    coded = s.cast(pl.Categorical(categories))
+    codes = coded.to_physical()
+    # Read while ``coded`` keeps the categories alive (Polars drops them with their last user).
+    values = pl.Series(s.name, list(categories), dtype=pl.String)
+    del coded
+    if values.len() > limit:
+        return None
+    top = codes.max()
+    if values.null_count() or (top is not None and top >= values.len()):  # pragma: no cover
+        raise AssertionError("categories of one cast should number its values densely")
+    return values, codes
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
