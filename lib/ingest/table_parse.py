@@ -146,17 +146,20 @@ def _via_unique(
     full = s if unchanged else parsed_u.gather(codes).alias(s.name)
     if pr_u is None:
         return full, None
-    n = pl.Series(np.bincount(codes.drop_nulls().to_numpy(), minlength=uniq.len()))
     given_u = ~uniq.str.contains(nz.PLACEHOLDER_PATTERN).fill_null(False)
     ok_u = parsed_u.is_not_null()
-    failed = int(n.filter(given_u & ~ok_u).sum())
+    if (given_u & ok_u).all():  # every value read: no count per value needed
+        parsed, failed = s.len() - s.null_count(), 0
+    else:
+        n = pl.Series(np.bincount(codes.drop_nulls().to_numpy(), minlength=uniq.len()))
+        parsed, failed = int(n.filter(given_u & ok_u).sum()), int(n.filter(given_u & ~ok_u).sum())
     examples: list[tuple[int, str]] = []
     if failed:
         idx = _first_rows(given_u & ~ok_u, codes, 10)
         examples = [(int(i), str(s[i])) for i in idx]
     report = nz.ParseReport(
         column=pr_u.column,
-        parsed=int(n.filter(given_u & ok_u).sum()),
+        parsed=parsed,
         failed=failed,
         failed_examples=examples,
         detail=pr_u.detail,

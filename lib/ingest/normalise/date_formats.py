@@ -182,12 +182,14 @@ def _fixed_offset_fast(base_fmt: str, s: pl.Series, *, cache: bool = True) -> pl
     lo, hi = lens.min(), lens.max()
     if lo is None or lo != hi or lo < 7:  # type: ignore[operator]
         return None
-    first = s.drop_nulls()[0]
+    first = s[int(s.is_not_null().arg_max())]  # type: ignore[arg-type]
     width = lo - 5 - (1 if first[lo - 6] == " " else 0)  # type: ignore[operator]
     suffix = first[width:]
     shift = _offset_minutes(suffix)
     if shift is not None and s.str.ends_with(suffix).sum() == s.len() - s.null_count():
         # One offset throughout (the usual "+0000"): read it as literal text of the format.
+        # (Not "every value reads so": a space in a format also matches none, so
+        # " 2024-01-01 10:00:00+0000" reads too, and takes the per-offset path below.)
         naive = s.str.strptime(pl.Datetime("us"), base_fmt + suffix, strict=False, cache=cache)
         if shift:
             naive = naive - timedelta(minutes=shift)
