@@ -92,7 +92,9 @@ def _distinct_codes(s: pl.Series, limit: int) -> tuple[pl.Series, pl.Series] | N
         return None
     top = codes.max()
     if values.null_count() or (top is not None and top >= values.len()):  # pragma: no cover
-        raise AssertionError("categories of one cast should number its values densely")
+        # Not numbered 0..n-1 (Polars' Categories are marked unstable): two passes instead.
+        values = s.unique(maintain_order=True).drop_nulls()
+        codes = s.cast(pl.Enum(values)).to_physical()
     return values, codes
 
 
