@@ -34,7 +34,7 @@ from lib.ingest.inspection import (
 )
 from lib.ingest.load_report import FileReport, LoadResult, QualityReport
 from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules, escalation_signal
-from lib.ingest.table_parse import _parse_table, created_from_events
+from lib.ingest.table_parse import _parse_table, created_from_events, distinct_ids
 from lib.ingest.vendors import detect_vendor, header_fingerprint
 from lib.schema import COLUMNS, SCHEMA, conform, validate
 
@@ -134,7 +134,7 @@ def load_tables(
             report.drop_reasons[key] = report.drop_reasons.get(key, 0) + t.dropped_count
 
     # Rows without an id were dropped above, so this counts the distinct non-null ids.
-    n_ids = combined.get_column("ticket_id").n_unique() if combined.height else 0
+    n_ids = distinct_ids(combined.get_column("ticket_id")) if combined.height else 0
     # Outside an event log one row per id is kept below: validation need not count them again.
     ids_unique = False
     if combined.height and (preset_event or looks_like_event_log(combined, n_unique=n_ids)):

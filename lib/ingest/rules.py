@@ -381,10 +381,17 @@ def apply_rules(
     enabled = [(r, name) for r, name in zip(rules, names, strict=True) if r.enabled]
     if enabled:
         escalated = pl.any_horizontal([pl.col(name) for _, name in enabled])
-        reason = pl.when(pl.col(enabled[0][1])).then(pl.lit(enabled[0][0].label))
-        for r, name in enabled[1:]:
-            reason = reason.when(pl.col(name)).then(pl.lit(r.label))
-        reason = reason.otherwise(pl.lit(None, pl.String))
+        # The first enabled rule that fires names the reason: its position, then one gather
+        # of the labels (building the text by when/then costs twice as much).
+        labels = pl.Series([r.label for r, _ in enabled] + [None], dtype=pl.String)
+        first = pl.coalesce(
+            [
+                pl.when(pl.col(name)).then(pl.lit(i, pl.UInt32))
+                for i, (_, name) in enumerate(enabled)
+            ]
+            + [pl.lit(len(enabled), pl.UInt32)]
+        )
+        reason = pl.lit(labels).gather(first)
     else:
         escalated = pl.lit(False)
         reason = pl.lit(None, pl.String)

@@ -23,6 +23,9 @@ from lib.ingest.columns import validate_mapping
 from lib.ingest.date_order import file_day_first
 from lib.ingest.derived import derive_first_response, derive_status
 from lib.ingest.load_report import QualityReport
+from lib.ingest.normalise._common import _distinct_codes
+from lib.ingest.normalise.durations import parse_plain_minutes
+from lib.ingest.normalise.numeric import parse_plain_int, plain_integers
 from lib.ingest.presets import Preset
 from lib.ingest.readers.table import RawTable
 from lib.ingest.vendors import repeated_columns
@@ -91,43 +94,72 @@ def _line_numbers(table: RawTable) -> pl.Series:
     return pl.int_range(start, start + table.frame.height, eager=True).alias("_line")
 
 
+def _first_rows(bad: pl.Series, codes: pl.Series, k: int) -> list[int]:
+    """Positions of the first ``k`` rows whose code is marked in ``bad`` (a Boolean per
+    distinct value), looking at a growing head of the column (failures are rarely far in).
+
+    >>> _first_rows(pl.Series([False, True]), pl.Series([0, 1, None, 1], dtype=pl.UInt32), 1)
+    [1]
+    """
+    found: list[int] = []
+    start, step = 0, 4_096
+    while start < codes.len() and len(found) < k:
+        hit = bad.gather(codes.slice(start, step)).fill_null(False)
+        found.extend(start + i for i in hit.arg_true().head(k - len(found)).to_list())
+        start, step = start + step, step * 16
+    return found
+
+
 def _via_unique(
-    s: pl.Series, fn: Callable[[pl.Series], tuple[pl.Series, Any]]
+    s: pl.Series, fn: Callable[[pl.Series], tuple[pl.Series, Any]], *, kept: bool = False
 ) -> tuple[pl.Series, Any]:
     """Run a value parser on the distinct values only, then map them back.
 
     Most ticket columns (status, priority, channel, category, agent, scores) hold a few
     hundred distinct values in a million rows; parsing those and mapping back costs one
     counting pass and one gather instead of a full string pipeline per row. Counts in the
-    report are per row (weighted by how often each distinct value occurs).
+    report are per row (weighted by how often each distinct value occurs). ``kept``: ``fn``
+    usually returns its values unchanged and no report (names, groups): the distinct values
+    alone are taken first, which is cheaper than numbering the rows, and the column itself
+    is returned when nothing changes.
     """
     if s.dtype != pl.String or s.len() < 50_000:
         return fn(s)
-    uniq = s.unique().drop_nulls()
-    if uniq.len() > max(2_000, s.len() // 50):
+    limit = max(2_000, s.len() // 50)
+    if kept:
+        uniq = s.unique().drop_nulls()
+        if uniq.len() > limit:
+            return fn(s)
+        parsed_u, pr_u = fn(uniq)
+        if pr_u is None and parsed_u.dtype == s.dtype and parsed_u.equals(uniq):
+            return s, None
+    coded = _distinct_codes(s, limit)
+    if coded is None:
         return fn(s)
+    uniq, codes = coded
     parsed_u, pr_u = fn(uniq)
     unchanged = parsed_u.dtype == s.dtype and parsed_u.equals(uniq)
     if unchanged and pr_u is None:
         # Every value is already canonical (names, groups, most subjects): the column itself,
         # not a copy (16 bytes a row per column: 1.6 GB for ten columns of 10M tickets).
         return s, None
-    codes = s.cast(pl.Enum(uniq)).to_physical()
     full = s if unchanged else parsed_u.gather(codes).alias(s.name)
     if pr_u is None:
         return full, None
-    n = pl.Series(np.bincount(codes.drop_nulls().to_numpy(), minlength=uniq.len()))
     given_u = ~uniq.str.contains(nz.PLACEHOLDER_PATTERN).fill_null(False)
     ok_u = parsed_u.is_not_null()
-    failed = int(n.filter(given_u & ~ok_u).sum())
+    if (given_u & ok_u).all():  # every value read: no count per value needed
+        parsed, failed = s.len() - s.null_count(), 0
+    else:
+        n = pl.Series(np.bincount(codes.drop_nulls().to_numpy(), minlength=uniq.len()))
+        parsed, failed = int(n.filter(given_u & ok_u).sum()), int(n.filter(given_u & ~ok_u).sum())
     examples: list[tuple[int, str]] = []
     if failed:
-        bad_values = uniq.filter(given_u & ~ok_u)
-        idx = s.is_in(bad_values.implode()).arg_true().head(10).to_list()
+        idx = _first_rows(given_u & ~ok_u, codes, 10)
         examples = [(int(i), str(s[i])) for i in idx]
     report = nz.ParseReport(
         column=pr_u.column,
-        parsed=int(n.filter(given_u & ok_u).sum()),
+        parsed=parsed,
         failed=failed,
         failed_examples=examples,
         detail=pr_u.detail,
@@ -176,6 +208,8 @@ def _parse_table(
     def ticket_id(_: str, s: pl.Series) -> tuple[pl.Series, None]:
         # The readers already strip cells and turn empty ones into nulls; ids need no more.
         s = s.cast(pl.String) if s.dtype != pl.String else s
+        if plain_integers(s, signed=False) is not None:  # digits only: no space, mark or ".0"
+            return s, None
         # One scan for any white space (ids rarely hold one) instead of two regexes.
         spaced = s.str.contains(r"[\s\u00a0\u202f]").any()
         if spaced and s.str.contains(r"\s\s|[\t\r\n]").any():
@@ -194,10 +228,12 @@ def _parse_table(
         return lambda _, s: _via_unique(s, lambda u: fn(u, extra=value_maps.get(key)))
 
     def text(_: str, s: pl.Series) -> tuple[pl.Series, None]:
-        return _via_unique(s.cast(pl.String), lambda u: (nz.clean_text(u), None))
+        return _via_unique(s.cast(pl.String), lambda u: (nz.clean_text(u), None), kept=True)
 
     def person(_: str, s: pl.Series) -> tuple[pl.Series, None]:
-        return _via_unique(s.cast(pl.String), lambda u: (nz.nobody_to_null(nz.clean_text(u)), None))
+        return _via_unique(
+            s.cast(pl.String), lambda u: (nz.nobody_to_null(nz.clean_text(u)), None), kept=True
+        )
 
     def tags(name: str, s: pl.Series) -> tuple[pl.Series, None]:
         out = nz.split_tags(s)
@@ -211,7 +247,8 @@ def _parse_table(
 
     def counts(key: str) -> Callable[[str, pl.Series], Any]:
         def run(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
-            parsed, pr = _via_unique(s, nz.parse_int)
+            # plain integers take one cast; other counts go through their distinct values
+            parsed, pr = parse_plain_int(s) or _via_unique(s, nz.parse_int)
             shift = (preset.adjust.get(key, 0) if preset else 0) or (
                 -1 if key == "reassignments" and "station" in name.lower() else 0
             )
@@ -224,7 +261,9 @@ def _parse_table(
 
     def minutes(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
         unit = units.get("first_response_minutes") or nz.unit_from_header(name)
-        return _via_unique(s, lambda u: nz.parse_duration_minutes(u, unit=unit))
+        return parse_plain_minutes(s, unit=unit) or _via_unique(
+            s, lambda u: nz.parse_duration_minutes(u, unit=unit)
+        )
 
     def sentiment(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
         parsed, pr = nz.parse_float(s)
@@ -272,6 +311,27 @@ def _parse_table(
     raw = frame.rename({c: f"raw:{c}" for c in frame.columns})
     parsed_frame = pl.concat([parsed_frame, raw], how="horizontal")
     return _finish_rows(parsed_frame, table, mapping, report)
+
+
+def distinct_ids(ids: pl.Series) -> int:
+    """How many distinct values a column of ticket ids holds (a null counts as one value).
+
+    Ids written as whole numbers in increasing (or decreasing) order, as most exports list
+    them, are all distinct: that takes one cast and one comparison instead of hashing every
+    id (a million ids: 0.01 s instead of 0.04-0.05 s).
+
+    >>> distinct_ids(pl.Series(["3", "10", "200"])), distinct_ids(pl.Series(["3", "3", "2"]))
+    (3, 2)
+    >>> distinct_ids(pl.Series(["007", "7"])), distinct_ids(pl.Series(["b", "a", "b"]))
+    (2, 2)
+    """
+    if ids.dtype == pl.String and ids.len() > 1 and not ids.has_nulls():
+        x = plain_integers(ids, signed=False)
+        if x is not None:
+            head, tail = x.slice(0, x.len() - 1), x.slice(1)
+            if (tail > head).all() or (tail < head).all():
+                return ids.len()
+    return ids.n_unique()
 
 
 def _drop_digit_group_spaces(s: pl.Series) -> pl.Series:

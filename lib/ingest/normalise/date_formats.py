@@ -123,8 +123,13 @@ _TWIN = {
 }
 
 
-def _apply_format(f: _DateFormat, s: pl.Series) -> tuple[pl.Series, bool]:
-    """Parse a String Series with one format; returns (datetimes, is_naive_local)."""
+def _apply_format(f: _DateFormat, s: pl.Series, *, cache: bool = True) -> tuple[pl.Series, bool]:
+    """Parse a String Series with one format; returns (datetimes, is_naive_local).
+
+    ``cache``: Polars parses each distinct string once and looks the others up; that pays on
+    repetitive values (dates without a time) and costs nearly half again on mostly distinct
+    ones (timestamps to the second: 0.036 s a million without it, 0.064 s with it).
+    """
     if f.fmt in ("epoch_s", "epoch_ms"):
         ok = s.str.contains(f.gate)
         x = s.cast(pl.Float64, strict=False)
@@ -139,10 +144,10 @@ def _apply_format(f: _DateFormat, s: pl.Series) -> tuple[pl.Series, bool]:
         return _excel_to_naive(x), True
     if f.fmt.endswith(("%z", "%#z")):
         base = f.fmt.removesuffix("%z").removesuffix("%#z").rstrip()
-        if (fast := _fixed_offset_fast(base, s)) is not None:
+        if (fast := _fixed_offset_fast(base, s, cache=cache)) is not None:
             return fast, False
     try:
-        out = s.str.to_datetime(f.fmt, time_unit="us", strict=False)
+        out = s.str.to_datetime(f.fmt, time_unit="us", strict=False, cache=cache)
     except pl.exceptions.PolarsError:  # pragma: no cover - strict=False should not raise
         return _nulls(s.name, s.len(), pl.Datetime("us")), True
     if out.dtype.time_zone is not None:  # type: ignore[union-attr]
@@ -164,7 +169,7 @@ def _offset_minutes(text: str) -> int | None:
     return (-1 if m.group(1) == "-" else 1) * (int(m.group(2)) * 60 + int(m.group(3)))
 
 
-def _fixed_offset_fast(base_fmt: str, s: pl.Series) -> pl.Series | None:
+def _fixed_offset_fast(base_fmt: str, s: pl.Series, *, cache: bool = True) -> pl.Series | None:
     """Fast path for ``"<base> +hhmm"`` or ``"<base>+hhmm"`` values of one fixed width.
 
     Parsing ``%z`` is several times slower in Polars than parsing the naive part and applying
@@ -177,13 +182,15 @@ def _fixed_offset_fast(base_fmt: str, s: pl.Series) -> pl.Series | None:
     lo, hi = lens.min(), lens.max()
     if lo is None or lo != hi or lo < 7:  # type: ignore[operator]
         return None
-    first = s.drop_nulls()[0]
+    first = s[int(s.is_not_null().arg_max())]  # type: ignore[arg-type]
     width = lo - 5 - (1 if first[lo - 6] == " " else 0)  # type: ignore[operator]
     suffix = first[width:]
     shift = _offset_minutes(suffix)
     if shift is not None and s.str.ends_with(suffix).sum() == s.len() - s.null_count():
         # One offset throughout (the usual "+0000"): read it as literal text of the format.
-        naive = s.str.strptime(pl.Datetime("us"), base_fmt + suffix, strict=False)
+        # (Not "every value reads so": a space in a format also matches none, so
+        # " 2024-01-01 10:00:00+0000" reads too, and takes the per-offset path below.)
+        naive = s.str.strptime(pl.Datetime("us"), base_fmt + suffix, strict=False, cache=cache)
         if shift:
             naive = naive - timedelta(minutes=shift)
         return naive.dt.replace_time_zone("UTC").alias(s.name)
@@ -193,7 +200,9 @@ def _fixed_offset_fast(base_fmt: str, s: pl.Series) -> pl.Series | None:
         if (found := _offset_minutes(v)) is None:
             return None
         minutes[v] = found
-    naive = s.str.slice(0, width).str.to_datetime(base_fmt, time_unit="us", strict=False)
+    naive = s.str.slice(0, width).str.to_datetime(
+        base_fmt, time_unit="us", strict=False, cache=cache
+    )
     off = offsets.replace_strict(
         list(minutes), list(minutes.values()), default=None, return_dtype=pl.Int64
     )

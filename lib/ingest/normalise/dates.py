@@ -8,7 +8,14 @@ import functools
 
 import polars as pl
 
-from lib.ingest.normalise._common import _as_strings, _count, _map_series, _nulls, _sample_distinct
+from lib.ingest.normalise._common import (
+    _as_strings,
+    _count,
+    _map_series,
+    _mostly_distinct,
+    _nulls,
+    _sample_distinct,
+)
 from lib.ingest.normalise.date_formats import (
     _EXCEL,
     _FORMATS,
@@ -171,7 +178,7 @@ def _string_datetimes(
                     formats = [f for f in formats if f.order in (None, order)]
                 if best.order != order:
                     best = _TWIN[best.fmt]
-            parsed, naive = _apply_format(best, todo)
+            parsed, naive = _apply_format(best, todo, cache=not _mostly_distinct(todo))
             parsed = _plausible(parsed, naive)
             if naive:
                 naive_seen = True

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import polars as pl
 
 from lib.ingest.normalise._common import _as_strings, _map_series, _nulls, _sample_distinct
-from lib.ingest.normalise.numeric import _NUMBER_RE, _floats
+from lib.ingest.normalise.numeric import _NUMBER_RE, _floats, plain_integers
 from lib.ingest.normalise.placeholders import _clean_strings
 from lib.ingest.normalise.report import ParseReport, _all_failed, _report
 
@@ -133,14 +133,7 @@ def parse_duration_minutes(
     >>> parse_duration_minutes(pl.Series(["2"]), unit="hours")[0].to_list()
     [120.0]
     """
-    key = (unit or "minutes").strip().lower()
-    if key not in _UNIT_ALIASES:
-        raise ValueError(
-            f"unknown duration unit {unit!r}; "
-            "use milliseconds, seconds, minutes, hours, days or weeks"
-        )
-    unit_name = _UNIT_ALIASES[key]
-    factor = _UNIT_MINUTES[unit_name]
+    unit_name, factor = _unit(unit)
     dtype = s.dtype
     if isinstance(dtype, pl.Duration):
         out = (s.dt.total_microseconds() / 60_000_000).cast(pl.Float64)
@@ -152,9 +145,46 @@ def parse_duration_minutes(
         x = s.cast(pl.Float64)
         out = _map_series(x, lambda v: pl.when(v.is_finite()).then(v * factor))
         return out, _report(s, s, out, f"numbers in {unit_name}")
+    return parse_plain_minutes(s, unit=unit) or _text_minutes(s, unit_name, factor)
+
+
+def parse_plain_minutes(
+    s: pl.Series, *, unit: str | None = None
+) -> tuple[pl.Series, ParseReport] | None:
+    """:func:`parse_duration_minutes` of a text column of plain unsigned integers (numbers
+    in ``unit``), from one cast; None for any other column.
+
+    >>> parse_plain_minutes(pl.Series(["90", "5"]), unit="seconds")[0].to_list()
+    [1.5, 0.08333333333333333]
+    >>> parse_plain_minutes(pl.Series(["-0"])) is None  # -0.0 through the text path
+    True
+    """
+    unit_name, factor = _unit(unit)
+    ints = plain_integers(s, signed=False)
+    if ints is None:
+        return None
+    out = (ints.cast(pl.Float64) * factor).alias(s.name)
+    return out, _report(s, s, out, f"numbers in {unit_name}")
+
+
+def _unit(unit: str | None) -> tuple[str, float]:
+    """(unit name, minutes per unit) of a unit word; minutes when none is given."""
+    key = (unit or "minutes").strip().lower()
+    if key not in _UNIT_ALIASES:
+        raise ValueError(
+            f"unknown duration unit {unit!r}; "
+            "use milliseconds, seconds, minutes, hours, days or weeks"
+        )
+    unit_name = _UNIT_ALIASES[key]
+    return unit_name, _UNIT_MINUTES[unit_name]
+
+
+def _text_minutes(s: pl.Series, unit_name: str, factor: float) -> tuple[pl.Series, ParseReport]:
+    """:func:`parse_duration_minutes` of a column of text, without the plain-integer
+    shortcut."""
     strings = _as_strings(s)
     if strings is None:
-        return _all_failed(s, pl.Float64(), f"{dtype} values are not durations")
+        return _all_failed(s, pl.Float64(), f"{s.dtype} values are not durations")
     clean = _clean_strings(strings)
     forms: list[tuple[str, str, Callable[[pl.Series], pl.Series]]] = [
         (f"numbers in {unit_name}", _NUMBER_RE, lambda c: _floats(c)[0] * factor),

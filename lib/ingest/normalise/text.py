@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from lib.ingest.normalise._common import _map_series
+from lib.ingest.normalise._common import _distinct_codes, _map_series
 from lib.ingest.normalise.placeholders import PLACEHOLDERS, _clean_strings
 
 
@@ -43,13 +43,14 @@ def split_tags(s: pl.Series) -> pl.Series:
         lists = s.cast(pl.List(pl.String)).list.eval(pl.element().str.to_lowercase())
         return _map_series(lists, lambda v: _tidy_tags(v).fill_null(empty))
     text = s if s.dtype == pl.String else s.cast(pl.String)
-    distinct = text.drop_nulls().unique()
-    sep = r"[,;|]" if distinct.str.contains(r"[,;|]").any() else r"\s+"
-    if distinct.len() * 2 > text.len():  # mostly distinct: split every row
+    # Tag cells repeat a lot: each distinct cell is split once, then gathered by its code.
+    coded = _distinct_codes(text, text.len() // 2)
+    if coded is None:  # mostly distinct: split every row
+        sep = r"[,;|]" if text.str.contains(r"[,;|]").any() else r"\s+"
         return _map_series(text, lambda v: _split(v, sep).fill_null(empty))
-    # Tag cells repeat a lot: split each distinct cell once, then gather by its code.
+    distinct, codes = coded
+    sep = r"[,;|]" if distinct.str.contains(r"[,;|]").any() else r"\s+"
     lists = _map_series(distinct, lambda v: _split(v, sep))
-    codes = text.cast(pl.Enum(distinct)).to_physical()
     return _map_series(lists.gather(codes), lambda v: v.fill_null(empty)).alias(s.name)
 
 
