@@ -146,16 +146,23 @@ def _via_unique(
     full = s if unchanged else parsed_u.gather(codes).alias(s.name)
     if pr_u is None:
         return full, None
-    given_u = ~uniq.str.contains(nz.PLACEHOLDER_PATTERN).fill_null(False)
     ok_u = parsed_u.is_not_null()
-    if (given_u & ok_u).all():  # every value read: no count per value needed
+    # The distinct values that failed are those the parser says failed (its examples list
+    # them all when there are few): a value it does not count ("N/A", an unanswered survey's
+    # "Offered") fails here no more than in the whole column's parse.
+    if pr_u.failed > len(pr_u.failed_examples):
+        return fn(s)
+    failed_u = pl.Series(np.zeros(uniq.len(), dtype=bool))
+    if pr_u.failed:
+        failed_u = failed_u.scatter([i for i, _ in pr_u.failed_examples], True)
+    if ok_u.all():  # every value read: no count per value needed
         parsed, failed = s.len() - s.null_count(), 0
     else:
         n = pl.Series(np.bincount(codes.drop_nulls().to_numpy(), minlength=uniq.len()))
-        parsed, failed = int(n.filter(given_u & ok_u).sum()), int(n.filter(given_u & ~ok_u).sum())
+        parsed, failed = int(n.filter(ok_u).sum()), int(n.filter(failed_u).sum())
     examples: list[tuple[int, str]] = []
     if failed:
-        idx = _first_rows(given_u & ~ok_u, codes, 10)
+        idx = _first_rows(failed_u, codes, 10)
         examples = [(int(i), str(s[i])) for i in idx]
     report = nz.ParseReport(
         column=pr_u.column,
