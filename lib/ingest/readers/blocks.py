@@ -49,8 +49,7 @@ def read_file(
     to). OSError is left to the caller; a file that changes while it is read raises
     :class:`IngestError` naming ``display``."""
     with open(path, "rb", buffering=0) as fh:
-        fd = fh.fileno()
-        before = os.fstat(fd)
+        before = os.fstat(fh.fileno())
         if not stat.S_ISREG(before.st_mode):  # a pipe or a device: no size to read against
             return fh.readall(), None
         size = before.st_size
@@ -58,13 +57,15 @@ def read_file(
             data = fh.readall()
             counts = None
         else:
-            data, counts = _read_blocks(fd, size, display, count)
-        _check_unchanged(fd, before, len(data), display)
+            data, counts = _read_blocks(fh, size, display, count)
+        _check_unchanged(fh, before, len(data), display)
     return data, counts
 
 
-def _read_blocks(fd: int, size: int, display: str, count: bool) -> tuple[bytes, Counts | None]:
-    """Read ``size`` bytes of ``fd`` on a thread, counting each block here as it lands."""
+def _read_blocks(
+    fh: io.FileIO, size: int, display: str, count: bool
+) -> tuple[bytes, Counts | None]:
+    """Read ``size`` bytes of ``fh`` on a thread, counting each block here as it lands."""
     buffer = io.BytesIO(bytes(size))  # zero pages, not touched until the blocks land
     view = buffer.getbuffer()
     landed: queue.SimpleQueue[tuple[int, int] | BaseException | None] = queue.SimpleQueue()
@@ -77,7 +78,7 @@ def _read_blocks(fd: int, size: int, display: str, count: bool) -> tuple[bytes, 
                     break
                 end = min(start + BLOCK_BYTES, size)
                 with view[start:end] as block:
-                    _read_block(fd, block, start, display)
+                    _read_block(fh, block, display)
                 landed.put((start, end))
             landed.put(None)
         except BaseException as exc:  # handed to the calling thread
@@ -109,25 +110,26 @@ def _read_blocks(fd: int, size: int, display: str, count: bool) -> tuple[bytes, 
     return data, (newlines, quotes) if count else None
 
 
-def _read_block(fd: int, block: memoryview, offset: int, display: str) -> None:
-    """Fill ``block`` from byte ``offset`` of ``fd``; a file that ends early has changed."""
+def _read_block(fh: io.FileIO, block: memoryview, display: str) -> None:
+    """Fill ``block`` with the next bytes of ``fh``; a file that ends early has changed."""
     done = 0
     while done < len(block):
-        n = os.preadv(fd, [block[done:]], offset + done)
-        if n == 0:
+        with block[done:] as rest:
+            n = fh.readinto(rest)
+        if not n:
             raise _changed(display)
         done += n
 
 
-def _check_unchanged(fd: int, before: os.stat_result, read: int, display: str) -> None:
-    """Refuse a file that is no longer what was read: another size or modification time, or
-    more bytes after the end (a program still writing it)."""
-    after = os.fstat(fd)
+def _check_unchanged(fh: io.FileIO, before: os.stat_result, read: int, display: str) -> None:
+    """Refuse a file that is no longer what was read (``fh`` is at its end): another size or
+    modification time, or more bytes after the end (a program still writing it)."""
+    after = os.fstat(fh.fileno())
     if (
         read != before.st_size
         or after.st_size != before.st_size
         or after.st_mtime_ns != before.st_mtime_ns
-        or os.pread(fd, 1, read)
+        or fh.read(1)
     ):
         raise _changed(display)
 
