@@ -41,9 +41,10 @@ def tiny_blocks(monkeypatch):
 
 
 @pytest.mark.parametrize("name", CASES)
-@pytest.mark.parametrize("block", [1, 5, 7, 4096])
-def test_same_bytes_and_counts_as_a_plain_read(tmp_path, monkeypatch, name, block):
+@pytest.mark.parametrize(("block", "readers"), [(1, 2), (5, 1), (5, 3), (7, 2), (4096, 2)])
+def test_same_bytes_and_counts_as_a_plain_read(tmp_path, monkeypatch, name, block, readers):
     monkeypatch.setattr(blocks, "BLOCK_BYTES", block)
+    monkeypatch.setattr(blocks, "READERS", readers)
     data = CASES[name]
     path = _write(tmp_path, name, data)
     got, counts = blocks.read_file(path, path.name, count=True, min_blockwise=0)
@@ -144,3 +145,13 @@ def test_the_bytes_are_freed_before_the_table_is_rechunked(tmp_path, monkeypatch
     (table,) = read_source(path)
     assert holders == [2]  # only this test's list and getrefcount's argument hold them
     assert table.frame.n_chunks("all") == [1, 1]
+
+
+def test_a_file_replaced_before_a_second_reader_opens_it_is_refused(tmp_path):
+    path = _write(tmp_path, "replaced", b"Id\n1\n")
+    with open(path, "rb") as fh:
+        first = os.fstat(fh.fileno())
+        other = _write(tmp_path, "other", b"Id\n2\n")
+        os.replace(other, path)  # another program writes a new file under the same name
+        with pytest.raises(IngestError, match=r"^replaced\.csv: changed while it was being read"):
+            blocks._reopen(path, first, "replaced.csv")
