@@ -16,7 +16,8 @@ routinely leaves out empty trailing fields, short rows are kept with empty value
 Every problem with the input is raised as :class:`lib.errors.IngestError`, naming the file and,
 where it helps, the line.
 
-The modules: ``sources`` (opening a source, the size budget), ``containers`` (format detection,
+The modules: ``sources`` (opening a source, the size budget), ``blocks`` (a large file
+read from disk in blocks, counted as they land), ``containers`` (format detection,
 gzip and zip), ``encoding`` and ``text`` (decoding text), ``sniff``, ``csv_records``,
 ``line_index`` and ``delimited`` (delimited text), ``json_records``, ``excel``, ``parquet``,
 ``names`` (header names) and ``table`` (the :class:`RawTable` and the shared clean-up).

@@ -16,6 +16,8 @@ _JSONL_EXTS = {".jsonl", ".ndjson"}
 _SHEET_EXTS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 _PARQUET_EXTS = {".parquet", ".pq"}
 _ARCHIVE_EXTS = {".gz", ".zip"}
+#: Files whose line feeds and quotes are not counted while they are read (not delimited text).
+_UNCOUNTED_EXTS = _JSON_EXTS | _JSONL_EXTS | _SHEET_EXTS | _PARQUET_EXTS | _ARCHIVE_EXTS
 _SUPPORTED_EXTS = (
     _TEXT_EXTS | _JSON_EXTS | _JSONL_EXTS | _SHEET_EXTS | _PARQUET_EXTS | _ARCHIVE_EXTS
 )

@@ -22,11 +22,12 @@ from lib.ingest.readers._common import (
     _SUPPORTED_EXTS,
     _plural,
 )
+from lib.ingest.readers.blocks import Counts
 from lib.ingest.readers.excel import _read_spreadsheet
 from lib.ingest.readers.limits import Limits
 from lib.ingest.readers.parquet import _read_parquet
 from lib.ingest.readers.sources import _Budget, _load
-from lib.ingest.readers.table import RawTable
+from lib.ingest.readers.table import RawTable, rechunk_table
 from lib.ingest.readers.text import _read_text
 
 #: Deepest nesting of archives followed (e.g. a .csv.gz inside a .zip).
@@ -84,9 +85,16 @@ def read_source(
     >>> [t.name for t in read_source(gzip.compress(b"a,b\\n1,2\\n"), name="x.csv.gz")]
     ['x.csv.gz']
     """
-    data, display = _load(source, name, max_bytes)
+    data, display, counts = _load(source, name, max_bytes)
     budget = _Budget(max_bytes, limits or Limits.from_env())
-    return _read_blob(data, display, display, budget, max_members, depth=0)
+    tables = _read_blob(data, display, display, budget, max_members, depth=0, counts=counts)
+    # One chunk per column (Polars' reader returns a chunk per thread and block, and a frame
+    # whose columns are chunked differently is rechunked again by every later operation on
+    # it), made once the source's bytes are freed: they are not held beside both copies.
+    del data
+    for table in tables:
+        rechunk_table(table, one_at_a_time=False)
+    return tables
 
 
 def read_many(
@@ -118,9 +126,16 @@ def _ext(hint: str) -> str:
 
 
 def _read_blob(
-    data: bytes, display: str, hint: str, budget: _Budget, max_members: int, depth: int
+    data: bytes,
+    display: str,
+    hint: str,
+    budget: _Budget,
+    max_members: int,
+    depth: int,
+    counts: Counts | None = None,
 ) -> list[RawTable]:
-    """Detect the format of ``data`` and read it. ``hint`` is the name used for the extension."""
+    """Detect the format of ``data`` and read it. ``hint`` is the name used for the extension;
+    ``counts``: the line feeds and quotes of ``data`` when counted while it was read."""
     ext = _ext(hint)
     if not data:
         raise IngestError("is empty", file=display, expected=_EXPECTED_FORMATS)
@@ -157,7 +172,7 @@ def _read_blob(
             file=display,
             expected="a Parquet file",
         )
-    return [_read_text(data, display, ext, budget.limits)]
+    return [_read_text(data, display, ext, budget.limits, counts)]
 
 
 def _gunzip(data: bytes, display: str, budget: _Budget) -> bytes:

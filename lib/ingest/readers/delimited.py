@@ -15,6 +15,7 @@ import polars as pl
 
 from lib.errors import IngestError
 from lib.ingest.readers._common import _POLARS_ERRORS, _plural
+from lib.ingest.readers.blocks import Counts
 from lib.ingest.readers.csv_records import _CR_STANDIN, Record, _records, _restore_cr
 from lib.ingest.readers.encoding import SAMPLE_BYTES, _transcode, _utf8_error_position
 from lib.ingest.readers.limits import CELL_BYTES, Limits, check_columns, check_rows, reserve
@@ -43,11 +44,14 @@ def _read_delimited(
     encoding: str,
     notes: list[str],
     limits: Limits | None = None,
+    counts: Counts | None = None,
 ) -> RawTable:
     """Sniff delimiter and header on the sample, check the size against ``limits``, read with
-    Polars, fall back when needed."""
+    Polars, fall back when needed. ``counts``: the line feeds and quotes of ``data`` when
+    already counted."""
     limits = limits or Limits.from_env()
     if b"\n" not in data[:SAMPLE_BYTES] and b"\r" in data[:SAMPLE_BYTES]:
+        counts = None
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         notes.append("converted old Mac line endings (CR) to line feeds")
     sample, complete = _sample_text(data)
@@ -60,7 +64,7 @@ def _read_delimited(
     h, width, _ = found
     header_first, header_last, _ = recs[h]
     check_columns(display, max(width, _header_fields(data, header_first, delimiter)), limits)
-    counts = _count_lines_and_quotes(data)
+    counts = counts or _count_lines_and_quotes(data)
     rows = counts[0] - header_last + (0 if data.endswith(b"\n") else 1)
     check_rows(display, rows, limits)
     with reserve(display, rows * width * CELL_BYTES + len(data), limits):

@@ -8,7 +8,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lib.errors import IngestError
-from lib.ingest.readers._common import _human_bytes
+from lib.ingest.readers._common import _UNCOUNTED_EXTS, _human_bytes
+from lib.ingest.readers.blocks import Counts, read_file
 from lib.ingest.readers.limits import Limits
 
 
@@ -31,15 +32,19 @@ class _Budget:
             )
 
 
-def _load(source: Any, name: str | None, max_bytes: int | None) -> tuple[bytes, str]:
-    """Return the bytes of a source and the name to show for it."""
+def _load(source: Any, name: str | None, max_bytes: int | None) -> tuple[bytes, str, Counts | None]:
+    """Return the bytes of a source, the name to show for it and, for a large file read from
+    disk that may be delimited text, its line feeds and double quotes (counted while it was
+    read; else None)."""
     if isinstance(source, str | Path):
         path = Path(source)
         display = name or path.name or str(path)
         try:
             if max_bytes is not None:
                 _Budget(max_bytes).charge(path.stat().st_size, display)
-            return path.read_bytes(), display
+            count = PurePosixPath(display.lower()).suffix not in _UNCOUNTED_EXTS
+            data, counts = read_file(path, display, count=count)
+            return data, display, counts
         except FileNotFoundError:
             raise IngestError("file not found", file=display, expected="an existing file") from None
         except IsADirectoryError:
@@ -51,7 +56,7 @@ def _load(source: Any, name: str | None, max_bytes: int | None) -> tuple[bytes, 
                 expected="a readable file",
             ) from None
     if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source), name or "upload"
+        return bytes(source), name or "upload", None
     if hasattr(source, "getvalue") or hasattr(source, "read"):
         raw_name = getattr(source, "name", None)
         display = name or (PurePosixPath(str(raw_name)).name if raw_name else "upload")
@@ -61,7 +66,7 @@ def _load(source: Any, name: str | None, max_bytes: int | None) -> tuple[bytes, 
             raise IngestError(f"cannot be read ({exc})", file=display) from None
         if isinstance(data, str):
             data = data.encode("utf-8")
-        return bytes(data), display
+        return bytes(data), display, None
     raise IngestError(
         f"cannot read a {type(source).__name__}",
         file=name,

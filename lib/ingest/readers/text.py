@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lib.errors import IngestError
 from lib.ingest.readers._common import _EXPECTED_FORMATS, _JSON_EXTS, _JSONL_EXTS, _TEXT_EXTS
+from lib.ingest.readers.blocks import Counts
 from lib.ingest.readers.delimited import _read_delimited
 from lib.ingest.readers.encoding import SAMPLE_BYTES, _detect_encoding, _looks_binary, _transcode
 from lib.ingest.readers.json_records import _read_json_text
@@ -11,7 +12,15 @@ from lib.ingest.readers.limits import Limits
 from lib.ingest.readers.table import RawTable
 
 
-def _read_text(data: bytes, display: str, ext: str, limits: Limits | None = None) -> RawTable:
+def _read_text(
+    data: bytes,
+    display: str,
+    ext: str,
+    limits: Limits | None = None,
+    counts: Counts | None = None,
+) -> RawTable:
+    """Decode ``data`` and read it as JSON or delimited text; ``counts``: its line feeds and
+    quotes when already counted (dropped once the text is re-encoded)."""
     limits = limits or Limits.from_env()
     encoding = _detect_encoding(data)
     notes: list[str] = []
@@ -22,6 +31,7 @@ def _read_text(data: bytes, display: str, ext: str, limits: Limits | None = None
         )
     if encoding not in ("utf-8", "utf-8-sig"):
         data, encoding = _transcode(data, encoding)
+        counts = None
         why = "" if wide else " (the file is not valid UTF-8)"
         notes.append(f"decoded as {encoding}{why}")
         if not data:
@@ -41,5 +51,5 @@ def _read_text(data: bytes, display: str, ext: str, limits: Limits | None = None
             table.encoding = encoding
             table.notes[:0] = notes
             return table
-    table = _read_delimited(data, display, ext, encoding, notes, limits)
+    table = _read_delimited(data, display, ext, encoding, notes, limits, counts)
     return table

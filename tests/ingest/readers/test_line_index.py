@@ -17,3 +17,12 @@ def test_line_offset_matches_a_plain_count(seed):
     total = data.count(b"\n")
     for line in rng.sample(range(1, total + 2), 30):
         assert readers._line_offset(data, line, total) == starts[line - 1]
+
+
+@pytest.mark.parametrize("split", [1, 2, 3, 1 << 30])
+def test_counts_split_over_two_threads_match_a_plain_count(monkeypatch, split):
+    monkeypatch.setattr(readers, "SPLIT_COUNT_BYTES", split)
+    for data in (b"", b"\n", b'"', b'id,"a\nb"\r\n2,""\n', b'"x"\n' * 1001 + b"tail"):
+        expected = (data.count(b"\n"), data.count(b'"'))
+        assert readers._count_lines_and_quotes(data) == expected
+        assert readers._count_lines_and_quotes(memoryview(data)) == expected
