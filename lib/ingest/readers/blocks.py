@@ -7,8 +7,8 @@ The file is not memory-mapped (a file another program rewrites during the import
 the process with ``SIGBUS``): its bytes are copied once, into the buffer of an
 ``io.BytesIO`` made from a zero-filled ``bytes`` (public API: ``getbuffer`` writes, then
 ``getvalue`` hands the same object back once no view is left, without a second copy on
-CPython). A file whose size or modification time changes while it is read is refused with a
-message naming it.
+CPython). A file whose size or modification time changes while it is read in blocks is
+refused with a message naming it.
 
 Example
 -------
@@ -45,22 +45,21 @@ Counts = tuple[int, int]
 
 
 def read_file(
-    path: Path, display: str, *, count: bool, min_blockwise: int = MIN_BLOCKWISE
+    path: Path, display: str, *, count: bool, min_blockwise: int | None = None
 ) -> tuple[bytes, Counts | None]:
     """The bytes of the file at ``path`` and, when ``count`` is asked for and the file was read
     block-wise, its line feeds and double quotes (else None: the reader counts when it needs
-    to). OSError is left to the caller; a file that changes while it is read raises
-    :class:`IngestError` naming ``display``."""
+    to). ``min_blockwise``: the size from which a file is read in blocks (default
+    ``MIN_BLOCKWISE``). OSError is left to the caller; a file read in blocks that changes while
+    it is read raises :class:`IngestError` naming ``display``. A smaller file is read to its
+    end in one call, whatever size it reports (``/proc`` files and some network file systems
+    report none or a wrong one)."""
+    limit = MIN_BLOCKWISE if min_blockwise is None else min_blockwise
     with open(path, "rb", buffering=0) as fh:
         before = os.fstat(fh.fileno())
-        if not stat.S_ISREG(before.st_mode):  # a pipe or a device: no size to read against
-            return fh.readall(), None
-        size = before.st_size
-        if size < max(min_blockwise, 1):
-            data = fh.readall()
-            counts = None
-        else:
-            data, counts = _read_blocks(path, fh, before, display, count)
+        if not stat.S_ISREG(before.st_mode) or before.st_size < max(limit, 1):
+            return fh.readall(), None  # a pipe, a device or a small file: read to its end
+        data, counts = _read_blocks(path, fh, before, display, count)
         _check_unchanged(fh, before, len(data), display)
     return data, counts
 

@@ -117,6 +117,24 @@ def test_a_file_that_changes_while_read_is_refused(tmp_path, monkeypatch, change
         blocks.read_file(path, "moving.csv", count=True, min_blockwise=0)
 
 
+def test_the_fixture_reads_every_file_block_wise(tmp_path, tiny_blocks, monkeypatch):
+    # read_file's default was fixed at import: the fixture's MIN_BLOCKWISE of 0 did not reach
+    # read_source, so the tests using it compared two plain reads
+    calls = []
+    read_blocks = blocks._read_blocks
+    monkeypatch.setattr(blocks, "_read_blocks", lambda *a: calls.append(a) or read_blocks(*a))
+    read_source(_write(tmp_path, "quoted_breaks", CASES["quoted_breaks"]))
+    assert len(calls) == 1
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="no /proc here")
+def test_a_small_file_reporting_the_wrong_size_is_read_to_its_end():
+    # /proc files (and some network file systems) report no size or a wrong one: a file below
+    # the block-wise size is read to its end, as before, not refused as "changed"
+    data, counts = blocks.read_file("/proc/self/status", "status.csv", count=True)
+    assert os.stat("/proc/self/status").st_size == 0 and b"Name:" in data and counts is None
+
+
 def test_a_device_is_read_plainly(tmp_path):
     assert blocks.read_file(os.devnull, "null", count=True, min_blockwise=0) == (b"", None)
 
