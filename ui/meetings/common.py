@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lib import audit, formatting, review_pack
+from lib import audit, formatting, periods, review_pack
 from lib.errors import ReviewError
 from lib.ingest import canonical_only
 from lib.ingest.rules import describe_rules, rules_from_json
@@ -121,25 +121,29 @@ def _facts(
     return review_pack.review_facts(_tickets, periods, policy_categories=policy, horizon=hz)
 
 
-def meeting_tickets(data: dataset.Active, meeting: Meeting | None) -> tuple[pl.DataFrame, str, str]:
-    """Tickets a meeting looks at (its own dataset when it still exists), their cache key and
-    the dataset's name."""
+def meeting_tickets(
+    data: dataset.Active, meeting: Meeting | None
+) -> tuple[pl.DataFrame, str, str, str]:
+    """Tickets a meeting looks at (its own dataset when it still exists), their cache key, the
+    dataset's name and its business zone (the meeting's days are that dataset's days, not the
+    active dataset's)."""
     store = session.store()
     if meeting is not None and meeting.dataset_id not in (None, data.record.id):
         rec = store.get_dataset(meeting.dataset_id)
         try:  # a missing, unreadable or refused snapshot: fall back to the active dataset
             path = store.snapshot_file(rec) if rec is not None else None
             if rec is not None and path is not None and path.exists():
-                return canonical_only(dataset.snapshot_of(rec)), f"{path}#{data.zone}", rec.name
+                zone = dataset.zone_of(rec)
+                tickets = canonical_only(dataset.snapshot_of(rec))
+                return tickets, f"{path}#{zone}", rec.name, zone
         except ReviewError:
             pass
-    path = store.snapshot_file(data.record)
-    return data.tickets, dataset.snapshot_key(data), data.record.name
+    return data.tickets, dataset.snapshot_key(data), data.record.name, data.zone
 
 
 def facts_for(data: dataset.Active, meeting: Meeting | None = None, *, start=None, end=None):
     """Cached :func:`lib.review_pack.review_facts` for a meeting (or a period)."""
-    tickets, key, _ = meeting_tickets(data, meeting)
+    tickets, key, _, zone = meeting_tickets(data, meeting)
     if meeting is not None:
         start, end = meeting.period_start, meeting.period_end
     if start is None or end is None or tickets.height == 0:
@@ -152,7 +156,8 @@ def facts_for(data: dataset.Active, meeting: Meeting | None = None, *, start=Non
         hz = audit.choose_horizon(tickets).horizon(hz.days)
     hz_key = (hz.days, hz.as_of, hz.timed) if hz is not None else None
     policy = policy_categories(session.store())
-    return _facts(key, start, end, baseline, policy, hz_key, tickets)
+    with periods.use_zone(zone):
+        return _facts(key, start, end, baseline, policy, hz_key, tickets)
 
 
 def data_agenda(data: dataset.Active, start: dt.date, end: dt.date, day: dt.date) -> list:

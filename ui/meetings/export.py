@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from lib import review_pack
+from lib import periods, review_pack
 from lib.csvsafe import to_csv_bytes
 from lib.errors import ReviewError
 from lib.markdown import md_escape
@@ -52,7 +52,7 @@ def minutes_of(data: dataset.Active, meeting: Any) -> str:
     if meeting.closed_at is not None and meeting.minutes:
         return meeting.minutes
     store = session.store()
-    _, _, ds_name = meeting_tickets(data, meeting)
+    _, _, ds_name, _ = meeting_tickets(data, meeting)
     return review_pack.minutes_markdown(
         meeting,
         store.list_agenda_items(meeting.id),
@@ -72,7 +72,7 @@ def pack_of(data: dataset.Active, meeting: Any, facts: Any = None) -> bytes:
     if meeting.closed_at is not None and meeting.pack_html:
         return meeting.pack_html.encode("utf-8")
     store = session.store()
-    tickets, _, ds_name = meeting_tickets(data, meeting)
+    tickets, _, ds_name, zone = meeting_tickets(data, meeting)
     agenda_items = store.list_agenda_items(meeting.id)
     keys = agenda_items.filter(pl.col("source") == "alert").get_column("ref").to_list()
     alerts = store.get_alert_states().filter(pl.col("alert_key").is_in([k for k in keys if k]))
@@ -80,17 +80,19 @@ def pack_of(data: dataset.Active, meeting: Any, facts: Any = None) -> bytes:
         # Sentiment alerts chart the topic's sentiment: use the scored tickets.
         scored = scoring.sentiment_tickets(data).select("ticket_id", "sentiment")
         tickets = tickets.drop("sentiment").join(scored, on="ticket_id", how="left")
-    return review_pack.review_pack_html(
-        meeting,
-        agenda_items,
-        store.list_actions(),
-        facts=facts if facts is not None else facts_for(data, meeting),
-        alerts=alerts,
-        tickets=tickets,
-        dataset_name=ds_name,
-        definition=definition(data),
-        calibration=calibration_pack(),
-    ).encode("utf-8")
+    facts = facts if facts is not None else facts_for(data, meeting)
+    with periods.use_zone(zone):  # the alert charts' days: those of the meeting's dataset
+        return review_pack.review_pack_html(
+            meeting,
+            agenda_items,
+            store.list_actions(),
+            facts=facts,
+            alerts=alerts,
+            tickets=tickets,
+            dataset_name=ds_name,
+            definition=definition(data),
+            calibration=calibration_pack(),
+        ).encode("utf-8")
 
 
 def export_tab(data: dataset.Active, edit: bool) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
+from lib import periods
 from lib.markdown import md_escape
 from lib.store import Meeting
 from ui import dataset, layout, session, sidebar
@@ -153,7 +154,7 @@ def meeting_tab(data: dataset.Active, edit: bool) -> None:
     meeting = store.get_meeting(pick_meeting(meetings))
     if meeting is None:
         return
-    tickets, _, ds_name = meeting_tickets(data, meeting)
+    tickets, _, ds_name, zone = meeting_tickets(data, meeting)
     if meeting.dataset_id not in (None, data.record.id) and ds_name == data.record.name:
         st.info("This meeting's dataset no longer exists: numbers come from the active dataset.")
     if meeting.closed_at is not None:
@@ -165,7 +166,8 @@ def meeting_tab(data: dataset.Active, edit: bool) -> None:
     live = edit and meeting.closed_at is None
     meeting_details(meeting, live)
     st.subheader("Agenda")
-    agenda(meeting, tickets, live)
+    with periods.use_zone(zone):  # the agenda's charts count the meeting's dataset's days
+        agenda(meeting, tickets, live)
     st.subheader("Action items of this meeting")
     st.caption(
         "Agreed in this meeting, closed in it, or carried into it. Edit cells and save; a "

@@ -1,0 +1,72 @@
+"""A meeting on another dataset than the active one counts its review period in that dataset's
+business zone (its days), not in the active dataset's."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+from streamlit.testing.v1 import AppTest
+
+from lib.schema import conform
+from lib.store import Store
+from tests.conftest import module_home
+
+home = module_home("meeting_zone_home")
+
+
+def _tickets(times: list[datetime]) -> pl.DataFrame:
+    return conform(
+        pl.DataFrame(
+            {
+                "ticket_id": [f"T{i}" for i in range(len(times))],
+                "created_at": times,
+                "escalated": [i % 3 == 0 for i in range(len(times))],
+                "category": ["SSO", "Billing"] * (len(times) // 2) + ["SSO"] * (len(times) % 2),
+            }
+        )
+    )
+
+
+def _script() -> None:
+    import polars as pl
+    import streamlit as st
+
+    from lib import periods
+    from ui import dataset, session
+    from ui.meetings import common
+
+    store = session.store()
+    active = store.get_dataset(st.session_state["active_id"])
+    periods.set_zone(dataset.zone_of(active))  # as every page run starts
+    data = dataset.Active(active, dataset.snapshot_of(active))
+    facts = common.facts_for(data, store.get_meeting(st.session_state["meeting_id"]))
+    review = facts.kpi.table.filter(pl.col("period") == "review")
+    st.markdown(f"{review.item(0, 'tickets')}")
+
+
+def test_a_meeting_on_a_tokyo_dataset_counts_tokyo_days(home: Path) -> None:
+    # 2 tickets a day since February at 03:00 UTC (the same day in both zones); then 6 at
+    # 16:00 UTC on 10 March (11 March in Tokyo) and 4 at 16:00 UTC on 11 March (12 March).
+    early = [
+        datetime(2024, 2, 1, 3, tzinfo=UTC) + timedelta(days=d) for d in range(38) for _ in (0, 1)
+    ]
+    late = [datetime(2024, 3, 10, 16, tzinfo=UTC)] * 6 + [datetime(2024, 3, 11, 16, tzinfo=UTC)] * 4
+    with Store(os.environ["DATABASE_URL"]) as store:
+        here = store.register_dataset("Here", _tickets(early))
+        tokyo = store.register_dataset("Tokyo", _tickets(early + late))
+        store.set_business_zone(tokyo.id, "Asia/Tokyo")
+        meeting = store.create_meeting(
+            date(2024, 3, 12), period_start=date(2024, 3, 11), period_end=date(2024, 3, 11),
+            dataset_id=tokyo.id, title="Tokyo review",
+        )  # fmt: skip
+    at = AppTest.from_function(_script, default_timeout=60)
+    at.session_state["active_id"] = here.id
+    at.session_state["meeting_id"] = meeting.id
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # 11 March in Tokyo: the 6 tickets of 16:00 UTC on 10 March (counted in UTC days: the 4
+    # of 11 March)
+    assert at.markdown[0].value == "6"
