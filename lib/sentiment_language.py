@@ -3,8 +3,10 @@
 Each text's words are counted against the common short words (``STOPWORDS``) of every language
 in :mod:`lib.ingest.languages`; a word English shares with another language counts for neither
 (``no``, ``a``, ``in``), one shared by two other languages counts for both. A text is
-in another language when that language's words outnumber the English ones; a text with no
-common word at all (``"Refund failed"``) is taken as English, as is a tie, unless it has
+in another language when that language's words outnumber the English ones; a tie is English.
+A text with no common word at all is told by the export's other texts: ``"Teclado"`` is
+Portuguese when "teclado" is found mostly in the export's texts told as Portuguese
+(``"Teclado não funciona"``); otherwise it is English (``"Refund failed"``), unless it has
 letters English words do not use (``"Configuração"``: ``"other"``). Text written mostly in
 letters outside the Latin alphabet (Cyrillic, Greek, Arabic, CJK …) is ``"other"`` too.
 
@@ -27,7 +29,11 @@ from lib.ingest.languages import MODULES, fold
 #: Only the opening of a text is read (enough words to tell; bounded cost).
 READ_CHARS = 400
 
-_WORD = re.compile(r"[^\W\d_]+")
+#: What :func:`_language_of` says of a text with no common word (told by the export's texts).
+_UNTOLD = "?"
+
+_WORD_RE = r"[^\W\d_]+"
+_WORD = re.compile(_WORD_RE)
 #: Letters other Latin-script languages use and English words do not (``é`` is left out:
 #: café, résumé).
 _ACCENTED = re.compile("[ãõçñáíóúâêôàèìòùäöüßœ]")
@@ -58,8 +64,9 @@ def _language_of(text: str) -> str:
     best = max(counts, key=lambda c: counts[c], default=None)
     if best is not None and counts[best] > english:
         return best
-    if not english and not any(counts.values()) and _ACCENTED.search(letters):
-        return "other"  # no common word either way, but letters English does not use
+    if not english and not any(counts.values()):
+        # no common word either way: letters English does not use, else the export tells
+        return "other" if _ACCENTED.search(letters) else _UNTOLD
     return "en"
 
 
@@ -74,10 +81,57 @@ def detect_language(texts: pl.Series) -> pl.Series:
     unique = cleaned.drop_nulls().unique()
     if unique.is_empty():
         return pl.Series("language", [None] * len(texts), dtype=pl.String)
-    codes = pl.Series([_language_of(t) for t in unique.to_list()], dtype=pl.String)
+    texts_u = unique.to_list()
+    codes_u = _tell_by_the_export(texts_u, [_language_of(t) for t in texts_u])
+    codes = pl.Series(codes_u, dtype=pl.String)
     return cleaned.replace_strict(unique, codes, default=None, return_dtype=pl.String).alias(
         "language"
     )
+
+
+def _tell_by_the_export(texts: list[str], codes: list[str]) -> list[str]:
+    """``codes`` with each text :func:`_language_of` could not tell (no common word) given the
+    language whose told texts hold its words more often than English ones and any other
+    language; English when none does (its words appear nowhere else, or as often in English).
+    Counted in Polars: an export's subjects are often nearly all distinct.
+
+    >>> _tell_by_the_export(
+    ...     ["Teclado", "Teclado não liga", "Refund failed", "Site down", "Refund for the order"],
+    ...     ["?", "pt", "?", "?", "en"])
+    ['pt', 'pt', 'en', 'en', 'en']
+    """
+    if _UNTOLD not in codes:
+        return codes
+    frame = pl.DataFrame({"text": texts, "code": codes}).with_row_index("i")
+    words = (
+        frame.select(
+            "i",
+            "code",
+            w=pl.col("text").str.slice(0, READ_CHARS).str.to_lowercase().str.extract_all(_WORD_RE),
+        )
+        .explode("w")
+        .drop_nulls("w")
+        .unique(["i", "w"])
+    )
+    untold = words.filter(pl.col("code") == _UNTOLD)
+    told = words.filter(~pl.col("code").is_in([_UNTOLD, "other"]))
+    seen = (
+        told.filter(pl.col("w").is_in(untold.get_column("w").implode())).group_by("w", "code").len()
+    )
+    votes = (
+        untold.select("i", "w")
+        .join(seen, on="w")
+        .group_by("i", "code")
+        .agg(pl.col("len").sum())
+        .with_columns(en=pl.col("len").filter(pl.col("code") == "en").sum().over("i"))
+        .filter(pl.col("code") != "en", pl.col("len") > pl.col("en"))
+        .sort("i", "len", "code", descending=[False, True, False])
+        .unique("i", keep="first")
+    )
+    out = [("en" if c == _UNTOLD else c) for c in codes]
+    for i, code in votes.select("i", "code").iter_rows():
+        out[i] = code
+    return out
 
 
 def is_english(texts: pl.Series) -> pl.Series:

@@ -48,6 +48,27 @@ def test_each_language_is_told_from_english():
     assert detect_language(pl.Series(["Configuração PC", "Teclado"])).to_list() == ["other", "en"]
 
 
+def test_a_text_without_common_words_is_told_by_the_export():
+    # A Portuguese export's one-word subjects were read as English (VADER scored them 0): their
+    # words are found in the export's Portuguese subjects. Words found as often in English
+    # subjects, or nowhere else, stay English.
+    subjects = [
+        "Teclado não funciona",
+        "Impressora sem papel na sala",
+        "Teclado",
+        "Impressora",
+        "Mouse is not working",
+        "Mouse",
+        "Refund failed",
+        "Rede lenta na sala",
+        "Rede",
+    ]
+    got = detect_language(pl.Series(subjects)).to_list()
+    assert got == ["pt", "pt", "pt", "pt", "en", "en", "en", "pt", "pt"]
+    out, _ = add_sentiment(pl.DataFrame({"subject": subjects}))
+    assert out["sentiment"].to_list()[2:4] == [None, None]  # left unscored, not 0 as English
+
+
 def test_portuguese_and_spanish_subjects_are_left_unscored_and_counted():
     subjects = [*SUBJECTS["pt"], *SUBJECTS["es"], "Thanks, great help", "Broken again"]
     tickets = pl.DataFrame({"subject": subjects})
