@@ -200,6 +200,13 @@ def snapshot_of(record: Dataset) -> pl.DataFrame:
     return _snapshot_frame(str(path)) if path else pl.DataFrame()
 
 
+def canonical_of(record: Dataset) -> pl.DataFrame:
+    """The canonical tickets of a dataset (no extras: the export's raw columns stay on disk),
+    from the shared cache."""
+    path = session.store().snapshot_file(record)
+    return _canonical(str(path)) if path else pl.DataFrame()
+
+
 def snapshot_key(data: Active) -> str:
     """The dataset's snapshot path and business zone: names one version of its tickets and
     of their day buckets (a safe cache key; changing the zone misses every cached result)."""

@@ -134,7 +134,7 @@ def meeting_tickets(
             path = store.snapshot_file(rec) if rec is not None else None
             if rec is not None and path is not None and path.exists():
                 zone = dataset.zone_of(rec)
-                tickets = canonical_only(dataset.snapshot_of(rec))
+                tickets = canonical_only(dataset.canonical_of(rec))
                 return tickets, f"{path}#{zone}", rec.name, zone
         except ReviewError:
             pass
