@@ -11,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from lib import audit, risk
+from lib.calibration.borderline import ArrivalRisk, arrival_risk
 from lib.charts import risk as charts
 from lib.store import Meeting
 from ui import dataset, horizon, session, sidebar
@@ -37,12 +38,23 @@ class RiskResult:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
+def _model(
+    key: str, where: audit.Filters, horizon_days: float | None, zone: str, _t: pl.DataFrame
+) -> risk.RiskModel | risk.RiskRefusal:
+    """The risk model of the tickets passing ``where``, trained once per snapshot (``key``),
+    filters, horizon and zone, for the At risk page and the calibration sampler alike."""
+    t = audit.apply_filters(_t, where)
+    return risk.train_risk_model(t, horizon_days=horizon_days, zone=zone)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _fit(
     key: str, where: audit.Filters, horizon_days: float | None, zone: str, _t: pl.DataFrame
 ) -> RiskResult:
-    """Train, backtest and score once per snapshot (``key``), filters, horizon and zone."""
+    """Train (:func:`_model`), backtest and score once per snapshot (``key``), filters,
+    horizon and zone."""
     t = audit.apply_filters(_t, where)
-    model = risk.train_risk_model(t, horizon_days=horizon_days, zone=zone)
+    model = _model(key, where, horizon_days, zone, _t)
     hd = model.horizon_days if isinstance(model, risk.RiskModel) else horizon_days
     bt = risk.backtest(t, horizon_days=hd, zone=zone)
     if isinstance(model, risk.RiskRefusal):
@@ -80,6 +92,22 @@ def result(data: dataset.Active) -> RiskResult:
         show_time=True,
     ):
         return _fit(dataset.snapshot_key(data), where, horizon_days(), data.zone, data.tickets)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _arrival(
+    key: str, where: audit.Filters, horizon_days: float | None, zone: str, _t: pl.DataFrame
+) -> ArrivalRisk:
+    t = audit.apply_filters(_t, where)
+    model = _model(key, where, horizon_days, zone, _t)
+    return arrival_risk(t, horizon_days=horizon_days, zone=zone, model=model)
+
+
+def arrival(data: dataset.Active) -> ArrivalRisk:
+    """Each ticket's risk as it arrived, for the calibration sampler: the model of the At risk
+    page (same sidebar filters and horizon), trained once for both."""
+    where = sidebar.dimension_filters()
+    return _arrival(dataset.snapshot_key(data), where, horizon_days(), data.zone, data.tickets)
 
 
 def rule(data: dataset.Active, res: RiskResult, hours: float) -> risk.IdleRule:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from lib.risk import RiskRefusal, train_risk_model
+from lib.risk import RiskModel, RiskRefusal, train_risk_model
 from lib.risk.features import context
 from lib.risk.model import score_rows
 from lib.risk.timeline import prepare
@@ -42,10 +42,17 @@ class ArrivalRisk:
 
 
 def arrival_risk(
-    tickets: pl.DataFrame, *, horizon_days: float | None = None, zone: str = "UTC"
+    tickets: pl.DataFrame,
+    *,
+    horizon_days: float | None = None,
+    zone: str = "UTC",
+    model: RiskModel | RiskRefusal | None = None,
 ) -> ArrivalRisk:
-    """Train the risk model on ``tickets`` and score each ticket as of its creation."""
-    model = train_risk_model(tickets, horizon_days=horizon_days, zone=zone)
+    """Score each ticket of ``tickets`` as of its creation with the risk model trained on them:
+    ``model`` when the caller has it (the At risk page's, same tickets, horizon and zone),
+    else trained here."""
+    if model is None:
+        model = train_risk_model(tickets, horizon_days=horizon_days, zone=zone)
     if isinstance(model, RiskRefusal):
         return ArrivalRisk(None, model.reason)
     tl = prepare(tickets, as_of=model.as_of, horizon_days=model.horizon_days, timed=model.timed)

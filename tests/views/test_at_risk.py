@@ -203,3 +203,26 @@ def test_open_tickets_can_be_picked_for_a_calibration_set(at) -> None:
     box = next(m for m in at.multiselect if m.label == "Tickets for the next calibration set")
     assert not box.disabled
     assert sorted(box.options) == sorted(_ranked(at)["Ticket"])
+
+
+def test_the_calibration_sampler_reuses_the_at_risk_model(at: AppTest, monkeypatch) -> None:
+    # The At risk page (the module's `at`) has trained the model; drawing a calibration set on
+    # the same dataset, filters and horizon uses it instead of training it a second time.
+    import lib.calibration.borderline as borderline
+    import lib.risk as risk
+
+    trained: list[int] = []
+
+    def counting(real):
+        return lambda *a, **k: trained.append(1) or real(*a, **k)
+
+    monkeypatch.setattr(risk, "train_risk_model", counting(risk.train_risk_model))
+    monkeypatch.setattr(borderline, "train_risk_model", counting(borderline.train_risk_model))
+    cal = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    cal.switch_page("views/calibration.py").run()
+    cal.number_input(key="cal_n").set_value(3)
+    cal.button(key="cal_draw").click().run()
+    _ok(cal)
+    said = [c.value for c in cal.caption if c.value.startswith("Borderline tickets")]
+    assert said and "escalation risk model's (trained" in said[0], said
+    assert trained == []

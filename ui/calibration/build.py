@@ -9,10 +9,10 @@ import polars as pl
 import streamlit as st
 
 from lib.calibration import sample_calibration_set, scenarios
-from lib.calibration.borderline import arrival_risk
 from lib.calibration.sampling import still_open
 from lib.markdown import md_escape
-from ui import aggregates, dataset, horizon, layout, session, sidebar, tags, widgets
+from ui import aggregates, dataset, layout, session, tags, widgets
+from ui import risk as risk_glue
 from ui.calibration import pick
 from ui.calibration.common import flash, participant, session_label, sessions, try_store
 from ui.calibration.pick import parse_ids
@@ -67,12 +67,8 @@ def _draw(
     """A sampled set and which model chose its borderline tickets, in a sentence. The risk
     model trains once per snapshot, filters and horizon (cached); when it refuses, the
     case-mix model is fitted instead."""
-    hd = horizon.current()
-    days = float(hd.days) if hd is not None and hd.days > 0 else None
     with st.spinner("Training the escalation risk model (once per dataset)…", show_time=True):
-        ar = aggregates.aggregate(
-            data, arrival_risk, where=sidebar.dimension_filters(), horizon_days=days, zone=data.zone
-        )
+        ar = risk_glue.arrival(data)
     if ar.scores is None:
         picked = aggregates.aggregate(
             data, sample_calibration_set, n=n, policy_categories=policy, seed=seed
