@@ -1,8 +1,8 @@
 """The command line that does the review's homework between meetings (issue 16).
 
-``python -m review import|digest|pack|check``, on the app's own database (``DATABASE_URL``, else
-``review.sqlite`` in ``REVIEW_DATA_DIR`` or ``data/``), so it sees the datasets and meetings the
-app shows; ``python -m review COMMAND --help`` says what each one takes.
+``python -m review import|signals|digest|pack|check``, on the app's own database
+(``DATABASE_URL``, else ``review.sqlite`` in ``REVIEW_DATA_DIR`` or ``data/``), so it sees the
+datasets and meetings the app shows; ``python -m review COMMAND --help`` says what each one takes.
 
 Exit codes: 0 done; 1 ``check`` found a threshold crossed; 2 bad input or an error (the message
 names the file, line or option).
@@ -28,6 +28,7 @@ exit codes: 0 done, 1 a threshold is crossed (check), 2 bad input or an error.
 database: DATABASE_URL, else review.sqlite in REVIEW_DATA_DIR or data/ (as the app).
 examples:
   python -m review import tickets-2026-11.csv --name "November"
+  python -m review signals tickets-2026-11.csv --accept 1 --out rules.json
   python -m review digest --format md
   python -m review digest --email lead@example.com --email ops@example.com
   python -m review check --threshold 'escalation_rate>0.12'
@@ -71,8 +72,50 @@ def _period_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-risk", action="store_true", help="skip the at-risk score (faster)")
 
 
+def _source_options(p: argparse.ArgumentParser) -> None:
+    """The files and how to read them: shared by ``import`` and ``signals``."""
+    p.add_argument("files", nargs="+", metavar="FILE", help="export file(s); several = one dataset")
+    p.add_argument(
+        "--zone",
+        metavar="TZ",
+        help="business time zone, e.g. Europe/Berlin "
+        "(default: the saved one, else proposed from the export's offsets)",
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="read FIELD from COLUMN (repeatable), e.g. --map 'group=Queue'",
+    )
+    p.add_argument(
+        "--rules",
+        metavar="FILE.json",
+        help="escalation rules (JSON, as stored by the Data page); default: the detected ones",
+    )
+    p.add_argument(
+        "--rules-from",
+        metavar="ID|NAME",
+        help="use the escalation rules of a dataset imported before (e.g. last month's)",
+    )
+    order = p.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        help="dates such as 01/10/2023 are 1 October",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=False,
+        help="dates such as 01/10/2023 are 10 January",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The ``review`` argument parser with its four commands."""
+    """The ``review`` argument parser with its five commands."""
     parser = argparse.ArgumentParser(
         prog="python -m review",
         description="Escalation Review between meetings: import exports, send the digest, "
@@ -91,47 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
         "changes nothing and exits with 2, naming the file, line and column.",
         formatter_class=_Formatter,
     )
-    imp.add_argument(
-        "files", nargs="+", metavar="FILE", help="export file(s); several = one dataset"
-    )
     imp.add_argument("--name", help="dataset name (default: the file names)")
-    imp.add_argument(
-        "--zone",
-        metavar="TZ",
-        help="business time zone, e.g. Europe/Berlin "
-        "(default: the saved one, else proposed from the export's offsets)",
-    )
-    imp.add_argument(
-        "--map",
-        action="append",
-        metavar="FIELD=COLUMN",
-        help="read FIELD from COLUMN (repeatable), e.g. --map 'group=Queue'",
-    )
-    imp.add_argument(
-        "--rules",
-        metavar="FILE.json",
-        help="escalation rules (JSON, as stored by the Data page); default: the detected ones",
-    )
-    imp.add_argument(
-        "--rules-from",
-        metavar="ID|NAME",
-        help="use the escalation rules of a dataset imported before (e.g. last month's)",
-    )
-    order = imp.add_mutually_exclusive_group()
-    order.add_argument(
-        "--dayfirst",
-        dest="dayfirst",
-        action="store_const",
-        const=True,
-        help="dates such as 01/10/2023 are 1 October",
-    )
-    order.add_argument(
-        "--monthfirst",
-        dest="dayfirst",
-        action="store_const",
-        const=False,
-        help="dates such as 01/10/2023 are 10 January",
-    )
+    _source_options(imp)
     imp.add_argument(
         "--pseudonymise",
         action="store_true",
@@ -145,6 +149,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     _common(imp)
+
+    sig = sub.add_parser(
+        "signals",
+        help="list an export's escalation signals; write the rules to import it with",
+        description="Read exports as `import` does, without storing anything, and list the "
+        "escalation signals the Data page proposes (a yes/no column named for escalation, "
+        "values naming a tier, tags, reassignments...), each with the tickets it would add. "
+        "--accept switches signals on; --out writes the rules as JSON for "
+        "`import --rules FILE`.",
+        epilog="example:\n  python -m review signals export.csv --accept 1 --out rules.json\n"
+        "  python -m review import export.csv --rules rules.json",
+        formatter_class=_Formatter,
+    )
+    _source_options(sig)
+    sig.add_argument(
+        "--accept",
+        metavar="N[,N…]",
+        help="switch on the listed signals (their numbers in the list), e.g. --accept 1,3",
+    )
+    sig.add_argument(
+        "--out",
+        metavar="FILE.json",
+        help="write the rules (with the accepted signals) to FILE ('-': stdout)",
+    )
+    sig.add_argument("--quiet", action="store_true", help="no progress bar")
+    _common(sig)
 
     dig = sub.add_parser(
         "digest",
@@ -242,7 +272,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     import importlib
 
     # only the chosen command's module is imported (a cron run of one command starts faster)
-    module = {"import": "importer", "digest": "digest", "pack": "pack", "check": "check"}
+    module = {
+        "import": "importer",
+        "signals": "signals",
+        "digest": "digest",
+        "pack": "pack",
+        "check": "check",
+    }
     try:
         return importlib.import_module(f"review.{module[args.command]}").run(args)
     except ReviewError as exc:

@@ -17,6 +17,7 @@ from lib.ingest import inspect_sources, load_tables
 from lib.ingest.business_zone import ZONE_KEY, propose_for_tables, split_zone
 from lib.ingest.date_order import SAVED_KEY, split_saved
 from lib.ingest.keys import KEYS
+from lib.ingest.load_report import LoadResult
 from lib.ingest.rules import Rule, rules_from_json, rules_to_json
 from lib.periods import PeriodError, check_zone
 from lib.privacy import mask_report, pseudonymise
@@ -57,8 +58,9 @@ def read_rules(path: str) -> list[Rule]:
         raise UsageError(f"--rules {path}: not a list of escalation rules ({exc})") from exc
 
 
-def run(args: Namespace) -> int:
-    """Import ``args.files`` into a new dataset; print what was imported."""
+def check_options(args: Namespace) -> tuple[list[Path], dict[str, str], list[Rule] | None]:
+    """The files, ``--map`` and ``--rules`` of ``import`` and ``signals``, checked before any
+    work: a missing file, a bad zone or mapping, both rule options: a :class:`UsageError`."""
     paths = [Path(f) for f in args.files]
     for p in paths:
         if not p.is_file():
@@ -71,27 +73,45 @@ def run(args: Namespace) -> int:
     mapping = parse_mapping(args.map or [])
     if args.rules and args.rules_from:
         raise UsageError("give --rules or --rules-from, not both")
-    rules = read_rules(args.rules) if args.rules else None
+    return paths, mapping, read_rules(args.rules) if args.rules else None
+
+
+def load(
+    args: Namespace,
+    store: Any,
+    paths: list[Path],
+    mapping: dict[str, str],
+    rules: list[Rule] | None,
+    bar: Progress,
+) -> tuple[LoadResult, str, bool | None]:
+    """Read the exports as the Data page does (the mapping saved for the same header unless
+    ``--map`` is given, the saved or proposed business zone, the rules of ``--rules-from``):
+    the load result, the zone and the day order used."""
+    if args.rules_from:  # the rules of a dataset imported before (a monthly import)
+        rules = rules_from_json(find_dataset(store, args.rules_from).rules)
+    insp = inspect_sources(
+        [str(p) for p in paths] if len(paths) > 1 else str(paths[0]), progress=bar
+    )
+    saved, saved_zone = split_zone(store.get_mapping(insp.fingerprint))
+    dayfirst = args.dayfirst
+    used: dict[str, Any] | None = None
+    if saved and not mapping:
+        used, saved_dayfirst = split_saved(saved)
+        dayfirst = dayfirst if dayfirst is not None else saved_dayfirst
+    elif mapping:
+        used = {**insp.mapping, **mapping}
+    zone = args.zone or saved_zone or propose_for_tables(insp.tables, used or insp.mapping).zone
+    result = load_tables(insp, mapping=used, rules=rules, tz=zone, progress=bar, dayfirst=dayfirst)
+    return result, zone, dayfirst
+
+
+def run(args: Namespace) -> int:
+    """Import ``args.files`` into a new dataset; print what was imported."""
+    paths, mapping, rules = check_options(args)
     bar = Progress(quiet=args.quiet)
     store = open_store(args.database)
     try:
-        if args.rules_from:  # the rules of a dataset imported before (a monthly import)
-            rules = rules_from_json(find_dataset(store, args.rules_from).rules)
-        insp = inspect_sources(
-            [str(p) for p in paths] if len(paths) > 1 else str(paths[0]), progress=bar
-        )
-        saved, saved_zone = split_zone(store.get_mapping(insp.fingerprint))
-        dayfirst = args.dayfirst
-        used: dict[str, Any] | None = None
-        if saved and not mapping:
-            used, saved_dayfirst = split_saved(saved)
-            dayfirst = dayfirst if dayfirst is not None else saved_dayfirst
-        elif mapping:
-            used = {**insp.mapping, **mapping}
-        zone = args.zone or saved_zone or propose_for_tables(insp.tables, used or insp.mapping).zone
-        result = load_tables(
-            insp, mapping=used, rules=rules, tz=zone, progress=bar, dayfirst=dayfirst
-        )
+        result, zone, dayfirst = load(args, store, paths, mapping, rules, bar)
         frame = result.snapshot_frame()
         report = result.report.to_dict()
         if args.pseudonymise:

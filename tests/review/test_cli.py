@@ -38,13 +38,13 @@ def _store(url: str) -> Store:
     return Store(url)
 
 
-@pytest.mark.parametrize("command", [None, "import", "digest", "pack", "check"])
+@pytest.mark.parametrize("command", [None, "import", "signals", "digest", "pack", "check"])
 def test_every_command_has_a_help(command: str | None, capsys: pytest.CaptureFixture) -> None:
     assert main([command, "--help"] if command else ["--help"]) == 0
     out = capsys.readouterr().out
     assert "usage: python -m review" in out
     if command is None:
-        assert all(c in out for c in ("import", "digest", "pack", "check", "exit codes"))
+        assert all(c in out for c in ("import", "signals", "digest", "pack", "check", "exit codes"))
     if command == "check":
         assert "escalation_rate" in out and "Exit 0" in out
 
