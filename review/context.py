@@ -18,12 +18,16 @@ import polars as pl
 
 from lib.errors import StoreError
 from lib.ingest.rules import describe_rules, escalation_signal, rules_from_json
+from lib.sentiment_sidecar import (
+    SENTIMENT_SIDECAR,
+    details_of,
+    read_sidecar,
+    with_scores,
+    write_sidecar,
+)
 from lib.store import Dataset, Store
-from lib.store.snapshot_scan import read_canonical
+from lib.store.snapshot_scan import read_canonical, read_columns
 from review.errors import UsageError
-
-#: The sidecar the app keeps the scored sentiment in (``ui.scoring``).
-SENTIMENT_SIDECAR = "sentiment.parquet"
 
 
 def open_store(url: str | None = None) -> Store:
@@ -88,27 +92,20 @@ def open_dataset(store: Store, wanted: str | None = None) -> Opened:
 
 
 def sentiment_tickets(store: Store, opened: Opened) -> tuple[pl.DataFrame, str]:
-    """The tickets with the sentiment the Anomalies page uses, and the scorer's name: the app's
-    sidecar when it has scored this snapshot, else scored now (kept in memory only)."""
+    """The tickets with the sentiment the Anomalies page uses, and the scorer's name: the
+    sidecar when the app or an earlier run has scored this snapshot, else scored now and
+    written there (so a digest every 15 minutes scores a snapshot once)."""
     side = store.sidecar_path(opened.record, SENTIMENT_SIDECAR)
-    t = opened.tickets
-    if side.is_file():
-        try:
-            scored = pl.read_parquet(side, columns=["ticket_id", "sentiment"])
-            meta = pl.read_parquet_metadata(side)
-            right = scored.select("ticket_id", pl.col("sentiment").cast(pl.Float64))
-            out = t.drop("sentiment").join(
-                right.unique("ticket_id"), on="ticket_id", how="left", maintain_order="left"
-            )
-            return out, meta.get("sentiment_scorer", "")
-        except Exception:  # a damaged or foreign file: score again below
-            pass
+    stored = read_sidecar(side)
+    if stored is not None:
+        scored, _, details = stored
+        return with_scores(opened.tickets, scored), details.get("sentiment_scorer", "")
     from lib.sentiment import score_sentiment
-    from lib.store import read_snapshot
 
-    snap = read_snapshot(opened.snapshot)
-    description = snap.get_column("_description") if "_description" in snap.columns else None
-    got = score_sentiment(t, description=description)
+    found = read_columns(opened.snapshot, ["_description"])
+    description = found.get_column("_description") if found.width else None
+    got = score_sentiment(opened.tickets, description=description)
+    write_sidecar(side, got.tickets, got.how, details_of(got))  # read-only: memory only
     return got.tickets, got.scorer or ""
 
 

@@ -8,26 +8,22 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from dataclasses import astuple
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from lib.errors import ReviewError
+from lib.sentiment_sidecar import (
+    SENTIMENT_SIDECAR,
+    details_of,
+    read_sidecar,
+    with_scores,
+    write_sidecar,
+)
 from lib.store.snapshot_scan import read_columns
 from ui import dataset, session
-
-SENTIMENT_SIDECAR = "sentiment.parquet"
-
-
-def _with_scores(tickets: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:
-    if scored.height == tickets.height and scored["ticket_id"].equals(tickets["ticket_id"]):
-        return tickets.with_columns(scored.get_column("sentiment").cast(pl.Float64))
-    right = scored.select("ticket_id", pl.col("sentiment").cast(pl.Float64)).unique("ticket_id")
-    return tickets.drop("sentiment").join(right, on="ticket_id", how="left", maintain_order="left")
 
 
 def _description(path: str) -> pl.Series | None:
@@ -37,66 +33,21 @@ def _description(path: str) -> pl.Series | None:
     return found.get_column("_description") if found.width else None
 
 
-def _details(scored: Any) -> dict[str, str]:
-    """What the sidecar's metadata keeps beside the method sentence (all strings)."""
-    trial = scored.trial
-    details = {
-        "sentiment_source": scored.source or "",
-        "sentiment_scorer": scored.scorer or "",
-        "sentiment_not_english": str(scored.not_english),
-    }
-    if trial is not None:
-        held = trial.held_out
-        details["sentiment_trial"] = json.dumps(
-            {
-                "sentence": trial.sentence(),
-                "used": trial.used,
-                "held_out": None
-                if held is None
-                else [held.rated, held.bad, held.auc, held.low, held.high],
-            }
-        )
-    return details
-
-
 @st.cache_resource(show_spinner="Scoring ticket sentiment (once per dataset)…", max_entries=4)
 def _sentiment(path: str, sidecar: str) -> tuple[pl.DataFrame, str, dict[str, str]]:
     """(tickets with sentiment, method sentence, details) for the snapshot at ``path``; the
-    details say which source and scorer gave the scores (see :func:`_details`)."""
-    import tempfile
-
+    details say which source and scorer gave the scores (see
+    :func:`lib.sentiment_sidecar.details_of`)."""
     from lib.sentiment import score_sentiment
 
     tickets = dataset._canonical(path)
-    side = Path(sidecar)
-    if side.is_file():
-        try:
-            scored = pl.read_parquet(side, columns=["ticket_id", "sentiment"])
-            meta = pl.read_parquet_metadata(side)
-            how = meta.get("sentiment_method") or ""
-            details = {k: v for k, v in meta.items() if k.startswith("sentiment_")}
-            return (
-                _with_scores(tickets, scored),
-                how or "scored earlier (method not recorded)",
-                details,
-            )
-        except Exception:  # a damaged or foreign file: score again and overwrite it
-            pass
-    description = _description(path)
-    got = score_sentiment(tickets, description=description)
-    scored, how, details = got.tickets, got.how, _details(got)
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=side.parent, prefix=".tmp-", suffix=".parquet")
-        os.close(fd)
-        scored.select("ticket_id", "sentiment").write_parquet(
-            tmp, metadata={"sentiment_method": how, **details}
-        )
-        os.replace(tmp, side)
-    except OSError:  # read-only data folder: keep the scores in memory only
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-    return scored, how, details
+    stored = read_sidecar(sidecar)  # scored earlier, by the app or the command line
+    if stored is not None:
+        scored, how, details = stored
+        return with_scores(tickets, scored), how, details
+    got = score_sentiment(tickets, description=_description(path))
+    write_sidecar(sidecar, got.tickets, got.how, details_of(got))  # read-only: memory only
+    return got.tickets, got.how, details_of(got)
 
 
 def _sentiment_of(data: dataset.Active) -> tuple[pl.DataFrame, str]:

@@ -237,3 +237,29 @@ def test_digest_counts_days_in_the_datasets_zone(db: str, tmp_path: Path) -> Non
     finally:
         store.set_business_zone(rec.id, rec.business_tz)
         store.close()
+
+
+def test_the_digest_scores_sentiment_once_and_keeps_it_for_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A digest every 15 minutes scored the snapshot's sentiment again on every run unless the
+    # app had scored it first; now the first run writes the sidecar the app reads too.
+    import lib.sentiment as sentiment
+    from lib.sentiment_sidecar import SENTIMENT_SIDECAR, read_sidecar
+
+    url = f"sqlite:///{tmp_path / 'review.sqlite'}"
+    assert main(["import", str(EXPORT), "--quiet", "--database", url]) == 0
+    calls: list[int] = []
+    real = sentiment.score_sentiment
+    monkeypatch.setattr(
+        sentiment, "score_sentiment", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    for _ in range(2):
+        assert (
+            main(["digest", "--no-risk", "--out", str(tmp_path / "d.md"), "--database", url]) == 0
+        )
+    assert calls == [1]
+    with Store(url) as store:
+        side = store.sidecar_path(store.get_active_dataset(), SENTIMENT_SIDECAR)
+    scored, how, details = read_sidecar(side)
+    assert scored.height == pl.read_csv(EXPORT).height and how and details["sentiment_scorer"]
