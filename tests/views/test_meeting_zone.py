@@ -1,5 +1,6 @@
-"""A meeting on another dataset than the active one counts its review period in that dataset's
-business zone (its days), not in the active dataset's."""
+"""A meeting on another dataset than the active one is about that dataset: its review period in
+its business zone (its days), its escalation definition in the minutes and pack, its sentiment
+scores for the pack's sentiment alerts."""
 
 from __future__ import annotations
 
@@ -70,3 +71,54 @@ def test_a_meeting_on_a_tokyo_dataset_counts_tokyo_days(home: Path) -> None:
     # 11 March in Tokyo: the 6 tickets of 16:00 UTC on 10 March (counted in UTC days: the 4
     # of 11 March)
     assert at.markdown[0].value == "6"
+
+
+def _minutes_and_pack() -> None:
+    import streamlit as st
+
+    from lib import periods
+    from ui import dataset, session
+    from ui.meetings import export
+
+    store = session.store()
+    active = store.get_dataset(st.session_state["active_id"])
+    periods.set_zone(dataset.zone_of(active))
+    data = dataset.Active(active, dataset.snapshot_of(active))
+    meeting = store.get_meeting(st.session_state["meeting_id"])
+    export.pack_of(data, meeting)
+    st.markdown(export.minutes_of(data, meeting))
+
+
+def test_minutes_and_pack_of_a_meeting_on_another_dataset_use_that_dataset(home: Path) -> None:
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from lib.ingest.rules import default_rules, rules_to_json
+    from lib.sentiment_sidecar import SENTIMENT_SIDECAR
+
+    days = [datetime(2024, 2, 1, 3, tzinfo=UTC) + timedelta(days=d) for d in range(40)]
+    tag_only = [replace(r, enabled=True) for r in default_rules([]) if r.id == "tag"]
+    tier_only = [replace(r, enabled=True) for r in default_rules([]) if r.id == "group_tier"]
+    alert = {"topic": "SSO", "metric": "sentiment", "kind": "drop", "start": date(2024, 3, 1)}
+    with Store(os.environ["DATABASE_URL"]) as store:
+        here = store.register_dataset("Here too", _tickets(days), rules=rules_to_json(tier_only))
+        there = store.register_dataset("There", _tickets(days), rules=rules_to_json(tag_only))
+        key = store.set_alert_state(alert, "agenda", dataset_id=there.id)
+        item = SimpleNamespace(source="alert", ref=key, title="SSO sentiment drop", detail="")
+        meeting = store.create_meeting(
+            date(2024, 3, 12), period_start=date(2024, 3, 1), period_end=date(2024, 3, 11),
+            dataset_id=there.id, title="There review", agenda=[item],
+        )  # fmt: skip
+        sides = [store.sidecar_path(r, SENTIMENT_SIDECAR) for r in (here, there)]
+    at = AppTest.from_function(_minutes_and_pack, default_timeout=60)
+    at.session_state["active_id"] = here.id
+    at.session_state["meeting_id"] = meeting.id
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    minutes = at.markdown[0].value
+    # the minutes name the meeting's dataset and its escalation definition (a tag rule), not
+    # the active dataset's (a group rule)
+    assert "**Dataset:** There" in minutes
+    assert '**Escalation definition:** Escalated = tag contains "escalat"' in minutes
+    # the pack's sentiment alert was charted with the meeting's dataset's scores
+    assert sides[1].exists() and not sides[0].exists()

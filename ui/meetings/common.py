@@ -121,24 +121,29 @@ def _facts(
     return review_pack.review_facts(_tickets, periods, policy_categories=policy, horizon=hz)
 
 
-def meeting_tickets(
-    data: dataset.Active, meeting: Meeting | None
-) -> tuple[pl.DataFrame, str, str, str]:
-    """Tickets a meeting looks at (its own dataset when it still exists), their cache key, the
-    dataset's name and its business zone (the meeting's days are that dataset's days, not the
-    active dataset's)."""
+def meeting_dataset(data: dataset.Active, meeting: Meeting | None) -> dataset.Active:
+    """The dataset a meeting looks at: its own while it exists and its snapshot can be read
+    (its canonical tickets, from the shared cache), else the active one."""
     store = session.store()
     if meeting is not None and meeting.dataset_id not in (None, data.record.id):
         rec = store.get_dataset(meeting.dataset_id)
         try:  # a missing, unreadable or refused snapshot: fall back to the active dataset
             path = store.snapshot_file(rec) if rec is not None else None
             if rec is not None and path is not None and path.exists():
-                zone = dataset.zone_of(rec)
-                tickets = canonical_only(dataset.canonical_of(rec))
-                return tickets, f"{path}#{zone}", rec.name, zone
+                return dataset.Active(rec, canonical_only(dataset.canonical_of(rec)))
         except ReviewError:
             pass
-    return data.tickets, dataset.snapshot_key(data), data.record.name, data.zone
+    return data
+
+
+def meeting_tickets(
+    data: dataset.Active, meeting: Meeting | None
+) -> tuple[pl.DataFrame, str, str, str]:
+    """Tickets a meeting looks at (:func:`meeting_dataset`), their cache key, the dataset's
+    name and its business zone (the meeting's days are that dataset's days, not the active
+    dataset's)."""
+    own = meeting_dataset(data, meeting)
+    return own.tickets, dataset.snapshot_key(own), own.record.name, own.zone
 
 
 def facts_for(data: dataset.Active, meeting: Meeting | None = None, *, start=None, end=None):

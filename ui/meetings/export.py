@@ -23,7 +23,7 @@ from ui.meetings.common import (
     definition,
     facts_for,
     forget_tables,
-    meeting_tickets,
+    meeting_dataset,
     warn_unsaved,
 )
 
@@ -52,14 +52,14 @@ def minutes_of(data: dataset.Active, meeting: Any) -> str:
     if meeting.closed_at is not None and meeting.minutes:
         return meeting.minutes
     store = session.store()
-    _, _, ds_name, _ = meeting_tickets(data, meeting)
+    own = meeting_dataset(data, meeting)  # its name and escalation definition
     return review_pack.minutes_markdown(
         meeting,
         store.list_agenda_items(meeting.id),
         store.list_actions(),
         facts=facts_for(data, meeting),
-        dataset_name=ds_name,
-        definition=definition(data),
+        dataset_name=own.record.name,
+        definition=definition(own),
     )
 
 
@@ -72,16 +72,17 @@ def pack_of(data: dataset.Active, meeting: Any, facts: Any = None) -> bytes:
     if meeting.closed_at is not None and meeting.pack_html:
         return meeting.pack_html.encode("utf-8")
     store = session.store()
-    tickets, _, ds_name, zone = meeting_tickets(data, meeting)
+    own = meeting_dataset(data, meeting)  # its tickets, name, zone and escalation definition
+    tickets = own.tickets
     agenda_items = store.list_agenda_items(meeting.id)
     keys = agenda_items.filter(pl.col("source") == "alert").get_column("ref").to_list()
     alerts = store.get_alert_states().filter(pl.col("alert_key").is_in([k for k in keys if k]))
     if alerts.height and (alerts.get_column("metric") == "sentiment").any():
-        # Sentiment alerts chart the topic's sentiment: use the scored tickets.
-        scored = scoring.sentiment_tickets(data).select("ticket_id", "sentiment")
+        # Sentiment alerts chart the topic's sentiment: the scores of the meeting's dataset.
+        scored = scoring.sentiment_tickets(own).select("ticket_id", "sentiment")
         tickets = tickets.drop("sentiment").join(scored, on="ticket_id", how="left")
     facts = facts if facts is not None else facts_for(data, meeting)
-    with periods.use_zone(zone):  # the alert charts' days: those of the meeting's dataset
+    with periods.use_zone(own.zone):  # the alert charts' days: the meeting's dataset's
         return review_pack.review_pack_html(
             meeting,
             agenda_items,
@@ -89,8 +90,8 @@ def pack_of(data: dataset.Active, meeting: Any, facts: Any = None) -> bytes:
             facts=facts,
             alerts=alerts,
             tickets=tickets,
-            dataset_name=ds_name,
-            definition=definition(data),
+            dataset_name=own.record.name,
+            definition=definition(own),
             calibration=calibration_pack(),
         ).encode("utf-8")
 
