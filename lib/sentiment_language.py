@@ -91,14 +91,20 @@ def detect_language(texts: pl.Series) -> pl.Series:
 
 def _tell_by_the_export(texts: list[str], codes: list[str]) -> list[str]:
     """``codes`` with each text :func:`_language_of` could not tell (no common word) given the
-    language whose told texts hold its words more often than English ones and any other
-    language; English when none does (its words appear nowhere else, or as often in English).
-    Counted in Polars: an export's subjects are often nearly all distinct.
+    export's other language that holds it: at least half of its words are found in the texts
+    told as other languages, and the best of those languages holds them more often than the
+    English texts do (a tie between two other languages: the first by name; either leaves the
+    text unscored). English otherwise: its words appear nowhere else, as often in English, or
+    only a product name of it does ("Outlook broken, terrible" in an export of Portuguese
+    "Outlook não abre" tickets stays English). Counted in Polars: an export's subjects are
+    often nearly all distinct.
 
     >>> _tell_by_the_export(
     ...     ["Teclado", "Teclado não liga", "Refund failed", "Site down", "Refund for the order"],
     ...     ["?", "pt", "?", "?", "en"])
     ['pt', 'pt', 'en', 'en', 'en']
+    >>> _tell_by_the_export(["Outlook broken again", "Outlook não abre"], ["?", "pt"])
+    ['en', 'pt']
     """
     if _UNTOLD not in codes:
         return codes
@@ -113,20 +119,25 @@ def _tell_by_the_export(texts: list[str], codes: list[str]) -> list[str]:
         .drop_nulls("w")
         .unique(["i", "w"])
     )
-    untold = words.filter(pl.col("code") == _UNTOLD)
+    untold = words.filter(pl.col("code") == _UNTOLD).select("i", "w")
     told = words.filter(~pl.col("code").is_in([_UNTOLD, "other"]))
     seen = (
         told.filter(pl.col("w").is_in(untold.get_column("w").implode())).group_by("w", "code").len()
     )
+    foreign = seen.filter(pl.col("code") != "en").get_column("w").unique()
+    share = untold.group_by("i").agg(
+        pl.len().alias("n"), pl.col("w").is_in(foreign.implode()).sum().alias("known")
+    )
     votes = (
-        untold.select("i", "w")
-        .join(seen, on="w")
+        untold.join(seen, on="w")
         .group_by("i", "code")
         .agg(pl.col("len").sum())
         .with_columns(en=pl.col("len").filter(pl.col("code") == "en").sum().over("i"))
         .filter(pl.col("code") != "en", pl.col("len") > pl.col("en"))
         .sort("i", "len", "code", descending=[False, True, False])
         .unique("i", keep="first")
+        .join(share, on="i")
+        .filter(2 * pl.col("known") >= pl.col("n"))
     )
     out = [("en" if c == _UNTOLD else c) for c in codes]
     for i, code in votes.select("i", "code").iter_rows():

@@ -29,6 +29,9 @@ import polars as pl
 
 #: The sidecar's file name beside a snapshot (``Store.sidecar_path``).
 SENTIMENT_SIDECAR = "sentiment.parquet"
+#: The scorer's version, kept in the file: a sidecar of another version is scored again, so a
+#: change to the scoring (e.g. how a text's language is told) reaches datasets scored before.
+SCORER_VERSION = "2"
 
 
 def details_of(scored: Any) -> dict[str, str]:
@@ -55,14 +58,18 @@ def details_of(scored: Any) -> dict[str, str]:
 
 
 def read_sidecar(path: Path | str) -> tuple[pl.DataFrame, str, dict[str, str]] | None:
-    """(``ticket_id``, ``sentiment``), the method sentence and the details; None when the file
-    is missing, damaged or not a sidecar."""
+    """(``ticket_id`` text, ``sentiment`` float), the method sentence and the details; None
+    when the file is missing, damaged, not a sidecar or written by another scorer version."""
     side = Path(path)
     if not side.is_file():
         return None
     try:
-        scored = pl.read_parquet(side, columns=["ticket_id", "sentiment"])
         meta = pl.read_parquet_metadata(side)
+        if meta.get("sentiment_version") != SCORER_VERSION:
+            return None
+        scored = pl.read_parquet(side, columns=["ticket_id", "sentiment"]).select(
+            pl.col("ticket_id").cast(pl.String), pl.col("sentiment").cast(pl.Float64)
+        )
     except Exception:  # polars raises several types for a damaged or foreign file
         return None
     how = meta.get("sentiment_method") or "scored earlier (method not recorded)"
@@ -73,17 +80,17 @@ def write_sidecar(
     path: Path | str, scored: pl.DataFrame, how: str, details: dict[str, str]
 ) -> bool:
     """Write the scores (``ticket_id``, ``sentiment`` of ``scored``) with ``how`` and
-    ``details``; False when the folder cannot be written (the scores then stay in memory)."""
+    ``details``; False when the file cannot be written (a read-only folder, a full disk: the
+    scores then stay in memory and no temporary file is left)."""
     side = Path(path)
     tmp: str | None = None
+    meta = {**details, "sentiment_method": how, "sentiment_version": SCORER_VERSION}
     try:
         fd, tmp = tempfile.mkstemp(dir=side.parent, prefix=".tmp-", suffix=".parquet")
         os.close(fd)
-        scored.select("ticket_id", "sentiment").write_parquet(
-            tmp, metadata={"sentiment_method": how, **details}
-        )
+        scored.select("ticket_id", "sentiment").write_parquet(tmp, metadata=meta)
         os.replace(tmp, side)
-    except OSError:
+    except (OSError, pl.exceptions.PolarsError):
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
         return False

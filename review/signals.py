@@ -16,6 +16,7 @@ No escalation signal beyond the rules in use.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -36,6 +37,10 @@ def parse_accept(text: str | None, count: int) -> list[int]:
     Traceback (most recent call last):
     ...
     review.errors.UsageError: --accept 5: there are 4 signals (numbers 1 to 4)
+    >>> parse_accept("²", 4)
+    Traceback (most recent call last):
+    ...
+    review.errors.UsageError: --accept ²: expected signal numbers such as 1,3
     >>> parse_accept("2", 1)
     Traceback (most recent call last):
     ...
@@ -46,7 +51,7 @@ def parse_accept(text: str | None, count: int) -> list[int]:
     out: list[int] = []
     for part in text.split(","):
         part = part.strip()
-        if not part.isdigit():
+        if not re.fullmatch(r"[0-9]+", part):  # not isdigit(): "²" is a digit int() refuses
             raise UsageError(f"--accept {text}: expected signal numbers such as 1,3")
         n = int(part)
         if not 1 <= n <= count:
@@ -78,6 +83,8 @@ def run(args: Namespace) -> int:
     paths, mapping, rules = check_options(args)
     if args.accept and not args.out:
         raise UsageError("--accept needs --out FILE.json (the rules to import with)")
+    if args.accept:  # the numbers' form before reading the export (their range after)
+        parse_accept(args.accept, 10**9)
     bar = Progress(quiet=args.quiet)
     store = open_store(args.database)
     try:

@@ -90,3 +90,15 @@ def test_the_rating_check_does_not_score_other_languages_either():
     )
     (check,) = source_checks(tickets)
     assert check.rated == 30 and check.auc is None  # only the English half is scored
+
+
+def test_a_product_name_does_not_pull_an_english_ticket_into_another_language():
+    # Portuguese tickets about Outlook: "Outlook broken, terrible" holds one word of theirs in
+    # three and stays English (VADER scores it), "Outlook" alone goes with them; a tie between
+    # two other languages goes to the first by name (either leaves it unscored).
+    subjects = ["Outlook não abre no notebook"] * 5 + ["Outlook broken, terrible", "Outlook"]
+    assert detect_language(pl.Series(subjects)).to_list()[5:] == ["en", "pt"]
+    out, _ = add_sentiment(pl.DataFrame({"subject": subjects}))
+    assert out["sentiment"][5] < 0
+    tie = ["Foo", "Foo el pedido no llega", "Foo não funciona o sistema"]
+    assert detect_language(pl.Series(tie)).to_list() == ["es", "es", "pt"]

@@ -327,9 +327,10 @@ def test_sentiment_is_scored_once_and_kept_beside_the_snapshot(home: Path, score
     # a later process reads the file instead of scoring again
     original = side.read_bytes()
     try:
-        kept.with_columns(pl.lit(-0.5).alias("sentiment")).write_parquet(
-            side, metadata={"sentiment_method": "read from the sidecar"}
-        )
+        from lib.sentiment_sidecar import SCORER_VERSION
+
+        meta = {"sentiment_method": "read from the sidecar", "sentiment_version": SCORER_VERSION}
+        kept.with_columns(pl.lit(-0.5).alias("sentiment")).write_parquet(side, metadata=meta)
         scoring._sentiment.clear()
         st.cache_data.clear()  # the detection is cached per snapshot path, which did not change
         at = _page()

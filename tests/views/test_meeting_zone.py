@@ -15,6 +15,7 @@ from lib.schema import conform
 from lib.store import Store
 from tests.conftest import module_home
 
+ROOT = Path(__file__).resolve().parents[2]
 home = module_home("meeting_zone_home")
 
 
@@ -122,3 +123,25 @@ def test_minutes_and_pack_of_a_meeting_on_another_dataset_use_that_dataset(home:
     assert '**Escalation definition:** Escalated = tag contains "escalat"' in minutes
     # the pack's sentiment alert was charted with the meeting's dataset's scores
     assert sides[1].exists() and not sides[0].exists()
+
+
+def test_a_meeting_on_a_dataset_of_the_same_name_is_not_said_to_be_gone(home: Path) -> None:
+    # Monthly imports of "export.csv" share a name: the Meetings page compared names to decide
+    # that a meeting's dataset no longer exists, and said so for a meeting on last month's.
+    from ui.meetings.common import PICK
+
+    days = [datetime(2024, 2, 1, 3, tzinfo=UTC) + timedelta(days=d) for d in range(40)]
+    with Store(os.environ["DATABASE_URL"]) as store:
+        earlier = store.register_dataset("export.csv", _tickets(days))
+        latest = store.register_dataset("export.csv", _tickets(days))
+        store.set_active_dataset(latest.id)
+        meeting = store.create_meeting(
+            date(2024, 3, 12), period_start=date(2024, 3, 1), period_end=date(2024, 3, 11),
+            dataset_id=earlier.id, title="Last month's review",
+        )  # fmt: skip
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state[PICK] = meeting.id
+    at.switch_page("views/meetings.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key=PICK).value == meeting.id
+    assert not any("no longer exists" in i.value for i in at.info)

@@ -19,7 +19,7 @@ from ui.meetings.common import (
     attempt,
     data_agenda,
     flash,
-    meeting_tickets,
+    meeting_dataset,
     warn_unsaved,
     who,
 )
@@ -154,8 +154,9 @@ def meeting_tab(data: dataset.Active, edit: bool) -> None:
     meeting = store.get_meeting(pick_meeting(meetings))
     if meeting is None:
         return
-    tickets, _, ds_name, zone = meeting_tickets(data, meeting)
-    if meeting.dataset_id not in (None, data.record.id) and ds_name == data.record.name:
+    own = meeting_dataset(data, meeting)
+    tickets, zone = own.tickets, own.zone
+    if meeting.dataset_id not in (None, data.record.id) and own is data:
         st.info("This meeting's dataset no longer exists: numbers come from the active dataset.")
     if meeting.closed_at is not None:
         st.info(
