@@ -28,6 +28,28 @@ from review.errors import UsageError
 from review.importer import check_options, load
 
 
+def accept_numbers(text: str | None) -> list[int]:
+    """``--accept 1,3`` as numbers, each once, in order (any number: see :func:`parse_accept`).
+
+    >>> accept_numbers("1, 3,1")
+    [1, 3]
+    >>> accept_numbers("²")
+    Traceback (most recent call last):
+    ...
+    review.errors.UsageError: --accept ²: expected signal numbers such as 1,3
+    """
+    if not text:
+        return []
+    out: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not re.fullmatch(r"[0-9]+", part):  # not isdigit(): "²" is a digit int() refuses
+            raise UsageError(f"--accept {text}: expected signal numbers such as 1,3")
+        if int(part) not in out:
+            out.append(int(part))
+    return out
+
+
 def parse_accept(text: str | None, count: int) -> list[int]:
     """``--accept 1,3`` as 0-based positions in a list of ``count`` signals.
 
@@ -37,29 +59,18 @@ def parse_accept(text: str | None, count: int) -> list[int]:
     Traceback (most recent call last):
     ...
     review.errors.UsageError: --accept 5: there are 4 signals (numbers 1 to 4)
-    >>> parse_accept("²", 4)
-    Traceback (most recent call last):
-    ...
-    review.errors.UsageError: --accept ²: expected signal numbers such as 1,3
     >>> parse_accept("2", 1)
     Traceback (most recent call last):
     ...
     review.errors.UsageError: --accept 2: there is 1 signal (number 1)
     """
-    if not text:
-        return []
     out: list[int] = []
-    for part in text.split(","):
-        part = part.strip()
-        if not re.fullmatch(r"[0-9]+", part):  # not isdigit(): "²" is a digit int() refuses
-            raise UsageError(f"--accept {text}: expected signal numbers such as 1,3")
-        n = int(part)
+    for n in accept_numbers(text):
         if not 1 <= n <= count:
             listed = {0: "there is no signal to accept", 1: "there is 1 signal (number 1)"}
             said = listed.get(count, f"there are {count} signals (numbers 1 to {count})")
-            raise UsageError(f"--accept {part}: {said}")
-        if n - 1 not in out:
-            out.append(n - 1)
+            raise UsageError(f"--accept {n}: {said}")
+        out.append(n - 1)
     return out
 
 
@@ -83,8 +94,7 @@ def run(args: Namespace) -> int:
     paths, mapping, rules = check_options(args)
     if args.accept and not args.out:
         raise UsageError("--accept needs --out FILE.json (the rules to import with)")
-    if args.accept:  # the numbers' form before reading the export (their range after)
-        parse_accept(args.accept, 10**9)
+    accept_numbers(args.accept)  # their form before reading the export, their range after
     bar = Progress(quiet=args.quiet)
     store = open_store(args.database)
     try:

@@ -39,12 +39,12 @@ class RiskResult:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _model(
-    key: str, where: audit.Filters, horizon_days: float | None, zone: str, _t: pl.DataFrame
+    key: str, where: audit.Filters, horizon_days: float | None, zone: str, _passing: pl.DataFrame
 ) -> risk.RiskModel | risk.RiskRefusal:
-    """The risk model of the tickets passing ``where``, trained once per snapshot (``key``),
-    filters, horizon and zone, for the At risk page and the calibration sampler alike."""
-    t = audit.apply_filters(_t, where)
-    return risk.train_risk_model(t, horizon_days=horizon_days, zone=zone)
+    """The risk model of ``_passing`` (the snapshot's tickets passing ``where``, filtered by
+    the caller), trained once per snapshot (``key``), filters, horizon and zone, for the At
+    risk page and the calibration sampler alike."""
+    return risk.train_risk_model(_passing, horizon_days=horizon_days, zone=zone)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -54,7 +54,7 @@ def _fit(
     """Train (:func:`_model`), backtest and score once per snapshot (``key``), filters,
     horizon and zone."""
     t = audit.apply_filters(_t, where)
-    model = _model(key, where, horizon_days, zone, _t)
+    model = _model(key, where, horizon_days, zone, t)
     hd = model.horizon_days if isinstance(model, risk.RiskModel) else horizon_days
     bt = risk.backtest(t, horizon_days=hd, zone=zone)
     if isinstance(model, risk.RiskRefusal):
@@ -99,7 +99,7 @@ def _arrival(
     key: str, where: audit.Filters, horizon_days: float | None, zone: str, _t: pl.DataFrame
 ) -> ArrivalRisk:
     t = audit.apply_filters(_t, where)
-    model = _model(key, where, horizon_days, zone, _t)
+    model = _model(key, where, horizon_days, zone, t)
     return arrival_risk(t, horizon_days=horizon_days, zone=zone, model=model)
 
 

@@ -46,8 +46,9 @@ def _sentiment(path: str, sidecar: str) -> tuple[pl.DataFrame, str, dict[str, st
         scored, how, details = stored
         return with_scores(tickets, scored), how, details
     got = score_sentiment(tickets, description=_description(path))
-    write_sidecar(sidecar, got.tickets, got.how, details_of(got))  # read-only: memory only
-    return got.tickets, got.how, details_of(got)
+    details = details_of(got)
+    write_sidecar(sidecar, got.tickets, got.how, details)  # read-only: memory only
+    return got.tickets, got.how, details
 
 
 def _sentiment_of(data: dataset.Active) -> tuple[pl.DataFrame, str]:

@@ -136,19 +136,10 @@ def meeting_dataset(data: dataset.Active, meeting: Meeting | None) -> dataset.Ac
     return data
 
 
-def meeting_tickets(
-    data: dataset.Active, meeting: Meeting | None
-) -> tuple[pl.DataFrame, str, str, str]:
-    """Tickets a meeting looks at (:func:`meeting_dataset`), their cache key, the dataset's
-    name and its business zone (the meeting's days are that dataset's days, not the active
-    dataset's)."""
-    own = meeting_dataset(data, meeting)
-    return own.tickets, dataset.snapshot_key(own), own.record.name, own.zone
-
-
 def facts_for(data: dataset.Active, meeting: Meeting | None = None, *, start=None, end=None):
     """Cached :func:`lib.review_pack.review_facts` for a meeting (or a period)."""
-    tickets, key, _, zone = meeting_tickets(data, meeting)
+    own = meeting_dataset(data, meeting)
+    tickets, key = own.tickets, dataset.snapshot_key(own)
     if meeting is not None:
         start, end = meeting.period_start, meeting.period_end
     if start is None or end is None or tickets.height == 0:
@@ -157,11 +148,11 @@ def facts_for(data: dataset.Active, meeting: Meeting | None = None, *, start=Non
     baseline = prds.baseline if prds is not None else None
     # the horizon the Overview compares periods with (issue 13 point 2)
     hz = horizon.current()
-    if hz is not None and tickets is not data.tickets:  # a meeting on another dataset
+    if hz is not None and own is not data:  # a meeting on another dataset
         hz = audit.choose_horizon(tickets).horizon(hz.days)
     hz_key = (hz.days, hz.as_of, hz.timed) if hz is not None else None
     policy = policy_categories(session.store())
-    with periods.use_zone(zone):
+    with periods.use_zone(own.zone):  # the meeting's dataset's days
         return _facts(key, start, end, baseline, policy, hz_key, tickets)
 
 

@@ -45,11 +45,11 @@ def split_tags(s: pl.Series) -> pl.Series:
     text = s if s.dtype == pl.String else s.cast(pl.String)
     # Tag cells repeat a lot: each distinct cell is split once, then gathered by its code.
     coded = _distinct_codes(text, text.len() // 2)
+    cells = text if coded is None else coded[0]
+    sep = r"[,;|]" if cells.str.contains(r"[,;|]").any() else r"\s+"
     if coded is None:  # mostly distinct: split every row
-        sep = r"[,;|]" if text.str.contains(r"[,;|]").any() else r"\s+"
         return _map_series(text, lambda v: _split(v, sep).fill_null(empty))
     distinct, codes = coded
-    sep = r"[,;|]" if distinct.str.contains(r"[,;|]").any() else r"\s+"
     lists = _map_series(distinct, lambda v: _split(v, sep))
     return _map_series(lists.gather(codes), lambda v: v.fill_null(empty)).alias(s.name)
 
