@@ -34,7 +34,12 @@ from lib.ingest.inspection import (
 )
 from lib.ingest.load_report import FileReport, LoadResult, QualityReport
 from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules, escalation_signal
-from lib.ingest.table_parse import _parse_table, created_from_events, distinct_ids
+from lib.ingest.table_parse import (
+    _parse_table,
+    created_from_events,
+    distinct_ids,
+    first_column_whole,
+)
 from lib.ingest.vendors import detect_vendor, header_fingerprint
 from lib.schema import COLUMNS, SCHEMA, conform, validate
 
@@ -122,7 +127,11 @@ def load_tables(
             used_mapping = table_mapping
             vendor = match.vendor
     progress(0.75, "Combining files and resolving duplicates")
-    combined = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    combined = (
+        first_column_whole(pl.concat(frames, how="diagonal_relaxed"))
+        if len(frames) > 1
+        else frames[0]
+    )
     report.rows_read = sum(f.rows_read for f in report.files)
     report.rows_dropped += sum(f.rows_unreadable for f in report.files)
     for t in insp.tables:

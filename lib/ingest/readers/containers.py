@@ -27,7 +27,7 @@ from lib.ingest.readers.excel import _read_spreadsheet
 from lib.ingest.readers.limits import Limits
 from lib.ingest.readers.parquet import _read_parquet
 from lib.ingest.readers.sources import _Budget, _load
-from lib.ingest.readers.table import RawTable, rechunk_table
+from lib.ingest.readers.table import RawTable
 from lib.ingest.readers.text import _read_text
 
 #: Deepest nesting of archives followed (e.g. a .csv.gz inside a .zip).
@@ -88,12 +88,9 @@ def read_source(
     data, display, counts = _load(source, name, max_bytes)
     budget = _Budget(max_bytes, limits or Limits.from_env())
     tables = _read_blob(data, display, display, budget, max_members, depth=0, counts=counts)
-    # One chunk per column (Polars' reader returns a chunk per thread and block, and a frame
-    # whose columns are chunked differently is rechunked again by every later operation on
-    # it), made once the source's bytes are freed: they are not held beside both copies.
-    del data
-    for table in tables:
-        rechunk_table(table, one_at_a_time=False)
+    # The columns keep the chunks Polars' reader made (one per thread and block): copying
+    # them into one chunk each cost a fifth of the import (see ``lib.ingest.table_parse.
+    # first_column_whole`` for why later operations do not copy them either).
     return tables
 
 

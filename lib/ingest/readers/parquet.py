@@ -14,7 +14,7 @@ from lib.errors import IngestError
 from lib.ingest.readers._common import _POLARS_ERRORS
 from lib.ingest.readers.limits import CELL_BYTES, Limits, check_shape, reserve
 from lib.ingest.readers.names import _unique_names
-from lib.ingest.readers.table import RawTable, _clean_strings, rechunk_table
+from lib.ingest.readers.table import RawTable, _clean_strings
 
 
 def _read_parquet(data: bytes, display: str, limits: Limits | None = None) -> RawTable:
@@ -36,9 +36,8 @@ def _read_parquet(data: bytes, display: str, limits: Limits | None = None) -> Ra
     names = _unique_names(frame.columns)
     if names != frame.columns:
         frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+    # One chunk per row group is kept: see ``lib.ingest.table_parse.first_column_whole``.
     table = RawTable(name=display, frame=_clean_strings(frame), format="parquet", header_line=0)
-    del frame  # the table's frame is the only reference: rechunked column by column
-    rechunk_table(table)
     if table.frame.height == 0:
         table.notes.append("the file has columns but no rows")
     return table

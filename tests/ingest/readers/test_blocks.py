@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import gzip
 import os
-import sys
 import tracemalloc
 
-import polars as pl
 import pytest
 
 from lib.errors import IngestError
@@ -137,32 +135,6 @@ def test_a_small_file_reporting_the_wrong_size_is_read_to_its_end():
 
 def test_a_device_is_read_plainly(tmp_path):
     assert blocks.read_file(os.devnull, "null", count=True, min_blockwise=0) == (b"", None)
-
-
-def test_the_bytes_are_freed_before_the_table_is_rechunked(tmp_path, monkeypatch):
-    # issue 18: the file's bytes were still held while the reader's blocks were copied into
-    # one chunk per column, which set the import's peak memory
-    from lib.ingest.readers import containers
-
-    body = "".join(f"{i},subject {i}\n" for i in range(300_000))
-    path = _write(tmp_path, "many_blocks", ("Id,Subject\n" + body).encode())
-    held, holders = [], []
-    load, rechunk = containers._load, pl.DataFrame.rechunk
-
-    def keep(*args):
-        loaded = load(*args)
-        held.append(loaded[0])
-        return loaded
-
-    def spy(frame):
-        holders.append(sys.getrefcount(held[0]))
-        return rechunk(frame)
-
-    monkeypatch.setattr(containers, "_load", keep)
-    monkeypatch.setattr(pl.DataFrame, "rechunk", spy)
-    (table,) = read_source(path)
-    assert holders == [2]  # only this test's list and getrefcount's argument hold them
-    assert table.frame.n_chunks("all") == [1, 1]
 
 
 def test_a_file_replaced_before_a_second_reader_opens_it_is_refused(tmp_path):
