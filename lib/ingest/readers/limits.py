@@ -29,8 +29,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import psutil
-
 from lib.errors import IngestError
 from lib.ingest.readers._common import _human_bytes
 
@@ -116,7 +114,21 @@ _reserved = 0
 
 
 def available_memory() -> int:
-    """Bytes of memory free for new allocations right now (``psutil``)."""
+    """Bytes of memory free for new allocations right now: Linux's ``MemAvailable``, else
+    ``psutil`` (whose import costs every import 12 ms).
+
+    >>> available_memory() > 0
+    True
+    """
+    try:
+        with open("/proc/meminfo", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    import psutil
+
     return int(psutil.virtual_memory().available)
 
 
