@@ -205,11 +205,13 @@ def _parse_table(
     units = preset.duration_unit if preset else {}
     #: (target column, source column, canonical key, job returning (series, parse report))
     jobs: list[tuple[str, str, str, Callable[[], tuple[pl.Series, Any]]]] = []
+    inputs: dict[str, pl.Series] = {}  # each job's column, as read
 
     def add(key: str, target: str, fn: Callable[[str, pl.Series], tuple[pl.Series, Any]]):
         name = mapping.get(key)
         if name and name in frame.columns:
             s = frame.get_column(name)
+            inputs[target] = s
             jobs.append((target, name, key, lambda: fn(name, s)))
 
     def ticket_id(_: str, s: pl.Series) -> tuple[pl.Series, None]:
@@ -308,11 +310,16 @@ def _parse_table(
             )
         if key in _PERSON_KEYS:
             _note_nobody(report, table, name, frame.get_column(name), series)
+        if target == "ticket_id" and series.n_chunks() > 1:  # the first column: one chunk
+            whole = series.rechunk()
+            if series is inputs[target]:  # the ids as read: their raw column shares the copy
+                frame = frame.clone()
+                frame.replace_column(frame.get_column_index(name), whole)
+            series = whole
         out[target] = series.alias(target)
 
     if "created_at" not in out and "_event_time" in out:
         out["created_at"] = out["_event_time"].alias("created_at")
-    out["ticket_id"] = out["ticket_id"].rechunk()  # the first column: see first_column_whole
     parsed_frame = pl.DataFrame(list(out.values())).with_columns(
         _line=_line_numbers(table), _file=pl.lit(table.name)
     )
