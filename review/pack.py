@@ -11,7 +11,7 @@ from argparse import Namespace
 
 import polars as pl
 
-from lib import audit, review_pack
+from lib import audit, periods, review_pack
 from lib import calibration as cal
 from lib.store import Meeting, Store
 from review.context import open_dataset, sentiment_tickets, write
@@ -75,8 +75,6 @@ def pack_html(store: Store, meeting: Meeting) -> str:
         )
     facts = None
     if meeting.period_start and meeting.period_end and opened.tickets.height:
-        from lib import periods
-
         with periods.use_zone(opened.zone):
             prds = review_pack.meeting_periods(
                 opened.tickets, meeting.period_start, meeting.period_end
@@ -87,17 +85,18 @@ def pack_html(store: Store, meeting: Meeting) -> str:
             facts = review_pack.review_facts(
                 opened.tickets, prds, policy_categories=policy, horizon=hz
             )
-    return review_pack.review_pack_html(
-        meeting,
-        agenda,
-        store.list_actions(),
-        facts=facts,
-        alerts=alerts,
-        tickets=tickets,
-        dataset_name=opened.record.name,
-        definition=opened.definition,
-        calibration=calibration_of(store),
-    )
+    with periods.use_zone(opened.zone):  # the alert charts' days: the dataset's, as in the app
+        return review_pack.review_pack_html(
+            meeting,
+            agenda,
+            store.list_actions(),
+            facts=facts,
+            alerts=alerts,
+            tickets=tickets,
+            dataset_name=opened.record.name,
+            definition=opened.definition,
+            calibration=calibration_of(store),
+        )
 
 
 def run(args: Namespace) -> int:

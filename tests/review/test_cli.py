@@ -193,6 +193,44 @@ def test_pack_writes_the_meetings_review_pack(db: str, tmp_path: Path) -> None:
     assert main(["pack", "--meeting", "999", "--database", db]) == 2
 
 
+def test_pack_draws_its_alert_charts_in_the_datasets_zone(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app's pack counted the alert charts' days in the meeting's dataset's zone; the
+    # command line's did so for the facts only and drew the charts in UTC days.
+    import review.pack
+    from lib import periods
+
+    store = _store(db)
+    rec = store.get_active_dataset()
+    zone = store.get_dataset(rec.id).business_tz
+    store.set_business_zone(rec.id, "Asia/Tokyo")
+    m = store.create_meeting(
+        dt.date(2026, 10, 27),
+        period_start=dt.date(2026, 10, 13),
+        period_end=dt.date(2026, 10, 26),
+        dataset_id=rec.id,
+        title="Tokyo review",
+    )
+    store.close()
+    seen: list[str] = []
+    html = review.pack.review_pack.review_pack_html
+
+    def spy(*args, **kwargs):
+        seen.append(periods.business_zone())
+        return html(*args, **kwargs)
+
+    monkeypatch.setattr(review.pack.review_pack, "review_pack_html", spy)
+    try:
+        assert main(["pack", "--meeting", str(m.id), "--out", str(tmp_path / "p.html"),
+                     "--database", db]) == 0  # fmt: skip
+    finally:
+        store = _store(db)
+        store.set_business_zone(rec.id, zone)
+        store.close()
+    assert seen == ["Asia/Tokyo"]
+
+
 def test_due_subscriptions_are_sent_and_recorded(
     db: str, smtp_server, webhook_receiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
