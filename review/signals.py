@@ -20,9 +20,11 @@ import re
 import sys
 from argparse import Namespace
 from pathlib import Path
+from typing import Any
 
 from lib.ingest.rules import Rule, rules_to_json
 from lib.ingest.signals import Signal, accept_signal, suggest_signals
+from lib.store.engine import resolve_url, sqlite_path
 from review.context import Progress, open_store
 from review.errors import UsageError
 from review.importer import check_options, load
@@ -88,15 +90,38 @@ def signal_lines(signals: list[Signal], total: int = 0) -> list[str]:
     return lines
 
 
+class _NoDatabase:
+    """Stands in for a database that does not exist yet: nothing saved, nothing created."""
+
+    def get_mapping(self, fingerprint: str) -> None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def _store_if_any(args: Namespace) -> Any:
+    """The database, when it exists: listing signals stores nothing, so it creates none (a
+    SQLite file that is not there yet stays absent; ``--rules-from`` then has no dataset)."""
+    path = sqlite_path(resolve_url(args.database))
+    if path is not None and not path.exists():
+        if args.rules_from:
+            raise UsageError(f"--rules-from {args.rules_from}: there is no database at {path}")
+        return _NoDatabase()
+    return open_store(args.database)
+
+
 def run(args: Namespace) -> int:
     """List the signals of ``args.files``; with ``--out``, write the rules (and accepted
     signals) as JSON."""
     paths, mapping, rules = check_options(args)
+    if args.out is not None and not args.out.strip():
+        raise UsageError("--out: expected a file name for the rules, or - for the output")
     if args.accept and not args.out:
         raise UsageError("--accept needs --out FILE.json (the rules to import with)")
     accept_numbers(args.accept)  # their form before reading the export, their range after
     bar = Progress(quiet=args.quiet)
-    store = open_store(args.database)
+    store = _store_if_any(args)
     try:
         result, _, _ = load(args, store, paths, mapping, rules, bar)
     finally:

@@ -65,9 +65,24 @@ def test_rules_to_stdout_keep_the_list_on_stderr(tmp_path: Path, capsys) -> None
         (["--accept", "1"], "--accept needs --out FILE.json"),
         (["--accept", "9", "--out", "-"], "--accept 9: there is 1 signal (number 1)"),
         (["--accept", "one", "--out", "-"], "--accept one: expected signal numbers"),
+        (["--out", ""], "--out: expected a file name"),
+        (["--accept", "1", "--out", " "], "--out: expected a file name"),
     ],
 )
 def test_bad_accept_is_refused_with_a_reason(tmp_path: Path, capsys, extra, message) -> None:
     url = f"sqlite:///{tmp_path / 'review.sqlite'}"
     assert main(["signals", str(_export(tmp_path)), "--quiet", "--database", url, *extra]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_listing_signals_creates_no_database(tmp_path: Path, capsys) -> None:
+    # it stores nothing, so a database that is not there yet stays absent
+    db = tmp_path / "nothing-yet.sqlite"
+    url = f"sqlite:///{db}"
+    assert main(["signals", str(_export(tmp_path)), "--quiet", "--database", url]) == 0
+    assert "Jira link is filled in" in capsys.readouterr().out
+    assert not db.exists()
+    args = ["signals", str(_export(tmp_path)), "--quiet", "--database", url]
+    assert main([*args, "--rules-from", "1"]) == 2
+    assert "--rules-from 1: there is no database at" in capsys.readouterr().err
+    assert not db.exists()
