@@ -145,3 +145,46 @@ def test_a_meeting_on_a_dataset_of_the_same_name_is_not_said_to_be_gone(home: Pa
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key=PICK).value == meeting.id
     assert not any("no longer exists" in i.value for i in at.info)
+
+
+def _baseline() -> None:
+    import streamlit as st
+
+    from lib import periods
+    from ui import dataset, session
+    from ui.meetings import common
+
+    store = session.store()
+    active = store.get_dataset(st.session_state["active_id"])
+    periods.set_zone(dataset.zone_of(active))
+    data = dataset.Active(active, dataset.snapshot_of(active))
+    facts = common.facts_for(data, store.get_meeting(st.session_state["meeting_id"]))
+    st.markdown(f"{facts.periods.baseline[0]} {facts.periods.baseline[1]}")
+
+
+def test_a_meeting_on_another_dataset_takes_that_datasets_baseline(home: Path) -> None:
+    # The sidebar's baseline (the active dataset's first 30 days, in 2023) holds none of the
+    # other dataset's tickets: its meeting compared its period with an empty baseline.
+    from lib.periods import Periods
+
+    old = [datetime(2023, 6, 1, 9, tzinfo=UTC) + timedelta(days=d) for d in range(60)]
+    new = [datetime(2024, 2, 1, 9, tzinfo=UTC) + timedelta(days=d) for d in range(40)]
+    with Store(os.environ["DATABASE_URL"]) as store:
+        here = store.register_dataset("Last year", _tickets(old))
+        there = store.register_dataset("This year", _tickets(new))
+        meeting = store.create_meeting(
+            date(2024, 3, 12), period_start=date(2024, 3, 1), period_end=date(2024, 3, 11),
+            dataset_id=there.id, title="This year's review",
+        )  # fmt: skip
+    at = AppTest.from_function(_baseline, default_timeout=60)
+    at.session_state["active_id"] = here.id
+    at.session_state["meeting_id"] = meeting.id
+    at.session_state["_periods"] = Periods(  # what the sidebar chose for "Last year"
+        review=(date(2023, 7, 17), date(2023, 7, 30)),
+        previous=(date(2023, 7, 3), date(2023, 7, 16)),
+        baseline=(date(2023, 6, 1), date(2023, 6, 30)),
+    )
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # "This year"'s first 30 days, cut to end before the review period
+    assert at.markdown[0].value == "2024-02-01 2024-02-29"

@@ -145,7 +145,9 @@ def facts_for(data: dataset.Active, meeting: Meeting | None = None, *, start=Non
     if start is None or end is None or tickets.height == 0:
         return None
     prds = sidebar.review_periods()
-    baseline = prds.baseline if prds is not None else None
+    # the sidebar's baseline is chosen on the active dataset's dates; a meeting on another
+    # dataset takes that dataset's own (its first 30 days), as ``review pack`` does
+    baseline = prds.baseline if prds is not None and own is data else None
     # the horizon the Overview compares periods with (issue 13 point 2)
     hz = horizon.current()
     if hz is not None and own is not data:  # a meeting on another dataset
