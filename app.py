@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import auth, dataset, layout, sidebar
+from ui import agents_work, auth, dataset, layout, sidebar
 
 st.set_page_config(
     page_title="Escalation Review",
@@ -41,4 +41,6 @@ nav = st.navigation(PAGES)
 data = dataset.active()
 sidebar.render(data)
 st.session_state["_active"] = data
+if data is not None:  # a large dataset's agent codes, made while the user reads the Overview
+    agents_work.warm_codes(dataset.snapshot_key(data), data.tickets)
 nav.run()

@@ -14,7 +14,7 @@ from lib import audit, formatting, outliers, periods, plain_words
 from lib.charts import agents as charts
 from lib.charts.tables import present
 from lib.markdown import md_escape
-from ui import dataset, layout, sidebar, tags, widgets
+from ui import agents_work, dataset, layout, sidebar, tags, widgets
 from ui.agents_work import beside
 from ui.calibration import pick as calibration_pick
 
@@ -35,8 +35,9 @@ data = layout.page_data(
 def _codes(key: str, _t: pl.DataFrame) -> outliers.TicketCodes:
     """The owner and case-mix columns of the snapshot as integer codes, made once per snapshot
     and business zone and shared by every session (about 100 MB at 10 million tickets): the
-    counts below group on them instead of on the text."""
-    return outliers.encode_tickets(_t)
+    counts below group on them instead of on the text. A large dataset's were started in
+    the background when it was opened (``app.py``)."""
+    return agents_work.codes(key, _t)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Counting every agent's tickets…")
