@@ -59,8 +59,12 @@ WARM_ROWS = 500_000
 #: Codes kept waiting for the Agents page (one per snapshot and zone; 0.1 GiB at 10M).
 WARM_KEPT = 2
 
-#: Per key: the codes being made, or None once the page took them (not made again).
-_WARM: dict[str, Future | None] = {}
+#: The codes being made (or made and not yet taken), per key: at most :data:`WARM_KEPT`.
+_WARM: dict[str, Future] = {}
+#: Keys whose codes were started once (names only, at most :data:`STARTED_KEPT`): never
+#: started again, even once taken or dropped (``app.py`` asks at every script run).
+_STARTED: dict[str, None] = {}
+STARTED_KEPT = 256
 _WARM_LOCK = threading.Lock()
 _WARM_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agent-codes")
 
@@ -69,7 +73,8 @@ def warm_codes(key: str, tickets: pl.DataFrame, *, rows: int | None = None) -> b
     """Start making ``tickets``' codes in the background (once per ``key``: the snapshot and
     business zone, :func:`ui.dataset.snapshot_key`) when there are at least ``rows`` tickets
     (default :data:`WARM_ROWS`) with an agent. Returns whether they were started now. The
-    business zone is the caller's (the month codes count its days).
+    business zone is the caller's (the month codes count its days). The oldest codes waiting
+    beyond :data:`WARM_KEPT` are dropped, and not made at all when they had not started.
 
     >>> warm_codes("k", pl.DataFrame({"agent": ["a"]}))
     False
@@ -82,26 +87,31 @@ def warm_codes(key: str, tickets: pl.DataFrame, *, rows: int | None = None) -> b
 
     variables = contextvars.copy_context()  # the business zone of lib.periods
     with _WARM_LOCK:
-        if key in _WARM:
+        if key in _STARTED:
             return False
+        _STARTED[key] = None
+        while len(_STARTED) > STARTED_KEPT:
+            _STARTED.pop(next(iter(_STARTED)))
         while len(_WARM) >= WARM_KEPT:
-            _WARM.pop(next(iter(_WARM)))
+            _WARM.pop(next(iter(_WARM))).cancel()  # queued: never made, its tickets let go
         _WARM[key] = _WARM_POOL.submit(variables.run, encode_tickets, tickets)
     return True
 
 
 def codes(key: str, tickets: pl.DataFrame):  # -> lib.outliers.TicketCodes
-    """The codes of ``tickets``: those :func:`warm_codes` made (waiting for them if they are
-    still being made), else made now."""
+    """The codes of ``tickets``: those :func:`warm_codes` made (waiting for them while they
+    are being made), else made now (also when they were still queued behind other work, or
+    failed in the background: an error is then the page's own)."""
     from lib.outliers import encode_tickets
 
     with _WARM_LOCK:
-        started = _WARM.get(key)
-        if started is not None:
-            _WARM[key] = None  # taken: the page's cache holds them from now on
-    if started is not None:
-        made = started.result()
-        if made.frame.height == tickets.height:
+        started = _WARM.pop(key, None)
+    if started is not None and not started.cancel():
+        try:
+            made = started.result()
+        except Exception:  # made again below, where an error shows on the page
+            made = None
+        if made is not None and made.frame.height == tickets.height:
             return made
     return encode_tickets(tickets)
 

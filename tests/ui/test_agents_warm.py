@@ -33,8 +33,11 @@ def _tickets(n: int = 400) -> pl.DataFrame:
 @pytest.fixture(autouse=True)
 def _empty_warm():
     agents_work._WARM.clear()
+    agents_work._STARTED.clear()
     yield
+    agents_work._WARM_POOL.submit(lambda: None).result()  # the worker is idle again
     agents_work._WARM.clear()
+    agents_work._STARTED.clear()
 
 
 def test_codes_are_made_once_in_the_datasets_zone_and_taken_by_the_page() -> None:
@@ -49,7 +52,7 @@ def test_codes_are_made_once_in_the_datasets_zone_and_taken_by_the_page() -> Non
     with periods.use_zone("UTC"):
         utc = encode_tickets(t)
     assert not got.frame.get_column("__code:month").equals(utc.frame.get_column("__code:month"))
-    assert agents_work._WARM["snap#Asia/Tokyo"] is None  # taken, not held twice
+    assert "snap#Asia/Tokyo" not in agents_work._WARM  # taken, not held twice
     assert not agents_work.warm_codes("snap#Asia/Tokyo", t, rows=100)  # nor made again
 
 
@@ -61,11 +64,65 @@ def test_small_or_agentless_datasets_are_left_to_the_page() -> None:
     assert agents_work.codes("small", t).frame.equals(encode_tickets(t).frame)
 
 
-def test_at_most_a_few_datasets_wait() -> None:
-    t = _tickets()
-    for i in range(agents_work.WARM_KEPT + 2):
-        assert agents_work.warm_codes(f"snap{i}#UTC", t, rows=1)
-    assert list(agents_work._WARM) == [f"snap{i}#UTC" for i in (2, 3)]
+def _slowly(monkeypatch: pytest.MonkeyPatch, calls: list[str], fail_first: bool = False):
+    import time
+
+    import lib.outliers
+
+    real = lib.outliers.encode_tickets
+
+    def slow(tickets, *args, **kwargs):
+        calls.append(tickets.get_column("ticket_id")[0])
+        time.sleep(0.2)  # about 1 s at 10M tickets
+        if fail_first and len(calls) == 1:
+            raise MemoryError("the background ran out of memory")
+        return real(tickets, *args, **kwargs)
+
+    monkeypatch.setattr(lib.outliers, "encode_tickets", slow)
+
+
+def _named(name: str) -> pl.DataFrame:
+    return pl.DataFrame({"ticket_id": [name] * 10, "agent": ["a", "b"] * 5})
+
+
+def test_three_sessions_on_three_datasets_make_each_one_once(monkeypatch) -> None:
+    # app.py asks at every script run: three sessions clicking five times each on three
+    # large datasets made them again and again (15 for 3), and the page waited for all of it
+    calls: list[str] = []
+    _slowly(monkeypatch, calls)
+    frames = {k: _named(k) for k in "ABC"}
+    for _ in range(5):
+        for k in "ABC":
+            agents_work.warm_codes(f"{k}#UTC", frames[k], rows=1)
+    assert agents_work.codes("C#UTC", frames["C"]).frame.height == 10
+    assert len(calls) <= 3, calls
+
+
+def test_dropped_codes_are_not_made_and_the_page_does_not_wait_for_them(monkeypatch) -> None:
+    import time
+
+    calls: list[str] = []
+    _slowly(monkeypatch, calls)
+    frames = {k: _named(k) for k in "ABCD"}
+    for k in "ABCD":  # one user clicking through four datasets
+        agents_work.warm_codes(f"{k}#UTC", frames[k], rows=1)
+    assert list(agents_work._WARM) == ["C#UTC", "D#UTC"]  # at most WARM_KEPT wait
+    start = time.perf_counter()
+    assert agents_work.codes("D#UTC", frames["D"]).frame.height == 10
+    assert time.perf_counter() - start < 0.2 * 2.5  # not behind A's, B's and C's
+    assert "B" not in calls  # dropped before it started
+
+
+def test_codes_that_failed_in_the_background_are_made_on_the_page(monkeypatch) -> None:
+    from concurrent.futures import wait
+
+    calls: list[str] = []
+    _slowly(monkeypatch, calls, fail_first=True)
+    t = _named("E")
+    agents_work.warm_codes("E#UTC", t, rows=1)
+    wait([agents_work._WARM["E#UTC"]])  # it ran, and failed
+    assert agents_work.codes("E#UTC", t).frame.height == 10
+    assert calls == ["E", "E"]
 
 
 def test_the_app_starts_them_and_the_agents_page_takes_them(
@@ -81,7 +138,6 @@ def test_the_app_starts_them_and_the_agents_page_takes_them(
     at.switch_page("views/agents.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("escalat" in m.value.lower() for m in at.markdown)
-    taken = dict.fromkeys([key])
-    assert taken == agents_work._WARM  # the page took them
+    assert not agents_work._WARM  # the page took them
     at.switch_page("views/overview.py").run()  # the next run does not make them again
-    assert taken == agents_work._WARM
+    assert not agents_work._WARM and key in agents_work._STARTED
