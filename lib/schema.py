@@ -119,7 +119,9 @@ def conform(df: pl.DataFrame) -> pl.DataFrame:
     """
     exprs = []
     for name, dtype in SCHEMA.items():
-        if name in df.columns:
+        if name == "tags" and name in df.columns:  # no tags (a file without the column): none
+            exprs.append(pl.col(name).cast(dtype, strict=False).fill_null(pl.lit([], dtype=dtype)))
+        elif name in df.columns:
             exprs.append(pl.col(name).cast(dtype, strict=False))
         elif name == "tags":
             exprs.append(pl.lit([], dtype=dtype).alias(name))

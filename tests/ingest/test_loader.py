@@ -435,3 +435,13 @@ def _named(data: bytes, name: str) -> io.BytesIO:
     src = io.BytesIO(data)
     src.name = name
     return src
+
+
+def test_files_with_and_without_a_tags_column_load_together() -> None:
+    # The rows of the file without tags had null tags after combining, and validation refused
+    # the whole import ("column 'tags' has 1 null values")
+    with_tags = b"Ticket ID,Created at,Tags\n1,2024-03-01 10:00,vip\n2,2024-03-02 10:00,\n"
+    without = b"Ticket ID,Created at\n3,2024-03-03 10:00\n"
+    res = load_export([with_tags, without])
+    tags = dict(res.tickets.select("ticket_id", "tags").iter_rows())
+    assert tags == {"1": ["vip"], "2": [], "3": []}
