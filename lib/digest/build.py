@@ -15,10 +15,16 @@ shows for the same dataset, period and horizon:
 
 Example
 -------
->>> from lib.demo import demo_tickets  # doctest: +SKIP
->>> d = build_digest(demo_tickets(), dataset="Demo")  # doctest: +SKIP
->>> figures(d)["escalation_rate"]  # doctest: +SKIP
-0.146
+>>> from datetime import date, datetime, timedelta, timezone
+>>> from lib.schema import conform
+>>> start = datetime(2024, 1, 1, 9, tzinfo=timezone.utc)
+>>> t = conform(pl.DataFrame({"ticket_id": [str(i) for i in range(60)],
+...     "created_at": [start + timedelta(days=i) for i in range(60)],
+...     "escalated": [i % 4 == 0 for i in range(60)]}))
+>>> d = build_digest(t, dataset="Demo", today=date(2024, 3, 1), with_alerts=False,
+...                  with_risk=False, now=datetime(2024, 3, 1, 8, tzinfo=timezone.utc))
+>>> figures(d)["escalations"], figures(d)["tickets"]
+(2.0, 7.0)
 """
 
 from __future__ import annotations

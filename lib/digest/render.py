@@ -7,9 +7,19 @@ e-mail (``cid=True``, images from :func:`chart_images`) or as ``data:`` URIs (on
 
 Example
 -------
->>> from lib.digest.model import Digest  # doctest: +SKIP
->>> print(to_markdown(digest))  # doctest: +SKIP
+>>> from datetime import date, datetime, timezone
+>>> import polars as pl
+>>> from lib.digest.build import build_digest
+>>> from lib.schema import conform
+>>> t = conform(pl.DataFrame({"ticket_id": ["1", "2"], "escalated": [True, False],
+...     "created_at": [datetime(2024, 2, 20, 9, tzinfo=timezone.utc)] * 2}))
+>>> d = build_digest(t, dataset="Demo helpdesk", today=date(2024, 3, 1), with_alerts=False,
+...                  with_risk=False, now=datetime(2024, 3, 1, 8, tzinfo=timezone.utc))
+>>> first, _, meta = to_markdown(d).splitlines()[:3]
+>>> print(first)
 # Escalation digest: Demo helpdesk
+>>> print(meta)
+_Review period 2024-02-07 to 2024-02-20 · generated 2024-03-01 08:00 UTC_
 """
 
 from __future__ import annotations
