@@ -64,15 +64,6 @@ def pack_html(store: Store, meeting: Meeting) -> str:
         opened = open_dataset(store, wanted)
     except UsageError:
         opened = open_dataset(store, None)
-    tickets = opened.tickets
-    agenda = store.list_agenda_items(meeting.id)
-    keys = agenda.filter(pl.col("source") == "alert").get_column("ref").to_list()
-    alerts = store.get_alert_states().filter(pl.col("alert_key").is_in([k for k in keys if k]))
-    if alerts.height and (alerts.get_column("metric") == "sentiment").any():
-        scored, _ = sentiment_tickets(store, opened)
-        tickets = tickets.drop("sentiment").join(
-            scored.select("ticket_id", "sentiment"), on="ticket_id", how="left"
-        )
     facts = None
     if meeting.period_start and meeting.period_end and opened.tickets.height:
         with periods.use_zone(opened.zone):
@@ -85,18 +76,19 @@ def pack_html(store: Store, meeting: Meeting) -> str:
             facts = review_pack.review_facts(
                 opened.tickets, prds, policy_categories=policy, horizon=hz
             )
-    with periods.use_zone(opened.zone):  # the alert charts' days: the dataset's, as in the app
-        return review_pack.review_pack_html(
-            meeting,
-            agenda,
-            store.list_actions(),
-            facts=facts,
-            alerts=alerts,
-            tickets=tickets,
-            dataset_name=opened.record.name,
-            definition=opened.definition,
-            calibration=calibration_of(store),
-        )
+    return review_pack.meeting_pack_html(
+        meeting,
+        store.list_agenda_items(meeting.id),
+        store.list_actions(),
+        store.get_alert_states(),
+        opened.tickets,
+        zone=opened.zone,
+        sentiment=lambda: sentiment_tickets(store, opened)[0],
+        facts=facts,
+        dataset_name=opened.record.name,
+        definition=opened.definition,
+        calibration=calibration_of(store),
+    )
 
 
 def run(args: Namespace) -> int:

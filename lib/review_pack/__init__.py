@@ -16,7 +16,8 @@ writes back what the user decides.
   (:mod:`lib.review_pack.actions`)
 - :func:`action_effects` compares the escalation rate of each closed item's linked category,
   agent or channel before and after the item was created. (:mod:`lib.review_pack.effects`)
-- :func:`minutes_markdown` and :func:`review_pack_html` write the minutes and the
+- :func:`minutes_markdown` and :func:`review_pack_html` (:func:`meeting_pack_html` for a
+  stored meeting's alerts and zone) write the minutes and the
   self-contained review pack (inline SVG charts and CSS only: it opens offline and prints well).
   Every text a user typed is escaped. (:mod:`lib.review_pack.minutes`,
   :mod:`lib.review_pack.html_pack`)
@@ -48,7 +49,7 @@ from lib.review_pack.facts import (
     meeting_periods,
     review_facts,
 )
-from lib.review_pack.html_pack import review_pack_html
+from lib.review_pack.html_pack import meeting_pack_html, review_pack_html
 from lib.review_pack.minutes import minutes_markdown
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "default_link",
     "flagged_agents",
     "headline_title",
+    "meeting_pack_html",
     "meeting_periods",
     "minutes_markdown",
     "review_facts",

@@ -4,13 +4,13 @@ offline and prints well; every user and data text is escaped."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any
 
 import polars as pl
 
-from lib import audit, formatting, plain_words
+from lib import audit, formatting, periods, plain_words
 from lib.calibration.pack import CalibrationPack, calibration_html
 from lib.charts.meetings import drivers_svg, sparkline_svg, trend_svg
 from lib.review_pack._common import _meeting_fields, _pct, _when
@@ -418,3 +418,39 @@ def review_pack_html(
         "Wilson intervals.</footer></main></body></html>"
     )
     return "\n".join(parts)
+
+
+def meeting_pack_html(
+    meeting: Any,
+    agenda: pl.DataFrame,
+    actions: pl.DataFrame,
+    alert_states: pl.DataFrame,
+    tickets: pl.DataFrame,
+    *,
+    zone: str,
+    sentiment: Callable[[], pl.DataFrame],
+    **pack: Any,
+) -> str:
+    """:func:`review_pack_html` of a meeting as the app and ``review pack`` build it: the alerts
+    on its ``agenda`` picked from ``alert_states`` (the store's records), a sentiment alert
+    charted with the scores of ``sentiment()`` (``ticket_id``, ``sentiment``; asked for only
+    then), every day counted in the meeting's dataset's business ``zone``. ``pack``: the other
+    arguments of :func:`review_pack_html` (facts, dataset name, definition, calibration).
+
+    >>> from datetime import date
+    >>> none = pl.DataFrame({"source": [], "ref": []}, schema={"source": pl.String,
+    ...                                                        "ref": pl.String})
+    >>> states = pl.DataFrame({"alert_key": [], "metric": []},
+    ...                       schema={"alert_key": pl.String, "metric": pl.String})
+    >>> html = meeting_pack_html({"id": 1, "title": "Review", "date": date(2024, 3, 1)}, none,
+    ...     pl.DataFrame(), states, pl.DataFrame(), zone="Asia/Tokyo", sentiment=pl.DataFrame)
+    >>> "<h1>Review</h1>" in html
+    True
+    """
+    keys = agenda.filter(pl.col("source") == "alert").get_column("ref").to_list()
+    alerts = alert_states.filter(pl.col("alert_key").is_in([k for k in keys if k]))
+    if alerts.height and (alerts.get_column("metric") == "sentiment").any():
+        scored = sentiment().select("ticket_id", "sentiment")
+        tickets = tickets.drop("sentiment").join(scored, on="ticket_id", how="left")
+    with periods.use_zone(zone):  # the alert charts' days
+        return review_pack_html(meeting, agenda, actions, alerts=alerts, tickets=tickets, **pack)

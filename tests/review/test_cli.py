@@ -198,8 +198,8 @@ def test_pack_draws_its_alert_charts_in_the_datasets_zone(
 ) -> None:
     # The app's pack counted the alert charts' days in the meeting's dataset's zone; the
     # command line's did so for the facts only and drew the charts in UTC days.
-    import review.pack
     from lib import periods
+    from lib.review_pack import html_pack
 
     store = _store(db)
     rec = store.get_active_dataset()
@@ -214,13 +214,13 @@ def test_pack_draws_its_alert_charts_in_the_datasets_zone(
     )
     store.close()
     seen: list[str] = []
-    html = review.pack.review_pack.review_pack_html
+    html = html_pack.review_pack_html
 
     def spy(*args, **kwargs):
         seen.append(periods.business_zone())
         return html(*args, **kwargs)
 
-    monkeypatch.setattr(review.pack.review_pack, "review_pack_html", spy)
+    monkeypatch.setattr(html_pack, "review_pack_html", spy)
     try:
         assert main(["pack", "--meeting", str(m.id), "--out", str(tmp_path / "p.html"),
                      "--database", db]) == 0  # fmt: skip

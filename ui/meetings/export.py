@@ -8,10 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import streamlit as st
 
-from lib import periods, review_pack
+from lib import review_pack
 from lib.csvsafe import to_csv_bytes
 from lib.errors import ReviewError
 from lib.markdown import md_escape
@@ -73,27 +72,19 @@ def pack_of(data: dataset.Active, meeting: Any, facts: Any = None) -> bytes:
         return meeting.pack_html.encode("utf-8")
     store = session.store()
     own = meeting_dataset(data, meeting)  # its tickets, name, zone and escalation definition
-    tickets = own.tickets
-    agenda_items = store.list_agenda_items(meeting.id)
-    keys = agenda_items.filter(pl.col("source") == "alert").get_column("ref").to_list()
-    alerts = store.get_alert_states().filter(pl.col("alert_key").is_in([k for k in keys if k]))
-    if alerts.height and (alerts.get_column("metric") == "sentiment").any():
-        # Sentiment alerts chart the topic's sentiment: the scores of the meeting's dataset.
-        scored = scoring.sentiment_tickets(own).select("ticket_id", "sentiment")
-        tickets = tickets.drop("sentiment").join(scored, on="ticket_id", how="left")
-    facts = facts if facts is not None else facts_for(data, meeting)
-    with periods.use_zone(own.zone):  # the alert charts' days: the meeting's dataset's
-        return review_pack.review_pack_html(
-            meeting,
-            agenda_items,
-            store.list_actions(),
-            facts=facts,
-            alerts=alerts,
-            tickets=tickets,
-            dataset_name=own.record.name,
-            definition=definition(own),
-            calibration=calibration_pack(),
-        ).encode("utf-8")
+    return review_pack.meeting_pack_html(
+        meeting,
+        store.list_agenda_items(meeting.id),
+        store.list_actions(),
+        store.get_alert_states(),
+        own.tickets,
+        zone=own.zone,  # sentiment alerts: the scores of the meeting's dataset
+        sentiment=lambda: scoring.sentiment_tickets(own),
+        facts=facts if facts is not None else facts_for(data, meeting),
+        dataset_name=own.record.name,
+        definition=definition(own),
+        calibration=calibration_pack(),
+    ).encode("utf-8")
 
 
 def export_tab(data: dataset.Active, edit: bool) -> None:
