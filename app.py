@@ -41,6 +41,7 @@ nav = st.navigation(PAGES)
 data = dataset.active()
 sidebar.render(data)
 st.session_state["_active"] = data
-if data is not None:  # a large dataset's agent codes, made while the user reads the Overview
+if data is not None and data.tickets.height >= agents_work.WARM_ROWS:
+    # a large dataset's agent codes, made while the user reads the Overview
     agents_work.warm_codes(dataset.snapshot_key(data), data.tickets)
 nav.run()

@@ -205,13 +205,14 @@ def _parse_table(
     units = preset.duration_unit if preset else {}
     #: (target column, source column, canonical key, job returning (series, parse report))
     jobs: list[tuple[str, str, str, Callable[[], tuple[pl.Series, Any]]]] = []
-    inputs: dict[str, pl.Series] = {}  # each job's column, as read
+    ids_read: list[pl.Series] = []  # the id column as read (kept when the ids need no work)
 
     def add(key: str, target: str, fn: Callable[[str, pl.Series], tuple[pl.Series, Any]]):
         name = mapping.get(key)
         if name and name in frame.columns:
             s = frame.get_column(name)
-            inputs[target] = s
+            if target == "ticket_id":
+                ids_read.append(s)
             jobs.append((target, name, key, lambda: fn(name, s)))
 
     def ticket_id(_: str, s: pl.Series) -> tuple[pl.Series, None]:
@@ -312,7 +313,7 @@ def _parse_table(
             _note_nobody(report, table, name, frame.get_column(name), series)
         if target == "ticket_id" and series.n_chunks() > 1:  # the first column: one chunk
             whole = series.rechunk()
-            if series is inputs[target]:  # the ids as read: their raw column shares the copy
+            if series is ids_read[0]:  # the ids as read: their raw column shares the copy
                 frame = frame.clone()
                 frame.replace_column(frame.get_column_index(name), whole)
             series = whole
