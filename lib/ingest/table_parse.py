@@ -13,7 +13,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from lib.errors import IngestError
@@ -123,6 +122,8 @@ def _via_unique(
     alone are taken first, which is cheaper than numbering the rows, and the column itself
     is returned when nothing changes.
     """
+    import numpy as np  # on first use: see lib/ingest/readers/blocks.py
+
     if s.dtype != pl.String or s.len() < 50_000:
         return fn(s)
     limit = max(2_000, s.len() // 50)

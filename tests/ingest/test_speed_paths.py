@@ -46,3 +46,33 @@ def test_value_counts_lists_the_same_values_as_a_full_sort() -> None:
     expected = [(str(v), int(n)) for v, n in full.iter_rows()]
     got = value_counts(frame, "raw:State", limit=50)
     assert got == expected and got[0] == ("top", 11) and len(got) == 50
+
+
+def test_the_loader_imports_without_numpy() -> None:
+    # numpy's import (0.16 s here) is made while the first blocks of a big file are copied
+    # (lib/ingest/readers/blocks.py), not before the file is opened: a module of the import
+    # path that imports numpy at its top puts that time back in front of every import.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from lib.ingest import load_export; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'numpy')[:3])"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_a_big_file_is_counted_while_it_is_read(tmp_path: Path) -> None:
+    # the count that the line numbers need, made on the blocks as they land (numpy's first use)
+    from lib.ingest.readers.blocks import read_file
+
+    body = b"id,note\n" + b"".join(b'%d,"a\nb ""q"""\n' % i for i in range(200_000))
+    path = tmp_path / "big.csv"
+    path.write_bytes(body)
+    data, counts = read_file(path, "big.csv", count=True, min_blockwise=0)
+    assert data == body
+    assert counts == (body.count(b"\n"), body.count(b'"'))

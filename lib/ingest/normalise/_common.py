@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import numpy as np
 import polars as pl
 
 
@@ -59,6 +58,8 @@ def _mostly_distinct(s: pl.Series, rows: int = 4_096) -> bool:
     >>> _mostly_distinct(pl.Series(range(10_000))), _mostly_distinct(pl.Series([1, 2] * 5_000))
     (True, False)
     """
+    import numpy as np  # on first use: see lib/ingest/readers/blocks.py
+
     if s.is_empty():
         return False
     probe = s.gather(np.linspace(0, s.len() - 1, num=min(s.len(), rows), dtype=np.int64))

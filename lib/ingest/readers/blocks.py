@@ -1,7 +1,9 @@
 """Reading a file from disk into one ``bytes`` object, in large blocks: two reader threads
 copy the blocks in (each through its own handle on the file) while the calling thread counts
 the line feeds and double quotes of each block that has landed, so the count a delimited file
-needs costs no wall time of its own.
+needs costs no wall time of its own. numpy, which counts, is imported at the first block
+that lands (no module of the import path imports it at its top): its import (0.16 s) is made
+while the readers copy the rest of the file, instead of before the file is opened.
 
 The file is not memory-mapped (a file another program rewrites during the import would stop
 the process with ``SIGBUS``): its bytes are copied once, into the buffer of an

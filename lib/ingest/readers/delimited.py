@@ -10,7 +10,6 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import polars as pl
 
 from lib.errors import IngestError
@@ -392,6 +391,8 @@ def _read_without(
     data: bytes, lines: _Lines, ctx: _DelimitedContext, starts: array[int], ends: array[int]
 ) -> tuple[pl.DataFrame, pl.Series, dict[int, int]] | None:
     """Polars on the file without the lines of unreadable records; line numbers mapped back."""
+    import numpy as np  # on first use: see lib/ingest/readers/blocks.py
+
     first = np.frombuffer(starts, dtype=np.int64) - 1  # 0-based first line of each kept record
     last = np.frombuffer(ends, dtype=np.int64)  # 0-based line after each kept record
     marks = np.zeros(lines.count + 1, dtype=np.int64)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from lib.ingest.readers.csv_records import _protect_cr
+
+if TYPE_CHECKING:  # numpy is imported on first use: see lib/ingest/readers/blocks.py
+    import numpy as np
 
 #: Bytes from which the count is split between the calling thread and a second one.
 SPLIT_COUNT_BYTES = 1 << 25
@@ -38,6 +40,8 @@ def _count_lines_and_quotes(data: bytes | memoryview) -> tuple[int, int]:
 
 
 def _count(data: bytes | memoryview) -> tuple[int, int]:
+    import numpy as np  # on first use: see lib/ingest/readers/blocks.py
+
     buf = np.frombuffer(data, dtype=np.uint8)
     newlines = quotes = 0
     for o in range(0, len(buf), 1 << 18):
@@ -49,6 +53,8 @@ def _count(data: bytes | memoryview) -> tuple[int, int]:
 
 def _newline_positions(data: bytes, start: int = 0) -> np.ndarray:
     """Byte offsets of the line feeds from ``start`` on, found in chunks (no big temporaries)."""
+    import numpy as np  # on first use: see lib/ingest/readers/blocks.py
+
     buf = np.frombuffer(data, dtype=np.uint8)
     step = 1 << 24
     parts = [np.flatnonzero(buf[o : o + step] == 10) + o for o in range(start, len(buf), step)]
@@ -58,6 +64,8 @@ def _newline_positions(data: bytes, start: int = 0) -> np.ndarray:
 def _line_offset(data: bytes, line: int, newline_count: int) -> int:
     """Byte offset where 1-based ``line`` starts, counting line feeds back from the end, so a
     line near the end of a big file is found without scanning all of it."""
+    import numpy as np  # on first use: see lib/ingest/readers/blocks.py
+
     after = newline_count - (line - 1)  # line feeds at or after the start of ``line``
     buf = np.frombuffer(data, dtype=np.uint8)
     end, step = len(buf), 1 << 20
@@ -73,6 +81,8 @@ def _line_offset(data: bytes, line: int, newline_count: int) -> int:
 
 def _iter_lines(data: bytes, newlines: np.ndarray, offset: int) -> Iterator[str]:
     """Decoded physical lines from byte ``offset`` on, found with the line feed index."""
+    import numpy as np  # on first use: see lib/ingest/readers/blocks.py
+
     j = int(np.searchsorted(newlines, offset))
     while offset < len(data):
         end = int(newlines[j]) + 1 if j < len(newlines) else len(data)

@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 import polars as pl
 
 from lib.ingest.readers._common import _plural
@@ -135,6 +134,8 @@ def _finish(
     dropped, unless ``pads`` says the export leaves out empty trailing fields; then they are
     kept, except a short last row when the file is ``cut_off`` (does not end with a line break).
     """
+    import numpy as np  # on first use: see lib/ingest/readers/blocks.py
+
     frame = _clean_strings(table.frame)
     n = frame.height
     lines = table.line_numbers
