@@ -47,11 +47,12 @@ format: $(VENV)/.dev-stamp
 
 # Unit, doctest and AppTest tests run in three workers on the two cores (they wait on SQLite,
 # subprocesses and servers often enough that a third worker took them from 157 s to 119 s);
-# the browser tests then run one at a time (each starts its own Streamlit server and Chromium;
-# two at a time let a click land during the other server's busy rerun: not worth a flaky CI).
+# the browser tests then run in two workers (each test drives its own Streamlit session, on
+# its own server or on its worker's shared demo server; they wait for each rerun to finish
+# and assert with expect(), which retries): 314 s one at a time, 198-260 s in two (BENCHMARKS.md).
 test: $(VENV)/.dev-stamp chromium lint
 	$(PY) -m pytest -q -n 3 -m "not e2e and not postgres" --junitxml=.test-report-unit.xml $(PYTEST_ARGS)
-	$(PY) -m pytest -q -m "e2e and not postgres" tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 -m "e2e and not postgres" tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
 
 # The tests marked `postgres` (the store tests again, migrations, the browser journeys on
 # PostgreSQL and two app servers) against a throwaway cluster: scripts/pg_cluster.py installs
