@@ -217,9 +217,24 @@ class CalibrationMixin(StoreBase):
                     CalibrationAnswer.item_id == item_id,
                     sa.func.lower(CalibrationAnswer.participant) == name.lower(),
                 )
-            ).first() or CalibrationAnswer(
-                session_id=item.session_id, item_id=item_id, participant=name, escalate=False
-            )
+            ).first()
+            if row is None:
+                # the spelling this person first answered the session with ("Ana", then "ana"):
+                # one participant in the progress and the results, not two
+                known = s.exec(
+                    select(CalibrationAnswer.participant)
+                    .where(
+                        CalibrationAnswer.session_id == item.session_id,
+                        sa.func.lower(CalibrationAnswer.participant) == name.lower(),
+                    )
+                    .order_by(CalibrationAnswer.id)
+                ).first()
+                row = CalibrationAnswer(
+                    session_id=item.session_id,
+                    item_id=item_id,
+                    participant=known or name,
+                    escalate=False,
+                )
             row.escalate = bool(escalate)
             row.target = _text(target, "Target") if escalate else ""
             row.reason = reason if escalate else ""

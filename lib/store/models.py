@@ -284,7 +284,13 @@ class CalibrationAnswer(SQLModel, table=True):
 
     __tablename__ = "calibration_answer"
     __table_args__ = (
-        sa.Index("ux_calibration_answer_item_participant", "item_id", "participant", unique=True),
+        # one answer per scenario and name, whatever its case (migration v009)
+        sa.Index(
+            "ux_calibration_answer_item_participant_any_case",
+            "item_id",
+            sa.func.lower(sa.column("participant")),
+            unique=True,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -47,7 +47,16 @@ def _schema_of(engine: sa.Engine) -> dict:
                 (c["name"], c["nullable"] and c["name"] not in pk) for c in insp.get_columns(table)
             },
             "pk": pk,
-            "indexes": {i["name"] for i in insp.get_indexes(table)},
+            # from SQLite itself, with their definitions: an index on an expression (v009) is
+            # not reflected by SQLAlchemy
+            "indexes": {
+                (row[0], " ".join(row[1].replace('"', "").split()))
+                for row in conn.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                    "AND sql IS NOT NULL",
+                    (table,),
+                )
+            },
             "fks": {  # from SQLite itself: the reflection's option parsing depends on DDL style
                 (row[3], row[2], row[6])
                 for row in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")')

@@ -219,3 +219,35 @@ def test_backup_and_restore_keep_sessions_answers_and_matrix(store: Store, tmp_p
             "Tier 2",
         ]
         assert other.escalation_matrix().rows[0]["to"] == "Identity"
+
+
+def test_the_same_name_in_another_case_answering_at_once_keeps_one_answer(db_url: str) -> None:
+    """ "Ana" and "ana" (one person, two tabs or two servers) answer one scenario at the same
+    moment: one answer is kept, the later one, as when they answer one after the other."""
+    with Store(db_url) as setup:
+        sid, items = _session(setup)
+
+    def a_holds(s) -> None:  # server A has inserted Ana's first answer, not yet committed
+        s.add(CalibrationAnswer(session_id=sid, item_id=items[0], participant="Ana", escalate=True))
+
+    a = _race(
+        db_url,
+        a_holds,
+        lambda b: b.submit_calibration_answer(items[0], escalate=False, participant="ana"),
+    )
+    try:
+        mine = a.my_calibration_answers(sid, "ANA")
+        assert mine.select("participant", "escalate").rows() == [("Ana", False)]
+        assert a.calibration_progress(sid).rows() == [("Ana", 1)]
+    finally:
+        a.close()
+
+
+def test_one_person_typing_the_name_in_another_case_stays_one_participant(store: Store) -> None:
+    sid, items = _session(store)
+    store.submit_calibration_answer(items[0], escalate=True, participant="Ana")
+    store.submit_calibration_answer(items[1], escalate=False, participant="ana")
+    store.submit_calibration_answer(items[2], escalate=False, participant="Bo")
+    assert store.calibration_progress(sid).rows() == [("Ana", 2), ("Bo", 1)]
+    mine = store.my_calibration_answers(sid, "ANA")
+    assert mine.select("participant", "escalate").rows() == [("Ana", True), ("Ana", False)]

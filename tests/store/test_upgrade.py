@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from lib.store import Store, migrations
@@ -117,3 +118,66 @@ def test_a_previous_release_database_is_upgraded_without_loss(
         fresh_url = postgres_schema(postgres_url() or "", "fresh")
     with Store(empty_db_url) as upgraded, Store(fresh_url) as fresh:
         assert _columns(upgraded.engine) == _columns(fresh.engine)
+
+
+def test_answers_of_one_name_in_two_cases_are_merged_by_the_upgrade(
+    empty_db_url: str, backend: str
+) -> None:
+    """A database of schema 8 may hold "Ana" and "ana" answering one scenario (the case-blind
+    race of issue 17's answers): the upgrade keeps the later answer of the two, and every other
+    answer, under one spelling per person; the database then refuses a second one in any case."""
+    engine = make_engine(empty_db_url)
+    try:
+        assert migrations.upgrade(engine, 8) == 8
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO calibration_session (id, title, note, status, created_at) "
+                    "VALUES (1, 'Q1', '', 'open', :t)"
+                ),
+                {"t": T},
+            )
+            for item in (1, 2):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO calibration_item (id, session_id, position, ticket_id, why) "
+                        "VALUES (:i, 1, :i, :tid, '')"
+                    ),
+                    {"i": item, "tid": f"T{item}"},
+                )
+            answers = [  # (id, item, name, escalate, answered at)
+                (1, 1, "Ana", True, "2025-03-03 09:00:05"),
+                (2, 1, "ana", False, "2025-03-03 09:00:09"),  # later: kept
+                (3, 2, "ANA", True, "2025-03-03 09:00:07"),  # later: kept
+                (4, 2, "Ana", False, "2025-03-03 09:00:01"),
+                (5, 1, "Bo", True, "2025-03-03 09:00:02"),
+            ]
+            for aid, item, name, esc, at in answers:
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO calibration_answer (id, session_id, item_id, participant, "
+                        "escalate, target, reason, note, answered_at) "
+                        "VALUES (:id, 1, :item, :name, :esc, '', '', '', :at)"
+                    ),
+                    {"id": aid, "item": item, "name": name, "esc": esc, "at": at},
+                )
+    finally:
+        engine.dispose()
+    with Store(empty_db_url) as store:
+        assert store.schema_version == migrations.LATEST
+        with store.engine.connect() as conn:
+            left = conn.execute(
+                sa.text("SELECT id, participant, escalate FROM calibration_answer ORDER BY id")
+            ).all()
+        # one spelling per person: the first one answered with (answer 1's, since replaced)
+        kept = [(i, who, bool(esc)) for i, who, esc in left]
+        assert kept == [(2, "Ana", False), (3, "Ana", True), (5, "Bo", True)]
+        assert store.calibration_progress(1).rows() == [("Ana", 2), ("Bo", 1)]
+        with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO calibration_answer (session_id, item_id, participant, escalate, "
+                    "target, reason, note, answered_at) VALUES (1, 1, 'BO', true, '', '', '', :t)"
+                ),
+                {"t": T},
+            )

@@ -37,6 +37,7 @@ from lib.store.migrations import (
     v006_meeting_pack,
     v007_calibration,
     v008_notify,
+    v009_calibration_answer_any_case,
 )
 
 #: Execution option that makes the SQLite engine open the transaction with ``BEGIN IMMEDIATE``
@@ -52,6 +53,7 @@ STEPS = (
     v006_meeting_pack,
     v007_calibration,  # numbered after the last step before it (see its PREVIOUS)
     v008_notify,
+    v009_calibration_answer_any_case,
 )
 LATEST = STEPS[-1].VERSION
 
