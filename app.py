@@ -41,7 +41,10 @@ nav = st.navigation(PAGES)
 data = dataset.active()
 sidebar.render(data)
 st.session_state["_active"] = data
-if data is not None and data.tickets.height >= agents_work.WARM_ROWS:
-    # a large dataset's agent codes, made while the user reads the Overview
-    agents_work.warm_codes(dataset.snapshot_key(data), data.tickets)
-nav.run()
+try:
+    nav.run()
+finally:
+    if data is not None and data.tickets.height >= agents_work.WARM_ROWS:
+        # a large dataset's agent codes, made while the user reads the page just drawn (made
+        # before it, they shared the two cores with the Overview's first run at 10M: 1 s more)
+        agents_work.warm_codes(dataset.snapshot_key(data), data.tickets)

@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python scripts/bench_10m.py [--tickets 10000000] [--compare 1000000]
-        [--work /tmp/big10m] [--steps gen,import,app]
+        [--work /tmp/big10m] [--steps gen,import,app] [--read 0]
 
 For each size (``--compare`` first, then ``--tickets``) in its own folder under ``--work``
 (``n<size>/``):
@@ -23,6 +23,8 @@ For each size (``--compare`` first, then ``--tickets``) in its own folder under 
    picked in the sidebar, the Overview again), then a second and a third session (their own
    ``AppTest``, the same process, as sessions of one server are) each running the three
    pages. The process RSS is read after each step (psutil) and its peak at the end.
+   ``--read S``: the user reads each page ``S`` seconds before opening the next (not timed;
+   the app works in the background meanwhile, as it does for a person).
 
 Prints one table per size and a comparison. Targets (issue 18): import peak under 8 GB;
 each page's computations under 3 s once the dataset is open; a filter change under 1 s;
@@ -190,11 +192,15 @@ def app_child(home: Path) -> dict[str, Any]:
             raise SystemExit(f"{label}: {[e.value for e in at.exception]}")
         out[label + "_rss_gib"] = rss()
 
+    read = float(os.environ.get("BENCH_READ_S", "0"))
+    out["read_s"] = read
+
     def session(i: int) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
         for name, page in PAGES.items():
             at.switch_page(page)
             run(at, f"s{i}_{name}")
+            time.sleep(read)  # the user reads the page before opening the next (not timed)
         return at
 
     out["start_rss_gib"] = rss()
@@ -251,6 +257,7 @@ ROWS = (
     ("open_s", "open the dataset: read the snapshot, shared by all sessions (s)", "{:.2f}"),
     ("open_frame_gib", "the open dataset's frame (GiB)", "{:.2f}"),
     ("open_rss_gib", "app RSS with the dataset open (GiB)", "{:.2f}"),
+    ("read_s", "seconds the user reads each page before the next (--read, not timed)", "{:g}"),
     ("s1_overview_s", "Overview, first run (s; target < 3)", "{:.2f}"),
     ("s1_breakdowns_s", "Breakdowns, first run (s; target < 3)", "{:.2f}"),
     ("s1_agents_s", "Agents, first run (s; target < 3)", "{:.2f}"),
@@ -318,6 +325,9 @@ def main() -> None:
     parser.add_argument("--compare", type=int, default=1_000_000, help="0: no comparison")
     parser.add_argument("--work", type=Path, default=Path("/tmp/big10m"))
     parser.add_argument("--steps", default="gen,import,app")
+    parser.add_argument(
+        "--read", type=float, default=0.0, help="seconds a user reads each page (not timed)"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -333,6 +343,7 @@ def main() -> None:
         )
         print(json.dumps(answer))
         return
+    os.environ["BENCH_READ_S"] = str(args.read)  # for the app's child process
     steps = set(args.steps.split(","))
     results: dict[int, dict[str, Any]] = {}
     for n in [s for s in (args.compare, args.tickets) if s]:

@@ -141,3 +141,38 @@ def test_the_app_starts_them_and_the_agents_page_takes_them(
     assert not agents_work._WARM  # the page took them
     at.switch_page("views/overview.py").run()  # the next run does not make them again
     assert not agents_work._WARM and key in agents_work._STARTED
+
+
+def test_codes_start_after_the_page_and_agents_first_makes_them_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the codes are started after the page is drawn: on the Agents page, which made them
+    # itself, nothing is started in the background after it
+    monkeypatch.setenv("REVIEW_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(agents_work, "WARM_ROWS", 1)
+    import lib.outliers
+
+    made: list[int] = []
+
+    def spy(tickets, *args, **kwargs):
+        made.append(tickets.height)
+        return encode_tickets(tickets, *args, **kwargs)
+
+    monkeypatch.setattr(lib.outliers, "encode_tickets", spy)
+    from ui import layout
+
+    order: list[str] = []
+    header, warm = layout.header, agents_work.warm_codes
+    monkeypatch.setattr(layout, "header", lambda *a, **k: order.append("page") or header(*a, **k))
+    monkeypatch.setattr(
+        agents_work, "warm_codes", lambda *a, **k: order.append("warm") or warm(*a, **k)
+    )
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("views/agents.py").run()
+    assert order == ["page", "warm"]  # the page first, then the background's turn
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("escalat" in m.value.lower() for m in at.markdown)
+    assert not agents_work._WARM and len(agents_work._STARTED) == 1
+    at.switch_page("views/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not agents_work._WARM and len(made) == 1
