@@ -28,7 +28,7 @@ import statsmodels.api as sm
 from scipy.special import expit
 from scipy.stats import t as student_t
 
-from lib.audit._common import _US_PER_HOUR, MetricsError, _check_column, _counts, _match
+from lib.audit._common import MetricsError, _check_column, _counts, _match
 from lib.audit.rates import TestResult, two_proportion_test, wilson_exprs
 from lib.periods import day_start, local_day
 
@@ -266,30 +266,25 @@ def before_after(
     if window_days is not None:
         if window_days < 1:
             raise MetricsError(f"the window must be at least 1 day, not {window_days!r}")
+        # calendar days of the business zone (a day across a clock change is 23 or 25 hours)
         span = timedelta(days=window_days)
-        before = before & (pl.col("created_at") >= change - span)
-        after = after & (pl.col("created_at") < change + span)
-    week_us = 7 * 24 * _US_PER_HOUR
-    week = ((pl.col("created_at") - pl.lit(change)).dt.total_microseconds() // week_us).cast(
-        pl.Int64
-    )
+        before = before & (pl.col("created_at") >= day_start(date - span))
+        after = after & (pl.col("created_at") < day_start(date + span))
+    # whole weeks of business-zone days from the change (not of 168 hours: across a clock
+    # change a week's first or last hour would fall into the next or previous week)
+    day = (local_day("created_at") - pl.lit(date)).dt.total_days().cast(pl.Int64)
     sides = lf.filter(before | after).with_columns(
         pl.when(before).then(pl.lit("before")).otherwise(pl.lit("after")).alias("segment"),
-        week.alias("week"),
+        day.alias("day"),
+        (day // 7).alias("week"),
     )
     summary_q = sides.group_by("segment").agg(
         *_counts(),
-        pl.col("created_at").min().alias("_first"),
-        pl.col("created_at").max().alias("_last"),
+        pl.col("day").min().alias("_first"),
+        pl.col("day").max().alias("_last"),
     )
     weekly_q = sides.group_by("week", "segment").agg(_counts()).sort("week")
-    daily_q = (
-        sides.with_columns(
-            (local_day("created_at") - pl.lit(date)).dt.total_days().cast(pl.Int64).alias("day")
-        )
-        .group_by("day")
-        .agg(_counts())
-    )
+    daily_q = sides.group_by("day").agg(_counts())
     summary, weekly, daily = pl.collect_all([summary_q, weekly_q, daily_q])
     seg = pl.DataFrame({"segment": ["before", "after"]})
     summary = (
@@ -297,8 +292,9 @@ def before_after(
         .with_columns(pl.col("tickets", "escalations").fill_null(0))
         .with_columns(
             *wilson_exprs(level=level),
-            pl.col("_first").cast(pl.Date).alias("start"),
-            pl.col("_last").cast(pl.Date).alias("end"),
+            # the first and last business-zone days with a ticket on each side
+            (pl.lit(date) + pl.duration(days=pl.col("_first"))).cast(pl.Date).alias("start"),
+            (pl.lit(date) + pl.duration(days=pl.col("_last"))).cast(pl.Date).alias("end"),
         )
         .select(
             "segment", "start", "end", "tickets", "escalations", "rate", "rate_low", "rate_high"

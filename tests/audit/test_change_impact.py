@@ -184,3 +184,39 @@ def test_days_that_separate_perfectly_have_no_model():
     })  # fmt: skip
     r = m.before_after(t, date=d0.date())
     assert r.model is None and "too few tickets for a trend" in r.model_note
+
+
+def test_weeks_and_windows_are_business_zone_days_across_a_clock_change() -> None:
+    """Berlin moves its clocks on Sunday 31 March 2024: that day has 23 hours. Weeks counted in
+    168-hour blocks from the change put Monday 1 April 00:30 into week 0, and a 7-day window
+    took it in; the summary's dates were UTC days (the first ticket "before" the change)."""
+    from zoneinfo import ZoneInfo
+
+    from lib.periods import use_zone
+
+    berlin = ZoneInfo("Europe/Berlin")
+
+    def local(*args: int) -> datetime:
+        return datetime(*args, tzinfo=berlin).astimezone(UTC)
+
+    times = [
+        local(2024, 3, 20, 10),  # before, week -1
+        local(2024, 3, 25, 0, 30),  # the change day (Monday), 23:30 UTC the day before
+        local(2024, 3, 31, 23, 30),  # the 23-hour Sunday, last day of week 0
+        local(2024, 4, 1, 0, 30),  # Monday: week 1 (22:30 UTC on Sunday)
+    ]
+    t = pl.DataFrame(
+        {"created_at": times, "category": ["sso"] * 4, "escalated": [True, False, True, False]}
+    )
+    with use_zone("Europe/Berlin"):
+        r = m.before_after(t, date=date(2024, 3, 25))
+        windowed = m.before_after(t, date=date(2024, 3, 25), window_days=7)
+    assert r.weekly.select("week", "tickets").rows() == [(-1, 1), (0, 2), (1, 1)]
+    after = r.summary.filter(pl.col("segment") == "after").row(0, named=True)
+    assert (after["start"], after["end"], after["tickets"]) == (
+        date(2024, 3, 25),
+        date(2024, 4, 1),
+        3,
+    )
+    after7 = windowed.summary.filter(pl.col("segment") == "after").row(0, named=True)
+    assert (after7["tickets"], after7["end"]) == (2, date(2024, 3, 31))
