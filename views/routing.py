@@ -92,6 +92,20 @@ with tabs[0]:
             or "category"
         )
         per = tags.with_tags(aggregates.aggregate(data, audit.reassignment_summary, by=by).summary)
+        measure = (
+            st.segmented_control(
+                "Bars show",
+                ["rate", "count"],
+                default="rate",
+                key="rt_measure",
+                format_func={"rate": "Share reassigned", "count": "Tickets reassigned"}.get,
+                help="Bars are sorted by what they draw: the share of tickets reassigned at "
+                "least once, or their number.",
+            )
+            or "rate"
+        )
+        # the bars, and the table below them, in the order of what the bars draw
+        per = breakdowns.sort_bars(per, measure, rate="share_reassigned", k="reassigned", n="known")
         fig = breakdowns.interval_bars(
             per,
             by,
@@ -101,14 +115,22 @@ with tabs[0]:
             k="reassigned",
             n="known",
             what="reassigned",
+            measure=measure,
+        )
+        drawn = (
+            f"Tickets reassigned at least once per {by}, most first; beside each bar: their "
+            "number and their share."
+            if measure == "count"
+            else f"Share of tickets reassigned at least once per {by}, highest first; whiskers: "
+            "95% interval."
         )
         widgets.chart_downloads(
             fig,
             f"reassigned_by_{by}",
             key="rt_by_chart",
             data=per,
-            caption=f"Share of tickets reassigned at least once per {by}, busiest first; "
-            "whiskers: 95% interval. Categories that nearly always move on may be policy-based.",
+            caption=drawn + f" Faded bars: fewer than {breakdowns.FEW_TICKETS} tickets. "
+            "Categories that nearly always move on may be policy-based.",
         )
         widgets.table(
             per,

@@ -400,6 +400,13 @@ def test_routing_numbers_and_controls(review_home: Path, demo) -> None:
     at.segmented_control(key="rt_by").set_value("channel").run()
     _ok(at)
     assert len(_table(at, "First assignment correct %")) == demo["channel"].n_unique()
+    # the bars and their table in the order of what the bars draw: the share, or the number
+    shares = _table(at, "First assignment correct %", "Reassigned %")["Reassigned %"].tolist()
+    assert shares == sorted(shares, reverse=True)
+    at.segmented_control(key="rt_measure").set_value("count").run()
+    _ok(at)
+    counts = _table(at, "First assignment correct %", "Reassigned")["Reassigned"].tolist()
+    assert counts == sorted(counts, reverse=True)
 
 
 def test_time_to_escalate_on_an_export_with_escalation_times(review_home: Path) -> None:
