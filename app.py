@@ -7,6 +7,7 @@ the app on those exports; without it the app reopens the last dataset, or the bu
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from ui import agents_work, auth, dataset, layout, sidebar
 
@@ -41,10 +42,14 @@ nav = st.navigation(PAGES)
 data = dataset.active()
 sidebar.render(data)
 st.session_state["_active"] = data
+rerun = False
 try:
     nav.run()
+except RerunException:  # a click mid-run: the rerun draws the page first, then its turn
+    rerun = True
+    raise
 finally:
-    if data is not None and data.tickets.height >= agents_work.WARM_ROWS:
+    if not rerun and data is not None and data.tickets.height >= agents_work.WARM_ROWS:
         # a large dataset's agent codes, made while the user reads the page just drawn (made
         # before it, they shared the two cores with the Overview's first run at 10M: 1 s more)
         agents_work.warm_codes(dataset.snapshot_key(data), data.tickets)

@@ -51,6 +51,14 @@ def _participant(participant: str | None, actor: Actor | None) -> str:
     return name
 
 
+def _same_name(name: str) -> sa.ColumnElement[bool]:
+    """Rows of the participant ``name`` in any case, as the unique index on
+    ``lower(participant)`` compares them: the database's ``lower()`` on both sides (SQLite's
+    folds A-Z only; Python's ``str.lower`` folds "É" and "İ" too, and the lookup would then
+    miss a row the index sees)."""
+    return sa.func.lower(CalibrationAnswer.participant) == sa.func.lower(sa.literal(name))
+
+
 def _open_session(row: CalibrationSession) -> CalibrationSession:
     if row.status != "open":
         when = row.closed_at.strftime("%Y-%m-%d %H:%M UTC") if row.closed_at else "earlier"
@@ -215,7 +223,7 @@ class CalibrationMixin(StoreBase):
             row = s.exec(
                 select(CalibrationAnswer).where(
                     CalibrationAnswer.item_id == item_id,
-                    sa.func.lower(CalibrationAnswer.participant) == name.lower(),
+                    _same_name(name),
                 )
             ).first()
             if row is None:
@@ -225,7 +233,7 @@ class CalibrationMixin(StoreBase):
                     select(CalibrationAnswer.participant)
                     .where(
                         CalibrationAnswer.session_id == item.session_id,
-                        sa.func.lower(CalibrationAnswer.participant) == name.lower(),
+                        _same_name(name),
                     )
                     .order_by(CalibrationAnswer.id)
                 ).first()
@@ -255,7 +263,7 @@ class CalibrationMixin(StoreBase):
             rows = s.exec(
                 select(CalibrationAnswer).where(
                     CalibrationAnswer.session_id == session_id,
-                    sa.func.lower(CalibrationAnswer.participant) == name.lower(),
+                    _same_name(name),
                 )
             ).all()
         return _frame(rows, _schema(CalibrationAnswer))

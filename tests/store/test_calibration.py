@@ -251,3 +251,16 @@ def test_one_person_typing_the_name_in_another_case_stays_one_participant(store:
     assert store.calibration_progress(sid).rows() == [("Ana", 2), ("Bo", 1)]
     mine = store.my_calibration_answers(sid, "ANA")
     assert mine.select("participant", "escalate").rows() == [("Ana", True), ("Ana", False)]
+
+
+@pytest.mark.parametrize("name", ["Émile", "İlker", "ΟΔΥΣΣΕΥΣ", "Åsa"])
+def test_a_name_beyond_a_to_z_answers_again_and_reads_its_answers(store: Store, name: str) -> None:
+    # the lookup and the unique index must fold case the same way (the database's lower()):
+    # with Python's str.lower() the second answer missed the first row and hit the index
+    sid, items = _session(store)
+    store.submit_calibration_answer(items[0], escalate=False, participant=name)
+    store.submit_calibration_answer(items[0], escalate=True, participant=name)
+    store.submit_calibration_answer(items[1], escalate=False, participant=name)
+    mine = store.my_calibration_answers(sid, name)
+    assert mine.select("participant", "escalate").rows() == [(name, True), (name, False)]
+    assert store.calibration_progress(sid).rows() == [(name, 2)]

@@ -176,3 +176,35 @@ def test_codes_start_after_the_page_and_agents_first_makes_them_once(
     at.switch_page("views/overview.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not agents_work._WARM and len(made) == 1
+
+
+def test_a_rerun_asked_mid_page_starts_no_codes_before_the_page_is_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a click while the page runs stops the run and starts another: the codes wait for the
+    # page that run draws, not take the cores from it
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
+
+    from ui import layout
+
+    monkeypatch.setenv("REVIEW_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(agents_work, "WARM_ROWS", 1)
+    order: list[str] = []
+    header, warm = layout.header, agents_work.warm_codes
+
+    def page(*args, **kwargs):
+        order.append("page")
+        if order.count("page") == 1:
+            raise RerunException(None)
+        return header(*args, **kwargs)
+
+    monkeypatch.setattr(layout, "header", page)
+    monkeypatch.setattr(
+        agents_work, "warm_codes", lambda *a, **k: order.append("warm") or warm(*a, **k)
+    )
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()  # stopped by the rerun request: no codes
+    assert order == ["page"]
+    at.run()  # the run that draws the page, then the codes
+    assert not at.exception, [e.value for e in at.exception]
+    assert order == ["page", "page", "warm"]
