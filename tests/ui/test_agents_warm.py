@@ -143,13 +143,37 @@ def test_the_app_starts_them_and_the_agents_page_takes_them(
     assert not agents_work._WARM and key in agents_work._STARTED
 
 
+def _record_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, rerun_first: bool = False):
+    """A demo app counted as large, and the order of its pages' starts ("page") and of the
+    background codes' starts ("warm"); ``rerun_first``: the first page asks for a rerun."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
+
+    from ui import layout
+
+    monkeypatch.setenv("REVIEW_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(agents_work, "WARM_ROWS", 1)
+    order: list[str] = []
+    header, warm = layout.header, agents_work.warm_codes
+
+    def page(*args, **kwargs):
+        order.append("page")
+        if rerun_first and order.count("page") == 1:
+            raise RerunException(None)
+        return header(*args, **kwargs)
+
+    monkeypatch.setattr(layout, "header", page)
+    monkeypatch.setattr(
+        agents_work, "warm_codes", lambda *a, **k: order.append("warm") or warm(*a, **k)
+    )
+    return order
+
+
 def test_codes_start_after_the_page_and_agents_first_makes_them_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the codes are started after the page is drawn: on the Agents page, which made them
     # itself, nothing is started in the background after it
-    monkeypatch.setenv("REVIEW_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(agents_work, "WARM_ROWS", 1)
+    order = _record_order(monkeypatch, tmp_path)
     import lib.outliers
 
     made: list[int] = []
@@ -159,14 +183,6 @@ def test_codes_start_after_the_page_and_agents_first_makes_them_once(
         return encode_tickets(tickets, *args, **kwargs)
 
     monkeypatch.setattr(lib.outliers, "encode_tickets", spy)
-    from ui import layout
-
-    order: list[str] = []
-    header, warm = layout.header, agents_work.warm_codes
-    monkeypatch.setattr(layout, "header", lambda *a, **k: order.append("page") or header(*a, **k))
-    monkeypatch.setattr(
-        agents_work, "warm_codes", lambda *a, **k: order.append("warm") or warm(*a, **k)
-    )
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.switch_page("views/agents.py").run()
     assert order == ["page", "warm"]  # the page first, then the background's turn
@@ -183,25 +199,7 @@ def test_a_rerun_asked_mid_page_starts_no_codes_before_the_page_is_drawn(
 ) -> None:
     # a click while the page runs stops the run and starts another: the codes wait for the
     # page that run draws, not take the cores from it
-    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
-
-    from ui import layout
-
-    monkeypatch.setenv("REVIEW_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(agents_work, "WARM_ROWS", 1)
-    order: list[str] = []
-    header, warm = layout.header, agents_work.warm_codes
-
-    def page(*args, **kwargs):
-        order.append("page")
-        if order.count("page") == 1:
-            raise RerunException(None)
-        return header(*args, **kwargs)
-
-    monkeypatch.setattr(layout, "header", page)
-    monkeypatch.setattr(
-        agents_work, "warm_codes", lambda *a, **k: order.append("warm") or warm(*a, **k)
-    )
+    order = _record_order(monkeypatch, tmp_path, rerun_first=True)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()  # stopped by the rerun request: no codes
     assert order == ["page"]
