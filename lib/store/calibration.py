@@ -59,6 +59,25 @@ def _same_name(name: str) -> sa.ColumnElement[bool]:
     return sa.func.lower(CalibrationAnswer.participant) == sa.func.lower(sa.literal(name))
 
 
+def _one_spelling(session_id: int) -> sa.Update:
+    """Each person's answers in the session under one spelling, the first they answered with
+    (answers to two scenarios made at the same moment by "Ana" and "ana" keep both until
+    this runs, when the session closes): the results count one participant."""
+    answer = CalibrationAnswer.__table__
+    earliest = answer.alias("earliest")
+    spelling = (
+        sa.select(earliest.c.participant)
+        .where(
+            earliest.c.session_id == answer.c.session_id,
+            sa.func.lower(earliest.c.participant) == sa.func.lower(answer.c.participant),
+        )
+        .order_by(earliest.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return answer.update().where(answer.c.session_id == session_id).values(participant=spelling)
+
+
 def _open_session(row: CalibrationSession) -> CalibrationSession:
     if row.status != "open":
         when = row.closed_at.strftime("%Y-%m-%d %H:%M UTC") if row.closed_at else "earlier"
@@ -288,11 +307,14 @@ class CalibrationMixin(StoreBase):
         """Who has answered how many scenarios (never what they answered)."""
         with self._read() as s:
             self._get(s, CalibrationSession, session_id, "Calibration session")
+            # one row per person whatever the case (two tabs answering two scenarios at the
+            # same moment can still store two spellings until the session closes)
+            who = sa.func.min(CalibrationAnswer.participant)
             rows = s.execute(
-                sa.select(CalibrationAnswer.participant, sa.func.count())
+                sa.select(who, sa.func.count())
                 .where(CalibrationAnswer.session_id == session_id)
-                .group_by(CalibrationAnswer.participant)
-                .order_by(CalibrationAnswer.participant)
+                .group_by(sa.func.lower(CalibrationAnswer.participant))
+                .order_by(who)
             ).all()
         return pl.DataFrame(
             [tuple(r) for r in rows],
@@ -307,6 +329,7 @@ class CalibrationMixin(StoreBase):
         """Close the session: answers freeze, and everyone's answers and the outcomes show."""
         with self._write() as s:
             row = _open_session(self._get(s, CalibrationSession, session_id, "Calibration session"))
+            s.execute(_one_spelling(session_id))
             row.status, row.closed_at, row.closed_by = "closed", _now(), _who(who, actor)
             s.add(row)
         return row

@@ -264,3 +264,17 @@ def test_a_name_beyond_a_to_z_answers_again_and_reads_its_answers(store: Store, 
     mine = store.my_calibration_answers(sid, name)
     assert mine.select("participant", "escalate").rows() == [(name, True), (name, False)]
     assert store.calibration_progress(sid).rows() == [(name, 2)]
+
+
+def test_two_spellings_stored_by_a_race_count_once_and_close_as_one(store: Store) -> None:
+    # "Ana" and "ana" answering two scenarios at the same moment on PostgreSQL each find no
+    # row of the other (not committed yet) and keep their own spelling: stored here directly
+    sid, items = _session(store)
+    with store._write() as s:
+        for item, name in ((items[0], "Ana"), (items[1], "ana")):
+            s.add(CalibrationAnswer(session_id=sid, item_id=item, participant=name, escalate=True))
+    store.submit_calibration_answer(items[2], escalate=False, participant="Bo")
+    assert store.calibration_progress(sid).rows() == [("Ana", 2), ("Bo", 1)]
+    store.close_calibration_session(sid, who="lead")
+    answers = store.calibration_answers(sid)
+    assert sorted(answers.get_column("participant").to_list()) == ["Ana", "Ana", "Bo"]
