@@ -79,28 +79,37 @@ def handoff_figure(per_category: pl.DataFrame, *, top: int = 15) -> go.Figure:
     for name, key, k, n, color in reversed(_SERIES):  # horizontal groups draw bottom-up
         rate = rows.get_column(f"{key}_rate")
         pct = [None if v is None else 100 * v for v in rate.to_list()]
-        low = [
-            0.0 if v is None or lo is None else 100 * (v - lo)
-            for v, lo in zip(rate, rows[f"{key}_rate_low"], strict=True)
-        ]
-        high = [
-            0.0 if v is None or hi is None else 100 * (hi - v)
+        top = [
+            None if v is None or hi is None else 100 * hi
             for v, hi in zip(rate, rows[f"{key}_rate_high"], strict=True)
         ]
-        custom = list(zip(rows[k].to_list(), rows[n].to_list(), strict=True))
+        # A bar of 0% has nothing to hold its "0 of n" inside, and outside it the label
+        # would sit on the whisker (0 to its upper bound): such a bar is drawn invisible to
+        # the whisker's end, its label after it, its whisker back down to 0.
+        zero = [bool(v == 0 and t) for v, t in zip(pct, top, strict=True)]
+        place = ["inside" if v and not z else "outside" for v, z in zip(pct, zero, strict=True)]
+        drawn = [t if z else v for v, t, z in zip(pct, top, zero, strict=True)]
+        low = [
+            0.0 if v is None or lo is None else d - 100 * lo
+            for v, d, lo in zip(rate, drawn, rows[f"{key}_rate_low"], strict=True)
+        ]
+        high = [0.0 if d is None or t is None else t - d for d, t in zip(drawn, top, strict=True)]
+        custom = [
+            (k_, n_, v) for k_, n_, v in zip(rows[k].to_list(), rows[n].to_list(), pct, strict=True)
+        ]
         fig.add_trace(
             go.Bar(
                 name=name,
-                x=pct,
+                x=drawn,
                 y=labels,
                 orientation="h",
-                marker_color=color,
+                marker={"color": color, "opacity": [0 if z else 1 for z in zero]},
                 error_x={"type": "data", "array": high, "arrayminus": low, "color": "#44403C"},
-                text=[f"{k_} of {n_}" for k_, n_ in custom],
-                textposition=["inside" if v else "outside" for v in pct],
+                text=[f"{k_} of {n_}" for k_, n_, _ in custom],
+                textposition=place,
                 insidetextanchor="start",
                 customdata=custom,
-                hovertemplate="%{y}<br>" + name + ": %{x:.1f}% (%{customdata[0]} of "
+                hovertemplate="%{y}<br>" + name + ": %{customdata[2]:.1f}% (%{customdata[0]} of "
                 "%{customdata[1]})<extra></extra>",
             )
         )

@@ -103,3 +103,40 @@ def test_empty_and_markless_frames() -> None:
     assert not got.found and got.by_category.height == 0
     assert got.summary.item(0, "n") == 0 and got.summary.item(0, "share") is None
     assert "bot_handoff" in got.hint and set(got.looked_at) == {"Tags"}
+
+
+def test_a_zero_rate_bar_puts_its_count_after_its_whisker() -> None:
+    # "0 of 6" sat on the whisker (0% to its upper bound) when drawn outside a bar of 0%
+    from lib.charts.bot import handoff_figure
+
+    lo, hi = wilson_interval(0, 6)
+    lo2, hi2 = wilson_interval(3, 10)
+    per = pl.DataFrame(
+        {
+            "category": ["Billing"],
+            "candidate": [False],
+            "handed_off": [6],
+            "handed_escalated": [0],
+            "handed_rate": [0.0],
+            "handed_rate_low": [lo],
+            "handed_rate_high": [hi],
+            "direct": [10],
+            "direct_escalated": [3],
+            "direct_rate": [0.3],
+            "direct_rate_low": [lo2],
+            "direct_rate_high": [hi2],
+        }
+    )
+    fig = handoff_figure(per)
+    zero = next(t for t in fig.data if t.name == "Escalated after a bot handoff")
+    other = next(t for t in fig.data if t.name == "Escalated, straight to a person")
+    # invisible bar to the whisker's end, label outside it, whisker back down to 0
+    assert zero.x == (pytest.approx(100 * hi),) and zero.marker.opacity == (0,)
+    assert zero.textposition == ("outside",) and zero.text == ("0 of 6",)
+    assert zero.error_x.array == (0,) and zero.error_x.arrayminus == (pytest.approx(100 * hi),)
+    assert zero.customdata[0][2] == 0  # the hover reads the rate, not the drawn length
+    # a bar with a rate is drawn as before
+    assert other.x == (pytest.approx(30.0),) and other.marker.opacity == (1,)
+    assert other.textposition == ("inside",)
+    assert other.error_x.array == (pytest.approx(100 * hi2 - 30),)
+    assert other.error_x.arrayminus == (pytest.approx(30 - 100 * lo2),)
