@@ -84,6 +84,23 @@ def table(
     return frame.row(rows[0], named=True) if rows and rows[0] < frame.height else None
 
 
+def bars_measure(key: str, *, rate: str, count: str, what: str) -> str:
+    """The "Bars show" switch of a bar chart drawn by :func:`lib.charts.breakdowns.interval_bars`:
+    ``"rate"`` or ``"count"`` (labelled ``rate`` and ``count``); the bars are sorted by what
+    they draw. ``what``: the end of the help sentence, what the two measures are."""
+    return (
+        st.segmented_control(
+            "Bars show",
+            ["rate", "count"],
+            default="rate",
+            key=key,
+            format_func={"rate": rate, "count": count}.get,
+            help=f"Bars are sorted by what they draw: {what}.",
+        )
+        or "rate"
+    )
+
+
 def chart_config(name: str) -> dict[str, Any]:
     """Plotly config: the camera button saves ``<name>.png`` (drawn in the browser)."""
     return {

@@ -115,16 +115,11 @@ st.markdown(":material/rule: " + md_escape(audit.rises_in_words(bd, by)))
 
 # ---- chart and table: click a bar or a row to drill in --------------------------------------
 digest = hashlib.md5(repr((by, mode, sidebar.dimension_filters(), cur)).encode()).hexdigest()[:8]
-measure = (
-    st.segmented_control(
-        "Bars show",
-        ["rate", "count"],
-        default="rate",
-        key="bd_measure",
-        format_func={"rate": "Escalation rate", "count": "Escalations"}.get,
-        help="Bars are sorted by what they draw: the share escalated, or the number escalated.",
-    )
-    or "rate"
+measure = widgets.bars_measure(
+    "bd_measure",
+    rate="Escalation rate",
+    count="Escalations",
+    what="the share escalated, or the number escalated",
 )
 fig = breakdowns.interval_bars(
     bd, by, measure=measure, reference=total_e / total_t if total_t else None,

@@ -92,17 +92,11 @@ with tabs[0]:
             or "category"
         )
         per = tags.with_tags(aggregates.aggregate(data, audit.reassignment_summary, by=by).summary)
-        measure = (
-            st.segmented_control(
-                "Bars show",
-                ["rate", "count"],
-                default="rate",
-                key="rt_measure",
-                format_func={"rate": "Share reassigned", "count": "Tickets reassigned"}.get,
-                help="Bars are sorted by what they draw: the share of tickets reassigned at "
-                "least once, or their number.",
-            )
-            or "rate"
+        measure = widgets.bars_measure(
+            "rt_measure",
+            rate="Share reassigned",
+            count="Tickets reassigned",
+            what="the share of tickets reassigned at least once, or their number",
         )
         # the bars, and the table below them, in the order of what the bars draw
         per = breakdowns.sort_bars(per, measure, rate="share_reassigned", k="reassigned", n="known")

@@ -90,21 +90,29 @@ def test_answer_again_replaces_and_closing_freezes(store: Store) -> None:
     assert r.n_participants == 2 and r.items.row(0, named=True)["majority"] == "split"
 
 
-def test_two_tabs_answering_one_scenario_at_once_both_succeed(db_url: str) -> None:
-    """One participant's two tabs (or two servers) answer the same scenario at the same moment:
-    the later answer replaces the first, where a read-then-insert failed on PostgreSQL with a
-    duplicate key on (scenario, participant)."""
+def _racing_answers(db_url: str, second: str) -> tuple[Store, int]:
+    """Server A has inserted "Ana"'s answer (escalate) to the first scenario and not committed
+    it when server B submits ``second``'s (no escalation) to the same one. Returns A's store
+    (open) and the session."""
     with Store(db_url) as setup:
         sid, items = _session(setup)
 
-    def a_holds(s) -> None:  # server A has inserted Ana's first answer, not yet committed
+    def a_holds(s) -> None:
         s.add(CalibrationAnswer(session_id=sid, item_id=items[0], participant="Ana", escalate=True))
 
     a = _race(
         db_url,
         a_holds,
-        lambda b: b.submit_calibration_answer(items[0], escalate=False, participant="Ana"),
+        lambda b: b.submit_calibration_answer(items[0], escalate=False, participant=second),
     )
+    return a, sid
+
+
+def test_two_tabs_answering_one_scenario_at_once_both_succeed(db_url: str) -> None:
+    """One participant's two tabs (or two servers) answer the same scenario at the same moment:
+    the later answer replaces the first, where a read-then-insert failed on PostgreSQL with a
+    duplicate key on (scenario, participant)."""
+    a, sid = _racing_answers(db_url, "Ana")
     try:
         mine = a.my_calibration_answers(sid, "Ana")
         assert mine.select("participant", "escalate").rows() == [("Ana", False)]
@@ -224,17 +232,7 @@ def test_backup_and_restore_keep_sessions_answers_and_matrix(store: Store, tmp_p
 def test_the_same_name_in_another_case_answering_at_once_keeps_one_answer(db_url: str) -> None:
     """ "Ana" and "ana" (one person, two tabs or two servers) answer one scenario at the same
     moment: one answer is kept, the later one, as when they answer one after the other."""
-    with Store(db_url) as setup:
-        sid, items = _session(setup)
-
-    def a_holds(s) -> None:  # server A has inserted Ana's first answer, not yet committed
-        s.add(CalibrationAnswer(session_id=sid, item_id=items[0], participant="Ana", escalate=True))
-
-    a = _race(
-        db_url,
-        a_holds,
-        lambda b: b.submit_calibration_answer(items[0], escalate=False, participant="ana"),
-    )
+    a, sid = _racing_answers(db_url, "ana")
     try:
         mine = a.my_calibration_answers(sid, "ANA")
         assert mine.select("participant", "escalate").rows() == [("Ana", False)]
