@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python scripts/bench_10m.py [--tickets 10000000] [--compare 1000000]
-        [--work /tmp/big10m] [--steps gen,import,app] [--read 0]
+        [--work /tmp/big10m] [--steps gen,import,app] [--read 0] [--first overview]
 
 For each size (``--compare`` first, then ``--tickets``) in its own folder under ``--work``
 (``n<size>/``):
@@ -24,7 +24,9 @@ For each size (``--compare`` first, then ``--tickets``) in its own folder under 
    ``AppTest``, the same process, as sessions of one server are) each running the three
    pages. The process RSS is read after each step (psutil) and its peak at the end.
    ``--read S``: the user reads each page ``S`` seconds before opening the next (not timed;
-   the app works in the background meanwhile, as it does for a person).
+   the app works in the background meanwhile, as it does for a person). ``--first PAGE``:
+   the page each session opens first (``agents``: a deep link to the Agents page, before any
+   other page has run on the dataset); the other two follow in their usual order.
 
 Prints one table per size and a comparison. Targets (issue 18): import peak under 8 GB;
 each page's computations under 3 s once the dataset is open; a filter change under 1 s;
@@ -194,10 +196,15 @@ def app_child(home: Path) -> dict[str, Any]:
 
     read = float(os.environ.get("BENCH_READ_S", "0"))
     out["read_s"] = read
+    out["first_page"] = os.environ.get("BENCH_FIRST", "overview")
+
+    first_page = os.environ.get("BENCH_FIRST", "overview")
+    order = [first_page, *[p for p in PAGES if p != first_page]]
 
     def session(i: int) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
-        for name, page in PAGES.items():
+        for name in order:
+            page = PAGES[name]
             at.switch_page(page)
             run(at, f"s{i}_{name}")
             time.sleep(read)  # the user reads the page before opening the next (not timed)
@@ -258,6 +265,7 @@ ROWS = (
     ("open_frame_gib", "the open dataset's frame (GiB)", "{:.2f}"),
     ("open_rss_gib", "app RSS with the dataset open (GiB)", "{:.2f}"),
     ("read_s", "seconds the user reads each page before the next (--read, not timed)", "{:g}"),
+    ("first_page", "the page each session opens first (--first)", "{}"),
     ("s1_overview_s", "Overview, first run (s; target < 3)", "{:.2f}"),
     ("s1_breakdowns_s", "Breakdowns, first run (s; target < 3)", "{:.2f}"),
     ("s1_agents_s", "Agents, first run (s; target < 3)", "{:.2f}"),
@@ -328,6 +336,9 @@ def main() -> None:
     parser.add_argument(
         "--read", type=float, default=0.0, help="seconds a user reads each page (not timed)"
     )
+    parser.add_argument(
+        "--first", choices=list(PAGES), default="overview", help="the page each session opens first"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -344,6 +355,7 @@ def main() -> None:
         print(json.dumps(answer))
         return
     os.environ["BENCH_READ_S"] = str(args.read)  # for the app's child process
+    os.environ["BENCH_FIRST"] = args.first
     steps = set(args.steps.split(","))
     results: dict[int, dict[str, Any]] = {}
     for n in [s for s in (args.compare, args.tickets) if s]:
