@@ -52,4 +52,6 @@ finally:
     if not rerun and data is not None and data.tickets.height >= agents_work.WARM_ROWS:
         # a large dataset's agent codes, made while the user reads the page just drawn (made
         # before it, they shared the two cores with the Overview's first run at 10M: 1 s more)
-        agents_work.warm_codes(dataset.snapshot_key(data), data.tickets)
+        agents_work.warm_codes(
+            dataset.snapshot_key(data), data.tickets, saved=agents_work.codes_file(data)
+        )

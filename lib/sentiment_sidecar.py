@@ -20,12 +20,12 @@ True
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+
+from lib.sidecar_file import write_whole
 
 #: The sidecar's file name beside a snapshot (``Store.sidecar_path``).
 SENTIMENT_SIDECAR = "sentiment.parquet"
@@ -82,19 +82,12 @@ def write_sidecar(
     """Write the scores (``ticket_id``, ``sentiment`` of ``scored``) with ``how`` and
     ``details``; False when the file cannot be written (a read-only folder, a full disk: the
     scores then stay in memory and no temporary file is left)."""
-    side = Path(path)
-    tmp: str | None = None
     meta = {**details, "sentiment_method": how, "sentiment_version": SCORER_VERSION}
-    try:
-        fd, tmp = tempfile.mkstemp(dir=side.parent, prefix=".tmp-", suffix=".parquet")
-        os.close(fd)
+
+    def write(tmp: Path) -> None:
         scored.select("ticket_id", "sentiment").write_parquet(tmp, metadata=meta)
-        os.replace(tmp, side)
-    except (OSError, pl.exceptions.PolarsError):
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        return False
-    return True
+
+    return write_whole(path, ".parquet", write)
 
 
 def with_scores(tickets: pl.DataFrame, scored: pl.DataFrame) -> pl.DataFrame:

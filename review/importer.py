@@ -13,6 +13,8 @@ from argparse import Namespace
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from lib.ingest import inspect_sources, load_tables
 from lib.ingest.business_zone import ZONE_KEY, propose_for_tables, split_zone
 from lib.ingest.date_order import SAVED_KEY, split_saved
@@ -105,6 +107,33 @@ def load(
     return result, zone, dayfirst
 
 
+def keep_beside(store: Any, record: Any, frame: pl.DataFrame) -> None:
+    """Write what the app would otherwise work out on the first pages it opens on the new
+    dataset ``record`` (the snapshot of ``frame``): the sidebar's filter choices and the
+    Agents page's codes, in the dataset's business zone. A file that cannot be written is
+    left out (the app then works them out itself).
+
+    >>> keep_beside.__name__
+    'keep_beside'
+    """
+    from lib.audit.filter_choices import (
+        FILTER_CHOICES_SIDECAR,
+        FILTER_COLUMNS,
+        filter_choices,
+        write_filter_choices,
+    )
+    from lib.ingest.loader import canonical_only
+    from lib.outliers.codes import CODES_SIDECAR, encode_tickets, write_codes
+    from lib.periods import use_zone
+
+    tickets = canonical_only(frame)  # what the app reads back from the snapshot
+    choices = filter_choices(tickets, FILTER_COLUMNS)
+    write_filter_choices(store.sidecar_path(record, FILTER_CHOICES_SIDECAR), choices, tickets)
+    with use_zone(record.business_tz):
+        codes = encode_tickets(tickets)
+    write_codes(store.sidecar_path(record, CODES_SIDECAR), codes)
+
+
 def run(args: Namespace) -> int:
     """Import ``args.files`` into a new dataset; print what was imported."""
     paths, mapping, rules = check_options(args)
@@ -130,6 +159,7 @@ def run(args: Namespace) -> int:
             business_tz=zone,
             activate=not args.keep_active,
         )
+        keep_beside(store, rec, frame)
         remembered = dict(result.mapping)
         if dayfirst is not None:
             remembered[SAVED_KEY] = dayfirst

@@ -14,8 +14,11 @@ For each size (``--compare`` first, then ``--tickets``) in its own folder under 
    one chunk's). Kept and reused when it is already there with the right row count.
 2. **import**: in a fresh process, what the app does on import: ``load_export`` on the file,
    the extras put beside the tickets by ``ui.dataset.save_frame``, ``Store.register_dataset``
-   writing the Parquet snapshot into ``home/``. Wall time and peak resident memory (the
-   child's maximum RSS). Skipped when ``home/`` already holds the dataset.
+   writing the Parquet snapshot into ``home/``, then the files ``review import`` keeps beside
+   it (``review.importer.keep_beside``: the sidebar's filter choices and the Agents page's
+   codes; the app writes the same files after the first page it opens on a new dataset).
+   Wall time and peak resident memory (the child's maximum RSS). Skipped when ``home/``
+   already holds the dataset.
 3. **app**: in a fresh process: the dataset opened as the app opens it
    (``ui.dataset._canonical``, the per-process cache every session shares), then Streamlit's
    ``AppTest`` runs ``app.py`` on that store: the Overview, Breakdowns and Agents pages
@@ -98,10 +101,12 @@ def generate(n: int, out: Path) -> dict[str, Any]:
 
 # ---- 2. the import ---------------------------------------------------------------------------
 def import_child(export: Path, home: Path) -> dict[str, Any]:
-    """In this (fresh) process: load the export and register it, as the app's import does."""
+    """In this (fresh) process: load the export and register it, as the app's import does,
+    and write the files `review import` keeps beside the snapshot (filter choices, codes)."""
     os.environ["REVIEW_DATA_DIR"] = str(home)
     from lib.ingest import load_export
     from lib.store import Store
+    from review.importer import keep_beside
     from ui.dataset import save_frame
 
     t0 = time.perf_counter()
@@ -113,6 +118,7 @@ def import_child(export: Path, home: Path) -> dict[str, Any]:
     ds = store.register_dataset(
         "Bench", frame, vendor=result.vendor, mapping=result.mapping, business_tz="UTC"
     )
+    keep_beside(store, ds, frame)  # the filter choices and codes, as `review import` writes
     path = store.snapshot_file(ds)
     return {
         "load_s": loaded,

@@ -5,11 +5,16 @@ time in Polars, numpy and statsmodels' linear algebra, which release the GIL: ru
 side on a two-core machine they take about the time of the longer one (:func:`beside`).
 
 The page counts on integer codes of the owner and case-mix columns
-(:func:`lib.outliers.encode_tickets`, 0.7-1.1 s at 10 million tickets). For a large dataset
+(:func:`lib.outliers.encode_tickets`, 0.6-1.1 s at 10 million tickets). For a large dataset
 they are made in the background once the first page on the dataset is drawn (:func:`warm_codes`,
 from ``app.py``), while the user reads it: the Agents page then takes them (:func:`codes`)
 instead of making them while the user waits. Made before the page, they slowed the Overview's
 first run at 10 million tickets by a second (the codes and the page shared the two cores).
+
+Codes once made are kept beside the snapshot (:data:`lib.outliers.codes.CODES_SIDECAR`,
+written in the background): a later process (a restarted server, a second server, the Agents
+page opened first by a link) reads them in a few hundredths of a second instead of coding
+10 million tickets again. The command line's import writes them with the snapshot.
 """
 
 from __future__ import annotations
@@ -18,10 +23,13 @@ import contextvars
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import polars as pl
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from lib.errors import StoreError
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -68,14 +76,45 @@ _STARTED: dict[str, None] = {}
 STARTED_KEPT = 256
 _WARM_LOCK = threading.Lock()
 _WARM_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agent-codes")
+#: Writes codes to their file after they were made (the page does not wait for it).
+_WRITE_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="agent-codes-file")
 
 
-def warm_codes(key: str, tickets: pl.DataFrame, *, rows: int | None = None) -> bool:
+def codes_file(data: Any) -> Path | None:
+    """Where the codes of the open dataset ``data`` (:class:`ui.dataset.Active`) are kept
+    beside its snapshot; None when it has no snapshot to keep them beside."""
+    from lib.outliers.codes import CODES_SIDECAR
+    from ui import session
+
+    try:
+        return session.store().sidecar_path(data.record, CODES_SIDECAR)
+    except StoreError:
+        return None
+
+
+def _kept_or_made(tickets: pl.DataFrame, saved: Path | None):  # -> TicketCodes
+    """The codes kept in ``saved`` when they are ``tickets``' own in this zone, else made now
+    and kept there (in the background: the caller does not wait for the file)."""
+    from lib.outliers import encode_tickets
+    from lib.outliers.codes import read_codes, write_codes
+
+    if saved is not None and (kept := read_codes(saved, tickets)) is not None:
+        return kept
+    made = encode_tickets(tickets)
+    if saved is not None:
+        _WRITE_POOL.submit(write_codes, saved, made)
+    return made
+
+
+def warm_codes(
+    key: str, tickets: pl.DataFrame, *, rows: int | None = None, saved: Path | None = None
+) -> bool:
     """Start making ``tickets``' codes in the background (once per ``key``: the snapshot and
     business zone, :func:`ui.dataset.snapshot_key`) when there are at least ``rows`` tickets
-    (default :data:`WARM_ROWS`) with an agent. Returns whether they were started now. The
-    business zone is the caller's (the month codes count its days). The oldest codes waiting
-    beyond :data:`WARM_KEPT` are dropped, and not made at all when they had not started.
+    (default :data:`WARM_ROWS`) with an agent; ``saved``: the file they are kept in
+    (:func:`codes_file`), read instead when it holds them. Returns whether they were started
+    now. The business zone is the caller's (the month codes count its days). The oldest codes
+    waiting beyond :data:`WARM_KEPT` are dropped, and not made at all when they had not started.
 
     >>> warm_codes("k", pl.DataFrame({"agent": ["a"]}))
     False
@@ -84,8 +123,6 @@ def warm_codes(key: str, tickets: pl.DataFrame, *, rows: int | None = None) -> b
         return False
     if tickets.get_column("agent").null_count() == tickets.height:
         return False
-    from lib.outliers import encode_tickets
-
     variables = contextvars.copy_context()  # the business zone of lib.periods
     with _WARM_LOCK:
         if key in _STARTED:
@@ -93,7 +130,7 @@ def warm_codes(key: str, tickets: pl.DataFrame, *, rows: int | None = None) -> b
         _remember(key)
         while len(_WARM) >= WARM_KEPT:
             _WARM.pop(next(iter(_WARM))).cancel()  # queued: never made, its tickets let go
-        _WARM[key] = _WARM_POOL.submit(variables.run, encode_tickets, tickets)
+        _WARM[key] = _WARM_POOL.submit(variables.run, _kept_or_made, tickets, saved)
     return True
 
 
@@ -105,12 +142,11 @@ def _remember(key: str) -> None:
         _STARTED.pop(next(iter(_STARTED)))
 
 
-def codes(key: str, tickets: pl.DataFrame):  # -> lib.outliers.TicketCodes
+def codes(key: str, tickets: pl.DataFrame, saved: Path | None = None):  # -> TicketCodes
     """The codes of ``tickets``: those :func:`warm_codes` made (waiting for them while they
-    are being made), else made now (also when they were still queued behind other work, or
-    failed in the background: an error is then the page's own)."""
-    from lib.outliers import encode_tickets
-
+    are being made), else those kept in ``saved`` (:func:`codes_file`), else made now (also
+    when they were still queued behind other work, or failed in the background: an error is
+    then the page's own) and kept in ``saved`` for later processes."""
     with _WARM_LOCK:
         started = _WARM.pop(key, None)
         _remember(key)  # made here if not in the background: not started after the page
@@ -121,7 +157,7 @@ def codes(key: str, tickets: pl.DataFrame):  # -> lib.outliers.TicketCodes
             made = None
         if made is not None and made.frame.height == tickets.height:
             return made
-    return encode_tickets(tickets)
+    return _kept_or_made(tickets, saved)
 
 
-__all__ = ["WARM_ROWS", "beside", "codes", "warm_codes"]
+__all__ = ["WARM_ROWS", "beside", "codes", "codes_file", "warm_codes"]

@@ -7,12 +7,20 @@ Each session keeps its own choices in ``st.session_state``; pages read them thro
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from lib import audit, periods
+from lib.audit.filter_choices import (
+    FILTER_CHOICES_SIDECAR,
+    FILTER_COLUMNS,
+    filter_choices,
+    read_filter_choices,
+    write_filter_choices,
+)
 from ui import dataset, horizon, session
 
 #: Sidebar filter fields: session key -> (Filters field, canonical column, label)
@@ -27,16 +35,18 @@ FILTER_FIELDS = {
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _filter_options(key: str, _tickets: pl.DataFrame) -> dict[str, list[str]]:
-    """Choices of every render filter, computed once per dataset snapshot (``key``)."""
-    return {column: _options(_tickets, column) for _, column, _ in FILTER_FIELDS.values()}
-
-
-def _options(tickets: pl.DataFrame, column: str) -> list[str]:
-    values = tickets.get_column(column).drop_nulls().unique().sort().to_list()
-    if tickets.get_column(column).null_count():
-        values.append(audit.MISSING)
-    return values
+def _filter_options(key: str, _tickets: pl.DataFrame, _kept: Path | None) -> dict[str, list[str]]:
+    """Choices of every render filter, once per dataset snapshot (``key``) and process: read
+    from the file kept beside the snapshot (``_kept``), else found and kept there."""
+    if (
+        _kept is not None
+        and (kept := read_filter_choices(_kept, _tickets, FILTER_COLUMNS)) is not None
+    ):
+        return kept
+    found = filter_choices(_tickets, FILTER_COLUMNS)
+    if _kept is not None:
+        write_filter_choices(_kept, found, _tickets)
+    return found
 
 
 def render(data: dataset.Active | None) -> None:
@@ -99,7 +109,8 @@ def render(data: dataset.Active | None) -> None:
     else:
         start, end = presets[preset]
     path = session.store().snapshot_file(data.record)
-    options = _filter_options(str(path), t)
+    kept = session.store().sidecar_path(data.record, FILTER_CHOICES_SIDECAR) if path else None
+    options = _filter_options(str(path), t, kept)
     with sb.expander("Filters", expanded=False):
         for key, (_, column, label) in FILTER_FIELDS.items():
             if t.get_column(column).null_count() == t.height:

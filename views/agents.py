@@ -37,7 +37,7 @@ def _codes(key: str, _t: pl.DataFrame) -> outliers.TicketCodes:
     and business zone and shared by every session (about 100 MB at 10 million tickets): the
     counts below group on them instead of on the text. A large dataset's were started in
     the background when it was opened (``app.py``)."""
-    return agents_work.codes(key, _t)
+    return agents_work.codes(key, _t, agents_work.codes_file(data))
 
 
 @st.cache_resource(max_entries=8, show_spinner="Counting every agent's tickets…")

@@ -24,13 +24,16 @@ The agent, first-owner and escalated-by columns share one set of codes, so credi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
 from lib.outliers.casemix import CASE_MIX, DERIVED_TERMS, _copies_final_group
 from lib.periods import business_zone, local_day
+from lib.sidecar_file import write_whole
 
 #: Prefix of the code columns :meth:`TicketCodes.attach` adds beside the tickets.
 PREFIX = "__code:"
@@ -38,6 +41,11 @@ PREFIX = "__code:"
 OWNER_COLUMNS: tuple[str, ...] = ("agent", "first_agent", "escalated_by")
 #: The month code's column (year * 12 + month - 1 of the business-zone day).
 MONTH = "month"
+#: The codes' file name beside a snapshot (``Store.sidecar_path``): made once, read by every
+#: later process instead of coding the snapshot again (:func:`write_codes`, :func:`read_codes`).
+CODES_SIDECAR = "codes.parquet"
+#: Kept in the file: codes written by another version of :func:`encode_tickets` are made again.
+CODES_VERSION = "1"
 
 
 def code_name(column: str) -> str:
@@ -130,24 +138,32 @@ def _smallest(size: int) -> pl.DataType:
     return pl.UInt8() if size <= 2**8 else pl.UInt16() if size <= 2**16 else pl.UInt32()
 
 
-def encode_tickets(tickets: pl.DataFrame, case_mix: Iterable[str] = CASE_MIX) -> TicketCodes:
-    """Code the owner columns, the text case-mix columns of ``case_mix`` and the month of
-    ``tickets`` (see the module notes): one pass per column, the columns in parallel."""
+def _plan(tickets: pl.DataFrame, case_mix: Iterable[str]) -> tuple[list[str], list[str], bool]:
+    """The owner and case-mix text columns :func:`encode_tickets` codes (text with a value
+    somewhere: an empty column needs none), and whether it derives the month."""
     have = tickets.schema
 
-    def worth(column: str) -> bool:  # text with a value somewhere (an empty column needs none)
+    def worth(column: str) -> bool:
         return (
             column in have
             and have[column] == pl.String
             and tickets.get_column(column).null_count() < tickets.height
         )
 
+    case_mix = tuple(case_mix)
     text = [c for c in dict.fromkeys(case_mix) if worth(c)]
     owners = [c for c in OWNER_COLUMNS if worth(c)]
+    derived = MONTH in case_mix and MONTH not in have and DERIVED_TERMS[MONTH] in have
+    return owners, text, derived
+
+
+def encode_tickets(tickets: pl.DataFrame, case_mix: Iterable[str] = CASE_MIX) -> TicketCodes:
+    """Code the owner columns, the text case-mix columns of ``case_mix`` and the month of
+    ``tickets`` (see the module notes): one pass per column, the columns in parallel."""
+    owners, text, derived = _plan(tickets, case_mix)
     shared = pl.Categorical(pl.Categories.random())
     exprs = [pl.col(c).cast(shared).alias(c) for c in owners]
     exprs += [pl.col(c).cast(pl.Categorical(pl.Categories.random())).alias(c) for c in text]
-    derived = MONTH in case_mix and MONTH not in have and DERIVED_TERMS[MONTH] in have
     if derived:
         exprs.append(month_code(DERIVED_TERMS[MONTH]).alias(MONTH))
     coded = tickets.select(exprs)
@@ -168,7 +184,107 @@ def encode_tickets(tickets: pl.DataFrame, case_mix: Iterable[str] = CASE_MIX) ->
     return TicketCodes(frame, levels, months, month_range, business_zone())
 
 
+def write_codes(path: Path | str, codes: TicketCodes) -> bool:
+    """Keep ``codes`` in the file ``path`` (the codes as Parquet columns, what they stand for
+    in its metadata); False when it cannot be written (a read-only folder, a full disk: the
+    codes then stay in memory only, and no temporary file is left). Written whole, then
+    renamed: a reader never sees half a file.
+
+    >>> import tempfile, pathlib
+    >>> side = pathlib.Path(tempfile.mkdtemp(), CODES_SIDECAR)
+    >>> t = pl.DataFrame({"agent": ["a", "b", "a"]})
+    >>> write_codes(side, encode_tickets(t)), read_codes(side, t).levels["agent"].to_list()
+    (True, ['a', 'b'])
+    """
+    meta = {
+        "codes_version": CODES_VERSION,
+        "codes_zone": codes.zone,
+        "codes_rows": str(codes.frame.height),
+        "codes_levels": json.dumps({c: s.to_list() for c, s in codes.levels.items()}),
+        "codes_months": str(codes.months),
+        "codes_month_range": json.dumps(codes.month_range),
+    }
+    return write_whole(
+        path,
+        ".parquet",
+        lambda tmp: codes.frame.write_parquet(tmp, compression="lz4", metadata=meta),
+    )
+
+
+def read_codes(
+    path: Path | str, tickets: pl.DataFrame, case_mix: Iterable[str] = CASE_MIX
+) -> TicketCodes | None:
+    """The codes :func:`write_codes` kept for ``tickets`` (the frame they were made from, in
+    the same row order: a snapshot's tickets), as :func:`encode_tickets` would make them in
+    the current business zone; None when the file is missing, damaged or foreign, or was made
+    by another version, in another zone, for another number of tickets or other columns
+    (then they are made again)."""
+    side = Path(path)
+    if not side.is_file():
+        return None
+    owners, text, derived = _plan(tickets, case_mix)
+    names = [*owners, *text]
+    wanted = [code_name(c) for c in names] + ([code_name(MONTH)] if derived else [])
+    try:
+        meta = pl.read_parquet_metadata(side)
+        if (
+            meta.get("codes_version") != CODES_VERSION
+            or meta.get("codes_zone") != business_zone()
+            or meta.get("codes_rows") != str(tickets.height)
+        ):
+            return None
+        kept = json.loads(meta["codes_levels"])
+        if list(kept) != names:
+            return None
+        levels = {c: pl.Series(c, kept[c], dtype=pl.String) for c in names}
+        span = json.loads(meta["codes_month_range"])
+        months = int(meta["codes_months"])
+        frame = pl.read_parquet(side)
+    except Exception:  # polars, json and int() raise several types for a damaged file
+        return None
+    expected = [_smallest(levels[c].len()) for c in names] + ([pl.Int32()] if derived else [])
+    if frame.columns != wanted or frame.dtypes != expected or frame.height != tickets.height:
+        return None
+    if not _agrees(frame, levels, derived, tickets):
+        return None
+    month_range = (int(span[0]), int(span[1])) if span else None
+    return TicketCodes(frame, levels, months, month_range, business_zone())
+
+
+#: Tickets :func:`read_codes` checks against the codes it reads (spread over the frame).
+CHECKED_ROWS = 1_000
+
+
+def _agrees(
+    frame: pl.DataFrame, levels: dict[str, pl.Series], derived: bool, tickets: pl.DataFrame
+) -> bool:
+    """Whether the codes of :data:`CHECKED_ROWS` tickets spread over ``tickets`` stand for
+    their own values (a file made from other tickets of the same size and columns fails)."""
+    n = tickets.height
+    if n == 0:
+        return True
+    rows = pl.Series(sorted({i * (n - 1) // max(CHECKED_ROWS - 1, 1) for i in range(CHECKED_ROWS)}))
+    codes = frame[rows]
+    used = [*levels, *([DERIVED_TERMS[MONTH]] if derived else [])]
+    sample = tickets.select(used)[rows]
+    for column, level in levels.items():
+        try:  # a code beyond the levels: a damaged file
+            said = level.gather(codes.get_column(code_name(column)))
+        except pl.exceptions.PolarsError:
+            return False
+        if not said.equals(sample.get_column(column), check_names=False):
+            return False
+    if derived:
+        month = sample.select(month_code(DERIVED_TERMS[MONTH])).to_series()
+        if not month.equals(codes.get_column(code_name(MONTH)), check_names=False):
+            return False
+    return True
+
+
 __all__ = [
+    "CHECKED_ROWS",
+    "CODES_SIDECAR",
+    "CODES_VERSION",
     "MONTH",
     "OWNER_COLUMNS",
     "PREFIX",
@@ -177,4 +293,6 @@ __all__ = [
     "encode_tickets",
     "month_code",
     "month_start",
+    "read_codes",
+    "write_codes",
 ]

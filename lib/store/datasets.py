@@ -258,7 +258,8 @@ class DatasetsMixin(StoreBase):
         actor: Actor | None = None,
     ) -> Path:
         """Swap a dataset's snapshot for ``tickets`` (e.g. with sentiment added, or with the
-        escalation flag re-decided by new ``rules``, which are stored too); return it."""
+        escalation flag re-decided by new ``rules``, which are stored too); return it. The old
+        snapshot and the files kept beside it (:meth:`sidecar_path`) are deleted."""
         old = self.snapshot_file(dataset_id)
         new = self.write_snapshot(tickets, dataset_id)
         try:
@@ -274,7 +275,10 @@ class DatasetsMixin(StoreBase):
             new.unlink(missing_ok=True)
             raise
         if old is not None and old != new:
-            old.unlink(missing_ok=True)
+            # the files kept beside it are named after it: no later process can find them
+            for path in [old, *old.parent.glob(f"{old.stem}.*")]:
+                if path.parent == self.snapshot_dir:
+                    path.unlink(missing_ok=True)
         return new
 
     @_writes

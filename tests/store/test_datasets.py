@@ -52,11 +52,22 @@ def test_register_load_switch_rename(store: Store) -> None:
         store.set_active_dataset(99)
     assert store.get_active_dataset().id == b.id
 
+    beside = [store.sidecar_path(a.id, name) for name in ("codes.parquet", "filters.json")]
+    for side in beside:
+        side.write_bytes(b"kept beside the old snapshot")
+    other = store.sidecar_path(b.id, "filters.json")
+    other.write_bytes(b"another dataset's")
     path = store.replace_snapshot(
         a.id, tickets.with_columns(sentiment=pl.lit(0.5)), sentiment_method="vader"
     )
     assert not snap.exists() and path.exists()
     assert store.load_snapshot(a.id)["sentiment"].to_list() == [0.5] * 5
+    # named after the old snapshot, the files beside it could never be found again
+    assert not any(side.exists() for side in beside)
+    assert other.exists()
+    assert sorted(p.name for p in store.snapshot_dir.iterdir()) == sorted(
+        [path.name, store.snapshot_file(b.id).name, other.name]
+    )
 
 
 def test_failed_registration_leaves_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:

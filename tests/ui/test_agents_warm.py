@@ -206,3 +206,54 @@ def test_a_rerun_asked_mid_page_starts_no_codes_before_the_page_is_drawn(
     at.run()  # the run that draws the page, then the codes
     assert not at.exception, [e.value for e in at.exception]
     assert order == ["page", "page", "warm"]
+
+
+def _written() -> None:
+    agents_work._WRITE_POOL.submit(lambda: None).result()  # the file is written
+
+
+def _no_coding(monkeypatch: pytest.MonkeyPatch) -> None:
+    import lib.outliers
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("coded again instead of read from the file")
+
+    monkeypatch.setattr(lib.outliers, "encode_tickets", refuse)
+
+
+def test_codes_made_once_are_kept_for_the_next_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lib.outliers.codes import CODES_SIDECAR
+
+    t = _tickets()
+    side = tmp_path / CODES_SIDECAR
+    with periods.use_zone("Asia/Tokyo"):
+        made = agents_work.codes("snap#Asia/Tokyo", t, side)
+        expected = encode_tickets(t)
+    _written()
+    assert made.frame.equals(expected.frame) and side.is_file()
+    # another process (nothing made in memory): the page and the background read the file
+    agents_work._STARTED.clear()
+    _no_coding(monkeypatch)
+    with periods.use_zone("Asia/Tokyo"):
+        read = agents_work.codes("snap#Asia/Tokyo", t, side)
+        assert read.frame.equals(expected.frame) and read.zone == "Asia/Tokyo"
+        assert agents_work.warm_codes("again#Asia/Tokyo", t, rows=1, saved=side)
+    warm = agents_work._WARM["again#Asia/Tokyo"].result()  # read in the background
+    assert warm.frame.equals(expected.frame)
+    assert agents_work.codes("again#Asia/Tokyo", t, side) is warm
+
+
+def test_codes_kept_for_other_tickets_are_made_again_and_replaced(tmp_path: Path) -> None:
+    from lib.outliers.codes import CODES_SIDECAR, read_codes, write_codes
+
+    t = _tickets()
+    other = t.with_columns(agent=pl.col("agent").reverse())
+    side = tmp_path / CODES_SIDECAR
+    with periods.use_zone("UTC"):
+        assert write_codes(side, encode_tickets(other))
+        got = agents_work.codes("snap#UTC", t, side)
+        assert got.frame.equals(encode_tickets(t).frame)
+        _written()
+        assert read_codes(side, t) is not None  # the file now holds this snapshot's
