@@ -13,6 +13,7 @@ from lib.notify import available_webhooks
 from lib.notify.schedule import FREQUENCIES, WEEKDAYS, next_slot, zone
 from lib.store.models import SUBSCRIPTION_CHANNELS, Subscription
 from lib.store.notify import schedule_of
+from lib.markdown import md_escape
 from ui import layout, session, widgets
 from ui.settings import CHANNEL_WORDS, dataset_names, flash, mail_ready, secrets
 
@@ -35,6 +36,46 @@ def _status(r: Subscription, hooks: list[str], mail_ok: bool) -> str:
     if r.channel == "email" and not mail_ok:
         return "no mail server set up"
     return f"last sending failed: {r.last_error}" if r.last_error else "ready"
+
+
+#: A status's badge colour, by how the status starts (``ready`` is green).
+_STATUS_COLOURS = (
+    ("paused", "gray"),
+    ("webhook not set up", "orange"),
+    ("no mail server", "orange"),
+    ("last sending failed", "red"),
+)
+
+
+def card_lines(row: dict[str, str]) -> tuple[str, str, str]:
+    """One subscription (a row of the table :func:`_frame` makes, with its column names) as
+    the three Markdown lines of its card: who and its status, what is sent how and when, and
+    the next and last sending with the dataset.
+
+    >>> print(*card_lines({"Who": "ana@example.com", "Status": "last sending failed: SMTP 550",
+    ...     "When": "Every day at 09:00 (UTC)", "Next": "", "What": "The digest",
+    ...     "How": "e-mail, HTML with charts", "Dataset": "The active dataset",
+    ...     "Last sent": ""}), sep="\\n")
+    **ana@example.com** :red-badge[last sending failed] SMTP 550
+    The digest · e-mail, HTML with charts · Every day at 09:00 (UTC)
+    Next: – · Last sent: never · Dataset: The active dataset
+    """
+    status = row["Status"]
+    colour = next((c for start, c in _STATUS_COLOURS if status.startswith(start)), "green")
+    label, _, detail = status.partition(": ") if colour == "red" else (status, "", "")
+    if colour == "orange" and " (" in status:  # the variable to set, after the badge
+        label, detail = status.split(" (", 1)[0], "(" + status.split(" (", 1)[1]
+    head = f"**{md_escape(row['Who'])}** :{colour}-badge[{md_escape(label)}]"
+    if detail:
+        head += " " + md_escape(detail)
+    sent = f"{md_escape(row['What'])} · {md_escape(row['How'])} · {md_escape(row['When'])}"
+    nxt = row["Next"] or ("none while paused" if status == "paused" else "–")
+    last = row["Last sent"] or "never"
+    timing = (
+        f"Next: {md_escape(nxt)} · Last sent: {md_escape(last)} · "
+        f"Dataset: {md_escape(row['Dataset'])}"
+    )
+    return head, sent, timing
 
 
 def _frame(
@@ -73,7 +114,14 @@ def subscriptions_section(edit: bool) -> None:
         )
     else:
         frame = _frame(rows, names, hooks, mail_ready())
-        widgets.table(frame, key="set_subs", filename="subscriptions.csv")
+        # one card each: eight columns of sentences do not fit a table's width
+        for row in frame.iter_rows(named=True):
+            head, sent, timing = card_lines(row)
+            with st.container(border=True):
+                st.markdown(head)
+                st.markdown(sent)
+                st.caption(timing)
+        widgets.download(frame, "subscriptions.csv", key="set_subs_dl")
         st.caption(
             "The command line sends what is due: run `python -m review digest --due` from cron "
             "or a systemd timer (see the README). Times are in each subscription's time zone."

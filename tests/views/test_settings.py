@@ -58,6 +58,22 @@ def _text(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def _cards(at: AppTest) -> list[tuple[str, str, str]]:
+    """The subscriptions' cards: each one's two Markdown lines and its caption."""
+    cards = []
+    for box in at.main.children.values():
+        texts = [e.value for e in _walk(box) if e.type in ("markdown", "caption")]
+        if texts and ":material" not in texts[0] and "-badge[" in texts[0]:
+            cards.append(tuple(texts[:3]))
+    return cards
+
+
+def _walk(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _walk(child)
+
+
 def _button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
@@ -77,21 +93,28 @@ def test_viewers_read_what_is_set_up_and_are_told_why_they_cannot_change_it(
     at = _page(VIEWER)
     text = _text(at)
     assert "read-only access (viewer)" in text
-    where, thresholds, subs = (d.value for d in at.dataframe)
+    where, thresholds = (d.value for d in at.dataframe)
     assert where.values.tolist() == [
         ["E-mail (SMTP)", "mail.example.com:587 (STARTTLS), user review, password set, "
          "from review@example.com"],
         ["Webhook TEAM", "https://hooks.example.com/…"],
     ]  # fmt: skip
-    shown = text + where.to_csv() + subs.to_csv()
+    shown = text + where.to_csv()
     assert "s3cret-Pw" not in shown and "tok3n" not in shown
     assert thresholds.to_dict("records") == [
         {"Figure": "Escalation rate", "Crossed when": "above 15.0%", "Dataset": "Every dataset",
          "Note": "agreed in review 9"}
     ]  # fmt: skip
-    assert subs["Who"].tolist() == ["lead@example.com", "OPS"]
-    assert subs["Status"].tolist() == ["ready", "webhook not set up (REVIEW_WEBHOOK_OPS)"]
-    assert subs["When"].tolist()[0] == "Every week on Monday at 08:00 (UTC)"
+    # one card per subscription: who with its status, what is sent how and when, the timing
+    cards = _cards(at)
+    assert [c[0] for c in cards] == [
+        "**lead@example.com** :green-badge[ready]",
+        "**OPS** :orange-badge[webhook not set up] (REVIEW\\_WEBHOOK\\_OPS)",
+    ]
+    assert cards[0][1] == (
+        "The digest · E-mail, HTML with charts · Every week on Monday at 08:00 (UTC)"
+    )
+    assert cards[0][2].startswith("Next: ") and "Last sent: never" in cards[0][2]
     labels = {b.label for b in at.button} | {b.label for b in at.get("form_submit_button")}
     assert not labels & {"Add threshold", "Add subscription", "Send a test message", "Delete"}
     assert [m.value for m in at.metric][:2] == ["1", "2"]
@@ -123,7 +146,9 @@ def test_editors_add_pause_and_delete_and_see_empty_states_first() -> None:
             "biweekly", 4, "Europe/Berlin", EDITOR,
         )  # fmt: skip
     _ok(_button(at, "Pause").click().run())
-    assert at.dataframe[1].value["Status"].tolist() == ["paused"]
+    (card,) = _cards(at)
+    assert card[0] == "**ana@example.com, bo@example.org** :gray-badge[paused]"
+    assert card[2].startswith("Next: none while paused · Last sent: never")
     # a bad zone is refused with what was expected, nothing stored
     at.text_input(key="set_sub_emails").set_value("cy@example.com")
     at.text_input(key="set_sub_tz").set_value("Berlin")
