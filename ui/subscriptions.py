@@ -9,11 +9,11 @@ import os
 import polars as pl
 import streamlit as st
 
+from lib.markdown import md_escape
 from lib.notify import available_webhooks
 from lib.notify.schedule import FREQUENCIES, WEEKDAYS, next_slot, zone
 from lib.store.models import SUBSCRIPTION_CHANNELS, Subscription
 from lib.store.notify import schedule_of
-from lib.markdown import md_escape
 from ui import layout, session, widgets
 from ui.settings import CHANNEL_WORDS, dataset_names, flash, mail_ready, secrets
 
