@@ -5,8 +5,10 @@
 ...     "handed_rate": [0.6], "handed_rate_low": [0.23], "handed_rate_high": [0.88],
 ...     "direct": [10], "direct_escalated": [2], "direct_rate": [0.2],
 ...     "direct_rate_low": [0.06], "direct_rate_high": [0.51], "candidate": [True]})
->>> [t.name for t in handoff_figure(per).data]
+>>> [t.name for t in handoff_figure(per).data][:2]
 ['Escalated, straight to a person', 'Escalated after a bot handoff']
+>>> handoff_figure(per).data[2].text, handoff_figure(per).data[3].text
+(('2 of 10',), ('3 of 5',))
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import polars as pl
 
 from lib.charts._audit_common import _bar_height, _card, _closest
 from lib.charts.common import COLORS, base_layout
+from lib.charts.meetings import nice_ticks
 
 #: Display columns of the per-category table (see :func:`lib.charts.tables.present`).
 BOT_CATEGORY_VIEW = (
@@ -69,52 +72,77 @@ _CARDS = {
 def handoff_figure(per_category: pl.DataFrame, *, top: int = 15) -> go.Figure:
     """Per category (the ``top`` first rows of :func:`lib.bot.bot_by_category`), a bar of the
     escalation rate after a bot handoff beside one for tickets that came straight to a person,
-    each with its 95% Wilson interval and its counts ("4 of 6") on the bar and on hover."""
+    each with its 95% Wilson interval and its counts ("4 of 6") after the interval's end (on
+    hover too).
+
+    A count inside its bar was crossed by the interval's lower whisker whenever the interval
+    reached into the label ("2 of 12": 17%, from 5%); one of a 0% bar sat on the whisker. Each
+    series' labels are a text trace grouped with its bars (``scattermode="group"``)."""
     rows = per_category.filter(pl.col("handed_off") > 0).head(top).reverse()
     labels = [
         f"★ {c}" if cand else str(c)
         for c, cand in zip(rows["category"], rows["candidate"], strict=True)
     ]
     fig = go.Figure()
+    ends: list[float] = []
+    texts = []
     for name, key, k, n, color in reversed(_SERIES):  # horizontal groups draw bottom-up
         rate = rows.get_column(f"{key}_rate")
         pct = [None if v is None else 100 * v for v in rate.to_list()]
-        top = [
-            None if v is None or hi is None else 100 * hi
-            for v, hi in zip(rate, rows[f"{key}_rate_high"], strict=True)
-        ]
-        # A bar of 0% has nothing to hold its "0 of n" inside, and outside it the label
-        # would sit on the whisker (0 to its upper bound): such a bar is drawn invisible to
-        # the whisker's end, its label after it, its whisker back down to 0.
-        zero = [bool(v == 0 and t) for v, t in zip(pct, top, strict=True)]
-        place = ["inside" if v and not z else "outside" for v, z in zip(pct, zero, strict=True)]
-        drawn = [t if z else v for v, t, z in zip(pct, top, zero, strict=True)]
         low = [
-            0.0 if v is None or lo is None else d - 100 * lo
-            for v, d, lo in zip(rate, drawn, rows[f"{key}_rate_low"], strict=True)
+            None if v is None or lo is None else v - 100 * lo
+            for v, lo in zip(pct, rows[f"{key}_rate_low"], strict=True)
         ]
-        high = [0.0 if d is None or t is None else t - d for d, t in zip(drawn, top, strict=True)]
+        high = [
+            None if v is None or hi is None else 100 * hi - v
+            for v, hi in zip(pct, rows[f"{key}_rate_high"], strict=True)
+        ]
         custom = [
             (k_, n_, v) for k_, n_, v in zip(rows[k].to_list(), rows[n].to_list(), pct, strict=True)
         ]
         fig.add_trace(
             go.Bar(
                 name=name,
-                x=drawn,
+                x=pct,
                 y=labels,
                 orientation="h",
-                marker={"color": color, "opacity": [0 if z else 1 for z in zero]},
+                offsetgroup=key,
+                marker={"color": color},
                 error_x={"type": "data", "array": high, "arrayminus": low, "color": "#44403C"},
-                text=[f"{k_} of {n_}" for k_, n_, _ in custom],
-                textposition=place,
-                insidetextanchor="start",
                 customdata=custom,
                 hovertemplate="%{y}<br>" + name + ": %{customdata[2]:.1f}% (%{customdata[0]} of "
                 "%{customdata[1]})<extra></extra>",
             )
         )
-    fig.update_xaxes(title="Escalation rate (%)", rangemode="tozero", ticksuffix="%")
-    fig.update_layout(barmode="group", legend_traceorder="reversed")
+        end = [(v or 0) + (h or 0) for v, h in zip(pct, high, strict=True)]
+        ends += end
+        texts.append((key, end, [f"{k_} of {n_}" for k_, n_, _ in custom]))
+    room = max([*ends, 1.0])
+    for key, end, text in texts:  # after the whiskers: a small gap in the plot's own units
+        fig.add_trace(
+            go.Scatter(
+                x=[e + 0.012 * room for e in end],
+                y=labels,
+                mode="text",
+                text=text,
+                textposition="middle right",
+                textfont={"size": 11, "color": COLORS["neutral"]},
+                orientation="h",
+                offsetgroup=key,
+                hoverinfo="skip",
+                showlegend=False,
+                cliponaxis=False,
+                name=f"{key} counts",
+            )
+        )
+    ticks = [t for t in nice_ticks(room) if t <= room * 1.02] or [0.0]  # none over the labels
+    fig.update_xaxes(
+        title="Escalation rate (%)",
+        range=[0, room * 1.3],
+        tickvals=ticks,
+        ticktext=[f"{t:g}%" for t in ticks],
+    )
+    fig.update_layout(barmode="group", scattermode="group", legend_traceorder="reversed")
     return _closest(base_layout(fig, height=_bar_height(2 * rows.height)))
 
 

@@ -105,12 +105,13 @@ def test_empty_and_markless_frames() -> None:
     assert "bot_handoff" in got.hint and set(got.looked_at) == {"Tags"}
 
 
-def test_a_zero_rate_bar_puts_its_count_after_its_whisker() -> None:
-    # "0 of 6" sat on the whisker (0% to its upper bound) when drawn outside a bar of 0%
+def test_every_count_sits_after_its_whisker_beside_its_own_bar() -> None:
+    # "0 of 6" sat on the whisker of a 0% bar; "2 of 12" inside its bar was crossed by the
+    # lower whisker (17%, from 5%): every count is now drawn after its interval's end
     from lib.charts.bot import handoff_figure
 
     lo, hi = wilson_interval(0, 6)
-    lo2, hi2 = wilson_interval(3, 10)
+    lo2, hi2 = wilson_interval(2, 12)
     per = pl.DataFrame(
         {
             "category": ["Billing"],
@@ -120,23 +121,28 @@ def test_a_zero_rate_bar_puts_its_count_after_its_whisker() -> None:
             "handed_rate": [0.0],
             "handed_rate_low": [lo],
             "handed_rate_high": [hi],
-            "direct": [10],
-            "direct_escalated": [3],
-            "direct_rate": [0.3],
+            "direct": [12],
+            "direct_escalated": [2],
+            "direct_rate": [2 / 12],
             "direct_rate_low": [lo2],
             "direct_rate_high": [hi2],
         }
     )
     fig = handoff_figure(per)
-    zero = next(t for t in fig.data if t.name == "Escalated after a bot handoff")
-    other = next(t for t in fig.data if t.name == "Escalated, straight to a person")
-    # invisible bar to the whisker's end, label outside it, whisker back down to 0
-    assert zero.x == (pytest.approx(100 * hi),) and zero.marker.opacity == (0,)
-    assert zero.textposition == ("outside",) and zero.text == ("0 of 6",)
-    assert zero.error_x.array == (0,) and zero.error_x.arrayminus == (pytest.approx(100 * hi),)
-    assert zero.customdata[0][2] == 0  # the hover reads the rate, not the drawn length
-    # a bar with a rate is drawn as before
-    assert other.x == (pytest.approx(30.0),) and other.marker.opacity == (1,)
-    assert other.textposition == ("inside",)
-    assert other.error_x.array == (pytest.approx(100 * hi2 - 30),)
-    assert other.error_x.arrayminus == (pytest.approx(30 - 100 * lo2),)
+    traces = {t.name: t for t in fig.data}
+    zero, other = traces["Escalated after a bot handoff"], traces["Escalated, straight to a person"]
+    # the bars are their rates, with their intervals; the hover reads the rate and the counts
+    assert zero.x == (0,) and zero.error_x.array == (pytest.approx(100 * hi),)
+    assert other.x == (pytest.approx(100 / 6),)
+    assert other.error_x.arrayminus == (pytest.approx(100 / 6 - 100 * lo2),)
+    assert list(other.customdata[0][:2]) == [2, 12] and not other.text
+    room = 100 * max(hi, hi2)
+    for bar, key, high, text in ((zero, "handed", hi, "0 of 6"), (other, "direct", hi2, "2 of 12")):
+        counts = traces[f"{key} counts"]
+        assert counts.text == (text,) and counts.textposition == "middle right"
+        assert counts.offsetgroup == bar.offsetgroup == key  # beside its own bar
+        # after the whisker's end, by a small gap
+        assert counts.x[0] == pytest.approx(100 * high + 0.012 * room)
+    assert fig.layout.scattermode == "group" and fig.layout.barmode == "group"
+    assert fig.layout.xaxis.range[1] > counts.x[0]  # room for the labels
+    assert all(t.endswith("%") for t in fig.layout.xaxis.ticktext)
