@@ -53,9 +53,9 @@ def _participant(participant: str | None, actor: Actor | None) -> str:
 
 def _same_name(name: str) -> sa.ColumnElement[bool]:
     """Rows of the participant ``name`` in any case, as the unique index on
-    ``lower(participant)`` compares them: the database's ``lower()`` on both sides (SQLite's
-    folds A-Z only; Python's ``str.lower`` folds "É" and "İ" too, and the lookup would then
-    miss a row the index sees)."""
+    ``lower(participant)`` compares them: the database's ``lower()`` on both sides (on SQLite
+    the one ``lib.store.engine`` gives every connection, which folds "É" as PostgreSQL's does;
+    a lookup folding otherwise than the index would miss a row the index sees)."""
     return sa.func.lower(CalibrationAnswer.participant) == sa.func.lower(sa.literal(name))
 
 

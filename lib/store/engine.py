@@ -1,5 +1,6 @@
 """Engines for the local database: where it lives (URL, data directory) and how SQLite
-connections are set up (WAL, busy timeout, foreign keys, ``BEGIN IMMEDIATE`` for writes)."""
+connections are set up (WAL, busy timeout, foreign keys, ``BEGIN IMMEDIATE`` for writes, a
+``lower()`` that folds every letter, not A-Z only)."""
 
 from __future__ import annotations
 
@@ -90,6 +91,16 @@ def _set_wal(cur: sqlite3.Cursor) -> None:
             pause = min(pause * 2, 0.1)
 
 
+def _lower(value: Any) -> Any:
+    """SQLite's ``lower()`` for every connection: text folded as Python folds it, anything
+    else (``NULL``, numbers) as it is.
+
+    >>> _lower("ÉMILE Øre"), _lower(None), _lower(3)
+    ('émile øre', None, 3)
+    """
+    return value.lower() if isinstance(value, str) else value
+
+
 def make_engine(url: str) -> Engine:
     """Build a configured engine for ``url`` (the one place engines are made).
 
@@ -114,6 +125,9 @@ def make_engine(url: str) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
         cur.execute("PRAGMA foreign_keys = ON")
+        # lower() folding "É", "Ø" and "İ" as PostgreSQL's does (SQLite's folds A-Z only), so
+        # a name compared in any case is the same person on both (migration 10)
+        dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
         if path is not None:
             _set_wal(cur)
         cur.close()

@@ -264,6 +264,23 @@ def test_a_name_beyond_a_to_z_answers_again_and_reads_its_answers(store: Store, 
     assert store.calibration_progress(sid).rows() == [(name, 2)]
 
 
+@pytest.mark.parametrize(
+    ("first", "again"), [("Émile", "émile"), ("Ørjan", "øRJAN"), ("Åsa", "åSA")]
+)
+def test_a_name_beyond_a_to_z_in_another_case_is_one_person(
+    store: Store, first: str, again: str
+) -> None:
+    # SQLite's own lower() folds A-Z only: "Émile" and "émile" were two participants there,
+    # one on PostgreSQL; both databases now fold every letter (migration 10)
+    sid, items = _session(store)
+    store.submit_calibration_answer(items[0], escalate=False, participant=first)
+    store.submit_calibration_answer(items[0], escalate=True, participant=again)  # replaces
+    store.submit_calibration_answer(items[1], escalate=False, participant=again)
+    assert store.calibration_progress(sid).rows() == [(first, 2)]
+    mine = store.my_calibration_answers(sid, again)
+    assert mine.select("participant", "escalate").rows() == [(first, True), (first, False)]
+
+
 def test_two_spellings_stored_by_a_race_count_once_and_close_as_one(store: Store) -> None:
     # "Ana" and "ana" answering two scenarios at the same moment on PostgreSQL each find no
     # row of the other (not committed yet) and keep their own spelling: stored here directly

@@ -165,19 +165,84 @@ def test_answers_of_one_name_in_two_cases_are_merged_by_the_upgrade(
         engine.dispose()
     with Store(empty_db_url) as store:
         assert store.schema_version == migrations.LATEST
-        with store.engine.connect() as conn:
-            left = conn.execute(
-                sa.text("SELECT id, participant, escalate FROM calibration_answer ORDER BY id")
-            ).all()
         # one spelling per person: the first one answered with (answer 1's, since replaced)
-        kept = [(i, who, bool(esc)) for i, who, esc in left]
-        assert kept == [(2, "Ana", False), (3, "Ana", True), (5, "Bo", True)]
+        assert _answers(store) == [(2, "Ana", False), (3, "Ana", True), (5, "Bo", True)]
         assert store.calibration_progress(1).rows() == [("Ana", 2), ("Bo", 1)]
-        with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
-            conn.execute(
-                sa.text(
-                    "INSERT INTO calibration_answer (session_id, item_id, participant, escalate, "
-                    "target, reason, note, answered_at) VALUES (1, 1, 'BO', true, '', '', '', :t)"
-                ),
-                {"t": T},
+        _refuses_another_answer(store, "BO")
+
+
+def test_names_beyond_a_to_z_stored_twice_on_sqlite_are_merged_by_the_upgrade(
+    empty_db_url: str, backend: str
+) -> None:
+    """A SQLite database of schema 9 may hold "Émile" and "émile" answering one scenario (its
+    index was built by SQLite's own lower(), which folds A-Z only): the upgrade keeps the
+    later answer under the first spelling, and the rebuilt index refuses another case."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's lower() always folded every letter: nothing to merge")
+    import sqlite3
+
+    engine = make_engine(empty_db_url)
+    try:
+        assert migrations.upgrade(engine, 9) == 9
+    finally:
+        engine.dispose()
+    # written as the release of schema 9 wrote them: SQLite's own lower() in the index
+    raw = sqlite3.connect(empty_db_url.removeprefix("sqlite:///"))
+    try:
+        raw.execute("DROP INDEX ux_calibration_answer_item_participant_any_case")
+        raw.execute(
+            "CREATE UNIQUE INDEX ux_calibration_answer_item_participant_any_case "
+            "ON calibration_answer (item_id, lower(participant))"
+        )
+        raw.execute(
+            "INSERT INTO calibration_session (id, title, note, status, created_at) "
+            "VALUES (1, 'Q1', '', 'open', ?)",
+            (T,),
+        )
+        for item in (1, 2):
+            raw.execute(
+                "INSERT INTO calibration_item (id, session_id, position, ticket_id, why) "
+                "VALUES (?, 1, ?, ?, '')",
+                (item, item, f"T{item}"),
             )
+        answers = [  # (id, item, name, escalate, answered at)
+            (1, 1, "Émile", 1, "2025-03-03 09:00:05"),
+            (2, 1, "émile", 0, "2025-03-03 09:00:09"),  # later: kept, as "Émile"
+            (3, 2, "ÉMILE", 1, "2025-03-03 09:00:07"),
+            (4, 1, "Åsa", 1, "2025-03-03 09:00:02"),
+        ]
+        raw.executemany(
+            "INSERT INTO calibration_answer (id, session_id, item_id, participant, escalate, "
+            "target, reason, note, answered_at) VALUES (?, 1, ?, ?, ?, '', '', '', ?)",
+            answers,
+        )
+        raw.commit()
+    finally:
+        raw.close()
+    with Store(empty_db_url) as store:
+        assert store.schema_version == migrations.LATEST
+        assert _answers(store) == [(2, "Émile", False), (3, "Émile", True), (4, "Åsa", True)]
+        assert store.calibration_progress(1).rows() == [("Åsa", 1), ("Émile", 2)]
+        _refuses_another_answer(store, "åSA")
+
+
+def _answers(store: Store) -> list[tuple[int, str, bool]]:
+    """(id, participant, escalate) of every calibration answer, by id."""
+    with store.engine.connect() as conn:
+        left = conn.execute(
+            sa.text("SELECT id, participant, escalate FROM calibration_answer ORDER BY id")
+        ).all()
+    return [(i, who, bool(esc)) for i, who, esc in left]
+
+
+def _refuses_another_answer(store: Store, name: str) -> None:
+    """The database itself refuses a second answer of ``name`` (another case of one that
+    answered scenario 1 of session 1)."""
+    with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO calibration_answer (session_id, item_id, participant, escalate, "
+                "target, reason, note, answered_at) VALUES (1, 1, :name, true, '', '', '', :t)"
+            ),
+            {"name": name, "t": T},
+        )

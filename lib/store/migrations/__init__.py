@@ -38,6 +38,7 @@ from lib.store.migrations import (
     v007_calibration,
     v008_notify,
     v009_calibration_answer_any_case,
+    v010_calibration_names_beyond_a_to_z,
 )
 
 #: Execution option that makes the SQLite engine open the transaction with ``BEGIN IMMEDIATE``
@@ -54,6 +55,7 @@ STEPS = (
     v007_calibration,  # numbered after the last step before it (see its PREVIOUS)
     v008_notify,
     v009_calibration_answer_any_case,
+    v010_calibration_names_beyond_a_to_z,
 )
 LATEST = STEPS[-1].VERSION
 
