@@ -20,10 +20,18 @@ from pathlib import Path
 import polars as pl
 
 
-def write_whole(path: Path | str, suffix: str, write: Callable[[Path], object]) -> bool:
+def write_whole(
+    path: Path | str,
+    suffix: str,
+    write: Callable[[Path], object],
+    *,
+    beside: Path | str | None = None,
+) -> bool:
     """Call ``write`` with a temporary file beside ``path`` (ending in ``suffix``), then put
     it in ``path``'s place. False when that fails with an operating-system or Polars error (a
-    read-only folder, a full disk); no temporary file is then left behind."""
+    read-only folder, a full disk); no temporary file is then left behind. ``beside``: the
+    snapshot the file is kept beside; when it is gone by the end (its dataset deleted or its
+    snapshot replaced meanwhile, which deletes the files beside it), nothing is left either."""
     side = Path(path)
     tmp: Path | None = None
     try:
@@ -31,12 +39,28 @@ def write_whole(path: Path | str, suffix: str, write: Callable[[Path], object]) 
         os.close(fd)
         tmp = Path(name)
         write(tmp)
+        if beside is not None and not Path(beside).exists():
+            raise FileNotFoundError(beside)
         os.replace(tmp, side)
     except (OSError, pl.exceptions.PolarsError):
         if tmp is not None:
             tmp.unlink(missing_ok=True)
         return False
+    if beside is not None and not Path(beside).exists():  # deleted while it was renamed
+        side.unlink(missing_ok=True)
+        return False
     return True
 
 
-__all__ = ["write_whole"]
+def snapshot_of(path: Path | str, name: str) -> Path:
+    """The snapshot a file kept beside it under ``name`` belongs to (``Store.sidecar_path``
+    names it ``<snapshot stem>.<name>``).
+
+    >>> snapshot_of("/s/dataset-3-0a1b.codes.parquet", "codes.parquet").name
+    'dataset-3-0a1b.parquet'
+    """
+    side = Path(path)
+    return side.with_name(side.name.removesuffix(f".{name}") + ".parquet")
+
+
+__all__ = ["snapshot_of", "write_whole"]

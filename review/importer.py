@@ -128,10 +128,12 @@ def keep_beside(store: Any, record: Any, frame: pl.DataFrame) -> None:
 
     tickets = canonical_only(frame)  # what the app reads back from the snapshot
     choices = filter_choices(tickets, FILTER_COLUMNS)
-    write_filter_choices(store.sidecar_path(record, FILTER_CHOICES_SIDECAR), choices, tickets)
+    snapshot = store.snapshot_file(record)
+    side = store.sidecar_path(record, FILTER_CHOICES_SIDECAR)
+    write_filter_choices(side, choices, tickets, beside=snapshot)
     with use_zone(record.business_tz):
         codes = encode_tickets(tickets)
-    write_codes(store.sidecar_path(record, CODES_SIDECAR), codes)
+    write_codes(store.sidecar_path(record, CODES_SIDECAR), codes, beside=snapshot)
 
 
 def run(args: Namespace) -> int:

@@ -96,13 +96,15 @@ def _kept_or_made(tickets: pl.DataFrame, saved: Path | None):  # -> TicketCodes
     """The codes kept in ``saved`` when they are ``tickets``' own in this zone, else made now
     and kept there (in the background: the caller does not wait for the file)."""
     from lib.outliers import encode_tickets
-    from lib.outliers.codes import read_codes, write_codes
+    from lib.outliers.codes import CODES_SIDECAR, read_codes, write_codes
+    from lib.sidecar_file import snapshot_of
 
     if saved is not None and (kept := read_codes(saved, tickets)) is not None:
         return kept
     made = encode_tickets(tickets)
     if saved is not None:
-        _WRITE_POOL.submit(write_codes, saved, made)
+        # not kept when the snapshot is deleted or replaced meanwhile (no orphan file)
+        _WRITE_POOL.submit(write_codes, saved, made, beside=snapshot_of(saved, CODES_SIDECAR))
     return made
 
 

@@ -45,7 +45,7 @@ def _filter_options(key: str, _tickets: pl.DataFrame, _kept: Path | None) -> dic
         return kept
     found = filter_choices(_tickets, FILTER_COLUMNS)
     if _kept is not None:
-        write_filter_choices(_kept, found, _tickets)
+        write_filter_choices(_kept, found, _tickets, beside=Path(key))
     return found
 
 

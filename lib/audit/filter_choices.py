@@ -82,15 +82,22 @@ def read_filter_choices(
 
 
 def write_filter_choices(
-    path: Path | str, choices: dict[str, list[str]], tickets: pl.DataFrame
+    path: Path | str,
+    choices: dict[str, list[str]],
+    tickets: pl.DataFrame,
+    *,
+    beside: Path | None = None,
 ) -> bool:
     """Keep ``choices`` (of ``tickets``) in the file ``path``, written whole then renamed;
-    False when it cannot be written (the choices are then found again next time)."""
+    False when it cannot be written (the choices are then found again next time), or when
+    ``beside`` (the snapshot of ``tickets``) is gone by then."""
     text = json.dumps(
         {"version": FILTER_CHOICES_VERSION, "rows": tickets.height, "choices": choices},
         ensure_ascii=False,
     )
-    return write_whole(path, ".json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return write_whole(
+        path, ".json", lambda tmp: tmp.write_text(text, encoding="utf-8"), beside=beside
+    )
 
 
 __all__ = [

@@ -184,11 +184,12 @@ def encode_tickets(tickets: pl.DataFrame, case_mix: Iterable[str] = CASE_MIX) ->
     return TicketCodes(frame, levels, months, month_range, business_zone())
 
 
-def write_codes(path: Path | str, codes: TicketCodes) -> bool:
+def write_codes(path: Path | str, codes: TicketCodes, *, beside: Path | None = None) -> bool:
     """Keep ``codes`` in the file ``path`` (the codes as Parquet columns, what they stand for
     in its metadata); False when it cannot be written (a read-only folder, a full disk: the
     codes then stay in memory only, and no temporary file is left). Written whole, then
-    renamed: a reader never sees half a file.
+    renamed: a reader never sees half a file. ``beside``: the snapshot they were made from;
+    when it is gone by then (deleted, or replaced by another), nothing is kept.
 
     >>> import tempfile, pathlib
     >>> side = pathlib.Path(tempfile.mkdtemp(), CODES_SIDECAR)
@@ -208,6 +209,7 @@ def write_codes(path: Path | str, codes: TicketCodes) -> bool:
         path,
         ".parquet",
         lambda tmp: codes.frame.write_parquet(tmp, compression="lz4", metadata=meta),
+        beside=beside,
     )
 
 

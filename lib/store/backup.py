@@ -22,7 +22,7 @@ from lib.store._base import (
     _fsync_file,
 )
 from lib.store.datasets import snapshot_name_problem
-from lib.store.engine import BUSY_TIMEOUT_MS, make_engine
+from lib.store.engine import BUSY_TIMEOUT_MS, make_engine, prepare_sqlite
 from lib.store.roles import Actor, _writes
 from lib.store.settings import SECRET_SETTINGS
 
@@ -30,6 +30,7 @@ from lib.store.settings import SECRET_SETTINGS
 def _raw_sqlite(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+    prepare_sqlite(conn)  # rows it writes get the index entries the app's connections find
     return conn
 
 
@@ -208,6 +209,7 @@ class BackupMixin(StoreBase):
                 contextlib.closing(_raw_sqlite(db)) as src,
                 contextlib.closing(sqlite3.connect(tmp, isolation_level=None)) as dst,
             ):
+                prepare_sqlite(dst)  # its VACUUM rebuilds the indexes
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode = DELETE")
                 if not keep_secrets:

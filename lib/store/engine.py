@@ -101,6 +101,18 @@ def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+def prepare_sqlite(conn: sqlite3.Connection) -> None:
+    """What every connection to the app's own SQLite file needs, the engine's and the backup's
+    alike: a ``lower()`` folding "É", "Ø" and "İ" as PostgreSQL's does (SQLite's folds A-Z
+    only), so a name compared in any case is the same person on both (migration 10). The
+    calibration answers' unique index is built with it: a connection without it would write
+    index entries the others cannot find. ``trusted_schema`` is on, as SQLite builds have it by
+    default, so that index may use it everywhere (the file is our own: a backup being restored
+    is read with an untrusted schema, and only its plain values are copied)."""
+    conn.create_function("lower", 1, _lower, deterministic=True)
+    conn.execute("PRAGMA trusted_schema = ON")
+
+
 def make_engine(url: str) -> Engine:
     """Build a configured engine for ``url`` (the one place engines are made).
 
@@ -125,9 +137,7 @@ def make_engine(url: str) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
         cur.execute("PRAGMA foreign_keys = ON")
-        # lower() folding "É", "Ø" and "İ" as PostgreSQL's does (SQLite's folds A-Z only), so
-        # a name compared in any case is the same person on both (migration 10)
-        dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
+        prepare_sqlite(dbapi_conn)
         if path is not None:
             _set_wal(cur)
         cur.close()

@@ -79,3 +79,11 @@ def test_an_unwritable_place_is_no_error(tmp_path: Path) -> None:
     found = filter_choices(t, FILTER_COLUMNS)
     assert not write_filter_choices(tmp_path / "gone" / FILTER_CHOICES_SIDECAR, found, t)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_choices_of_a_snapshot_deleted_meanwhile_are_not_kept(tmp_path: Path) -> None:
+    t = _tickets()
+    found = filter_choices(t, FILTER_COLUMNS)
+    side = tmp_path / f"dataset-1-0a1b.{FILTER_CHOICES_SIDECAR}"
+    assert not write_filter_choices(side, found, t, beside=tmp_path / "dataset-1-0a1b.parquet")
+    assert list(tmp_path.iterdir()) == []

@@ -119,3 +119,17 @@ def test_the_codes_file_is_a_fraction_of_the_tickets(tmp_path: Path) -> None:
         assert write_codes(side, encode_tickets(t))
     kept = pl.read_parquet(side)
     assert set(kept.dtypes) <= {pl.UInt8, pl.Int32}
+
+
+def test_codes_of_a_snapshot_deleted_meanwhile_are_not_kept(tmp_path: Path) -> None:
+    # the background write finishing after the dataset was deleted (or its snapshot replaced,
+    # which deletes the files beside it) left a file nobody would ever read or delete
+    snapshot = tmp_path / "dataset-1-0a1b.parquet"
+    side = tmp_path / f"dataset-1-0a1b.{CODES_SIDECAR}"
+    t = _tickets(200)
+    with periods.use_zone("UTC"):
+        made = encode_tickets(t)
+    assert not write_codes(side, made, beside=snapshot)  # no snapshot: nothing kept
+    assert list(tmp_path.iterdir()) == []
+    snapshot.write_bytes(b"PAR1")
+    assert write_codes(side, made, beside=snapshot) and side.is_file()

@@ -3,7 +3,9 @@ page), the versioned escalation matrix, and the migration keeping older data."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +14,7 @@ import pytest
 from lib.calibration import session_results
 from lib.errors import PermissionDenied, StoreError
 from lib.store import Store, migrations
-from lib.store.engine import make_engine
+from lib.store.engine import make_engine, prepare_sqlite
 from lib.store.migrations import v007_calibration
 from lib.store.models import CalibrationAnswer
 from tests.store.helpers import EDITOR, VIEWER, _race, _sql
@@ -227,6 +229,31 @@ def test_backup_and_restore_keep_sessions_answers_and_matrix(store: Store, tmp_p
             "Tier 2",
         ]
         assert other.escalation_matrix().rows[0]["to"] == "Identity"
+
+
+@pytest.mark.sqlite_only  # backups are SQLite files
+def test_a_restored_name_beyond_a_to_z_is_still_found_in_any_case(
+    store: Store, tmp_path: Path
+) -> None:
+    # the restore copies rows with its own connections: without the app's lower() they wrote
+    # index entries the app could not find, and "émile" answered the scenario a second time
+    sid, items = _session(store)
+    store.submit_calibration_answer(items[0], escalate=False, participant="Émile")
+    backup = store.backup(tmp_path / "backup.sqlite")
+    path = tmp_path / "other.sqlite"
+    with Store(f"sqlite:///{path}") as other:
+        other.restore(backup)
+    with Store(f"sqlite:///{path}") as other:
+        other.submit_calibration_answer(items[0], escalate=True, participant="émile")
+        assert other.calibration_progress(sid).rows() == [("Émile", 1)]
+        mine = other.my_calibration_answers(sid, "ÉMILE")
+        assert mine.select("participant", "escalate").rows() == [("Émile", True)]
+    with contextlib.closing(sqlite3.connect(path)) as raw:
+        prepare_sqlite(raw)
+        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    with contextlib.closing(sqlite3.connect(backup)) as raw:  # the backup file itself too
+        prepare_sqlite(raw)
+        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
 def test_the_same_name_in_another_case_answering_at_once_keeps_one_answer(db_url: str) -> None:

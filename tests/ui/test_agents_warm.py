@@ -208,6 +208,12 @@ def test_a_rerun_asked_mid_page_starts_no_codes_before_the_page_is_drawn(
     assert order == ["page", "page", "warm"]
 
 
+def _beside_a_snapshot(folder: Path, name: str) -> Path:
+    """Where a file ``name`` is kept beside a snapshot in ``folder`` (the snapshot made)."""
+    (folder / "dataset-1-0a1b.parquet").write_bytes(b"PAR1")
+    return folder / f"dataset-1-0a1b.{name}"
+
+
 def _written() -> None:
     agents_work._WRITE_POOL.submit(lambda: None).result()  # the file is written
 
@@ -227,7 +233,7 @@ def test_codes_made_once_are_kept_for_the_next_process(
     from lib.outliers.codes import CODES_SIDECAR
 
     t = _tickets()
-    side = tmp_path / CODES_SIDECAR
+    side = _beside_a_snapshot(tmp_path, CODES_SIDECAR)
     with periods.use_zone("Asia/Tokyo"):
         made = agents_work.codes("snap#Asia/Tokyo", t, side)
         expected = encode_tickets(t)
@@ -250,10 +256,24 @@ def test_codes_kept_for_other_tickets_are_made_again_and_replaced(tmp_path: Path
 
     t = _tickets()
     other = t.with_columns(agent=pl.col("agent").reverse())
-    side = tmp_path / CODES_SIDECAR
+    side = _beside_a_snapshot(tmp_path, CODES_SIDECAR)
     with periods.use_zone("UTC"):
         assert write_codes(side, encode_tickets(other))
         got = agents_work.codes("snap#UTC", t, side)
         assert got.frame.equals(encode_tickets(t).frame)
         _written()
         assert read_codes(side, t) is not None  # the file now holds this snapshot's
+
+
+def test_codes_are_not_kept_beside_a_snapshot_deleted_meanwhile(tmp_path: Path) -> None:
+    from lib.outliers.codes import CODES_SIDECAR
+
+    snapshot = tmp_path / "dataset-1-0a1b.parquet"
+    snapshot.write_bytes(b"PAR1")
+    side = tmp_path / f"dataset-1-0a1b.{CODES_SIDECAR}"
+    t = _tickets()
+    hold = agents_work._WRITE_POOL.submit(snapshot.unlink)  # deleted before the write runs
+    hold.result()
+    agents_work.codes("gone#UTC", t, side)
+    _written()
+    assert list(tmp_path.iterdir()) == []
