@@ -58,7 +58,8 @@ def read_filter_choices(
 ) -> dict[str, list[str]] | None:
     """The choices :func:`write_filter_choices` kept for ``tickets`` (a snapshot's), or None
     when the file is missing, damaged, of another version or for other tickets: another
-    number of tickets, other columns, or a column whose missing values do not match."""
+    number of tickets, other columns, a column whose missing values do not match, or a value
+    of the tickets checked that is not among the choices."""
     side = Path(path)
     if not side.is_file():
         return None
@@ -78,7 +79,31 @@ def read_filter_choices(
                 return None
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return None
-    return choices
+    return choices if _offered(choices, tickets) else None
+
+
+#: Tickets :func:`read_filter_choices` checks against the choices it reads (spread over them).
+CHECKED_ROWS = 1_000
+
+
+def _offered(choices: dict[str, list[str]], tickets: pl.DataFrame) -> bool:
+    """Whether every value of :data:`CHECKED_ROWS` tickets spread over ``tickets`` is among
+    its column's choices (choices of other tickets, or of tickets read otherwise by another
+    release, fail)."""
+    n = tickets.height
+    if n == 0:
+        return True
+    rows = pl.Series(sorted({i * (n - 1) // (CHECKED_ROWS - 1) for i in range(CHECKED_ROWS)}))
+    for column, values in choices.items():
+        if column not in tickets.columns:
+            continue
+        sample = tickets.get_column(column)[rows].drop_nulls()
+        if sample.dtype != pl.String:
+            return False  # the file holds text only: such a column is found again
+        allowed = set(values)
+        if not all(value in allowed for value in sample.to_list()):
+            return False
+    return True
 
 
 def write_filter_choices(
@@ -101,6 +126,7 @@ def write_filter_choices(
 
 
 __all__ = [
+    "CHECKED_ROWS",
     "FILTER_CHOICES_SIDECAR",
     "FILTER_CHOICES_VERSION",
     "FILTER_COLUMNS",

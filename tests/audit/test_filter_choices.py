@@ -57,6 +57,9 @@ def test_choices_read_back_and_refused_when_not_this_snapshots(
     # a column's missing values no longer match what the file says
     assert read_filter_choices(side, t.fill_null("x"), FILTER_COLUMNS) is None
     assert read_filter_choices(side, t, FILTER_COLUMNS[:-1]) is None  # other columns
+    # the same size and missing values, other values (another release reading them otherwise)
+    upper = t.with_columns(pl.col("channel", "category").str.to_uppercase())
+    assert read_filter_choices(side, upper, FILTER_COLUMNS) is None
     kept = json.loads(side.read_text(encoding="utf-8"))
     for damage in (
         "{not json",
