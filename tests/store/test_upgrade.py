@@ -171,14 +171,13 @@ def test_answers_of_one_name_in_two_cases_are_merged_by_the_upgrade(
         _refuses_another_answer(store, "BO")
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's lower() always folded every letter: nothing to merge
 def test_names_beyond_a_to_z_stored_twice_on_sqlite_are_merged_by_the_upgrade(
-    empty_db_url: str, backend: str
+    empty_db_url: str,
 ) -> None:
     """A SQLite database of schema 9 may hold "Émile" and "émile" answering one scenario (its
     index was built by SQLite's own lower(), which folds A-Z only): the upgrade keeps the
     later answer under the first spelling, and the rebuilt index refuses another case."""
-    if backend != "sqlite":
-        pytest.skip("PostgreSQL's lower() always folded every letter: nothing to merge")
     import sqlite3
 
     engine = make_engine(empty_db_url)
