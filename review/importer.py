@@ -110,12 +110,9 @@ def load(
 def keep_beside(store: Any, record: Any, frame: pl.DataFrame) -> None:
     """Write what the app would otherwise work out on the first pages it opens on the new
     dataset ``record`` (the snapshot of ``frame``): the sidebar's filter choices and the
-    Agents page's codes, in the dataset's business zone. A file that cannot be written is
-    left out (the app then works them out itself).
-
-    >>> keep_beside.__name__
-    'keep_beside'
-    """
+    Agents page's codes, in the dataset's business zone, for example
+    ``keep_beside(store, store.register_dataset("Q1", frame), frame)``. A file that cannot be
+    written is left out (the app then works them out itself)."""
     from lib.audit.filter_choices import (
         FILTER_CHOICES_SIDECAR,
         FILTER_COLUMNS,
@@ -161,7 +158,10 @@ def run(args: Namespace) -> int:
             business_tz=zone,
             activate=not args.keep_active,
         )
-        keep_beside(store, rec, frame)
+        try:
+            keep_beside(store, rec, frame)
+        except Exception as exc:  # only saves the app work: the import itself is done
+            print(f"warning: the filter choices and agent codes were not kept ({exc})")
         remembered = dict(result.mapping)
         if dayfirst is not None:
             remembered[SAVED_KEY] = dayfirst

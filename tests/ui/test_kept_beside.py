@@ -104,3 +104,20 @@ def test_review_import_keeps_both_and_the_agents_page_codes_nothing(
     _ok(at)
     assert any("escalat" in m.value.lower() for m in at.markdown)
     assert at.dataframe, "the comparison table is shown"
+
+
+def test_an_import_whose_extras_fail_is_still_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    import review.importer
+
+    def broken(*a, **k):
+        raise MemoryError("out of memory while coding")
+
+    monkeypatch.setattr(review.importer, "keep_beside", broken)
+    url = f"sqlite:///{tmp_path / 'review.sqlite'}"
+    monkeypatch.setenv("REVIEW_DATA_DIR", str(tmp_path))
+    assert main(["import", str(DATA / "review_cli_export.csv"), "--quiet", "--database", url]) == 0
+    assert "were not kept (out of memory while coding)" in capsys.readouterr().out
+    with Store(url) as store:
+        assert store.get_active_dataset().row_count == 247
