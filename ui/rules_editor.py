@@ -22,6 +22,7 @@ from lib.ingest.rules import (
 )
 from lib.ingest.signals import suggest_signals
 from lib.markdown import md_escape
+from lib.sentiment_sidecar import SENTIMENT_SIDECAR
 from ui import dataset, layout, session, signals
 
 
@@ -287,6 +288,11 @@ def _save_rules(data: dataset.Active, snapshot: pl.DataFrame, new_rules: list[Ru
     new_frame, _ = reapply_rules(snapshot, new_rules, mapping=data.record.mapping or {})
     with st.spinner("Applying the rules…"), layout.user_errors("Could not save the rules"):
         session.store().replace_snapshot(
-            data.record.id, new_frame, rules=rules_to_json(new_rules), actor=session.actor()
+            data.record.id,
+            new_frame,
+            rules=rules_to_json(new_rules),
+            # the same tickets with the escalation flag re-decided: their sentiment holds
+            carry=(SENTIMENT_SIDECAR,),
+            actor=session.actor(),
         )
         st.rerun()

@@ -9,7 +9,7 @@ import re
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -255,11 +255,15 @@ class DatasetsMixin(StoreBase):
         *,
         sentiment_method: str | None = None,
         rules: Any = None,
+        carry: Sequence[str] = (),
         actor: Actor | None = None,
     ) -> Path:
         """Swap a dataset's snapshot for ``tickets`` (e.g. with sentiment added, or with the
         escalation flag re-decided by new ``rules``, which are stored too); return it. The old
-        snapshot and the files kept beside it (:meth:`sidecar_path`) are deleted."""
+        snapshot and the files kept beside it (:meth:`sidecar_path`) are deleted, but for those
+        named in ``carry``, which still hold for the new one and are moved beside it (the
+        sentiment scores when only the escalation flag changed: the same tickets, the same
+        texts)."""
         old = self.snapshot_file(dataset_id)
         new = self.write_snapshot(tickets, dataset_id)
         try:
@@ -275,6 +279,10 @@ class DatasetsMixin(StoreBase):
             new.unlink(missing_ok=True)
             raise
         if old is not None and old != new:
+            for name in carry:
+                kept = old.with_name(f"{old.stem}.{name}")
+                if kept.is_file():
+                    os.replace(kept, new.with_name(f"{new.stem}.{name}"))
             # the files kept beside it are named after it: no later process can find them
             for path in [old, *old.parent.glob(f"{old.stem}.*")]:
                 if path.parent == self.snapshot_dir:

@@ -68,6 +68,16 @@ def test_register_load_switch_rename(store: Store) -> None:
     assert sorted(p.name for p in store.snapshot_dir.iterdir()) == sorted(
         [path.name, store.snapshot_file(b.id).name, other.name]
     )
+    # a file that still holds for the new snapshot is carried beside it, the others deleted
+    store.sidecar_path(a.id, "sentiment.parquet").write_bytes(b"scores of the same tickets")
+    store.sidecar_path(a.id, "codes.parquet").write_bytes(b"codes of the old escalated_by")
+    newer = store.replace_snapshot(a.id, tickets, carry=("sentiment.parquet", "absent.json"))
+    assert sorted(p.name for p in store.snapshot_dir.iterdir()) == sorted(
+        [newer.name, f"{newer.stem}.sentiment.parquet", store.snapshot_file(b.id).name, other.name]
+    )
+    assert store.sidecar_path(a.id, "sentiment.parquet").read_bytes() == (
+        b"scores of the same tickets"
+    )
 
 
 def test_failed_registration_leaves_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:

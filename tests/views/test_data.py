@@ -122,6 +122,13 @@ def test_custom_rule_is_added_stored_and_counted(review_home: Path) -> None:
     expected = len(esc | urgent)
 
     at = _data_page()
+    # sentiment scored before the rules change (the same tickets after it: the scores hold)
+    from lib.sentiment_sidecar import SENTIMENT_SIDECAR, read_sidecar, write_sidecar
+
+    store = Store()
+    scored = res.tickets.select("ticket_id", sentiment=pl.lit(0.25))
+    side = store.sidecar_path(store.get_active_dataset(), SENTIMENT_SIDECAR)
+    assert write_sidecar(side, scored, "scored with VADER", {"sentiment_scorer": "vader"})
     at.selectbox(key="ds_rules_c").set_value("raw:Priority")
     at.selectbox(key="ds_rules_op").set_value("equals").run()
     at.selectbox(key="ds_rules_pick").set_value("Urgent")
@@ -133,6 +140,11 @@ def test_custom_rule_is_added_stored_and_counted(review_home: Path) -> None:
     stored = Store().get_active_dataset().rules
     assert stored[-1]["label"] == 'Priority equals "Urgent"' and stored[-1]["enabled"]
     assert any('priority equals "Urgent"' in c.value for c in at.caption)
+    # carried beside the new snapshot: not scored again after a rules change
+    new_side = store.sidecar_path(store.get_active_dataset(), SENTIMENT_SIDECAR)
+    assert new_side != side and not side.exists()
+    kept = read_sidecar(new_side)
+    assert kept is not None and kept[0].equals(scored) and kept[1] == "scored with VADER"
 
 
 WAITING = "Waiting on Third Party"
