@@ -52,9 +52,19 @@ def write_whole(
     return True
 
 
+def sidecar_of(snapshot: Path | str, name: str) -> Path:
+    """The file kept beside ``snapshot`` under ``name``: ``<snapshot stem>.<name>``.
+
+    >>> sidecar_of("/s/dataset-3-0a1b.parquet", "codes.parquet").name
+    'dataset-3-0a1b.codes.parquet'
+    """
+    snap = Path(snapshot)
+    return snap.with_name(f"{snap.stem}.{name}")
+
+
 def snapshot_of(path: Path | str, name: str) -> Path:
-    """The snapshot a file kept beside it under ``name`` belongs to (``Store.sidecar_path``
-    names it ``<snapshot stem>.<name>``).
+    """The snapshot a file kept beside it under ``name`` belongs to (:func:`sidecar_of`'s
+    inverse).
 
     >>> snapshot_of("/s/dataset-3-0a1b.codes.parquet", "codes.parquet").name
     'dataset-3-0a1b.parquet'
@@ -63,4 +73,33 @@ def snapshot_of(path: Path | str, name: str) -> Path:
     return side.with_name(side.name.removesuffix(f".{name}") + ".parquet")
 
 
-__all__ = ["snapshot_of", "write_whole"]
+def files_beside(snapshot: Path | str) -> list[Path]:
+    """Every file kept beside ``snapshot`` (whatever its name), not the snapshot itself."""
+    snap = Path(snapshot)
+    return sorted(snap.parent.glob(f"{snap.stem}.*"))
+
+
+#: Tickets a file kept beside a snapshot is checked against when read (:func:`checked_rows`).
+CHECKED_ROWS = 1_000
+
+
+def checked_rows(n: int) -> pl.Series:
+    """Up to :data:`CHECKED_ROWS` row numbers spread evenly over ``n`` rows, first and last
+    included: the tickets a kept file must agree with (one of other tickets fails).
+
+    >>> checked_rows(5).to_list(), checked_rows(10**7).len(), checked_rows(0).len()
+    ([0, 1, 2, 3, 4], 1000, 0)
+    """
+    if n == 0:
+        return pl.Series([], dtype=pl.Int64)
+    return pl.Series(sorted({i * (n - 1) // (CHECKED_ROWS - 1) for i in range(CHECKED_ROWS)}))
+
+
+__all__ = [
+    "CHECKED_ROWS",
+    "checked_rows",
+    "files_beside",
+    "sidecar_of",
+    "snapshot_of",
+    "write_whole",
+]

@@ -40,10 +40,17 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 STEPS = ("upload + inspection", "reading after the mapping", "saving the snapshot", "Overview")
 
 
+def _stat_cpu(proc: Path, *, reaped: bool = False) -> float:
+    """CPU seconds (user + system, all threads) of the process ``proc`` (``/proc/<pid>``), with
+    ``reaped`` also those of the children it waited for."""
+    fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+    used = fields[11:15] if reaped else fields[11:13]
+    return sum(int(f) for f in used) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu(pid: int) -> float:
-    """CPU seconds (user + system, all threads) the process ``pid`` has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds the process ``pid`` has used so far."""
+    return _stat_cpu(Path(f"/proc/{pid}"))
 
 
 def _browser_cpu() -> float:
@@ -53,12 +60,10 @@ def _browser_cpu() -> float:
         if not proc.name.isdigit():
             continue
         try:
-            if "chromium" not in (proc / "cmdline").read_bytes().split(b"\0")[0].decode():
-                continue
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            if "chromium" in (proc / "cmdline").read_bytes().split(b"\0")[0].decode():
+                total += _stat_cpu(proc, reaped=True)
         except (OSError, IndexError, UnicodeDecodeError):
             continue  # ended meanwhile, or not ours to read
-        total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     return total
 
 

@@ -21,6 +21,7 @@ from lib.audit.filter_choices import (
     read_filter_choices,
     write_filter_choices,
 )
+from lib.sidecar_file import sidecar_of
 from ui import dataset, horizon, session
 
 #: Sidebar filter fields: session key -> (Filters field, canonical column, label)
@@ -109,7 +110,7 @@ def render(data: dataset.Active | None) -> None:
     else:
         start, end = presets[preset]
     path = session.store().snapshot_file(data.record)
-    kept = session.store().sidecar_path(data.record, FILTER_CHOICES_SIDECAR) if path else None
+    kept = sidecar_of(path, FILTER_CHOICES_SIDECAR) if path else None
     options = _filter_options(str(path), t, kept)
     with sb.expander("Filters", expanded=False):
         for key, (_, column, label) in FILTER_FIELDS.items():

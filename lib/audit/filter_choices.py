@@ -28,7 +28,7 @@ import polars as pl
 
 from lib.audit._common import MISSING
 from lib.audit.filters import _FILTER_COLUMNS
-from lib.sidecar_file import write_whole
+from lib.sidecar_file import checked_rows, write_whole
 
 #: The columns the sidebar filters on, in its order (the file keeps their choices in it).
 FILTER_COLUMNS: tuple[str, ...] = tuple(_FILTER_COLUMNS.values())
@@ -82,18 +82,11 @@ def read_filter_choices(
     return choices if _offered(choices, tickets) else None
 
 
-#: Tickets :func:`read_filter_choices` checks against the choices it reads (spread over them).
-CHECKED_ROWS = 1_000
-
-
 def _offered(choices: dict[str, list[str]], tickets: pl.DataFrame) -> bool:
-    """Whether every value of :data:`CHECKED_ROWS` tickets spread over ``tickets`` is among
+    """Whether every value of the tickets :func:`lib.sidecar_file.checked_rows` picks is among
     its column's choices (choices of other tickets, or of tickets read otherwise by another
     release, fail)."""
-    n = tickets.height
-    if n == 0:
-        return True
-    rows = pl.Series(sorted({i * (n - 1) // (CHECKED_ROWS - 1) for i in range(CHECKED_ROWS)}))
+    rows = checked_rows(tickets.height)
     for column, values in choices.items():
         if column not in tickets.columns:
             continue
@@ -126,7 +119,6 @@ def write_filter_choices(
 
 
 __all__ = [
-    "CHECKED_ROWS",
     "FILTER_CHOICES_SIDECAR",
     "FILTER_CHOICES_VERSION",
     "FILTER_COLUMNS",

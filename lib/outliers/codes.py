@@ -33,7 +33,7 @@ import polars as pl
 
 from lib.outliers.casemix import CASE_MIX, DERIVED_TERMS, _copies_final_group
 from lib.periods import business_zone, local_day
-from lib.sidecar_file import write_whole
+from lib.sidecar_file import checked_rows, write_whole
 
 #: Prefix of the code columns :meth:`TicketCodes.attach` adds beside the tickets.
 PREFIX = "__code:"
@@ -253,19 +253,12 @@ def read_codes(
     return TicketCodes(frame, levels, months, month_range, business_zone())
 
 
-#: Tickets :func:`read_codes` checks against the codes it reads (spread over the frame).
-CHECKED_ROWS = 1_000
-
-
 def _agrees(
     frame: pl.DataFrame, levels: dict[str, pl.Series], derived: bool, tickets: pl.DataFrame
 ) -> bool:
-    """Whether the codes of :data:`CHECKED_ROWS` tickets spread over ``tickets`` stand for
+    """Whether the codes of the tickets :func:`lib.sidecar_file.checked_rows` picks stand for
     their own values (a file made from other tickets of the same size and columns fails)."""
-    n = tickets.height
-    if n == 0:
-        return True
-    rows = pl.Series(sorted({i * (n - 1) // max(CHECKED_ROWS - 1, 1) for i in range(CHECKED_ROWS)}))
+    rows = checked_rows(tickets.height)
     codes = frame[rows]
     used = [*levels, *([DERIVED_TERMS[MONTH]] if derived else [])]
     sample = tickets.select(used)[rows]
@@ -284,7 +277,6 @@ def _agrees(
 
 
 __all__ = [
-    "CHECKED_ROWS",
     "CODES_SIDECAR",
     "CODES_VERSION",
     "MONTH",

@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from lib.errors import StoreError
 from lib.periods import PeriodError, check_zone
+from lib.sidecar_file import files_beside, sidecar_of
 from lib.store._base import (
     StoreBase,
     _fsync_file,
@@ -181,7 +182,7 @@ class DatasetsMixin(StoreBase):
         snap = self.snapshot_file(dataset)
         if snap is None:
             raise StoreError("This dataset has no snapshot to keep files beside")
-        return snap.with_name(f"{snap.stem}.{name}")
+        return sidecar_of(snap, name)
 
     def load_snapshot(self, dataset_id: int) -> pl.DataFrame:
         """The tickets of a registered dataset, read from its snapshot."""
@@ -280,11 +281,10 @@ class DatasetsMixin(StoreBase):
             raise
         if old is not None and old != new:
             for name in carry:
-                kept = old.with_name(f"{old.stem}.{name}")
-                if kept.is_file():
-                    os.replace(kept, new.with_name(f"{new.stem}.{name}"))
+                if (kept := sidecar_of(old, name)).is_file():
+                    os.replace(kept, sidecar_of(new, name))
             # the files kept beside it are named after it: no later process can find them
-            for path in [old, *old.parent.glob(f"{old.stem}.*")]:
+            for path in [old, *files_beside(old)]:
                 if path.parent == self.snapshot_dir:
                     path.unlink(missing_ok=True)
         return new
@@ -366,7 +366,7 @@ class DatasetsMixin(StoreBase):
             removed: list[str] = []
             snap = self._snapshot_or_none(ds)
             if snap is not None:
-                candidates = [snap, *snap.parent.glob(f"{snap.stem}.*")]
+                candidates = [snap, *files_beside(snap)]
                 for path in dict.fromkeys(candidates):
                     if path.is_file() and path.parent == self.snapshot_dir:
                         path.unlink()
