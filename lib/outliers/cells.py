@@ -175,14 +175,19 @@ def _count_coded(
     keys: list[str],
     sums: tuple[list[pl.Expr], list[tuple[str, pl.Expr | None]]],
     owner: tuple[pl.Expr, list[str]],
+    empty: frozenset[str] = frozenset(),
 ) -> pl.DataFrame | None:
     """The group-by of :func:`ticket_cells` on the tickets' codes (``codes`` attached to
     ``lazy``): one 64-bit number per ticket made of the keys' codes, grouped, then turned back
-    into the keys' text (and month dates) once per cell. None when a key is not coded (or
-    the numbers would not fit): the caller counts on the text then."""
-    parts: list[tuple[str, pl.Expr, int, int]] = []  # key, code, first code, codes
+    into the keys' text (and month dates) once per cell. ``empty``: keys with no value in these
+    tickets (null in every cell: they need no code; a column a helpdesk exports but never
+    fills). None when another key is not coded (or the numbers would not fit): the caller
+    counts on the text then."""
+    parts: list[tuple[str, pl.Expr | None, int, int]] = []  # key, code, first code, codes
     for name in keys:
-        if name == "agent":
+        if name in empty:
+            parts.append((name, None, 0, 0))  # one digit value: 0, null
+        elif name == "agent":
             credit, columns = owner
             if not all(c in codes.levels and code_name(c) in have for c in columns):
                 return None
@@ -205,7 +210,8 @@ def _count_coded(
     strides.reverse()
     number = pl.lit(0, dtype=pl.Int64)
     for (_, code, first, _), step in zip(parts, strides, strict=True):
-        number = number + (code.cast(pl.Int64) - (first - 1)).fill_null(0) * step
+        if code is not None:
+            number = number + (code.cast(pl.Int64) - (first - 1)).fill_null(0) * step
     aggs, values = sums
     if stride <= DENSE_CELLS:  # few possible cells: counted into an array, no hash table
         counted = _count_dense(lazy, number, values, stride)
@@ -213,7 +219,10 @@ def _count_coded(
         counted = lazy.group_by(number.alias("__cell")).agg(aggs).collect()
     cell = pl.col("__cell")
     decoded = []
-    for (name, _, first, size), step in zip(parts, strides, strict=True):
+    for (name, code, first, size), step in zip(parts, strides, strict=True):
+        if code is None:
+            decoded.append(pl.lit(None, dtype=pl.String).alias(name))
+            continue
         digit = cell // step % (size + 1)
         index = pl.when(digit > 0).then(digit - 1)
         if name in (PERIOD, "__month"):
@@ -248,10 +257,15 @@ def ticket_cells(
     lazy = _as_lazy(tickets)
     have = set(lazy.collect_schema().names())
     esc = pl.col("escalated").fill_null(False)
+    # case-mix columns the codes do not cover: whether these tickets have a value in them
+    # (a column with none is a key of nulls, counted on the codes all the same)
+    uncoded = [] if codes is None else [c for c in case_mix if c in have and c not in codes.levels]
     filled = lazy.select(
+        *[pl.col(c).is_not_null().any().alias(f"has:{c}") for c in dict.fromkeys(uncoded)],
         by=pl.col("escalated_by").is_not_null().any() if "escalated_by" in have else pl.lit(False),
         first=pl.col("first_agent").is_not_null().any() if "first_agent" in have else pl.lit(False),
     ).collect()
+    empty = frozenset(c for c in uncoded if not filled.item(0, f"has:{c}"))
     used = owner_choice(
         owner, has_by=bool(filled.item(0, "by")), has_first=bool(filled.item(0, "first"))
     )
@@ -293,7 +307,7 @@ def ticket_cells(
         named = ["agent", *(["first_agent"] if has_first and used != "final" else [])]
         named += ["escalated_by"] if used == "escalating" else []
         names = [k.meta.output_name() for k in keys]
-        frame = _count_coded(lazy, have, codes, names, (aggs, values), (credit, named))
+        frame = _count_coded(lazy, have, codes, names, (aggs, values), (credit, named), empty)
     if frame is None:
         frame = lazy.group_by(keys).agg(aggs).collect()
     if month is not None:

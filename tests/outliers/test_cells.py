@@ -163,6 +163,44 @@ def test_cells_from_codes_are_the_cells_from_text(
     assert codes.usable_terms(untidy, case_mix) == outliers.usable_case_mix(untidy, case_mix)
 
 
+@pytest.mark.parametrize("dense", [True, False])
+def test_a_column_with_no_value_is_counted_on_the_codes(
+    untidy: pl.DataFrame, dense: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a helpdesk exports the first group but never fills it (the Zendesk-style demo at 10M):
+    # it is a key of nulls, not a reason to count 10 million tickets on their text
+    from lib.outliers import cells as cells_module
+
+    if not dense:
+        monkeypatch.setattr(cells_module, "DENSE_CELLS", 0)
+    counted = []
+    real = cells_module._count_coded
+    monkeypatch.setattr(
+        cells_module, "_count_coded", lambda *a: counted.append(real(*a)) or counted[-1]
+    )
+    # first_group never filled; priority a number (not coded), filled on phone tickets only
+    t = untidy.with_columns(
+        first_group=pl.lit(None, dtype=pl.String),
+        priority=pl.when(pl.col("channel") == "phone").then(pl.col("priority").rank("dense")),
+    )
+    case_mix = (*CASE_MIX, "first_group")
+    codes = outliers.encode_tickets(t, case_mix)
+    assert "first_group" not in codes.levels and "priority" not in codes.levels
+    keep = pl.col("channel") != "phone"  # no priority left in these tickets
+    for owner in ("escalating", "final"):
+        new = outliers.ticket_cells(
+            codes.attach(t).filter(keep), case_mix, owner, every="1mo", codes=codes
+        )
+        _cells_equal(new, outliers.ticket_cells(t.filter(keep), case_mix, owner, every="1mo"))
+        assert new.frame.schema["first_group"] == pl.String
+        assert new.frame.get_column("priority").null_count() == new.frame.height
+    assert [c is not None for c in counted] == [True, True]  # both counted on the codes
+    # the phone tickets have a priority the codes do not cover: counted on the text
+    every = outliers.ticket_cells(codes.attach(t), case_mix, every="1mo", codes=codes)
+    _cells_equal(every, outliers.ticket_cells(t, case_mix, every="1mo"))
+    assert counted[-1] is None
+
+
 def test_codes_count_only_what_they_code(untidy: pl.DataFrame) -> None:
     # a case-mix column that is not text is not coded: counted on its values, as before
     t = untidy.with_columns(priority=pl.col("priority").rank("dense").cast(pl.Int32))
