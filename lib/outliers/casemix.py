@@ -46,6 +46,15 @@ def _level_expr(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.String).fill_null(NONE_LEVEL)
 
 
+def level_values(frame: pl.DataFrame, column: str) -> np.ndarray:
+    """A case-mix column of ``frame`` as :func:`_level_expr` reads it, in a numpy array.
+
+    >>> level_values(pl.DataFrame({"c": ["a", None]}), "c").tolist()
+    ['a', '(none)']
+    """
+    return frame.get_column(column).cast(pl.String).fill_null(NONE_LEVEL).to_numpy()
+
+
 def with_derived_terms(tickets: pl.DataFrame, terms: Iterable[str]) -> pl.DataFrame:
     """Add the derived case-mix columns among ``terms`` that the tickets lack (``month``: the
     calendar month of ``created_at`` as ``YYYY-MM``).
@@ -159,6 +168,25 @@ class CaseMixModel:
                 list(levels), list(levels.values()), default=fallback, return_dtype=pl.Float64
             )
         return (1.0 / (1.0 + (-eta).exp())).alias("p_escalate")
+
+    def probabilities(self, cells: pl.DataFrame) -> np.ndarray:
+        """:meth:`expr` on a small frame (a comparison's cells), worked out in numpy: the
+        same sum of coefficients, term by term, then the same logistic function.
+
+        >>> m = CaseMixModel(("c",), 0.0, {"c": {"a": 0.0, "b": 1.0}}, {"c": "a"}, 4, 2, 2)
+        >>> m.probabilities(pl.DataFrame({"c": ["a", "b", "z"]})).round(3).tolist()
+        [0.5, 0.731, 0.5]
+        """
+        eta = np.full(cells.height, self.intercept, dtype=float)
+        for term in self.terms:
+            levels = self.coefficients[term]
+            coefficient = np.full(cells.height, levels.get(OTHER_LEVEL, 0.0), dtype=float)
+            values = level_values(cells, term)
+            for level, value in levels.items():
+                coefficient[values == level] = value
+            eta = eta + coefficient
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-eta))
 
     def predict(self, tickets: pl.DataFrame) -> pl.Series:
         """Predicted escalation probability of each ticket (a Float64 series named p_escalate).

@@ -39,13 +39,13 @@ diagnostic says "not comparable").
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
-from lib.outliers.casemix import OTHER_LEVEL, CaseMixModel
+from lib.outliers.casemix import OTHER_LEVEL, CaseMixModel, level_values
 
 #: Ridge precision on every log odds ratio (not the intercept) in the leave-one-out refits.
 RIDGE = 1e-3
@@ -71,19 +71,48 @@ class LeaveOneOut:
     #: Share of the expected count from cells where the agent has over half the tickets.
     dominated_share: np.ndarray
     #: Each agent's refit as a case-mix model (for the drill-down), by agent.
-    models: dict[str, CaseMixModel] = field(default_factory=dict)
+    models: Mapping[str, CaseMixModel] = field(default_factory=dict)
+
+
+class Refitted(Mapping[str, CaseMixModel]):
+    """Each agent's refit as a case-mix model, made when asked for (the drill-down asks for
+    one agent; the month-by-month history for none): a coefficient vector per agent until then.
+
+    >>> m = CaseMixModel((), 0.0, {}, {}, 1, 0, 1)
+    >>> dict(Refitted(m, {"a": np.array([1.5])}))["a"].intercept
+    1.5
+    """
+
+    def __init__(self, model: CaseMixModel, betas: dict[str, np.ndarray]) -> None:
+        self._model, self._betas = model, betas
+
+    def __getitem__(self, agent: str) -> CaseMixModel:
+        return _as_model(self._model, self._betas[agent])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._betas)
+
+    def __len__(self) -> int:
+        return len(self._betas)
 
 
 def _design(cells: pl.DataFrame, model: CaseMixModel) -> np.ndarray:
-    """Dummy-coded design matrix of ``cells`` in the model's parameter order."""
+    """Dummy-coded design matrix of ``cells`` in the model's parameter order (a value the
+    model does not know counts as its pooled level, else as its reference level; a missing
+    one as ``(none)``, as :meth:`CaseMixModel.expr` reads them).
+
+    Compared in numpy: a few hundred to a few thousand cells, where a Polars replace per term
+    cost more than the comparisons (it ran for every refit of every month of the history).
+    """
     columns = [np.ones(cells.height)]
     for term in model.terms:
         levels = list(model.coefficients[term])
         fallback = OTHER_LEVEL if OTHER_LEVEL in levels else levels[0]
-        values = cells.get_column(term).cast(pl.String)
-        mapped = values.replace_strict(levels, levels, default=fallback).to_numpy()
-        for level in levels[1:]:
-            columns.append((mapped == level).astype(float))
+        values = level_values(cells, term)
+        dummies = [values == level for level in levels]
+        unknown = ~np.logical_or.reduce(dummies) if dummies else np.ones(values.size, bool)
+        for level, dummy in zip(levels[1:], dummies[1:], strict=True):
+            columns.append((dummy | unknown if level == fallback else dummy).astype(float))
     return np.column_stack(columns)
 
 
@@ -346,7 +375,7 @@ def _refits(
     expected = np.zeros(k)
     v_samp, v_coef, share = np.zeros(k), np.zeros(k), np.zeros(k)
     excluded_set = set(excluded)
-    models: dict[str, CaseMixModel] = {}
+    refitted: dict[str, np.ndarray] = {}
     # each asked agent's tickets and escalations per cell (cells x agents)
     code = (
         agent_col.replace_strict(list(agents), list(range(k)), default=-1, return_dtype=pl.Int64)
@@ -387,10 +416,10 @@ def _refits(
             if not has_rows[j]:
                 continue
             if terms:
-                models[agents[j]] = _as_model(model, betas[i])
+                refitted[agents[j]] = betas[i]
             expected[j] = float(e_cell[:, i].sum())
             v_samp[j] = float(weight[:, i].sum())
             v_coef[j] = float(max(v_coef_b[i], 0.0))
             if expected[j] > 0:
                 share[j] = float(e_dominated[i] / expected[j])
-    return LeaveOneOut(expected, v_samp, v_coef, share, models)
+    return LeaveOneOut(expected, v_samp, v_coef, share, Refitted(model, refitted))

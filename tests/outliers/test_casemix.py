@@ -81,3 +81,41 @@ def test_rare_levels_are_pooled_and_single_level_columns_dropped():
     assert model.terms == ("category",)  # one channel, no priority: not used
     assert set(model.pooled["category"]) == {"odd", "rare"}
     assert OTHER_LEVEL in model.coefficients["category"]
+
+
+def test_cell_probabilities_and_design_read_levels_as_the_expression_does():
+    # issue 18: the comparison works out each cell's probability and design in numpy; a
+    # level the model pooled, one it never saw and a missing value read as in Polars
+    from lib.outliers import loo
+
+    rng = np.random.default_rng(3)
+    n = 2000
+    t = pl.DataFrame(
+        {
+            "category": rng.choice(
+                ["a", "b", "c", "rare1", "rare2"], n, p=[0.4, 0.3, 0.29, 0.005, 0.005]
+            ),
+            "channel": rng.choice(["web", "mail", None], n),
+            "escalated": rng.random(n) < 0.3,
+        }
+    )
+    model = fit_case_mix(t, ["category", "channel"])
+    assert OTHER_LEVEL in model.coefficients["category"]  # the rare ones pooled
+    cells = pl.DataFrame(
+        {
+            "category": ["a", "b", "c", "rare1", "unseen", None, "a"],
+            "channel": ["web", "mail", None, "web", "mail", "web", "phone"],
+        }
+    )
+    expected = cells.select(model.expr()).to_series().to_numpy()
+    np.testing.assert_allclose(model.probabilities(cells), expected, rtol=1e-15, atol=0)
+    x = loo._design(cells, model)
+    np.testing.assert_allclose(loo._expit(x @ loo._params(model)), expected, rtol=1e-12)
+    # no pooled level: an unseen value reads as the reference level (coefficient 0)
+    plain = fit_case_mix(t.filter(pl.col("category").is_in(["a", "b", "c"])), ["category"])
+    assert OTHER_LEVEL not in plain.coefficients["category"]
+    x = loo._design(cells, plain)
+    assert x.shape == (7, 3) and x[4].tolist() == [1.0, 0.0, 0.0]
+    np.testing.assert_allclose(
+        plain.probabilities(cells), cells.select(plain.expr()).to_series().to_numpy(), rtol=1e-15
+    )
