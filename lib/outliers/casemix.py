@@ -55,6 +55,34 @@ def level_values(frame: pl.DataFrame, column: str) -> np.ndarray:
     return frame.get_column(column).cast(pl.String).fill_null(NONE_LEVEL).to_numpy()
 
 
+class LevelCodes:
+    """The case-mix columns of a small frame (a comparison's cells) as their distinct levels
+    and each row's index into them, read once per column (:func:`level_values`) however many
+    models are then applied to the frame (every refit of every month of the history).
+
+    >>> c = LevelCodes(pl.DataFrame({"c": ["b", None, "b"]}))
+    >>> c.of("c")[0], c.of("c")[1].tolist(), c.height
+    (['(none)', 'b'], [1, 0, 1], 3)
+    """
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self._frame = frame
+        self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
+        self.height = frame.height
+
+    def of(self, column: str) -> tuple[list[str], np.ndarray]:
+        """``column``'s distinct levels (sorted) and each row's index into them."""
+        if column not in self._codes:
+            levels, index = np.unique(level_values(self._frame, column), return_inverse=True)
+            self._codes[column] = (levels.tolist(), index.reshape(-1))
+        return self._codes[column]
+
+
+def coded(frame: pl.DataFrame | LevelCodes) -> LevelCodes:
+    """``frame``'s :class:`LevelCodes` (itself when it is one already)."""
+    return frame if isinstance(frame, LevelCodes) else LevelCodes(frame)
+
+
 def with_derived_terms(tickets: pl.DataFrame, terms: Iterable[str]) -> pl.DataFrame:
     """Add the derived case-mix columns among ``terms`` that the tickets lack (``month``: the
     calendar month of ``created_at`` as ``YYYY-MM``).
@@ -169,22 +197,23 @@ class CaseMixModel:
             )
         return (1.0 / (1.0 + (-eta).exp())).alias("p_escalate")
 
-    def probabilities(self, cells: pl.DataFrame) -> np.ndarray:
-        """:meth:`expr` on a small frame (a comparison's cells), worked out in numpy: the
-        same sum of coefficients, term by term, then the same logistic function.
+    def probabilities(self, cells: pl.DataFrame | LevelCodes) -> np.ndarray:
+        """:meth:`expr` on a small frame (a comparison's cells, or their :class:`LevelCodes`),
+        worked out in numpy: the same sum of coefficients, term by term, then the same
+        logistic function.
 
         >>> m = CaseMixModel(("c",), 0.0, {"c": {"a": 0.0, "b": 1.0}}, {"c": "a"}, 4, 2, 2)
         >>> m.probabilities(pl.DataFrame({"c": ["a", "b", "z"]})).round(3).tolist()
         [0.5, 0.731, 0.5]
         """
-        eta = np.full(cells.height, self.intercept, dtype=float)
+        codes = coded(cells)
+        eta = np.full(codes.height, self.intercept, dtype=float)
         for term in self.terms:
             levels = self.coefficients[term]
-            coefficient = np.full(cells.height, levels.get(OTHER_LEVEL, 0.0), dtype=float)
-            values = level_values(cells, term)
-            for level, value in levels.items():
-                coefficient[values == level] = value
-            eta = eta + coefficient
+            fallback = levels.get(OTHER_LEVEL, 0.0)
+            seen, index = codes.of(term)
+            per_level = np.array([levels.get(v, fallback) for v in seen], dtype=float)
+            eta = eta + per_level[index]
         with np.errstate(over="ignore"):
             return 1.0 / (1.0 + np.exp(-eta))
 
@@ -225,6 +254,30 @@ def _counts(tickets: pl.DataFrame, terms: Sequence[str], by: Sequence[str] = ())
     return tickets.group_by(keys).agg(n=pl.len().cast(pl.Int64), o=esc.sum())
 
 
+def _level_sizes(counts: pl.DataFrame, term: str) -> tuple[list, list[int]]:
+    """``term``'s levels in ``counts`` and their tickets (``n``), most tickets first, ties in
+    the order of the levels' text. Added up in numpy on a column of text with no gap (a few
+    hundred cells, once per term of every fit), else grouped in Polars.
+
+    >>> _level_sizes(pl.DataFrame({"c": ["b", "a", "b", "c"], "n": [1, 2, 1, 5]}), "c")
+    (['c', 'a', 'b'], [5, 2, 2])
+    """
+    column = counts.get_column(term)
+    if column.dtype == pl.String and column.null_count() == 0:
+        seen, index = np.unique(column.to_numpy(), return_inverse=True)
+        sums = np.zeros(seen.size, dtype=np.int64)
+        np.add.at(sums, index.reshape(-1), counts.get_column("n").to_numpy())
+        # Python orders text by code point, as Polars sorts UTF-8 text
+        order = sorted(range(seen.size), key=lambda i: (-sums[i], seen[i]))
+        return [seen[i] for i in order], [int(sums[i]) for i in order]
+    sizes = (
+        counts.group_by(pl.col(term).alias("level"))
+        .agg(pl.col("n").sum())
+        .sort(["n", "level"], descending=[True, False])
+    )
+    return sizes.get_column("level").to_list(), sizes.get_column("n").to_list()
+
+
 def _pool_levels(
     counts: pl.DataFrame, terms: tuple[str, ...]
 ) -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
@@ -232,13 +285,7 @@ def _pool_levels(
     kept: dict[str, list[str]] = {}
     pooled: dict[str, tuple[str, ...]] = {}
     for term in terms:
-        sizes = (
-            counts.group_by(pl.col(term).alias("level"))
-            .agg(pl.col("n").sum())
-            .sort(["n", "level"], descending=[True, False])
-        )
-        levels = sizes.get_column("level").to_list()
-        ns = sizes.get_column("n").to_list()
+        levels, ns = _level_sizes(counts, term)
         keep = [
             lv
             for i, (lv, n) in enumerate(zip(levels, ns, strict=True))

@@ -163,7 +163,7 @@ def _per_agent(
 ) -> tuple[pl.DataFrame, dict[str, CaseMixModel]]:
     """Tickets, escalations, expected count, variance and dominated share per agent (and each
     agent's refit with ``loo``): the model's probability once per cell, summed per agent."""
-    p_cell = model.probabilities(index.cells)
+    p_cell = model.probabilities(index.level_codes)
     p = p_cell[index.cell]
     rows = pl.DataFrame(
         {

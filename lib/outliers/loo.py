@@ -41,11 +41,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import polars as pl
 
-from lib.outliers.casemix import OTHER_LEVEL, CaseMixModel, level_values
+from lib.outliers.casemix import OTHER_LEVEL, CaseMixModel, LevelCodes, coded
 
 #: Ridge precision on every log odds ratio (not the intercept) in the leave-one-out refits.
 RIDGE = 1e-3
@@ -96,23 +97,24 @@ class Refitted(Mapping[str, CaseMixModel]):
         return len(self._betas)
 
 
-def _design(cells: pl.DataFrame, model: CaseMixModel) -> np.ndarray:
-    """Dummy-coded design matrix of ``cells`` in the model's parameter order (a value the
-    model does not know counts as its pooled level, else as its reference level; a missing
-    one as ``(none)``, as :meth:`CaseMixModel.expr` reads them).
+def _design(cells: pl.DataFrame | LevelCodes, model: CaseMixModel) -> np.ndarray:
+    """Dummy-coded design matrix of ``cells`` (or their :class:`LevelCodes`) in the model's
+    parameter order (a value the model does not know counts as its pooled level, else as its
+    reference level; a missing one as ``(none)``, as :meth:`CaseMixModel.expr` reads them).
 
-    Compared in numpy: a few hundred to a few thousand cells, where a Polars replace per term
-    cost more than the comparisons (it ran for every refit of every month of the history).
+    Built from each column's distinct levels in numpy: a few hundred to a few thousand cells,
+    where a Polars replace per term cost more than the rest (it ran for every refit of every
+    month of the history).
     """
-    columns = [np.ones(cells.height)]
+    codes = coded(cells)
+    columns = [np.ones(codes.height)]
     for term in model.terms:
         levels = list(model.coefficients[term])
         fallback = OTHER_LEVEL if OTHER_LEVEL in levels else levels[0]
-        values = level_values(cells, term)
-        dummies = [values == level for level in levels]
-        unknown = ~np.logical_or.reduce(dummies) if dummies else np.ones(values.size, bool)
-        for level, dummy in zip(levels[1:], dummies[1:], strict=True):
-            columns.append((dummy | unknown if level == fallback else dummy).astype(float))
+        seen, index = codes.of(term)
+        read_as = [v if v in model.coefficients[term] else fallback for v in seen]
+        for level in levels[1:]:
+            columns.append(np.array([v == level for v in read_as], dtype=float)[index])
     return np.column_stack(columns)
 
 
@@ -322,6 +324,11 @@ class CellIndex:
             o=keyed.get_column("o").to_numpy().astype(float),
         )
 
+    @cached_property
+    def level_codes(self) -> LevelCodes:
+        """The cells' levels, read once for every model applied to them."""
+        return LevelCodes(self.cells)
+
     def totals(self, rows: np.ndarray | None = None) -> pl.DataFrame:
         """Tickets (n) and escalations (o) per cell over ``rows`` (a mask; None: all), the
         cells with none left out: what ``_fit_counts`` needs, many times smaller."""
@@ -354,7 +361,7 @@ def _refits(
         zero = np.zeros(k)
         return LeaveOneOut(e, e * (1 - rate), zero, zero.copy())
     cells = index.cells
-    x = _design(cells, model) if terms else np.ones((cells.height, 1))
+    x = _design(index.level_codes, model) if terms else np.ones((cells.height, 1))
     n_cells = cells.height
     agent_col, cell_idx, n_row, o_row = index.agent, index.cell, index.n, index.o
     reference = (agent_col.is_null() | ~agent_col.is_in(list(excluded))).to_numpy()

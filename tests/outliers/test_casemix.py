@@ -119,3 +119,28 @@ def test_cell_probabilities_and_design_read_levels_as_the_expression_does():
     np.testing.assert_allclose(
         plain.probabilities(cells), cells.select(plain.expr()).to_series().to_numpy(), rtol=1e-15
     )
+
+
+def test_level_sizes_order_levels_as_polars_sorts_them():
+    # the pooling counts each level's tickets in numpy; ties go in the order Polars sorts
+    # text (accents, emoji, digits, the empty string, the (none) and (other) levels)
+    from lib.outliers.casemix import _level_sizes
+
+    words = ["é", "Z", "a", "ab", "a b", "Ω", "ß", "(none)", "(other)", "10", "9", "", "😀", "Á"]
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        k = int(rng.integers(1, 30))
+        counts = pl.DataFrame(
+            {"c": rng.choice(words, k).tolist(), "n": rng.integers(0, 5, k).tolist()}
+        )
+        sizes = (
+            counts.group_by(pl.col("c").alias("level"))
+            .agg(pl.col("n").sum())
+            .sort(["n", "level"], descending=[True, False])
+        )
+        expected = (sizes.get_column("level").to_list(), sizes.get_column("n").to_list())
+        assert _level_sizes(counts, "c") == expected
+        # a gap in the column: grouped in Polars, the same order
+        gap = counts.with_columns(c=pl.when(pl.col("c") == "a").then(None).otherwise("c"))
+        levels, _ = _level_sizes(gap, "c")
+        assert sorted(levels, key=str) == sorted(gap.get_column("c").unique().to_list(), key=str)
