@@ -73,8 +73,9 @@ class LevelCodes:
     def of(self, column: str) -> tuple[list[str], np.ndarray]:
         """``column``'s distinct levels (sorted) and each row's index into them."""
         if column not in self._codes:
-            levels, index = np.unique(level_values(self._frame, column), return_inverse=True)
-            self._codes[column] = (levels.tolist(), index.reshape(-1))
+            values = self._frame.select(_level_expr(column)).to_series()
+            index = values.rank("dense").cast(pl.Int64).to_numpy() - 1
+            self._codes[column] = (values.unique().sort().to_list(), index)
         return self._codes[column]
 
 

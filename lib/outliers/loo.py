@@ -252,7 +252,7 @@ def _newton_many(
         betas[active] = b + step
         active = active[np.max(np.abs(step), axis=1) >= 1e-8]
     pr = _expit(x @ betas.T)
-    covs = np.linalg.pinv(hessians(n * pr * (1.0 - pr)))
+    covs = np.linalg.pinv(hessians(n * pr * (1.0 - pr)), hermitian=True)  # symmetric: eigh
     return betas, covs
 
 
@@ -325,6 +325,28 @@ class CellIndex:
         )
 
     @cached_property
+    def agent_codes(self) -> tuple[list[str], np.ndarray]:
+        """The named agents (sorted, as Polars sorts text: by code point) and each row's index
+        into them (-1: unassigned), worked out once for every refit."""
+        # ranked in Polars: hundreds of thousands of rows in a whole period's comparison
+        agents = self.agent.drop_nulls().unique().sort().to_list()
+        code = self.agent.rank("dense").fill_null(0).cast(pl.Int64).to_numpy() - 1
+        return agents, code
+
+    def codes_of(self, agents: Sequence[str]) -> np.ndarray:
+        """Each row's position in ``agents`` (-1: unassigned or not among them)."""
+        named, code = self.agent_codes
+        where = {a: i for i, a in enumerate(agents)}
+        lookup = np.array([where.get(a, -1) for a in named] + [-1], dtype=np.int64)
+        return lookup[code]  # -1 picks the last entry: -1
+
+    def rows_of(self, agents: Collection[str]) -> np.ndarray:
+        """Whether each row is credited to one of ``agents``."""
+        named, code = self.agent_codes
+        chosen = set(agents)
+        return np.array([a in chosen for a in named] + [False], dtype=bool)[code]
+
+    @cached_property
     def level_codes(self) -> LevelCodes:
         """The cells' levels, read once for every model applied to them."""
         return LevelCodes(self.cells)
@@ -363,8 +385,8 @@ def _refits(
     cells = index.cells
     x = _design(index.level_codes, model) if terms else np.ones((cells.height, 1))
     n_cells = cells.height
-    agent_col, cell_idx, n_row, o_row = index.agent, index.cell, index.n, index.o
-    reference = (agent_col.is_null() | ~agent_col.is_in(list(excluded))).to_numpy()
+    cell_idx, n_row, o_row = index.cell, index.n, index.o
+    reference = ~index.rows_of(excluded)
     n_ref = np.bincount(cell_idx[reference], n_row[reference], n_cells)
     o_ref = np.bincount(cell_idx[reference], o_row[reference], n_cells)
     n_all = np.bincount(cell_idx, n_row, n_cells)
@@ -384,11 +406,7 @@ def _refits(
     excluded_set = set(excluded)
     refitted: dict[str, np.ndarray] = {}
     # each asked agent's tickets and escalations per cell (cells x agents)
-    code = (
-        agent_col.replace_strict(list(agents), list(range(k)), default=-1, return_dtype=pl.Int64)
-        .fill_null(-1)
-        .to_numpy()
-    )
+    code = index.codes_of(agents)
     has_rows = np.bincount(code[code >= 0], minlength=k) > 0
     left_out = np.array([a in excluded_set for a in agents], dtype=bool)
     for block in range(0, k, _BLOCK):  # a block of agents' refits at once (bounded memory)

@@ -236,3 +236,26 @@ def test_comparison_from_codes_is_unchanged(untidy: pl.DataFrame) -> None:
     old = outliers.ticket_cells(untidy, CASE_MIX, every="1mo")
     a, b = outliers.comparison_of_cells(new, **opts), outliers.comparison_of_cells(old, **opts)
     assert_frame_equal(a.table, b.table, rel_tol=1e-9, abs_tol=1e-12, check_exact=False)
+
+
+def test_cell_index_numbers_agents_in_the_order_polars_sorts_them() -> None:
+    # the comparison adds up each agent's cells in numpy: its table keeps the order of a
+    # Polars sort of the names (accents, case, digits, emoji), the unassigned left out
+    names = ["Émile", "emile", "Zoë", "ana", "Ana", "10x", "9", "😀 bot", "ß", "", None]
+    rng = np.random.default_rng(5)
+    agent = rng.choice(np.array(names, dtype=object), 400).tolist()
+    counts = pl.DataFrame(
+        {"agent": agent, "channel": rng.choice(["a", "b"], 400).tolist(), "n": 1, "o": 0},
+        schema_overrides={"agent": pl.String},
+    )
+    index = loo.CellIndex.of(counts, ["channel"])
+    agents, code = index.agent_codes
+    assert agents == counts.get_column("agent").drop_nulls().unique().sort().to_list()
+    assert [agents[c] if c >= 0 else None for c in code] == index.agent.to_list()
+    assert index.rows_of({"ana", ""}).tolist() == (
+        index.agent.is_in(["ana", ""]).fill_null(False).to_list()
+    )
+    asked = ["Zoë", "nobody", "9"]
+    assert index.codes_of(asked).tolist() == [
+        asked.index(a) if a in asked else -1 for a in index.agent.to_list()
+    ]
