@@ -70,6 +70,13 @@ class LevelCodes:
         self._codes: dict[str, tuple[list[str], np.ndarray]] = {}
         self.height = frame.height
 
+    @staticmethod
+    def known(frame: pl.DataFrame, codes: dict[str, tuple[list[str], np.ndarray]]) -> LevelCodes:
+        """The codes of ``frame`` worked out already (``codes``: as :meth:`of` gives them)."""
+        made = LevelCodes(frame)
+        made._codes.update(codes)
+        return made
+
     def of(self, column: str) -> tuple[list[str], np.ndarray]:
         """``column``'s distinct levels (sorted) and each row's index into them."""
         if column not in self._codes:

@@ -87,9 +87,10 @@ class Cells:
     def counts(self, terms: Iterable[str]) -> pl.DataFrame:
         """Tickets (n) and escalations (o) per agent and combination of ``terms``' levels, as
         ``casemix._counts(tickets, terms, by=["agent"])`` gives them."""
-        keys = [pl.col("agent")] + [pl.col(t).fill_null(NONE_LEVEL) for t in terms]
+        terms = tuple(terms)
         if self._one_row_per(terms):  # nothing to add up: each row is one agent's cell already
-            return self.frame.select(*keys, "n", "o")
+            return self.filled(terms)
+        keys = [pl.col("agent")] + [pl.col(t).fill_null(NONE_LEVEL) for t in terms]
         return self.frame.group_by(keys).agg(pl.col("n").sum(), pl.col("o").sum())
 
     def _one_row_per(self, terms: Iterable[str]) -> bool:
@@ -113,14 +114,28 @@ class Cells:
         """Each period (in date order, undated last) with its cells and the owner a comparison
         of its tickets alone would use: :meth:`period` and :meth:`owner_in` of every period,
         the cells sorted by period once and sliced instead of filtered twice per period."""
+        ordered, rows = self.period_rows()
+        return [
+            (start, Cells(ordered.slice(offset, size).drop(PERIOD), *self._names()), owner)
+            for start, offset, size, owner in rows
+        ]
+
+    def period_rows(self) -> tuple[pl.DataFrame, list[tuple[Any, int, int, str]]]:
+        """The cells sorted by period (undated last), and each period's first row, number of
+        rows and owner (see :meth:`by_period`)."""
         ordered = self.frame.sort(PERIOD, maintain_order=True, nulls_last=True)
         sizes = ordered.group_by(PERIOD, maintain_order=True).len()
         out, offset = [], 0
         for start, size in sizes.iter_rows():
-            part = ordered.slice(offset, size)
+            out.append((start, offset, size, self._owner_of(ordered.slice(offset, size))))
             offset += size
-            out.append((start, Cells(part.drop(PERIOD), *self._names()), self._owner_of(part)))
-        return out
+        return ordered, out
+
+    def filled(self, terms: Iterable[str]) -> pl.DataFrame:
+        """Agent, ``terms`` (missing values as ``(none)``), ``n`` and ``o`` of every row, as
+        :meth:`counts` reads them (without adding up rows)."""
+        keys = [pl.col(t).fill_null(NONE_LEVEL) for t in terms]
+        return self.frame.select("agent", *keys, "n", "o")
 
     def _names(self) -> tuple[tuple[str, ...], str, str]:
         return self.case_mix, self.requested, self.used

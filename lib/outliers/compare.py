@@ -407,15 +407,22 @@ def comparison_of_cells(
     reference: str = "in_control",
     leave_one_out: bool = True,
     shrink: bool = True,
+    cell_index: CellIndex | None = None,
 ) -> AgentComparison:
     """:func:`agent_comparison` on tickets already counted (:func:`lib.outliers.cells.ticket_cells`:
-    the case mix, period and owner were chosen there); the same options otherwise."""
+    the case mix, period and owner were chosen there); the same options otherwise.
+    ``cell_index``: the index of the cells' counts on their usable terms
+    (``cells.usable_terms()``), when the caller made it already (the month-by-month history
+    makes each month's from numbers it works out once, :class:`lib.outliers.loo.PeriodIndexer`)."""
     levels = _checked_options(
         overdispersion, q_level, min_expected, reference, winsor, funnel_levels
     )
-    terms = cells.usable_terms()
-    index = CellIndex.of(cells.counts(terms), terms)
-    assigned = index.agent.is_not_null().to_numpy()
+    if cell_index is not None:
+        terms, index = cell_index.terms, cell_index
+    else:
+        terms = cells.usable_terms()
+        index = CellIndex.of(cells.counts(terms), terms)
+    named = index.agent_codes[0]
     n_unassigned = cells.n_unassigned
     model = _fit_counts(index.totals(), terms)
     excluded: frozenset[str] = frozenset()
@@ -425,10 +432,10 @@ def comparison_of_cells(
         if reference == "all" or attempt == MAX_REFITS:
             break
         out = frozenset(per_agent.filter(pl.Series(sc["flagged"])).get_column("agent"))
-        if out == excluded or out.issuperset(index.agent.filter(assigned).unique()):
+        if out == excluded or out.issuperset(named):
             break
         excluded = out
-        in_control = ~assigned | ~index.agent.is_in(list(out)).fill_null(False).to_numpy()
+        in_control = ~index.rows_of(out)
         model = _fit_counts(index.totals(in_control), terms)
     observed, expected, variance = sc["observed"], sc["expected"], sc["variance"]
     judged, flagged, sd, disp = sc["judged"], sc["flagged"], sc["sd"], sc["disp"]

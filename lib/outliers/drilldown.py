@@ -7,9 +7,10 @@ from __future__ import annotations
 import polars as pl
 
 from lib.outliers.casemix import CASE_MIX, CaseMixModel, _level_expr, with_derived_terms
-from lib.outliers.cells import Cells, ticket_cells
+from lib.outliers.cells import PERIOD, Cells, ticket_cells
 from lib.outliers.compare import agent_comparison, comparison_of_cells
 from lib.outliers.inputs import _check_options, _filter_period, _require
+from lib.outliers.loo import PeriodIndexer
 from lib.outliers.owner import responsible_owner
 from lib.periods import local_day
 
@@ -158,14 +159,32 @@ def history_of_cells(
     for a period that lacks the owner columns the others have. ``options`` are those of
     :func:`lib.outliers.comparison_of_cells`."""
     frames = []
-    for start, part, owner in cells.by_period():
+    ordered, rows = cells.period_rows()
+    names = cells._names()
+    parts = [
+        (start, offset, size, owner, Cells(ordered.slice(offset, size).drop(PERIOD), *names))
+        for start, offset, size, owner in rows
+    ]
+    # each month's cells indexed from numbers worked out once over every month (agents,
+    # combinations of levels, levels) for the terms two months or more are modelled on
+    terms = [part.usable_terms() if owner == cells.used else None for *_, owner, part in parts]
+    every_month = Cells(ordered, *names)
+    shared = {
+        t: PeriodIndexer.of(every_month.filled(t), t)
+        for t in dict.fromkeys(terms)
+        if t is not None and terms.count(t) > 1
+    }
+    for (start, offset, size, owner, part), t in zip(parts, terms, strict=True):
+        index = None
         if owner != cells.used:
             # this period alone lacks the owner columns the others have: count it on its own
             lazy = tickets.lazy().filter(
                 local_day("created_at").dt.truncate(every).eq_missing(start)
             )
             part = ticket_cells(lazy, cells.case_mix, cells.requested)
-        table = comparison_of_cells(part, **options).table
+        elif t in shared:
+            index = shared[t].index(offset, size)
+        table = comparison_of_cells(part, cell_index=index, **options).table
         frames.append(
             table.select(
                 "agent",

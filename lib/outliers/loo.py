@@ -365,6 +365,91 @@ class CellIndex:
         return out.filter(pl.col("n") > 0)
 
 
+@dataclass(frozen=True)
+class PeriodIndexer:
+    """The :class:`CellIndex` of each period of cells counted per period (the month-by-month
+    history), from numbers worked out once over every period instead of once per period: each
+    row's combination of the terms' levels and its agent, ranked over the whole frame.
+
+    A period's rows keep their numbers' order: its combinations are the ones it has, in the
+    order of the whole frame's (which is their sorted order), and so are its agents and each
+    term's levels. ``frame``: the cells of every period, one row per agent and combination of
+    levels in each period (filled with ``(none)`` as :meth:`Cells.counts` fills them), with
+    ``agent``, the ``terms``, ``n`` and ``o``.
+    """
+
+    terms: tuple[str, ...]
+    #: every combination of the terms' levels, sorted: the whole frame's cells
+    combos: pl.DataFrame
+    combo: np.ndarray
+    agents: list[str]
+    agent_code: np.ndarray
+    #: per term: its levels over the combinations (sorted) and each combination's
+    levels: dict[str, tuple[list[str], np.ndarray]]
+    agent: pl.Series
+    n: np.ndarray
+    o: np.ndarray
+
+    @staticmethod
+    def of(frame: pl.DataFrame, terms: Sequence[str]) -> PeriodIndexer:
+        whole = CellIndex.of(frame, terms)
+        combos = whole.cells.drop("_cell")
+        agents, agent_code = whole.agent_codes
+        return PeriodIndexer(
+            terms=tuple(terms),
+            combos=combos,
+            combo=whole.cell,
+            agents=agents,
+            agent_code=agent_code,
+            levels={t: whole.level_codes.of(t) for t in terms},
+            agent=whole.agent,
+            n=whole.n,
+            o=whole.o,
+        )
+
+    def index(self, start: int, size: int) -> CellIndex:
+        """The :class:`CellIndex` of the ``size`` rows from ``start`` (one period), as
+        ``CellIndex.of`` would make it from those rows alone."""
+        rows = slice(start, start + size)
+        present, cell = _renumber(self.combo[rows])
+        cells = (
+            self.combos[present]
+            .with_row_index("_cell")
+            .with_columns(pl.col("_cell").cast(pl.Int64))
+        )
+        index = CellIndex(
+            cells=cells,
+            terms=self.terms,
+            cell=cell,
+            agent=self.agent.slice(start, size),
+            n=self.n[rows],
+            o=self.o[rows],
+        )
+        code = self.agent_code[rows]
+        named, local = _renumber(code[code >= 0])
+        agent_code = np.full(size, -1, dtype=np.int64)
+        agent_code[code >= 0] = local
+        codes: dict[str, tuple[list[str], np.ndarray]] = {}
+        for term in self.terms:
+            names, per_combo = self.levels[term]
+            seen, local_level = _renumber(per_combo[present])
+            codes[term] = ([names[i] for i in seen], local_level)
+        # what the index would work out when first asked, worked out from the whole frame's
+        index.__dict__["agent_codes"] = ([self.agents[i] for i in named], agent_code)
+        index.__dict__["level_codes"] = LevelCodes.known(cells, codes)
+        return index
+
+
+def _renumber(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``numbers`` (sorted) and each one's position among them.
+
+    >>> [a.tolist() for a in _renumber(np.array([7, 2, 7, 9]))]
+    [[2, 7, 9], [1, 0, 1, 2]]
+    """
+    seen = np.unique(numbers)
+    return seen, np.searchsorted(seen, numbers).astype(np.int64)
+
+
 def _refits(
     index: CellIndex,
     model: CaseMixModel,

@@ -16,6 +16,7 @@ from polars.testing import assert_frame_equal
 
 from lib import outliers
 from lib.outliers import casemix, loo
+from lib.outliers.cells import PERIOD
 from lib.periods import local_day
 from tests.sim_helpdesk import simulate_shifted
 
@@ -259,3 +260,60 @@ def test_cell_index_numbers_agents_in_the_order_polars_sorts_them() -> None:
     assert index.codes_of(asked).tolist() == [
         asked.index(a) if a in asked else -1 for a in index.agent.to_list()
     ]
+
+
+@pytest.mark.parametrize("case_mix", [CASE_MIX, ("category", "channel", "first_group")])
+def test_period_indexer_indexes_each_month_as_its_own_cells_would(
+    untidy: pl.DataFrame, case_mix: tuple[str, ...]
+) -> None:
+    # the history indexes every month from numbers worked out once over all months: each
+    # month's index must be the one its own counts give (cells, agents, levels, counts)
+    cells = outliers.ticket_cells(untidy, case_mix, every="1mo")
+    ordered, rows = cells.period_rows()
+    whole = outliers.Cells(ordered, *cells._names())
+    checked = 0
+    for start, offset, size, _ in rows:
+        part = outliers.Cells(ordered.slice(offset, size).drop(PERIOD), *cells._names())
+        terms = part.usable_terms()
+        fast = loo.PeriodIndexer.of(whole.filled(terms), terms).index(offset, size)
+        slow = loo.CellIndex.of(part.counts(terms), terms)
+        assert_frame_equal(fast.cells, slow.cells)
+        assert fast.agent_codes[0] == slow.agent_codes[0]
+        for term in terms:
+            assert fast.level_codes.of(term)[0] == slow.level_codes.of(term)[0]
+            assert fast.level_codes.of(term)[1].tolist() == slow.level_codes.of(term)[1].tolist()
+
+        def rows_of(index: loo.CellIndex) -> list:
+            names, code = index.agent_codes
+            agent = [names[c] if c >= 0 else None for c in code]
+            assert agent == index.agent.to_list()
+            # added up per agent and cell: a month whose rows differ in a column left out of
+            # its terms has several rows per agent and cell (its counts add them up)
+            out = pl.DataFrame(
+                {"agent": agent, "cell": index.cell, "n": index.n, "o": index.o},
+                schema_overrides={"agent": pl.String},
+            )
+            return out.group_by("agent", "cell").agg(pl.sum("n", "o")).sort(pl.all()).rows()
+
+        assert rows_of(fast) == rows_of(slow)
+        checked += start is not None
+    assert checked >= 6  # every dated month
+
+
+def test_history_from_shared_numbers_is_the_history_month_by_month(untidy: pl.DataFrame) -> None:
+    from lib.outliers import drilldown
+
+    cells = outliers.ticket_cells(untidy, CASE_MIX, every="1mo")
+    opts = {"min_expected": 2.0}
+    new = drilldown.history_of_cells(cells, untidy, **opts)
+    frames = []
+    for start, part, _ in cells.by_period():  # each month on its own cells, as before
+        table = outliers.comparison_of_cells(part, **opts).table
+        frames.append(
+            table.select(new.columns[:1])
+            .with_columns(period_start=pl.lit(start, dtype=pl.Date))
+            .hstack(table.select(new.columns[2:]))
+        )
+    old = pl.concat(frames).sort(["agent", "period_start"])
+    assert_frame_equal(new, old, rel_tol=1e-9, abs_tol=1e-12, check_exact=False)
+    assert new.get_column("flagged").any()  # a month with a flag: the comparison is not idle
