@@ -5,7 +5,6 @@ agent term), fitted on aggregated cells, with rare levels pooled.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -385,19 +384,84 @@ def _pooled_expr(term: str, keep: list[str]) -> pl.Expr:
     return pl.when(level.is_in(keep)).then(level).otherwise(pl.lit(OTHER_LEVEL)).alias(term)
 
 
+#: The smallest probability the logit link works with (statsmodels' ``FLOAT_EPS``).
+_EPS = float(np.finfo(float).eps)
+#: IRLS stops when the deviance changes by at most this (``tol`` of statsmodels' GLM fit).
+IRLS_TOL = 1e-10
+IRLS_MAX_STEPS = 100
+
+
 def _fit_binomial(endog: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, bool]:
     """Binomial GLM (logit link) by IRLS; separated levels get a large negative/positive
-    coefficient, which is their maximum-likelihood fit (predicted probability ~0 or ~1)."""
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+    coefficient, which is their maximum-likelihood fit (predicted probability ~0 or ~1).
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PerfectSeparationWarning)
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        # pinv copes with collinear dummies (a level seen only with one level of another
-        # column) and, on small designs, is several times faster than lstsq on a busy machine.
-        result = sm.GLM(endog, design, family=sm.families.Binomial()).fit(
-            tol=1e-10, wls_method="pinv"
-        )
-    return np.asarray(result.params, dtype=float), bool(result.converged)
+    ``endog``: escalations and the other tickets per cell (two columns). The steps are those
+    of statsmodels' ``GLM(endog, design, family=Binomial()).fit(tol=1e-10, wls_method="pinv")``
+    (its start, weights, working response, clipping, deviance and stopping rule), without the
+    model and result objects it makes at every step; each weighted least-squares step takes
+    the same minimum-norm solution (collinear dummies, such as a level seen only with one level
+    of another column, get their share), through a QR decomposition instead of an SVD of the
+    whole design: half the time on the 15,000 cells of two years of months, where the fit was
+    a third of the agent comparison. ``tests/outliers/test_casemix.py`` holds it to statsmodels.
+
+    >>> x = np.column_stack([np.ones(3), [0.0, 1.0, 1.0]])
+    >>> params, ok = _fit_binomial(np.array([[1.0, 3.0], [3.0, 1.0], [6.0, 2.0]]), x)
+    >>> [round(float(v), 4) for v in params], ok
+    ([-1.0986, 2.1972], True)
+    """
+    with np.errstate(all="ignore"):  # separated levels overflow exp and the logs, as intended
+        return _irls(endog, design)
+
+
+def _irls(endog: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, bool]:
+    successes = endog[:, 0]
+    trials = endog.sum(1)
+    y = successes * 1.0 / trials
+    mu = (y + 0.5) / 2
+    clipped = np.clip(mu, _EPS, 1.0 - _EPS)
+    eta = np.log(clipped / (1.0 - clipped))
+    deviance = _binomial_deviance(y, mu, trials)
+    if np.isnan(deviance):
+        raise ValueError("The first guess on the deviance function returned a nan.")
+    params = np.zeros(design.shape[1])
+    converged = False
+    for _ in range(IRLS_MAX_STEPS):
+        p = np.clip(mu, _EPS, 1.0 - _EPS)
+        slope = 1.0 / (p * (1 - p))  # the logit's derivative
+        weights = trials * (1.0 / (slope**2 * (p * (1 - p))))
+        working = eta + slope * (y - mu)
+        half = np.sqrt(weights)
+        if not (np.all(np.isfinite(half)) and np.all(np.isfinite(working))):
+            raise ValueError("The weights or the working response are not finite.")
+        params = _min_norm(half[:, None] * design, half * working)
+        eta = np.dot(design, params)
+        mu = 1.0 / (1.0 + np.exp(-eta))
+        previous, deviance = deviance, _binomial_deviance(y, mu, trials)
+        if np.allclose(previous, deviance, atol=IRLS_TOL, rtol=0.0):
+            converged = True
+            break
+    return np.asarray(params, dtype=float), converged
+
+
+def _binomial_deviance(y: np.ndarray, mu: np.ndarray, trials: np.ndarray) -> float:
+    """The binomial deviance of proportions ``y`` of ``trials`` against ``mu`` (as
+    statsmodels' Binomial family works it out, clipping included)."""
+    ratio = np.clip(y / (mu + 1e-20), _EPS, np.inf)
+    other = np.clip((1.0 - y) / (1.0 - mu + 1e-20), _EPS, np.inf)
+    return float(np.sum(2 * trials * (y * np.log(ratio) + (1 - y) * np.log(other))))
+
+
+def _min_norm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The minimum-norm least-squares solution of ``a x = b`` (``pinv(a) @ b``) through the R
+    of the QR decomposition of ``[a b]``: ``pinv(R) Q'b``, the same solution (``Q`` has
+    orthonormal columns, so ``pinv(QR) = pinv(R) Q'``; ``R`` has ``a``'s singular values, cut
+    at the same relative level), without ``a``'s SVD.
+
+    >>> _min_norm(np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([2.0, 2.0])).round(6).tolist()
+    [1.0, 1.0]
+    """
+    k = a.shape[1]
+    if a.shape[0] <= k:  # no fewer rows than columns for the R below: the SVD of a itself
+        return np.linalg.pinv(a) @ b
+    r = np.linalg.qr(np.column_stack([a, b]), mode="r")
+    return np.linalg.pinv(r[:k, :k]) @ r[:k, k]
