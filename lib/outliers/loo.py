@@ -219,7 +219,7 @@ def _solve(hessians: np.ndarray, gradients: np.ndarray) -> np.ndarray:
 
 
 def _newton_many(
-    x: np.ndarray, n: np.ndarray, o: np.ndarray, beta: np.ndarray
+    x: np.ndarray, n: np.ndarray, o: np.ndarray, beta: np.ndarray, gram: _Gram | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_newton` for many fits at once: column j of ``n`` and ``o`` (cells x k) are the
     counts of fit j, each started at ``beta``; (betas k x p, covariances k x p x p).
@@ -228,7 +228,8 @@ def _newton_many(
     cross-products are summed in another order, so results agree to rounding."""
     p = x.shape[1]
     k = n.shape[1]
-    gram = _Gram(x) if _is_dummies(x) else None
+    if gram is None and _is_dummies(x):
+        gram = _Gram(x)
     penalty = np.full(p, RIDGE)
     penalty[0] = 0.0
     ridge = np.diag(penalty)
@@ -345,6 +346,17 @@ class CellIndex:
         named, code = self.agent_codes
         chosen = set(agents)
         return np.array([a in chosen for a in named] + [False], dtype=bool)[code]
+
+    def design(self, model: CaseMixModel) -> tuple[np.ndarray, _Gram | None]:
+        """The cells' design matrix for ``model`` and its cross-product helper (None when
+        it is not made of dummies), made once per set of levels: the in-control refits of
+        a comparison mostly keep the levels of the first fit."""
+        made = self.__dict__.setdefault("_designs", {})
+        key = tuple((t, tuple(model.coefficients[t])) for t in model.terms)
+        if key not in made:
+            x = _design(self.level_codes, model)
+            made[key] = (x, _Gram(x) if _is_dummies(x) else None)
+        return made[key]
 
     @cached_property
     def level_codes(self) -> LevelCodes:
@@ -468,7 +480,7 @@ def _refits(
         zero = np.zeros(k)
         return LeaveOneOut(e, e * (1 - rate), zero, zero.copy())
     cells = index.cells
-    x = _design(index.level_codes, model) if terms else np.ones((cells.height, 1))
+    x, gram = index.design(model) if terms else (np.ones((cells.height, 1)), None)
     n_cells = cells.height
     cell_idx, n_row, o_row = index.cell, index.n, index.o
     reference = ~index.rows_of(excluded)
@@ -509,7 +521,9 @@ def _refits(
         betas = np.tile(start, (cols.size, 1))
         covs = np.zeros((cols.size, start.size, start.size))
         if refit.any():
-            betas[refit], covs[refit] = _newton_many(x, n_fit[:, refit], o_fit[:, refit], start)
+            betas[refit], covs[refit] = _newton_many(
+                x, n_fit[:, refit], o_fit[:, refit], start, gram=gram
+            )
         # the block's agents at once (cells x agents): their refit's probability on each
         # cell, expected count, chance variance, and g' Cov g with g = X' n p (1 - p)
         p = _expit(x @ betas.T)

@@ -49,6 +49,20 @@ def _neg_loglik(log_alpha: float, o: np.ndarray, e: np.ndarray) -> float:
     )
 
 
+def _neg_logliks(log_alphas: np.ndarray, o: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """:func:`_neg_loglik` at each of ``log_alphas`` at once (one row of terms per value,
+    each row added up as its own sum is: the same numbers).
+
+    >>> o, e = np.array([3.0, 1.0]), np.array([2.0, 2.0])
+    >>> bool(_neg_logliks(np.array([0.5]), o, e)[0] == _neg_loglik(0.5, o, e))
+    True
+    """
+    a = np.array([math.exp(v) for v in log_alphas])[:, None]  # as math.exp rounds
+    terms = special.gammaln(a + o) - special.gammaln(a) + a * np.log(a / (a + e))
+    terms = terms + o * np.log(e / (a + e))
+    return -np.sum(terms, axis=1)
+
+
 def shrink_ratios(
     observed: np.ndarray,
     expected: np.ndarray,
@@ -68,7 +82,7 @@ def shrink_ratios(
     if fit.sum() >= 2:
         # The likelihood can have a local optimum at "no spread": search a grid, then refine.
         grid = np.linspace(*(math.log(b) for b in ALPHA_BOUNDS), 61)
-        best = int(np.argmin([_neg_loglik(g, o[fit], e[fit]) for g in grid]))
+        best = int(np.argmin(_neg_logliks(grid, o[fit], e[fit])))
         lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, grid.size - 1)]
         res = optimize.minimize_scalar(
             _neg_loglik, bounds=(lo, hi), args=(o[fit], e[fit]), method="bounded"

@@ -80,3 +80,18 @@ def test_overdispersed_helpdesk_is_detected_and_widens_limits():
     # the funnel stops narrowing: at large E the limits approach 1 +/- k * tau
     wide = re.funnel.filter(pl.col("level") == 0.95).sort("expected").row(-1, named=True)
     assert wide["upper"] - 1 > 1.96 * math.sqrt(re.tau2_applied)
+
+
+def test_shrinkage_grid_is_the_likelihood_at_each_point():
+    # issue 18: the grid search evaluates every point at once; the same numbers as one at a
+    # time, so the same starting interval for the refinement
+    from lib.outliers.shrink import ALPHA_BOUNDS, _neg_loglik, _neg_logliks
+
+    rng = np.random.default_rng(0)
+    grid = np.linspace(*(math.log(b) for b in ALPHA_BOUNDS), 61)
+    for _ in range(100):
+        k = int(rng.integers(2, 200))
+        e = rng.random(k) * 30 + 0.01
+        o = rng.poisson(e * rng.gamma(2, 0.5, k)).astype(float)
+        one_by_one = np.array([_neg_loglik(g, o, e) for g in grid])
+        assert np.array_equal(_neg_logliks(grid, o, e), one_by_one)
