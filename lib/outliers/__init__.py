@@ -6,9 +6,11 @@ This module compares each agent with what *their own* mix of tickets would predi
 health-care quality teams compare hospitals (Spiegelhalter 2005, "Funnel plots for comparing
 institutional performance", Statistics in Medicine 24:1185-1202):
 
-1. A logistic model (statsmodels GLM, binomial) of ``escalated`` on the case-mix columns
-   (category, channel, priority, customer tier: those the data has), with no agent term, fitted on
-   all tickets in the period, including the unassigned ones (:func:`fit_case_mix`).
+1. A logistic model (a binomial GLM) of ``escalated`` on the case-mix columns (category, channel,
+   priority, customer tier: those the data has), with no agent term, fitted on all tickets in the
+   period, including the unassigned ones (:func:`fit_case_mix`). It runs statsmodels' IRLS steps
+   (start, weights, clipping, deviance, stopping rule) with a QR solve per step; the tests hold
+   it to ``statsmodels.api.GLM`` (``casemix._fit_binomial``).
 2. Expected escalations per agent = the sum of the model's probabilities over their tickets.
    The indirectly standardised ratio O/E, with an exact Poisson interval on O.
 3. A z-score per agent, z = (O - E) / sqrt(V) with V = sum p(1 - p) over their tickets (the
