@@ -45,19 +45,10 @@ def _level_expr(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.String).fill_null(NONE_LEVEL)
 
 
-def level_values(frame: pl.DataFrame, column: str) -> np.ndarray:
-    """A case-mix column of ``frame`` as :func:`_level_expr` reads it, in a numpy array.
-
-    >>> level_values(pl.DataFrame({"c": ["a", None]}), "c").tolist()
-    ['a', '(none)']
-    """
-    return frame.get_column(column).cast(pl.String).fill_null(NONE_LEVEL).to_numpy()
-
-
 class LevelCodes:
     """The case-mix columns of a small frame (a comparison's cells) as their distinct levels
-    and each row's index into them, read once per column (:func:`level_values`) however many
-    models are then applied to the frame (every refit of every month of the history).
+    and each row's index into them, read once per column (as :func:`_level_expr` reads it),
+    however many models are then applied to the frame (every refit of every month).
 
     >>> c = LevelCodes(pl.DataFrame({"c": ["b", None, "b"]}))
     >>> c.of("c")[0], c.of("c")[1].tolist(), c.height

@@ -114,20 +114,18 @@ class Cells:
         """Each period (in date order, undated last) with its cells and the owner a comparison
         of its tickets alone would use: :meth:`period` and :meth:`owner_in` of every period,
         the cells sorted by period once and sliced instead of filtered twice per period."""
-        ordered, rows = self.period_rows()
-        return [
-            (start, Cells(ordered.slice(offset, size).drop(PERIOD), *self._names()), owner)
-            for start, offset, size, owner in rows
-        ]
+        return [(start, part, owner) for start, _, _, owner, part in self.period_parts()[1]]
 
-    def period_rows(self) -> tuple[pl.DataFrame, list[tuple[Any, int, int, str]]]:
-        """The cells sorted by period (undated last), and each period's first row, number of
-        rows and owner (see :meth:`by_period`)."""
+    def period_parts(self) -> tuple[pl.DataFrame, list[tuple[Any, int, int, str, Cells]]]:
+        """The cells sorted by period (undated last), and each period's start, first row,
+        number of rows, owner and cells (see :meth:`by_period`)."""
         ordered = self.frame.sort(PERIOD, maintain_order=True, nulls_last=True)
         sizes = ordered.group_by(PERIOD, maintain_order=True).len()
         out, offset = [], 0
         for start, size in sizes.iter_rows():
-            out.append((start, offset, size, self._owner_of(ordered.slice(offset, size))))
+            part = ordered.slice(offset, size)
+            cells = Cells(part.drop(PERIOD), *self._names())
+            out.append((start, offset, size, self._owner_of(part), cells))
             offset += size
         return ordered, out
 

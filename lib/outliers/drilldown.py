@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from lib.outliers.casemix import CASE_MIX, CaseMixModel, _level_expr, with_derived_terms
-from lib.outliers.cells import PERIOD, Cells, ticket_cells
+from lib.outliers.cells import Cells, ticket_cells
 from lib.outliers.compare import agent_comparison, comparison_of_cells
 from lib.outliers.inputs import _check_options, _filter_period, _require
 from lib.outliers.loo import PeriodIndexer
@@ -159,16 +159,11 @@ def history_of_cells(
     for a period that lacks the owner columns the others have. ``options`` are those of
     :func:`lib.outliers.comparison_of_cells`."""
     frames = []
-    ordered, rows = cells.period_rows()
-    names = cells._names()
-    parts = [
-        (start, offset, size, owner, Cells(ordered.slice(offset, size).drop(PERIOD), *names))
-        for start, offset, size, owner in rows
-    ]
+    ordered, parts = cells.period_parts()
     # each month's cells indexed from numbers worked out once over every month (agents,
     # combinations of levels, levels) for the terms two months or more are modelled on
     terms = [part.usable_terms() if owner == cells.used else None for *_, owner, part in parts]
-    every_month = Cells(ordered, *names)
+    every_month = Cells(ordered, *cells._names())
     shared = {
         t: PeriodIndexer.of(every_month.filled(t), t)
         for t in dict.fromkeys(terms)

@@ -16,7 +16,6 @@ from polars.testing import assert_frame_equal
 
 from lib import outliers
 from lib.outliers import casemix, loo
-from lib.outliers.cells import PERIOD
 from lib.periods import local_day
 from tests.sim_helpdesk import simulate_shifted
 
@@ -269,11 +268,10 @@ def test_period_indexer_indexes_each_month_as_its_own_cells_would(
     # the history indexes every month from numbers worked out once over all months: each
     # month's index must be the one its own counts give (cells, agents, levels, counts)
     cells = outliers.ticket_cells(untidy, case_mix, every="1mo")
-    ordered, rows = cells.period_rows()
+    ordered, parts = cells.period_parts()
     whole = outliers.Cells(ordered, *cells._names())
     checked = 0
-    for start, offset, size, _ in rows:
-        part = outliers.Cells(ordered.slice(offset, size).drop(PERIOD), *cells._names())
+    for start, offset, size, _, part in parts:
         terms = part.usable_terms()
         fast = loo.PeriodIndexer.of(whole.filled(terms), terms).index(offset, size)
         slow = loo.CellIndex.of(part.counts(terms), terms)
