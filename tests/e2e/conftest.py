@@ -193,6 +193,24 @@ def wait_idle(page, timeout: float = 120_000) -> None:
     )
 
 
+def switch_on(page, label: str, tries: int = 3) -> None:
+    """Turn the switch ``label`` on. A click that lands while a rerun redraws the sidebar is
+    lost (the switch stays off); click again once the app is idle, never on a switch already
+    on (a slow first click would be undone)."""
+    from playwright.sync_api import expect
+
+    switch = page.get_by_label(label)
+    for _ in range(tries):
+        if switch.is_checked():
+            return
+        page.get_by_text(label).click()
+        try:
+            expect(switch).to_be_checked(timeout=10_000)
+            return
+        except AssertionError:
+            wait_idle(page)
+
+
 def metric(page, label: str):
     """The value of the last ``st.metric`` with this label, as a locator: assert on it with
     ``expect(...)``, which retries until the rerun that changes it has drawn (a plain read right

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.store import Store
-from tests.e2e.conftest import metric, shot, wait_idle
+from tests.e2e.conftest import metric, shot, switch_on, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -70,7 +70,7 @@ def test_filters_stay_in_their_own_session(shared_server, browser) -> None:
     assert before_b == _tickets(a)  # both sessions start on the same numbers
     a.get_by_text("Filters").first.click()
     wait_idle(a)
-    a.get_by_text("Escalated tickets only").click()
+    switch_on(a, "Escalated tickets only")
     expect(a.get_by_label("Escalated tickets only")).to_be_checked()
     # Wait for the value that must change, and for the caption that names the filter.
     expect(metric(a, "Tickets")).not_to_have_text(before_b, timeout=60_000)
