@@ -18,7 +18,9 @@ from lib.periods import local_day
 def _model_for(
     tickets: pl.DataFrame, model: CaseMixModel | None, options: dict, agent: str | None = None
 ) -> tuple[pl.DataFrame, CaseMixModel]:
-    """The period's tickets and the comparison's model (refitted unless one is given)."""
+    """The period's tickets, credited as the comparison credits them, and the comparison's model
+    (refitted unless one is given). The derived case-mix columns are not added here: the
+    callers add them to the rows they score (one agent's), not to every ticket."""
     _check_options(options)
     _require(tickets, ["agent", "escalated"])
     if model is None:
@@ -27,7 +29,7 @@ def _model_for(
     tickets = _filter_period(tickets, options.get("period"))
     # Credit tickets as the comparison did (idempotent on tickets credited already).
     tickets = responsible_owner(tickets, options.get("owner", "escalating")).tickets
-    return with_derived_terms(tickets, model.terms), model
+    return tickets, model
 
 
 def agent_category_breakdown(
@@ -55,18 +57,23 @@ def agent_category_breakdown(
     [('x', 2, 1.0), ('y', 0, 0.5)]
     """
     tickets, model = _model_for(tickets, model, options, agent)
+    tickets = with_derived_terms(tickets, [by])  # (a derived column asked for as ``by``)
     _require(tickets, [by])
     esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
     level = _level_expr(by).alias(by)
     mine = pl.col("agent") == agent
-    scored = tickets.select(level, pl.col("agent"), esc.alias("o"), model.expr())
+    # everyone else's raw rate per level: one lazy pass over the three columns it reads
     peers = (
-        scored.filter(~mine | pl.col("agent").is_null())
-        .group_by(by)
-        .agg(peer_tickets=pl.len().cast(pl.Int64), peer_rate=pl.col("o").mean())
+        tickets.lazy()
+        .filter(~mine | pl.col("agent").is_null())
+        .group_by(level)
+        .agg(peer_tickets=pl.len().cast(pl.Int64), peer_rate=esc.mean())
+        .collect()
     )
+    # the model scores the agent's own tickets only (its derived columns made for those)
+    own = with_derived_terms(tickets.filter(mine), model.terms)
     return (
-        scored.filter(mine)
+        own.select(level, esc.alias("o"), model.expr())
         .group_by(by)
         .agg(
             tickets=pl.len().cast(pl.Int64),
@@ -106,9 +113,9 @@ def agent_expected_trend(
     tickets, model = _model_for(tickets, model, options, agent)
     _require(tickets, ["created_at"])
     esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
+    own = with_derived_terms(tickets.filter(pl.col("agent") == agent), model.terms)
     return (
-        tickets.filter(pl.col("agent") == agent)
-        .select(
+        own.select(
             local_day("created_at").dt.truncate(every).alias("period_start"),
             esc.alias("o"),
             model.expr(),

@@ -13,7 +13,9 @@ from lib.outliers import (
     agent_comparison,
     agent_expected_trend,
     flag_history,
+    responsible_owner,
 )
+from lib.outliers.casemix import _level_expr, with_derived_terms
 from tests.sim_helpdesk import simulate_helpdesk
 
 
@@ -87,3 +89,58 @@ def test_flag_history_takes_one_period_at_a_time_with_the_same_result(monkeypatc
     monkeypatch.setattr(pl.DataFrame, "partition_by", whole_partition)
     got = flag_history(tickets, **mix).select("agent", "period_start", "z", "flagged")
     assert got.equals(expected)
+
+
+def _old_breakdown(tickets: pl.DataFrame, agent: str, model, by: str) -> pl.DataFrame:
+    """The category breakdown as it was worked out before: every ticket scored by the model,
+    the agent's and everyone else's rows grouped from those scores."""
+    t = with_derived_terms(responsible_owner(tickets, "escalating").tickets, model.terms)
+    esc = pl.col("escalated").fill_null(False).cast(pl.Int64)
+    scored = t.select(_level_expr(by).alias(by), "agent", esc.alias("o"), model.expr())
+    mine = pl.col("agent") == agent
+    peers = (
+        scored.filter(~mine | pl.col("agent").is_null())
+        .group_by(by)
+        .agg(peer_tickets=pl.len().cast(pl.Int64), peer_rate=pl.col("o").mean())
+    )
+    return (
+        scored.filter(mine)
+        .group_by(by)
+        .agg(
+            tickets=pl.len().cast(pl.Int64),
+            escalated=pl.col("o").sum().cast(pl.Int64),
+            expected=pl.col("p_escalate").sum(),
+        )
+        .join(peers, on=by, how="left")
+        .sort(by)
+    )
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_breakdown_and_trend_score_only_the_agents_tickets_with_the_same_result(seed):
+    """Scoring the agent's own tickets (derived month column included) and counting everyone
+    else's rates in one pass gives the numbers of scoring every ticket, for every agent and
+    for a column with missing values."""
+    sim = simulate_helpdesk(seed, n_tickets=6_000)
+    t = sim.tickets.with_columns(
+        category=pl.when(pl.int_range(pl.len()) % 17 == 0).then(None).otherwise("category")
+    )
+    c = agent_comparison(t, case_mix=("category", "channel", "month"), min_expected=0)
+    assert "month" in c.model.terms  # a derived term the tickets do not have as a column
+    for agent in c.table.get_column("agent").to_list():
+        model = c.model_for(agent)
+        for by in ("category", "month"):
+            new = agent_category_breakdown(t, agent, by=by, model=model).sort(by)
+            old = _old_breakdown(t, agent, model, by)
+            assert (
+                new.select(old.columns)
+                .drop("expected", "peer_rate")
+                .equals(old.drop("expected", "peer_rate"))
+            )
+            for column in ("expected", "peer_rate"):
+                assert new.get_column(column).to_list() == pytest.approx(
+                    old.get_column(column).to_list(), rel=1e-12
+                )
+        trend = agent_expected_trend(t, agent, every="1mo", model=model)
+        row = c.table.filter(pl.col("agent") == agent).row(0, named=True)
+        assert trend.get_column("expected").sum() == pytest.approx(row["expected"], rel=1e-9)
