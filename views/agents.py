@@ -84,9 +84,8 @@ def _history(
 def _detail(
     key: str, where: audit.Filters, opts: tuple, agent: str, every: str, _t: pl.DataFrame, _c: Any
 ) -> review.AgentDetail:
-    # The drill-down credits tickets to the same owner as the comparison.
-    mine = outliers.responsible_owner(audit.apply_filters(_t, where), _c.owner).tickets
-    return review.agent_detail(mine, agent, _c, every=every)
+    # The drill-down credits the tickets to the owner the comparison used (``_c.owner``).
+    return review.agent_detail(audit.apply_filters(_t, where), agent, _c, every=every)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

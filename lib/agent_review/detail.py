@@ -51,8 +51,10 @@ def agent_detail(
 ) -> AgentDetail:
     """The drill-down of one agent, reusing the comparison's fitted model.
 
-    ``tickets`` are the tickets the comparison was made on (same period and filters) and
-    ``comparison`` its :class:`lib.outliers.AgentComparison`.
+    ``tickets`` are the tickets the comparison was made on (same period and filters), credited
+    to their owner or not, and ``comparison`` its :class:`lib.outliers.AgentComparison`. They
+    are credited here once, to the owner the comparison used (``comparison.owner``), so every
+    part of the drill-down counts the same tickets as the agent's row.
 
     >>> from lib.outliers import agent_comparison
     >>> from datetime import datetime, UTC
@@ -64,19 +66,23 @@ def agent_detail(
     >>> d.row["escalated"], d.categories.get_column("escalated").sum(), d.escalated.height
     (2, 2, 2)
     """
+    from lib.outliers import responsible_owner
     from lib.outliers.drilldown import agent_category_breakdown, agent_expected_trend
 
     row = comparison.table.filter(pl.col("agent") == agent)
     if row.height == 0:
         raise AgentReviewError(f"{agent!r} has no tickets in this comparison")
     model = comparison.model_for(agent)
+    # credited once (idempotent on credited tickets); the parts below then take the agent
+    # column as it is ("final")
+    tickets = responsible_owner(tickets, comparison.owner).tickets
     categories = (
-        agent_category_breakdown(tickets, agent, model=model)
+        agent_category_breakdown(tickets, agent, model=model, owner="final")
         if "category" in tickets.columns
         else pl.DataFrame()
     )
     trend = (
-        agent_expected_trend(tickets, agent, every=every, model=model)
+        agent_expected_trend(tickets, agent, every=every, model=model, owner="final")
         if "created_at" in tickets.columns
         else pl.DataFrame()
     )
