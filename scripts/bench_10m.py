@@ -22,7 +22,8 @@ For each size (``--compare`` first, then ``--tickets``) in its own folder under 
 3. **app**: in a fresh process: the dataset opened as the app opens it
    (``ui.dataset._canonical``, the per-process cache every session shares), then Streamlit's
    ``AppTest`` runs ``app.py`` on that store: the Overview, Breakdowns and Agents pages
-   (first run of each, nothing cached but the open dataset), a filter change (a channel
+   (first run of each, nothing cached but the open dataset), one agent's drill-down (the
+   first name of the Agents page's "Agent" selectbox), a filter change (a channel
    picked in the sidebar, the Overview again), then a second and a third session (their own
    ``AppTest``, the same process, as sessions of one server are) each running the three
    pages. The process RSS is read after each step (psutil) and its peak at the end.
@@ -260,6 +261,11 @@ def app_child(home: Path) -> dict[str, Any]:
     out["open_frame_gib"] = opened.estimated_size() / GIB
     del opened
     first = session(1)
+    # a manager opens one agent's drill-down (the "Agent" selectbox, as a table row does)
+    first.switch_page(PAGES["agents"])
+    pick = next(s for s in first.selectbox if s.key == "ag_pick")
+    first.session_state["ag_pick"] = sorted(pick.options)[0].split(" (")[0]  # (its status)
+    run(first, "drilldown")
     first.switch_page(PAGES["overview"])
     pick = next(m for m in first.sidebar.multiselect if m.key == "f_channels")
     pick.select(pick.options[0])
@@ -295,6 +301,8 @@ ROWS = (
     ("s1_overview_cpu_s", "Overview, first run: CPU seconds (all threads)", "{:.2f}"),
     ("s1_breakdowns_cpu_s", "Breakdowns, first run: CPU seconds", "{:.2f}"),
     ("s1_agents_cpu_s", "Agents, first run: CPU seconds", "{:.2f}"),
+    ("drilldown_s", "Agents: one agent's drill-down, first time (s)", "{:.2f}"),
+    ("drilldown_cpu_s", "the drill-down: CPU seconds", "{:.2f}"),
     ("filter_overview_s", "filter change: one channel, Overview (s; target < 1)", "{:.2f}"),
     ("filter_overview_cpu_s", "filter change, Overview: CPU seconds", "{:.2f}"),
     ("filter_breakdowns_s", "same filter, Breakdowns (s)", "{:.2f}"),
