@@ -76,13 +76,14 @@ def agent_detail(
     # credited once (idempotent on credited tickets); the parts below then take the agent
     # column as it is ("final")
     tickets = responsible_owner(tickets, comparison.owner).tickets
+    own = tickets.filter(pl.col("agent") == agent)  # all the trend and the list need
     categories = (
         agent_category_breakdown(tickets, agent, model=model, owner="final")
         if "category" in tickets.columns
         else pl.DataFrame()
     )
     trend = (
-        agent_expected_trend(tickets, agent, every=every, model=model, owner="final")
+        agent_expected_trend(own, agent, every=every, model=model, owner="final")
         if "created_at" in tickets.columns
         else pl.DataFrame()
     )
@@ -92,5 +93,5 @@ def agent_detail(
         categories=categories,
         trend=trend,
         peers=peer_comparison(tickets, agent),
-        escalated=escalated_tickets(tickets, agent),
+        escalated=escalated_tickets(own, agent),
     )
