@@ -342,3 +342,38 @@ def test_row_limit_and_list_typed_id_give_messages_not_the_error_page(
     assert not at.exception, at.exception
     assert not at.error
     assert _button(at, "Import 2 tickets")
+
+
+def test_other_signals_are_looked_for_only_when_their_expander_is_opened(
+    review_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a dataset whose rules mark enough tickets, the rules tab does not read every column
+    of the export for other signals until the user opens "Other escalation signals" (28 s at
+    10 million tickets); opened, they are listed, and worked out once per session."""
+    import ui.rules_editor
+    from lib.ingest.signals import suggest_signals
+    from ui.signals import SHOWN
+
+    calls: list[int] = []
+
+    def counted(frame, *args, **kwargs):
+        calls.append(frame.height)
+        return suggest_signals(frame, *args, **kwargs)
+
+    monkeypatch.setattr(ui.rules_editor, "suggest_signals", counted)
+    at = _data_page()
+    box = next(e for e in at.expander if e.label == "Other escalation signals in this export")
+    assert calls == [] and not any("Use this signal" in b.label for b in at.button)
+    assert not any("Escalation signals in this export" in m.value for m in box.markdown)
+    at.session_state["ds_sig_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert len(calls) == 1
+    box = next(e for e in at.expander if e.label == "Other escalation signals in this export")
+    found = at.session_state["ds_signals_memo"][2]
+    assert found, "the demo has signals besides its rules (its tier-2 groups' other values)"
+    shown = [b for b in box.button if b.label == "Use this signal"]
+    assert len(shown) == min(len(found), SHOWN)
+    assert any(found[0].label in m.value.replace("\\", "") for m in box.markdown)
+    at.run()  # another rerun of the page: not worked out again
+    assert len(calls) == 1
