@@ -106,6 +106,7 @@ def import_child(export: Path, home: Path) -> dict[str, Any]:
     and write the files `review import` keeps beside the snapshot (filter choices, codes)."""
     os.environ["REVIEW_DATA_DIR"] = str(home)
     from lib.ingest import load_export
+    from lib.ingest.rules import rules_to_json
     from lib.store import Store
     from review.importer import keep_beside
     from ui.dataset import save_frame
@@ -117,7 +118,12 @@ def import_child(export: Path, home: Path) -> dict[str, Any]:
     frame = save_frame(result)  # what the import saves: tickets and the export's raw columns
     store = Store()
     ds = store.register_dataset(
-        "Bench", frame, vendor=result.vendor, mapping=result.mapping, business_tz="UTC"
+        "Bench",
+        frame,
+        vendor=result.vendor,
+        mapping=result.mapping,
+        rules=rules_to_json(result.rules),  # as the app and `review import` store them
+        business_tz="UTC",
     )
     keep_beside(store, ds, frame)  # the filter choices and codes, as `review import` writes
     path = store.snapshot_file(ds)
