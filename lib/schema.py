@@ -172,3 +172,25 @@ def validate(df: pl.DataFrame, *, ids_unique: bool = False) -> pl.DataFrame:
     if not ids_unique and df.get_column("ticket_id").n_unique() != df.height:
         raise SchemaError("ticket_id is not unique")
     return df
+
+
+def first_column_whole(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its first column in one chunk (the others as they are).
+
+    A frame read by Polars keeps the chunks of its reader (one per thread and block, or per
+    Parquet row group); columns computed from it are mostly in one chunk. Polars 2.1 copies
+    every column of such a frame into one chunk at the next ``with_columns`` when its first
+    column is in several chunks (a million tickets: 0.12 s, and each string view held twice
+    meanwhile; a 10-million-ticket snapshot with its raw columns: 9 s and 7 GiB more), but
+    leaves them as they are when the first column is in one chunk
+    (``tests/ingest/test_import_memory.py`` checks both). Only the first column is copied.
+    The import makes its frames so, and so does every read of a snapshot
+    (:mod:`lib.store.snapshot_scan`).
+
+    >>> f = pl.concat([pl.DataFrame({"id": ["1", "2"], "x": ["a", "b"]})] * 2, rechunk=False)
+    >>> first_column_whole(f).n_chunks("all")
+    [1, 2]
+    """
+    if frame.width == 0 or frame.to_series(0).n_chunks() == 1:
+        return frame
+    return pl.DataFrame([frame.to_series(0).rechunk(), *frame.get_columns()[1:]])

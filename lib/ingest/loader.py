@@ -34,14 +34,9 @@ from lib.ingest.inspection import (
 )
 from lib.ingest.load_report import FileReport, LoadResult, QualityReport
 from lib.ingest.rules import Rule, RuleOutcome, apply_rules, default_rules, escalation_signal
-from lib.ingest.table_parse import (
-    _parse_table,
-    created_from_events,
-    distinct_ids,
-    first_column_whole,
-)
+from lib.ingest.table_parse import _parse_table, created_from_events, distinct_ids
 from lib.ingest.vendors import detect_vendor, header_fingerprint
-from lib.schema import COLUMNS, SCHEMA, conform, validate
+from lib.schema import COLUMNS, SCHEMA, conform, first_column_whole, validate
 
 
 def load_export(

@@ -330,25 +330,6 @@ def _parse_table(
     return _finish_rows(parsed_frame, table, mapping, report)
 
 
-def first_column_whole(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with its first column in one chunk (the others as they are).
-
-    The raw columns keep the chunks of Polars' reader (one per thread and block, or per
-    Parquet row group) and the parsed ones are mostly in one chunk. Polars 2.1 copies every
-    column of such a frame into one chunk at the next ``with_columns`` when its first column
-    is in several chunks (a million tickets: 0.12 s, and each string view held twice
-    meanwhile), but leaves them as they are when the first column is in one chunk
-    (``tests/ingest/test_import_memory.py`` checks both). Only the ids are copied.
-
-    >>> f = pl.concat([pl.DataFrame({"id": ["1", "2"], "x": ["a", "b"]})] * 2, rechunk=False)
-    >>> first_column_whole(f).n_chunks("all")
-    [1, 2]
-    """
-    if frame.width == 0 or frame.to_series(0).n_chunks() == 1:
-        return frame
-    return pl.DataFrame([frame.to_series(0).rechunk(), *frame.get_columns()[1:]])
-
-
 def distinct_ids(ids: pl.Series) -> int:
     """How many distinct values a column of ticket ids holds (a null counts as one value).
 

@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from lib.errors import StoreError
 from lib.periods import PeriodError, check_zone
+from lib.schema import first_column_whole
 from lib.sidecar_file import files_beside, sidecar_of
 from lib.store._base import (
     StoreBase,
@@ -105,7 +106,7 @@ def read_snapshot(path: str | Path) -> pl.DataFrame:
             f"Snapshot {path.name} is missing: load the export again or delete the dataset"
         )
     try:
-        return pl.read_parquet(path)
+        return first_column_whole(pl.read_parquet(path))  # (see first_column_whole)
     except Exception as exc:  # polars raises several types for a damaged file
         raise StoreError(
             f"Snapshot {path.name} cannot be read ({exc}); load the export again"

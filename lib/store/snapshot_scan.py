@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from lib.errors import StoreError
-from lib.schema import COLUMNS, SCHEMA, conform
+from lib.schema import COLUMNS, SCHEMA, conform, first_column_whole
 
 
 def _damaged(path: Path, exc: Exception) -> StoreError:
@@ -78,7 +78,8 @@ def read_canonical(path: str | Path) -> pl.DataFrame:
         frame = scan.select(canonical_columns(scan)).collect()
     except Exception as exc:
         raise _damaged(Path(path), exc) from exc
-    return conform(frame)
+    # the ids in one chunk (the others keep a chunk per row group): see first_column_whole
+    return first_column_whole(conform(frame))
 
 
 def read_columns(path: str | Path, names: Sequence[str]) -> pl.DataFrame:

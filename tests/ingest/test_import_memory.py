@@ -14,7 +14,8 @@ import polars as pl
 
 from lib.ingest import load_export
 from lib.ingest.readers.parquet import _read_parquet
-from lib.ingest.table_parse import _via_unique, first_column_whole
+from lib.ingest.table_parse import _via_unique
+from lib.schema import first_column_whole
 
 
 def _parquet_in_row_groups(rows: int = 3_000, group: int = 500) -> bytes:

@@ -88,7 +88,7 @@ def read_source(
     data, display, counts = _load(source, name, max_bytes)
     budget = _Budget(max_bytes, limits or Limits.from_env())
     # The columns keep the chunks Polars' reader made (one per thread and block): copying
-    # them into one chunk each cost a fifth of the import (see ``lib.ingest.table_parse.
+    # them into one chunk each cost a fifth of the import (see ``lib.schema.
     # first_column_whole`` for why later operations do not copy them either).
     return _read_blob(data, display, display, budget, max_members, depth=0, counts=counts)
 

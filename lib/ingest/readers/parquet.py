@@ -36,7 +36,7 @@ def _read_parquet(data: bytes, display: str, limits: Limits | None = None) -> Ra
     names = _unique_names(frame.columns)
     if names != frame.columns:
         frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
-    # One chunk per row group is kept: see ``lib.ingest.table_parse.first_column_whole``.
+    # One chunk per row group is kept: see ``lib.schema.first_column_whole``.
     table = RawTable(name=display, frame=_clean_strings(frame), format="parquet", header_line=0)
     if table.frame.height == 0:
         table.notes.append("the file has columns but no rows")

@@ -195,7 +195,7 @@ def _finish(
 
     dropped = sorted(dropped)
     # Still a chunk per thread and block of Polars' reader, and so it stays (see
-    # ``lib.ingest.table_parse.first_column_whole``).
+    # ``lib.schema.first_column_whole``).
     table.frame = frame
     table.line_numbers = lines
     table.dropped = dropped[:MAX_DROPPED_LISTED]

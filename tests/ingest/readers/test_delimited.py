@@ -174,7 +174,7 @@ def test_many_empty_last_values_do_not_slow_down_or_break_the_fast_path():
 
 def test_large_csv_keeps_the_blocks_polars_read_it_in():
     # issue 18: copying the blocks into one chunk per column cost a fifth of the import; the
-    # loader keeps its first column whole instead (lib.ingest.table_parse.first_column_whole)
+    # loader keeps its first column whole instead (lib.schema.first_column_whole)
     body = "".join(f"{i},{i % 7},text {i}\n" for i in range(300_000))
     (table,) = read_source(("id,n,t\n" + body).encode())
     assert table.frame.height == 300_000
