@@ -8,6 +8,7 @@ route; AppTest cannot click a table row or a chart point) show the lib's own num
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -192,3 +193,51 @@ def test_sidebar_agent_filter_narrows_the_list_not_the_standard(home: Path, demo
     assert rows[TRUTH.outlier_agent]["Status"] == "Flagged high"
     assert rows[TRUTH.hard_case_agent]["Status"] == "In line"
     assert _metric(at, "Agents judged") == "2 of 2"
+
+
+def test_drilldown_under_the_final_owner_counts_the_final_owners_tickets(
+    review_home: Path,
+) -> None:
+    """An export that fills first_agent and escalated_by, read with "Credit each ticket to:
+    Final owner": the drill-down's categories hold the agent's row (they were empty, credited
+    to the escalating agent again)."""
+    import numpy as np
+
+    from lib.store import Store
+
+    rng = np.random.default_rng(11)
+    n = 900
+    escalated = rng.random(n) < 0.25
+    t = pl.DataFrame(
+        {
+            "ticket_id": [str(i) for i in range(n)],
+            "created_at": [
+                datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=int(h))
+                for h in rng.integers(0, 24 * 80, n)
+            ],
+            "agent": rng.choice(["Tier2 Ava", "Tier2 Bo", "Cy"], n),
+            "first_agent": rng.choice(["Cy", "Dee", "Eli"], n),
+            "escalated_by": [
+                str(w) if e else None
+                for w, e in zip(rng.choice(["Cy", "Dee", "Eli"], n), escalated, strict=True)
+            ],
+            "escalated": escalated,
+            "category": rng.choice(["Billing", "Login", "API"], n),
+            "channel": rng.choice(["email", "chat"], n),
+        }
+    )
+    with Store(os.environ["DATABASE_URL"]) as store:
+        store.register_dataset("Owners", t)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page(PAGE).run()
+    _ok(at)
+    at.radio(key="ag_owner").set_value("final").run()
+    _ok(at)
+    lib = agent_comparison(t, owner="final", min_expected=0)
+    mine = lib.table.filter(pl.col("agent") == "Tier2 Ava").row(0, named=True)
+    at.selectbox(key="ag_pick").set_value("Tier2 Ava").run()
+    _ok(at)
+    assert _metric(at, "Tickets") == f"{mine['tickets']:,}"
+    categories = next(d.value for d in at.dataframe if "Category" in d.value)
+    assert int(categories["Tickets"].sum()) == mine["tickets"]
+    assert int(categories["Escalated"].sum()) == mine["escalated"]
