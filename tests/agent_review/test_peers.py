@@ -179,3 +179,31 @@ def test_mann_whitney_without_ties_on_small_samples_is_scipy_exact() -> None:
     a, b = v.filter("__mine")["v"].to_numpy(), v.filter(~pl.col("__mine"))["v"].to_numpy()
     exact = stats.mannwhitneyu(a, b, alternative="two-sided", method="exact").pvalue
     assert _mann_whitney_p(v, a, b) == pytest.approx(float(exact), rel=1e-12)
+
+
+def test_every_value_equal_on_a_large_sample_gives_no_p_value_not_an_error() -> None:
+    """Found by a review: 330,292 tickets all with one reassignment count. Rounding leaves the
+    tie-corrected variance just below zero; scipy gives NaN (shown as "–"), so does this."""
+    n = 330_292
+    t = pl.DataFrame(
+        {"agent": ["a"] * 10 + ["b"] * (n - 10), "escalated": [True] * n, "reassignments": [1] * n}
+    )
+    row = review.peer_comparison(t, "a").row(2, named=True)
+    a, b = np.ones(10), np.ones(n - 10)
+    assert math.isnan(stats.mannwhitneyu(a, b).pvalue)
+    assert row["p_value"] is None and row["agent_n"] == 10
+
+
+def test_a_few_values_against_many_use_the_normal_approximation() -> None:
+    """scipy's exact test for 6 untied values against 50,000 would take minutes: past
+    EXACT_MAX the p-value is scipy's normal approximation, close to the exact one."""
+    rng = np.random.default_rng(3)
+    a, b = rng.random(6) + 0.2, rng.random(50_000)
+    v = pl.DataFrame({"__mine": [True] * 6 + [False] * 50_000, "v": np.concatenate([a, b])})
+    p = _mann_whitney_p(v, a, b)
+    assert p == pytest.approx(stats.mannwhitneyu(a, b, method="asymptotic").pvalue, rel=1e-9)
+    small = b[:1_000]
+    w = pl.DataFrame({"__mine": [True] * 6 + [False] * 1_000, "v": np.concatenate([a, small])})
+    assert _mann_whitney_p(w, a, small) == pytest.approx(
+        stats.mannwhitneyu(a, small, method="exact").pvalue, rel=1e-12
+    )
