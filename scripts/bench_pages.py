@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import sys
 import time
@@ -24,20 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PAGES = [
-    "views/overview.py",
-    "views/breakdowns.py",
-    "views/drivers.py",
-    "views/routing.py",
-    "views/agents.py",
-    "views/anomalies.py",
-    "views/at_risk.py",
-    "views/product.py",
-    "views/meetings.py",
-    "views/calibration.py",
-    "views/settings.py",
-    "views/data.py",
-]
+#: Every page, in the order of app.py's navigation (read from its ``st.Page`` calls).
+PAGES = re.findall(r'st\.Page\(\s*"(views/[^"]+\.py)"', (ROOT / "app.py").read_text())
 GIB = 2**30
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import polars as pl
@@ -283,34 +283,48 @@ def rules_editor(data: dataset.Active) -> None:
         _save_rules(data, snapshot, new_rules)
 
 
+def _kept(
+    name: str,
+    snapshot: pl.DataFrame,
+    rules: list[Rule],
+    mapping: Mapping[str, Any],
+    make: Callable[[], Any],
+) -> Any:
+    """``make()``, kept in the session under ``name`` for the same snapshot, rules and mapping:
+    every rerun of the Data page (each step of an import too) would otherwise work it out
+    again."""
+    key = (rules_to_json(rules), dict(mapping))
+    memo = st.session_state.get(name)
+    if memo is not None and memo[0] is snapshot and memo[1] == key:
+        return memo[2]
+    made = make()
+    st.session_state[name] = (snapshot, key, made)
+    return made
+
+
 def _applied(
     snapshot: pl.DataFrame, rules: list[Rule], mapping: Mapping[str, Any]
 ) -> tuple[pl.DataFrame, Any, str | None]:
-    """The snapshot under ``rules``, their outcome and the low-signal sentence, kept in the
-    session for the same snapshot, rules and mapping: every rerun of the Data page (each step
-    of an import too) would otherwise work them out again."""
-    key = (rules_to_json(rules), dict(mapping))
-    memo = st.session_state.get("ds_rules_memo")
-    if memo is not None and memo[0] is snapshot and memo[1] == key:
-        return memo[2]
-    frame, outcome = reapply_rules(snapshot, rules, mapping=mapping)
-    made = (frame, outcome, escalation_signal(frame, rules))
-    st.session_state["ds_rules_memo"] = (snapshot, key, made)
-    return made
+    """The snapshot under ``rules``, their outcome and the low-signal sentence (kept)."""
+
+    def make() -> tuple[pl.DataFrame, Any, str | None]:
+        frame, outcome = reapply_rules(snapshot, rules, mapping=mapping)
+        return frame, outcome, escalation_signal(frame, rules)
+
+    return _kept("ds_rules_memo", snapshot, rules, mapping, make)
 
 
 def _signals(
     snapshot: pl.DataFrame, rules: list[Rule], mapping: Mapping[str, Any], frame: pl.DataFrame
 ) -> list[Any]:
-    """The export's escalation signals (``frame``: the snapshot under ``rules``), kept in the
-    session like :func:`_applied`'s results."""
-    key = (rules_to_json(rules), dict(mapping))
-    memo = st.session_state.get("ds_signals_memo")
-    if memo is not None and memo[0] is snapshot and memo[1] == key:
-        return memo[2]
-    found = suggest_signals(frame, rules, mapping=mapping)
-    st.session_state["ds_signals_memo"] = (snapshot, key, found)
-    return found
+    """The export's escalation signals (``frame``: the snapshot under ``rules``), kept."""
+    return _kept(
+        "ds_signals_memo",
+        snapshot,
+        rules,
+        mapping,
+        lambda: suggest_signals(frame, rules, mapping=mapping),
+    )
 
 
 def _save_rules(data: dataset.Active, snapshot: pl.DataFrame, new_rules: list[Rule]) -> None:
