@@ -50,9 +50,12 @@ format: $(VENV)/.dev-stamp
 # the browser tests then run in two workers (each test drives its own Streamlit session, on
 # its own server or on its worker's shared demo server; they wait for each rerun to finish
 # and assert with expect(), which retries): 314 s one at a time, 198-260 s in two (BENCHMARKS.md).
+# Both are CPU-bound (Chromium's rendering is most of a browser test's CPU), so what is left to
+# win is balance: --dist worksteal lets an idle worker take queued tests from the other
+# (browser tests 203-211 s -> 167 s with the deep-link test split per page).
 test: $(VENV)/.dev-stamp chromium lint
-	$(PY) -m pytest -q -n 3 -m "not e2e and not postgres" --junitxml=.test-report-unit.xml $(PYTEST_ARGS)
-	$(PY) -m pytest -q -n 2 -m "e2e and not postgres" tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 3 --dist worksteal -m "not e2e and not postgres" --junitxml=.test-report-unit.xml $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 --dist worksteal -m "e2e and not postgres" tests/e2e --junitxml=.test-report.xml $(PYTEST_ARGS)
 
 # The tests marked `postgres` (the store tests again, migrations, the browser journeys on
 # PostgreSQL and two app servers) against a throwaway cluster: scripts/pg_cluster.py installs

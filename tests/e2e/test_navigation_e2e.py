@@ -119,18 +119,18 @@ def test_cold_deep_link_runs_the_app_shell(server_factory, browser, path: str) -
 RELOADED = ("/", "/meetings", "/data")
 
 
-def test_deep_link_and_reload_of_every_page(shared_server, browser) -> None:
-    """Also: every request any page makes goes to the app's own server (no fonts, scripts or
-    telemetry from outside)."""
+@pytest.mark.parametrize("path", [p for _, p, _ in EXPECTED])
+def test_deep_link_and_reload_of_every_page(shared_server, browser, path: str) -> None:
+    """Also: every request the page makes goes to the app's own server (no fonts, scripts or
+    telemetry from outside). One test per page, so the two workers share them out evenly."""
     srv = shared_server
     seen: list[str] = []
-    for _, path, _ in EXPECTED:
-        page = _open(browser, srv.url + path, seen)
+    page = _open(browser, srv.url + path, seen)
+    _check(page, path)
+    if path in RELOADED:
+        page.reload()
         _check(page, path)
-        if path in RELOADED:
-            page.reload()
-            _check(page, path)
-        page.context.close()
+    page.context.close()
     own = (srv.url, srv.url.replace("127.0.0.1", "localhost"), "data:", "blob:", "about:")
     outside = [u for u in seen if not u.startswith(own)]
     assert seen and not outside, outside[:10]
