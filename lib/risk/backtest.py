@@ -264,19 +264,26 @@ def _score_window(
         return _empty_scored()
     s, y = np.concatenate(s_parts), np.concatenate(y_parts)
     sc = score_rows(model, full, ctx, idx, s)
+    # only the scored rows are converted (not every ticket of the export, at each cut-off), and
+    # each distinct category and scoring moment once
     if "category" in full.frame.columns:
-        cats = full.frame.get_column("category").cast(pl.String).fill_null("(none)").to_numpy()
-        cats = cats[idx]
+        cats = full.frame.get_column("category").gather(idx).cast(pl.String).fill_null("(none)")
     else:
-        cats = np.full(idx.size, "(none)", dtype=object)
+        cats = pl.repeat("(none)", idx.size, eager=True)
     rates = model.level_rates.get("category", {})
-    cat_rate = np.array([rates.get(str(v), model.base_rate) for v in cats], dtype=float)
+    cat_rate = cats.replace_strict(
+        list(rates), list(rates.values()), default=model.base_rate, return_dtype=pl.Float64
+    )
+    moments, at = np.unique(s, return_inverse=True)
+    scored_at = pl.Series(
+        "scored_at", [full.moment(v) for v in moments], pl.Datetime("us", "UTC")
+    ).gather(at)
     moment = pl.Series("cutoff", [c] * idx.size, pl.Datetime("us", "UTC"))
     return pl.DataFrame(
         {
             "cutoff": moment,
-            "scored_at": [full.moment(v) for v in s],
-            "ticket_id": full.frame.get_column("ticket_id").cast(pl.String).to_numpy()[idx],
+            "scored_at": scored_at,
+            "ticket_id": full.frame.get_column("ticket_id").gather(idx).cast(pl.String),
             "risk": sc.risk,
             "escalated": y.astype(bool),
             "idle_hours": sc.raw.display["idle_hours"],
