@@ -22,7 +22,7 @@ import polars as pl
 from scipy.stats import rankdata
 
 from lib.formatting import pct
-from lib.risk.features import AFTER_THE_FACT, Context, context
+from lib.risk.features import AFTER_THE_FACT, Context, context, restrict_context
 from lib.risk.model import (
     RiskModel,
     RiskRefusal,
@@ -32,7 +32,7 @@ from lib.risk.model import (
     score_rows,
     train_risk_model,
 )
-from lib.risk.timeline import Timeline, is_timed, prepare
+from lib.risk.timeline import Timeline, is_timed, prepare, restrict
 
 #: A pooled backtest AUC at or above this is not believable for escalations: leakage.
 LEAKAGE_AUC = 0.95
@@ -175,8 +175,16 @@ def backtest(
     newest = full.moment(float(np.nanmax(full.created))) if full.n else end
     last = min(end, newest + timedelta(days=hd))
     for c in _cutoffs(last, hd, cutoffs, step):
+        # each cut-off's timeline is cut from the export's (not prepared from every ticket)
+        cut = restrict(full, c) if full.timed == timed else None
         model = train_risk_model(
-            tickets, horizon_days=hd, as_of=c, zone=zone, features=features, events=events
+            tickets,
+            horizon_days=hd,
+            as_of=c,
+            zone=zone,
+            features=features,
+            events=events,
+            prepared=None if cut is None else (cut[0], restrict_context(ctx, cut[0], cut[1])),
         )
         if isinstance(model, RiskRefusal):
             per_cut.append(_cut_row(c, None, model.reason))

@@ -166,6 +166,8 @@ class Context:
     topic_created: np.ndarray
     off_hours: np.ndarray
     sentiment: np.ndarray
+    #: the code of whoever each escalation is credited to (for :func:`restrict_context`)
+    esc_by: np.ndarray | None = None
 
 
 def context(tl: Timeline, zone: str) -> Context:
@@ -203,6 +205,34 @@ def context(tl: Timeline, zone: str) -> Context:
         topic_created=keys(topic, tl.created),
         off_hours=off,
         sentiment=np.asarray(sent, dtype=float),
+        esc_by=esc_by,
+    )
+
+
+def restrict_context(ctx: Context, tl: Timeline, mask: np.ndarray) -> Context:
+    """:func:`context` of ``tl``, the timeline :func:`lib.risk.timeline.restrict` cut from the
+    one ``ctx`` was made for with ``mask``: its rows' codes are kept (numbered over more rows,
+    which changes no count: codes are only compared) and its keys made from its own times.
+    """
+    if ctx.esc_by is None:
+        raise ValueError("a context made before esc_by was kept cannot be restricted")
+    cust, agent, esc_by = ctx.customer[mask], ctx.agent[mask], ctx.esc_by[mask]
+    group, topic = ctx.group[mask], ctx.topic[mask]
+    return Context(
+        customer=cust,
+        cust_created=keys(cust, tl.created),
+        cust_esc=keys(cust, tl.esc_known_at),
+        agent=agent,
+        agent_created=keys(agent, tl.created),
+        agent_esc=keys(esc_by, tl.esc_known_at),
+        group=group,
+        group_created=keys(group, tl.created),
+        group_esc=keys(group, tl.esc_known_at),
+        topic=topic,
+        topic_created=keys(topic, tl.created),
+        off_hours=ctx.off_hours[mask],
+        sentiment=ctx.sentiment[mask],
+        esc_by=esc_by,
     )
 
 

@@ -315,6 +315,7 @@ def train_risk_model(
     step_hours: float | None = None,
     max_rows: int = MAX_TRAIN_ROWS,
     seed: int = 0,
+    prepared: tuple[Timeline, Context] | None = None,
 ) -> RiskModel | RiskRefusal:
     """Train on the tickets old enough for the horizon; a :class:`RiskRefusal` when too small.
 
@@ -323,6 +324,8 @@ def train_risk_model(
     give) or, on purpose, frame columns (recorded after the fact: then ``model.leaky`` lists
     them and the backtest reports suspected leakage). ``events``: an optional activity log
     (``ticket_id``, ``at``, ``kind``) for exact idle time, reassignments and reopens so far.
+    ``prepared``: the timeline and context of these tickets at ``as_of``, when the caller has
+    them already (the backtest cuts them from its own; see :func:`lib.risk.timeline.restrict`).
     """
     moment = as_of or export_moment(tickets)
     if moment is None or tickets.height == 0:
@@ -332,7 +335,10 @@ def train_risk_model(
     names = tuple(features) if features is not None else DEFAULT_FEATURES
     check_features(list(names), tickets.columns)
     timed = is_timed(tickets)
-    tl = prepare(tickets, as_of=moment, horizon_days=hd, events=events, timed=timed)
+    if prepared is not None:
+        tl = prepared[0]
+    else:
+        tl = prepare(tickets, as_of=moment, horizon_days=hd, events=events, timed=timed)
     if tl.n == 0:
         return RiskRefusal("There are no tickets opened before the scoring moment to learn from.")
     idx, s, y, step = snapshot_rows(tl, step_hours)
@@ -348,7 +354,7 @@ def train_risk_model(
     used = used + custom
     leaky = tuple(n for n in custom if n in AFTER_THE_FACT)
     p0 = float(y.mean())
-    ctx = context(tl, zone)
+    ctx = prepared[1] if prepared is not None else context(tl, zone)
     raw = compute(tl, ctx, idx, s, used, p0)
     design = Design.fit(raw, used)
     x = design.matrix(raw)

@@ -193,6 +193,52 @@ def prepare(
     )
 
 
+def restrict(full: Timeline, as_of: datetime) -> tuple[Timeline, np.ndarray] | None:
+    """What :func:`prepare` gives at the earlier moment ``as_of``, cut from ``full`` (prepared
+    from the same tickets, without an activity log) instead of read again from every ticket;
+    with the mask of ``full``'s rows it keeps. None when it cannot be cut (an activity log, or
+    no ticket by then): call :func:`prepare`.
+
+    The same rows in the same order, the same ``t0`` (the oldest ticket is kept) and the same
+    hours: each time known after ``as_of`` becomes unknown, as :func:`prepare` makes it.
+    """
+    as_of = _utc(as_of)
+    if full.activity is not None or full.reassign is not None or full.reopen is not None:
+        return None
+    mask = (full.frame.get_column("created_at") <= as_of).fill_null(False).to_numpy()
+    if not mask.any():
+        return None
+    a = (as_of - full.t0).total_seconds() / 3600.0
+    created = full.created[mask]
+    solved = full.solved[mask].copy()
+    solved[solved > a] = np.nan
+    esc_flag = full.frame.get_column("escalated").fill_null(False).to_numpy().astype(bool)[mask]
+    esc_at = full.escalated[mask].copy()
+    esc_at[esc_at > a] = np.nan
+    if full.timed:
+        esc_unknown = full.esc_unknown[mask]
+    else:
+        esc_unknown = esc_flag & (created + full.horizon_h <= a)
+    known_at = np.where(esc_unknown, created + full.horizon_h, esc_at)
+    known_at[known_at > a] = np.nan
+    first_reply = full.first_reply[mask].copy()
+    first_reply[first_reply > a] = np.nan
+    cut = Timeline(
+        frame=full.frame.filter(pl.Series(mask)),
+        t0=full.t0,
+        as_of=a,
+        created=created,
+        solved=solved,
+        escalated=esc_at,
+        esc_unknown=esc_unknown,
+        esc_known_at=known_at,
+        first_reply=first_reply,
+        timed=full.timed,
+        horizon_h=full.horizon_h,
+    )
+    return cut, mask
+
+
 def _event_keys(
     t: pl.DataFrame, events: pl.DataFrame, t0: datetime, a: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
