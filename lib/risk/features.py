@@ -167,7 +167,7 @@ class Context:
     off_hours: np.ndarray
     sentiment: np.ndarray
     #: the code of whoever each escalation is credited to (for :func:`restrict_context`)
-    esc_by: np.ndarray | None = None
+    esc_by: np.ndarray
 
 
 def context(tl: Timeline, zone: str) -> Context:
@@ -191,6 +191,20 @@ def context(tl: Timeline, zone: str) -> Context:
         if "sentiment" in f.columns
         else np.full(f.height, np.nan)
     )
+    return _keyed(tl, cust, agent, esc_by, group, topic, off, np.asarray(sent, dtype=float))
+
+
+def _keyed(
+    tl: Timeline,
+    cust: np.ndarray,
+    agent: np.ndarray,
+    esc_by: np.ndarray,
+    group: np.ndarray,
+    topic: np.ndarray,
+    off_hours: np.ndarray,
+    sentiment: np.ndarray,
+) -> Context:
+    """The context of ``tl`` from its rows' codes: the sorted keys of their times."""
     return Context(
         customer=cust,
         cust_created=keys(cust, tl.created),
@@ -203,8 +217,8 @@ def context(tl: Timeline, zone: str) -> Context:
         group_esc=keys(group, tl.esc_known_at),
         topic=topic,
         topic_created=keys(topic, tl.created),
-        off_hours=off,
-        sentiment=np.asarray(sent, dtype=float),
+        off_hours=off_hours,
+        sentiment=sentiment,
         esc_by=esc_by,
     )
 
@@ -214,25 +228,15 @@ def restrict_context(ctx: Context, tl: Timeline, mask: np.ndarray) -> Context:
     one ``ctx`` was made for with ``mask``: its rows' codes are kept (numbered over more rows,
     which changes no count: codes are only compared) and its keys made from its own times.
     """
-    if ctx.esc_by is None:
-        raise ValueError("a context made before esc_by was kept cannot be restricted")
-    cust, agent, esc_by = ctx.customer[mask], ctx.agent[mask], ctx.esc_by[mask]
-    group, topic = ctx.group[mask], ctx.topic[mask]
-    return Context(
-        customer=cust,
-        cust_created=keys(cust, tl.created),
-        cust_esc=keys(cust, tl.esc_known_at),
-        agent=agent,
-        agent_created=keys(agent, tl.created),
-        agent_esc=keys(esc_by, tl.esc_known_at),
-        group=group,
-        group_created=keys(group, tl.created),
-        group_esc=keys(group, tl.esc_known_at),
-        topic=topic,
-        topic_created=keys(topic, tl.created),
-        off_hours=ctx.off_hours[mask],
-        sentiment=ctx.sentiment[mask],
-        esc_by=esc_by,
+    return _keyed(
+        tl,
+        ctx.customer[mask],
+        ctx.agent[mask],
+        ctx.esc_by[mask],
+        ctx.group[mask],
+        ctx.topic[mask],
+        ctx.off_hours[mask],
+        ctx.sentiment[mask],
     )
 
 

@@ -25,7 +25,7 @@ model scores tickets as of their creation only (see :mod:`lib.risk.model`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -156,27 +156,60 @@ def prepare(
     a = (as_of - t0).total_seconds() / 3600.0
     horizon_h = float(horizon_days) * 24.0
     created = _col_hours(t, "created_at", t0)
-    solved = _col_hours(t, "solved_at", t0)
-    solved[solved > a] = np.nan
     esc_flag = t.get_column("escalated").fill_null(False).to_numpy().astype(bool)
     esc_at = _col_hours(t, "escalated_at", t0) if timed else np.full(t.height, np.nan)
     esc_at[~esc_flag] = np.nan
     esc_unknown = esc_flag & np.isnan(esc_at)
     esc_at = np.where(esc_at < created, created, esc_at)
+    frt = t.get_column("first_response_minutes").cast(pl.Float64).fill_null(np.nan).to_numpy()
+    first_reply = created + np.asarray(frt, dtype=np.float64) / 60.0
+    tl = _known_by(
+        t,
+        t0,
+        a,
+        created=created,
+        solved=_col_hours(t, "solved_at", t0),
+        esc_flag=esc_flag,
+        esc_at=esc_at,
+        esc_unknown=esc_unknown,
+        first_reply=first_reply,
+        timed=bool(timed),
+        horizon_h=horizon_h,
+    )
+    if events is not None and events.height:
+        activity, reassign, reopen = _event_keys(t, events, t0, a)
+        tl = replace(tl, activity=activity, reassign=reassign, reopen=reopen)
+    return tl
+
+
+def _known_by(
+    frame: pl.DataFrame,
+    t0: datetime,
+    a: float,
+    *,
+    created: np.ndarray,
+    solved: np.ndarray,
+    esc_flag: np.ndarray,
+    esc_at: np.ndarray,
+    esc_unknown: np.ndarray,
+    first_reply: np.ndarray,
+    timed: bool,
+    horizon_h: float,
+) -> Timeline:
+    """The timeline of ``frame``'s tickets as known at ``a`` hours: each time after it becomes
+    unknown (NaN), and without escalation times an escalation is judged once its horizon has
+    passed. ``esc_at``: escalation times no earlier than creation. Changes ``solved``,
+    ``esc_at`` and ``first_reply`` in place."""
+    solved[solved > a] = np.nan
     esc_at[esc_at > a] = np.nan
     if not timed:
         # no escalation times: the state at the export is all there is (see the module notes)
         esc_unknown = esc_flag & (created + horizon_h <= a)
     known_at = np.where(esc_unknown, created + horizon_h, esc_at)
     known_at[known_at > a] = np.nan
-    frt = t.get_column("first_response_minutes").cast(pl.Float64).fill_null(np.nan).to_numpy()
-    first_reply = created + np.asarray(frt, dtype=np.float64) / 60.0
     first_reply[first_reply > a] = np.nan
-    activity = reassign = reopen = None
-    if events is not None and events.height:
-        activity, reassign, reopen = _event_keys(t, events, t0, a)
     return Timeline(
-        frame=t,
+        frame=frame,
         t0=t0,
         as_of=a,
         created=created,
@@ -185,11 +218,8 @@ def prepare(
         esc_unknown=esc_unknown,
         esc_known_at=known_at,
         first_reply=first_reply,
-        timed=bool(timed),
+        timed=timed,
         horizon_h=horizon_h,
-        activity=activity,
-        reassign=reassign,
-        reopen=reopen,
     )
 
 
@@ -209,30 +239,16 @@ def restrict(full: Timeline, as_of: datetime) -> tuple[Timeline, np.ndarray] | N
     if not mask.any():
         return None
     a = (as_of - full.t0).total_seconds() / 3600.0
-    created = full.created[mask]
-    solved = full.solved[mask].copy()
-    solved[solved > a] = np.nan
-    esc_flag = full.frame.get_column("escalated").fill_null(False).to_numpy().astype(bool)[mask]
-    esc_at = full.escalated[mask].copy()
-    esc_at[esc_at > a] = np.nan
-    if full.timed:
-        esc_unknown = full.esc_unknown[mask]
-    else:
-        esc_unknown = esc_flag & (created + full.horizon_h <= a)
-    known_at = np.where(esc_unknown, created + full.horizon_h, esc_at)
-    known_at[known_at > a] = np.nan
-    first_reply = full.first_reply[mask].copy()
-    first_reply[first_reply > a] = np.nan
-    cut = Timeline(
-        frame=full.frame.filter(pl.Series(mask)),
-        t0=full.t0,
-        as_of=a,
-        created=created,
-        solved=solved,
-        escalated=esc_at,
-        esc_unknown=esc_unknown,
-        esc_known_at=known_at,
-        first_reply=first_reply,
+    cut = _known_by(  # (indexing by the mask copies: full's arrays are not changed)
+        full.frame.filter(pl.Series(mask)),
+        full.t0,
+        a,
+        created=full.created[mask],
+        solved=full.solved[mask],
+        esc_flag=full.frame.get_column("escalated").fill_null(False).to_numpy().astype(bool)[mask],
+        esc_at=full.escalated[mask],
+        esc_unknown=full.esc_unknown[mask],
+        first_reply=full.first_reply[mask],
         timed=full.timed,
         horizon_h=full.horizon_h,
     )
