@@ -52,16 +52,38 @@ MAX_ITER = 200
 MAX_CHARS = 2000
 
 
+def _distinct(texts: pl.Series) -> tuple[pl.Series, np.ndarray]:
+    """The distinct values of ``texts`` (a null once, if there is one) and, for each text, the
+    position of its value among them. Features and scores are worked out once per distinct
+    text: subjects repeat (the 10M-ticket benchmark has 700 distinct ones).
+
+    >>> d, at = _distinct(pl.Series(["a", None, "a", "b"]))
+    >>> d.to_list(), at.tolist()
+    (['a', None, 'b'], [0, 1, 0, 2])
+    """
+    frame = pl.DataFrame({"t": texts.cast(pl.String, strict=False)})
+    distinct = frame.unique("t", maintain_order=True).with_row_index("k")
+    at = frame.join(distinct, on="t", how="left", nulls_equal=True, maintain_order="left")
+    return distinct.get_column("t"), at.get_column("k").to_numpy()
+
+
 def features(texts: pl.Series, n_features: int = N_FEATURES) -> sparse.csr_matrix:
     """Hashed word and word-pair counts, each text's divided by the square root of its number
     of words and pairs (so long and short texts weigh alike).
 
     Lower-cased words (letters or digits) and each pair of neighbouring words go to one of
-    ``n_features`` columns by a seeded hash; null text is an empty row.
+    ``n_features`` columns by a seeded hash; null text is an empty row. Each distinct text is
+    read once (its row is then repeated).
 
     >>> features(pl.Series(["Refund failed", None]), n_features=16).shape
     (2, 16)
     """
+    distinct, at = _distinct(texts)
+    return _features(distinct, n_features)[at]
+
+
+def _features(texts: pl.Series, n_features: int) -> sparse.csr_matrix:
+    """:func:`features` of every text, read one by one (repeated texts read again)."""
     n = len(texts)
     words = (
         pl.DataFrame(
@@ -142,10 +164,12 @@ class TextModel:
         [0.0, None]
         """
         k = self.weights.size - 1
-        z = features(texts, k) @ self.weights[:k] + self.weights[k]
+        distinct, at = _distinct(texts)  # each distinct text scored once
+        z = _features(distinct, k) @ self.weights[:k] + self.weights[k]
         score = pl.Series(texts.name, 1.0 - 2.0 / (1.0 + np.exp(-z)), dtype=pl.Float64)
-        blank = texts.cast(pl.String, strict=False).str.strip_chars().replace("", None).is_null()
-        return pl.select(pl.when(blank).then(None).otherwise(score)).to_series().alias(texts.name)
+        blank = distinct.str.strip_chars().replace("", None).is_null()
+        once = pl.select(pl.when(blank).then(None).otherwise(score)).to_series()
+        return once.gather(at).alias(texts.name)
 
 
 @dataclass(frozen=True)

@@ -96,3 +96,39 @@ def test_features_count_words_and_word_pairs_of_each_text():
     assert x[0].nnz == 4  # a (twice), b, "a b", "b a"
     assert x[1].nnz == 0 and x[2].nnz == 0
     assert np.isclose((x[0].toarray() ** 2).sum() ** 0.5, 1.0, atol=0.35)
+
+
+def _texts_with_repeats(n: int = 3000) -> pl.Series:
+    """Subjects as exports have them: a few hundred repeated in any order, with nulls, blank
+    and whitespace-only texts, case and accents, one long text and every text once as well."""
+    rng = np.random.default_rng(3)
+    tone = ("happy", "angry", "angry")
+    base = [f"Refund {i % 37} never arrived, très {tone[i % 3]}" for i in range(300)]
+    base += [None, "", "   ", "REFUND 1 never arrived", "refund 1 never arrived", "x " * 1500]
+    picks = rng.integers(0, len(base), n)
+    return pl.Series("subject", [base[i] for i in picks] + base)
+
+
+def test_features_read_each_distinct_text_once_and_give_the_same_matrix() -> None:
+    from lib.sentiment_model import N_FEATURES, _features
+
+    texts = _texts_with_repeats()
+    once = features(texts)
+    each = _features(texts, N_FEATURES)  # every text read on its own, as before
+    assert once.shape == each.shape
+    for part in ("data", "indices", "indptr"):  # the same entries in the same order
+        assert np.array_equal(getattr(once, part), getattr(each, part)), part
+
+
+def test_a_model_scores_each_distinct_text_once_with_the_same_scores() -> None:
+    from lib.sentiment_model import N_FEATURES, TextModel, _features
+
+    texts = _texts_with_repeats()
+    weights = np.random.default_rng(5).normal(size=N_FEATURES + 1)
+    got = TextModel(weights).sentiment(texts)
+    z = _features(texts, N_FEATURES) @ weights[:-1] + weights[-1]
+    blank = texts.str.strip_chars().replace("", None).is_null().to_numpy()
+    expected = np.where(blank, np.nan, 1.0 - 2.0 / (1.0 + np.exp(-z)))
+    assert got.name == "subject" and got.len() == texts.len()
+    assert np.array_equal(got.to_numpy(), expected, equal_nan=True)
+    assert got.null_count() == int(blank.sum())
