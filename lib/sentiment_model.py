@@ -117,14 +117,17 @@ def _features(texts: pl.Series, n_features: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((values, cols, indptr), shape=(n, n_features))
 
 
-def _fit(x: sparse.csr_matrix, bad: np.ndarray) -> np.ndarray:
+def _fit(x: sparse.csr_matrix, bad: np.ndarray, count: np.ndarray | None = None) -> np.ndarray:
     """Weights (intercept last) of an L2-regularised logistic regression of ``bad`` on ``x``.
 
+    ``count``: how many training tickets each row stands for (the same text with the same
+    rating side, fitted once; default one each). The loss is the mean over the tickets.
     Only the columns some training text uses are optimised (the others stay 0, which is where
     the penalty puts them anyway), so a small export fits a small problem.
     """
     y = np.where(bad, 1.0, -1.0)
-    n, width = x.shape
+    c = np.ones(y.size) if count is None else np.asarray(count, dtype=np.float64)
+    n, width = float(c.sum()), x.shape[1]
     used = np.unique(x.indices)
     xs = x[:, used].tocsr()
     xt = xs.T.tocsr()
@@ -133,15 +136,16 @@ def _fit(x: sparse.csr_matrix, bad: np.ndarray) -> np.ndarray:
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         z = xs @ w[:k] + w[k]
         m = -y * z
-        value = float(np.logaddexp(0.0, m).mean()) + 0.5 * PENALTY * float(w[:k] @ w[:k])
-        g = -y * 0.5 * (1.0 + np.tanh(0.5 * m)) / n  # -y * sigmoid(m) / n, without overflow
+        value = float(c @ np.logaddexp(0.0, m)) / n + 0.5 * PENALTY * float(w[:k] @ w[:k])
+        g = -y * c * 0.5 * (1.0 + np.tanh(0.5 * m)) / n  # -y * sigmoid(m) / n, no overflow
         grad = np.empty(k + 1)
         grad[:k] = xt @ g + PENALTY * w[:k]
         grad[k] = g.sum()
         return value, grad
 
     start = np.zeros(k + 1)
-    start[k] = math.log(max(bad.mean(), 1e-6) / max(1.0 - bad.mean(), 1e-6))
+    share = float(c @ bad) / n
+    start[k] = math.log(max(share, 1e-6) / max(1.0 - share, 1e-6))
     found = optimize.minimize(
         loss, start, jac=True, method="L-BFGS-B", options={"maxiter": MAX_ITER}
     )
@@ -268,10 +272,24 @@ def train_text_model(
     if rated < MIN_RATED or n_bad < MIN_EACH or rated - n_bad < MIN_EACH:
         return ModelTrial(rated, n_bad, 0, None, None, time.perf_counter() - began)
     held = np.random.default_rng(seed).random(rated) < HELD_OUT
-    x = features(frame.get_column("text"))
-    model = TextModel(_fit(x[~held], bad[~held]))
+    distinct, at = _distinct(frame.get_column("text"))  # each distinct text read once
+    x = _features(distinct, N_FEATURES)
+    # the training tickets as (distinct text, rating side) rows with how many tickets each is
+    rows = (
+        pl.DataFrame({"at": at[~held], "bad": bad[~held]})
+        .group_by("at", "bad")
+        .len()
+        .sort("at", "bad")
+    )
+    model = TextModel(
+        _fit(
+            x[rows.get_column("at").to_numpy()],
+            rows.get_column("bad").to_numpy(),
+            rows.get_column("len").to_numpy(),
+        )
+    )
     k = model.weights.size - 1
-    z = x[held] @ model.weights[:k] + model.weights[k]
+    z = (x @ model.weights[:k] + model.weights[k])[at[held]]
     test = frame.filter(pl.Series(held)).with_columns(
         pl.Series("model", 1.0 - 2.0 / (1.0 + np.exp(-z)))
     )

@@ -132,3 +132,23 @@ def test_a_model_scores_each_distinct_text_once_with_the_same_scores() -> None:
     assert got.name == "subject" and got.len() == texts.len()
     assert np.array_equal(got.to_numpy(), expected, equal_nan=True)
     assert got.null_count() == int(blank.sum())
+
+
+def test_training_fits_each_distinct_text_once_and_finds_the_same_model() -> None:
+    from lib.sentiment_model import HELD_OUT, N_FEATURES, SEED, _features, _fit
+
+    # 300 distinct subjects repeated over 4,000 tickets, the same subject rated both ways
+    rng = np.random.default_rng(8)
+    subjects = _tickets(300, signal=True, seed=4).get_column("subject")
+    picks = rng.integers(0, 300, 4000)
+    text = subjects.gather(picks)
+    bad = rng.random(4000) < np.where(
+        np.char.find(text.to_numpy().astype(str), "twice") >= 0, 0.8, 0.2
+    )
+    trial = train_text_model(text, pl.Series(np.where(bad, 0.0, 1.0)))
+    # the model of every training ticket fitted on its own row, as before
+    held = np.random.default_rng(SEED).random(4000) < HELD_OUT
+    each = _fit(_features(text, N_FEATURES)[~held], bad[~held])
+    assert trial.model is not None and trial.trained_on == int((~held).sum())
+    assert np.allclose(trial.model.weights, each, rtol=1e-9, atol=1e-11)
+    assert np.abs(each).max() > 0.1  # (a model that learnt something)
