@@ -39,12 +39,18 @@ class RiskResult:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _model(
-    key: str, where: audit.Filters, horizon_days: float | None, zone: str, _passing: pl.DataFrame
+    key: str,
+    where: audit.Filters,
+    horizon_days: float | None,
+    zone: str,
+    _passing: pl.DataFrame,
+    _prepared: risk.Prepared | None = None,
 ) -> risk.RiskModel | risk.RiskRefusal:
     """The risk model of ``_passing`` (the snapshot's tickets passing ``where``, filtered by
     the caller), trained once per snapshot (``key``), filters, horizon and zone, for the At
-    risk page and the calibration sampler alike."""
-    return risk.train_risk_model(_passing, horizon_days=horizon_days, zone=zone)
+    risk page and the calibration sampler alike (``_prepared``: their timeline, when the
+    caller has made it)."""
+    return risk.train_risk_model(_passing, horizon_days=horizon_days, zone=zone, prepared=_prepared)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -54,14 +60,18 @@ def _fit(
     """Train (:func:`_model`), backtest and score once per snapshot (``key``), filters,
     horizon and zone."""
     t = audit.apply_filters(_t, where)
-    model = _model(key, where, horizon_days, zone, t)
+    # the tickets' timeline at the export's end, made once for the model, the backtest and
+    # the open tickets' scores (each would read every ticket again)
+    prep = risk.prepare_for(t, horizon_days=horizon_days, zone=zone)
+    model = _model(key, where, horizon_days, zone, t, prep)
     hd = model.horizon_days if isinstance(model, risk.RiskModel) else horizon_days
-    bt = risk.backtest(t, horizon_days=hd, zone=zone)
+    bt = risk.backtest(t, horizon_days=hd, zone=zone, prepared=prep)
     if isinstance(model, risk.RiskRefusal):
         return RiskResult(None, bt, pl.DataFrame(), model.reason)
     if bt.refusal:
         return RiskResult(model, bt, pl.DataFrame(), bt.refusal)
-    return RiskResult(model, bt, charts.ranked(risk.score_open(model, t, zone=zone)), None)
+    scores = risk.score_open(model, t, zone=zone, prepared=prep)
+    return RiskResult(model, bt, charts.ranked(scores), None)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -70,7 +70,15 @@ Example
 
 from lib.risk.backtest import Backtest, IdleRule, backtest, idle_rule, plain_summary
 from lib.risk.features import AFTER_THE_FACT, DEFAULT_FEATURES, FEATURES, FeatureError
-from lib.risk.model import RiskModel, RiskRefusal, model_summary, score_open, train_risk_model
+from lib.risk.model import (
+    Prepared,
+    RiskModel,
+    RiskRefusal,
+    model_summary,
+    prepare_for,
+    score_open,
+    train_risk_model,
+)
 
 __all__ = [
     "AFTER_THE_FACT",
@@ -79,12 +87,14 @@ __all__ = [
     "Backtest",
     "FeatureError",
     "IdleRule",
+    "Prepared",
     "RiskModel",
     "RiskRefusal",
     "backtest",
     "idle_rule",
     "model_summary",
     "plain_summary",
+    "prepare_for",
     "score_open",
     "train_risk_model",
 ]

@@ -24,6 +24,7 @@ from scipy.stats import rankdata
 from lib.formatting import pct
 from lib.risk.features import AFTER_THE_FACT, Context, context, restrict_context
 from lib.risk.model import (
+    Prepared,
     RiskModel,
     RiskRefusal,
     _utc,
@@ -150,12 +151,15 @@ def backtest(
     events: pl.DataFrame | None = None,
     as_of: datetime | None = None,
     score_every_hours: float = 24.0,
+    prepared: Prepared | None = None,
 ) -> Backtest:
     """Train at each cut-off, score the following ``step_days`` as they were, observe.
 
     ``step_days`` (default: the horizon, at least 7 days) separates the cut-offs; within each
     step the open tickets are scored every ``score_every_hours`` (a ticket open on several
     scoring moments counts once per moment, as it would appear on several mornings' lists).
+    ``prepared``: the tickets' timeline and context at ``as_of``, when the caller has them
+    (:func:`lib.risk.model.prepare_for`, e.g. for the model it shows beside the backtest).
     """
     hd = float(horizon_days) if horizon_days is not None else default_horizon(tickets)
     step = float(step_days) if step_days is not None else max(hd, 7.0)
@@ -164,9 +168,13 @@ def backtest(
     if end is None or tickets.height == 0:
         return Backtest(hd, _empty_cutoffs(), empty, refusal="There are no tickets to test on.")
     timed = is_timed(tickets)
-    full = prepare(tickets, as_of=end, horizon_days=hd, events=events, timed=timed)
+    if prepared is not None:
+        prepared.check(end, hd, zone, timed, events)
+        full, ctx = prepared.timeline, prepared.context
+    else:
+        full = prepare(tickets, as_of=end, horizon_days=hd, events=events, timed=timed)
+        ctx = context(full, zone)
     flag = full.frame.get_column("escalated").fill_null(False).to_numpy()
-    ctx = context(full, zone)
     per_cut: list[dict[str, object]] = []
     parts: list[pl.DataFrame] = []
     leaky: set[str] = set()
@@ -184,7 +192,9 @@ def backtest(
             zone=zone,
             features=features,
             events=events,
-            prepared=None if cut is None else (cut[0], restrict_context(ctx, cut[0], cut[1])),
+            prepared=None
+            if cut is None
+            else Prepared(cut[0], restrict_context(ctx, cut[0], cut[1]), c, hd, zone),
         )
         if isinstance(model, RiskRefusal):
             per_cut.append(_cut_row(c, None, model.reason))

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from lib.risk import RiskModel, train_risk_model
+from lib.risk import Prepared, RiskModel, train_risk_model
 from lib.risk.features import context, restrict_context
 from lib.risk.model import export_moment
 from lib.risk.timeline import is_timed, prepare, restrict
@@ -69,7 +69,7 @@ def test_a_model_on_a_cut_timeline_is_the_same_model(sim, variant: str) -> None:
             horizon_days=HORIZON,
             as_of=c,
             zone="Europe/Paris",
-            prepared=(cut, restrict_context(ctx, cut, mask)),
+            prepared=Prepared(cut, restrict_context(ctx, cut, mask), c, HORIZON, "Europe/Paris"),
         )
         alone = train_risk_model(tickets, horizon_days=HORIZON, as_of=c, zone="Europe/Paris")
         assert isinstance(alone, RiskModel) and isinstance(shared, RiskModel)
