@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.access import AccessPolicy
+from tests.views.data_tabs import open_data_tab
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTH = {
@@ -75,6 +76,8 @@ def test_viewer_reads_but_cannot_edit(review_home) -> None:
     assert not at.exception
     assert not at.get("file_uploader")
     assert any("viewer" in i.value for i in at.info)
+    open_data_tab(at, "Datasets")
+    assert not at.exception and at.dataframe  # the datasets, read-only
     assert not [b for b in at.button if b.label in ("Rename", "Delete")]
 
 
@@ -84,6 +87,7 @@ def test_editor_can_import(review_home) -> None:
     at.switch_page("views/data.py").run()
     assert not at.exception
     assert at.get("file_uploader")
+    open_data_tab(at, "Datasets")
     assert [b for b in at.button if b.label == "Delete"]
 
 

@@ -13,6 +13,9 @@ from lib.markdown import md_escape
 from lib.schema import LABELS
 from ui import dataset, sidebar
 
+#: The Data page's tabs, in order (their labels name them in its URL: ``?tab=Data+quality``).
+DATA_TABS = ("Import", "Escalation rules", "Data quality", "Datasets")
+
 
 def header(title: str, question: str) -> None:
     """Title and the one sentence saying what question the page answers."""
@@ -54,7 +57,12 @@ def signal_warning(data: dataset.Active) -> None:
         return
     with st.container(key="escalation_signal"):
         st.warning(md_escape(text), icon=":material/rule:")
-        st.page_link("views/data.py", label="Open Data → Escalation rules", icon=":material/tune:")
+        st.page_link(
+            "views/data.py",
+            label="Open Data → Escalation rules",
+            icon=":material/tune:",
+            query_params={"tab": DATA_TABS[1]},
+        )
 
 
 def empty_state(message: str, *, action: str | None = None) -> None:

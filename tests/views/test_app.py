@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.views.data_tabs import open_data_tab
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -45,7 +47,14 @@ def test_data_page_renders_tabs_and_quality(review_home: Path) -> None:
     _no_exceptions(at)
     assert at.title[0].value == "Data"
     assert [t.label for t in at.tabs] == ["Import", "Escalation rules", "Data quality", "Datasets"]
-    assert any(m.label == "Tickets kept" for m in at.metric)
+    # only the open tab runs: the import first, the others when opened
+    assert at.get("file_uploader") and not at.metric and not at.dataframe
+    open_data_tab(at, "Data quality")
+    _no_exceptions(at)
+    assert any(m.label == "Tickets kept" for m in at.metric) and not at.get("file_uploader")
+    open_data_tab(at, "Escalation rules")
+    assert any("tickets are escalated" in m.value for m in at.markdown)
+    assert not any(m.label == "Tickets kept" for m in at.metric)
 
 
 def test_filter_escalated_only_changes_counts(review_home: Path) -> None:

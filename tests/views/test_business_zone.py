@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.ingest import inspect_sources, load_export
 from lib.store import Store
+from tests.views.data_tabs import open_data_tab
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "tz_mixed_offsets.csv"
@@ -40,7 +41,7 @@ def test_changing_the_zone_on_the_data_page_recounts_the_overview_days(review_ho
     # (23:30Z) all fall on the 27th
     assert utc[date(2024, 10, 27)] == 4 and date(2024, 10, 28) not in utc
 
-    at.switch_page("views/data.py").run()
+    open_data_tab(at.switch_page("views/data.py"), "Datasets")
     shown = lambda: " ".join(m.value for m in at.markdown)  # noqa: E731
     assert "Business time zone of “Berlin desk”:** UTC" in shown()
     at.selectbox(key=f"ds_tz_{ds.id}").set_value("Europe/Berlin")

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.store import Store
+from tests.views.data_tabs import open_data_tab
 from tests.views.hostile import IMAGE, raw_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,7 +106,7 @@ def test_rules_tab_counts_match_the_loader(review_home: Path) -> None:
 
     expected = load_export(ROOT / "data" / "demo_helpdesk.csv.gz")
     n = int(expected.tickets.get_column("escalated").sum())
-    at = _data_page()
+    at = open_data_tab(_data_page(), "Escalation rules")
     line = next(m for m in at.markdown if "tickets are escalated" in m.value).value
     assert line.startswith(f"**{n:,}** of {expected.tickets.height:,} tickets")
 
@@ -129,6 +130,7 @@ def test_custom_rule_is_added_stored_and_counted(review_home: Path) -> None:
     scored = res.tickets.select("ticket_id", sentiment=pl.lit(0.25))
     side = store.sidecar_path(store.get_active_dataset(), SENTIMENT_SIDECAR)
     assert write_sidecar(side, scored, "scored with VADER", {"sentiment_scorer": "vader"})
+    open_data_tab(at, "Escalation rules")
     at.selectbox(key="ds_rules_c").set_value("raw:Priority")
     at.selectbox(key="ds_rules_op").set_value("equals").run()
     at.selectbox(key="ds_rules_pick").set_value("Urgent")
@@ -178,6 +180,7 @@ def test_custom_rule_from_the_value_picker_counts_the_exported_status_and_can_be
     at.run()
     assert not at.exception, at.exception
 
+    open_data_tab(at, "Escalation rules")
     at.selectbox(key="ds_rules_c").set_value("status").run()
     picker = at.selectbox(key="ds_rules_pick")
     assert picker.options == [f"{WAITING} (8 tickets)", "Open (6 tickets)", "Solved (6 tickets)"]
@@ -231,7 +234,7 @@ def test_a_broken_snapshot_leaves_the_data_and_meetings_pages_usable(review_home
     assert not at.exception, at.exception
     assert any(s.value == "Backup and restore" for s in at.subheader)
 
-    at.switch_page("views/data.py").run()
+    open_data_tab(at.switch_page("views/data.py"), "Datasets")
     at.checkbox(key="ds_confirm").check().run()
     at.button(key="ds_delete").click().run()
     assert not at.exception, at.exception
@@ -361,7 +364,7 @@ def test_other_signals_are_looked_for_only_when_their_expander_is_opened(
         return suggest_signals(frame, *args, **kwargs)
 
     monkeypatch.setattr(ui.rules_editor, "suggest_signals", counted)
-    at = _data_page()
+    at = open_data_tab(_data_page(), "Escalation rules")
     box = next(e for e in at.expander if e.label == "Other escalation signals in this export")
     assert calls == [] and not any("Use this signal" in b.label for b in at.button)
     assert not any("Escalation signals in this export" in m.value for m in box.markdown)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.views.data_tabs import open_data_tab
 from ui import dataset, rules_editor, signals
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,8 +40,12 @@ def test_an_import_reruns_only_its_panel_and_the_overview_opens_on_the_saved_fra
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page("views/data.py").run()
     at.run()
-    # the open dataset's other signals wait until their expander is opened (test_data.py)
-    assert calls.count("tab") == 2 and calls.count("signals") == 0, calls
+    # only the open tab runs: the rules wait until their tab is opened, and the open
+    # dataset's other signals until their expander is (test_data.py)
+    assert calls.count("tab") == 0 and calls.count("signals") == 0, calls
+    open_data_tab(at, "Escalation rules")
+    assert calls.count("tab") == 1 and calls.count("signals") == 0, calls
+    open_data_tab(at, "Import")
     at.file_uploader(key="uploads").upload("zendesk_small.csv", ZENDESK, "text/csv").run()
     calls.clear()
     at.button(key=CONFIRM).click().run()

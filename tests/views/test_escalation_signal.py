@@ -63,7 +63,9 @@ def test_every_page_says_no_rule_fired(quiet_home: Path, page: str) -> None:
     assert "None of the 240 tickets is marked escalated" in text
     assert "Group names a higher tier" in text
     assert "Open Data → Escalation rules" in text
-    assert any(p.label == "Open Data → Escalation rules" for p in at.get("page_link"))
+    (link,) = [p for p in at.get("page_link") if p.label == "Open Data → Escalation rules"]
+    # it opens the Data page on its rules tab (the tab's label in the URL)
+    assert link.proto.page.endswith("data") and link.proto.query_string == "tab=Escalation+rules"
 
 
 def test_overview_headline_does_not_read_a_bare_zero(quiet_home: Path) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from tests.views.data_tabs import open_data_tab
+
 ROOT = Path(__file__).resolve().parents[2]
 GLPI = (Path(__file__).resolve().parents[1] / "data" / "signals_glpi_ptbr.csv").read_bytes()
 CONFIRM = "FormSubmitter:mapping_form-Confirm mapping and read tickets"
@@ -68,7 +70,7 @@ def test_rules_tab_offers_the_signals_of_a_dataset_imported_without_one(
     at = _read_glpi()
     at.button(key="imp_save").click().run()
     assert _overview_rate(at) == "–"
-    at.switch_page("views/data.py").run()
+    open_data_tab(at.switch_page("views/data.py"), "Escalation rules")
     assert "**0** of 60 tickets are escalated." in [m.value for m in at.markdown]
     assert any(w.endswith("signals below.") for w in _text(at.warning))
     line = next(m for m in _text(at.markdown) if GROUP in m)
