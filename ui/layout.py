@@ -133,7 +133,9 @@ CSS = """
   }
   [data-testid="stMetricValue"] { font-size: 1.25rem; }
   [data-testid="stMetricDelta"] { font-size: 0.75rem; }
-  [data-testid="stMetricDelta"] div { white-space: normal !important; overflow: visible; }
+  [data-testid="stMetricDelta"] { height: auto !important; max-width: 100%; }
+  [data-testid="stMetricDelta"] div,
+  [data-testid="stMetricDelta"] p { white-space: normal !important; overflow: visible; }
 }
 </style>
 """

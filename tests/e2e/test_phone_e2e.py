@@ -58,6 +58,11 @@ def test_phone_overview_and_navigation(shared_server, browser) -> None:
         assert _settles(page, lambda: _cards_laid_out(page)), (
             "the summary comes before the KPI cards, two cards to a row"
         )
+        # each card's comparison ("-1.2 pts vs previous, may be chance") wraps, not cut off
+        cut = page.locator('[data-testid="stMetricDelta"]').evaluate_all(
+            "es => es.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
+        )
+        assert page.locator('[data-testid="stMetricDelta"]').count() >= 4 and not cut, cut
 
         page.locator('[data-testid="stExpandSidebarButton"]').tap()
         expect(page.locator('[data-testid="stSidebarNavLink"]').first).to_be_visible()
