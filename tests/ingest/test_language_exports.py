@@ -99,3 +99,24 @@ def test_unknown_statuses_are_not_turned_into_solved_or_open():
     assert res.report.derived == []
     failed = [p["failed"] for p in res.report.parse if p["canonical"] == "status"]
     assert pl.Series(failed).sum() == 8
+
+
+def test_french_jira_export_reads_every_month_with_its_dot_and_accent():
+    """French Jira writes "janv.", "févr.", "août", "sept.", and "oct." / "nov." with a dot
+    (the months it shares with English): every date is read, the resolved one too."""
+    res = load_export(DATA / "lang_jira_fr.csv")
+    m = res.mapping
+    assert (m["ticket_id"], m["created_at"], m["updated_at"], m["status"]) == (
+        "Clé de ticket", "Créé", "Mise à jour", "État",
+    )  # fmt: skip
+    assert res.report.rows_kept == 7 and res.report.rows_dropped == 0
+    assert not [p for p in res.report.parse if p["failed"]]
+    t = res.tickets.sort("ticket_id")
+    months = [d.month for d in t.get_column("created_at").to_list()]
+    assert months == [1, 2, 8, 9, 10, 11, 12]
+    assert t.get_column("created_at")[4] == datetime(2025, 10, 16, 14, 12, tzinfo=UTC)
+    solved = t.get_column("solved_at").to_list()
+    assert solved[2] == datetime(2025, 8, 6, 17, 30, tzinfo=UTC)
+    assert solved[3] == datetime(2025, 9, 22, 16, 10, tzinfo=UTC)
+    assert solved[5] == datetime(2025, 11, 5, 9, 50, tzinfo=UTC)
+    assert [s is None for s in solved] == [True, True, False, False, True, False, True]

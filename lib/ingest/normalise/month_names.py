@@ -41,6 +41,10 @@ _MONTH_RE = (
 )
 # "1 de março de 2024", "10 de jun de 2025": the two "de" go.
 _DE_RE = r"(?i)(\d)\s+de\s+(\p{L}+\.?)\s+de\s+(\d)"
+# An English abbreviation with a dot, as French and Spanish interfaces write the months they
+# share with English ("16/oct./25", "3/nov./24"): the dot goes, as after the other months
+# (not before a digit: "12.Mar.2024" keeps its separators).
+_DOTTED_RE = r"(?i)\b(" + "|".join(_ENGLISH) + r")\.(\D|$)"
 _MERIDIEM_RE = r"(?i)\b[ap]\.\s?m\.(?:\s|$)"
 
 
@@ -57,6 +61,10 @@ def english_month_names(s: pl.Series) -> pl.Series:
 '7 Oct 2023', '4:05 PM', None]
     >>> english_month_names(pl.Series(["10 de jun de 2025 16:51", "15/Sept/24"])).to_list()
     ['10 jun 2025 16:51', '15/Sep/24']
+    >>> english_month_names(pl.Series(["16/oct./25 2:12 PM", "3/déc./25", "Oct. 5"])).to_list()
+    ['16/oct/25 2:12 PM', '3/Dec/25', 'Oct 5']
+    >>> english_month_names(pl.Series(["12.Mar.2024", "3.Oct.2024"])).to_list()
+    ['12.Mar.2024', '3.Oct.2024']
     >>> s = pl.Series(["05/Mar/24 3:07 PM"])
     >>> english_month_names(s) is s
     True
@@ -65,9 +73,12 @@ def english_month_names(s: pl.Series) -> pl.Series:
     has_month = bool(sample.str.contains(_MONTH_RE).any())
     has_meridiem = bool(sample.str.contains(_MERIDIEM_RE).any())
     has_de = bool(sample.str.contains(_DE_RE).any())
-    if not (has_month or has_meridiem or has_de):
+    has_dot = bool(sample.str.contains(_DOTTED_RE).any())
+    if not (has_month or has_meridiem or has_de or has_dot):
         return s
     out = s.str.replace(_DE_RE, "${1} ${2} ${3}") if has_de else s
+    if has_dot:
+        out = out.str.replace(_DOTTED_RE, "${1}${2}")
     if has_month:
         word = out.str.extract(_MONTH_RE, 1).str.to_lowercase()
         distinct = word.drop_nulls().unique()
