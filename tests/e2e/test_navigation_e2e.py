@@ -11,6 +11,7 @@ old mode fails these tests (see ARCHITECTURE.md).
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import wait_idle
 
@@ -107,10 +108,19 @@ def test_cold_start_shows_only_our_navigation(server_factory, browser) -> None:
 
 @pytest.mark.parametrize("path", ["/data", "/meetings"])
 def test_cold_deep_link_runs_the_app_shell(server_factory, browser, path: str) -> None:
-    """The first session of a fresh server opens on a deep link (the case the old mode breaks)."""
+    """The first session of a fresh server opens on a deep link (the case the old mode breaks).
+    The Data page's link names a tab (as the low-signal warning's link does): that tab opens,
+    and only it runs."""
     srv = server_factory()
-    page = _open(browser, srv.url + path)
+    query = "?tab=Escalation+rules" if path == "/data" else ""
+    page = _open(browser, srv.url + path + query)
     _check(page, path)
+    if query:
+        expect(page.get_by_role("tab", name="Escalation rules")).to_have_attribute(
+            "aria-selected", "true"
+        )
+        expect(page.get_by_text("of 11,110 tickets are escalated").first).to_be_visible()
+        assert page.locator('[data-testid="stFileUploader"]').count() == 0
 
 
 #: Pages reloaded after their deep link. A reload is a new Streamlit session on the same address,

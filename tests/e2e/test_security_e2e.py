@@ -38,6 +38,7 @@ def test_hostile_text_is_shown_literally(server_factory, page, tmp_path: Path) -
     wait_idle(page)
     page.get_by_role("tab", name="Data quality").click()
     wait_idle(page)
+    expect(page).to_have_url(re.compile(r"tab=Data\+quality"))  # (a tab runs when opened)
     # Open the category filter so the hostile category name is on screen.
     page.get_by_text("Filters").first.click()
     page.wait_for_timeout(500)
