@@ -89,8 +89,8 @@ class Prepared:
         self, moment: datetime, horizon_days: float, zone: str, timed: bool, events: object
     ) -> None:
         """Raise ``ValueError`` unless this was made for these arguments (and no log)."""
-        mine = (self.moment, float(self.horizon_days), self.zone, self.timeline.timed, None)
-        if mine != (moment, float(horizon_days), zone, timed, events):
+        mine = (self.moment, float(self.horizon_days), self.zone, self.timeline.timed)
+        if events is not None or mine != (moment, float(horizon_days), zone, timed):
             raise ValueError(
                 "prepared= was made for another moment, horizon, zone, kind of escalation "
                 "times or activity log than this call's"

@@ -55,6 +55,7 @@ def test_a_timeline_made_for_other_arguments_is_refused(sim) -> None:
     model = train_risk_model(tickets, horizon_days=HORIZON, zone=ZONE)
     earlier = prep.moment - timedelta(days=3)
     untimed = tickets.with_columns(escalated_at=pl.lit(None, tickets.schema["escalated_at"]))
+    log = tickets.select("ticket_id", at="created_at").head(5)
     calls = [
         lambda: train_risk_model(tickets, horizon_days=HORIZON + 1, zone=ZONE, prepared=prep),
         lambda: train_risk_model(tickets, horizon_days=HORIZON, zone="UTC", prepared=prep),
@@ -62,6 +63,8 @@ def test_a_timeline_made_for_other_arguments_is_refused(sim) -> None:
         lambda: backtest(tickets, horizon_days=HORIZON, zone=ZONE, as_of=earlier, prepared=prep),
         lambda: score_open(model, tickets, zone="UTC", prepared=prep),
         lambda: score_open(model, tickets, zone=ZONE, as_of=earlier, prepared=prep),
+        # an activity log: the timeline would have to be cut by it
+        lambda: backtest(tickets, horizon_days=HORIZON, zone=ZONE, events=log, prepared=prep),
     ]
     for call in calls:
         with pytest.raises(ValueError, match="prepared= was made for another"):
