@@ -187,6 +187,13 @@ def active() -> Active | None:
             "backups and the Data page keep working.",
             icon=":material/warning:",
         )
+        # where the dataset is deleted or another one opened (the tab's label in the URL)
+        st.page_link(
+            "views/data.py",
+            label="Open Data → Datasets",
+            icon=":material/dataset:",
+            query_params={"tab": "Datasets"},
+        )
         return None
     st.session_state["dataset_id"] = record.id
     # every day bucket of this page run is counted in the dataset's zone (lib.periods)

@@ -229,6 +229,8 @@ def test_a_broken_snapshot_leaves_the_data_and_meetings_pages_usable(review_home
     at = _data_page()
     warned = " ".join(w.value for w in at.warning)
     assert "cannot be read" in warned and "Data page keep working" in warned
+    (link,) = [p for p in at.get("page_link") if p.label == "Open Data → Datasets"]
+    assert link.proto.query_string == "tab=Datasets"  # where it can be deleted
     assert not any(p.exists() for p in orphans)  # cleaned at start
     at.switch_page("views/meetings.py").run()
     assert not at.exception, at.exception
