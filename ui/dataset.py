@@ -25,6 +25,7 @@ from lib.markdown import md_escape
 from lib.store import Dataset, Store, default_store, read_snapshot
 from lib.store.snapshot_scan import extra_columns, read_canonical, read_columns
 from ui import session
+from ui.data_tabs import data_tab_link
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_FILE = ROOT / "data" / "demo_helpdesk.csv.gz"
@@ -187,13 +188,7 @@ def active() -> Active | None:
             "backups and the Data page keep working.",
             icon=":material/warning:",
         )
-        # where the dataset is deleted or another one opened (the tab's label in the URL)
-        st.page_link(
-            "views/data.py",
-            label="Open Data → Datasets",
-            icon=":material/dataset:",
-            query_params={"tab": "Datasets"},
-        )
+        data_tab_link("Datasets", icon=":material/dataset:")  # to delete it or open another
         return None
     st.session_state["dataset_id"] = record.id
     # every day bucket of this page run is counted in the dataset's zone (lib.periods)

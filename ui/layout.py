@@ -12,9 +12,7 @@ from lib.ingest import rules
 from lib.markdown import md_escape
 from lib.schema import LABELS
 from ui import dataset, sidebar
-
-#: The Data page's tabs, in order (their labels name them in its URL: ``?tab=Data+quality``).
-DATA_TABS = ("Import", "Escalation rules", "Data quality", "Datasets")
+from ui.data_tabs import DATA_TABS, data_tab_link
 
 
 def header(title: str, question: str) -> None:
@@ -57,12 +55,7 @@ def signal_warning(data: dataset.Active) -> None:
         return
     with st.container(key="escalation_signal"):
         st.warning(md_escape(text), icon=":material/rule:")
-        st.page_link(
-            "views/data.py",
-            label="Open Data → Escalation rules",
-            icon=":material/tune:",
-            query_params={"tab": DATA_TABS[1]},
-        )
+        data_tab_link(DATA_TABS[1], icon=":material/tune:")
 
 
 def empty_state(message: str, *, action: str | None = None) -> None:
@@ -132,8 +125,7 @@ CSS = """
     width: calc(50% - 0.5rem) !important;
   }
   [data-testid="stMetricValue"] { font-size: 1.25rem; }
-  [data-testid="stMetricDelta"] { font-size: 0.75rem; }
-  [data-testid="stMetricDelta"] { height: auto !important; max-width: 100%; }
+  [data-testid="stMetricDelta"] { font-size: 0.75rem; height: auto !important; max-width: 100%; }
   [data-testid="stMetricDelta"] div,
   [data-testid="stMetricDelta"] p { white-space: normal !important; overflow: visible; }
 }

@@ -15,6 +15,7 @@ from ui import (
     sql_source,
     zone,
 )
+from ui.data_tabs import DATA_TAB_KEY, DATA_TABS
 
 layout.header(
     "Data",
@@ -28,7 +29,7 @@ if data is not None:
 # GB at 10 million tickets, for a user who came to upload a file); the URL names the tab
 # (``?tab=Escalation+rules``), so other pages link to it.
 tab_import, tab_rules, tab_quality, tab_sets = st.tabs(
-    list(layout.DATA_TABS), key="tab", bind="query-params", on_change="rerun"
+    list(DATA_TABS), key=DATA_TAB_KEY, bind="query-params", on_change="rerun"
 )
 
 with tab_import:

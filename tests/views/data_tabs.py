@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ui.layout import DATA_TABS
+from ui.data_tabs import DATA_TAB_KEY, DATA_TABS
 
 
 def open_data_tab(at: AppTest, label: str) -> AppTest:
-    """Open the Data page's tab ``label`` (one of :data:`ui.layout.DATA_TABS`) and rerun."""
+    """Open the Data page's tab ``label`` (one of :data:`ui.data_tabs.DATA_TABS`) and rerun."""
     assert label in DATA_TABS, label
-    at.session_state["tab"] = label
+    at.session_state[DATA_TAB_KEY] = label
     return at.run()
