@@ -33,15 +33,16 @@ import polars as pl
 
 from lib.bot import words as w
 from lib.ingest.normalise.placeholders import NOBODY_PATTERN
+from lib.ingest.rules import ESCALATION_STEMS, TAG_LABEL
 from lib.schema import LABELS
 
 MARK_COLUMNS = ("bot_first", "handed_off", "bot_resolved", "bot_open")
 _SOLVED = ("solved", "closed")
 _TAG_SOURCE = {"touched": "bot tags", "handoff": "handoff tags", "resolved": "bot-resolved tags"}
 _ESCALAT_NOTE = (
-    'The handoff tags {tags} contain “escalat”: the rule “Tag contains "escalat"” counts '
-    "them as escalations, so with that rule on every such handoff counts as escalated. Check the "
-    "rules on the Data page."
+    "The handoff tags {tags} name an escalation: the rule “" + TAG_LABEL + "” counts them as "
+    "escalations, so with that rule on every such handoff counts as escalated. Check the rules "
+    "on the Data page."
 )
 
 
@@ -222,7 +223,7 @@ def mark_tickets(
             bot = bot | hit
             if kind == "handoff":
                 handoff = handoff | hit
-                if trap := sorted(t for t in chosen if "escalat" in t)[:3]:
+                if trap := sorted(t for t in chosen if any(w in t for w in ESCALATION_STEMS))[:3]:
                     notes.append(_ESCALAT_NOTE.format(tags=", ".join(trap)))
             elif kind == "resolved":
                 resolved = resolved | hit

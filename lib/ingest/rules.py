@@ -9,10 +9,12 @@ Example
 -------
 >>> import polars as pl
 >>> t = pl.DataFrame({"ticket_id": ["1", "2"], "group": ["Tier 2", "Tier 1"],
-...                   "tags": [["vip"], ["escalated"]]})
+...                   "tags": [["vip"], ["escalado"]]})
 >>> out = apply_rules(t, default_rules(t.columns))
->>> out.frame.select("ticket_id", "escalated", "escalation_reason").rows()
-[('1', True, 'Group names a higher tier'), ('2', True, 'Tag contains "escalat"')]
+>>> for row in out.frame.select("ticket_id", "escalated", "escalation_reason").rows():
+...     print(row)
+('1', True, 'Group names a higher tier')
+('2', True, 'Tag says escalated (escalat…, escalad…, escalon…, eskal…)')
 """
 
 from __future__ import annotations
@@ -33,15 +35,31 @@ OPERATORS = ("equals", "contains", "is in", "greater than", "is true", "is not e
 #: Operators that take no value.
 VALUELESS = ("is true", "is not empty")
 
+#: Word stems that say "escalated" in the languages exports come in: escalated / escalation,
+#: escalado / escalade (Spanish, French), escalonado / escalonamento (Portuguese), eskaliert /
+#: Eskalation (German, Scandinavian, Polish).
+ESCALATION_STEMS = ("escalat", "escalad", "escalon", "eskal")
+_STEMS = "|".join(ESCALATION_STEMS)
+
 #: Words that name a support level before its number: Level 2, Tier 2, L2, T2, N2 (niveau,
-#: nível, nivel), Livello 2, Stufe 2.
-_LEVEL_WORDS = r"\b(?:tier|level|niveau|nivel|nível|livello|stufe|l|t|n)"
+#: nível, nivel), Livello 2, Stufe 2, Ebene 2, Línea 2, Linha 2.
+_LEVEL_WORDS = r"\b(?:tier|level|niveau|n[ií]vel|livello|stufe|ebene|l[ií]nea|linea|linha|l|t|n)"
+#: "Second line", "segundo nível", "zweite Ebene", "deuxième niveau", "secondo livello".
+_ORDINAL = {
+    1: r"1st|first|primeir[oa]|primer[oa]?|prim[oa]|erste|premi[eè]re?",
+    2: r"2nd|second|segund[oa]|zweite|deuxi[eè]me|second[oa]",
+    3: r"3rd|third|terceir[oa]|tercer[oa]?|dritte|troisi[eè]me|terz[oa]",
+}
+_LINE_WORDS = r"(?:line|level|tier|n[ií]vel|niveau|livello|stufe|ebene|l[ií]nea|linea|linha)"
+
+
+def _ordinal(*levels: int) -> str:
+    words = "|".join(_ORDINAL[n] for n in levels)
+    return rf"\b(?:{words})[\s_-]*{_LINE_WORDS}\b"
+
 
 #: Group / queue / level names that mean a higher tier than the first line.
-HIGHER_TIER_PATTERN = (
-    rf"(?i)((?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|"
-    r"\b(2nd|3rd|second|third)[\s_-]*(line|level|tier)\b|escalat)"
-)
+HIGHER_TIER_PATTERN = rf"(?i)((?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}|{_STEMS})"
 
 
 @dataclass
@@ -98,6 +116,8 @@ def rules_from_json(data: list[dict[str, Any]] | None) -> list[Rule]:
     return [Rule.from_dict(d) for d in (data or [])]
 
 
+#: Label of the default tag rule: a tag naming an escalation in one of the export languages.
+TAG_LABEL = "Tag says escalated (" + ", ".join(f"{w}…" for w in ESCALATION_STEMS) + ")"
 #: Labels of the event-log level rules (the load report names the alternative rule).
 LEVEL_MOVE_LABEL = "Moved up: reached a higher tier than where it started (event log)"
 LEVEL_EVER_LABEL = "Ever at L2 or above (event log)"
@@ -121,7 +141,7 @@ def default_rules(columns: list[str]) -> list[Rule]:
     if event_tiers:
         rules.append(Rule("level_move", LEVEL_MOVE_LABEL, "level_move"))
         rules.append(Rule("level_ever", LEVEL_EVER_LABEL, "level_ever", enabled=False))
-    rules.append(Rule("tag", 'Tag contains "escalat"', "tag", value="escalat"))
+    rules.append(Rule("tag", TAG_LABEL, "tag", value=list(ESCALATION_STEMS)))
     if "group" in columns or "_level" in columns:
         # On an event log the group is the one the ticket ended in: off, the moves decide.
         rules.append(
@@ -161,15 +181,15 @@ def tier_level(expr: pl.Expr) -> pl.Expr:
     s = expr.cast(pl.String).str.to_lowercase()
     digit = s.str.extract(rf"(?:{_LEVEL_WORDS})[\s_-]*([1-9])\b", 1).cast(pl.Int32, strict=False)
     ordinal = (
-        pl.when(s.str.contains(r"\b(1st|first)[\s_-]*(line|level|tier)\b"))
+        pl.when(s.str.contains(_ordinal(1)))
         .then(pl.lit(1, pl.Int32))
-        .when(s.str.contains(r"\b(2nd|second)[\s_-]*(line|level|tier)\b"))
+        .when(s.str.contains(_ordinal(2)))
         .then(pl.lit(2, pl.Int32))
-        .when(s.str.contains(r"\b(3rd|third)[\s_-]*(line|level|tier)\b"))
+        .when(s.str.contains(_ordinal(3)))
         .then(pl.lit(3, pl.Int32))
     )
     bare = s.str.extract(r"^\s*([1-9])\s*$", 1).cast(pl.Int32, strict=False)
-    esc = pl.when(s.str.contains("escalat")).then(pl.lit(2, pl.Int32))
+    esc = pl.when(s.str.contains(_STEMS)).then(pl.lit(2, pl.Int32))
     return pl.coalesce(digit, ordinal, bare, esc)
 
 
@@ -302,10 +322,12 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
     if kind == "tag":
         if "tags" not in frame.columns:
             return pl.lit(False)
-        needle = str(rule.value or "escalat").lower()
+        given = rule.value if isinstance(rule.value, list) else [rule.value or "escalat"]
+        # Tags are lower-cased when read; one pattern of literal words tests them all at once.
+        needles = [re.escape(str(v).lower()) for v in given if str(v).strip()] or ["escalat"]
         return (
             pl.col("tags")
-            .list.eval(pl.element().str.contains(needle, literal=True))
+            .list.eval(pl.element().str.contains("|".join(needles)))
             .list.any()
             .fill_null(False)
         )
@@ -436,8 +458,9 @@ def _escalated_by(columns: list[str]) -> pl.Expr:
 def describe_rules(rules: list[Rule]) -> str:
     """One line naming the active rule set, for the caption on every page.
 
-    >>> describe_rules(default_rules(["group"]))
-    'Escalated = tag contains "escalat" or group names a higher tier'
+    >>> print(describe_rules(default_rules(["group"])))  # doctest: +NORMALIZE_WHITESPACE
+    Escalated = tag says escalated (escalat…, escalad…, escalon…, eskal…) or group names a
+    higher tier
     """
     on = [r.label for r in rules if r.enabled]
     if not on:
@@ -470,8 +493,9 @@ def escalation_signal(
 
     >>> t = pl.DataFrame({"escalated": [False] * 999 + [True]})
     >>> print(escalation_signal(t, default_rules(["group"])))  # doctest: +NORMALIZE_WHITESPACE
-    Only 1 of 1,000 tickets (0.1%) are marked escalated by the active rules (Tag contains
-    "escalat"; Group names a higher tier), so the escalation rates say more about the rules
+    Only 1 of 1,000 tickets (0.1%) are marked escalated by the active rules (Tag says escalated
+    (escalat…, escalad…, escalon…, eskal…); Group names a higher tier), so the escalation rates
+    say more about the rules
     than about your team. Open Data → Escalation rules: it lists the escalation signals your
     export holds (a tier, level or queue name, an escalated yes/no column, a tag, a linked
     issue) with their ticket counts, and turns one into a rule with a click.

@@ -27,7 +27,14 @@ from typing import Any
 import polars as pl
 
 from lib.ingest.activities import closing_kind
-from lib.ingest.rules import Rule, apply_rules, custom_rule, raw_source, rule_mask
+from lib.ingest.rules import (
+    ESCALATION_STEMS,
+    Rule,
+    apply_rules,
+    custom_rule,
+    raw_source,
+    rule_mask,
+)
 
 #: A signal that marks more than this share of tickets says little (nearly everything).
 MAX_SHARE = 0.8
@@ -43,7 +50,7 @@ MAX_VALUES = 8
 #: Values (statuses, groups, levels, categories, tags) that say a ticket went up a level,
 #: in the languages the exports come in (:data:`ESCALATION_WORDS` is both kinds).
 _TIER = (
-    r"(escalat|escalad|escalon|eskalier|escalier|"
+    rf"({'|'.join(ESCALATION_STEMS)}|escalier|"
     r"\btier[\s_-]*[2-9]|\bt[2-9]\b|\bl[2-9]\b|\bn[2-9]\b|"
     r"\b(level|n[ií]vel|nivel|niveau|livello|stufe|ebene|linea|línea|linha)[\s_-]*[2-9]|"
     r"\b(2nd|3rd|second|third|segundo|segunda|terceiro|terceira|zweite|deuxième)[\s_-]*"

@@ -16,7 +16,7 @@ import pytest
 
 from lib.errors import IngestError
 from lib.ingest import inspect_sources, load_export, load_tables, reapply_rules
-from lib.ingest.rules import Rule, custom_rule
+from lib.ingest.rules import TAG_LABEL, Rule, custom_rule
 from lib.schema import validate
 from tests.conftest import DATA
 
@@ -71,7 +71,7 @@ def test_zendesk_values_normalised_and_escalation_reasons():
     assert t.get_column("reassignments").to_list() == [0, 1, 0]  # stations - 1
     assert t.get_column("escalated").to_list() == [False, True, False]
     # The tag rule comes first in the default list, so it names the reason.
-    assert t.get_column("escalation_reason")[1] == 'Tag contains "escalat"'
+    assert t.get_column("escalation_reason")[1] == TAG_LABEL
     assert res.report.rule_counts["group_tier"] == 1
     assert res.report.rule_counts["tag"] == 1
     assert t.get_column("tags")[1].to_list() == ["api", "escalated"]

@@ -9,7 +9,15 @@ import polars as pl
 import pytest
 
 from lib.ingest import load_export, reapply_rules
-from lib.ingest.rules import Rule, custom_rule, default_rules, escalation_signal, value_counts
+from lib.ingest.rules import (
+    TAG_LABEL,
+    Rule,
+    apply_rules,
+    custom_rule,
+    default_rules,
+    escalation_signal,
+    value_counts,
+)
 
 RULES = default_rules(["group"])
 
@@ -22,7 +30,7 @@ def test_no_escalation_says_so_with_the_count_and_the_active_rules():
     text = escalation_signal(_tickets(0, 1200), RULES)
     assert text is not None
     assert text.startswith("None of the 1,200 tickets is marked escalated")
-    assert '(Tag contains "escalat"; Group names a higher tier)' in text
+    assert f"({TAG_LABEL}; Group names a higher tier)" in text
     assert "Reassigned" not in text  # switched off, so not an active rule
     assert "Open Data → Escalation rules" in text
     assert "0.0%" not in text
@@ -120,3 +128,61 @@ def test_value_counts_list_the_exported_values_with_ticket_counts(tmp_path):
 def test_is_in_needs_a_value():
     with pytest.raises(ValueError, match="at least one value"):
         custom_rule("status", "is in", [" ", ""])
+
+
+@pytest.mark.parametrize(
+    ("tag", "escalated"),
+    [
+        ("escalated", True),
+        ("escalado", True),  # Spanish
+        ("escalade_n2", True),  # French
+        ("escalonado", True),  # Portuguese
+        ("eskaliert", True),  # German
+        ("eskalacja", True),  # Polish
+        ("escala_salarial", False),  # "scale", not an escalation
+        ("scale", False),
+        ("vip", False),
+    ],
+)
+def test_the_default_tag_rule_reads_escalation_in_the_export_languages(
+    tag: str, escalated: bool
+) -> None:
+    t = pl.DataFrame({"ticket_id": ["1"], "tags": [[tag]]})
+    out = apply_rules(t, default_rules(t.columns))
+    assert out.frame.get_column("escalated").to_list() == [escalated]
+    assert out.counts["tag"] == int(escalated)
+
+
+@pytest.mark.parametrize(
+    ("group", "higher"),
+    [
+        ("Escalonamento - Sistemas", True),  # GLPI, Portuguese
+        ("Escalado a desarrollo", True),
+        ("Segundo nível", True),
+        ("segunda línea", True),
+        ("Zweite Ebene", True),
+        ("Deuxième niveau", True),
+        ("Secondo livello", True),
+        ("Nivel 2", True),
+        ("Niveau 3", True),
+        ("Linha 2", True),
+        ("Primeira linha", False),
+        ("Primer nivel", False),
+        ("Nivel 1", False),
+        ("Suporte", False),
+        ("Escala de turnos", False),
+    ],
+)
+def test_the_default_group_rule_reads_higher_tiers_in_the_export_languages(
+    group: str, higher: bool
+) -> None:
+    t = pl.DataFrame({"ticket_id": ["1"], "group": [group]})
+    out = apply_rules(t, default_rules(t.columns))
+    assert out.frame.get_column("escalated").to_list() == [higher]
+
+
+def test_a_stored_tag_rule_with_one_word_still_matches_only_that_word() -> None:
+    """Rule sets saved before the default read several languages keep their single word."""
+    t = pl.DataFrame({"ticket_id": ["1", "2"], "tags": [["escalated"], ["escalado"]]})
+    old = [Rule("tag", 'Tag contains "escalat"', "tag", value="escalat")]
+    assert apply_rules(t, old).frame.get_column("escalated").to_list() == [True, False]

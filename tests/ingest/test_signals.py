@@ -31,22 +31,34 @@ def _snapshot(path: Path, **kw) -> tuple[pl.DataFrame, list[Rule], dict[str, str
     return res.tickets.join(res.extras, on="ticket_id", how="left"), res.rules, res.mapping
 
 
-def test_glpi_group_n2_is_the_first_signal_and_makes_the_rate_non_zero() -> None:
+def test_glpi_escalonamento_groups_are_escalated_by_the_default_rules() -> None:
     frame, rules, mapping = _snapshot(GLPI)
-    assert int(frame.get_column("escalated").sum()) == 0
-    assert escalation_signal(frame, rules) is not None
+    # Every 6th ticket from the 3rd goes to "Escalonamento - Infraestrutura" (10), every 10th
+    # from the 8th to "Escalonamento - Sistemas" (6): Portuguese for escalation.
+    assert int(frame.get_column("escalated").sum()) == 16
+    marked = frame.filter(pl.col("escalated"))
+    assert set(marked.get_column("escalation_reason").to_list()) == {"Group names a higher tier"}
+    assert marked.get_column("ticket_id").sort().to_list()[0] == "3102"
+    assert escalation_signal(frame, rules) is None
     found = suggest_signals(frame, rules, mapping=mapping)
-    top = found[0]
+    assert all(s.column != "raw:Atribuído - Grupo técnico" for s in found)
+
+
+def test_glpi_group_is_the_first_signal_when_the_group_rule_is_off() -> None:
+    frame, rules, mapping = _snapshot(GLPI)
+    off = [Rule(**{**r.to_dict(), "enabled": r.id != "group_tier" and r.enabled}) for r in rules]
+    frame, outcome = reapply_rules(frame, off, mapping=mapping)
+    assert outcome.escalated == 0
+    assert escalation_signal(frame, off) is not None
+    top = suggest_signals(frame, off, mapping=mapping)[0]
     assert top.kind == "value"
     assert top.column == "raw:Atribuído - Grupo técnico"
     assert sorted(top.rule.value) == ["Escalonamento - Infraestrutura", "Escalonamento - Sistemas"]
-    # Every 6th ticket from the 3rd goes to infrastructure (10), every 10th from the 8th to
-    # systems (6). ("N2" would be a higher tier for the default rules already.)
     assert top.tickets == 16
     assert top.example == "3102"
-    new_frame, outcome = reapply_rules(frame, accept_signal(rules, top), mapping=mapping)
+    new_frame, outcome = reapply_rules(frame, accept_signal(off, top), mapping=mapping)
     assert outcome.escalated == 16
-    assert escalation_signal(new_frame, accept_signal(rules, top)) is None
+    assert escalation_signal(new_frame, accept_signal(off, top)) is None
 
 
 def test_glpi_overdue_column_is_offered_as_an_sla_breach() -> None:
@@ -58,7 +70,8 @@ def test_glpi_overdue_column_is_offered_as_an_sla_breach() -> None:
 def test_no_suggestion_for_first_line_groups_titles_or_dates() -> None:
     frame, rules, mapping = _snapshot(GLPI)
     columns = {s.column for s in suggest_signals(frame, rules, mapping=mapping)}
-    assert columns == {"raw:Atribuído - Grupo técnico", "raw:Tempo para resolver excedido"}
+    # (the escalation groups are marked by the default rules already, see above)
+    assert columns == {"raw:Tempo para resolver excedido"}
 
 
 def test_event_log_level_left_unmapped_offers_the_last_level() -> None:
@@ -148,7 +161,8 @@ def test_accept_replaces_the_built_in_rule_of_the_same_id(n_reassigned: int) -> 
 
 
 def test_import_warning_is_the_page_warning_with_the_same_threshold() -> None:
-    res = load_export(GLPI)
+    rows = ["Id,Created at,Group"] + [f"{i},2024-03-01 10:00,Support" for i in range(60)]
+    res = load_export("\n".join(rows).encode())
     page = escalation_signal(res.tickets, res.rules)
     assert page is not None and page.startswith("None of the 60 tickets is marked escalated")
     assert [w for w in res.report.warnings if "escalat" in w] == [page]
