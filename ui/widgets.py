@@ -173,3 +173,15 @@ def latest_choice(key: str, **sources: Any) -> Any:
     st.session_state[f"{key}_seen"] = dict(sources)
     st.session_state[key] = choice
     return choice
+
+
+def keep_values(keys: tuple[str, ...]) -> None:
+    """Keep the values of these widgets through runs that do not draw them (a closed lazy
+    tab): Streamlit forgets a widget's value in a run without it, so a control would be back
+    at its default when its tab is opened again. Call it before the widgets.
+
+    Example: ``keep_values(("rt_target",))`` at the top of a page with lazy tabs.
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]

@@ -58,18 +58,9 @@ if prds is not None and card_summary is not s:
         "activity); repeat customers and the tabs below: the sidebar's date range."
     )
 
-tabs = st.tabs(
-    [
-        "Reassignments",
-        "Response and escalation time",
-        "Idle tickets",
-        "Repeat contacts and tiers",
-        "Before / after",
-        "Tier 1 resolution",
-        "Bot first touch",
-    ]
-)
-with tabs[0]:
+
+def _reassignments() -> None:
+    """Reassignments: how often tickets change hands, per category or channel."""
     if s["known"] == 0:
         layout.empty_state("This export has no reassignment counts (group or owner changes).")
     else:
@@ -143,7 +134,9 @@ with tabs[0]:
                 filename="bounced_tickets.csv",
             )
 
-with tabs[1]:
+
+def _response_and_escalation_time() -> None:
+    """Time to the first response, weekly and per channel, and the time to escalate."""
     frt = aggregates.aggregate(data, audit.first_response_trend, every="1w")
     if frt.height == 0 or frt.get_column("responses").sum() == 0:
         layout.empty_state("This export has no first response times.")
@@ -187,7 +180,9 @@ with tabs[1]:
             filename="time_to_escalate.csv",
         )
 
-with tabs[2]:
+
+def _idle_tickets() -> None:
+    """Open tickets without an update for longer than the idle setting."""
     idle_setting.control(st.columns([1, 3])[0], key="rt_idle_hours")
     st.caption(
         f"Open tickets as of {now.item():%Y-%m-%d %H:%M} UTC (the export's last activity), "
@@ -203,7 +198,9 @@ with tabs[2]:
             idle.tickets, view=tables.TICKET_LIST_VIEW, key="rt_idle_t", filename="idle_tickets.csv"
         )
 
-with tabs[3]:
+
+def _repeat_contacts_and_tiers() -> None:
+    """Customers who came back 3 times in 7 days, and the escalation rate per customer tier."""
     st.markdown(f"**Customers with 3 or more tickets in 7 days** ({repeat.height:,})")
     if repeat.height == 0:
         layout.empty_state("No customer opened 3 tickets within 7 days in this range.")
@@ -228,7 +225,9 @@ with tabs[3]:
         filename="rate_by_tier.csv",
     )
 
-with tabs[4]:
+
+def _before_after() -> None:
+    """The escalation rate before and after a change date (a segmented regression)."""
     c1, c2, c3 = st.columns(3)
     default = min(max(prds.review[0], first), last) if prds else last
     when = c1.date_input("Change date", default, first, last, key="rt_ba_date")
@@ -276,7 +275,9 @@ with tabs[4]:
             "One side of the change date has no tickets.", action="Pick another date."
         )
 
-with tabs[5]:
+
+def _tier1_resolution() -> None:
+    """Solved tickets closed at Tier 1 per category, against a target."""
     target = st.columns([1, 3])[0].number_input(
         "Tier 1 target (% of solved tickets)", 0, 100, 70, step=5, key="rt_target"
     )
@@ -305,5 +306,40 @@ with tabs[5]:
         )
         widgets.table(t1, view=tables.TIER1_VIEW, key="rt_tier1_table", filename="tier1.csv")
 
-with tabs[6]:
+
+def _bot_first_touch() -> None:
+    """What a bot or AI agent met first, resolved and handed over."""
     bot.section(data)
+
+
+#: The page's tabs, in order, with what draws each (their labels name them in its URL).
+ROUTING_TABS = {
+    "Reassignments": _reassignments,
+    "Response and escalation time": _response_and_escalation_time,
+    "Idle tickets": _idle_tickets,
+    "Repeat contacts and tiers": _repeat_contacts_and_tiers,
+    "Before / after": _before_after,
+    "Tier 1 resolution": _tier1_resolution,
+    "Bot first touch": _bot_first_touch,
+}
+#: The controls inside the tabs, whose values outlive a visit to another tab.
+TAB_CONTROLS = (
+    "rt_by",
+    "rt_measure",
+    "rt_ba_date",
+    "rt_ba_cat",
+    "rt_ba_window",
+    "rt_target",
+    "bot_names",
+)
+
+
+# Only the open tab runs (at 10 million tickets the seven tabs together take seconds); the
+# open tab is in the URL (``/routing?rt_tab=Idle+tickets``), and the tabs' own controls keep
+# their values while another tab is open.
+widgets.keep_values(TAB_CONTROLS)
+tabs = st.tabs(list(ROUTING_TABS), key="rt_tab", bind="query-params", on_change="rerun")
+for tab, draw in zip(tabs, ROUTING_TABS.values(), strict=True):
+    with tab:
+        if tab.open:
+            draw()

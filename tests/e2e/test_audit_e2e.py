@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -106,9 +107,22 @@ def test_every_audit_page_renders(shared_server, page) -> None:
     _tall(page, 3000)
     page.goto(srv.url + "/routing")
     wait_idle(page)
-    for tab in ("Reassignments", "Response and escalation time", "Idle tickets",
-                "Repeat contacts and tiers", "Before / after"):  # fmt: skip
+    # Only the open tab runs: a click reruns the page with that tab's body, named in the URL.
+    bodies = {
+        "Reassignments": "Reassignments by",
+        "Response and escalation time": "Time to escalate, by category",
+        "Idle tickets": "Idle for more than (hours)",
+        "Repeat contacts and tiers": "Escalation rate by customer tier",
+        "Before / after": "Days each side (0 = all)",
+    }
+    for tab, body in bodies.items():
         page.get_by_role("tab", name=tab).click()
         _settle(page)
         _no_exception(page)
+        expect(page.get_by_text(body, exact=True).first).to_be_visible()
+        for other in set(bodies.values()) - {body}:
+            expect(page.get_by_text(other, exact=True)).to_have_count(0)
+        # (the first tab, open by default, may be left out of the URL)
+        shown = parse_qs(urlparse(page.url).query).get("rt_tab", ["Reassignments"])
+        assert shown == [tab], page.url
         shot(page, "audit_routing_" + re.sub(r"\W+", "_", tab.lower()).strip("_"))

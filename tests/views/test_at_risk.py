@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from lib.store import Store
 from tests.conftest import module_home
 from tests.test_access import AUTH
+from tests.views.data_tabs import open_routing_tab
 from tests.views.hostile import IMAGE, raw_markdown
 from tests.views.risk_seed import risk_tickets
 
@@ -110,6 +111,7 @@ def test_the_idle_threshold_is_one_setting_with_the_routing_page(tickets) -> Non
     assert "Idle > 24 h" in [m.label for m in at.metric]
     at.switch_page("views/routing.py").run()
     _ok(at)
+    open_routing_tab(at, "Idle tickets")
     assert at.number_input(key="rt_idle_hours").value == 24
     assert "Idle > 24 h" in [m.label for m in at.metric]
     at.number_input(key="rt_idle_hours").set_value(96).run()

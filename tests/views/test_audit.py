@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.audit import IMPACT_EXPLANATIONS
 from lib.ingest import load_export
+from tests.views.data_tabs import open_routing_tab
 from ui import session, sidebar
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -333,6 +334,7 @@ def test_drivers_rankings_target_and_coverage(review_home: Path, demo) -> None:
     # Tier 1 resolution against the target lives on Routing & policy.
     assert not [n for n in at.number_input if n.key == "dr_target"]
     at.switch_page("views/routing.py").run()
+    open_routing_tab(at, "Tier 1 resolution")
     at.number_input(key="rt_target").set_value(90).run()
     _ok(at)
     tier1 = _table(at, "Meets target")
@@ -379,17 +381,20 @@ def test_routing_numbers_and_controls(review_home: Path, demo) -> None:
     open_t = demo.filter(pl.col("status").is_in(OPEN))
     idle48 = open_t.filter(last < now - timedelta(hours=48))
     assert _int(_metric(at, "Idle > 48 h")) == idle48.height
+    open_routing_tab(at, "Idle tickets")
     assert len(_table(at, "Idle (h)")) == idle48.height
     at.number_input(key="rt_idle_hours").set_value(120).run()
     _ok(at)
     idle120 = open_t.filter(last < now - timedelta(hours=120))
     assert _int(_metric(at, "Idle > 120 h")) == idle120.height
 
+    open_routing_tab(at, "Repeat contacts and tiers")
     tiers = _table(at, "Tier", "Share of escalations %").set_index("Tier")
     hand = demo.group_by("customer_tier").agg(pl.len(), pl.col("escalated").sum())
     for tier, n, k in hand.rows():
         assert (tiers.loc[tier, "Tickets"], tiers.loc[tier, "Escalations"]) == (n, k)
 
+    open_routing_tab(at, "Before / after")
     at.selectbox(key="rt_ba_cat").select("Refunds & credits").run()
     _ok(at)
     when = at.date_input(key="rt_ba_date").value
@@ -397,6 +402,7 @@ def test_routing_numbers_and_controls(review_home: Path, demo) -> None:
     cut = datetime.combine(when, datetime.min.time(), UTC)
     after = part.filter(pl.col("created_at") >= cut)
     assert _metric(at, "After") == f"{100 * after['escalated'].mean():.1f}%"
+    open_routing_tab(at, "Reassignments")
     at.segmented_control(key="rt_by").set_value("channel").run()
     _ok(at)
     assert len(_table(at, "First assignment correct %")) == demo["channel"].n_unique()
@@ -417,6 +423,7 @@ def test_time_to_escalate_on_an_export_with_escalation_times(review_home: Path) 
     at = _app()
     at.switch_page("views/routing.py").run()
     _ok(at)
+    open_routing_tab(at, "Response and escalation time")
     shown = _table(at, "Category", "Median (h)").set_index("Category")
     hours = (pl.col("escalated_at") - pl.col("created_at")).dt.total_seconds() / 3600
     hand = (
@@ -464,3 +471,23 @@ def test_a_filter_that_matches_nothing_shows_empty_states(review_home: Path, dem
         _ok(at)
         infos = [i.value.lower() for i in at.info]
         assert any("filter" in i or "widen" in i for i in infos), (page, infos)
+
+
+def test_routing_runs_only_the_open_tab_and_keeps_its_controls(review_home: Path) -> None:
+    at = _app()
+    at.switch_page("views/routing.py").run()
+    _ok(at)
+    # the first tab's body is drawn, the others' are not
+    assert [s.key for s in at.segmented_control if s.key == "rt_by"] == ["rt_by"]
+    assert not [n for n in at.number_input if n.key in ("rt_target", "rt_idle_hours")]
+    open_routing_tab(at, "Tier 1 resolution")
+    assert not [s for s in at.segmented_control if s.key == "rt_by"]
+    at.number_input(key="rt_target").set_value(85).run()
+    _ok(at)
+    assert any("against the 85% target" in c.value for c in at.caption)
+    open_routing_tab(at, "Idle tickets")
+    assert not [n for n in at.number_input if n.key == "rt_target"]
+    open_routing_tab(at, "Tier 1 resolution")
+    # the target set before the visit to another tab is still there
+    assert at.number_input(key="rt_target").value == 85
+    assert any("against the 85% target" in c.value for c in at.caption)

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from lib.ingest import load_export
 from lib.store import Store
 from tests.conftest import module_home
+from tests.views.data_tabs import open_routing_tab
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -33,7 +34,7 @@ def _routing() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.switch_page("views/routing.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_routing_tab(at, "Bot first touch")
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from lib.audit import period_story
 from lib.ingest import load_export
 from lib.periods import Periods
+from tests.views.data_tabs import open_routing_tab
 from tests.views.test_audit import DEMO, _app, _ok
 
 
@@ -129,6 +130,7 @@ def test_routing_before_after_shows_level_and_trend_change(review_home: Path, ti
     at = _app()
     at.switch_page("views/routing.py").run()
     _ok(at)
+    open_routing_tab(at, "Before / after")
     labels = [m.label for m in at.metric]
     assert "Level change at the date" in labels and "Trend change per week" in labels
     when = at.date_input(key="rt_ba_date").value
