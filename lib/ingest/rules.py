@@ -27,6 +27,7 @@ from typing import Any
 
 import polars as pl
 
+from lib.ingest.normalise.booleans import TRUE_WORDS
 from lib.schema import PRIORITIES
 
 #: Operators a custom rule may use.
@@ -195,9 +196,7 @@ def tier_level(expr: pl.Expr) -> pl.Expr:
 
 def _truthy(expr: pl.Expr) -> pl.Expr:
     s = expr.cast(pl.String).str.strip_chars().str.to_lowercase()
-    return s.is_in(["true", "yes", "y", "1", "x", "escalated", "checked", "t", "1.0"]).fill_null(
-        False
-    )
+    return s.is_in([*TRUE_WORDS, "1", "1.0"]).fill_null(False)
 
 
 def raw_source(

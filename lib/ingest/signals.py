@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from lib.ingest.activities import closing_kind
+from lib.ingest.normalise.booleans import FALSE_WORDS, TRUE_WORDS
 from lib.ingest.rules import (
     ESCALATION_STEMS,
     Rule,
@@ -82,51 +83,9 @@ LINK_NAME = re.compile(
     r"(?i)(linked issue|issue link|has[_ ]incidents|outward|inward|\bproblem\b|problema|problème|"
     r"change request|\bbug\b|\bdefect|jira|engineering (issue|ticket)|dev (issue|ticket))"
 )
-YES = frozenset(
-    [
-        "yes",
-        "y",
-        "true",
-        "1",
-        "x",
-        "sim",
-        "s",
-        "sí",
-        "si",
-        "sì",
-        "ja",
-        "j",
-        "oui",
-        "vrai",
-        "wahr",
-        "verdadeiro",
-        "verdadero",
-        "vero",
-        "checked",
-        "escalated",
-        "escalado",
-        "escalada",
-    ]
-)
-NO = frozenset(
-    [
-        "no",
-        "n",
-        "false",
-        "0",
-        "não",
-        "nao",
-        "nein",
-        "non",
-        "faux",
-        "falsch",
-        "falso",
-        "unchecked",
-        "nope",
-        "-",
-        "none",
-    ]
-)
+#: Values of a yes/no column (the loader's own words, :func:`lib.ingest.normalise.parse_bool`).
+YES = frozenset(TRUE_WORDS) | {"1"}
+NO = frozenset(FALSE_WORDS) | {"0", "nope", "-", "none"}
 #: Columns that are never a signal (ids, dates, free text, people).
 _SKIP = re.compile(
     r"(?i)(\bid\b|^id$|number|número|nummer|key|date|data de|datum|time|tempo para|created|"

@@ -20,6 +20,7 @@ from lib.ingest.column_words import (
 from lib.ingest.header_names import _tokens
 from lib.ingest.keys import _TIME_KEYS, _VOCAB_KEYS
 from lib.ingest.name_match import is_deadline_name
+from lib.ingest.normalise.booleans import FALSE_WORDS, TRUE_WORDS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,7 +47,7 @@ _EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
 _PERSON_RE = (
     r"^\p{Lu}[\p{Ll}'’-]+(?: (?:d[aeiou]s?|de la|van|von|del) ?)?(?: \p{Lu}[\p{Ll}'’-]+){1,3}$"
 )
-_YESNO = ["yes", "no", "true", "false", "y", "n", "1", "0", "t", "f", "x", "escalated"]
+_YESNO = [*TRUE_WORDS, *FALSE_WORDS, "1", "0"]
 _MISSING = ["", "?", "-", "n/a", "na", "null", "none", "nan"]
 
 

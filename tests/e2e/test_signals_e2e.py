@@ -1,5 +1,5 @@
 """Browser: an export on which the default rules mark no escalation (a GLPI-like export whose
-second-line groups are "Escalonamento - …") says so after reading, offers the export's own signal
+second-line groups are "Especialistas - …") says so after reading, offers the export's own signal
 as the next step, and one click on it gives the Overview a real escalation rate."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _overview_rate_is_real(page) -> None:
 def test_no_signal_import_offers_a_signal_and_the_rate_is_no_longer_a_dash(
     server_factory, page
 ) -> None:
-    _read(page, server_factory(), "signals_glpi_ptbr.csv")
+    _read(page, server_factory(), "signals_glpi_specialists.csv")
     expect(page.get_by_text("None of the 60 tickets is marked escalated").first).to_be_visible(
         timeout=60_000
     )

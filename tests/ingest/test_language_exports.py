@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from lib.ingest import load_export
+from lib.ingest.rules import apply_rules, custom_rule
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -120,3 +122,37 @@ def test_french_jira_export_reads_every_month_with_its_dot_and_accent():
     assert solved[3] == datetime(2025, 9, 22, 16, 10, tzinfo=UTC)
     assert solved[5] == datetime(2025, 11, 5, 9, 50, tzinfo=UTC)
     assert [s is None for s in solved] == [True, True, False, False, True, False, True]
+
+
+@pytest.mark.parametrize(
+    ("header", "yes", "no"),
+    [
+        ("Id,Fecha de creación,Escalado", "Sí", "No"),
+        ("Id,Data de abertura,Escalonado", "Sim", "Não"),
+        ("Id,Date de création,Escaladé", "Oui", "Non"),
+        ("Id,Erstellt,Eskaliert", "Ja", "Nein"),
+        ("Id,Data creazione,Escalato", "Vero", "Falso"),
+    ],
+)
+def test_a_yes_no_escalation_column_in_another_language_is_read(
+    header: str, yes: str, no: str
+) -> None:
+    """Every 4th ticket says yes: the flag is read, and no value is reported unreadable."""
+    rows = [header] + [
+        f"{i},2024-03-0{1 + i % 5} 10:00,{yes if i % 4 == 0 else no}" for i in range(40)
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping["escalated"] == header.split(",")[2]
+    t = res.tickets.sort(pl.col("ticket_id").cast(pl.Int64))
+    assert t.get_column("escalated").to_list() == [i % 4 == 0 for i in range(40)]
+    assert set(t.filter("escalated").get_column("escalation_reason")) == {
+        "Escalated column says yes"
+    }
+    assert not [p for p in res.report.parse if p["failed"]]
+    assert not [w for w in res.report.warnings if "escalat" in w]
+
+
+def test_a_custom_is_true_rule_reads_yes_in_another_language() -> None:
+    t = pl.DataFrame({"ticket_id": ["1", "2", "3"], "raw:Urgente": ["Sim", "Não", "sí"]})
+    rule = custom_rule("raw:Urgente", "is true", None)
+    assert apply_rules(t, [rule]).frame.get_column("escalated").to_list() == [True, False, True]

@@ -1,5 +1,5 @@
-"""AppTest of the whole flow for an export on which the default rules mark no escalation
-(a GLPI-like export whose second-line groups are called "Escalonamento - …"): the import screen
+"""AppTest of the whole flow for an export on which the default rules mark no escalation (a
+GLPI-like export whose second-line groups are called "Especialistas - …"): the import screen
 says so and offers the export's own signals as the next step; one click on a signal makes
 the escalation rate non-zero. The same on the Data page's Escalation rules tab for a
 dataset imported without a signal."""
@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tests.views.data_tabs import open_data_tab
 
 ROOT = Path(__file__).resolve().parents[2]
-GLPI = (Path(__file__).resolve().parents[1] / "data" / "signals_glpi_ptbr.csv").read_bytes()
+GLPI = (Path(__file__).resolve().parents[1] / "data" / "signals_glpi_specialists.csv").read_bytes()
 CONFIRM = "FormSubmitter:mapping_form-Confirm mapping and read tickets"
 GROUP = "Atribuído - Grupo técnico"
 
@@ -26,7 +26,7 @@ def _text(elements) -> list[str]:
 def _read_glpi() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     at.switch_page("views/data.py").run()
-    at.file_uploader(key="uploads").upload("signals_glpi_ptbr.csv", GLPI, "text/csv").run()
+    at.file_uploader(key="uploads").upload("signals_glpi_specialists.csv", GLPI, "text/csv").run()
     at.button(key=CONFIRM).click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -46,7 +46,7 @@ def test_import_offers_the_signals_before_import_and_one_click_makes_the_rate_no
     assert warning.endswith("Choose one of the export's signals below.")
     # The suggestion names the column, its values, its count and an example ticket.
     line = next(m for m in _text(at.markdown) if GROUP in m)
-    assert '"Escalonamento - Infraestrutura" or "Escalonamento - Sistemas"' in line
+    assert '"Especialistas - Infraestrutura" or "Especialistas - Sistemas"' in line
     assert "16 tickets (26.7%), for example ticket 3102" in line
     use = at.button(key="imp_sig_use_0")
     assert use.proto.type == "primary"

@@ -8,11 +8,24 @@ from lib.ingest.normalise._common import _as_strings, _key, _map_distinct, _map_
 from lib.ingest.normalise.placeholders import _clean_strings
 from lib.ingest.normalise.report import ParseReport, _all_failed, _report
 
-_TRUE = "true|t|yes|y|x|✓|✔|checked|on|escalated|is escalated"
-_FALSE = "false|f|no|n|unchecked|off|not escalated|non-escalated|unescalated"
+#: Words for yes, in the languages exports come in (Spanish, Portuguese, French, German,
+#: Italian, Dutch), and the escalation column's own "escalated".
+TRUE_WORDS = (
+    *("true", "t", "yes", "y", "x", "✓", "✔", "checked", "on", "escalated", "is escalated"),
+    *("sí", "si", "sì", "sim", "s", "verdadero", "verdadeiro", "oui", "vrai", "ja", "j"),
+    *("wahr", "vero", "waar", "escalado", "escalada", "escalonado", "escaladé", "eskaliert"),
+    *("escalato", "geëscaleerd"),
+)
+#: Words for no, likewise.
+FALSE_WORDS = (
+    *("false", "f", "no", "n", "unchecked", "off", "not escalated", "non-escalated"),
+    *("unescalated", "não", "nao", "falso", "non", "faux", "nein", "falsch", "nee", "onwaar"),
+    *("no escalado", "não escalonado", "nao escalonado", "non escaladé", "nicht eskaliert"),
+    *("non escalato", "niet geëscaleerd"),
+)
 _BOOL_KEYS = {
-    **{_key(k): True for k in _TRUE.split("|")},
-    **{_key(k): False for k in _FALSE.split("|")},
+    **{_key(k): True for k in TRUE_WORDS},
+    **{_key(k): False for k in FALSE_WORDS},
 }
 _BOOL_NUMBERS = {"1": True, "1.0": True, "0": False, "0.0": False}
 
@@ -25,11 +38,14 @@ def parse_bool(s: pl.Series) -> tuple[pl.Series, ParseReport]:
     """Parse yes/no values into Boolean.
 
     Reads true/false, yes/no, y/n, 1/0, t/f, on/off, checked/unchecked, ``x`` (a ticked
-    box) and escalated/not escalated, in any case.
+    box) and escalated/not escalated, in any case, and the same words in the export languages
+    (:data:`TRUE_WORDS`, :data:`FALSE_WORDS`: sí/no, sim/não, oui/non, ja/nein...).
 
     >>> import polars as pl
     >>> parse_bool(pl.Series(["TRUE", "no", "x", "Not escalated", "maybe"]))[0].to_list()
     [True, False, True, False, None]
+    >>> parse_bool(pl.Series(["Sí", "Não", "Oui", "nein", "Escalonado"]))[0].to_list()
+    [True, False, True, False, True]
     """
     if s.dtype == pl.Boolean:
         return s, _report(s, s, s, "booleans")
