@@ -128,6 +128,9 @@ CSS = """
   [data-testid="stMetricDelta"] { font-size: 0.75rem; height: auto !important; max-width: 100%; }
   [data-testid="stMetricDelta"] div,
   [data-testid="stMetricDelta"] p { white-space: normal !important; overflow: visible; }
+  /* Plotly's mode bar (zoom, pan, PNG) would cover the legend of a phone-width chart: a tap
+     shows it. Each chart keeps its HTML and data downloads below it. */
+  .js-plotly-plot .modebar-container { display: none !important; }
 }
 </style>
 """

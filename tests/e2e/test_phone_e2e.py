@@ -1,5 +1,6 @@
 """Browser at phone width (390 px): the sidebar starts closed and closes after navigating, and the
-Overview's KPI cards sit two to a row with the summary above them."""
+Overview's KPI cards sit two to a row with the summary above them, and no chart's mode bar covers
+its legend."""
 
 from __future__ import annotations
 
@@ -63,6 +64,15 @@ def test_phone_overview_and_navigation(shared_server, browser) -> None:
             "es => es.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
         )
         assert page.locator('[data-testid="stMetricDelta"]').count() >= 4 and not cut, cut
+        # Plotly's mode bar, which a tap would show over a chart's legend, is hidden
+        charts = page.locator(".js-plotly-plot")
+        expect(charts.first).to_be_visible(timeout=60_000)
+        charts.first.scroll_into_view_if_needed()
+        charts.first.tap()
+        shown = page.locator(".js-plotly-plot .modebar-container").evaluate_all(
+            "es => es.filter(e => getComputedStyle(e).display !== 'none').length"
+        )
+        assert page.locator(".js-plotly-plot .modebar-container").count() >= 1 and shown == 0
 
         page.locator('[data-testid="stExpandSidebarButton"]').tap()
         expect(page.locator('[data-testid="stSidebarNavLink"]').first).to_be_visible()
