@@ -12,8 +12,10 @@ Without escalation times the scored tickets at ``c`` are those opened in the ste
 
 from __future__ import annotations
 
+import contextvars
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -39,6 +41,8 @@ from lib.risk.timeline import Timeline, is_timed, prepare, restrict
 LEAKAGE_AUC = 0.95
 #: Fewest scored cut-offs for a backtest worth reporting.
 MIN_CUTOFFS = 2
+#: Cut-offs trained at once: two cores take two (each fit runs its BLAS on one thread).
+WORKERS = 2
 #: Fewest escalations among the scored tickets for figures worth reporting.
 MIN_ESCALATIONS = 10
 THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(1, 20))
@@ -152,6 +156,7 @@ def backtest(
     as_of: datetime | None = None,
     score_every_hours: float = 24.0,
     prepared: Prepared | None = None,
+    workers: int = WORKERS,
 ) -> Backtest:
     """Train at each cut-off, score the following ``step_days`` as they were, observe.
 
@@ -160,6 +165,7 @@ def backtest(
     scoring moments counts once per moment, as it would appear on several mornings' lists).
     ``prepared``: the tickets' timeline and context at ``as_of``, when the caller has them
     (:func:`lib.risk.model.prepare_for`, e.g. for the model it shows beside the backtest).
+    ``workers``: cut-offs trained at once (the results do not depend on it).
     """
     hd = float(horizon_days) if horizon_days is not None else default_horizon(tickets)
     step = float(step_days) if step_days is not None else max(hd, 7.0)
@@ -182,7 +188,8 @@ def backtest(
     # export whose last solve came months after its last ticket has nothing open then)
     newest = full.moment(float(np.nanmax(full.created))) if full.n else end
     last = min(end, newest + timedelta(days=hd))
-    for c in _cutoffs(last, hd, cutoffs, step):
+
+    def at(c: datetime) -> tuple[RiskModel | RiskRefusal, pl.DataFrame | None]:
         # each cut-off's timeline is cut from the export's (not prepared from every ticket)
         cut = restrict(full, c) if full.timed == timed else None
         model = train_risk_model(
@@ -197,10 +204,20 @@ def backtest(
             else Prepared(cut[0], restrict_context(ctx, cut[0], cut[1]), c, hd, zone),
         )
         if isinstance(model, RiskRefusal):
+            return model, None
+        return model, _score_window(model, full, ctx, flag, c, step, score_every_hours)
+
+    # The cut-offs are independent: trained side by side (numpy and Polars release the GIL
+    # while they work), each exactly as it would be alone, then read in order.
+    moments = _cutoffs(last, hd, cutoffs, step)
+    with ThreadPoolExecutor(max(1, min(workers, len(moments)))) as pool:
+        done = list(pool.map(lambda c: contextvars.copy_context().run(at, c), moments))
+    for c, (model, part) in zip(moments, done, strict=True):
+        if isinstance(model, RiskRefusal):
             per_cut.append(_cut_row(c, None, model.reason))
             continue
+        assert part is not None  # a model always scores its window
         leaky.update(model.leaky)
-        part = _score_window(model, full, ctx, flag, c, step, score_every_hours)
         per_cut.append(_cut_row(c, part, None if part.height else "no open tickets then"))
         if part.height:
             parts.append(part)

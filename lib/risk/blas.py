@@ -17,6 +17,10 @@ from functools import cache
 from pathlib import Path
 
 _LOCK = threading.RLock()
+#: Blocks of :func:`one_thread` running now (fits in several threads share the setting) and the
+#: thread counts to restore when the last one ends.
+_inside = 0
+_saved: list[tuple[Callable[[int], None], int]] = []
 _PREFIXES = ("scipy_openblas", "openblas")
 _SUFFIXES = ("64_", "")
 
@@ -61,19 +65,26 @@ def threads() -> list[int]:
 
 @contextmanager
 def one_thread() -> Iterator[None]:
-    """Inside the block, every loaded OpenBLAS uses one thread (restored afterwards).
+    """Inside the block, every loaded OpenBLAS uses one thread (restored afterwards, when no
+    other thread is inside such a block: fits run side by side in several threads).
 
     >>> with one_thread():
     ...     inside = threads()
     >>> set(inside) <= {1}
     True
     """
-    with _LOCK:
-        saved = [(put, int(get())) for get, put in _controls()]
-        for put, _ in saved:
-            put(1)
-        try:
-            yield
-        finally:
-            for put, n in saved:
-                put(n)
+    global _inside, _saved
+    with _LOCK:  # the first block in sets one thread, the last one out restores the count
+        if _inside == 0:
+            _saved = [(put, int(get())) for get, put in _controls()]
+            for put, _ in _saved:
+                put(1)
+        _inside += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _inside -= 1
+            if _inside == 0:
+                for put, n in _saved:
+                    put(n)

@@ -60,3 +60,63 @@ def test_idle_rule_counts_the_open_tickets_the_model_scores(sim, model, bt):
     scores = score_open(model, t, reasons=False)
     assert rule.open_now == scores.height > 0
     assert 0 < rule.open_flagged_now == scores.filter(pl.col("idle_hours") > 24).height
+
+
+def test_the_hessian_in_single_precision_reaches_the_double_precision_optimum():
+    """The Newton steps form X'WX in single precision: they stop at the same coefficients as
+    steps with the exact Hessian (the gradient and the likelihood stay in double)."""
+    rng = np.random.default_rng(3)
+    x = np.column_stack([rng.normal(size=(20_000, 6)), rng.random((20_000, 3)) < 0.2])
+    y = (rng.random(20_000) < expit(x[:, 0] - 0.5 * x[:, 7] - 1.5)).astype(float)
+    xa = np.column_stack([np.ones(len(x)), x])
+    pen = np.full(xa.shape[1], fit.RIDGE)
+    pen[0] = 0.0
+    beta = np.zeros(xa.shape[1])
+    for _ in range(50):  # reference: plain Newton with the exact double-precision Hessian
+        mu = expit(xa @ beta)
+        hess = xa.T @ (xa * (mu * (1 - mu))[:, None]) + np.diag(pen)
+        beta = beta + np.linalg.solve(hess, xa.T @ (y - mu) - pen * beta)
+    np.testing.assert_allclose(fit.fit_logistic(x, y), beta, rtol=1e-7, atol=1e-8)
+
+
+def test_one_thread_blocks_in_several_threads_restore_the_count_once_all_end():
+    import threading
+
+    before = blas.threads()
+    inside: list[list[int]] = []
+    waited: list[bool] = []
+    first_in, second_done = threading.Event(), threading.Event()
+
+    def long_fit():
+        with blas.one_thread():
+            first_in.set()
+            # the other thread's block runs meanwhile (one lock held throughout would stall it)
+            waited.append(second_done.wait(10))
+            inside.append(blas.threads())  # the other block ended: still one thread here
+
+    worker = threading.Thread(target=long_fit)
+    worker.start()
+    first_in.wait(10)
+    with blas.one_thread():
+        inside.append(blas.threads())
+    second_done.set()
+    worker.join(10)
+    assert waited == [True]
+    assert all(set(n) <= {1} for n in inside) and len(inside) == 2
+    assert blas.threads() == before
+
+
+def test_backtest_cut_offs_side_by_side_equal_one_at_a_time(sim):
+    from polars.testing import assert_frame_equal
+
+    from lib.risk import backtest
+    from tests.risk.conftest import HORIZON
+
+    alone = backtest(sim.tickets, horizon_days=HORIZON, workers=1)
+    paired = backtest(sim.tickets, horizon_days=HORIZON, workers=2)
+    assert alone.refusal is None and paired.refusal is None
+    assert alone.cutoffs.height >= 2
+    assert_frame_equal(alone.cutoffs, paired.cutoffs)
+    assert_frame_equal(alone.scored, paired.scored)
+    assert_frame_equal(alone.thresholds, paired.thresholds)
+    assert (alone.auc, alone.recall_top10) == (paired.auc, paired.recall_top10)
