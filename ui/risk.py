@@ -15,6 +15,7 @@ from lib.calibration.borderline import ArrivalRisk, arrival_risk
 from lib.charts import risk as charts
 from lib.store import Meeting
 from ui import dataset, horizon, session, sidebar
+from ui.agents_work import beside
 from ui.meetings.common import PICK_NEXT, data_agenda, who
 
 #: What a refused export would need, in words (the empty state's action).
@@ -63,9 +64,13 @@ def _fit(
     # the tickets' timeline at the export's end, made once for the model, the backtest and
     # the open tickets' scores (each would read every ticket again)
     prep = risk.prepare_for(t, horizon_days=horizon_days, zone=zone)
-    model = _model(key, where, horizon_days, zone, t, prep)
-    hd = model.horizon_days if isinstance(model, risk.RiskModel) else horizon_days
-    bt = risk.backtest(t, horizon_days=hd, zone=zone, prepared=prep)
+    # the model trains beside the backtest's cut-offs, on the same horizon (the prepared one:
+    # the sidebar's, else the export's default, as the model resolves it)
+    hd = prep.horizon_days if prep is not None else horizon_days
+    model, bt = beside(
+        lambda: _model(key, where, horizon_days, zone, t, prep),
+        lambda: risk.backtest(t, horizon_days=hd, zone=zone, prepared=prep),
+    )
     if isinstance(model, risk.RiskRefusal):
         return RiskResult(None, bt, pl.DataFrame(), model.reason)
     if bt.refusal:
