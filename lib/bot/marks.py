@@ -33,7 +33,7 @@ import polars as pl
 
 from lib.bot import words as w
 from lib.ingest.normalise.placeholders import NOBODY_PATTERN
-from lib.ingest.rules import ESCALATION_STEMS, TAG_LABEL
+from lib.ingest.rules import ESCALATION_PATTERN, TAG_LABEL
 from lib.schema import LABELS
 
 MARK_COLUMNS = ("bot_first", "handed_off", "bot_resolved", "bot_open")
@@ -223,7 +223,7 @@ def mark_tickets(
             bot = bot | hit
             if kind == "handoff":
                 handoff = handoff | hit
-                if trap := sorted(t for t in chosen if any(w in t for w in ESCALATION_STEMS))[:3]:
+                if trap := sorted(t for t in chosen if re.search(ESCALATION_PATTERN, t))[:3]:
                     notes.append(_ESCALAT_NOTE.format(tags=", ".join(trap)))
             elif kind == "resolved":
                 resolved = resolved | hit

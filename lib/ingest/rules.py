@@ -14,7 +14,7 @@ Example
 >>> for row in out.frame.select("ticket_id", "escalated", "escalation_reason").rows():
 ...     print(row)
 ('1', True, 'Group names a higher tier')
-('2', True, 'Tag says escalated (escalat…, escalad…, escalon…, eskal…)')
+('2', True, 'Tag says escalated (escalated, escalado, escalade, escalonado, eskaliert…)')
 """
 
 from __future__ import annotations
@@ -37,21 +37,31 @@ OPERATORS = ("equals", "contains", "is in", "greater than", "is true", "is not e
 VALUELESS = ("is true", "is not empty")
 
 #: Word stems that say "escalated" in the languages exports come in: escalated / escalation,
-#: escalado / escalade (Spanish, French), escalonado / escalonamento (Portuguese), eskaliert /
-#: Eskalation (German, Scandinavian, Polish).
-ESCALATION_STEMS = ("escalat", "escalad", "escalon", "eskal")
-_STEMS = "|".join(ESCALATION_STEMS)
+#: escalado / escalamiento (Spanish), escalade (French), escalonado / escalonamento
+#: (Portuguese), eskaliert / Eskalation (German, Scandinavian, Polish).
+ESCALATION_STEMS = ("escalat", "escalad", "escalamient", "escalon", "eskal")
+#: A value naming an escalation: the English stem anywhere, as before ("Tier2Escalations"),
+#: the others only at the start of a word, as their words also mean scaling ("autoescalado",
+#: "escalonamento automático") or the opposite ("Deeskalation"). ``[\W\d_]`` is a character
+#: that is not a letter, in Python's and Polars' regular expressions alike.
+ESCALATION_PATTERN = rf"{ESCALATION_STEMS[0]}|(?:^|[\W\d_])(?:{'|'.join(ESCALATION_STEMS[1:])})"
 
 #: Words that name a support level before its number: Level 2, Tier 2, L2, T2, N2 (niveau,
-#: nível, nivel), Livello 2, Stufe 2, Ebene 2, Línea 2, Linha 2.
-_LEVEL_WORDS = r"\b(?:tier|level|niveau|n[ií]vel|livello|stufe|ebene|l[ií]nea|linea|linha|l|t|n)"
-#: "Second line", "segundo nível", "zweite Ebene", "deuxième niveau", "secondo livello".
+#: nível, nivel), Livello 2, Stufe 2, Ebene 2, Line 2, Línea 2, Linha 2, Ligne 2, Lijn 2.
+_LINE_WORDS = (
+    r"(?:line|level|tier|n[ií]vel|niveau|livello|stufe|ebene|l[ií]nea|linea|linha|ligne|lijn)"
+)
+_LEVEL_WORDS = rf"\b(?:{_LINE_WORDS[3:-1]}|l|t|n)"
+#: "Second line", "segundo nível", "2º nível", "zweite Ebene", "2. Level", "deuxième niveau",
+#: "2e ligne", "secondo livello", "tweede lijn".
 _ORDINAL = {
-    1: r"1st|first|primeir[oa]|primer[oa]?|prim[oa]|erste|premi[eè]re?",
-    2: r"2nd|second|segund[oa]|zweite|deuxi[eè]me|second[oa]",
-    3: r"3rd|third|terceir[oa]|tercer[oa]?|dritte|troisi[eè]me|terz[oa]",
+    1: r"1st|first|primeir[oa]|primer[oa]?|prim[oa]|erste[rs]?|premi[eè]re?|eerste"
+    r"|1(?:e|er|re|ère|º|ª|°|o|a|ro|ra)|1\.",
+    2: r"2nd|second|segund[oa]|zweite[rs]?|deuxi[eè]me|second[oa]|tweede"
+    r"|2(?:e|ème|eme|º|ª|°|o|a|do|da)|2\.",
+    3: r"3rd|third|terceir[oa]|tercer[oa]?|dritte[rs]?|troisi[eè]me|terz[oa]|derde"
+    r"|3(?:e|ème|eme|º|ª|°|o|a|ro|ra|er)|3\.",
 }
-_LINE_WORDS = r"(?:line|level|tier|n[ií]vel|niveau|livello|stufe|ebene|l[ií]nea|linea|linha)"
 
 
 def _ordinal(*levels: int) -> str:
@@ -60,14 +70,17 @@ def _ordinal(*levels: int) -> str:
 
 
 #: Group / queue / level names that mean a higher tier than the first line.
-HIGHER_TIER_PATTERN = rf"(?i)((?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}|{_STEMS})"
+HIGHER_TIER_PATTERN = (
+    rf"(?i)((?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}|{ESCALATION_PATTERN})"
+)
 
 
 @dataclass
 class Rule:
     """One escalation rule.
 
-    ``kind`` is one of ``flag_column`` (a yes/no column), ``tag`` (a tag contains text),
+    ``kind`` is one of ``flag_column`` (a yes/no column), ``tag`` (a tag contains the text
+    ``value``; with ``op`` "matches", a tag matches the regular expression ``value``),
     ``group_tier`` (group/level names a higher tier), ``level_move`` (an event log moved the
     ticket to a higher tier than where it started), ``level_ever`` (an event log shows the
     ticket at tier 2 or above at some point, including tickets opened there), ``group_move``
@@ -118,7 +131,7 @@ def rules_from_json(data: list[dict[str, Any]] | None) -> list[Rule]:
 
 
 #: Label of the default tag rule: a tag naming an escalation in one of the export languages.
-TAG_LABEL = "Tag says escalated (" + ", ".join(f"{w}…" for w in ESCALATION_STEMS) + ")"
+TAG_LABEL = "Tag says escalated (escalated, escalado, escalade, escalonado, eskaliert…)"
 #: Labels of the event-log level rules (the load report names the alternative rule).
 LEVEL_MOVE_LABEL = "Moved up: reached a higher tier than where it started (event log)"
 LEVEL_EVER_LABEL = "Ever at L2 or above (event log)"
@@ -142,7 +155,7 @@ def default_rules(columns: list[str]) -> list[Rule]:
     if event_tiers:
         rules.append(Rule("level_move", LEVEL_MOVE_LABEL, "level_move"))
         rules.append(Rule("level_ever", LEVEL_EVER_LABEL, "level_ever", enabled=False))
-    rules.append(Rule("tag", TAG_LABEL, "tag", value=list(ESCALATION_STEMS)))
+    rules.append(Rule("tag", TAG_LABEL, "tag", op="matches", value=ESCALATION_PATTERN))
     if "group" in columns or "_level" in columns:
         # On an event log the group is the one the ticket ended in: off, the moves decide.
         rules.append(
@@ -190,7 +203,7 @@ def tier_level(expr: pl.Expr) -> pl.Expr:
         .then(pl.lit(3, pl.Int32))
     )
     bare = s.str.extract(r"^\s*([1-9])\s*$", 1).cast(pl.Int32, strict=False)
-    esc = pl.when(s.str.contains(_STEMS)).then(pl.lit(2, pl.Int32))
+    esc = pl.when(s.str.contains(ESCALATION_PATTERN)).then(pl.lit(2, pl.Int32))
     return pl.coalesce(digit, ordinal, bare, esc)
 
 
@@ -321,15 +334,13 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
     if kind == "tag":
         if "tags" not in frame.columns:
             return pl.lit(False)
-        given = rule.value if isinstance(rule.value, list) else [rule.value or "escalat"]
-        # Tags are lower-cased when read; one pattern of literal words tests them all at once.
-        needles = [re.escape(str(v).lower()) for v in given if str(v).strip()] or ["escalat"]
-        return (
-            pl.col("tags")
-            .list.eval(pl.element().str.contains("|".join(needles)))
-            .list.any()
-            .fill_null(False)
-        )
+        if rule.op == "matches":  # a pattern (the default rule's words in every language)
+            found = pl.element().str.contains(str(rule.value or ESCALATION_PATTERN))
+        else:  # a word a tag contains (a signal's rule, or a rule stored before patterns)
+            needle = str(rule.value or "escalat").lower()
+            found = pl.element().str.contains(needle, literal=True)
+        # tags are lower-cased when read
+        return pl.col("tags").list.eval(found).list.any().fill_null(False)
     if kind == "group_tier":
         masks = [is_higher_tier(pl.col(c)) for c in ("group", "_level") if c in frame.columns]
         if not masks:
@@ -458,8 +469,8 @@ def describe_rules(rules: list[Rule]) -> str:
     """One line naming the active rule set, for the caption on every page.
 
     >>> print(describe_rules(default_rules(["group"])))  # doctest: +NORMALIZE_WHITESPACE
-    Escalated = tag says escalated (escalat…, escalad…, escalon…, eskal…) or group names a
-    higher tier
+    Escalated = tag says escalated (escalated, escalado, escalade, escalonado, eskaliert…) or
+    group names a higher tier
     """
     on = [r.label for r in rules if r.enabled]
     if not on:
@@ -493,8 +504,8 @@ def escalation_signal(
     >>> t = pl.DataFrame({"escalated": [False] * 999 + [True]})
     >>> print(escalation_signal(t, default_rules(["group"])))  # doctest: +NORMALIZE_WHITESPACE
     Only 1 of 1,000 tickets (0.1%) are marked escalated by the active rules (Tag says escalated
-    (escalat…, escalad…, escalon…, eskal…); Group names a higher tier), so the escalation rates
-    say more about the rules
+    (escalated, escalado, escalade, escalonado, eskaliert…); Group names a higher tier), so the
+    escalation rates say more about the rules
     than about your team. Open Data → Escalation rules: it lists the escalation signals your
     export holds (a tier, level or queue name, an escalated yes/no column, a tag, a linked
     issue) with their ticket counts, and turns one into a rule with a click.

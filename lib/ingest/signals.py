@@ -29,7 +29,7 @@ import polars as pl
 from lib.ingest.activities import closing_kind
 from lib.ingest.normalise.booleans import FALSE_WORDS, TRUE_WORDS
 from lib.ingest.rules import (
-    ESCALATION_STEMS,
+    ESCALATION_PATTERN,
     Rule,
     apply_rules,
     custom_rule,
@@ -51,7 +51,7 @@ MAX_VALUES = 8
 #: Values (statuses, groups, levels, categories, tags) that say a ticket went up a level,
 #: in the languages the exports come in (:data:`ESCALATION_WORDS` is both kinds).
 _TIER = (
-    rf"({'|'.join(ESCALATION_STEMS)}|escalier|"
+    rf"({ESCALATION_PATTERN}|escalier|"
     r"\btier[\s_-]*[2-9]|\bt[2-9]\b|\bl[2-9]\b|\bn[2-9]\b|"
     r"\b(level|n[ií]vel|nivel|niveau|livello|stufe|ebene|linea|línea|linha)[\s_-]*[2-9]|"
     r"\b(2nd|3rd|second|third|segundo|segunda|terceiro|terceira|zweite|deuxième)[\s_-]*"
@@ -84,8 +84,9 @@ LINK_NAME = re.compile(
     r"change request|\bbug\b|\bdefect|jira|engineering (issue|ticket)|dev (issue|ticket))"
 )
 #: Values of a yes/no column (the loader's own words, :func:`lib.ingest.normalise.parse_bool`).
-YES = frozenset(TRUE_WORDS) | {"1"}
-NO = frozenset(FALSE_WORDS) | {"0", "nope", "-", "none"}
+#: ("on"/"off" are left out: a switch, such as "Auto-escalation: On", says nothing about a ticket.)
+YES = frozenset(TRUE_WORDS) - {"on"} | {"1"}
+NO = frozenset(FALSE_WORDS) - {"off"} | {"0", "nope", "-", "none"}
 #: Columns that are never a signal (ids, dates, free text, people).
 _SKIP = re.compile(
     r"(?i)(\bid\b|^id$|number|número|nummer|key|date|data de|datum|time|tempo para|created|"

@@ -210,8 +210,11 @@ def backtest(
     # The cut-offs are independent: trained side by side (numpy and Polars release the GIL
     # while they work), each exactly as it would be alone, then read in order.
     moments = _cutoffs(last, hd, cutoffs, step)
+    # the caller's context variables (the business zone), a copy per cut-off: one context
+    # cannot be entered by two threads at once
+    caller = contextvars.copy_context()
     with ThreadPoolExecutor(max(1, min(workers, len(moments)))) as pool:
-        done = list(pool.map(lambda c: contextvars.copy_context().run(at, c), moments))
+        done = list(pool.map(lambda c: caller.copy().run(at, c), moments))
     for c, (model, part) in zip(moments, done, strict=True):
         if isinstance(model, RiskRefusal):
             per_cut.append(_cut_row(c, None, model.reason))

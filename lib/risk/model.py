@@ -239,23 +239,44 @@ def fit_logistic(
     ridge: float = RIDGE,
     iters: int = 30,
     start: np.ndarray | None = None,
+    single: bool = False,
 ) -> np.ndarray:
     """Ridge logistic regression by Newton steps: ``[intercept, *coefficients]``.
+
+    ``single``: form each step's Hessian in single precision (about twice as fast), for
+    columns on a scale near 1 (standardised values, 0/1 indicators, as the model's design
+    has). The gradient and the likelihood stay in double precision, so the steps stop at the
+    same coefficients; should a single-precision step fail to improve the likelihood (columns
+    far from that scale) or the steps not settle, the fit goes on in double precision.
 
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=(4000, 1))
     >>> y = (rng.random(4000) < expit(-1 + 2 * x[:, 0])).astype(float)
     >>> [round(float(b), 1) for b in fit_logistic(x, y)]
     [-1.0, 2.0]
+    >>> [round(float(b), 1) for b in fit_logistic(x, y, single=True)]
+    [-1.0, 2.0]
     """
     with one_thread():  # see lib.risk.blas: busy cores make threaded BLAS crawl here
-        return _newton(x, y, ridge=ridge, iters=iters, start=start)
+        if single:
+            beta, settled = _newton(x, y, ridge=ridge, iters=iters, start=start, single=True)
+            if settled:
+                return beta
+            start = beta  # go on from there with the exact Hessian
+        return _newton(x, y, ridge=ridge, iters=iters, start=start)[0]
 
 
 def _newton(
-    x: np.ndarray, y: np.ndarray, *, ridge: float, iters: int, start: np.ndarray | None
-) -> np.ndarray:
-    """The Newton steps of :func:`fit_logistic`."""
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    ridge: float,
+    iters: int,
+    start: np.ndarray | None,
+    single: bool = False,
+) -> tuple[np.ndarray, bool]:
+    """The Newton steps of :func:`fit_logistic`: the coefficients, and whether the steps
+    settled (with ``single``: False as soon as a step fails to improve the likelihood)."""
     n, p = x.shape
     xa = np.empty((n, p + 1))
     xa[:, 0] = 1.0
@@ -274,29 +295,36 @@ def _newton(
         return float(np.sum(y * eta - np.logaddexp(0.0, eta)) - 0.5 * np.sum(pen * b * b))
 
     current = objective(beta)
-    # The Hessian X'WX is the fit's cost (n x p^2): formed in single precision as (sqrt(W)X)'
-    # (sqrt(W)X), about twice as fast. Only the step's direction depends on it; the gradient,
-    # the likelihood and so the optimum the steps stop at stay in double precision.
-    xa32 = xa.astype(np.float32)
+    # The Hessian X'WX is the fit's cost (n x p^2); in single precision it is formed as
+    # (sqrt(W)X)'(sqrt(W)X). Only the step's direction depends on it.
+    xa32 = xa.astype(np.float32) if single else None
     for _ in range(iters):
         mu = expit(xa @ beta)
         w = mu * (1 - mu)
-        xs = xa32 * np.sqrt(w).astype(np.float32)[:, None]
-        hess = (xs.T @ xs).astype(np.float64) + np.diag(pen) + 1e-9 * np.eye(p + 1)
+        if xa32 is not None:
+            xs = xa32 * np.sqrt(w).astype(np.float32)[:, None]
+            xtwx = (xs.T @ xs).astype(np.float64)
+        else:
+            xtwx = xa.T @ (xa * w[:, None])
+        hess = xtwx + np.diag(pen) + 1e-9 * np.eye(p + 1)
         grad = xa.T @ (y - mu) - pen * beta
         step = np.linalg.solve(hess, grad)
         # damped Newton: halve the step until the penalised likelihood improves (separable
         # data, e.g. a leaking feature, would otherwise overshoot without end)
+        improved = False
         for _half in range(30):
             trial = objective(beta + step)
             if trial >= current - 1e-12:
+                improved = True
                 break
             step = step / 2
+        if single and not improved:
+            return beta, False  # the single-precision direction is no use here
         beta = beta + step
         current = trial
         if np.max(np.abs(step)) < 1e-6:
-            break
-    return beta
+            return beta, True
+    return beta, False
 
 
 def _distinct(idx: np.ndarray, n: int) -> int:
@@ -424,11 +452,13 @@ def train_risk_model(
     old, new = s <= cut, s > cut
     platt, calibrated, b_old = (0.0, 1.0), False, None
     if min(y[old].sum(), y[new].sum(), (1 - y[old]).sum(), (1 - y[new]).sum()) >= 10:
-        b_old = fit_logistic(x[old], y[old])
+        # the design's columns are standardised values and 0/1 indicators: single precision
+        # Hessians (see fit_logistic); the Platt fit's one column (raw log-odds) is not
+        b_old = fit_logistic(x[old], y[old], single=True)
         eta = b_old[0] + x[new] @ b_old[1:]
         ab = fit_logistic(eta[:, None], y[new], ridge=0.0)
         platt, calibrated = (float(ab[0]), float(ab[1])), True
-    beta = fit_logistic(x, y, start=b_old if calibrated else None)
+    beta = fit_logistic(x, y, start=b_old if calibrated else None, single=True)
     level_rates = {
         name: {
             str(v): float(r)

@@ -156,3 +156,10 @@ def test_a_custom_is_true_rule_reads_yes_in_another_language() -> None:
     t = pl.DataFrame({"ticket_id": ["1", "2", "3"], "raw:Urgente": ["Sim", "Não", "sí"]})
     rule = custom_rule("raw:Urgente", "is true", None)
     assert apply_rules(t, [rule]).frame.get_column("escalated").to_list() == [True, False, True]
+
+
+def test_a_tick_reads_as_yes_and_a_dash_or_dot_as_unreadable() -> None:
+    from lib.ingest.normalise import parse_bool
+
+    out, _ = parse_bool(pl.Series(["✓", "✔", "–", ".", "*", "no"]))
+    assert out.to_list() == [True, True, None, None, None, False]

@@ -139,6 +139,11 @@ def test_is_in_needs_a_value():
         ("escalonado", True),  # Portuguese
         ("eskaliert", True),  # German
         ("eskalacja", True),  # Polish
+        ("escalamiento", True),  # Latin American Spanish
+        ("tier2_escalated", True),
+        ("autoescalado", False),  # autoscaling (Spanish), not an escalation
+        ("autoescalonamento", False),
+        ("deeskalation", False),  # de-escalation (German)
         ("escala_salarial", False),  # "scale", not an escalation
         ("scale", False),
         ("vip", False),
@@ -166,6 +171,18 @@ def test_the_default_tag_rule_reads_escalation_in_the_export_languages(
         ("Nivel 2", True),
         ("Niveau 3", True),
         ("Linha 2", True),
+        ("Line 2", True),
+        ("2e ligne", True),
+        ("Deuxième ligne", True),
+        ("2º nível", True),
+        ("2do nivel", True),
+        ("Tweede lijn", True),
+        ("2. Level", True),
+        ("Zweiter Level", True),
+        ("SupportEscalations", True),
+        ("Autoescalado", False),
+        ("Deeskalation", False),
+        ("1er niveau", False),
         ("Primeira linha", False),
         ("Primer nivel", False),
         ("Nivel 1", False),

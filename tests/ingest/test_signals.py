@@ -248,3 +248,9 @@ def test_a_priority_raised_after_creation_is_offered() -> None:
     assert (raised.tickets, raised.example) == (5, "T0")
     _, outcome = reapply_rules(frame, accept_signal(rules, raised), mapping=mapping)
     assert outcome.escalated == 5
+
+
+def test_an_on_off_switch_named_for_escalation_is_no_flag() -> None:
+    """ "Auto-escalation: On" is a setting, not a ticket that went up a level."""
+    frame = _frame(**{"raw:Auto-escalation": ["On", "Off", "Off", "On", "Off"] * 4})
+    assert [s for s in suggest_signals(frame) if s.column == "raw:Auto-escalation"] == []

@@ -34,7 +34,7 @@ def test_one_thread_fit_equals_the_threaded_one():
     rng = np.random.default_rng(2)
     x = rng.normal(size=(6000, 30))
     y = (rng.random(6000) < expit(x[:, :3].sum(axis=1) - 2)).astype(float)
-    threaded = fit._newton(x, y, ridge=fit.RIDGE, iters=30, start=None)
+    threaded, _ = fit._newton(x, y, ridge=fit.RIDGE, iters=30, start=None)
     np.testing.assert_allclose(fit.fit_logistic(x, y), threaded, rtol=1e-9, atol=1e-9)
 
 
@@ -76,7 +76,22 @@ def test_the_hessian_in_single_precision_reaches_the_double_precision_optimum():
         mu = expit(xa @ beta)
         hess = xa.T @ (xa * (mu * (1 - mu))[:, None]) + np.diag(pen)
         beta = beta + np.linalg.solve(hess, xa.T @ (y - mu) - pen * beta)
+    np.testing.assert_allclose(fit.fit_logistic(x, y, single=True), beta, rtol=1e-7, atol=1e-8)
     np.testing.assert_allclose(fit.fit_logistic(x, y), beta, rtol=1e-7, atol=1e-8)
+
+
+def test_single_precision_falls_back_to_double_on_columns_far_from_unit_scale():
+    """A column with a large offset makes the single-precision X'WX nearly singular: its step
+    improves nothing, and the fit goes on with the exact Hessian instead of stopping at the
+    starting point."""
+    rng = np.random.default_rng(4)
+    z = rng.normal(size=20_000)
+    y = (rng.random(20_000) < expit(z - 1)).astype(float)
+    for offset in (1_000.0, 1e5):
+        x = (offset + z)[:, None]
+        exact = fit.fit_logistic(x, y, ridge=0.0)
+        assert abs(exact[1] - 1.0) < 0.1  # the true slope
+        np.testing.assert_allclose(fit.fit_logistic(x, y, ridge=0.0, single=True), exact, rtol=1e-6)
 
 
 def test_one_thread_blocks_in_several_threads_restore_the_count_once_all_end():
@@ -120,3 +135,25 @@ def test_backtest_cut_offs_side_by_side_equal_one_at_a_time(sim):
     assert_frame_equal(alone.scored, paired.scored)
     assert_frame_equal(alone.thresholds, paired.thresholds)
     assert (alone.auc, alone.recall_top10) == (paired.auc, paired.recall_top10)
+
+
+def test_backtest_cut_offs_see_the_callers_business_zone(sim, monkeypatch):
+    """Each cut-off runs in a worker thread with a copy of the caller's context variables."""
+    import importlib
+
+    from lib import periods
+    from tests.risk.conftest import HORIZON
+
+    bt_module = importlib.import_module("lib.risk.backtest")
+
+    seen: list[str] = []
+    train = bt_module.train_risk_model
+
+    def spy(*args, **kwargs):
+        seen.append(periods.business_zone())
+        return train(*args, **kwargs)
+
+    monkeypatch.setattr(bt_module, "train_risk_model", spy)
+    with periods.use_zone("Asia/Tokyo"):
+        bt_module.backtest(sim.tickets, horizon_days=HORIZON, workers=2)
+    assert seen and set(seen) == {"Asia/Tokyo"}

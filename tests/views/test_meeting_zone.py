@@ -120,7 +120,7 @@ def test_minutes_and_pack_of_a_meeting_on_another_dataset_use_that_dataset(home:
     # the minutes name the meeting's dataset and its escalation definition (a tag rule), not
     # the active dataset's (a group rule)
     assert "**Dataset:** There" in minutes
-    assert "**Escalation definition:** Escalated = tag says escalated (escalat…" in minutes
+    assert "**Escalation definition:** Escalated = tag says escalated (escalated," in minutes
     # the pack's sentiment alert was charted with the meeting's dataset's scores
     assert sides[1].exists() and not sides[0].exists()
 

@@ -24,14 +24,19 @@ FALSE_WORDS = (
     *("non escalato", "niet geëscaleerd"),
 )
 _BOOL_KEYS = {
-    **{_key(k): True for k in TRUE_WORDS},
-    **{_key(k): False for k in FALSE_WORDS},
+    **{_key(k): True for k in TRUE_WORDS if _key(k)},
+    **{_key(k): False for k in FALSE_WORDS if _key(k)},
 }
+#: Ticks, read as they are (their key would be empty, as a dash's or a dot's is).
+_BOOL_MARKS = {"✓": True, "✔": True}
 _BOOL_NUMBERS = {"1": True, "1.0": True, "0": False, "0.0": False}
 
 
 def _bool_of(raw: str) -> bool | None:
-    return _BOOL_NUMBERS.get(raw, _BOOL_KEYS.get(_key(raw)))
+    if raw in _BOOL_NUMBERS or raw in _BOOL_MARKS:
+        return _BOOL_NUMBERS.get(raw, _BOOL_MARKS.get(raw))
+    key = _key(raw)
+    return _BOOL_KEYS.get(key) if key else None
 
 
 def parse_bool(s: pl.Series) -> tuple[pl.Series, ParseReport]:
@@ -46,6 +51,8 @@ def parse_bool(s: pl.Series) -> tuple[pl.Series, ParseReport]:
     [True, False, True, False, None]
     >>> parse_bool(pl.Series(["Sí", "Não", "Oui", "nein", "Escalonado"]))[0].to_list()
     [True, False, True, False, True]
+    >>> parse_bool(pl.Series(["✓", "–", ".", "*"]))[0].to_list()
+    [True, None, None, None]
     """
     if s.dtype == pl.Boolean:
         return s, _report(s, s, s, "booleans")
