@@ -297,12 +297,14 @@ def _newton(
     current = objective(beta)
     # The Hessian X'WX is the fit's cost (n x p^2); in single precision it is formed as
     # (sqrt(W)X)'(sqrt(W)X). Only the step's direction depends on it.
+    # (Its n x p buffer is made once: a fresh one per step costs its page faults every time.)
     xa32 = xa.astype(np.float32) if single else None
+    xs = np.empty_like(xa32) if xa32 is not None else None
     for _ in range(iters):
         mu = expit(xa @ beta)
         w = mu * (1 - mu)
-        if xa32 is not None:
-            xs = xa32 * np.sqrt(w).astype(np.float32)[:, None]
+        if xa32 is not None and xs is not None:
+            np.multiply(xa32, np.sqrt(w).astype(np.float32)[:, None], out=xs)
             xtwx = (xs.T @ xs).astype(np.float64)
         else:
             xtwx = xa.T @ (xa * w[:, None])
