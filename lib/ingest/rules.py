@@ -69,10 +69,10 @@ def _ordinal(*levels: int) -> str:
     return rf"\b(?:{words})[\s_-]*{_LINE_WORDS}\b"
 
 
+#: A value naming a tier above the first line or an escalation (no flags: see below).
+TIER_PATTERN = rf"(?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}|{ESCALATION_PATTERN}"
 #: Group / queue / level names that mean a higher tier than the first line.
-HIGHER_TIER_PATTERN = (
-    rf"(?i)((?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}|{ESCALATION_PATTERN})"
-)
+HIGHER_TIER_PATTERN = rf"(?i)({TIER_PATTERN})"
 
 
 @dataclass

@@ -29,7 +29,7 @@ import polars as pl
 from lib.ingest.activities import closing_kind
 from lib.ingest.normalise.booleans import FALSE_WORDS, TRUE_WORDS
 from lib.ingest.rules import (
-    ESCALATION_PATTERN,
+    TIER_PATTERN,
     Rule,
     apply_rules,
     custom_rule,
@@ -50,13 +50,8 @@ MAX_VALUES = 8
 
 #: Values (statuses, groups, levels, categories, tags) that say a ticket went up a level,
 #: in the languages the exports come in (:data:`ESCALATION_WORDS` is both kinds).
-_TIER = (
-    rf"({ESCALATION_PATTERN}|escalier|"
-    r"\btier[\s_-]*[2-9]|\bt[2-9]\b|\bl[2-9]\b|\bn[2-9]\b|"
-    r"\b(level|n[ií]vel|nivel|niveau|livello|stufe|ebene|linea|línea|linha)[\s_-]*[2-9]|"
-    r"\b(2nd|3rd|second|third|segundo|segunda|terceiro|terceira|zweite|deuxième)[\s_-]*"
-    r"(line|level|tier|n[ií]vel|nivel|linha|línea|level|stufe|niveau))"
-)
+#: The default group rule's words (:data:`lib.ingest.rules.TIER_PATTERN`), one list for both.
+_TIER = rf"({TIER_PATTERN}|escalier)"
 TIER_WORDS = re.compile("(?i)" + _TIER)
 #: The weaker kind: a value naming a team (engineering, development), which can also be a
 #: topic ("Analysis and development" as a category).

@@ -27,14 +27,13 @@ _BOOL_KEYS = {
     **{_key(k): True for k in TRUE_WORDS if _key(k)},
     **{_key(k): False for k in FALSE_WORDS if _key(k)},
 }
-#: Ticks, read as they are (their key would be empty, as a dash's or a dot's is).
-_BOOL_MARKS = {"✓": True, "✔": True}
-_BOOL_NUMBERS = {"1": True, "1.0": True, "0": False, "0.0": False}
+#: Values read as they are: numbers, and ticks (whose key would be empty, as a dash's is).
+_BOOL_RAW = {"1": True, "1.0": True, "0": False, "0.0": False, "✓": True, "✔": True}
 
 
 def _bool_of(raw: str) -> bool | None:
-    if raw in _BOOL_NUMBERS or raw in _BOOL_MARKS:
-        return _BOOL_NUMBERS.get(raw, _BOOL_MARKS.get(raw))
+    if raw in _BOOL_RAW:
+        return _BOOL_RAW[raw]
     key = _key(raw)
     return _BOOL_KEYS.get(key) if key else None
 
