@@ -45,6 +45,15 @@ ESCALATION_STEMS = ("escalat", "escalad", "escalamient", "escalon", "eskal")
 #: "escalonamento automático") or the opposite ("Deeskalation"). ``[\W\d_]`` is a character
 #: that is not a letter, in Python's and Polars' regular expressions alike.
 ESCALATION_PATTERN = rf"{ESCALATION_STEMS[0]}|(?:^|[\W\d_])(?:{'|'.join(ESCALATION_STEMS[1:])})"
+#: A tag that names an escalation to deny it: "not_escalated", "no escalation", "non-escalated",
+#: "de-escalated", "deescalation", "unescalated", "sem_escalonamento", "sin escalado",
+#: "nicht eskaliert", "pas d'escalade"; "de" only before the English and German stems, as
+#: "solicitud_de_escalamiento" is an escalation request. The tag rule does not count these
+#: (Polars' regular expressions have no look-behind: the rule tests both patterns).
+NEGATED_ESCALATION_PATTERN = (
+    r"(?:^|[\W\d_])(?:(?:not|no|non|never|without|sem|sin|nicht|kein\w*|não|nao|pas(?:\W*d)?"
+    r"|senza|sans|geen|niet)[\W\d_]*(?:escal|eskal)|(?:de|un)[\W_]?(?:escalat|eskal))"
+)
 
 #: Words that name a support level before its number: Level 2, Tier 2, L2, T2, N2 (niveau,
 #: nível, nivel), Livello 2, Stufe 2, Ebene 2, Line 2, Línea 2, Linha 2, Ligne 2, Lijn 2.
@@ -334,13 +343,22 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
     if kind == "tag":
         if "tags" not in frame.columns:
             return pl.lit(False)
+        # Tags repeat: each distinct tag is tested once, then looked up in every ticket's list.
+        distinct = frame.get_column("tags").explode().drop_nulls().cast(pl.String).unique()
+        needle = str(rule.value or "escalat").lower()
         if rule.op == "matches":  # a pattern (the default rule's words in every language)
-            found = pl.element().str.contains(str(rule.value or ESCALATION_PATTERN))
+            found = distinct.str.contains(str(rule.value or ESCALATION_PATTERN))
         else:  # a word a tag contains (a signal's rule, or a rule stored before patterns)
-            needle = str(rule.value or "escalat").lower()
-            found = pl.element().str.contains(needle, literal=True)
-        # tags are lower-cased when read
-        return pl.col("tags").list.eval(found).list.any().fill_null(False)
+            found = distinct.str.contains(needle, literal=True)  # tags are lower-cased when read
+        if rule.op == "matches" or needle in ESCALATION_STEMS:  # the default rule, new or old
+            found = found & ~distinct.str.contains(NEGATED_ESCALATION_PATTERN)
+        hits = distinct.filter(found)
+        return (
+            pl.col("tags")
+            .list.eval(pl.element().cast(pl.String).is_in(hits.implode()))
+            .list.any()
+            .fill_null(False)
+        )
     if kind == "group_tier":
         masks = [is_higher_tier(pl.col(c)) for c in ("group", "_level") if c in frame.columns]
         if not masks:

@@ -29,6 +29,7 @@ import polars as pl
 from lib.ingest.activities import closing_kind
 from lib.ingest.normalise.booleans import FALSE_WORDS, TRUE_WORDS
 from lib.ingest.rules import (
+    NEGATED_ESCALATION_PATTERN,
     TIER_PATTERN,
     Rule,
     apply_rules,
@@ -66,6 +67,8 @@ ESCALATION_WORDS = re.compile(f"(?i){_TIER}|{_TEAM}")
 NEGATION = re.compile(
     r"(?i)(^|\W)(not|no|non|none|never|without|sem|sin|nicht|kein\w*|não|nao|pas|senza)(\W|$)"
 )
+#: Values that name an escalation to deny it ("not_escalated", "De-escalated"): no signal.
+DENIED = re.compile("(?i)" + NEGATED_ESCALATION_PATTERN)
 #: Column names that say the column is about escalation (its values then count too).
 ESCALATION_NAME = ESCALATION_WORDS
 #: Column names of a broken SLA / overdue flag.
@@ -235,10 +238,15 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
             for v, _ in values
             if v.lower() not in NO
             and not NEGATION.search(v)
+            and not DENIED.search(v)
             and not re.search(r"(?i)\b(l|n|tier|level)[\s_-]*[01]\b", v)
         ]
     else:
-        picked = [v for v, _ in values if ESCALATION_WORDS.search(v) and not NEGATION.search(v)]
+        picked = [
+            v
+            for v, _ in values
+            if ESCALATION_WORDS.search(v) and not NEGATION.search(v) and not DENIED.search(v)
+        ]
     if not picked or len(picked) > MAX_VALUES:
         return []
     # A category naming a team ("Analysis and development") is a topic more often than a
@@ -255,7 +263,11 @@ def _tag_signals(frame: pl.DataFrame) -> list[tuple[str, Rule]]:
     if "tags" not in frame.columns or not isinstance(frame.schema["tags"], pl.List):
         return []
     tags = frame.get_column("tags").explode().drop_nulls().cast(pl.String).str.to_lowercase()
-    found = sorted({t for t in tags.unique().to_list() if t and ESCALATION_WORDS.search(t)})
+    found = sorted(
+        t
+        for t in tags.unique().to_list()
+        if t and ESCALATION_WORDS.search(t) and not NEGATION.search(t) and not DENIED.search(t)
+    )
     if not found or len(found) > MAX_VALUES:
         return []
     out = []

@@ -145,6 +145,24 @@ def test_is_in_needs_a_value():
         ("autoescalonamento", False),
         ("deeskalation", False),  # de-escalation (German)
         ("escala_salarial", False),  # "scale", not an escalation
+        ("not_escalated", False),  # an escalation denied, in every language
+        ("no escalation", False),
+        ("non-escalated", False),
+        ("never_escalated", False),
+        ("de-escalated", False),
+        ("deescalation", False),
+        ("de_escalation", False),
+        ("unescalated", False),
+        ("de-eskalation", False),
+        ("nicht_eskaliert", False),
+        ("sem_escalonamento", False),
+        ("não escalonado", False),
+        ("sin escalado", False),
+        ("pas d'escalade", False),
+        ("solicitud_de_escalamiento", True),  # "de" is "of" here: an escalation request
+        ("pedido de escalonamento", True),
+        ("node_escalation", True),
+        ("escalated_to_noc", True),
         ("scale", False),
         ("vip", False),
     ],
@@ -156,6 +174,17 @@ def test_the_default_tag_rule_reads_escalation_in_the_export_languages(
     out = apply_rules(t, default_rules(t.columns))
     assert out.frame.get_column("escalated").to_list() == [escalated]
     assert out.counts["tag"] == int(escalated)
+
+
+def test_a_tag_rule_stored_before_patterns_leaves_denied_escalations_out() -> None:
+    t = pl.DataFrame(
+        {"ticket_id": ["1", "2", "3"], "tags": [["escalated"], ["not_escalated"], ["x"]]}
+    )
+    stored = Rule("tag", "Tag contains escalat", "tag", value="escalat")
+    assert apply_rules(t, [stored]).frame.get_column("escalated").to_list() == [True, False, False]
+    # a word the user chose is taken as it is
+    chosen = Rule("tag_x", 'Tag contains "not_escalated"', "tag", value="not_escalated")
+    assert apply_rules(t, [chosen]).frame.get_column("escalated").to_list() == [False, True, False]
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,17 @@ def test_statuses_tags_links_and_reassignments_in_many_languages() -> None:
     }
 
 
+def test_values_and_tags_that_deny_an_escalation_are_never_suggested() -> None:
+    frame = _frame(
+        **{
+            "raw:Outcome": ["De-escalated", "Tier 2", "Solved", "Solved", "Solved"],
+            "tags": [["not_escalated"], ["deescalation"], ["tier2"], [], ["sem_escalonamento"]],
+        }
+    )
+    got = {s.label: s.tickets for s in suggest_signals(frame, limit=20)}
+    assert got == {'Outcome is "Tier 2"': 1, 'Tag contains "tier2"': 1}
+
+
 def test_ranking_puts_escalation_words_before_reassignments() -> None:
     frame = _frame(
         **{"raw:Escalated to L2": ["Sí", "No", "No", "No"], "reassignments": [0, 2, 1, 0]}
