@@ -13,6 +13,8 @@ from lib.ingest.rules import (
     OPERATORS,
     VALUELESS,
     Rule,
+    current_tag_rule,
+    current_tag_rule_count,
     custom_rule,
     escalation_signal,
     raw_source,
@@ -278,9 +280,41 @@ def rules_editor(data: dataset.Active) -> None:
                 )
     if chosen is not None:
         _save_rules(data, snapshot, chosen)
+    _offer_current_tag_rule(data, snapshot, rules, mapping, outcome.counts.get("tag", 0))
     new_rules = rules_table(rules, outcome.counts, snapshot, key="ds_rules", mapping=mapping)
     if new_rules is not None:
         _save_rules(data, snapshot, new_rules)
+
+
+def _offer_current_tag_rule(
+    data: dataset.Active,
+    snapshot: pl.DataFrame,
+    rules: list[Rule],
+    mapping: Mapping[str, Any],
+    marked: int,
+) -> None:
+    """For a dataset imported by an earlier version, whose tag rule reads the English
+    "escalat" only: what today's rule would mark, and a button to switch to it."""
+    would = _kept(
+        "ds_tag_rule_memo",
+        snapshot,
+        rules,
+        mapping,
+        lambda: current_tag_rule_count(snapshot, rules),
+    )
+    if would is None:
+        return
+    with st.container(border=True):
+        st.markdown(
+            ":material/update: **This dataset's tag rule is from an earlier version.** It "
+            'reads tags containing the English "escalat" only. Today\'s tag rule also reads '
+            "escalado, escalamiento, escalade, escalonado and eskaliert, and leaves out tags "
+            "that deny an escalation (not_escalated, no escalation, de-escalated). "
+            f"On this dataset it would mark **{would:,}** tickets; the rule now marks "
+            f"{marked:,}."
+        )
+        if st.button("Use today's tag rule", key="ds_tag_rule_update"):
+            _save_rules(data, snapshot, current_tag_rule(rules))
 
 
 def _kept(

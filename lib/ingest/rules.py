@@ -183,6 +183,57 @@ def default_rules(columns: list[str]) -> list[Rule]:
     return rules
 
 
+def outdated_tag_rule(rules: list[Rule]) -> int | None:
+    """Position of a default tag rule stored by an earlier version (a tag contains the English
+    "escalat" only), which :func:`current_tag_rule` replaces; None when there is none.
+
+    >>> old = Rule("tag", 'Tag contains "escalat"', "tag", value="escalat")
+    >>> outdated_tag_rule([Rule("flag", "Escalated column", "flag_column"), old])
+    1
+    >>> outdated_tag_rule(default_rules(["tags"])) is None
+    True
+    """
+    for i, r in enumerate(rules):
+        old_word = str(r.value or "escalat").strip().lower() == "escalat"
+        if r.id == "tag" and r.kind == "tag" and r.op in (None, "contains") and old_word:
+            return i
+    return None
+
+
+def current_tag_rule(rules: list[Rule]) -> list[Rule]:
+    """``rules`` with an outdated default tag rule (:func:`outdated_tag_rule`) replaced by
+    today's, which reads escalation words in the export languages and leaves out tags that
+    deny one; switched on or off as the old one was.
+
+    >>> old = Rule("tag", 'Tag contains "escalat"', "tag", value="escalat", enabled=False)
+    >>> new = current_tag_rule([old])[0]
+    >>> (new.label == TAG_LABEL, new.op, new.enabled)
+    (True, 'matches', False)
+    """
+    i = outdated_tag_rule(rules)
+    if i is None:
+        return list(rules)
+    enabled = rules[i].enabled
+    new = Rule("tag", TAG_LABEL, "tag", op="matches", value=ESCALATION_PATTERN, enabled=enabled)
+    return [*rules[:i], new, *rules[i + 1 :]]
+
+
+def current_tag_rule_count(frame: pl.DataFrame, rules: list[Rule]) -> int | None:
+    """Tickets of ``frame`` today's default tag rule would mark in place of the outdated one
+    in ``rules`` (see :func:`current_tag_rule`); None without an outdated rule.
+
+    >>> t = pl.DataFrame({"tags": [["escalated"], ["escalado"], ["eskaliert"], ["not_escalated"]]})
+    >>> current_tag_rule_count(t, [Rule("tag", "Tag contains escalat", "tag", value="escalat")])
+    3
+    """
+    i = outdated_tag_rule(rules)
+    if i is None:
+        return None
+    if "tags" not in frame.columns:
+        return 0
+    return int(frame.select(rule_mask(frame, current_tag_rule(rules)[i]).sum()).item())
+
+
 def is_higher_tier(expr: pl.Expr) -> pl.Expr:
     """True where a group/queue/level name points to a tier above the first line.
 
