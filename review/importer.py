@@ -20,7 +20,7 @@ from lib.ingest.business_zone import ZONE_KEY, propose_for_tables, split_zone
 from lib.ingest.date_order import SAVED_KEY, split_saved
 from lib.ingest.keys import KEYS
 from lib.ingest.load_report import LoadResult
-from lib.ingest.rules import Rule, rules_from_json, rules_to_json
+from lib.ingest.rules import Rule, current_tag_rule_count, rules_from_json, rules_to_json
 from lib.periods import PeriodError, check_zone
 from lib.privacy import mask_report, pseudonymise
 from review.context import Progress, find_dataset, open_store
@@ -178,16 +178,33 @@ def run(args: Namespace) -> int:
         else "no dataset is active"
     )
     label = result.report.files[0].vendor_label
-    label = result.report.files[0].vendor_label
     print(
         f"Imported {frame.height:,} tickets from {', '.join(names)} ({label}) as dataset "
         f"{rec.id} “{rec.name}”; {escalated:,} escalated; business zone {zone}; {active}."
     )
     for warning in result.report.warnings:
         print(f"warning: {warning}")
+    would = current_tag_rule_count(result.tickets, result.rules)
+    if would is not None:  # the rules of a dataset imported by an earlier version
+        marks = result.report.rule_counts.get("tag", 0)
+        print(
+            "note: the tag rule is an earlier version's (tags containing the English “escalat” "
+            f"only; it marks {_tickets(marks)}). Today's reads the export languages and leaves "
+            f"out denied escalations: {_tickets(would)}. Switch on the Data page, Escalation "
+            "rules."
+        )
     dropped = result.report.rows_dropped
     if dropped:
         print(
             f"warning: {dropped:,} rows were left out (see the dataset's report on the Data page)"
         )
     return 0
+
+
+def _tickets(n: int) -> str:
+    """``n`` tickets in words.
+
+    >>> _tickets(1), _tickets(1200)
+    ('1 ticket', '1,200 tickets')
+    """
+    return f"{n:,} ticket{'' if n == 1 else 's'}"

@@ -109,6 +109,33 @@ def test_keep_active_and_rules_from_a_dataset(
     store.close()
 
 
+def test_rules_from_a_dataset_with_an_old_tag_rule_say_what_today_s_would_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from lib.ingest.rules import Rule, rules_to_json
+
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    export = tmp_path / "tags.csv"
+    tags = ["escalated", "escalado", "not_escalated", "vip"]
+    export.write_text(
+        "Id,Created at,Tags\n"
+        + "".join(f"{i},2024-03-01 10:00,{t}\n" for i, t in enumerate(tags, 1))
+    )
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(rules_to_json([Rule("tag", "Tag", "tag", value="escalat")])))
+    args = ["--quiet", "--database", url]
+    assert main(["import", str(export), "--name", "Last year", "--rules", str(old), *args]) == 0
+    assert main(["import", str(export), "--rules-from", "Last year", *args]) == 0
+    out = capsys.readouterr().out
+    assert "1 escalated" in out
+    assert "it marks 1 ticket). Today's reads the export languages" in out
+    assert "denied escalations: 2 tickets." in out
+    # today's rules: no note
+    assert main(["import", str(export), *args]) == 0
+    out = capsys.readouterr().out
+    assert "2 escalated" in out and "note: the tag rule" not in out
+
+
 def test_digest_json_equals_the_overviews_numbers(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
