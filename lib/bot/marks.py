@@ -33,7 +33,7 @@ import polars as pl
 
 from lib.bot import words as w
 from lib.ingest.normalise.placeholders import NOBODY_PATTERN
-from lib.ingest.rules import ESCALATION_PATTERN, NEGATED_ESCALATION_PATTERN, TAG_LABEL
+from lib.ingest.rules import TAG_LABEL, names_escalation
 from lib.schema import LABELS
 
 MARK_COLUMNS = ("bot_first", "handed_off", "bot_resolved", "bot_open")
@@ -223,7 +223,7 @@ def mark_tickets(
             bot = bot | hit
             if kind == "handoff":
                 handoff = handoff | hit
-                if trap := sorted(t for t in chosen if _counted_by_tag_rule(t))[:3]:
+                if trap := sorted(t for t in chosen if names_escalation(t))[:3]:
                     notes.append(_ESCALAT_NOTE.format(tags=", ".join(trap)))
             elif kind == "resolved":
                 resolved = resolved | hit
@@ -247,14 +247,3 @@ def mark_tickets(
 
 
 __all__ = ["MARK_COLUMNS", "BotMarks", "bot_columns", "is_bot_name", "mark_tickets", "tag_meaning"]
-
-
-def _counted_by_tag_rule(tag: str) -> bool:
-    """Whether the default tag rule counts ``tag`` (lower-cased) as an escalation.
-
-    >>> _counted_by_tag_rule("bot_escalated"), _counted_by_tag_rule("bot_not_escalated")
-    (True, False)
-    """
-    return bool(re.search(ESCALATION_PATTERN, tag)) and not re.search(
-        NEGATED_ESCALATION_PATTERN, tag
-    )

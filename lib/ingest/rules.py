@@ -45,14 +45,26 @@ ESCALATION_STEMS = ("escalat", "escalad", "escalamient", "escalon", "eskal")
 #: "escalonamento automático") or the opposite ("Deeskalation"). ``[\W\d_]`` is a character
 #: that is not a letter, in Python's and Polars' regular expressions alike.
 ESCALATION_PATTERN = rf"{ESCALATION_STEMS[0]}|(?:^|[\W\d_])(?:{'|'.join(ESCALATION_STEMS[1:])})"
+#: Words that deny what follows: not, no, never, without, cannot, don't, won't (and their
+#: Spanish, Portuguese, French, German, Italian, Dutch and Polish counterparts).
+_DENY_WORDS = (
+    r"not|no|non|never|dont|don.t|wont|won.t|cannot|without|sem|sin|nicht|kein[^\W\d_]*|ohne"
+    r"|não|nao|nenhum[a]?|ningun[oa]?|pas(?:[\W_]*d)?|aucune?|senza|nessun[oa]?|sans|geen|niet"
+    r"|zonder|nie|bez|brak"
+)
 #: A tag that names an escalation to deny it: "not_escalated", "no escalation", "non-escalated",
 #: "de-escalated", "deescalation", "unescalated", "sem_escalonamento", "sin escalado",
-#: "nicht eskaliert", "pas d'escalade"; "de" only before the English and German stems, as
-#: "solicitud_de_escalamiento" is an escalation request. The tag rule does not count these
-#: (Polars' regular expressions have no look-behind: the rule tests both patterns).
+#: "nicht eskaliert", "pas d'escalade", "escalation_no", "escalated_false", "escalation not
+#: required". "de" before the English and German stems only, and with an underscore or a space
+#: only at the tag's start: "solicitud_de_escalamiento" and "tipo_de_escalation" are "of". The
+#: tag rule does not count these (Polars' regular expressions have no look-behind: the rule
+#: tests both patterns).
 NEGATED_ESCALATION_PATTERN = (
-    r"(?:^|[\W\d_])(?:(?:not|no|non|never|without|sem|sin|nicht|kein\w*|não|nao|pas(?:\W*d)?"
-    r"|senza|sans|geen|niet)[\W\d_]*(?:escal|eskal)|(?:de|un)[\W_]?(?:escalat|eskal))"
+    rf"(?:^|[\W\d_])(?:(?:{_DENY_WORDS})[\W\d_]*(?:escal|eskal)"
+    r"|(?:de-?|un[\W_]?)(?:escalat|eskal))"
+    r"|^de[\W_]?(?:escalat|eskal)"
+    r"|(?:escal|eskal)[^\W\d_]*[\W_]+(?:no|não|nao|nein|non|false|none|0"
+    r"|not[\W_]+(?:required|needed))$"
 )
 
 #: Words that name a support level before its number: Level 2, Tier 2, L2, T2, N2 (niveau,
@@ -181,6 +193,18 @@ def default_rules(columns: list[str]) -> list[Rule]:
         )
     )
     return rules
+
+
+def names_escalation(text: str) -> bool:
+    """Whether ``text`` (lower-cased) names an escalation without denying it, as the default
+    tag rule reads a tag.
+
+    >>> names_escalation("escalated"), names_escalation("not_escalated"), names_escalation("vip")
+    (True, False, False)
+    """
+    return bool(re.search(ESCALATION_PATTERN, text)) and not re.search(
+        NEGATED_ESCALATION_PATTERN, text
+    )
 
 
 def outdated_tag_rule(rules: list[Rule]) -> int | None:
@@ -396,12 +420,15 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
             return pl.lit(False)
         # Tags repeat: each distinct tag is tested once, then looked up in every ticket's list.
         distinct = frame.get_column("tags").explode().drop_nulls().cast(pl.String).unique()
-        needle = str(rule.value or "escalat").lower()
         if rule.op == "matches":  # a pattern (the default rule's words in every language)
-            found = distinct.str.contains(str(rule.value or ESCALATION_PATTERN))
+            pattern = str(rule.value or ESCALATION_PATTERN)
+            found = distinct.str.contains(pattern)
+            affirms = pattern == ESCALATION_PATTERN
         else:  # a word a tag contains (a signal's rule, or a rule stored before patterns)
+            needle = str(rule.value or "escalat").lower()
             found = distinct.str.contains(needle, literal=True)  # tags are lower-cased when read
-        if rule.op == "matches" or needle in ESCALATION_STEMS:  # the default rule, new or old
+            affirms = names_escalation(needle)
+        if affirms:  # "escalated" is not found in "not_escalated" or "de-escalated"
             found = found & ~distinct.str.contains(NEGATED_ESCALATION_PATTERN)
         hits = distinct.filter(found)
         return (

@@ -16,6 +16,7 @@ from lib.ingest.rules import (
     custom_rule,
     default_rules,
     escalation_signal,
+    names_escalation,
     value_counts,
 )
 
@@ -159,7 +160,20 @@ def test_is_in_needs_a_value():
         ("não escalonado", False),
         ("sin escalado", False),
         ("pas d'escalade", False),
+        ("pas_d_escalade", False),
+        ("ohne_eskalation", False),
+        ("aucune_escalade", False),
+        ("nessuna_escalation", False),
+        ("bez_eskalacji", False),
+        ("dont_escalate", False),
+        ("escalated_no", False),  # a drop-down field's tag: the answer after the name
+        ("escalation_false", False),
+        ("escalonado_nao", False),
+        ("escalation_not_required", False),
         ("solicitud_de_escalamiento", True),  # "de" is "of" here: an escalation request
+        ("tipo_de_escalation", True),
+        ("keine_antwort_eskaliert", True),  # "no answer, so escalated"
+        ("escalation_yes", True),
         ("pedido de escalonamento", True),
         ("node_escalation", True),
         ("escalated_to_noc", True),
@@ -174,6 +188,8 @@ def test_the_default_tag_rule_reads_escalation_in_the_export_languages(
     out = apply_rules(t, default_rules(t.columns))
     assert out.frame.get_column("escalated").to_list() == [escalated]
     assert out.counts["tag"] == int(escalated)
+    # the bot's note and the signals read tags with Python's regular expressions: the same
+    assert names_escalation(tag) == escalated
 
 
 def test_a_tag_rule_stored_before_patterns_leaves_denied_escalations_out() -> None:
@@ -182,6 +198,9 @@ def test_a_tag_rule_stored_before_patterns_leaves_denied_escalations_out() -> No
     )
     stored = Rule("tag", "Tag contains escalat", "tag", value="escalat")
     assert apply_rules(t, [stored]).frame.get_column("escalated").to_list() == [True, False, False]
+    # a signal's word that names an escalation leaves the denied ones out, as the default does
+    signal = Rule("tag_escalated", 'Tag contains "escalated"', "tag", value="escalated")
+    assert apply_rules(t, [signal]).frame.get_column("escalated").to_list() == [True, False, False]
     # a word the user chose is taken as it is
     chosen = Rule("tag_x", 'Tag contains "not_escalated"', "tag", value="not_escalated")
     assert apply_rules(t, [chosen]).frame.get_column("escalated").to_list() == [False, True, False]
