@@ -90,10 +90,9 @@ def _ordinal(*levels: int) -> str:
     return rf"\b(?:{words})[\s_-]*{_LINE_WORDS}\b"
 
 
-#: A value naming a tier above the first line or an escalation (no flags: see below).
+#: A value naming a tier above the first line or an escalation (lower-case: prefix "(?i)" for
+#: values that keep their case).
 TIER_PATTERN = rf"(?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}|{ESCALATION_PATTERN}"
-#: Group / queue / level names that mean a higher tier than the first line.
-HIGHER_TIER_PATTERN = rf"(?i)({TIER_PATTERN})"
 
 
 @dataclass
@@ -261,11 +260,19 @@ def current_tag_rule_count(frame: pl.DataFrame, rules: list[Rule]) -> int | None
 def is_higher_tier(expr: pl.Expr) -> pl.Expr:
     """True where a group/queue/level name points to a tier above the first line.
 
-    >>> s = pl.Series(["Tier 2", "L1 support", "Escalations"])
+    A name that denies an escalation ("Non-escalated", "No escalation") is not one, unless it
+    names a level above the first too.
+
+    >>> s = pl.Series(["Tier 2", "L1 support", "Escalations", "Non-escalated incidents"])
     >>> pl.select(is_higher_tier(pl.lit(s))).to_series().to_list()
-    [True, False, True]
+    [True, False, True, False]
     """
-    return expr.cast(pl.String).str.contains(HIGHER_TIER_PATTERN).fill_null(False)
+    s = expr.cast(pl.String)
+    level = s.str.contains(rf"(?i)(?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}")
+    named = s.str.contains(rf"(?i){ESCALATION_PATTERN}") & ~s.str.contains(
+        rf"(?i){NEGATED_ESCALATION_PATTERN}"
+    )
+    return (level | named).fill_null(False)
 
 
 def tier_level(expr: pl.Expr) -> pl.Expr:
@@ -287,7 +294,8 @@ def tier_level(expr: pl.Expr) -> pl.Expr:
         .then(pl.lit(3, pl.Int32))
     )
     bare = s.str.extract(r"^\s*([1-9])\s*$", 1).cast(pl.Int32, strict=False)
-    esc = pl.when(s.str.contains(ESCALATION_PATTERN)).then(pl.lit(2, pl.Int32))
+    named = s.str.contains(ESCALATION_PATTERN) & ~s.str.contains(NEGATED_ESCALATION_PATTERN)
+    esc = pl.when(named).then(pl.lit(2, pl.Int32))
     return pl.coalesce(digit, ordinal, bare, esc)
 
 
@@ -438,7 +446,13 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
             .fill_null(False)
         )
     if kind == "group_tier":
-        masks = [is_higher_tier(pl.col(c)) for c in ("group", "_level") if c in frame.columns]
+        masks = []
+        for c in ("group", "_level"):
+            if c in frame.columns:
+                # groups repeat: each distinct name is read once, then looked up per ticket
+                names = frame.get_column(c).cast(pl.String).unique().drop_nulls()
+                higher = names.filter(pl.select(is_higher_tier(pl.lit(names))).to_series())
+                masks.append(pl.col(c).cast(pl.String).is_in(higher.implode()).fill_null(False))
         if not masks:
             return pl.lit(False)
         return pl.any_horizontal(masks)

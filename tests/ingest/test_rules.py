@@ -17,6 +17,7 @@ from lib.ingest.rules import (
     default_rules,
     escalation_signal,
     names_escalation,
+    tier_level,
     value_counts,
 )
 
@@ -236,6 +237,10 @@ def test_a_tag_rule_stored_before_patterns_leaves_denied_escalations_out() -> No
         ("Nivel 1", False),
         ("Suporte", False),
         ("Escala de turnos", False),
+        ("Non-escalated incidents", False),  # a name that denies an escalation
+        ("No escalation", False),
+        ("Sem escalonamento", False),
+        ("Tier 2 - not escalated", True),  # but names a higher tier
     ],
 )
 def test_the_default_group_rule_reads_higher_tiers_in_the_export_languages(
@@ -244,6 +249,9 @@ def test_the_default_group_rule_reads_higher_tiers_in_the_export_languages(
     t = pl.DataFrame({"ticket_id": ["1"], "group": [group]})
     out = apply_rules(t, default_rules(t.columns))
     assert out.frame.get_column("escalated").to_list() == [higher]
+    # an event log's level read from the same name: above the first line exactly when higher
+    level = pl.select(tier_level(pl.lit(group))).item()
+    assert (level is not None and level >= 2) == higher
 
 
 def test_a_stored_tag_rule_with_one_word_still_matches_only_that_word() -> None:
