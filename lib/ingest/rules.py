@@ -431,7 +431,8 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
         if rule.op == "matches":  # a pattern (the default rule's words in every language)
             pattern = str(rule.value or ESCALATION_PATTERN)
             found = distinct.str.contains(pattern)
-            affirms = pattern == ESCALATION_PATTERN
+            # the default rule, also as stored by a version whose pattern read fewer words
+            affirms = pattern == ESCALATION_PATTERN or rule.id == "tag"
         else:  # a word a tag contains (a signal's rule, or a rule stored before patterns)
             needle = str(rule.value or "escalat").lower()
             found = distinct.str.contains(needle, literal=True)  # tags are lower-cased when read
