@@ -199,6 +199,9 @@ def test_a_tag_rule_stored_before_patterns_leaves_denied_escalations_out() -> No
     )
     stored = Rule("tag", "Tag contains escalat", "tag", value="escalat")
     assert apply_rules(t, [stored]).frame.get_column("escalated").to_list() == [True, False, False]
+    # the default rule stored with an older pattern, too
+    older = Rule("tag", "Tag says escalated", "tag", op="matches", value="escalat|escalad")
+    assert apply_rules(t, [older]).frame.get_column("escalated").to_list() == [True, False, False]
     # a signal's word that names an escalation leaves the denied ones out, as the default does
     signal = Rule("tag_escalated", 'Tag contains "escalated"', "tag", value="escalated")
     assert apply_rules(t, [signal]).frame.get_column("escalated").to_list() == [True, False, False]
