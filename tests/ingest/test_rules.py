@@ -171,6 +171,16 @@ def test_is_in_needs_a_value():
         ("escalation_false", False),
         ("escalonado_nao", False),
         ("escalation_not_required", False),
+        ("escalation_risk", False),  # a risk, a refusal or an avoided one: no escalation
+        ("at_risk_of_escalation", False),
+        ("potential_escalation", False),
+        ("avoided_escalation", False),
+        ("riesgo_de_escalamiento", False),
+        ("escalation_request_denied", False),
+        ("escalation_rejected_by_l2", False),
+        ("escalado_rechazado", False),
+        ("escalation_requested", True),
+        ("escalated_high_risk", True),
         ("solicitud_de_escalamiento", True),  # "de" is "of" here: an escalation request
         ("tipo_de_escalation", True),
         ("keine_antwort_eskaliert", True),  # "no answer, so escalated"
