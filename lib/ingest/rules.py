@@ -47,37 +47,46 @@ ESCALATION_STEMS = ("escalat", "escalad", "escalamient", "escalon", "eskal")
 ESCALATION_PATTERN = rf"{ESCALATION_STEMS[0]}|(?:^|[\W\d_])(?:{'|'.join(ESCALATION_STEMS[1:])})"
 #: Words that deny what follows: not, no, never, without, cannot, don't, won't (and their
 #: Spanish, Portuguese, French, German, Italian, Dutch and Polish counterparts); and words that
-#: make it a risk or something avoided, not an escalation: potential, risk (of), avoid(ed),
-#: prevent(ed).
+#: make it a possibility or something avoided: potential, at risk, avoid(ed), prevent(ed) (verbs
+#: only: "avoidable_escalation" and "Fraud Prevention Escalations" are escalations).
 _DENY_WORDS = (
     r"not|no|non|never|dont|don.t|wont|won.t|cannot|without|sem|sin|nicht|kein[^\W\d_]*|ohne"
     r"|não|nao|nenhum[a]?|ningun[oa]?|pas(?:[\W_]*d)?|aucune?|senza|nessun[oa]?|sans|geen|niet"
     r"|zonder|nie|bez|brak"
-    r"|potential|possible|risk|riesgo|risco|risque|rischio|avoid[^\W\d_]*|prevent[^\W\d_]*"
-    r"|evit[^\W\d_]*|vermied[^\W\d_]*|vermeid[^\W\d_]*"
+    r"|potential|possible|likely|posible|potencial|poss[ií]vel|possibile|m[öo]gliche[nr]?"
+    r"|at[\W_]+risk|avoid(?:ed|ing|s)?|prevent(?:ed|ing|s)?"
+    r"|evit(?:ar|ad[oa]s?|ando|are|at[oa]|e|ou)|vermied[^\W\d_]*|vermeid(?:en|et|e)?"
 )
-#: Words after an escalation's name (or its request) that say it did not happen: refused,
-#: avoided. "Risk" counts right after the name only ("escalation_risk", not "escalated_high_risk").
+#: Nouns that deny only with "of": "risk of escalation", not "high_risk_escalation".
+_RISK_WORDS = r"risk|riesgo|risco|risque|rischio|risiko|risico|prevention|avoidance"
+#: Words after an escalation's name that say it did not happen: refused, avoided.
 _UNDONE_WORDS = (
     r"rejected|declined|denied|refused|avoided|prevented|rechazad[oa]|denegad[oa]"
     r"|recusad[oa]|rejeitad[oa]|negad[oa]|refus[ée]e?|abgelehnt|vermieden|evitad[oa]"
+    r"|cancell?ed|withdrawn|not[\W_]+approved|rejet[ée]e?|[ée]vit[ée]e?|rifiutat[oa]|respint[oa]"
+    r"|evitat[oa]|verweigert|afgewezen|geweigerd"
 )
+#: The one word allowed between the name and the refusal: "escalation_request_denied", not
+#: "escalated_access_denied" (a ticket about access, escalated).
+_REQUEST_WORDS = r"request|req|approval|was|solicitud|pedido|demande|anfrage|richiesta|verzoek"
+_OF = r"[\W\d_]+(?:of|de|di|da|do|d|op)[\W\d_]+"
 #: A tag that names an escalation to deny it: "not_escalated", "no escalation", "non-escalated",
 #: "de-escalated", "deescalation", "unescalated", "sem_escalonamento", "sin escalado",
 #: "nicht eskaliert", "pas d'escalade", "escalation_no", "escalated_false", "escalation not
-#: required", "escalation_risk", "risk_of_escalation", "escalation_rejected". "de" before the
-#: English and German stems only, and with an underscore or a space only at the tag's start:
-#: "solicitud_de_escalamiento" and "tipo_de_escalation" are "of". The tag rule does not count
-#: these (Polars' regular expressions have no look-behind: the rule tests both patterns).
+#: required", "escalation_risk", "risk_of_escalation", "escalation_request_denied". "de" before
+#: the English and German stems only, and with an underscore or a space only at the tag's
+#: start: "solicitud_de_escalamiento" and "tipo_de_escalation" are "of". The tag rule does not
+#: count these (Polars' regular expressions have no look-behind: the rule tests both patterns).
 NEGATED_ESCALATION_PATTERN = (
-    rf"(?:^|[\W\d_])(?:(?:{_DENY_WORDS})(?:[\W\d_]+(?:of|de|di|da|do|d)[\W\d_]+|[\W\d_]*)"
-    r"(?:escal|eskal)"
+    rf"(?:^|[\W\d_])(?:(?:{_DENY_WORDS})(?:{_OF}|[\W\d_]*)(?:escal|eskal)"
+    rf"|(?:{_RISK_WORDS}){_OF}(?:escal|eskal)"
     r"|(?:de-?|un[\W_]?)(?:escalat|eskal))"
     r"|^de[\W_]?(?:escalat|eskal)"
     r"|(?:escal|eskal)[^\W\d_]*[\W_]+(?:no|não|nao|nein|non|false|none|0"
     r"|not[\W_]+(?:required|needed))$"
-    r"|(?:escal|eskal)[^\W\d_]*[\W_]+(?:risk|riesgo|risco|risque|rischio)(?:[\W\d_]|$)"
-    rf"|(?:escal|eskal)[^\W\d_]*(?:[\W_]+[^\W\d_]+)?[\W_]+(?:{_UNDONE_WORDS})(?:[\W\d_]|$)"
+    r"|(?:escalation|eskalation)s?[\s_-]risk(?:[\W\d_]|$)"
+    rf"|(?:escal|eskal)[^\W\d_]*(?:[\W_]+(?:{_REQUEST_WORDS}))?[\W_]+(?:{_UNDONE_WORDS})"
+    r"(?:[\W\d_]|$)"
 )
 
 #: Words that name a support level before its number: Level 2, Tier 2, L2, T2, N2 (niveau,

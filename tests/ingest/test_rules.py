@@ -179,8 +179,16 @@ def test_is_in_needs_a_value():
         ("escalation_request_denied", False),
         ("escalation_rejected_by_l2", False),
         ("escalado_rechazado", False),
+        ("escalation_cancelled", False),
+        ("posible_escalamiento", False),
+        ("escalatie_afgewezen", False),
         ("escalation_requested", True),
         ("escalated_high_risk", True),
+        ("high_risk_escalation", True),  # the topic, not a risk of escalating
+        ("avoidable_escalation", True),  # a review tag on an escalated ticket
+        ("fraud_prevention_escalation", True),
+        ("escalated_access_denied", True),  # a ticket about access, escalated
+        ("escalated_risk_team", True),
         ("solicitud_de_escalamiento", True),  # "de" is "of" here: an escalation request
         ("tipo_de_escalation", True),
         ("keine_antwort_eskaliert", True),  # "no answer, so escalated"
@@ -254,6 +262,10 @@ def test_a_tag_rule_stored_before_patterns_leaves_denied_escalations_out() -> No
         ("No escalation", False),
         ("Sem escalonamento", False),
         ("Tier 2 - not escalated", True),  # but names a higher tier
+        ("Fraud Prevention Escalations", True),
+        ("Escalations - Risk", True),
+        ("Escalations - Access Denied", True),
+        ("Escalation risk watch", False),
     ],
 )
 def test_the_default_group_rule_reads_higher_tiers_in_the_export_languages(
