@@ -235,6 +235,7 @@ def rules_editor(data: dataset.Active) -> None:
     mapping = data.record.mapping or {}
     frame, outcome, low = _applied(snapshot, rules, mapping)
     st.markdown(f"**{outcome.escalated:,}** of {frame.height:,} tickets are escalated.")
+    _offer_recount(data, snapshot, rules, outcome.escalated)
     if not session.can_edit():
         if low is not None:
             st.warning(md_escape(low), icon=":material/rule:")
@@ -284,6 +285,30 @@ def rules_editor(data: dataset.Active) -> None:
     new_rules = rules_table(rules, outcome.counts, snapshot, key="ds_rules", mapping=mapping)
     if new_rules is not None:
         _save_rules(data, snapshot, new_rules)
+
+
+def _offer_recount(
+    data: dataset.Active, snapshot: pl.DataFrame, rules: list[Rule], marked: int
+) -> None:
+    """When the dataset's stored escalations (what every page counts) differ from what its
+    rules mark today (an earlier version read the same rules otherwise, e.g. a tag such as
+    not_escalated counted then): both numbers, and for an editor a button to count again."""
+    if "escalated" not in snapshot.columns:
+        return
+    stored = int(snapshot.get_column("escalated").sum() or 0)
+    if stored == marked:
+        return
+    with st.container(border=True):
+        st.markdown(
+            f":material/sync_problem: **The pages count {stored:,} escalated tickets; these "
+            f"rules mark {marked:,}.** The pages' count was decided when the dataset was "
+            "imported, by an earlier version's reading of the same rules (tags such as "
+            "not_escalated or escalation_risk counted then)."
+        )
+        if not session.can_edit():
+            st.caption("Ask an editor to count the escalations again with these rules.")
+        elif st.button("Count again with these rules", key="ds_recount"):
+            _save_rules(data, snapshot, rules)
 
 
 def _offer_current_tag_rule(

@@ -1,6 +1,8 @@
 """AppTest: a dataset imported by an earlier version keeps the tag rule of that version (a tag
 contains the English "escalat"). The Data page's rules tab says what today's rule would mark
-and switches to it on one click; datasets with today's rule see no such offer."""
+and switches to it on one click; datasets with today's rule see no such offer. A dataset whose
+escalations were counted by an earlier reading of the same rules (not_escalated counted then)
+is told both numbers and counted again on one click."""
 
 from __future__ import annotations
 
@@ -20,17 +22,18 @@ TAGS = ["escalated", "escalado", "eskaliert", "not_escalated", "billing", "escal
 OLD = Rule("tag", 'Tag contains "escalat"', "tag", value="escalat")
 
 
-def _register(rules: list[Rule]) -> int:
+def _register(rules: list[Rule], *, as_counted_before: bool = False) -> int:
     rows = ["Id,Created at,Tags"] + [
         f"{i},2024-03-0{1 + i % 5} 10:00,{tag}" for i, tag in enumerate(TAGS, start=1)
     ]
     loaded = load_export("\n".join(rows).encode(), rules=rules)
+    frame = loaded.snapshot_frame()
+    if as_counted_before:  # an earlier version counted the not_escalated tag as escalated
+        denied = frame.get_column("tags").list.contains("not_escalated")
+        frame = frame.with_columns(escalated=frame.get_column("escalated") | denied)
     with Store(os.environ["DATABASE_URL"]) as store:
-        return int(
-            store.register_dataset(
-                "Imported last year", loaded.snapshot_frame(), rules=rules_to_json(rules)
-            ).id
-        )
+        record = store.register_dataset("Imported last year", frame, rules=rules_to_json(rules))
+        return int(record.id)
 
 
 def _rules_tab() -> AppTest:
@@ -65,3 +68,21 @@ def test_today_s_tag_rule_gets_no_offer(review_home: Path) -> None:
     assert "**4** of 7 tickets are escalated." in [m.value for m in at.markdown]
     assert not any("from an earlier version" in m.value for m in at.markdown)
     assert not [b for b in at.button if b.key == "ds_tag_rule_update"]
+
+
+def test_escalations_counted_by_an_earlier_reading_are_counted_again_on_one_click(
+    review_home: Path,
+) -> None:
+    today = load_export(b"Id,Created at,Tags\n1,2024-03-01 10:00,escalado\n").rules
+    ds = _register(today, as_counted_before=True)
+    at = _rules_tab()
+    assert "**4** of 7 tickets are escalated." in [m.value for m in at.markdown]
+    box = next(m.value for m in at.markdown if "The pages count" in m.value)
+    assert box.startswith(
+        ":material/sync_problem: **The pages count 5 escalated tickets; these rules mark 4.**"
+    )
+    at.button(key="ds_recount").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any("The pages count" in m.value for m in at.markdown)
+    with Store(os.environ["DATABASE_URL"]) as store:
+        assert store.load_snapshot(ds).get_column("escalated").sum() == 4
