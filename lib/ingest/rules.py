@@ -112,9 +112,11 @@ def _ordinal(*levels: int) -> str:
     return rf"\b(?:{words})[\s_-]*{_LINE_WORDS}\b"
 
 
+#: A value naming a level above the first line: "Tier 2", "L3", "second line", "2º nível".
+_HIGHER_LEVEL_PATTERN = rf"(?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}"
 #: A value naming a tier above the first line or an escalation (lower-case: prefix "(?i)" for
 #: values that keep their case).
-TIER_PATTERN = rf"(?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}|{ESCALATION_PATTERN}"
+TIER_PATTERN = rf"{_HIGHER_LEVEL_PATTERN}|{ESCALATION_PATTERN}"
 
 
 @dataclass
@@ -197,7 +199,7 @@ def default_rules(columns: list[str]) -> list[Rule]:
     if event_tiers:
         rules.append(Rule("level_move", LEVEL_MOVE_LABEL, "level_move"))
         rules.append(Rule("level_ever", LEVEL_EVER_LABEL, "level_ever", enabled=False))
-    rules.append(Rule("tag", TAG_LABEL, "tag", op="matches", value=ESCALATION_PATTERN))
+    rules.append(_tag_rule())
     if "group" in columns or "_level" in columns:
         # On an event log the group is the one the ticket ended in: off, the moves decide.
         rules.append(
@@ -214,6 +216,18 @@ def default_rules(columns: list[str]) -> list[Rule]:
         )
     )
     return rules
+
+
+def _tag_rule(*, enabled: bool = True) -> Rule:
+    """The default tag rule: a tag names an escalation in one of the export languages."""
+    return Rule("tag", TAG_LABEL, "tag", op="matches", value=ESCALATION_PATTERN, enabled=enabled)
+
+
+def _names_escalation(s: pl.Expr) -> pl.Expr:
+    """:func:`names_escalation` on a text expression, in any case."""
+    return s.str.contains(rf"(?i){ESCALATION_PATTERN}") & ~s.str.contains(
+        rf"(?i){NEGATED_ESCALATION_PATTERN}"
+    )
 
 
 def names_escalation(text: str) -> bool:
@@ -258,9 +272,7 @@ def current_tag_rule(rules: list[Rule]) -> list[Rule]:
     i = outdated_tag_rule(rules)
     if i is None:
         return list(rules)
-    enabled = rules[i].enabled
-    new = Rule("tag", TAG_LABEL, "tag", op="matches", value=ESCALATION_PATTERN, enabled=enabled)
-    return [*rules[:i], new, *rules[i + 1 :]]
+    return [*rules[:i], _tag_rule(enabled=rules[i].enabled), *rules[i + 1 :]]
 
 
 def current_tag_rule_count(frame: pl.DataFrame, rules: list[Rule]) -> int | None:
@@ -290,11 +302,8 @@ def is_higher_tier(expr: pl.Expr) -> pl.Expr:
     [True, False, True, False]
     """
     s = expr.cast(pl.String)
-    level = s.str.contains(rf"(?i)(?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}")
-    named = s.str.contains(rf"(?i){ESCALATION_PATTERN}") & ~s.str.contains(
-        rf"(?i){NEGATED_ESCALATION_PATTERN}"
-    )
-    return (level | named).fill_null(False)
+    level = s.str.contains(rf"(?i){_HIGHER_LEVEL_PATTERN}")
+    return (level | _names_escalation(s)).fill_null(False)
 
 
 def tier_level(expr: pl.Expr) -> pl.Expr:
@@ -316,8 +325,7 @@ def tier_level(expr: pl.Expr) -> pl.Expr:
         .then(pl.lit(3, pl.Int32))
     )
     bare = s.str.extract(r"^\s*([1-9])\s*$", 1).cast(pl.Int32, strict=False)
-    named = s.str.contains(ESCALATION_PATTERN) & ~s.str.contains(NEGATED_ESCALATION_PATTERN)
-    esc = pl.when(named).then(pl.lit(2, pl.Int32))
+    esc = pl.when(_names_escalation(s)).then(pl.lit(2, pl.Int32))
     return pl.coalesce(digit, ordinal, bare, esc)
 
 
