@@ -36,15 +36,21 @@ OPERATORS = ("equals", "contains", "is in", "greater than", "is true", "is not e
 #: Operators that take no value.
 VALUELESS = ("is true", "is not empty")
 
-#: Word stems that say "escalated" in the languages exports come in: escalated / escalation,
-#: escalado / escalamiento (Spanish), escalade (French), escalonado / escalonamento
-#: (Portuguese), eskaliert / Eskalation (German, Scandinavian, Polish).
-ESCALATION_STEMS = ("escalat", "escalad", "escalamient", "escalon", "eskal")
-#: A value naming an escalation: the English stem anywhere, as before ("Tier2Escalations"),
-#: the others only at the start of a word, as their words also mean scaling ("autoescalado",
-#: "escalonamento automático") or the opposite ("Deeskalation"). ``[\W\d_]`` is a character
-#: that is not a letter, in Python's and Polars' regular expressions alike.
-ESCALATION_PATTERN = rf"{ESCALATION_STEMS[0]}|(?:^|[\W\d_])(?:{'|'.join(ESCALATION_STEMS[1:])})"
+#: Word stems that say "escalated" in the languages exports come in: escalated / escalation
+#: (and Dutch escalatie), escalado / escalamiento / escalar (Spanish), escalade (French),
+#: escalonado / escalonamento / escalar (Portuguese), eskaliert / Eskalation (German,
+#: Scandinavian, Polish), scalato / scalata (Italian).
+ESCALATION_STEMS = ("escalat", "escalad", "escalamient", "escalon", "escalar", "eskal", "scalat")
+#: A value naming an escalation: the English stem and the Dutch verb ("geëscaleerd",
+#: "escaleren") anywhere, as before ("Tier2Escalations"), the others only at the start of a
+#: word or after "re" ("reescalado"), as their words also mean scaling ("autoescalado",
+#: "escalonamento automático") or the opposite ("Deeskalation").
+#: ``[\W\d_]`` is a character that is not a letter, in Python's and Polars' regular expressions
+#: alike.
+ESCALATION_PATTERN = (
+    rf"{ESCALATION_STEMS[0]}|[eë]scale(?:er|ren)"
+    rf"|(?:^|[\W\d_])(?:re-?)?(?:{'|'.join(ESCALATION_STEMS[1:])})"
+)
 #: Words that deny what follows: not, no, never, without, cannot, don't, won't (and their
 #: Spanish, Portuguese, French, German, Italian, Dutch and Polish counterparts); and words that
 #: make it a possibility or something avoided: potential, at risk, avoid(ed), prevent(ed) (verbs
@@ -70,22 +76,29 @@ _UNDONE_WORDS = (
 #: "escalated_access_denied" (a ticket about access, escalated).
 _REQUEST_WORDS = r"request|req|approval|was|solicitud|pedido|demande|anfrage|richiesta|verzoek"
 _OF = r"[\W\d_]+(?:of|de|di|da|do|d|op)[\W\d_]+"
+#: Words between a denial and the name that keep it denied: "not_to_be_escalated", "not yet".
+_YET = r"[\W\d_]+(?:(?:to|yet)[\W\d_]+)?(?:be|been|being|yet)[\W\d_]+"
 #: A tag that names an escalation to deny it: "not_escalated", "no escalation", "non-escalated",
 #: "de-escalated", "deescalation", "unescalated", "sem_escalonamento", "sin escalado",
-#: "nicht eskaliert", "pas d'escalade", "escalation_no", "escalated_false", "escalation not
-#: required", "escalation_risk", "risk_of_escalation", "escalation_request_denied". "de" before
-#: the English and German stems only, and with an underscore or a space only at the tag's
-#: start: "solicitud_de_escalamiento" and "tipo_de_escalation" are "of". The tag rule does not
+#: "nicht eskaliert", "pas d'escalade", "not_to_be_escalated", "wasnotescalated",
+#: "escalation_no", "escalated_false", "escalation not required", "escalation_normal"
+#: (ServiceNow's lowest escalation), "escalation_risk", "eskalationsrisiko",
+#: "risk_of_escalation", "escalation_request_denied". "de" before the English and German stems
+#: only, and with an underscore or a space only at the tag's start: "solicitud_de_escalamiento"
+#: and "tipo_de_escalation" are "of". The tag rule does not
 #: count these (Polars' regular expressions have no look-behind: the rule tests both patterns).
+#: ``_NAME``: the start of an escalation's name, in the languages above (Dutch "geëscaleerd").
+_NAME = r"(?:escal|eskal|scalat|ge[eë]scal)"
 NEGATED_ESCALATION_PATTERN = (
-    rf"(?:^|[\W\d_])(?:(?:{_DENY_WORDS})(?:{_OF}|[\W\d_]*)(?:escal|eskal)"
-    rf"|(?:{_RISK_WORDS}){_OF}(?:escal|eskal)"
+    rf"(?:^|[\W\d_])(?:(?:{_DENY_WORDS})(?:{_OF}|{_YET}|[\W\d_]*)(?:re-?)?{_NAME}"
+    rf"|(?:{_RISK_WORDS}){_OF}{_NAME}"
     r"|(?:de-?|un[\W_]?)(?:escalat|eskal))"
     r"|^de[\W_]?(?:escalat|eskal)"
-    r"|(?:escal|eskal)[^\W\d_]*[\W_]+(?:no|não|nao|nein|non|false|none|0"
+    r"|not(?:escal|eskal)"
+    rf"|{_NAME}[^\W\d_]*[\W_]+(?:no|não|nao|nein|non|false|none|0|normal"
     r"|not[\W_]+(?:required|needed))$"
-    r"|(?:escalation|eskalation)s?[\s_-]risk(?:[\W\d_]|$)"
-    rf"|(?:escal|eskal)[^\W\d_]*(?:[\W_]+(?:{_REQUEST_WORDS}))?[\W_]+(?:{_UNDONE_WORDS})"
+    r"|(?:escalation|eskalation)s?[\s_-]?(?:risk|risiko|risico)(?:[\W\d_]|$)"
+    rf"|{_NAME}[^\W\d_]*(?:[\W_]+(?:{_REQUEST_WORDS}))?[\W_]+(?:{_UNDONE_WORDS})"
     r"(?:[\W\d_]|$)"
 )
 

@@ -198,6 +198,32 @@ def test_is_in_needs_a_value():
         ("escalated_to_noc", True),
         ("scale", False),
         ("vip", False),
+        ("escalar_a_n2", True),  # Spanish and Portuguese "to escalate"
+        ("reescalado", True),  # escalated again
+        ("re-escalonado", True),
+        ("scalato_l2", True),  # Italian
+        ("ticket_scalata", True),
+        ("geëscaleerd", True),  # Dutch
+        ("geescaleerd", True),
+        ("escaleren_naar_l2", True),
+        ("escalation_high", True),  # ServiceNow's escalation levels above "Normal"
+        ("escalera", False),  # "stairs" (Spanish), not an escalation
+        ("escalabilidad", False),
+        ("autoscalato", False),
+        ("sin_escalar", False),
+        ("no_reescalado", False),
+        ("non_scalato", False),
+        ("senza_scalata", False),
+        ("niet_geëscaleerd", False),
+        ("not_to_be_escalated", False),
+        ("not_yet_escalated", False),
+        ("has_not_been_escalated", False),
+        ("wasnotescalated", False),  # a run-together "WasNotEscalated"
+        ("escalation_normal", False),  # ServiceNow's lowest escalation: none
+        ("eskalationsrisiko", False),
+        ("escalationrisk", False),
+        ("no_reply_escalated", True),  # "no reply, so escalated"
+        ("not_resolved_escalated", True),
     ],
 )
 def test_the_default_tag_rule_reads_escalation_in_the_export_languages(
@@ -266,6 +292,10 @@ def test_a_tag_rule_stored_before_patterns_leaves_denied_escalations_out() -> No
         ("Escalations - Risk", True),
         ("Escalations - Access Denied", True),
         ("Escalation risk watch", False),
+        ("Reescalados N2", True),
+        ("Ticket scalati", True),
+        ("Geëscaleerde meldingen", True),
+        ("Escaleras y ascensores", False),  # stairs and lifts: facilities, not a tier
     ],
 )
 def test_the_default_group_rule_reads_higher_tiers_in_the_export_languages(
