@@ -173,6 +173,53 @@ def match_columns(
         m.empty = empty
         m.ruled_out = frozenset(c for k2, c in ruled if k2 == k)
         out[k] = m
+    return _event_log_case_id(out, frame)
+
+
+#: An event log's case id repeats on this many rows per value at least (over the whole file).
+CASE_ROWS = 1.5
+
+
+def _event_log_case_id(out: dict[str, ColumnMatch], frame: pl.DataFrame) -> dict[str, ColumnMatch]:
+    """In an event log (a column of steps is matched), a ticket's id repeats on each of its
+    steps: a proposed id unique on every row is the event's own number (the BPI Challenge
+    logs' "IncidentActivity_Number" beside "Incident ID"); a weighed candidate that repeats
+    at least :data:`CASE_ROWS` times per value over the whole file, and no other key took, is
+    the ticket's.
+
+    >>> from lib.ingest.name_match import Candidate
+    >>> df = pl.DataFrame({"Incident ID": ["IM1", "IM1", "IM2", "IM2"],
+    ...                    "Activity_Number": ["A1", "A2", "A3", "A4"],
+    ...                    "Activity": ["Open", "Closed", "Open", "Closed"]})
+    >>> c = [Candidate("Activity_Number", 0.8, 1, 1, "unique", "A1", "name"),
+    ...      Candidate("Incident ID", 0.5, 1, 0.5, "unique", "IM1", "name")]
+    >>> out = {"ticket_id": ColumnMatch("ticket_id", "Activity_Number", 0.8, "name", tuple(c)),
+    ...        "activity": ColumnMatch("activity", "Activity", 0.9, "name")}
+    >>> _event_log_case_id(out, df)["ticket_id"].column
+    'Incident ID'
+    """
+    m, steps = out.get("ticket_id"), out.get("activity")
+    if m is None or m.column is None or steps is None or steps.column is None:
+        return out
+    if m.score >= 1.0 or m.column not in frame.columns:  # a vendor's own mapping stands
+        return out
+    if frame.get_column(m.column).drop_nulls().n_unique() < frame.height / CASE_ROWS:
+        return out
+    taken = {x.column for k, x in out.items() if k != "ticket_id" and x.column is not None}
+    for c in m.alternatives:
+        if c.column == m.column or c.column in taken or c.column not in frame.columns:
+            continue
+        values = frame.get_column(c.column).drop_nulls()
+        n = values.n_unique()
+        if n and values.len() / n >= CASE_ROWS and values.len() >= 0.95 * frame.height:
+            why = (
+                f"{c.why}; repeats on each step of the event log ({values.len() / n:.1f} rows "
+                f"per id), while {m.column!r} is unique on every row (an event's own number)"
+            )
+            out["ticket_id"] = ColumnMatch(
+                "ticket_id", c.column, c.score, why, m.alternatives, m.empty, m.ruled_out
+            )
+            break
     return out
 
 

@@ -132,6 +132,28 @@ def _closing_time(ev: pl.DataFrame, when_col: str) -> pl.DataFrame:
     return ev.with_columns(pl.when(final_run).then(pl.col(when_col)).alias("__close_time"))
 
 
+def _created_is_event_time(events: pl.DataFrame) -> bool:
+    """Whether the only time column, mapped as created, is each event's own time: it differs
+    between the events of at least half of the tickets with several (a BPI Challenge log's
+    "DateStamp"). An audit trail repeats the ticket's creation on every row.
+
+    >>> t = pl.Series([1, 2, 3], dtype=pl.Datetime("us"))
+    >>> _created_is_event_time(pl.DataFrame({"ticket_id": ["a", "a", "b"], "created_at": t}))
+    True
+    >>> same = t.gather([0, 0, 2])
+    >>> _created_is_event_time(pl.DataFrame({"ticket_id": ["a", "a", "b"], "created_at": same}))
+    False
+    """
+    if "created_at" not in events.columns or {"_event_time", "updated_at"} & set(events.columns):
+        return False
+    per = (
+        events.group_by("ticket_id")
+        .agg(n=pl.len(), times=pl.col("created_at").drop_nulls().n_unique())
+        .filter(pl.col("n") > 1)
+    )
+    return per.height > 0 and (per.get_column("times") > 1).mean() >= 0.5
+
+
 def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
     """Collapse an event log (one row per change) to one row per ticket.
 
@@ -144,6 +166,8 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
     """
     if events.height == 0:
         return events
+    if _created_is_event_time(events):
+        events = events.with_columns(pl.col("created_at").alias("_event_time"))
     order = [c for c in ("_event_time", "updated_at", "_line") if c in events.columns]
     ev = events.with_row_index("__pos")
     ev = ev.sort(["ticket_id", *order, "__pos"], nulls_last=False)

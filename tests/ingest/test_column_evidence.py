@@ -171,3 +171,19 @@ def test_profile_records_people_and_an_example():
     p = _profile(pl.Series(["Ana Beltrán", "Rui Matos", "", "ops-bot"]), _vocab(None))
     assert (p.n, p.example) == (3, "Ana Beltrán")
     assert round(p.person, 2) == 0.67
+
+
+def test_glpi_english_technician_group_is_the_group() -> None:
+    """GLPI 10 in English names the group column "Assigned to - Technician group"."""
+    rows = [
+        '"ID";"Title";"Status";"Opening date";"Last update";"Assigned to - Technician";'
+        '"Assigned to - Technician group";"Priority";"Requester"',
+        '"1001";"VPN down";"Processing (assigned)";"2025-03-05 14:10";"2025-03-06 09:00";'
+        '"ana";"Level 2 - Network";"High";"Bob"',
+        '"1002";"Printer";"Closed";"2025-03-06 09:00";"2025-03-06 10:00";"joe";'
+        '"Service Desk";"Medium";"Cy"',
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.vendor == "glpi"
+    assert res.mapping["group"] == "Assigned to - Technician group"
+    assert res.tickets.sort("ticket_id").get_column("escalated").to_list() == [True, False]

@@ -185,3 +185,71 @@ def test_level_log_without_event_times_still_escalates_on_a_move_up():
     frame, _ = reapply_rules(snapshot, ever, mapping=res.mapping)
     ever_up = {k for k, row in _by_id(canonical_only(frame)).items() if row["escalated"]}
     assert ever_up == {"UP", "BACK", "DOWN", "AT2", "AT2UP"}
+
+
+def test_bpi_style_log_reads_the_repeating_incident_id_and_its_date_stamps():
+    """A BPI Challenge style activity log: each row has its own activity number (unique on
+    every row) beside the incident's id, and its only time column ("DateStamp", day first) is
+    read as created. The incident id is the ticket, the first stamp its creation, the closing
+    step its solve time, and the move to an L2 group its escalation."""
+    rows = [
+        "Incident ID;DateStamp;IncidentActivity_Number;IncidentActivity_Type;Assignment Group",
+        "IM1;07-02-2023 08:17:00;001A01;Open;Service Desk L1",
+        "IM1;07-02-2023 09:00:00;001A02;Reassignment;Network L2",
+        "IM1;08-02-2023 10:00:00;001A03;Closed;Network L2",
+        "IM2;13-02-2023 08:00:00;001A04;Open;Service Desk L1",
+        "IM2;13-02-2023 09:00:00;001A05;Closed;Service Desk L1",
+        "IM3;14-02-2023 08:00:00;001A06;Open;Service Desk L1",
+        "IM3;14-02-2023 08:30:00;001A07;Update;Service Desk L1",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping["ticket_id"] == "Incident ID"
+    assert res.report.event_log and res.report.events == 7
+    t = _by_id(res.tickets)
+    assert set(t) == {"IM1", "IM2", "IM3"}
+    assert (t["IM1"]["created_at"], t["IM1"]["solved_at"]) == (_at(7, 8, 17), _at(8, 10))
+    assert t["IM1"]["escalated"] and t["IM1"]["escalated_at"] == _at(7, 9)
+    assert (t["IM2"]["solved_at"], t["IM2"]["status"], t["IM2"]["escalated"]) == (
+        _at(13, 9),
+        "closed",
+        False,
+    )
+    assert (t["IM3"]["solved_at"], t["IM3"]["status"]) == (None, "open")
+
+
+def test_disco_log_with_year_first_slash_stamps_loads():
+    """The 4TU / Disco CSV layout: "Complete Timestamp" holds ``2012/10/09 14:50:17.000``."""
+    rows = ["Case ID,Activity,Resource,Complete Timestamp"]
+    rows += [
+        "Case 1,Insert ticket,Value 1,2023/02/09 14:50:17.000",
+        "Case 1,Resolve ticket,Value 1,2023/02/10 09:00:00.000",
+        "Case 2,Insert ticket,Value 2,2023/02/11 08:00:00.000",
+        "Case 2,Take in charge ticket,Value 2,2023/02/11 10:00:00.000",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping["ticket_id"] == "Case ID"
+    t = _by_id(res.tickets)
+    assert (t["Case 1"]["created_at"], t["Case 1"]["solved_at"]) == (
+        datetime(2023, 2, 9, 14, 50, 17, tzinfo=UTC),
+        _at(10, 9),
+    )
+    assert (t["Case 2"]["created_at"], t["Case 2"]["status"]) == (_at(11, 8), "open")
+
+
+def test_an_audit_trail_repeating_its_creation_keeps_no_solve_time_from_it():
+    """Created repeated on every row of a ticket is its creation, not each event's time."""
+    rows = ["number,opened_at,activity,assignment_group"]
+    rows += [
+        "INC1,2023-02-01 09:00,Insert ticket,Service Desk",
+        "INC1,2023-02-01 09:00,Resolve ticket,Service Desk",
+        "INC2,2023-02-02 09:00,Insert ticket,Service Desk",
+        "INC2,2023-02-02 09:00,Take in charge ticket,Service Desk",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.report.event_log and res.mapping["created_at"] == "opened_at"
+    # INC1 was resolved at a time the export does not say (not at its creation)
+    assert res.tickets.get_column("solved_at").null_count() == 2
+    assert res.tickets.sort("ticket_id").get_column("created_at").to_list() == [
+        _at(1, 9),
+        _at(2, 9),
+    ]

@@ -21,6 +21,14 @@ _NO_FIRST_OWNER = (
     "first_group stay unmapped."
 )
 
+#: GLPI's "Assigned to - Group" column, as GLPI 9 and 10 name it in each language
+#: ("Technician group" in GLPI 10).
+_GLPI_GROUPS = (
+    "Atribuído - Grupo|Atribuído - Grupo de técnicos|Attribué à - Groupe"
+    "|Attribué à - Groupe de techniciens|Assigned to - Group|Assigned to - Technician group"
+    "|Asignado a - Grupo|Asignado a - Grupo de técnicos"
+)
+
 TRACKER_PRESETS: tuple[Preset, ...] = (
     Preset(
         vendor="glpi",
@@ -32,14 +40,15 @@ TRACKER_PRESETS: tuple[Preset, ...] = (
             "Prioridade|Priorité|Priority;"
             "Requerente|Requerente - Requerente|Demandeur|Demandeur - Demandeur|Requester|"
             "Requester - Requester;"
-            "Atribuído - Técnico|Attribué à - Technicien|Assigned to - Technician;"
-            "Atribuído - Grupo|Attribué à - Groupe|Assigned to - Group;"
+            "Atribuído - Técnico|Attribué à - Technicien|Assigned to - Technician|"
+            "Asignado a - Técnico;"
+            f"{_GLPI_GROUPS};"
             "Categoria|Catégorie|Category"
         ),
         required=(
             "Data de abertura|Date d'ouverture|Opening date",
             "Atribuído - Técnico|Attribué à - Technicien|Assigned to - Technician|"
-            "Atribuído - Grupo|Attribué à - Groupe|Assigned to - Group",
+            f"Asignado a - Técnico|{_GLPI_GROUPS}",
         ),
         ignore=(
             "Tempo para atendimento",
@@ -60,8 +69,9 @@ TRACKER_PRESETS: tuple[Preset, ...] = (
             priority="Prioridade; Priorité; Priority",
             channel="Origem da requisição; Source de la demande; Request source",
             category="Categoria; Catégorie; Category",
-            agent="Atribuído - Técnico; Attribué à - Technicien; Assigned to - Technician",
-            group="Atribuído - Grupo; Attribué à - Groupe; Assigned to - Group",
+            agent="Atribuído - Técnico; Attribué à - Technicien; Assigned to - Technician;"
+            "Asignado a - Técnico",
+            group=_GLPI_GROUPS.replace("|", "; "),
             customer="Requerente - Requerente; Requerente; Demandeur - Demandeur; Demandeur;"
             "Requester - Requester; Requester; Entidade; Entité; Entity",
             subject="Título; Titre; Title",
