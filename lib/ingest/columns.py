@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from lib.ingest.column_evidence import candidates, check_date_order, empty_columns, weigh
+from lib.ingest.column_words import AVOID
 from lib.ingest.header_names import norm_header
 from lib.ingest.keys import _TIME_KEYS, _VOCAB_KEYS, KEY_LABELS, KEYS, REQUIRED_KEYS
 from lib.ingest.name_match import (
@@ -21,6 +22,7 @@ from lib.ingest.name_match import (
     _name_score,
     _named_like_a_key,
     _solve,
+    _tokens,
     match_by_name,
 )
 from lib.ingest.preset_mapping import map_with_preset
@@ -130,6 +132,10 @@ def match_columns(
                 ruled.add((k, c))  # many different values, none of them known words
             if k in _TIME_KEYS and v < 0.2 and k not in REQUIRED_KEYS:
                 ruled.add((k, c))  # named like a date, holds no dates
+            if k == "escalated" and v < 0.5 and profiles[c].distinct >= 2:
+                # named like the flag, holds levels (ServiceNow's Normal / High / Overdue):
+                # a yes/no read of them would say no everywhere; the signals offer the values
+                ruled.add((k, c))
             floor = 0.35
             if k in _VOCAB_KEYS and (v >= 0.05 or profiles[c].distinct < 5):
                 floor = 0.6  # vendors add their own words; none known among many is suspect
@@ -143,10 +149,13 @@ def match_columns(
         if s2 >= 0.9:
             strong.setdefault(c2, set()).add(k2)
     table: dict[tuple[str, str], tuple[float, str]] = {}
+    avoided = {c: frozenset(_tokens(c)) for c in free_cols}
     for c in free_cols:
         for k in free_keys:
             by_name = named.get((k, c), (0.0, ""))
             vo, vo_why = _value_only(k, c, profiles[c], roles[c])
+            if vo and avoided[c] & AVOID[k]:
+                vo *= 0.4  # values fit, the name argues against it ("escalation" as priority)
             if strong.get(c, set()) - {k}:
                 vo *= 0.5  # name and values agree that this column is something else
             if by_name[0] >= vo and by_name[0] > 0:

@@ -69,6 +69,9 @@ NEGATION = re.compile(
 )
 #: Values that name an escalation to deny it ("not_escalated", "De-escalated"): no signal.
 DENIED = re.compile("(?i)" + NEGATED_ESCALATION_PATTERN)
+#: Values of an escalation level column that say the ticket was not escalated (ServiceNow's
+#: incident ``escalation``: Normal, then Moderate, High, Overdue).
+UNESCALATED_LEVELS = frozenset({"normal", "none", "standard", "regular", "n/a", "na", "-"})
 #: Column names that say the column is about escalation (its values then count too).
 ESCALATION_NAME = ESCALATION_WORDS
 #: Column names of a broken SLA / overdue flag.
@@ -236,7 +239,7 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
         picked = [
             v
             for v, _ in values
-            if v.lower() not in NO
+            if v.lower() not in NO | UNESCALATED_LEVELS
             and not NEGATION.search(v)
             and not DENIED.search(v)
             and not re.search(r"(?i)\b(l|n|tier|level)[\s_-]*[01]\b", v)

@@ -265,3 +265,20 @@ def test_an_on_off_switch_named_for_escalation_is_no_flag() -> None:
     """ "Auto-escalation: On" is a setting, not a ticket that went up a level."""
     frame = _frame(**{"raw:Auto-escalation": ["On", "Off", "Off", "On", "Off"] * 4})
     assert [s for s in suggest_signals(frame) if s.column == "raw:Auto-escalation"] == []
+
+
+def test_servicenow_escalation_levels_are_offered_without_normal() -> None:
+    """ServiceNow's incident ``escalation`` (Normal, Moderate, High, Overdue) is neither a
+    priority nor a yes/no flag: its levels above Normal are offered as a signal."""
+    rows = ["number,opened_at,state,assignment_group,escalation"]
+    levels = ["Normal", "High", "Overdue", "Normal", "Moderate", "Normal", "Normal", "Normal"]
+    rows += [
+        f"INC{i:04d},0{1 + i % 9}-02-2024 09:00:00,New,Service Desk,{level}"
+        for i, level in enumerate(levels * 5)
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert "escalation" not in res.mapping.values()  # not the priority, not the flag
+    found = suggest_signals(res.snapshot_frame(), res.rules)
+    assert found, "the escalation levels should be offered"
+    assert sorted(found[0].rule.value) == ["High", "Moderate", "Overdue"]
+    assert found[0].tickets == 15

@@ -103,7 +103,7 @@ AVOID = {
     "updated_at": "by count",
     "event_time": "due sla",
     "status": "resolution response sla first",
-    "priority": "confirmation",
+    "priority": "confirmation escalation escalated",
     "category": "sub record",
     "activity": "time date at id count by",
     "channel": "resource resources",
