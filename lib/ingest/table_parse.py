@@ -396,6 +396,53 @@ def _note_nobody(
     )
 
 
+#: Statuses of a ticket deleted in the helpdesk (Zendesk's incremental export, osTicket, RT):
+#: no ticket to count, as the helpdesk's own reports leave it out.
+DELETED_STATUSES = frozenset(
+    {"deleted", "gelöscht", "supprimé", "supprime", "eliminado", "excluído", "excluido"}
+    | {"eliminato", "verwijderd", "usunięty", "trashed"}
+)
+
+
+def _drop_deleted(
+    frame: pl.DataFrame, mapping: dict[str, str], table: RawTable, report: QualityReport
+) -> pl.DataFrame:
+    """Drop the tickets whose status says they were deleted (:data:`DELETED_STATUSES`), every
+    row of their id, with the reason and their lines in the report.
+
+    >>> from types import SimpleNamespace as T
+    >>> f = pl.DataFrame({"raw:Status": ["open", "Deleted"], "_line": [2, 3]})
+    >>> r = QualityReport()
+    >>> _drop_deleted(f, {"status": "Status"}, T(name="t.csv"), r).height, r.rows_dropped
+    (1, 1)
+    """
+    column = f"raw:{mapping['status']}" if mapping.get("status") else None
+    if column not in frame.columns:
+        return frame
+    values = frame.get_column(column).cast(pl.String)
+    said = [
+        v for v in values.unique().drop_nulls().to_list() if v.strip().lower() in DELETED_STATUSES
+    ]
+    if not said:
+        return frame
+    gone = values.is_in(said)
+    if "ticket_id" in frame.columns:  # its other rows too (an update before the deletion)
+        ids = frame.get_column("ticket_id").filter(gone).drop_nulls().unique()
+        gone = gone | frame.get_column("ticket_id").is_in(ids.implode())
+    reason = f"deleted in the helpdesk (column {mapping['status']!r} says {said[0]!r})"
+    bad = frame.filter(gone)
+    report.rows_dropped += bad.height
+    report.drop_reasons[reason] = report.drop_reasons.get(reason, 0) + bad.height
+    for line in (
+        bad.get_column("_line")
+        .drop_nulls()
+        .head(max(0, 10 - len(report.dropped_examples)))
+        .to_list()
+    ):
+        report.dropped_examples.append((table.name, int(line), reason))
+    return frame.filter(~gone)
+
+
 def _finish_rows(
     frame: pl.DataFrame, table: RawTable, mapping: dict[str, str], report: QualityReport
 ) -> pl.DataFrame:
@@ -409,6 +456,7 @@ def _finish_rows(
         frame = frame.with_columns(status=closing_kind(pl.col("_activity")))
     frame = derive_status(frame, mapping, table.name, report)
     frame = derive_first_response(frame, mapping, table.name, report)
+    frame = _drop_deleted(frame, mapping, table, report)
     checks = [
         (
             "ticket_id",

@@ -253,3 +253,21 @@ def test_an_audit_trail_repeating_its_creation_keeps_no_solve_time_from_it():
         _at(1, 9),
         _at(2, 9),
     ]
+
+
+def test_deleted_tickets_are_left_out_with_the_reason():
+    """Zendesk's incremental export lists deleted tickets (status "deleted"): no ticket to
+    count. A ticket updated, then deleted, goes with all its rows."""
+    rows = ["Id,Status,Created at,Updated at"]
+    rows += [
+        "1,open,2023-02-01 09:00,2023-02-01 09:00",
+        "2,solved,2023-02-02 09:00,2023-02-03 09:00",
+        "3,open,2023-02-02 10:00,2023-02-02 10:00",
+        "3,deleted,2023-02-02 10:00,2023-02-04 10:00",
+        "4,Deleted,2023-02-05 10:00,2023-02-05 11:00",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert sorted(res.tickets.get_column("ticket_id").to_list()) == ["1", "2"]
+    assert res.report.rows_dropped == 3
+    (reason,) = [r for r in res.report.drop_reasons if "deleted" in r]
+    assert "column 'Status'" in reason
