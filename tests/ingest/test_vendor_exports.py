@@ -247,3 +247,40 @@ def test_a_preset_column_left_empty_is_not_mapped_and_says_why():
     preset = detect_vendor(frame.columns).preset
     why = match_columns(frame, preset=preset)["description"].why
     assert "'Consumer complaint narrative' has no value" in why
+
+
+def test_zendesk_api_json_names_ids_from_the_lists_sent_with_the_tickets() -> None:
+    """``GET /api/v2/tickets?include=users,groups,organizations`` sends the names beside the
+    tickets: the group rule reads "Tier 2", agents and customers have names. A group the list
+    does not name keeps its id."""
+    tickets = [
+        {
+            "id": i,
+            "url": f"https://x.zendesk.com/api/v2/tickets/{i}.json",
+            "created_at": f"2024-02-0{1 + i}T10:00:00Z",
+            "via": {"channel": "email"},
+            "requester_id": 5,
+            "submitter_id": 5,
+            "assignee_id": 3,
+            "organization_id": 9,
+            "group_id": group,
+            "status": "open",
+            "subject": "VPN",
+            "tags": [],
+        }
+        for i, group in enumerate([22, 11, 22, 11, 44])
+    ]
+    doc = {
+        "tickets": tickets,
+        "users": [{"id": 3, "name": "Ana Souza"}, {"id": 5, "name": "Bob Client"}],
+        "groups": [{"id": 11, "name": "Support"}, {"id": 22, "name": "Tier 2"}],
+        "organizations": [{"id": 9, "name": "Acme GmbH"}],
+        "next_page": None,
+    }
+    res = load_export(json.dumps(doc).encode())
+    assert res.vendor == "zendesk"
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("group").to_list() == ["Tier 2", "Support", "Tier 2", "Support", "44"]
+    assert t.get_column("escalated").to_list() == [True, False, True, False, False]
+    assert set(t.get_column("agent")) == {"Ana Souza"}
+    assert set(t.get_column("customer")) == {"Acme GmbH"}

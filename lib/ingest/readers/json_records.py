@@ -155,6 +155,8 @@ def _json_records_table(obj: Any, display: str, limits: Limits) -> RawTable:
         records = candidates[key]
         if len(obj) > 1 or "." in key:
             notes.append(f"read the list of records under {key!r}")
+        if "." not in key and (named := _with_sideloaded_names(records, obj)):
+            notes.append("named " + ", ".join(named) + " from the lists sent with them")
     elif not isinstance(obj, list):
         raise IngestError(
             "holds a single JSON value, not records",
@@ -164,6 +166,57 @@ def _json_records_table(obj: Any, display: str, limits: Limits) -> RawTable:
     table = _records_table(records, None, display, "json", dropped=[], header_line=0, limits=limits)
     table.notes[:0] = notes
     return table
+
+
+#: Record fields holding another object's id, and the sideloaded list that names it (Zendesk's
+#: ``include=users,groups,organizations``, Freshdesk's ``include=requester``).
+_SIDELOADED = {
+    "assignee_id": "users",
+    "requester_id": "users",
+    "submitter_id": "users",
+    "responder_id": "agents",
+    "group_id": "groups",
+    "organization_id": "organizations",
+    "company_id": "companies",
+    "brand_id": "brands",
+}
+
+
+def _with_sideloaded_names(records: list[Any], obj: dict[str, Any]) -> list[str]:
+    """Add a name beside each id whose object came in a list sent with the records
+    (``{"tickets": [...], "users": [...], "groups": [...]}``): ``group`` beside ``group_id``,
+    ``assignee`` beside ``assignee_id``; an id the list does not name is kept as it is.
+    Returns the fields named.
+
+    >>> recs = [{"id": 1, "group_id": 7, "assignee_id": 3}, {"id": 2, "group_id": 8}]
+    >>> doc = {"tickets": recs, "groups": [{"id": 7, "name": "Tier 2"}],
+    ...        "users": [{"id": 3, "name": "Ana"}]}
+    >>> _with_sideloaded_names(recs, doc), recs[0]["group"], recs[1]["group"]
+    (['assignee', 'group'], 'Tier 2', '8')
+    """
+    names: dict[str, dict[str, str]] = {}
+    for listed in dict.fromkeys(_SIDELOADED.values()):
+        if listed not in names and _is_record_list(obj.get(listed)):
+            names[listed] = {
+                str(o["id"]): str(o["name"])
+                for o in obj[listed]
+                if isinstance(o, dict) and o.get("id") is not None and o.get("name")
+            }
+    named: set[str] = set()
+    if not names:
+        return []
+    for r in records:
+        if not isinstance(r, dict):
+            continue
+        for field, listed in _SIDELOADED.items():
+            lookup = names.get(listed)
+            value = r.get(field)
+            if not lookup or value is None or field[:-3] in r:
+                continue
+            # an id the list does not name stays an id (the field is not left empty)
+            r[field[:-3]] = lookup.get(str(value), str(value))
+            named.add(field[:-3])
+    return sorted(named)
 
 
 def _is_record_list(value: Any) -> bool:
