@@ -122,14 +122,22 @@ def _tier_aggs(ev: pl.DataFrame) -> list[pl.Expr]:
 
 def _closing_time(ev: pl.DataFrame, when_col: str) -> pl.DataFrame:
     """Add ``__close_time``: an event's time when it belongs to the ticket's final run of
-    closing steps (a closing step followed by other work was reopened, so it does not
-    count); else null. A running count of other steps over the whole frame (sorted by
-    ticket) is at its ticket's maximum from the last other step on."""
-    ev = ev.with_columns((~pl.col("__closing")).cast(pl.Int32).cum_sum().alias("__open_steps"))
+    closing steps (a closing step followed by other work was reopened, so it does not count;
+    a step at the closing step's very time is no work); else null. A running count of other
+    steps over the whole frame (sorted by ticket) is at its ticket's maximum from the last
+    other step on. ``__close_kind``: that step's kind ("closed", "solved")."""
+    # a step logged at the very time of the closing step before it is the close's own
+    # bookkeeping (a BPI Challenge log's "Caused By CI" at the second of "Closed"), not work
+    closed_at = pl.when(pl.col("__closing")).then(pl.col(when_col)).forward_fill().over("ticket_id")
+    work = ~pl.col("__closing") & pl.col(when_col).ne_missing(closed_at)
+    ev = ev.with_columns(work.cast(pl.Int32).cum_sum().alias("__open_steps"))
     final_run = pl.col("__closing") & (
         pl.col("__open_steps") == pl.col("__open_steps").max().over("ticket_id")
     )
-    return ev.with_columns(pl.when(final_run).then(pl.col(when_col)).alias("__close_time"))
+    return ev.with_columns(
+        pl.when(final_run).then(pl.col(when_col)).alias("__close_time"),
+        pl.when(final_run).then(closing_kind(pl.col("_activity"))).alias("__close_kind"),
+    )
 
 
 def _created_is_event_time(events: pl.DataFrame) -> bool:
@@ -220,6 +228,12 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
         aggs.extend(_tier_aggs(ev))
     if "__close_time" in ev.columns:
         aggs.append(pl.col("__close_time").min().alias("__closed_at"))
+        # closed by its final run, though a step at the close's time came last
+        aggs.append(
+            pl.when(pl.col("__closing").last().not_())
+            .then(pl.col("__close_kind").drop_nulls().last())
+            .alias("__closed_as")
+        )
     if "priority" in ev.columns:  # the priority at creation: raised later is a signal
         aggs.append(pl.col("priority").drop_nulls().first().alias("_first_priority"))
     if "_activity" in ev.columns:
@@ -263,6 +277,10 @@ def _finish(out: pl.DataFrame) -> pl.DataFrame:
             .then(tags.list.concat(pl.lit([OPENED_ABOVE_TIER1], pl.List(pl.String))))
             .otherwise(tags)
         )
+    if "__closed_as" in out.columns:
+        if "status" in out.columns:  # the last step is the close's bookkeeping, not work
+            out = out.with_columns(status=pl.coalesce("__closed_as", "status"))
+        out = out.drop("__closed_as")
     if "__closed_at" in out.columns:
         given = [pl.col("solved_at")] if "solved_at" in out.columns else []
         out = out.with_columns(

@@ -191,7 +191,8 @@ def test_bpi_style_log_reads_the_repeating_incident_id_and_its_date_stamps():
     """A BPI Challenge style activity log: each row has its own activity number (unique on
     every row) beside the incident's id, and its only time column ("DateStamp", day first) is
     read as created. The incident id is the ticket, the first stamp its creation, the closing
-    step its solve time, and the move to an L2 group its escalation."""
+    step its solve time (a step logged at the same second is no reopening), and the move to
+    an L2 group its escalation."""
     rows = [
         "Incident ID;DateStamp;IncidentActivity_Number;IncidentActivity_Type;Assignment Group",
         "IM1;07-02-2023 08:17:00;001A01;Open;Service Desk L1",
@@ -199,14 +200,19 @@ def test_bpi_style_log_reads_the_repeating_incident_id_and_its_date_stamps():
         "IM1;08-02-2023 10:00:00;001A03;Closed;Network L2",
         "IM2;13-02-2023 08:00:00;001A04;Open;Service Desk L1",
         "IM2;13-02-2023 09:00:00;001A05;Closed;Service Desk L1",
+        "IM2;13-02-2023 09:00:00;001A08;Caused By CI;Service Desk L1",  # the close's bookkeeping
         "IM3;14-02-2023 08:00:00;001A06;Open;Service Desk L1",
         "IM3;14-02-2023 08:30:00;001A07;Update;Service Desk L1",
+        "IM4;15-02-2023 08:00:00;001A09;Open;Service Desk L1",
+        "IM4;15-02-2023 09:00:00;001A10;Closed;Service Desk L1",
+        "IM4;15-02-2023 10:00:00;001A11;Update;Service Desk L1",  # work after the close
     ]
     res = load_export("\n".join(rows).encode())
     assert res.mapping["ticket_id"] == "Incident ID"
-    assert res.report.event_log and res.report.events == 7
+    assert res.report.event_log and res.report.events == 11
     t = _by_id(res.tickets)
-    assert set(t) == {"IM1", "IM2", "IM3"}
+    assert set(t) == {"IM1", "IM2", "IM3", "IM4"}
+    assert (t["IM4"]["solved_at"], t["IM4"]["status"]) == (None, "open")  # reopened by work
     assert (t["IM1"]["created_at"], t["IM1"]["solved_at"]) == (_at(7, 8, 17), _at(8, 10))
     assert t["IM1"]["escalated"] and t["IM1"]["escalated_at"] == _at(7, 9)
     assert (t["IM2"]["solved_at"], t["IM2"]["status"], t["IM2"]["escalated"]) == (
