@@ -230,7 +230,8 @@ def _parse_table(
             s = s.set(s.is_in(marks), None)  # type: ignore[arg-type]
         if s.str.ends_with(".0").any():  # ids written as floats by a spreadsheet
             s = s.str.replace(r"^(\d+)\.0$", "$1")
-        return (_drop_digit_group_spaces(s) if spaced else s), None
+        grouped = spaced or s.str.contains(r"^\d{1,3}[.,']\d{3}").any()
+        return (_drop_digit_group_spaces(s) if grouped else s), None
 
     def dates(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
         return nz.parse_datetimes(s, tz=tz, dayfirst=order)
@@ -352,20 +353,27 @@ def distinct_ids(ids: pl.Series) -> int:
 
 
 def _drop_digit_group_spaces(s: pl.Series) -> pl.Series:
-    """Ids written with a thousands space (GLPI's ``2 553``) as plain numbers, when every id
-    is a number grouped that way.
+    """Ids written with a thousands separator (GLPI's ``2 553`` in Portuguese and French,
+    ``3.400`` in Spanish and German, ``3,400`` in English) as plain numbers, when every id is
+    a number grouped that way with one separator.
 
     >>> _drop_digit_group_spaces(pl.Series(["2 553", "987", "1\u00a0204"])).to_list()
     ['2553', '987', '1204']
+    >>> _drop_digit_group_spaces(pl.Series(["3.400", "12", "10.001"])).to_list()
+    ['3400', '12', '10001']
     >>> _drop_digit_group_spaces(pl.Series(["AB 123", "2 553"])).to_list()
     ['AB 123', '2 553']
+    >>> _drop_digit_group_spaces(pl.Series(["1.2", "3.400"])).to_list()  # not all grouped
+    ['1.2', '3.400']
     """
-    spaced = s.str.contains(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+$")
-    if not spaced.any():
-        return s
-    if not (spaced | s.str.contains(r"^\d{1,3}$")).fill_null(True).all():
-        return s
-    return s.str.replace_all(r"[ \u00a0\u202f]", "")
+    small = s.str.contains(r"^\d{1,3}$")
+    for sep in (r"[ \u00a0\u202f]", r"\.", ",", "'"):
+        grouped = s.str.contains(rf"^\d{{1,3}}(?:{sep}\d{{3}})+$")
+        if grouped.any():
+            if (grouped | small).fill_null(True).all():
+                return s.str.replace_all(sep, "")
+            return s
+    return s
 
 
 def created_from_events(mapping: dict[str, str]) -> dict[str, str]:

@@ -170,6 +170,11 @@ def test_glpi_ids_lose_the_thousands_space():
     assert _col(res, "ticket_id") == ["1204", "1205", "1206", "1207"]
     mixed = load_export(b"ID,Created\nAB 123,2024-01-01\n2 553,2024-01-02\n")
     assert sorted(mixed.tickets.get_column("ticket_id").to_list()) == ["2 553", "AB 123"]
+    # Spanish and German number settings group with a dot; the same ticket in both exports
+    dotted = load_export(b"ID;Created\n3.400;2024-01-01\n12;2024-01-02\n10.001;2024-01-03\n")
+    assert sorted(dotted.tickets.get_column("ticket_id").to_list()) == ["10001", "12", "3400"]
+    versions = load_export(b"ID;Created\n1.2;2024-01-01\n3.400;2024-01-02\n")
+    assert sorted(versions.tickets.get_column("ticket_id").to_list()) == ["1.2", "3.400"]
 
 
 def test_zendesk_api_side_loaded_metric_sets():
