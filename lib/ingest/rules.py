@@ -187,6 +187,8 @@ def rules_from_json(data: list[dict[str, Any]] | None) -> list[Rule]:
     return [Rule.from_dict(d) for d in (data or [])]
 
 
+#: The status rule's label: the export's own status names an escalation or a higher tier.
+STATUS_TIER_LABEL = "Status names an escalation or a higher tier"
 #: Label of the default tag rule: a tag naming an escalation in one of the export languages.
 TAG_LABEL = "Tag says escalated (escalated, escalado, escalade, escalonado, eskaliert…)"
 #: Labels of the event-log level rules (the load report names the alternative rule).
@@ -202,6 +204,8 @@ def default_rules(columns: list[str]) -> list[Rule]:
 
     >>> [r.id for r in default_rules(["ticket_id", "tags", "group", "_esc_flag"])]
     ['flag', 'tag', 'group_tier', 'reassigned']
+    >>> [r.id for r in default_rules(["ticket_id", "status"])]
+    ['tag', 'status_tier', 'reassigned']
     >>> [(r.id, r.enabled) for r in default_rules(["group", "_tier_move_at"])][:4]
     [('level_move', True), ('level_ever', False), ('tag', True), ('group_tier', False)]
     """
@@ -218,6 +222,10 @@ def default_rules(columns: list[str]) -> list[Rule]:
         rules.append(
             Rule("group_tier", "Group names a higher tier", "group_tier", enabled=not event_tiers)
         )
+    if "status" in columns:
+        # Jira Service Management's and Salesforce's "Escalated" status (the export's own
+        # value, kept beside the normalised status): the tickets escalated right now
+        rules.append(Rule("status_tier", STATUS_TIER_LABEL, "status_tier"))
     # A proxy some teams use; off by default because a reassignment is not always an escalation.
     rules.append(
         Rule(
@@ -452,6 +460,15 @@ def value_counts(
     return [(str(v), int(n)) for v, n in counts.iter_rows()]
 
 
+def _names_higher_tier(frame: pl.DataFrame, col: str) -> pl.Expr:
+    """Where ``col`` names a tier above the first line or an escalation
+    (:func:`is_higher_tier`); names repeat, so each distinct one is read once, then looked up
+    per ticket."""
+    names = frame.get_column(col).cast(pl.String).unique().drop_nulls()
+    higher = names.filter(pl.select(is_higher_tier(pl.lit(names))).to_series())
+    return pl.col(col).cast(pl.String).is_in(higher.implode()).fill_null(False)
+
+
 def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None = None) -> pl.Expr:
     """Boolean expression marking the tickets a rule fires on (never null).
 
@@ -489,14 +506,16 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
             .list.any()
             .fill_null(False)
         )
+    if kind == "status_tier":
+        col = raw_source(frame.columns, "status", sources)
+        if col is None:
+            return pl.lit(False)
+        return _names_higher_tier(frame, col)
     if kind == "group_tier":
         masks = []
         for c in ("group", "_level"):
             if c in frame.columns:
-                # groups repeat: each distinct name is read once, then looked up per ticket
-                names = frame.get_column(c).cast(pl.String).unique().drop_nulls()
-                higher = names.filter(pl.select(is_higher_tier(pl.lit(names))).to_series())
-                masks.append(pl.col(c).cast(pl.String).is_in(higher.implode()).fill_null(False))
+                masks.append(_names_higher_tier(frame, c))
         if not masks:
             return pl.lit(False)
         return pl.any_horizontal(masks)

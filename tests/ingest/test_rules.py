@@ -314,3 +314,17 @@ def test_a_stored_tag_rule_with_one_word_still_matches_only_that_word() -> None:
     t = pl.DataFrame({"ticket_id": ["1", "2"], "tags": [["escalated"], ["escalado"]]})
     old = [Rule("tag", 'Tag contains "escalat"', "tag", value="escalat")]
     assert apply_rules(t, old).frame.get_column("escalated").to_list() == [True, False]
+
+
+def test_a_status_that_names_an_escalation_counts_by_default(tmp_path) -> None:
+    """Jira Service Management's and Salesforce's "Escalated" status, read from the export's
+    own value (the normalised status says open); "Not escalated" does not count."""
+    from lib.ingest import load_export
+
+    rows = ["Case Number,Status,Date/Time Opened,Case Owner"]
+    statuses = ["Escalated", "Working", "New", "Closed", "Not escalated", "Tier 2 review"]
+    rows += [f"{1000 + i},{s},1/{1 + i}/2024 9:15 AM,Ana" for i, s in enumerate(statuses)]
+    res = load_export("\n".join(rows).encode())
+    assert res.report.rule_counts["status_tier"] == 2
+    marked = res.tickets.filter(pl.col("escalated")).get_column("ticket_id").to_list()
+    assert sorted(marked) == ["1000", "1005"]
