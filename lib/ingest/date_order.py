@@ -78,7 +78,21 @@ def file_day_first(
         return DayFirst(
             preset.dayfirst, f"the {preset.label} preset prefers {chosen_word(preset.dayfirst)}"
         )
+    for col in date_columns:
+        if col in frame.columns and frame.schema[col] == pl.String:
+            head = frame.get_column(col).drop_nulls().head(_PEEK)
+            if head.str.contains(_US_CLOCK).any():
+                return DayFirst(
+                    False,
+                    f"column {col!r} writes times with AM or PM after slashed dates, as exports "
+                    "made in the United States do (Salesforce, HubSpot)",
+                )
     return None
+
+
+#: A slashed date with an English 12-hour time ("1/2/2024 9:05 AM"): the United States' order,
+#: month first. Not Latin America's "p. m." after day-first dates.
+_US_CLOCK = r"^\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM)$"
 
 
 def split_saved(saved: dict[str, object]) -> tuple[dict[str, str], bool | None]:

@@ -65,3 +65,18 @@ def test_the_quoted_example_is_clipped():
     text = " ".join(res.report.warnings)
     assert "dates like 01/10/2023 09:00 [click](http:/… could be" in text
     assert "evil.example) [click]" not in text
+
+
+def test_slashed_dates_with_am_pm_are_read_month_first_when_nothing_decides():
+    """Salesforce and HubSpot write "1/2/2024 9:05 AM" in the United States' order; no value of
+    this file proves either order, and no preset prefers one."""
+    rows = ["Case Number,Subject,Opened Date"]
+    rows += [f"{100 + i},Login,{1 + i}/{2 + i}/2024 9:05 AM" for i in range(5)]
+    res = load_export("\n".join(rows).encode())
+    assert _created(res)[0] == datetime(2024, 1, 2, 9, 5, tzinfo=UTC)
+    text = " ".join(res.report.warnings)
+    assert "read as month first because column 'Opened Date' writes times with AM or PM" in text
+    # Latin America writes "p. m." after day-first dates: day first stays the default
+    rows = ["Caso,Asunto,Fecha"] + [f"{100 + i},x,{1 + i}/{2 + i}/2024 4:51 p. m." for i in range(5)]
+    latin = load_export("\n".join(rows).encode())
+    assert _created(latin)[0] == datetime(2024, 2, 1, 16, 51, tzinfo=UTC)
