@@ -77,6 +77,7 @@ def test_slashed_dates_with_am_pm_are_read_month_first_when_nothing_decides():
     text = " ".join(res.report.warnings)
     assert "read as month first because column 'Opened Date' writes times with AM or PM" in text
     # Latin America writes "p. m." after day-first dates: day first stays the default
-    rows = ["Caso,Asunto,Fecha"] + [f"{100 + i},x,{1 + i}/{2 + i}/2024 4:51 p. m." for i in range(5)]
+    rows = ["Caso,Asunto,Fecha"]
+    rows += [f"{100 + i},x,{1 + i}/{2 + i}/2024 4:51 p. m." for i in range(5)]
     latin = load_export("\n".join(rows).encode())
     assert _created(latin)[0] == datetime(2024, 2, 1, 16, 51, tzinfo=UTC)
