@@ -289,3 +289,38 @@ def test_zendesk_api_json_names_ids_from_the_lists_sent_with_the_tickets() -> No
     assert t.get_column("escalated").to_list() == [True, False, True, False, False]
     assert set(t.get_column("agent")) == {"Ana Souza"}
     assert set(t.get_column("customer")) == {"Acme GmbH"}
+
+
+def test_cfpb_json_download_reads_each_hits_source_like_the_csv() -> None:
+    """The CFPB complaint database's JSON download: search hits whose ``_source`` holds the
+    API's field names. Status from the company's response (not the US state), escalation
+    from the consumer's dispute, as in the CSV."""
+    hits = [
+        {
+            "_index": "complaint-public-v2",
+            "_type": "_doc",
+            "_id": str(4000 + i),
+            "_score": 0.0,
+            "_source": {
+                "complaint_id": str(4000 + i),
+                "date_received": f"2024-03-0{1 + i}T12:00:00-05:00",
+                "product": "Mortgage",
+                "issue": "Trouble during payment process",
+                "company": "Big Bank",
+                "state": "CA",
+                "submitted_via": "Web",
+                "company_response": "In progress" if i == 0 else "Closed with explanation",
+                "timely": "Yes",
+                "consumer_disputed": "Yes" if i in (1, 2) else "No",
+                "tags": None,
+            },
+        }
+        for i in range(6)
+    ]
+    res = load_export(json.dumps(hits).encode())
+    assert res.vendor == "cfpb"
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("ticket_id").to_list()[0] == "4000"
+    assert t.get_column("status").to_list() == ["open"] + ["closed"] * 5
+    assert t.get_column("escalated").to_list() == [False, True, True, False, False, False]
+    assert set(t.get_column("category")) == {"Mortgage"}

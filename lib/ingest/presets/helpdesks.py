@@ -547,20 +547,21 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
         vendor="cfpb",
         label="CFPB consumer complaint database export",
         signature=_names(
-            "Complaint ID; Date received; Submitted via; Company response to consumer;"
-            "Timely response?; Consumer disputed?; Sub-product"
+            "Complaint ID|complaint_id; Date received|date_received; Submitted via|submitted_via;"
+            "Company response to consumer|company_response; Timely response?|timely;"
+            "Consumer disputed?|consumer_disputed; Sub-product|sub_product"
         ),
         columns=_cols(
-            ticket_id="Complaint ID",
-            created_at="Date received",
-            status="Company response to consumer",
-            channel="Submitted via",
-            category="Product",
-            customer="Company",
-            subject="Issue",
-            description="Consumer complaint narrative",
-            tags="Tags",
-            escalated="Consumer disputed?",
+            ticket_id="Complaint ID; complaint_id",
+            created_at="Date received; date_received",
+            status="Company response to consumer; company_response",
+            channel="Submitted via; submitted_via",
+            category="Product; product",
+            customer="Company; company",
+            subject="Issue; issue",
+            description="Consumer complaint narrative; complaint_what_happened",
+            tags="Tags; tags",
+            escalated="Consumer disputed?; consumer_disputed",
         ),
         value_maps={
             "status": _vm(
@@ -576,9 +577,11 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
         },
         notes=(
             "US CFPB consumer complaint database CSV (official column names, as in the public "
-            "export). No solve time; 'Company response to consumer' gives the state; "
-            "'Company' (the firm complained about) is the customer; 'Consumer disputed?' "
-            "(Yes/No/N/A) stands for escalation; tags are comma separated."
+            "export), or its JSON download (search hits whose '_source' holds the API's field "
+            "names: complaint_id, date_received, company_response ...). No solve time; "
+            "'Company response to consumer' gives the state; 'Company' (the firm complained "
+            "about) is the customer; 'Consumer disputed?' (Yes/No/N/A) stands for escalation; "
+            "tags are comma separated."
         ),
     ),
     Preset(

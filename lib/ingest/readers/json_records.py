@@ -307,6 +307,24 @@ def _flatten(record: dict[str, Any], prefix: str, out: dict[str, str | None]) ->
             out[name] = _scalar_text(value)
 
 
+def _hit_source(record: dict[str, Any]) -> dict[str, Any]:
+    """A search engine's hit (``{"_index", "_id", "_score", "_source": {...}}``, as the CFPB
+    complaint database's JSON download writes each complaint) as its own fields; its ``_id``
+    kept when the fields have no ``id``.
+
+    >>> _hit_source({"_index": "c", "_id": "7", "_source": {"product": "Mortgage"}})
+    {'product': 'Mortgage', '_id': '7'}
+    >>> _hit_source({"id": 1, "via": {"channel": "web"}})
+    {'id': 1, 'via': {'channel': 'web'}}
+    """
+    source = record.get("_source")
+    if not isinstance(source, dict) or not {"_id", "_index"} & set(record):
+        return record
+    if "id" in source or "_id" not in record:
+        return source
+    return {**source, "_id": record["_id"]}
+
+
 def _records_table(
     records: Sequence[Any],
     lines: list[int] | None,
@@ -335,7 +353,7 @@ def _records_table(
             dropped.append((line, f"record is {kind}, not an object"))
             continue
         flat: dict[str, str | None] = {}
-        _flatten(record, "", flat)
+        _flatten(_hit_source(record), "", flat)
         for key, value in flat.items():
             col = cells.get(key)
             if col is None:
