@@ -37,8 +37,8 @@ def test_a_language_module_is_well_formed(module):
     assert module.NOBODY
 
 
-def test_the_seven_languages_are_there():
-    assert languages.LANGUAGES == ("en", "es", "pt", "fr", "de", "it", "nl")
+def test_the_eight_languages_are_there():
+    assert languages.LANGUAGES == ("en", "es", "pt", "fr", "de", "it", "nl", "pl")
 
 
 def test_no_normalised_word_means_two_things():
@@ -268,3 +268,25 @@ def test_english_month_dates_are_left_alone():
         datetime(2024, 9, 15, tzinfo=UTC),
     ]
     assert rep.failed == 0
+
+
+def test_a_polish_jira_export_reads_its_months_and_words():
+    """Jira with a Polish interface: "10/gru/23 17:22", "Gotowe", "Osoba przypisana"."""
+    from lib.ingest import load_export
+
+    rows = ["Podsumowanie,Klucz zgłoszenia,Status,Priorytet,Osoba przypisana,Utworzone,Etykiety"]
+    rows += [
+        "Drukarka,POM-1,Gotowe,Średni,Anna Nowak,10/gru/23 17:22,",
+        "VPN,POM-2,W toku,Wysoki,Anna Nowak,15/sty/24 09:05,eskalacja",
+        "Hasło,POM-3,Do zrobienia,Niski,,3/paź/23 11:00,",
+    ]
+    res = load_export("\n".join(rows).encode())
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("created_at").to_list() == [
+        datetime(2023, 12, 10, 17, 22, tzinfo=UTC),
+        datetime(2024, 1, 15, 9, 5, tzinfo=UTC),
+        datetime(2023, 10, 3, 11, 0, tzinfo=UTC),
+    ]
+    assert t.get_column("status").to_list() == ["solved", "open", "new"]
+    assert t.get_column("priority").to_list() == ["normal", "high", "low"]
+    assert t.get_column("agent").to_list() == ["Anna Nowak", "Anna Nowak", None]
