@@ -72,7 +72,7 @@ def parsed_share(key: str, p: _Profile) -> tuple[float, str]:
     (0.75, 'dates')
     """
     if key in _TIME_KEYS:
-        return p.date, "dates"
+        return (p.stamp, "time stamps") if p.stamp > p.date else (p.date, "dates")
     if key in _VOCAB_KEYS:
         return float(getattr(p, key)), f"{key} words"
     if key == "first_response_minutes":

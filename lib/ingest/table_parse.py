@@ -234,7 +234,7 @@ def _parse_table(
         return (_drop_digit_group_spaces(s) if grouped else s), None
 
     def dates(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
-        return nz.parse_datetimes(s, tz=tz, dayfirst=order)
+        return nz.parse_datetimes(s, tz=tz, dayfirst=order, excel_serial=excel_serials(s))
 
     def vocab(fn: Callable[..., Any], key: str) -> Callable[[str, pl.Series], Any]:
         return lambda _, s: _via_unique(s, lambda u: fn(u, extra=value_maps.get(key)))
@@ -350,6 +350,31 @@ def distinct_ids(ids: pl.Series) -> int:
             if (tail > head).all() or (tail < head).all():
                 return ids.len()
     return ids.n_unique()
+
+
+def excel_serials(s: pl.Series) -> bool:
+    """Whether a date column holds Excel's serial days (45541.5 is 2024-09-05 12:00): numbers,
+    nine in ten of them between 1970 and 2100 (25569-73051), read as serials rather than
+    seconds since 1970.
+
+    >>> excel_serials(pl.Series(["45541.5", "45542.25", None])), excel_serials(pl.Series([7]))
+    (True, False)
+    >>> excel_serials(pl.Series(["2024-09-05", "45541"]))
+    False
+    """
+
+    def numbers(x: pl.Series) -> pl.Series:
+        text = x if x.dtype.is_numeric() else x.cast(pl.String).str.strip_chars()
+        return text.cast(pl.Float64, strict=False)
+
+    peek = s.drop_nulls().head(200)  # text dates are told apart on a few values
+    if peek.len() == 0 or numbers(peek).null_count():
+        return False
+    num = numbers(s)
+    given = s.drop_nulls().len()
+    if given == 0 or num.drop_nulls().len() < given:
+        return False
+    return bool(num.drop_nulls().is_between(25_569, 73_051).mean() >= 0.9)
 
 
 def _drop_digit_group_spaces(s: pl.Series) -> pl.Series:

@@ -81,6 +81,9 @@ class _Profile:
     channel: float = 0.0
     rating_words: float = 0.0
     person: float = 0.0  # values shaped like people's names ("Ana Beltrán")
+    #: numbers that read as times (epoch seconds or milliseconds of 2000-2040, Excel serial
+    #: days of 1970-2100): dates only in a column named like one
+    stamp: float = 0.0
     example: str = ""  # the first value of the sample, for the mapping screen
 
     @property
@@ -137,6 +140,7 @@ def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
     p.num = _share(num.is_not_null())
     if p.num >= 0.8:
         _numeric(p, num.drop_nulls().drop_nans())
+        p.stamp *= p.num
     p.distinct = low.n_unique()
     p.unique = _uniq(txt)
     p.avg_len = float(txt.str.len_chars().mean() or 0)
@@ -171,12 +175,23 @@ def _numeric(p: _Profile, num: pl.Series) -> None:
     if num.len() == 0:
         return
     is_int = (num.round(0) == num).fill_null(False)
+    stamp = max(
+        _share(is_int & (num >= EPOCH_2000) & (num < EPOCH_2040)),
+        _share(is_int & (num >= EPOCH_2000 * 1000) & (num < EPOCH_2040 * 1000)),
+        _share((num >= SERIAL_1970) & (num < SERIAL_2100)),
+    )
+    p.stamp = stamp if stamp >= 0.9 else 0.0  # (durations in minutes spread wider)
     p.distinct = num.n_unique()
     p.ints_1_5 = _share(is_int & (num >= 1) & (num <= 5))
     p.ints_1_10 = _share(is_int & (num >= 0) & (num <= 10))
     p.small_ints = _share(is_int & (num >= 0) & (num <= 50))
     p.unit = _share((num >= -1) & (num <= 1))
     p.nonneg = _share(num >= 0)
+
+
+#: Epoch seconds of 2000-01-01 and 2040-01-01; Excel serial days of 1970-01-01 and 2100-01-01.
+EPOCH_2000, EPOCH_2040 = 946_684_800, 2_208_988_800
+SERIAL_1970, SERIAL_2100 = 25_569, 73_051
 
 
 def _pct(x: float) -> str:
@@ -188,6 +203,8 @@ def _value_test(key: str, p: _Profile) -> tuple[float, str] | None:
     if p.n == 0:
         return None
     if key in _TIME_KEYS:
+        if p.stamp > p.date:  # the name says a time: numbers are epoch or serial stamps
+            return p.stamp, f"values look like time stamps ({_pct(p.stamp)})"
         return p.date, f"values look like dates ({_pct(p.date)})"
     if key == "ticket_id":
         if p.kind == "date" or p.date > 0.5 or p.email > 0.5:

@@ -81,3 +81,31 @@ def test_slashed_dates_with_am_pm_are_read_month_first_when_nothing_decides():
     rows += [f"{100 + i},x,{1 + i}/{2 + i}/2024 4:51 p. m." for i in range(5)]
     latin = load_export("\n".join(rows).encode())
     assert _created(latin)[0] == datetime(2024, 2, 1, 16, 51, tzinfo=UTC)
+
+
+def test_time_stamps_in_columns_named_like_times_are_read():
+    """Epoch seconds or milliseconds (API exports) and Excel's serial days (a sheet saved as
+    CSV) in the solve column give solve times; a number column named otherwise stays out."""
+    epoch = ["id,created_at,solved_at,status,replies"]
+    epoch += [
+        "1,1722830000,1722900000,closed,3",
+        "2,1722840000,,open,1",
+        "3,1722850000,1722950000,closed,2",
+    ]
+    res = load_export("\n".join(epoch).encode())
+    assert res.mapping["solved_at"] == "solved_at"
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("solved_at").to_list()[0] == datetime(2024, 8, 5, 23, 20, tzinfo=UTC)
+    ms = [line.replace("000,", "000000,") for line in epoch]
+    assert load_export("\n".join(ms).encode()).tickets.sort("ticket_id").get_column(
+        "solved_at"
+    ).to_list()[0] == datetime(2024, 8, 5, 23, 20, tzinfo=UTC)
+    serial = ["Ticket,Opened,Closed,Status", "A,45541.5,45542.25,Closed", "B,45543.75,,Open"]
+    serial += [f"C{i},45544.5,45545.5,Closed" for i in range(3)]
+    res = load_export("\n".join(serial).encode())
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("created_at").to_list()[:2] == [
+        datetime(2024, 9, 6, 12, tzinfo=UTC),  # day 45541 after 1899-12-30, as Excel counts
+        datetime(2024, 9, 8, 18, tzinfo=UTC),
+    ]
+    assert t.get_column("solved_at").to_list()[0] == datetime(2024, 9, 7, 6, tzinfo=UTC)

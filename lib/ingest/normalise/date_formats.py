@@ -215,7 +215,8 @@ def _excel_to_naive(x: pl.Series) -> pl.Series:
         x,
         lambda v: (
             pl.when(v.is_between(20000, 80000))
-            .then(((v - _EXCEL_EPOCH_DAYS) * 86_400_000_000).round().cast(pl.Int64))
+            # to the second: a day's fraction written with a few decimals is off by a little
+            .then(((v - _EXCEL_EPOCH_DAYS) * 86_400).round().cast(pl.Int64) * 1_000_000)
             .cast(pl.Datetime("us"))
         ),
     )
