@@ -28,7 +28,7 @@ HEADERS = {
     "resolved_at": "resolved|resolved at|resolved on|resolved time|resolved date"
     "|date resolved|resolution date",
     "closed_at": "closed|closed at|closed on|closed time|closed date|close date|date closed"
-    "|date/time closed|last closed at",
+    "|date/time closed|last closed at|last close at",
     "updated_at": "updated|updated at|updated on|last updated|last update|last update time"
     "|modified|modified at|last modified|last modified date|last activity"
     "|last activity date|last activity at|date modified",

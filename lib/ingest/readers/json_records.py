@@ -278,6 +278,31 @@ def _is_id_value_list(value: list[Any]) -> bool:
     )
 
 
+def _typed_list(value: dict[str, Any]) -> list[Any] | None:
+    """The list of a typed list object (``{"type": "tag.list", "tags": [...]}``), else None.
+
+    >>> _typed_list({"type": "tag.list", "tags": [{"name": "vip"}]}), _typed_list({"a": 1})
+    ([{'name': 'vip'}], None)
+    """
+    if not str(value.get("type", "")).endswith(".list"):
+        return None
+    lists = [v for k, v in value.items() if k != "type" and isinstance(v, list)]
+    others = [k for k, v in value.items() if k != "type" and not isinstance(v, list | int)]
+    return lists[0] if len(lists) == 1 and not others else None
+
+
+def _is_named_list(value: list[Any]) -> bool:
+    """Objects each with a name (tags, labels, teams as API objects): read as their names.
+
+    >>> _is_named_list([{"id": 1, "name": "vip"}]), _is_named_list([{"id": 1, "value": 2}])
+    (True, False)
+    """
+    return bool(value) and all(
+        isinstance(v, dict) and _is_scalar(v.get("name", [])) and v.get("name") is not None
+        for v in value
+    )
+
+
 def _flatten(record: dict[str, Any], prefix: str, out: dict[str, str | None]) -> None:
     """Nested objects become dotted names; lists of scalars are joined with ", "; a list of
     ``{"id", "value"}`` pairs becomes one column per id (``custom_fields.360012345``).
@@ -290,13 +315,17 @@ def _flatten(record: dict[str, Any], prefix: str, out: dict[str, str | None]) ->
     """
     for key, value in record.items():
         name = f"{prefix}{key}"
+        if isinstance(value, dict) and (listed := _typed_list(value)) is not None:
+            value = listed  # Intercom's {"type": "tag.list", "tags": [...]}: the list itself
         if isinstance(value, dict):
             if value:
                 _flatten(value, name + ".", out)
             else:
                 out[name] = None
         elif isinstance(value, list):
-            if _is_id_value_list(value):
+            if _is_named_list(value):  # [{"type": "tag", "id": "1", "name": "Escalated"}]
+                out[name] = ", ".join(str(v["name"]) for v in value) or None
+            elif _is_id_value_list(value):
                 for pair in value:
                     inner = pair["value"]
                     text = _list_text(inner) if isinstance(inner, list) else _scalar_text(inner)

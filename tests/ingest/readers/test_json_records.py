@@ -85,3 +85,25 @@ def test_json_array_records_know_their_lines():
     t = one(data, name="t.json")
     assert t.frame["id"].to_list() == ["1", "2", "3"]
     assert t.line_numbers.to_list() == [2, 5, 7]
+
+
+def test_intercom_tags_as_objects_are_read_as_their_names():
+    """Intercom's API writes ``"tags": {"type": "tag.list", "tags": [{"type": "tag", "id":
+    "1", "name": "Escalated"}]}``: one tags column with the names, not JSON fragments."""
+    doc = {
+        "type": "conversation.list",
+        "conversations": [
+            {
+                "id": "1",
+                "created_at": 1717421040,
+                "tags": {
+                    "type": "tag.list",
+                    "tags": [{"type": "tag", "id": "1", "name": "Escalated"}, {"name": "VIP"}],
+                },
+            },
+            {"id": "2", "created_at": 1717421100, "tags": {"type": "tag.list", "tags": []}},
+        ],
+    }
+    t = one(json.dumps(doc).encode(), name="conversations.json")
+    assert t.frame.get_column("tags").to_list() == ["Escalated, VIP", None]
+    assert "tags.type" not in t.frame.columns
