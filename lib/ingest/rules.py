@@ -187,6 +187,8 @@ def rules_from_json(data: list[dict[str, Any]] | None) -> list[Rule]:
     return [Rule.from_dict(d) for d in (data or [])]
 
 
+#: The step rule's label: an event log's step names an escalation or a higher tier.
+STEP_TIER_LABEL = "A step names an escalation or a higher tier (event log)"
 #: The status rule's label: the export's own status names an escalation or a higher tier.
 STATUS_TIER_LABEL = "Status names an escalation or a higher tier"
 #: Label of the default tag rule: a tag naming an escalation in one of the export languages.
@@ -222,6 +224,8 @@ def default_rules(columns: list[str]) -> list[Rule]:
         rules.append(
             Rule("group_tier", "Group names a higher tier", "group_tier", enabled=not event_tiers)
         )
+    if "_step_tier" in columns:  # a process-mining log's step "Escalate to 2nd Level"
+        rules.append(Rule("step_tier", STEP_TIER_LABEL, "step_tier"))
     if "status" in columns:
         # Jira Service Management's and Salesforce's "Escalated" status (the export's own
         # value, kept beside the normalised status): the tickets escalated right now
@@ -506,6 +510,10 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
             .list.any()
             .fill_null(False)
         )
+    if kind == "step_tier":
+        if "_step_tier" not in frame.columns:
+            return pl.lit(False)
+        return pl.col("_step_tier").fill_null(False)
     if kind == "status_tier":
         col = raw_source(frame.columns, "status", sources)
         if col is None:
@@ -607,7 +615,7 @@ def apply_rules(
     # (else, for a ticket opened above tier 1, the first time it was seen there).
     src = next((c for c in ("_export_escalated_at", "escalated_at") if c in out.columns), None)
     esc_at = pl.col(src) if src else None
-    for when in ("_tier_move_at", "_tier_high_at"):
+    for when in ("_tier_move_at", "_step_tier_at", "_tier_high_at"):
         if when in out.columns:
             esc_at = pl.col(when) if esc_at is None else pl.coalesce(esc_at, pl.col(when))
     if esc_at is not None:

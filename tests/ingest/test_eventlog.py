@@ -277,3 +277,44 @@ def test_deleted_tickets_are_left_out_with_the_reason():
     assert res.report.rows_dropped == 3
     (reason,) = [r for r in res.report.drop_reasons if "deleted" in r]
     assert "column 'Status'" in reason
+
+
+def test_a_move_from_a_group_without_a_level_to_level_2_is_an_escalation():
+    """ServiceNow's log: "Service Desk" names no level; the move to "Level 2" is a move up
+    from the first line, not a ticket opened at tier 2. An empty group says nothing."""
+    rows = ["number,incident_state,opened_at,sys_updated_at,assignment_group,sys_mod_count"]
+    rows += [
+        "INC1,Neu,2023-02-01 09:00,2023-02-01 09:00,Service Desk,0",
+        "INC1,In Bearbeitung,2023-02-01 09:00,2023-02-01 10:00,Service Desk,1",
+        "INC1,In Bearbeitung,2023-02-01 09:00,2023-02-01 11:00,Level 2,2",
+        "INC2,Neu,2023-02-02 09:00,2023-02-02 09:00,Service Desk,0",
+        "INC2,Gelöst,2023-02-02 09:00,2023-02-02 10:00,Service Desk,1",
+        "INC3,Neu,2023-02-03 09:00,2023-02-03 09:00,,0",
+        "INC3,In Bearbeitung,2023-02-03 09:00,2023-02-03 10:00,Level 2,1",
+    ]
+    res = load_export("\n".join(rows).encode())
+    t = _by_id(res.tickets)
+    assert t["INC1"]["escalated"] and t["INC1"]["escalated_at"] == _at(1, 11)
+    assert OPENED_ABOVE_TIER1 not in (t["INC1"]["tags"] or [])
+    assert not t["INC2"]["escalated"]
+    # first seen at Level 2 (nothing said before): opened there, not moved
+    assert OPENED_ABOVE_TIER1 in (t["INC3"]["tags"] or [])
+
+
+def test_a_step_that_names_an_escalation_counts_by_default():
+    """Celonis / ProM logs: the step "Escalate to 2nd Level" is the escalation, at its time."""
+    rows = ["_CASE_KEY,ACTIVITY_EN,EVENTTIME"]
+    rows += [
+        "C1,Create Ticket,2023-02-01 09:00",
+        "C1,Escalate to 2nd Level,2023-02-01 10:30",
+        "C1,Close Ticket,2023-02-02 09:00",
+        "C2,Create Ticket,2023-02-03 09:00",
+        "C2,Close Ticket,2023-02-03 12:00",
+        "C3,Create Ticket,2023-02-04 09:00",
+        "C3,Not escalated - resolved by L1,2023-02-04 09:30",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.report.rule_counts["step_tier"] == 1
+    t = _by_id(res.tickets)
+    assert t["C1"]["escalated"] and t["C1"]["escalated_at"] == _at(1, 10, 30)
+    assert not t["C2"]["escalated"] and not t["C3"]["escalated"]
