@@ -81,7 +81,8 @@ def file_day_first(
     for col in date_columns:
         if col in frame.columns and frame.schema[col] == pl.String:
             head = frame.get_column(col).drop_nulls().head(_PEEK)
-            if head.str.contains(_US_CLOCK).any():
+            # "1/03/2024": a padded second field after an unpadded first is day first
+            if head.str.contains(_US_CLOCK).any() and not head.str.contains(_D_MM).any():
                 return DayFirst(
                     False,
                     f"column {col!r} writes times with AM or PM after slashed dates, as exports "
@@ -92,6 +93,7 @@ def file_day_first(
 
 #: A slashed date with an English 12-hour time ("1/2/2024 9:05 AM"): the United States' order,
 #: month first. Not Latin America's "p. m." after day-first dates.
+_D_MM = r"^\d/0\d/"
 _US_CLOCK = r"^\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM)$"
 
 

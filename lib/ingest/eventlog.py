@@ -39,7 +39,7 @@ from __future__ import annotations
 import polars as pl
 
 from lib.ingest.activities import closing_kind
-from lib.ingest.rules import is_higher_tier, tier_level
+from lib.ingest.rules import step_escalates, tier_level
 
 _SOLVED = ("solved", "closed")
 
@@ -141,11 +141,11 @@ def _closing_time(ev: pl.DataFrame, when_col: str) -> pl.DataFrame:
 
 
 def _step_tier_aggs(ev: pl.DataFrame, when_col: str | None) -> list[pl.Expr]:
-    """``_step_tier``: the ticket went through a step that names an escalation or a higher
-    tier ("Escalate to 2nd Level", "Forward to Level 2"); ``_step_tier_at``: when it first did.
+    """``_step_tier``: the ticket went through a step that escalates (``step_escalates``:
+    "Escalate to 2nd Level", "Forward to Level 2"); ``_step_tier_at``: when it first did.
     Steps repeat: each distinct one is read once."""
     steps = ev.get_column("_activity").cast(pl.String).unique().drop_nulls()
-    higher = steps.filter(pl.select(is_higher_tier(pl.lit(steps))).to_series())
+    higher = steps.filter(pl.select(step_escalates(pl.lit(steps))).to_series())
     hit = pl.col("_activity").cast(pl.String).is_in(higher.implode()).fill_null(False)
     aggs = [hit.any().alias("_step_tier")]
     if when_col is not None:
@@ -196,12 +196,16 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
     tier_sources = [c for c in ("_level", "group") if c in ev.columns]
     if tier_sources:
         levels = [tier_level(pl.col(c)) for c in tier_sources]
-        if "group" in tier_sources:
-            # a named group that names no level is the first line ("Service Desk" before
-            # "Level 2": a move up, not a ticket opened at tier 2); an empty one says nothing
-            named = pl.col("group").cast(pl.String).str.strip_chars().str.len_chars() > 0
-            levels.append(pl.when(named).then(pl.lit(1, pl.Int32)))
         ev = ev.with_columns(__tier=pl.coalesce(levels))
+        if "group" in tier_sources and not (ev.get_column("__tier") == 1).any():
+            # No group names the first line: a named group that names no level is it
+            # ("Service Desk" before "Level 2": a move up, not a ticket opened at tier 2).
+            # A log that names its L1 group leaves the others (specialist teams) unknown; an
+            # empty group says nothing.
+            named = pl.col("group").cast(pl.String).str.strip_chars().str.len_chars() > 0
+            ev = ev.with_columns(
+                __tier=pl.coalesce("__tier", pl.when(named).then(pl.lit(1, pl.Int32)))
+            )
         ev = ev.with_columns(
             __first_tier=pl.col("__tier").drop_nulls().first().over("ticket_id"),
         )

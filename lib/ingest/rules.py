@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -37,10 +37,11 @@ OPERATORS = ("equals", "contains", "is in", "greater than", "is true", "is not e
 VALUELESS = ("is true", "is not empty")
 
 #: Word stems that say "escalated" in the languages exports come in: escalated / escalation
-#: (and Dutch escalatie), escalado / escalamiento / escalar (Spanish), escalade (French),
-#: escalonado / escalonamento / escalar (Portuguese), eskaliert / Eskalation (German,
-#: Scandinavian, Polish), scalato / scalata (Italian).
-ESCALATION_STEMS = ("escalat", "escalad", "escalamient", "escalon", "escalar", "eskal", "scalat")
+#: (and Dutch escalatie), escalado / escalamiento (Spanish), escalade (French), escalonado /
+#: escalonamento (Portuguese), eskaliert / Eskalation (German, Scandinavian, Polish). Not the
+#: verbs "escalar" (Brazilian Portuguese also "to roster", "escalar_tecnico") and Italian
+#: "scalare" ("ore_scalate": hours deducted from a prepaid package).
+ESCALATION_STEMS = ("escalat", "escalad", "escalamient", "escalon", "eskal")
 #: A value naming an escalation: the English stem and the Dutch verb ("geëscaleerd",
 #: "escaleren") anywhere, as before ("Tier2Escalations"), the others only at the start of a
 #: word or after "re" ("reescalado"), as their words also mean scaling ("autoescalado",
@@ -88,7 +89,7 @@ _YET = r"[\W\d_]+(?:(?:to|yet)[\W\d_]+)?(?:be|been|being|yet)[\W\d_]+"
 #: and "tipo_de_escalation" are "of". The tag rule does not
 #: count these (Polars' regular expressions have no look-behind: the rule tests both patterns).
 #: ``_NAME``: the start of an escalation's name, in the languages above (Dutch "geëscaleerd").
-_NAME = r"(?:escal|eskal|scalat|ge[eë]scal)"
+_NAME = r"(?:escal|eskal|ge[eë]scal)"
 NEGATED_ESCALATION_PATTERN = (
     rf"(?:^|[\W\d_])(?:(?:{_DENY_WORDS})(?:{_OF}|{_YET}|[\W\d_]*)(?:re-?)?{_NAME}"
     rf"|(?:{_RISK_WORDS}){_OF}{_NAME}"
@@ -464,13 +465,59 @@ def value_counts(
     return [(str(v), int(n)) for v, n in counts.iter_rows()]
 
 
-def _names_higher_tier(frame: pl.DataFrame, col: str) -> pl.Expr:
-    """Where ``col`` names a tier above the first line or an escalation
-    (:func:`is_higher_tier`); names repeat, so each distinct one is read once, then looked up
-    per ticket."""
+def _names_higher_tier(
+    frame: pl.DataFrame, col: str, test: Callable[[pl.Expr], pl.Expr] | None = None
+) -> pl.Expr:
+    """Where ``col`` names a tier above the first line or an escalation (``test``, by
+    default :func:`is_higher_tier`); names repeat, so each distinct one is read once, then
+    looked up per ticket."""
     names = frame.get_column(col).cast(pl.String).unique().drop_nulls()
-    higher = names.filter(pl.select(is_higher_tier(pl.lit(names))).to_series())
+    higher = names.filter(pl.select((test or is_higher_tier)(pl.lit(names))).to_series())
     return pl.col(col).cast(pl.String).is_in(higher.implode()).fill_null(False)
+
+
+#: A word that says the ticket *was* escalated (a participle, not the noun "escalation",
+#: which also names requests, reviews and prevention: "Pending Escalation").
+_ESCALATED_WORD = (
+    r"(?:^|[\W\d_])(?:re-?)?(?:escalated|escalad[oa]s?|escalonad[oa]s?|eskaliert"
+    r"|escalad[ée]e?s?|escalat[oaie]|ge[eë]scaleerd|eskalowan[eya])(?:[\W\d_]|$)"
+)
+#: A step that escalates starts with the verb: "Escalate to 2nd Level", "Escalated".
+_ESCALATE_STEP = (
+    r"^\s*(?:re-?)?(?:escalat(?:e[sd]?|ing)|escala(?:r|do|da)|escalon(?:ar|ado|ada)"
+    r"|escalad(?:er|é|ée)|eskalier(?:en|t)|escaleren|ge[eë]scaleerd)(?:[\W\d_]|$)"
+)
+
+
+def _says(expr: pl.Expr, pattern: str) -> pl.Expr:
+    """A status or a step that names a level above the first line, or says ``pattern``
+    without denying it ("Not escalated").
+
+    >>> s = pl.Series(["Escalated", "Pending Escalation", "Tier 2 review", "Not escalated"])
+    >>> pl.select(_says(pl.lit(s), _ESCALATED_WORD)).to_series().to_list()
+    [True, False, True, False]
+    """
+    s = expr.cast(pl.String)
+    level = s.str.contains(rf"(?i){_HIGHER_LEVEL_PATTERN}")
+    said = s.str.contains(rf"(?i){pattern}") & ~s.str.contains(rf"(?i){NEGATED_ESCALATION_PATTERN}")
+    return (level | said).fill_null(False)
+
+
+def status_escalates(expr: pl.Expr) -> pl.Expr:
+    """A status that says the ticket is escalated: "Escalated", "Escalado", "Tier 2 review";
+    not "Pending Escalation", "Escalation Review" or "Awaiting escalation approval"."""
+    return _says(expr, _ESCALATED_WORD)
+
+
+def step_escalates(expr: pl.Expr) -> pl.Expr:
+    """A step of an event log that escalates: "Escalate to 2nd Level", "Forward to Level 2";
+    not "Check escalation need" or "Escalation review".
+
+    >>> s = pl.Series(["Escalate to 2nd Level", "Forward to Level 2", "Check escalation need"])
+    >>> pl.select(step_escalates(pl.lit(s))).to_series().to_list()
+    [True, True, False]
+    """
+    return _says(expr, _ESCALATE_STEP)
 
 
 def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None = None) -> pl.Expr:
@@ -518,7 +565,7 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
         col = raw_source(frame.columns, "status", sources)
         if col is None:
             return pl.lit(False)
-        return _names_higher_tier(frame, col)
+        return _names_higher_tier(frame, col, status_escalates)
     if kind == "group_tier":
         masks = []
         for c in ("group", "_level"):

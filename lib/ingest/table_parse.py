@@ -432,16 +432,18 @@ def _note_nobody(
 #: Statuses of a ticket deleted in the helpdesk (Zendesk's incremental export, osTicket, RT):
 #: no ticket to count, as the helpdesk's own reports leave it out.
 DELETED_STATUSES = frozenset(
-    {"deleted", "gelöscht", "supprimé", "supprime", "eliminado", "excluído", "excluido"}
-    | {"eliminato", "verwijderd", "usunięty", "trashed"}
+    {"deleted", "gelöscht", "supprimé", "supprimée", "supprime", "eliminado", "eliminada"}
+    | {"borrado", "borrada", "excluído", "excluída", "excluido", "excluida", "apagado"}
+    | {"apagada", "eliminato", "eliminata", "verwijderd", "usunięty", "usunięte", "trashed"}
 )
 
 
 def _drop_deleted(
     frame: pl.DataFrame, mapping: dict[str, str], table: RawTable, report: QualityReport
 ) -> pl.DataFrame:
-    """Drop the tickets whose status says they were deleted (:data:`DELETED_STATUSES`), every
-    row of their id, with the reason and their lines in the report.
+    """Drop the tickets whose last row's status says they were deleted
+    (:data:`DELETED_STATUSES`; a ticket restored afterwards stays), every row of their id,
+    with the reason and their lines in the report.
 
     >>> from types import SimpleNamespace as T
     >>> f = pl.DataFrame({"raw:Status": ["open", "Deleted"], "_line": [2, 3]})
@@ -459,9 +461,17 @@ def _drop_deleted(
     if not said:
         return frame
     gone = values.is_in(said)
-    if "ticket_id" in frame.columns:  # its other rows too (an update before the deletion)
-        ids = frame.get_column("ticket_id").filter(gone).drop_nulls().unique()
-        gone = gone | frame.get_column("ticket_id").is_in(ids.implode())
+    if "ticket_id" in frame.columns:
+        # the ticket's last row decides (Zendesk restores deleted tickets): all its rows go
+        ids = frame.get_column("ticket_id")
+        last = (
+            pl.DataFrame({"id": ids, "gone": gone})
+            .group_by("id", maintain_order=True)
+            .agg(pl.col("gone").last())
+            .filter("gone")
+            .get_column("id")
+        )
+        gone = ids.is_in(last.implode()).fill_null(False) | (gone & ids.is_null())
     reason = f"deleted in the helpdesk (column {mapping['status']!r} says {said[0]!r})"
     bad = frame.filter(gone)
     report.rows_dropped += bad.height

@@ -178,7 +178,9 @@ def _numeric(p: _Profile, num: pl.Series) -> None:
     stamp = max(
         _share(is_int & (num >= EPOCH_2000) & (num < EPOCH_2040)),
         _share(is_int & (num >= EPOCH_2000 * 1000) & (num < EPOCH_2040 * 1000)),
-        _share((num >= SERIAL_1970) & (num < SERIAL_2100)),
+        # serial days with a time of day: whole numbers in that range are as often durations
+        # (28800 seconds, 43200 minutes), which a time-named column may hold
+        _share(~is_int & (num >= SERIAL_1970) & (num < SERIAL_2100)),
     )
     p.stamp = stamp if stamp >= 0.9 else 0.0  # (durations in minutes spread wider)
     p.distinct = num.n_unique()

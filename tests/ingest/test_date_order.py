@@ -81,6 +81,11 @@ def test_slashed_dates_with_am_pm_are_read_month_first_when_nothing_decides():
     rows += [f"{100 + i},x,{1 + i}/{2 + i}/2024 4:51 p. m." for i in range(5)]
     latin = load_export("\n".join(rows).encode())
     assert _created(latin)[0] == datetime(2024, 2, 1, 16, 51, tzinfo=UTC)
+    # Australia writes "1/03/2024 9:05 AM": a padded month after an unpadded day
+    rows = ["Case,Subject,Opened"] + [f"{100 + i},x,{1 + i}/03/2024 9:05 AM" for i in range(5)]
+    assert _created(load_export("\n".join(rows).encode()))[0] == datetime(
+        2024, 3, 1, 9, 5, tzinfo=UTC
+    )
 
 
 def test_time_stamps_in_columns_named_like_times_are_read():
@@ -109,3 +114,11 @@ def test_time_stamps_in_columns_named_like_times_are_read():
         datetime(2024, 9, 8, 18, tzinfo=UTC),
     ]
     assert t.get_column("solved_at").to_list()[0] == datetime(2024, 9, 7, 6, tzinfo=UTC)
+
+
+def test_a_duration_named_like_a_time_is_no_date():
+    """Whole seconds in Excel's serial range (28800 s = 8 h) are a duration, not 1978."""
+    rows = ["Ticket ID,Created,Status,Resolution Time"]
+    rows += [f"{100 + i},2024-03-0{1 + i} 09:00,Solved,{28800 + 7200 * i}" for i in range(6)]
+    res = load_export("\n".join(rows).encode())
+    assert "Resolution Time" not in {res.mapping.get(k) for k in ("solved_at", "resolved_at")}

@@ -312,9 +312,39 @@ def test_a_step_that_names_an_escalation_counts_by_default():
         "C2,Close Ticket,2023-02-03 12:00",
         "C3,Create Ticket,2023-02-04 09:00",
         "C3,Not escalated - resolved by L1,2023-02-04 09:30",
+        "C3,Check escalation need,2023-02-04 09:40",  # a check, not an escalation
     ]
     res = load_export("\n".join(rows).encode())
     assert res.report.rule_counts["step_tier"] == 1
     t = _by_id(res.tickets)
     assert t["C1"]["escalated"] and t["C1"]["escalated_at"] == _at(1, 10, 30)
+    assert res.report.events == 8
     assert not t["C2"]["escalated"] and not t["C3"]["escalated"]
+
+
+def test_groups_without_a_level_stay_unknown_when_the_log_names_its_first_line():
+    """A log with a "Service Desk L1" group: "Database Administration" is a specialist team of
+    an unknown level, so its hand-off to "Desktop Support L2" is no move up."""
+    rows = ["number,incident_state,opened_at,sys_updated_at,assignment_group,sys_mod_count"]
+    rows += [
+        "INC1,New,2023-02-01 09:00,2023-02-01 09:00,Database Administration,0",
+        "INC1,Active,2023-02-01 09:00,2023-02-01 10:00,Desktop Support L2,1",
+        "INC2,New,2023-02-02 09:00,2023-02-02 09:00,Service Desk L1,0",
+        "INC2,Active,2023-02-02 09:00,2023-02-02 10:00,Network Tier 2,1",
+    ]
+    t = _by_id(load_export("\n".join(rows).encode()).tickets)
+    assert not t["INC1"]["escalated"]
+    assert t["INC2"]["escalated"] and t["INC2"]["escalated_at"] == _at(2, 10)
+
+
+def test_a_ticket_deleted_then_restored_is_kept():
+    """Only the last row decides: Zendesk restores deleted tickets."""
+    rows = ["Id,Status,Created at,Updated at"]
+    rows += [
+        "7,new,2023-02-01 09:00,2023-02-01 09:00",
+        "7,deleted,2023-02-01 09:00,2023-02-02 09:00",
+        "7,solved,2023-02-01 09:00,2023-02-03 09:00",
+        "8,Eliminada,2023-02-01 10:00,2023-02-01 11:00",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.tickets.get_column("ticket_id").to_list() == ["7"]
