@@ -323,7 +323,13 @@ def _flatten(record: dict[str, Any], prefix: str, out: dict[str, str | None]) ->
             else:
                 out[name] = None
         elif isinstance(value, list):
-            if _is_named_list(value):  # [{"type": "tag", "id": "1", "name": "Escalated"}]
+            if _is_named_list(value) and any({"value", "text"} & set(v) for v in value):
+                # Help Scout's customFields [{"id", "name": "Escalated", "value", "text": "Yes"}]
+                for item in value:
+                    shown = item.get("text", item.get("value"))
+                    text = _list_text(shown) if isinstance(shown, list) else _scalar_text(shown)
+                    out[f"{name}.{item['name']}"] = text
+            elif _is_named_list(value):  # [{"type": "tag", "id": "1", "name": "Escalated"}]
                 out[name] = ", ".join(str(v["name"]) for v in value) or None
             elif _is_id_value_list(value):
                 for pair in value:

@@ -107,3 +107,14 @@ def test_intercom_tags_as_objects_are_read_as_their_names():
     t = one(json.dumps(doc).encode(), name="conversations.json")
     assert t.frame.get_column("tags").to_list() == ["Escalated, VIP", None]
     assert "tags.type" not in t.frame.columns
+
+
+def test_help_scout_custom_fields_are_one_column_per_name():
+    """Help Scout's ``customFields``: ``[{"id", "name": "Escalated", "value", "text": "Yes"}]``
+    gives a column per field with the text shown, not a list of the fields' names."""
+    doc = [
+        {"id": 1, "customFields": [{"id": 9, "name": "Escalated", "value": "1", "text": "Yes"}]},
+        {"id": 2, "customFields": [{"id": 9, "name": "Escalated", "value": "2", "text": "No"}]},
+    ]
+    t = one(json.dumps(doc).encode(), name="conversations.json")
+    assert t.frame.get_column("customFields.Escalated").to_list() == ["Yes", "No"]
