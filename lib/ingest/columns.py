@@ -182,7 +182,34 @@ def match_columns(
         m.empty = empty
         m.ruled_out = frozenset(c for k2, c in ruled if k2 == k)
         out[k] = m
-    return _event_log_case_id(out, frame)
+    return _event_log_user(_event_log_case_id(out, frame))
+
+
+#: Header words of a plain "user" column: in an event log, who did the step.
+_USER_NAMES = frozenset({"user", "username", "user name", "user id", "userid"})
+
+
+def _event_log_user(out: dict[str, ColumnMatch]) -> dict[str, ColumnMatch]:
+    """In an event log (a column of steps is matched), a plain "user" column (Celonis'
+    ``USER_NAME``) is who did the step, the agent, not the customer.
+
+    >>> out = {"activity": ColumnMatch("activity", "ACTIVITY_EN", 0.9, "name"),
+    ...        "customer": ColumnMatch("customer", "USER_NAME", 0.7, "name"),
+    ...        "agent": ColumnMatch("agent", None, 0.0, "")}
+    >>> _event_log_user(out)["agent"].column, out["customer"].column
+    ('USER_NAME', None)
+    """
+    steps, customer, agent = out.get("activity"), out.get("customer"), out.get("agent")
+    if steps is None or steps.column is None or customer is None or customer.column is None:
+        return out
+    if (agent is not None and agent.column is not None) or customer.score >= 1.0:
+        return out
+    if norm_header(customer.column).replace("_", " ") not in _USER_NAMES:
+        return out
+    why = f"{customer.why}; in an event log the user is who did the step"
+    out["agent"] = ColumnMatch("agent", customer.column, customer.score, why)
+    out["customer"] = ColumnMatch("customer", None, 0.0, "its user column is the agent")
+    return out
 
 
 #: An event log's case id repeats on this many rows per value at least (over the whole file).

@@ -348,3 +348,17 @@ def test_a_ticket_deleted_then_restored_is_kept():
     ]
     res = load_export("\n".join(rows).encode())
     assert res.tickets.get_column("ticket_id").to_list() == ["7"]
+
+
+def test_a_celonis_user_column_is_the_agent_not_the_customer():
+    """Celonis' activity table: USER_NAME is who did the step."""
+    rows = ["_CASE_KEY,ACTIVITY_EN,EVENTTIME,USER_NAME"]
+    rows += [
+        "1,Create Ticket,2023-02-01 09:00:00.000,ROSSIM",
+        "1,Close Ticket,2023-02-01 10:00:00.000,MUELLERJ",
+        "2,Create Ticket,2023-02-02 09:00:00.000,ROSSIM",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping.get("agent") == "USER_NAME" and "customer" not in res.mapping
+    t = _by_id(res.tickets)
+    assert (t["1"]["first_agent"], t["1"]["agent"]) == ("ROSSIM", "MUELLERJ")
