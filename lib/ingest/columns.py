@@ -182,14 +182,16 @@ def match_columns(
         m.empty = empty
         m.ruled_out = frozenset(c for k2, c in ruled if k2 == k)
         out[k] = m
-    return _event_log_user(_event_log_case_id(out, frame))
+    return _event_log_user(_event_log_case_id(out, frame), frame)
 
 
 #: Header words of a plain "user" column: in an event log, who did the step.
 _USER_NAMES = frozenset({"user", "username", "user name", "user id", "userid"})
 
 
-def _event_log_user(out: dict[str, ColumnMatch]) -> dict[str, ColumnMatch]:
+def _event_log_user(
+    out: dict[str, ColumnMatch], frame: pl.DataFrame | None = None
+) -> dict[str, ColumnMatch]:
     """In an event log (a column of steps is matched), a plain "user" column (Celonis'
     ``USER_NAME``) is who did the step, the agent, not the customer.
 
@@ -202,9 +204,18 @@ def _event_log_user(out: dict[str, ColumnMatch]) -> dict[str, ColumnMatch]:
     steps, customer, agent = out.get("activity"), out.get("customer"), out.get("agent")
     if steps is None or steps.column is None or customer is None or customer.column is None:
         return out
-    if (agent is not None and agent.column is not None) or customer.score >= 1.0:
+    if (agent is not None and agent.column is not None) or customer.why.startswith("preset"):
         return out
     if norm_header(customer.column).replace("_", " ") not in _USER_NAMES:
+        return out
+    ids = out.get("ticket_id")
+    # an event log repeats its ids; a ticket export with an activity column does not
+    if (
+        frame is not None
+        and ids is not None
+        and ids.column in frame.columns
+        and frame.get_column(ids.column).drop_nulls().n_unique() > frame.height / CASE_ROWS
+    ):
         return out
     why = f"{customer.why}; in an event log the user is who did the step"
     out["agent"] = ColumnMatch("agent", customer.column, customer.score, why)

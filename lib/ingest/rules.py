@@ -476,48 +476,60 @@ def _names_higher_tier(
     return pl.col(col).cast(pl.String).is_in(higher.implode()).fill_null(False)
 
 
-#: A word that says the ticket *was* escalated (a participle, not the noun "escalation",
-#: which also names requests, reviews and prevention: "Pending Escalation").
+#: A word that says the ticket *was* escalated (a participle: it counts in any status or step
+#: that does not deny it, "Escalated - Awaiting L3").
 _ESCALATED_WORD = (
-    r"(?:^|[\W\d_])(?:re-?)?(?:escalated|escalad[oa]s?|escalonad[oa]s?|eskaliert"
-    r"|escalad[ée]e?s?|escalat[oaie]|ge[eë]scaleerd|eskalowan[eya])(?:[\W\d_]|$)"
+    r"(?:^|[\W\d_])(?:re-?)?(?:escalated|escalad[oa]s?|escalonad[oa]s?|eskaliert|eskalerad"
+    r"|eskaleret|eskalert|escalad[ée]e?s?|escalat[oa]|ge[eë]scaleerd|eskalowan[eya])"
+    r"(?:[\W\d_]|$)"
 )
-#: A step that escalates starts with the verb: "Escalate to 2nd Level", "Escalated".
-_ESCALATE_STEP = (
-    r"^\s*(?:re-?)?(?:escalat(?:e[sd]?|ing)|escala(?:r|do|da)|escalon(?:ar|ado|ada)"
-    r"|escalad(?:er|é|ée)|eskalier(?:en|t)|escaleren|ge[eë]scaleerd)(?:[\W\d_]|$)"
+#: Words that deny what a status or step says ("L2 declined", "Reject escalation to L2").
+_DENY = (
+    r"(?i)(?:^|[\W\d_])(?:not|no|never|without|declined?|reject(?:ed)?|denied|deny|refused?"
+    r"|cancel(?:l?ed)?|withdrawn)(?:[\W\d_]|$)"
+)
+#: Words of a state before an escalation ("Pending Escalation", "Awaiting L2 approval").
+_BEFORE = (
+    r"(?i)(?:^|[\W\d_])(?:pending|awaiting|waiting|requested|request|approvals?|approve)"
+    r"(?:[\W\d_]|$)|pre-?escalat"
+)
+#: Words of something about an escalation, not one ("Escalation Review", "Check escalation
+#: need", "Escalation Prevention", "Escalate priority").
+_ABOUT = (
+    r"(?i)(?:^|[\W\d_])(?:review\w*|check\w*|assess\w*|needs?|needed|prevent\w*|avoid\w*"
+    r"|priority|risk)(?:[\W\d_]|$)"
 )
 
 
-def _says(expr: pl.Expr, pattern: str) -> pl.Expr:
-    """A status or a step that names a level above the first line, or says ``pattern``
-    without denying it ("Not escalated").
+def says_escalated(expr: pl.Expr) -> pl.Expr:
+    """A status or an event log's step that says the ticket was escalated: a participle
+    ("Escalated", "Ticket escalated", "Eskaliert"), a level above the first ("Tier 2 review",
+    "Forward to Level 2") or an escalation ("In Escalation", "Escalate to 2nd Level");
+    not before one ("Pending Escalation", "Awaiting L2 approval"), not about one ("Escalation
+    Review", "Check escalation need"), not denied ("L2 declined", "Not escalated"), not to the
+    first line ("Escalate to L1").
 
-    >>> s = pl.Series(["Escalated", "Pending Escalation", "Tier 2 review", "Not escalated"])
-    >>> pl.select(_says(pl.lit(s), _ESCALATED_WORD)).to_series().to_list()
-    [True, False, True, False]
+    >>> s = pl.Series(["Escalated", "Pending Escalation", "Tier 2 review", "Not escalated",
+    ...                "In Escalation", "Escalation Review", "L2 declined", "Escalate to L1",
+    ...                "Escalate to 2nd Level", "Check escalation need", "Forward to Level 2"])
+    >>> pl.select(says_escalated(pl.lit(s))).to_series().to_list()
+    [True, False, True, False, True, False, False, False, True, False, True]
     """
     s = expr.cast(pl.String)
+    participle = s.str.contains(rf"(?i){_ESCALATED_WORD}")
     level = s.str.contains(rf"(?i){_HIGHER_LEVEL_PATTERN}")
-    said = s.str.contains(rf"(?i){pattern}") & ~s.str.contains(rf"(?i){NEGATED_ESCALATION_PATTERN}")
-    return (level | said).fill_null(False)
+    named = s.str.contains(rf"(?i){ESCALATION_PATTERN}")
+    before, about = s.str.contains(_BEFORE), s.str.contains(_ABOUT)
+    denied = s.str.contains(_DENY) | s.str.contains(rf"(?i){NEGATED_ESCALATION_PATTERN}")
+    first_line = (tier_level(s) == 1) & ~level
+    said = participle | (level & ~before) | (named & ~before & ~about)
+    return (said & ~denied & ~first_line).fill_null(False)
 
 
-def status_escalates(expr: pl.Expr) -> pl.Expr:
-    """A status that says the ticket is escalated: "Escalated", "Escalado", "Tier 2 review";
-    not "Pending Escalation", "Escalation Review" or "Awaiting escalation approval"."""
-    return _says(expr, _ESCALATED_WORD)
-
-
-def step_escalates(expr: pl.Expr) -> pl.Expr:
-    """A step of an event log that escalates: "Escalate to 2nd Level", "Forward to Level 2";
-    not "Check escalation need" or "Escalation review".
-
-    >>> s = pl.Series(["Escalate to 2nd Level", "Forward to Level 2", "Check escalation need"])
-    >>> pl.select(step_escalates(pl.lit(s))).to_series().to_list()
-    [True, True, False]
-    """
-    return _says(expr, _ESCALATE_STEP)
+#: A status that says the ticket is escalated (:func:`says_escalated`).
+status_escalates = says_escalated
+#: A step of an event log that escalates (:func:`says_escalated`).
+step_escalates = says_escalated
 
 
 def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None = None) -> pl.Expr:

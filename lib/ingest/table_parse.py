@@ -464,10 +464,16 @@ def _drop_deleted(
     if "ticket_id" in frame.columns:
         # the ticket's last row decides (Zendesk restores deleted tickets): all its rows go
         ids = frame.get_column("ticket_id")
+        # the latest row by its update time when the export has one, else the file's order
+        when = [c for c in ("updated_at", "_line") if c in frame.columns]
+        rows = frame.select(*when).with_columns(id=ids, gone=gone)
         last = (
-            pl.DataFrame({"id": ids, "gone": gone})
-            .group_by("id", maintain_order=True)
-            .agg(pl.col("gone").last())
+            rows.group_by("id", maintain_order=True)
+            .agg(
+                pl.col("gone").sort_by(when, nulls_last=False).last()
+                if when
+                else pl.col("gone").last()
+            )
             .filter("gone")
             .get_column("id")
         )

@@ -5,6 +5,7 @@ flags, support levels) and score how well they fit each canonical key.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -122,7 +123,7 @@ def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
         num = s.cast(pl.Float64).drop_nulls().drop_nans()
         txt = num.cast(pl.String)
         p = _Profile(n=num.len(), rows=rows, kind="num", num=1.0, example=_first(s.drop_nulls()))
-        _numeric(p, num)
+        _numeric(p, num, s.name)
         p.unique = _uniq(num)
         p.yesno = _share(num.is_in([0.0, 1.0])) if p.distinct <= 2 else 0.0
         p.digits = 1.0
@@ -139,7 +140,7 @@ def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
     num = low.str.replace_all(",", "").cast(pl.Float64, strict=False)
     p.num = _share(num.is_not_null())
     if p.num >= 0.8:
-        _numeric(p, num.drop_nulls().drop_nans())
+        _numeric(p, num.drop_nulls().drop_nans(), s.name)
         p.stamp *= p.num
     p.distinct = low.n_unique()
     p.unique = _uniq(txt)
@@ -171,16 +172,17 @@ def _uniq(vals: pl.Series) -> float:
     return vals.n_unique() / vals.len() if vals.len() else 0.0
 
 
-def _numeric(p: _Profile, num: pl.Series) -> None:
+def _numeric(p: _Profile, num: pl.Series, name: str = "") -> None:
     if num.len() == 0:
         return
     is_int = (num.round(0) == num).fill_null(False)
+    dated = bool(re.search(_DATE_NAME, name))
     stamp = max(
         _share(is_int & (num >= EPOCH_2000) & (num < EPOCH_2040)),
         _share(is_int & (num >= EPOCH_2000 * 1000) & (num < EPOCH_2040 * 1000)),
-        # serial days with a time of day: whole numbers in that range are as often durations
-        # (28800 seconds, 43200 minutes), which a time-named column may hold
-        _share(~is_int & (num >= SERIAL_1970) & (num < SERIAL_2100)),
+        # serial days with a time of day, or whole days in a column named a date: whole
+        # numbers in that range are as often durations (28800 seconds, 43200 minutes)
+        _share((~is_int | dated) & (num >= SERIAL_1970) & (num < SERIAL_2100)),
     )
     p.stamp = stamp if stamp >= 0.9 else 0.0  # (durations in minutes spread wider)
     p.distinct = num.n_unique()
@@ -191,6 +193,8 @@ def _numeric(p: _Profile, num: pl.Series) -> None:
     p.nonneg = _share(num >= 0)
 
 
+#: A column name that says a date, not a time or a duration ("Closed Date", "Fecha").
+_DATE_NAME = r"(?i)date|datum|fecha|\bdata\b|\bdia\b|\bjour\b|\bday\b"
 #: Epoch seconds of 2000-01-01 and 2040-01-01; Excel serial days of 1970-01-01 and 2100-01-01.
 EPOCH_2000, EPOCH_2040 = 946_684_800, 2_208_988_800
 SERIAL_1970, SERIAL_2100 = 25_569, 73_051

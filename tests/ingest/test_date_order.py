@@ -122,3 +122,10 @@ def test_a_duration_named_like_a_time_is_no_date():
     rows += [f"{100 + i},2024-03-0{1 + i} 09:00,Solved,{28800 + 7200 * i}" for i in range(6)]
     res = load_export("\n".join(rows).encode())
     assert "Resolution Time" not in {res.mapping.get(k) for k in ("solved_at", "resolved_at")}
+    # whole serial days in a column named a date are dates (a sheet of dates saved as CSV)
+    rows = ["Ticket ID,Created,Status,Closed Date"]
+    rows += [f"{100 + i},2024-03-0{1 + i} 09:00,Closed,{45353 + i}" for i in range(6)]
+    res = load_export("\n".join(rows).encode())
+    assert res.tickets.sort("ticket_id").get_column("solved_at").to_list()[0] == datetime(
+        2024, 3, 2, tzinfo=UTC
+    )

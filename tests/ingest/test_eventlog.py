@@ -313,12 +313,16 @@ def test_a_step_that_names_an_escalation_counts_by_default():
         "C3,Create Ticket,2023-02-04 09:00",
         "C3,Not escalated - resolved by L1,2023-02-04 09:30",
         "C3,Check escalation need,2023-02-04 09:40",  # a check, not an escalation
+        "C3,Reject escalation to L2,2023-02-04 09:45",  # refused
+        "C4,Create Ticket,2023-02-05 09:00",
+        "C4,Ticket escalated,2023-02-05 09:15",
     ]
     res = load_export("\n".join(rows).encode())
-    assert res.report.rule_counts["step_tier"] == 1
+    assert res.report.rule_counts["step_tier"] == 2
     t = _by_id(res.tickets)
     assert t["C1"]["escalated"] and t["C1"]["escalated_at"] == _at(1, 10, 30)
-    assert res.report.events == 8
+    assert t["C4"]["escalated"] and t["C4"]["escalated_at"] == _at(5, 9, 15)
+    assert res.report.events == 11
     assert not t["C2"]["escalated"] and not t["C3"]["escalated"]
 
 
@@ -345,6 +349,9 @@ def test_a_ticket_deleted_then_restored_is_kept():
         "7,deleted,2023-02-01 09:00,2023-02-02 09:00",
         "7,solved,2023-02-01 09:00,2023-02-03 09:00",
         "8,Eliminada,2023-02-01 10:00,2023-02-01 11:00",
+        # newest row first: the update time decides, not the file's order
+        "9,deleted,2023-02-01 10:00,2023-02-05 11:00",
+        "9,open,2023-02-01 10:00,2023-02-02 11:00",
     ]
     res = load_export("\n".join(rows).encode())
     assert res.tickets.get_column("ticket_id").to_list() == ["7"]
@@ -362,3 +369,9 @@ def test_a_celonis_user_column_is_the_agent_not_the_customer():
     assert res.mapping.get("agent") == "USER_NAME" and "customer" not in res.mapping
     t = _by_id(res.tickets)
     assert (t["1"]["first_agent"], t["1"]["agent"]) == ("ROSSIM", "MUELLERJ")
+    plain = load_export("\n".join(rows).replace("USER_NAME", "User").encode())
+    assert plain.mapping.get("agent") == "User"
+    # a ticket export (ids do not repeat) with an activity column: its user is the customer
+    once = ["Ticket ID,Activity,Created,User Name"]
+    once += [f"{100 + i},Email received,2023-02-0{1 + i} 09:00,client{i}" for i in range(4)]
+    assert load_export("\n".join(once).encode()).mapping.get("customer") == "User Name"
