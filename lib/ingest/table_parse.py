@@ -84,6 +84,14 @@ def _record_parse(report: QualityReport, table: RawTable, key: str, col: str, pr
     report.parse.append(entry)
     if pr.ambiguous:
         report.warnings.append(f"{table.name}, column {col!r}: {pr.detail}.")
+    if key == "status" and pr.failed:
+        # a stage of the helpdesk's own (HubSpot's pipelines): say so where the user reads
+        said = ", ".join(dict.fromkeys(f"“{v}”" for _, v in pr.failed_examples[:5]))
+        rows = f"{pr.failed:,} row has" if pr.failed == 1 else f"{pr.failed:,} rows have"
+        report.warnings.append(
+            f"{table.name}, column {col!r}: {rows} a status this app does not know ({said}); "
+            "a ticket left with such a status counts as neither open nor solved."
+        )
 
 
 def _line_numbers(table: RawTable) -> pl.Series:

@@ -324,3 +324,15 @@ def test_cfpb_json_download_reads_each_hits_source_like_the_csv() -> None:
     assert t.get_column("status").to_list() == ["open"] + ["closed"] * 5
     assert t.get_column("escalated").to_list() == [False, True, True, False, False, False]
     assert set(t.get_column("category")) == {"Mortgage"}
+
+
+def test_a_status_the_app_does_not_know_is_named_in_the_warnings() -> None:
+    """HubSpot's pipelines have stages of the team's own: the import report names them."""
+    rows = ["Ticket ID,Ticket status,Create date"]
+    rows += ["1,Escalated to Tier 2,2024-01-01", "2,Closed,2024-01-02", "3,Vendor limbo,2024-01-03"]
+    res = load_export("\n".join(rows).encode())
+    (said,) = [w for w in res.report.warnings if "does not know" in w]
+    assert "column 'Ticket status': 2 rows have" in said
+    assert "“Escalated to Tier 2”, “Vendor limbo”" in said
+    # the stage that names an escalation still counts as one
+    assert res.tickets.sort("ticket_id").get_column("escalated").to_list() == [True, False, False]
