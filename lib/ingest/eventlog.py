@@ -39,7 +39,7 @@ from __future__ import annotations
 import polars as pl
 
 from lib.ingest.activities import closing_kind
-from lib.ingest.rules import step_escalates, tier_level
+from lib.ingest.rules import says_escalated, tier_level
 
 _SOLVED = ("solved", "closed")
 
@@ -141,11 +141,11 @@ def _closing_time(ev: pl.DataFrame, when_col: str) -> pl.DataFrame:
 
 
 def _step_tier_aggs(ev: pl.DataFrame, when_col: str | None) -> list[pl.Expr]:
-    """``_step_tier``: the ticket went through a step that escalates (``step_escalates``:
+    """``_step_tier``: the ticket went through a step that escalates (``says_escalated``:
     "Escalate to 2nd Level", "Forward to Level 2"); ``_step_tier_at``: when it first did.
     Steps repeat: each distinct one is read once."""
     steps = ev.get_column("_activity").cast(pl.String).unique().drop_nulls()
-    higher = steps.filter(pl.select(step_escalates(pl.lit(steps))).to_series())
+    higher = steps.filter(pl.select(says_escalated(pl.lit(steps))).to_series())
     hit = pl.col("_activity").cast(pl.String).is_in(higher.implode()).fill_null(False)
     aggs = [hit.any().alias("_step_tier")]
     if when_col is not None:

@@ -526,12 +526,6 @@ def says_escalated(expr: pl.Expr) -> pl.Expr:
     return (said & ~denied & ~first_line).fill_null(False)
 
 
-#: A status that says the ticket is escalated (:func:`says_escalated`).
-status_escalates = says_escalated
-#: A step of an event log that escalates (:func:`says_escalated`).
-step_escalates = says_escalated
-
-
 def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None = None) -> pl.Expr:
     """Boolean expression marking the tickets a rule fires on (never null).
 
@@ -577,7 +571,7 @@ def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None
         col = raw_source(frame.columns, "status", sources)
         if col is None:
             return pl.lit(False)
-        return _names_higher_tier(frame, col, status_escalates)
+        return _names_higher_tier(frame, col, says_escalated)
     if kind == "group_tier":
         masks = []
         for c in ("group", "_level"):

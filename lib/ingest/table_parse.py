@@ -27,6 +27,7 @@ from lib.ingest.normalise.durations import parse_plain_minutes
 from lib.ingest.normalise.numeric import parse_plain_int, plain_integers
 from lib.ingest.presets import Preset
 from lib.ingest.readers.table import RawTable
+from lib.ingest.value_profile import SERIAL_1970, SERIAL_2100
 from lib.ingest.vendors import repeated_columns
 
 #: Canonical keys parsed as timestamps (extra keys are folded into canonical ones).
@@ -239,7 +240,7 @@ def _parse_table(
         if s.str.ends_with(".0").any():  # ids written as floats by a spreadsheet
             s = s.str.replace(r"^(\d+)\.0$", "$1")
         grouped = spaced or s.str.contains(r"^\d{1,3}[.,']\d{3}").any()
-        return (_drop_digit_group_spaces(s) if grouped else s), None
+        return (_drop_digit_groups(s) if grouped else s), None
 
     def dates(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
         return nz.parse_datetimes(s, tz=tz, dayfirst=order, excel_serial=excel_serials(s))
@@ -382,21 +383,21 @@ def excel_serials(s: pl.Series) -> bool:
     given = s.drop_nulls().len()
     if given == 0 or num.drop_nulls().len() < given:
         return False
-    return bool(num.drop_nulls().is_between(25_569, 73_051).mean() >= 0.9)
+    return bool(num.drop_nulls().is_between(SERIAL_1970, SERIAL_2100).mean() >= 0.9)
 
 
-def _drop_digit_group_spaces(s: pl.Series) -> pl.Series:
+def _drop_digit_groups(s: pl.Series) -> pl.Series:
     """Ids written with a thousands separator (GLPI's ``2 553`` in Portuguese and French,
     ``3.400`` in Spanish and German, ``3,400`` in English) as plain numbers, when every id is
     a number grouped that way with one separator.
 
-    >>> _drop_digit_group_spaces(pl.Series(["2 553", "987", "1\u00a0204"])).to_list()
+    >>> _drop_digit_groups(pl.Series(["2 553", "987", "1\u00a0204"])).to_list()
     ['2553', '987', '1204']
-    >>> _drop_digit_group_spaces(pl.Series(["3.400", "12", "10.001"])).to_list()
+    >>> _drop_digit_groups(pl.Series(["3.400", "12", "10.001"])).to_list()
     ['3400', '12', '10001']
-    >>> _drop_digit_group_spaces(pl.Series(["AB 123", "2 553"])).to_list()
+    >>> _drop_digit_groups(pl.Series(["AB 123", "2 553"])).to_list()
     ['AB 123', '2 553']
-    >>> _drop_digit_group_spaces(pl.Series(["1.2", "3.400"])).to_list()  # not all grouped
+    >>> _drop_digit_groups(pl.Series(["1.2", "3.400"])).to_list()  # not all grouped
     ['1.2', '3.400']
     """
     small = s.str.contains(r"^\d{1,3}$")
