@@ -501,19 +501,32 @@ _ABOUT = (
 )
 
 
+#: What follows "to" in a step or status: where the ticket went ("Reassign from L2 to L1").
+_TO_TARGET = r"(?i)\b(?:to|zu|vers|para|naar|till|til)\s+(.+)$"
+#: Words of a move back down ("Returned from L2", "Sent back to first line").
+_DOWN = (
+    r"(?i)(?:^|[\W\d_])(?:return(?:ed|s)?|(?:sent|send|moved?|passed|handed|kicked)\s+back"
+    r"|back\s+(?:to|from)|zurück|retour|devuelt[oa]|devolvid[oa])(?:[\W\d_]|$)"
+)
+#: Level 0 ("Escalation Level 0"): no escalation.
+_LEVEL_ZERO = rf"(?i)(?:{_LEVEL_WORDS})[\s_:-]*0\b"
+
+
 def says_escalated(expr: pl.Expr) -> pl.Expr:
     """A status or an event log's step that says the ticket was escalated: a participle
     ("Escalated", "Ticket escalated", "Eskaliert"), a level above the first ("Tier 2 review",
     "Forward to Level 2") or an escalation ("In Escalation", "Escalate to 2nd Level");
     not before one ("Pending Escalation", "Awaiting L2 approval"), not about one ("Escalation
     Review", "Check escalation need"), not denied ("L2 declined", "Not escalated"), not to the
-    first line ("Escalate to L1").
+    first line ("Escalate to L1"), not back down ("Reassign from L2 to L1", "Returned from L2"), not
+    level 0.
 
     >>> s = pl.Series(["Escalated", "Pending Escalation", "Tier 2 review", "Not escalated",
     ...                "In Escalation", "Escalation Review", "L2 declined", "Escalate to L1",
-    ...                "Escalate to 2nd Level", "Check escalation need", "Forward to Level 2"])
+    ...                "Escalate to 2nd Level", "Check escalation need", "Forward to Level 2",
+    ...                "Reassign from L2 to L1", "Escalation Level 0"])
     >>> pl.select(says_escalated(pl.lit(s))).to_series().to_list()
-    [True, False, True, False, True, False, False, False, True, False, True]
+    [True, False, True, False, True, False, False, False, True, False, True, False, False]
     """
     s = expr.cast(pl.String)
     participle = s.str.contains(rf"(?i){_ESCALATED_WORD}")
@@ -522,8 +535,14 @@ def says_escalated(expr: pl.Expr) -> pl.Expr:
     before, about = s.str.contains(_BEFORE), s.str.contains(_ABOUT)
     denied = s.str.contains(_DENY) | s.str.contains(rf"(?i){NEGATED_ESCALATION_PATTERN}")
     first_line = (tier_level(s) == 1) & ~level
+    # Where the ticket went decides: "Reassign from L2 to L1", "Returned from L2" go down.
+    target = s.str.extract(_TO_TARGET, 1)
+    to_first = ((tier_level(target) == 1) | target.str.contains(_LEVEL_ZERO)).fill_null(False)
+    up = target.str.contains(rf"(?i){TIER_PATTERN}").fill_null(False)
+    down = (to_first | s.str.contains(_DOWN)) & ~up
+    zero = s.str.contains(_LEVEL_ZERO) & ~level  # "Escalation Level 0": none
     said = participle | (level & ~before) | (named & ~before & ~about)
-    return (said & ~denied & ~first_line).fill_null(False)
+    return (said & ~denied & ~first_line & ~down & ~zero).fill_null(False)
 
 
 def rule_mask(frame: pl.DataFrame, rule: Rule, sources: Mapping[str, Any] | None = None) -> pl.Expr:

@@ -326,6 +326,25 @@ def test_a_step_that_names_an_escalation_counts_by_default():
     assert not t["C2"]["escalated"] and not t["C3"]["escalated"]
 
 
+def test_a_step_back_down_or_to_level_zero_is_no_escalation():
+    """Where the step sends the ticket decides: back to the first line, or "level 0", is none;
+    "Escalated to back office" still counts (a team, not a move back)."""
+    rows = ["_CASE_KEY,ACTIVITY_EN,EVENTTIME"]
+    steps = {
+        "C1": "Reassign from L2 to L1",
+        "C2": "Returned from L2",
+        "C3": "Escalation Level 0",
+        "C4": "Sent back to first line support",
+        "C5": "Escalated to back office",
+        "C6": "Escalated back to L2",
+        "C7": "Transfer from L1 to L2",
+    }
+    for day, (case, step) in enumerate(steps.items(), start=1):
+        rows += [f"{case},Create Ticket,2023-02-0{day} 09:00", f"{case},{step},2023-02-0{day} 10:00"]
+    t = _by_id(load_export("\n".join(rows).encode()).tickets)
+    assert [c for c in steps if t[c]["escalated"]] == ["C5", "C6", "C7"]
+
+
 def test_groups_without_a_level_stay_unknown_when_the_log_names_its_first_line():
     """A log with a "Service Desk L1" group: "Database Administration" is a specialist team of
     an unknown level, so its hand-off to "Desktop Support L2" is no move up."""
