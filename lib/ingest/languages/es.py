@@ -55,7 +55,7 @@ STATUSES = {
     "|en curso (planificado)|en revisión|reabierto|en proceso|en tratamiento",
     "pending": "pendiente|en espera|esperando al cliente|esperando respuesta"
     "|pendiente del cliente|esperando soporte",
-    "on_hold": "en pausa|pausado|bloqueado|suspendido",
+    "on_hold": "en pausa|pausado|bloqueado|suspendido|esperando a terceros|esperando a un tercero",
     "solved": "resuelto|resuelta|finalizada|finalizado|hecho|listo|completado|completada"
     "|solucionado|solucionada|terminado|terminada",
     "closed": "cerrado|cerrada|cancelado|cancelada|rechazado|rechazada|duplicado|descartado",

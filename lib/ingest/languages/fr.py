@@ -52,7 +52,8 @@ STATUSES = {
     "open": "en cours (attribué)|en cours (planifié)|en cours|ouvert|ouverte|attribué|assigné"
     "|rouvert|en traitement|en analyse",
     "pending": "en attente|en attente du client|en attente de réponse|attente client",
-    "on_hold": "suspendu|en pause|bloqué|en attente d'un tiers",
+    "on_hold": "suspendu|en pause|bloqué|en attente d'un tiers"
+    "|en attente de tiers|en attente d'une tierce partie",
     "solved": "résolu|résolue|terminé|terminée|fait|traité|traitée",
     "closed": "clos|close|fermé|fermée|clôturé|clôturée|annulé|annulée|rejeté|doublon",
 }

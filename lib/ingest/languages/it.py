@@ -50,7 +50,8 @@ STATUSES = {
     "open": "in corso (assegnato)|in corso (pianificato)|in corso|in lavorazione|aperto"
     "|aperta|assegnato|assegnata|riaperto|in gestione|in carico|in revisione",
     "pending": "in attesa|in attesa del cliente|in attesa di risposta|attesa cliente",
-    "on_hold": "sospeso|sospesa|in sospeso|in pausa|bloccato",
+    "on_hold": "sospeso|sospesa|in sospeso|in pausa|bloccato|in attesa di terze parti"
+    "|in attesa di terzi",
     "solved": "risolto|risolta|completato|completata|fatto|evaso|evasa|terminato",
     "closed": "chiuso|chiusa|annullato|annullata|rifiutato|duplicato|archiviato",
 }

@@ -50,7 +50,8 @@ STATUSES = {
     "|in uitvoering|mee bezig|bezig|open|toegewezen|heropend|in onderzoek",
     "pending": "wachtend|in afwachting|wacht op klant|wachten op klant|wachten op reactie"
     "|in afwachting van klant",
-    "on_hold": "in de wacht|gepauzeerd|geblokkeerd|aangehouden|wachten op derde",
+    "on_hold": "in de wacht|gepauzeerd|geblokkeerd|aangehouden|wachten op derde"
+    "|wacht op derde partij|wachten op derde partij|wachten op derden",
     "solved": "opgelost|gereed|klaar|afgerond|voltooid|uitgevoerd",
     "closed": "gesloten|afgesloten|geannuleerd|afgewezen|vervallen|duplicaat",
 }

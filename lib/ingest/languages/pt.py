@@ -53,8 +53,8 @@ STATUSES = {
     "open": "em atendimento (atribuído)|em atendimento (planejado)|em atendimento"
     "|em andamento|em progresso|aberto|aberta|atribuído|reaberto|em análise|em execução",
     "pending": "pendente|aguardando|aguardando cliente|aguardando resposta"
-    "|aguardando usuário|em espera",
-    "on_hold": "em pausa|pausado|suspenso|bloqueado",
+    "|aguardando usuário|em espera|aguardando o cliente|aguardando resposta do cliente",
+    "on_hold": "em pausa|pausado|suspenso|bloqueado|aguardando terceiros|aguardando terceiro",
     "solved": "solucionado|solucionada|resolvido|resolvida|concluído|concluída|feito"
     "|finalizado|finalizada",
     "closed": "fechado|fechada|encerrado|encerrada|cancelado|cancelada|rejeitado|duplicado",

@@ -146,6 +146,15 @@ STATUS_CASES = [
     ("Resolved", "solved"),
     ("Waiting on Customer", "pending"),
     ("Waiting on Third Party", "on_hold"),
+    # Freshdesk in other interface languages: the customer's turn, a third party's turn
+    ("Aguardando o cliente", "pending"),
+    ("Aguardando terceiros", "on_hold"),
+    ("Warten auf Kunden", "pending"),
+    ("Wartet auf Drittanbieter", "on_hold"),
+    ("Esperando a terceros", "on_hold"),
+    ("En attente de tiers", "on_hold"),
+    ("In attesa di terze parti", "on_hold"),
+    ("Wacht op derde partij", "on_hold"),
     # Jira
     ("To Do", "new"),
     ("In Progress", "open"),
