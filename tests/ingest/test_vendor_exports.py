@@ -1,5 +1,6 @@
-"""The service-desk and API presets read their vendors' values: GLPI (pt-BR, French), OTRS,
-Redmine, Request Tracker, Zendesk and Freshdesk API JSON, a Freshdesk trial CSV."""
+"""The service-desk and API presets read their vendors' values: GLPI (pt-BR, French, German,
+Italian), OTRS, Redmine, Request Tracker, Zendesk and Freshdesk API JSON, a Freshdesk trial
+CSV."""
 
 from __future__ import annotations
 
@@ -31,6 +32,20 @@ def _col(res, name: str) -> list:
         ),
         (
             "vendor_glpi_fr_header.csv",
+            "glpi",
+            ["solved", "open", "closed", "pending"],
+            ["high", "normal", "low", "urgent"],
+            ["email", "web", "phone", "web"],
+        ),
+        (
+            "vendor_glpi_de_header.csv",
+            "glpi",
+            ["solved", "open", "closed", "pending"],
+            ["high", "normal", "low", "urgent"],
+            ["email", "web", "phone", "web"],
+        ),
+        (
+            "vendor_glpi_it_header.csv",
             "glpi",
             ["solved", "open", "closed", "pending"],
             ["high", "normal", "low", "urgent"],
@@ -336,3 +351,12 @@ def test_a_status_the_app_does_not_know_is_named_in_the_warnings() -> None:
     assert "“Escalated to Tier 2”, “Vendor limbo”" in said
     # the stage that names an escalation still counts as one
     assert res.tickets.sort("ticket_id").get_column("escalated").to_list() == [True, False, False]
+
+
+@pytest.mark.parametrize("sample", ["vendor_glpi_de_header.csv", "vendor_glpi_it_header.csv"])
+def test_glpi_in_german_and_italian_reads_the_second_level_group(sample):
+    """The technician group ("IT > 2nd Level", "Assistenza > Secondo livello") marks the
+    escalated tickets; the technician is the agent."""
+    res = load_export(DATA / sample)
+    assert res.mapping["agent"].endswith(("Techniker", "Tecnico"))
+    assert _col(res, "escalated") == [False, True, False, True]

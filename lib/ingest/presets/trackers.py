@@ -1,5 +1,5 @@
-"""Presets of the self-hosted service desks and issue trackers: GLPI (its French, Portuguese and
-English CSV exports), OTRS/Znuny (ticket search CSV), Redmine (issues CSV) and Request Tracker
+"""Presets of the self-hosted service desks and issue trackers: GLPI (its Portuguese, French,
+English, Spanish, German and Italian CSV exports), OTRS/Znuny (ticket search CSV), Redmine (issues CSV) and Request Tracker
 (search results spreadsheet).
 
 None of them exports the ticket's first owner or first team: only the current technician,
@@ -26,7 +26,14 @@ _NO_FIRST_OWNER = (
 _GLPI_GROUPS = (
     "Atribuído - Grupo|Atribuído - Grupo de técnicos|Attribué à - Groupe"
     "|Attribué à - Groupe de techniciens|Assigned to - Group|Assigned to - Technician group"
-    "|Asignado a - Grupo|Asignado a - Grupo de técnicos"
+    "|Asignado a - Grupo|Asignado a - Grupo de técnicos|Zugewiesen an - Gruppe"
+    "|Zugewiesen an - Technikergruppe|Assegnato a - Gruppo|Assegnato a - Gruppo di tecnici"
+)
+
+#: GLPI's "Assigned to - Technician" column in each language.
+_GLPI_TECHNICIANS = (
+    "Atribuído - Técnico|Attribué à - Technicien|Assigned to - Technician|Asignado a - Técnico"
+    "|Zugewiesen an - Techniker|Assegnato a - Tecnico"
 )
 
 TRACKER_PRESETS: tuple[Preset, ...] = (
@@ -34,21 +41,20 @@ TRACKER_PRESETS: tuple[Preset, ...] = (
         vendor="glpi",
         label="GLPI ticket search export (CSV)",
         signature=_names(
-            "ID; Título|Titre|Title; Status|Statut;"
-            "Data de abertura|Date d'ouverture|Opening date;"
-            "Última atualização|Dernière modification|Last update;"
-            "Prioridade|Priorité|Priority;"
+            "ID; Título|Titre|Title|Titel|Titolo; Status|Statut|Stato;"
+            "Data de abertura|Date d'ouverture|Opening date|Eröffnungsdatum|Data di apertura;"
+            "Última atualização|Dernière modification|Last update|Letzte Änderung"
+            "|Ultima modifica;"
+            "Prioridade|Priorité|Priority|Priorität|Priorità;"
             "Requerente|Requerente - Requerente|Demandeur|Demandeur - Demandeur|Requester|"
-            "Requester - Requester;"
-            "Atribuído - Técnico|Attribué à - Technicien|Assigned to - Technician|"
-            "Asignado a - Técnico;"
+            "Requester - Requester|Anforderer - Anforderer|Richiedente - Richiedente;"
+            f"{_GLPI_TECHNICIANS};"
             f"{_GLPI_GROUPS};"
-            "Categoria|Catégorie|Category"
+            "Categoria|Catégorie|Category|Kategorie"
         ),
         required=(
-            "Data de abertura|Date d'ouverture|Opening date",
-            "Atribuído - Técnico|Attribué à - Technicien|Assigned to - Technician|"
-            f"Asignado a - Técnico|{_GLPI_GROUPS}",
+            "Data de abertura|Date d'ouverture|Opening date|Eröffnungsdatum|Data di apertura",
+            f"{_GLPI_TECHNICIANS}|{_GLPI_GROUPS}",
         ),
         ignore=(
             "Tempo para atendimento",
@@ -61,21 +67,26 @@ TRACKER_PRESETS: tuple[Preset, ...] = (
         ),
         columns=_cols(
             ticket_id="ID",
-            created_at="Data de abertura; Date d'ouverture; Opening date",
-            updated_at="Última atualização; Dernière modification; Last update",
-            solved_at="Data de solução; Date de résolution; Resolution date",
-            closed_at="Data de fechamento; Date de clôture; Closing date",
-            status="Status; Statut",
-            priority="Prioridade; Priorité; Priority",
-            channel="Origem da requisição; Source de la demande; Request source",
-            category="Categoria; Catégorie; Category",
-            agent="Atribuído - Técnico; Attribué à - Technicien; Assigned to - Technician;"
-            "Asignado a - Técnico",
+            created_at="Data de abertura; Date d'ouverture; Opening date; Eröffnungsdatum;"
+            "Data di apertura",
+            updated_at="Última atualização; Dernière modification; Last update; Letzte Änderung;"
+            "Ultima modifica",
+            solved_at="Data de solução; Date de résolution; Resolution date; Lösungsdatum;"
+            "Data di risoluzione",
+            closed_at="Data de fechamento; Date de clôture; Closing date; Schließungsdatum;"
+            "Data di chiusura",
+            status="Status; Statut; Stato",
+            priority="Prioridade; Priorité; Priority; Priorität; Priorità",
+            channel="Origem da requisição; Source de la demande; Request source;"
+            "Quelle der Anfrage; Origine della richiesta",
+            category="Categoria; Catégorie; Category; Kategorie",
+            agent=_GLPI_TECHNICIANS.replace("|", "; "),
             group=_GLPI_GROUPS.replace("|", "; "),
             customer="Requerente - Requerente; Requerente; Demandeur - Demandeur; Demandeur;"
-            "Requester - Requester; Requester; Entidade; Entité; Entity",
-            subject="Título; Titre; Title",
-            description="Descrição; Description",
+            "Requester - Requester; Requester; Anforderer - Anforderer;"
+            "Richiedente - Richiedente; Entidade; Entité; Entity; Entität; Entità",
+            subject="Título; Titre; Title; Titel; Titolo",
+            description="Descrição; Description; Beschreibung; Descrizione",
         ),
         value_maps={
             "status": _vm(
