@@ -340,7 +340,8 @@ def test_a_step_back_down_or_to_level_zero_is_no_escalation():
         "C7": "Transfer from L1 to L2",
     }
     for day, (case, step) in enumerate(steps.items(), start=1):
-        rows += [f"{case},Create Ticket,2023-02-0{day} 09:00", f"{case},{step},2023-02-0{day} 10:00"]
+        at = f"2023-02-0{day}"
+        rows += [f"{case},Create Ticket,{at} 09:00", f"{case},{step},{at} 10:00"]
     t = _by_id(load_export("\n".join(rows).encode()).tickets)
     assert [c for c in steps if t[c]["escalated"]] == ["C5", "C6", "C7"]
 

@@ -1,6 +1,6 @@
 """Presets of the self-hosted service desks and issue trackers: GLPI (its Portuguese, French,
-English, Spanish, German and Italian CSV exports), OTRS/Znuny (ticket search CSV), Redmine (issues CSV) and Request Tracker
-(search results spreadsheet).
+English, Spanish, German and Italian CSV exports), OTRS/Znuny (ticket search CSV), Redmine
+(issues CSV) and Request Tracker (search results spreadsheet).
 
 None of them exports the ticket's first owner or first team: only the current technician,
 owner or queue, so ``first_agent`` and ``first_group`` stay unmapped (say so on the mapping
