@@ -130,9 +130,30 @@ def _named_like_a_key(column: str) -> bool:
     return any(st <= toks for st in _SYN_TOKSETS)
 
 
+#: Containers of a ticket's own fields in JSON (their "type" is the ticket's type).
+_FIELD_CONTAINERS = re.compile(
+    r"(?i)(?:^|\.)(?:custom[_ ]?(?:fields?|attributes)|fields|attributes|properties)$"
+)
+
+
+def _object_type(column: str) -> bool:
+    """A nested object's own type (``assignee.type`` "user", Intercom's ``statistics.type``),
+    not the ticket's: never its category, agent or customer (a source's type may be the channel).
+
+    >>> _object_type("assignee.type"), _object_type("type"), _object_type("custom_fields.type")
+    (True, False, False)
+    >>> _object_type("primaryCustomer.type")
+    True
+    """
+    head, _, tail = column.rpartition(".")
+    return bool(head) and tail.lower() in {"type", "object"} and not _FIELD_CONTAINERS.search(head)
+
+
 @lru_cache(maxsize=8192)
 def _name_score(key: str, column: str) -> tuple[float, str]:
     """Best score of ``column`` against the synonyms of ``key`` and the synonym used."""
+    if key != "channel" and _object_type(column):
+        return 0.0, ""
     n, lo = norm_header(column), _loose(column)
     toks = _tokens(column)
     tokset = set(toks)

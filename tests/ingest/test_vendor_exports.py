@@ -360,3 +360,28 @@ def test_glpi_in_german_and_italian_reads_the_second_level_group(sample):
     res = load_export(DATA / sample)
     assert res.mapping["agent"].endswith(("Techniker", "Tecnico"))
     assert _col(res, "escalated") == [False, True, False, True]
+
+
+def test_help_scout_api_json_maps_the_assignee_by_name_and_no_object_type() -> None:
+    """Help Scout's conversations: the assignee's first and last name make the agent (not a
+    "first agent"), and ``assignee.type`` ("user") is no category, agent or customer."""
+    convs = [
+        {
+            "id": 3000 + i,
+            "number": 700 + i,
+            "type": "email",
+            "status": ["active", "pending", "closed"][i % 3],
+            "subject": f"Login issue {i}",
+            "assignee": {"id": 9, "type": "user", "first": ["Ana", "Rui"][i % 2], "last": "Lima"},
+            "primaryCustomer": {"id": 50 + i, "type": "customer", "email": f"c{i}@client.io"},
+            "createdAt": f"2024-03-{1 + i:02d}T09:15:00Z",
+            "source": {"type": "email", "via": "customer"},
+        }
+        for i in range(24)
+    ]
+    doc = {"_embedded": {"conversations": convs}, "page": {"size": 50, "totalElements": 24}}
+    res = load_export(json.dumps(doc).encode())
+    assert res.mapping["agent"] == "assignee.name"
+    assert "first_agent" not in res.mapping
+    assert not {v for v in res.mapping.values() if v.endswith(".type") and v != "source.type"}
+    assert sorted(res.tickets.get_column("agent").unique().to_list()) == ["Ana Lima", "Rui Lima"]

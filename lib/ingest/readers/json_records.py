@@ -303,9 +303,32 @@ def _is_named_list(value: list[Any]) -> bool:
     )
 
 
+#: First and last name keys of a person object (Help Scout, HubSpot, Salesforce APIs).
+_NAME_PAIRS = (("first", "last"), ("firstName", "lastName"), ("first_name", "last_name"))
+_NAME_PARTS = frozenset(k for pair in _NAME_PAIRS for k in pair)
+
+
+def _person_name(value: dict[str, Any]) -> str | None:
+    """A nested person's full name from its first and last name, when it has no name of its own.
+
+    >>> _person_name({"id": 7, "first": "Ana", "last": "Lima"}), _person_name({"first": 1})
+    ('Ana Lima', None)
+    """
+    if "name" in value:
+        return None
+    for first, last in _NAME_PAIRS:
+        parts = [value.get(first), value.get(last)]
+        if any(isinstance(v, str) for v in parts) and all(
+            v is None or _is_scalar(v) for v in parts
+        ):
+            return " ".join(str(v).strip() for v in parts if v not in (None, "")) or None
+    return None
+
+
 def _flatten(record: dict[str, Any], prefix: str, out: dict[str, str | None]) -> None:
     """Nested objects become dotted names; lists of scalars are joined with ", "; a list of
-    ``{"id", "value"}`` pairs becomes one column per id (``custom_fields.360012345``).
+    ``{"id", "value"}`` pairs becomes one column per id (``custom_fields.360012345``); a nested
+    person's first and last names become one ``.name``.
 
     >>> out = {}
     >>> _flatten({"via": {"channel": "email"}, "custom_fields": [{"id": 7, "value": "gold"}]},
@@ -313,6 +336,10 @@ def _flatten(record: dict[str, Any], prefix: str, out: dict[str, str | None]) ->
     >>> out
     {'via.channel': 'email', 'custom_fields.7': 'gold'}
     """
+    if prefix and (full := _person_name(record)) is not None:
+        # Help Scout's {"first": "Ana", "last": "Lima"}: one name, not a "first" column that
+        # reads like the ticket's first agent
+        record = {"name": full, **{k: v for k, v in record.items() if k not in _NAME_PARTS}}
     for key, value in record.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict) and (listed := _typed_list(value)) is not None:

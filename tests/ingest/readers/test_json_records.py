@@ -118,3 +118,17 @@ def test_help_scout_custom_fields_are_one_column_per_name():
     ]
     t = one(json.dumps(doc).encode(), name="conversations.json")
     assert t.frame.get_column("customFields.Escalated").to_list() == ["Yes", "No"]
+
+
+def test_a_nested_persons_first_and_last_name_are_one_name():
+    """Help Scout's ``assignee: {"first": "Ana", "last": "Lima"}``: one ``assignee.name``, so
+    no ``assignee.first`` column reads like the ticket's first agent."""
+    doc = [
+        {"id": 1, "assignee": {"id": 7, "type": "user", "first": "Ana", "last": "Lima"}},
+        {"id": 2, "assignee": {"id": 8, "type": "user", "first": "Rui", "last": None}},
+        {"id": 3, "owner": {"firstName": "Eva", "lastName": "Berg", "email": "eva@x.io"}},
+    ]
+    t = one(json.dumps(doc).encode(), name="conversations.json")
+    assert t.frame.get_column("assignee.name").to_list() == ["Ana Lima", "Rui", None]
+    assert t.frame.get_column("owner.name").to_list() == [None, None, "Eva Berg"]
+    assert not {"assignee.first", "assignee.last", "owner.firstName"} & set(t.frame.columns)
