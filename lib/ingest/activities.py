@@ -32,17 +32,19 @@ __all__ = ["CLOSING_WORDS", "TICKET_WORDS", "closing_kind"]
 CLOSING_WORDS: dict[str, tuple[str, ...]] = {
     "solved": (
         # en
-        "resolve", "resolved", "resolution", "solve", "solved", "fix", "fixed",
+        "resolve", "resolved", "resolution", "solve", "solved", "fix", "fixed", "complete",
+        "completed",
         "verified", "invalid", "duplicate", "wontfix", "won't fix", "worksforme",
         # it
         "risolvi", "risolto", "risolta", "risoluzione", "risolvere",
         # es / pt
         "resolver", "resuelto", "resuelta", "resolvido", "resolvida", "solucionado",
-        "solucionada",
+        "solucionada", "resolución", "resolucion", "resolução", "resolucao", "solución",
+        "solucion", "solução", "solucao",
         # fr
-        "résoudre", "resoudre", "résolu", "resolu", "résolue", "resolue",
+        "résoudre", "resoudre", "résolu", "resolu", "résolue", "resolue", "résolution",
         # de
-        "lösen", "loesen", "gelöst", "geloest", "erledigt",
+        "lösen", "loesen", "gelöst", "geloest", "erledigt", "lösung", "loesung",
         # nl
         "oplossen", "opgelost",
     ),
@@ -53,12 +55,13 @@ CLOSING_WORDS: dict[str, tuple[str, ...]] = {
         "chiudi", "chiuso", "chiusa", "chiusura", "chiudere",
         # es / pt
         "cerrar", "cerrado", "cerrada", "fechar", "fechado", "fechada", "encerrar",
-        "encerrado", "encerrada",
+        "encerrado", "encerrada", "cierre", "fechamento", "encerramento",
         # fr
         "fermer", "fermé", "ferme", "fermée", "clos", "close", "clôturer", "clôturé",
-        "cloturer", "cloture",
+        "cloturer", "cloture", "clôture", "fermeture",
         # de
-        "schließen", "schliessen", "geschlossen", "abgeschlossen",
+        "schließen", "schliessen", "geschlossen", "abgeschlossen", "schließung",
+        "schliessung", "abschluss",
         # nl
         "sluiten", "gesloten",
     ),
@@ -66,18 +69,27 @@ CLOSING_WORDS: dict[str, tuple[str, ...]] = {
 
 #: Objects a closing step may name ("Resolve ticket", "Ticket closed").
 TICKET_WORDS: tuple[str, ...] = (
-    "ticket", "case", "incident", "request", "issue", "call",
+    "ticket", "tickets", "case", "incident", "request", "issue", "call",
     "caso", "richiesta", "incidente", "segnalazione", "chamado", "solicitud", "solicitação",
     "demande", "dossier", "anfrage", "fall", "vorgang", "melding", "verzoek",
 )  # fmt: skip
+
+
+#: Articles between a closing verb and its object ("the", "le", "del", "do", "des").
+_ARTICLES = (
+    "the|a|le|la|les|l'|du|de|des|de la|del|el|do|da|o|dello|della|il|lo|den|das|die|des|het"
+    "|van de|van het|dem|zum|zur"
+)
 
 
 def _pattern(words: tuple[str, ...]) -> str:
     verbs = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
     objs = "|".join(re.escape(w) for w in sorted(set(TICKET_WORDS), key=len, reverse=True))
     sep = r"[\s_\-]+"
-    # "resolve", "resolve ticket", "resolve the ticket", "ticket resolved"
-    return rf"^(?:(?:{verbs})(?:{sep}(?:the{sep})?(?:{objs}))?|(?:{objs}){sep}(?:{verbs}))$"
+    # "resolve", "resolve ticket", "resolve the ticket", "ticket resolved", and with the
+    # articles of the other languages: "Résoudre le ticket", "Cierre del ticket"
+    art = rf"(?:{_ARTICLES}){sep}"
+    return rf"^(?:(?:{verbs})(?:{sep}(?:{art})?(?:{objs}))?|(?:{objs}){sep}(?:{verbs}))$"
 
 
 _PATTERNS = {kind: _pattern(words) for kind, words in CLOSING_WORDS.items()}
@@ -86,9 +98,10 @@ _PATTERNS = {kind: _pattern(words) for kind, words in CLOSING_WORDS.items()}
 def closing_kind(expr: pl.Expr) -> pl.Expr:
     """``"solved"`` / ``"closed"`` where a step closes the ticket, else null (see module doc).
 
-    >>> s = pl.Series(["RESOLVED", "close_ticket", "Take in charge ticket", None])
+    >>> s = pl.Series(["RESOLVED", "close_ticket", "Take in charge ticket", None,
+    ...                "Résoudre le ticket", "Cierre del ticket"])
     >>> pl.select(closing_kind(pl.lit(s))).to_series().to_list()
-    ['solved', 'closed', None, None]
+    ['solved', 'closed', None, None, 'solved', 'closed']
     """
     text = expr.cast(pl.String).str.strip_chars().str.to_lowercase()
     return (

@@ -140,6 +140,21 @@ def _closing_time(ev: pl.DataFrame, when_col: str) -> pl.DataFrame:
     )
 
 
+def _status_solved_at(when_col: str) -> pl.Expr:
+    """Per ticket (an aggregation): the time of the first event of the final run of solved or
+    closed statuses, null when the last status is not one.
+
+    >>> ev = pl.DataFrame({"ticket_id": ["a"] * 4, "status": ["open", "solved", "open", "closed"],
+    ...                    "t": [1, 2, 3, 4]})
+    >>> ev.group_by("ticket_id").agg(_status_solved_at("t")).item(0, 1)
+    4
+    """
+    solved = pl.col("status").is_in(_SOLVED).fill_null(False)
+    index = pl.int_range(pl.len())
+    last_open = index.filter(~solved).max().fill_null(-1)
+    return pl.col(when_col).filter(solved & (index > last_open)).min().alias("__status_solved_at")
+
+
 def _step_tier_aggs(ev: pl.DataFrame, when_col: str | None) -> list[pl.Expr]:
     """``_step_tier``: the ticket went through a step that escalates (``says_escalated``:
     "Escalate to 2nd Level", "Forward to Level 2"); ``_step_tier_at``: when it first did.
@@ -245,6 +260,8 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
     if "status" in ev.columns:
         reopened = pl.col("status").shift(1).is_in(_SOLVED) & ~pl.col("status").is_in(_SOLVED)
         aggs.append(reopened.fill_null(False).sum().alias("__reopen_events"))
+        if when_col is not None:  # when the status last became solved (BPI's "Completed")
+            aggs.append(_status_solved_at(when_col))
     if tier_sources:
         aggs.extend(_tier_aggs(ev))
     if "__close_time" in ev.columns:
@@ -303,12 +320,13 @@ def _finish(out: pl.DataFrame) -> pl.DataFrame:
         if "status" in out.columns:  # the last step is the close's bookkeeping, not work
             out = out.with_columns(status=pl.coalesce("__closed_as", "status"))
         out = out.drop("__closed_as")
-    if "__closed_at" in out.columns:
+    closes = [c for c in ("__closed_at", "__status_solved_at") if c in out.columns]
+    if closes:
         given = [pl.col("solved_at")] if "solved_at" in out.columns else []
         out = out.with_columns(
-            # The export's own solve dates win; the closing step fills the rest.
-            solved_at=pl.coalesce([*given, pl.col("__closed_at")]).cast(pl.Datetime("us", "UTC"))
-        ).drop("__closed_at")
+            # The export's own solve dates win; the closing step, then the status, fill the rest.
+            solved_at=pl.coalesce([*given, *map(pl.col, closes)]).cast(pl.Datetime("us", "UTC"))
+        ).drop(closes)
     if "status" in out.columns and "solved_at" in out.columns:
         # A ticket reopened after its last solve is not solved.
         out = out.with_columns(

@@ -130,6 +130,7 @@ def _named_like_a_key(column: str) -> bool:
     return any(st <= toks for st in _SYN_TOKSETS)
 
 
+_FIRST_NAME = re.compile(r"(?i)first[\s_.-]*name")
 #: Containers of a ticket's own fields in JSON (their "type" is the ticket's type).
 _FIELD_CONTAINERS = re.compile(
     r"(?i)(?:^|\.)(?:custom[_ ]?(?:fields?|attributes)|fields|attributes|properties)$"
@@ -154,6 +155,8 @@ def _name_score(key: str, column: str) -> tuple[float, str]:
     """Best score of ``column`` against the synonyms of ``key`` and the synonym used."""
     if key != "channel" and _object_type(column):
         return 0.0, ""
+    if key in ("first_agent", "first_group") and _FIRST_NAME.search(column):
+        return 0.0, ""  # "Owner First Name": a person's first name, not the first owner
     n, lo = norm_header(column), _loose(column)
     toks = _tokens(column)
     tokset = set(toks)

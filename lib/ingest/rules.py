@@ -127,7 +127,9 @@ def _ordinal(*levels: int) -> str:
 
 
 #: A value naming a level above the first line: "Tier 2", "L3", "second line", "2º nível".
-_HIGHER_LEVEL_PATTERN = rf"(?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}"
+_HIGHER_LEVEL_PATTERN = rf"(?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}|\b(?:2nd|3rd)\s*$"
+#: A team named with its line as a bare ordinal at the end (BPI 2013's "G97 2nd", "V5 3rd").
+_SUFFIX_ORDINAL = r"\b([1-3])(?:st|nd|rd)\s*$"
 #: A value naming a tier above the first line or an escalation (lower-case: prefix "(?i)" for
 #: values that keep their case).
 TIER_PATTERN = rf"{_HIGHER_LEVEL_PATTERN}|{ESCALATION_PATTERN}"
@@ -336,9 +338,9 @@ def tier_level(expr: pl.Expr) -> pl.Expr:
     """Numeric support level named in a group or level value (1, 2, 3 ...), else null.
 
     >>> s = pl.Series(["L1", "Tier 3 Engineering", "Billing", "2nd line", "Escalations", "3",
-    ...                "N2", "Niveau 1", "Livello 2"])
+    ...                "N2", "Niveau 1", "Livello 2", "G97 2nd"])
     >>> pl.select(tier_level(pl.lit(s))).to_series().to_list()
-    [1, 3, None, 2, 2, 3, 2, 1, 2]
+    [1, 3, None, 2, 2, 3, 2, 1, 2, 2]
     """
     s = expr.cast(pl.String).str.to_lowercase()
     digit = s.str.extract(rf"(?:{_LEVEL_WORDS})[\s_-]*([1-9])\b", 1).cast(pl.Int32, strict=False)
@@ -351,8 +353,9 @@ def tier_level(expr: pl.Expr) -> pl.Expr:
         .then(pl.lit(3, pl.Int32))
     )
     bare = s.str.extract(r"^\s*([1-9])\s*$", 1).cast(pl.Int32, strict=False)
+    suffix = s.str.extract(_SUFFIX_ORDINAL, 1).cast(pl.Int32, strict=False)
     esc = pl.when(_names_escalation(s)).then(pl.lit(2, pl.Int32))
-    return pl.coalesce(digit, ordinal, bare, esc)
+    return pl.coalesce(digit, ordinal, bare, suffix, esc)
 
 
 def _truthy(expr: pl.Expr) -> pl.Expr:

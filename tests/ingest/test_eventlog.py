@@ -395,3 +395,59 @@ def test_a_celonis_user_column_is_the_agent_not_the_customer():
     once = ["Ticket ID,Activity,Created,User Name"]
     once += [f"{100 + i},Email received,2023-02-0{1 + i} 09:00,client{i}" for i in range(4)]
     assert load_export("\n".join(once).encode()).mapping.get("customer") == "User Name"
+
+
+def test_a_volvo_style_log_reads_its_support_lines_and_status_solve_times():
+    """BPI Challenge 2013 shape: the team in "Involved ST" names its line as a bare ordinal
+    ("G97 2nd"); a push from a first-line team is the escalation. The status going to
+    "Completed" is the solve time (no closing step, no solve column); "Owner First Name" is the
+    agent's name, not the ticket's first owner; "Owner Country" is no agent."""
+    head = "SR Number;Change Date+Time;Status;Sub Status;Involved ST;Involved Org line 3;"
+    head += "Owner Country;Owner First Name"
+    rows = [head]
+    rows += [
+        "1-7001;2012-05-02T09:00:00+02:00;Accepted;In Progress;K12;Org line A;Norway;Ola",
+        "1-7001;2012-05-02T10:30:00+02:00;Queued;Awaiting Assignment;K31 2nd;Org line A;Norway;Ola",
+        "1-7001;2012-05-03T08:00:00+02:00;Accepted;In Progress;K31 2nd;Org line A;Chile;Marta",
+        "1-7001;2012-05-03T16:00:00+02:00;Completed;Closed;K31 2nd;Org line A;Chile;Marta",
+        "1-7002;2012-05-04T09:00:00+02:00;Accepted;In Progress;K12;Org line B;Norway;Ola",
+        "1-7002;2012-05-04T11:00:00+02:00;Completed;Resolved;K12;Org line B;Norway;Ola",
+        "1-7003;2012-05-05T09:00:00+02:00;Queued;Awaiting Assignment;K12;Org line B;Norway;Ola",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping["group"] == "Involved ST"
+    assert res.mapping["agent"] == "Owner First Name"
+    assert "first_agent" not in res.mapping and "customer" not in res.mapping
+    t = _by_id(res.tickets)
+    assert t["1-7001"]["escalated"] and not t["1-7002"]["escalated"]
+    assert t["1-7001"]["solved_at"] == datetime(2012, 5, 3, 14, tzinfo=UTC)
+    assert t["1-7002"]["solved_at"] == datetime(2012, 5, 4, 9, tzinfo=UTC)
+    assert t["1-7003"]["status"] == "new" and t["1-7003"]["solved_at"] is None
+
+
+def test_a_pm4py_log_reads_org_group_and_closing_steps_in_other_languages():
+    """pm4py's ``org:group`` is the team (not the customer): a move from the service desk to
+    a second line escalates. "Résoudre le ticket", "Cierre del ticket", "Chiusura del ticket"
+    close their tickets."""
+    rows = ["case:concept:name,concept:name,time:timestamp,org:resource,org:group"]
+    rows += [
+        "A1,Enregistrer,2023-03-20 09:00:00+01:00,Léa,Service Desk",
+        "A1,Analyser,2023-03-21 10:00:00+01:00,Marc,2nd Line Network",
+        "A1,Résoudre le ticket,2023-03-21 12:00:00+01:00,Marc,2nd Line Network",
+        "B1,Registro,2023-03-22 09:00:00+01:00,Ana,Service Desk",
+        "B1,Cierre del ticket,2023-03-22 11:00:00+01:00,Ana,Service Desk",
+        "C1,Inserimento,2023-03-23 09:00:00+01:00,Ugo,Service Desk",
+        "C1,Chiusura del ticket,2023-03-23 10:00:00+01:00,Ugo,Service Desk",
+        "D1,Registro,2023-03-24 09:00:00+01:00,Ana,Service Desk",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping["group"] == "org:group" and "customer" not in res.mapping
+    t = _by_id(res.tickets)
+    assert [k for k in t if t[k]["escalated"]] == ["A1"]
+    assert {k: t[k]["status"] for k in t} == {
+        "A1": "solved",
+        "B1": "closed",
+        "C1": "closed",
+        "D1": "open",
+    }
+    assert t["B1"]["solved_at"] == datetime(2023, 3, 22, 10, tzinfo=UTC)

@@ -47,7 +47,7 @@ HEADERS = {
     "|technician|rep|agent name|assigned agent|agent assigned|support agent|handler"
     "|assigned user|teammate|resource|org:resource",
     "group": "group|team|queue|department|dept|assignment group|team assigned|inbox|mailbox"
-    "|support group|squad|pod|team name|group name",
+    "|support group|squad|pod|team name|group name|org:group|involved st|support team",
     "first_agent": "first agent|first assignee|first owner|original assignee|original owner"
     "|initial assignee|first assigned to|opened by agent",
     "first_group": "first group|first team|original group|initial group|first assignment group"
@@ -107,13 +107,14 @@ AVOID = {
     "category": "sub record",
     "activity": "time date at id count by",
     "channel": "resource resources",
-    "agent": "email id stations count",
+    "agent": "email id stations count country",
     "group": "stations count changes id",
     "first_agent": "email id",
     "first_group": "id",
     "escalated_by": "at date time on",
-    "level": "customer cust plan account sla security",
-    "customer": "age gender satisfaction rating tier segment plan phone since instagram handle",
+    "level": "customer cust plan account sla security involved org",
+    "customer": "age gender satisfaction rating tier segment plan phone since instagram handle"
+    " involved",
     "customer_tier": "support",
     "subject": "sub type key id",
     "escalated": "at date time level by reason on",
@@ -133,7 +134,7 @@ COUNT_WORDS = (
 #: Status words per canonical status.
 STATUSES = {
     "new": "new|to do|unassigned|submitted|received|triage|awaiting triage|unopened"
-    "|not started|new ticket",
+    "|not started|new ticket|queued|awaiting assignment",
     "open": "open|opened|active|in progress|working|escalated|assigned|reopened"
     "|waiting for support|waiting on us|waiting on agent|under investigation|investigating"
     "|work in progress|in review|acknowledged|accepted|answered",
