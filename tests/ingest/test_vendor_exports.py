@@ -385,3 +385,31 @@ def test_help_scout_api_json_maps_the_assignee_by_name_and_no_object_type() -> N
     assert "first_agent" not in res.mapping
     assert not {v for v in res.mapping.values() if v.endswith(".type") and v != "source.type"}
     assert sorted(res.tickets.get_column("agent").unique().to_list()) == ["Ana Lima", "Rui Lima"]
+
+
+def test_zendesk_search_results_keep_only_the_tickets() -> None:
+    """A Zendesk ``search.json`` without ``type:ticket`` also returns users and organizations:
+    they are no tickets (before: counted as open tickets created when the user was)."""
+    tickets = [
+        {
+            "result_type": "ticket",
+            "id": 501 + i,
+            "created_at": f"2024-10-0{1 + i}T11:10:00Z",
+            "status": "open",
+            "subject": "Sync fails",
+        }
+        for i in range(3)
+    ]
+    others = [
+        {"result_type": "user", "id": 9001, "name": "Ana", "created_at": "2020-07-04T10:00:00Z"},
+        {"result_type": "user", "id": 9002, "name": "Rui", "created_at": "2021-01-02T10:00:00Z"},
+        {"result_type": "organization", "id": 77, "name": "Acme", "created_at": "2019-05-05"},
+    ]
+    doc = {"results": [tickets[0], others[0], tickets[1], others[1], others[2], tickets[2]]}
+    doc |= {"count": 6, "next_page": None, "facets": None}
+    res = load_export(json.dumps(doc).encode())
+    assert sorted(res.tickets.get_column("ticket_id").to_list()) == ["501", "502", "503"]
+    assert res.tickets.get_column("created_at").min() == datetime(2024, 10, 1, 11, 10, tzinfo=UTC)
+    assert "category" not in res.mapping
+    notes = res.report.files[0].notes
+    assert "left out the search results that are not tickets (2 user, 1 organization)" in notes

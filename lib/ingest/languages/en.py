@@ -104,7 +104,7 @@ AVOID = {
     "event_time": "due sla",
     "status": "resolution response sla first",
     "priority": "confirmation escalation escalated",
-    "category": "sub record",
+    "category": "sub record result",
     "activity": "time date at id count by",
     "channel": "resource resources",
     "agent": "email id stations count country",

@@ -157,6 +157,10 @@ def _json_records_table(obj: Any, display: str, limits: Limits) -> RawTable:
             notes.append(f"read the list of records under {key!r}")
         if "." not in key and (named := _with_sideloaded_names(records, obj)):
             notes.append("named " + ", ".join(named) + " from the lists sent with them")
+        records, others = _ticket_results(records)
+        if others:
+            counts = ", ".join(f"{n:,} {kind}" for kind, n in others.items())
+            notes.append(f"left out the search results that are not tickets ({counts})")
     elif not isinstance(obj, list):
         raise IngestError(
             "holds a single JSON value, not records",
@@ -217,6 +221,25 @@ def _with_sideloaded_names(records: list[Any], obj: dict[str, Any]) -> list[str]
             r[field[:-3]] = lookup.get(str(value), str(value))
             named.add(field[:-3])
     return sorted(named)
+
+
+def _ticket_results(records: list[Any]) -> tuple[list[Any], dict[str, int] | None]:
+    """Only the tickets of a search that also found users and organizations (Zendesk's
+    ``search.json`` without ``type:ticket``: each result has a ``result_type``), with the
+    count of the others by type.
+
+    >>> recs = [{"id": 1, "result_type": "ticket"}, {"id": 9, "result_type": "user"}]
+    >>> _ticket_results(recs)
+    ([{'id': 1, 'result_type': 'ticket'}], {'user': 1})
+    """
+    kinds = [r.get("result_type") if isinstance(r, dict) else None for r in records]
+    if "ticket" not in kinds or all(k == "ticket" for k in kinds):
+        return records, None
+    others: dict[str, int] = {}
+    for k in kinds:
+        if k != "ticket":
+            others[str(k)] = others.get(str(k), 0) + 1
+    return [r for r, k in zip(records, kinds, strict=True) if k == "ticket"], others
 
 
 def _is_record_list(value: Any) -> bool:
