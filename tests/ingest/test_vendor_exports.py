@@ -413,3 +413,75 @@ def test_zendesk_search_results_keep_only_the_tickets() -> None:
     assert "category" not in res.mapping
     notes = res.report.files[0].notes
     assert "left out the search results that are not tickets (2 user, 1 organization)" in notes
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "column"),
+    [
+        (  # Freshdesk CSV: a custom "Escalation level" field
+            "Ticket ID,Subject,Status,Priority,Group,Created time,Resolved time,Escalation level",
+            [
+                "100,Refund,Resolved,Low,Support,2024-05-01 10:00:00,2024-05-02 10:00:00,L2",
+                "101,Login,Open,Low,Support,2024-05-02 10:00:00,,",
+                "102,Export,Open,High,Support,2024-05-03 10:00:00,,L3",
+                "103,Invoice,Closed,Low,Support,2024-05-04 10:00:00,2024-05-04 12:00:00,L1",
+            ],
+            "Escalation level",
+        ),
+        (  # Jira: "Custom field (Escalation Tier)" beside the customer's plan
+            "Summary,Issue key,Issue id,Issue Type,Status,Priority,Assignee,Created,Updated,"
+            "Custom field (Escalation Tier),Custom field (Customer Plan)",
+            [
+                "Sync,SUP-1,100,Support,Open,Medium,Ana,01/Mar/24 4:05 PM,01/Mar/24 6:05 PM,"
+                "Tier 2,Enterprise",
+                "Login,SUP-2,101,Support,Done,Medium,Ana,02/Mar/24 4:05 PM,02/Mar/24 6:05 PM,"
+                "Tier 1,Enterprise",
+                "Export,SUP-3,102,Support,Open,High,Rui,03/Mar/24 9:00 AM,03/Mar/24 9:30 AM,"
+                "Tier 3,Starter",
+                "Invoice,SUP-4,103,Support,Open,Low,Rui,04/Mar/24 9:00 AM,04/Mar/24 9:30 AM,"
+                ",Starter",
+            ],
+            "Custom field (Escalation Tier)",
+        ),
+    ],
+)
+def test_an_escalation_level_custom_field_is_the_level_not_a_flag_or_a_plan(
+    header, rows, column
+) -> None:
+    """A preset's "escalat..." custom field holding levels (L2, Tier 3) is the level: before,
+    it was read as a yes/no flag (no ticket escalated) or as the customer's tier."""
+    res = load_export("\n".join([header, *rows]).encode())
+    assert res.mapping["level"] == column
+    assert "escalated" not in res.mapping
+    assert res.mapping.get("customer_tier") != column
+    assert sorted(res.tickets.filter(pl.col("escalated")).get_column("ticket_id")) == [
+        i for i in ("100", "102", "SUP-1", "SUP-3") if i in res.tickets["ticket_id"]
+    ]
+
+
+def test_freshdesk_api_json_reads_a_custom_escalation_level() -> None:
+    """Freshdesk's API ``custom_fields: {"cf_escalation_level": "L2"}`` is the level."""
+    recs = [
+        {
+            "id": i,
+            "status": 2,
+            "priority": 1,
+            "source": 1,
+            "responder_id": 7,
+            "requester_id": 8,
+            "created_at": f"2024-07-0{i}T09:00:00Z",
+            "updated_at": f"2024-07-0{i}T10:00:00Z",
+            "due_by": "2024-07-12T09:00:00Z",
+            "fr_due_by": "2024-07-11T09:00:00Z",
+            "is_escalated": False,
+            "custom_fields": {"cf_escalation_level": level},
+        }
+        for i, level in enumerate(["L2", None, "L3", "L1"], start=1)
+    ]
+    res = load_export(json.dumps(recs).encode())
+    assert res.vendor == "freshdesk"
+    assert res.mapping["level"] == "custom_fields.cf_escalation_level"
+    assert res.tickets.filter(pl.col("escalated")).get_column("ticket_id").sort().to_list() == [
+        "1",
+        "3",
+    ]

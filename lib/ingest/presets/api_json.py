@@ -13,7 +13,7 @@ Example
 
 from __future__ import annotations
 
-from lib.ingest.presets.base import Preset, _cols, _names, _vm
+from lib.ingest.presets.base import LEVEL_FIELD_WORDS, CustomField, Preset, _cols, _names, _vm
 from lib.ingest.presets.helpdesks import FRESHDESK_VALUES, ZENDESK_VALUES
 
 #: The API's ``via.channel`` values (snake case) on top of the export's words.
@@ -87,6 +87,10 @@ API_PRESETS: tuple[Preset, ...] = (
         ),
         required=("fr_due_by|due_by", "responder_id|requester_id"),
         ignore=("is_escalated", "fr_escalated", "due_by", "fr_due_by", "nr_due_by", "nr_escalated"),
+        custom_fields=(  # custom_fields {"cf_escalation_level": "L2"}
+            CustomField("level", "custom_fields.", LEVEL_FIELD_WORDS),
+            CustomField("escalated", "custom_fields.", ("escalat",), ("level", "tier")),
+        ),
         columns=_cols(
             ticket_id="id",
             created_at="created_at",

@@ -46,17 +46,35 @@ ALLOWED_SHARED: frozenset[frozenset[str]] = frozenset(
 class CustomField:
     """A rule that picks a vendor's custom field by its name.
 
-    A column qualifies when its normalised name contains ``marker`` and any of ``keywords``,
-    e.g. Zendesk's ``Product area [list]`` for ``CustomField("category", "[list]", ("area",))``.
+    A column qualifies when its normalised name contains ``marker`` and any of ``keywords``
+    and none of ``avoid``, e.g. Zendesk's ``Product area [list]`` for
+    ``CustomField("category", "[list]", ("area",))``.
+
+    >>> CustomField("escalated", "", ("escalat",), ("level",)).matches("Escalation level")
+    False
     """
 
     key: str
     marker: str
     keywords: tuple[str, ...]
+    avoid: tuple[str, ...] = ()
 
     def matches(self, column: str) -> bool:
         n = norm_header(column)
-        return self.marker in n and any(k in n for k in self.keywords)
+        words = f"{n} {n.replace('_', ' ').replace('.', ' ')}"  # cf_escalation_level
+        return (
+            self.marker in n
+            and any(k in words for k in self.keywords)
+            and not any(a in words for a in self.avoid)
+        )
+
+
+#: An escalation's or support level's custom field ("Escalation level", "Support tier"):
+#: it names a level (L2, Tier 3), so it is the ``level`` field, not a yes/no flag or the
+#: customer's tier.
+LEVEL_FIELD_WORDS = ("escalation level", "escalation tier", "support level", "support tier")
+#: Words that make a "tier" custom field a level, not the customer's plan ("Escalation tier").
+LEVEL_AVOID = ("level", "escalat", "support")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,16 @@ Example
 
 from __future__ import annotations
 
-from lib.ingest.presets.base import _PRIORITY_WORDS, CustomField, Preset, _cols, _names, _vm
+from lib.ingest.presets.base import (
+    _PRIORITY_WORDS,
+    LEVEL_AVOID,
+    LEVEL_FIELD_WORDS,
+    CustomField,
+    Preset,
+    _cols,
+    _names,
+    _vm,
+)
 
 #: Zendesk's words for status, priority and the channel ("Via").
 ZENDESK_VALUES: dict[str, dict[str, str]] = {
@@ -93,7 +102,8 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
         duration_unit={"first_response_minutes": "minutes"},
         custom_fields=(
             CustomField("category", "[list]", ("category", "product", "area", "topic")),
-            CustomField("customer_tier", "[list]", ("tier", "plan", "segment")),
+            CustomField("level", "[list]", LEVEL_FIELD_WORDS),
+            CustomField("customer_tier", "[list]", ("tier", "plan", "segment"), LEVEL_AVOID),
             CustomField("escalated", "[flag]", ("escalat",)),
         ),
         adjust={"reassignments": -1},
@@ -141,8 +151,9 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
         value_maps=FRESHDESK_VALUES,
         duration_unit={"first_response_minutes": "hours"},
         custom_fields=(
-            CustomField("customer_tier", "tier", ("tier",)),
-            CustomField("escalated", "escalat", ("escalat",)),
+            CustomField("level", "", LEVEL_FIELD_WORDS),
+            CustomField("customer_tier", "tier", ("tier",), LEVEL_AVOID),
+            CustomField("escalated", "escalat", ("escalat",), ("level", "tier")),
         ),
         notes=(
             "Freshdesk 'Export tickets' CSV (Tickets > Export): 'Ticket ID', 'Created time', "
@@ -193,8 +204,11 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
         },
         dayfirst=True,
         custom_fields=(
-            CustomField("customer_tier", "custom field (", ("tier", "plan", "segment")),
-            CustomField("escalated", "custom field (", ("escalat",)),
+            CustomField("level", "custom field (", LEVEL_FIELD_WORDS),
+            CustomField(
+                "customer_tier", "custom field (", ("tier", "plan", "segment"), LEVEL_AVOID
+            ),
+            CustomField("escalated", "custom field (", ("escalat",), ("level", "tier")),
         ),
         repeated=("tags",),
         notes=(
