@@ -221,6 +221,8 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
         return []
     few = values is not None and len(values) <= len(YES | NO)
     lowered = {v.lower() for v, _ in values} if values is not None and few else set()
+    if few and lowered and lowered <= YES | NO and not lowered & YES:
+        return []  # a yes/no column that says no on every row ("Has linked bug": false)
     if few and lowered <= YES | NO and lowered & YES:
         yes = [v for v, _ in values if v.lower() in YES]
         kinds = (("flag", ESCALATION_NAME), ("sla", SLA_NAME), ("link", LINK_NAME))

@@ -105,6 +105,8 @@ def test_a_column_marking_all_or_no_ticket_is_never_suggested() -> None:
             "raw:Escalated": ["Yes"] * n,  # every ticket: says nothing
             "raw:Tier": ["Tier 1"] * n,  # no ticket on a higher tier
             "raw:Escalation needed": ["No"] * n,  # a no-only flag
+            # a link column saying "false" where filled is no link (not "filled in")
+            "raw:Has linked bug": ["false", None] * (n // 2),
         }
     )
     assert suggest_signals(frame) == []
