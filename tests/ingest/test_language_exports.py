@@ -163,3 +163,63 @@ def test_a_tick_reads_as_yes_and_a_dash_or_dot_as_unreadable() -> None:
 
     out, _ = parse_bool(pl.Series(["✓", "✔", "–", ".", "*", "no"]))
     assert out.to_list() == [True, True, None, None, None, False]
+
+
+def test_servicenow_lists_in_german_and_french_map_group_agent_and_caller():
+    """ServiceNow's incident list with German or French labels: the assignment group
+    ("Zuweisungsgruppe", "Groupe d'affectation") carries the second level, the caller is the
+    customer and "Affecté à" the agent."""
+    de = [
+        "Nummer,Eröffnet,Kurzbeschreibung,Anrufer,Priorität,Status,Zuweisungsgruppe,"
+        "Zugewiesen an,Aktualisiert,Gelöst,Geschlossen",
+        "INC0020001,03.06.2024 08:10:00,VPN bricht ab,Jana Wolf,2 - Hoch,Gelöst,2nd Level Netz,"
+        "Timo Brandt,04.06.2024 10:00:00,04.06.2024 10:00:00,06.06.2024 10:00:00",
+        "INC0020002,03.06.2024 09:15:00,Drucker,Olaf Kern,3 - Mittel,In Bearbeitung,"
+        "Service Desk,Ines Vogt,03.06.2024 11:00:00,,",
+        "INC0020003,05.06.2024 14:30:00,SAP gesperrt,Rita Sommer,3 - Mittel,Ausstehend,"
+        "Service Desk,Ines Vogt,05.06.2024 15:00:00,,",
+    ]
+    res = load_export("\n".join(de).encode())
+    m = res.mapping
+    assert (m["group"], m["customer"], m["closed_at"]) == (
+        "Zuweisungsgruppe", "Anrufer", "Geschlossen",
+    )  # fmt: skip
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("escalated").to_list() == [True, False, False]
+    assert t.get_column("status").to_list() == ["solved", "open", "pending"]
+    fr = [
+        "Numéro,Ouvert,Description courte,Appelant,Priorité,État,Groupe d'affectation,Affecté à",
+        "INC0030001,18/02/2024 02:38:15,Imprimante,Joe Martin,3 - Modérée,En cours,"
+        "Centre de services,Carole Petit",
+        "INC0030002,29/02/2024 20:13:03,Outlook,Léa Roux,1 - Critique,Fermé,"
+        "Support niveau 2 Applications,David Loo",
+    ]
+    res = load_export("\n".join(fr).encode())
+    assert (res.mapping["agent"], res.mapping["customer"]) == ("Affecté à", "Appelant")
+    assert res.mapping["group"] == "Groupe d'affectation"
+    assert res.tickets.sort("ticket_id").get_column("escalated").to_list() == [False, True]
+
+
+def test_german_freshdesk_reads_pending_and_the_first_response_time():
+    rows = [
+        "Ticket-ID,Betreff,Status,Priorität,Gruppe,Erstellt am,Gelöst am,Erste Antwort am",
+        "1,Login,Ausstehend,Hoch,L1 Support,2024-03-18 09:00:00,,2024-03-18 09:40:00",
+        "2,Rechnung,Gelöst,Mittel,L1 Support,2024-03-19 10:00:00,2024-03-19 12:00:00,"
+        "2024-03-19 10:20:00",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping["first_response_at"] == "Erste Antwort am"
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["pending", "solved"]
+    assert t.get_column("first_response_minutes").to_list() == [40, 20]
+
+
+def test_dutch_jira_takes_the_issue_key_as_the_ticket_id():
+    rows = [
+        "Samenvatting,Issuesleutel,Issue-id,Issuetype,Status,Prioriteit,Gemaakt",
+        "Inlog,KLS-1,10040,Taak,Te doen,Hoog,01/mrt/24 4:05 PM",
+        "Factuur,KLS-2,10041,Taak,Gereed,Laag,02/mrt/24 9:10 AM",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping["ticket_id"] == "Issuesleutel"
+    assert sorted(res.tickets.get_column("ticket_id").to_list()) == ["KLS-1", "KLS-2"]

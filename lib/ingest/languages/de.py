@@ -16,7 +16,7 @@ HEADERS = {
     "|eröffnet|eröffnet am|angelegt|angelegt am|erfasst am|öffnungsdatum",
     "solved_at": "lösungsdatum|gelöst am|gelöst|datum der lösung",
     "resolved_at": "erledigt|erledigt am|erledigungsdatum",
-    "closed_at": "geschlossen am|schließungsdatum|abschlussdatum|abgeschlossen am",
+    "closed_at": "geschlossen am|geschlossen|schließungsdatum|abschlussdatum|abgeschlossen am",
     "updated_at": "aktualisiert|aktualisiert am|letzte änderung|geändert|geändert am"
     "|zuletzt geändert|letzte aktualisierung|änderungsdatum",
     "status": "status|zustand|bearbeitungsstatus|ticketstatus",
@@ -26,10 +26,10 @@ HEADERS = {
     "agent": "zugewiesen an - techniker|bearbeiter|zugewiesene person|zugewiesen an"
     "|zugewiesen|techniker|verantwortlicher|besitzer|agent",
     "group": "zugewiesen an - techniker-gruppe|zugewiesen an - gruppe|gruppe|team"
-    "|warteschlange|queue|abteilung|technikergruppe",
+    "|warteschlange|queue|abteilung|technikergruppe|zuweisungsgruppe",
     "level": "stufe|support-stufe|supportlevel|ebene|level",
     "customer": "anforderer|anforderer - anforderer|antragsteller|melder|autor|kunde|firma"
-    "|organisation|unternehmen|benutzer|kontakt|kundenbenutzer",
+    "|organisation|unternehmen|benutzer|kontakt|kundenbenutzer|anrufer",
     "subject": "zusammenfassung|titel|betreff",
     "description": "beschreibung|nachricht|details|inhalt|kommentar",
     "tags": "stichwörter|schlagwörter|labels|tags",
@@ -37,6 +37,7 @@ HEADERS = {
     "reassignments": "neuzuweisungen|anzahl neuzuweisungen|weiterleitungen",
     "reopens": "wiedereröffnungen|wiedereröffnet",
     "first_response_minutes": "erste antwort|erstreaktionszeit|zeit bis zur ersten antwort",
+    "first_response_at": "erste antwort am|erste antwort um|zeitpunkt der ersten antwort",
     "satisfaction": "zufriedenheit|bewertung|kundenzufriedenheit",
 }
 
@@ -51,7 +52,7 @@ STATUSES = {
     "new": "neu|zu erledigen|nicht begonnen",
     "open": "in bearbeitung|in bearbeitung (zugewiesen)|in bearbeitung (geplant)|in arbeit"
     "|offen|zugewiesen|wieder geöffnet|in prüfung|aktiv",
-    "pending": "wartend|warten|warten auf kunde|warten auf rückmeldung|erinnerung wartend"
+    "pending": "ausstehend|wartend|warten|warten auf kunde|warten auf rückmeldung|erinnerung wartend"
     "|warten auf antwort|rückfrage|warten auf kunden|wartet auf kunde|wartet auf kunden",
     "on_hold": "zurückgestellt|pausiert|blockiert|angehalten|warten auf dritte|wartet auf dritte"
     "|warten auf drittanbieter|wartet auf drittanbieter",

@@ -24,12 +24,12 @@ HEADERS = {
     "channel": "source de la demande|source|origine|canal|canal de contact|provenance",
     "category": "catégorie|type|type de ticket|type de demande|thème",
     "agent": "attribué à - technicien|technicien|attribué à|assigné à|assigné|responsable"
-    "|agent|intervenant|technicien attribué",
+    "|agent|intervenant|technicien attribué|affecté à",
     "group": "attribué à - groupe de techniciens|attribué à - groupe|groupe"
-    "|groupe de techniciens|équipe|file d'attente|département",
+    "|groupe de techniciens|équipe|file d'attente|département|groupe d'affectation",
     "level": "niveau|niveau de support",
     "customer": "demandeur|demandeur - demandeur|rapporteur|client|société|entreprise"
-    "|utilisateur|contact|organisation",
+    "|utilisateur|contact|organisation|appelant",
     "subject": "titre|résumé|sujet|objet",
     "description": "description|message|détails|commentaire|contenu",
     "tags": "étiquettes|étiquette|libellés|mots-clés",

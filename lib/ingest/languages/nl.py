@@ -9,7 +9,7 @@ CODE = "nl"
 NAME = "Dutch"
 
 HEADERS = {
-    "ticket_id": "sleutel|ticketnummer|meldingnummer|meldingsnummer|incidentnummer|nummer"
+    "ticket_id": "sleutel|issuesleutel|ticketnummer|meldingnummer|meldingsnummer|incidentnummer|nummer"
     "|ticket-id|ticketnr",
     "created_at": "aangemaakt|aangemaakt op|gemaakt|gemaakt op|aanmaakdatum|datum aangemaakt"
     "|openingsdatum|geopend op|datum melding|meldingsdatum",
