@@ -52,8 +52,9 @@ STATUSES = {
     "new": "neu|zu erledigen|nicht begonnen",
     "open": "in bearbeitung|in bearbeitung (zugewiesen)|in bearbeitung (geplant)|in arbeit"
     "|offen|zugewiesen|wieder geöffnet|in prüfung|aktiv",
-    "pending": "ausstehend|wartend|warten|warten auf kunde|warten auf rückmeldung|erinnerung wartend"
-    "|warten auf antwort|rückfrage|warten auf kunden|wartet auf kunde|wartet auf kunden",
+    "pending": "ausstehend|wartend|warten|warten auf kunde|warten auf rückmeldung"
+    "|erinnerung wartend|warten auf antwort|rückfrage|warten auf kunden|wartet auf kunde"
+    "|wartet auf kunden",
     "on_hold": "zurückgestellt|pausiert|blockiert|angehalten|warten auf dritte|wartet auf dritte"
     "|warten auf drittanbieter|wartet auf drittanbieter",
     "solved": "gelöst|erledigt|fertig|abgeschlossen|behoben|done",

@@ -9,8 +9,8 @@ CODE = "nl"
 NAME = "Dutch"
 
 HEADERS = {
-    "ticket_id": "sleutel|issuesleutel|ticketnummer|meldingnummer|meldingsnummer|incidentnummer|nummer"
-    "|ticket-id|ticketnr",
+    "ticket_id": "sleutel|issuesleutel|ticketnummer|meldingnummer|meldingsnummer"
+    "|incidentnummer|nummer|ticket-id|ticketnr",
     "created_at": "aangemaakt|aangemaakt op|gemaakt|gemaakt op|aanmaakdatum|datum aangemaakt"
     "|openingsdatum|geopend op|datum melding|meldingsdatum",
     "solved_at": "datum opgelost|opgelost op|oplosdatum|datum oplossing",
