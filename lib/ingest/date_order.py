@@ -74,10 +74,8 @@ def file_day_first(
             f"column {col!r} of the same file has {example}, which only fits {chosen_word(value)}",
             settled=True,
         )
-    if preset is not None and preset.dayfirst is not None:
-        return DayFirst(
-            preset.dayfirst, f"the {preset.label} preset prefers {chosen_word(preset.dayfirst)}"
-        )
+    # Before a preset's habit: a ServiceNow or Jira instance set up in the United States
+    # writes "11/3/2019 10:47 PM" though the vendor's usual export is day first.
     for col in date_columns:
         if col in frame.columns and frame.schema[col] == pl.String:
             head = frame.get_column(col).drop_nulls().head(_PEEK)
@@ -88,6 +86,10 @@ def file_day_first(
                     f"column {col!r} writes times with AM or PM after slashed dates, as exports "
                     "made in the United States do (Salesforce, HubSpot)",
                 )
+    if preset is not None and preset.dayfirst is not None:
+        return DayFirst(
+            preset.dayfirst, f"the {preset.label} preset prefers {chosen_word(preset.dayfirst)}"
+        )
     return None
 
 

@@ -15,16 +15,36 @@ def _created(res) -> list[datetime]:
     return res.tickets.sort("ticket_id").get_column("created_at").to_list()
 
 
-def test_ambiguous_us_jira_export_is_flagged_not_silently_day_first():
+def test_ambiguous_us_jira_export_is_flagged_not_silently_guessed():
     res = load_export(US_JIRA)
     assert res.vendor == "jira"
-    # the Jira preset prefers day first, so 01/10/2023 is read as 1 October ...
-    assert _created(res)[0] == datetime(2023, 10, 1, 9, 15, tzinfo=UTC)
-    # ... but the report says the file could not tell, why, and where to change it
+    # the Jira preset prefers day first, but AM/PM after slashed dates is the United States'
+    # order: 01/10/2023 is read as 10 January ...
+    assert _created(res)[0] == datetime(2023, 1, 10, 9, 15, tzinfo=UTC)
+    # ... and the report says the file could not tell, why, and where to change it
     text = " ".join(res.report.warnings)
     assert "dates like 01/10/2023 9:15 AM could be 1 October or 10 January" in text
-    assert "read as day first because the Jira Service Management CSV export preset" in text
+    assert "read as month first because column 'Created' writes times with AM or PM" in text
     assert "change it on the mapping screen" in text
+
+
+def test_a_preset_that_prefers_day_first_yields_to_am_pm_dates():
+    """A ServiceNow instance set up in the United States ("11/3/2019 10:47 PM"), every day of
+    the slice at most 12: month first, though the vendor's usual log is day first."""
+    head = "number,incident_state,sys_mod_count,opened_at,sys_updated_at,assignment_group,"
+    head += "reassignment_count,reopen_count,made_sla,caller_id,contact_type"
+    rows = [head]
+    for i, (opened, updated) in enumerate(
+        [("11/3/2019 10:47 PM", "11/4/2019 12:46 AM"), ("11/5/2019 9:05 AM", "11/5/2019 11:30 AM")]
+    ):
+        rows.append(f"INC00{i},New,0,{opened},{opened},Helpdesk,0,0,TRUE,Caller {i},Phone")
+        rows.append(f"INC00{i},Active,1,{opened},{updated},Helpdesk,0,0,TRUE,Caller {i},Phone")
+    res = load_export("\n".join(rows).encode())
+    assert res.vendor == "servicenow"
+    assert _created(res) == [
+        datetime(2019, 11, 3, 22, 47, tzinfo=UTC),
+        datetime(2019, 11, 5, 9, 5, tzinfo=UTC),
+    ]
 
 
 def test_the_users_choice_reaches_the_loader_and_silences_the_warning():

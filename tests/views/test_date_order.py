@@ -29,23 +29,25 @@ def _first_created(at: AppTest) -> datetime:
     return frame.sort("ticket_id").get_column("created_at")[0]
 
 
-def test_month_first_choice_reads_us_dates_and_is_remembered(review_home: Path) -> None:
+def test_day_first_choice_overrides_the_am_pm_guess_and_is_remembered(review_home: Path) -> None:
+    """The file's AM/PM times make the app read month first; a user whose export is day first
+    says so once, and the saved mapping keeps it."""
     at = _upload("jira_us.csv")
     assert at.radio(key="map_dayfirst").value == "Decide from the values"
     at.button(key=CONFIRM).click().run()
-    assert _first_created(at) == datetime(2023, 10, 1, 9, 15, tzinfo=UTC)
+    assert _first_created(at) == datetime(2023, 1, 10, 9, 15, tzinfo=UTC)
     warned = " ".join(w.value for w in at.warning) + " ".join(m.value for m in at.markdown)
     assert "could be 1 October or 10 January" in warned.replace("\\", "")
 
-    at.radio(key="map_dayfirst").set_value("Month first (01/10 is 10 January)")
+    at.radio(key="map_dayfirst").set_value("Day first (01/10 is 1 October)")
     at.button(key=CONFIRM).click().run()
     assert not at.exception, at.exception
-    assert _first_created(at) == datetime(2023, 1, 10, 9, 15, tzinfo=UTC)
+    assert _first_created(at) == datetime(2023, 10, 1, 9, 15, tzinfo=UTC)
     next(b for b in at.button if b.label.startswith("Import 4 tickets")).click().run()
     assert not at.exception, at.exception
 
     fingerprint = inspect_sources(US_JIRA).fingerprint
-    assert Store().get_mapping(fingerprint)["_dayfirst"] is False
+    assert Store().get_mapping(fingerprint)["_dayfirst"] is True
     again = _upload("jira_us_next_month.csv")
     assert any("saved mapping" in i.value for i in again.info)
-    assert _first_created(again) == datetime(2023, 1, 10, 9, 15, tzinfo=UTC)
+    assert _first_created(again) == datetime(2023, 10, 1, 9, 15, tzinfo=UTC)
