@@ -223,3 +223,54 @@ def test_dutch_jira_takes_the_issue_key_as_the_ticket_id():
     res = load_export("\n".join(rows).encode())
     assert res.mapping["ticket_id"] == "Issuesleutel"
     assert sorted(res.tickets.get_column("ticket_id").to_list()) == ["KLS-1", "KLS-2"]
+
+
+def test_swedish_czech_and_russian_exports_read_dates_statuses_and_escalations():
+    """Jira in Swedish and Russian (month abbreviations "maj", "okt", "сен", "мая"), GLPI in
+    Czech: statuses, the tags column and the second-level group are understood."""
+    sv = [
+        "Sammanfattning,Ärendenyckel,Ärende-id,Ärendetyp,Status,Prioritet,Tilldelad,Rapportör,"
+        "Skapad,Uppdaterad,Löst,Etiketter,Etiketter",
+        "Inloggning,KS-1,10300,Incident,Klar,Medel,Rosa Berg,Ida Holm,3/maj/24 9:48 PM,"
+        "4/maj/24 9:30 AM,4/maj/24 9:30 AM,eskalerad,vip",
+        "Faktura,KS-2,10301,Incident,Pågående,Hög,Rosa Berg,Per Lund,12/okt/24 8:05 AM,"
+        "12/okt/24 9:00 AM,,,",
+        "Export,KS-3,10302,Incident,Väntar på support,Låg,Ola Sten,Per Lund,13/okt/24 8:05 AM,"
+        "13/okt/24 9:00 AM,,faktura,",
+    ]
+    res = load_export("\n".join(sv).encode())
+    assert res.mapping["ticket_id"] == "Ärendenyckel"
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["solved", "open", "open"]
+    assert t.get_column("created_at")[0] == datetime(2024, 5, 3, 21, 48, tzinfo=UTC)
+    assert t.get_column("escalated").to_list() == [True, False, False]
+    ru = [
+        "Тема,Ключ задачи,ID задачи,Тип задачи,Статус,Приоритет,Исполнитель,Автор,Создано,"
+        "Обновлено,Метки,Метки",
+        "Пароль,ТП-11,20011,Ошибка,К выполнению,Средний,Анна Ким,Олег Бор,12/сен/24 1:22 AM,"
+        "13/сен/24 1:21 PM,escalated,",
+        "VPN,ТП-12,20012,Ошибка,Готово,Высокий,Анна Ким,Олег Бор,3/мая/24 10:00 AM,"
+        "4/мая/24 10:00 AM,,",
+    ]
+    res = load_export("\n".join(ru).encode())
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["new", "solved"]
+    assert t.get_column("priority").to_list() == ["normal", "high"]
+    assert t.get_column("created_at").to_list() == [
+        datetime(2024, 9, 12, 1, 22, tzinfo=UTC),
+        datetime(2024, 5, 3, 10, 0, tzinfo=UTC),
+    ]
+    assert t.get_column("escalated").to_list() == [True, False]
+    cs = [
+        '"ID";"Název";"Stav";"Datum otevření";"Priorita";"Žadatel - Žadatel";'
+        '"Přiřazeno - Technik";"Přiřazeno - Skupina";"Kategorie"',
+        '"1 800";"Tiskárna";"Vyřešeno";"04-04-2024 02:36";"Nízká";"Olga Malá";"Jan Novák";'
+        '"Podpora L1";"Hardware"',
+        '"1 805";"VPN";"Zpracovávaný (přiřazeno)";"13-03-2024 08:54";"Vysoká";"Petr Kos";'
+        '"Eva Dvořák";"Podpora L2";"Síť"',
+    ]
+    res = load_export("\n".join(cs).encode())
+    assert res.mapping["group"] == "Přiřazeno - Skupina"
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["solved", "open"]
+    assert t.get_column("escalated").to_list() == [False, True]

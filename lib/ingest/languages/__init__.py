@@ -1,6 +1,6 @@
 """The words exports use, per language, kept as data in one place: one module per language
-(``en``, ``es``, ``pt``, ``fr``, ``de``, ``it``, ``nl``, ``pl``), merged here for the matcher and
-the value parsers.
+(``en``, ``es``, ``pt``, ``fr``, ``de``, ``it``, ``nl``, ``pl``, ``sv``, ``cs``, ``ru``), merged
+here for the matcher and the value parsers.
 
 A language module holds plain constants, every one optional:
 
@@ -39,7 +39,7 @@ import unicodedata
 from functools import cache
 from types import ModuleType
 
-from lib.ingest.languages import de, en, es, fr, it, nl, pl, pt
+from lib.ingest.languages import cs, de, en, es, fr, it, nl, pl, pt, ru, sv
 
 __all__ = [
     "LANGUAGES",
@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 #: The language modules, English first (its header words are tried first).
-MODULES: tuple[ModuleType, ...] = (en, es, pt, fr, de, it, nl, pl)
+MODULES: tuple[ModuleType, ...] = (en, es, pt, fr, de, it, nl, pl, sv, cs, ru)
 #: Their codes.
 LANGUAGES: tuple[str, ...] = tuple(m.CODE for m in MODULES)
 #: The value vocabularies every language may fill.
