@@ -142,7 +142,8 @@ def _closing_time(ev: pl.DataFrame, when_col: str) -> pl.DataFrame:
 
 def _status_solved_at(when_col: str) -> pl.Expr:
     """Per ticket (an aggregation): the time of the first event of the final run of solved or
-    closed statuses, null when the last status is not one.
+    closed statuses after one that is not, null when the last status is not one or when no
+    event was ever open.
 
     >>> ev = pl.DataFrame({"ticket_id": ["a"] * 4, "status": ["open", "solved", "open", "closed"],
     ...                    "t": [1, 2, 3, 4]})
@@ -151,7 +152,9 @@ def _status_solved_at(when_col: str) -> pl.Expr:
     """
     solved = pl.col("status").is_in(_SOLVED).fill_null(False)
     index = pl.int_range(pl.len())
-    last_open = index.filter(~solved).max().fill_null(-1)
+    # null when every row says solved: a ticket table's status repeated on each event says
+    # nothing about when (its first event is the creation, not the solve)
+    last_open = index.filter(~solved).max()
     return pl.col(when_col).filter(solved & (index > last_open)).min().alias("__status_solved_at")
 
 

@@ -133,7 +133,8 @@ def _named_like_a_key(column: str) -> bool:
 _FIRST_NAME = re.compile(r"(?i)first[\s_.-]*name")
 #: Containers of a ticket's own fields in JSON (their "type" is the ticket's type).
 _FIELD_CONTAINERS = re.compile(
-    r"(?i)(?:^|\.)(?:custom[_ ]?(?:fields?|attributes)|fields|attributes|properties)$"
+    r"(?i)(?:^|\.)(?:custom[_ ]?(?:fields?|attributes)|fields|attributes|properties"
+    r"|tickets?|issues?|cases?|incidents?|requests?|conversations?|records?|data|items?)$"
 )
 
 
@@ -143,8 +144,8 @@ def _object_type(column: str) -> bool:
 
     >>> _object_type("assignee.type"), _object_type("type"), _object_type("custom_fields.type")
     (True, False, False)
-    >>> _object_type("primaryCustomer.type")
-    True
+    >>> _object_type("primaryCustomer.type"), _object_type("ticket.type")
+    (True, False)
     """
     head, _, tail = column.rpartition(".")
     return bool(head) and tail.lower() in {"type", "object"} and not _FIELD_CONTAINERS.search(head)

@@ -127,7 +127,7 @@ def _ordinal(*levels: int) -> str:
 
 
 #: A value naming a level above the first line: "Tier 2", "L3", "second line", "2º nível".
-_HIGHER_LEVEL_PATTERN = rf"(?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}|\b(?:2nd|3rd)\s*$"
+_HIGHER_LEVEL_PATTERN = rf"(?:{_LEVEL_WORDS})[\s_-]*[2-9]\b|{_ordinal(2, 3)}"
 #: A team named with its line as a bare ordinal at the end (BPI 2013's "G97 2nd", "V5 3rd").
 _SUFFIX_ORDINAL = r"\b([1-3])(?:st|nd|rd)\s*$"
 #: A value naming a tier above the first line or an escalation (lower-case: prefix "(?i)" for
@@ -506,11 +506,9 @@ _ABOUT = (
 
 #: What follows "to" in a step or status: where the ticket went ("Reassign from L2 to L1").
 _TO_TARGET = r"(?i)\b(?:to|zu|vers|para|naar|till|til)\s+(.+)$"
-#: Words of a move back down ("Returned from L2", "Sent back to first line").
-_DOWN = (
-    r"(?i)(?:^|[\W\d_])(?:return(?:ed|s)?|(?:sent|send|moved?|passed|handed|kicked)\s+back"
-    r"|back\s+(?:to|from)|zurück|retour|devuelt[oa]|devolvid[oa])(?:[\W\d_]|$)"
-)
+#: A move back from a higher level ("Returned from L2", "Back from Tier 3"); "return" alone is
+#: a product return or a reply ("Escalated - Returns", "en attente de retour").
+_BACK_FROM = rf"(?i)(?:return(?:ed|s)?|back)\s+from\s+(?:the\s+)?(?:{_HIGHER_LEVEL_PATTERN})"
 #: Level 0 ("Escalation Level 0"): no escalation.
 _LEVEL_ZERO = rf"(?i)(?:{_LEVEL_WORDS})[\s_:-]*0\b"
 
@@ -542,7 +540,7 @@ def says_escalated(expr: pl.Expr) -> pl.Expr:
     target = s.str.extract(_TO_TARGET, 1)
     to_first = ((tier_level(target) == 1) | target.str.contains(_LEVEL_ZERO)).fill_null(False)
     up = target.str.contains(rf"(?i){TIER_PATTERN}").fill_null(False)
-    down = (to_first | s.str.contains(_DOWN)) & ~up
+    down = (to_first | s.str.contains(_BACK_FROM)) & ~up
     zero = s.str.contains(_LEVEL_ZERO) & ~level  # "Escalation Level 0": none
     said = participle | (level & ~before) | (named & ~before & ~about)
     return (said & ~denied & ~first_line & ~down & ~zero).fill_null(False)

@@ -451,3 +451,23 @@ def test_a_pm4py_log_reads_org_group_and_closing_steps_in_other_languages():
         "D1": "open",
     }
     assert t["B1"]["solved_at"] == datetime(2023, 3, 22, 10, tzinfo=UTC)
+
+
+def test_a_status_repeated_on_every_event_gives_no_solve_time_and_a_call_is_no_closing():
+    """A ticket table's status copied onto each event ("Closed" on every row) says nothing
+    about when the ticket was solved: no solve time, not the creation time. "Call completed"
+    ends a call, not the case; "Completed" alone closes it."""
+    rows = ["Case ID,Activity,Timestamp,Ticket Status,Resource"]
+    rows += [
+        "INC-1,Register,2024-05-02 08:00,Closed,Ana",
+        "INC-1,Investigate,2024-05-02 09:00,Closed,Raj",
+        "INC-1,Reply,2024-05-03 09:00,Closed,Raj",
+        "C-2,Register,2024-05-02 10:00,Open,Ben",
+        "C-2,Call completed,2024-05-02 10:30,Open,Ben",
+        "C-3,Register,2024-05-04 10:00,Open,Ben",
+        "C-3,Completed,2024-05-04 12:00,Closed,Ben",
+    ]
+    t = _by_id(load_export("\n".join(rows).encode()).tickets)
+    assert t["INC-1"]["status"] == "closed" and t["INC-1"]["solved_at"] is None
+    assert t["C-2"]["status"] == "open" and t["C-2"]["solved_at"] is None
+    assert t["C-3"]["solved_at"] == datetime(2024, 5, 4, 12, tzinfo=UTC)

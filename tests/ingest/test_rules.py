@@ -324,8 +324,10 @@ def test_a_status_that_names_an_escalation_counts_by_default(tmp_path) -> None:
     # a request, a review or a prevention is no escalation yet; a level refused is none
     statuses += ["Pending Escalation", "Awaiting escalation approval", "Escalation Prevention"]
     statuses += ["L2 declined", "Closed - no L2 needed", "In Escalation", "Eskalerad"]
+    # a reply awaited or a product return is no move back down; a return from L2 is
+    statuses += ["Escaladé - en attente de retour", "Escalated - Returns", "Returned from L2"]
     rows += [f"{1000 + i},{s},1/{1 + i}/2024 9:15 AM,Ana" for i, s in enumerate(statuses)]
     res = load_export("\n".join(rows).encode())
-    assert res.report.rule_counts["status_tier"] == 4
+    assert res.report.rule_counts["status_tier"] == 6
     marked = res.tickets.filter(pl.col("escalated")).get_column("ticket_id").to_list()
-    assert sorted(marked) == ["1000", "1005", "1011", "1012"]
+    assert sorted(marked) == ["1000", "1005", "1011", "1012", "1013", "1014"]

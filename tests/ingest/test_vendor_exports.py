@@ -385,6 +385,13 @@ def test_help_scout_api_json_maps_the_assignee_by_name_and_no_object_type() -> N
     assert "first_agent" not in res.mapping
     assert not {v for v in res.mapping.values() if v.endswith(".type") and v != "source.type"}
     assert sorted(res.tickets.get_column("agent").unique().to_list()) == ["Ana Lima", "Rui Lima"]
+    # a ticket wrapped in its own object keeps its type as the category
+    lines = [
+        {"ticket": {"id": 900 + i, "type": kind, "status": "open", "created_at": "2024-03-01"}}
+        for i, kind in enumerate(["incident", "problem", "question", "task"])
+    ]
+    wrapped = load_export("\n".join(json.dumps(x) for x in lines).encode())
+    assert wrapped.mapping["category"] == "ticket.type"
 
 
 def test_zendesk_search_results_keep_only_the_tickets() -> None:
@@ -485,3 +492,24 @@ def test_freshdesk_api_json_reads_a_custom_escalation_level() -> None:
         "1",
         "3",
     ]
+
+
+def test_a_support_tier_is_the_customers_plan_and_a_level_2_checkbox_the_flag() -> None:
+    """Freshdesk: "Support tier" (Tier 1..3: the plan the customer bought) stays the customer's
+    tier, never the escalation level; a "Level 2 escalation" Yes/No checkbox is the flag."""
+    head = "Ticket ID,Subject,Status,Priority,Source,Type,Agent,Group,Created time,"
+    head += "Resolved time,Last update time,Support tier,Level 2 escalation"
+    rows = [
+        head,
+        "201,A,Resolved,Medium,Email,Question,Ana,Support,2024-03-04 09:00:00,"
+        "2024-03-04 12:00:00,2024-03-04 12:00:00,Tier 1,No",
+        "202,B,Open,High,Portal,Incident,Ben,Billing,2024-03-04 10:00:00,,"
+        "2024-03-04 11:00:00,Tier 3,Yes",
+        "203,C,Open,Low,Email,Incident,Cy,Support,2024-03-05 10:00:00,,"
+        "2024-03-05 11:00:00,Tier 2,No",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.vendor == "freshdesk"
+    assert res.mapping["customer_tier"] == "Support tier"
+    assert res.mapping["escalated"] == "Level 2 escalation" and "level" not in res.mapping
+    assert _col(res, "escalated") == [False, True, False]

@@ -89,7 +89,7 @@ API_PRESETS: tuple[Preset, ...] = (
         ignore=("is_escalated", "fr_escalated", "due_by", "fr_due_by", "nr_due_by", "nr_escalated"),
         custom_fields=(  # custom_fields {"cf_escalation_level": "L2"}
             CustomField("level", "custom_fields.", LEVEL_FIELD_WORDS),
-            CustomField("escalated", "custom_fields.", ("escalat",), ("level", "tier")),
+            CustomField("escalated", "custom_fields.", ("escalat",)),
         ),
         columns=_cols(
             ticket_id="id",

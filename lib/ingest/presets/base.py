@@ -61,7 +61,7 @@ class CustomField:
 
     def matches(self, column: str) -> bool:
         n = norm_header(column)
-        words = f"{n} {n.replace('_', ' ').replace('.', ' ')}"  # cf_escalation_level
+        words = f"{n}|{n.replace('_', ' ').replace('.', ' ')}"  # cf_escalation_level
         return (
             self.marker in n
             and any(k in words for k in self.keywords)
@@ -69,12 +69,12 @@ class CustomField:
         )
 
 
-#: An escalation's or support level's custom field ("Escalation level", "Support tier"):
-#: it names a level (L2, Tier 3), so it is the ``level`` field, not a yes/no flag or the
-#: customer's tier.
-LEVEL_FIELD_WORDS = ("escalation level", "escalation tier", "support level", "support tier")
-#: Words that make a "tier" custom field a level, not the customer's plan ("Escalation tier").
-LEVEL_AVOID = ("level", "escalat", "support")
+#: An escalation's level custom field ("Escalation level", "Escalation tier"): it names a level
+#: (L2, Tier 3), so it is the ``level`` field, not a yes/no flag or the customer's tier. ("Support
+#: tier" and "Support level" usually hold the customer's plan: Premium, Standard.)
+LEVEL_FIELD_WORDS = ("escalation level", "escalation tier")
+#: Words that make a "tier" custom field an escalation's level, not the customer's plan.
+LEVEL_AVOID = ("escalat",)
 
 
 @dataclass(frozen=True)

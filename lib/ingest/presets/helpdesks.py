@@ -153,7 +153,7 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
         custom_fields=(
             CustomField("level", "", LEVEL_FIELD_WORDS),
             CustomField("customer_tier", "tier", ("tier",), LEVEL_AVOID),
-            CustomField("escalated", "escalat", ("escalat",), ("level", "tier")),
+            CustomField("escalated", "escalat", ("escalat",)),
         ),
         notes=(
             "Freshdesk 'Export tickets' CSV (Tickets > Export): 'Ticket ID', 'Created time', "
@@ -208,7 +208,7 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
             CustomField(
                 "customer_tier", "custom field (", ("tier", "plan", "segment"), LEVEL_AVOID
             ),
-            CustomField("escalated", "custom field (", ("escalat",), ("level", "tier")),
+            CustomField("escalated", "custom field (", ("escalat",)),
         ),
         repeated=("tags",),
         notes=(

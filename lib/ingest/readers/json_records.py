@@ -336,13 +336,19 @@ def _person_name(value: dict[str, Any]) -> str | None:
 
     >>> _person_name({"id": 7, "first": "Ana", "last": "Lima"}), _person_name({"first": 1})
     ('Ana Lima', None)
+    >>> _person_name({"first": "2024-03-01", "last": "2024-03-09"}) is None
+    True
     """
     if "name" in value:
         return None
     for first, last in _NAME_PAIRS:
         parts = [value.get(first), value.get(last)]
-        if any(isinstance(v, str) for v in parts) and all(
-            v is None or _is_scalar(v) for v in parts
+        texts = [v for v in parts if isinstance(v, str)]
+        # names, not a first and last date ({"first": "2024-03-01", "last": ...})
+        if (
+            texts
+            and all(v is None or isinstance(v, str) for v in parts)
+            and not any(v.strip()[:1].isdigit() for v in texts)
         ):
             return " ".join(str(v).strip() for v in parts if v not in (None, "")) or None
     return None

@@ -132,3 +132,12 @@ def test_a_nested_persons_first_and_last_name_are_one_name():
     assert t.frame.get_column("assignee.name").to_list() == ["Ana Lima", "Rui", None]
     assert t.frame.get_column("owner.name").to_list() == [None, None, "Eva Berg"]
     assert not {"assignee.first", "assignee.last", "owner.firstName"} & set(t.frame.columns)
+
+
+def test_first_and_last_dates_stay_two_columns():
+    """``{"first": "2024-03-01T09:30:00Z", "last": ...}`` (first and last reply) are dates, not a
+    person's name."""
+    doc = [{"id": 1, "replies": {"first": "2024-03-01T09:30:00Z", "last": "2024-03-02T10:00:00Z"}}]
+    t = one(json.dumps(doc).encode(), name="tickets.json")
+    assert {"replies.first", "replies.last"} <= set(t.frame.columns)
+    assert "replies.name" not in t.frame.columns
