@@ -127,9 +127,64 @@ def _read_json_array(text: str, display: str, limits: Limits) -> RawTable:
             i += 1
         elif i < len(text) and text[i] != "]":
             raise _json_error(json.JSONDecodeError("Expecting ',' delimiter", text, i), display)
+    if (key := _pages_key(records)) is not None:
+        # API pages saved one after another: [{"tickets": [...], "next_page": ...}, ...]
+        tickets: list[Any] = []
+        ticket_lines: list[int] = []
+        for page, at in zip(records, lines, strict=True):
+            _with_sideloaded_names(page[key], page)
+            tickets += page[key]
+            ticket_lines += [at] * len(page[key])
+        tickets, ticket_lines, others = _ticket_results(tickets, ticket_lines)
+        table = _records_table(
+            tickets, ticket_lines, display, "json", dropped=dropped, header_line=0, limits=limits
+        )
+        table.notes.insert(0, f"read {len(records):,} pages of records under {key!r}")
+        if others:
+            counts = ", ".join(f"{n:,} {kind}" for kind, n in others.items())
+            table.notes.insert(1, f"left out the search results that are not tickets ({counts})")
+        return table
     return _records_table(
         records, lines, display, "json", dropped=dropped, header_line=0, limits=limits
     )
+
+
+def _pages_key(records: list[Any]) -> str | None:
+    """The key under which every element of an array holds its own list of records (API pages
+    saved one after another), else None.
+
+    >>> _pages_key([{"tickets": [{"id": 1}], "next_page": "p2"}, {"tickets": [{"id": 2}]}])
+    'tickets'
+    >>> _pages_key([{"id": 1, "tags": [{"name": "vip"}]}]) is None
+    True
+    """
+    if not records or not all(isinstance(r, dict) for r in records):
+        return None
+    keys = [k for k in records[0] if k.lower() in _RECORD_KEYS]
+    for key in keys:
+        listed = all(isinstance(r.get(key), list) for r in records)
+        # a page is a wrapper: beside the list, only paging fields, counts and other lists
+        if (
+            listed
+            and any(_is_record_list(r[key]) for r in records)
+            and not any(_looks_like_a_ticket(r, key) for r in records)
+        ):
+            return key
+    return None
+
+
+def _looks_like_a_ticket(record: dict[str, Any], key: str) -> bool:
+    """Whether an object has fields of its own beyond a wrapper's (paging, counts, lists)."""
+    own = [k for k, v in record.items() if k != key and _is_scalar(v) and v is not None]
+    return any(k.lower() not in _PAGING_KEYS for k in own)
+
+
+#: Scalar fields of an API page around its list of records.
+_PAGING_KEYS = frozenset(
+    {"next_page", "previous_page", "count", "page", "per_page", "total", "total_count",
+     "next", "previous", "end_of_stream", "after_cursor", "before_cursor", "end_time",
+     "has_more", "offset", "limit", "cursor", "next_cursor", "type", "pages", "url"}
+)  # fmt: skip
 
 
 def _json_records_table(obj: Any, display: str, limits: Limits) -> RawTable:
@@ -157,7 +212,7 @@ def _json_records_table(obj: Any, display: str, limits: Limits) -> RawTable:
             notes.append(f"read the list of records under {key!r}")
         if "." not in key and (named := _with_sideloaded_names(records, obj)):
             notes.append("named " + ", ".join(named) + " from the lists sent with them")
-        records, others = _ticket_results(records)
+        records, _, others = _ticket_results(records)
         if others:
             counts = ", ".join(f"{n:,} {kind}" for kind, n in others.items())
             notes.append(f"left out the search results that are not tickets ({counts})")
@@ -223,23 +278,27 @@ def _with_sideloaded_names(records: list[Any], obj: dict[str, Any]) -> list[str]
     return sorted(named)
 
 
-def _ticket_results(records: list[Any]) -> tuple[list[Any], dict[str, int] | None]:
+def _ticket_results(
+    records: list[Any], lines: list[int] | None = None
+) -> tuple[list[Any], list[int] | None, dict[str, int] | None]:
     """Only the tickets of a search that also found users and organizations (Zendesk's
     ``search.json`` without ``type:ticket``: each result has a ``result_type``), with the
     count of the others by type.
 
     >>> recs = [{"id": 1, "result_type": "ticket"}, {"id": 9, "result_type": "user"}]
     >>> _ticket_results(recs)
-    ([{'id': 1, 'result_type': 'ticket'}], {'user': 1})
+    ([{'id': 1, 'result_type': 'ticket'}], None, {'user': 1})
     """
     kinds = [r.get("result_type") if isinstance(r, dict) else None for r in records]
     if "ticket" not in kinds or all(k == "ticket" for k in kinds):
-        return records, None
+        return records, lines, None
     others: dict[str, int] = {}
     for k in kinds:
         if k != "ticket":
             others[str(k)] = others.get(str(k), 0) + 1
-    return [r for r, k in zip(records, kinds, strict=True) if k == "ticket"], others
+    keep = [k == "ticket" for k in kinds]
+    kept_lines = None if lines is None else [n for n, ok in zip(lines, keep, strict=True) if ok]
+    return [r for r, ok in zip(records, keep, strict=True) if ok], kept_lines, others
 
 
 def _is_record_list(value: Any) -> bool:

@@ -141,3 +141,19 @@ def test_first_and_last_dates_stay_two_columns():
     t = one(json.dumps(doc).encode(), name="tickets.json")
     assert {"replies.first", "replies.last"} <= set(t.frame.columns)
     assert "replies.name" not in t.frame.columns
+
+
+def test_an_array_of_saved_api_pages_reads_every_pages_records():
+    """``[{"tickets": [...], "next_page": ...}, {"tickets": [...]}]``: pages of the API saved
+    one after another are their tickets (before: one row per page, refused for no id)."""
+    pages = [
+        {"tickets": [{"id": 1, "status": "open"}, {"id": 2, "status": "solved"}],
+         "next_page": "https://x.zendesk.com/api/v2/tickets.json?page=2", "count": 3},
+        {"tickets": [{"id": 3, "status": "open"}], "next_page": None, "count": 3},
+    ]  # fmt: skip
+    t = one(json.dumps(pages, indent=1).encode(), name="pages.json")
+    assert t.frame.get_column("id").to_list() == ["1", "2", "3"]
+    assert t.notes[0] == "read 2 pages of records under 'tickets'"
+    # records that carry their own fields beside a list are records, not pages
+    recs = [{"id": 7, "subject": "x", "items": [{"sku": "A"}]}]
+    assert one(json.dumps(recs).encode(), name="r.json").frame.height == 1
