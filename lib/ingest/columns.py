@@ -182,7 +182,49 @@ def match_columns(
         m.empty = empty
         m.ruled_out = frozenset(c for k2, c in ruled if k2 == k)
         out[k] = m
-    return _event_log_user(_event_log_case_id(out, frame), frame)
+    return _event_log_user(_event_log_case_id(_explicit_ticket_id(out), frame), frame)
+
+
+#: Names that say the column is the ticket's own id, not some record's.
+_TICKET_ID_NAMES = frozenset(
+    {"ticket id", "ticket_id", "ticketid", "ticket number", "case id", "case number",
+     "incident id", "incident number", "conversation id", "request id", "issue id", "issue key"}
+)  # fmt: skip
+
+
+def _explicit_ticket_id(out: dict[str, ColumnMatch]) -> dict[str, ColumnMatch]:
+    """A bare "id" proposed as the ticket's id gives way to a candidate named as the ticket's
+    ("ticket_id" in a ratings, comments or ticket-events export: "id" is that record's own).
+
+    >>> from lib.ingest.name_match import Candidate
+    >>> c = [Candidate("id", 0.97, 1, 1, "unique", "501", "name"),
+    ...      Candidate("ticket_id", 0.8, 1, 0.7, "unique", "1", "name")]
+    >>> out = {"ticket_id": ColumnMatch("ticket_id", "id", 0.97, "name", tuple(c))}
+    >>> _explicit_ticket_id(out)["ticket_id"].column
+    'ticket_id'
+    """
+    m = out.get("ticket_id")
+    if m is None or m.column is None or m.score >= 1.0 or norm_header(m.column) != "id":
+        return out
+    for c in m.alternatives:
+        if norm_header(c.column) not in _TICKET_ID_NAMES:
+            continue
+        holder = next(
+            (k for k, x in out.items() if k != "ticket_id" and x.column == c.column), None
+        )
+        if holder is not None and out[holder].why.startswith("name "):
+            continue  # another key took it by its name
+        if holder is not None:  # taken by its values alone (small ids read as ratings)
+            x = out[holder]
+            out[holder] = ColumnMatch(
+                holder, None, 0.0, "no column fits", x.alternatives, x.empty, x.ruled_out
+            )
+        why = f"{c.why}; named as the ticket's id, while {m.column!r} is the record's own"
+        out["ticket_id"] = ColumnMatch(
+            "ticket_id", c.column, c.score, why, m.alternatives, m.empty, m.ruled_out
+        )
+        break
+    return out
 
 
 #: Header words of a plain "user" column: in an event log, who did the step.

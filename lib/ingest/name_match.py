@@ -159,6 +159,9 @@ def _name_score(key: str, column: str) -> tuple[float, str]:
     if key in ("first_agent", "first_group") and _FIRST_NAME.search(column):
         return 0.0, ""  # "Owner First Name": a person's first name, not the first owner
     n, lo = norm_header(column), _loose(column)
+    if key == "ticket_id" and n == "id":
+        # a bare "id" is the record's own: an events or ratings export's "ticket_id" wins
+        return 0.97, "id"
     toks = _tokens(column)
     tokset = set(toks)
     best, best_syn = 0.0, ""

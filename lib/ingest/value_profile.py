@@ -264,6 +264,13 @@ def _value_test(key: str, p: _Profile) -> tuple[float, str] | None:
     return None
 
 
+#: A column named as a time of day ("Time", "Hora", "Uhrzeit", "Call time"): its "13:17:02" is
+#: a clock reading beside a date column, not a duration.
+_CLOCK_NAME = re.compile(
+    r"(?i)^\s*(?:\w+[\s_]+)?(?:time|hora|heure|uhrzeit|ora|tijd|tid|czas|время)\s*$"
+)
+
+
 def _value_only(key: str, column: str, p: _Profile, role: dict[str, str]) -> tuple[float, str]:
     """Score from values alone, for columns whose names say nothing about ``key``."""
     if p.n == 0:
@@ -293,7 +300,7 @@ def _value_only(key: str, column: str, p: _Profile, role: dict[str, str]) -> tup
     if key == "satisfaction" and p.distinct >= 3 and not set(_tokens(column)) & _COUNT_WORDS:
         v, why = _value_test(key, p) or (0.0, "")
         return 0.55 * v, why
-    if key == "first_response_minutes" and p.hms >= 0.8:
+    if key == "first_response_minutes" and p.hms >= 0.8 and not _CLOCK_NAME.match(column):
         return 0.55 * p.hms, f"values look like H:MM:SS durations ({_pct(p.hms)})"
     if key == "level" and p.level >= 0.8:
         return 0.7 * p.level, f"values look like support levels ({_pct(p.level)})"

@@ -311,3 +311,34 @@ def test_wide_export_still_matches_columns_that_sit_after_many_custom_fields():
     assert got["ticket_id"] == "Ticket number"
     assert got["created_at"] == "Opened on"
     assert got["status"] == "Ticket status"
+
+
+def test_a_named_ticket_id_beats_the_records_own_id_and_a_clock_is_no_duration():
+    """A ratings or ticket-events export: "id" is the record's, "ticket_id" the ticket's. A
+    call centre's "Time" (13:17:02 beside a "Date") is a clock reading, not a response time;
+    "Interactions du client" counts interactions, it is no customer."""
+    df = pl.DataFrame(
+        {
+            "id": ["501", "502", "503", "504"],
+            "ticket_id": ["1", "1", "2", "3"],
+            "created_at": [
+                "2024-02-01 10:00",
+                "2024-02-02 10:00",
+                "2024-02-03 10:00",
+                "2024-02-04",
+            ],
+            "score": ["good", "bad", "good", "good"],
+        }
+    )
+    assert match_columns(df)["ticket_id"].column == "ticket_id"
+    calls = pl.DataFrame(
+        {
+            "Call Id": ["ID1", "ID2", "ID3"],
+            "Date": ["1/22/2021", "1/25/2021", "3/11/2021"],
+            "Time": ["13:17:02", "09:05:40", "16:44:10"],
+            "Interactions du client": ["5", "1", "3"],
+        }
+    )
+    m = match_columns(calls)
+    assert m["first_response_minutes"].column is None
+    assert m["customer"].column is None

@@ -114,7 +114,7 @@ AVOID = {
     "escalated_by": "at date time on",
     "level": "customer cust plan account sla security involved org",
     "customer": "age gender satisfaction rating tier segment plan phone since instagram handle"
-    " involved",
+    " involved interactions interaction interacciones interações interazioni",
     "customer_tier": "support",
     "subject": "sub type key id",
     "escalated": "at date time level by reason on",

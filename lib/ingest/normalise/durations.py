@@ -30,12 +30,16 @@ _UNIT_ALIASES = {
     **{a: "days" for a in ("d", "day", "days")},
     **{a: "weeks" for a in ("w", "wk", "wks", "week", "weeks")},
 }
+#: Unit words of a header in the interface languages ("en heures", "em horas", "in Stunden",
+#: "in minuti", "in minuten").
 _HEADER_UNIT_RE = re.compile(
-    r"(?P<milliseconds>\b(?:ms|msecs?|milliseconds?)\b)|"
-    r"(?P<seconds>\b(?:secs?|seconds?)\b|\(s\)|\[s\])"
-    r"|(?P<minutes>\b(?:mins?|minutes?)\b|\(m\)|\[m\])"
-    r"|(?P<hours>\b(?:hrs?|hours?)\b|\(h\)|\[h\])"
-    r"|(?P<days>\b(?:days?)\b|\(d\)|\[d\])"
+    r"(?P<milliseconds>\b(?:ms|msecs?|milliseconds?|millisecondes|milisegundos|millisekunden)\b)|"
+    r"(?P<seconds>\b(?:secs?|seconds?|secondes|segundos|sekunden|secondi|seconden)\b"
+    r"|\(s\)|\[s\])"
+    r"|(?P<minutes>\b(?:mins?|minutes?|minutos|minuten|minuti|minuty)\b|\(m\)|\[m\])"
+    r"|(?P<hours>\b(?:hrs?|hours?|heures?|horas?|stunden|ore|uren|godziny|timmar)\b"
+    r"|\(h\)|\[h\])"
+    r"|(?P<days>\b(?:days?|jours?|d[ií]as|dias|tage[n]?|giorni|dagen|dagar)\b|\(d\)|\[d\])"
 )
 _NUM = r"\d+(?:[.,]\d+)?"
 _CLOCK_RE = r"^[+-]?\d+:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?$"
@@ -69,6 +73,8 @@ def unit_from_header(name: str) -> str | None:
     'minutes'
     >>> [unit_from_header(h) for h in ("Resolution (hrs)", "Handle secs", "Id")]
     ['hours', 'seconds', None]
+    >>> unit_from_header("Temps de première réponse (en heures)")
+    'hours'
     """
     text = re.sub(r"\b(?:business|working|office|calendar)\s+(?:hours?|days?)\b", " ", name.lower())
     text = text.replace("_", " ")

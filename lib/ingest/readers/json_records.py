@@ -127,26 +127,38 @@ def _read_json_array(text: str, display: str, limits: Limits) -> RawTable:
             i += 1
         elif i < len(text) and text[i] != "]":
             raise _json_error(json.JSONDecodeError("Expecting ',' delimiter", text, i), display)
-    if (key := _pages_key(records)) is not None:
-        # API pages saved one after another: [{"tickets": [...], "next_page": ...}, ...]
-        tickets: list[Any] = []
-        ticket_lines: list[int] = []
-        for page, at in zip(records, lines, strict=True):
-            _with_sideloaded_names(page[key], page)
-            tickets += page[key]
-            ticket_lines += [at] * len(page[key])
-        tickets, ticket_lines, others = _ticket_results(tickets, ticket_lines)
-        table = _records_table(
-            tickets, ticket_lines, display, "json", dropped=dropped, header_line=0, limits=limits
+    return _records_or_pages(records, lines, display, "json", dropped, limits)
+
+
+def _records_or_pages(
+    records: list[Any],
+    lines: list[int],
+    display: str,
+    fmt: str,
+    dropped: list[tuple[int, str]],
+    limits: Limits,
+) -> RawTable:
+    """The table of an array's (or JSON Lines') elements, or of their records when each element
+    is an API page saved one after another (``[{"tickets": [...], "next_page": ...}, ...]``)."""
+    if (key := _pages_key(records)) is None:
+        return _records_table(
+            records, lines, display, fmt, dropped=dropped, header_line=0, limits=limits
         )
-        table.notes.insert(0, f"read {len(records):,} pages of records under {key!r}")
-        if others:
-            counts = ", ".join(f"{n:,} {kind}" for kind, n in others.items())
-            table.notes.insert(1, f"left out the search results that are not tickets ({counts})")
-        return table
-    return _records_table(
-        records, lines, display, "json", dropped=dropped, header_line=0, limits=limits
+    tickets: list[Any] = []
+    ticket_lines: list[int] = []
+    for page, at in zip(records, lines, strict=True):
+        _with_sideloaded_names(page[key], page)
+        tickets += page[key]
+        ticket_lines += [at] * len(page[key])
+    tickets, kept_lines, others = _ticket_results(tickets, ticket_lines)
+    table = _records_table(
+        tickets, kept_lines, display, fmt, dropped=dropped, header_line=0, limits=limits
     )
+    table.notes.insert(0, f"read {len(records):,} pages of records under {key!r}")
+    if others:
+        counts = ", ".join(f"{n:,} {kind}" for kind, n in others.items())
+        table.notes.insert(1, f"left out the search results that are not tickets ({counts})")
+    return table
 
 
 def _pages_key(records: list[Any]) -> str | None:
@@ -183,7 +195,8 @@ def _looks_like_a_ticket(record: dict[str, Any], key: str) -> bool:
 _PAGING_KEYS = frozenset(
     {"next_page", "previous_page", "count", "page", "per_page", "total", "total_count",
      "next", "previous", "end_of_stream", "after_cursor", "before_cursor", "end_time",
-     "has_more", "offset", "limit", "cursor", "next_cursor", "type", "pages", "url"}
+     "has_more", "offset", "limit", "cursor", "next_cursor", "type", "pages", "url",
+     "after_url", "before_url", "next_url", "previous_url", "prev", "prev_page", "next_link"}
 )  # fmt: skip
 
 
@@ -325,9 +338,7 @@ def _read_jsonl(text: str, display: str, limits: Limits) -> RawTable:
             row=line,
             expected="one JSON object per line",
         )
-    return _records_table(
-        records, lines, display, "jsonl", dropped=dropped, header_line=0, limits=limits
-    )
+    return _records_or_pages(records, lines, display, "jsonl", dropped, limits)
 
 
 def _scalar_text(value: Any) -> str | None:

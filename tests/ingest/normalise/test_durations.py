@@ -102,3 +102,18 @@ HEADER_CASES = [
 @pytest.mark.parametrize(("header", "unit"), HEADER_CASES)
 def test_unit_from_header(header, unit):
     assert unit_from_header(header) == unit
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Temps de première réponse (en heures)",
+        "Tiempo de primera respuesta (en horas)",
+        "Tempo de primeira resposta (em horas)",
+        "Tempo di prima risposta (in ore)",
+    ],
+)
+def test_a_unit_named_in_another_language_is_read(header):
+    """Freshdesk in French or Spanish writes hours as "(en heures)", "(en horas)": 1,38 hours
+    is 82.8 minutes, not 1.38."""
+    assert unit_from_header(header) == "hours"

@@ -157,3 +157,18 @@ def test_an_array_of_saved_api_pages_reads_every_pages_records():
     # records that carry their own fields beside a list are records, not pages
     recs = [{"id": 7, "subject": "x", "items": [{"sku": "A"}]}]
     assert one(json.dumps(recs).encode(), name="r.json").frame.height == 1
+
+
+def test_cursor_pages_saved_as_json_lines_read_their_tickets():
+    """A script saving each ``/incremental/tickets/cursor.json`` page as one line: the pages
+    carry ``after_url``, ``before_url``, ``after_cursor`` and ``end_of_stream`` beside the list."""
+    pages = [
+        {"tickets": [{"id": 1}, {"id": 2}], "after_url": "https://x/cursor.json?cursor=a",
+         "before_url": None, "after_cursor": "a", "before_cursor": "z", "end_of_stream": False},
+        {"tickets": [{"id": 3}], "after_url": None, "before_url": "https://x/cursor.json?c=z",
+         "after_cursor": None, "before_cursor": "a", "end_of_stream": True},
+    ]  # fmt: skip
+    text = "\n".join(json.dumps(p) for p in pages).encode()
+    t = one(text, name="pages.jsonl")
+    assert t.frame.get_column("id").to_list() == ["1", "2", "3"]
+    assert t.notes[0] == "read 2 pages of records under 'tickets'"
