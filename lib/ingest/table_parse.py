@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import time
 from typing import Any
 
 import polars as pl
@@ -242,8 +243,16 @@ def _parse_table(
         grouped = spaced or s.str.contains(r"^\d{1,3}[.,']\d{3}").any()
         return (_drop_digit_groups(s) if grouped else s), None
 
-    def dates(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
-        return nz.parse_datetimes(s, tz=tz, dayfirst=order, excel_serial=excel_serials(s))
+    clocks: list[tuple[str, str, int]] = []  # (date column, time column, rows) joined
+
+    def dates(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
+        parsed, pr = nz.parse_datetimes(s, tz=tz, dayfirst=order, excel_serial=excel_serials(s))
+        clock = _clock_column(name, frame, mapping)
+        if clock is not None and parsed.dtype != pl.Null:
+            parsed, rows = _add_clock(parsed, frame.get_column(clock))
+            if rows:
+                clocks.append((name, clock, rows))
+        return parsed, pr
 
     def vocab(fn: Callable[..., Any], key: str) -> Callable[[str, pl.Series], Any]:
         return lambda _, s: _via_unique(s, lambda u: fn(u, extra=value_maps.get(key)))
@@ -330,6 +339,16 @@ def _parse_table(
             series = whole
         out[target] = series.alias(target)
 
+    for name, clock, rows in clocks:
+        report.derived.append(
+            {
+                "file": table.name,
+                "field": next(k for k in (*_DATE_KEYS, "event_time") if mapping.get(k) == name),
+                "column": name,
+                "rows": rows,
+                "detail": f"the time of day from column {clock!r} (the date column has none)",
+            }
+        )
     if "created_at" not in out and "_event_time" in out:
         out["created_at"] = out["_event_time"].alias("created_at")
     parsed_frame = pl.DataFrame(list(out.values())).with_columns(
@@ -338,6 +357,73 @@ def _parse_table(
     raw = frame.rename({c: f"raw:{c}" for c in frame.columns})
     parsed_frame = pl.concat([parsed_frame, raw], how="horizontal")
     return _finish_rows(parsed_frame, table, mapping, report)
+
+
+#: Words of a date column and of its time-of-day sibling ("Date" / "Time", "Created Date" /
+#: "Created Time", "Fecha" / "Hora", "Datum" / "Uhrzeit").
+_DATE_TIME_WORDS = (
+    ("date", "time"), ("fecha", "hora"), ("data", "hora"), ("data", "ora"), ("datum", "uhrzeit"),
+    ("datum", "zeit"), ("date", "heure"), ("datum", "tijd"),
+)  # fmt: skip
+_CLOCK_VALUE = r"^\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?\s?[Mm]\.?)?$"
+
+
+def _clock_column(date_col: str, frame: pl.DataFrame, mapping: dict[str, str]) -> str | None:
+    """The column holding the time of day of a date-only column (a call centre's "Date" and
+    "Time", an in-house tool's "Created Date" and "Created Time"), if the export has one that
+    no field is mapped to.
+
+    >>> f = pl.DataFrame({"Date": ["1/22/2021"], "Time": ["13:17:02"]})
+    >>> _clock_column("Date", f, {"created_at": "Date"})
+    'Time'
+    """
+    low = date_col.lower()
+    used = set(mapping.values())
+    for date_word, time_word in _DATE_TIME_WORDS:
+        if date_word not in low:
+            continue
+        want = low.replace(date_word, time_word)
+        for c in frame.columns:
+            if c.lower() != want or c in used or frame.schema[c] != pl.String:
+                continue
+            values = frame.get_column(c).drop_nulls().head(500)
+            if values.len() and values.str.strip_chars().str.contains(_CLOCK_VALUE).mean() >= 0.9:
+                return c
+    return None
+
+
+def _add_clock(parsed: pl.Series, clock: pl.Series) -> tuple[pl.Series, int]:
+    """Dates at midnight plus the time of day of the clock column (``13:17:02``, ``1:05 PM``);
+    unchanged when any date already has a time of its own. Returns the rows given a time.
+
+    >>> from datetime import datetime
+    >>> d = pl.Series([datetime(2021, 1, 22), None])
+    >>> out, n = _add_clock(d, pl.Series(["1:17 PM", "09:05"]))
+    >>> out.to_list(), n
+    ([datetime.datetime(2021, 1, 22, 13, 17), None], 1)
+    """
+    if not parsed.dtype.is_temporal() or (parsed.dt.time().drop_nulls() != time(0)).any():
+        return parsed, 0
+    text = clock.cast(pl.String).str.strip_chars()
+    parts = text.str.extract_groups(
+        r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[AaPp])?"
+    ).struct.unnest()
+    hour = parts.get_column("h").cast(pl.Int64, strict=False)
+    ampm = parts.get_column("ampm").str.to_lowercase()
+    hour = pl.select(
+        pl.when(ampm == "p").then(hour % 12 + 12).when(ampm == "a").then(hour % 12).otherwise(hour)
+    ).to_series()
+    seconds = (
+        hour * 3600
+        + parts.get_column("m").cast(pl.Int64, strict=False) * 60
+        + parts.get_column("s").cast(pl.Int64, strict=False).fill_null(0)
+    )
+    ok = seconds.is_not_null() & (hour < 24) & parsed.is_not_null()
+    shift = pl.select(pl.duration(seconds=seconds.fill_null(0))).to_series()
+    out = pl.select(
+        pl.when(pl.lit(ok)).then(pl.lit(parsed) + pl.lit(shift)).otherwise(pl.lit(parsed))
+    )
+    return out.to_series().alias(parsed.name), int(ok.sum())
 
 
 def distinct_ids(ids: pl.Series) -> int:

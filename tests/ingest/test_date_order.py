@@ -149,3 +149,24 @@ def test_a_duration_named_like_a_time_is_no_date():
     assert res.tickets.sort("ticket_id").get_column("solved_at").to_list()[0] == datetime(
         2024, 3, 2, tzinfo=UTC
     )
+
+
+def test_a_date_column_takes_its_time_of_day_from_the_time_column_beside_it():
+    """A call centre's "Date" and "Time" (or an in-house tool's "Created Date" and "Created
+    Time"): the created time is both together, not midnight; "Time" is no response time."""
+    rows = ["Call Id,Agent,Date,Time,Topic", "ID1,Greg,1/22/2021,13:17:02,Streaming"]
+    rows += ["ID2,Dan,1/25/2021,9:05 PM,Admin", "ID3,Jim,3/11/2021,,Streaming"]
+    res = load_export("\n".join(rows).encode())
+    got = res.tickets.sort("ticket_id").get_column("created_at").to_list()
+    assert got == [
+        datetime(2021, 1, 22, 13, 17, 2, tzinfo=UTC),
+        datetime(2021, 1, 25, 21, 5, tzinfo=UTC),
+        datetime(2021, 3, 11, tzinfo=UTC),
+    ]
+    assert "first_response_minutes" not in res.mapping
+    derived = [d for d in res.report.derived if d["field"] == "created_at"]
+    assert derived and derived[0]["rows"] == 2 and "'Time'" in derived[0]["detail"]
+    # a date column that has its own times keeps them
+    rows = ["Id,Created Date,Created Time", "1,2024-03-01 10:00,08:00", "2,2024-03-02 11:30,09:00"]
+    got = load_export("\n".join(rows).encode()).tickets.sort("ticket_id")["created_at"].to_list()
+    assert got == [datetime(2024, 3, 1, 10, tzinfo=UTC), datetime(2024, 3, 2, 11, 30, tzinfo=UTC)]
