@@ -57,6 +57,9 @@ def derive_status(
         if "solved_at" in frame.columns
         else pl.repeat(False, frame.height, eager=True)
     )
+    flag = None if column else _solved_flag(frame)
+    if flag is not None:  # a call centre's "Resolved" Y/N column and no status
+        solved = solved | flag[0].fill_null(False)
     n_solved = int((empty & solved).sum())
     frame = frame.with_columns(
         status=pl.when(pl.lit(empty))
@@ -64,17 +67,53 @@ def derive_status(
         .otherwise(pl.col("status"))
     )
     why = "no status in the export" if column else "no status column mapped"
+    because = "it has a solved date"
+    if flag is not None:
+        because = f"column {flag[1]!r} says yes, or it has a solved date"
     report.derived.append(
         {
             "file": file,
             "field": "status",
             "column": column,
             "rows": n,
-            "detail": f"{why}: {n_solved} read as solved (it has a solved date), "
+            "detail": f"{why}: {n_solved} read as solved ({because}), "
             f"{n - n_solved} as open (none)",
         }
     )
     return frame
+
+
+#: Header words of a yes/no column saying the ticket is solved ("Resolved": Y/N).
+_SOLVED_NAMES = frozenset(
+    {"resolved", "solved", "closed", "is resolved", "is solved", "is closed", "resolved?",
+     "solved?", "closed?", "resuelto", "resolvido", "résolu", "resolu", "gelöst", "risolto",
+     "opgelost"}
+)  # fmt: skip
+
+
+def _solved_flag(frame: pl.DataFrame) -> tuple[pl.Series, str] | None:
+    """A yes/no column of the export named "Resolved" (or solved, closed), read as Booleans,
+    with its header; None when the export has none.
+
+    >>> f = pl.DataFrame({"raw:Resolved": ["Y", "N", "Y"]})
+    >>> flag, header = _solved_flag(f)
+    >>> flag.to_list(), header
+    ([True, False, True], 'Resolved')
+    """
+    from lib.ingest.normalise.booleans import parse_bool
+
+    for col in frame.columns:
+        header = col.removeprefix("raw:")
+        if not col.startswith("raw:") or header.strip().lower() not in _SOLVED_NAMES:
+            continue
+        values = frame.get_column(col)
+        if values.dtype == pl.Boolean:
+            return values, header
+        parsed, _ = parse_bool(values.cast(pl.String))
+        filled = values.drop_nulls().len()
+        if filled and parsed.drop_nulls().len() >= 0.9 * filled:
+            return parsed, header
+    return None
 
 
 def derive_first_response(

@@ -274,3 +274,17 @@ def test_swedish_czech_and_russian_exports_read_dates_statuses_and_escalations()
     t = res.tickets.sort("ticket_id")
     assert t.get_column("status").to_list() == ["solved", "open"]
     assert t.get_column("escalated").to_list() == [False, True]
+
+
+def test_a_resolved_yes_no_column_gives_the_status_when_there_is_none():
+    """A call centre's "Resolved" (Y/N) and no status column: Y is solved, N open."""
+    rows = ["Call Id,Agent,Date,Time,Resolved", "ID1,Greg,1/22/2021,13:17:02,Y"]
+    rows += ["ID2,Dan,1/25/2021,09:05:40,N", "ID3,Jim,3/11/2021,16:44:10,Y"]
+    res = load_export("\n".join(rows).encode())
+    assert res.tickets.sort("ticket_id").get_column("status").to_list() == [
+        "solved",
+        "open",
+        "solved",
+    ]
+    detail = next(d["detail"] for d in res.report.derived if d["field"] == "status")
+    assert "2 read as solved (column 'Resolved' says yes, or it has a solved date)" in detail
