@@ -82,9 +82,10 @@ _ARTICLES = (
 )
 
 
-def _pattern(words: tuple[str, ...]) -> str:
+def _pattern(words: tuple[str, ...], objects: list[str] | None = None) -> str:
     verbs = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    objs = "|".join(re.escape(w) for w in sorted(set(TICKET_WORDS), key=len, reverse=True))
+    things = TICKET_WORDS if objects is None else objects
+    objs = "|".join(re.escape(w) for w in sorted(set(things), key=len, reverse=True))
     sep = r"[\s_\-]+"
     # "resolve", "resolve ticket", "resolve the ticket", "ticket resolved", and with the
     # articles of the other languages: "Résoudre le ticket", "Cierre del ticket"
@@ -94,9 +95,14 @@ def _pattern(words: tuple[str, ...]) -> str:
 
 
 _PATTERNS = {kind: _pattern(words) for kind, words in CLOSING_WORDS.items()}
-#: "Completed" alone closes (BPI 2013 writes its status as the step); "Call completed" does
-#: not (a contact centre's call ended, the case goes on).
-_PATTERNS["solved"] = rf"{_PATTERNS['solved']}|^complete(?:d)?$"
+#: "Completed", "Ticket completed" close (BPI 2013 writes its status as the step); "Call
+#: completed" does not (a contact centre's call ended, the case goes on).
+_PATTERNS["solved"] = "|".join(
+    [
+        _PATTERNS["solved"],
+        _pattern(("complete", "completed"), [w for w in TICKET_WORDS if w != "call"]),
+    ]
+)
 
 
 def closing_kind(expr: pl.Expr) -> pl.Expr:

@@ -187,9 +187,8 @@ def match_columns(
 
 #: Names that say the column is the ticket's own id, not some record's.
 _TICKET_ID_NAMES = frozenset(
-    {"ticket id", "ticket_id", "ticketid", "ticket number", "case id", "case number",
-     "incident id", "incident number", "conversation id", "request id", "issue id", "issue key"}
-)  # fmt: skip
+    {"ticket id", "ticket_id", "ticketid", "ticket number", "ticket_number"}
+)
 
 
 def _explicit_ticket_id(out: dict[str, ColumnMatch]) -> dict[str, ColumnMatch]:
@@ -206,9 +205,12 @@ def _explicit_ticket_id(out: dict[str, ColumnMatch]) -> dict[str, ColumnMatch]:
     m = out.get("ticket_id")
     if m is None or m.column is None or m.score >= 1.0 or norm_header(m.column) != "id":
         return out
+    chosen = next((c for c in m.alternatives if c.column == m.column), None)
     for c in m.alternatives:
         if norm_header(c.column) not in _TICKET_ID_NAMES:
             continue
+        if chosen is not None and c.fill < 0.95 * chosen.fill:
+            continue  # a sparse "Ticket ID" (a link to another ticket) is not every row's id
         holder = next(
             (k for k, x in out.items() if k != "ticket_id" and x.column == c.column), None
         )

@@ -142,8 +142,7 @@ def _closing_time(ev: pl.DataFrame, when_col: str) -> pl.DataFrame:
 
 def _status_solved_at(when_col: str) -> pl.Expr:
     """Per ticket (an aggregation): the time of the first event of the final run of solved or
-    closed statuses after one that is not, null when the last status is not one or when no
-    event was ever open.
+    closed statuses, null when the last status is not one.
 
     >>> ev = pl.DataFrame({"ticket_id": ["a"] * 4, "status": ["open", "solved", "open", "closed"],
     ...                    "t": [1, 2, 3, 4]})
@@ -152,10 +151,18 @@ def _status_solved_at(when_col: str) -> pl.Expr:
     """
     solved = pl.col("status").is_in(_SOLVED).fill_null(False)
     index = pl.int_range(pl.len())
-    # null when every row says solved: a ticket table's status repeated on each event says
-    # nothing about when (its first event is the creation, not the solve)
-    last_open = index.filter(~solved).max()
+    last_open = index.filter(~solved).max().fill_null(-1)  # solved at its first event: that one
     return pl.col(when_col).filter(solved & (index > last_open)).min().alias("__status_solved_at")
+
+
+def _status_changes(ev: pl.DataFrame) -> bool:
+    """Whether any ticket of a (sorted) log changes status from one event to the next.
+
+    >>> _status_changes(pl.DataFrame({"ticket_id": ["a", "a", "b"], "status": ["open"] * 3}))
+    False
+    """
+    changed = (pl.col("status") != pl.col("status").shift(1)).over("ticket_id")
+    return bool(ev.select(changed.fill_null(False).any()).item())
 
 
 def _step_tier_aggs(ev: pl.DataFrame, when_col: str | None) -> list[pl.Expr]:
@@ -263,7 +270,9 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
     if "status" in ev.columns:
         reopened = pl.col("status").shift(1).is_in(_SOLVED) & ~pl.col("status").is_in(_SOLVED)
         aggs.append(reopened.fill_null(False).sum().alias("__reopen_events"))
-        if when_col is not None:  # when the status last became solved (BPI's "Completed")
+        if when_col is not None and _status_changes(ev):
+            # when the status last became solved (BPI's "Completed"); a log whose tickets never
+            # change status carries a ticket table's status on every event: it says nothing
             aggs.append(_status_solved_at(when_col))
     if tier_sources:
         aggs.extend(_tier_aggs(ev))

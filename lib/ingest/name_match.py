@@ -133,8 +133,8 @@ def _named_like_a_key(column: str) -> bool:
 _FIRST_NAME = re.compile(r"(?i)first[\s_.-]*name")
 #: Containers of a ticket's own fields in JSON (their "type" is the ticket's type).
 _FIELD_CONTAINERS = re.compile(
-    r"(?i)(?:^|\.)(?:custom[_ ]?(?:fields?|attributes)|fields|attributes|properties"
-    r"|tickets?|issues?|cases?|incidents?|requests?|conversations?|records?|data|items?)$"
+    r"(?i)(?:^|\.)(?:custom[_ ]?(?:fields?|attributes)|fields|attributes|properties)$"
+    r"|^(?:tickets?|issues?|cases?|incidents?|requests?|conversations?|records?|data|items?)$"
 )
 
 

@@ -508,7 +508,11 @@ _ABOUT = (
 _TO_TARGET = r"(?i)\b(?:to|zu|vers|para|naar|till|til)\s+(.+)$"
 #: A move back from a higher level ("Returned from L2", "Back from Tier 3"); "return" alone is
 #: a product return or a reply ("Escalated - Returns", "en attente de retour").
-_BACK_FROM = rf"(?i)(?:return(?:ed|s)?|back)\s+from\s+(?:the\s+)?(?:{_HIGHER_LEVEL_PATTERN})"
+_BACK_FROM = (
+    r"(?i)(?:return(?:ed|s)?|back|retour|retourn[ée]e?|devuelt[oa]|devolvid[oa]|zurück"
+    r"|restituit[oa])\s+(?:from|du|de|des|por|pelo|pela|von|vom|dal|dalla|da)\s+"
+    rf"(?:the\s+|la\s+|el\s+|le\s+|o\s+|a\s+|il\s+)?(?:{_HIGHER_LEVEL_PATTERN})"
+)
 #: Level 0 ("Escalation Level 0"): no escalation.
 _LEVEL_ZERO = rf"(?i)(?:{_LEVEL_WORDS})[\s_:-]*0\b"
 

@@ -342,3 +342,20 @@ def test_a_named_ticket_id_beats_the_records_own_id_and_a_clock_is_no_duration()
     m = match_columns(calls)
     assert m["first_response_minutes"].column is None
     assert m["customer"].column is None
+
+
+def test_a_sparse_ticket_id_column_and_a_wait_time_keep_their_meaning():
+    """A "Ticket ID" filled on a few rows (a link to another ticket) does not replace every
+    row's "ID"; a "Wait time" of H:MM:SS is still a duration (only a bare "Time" is a clock)."""
+    n = 20
+    df = pl.DataFrame(
+        {
+            "ID": [str(1000 + i) for i in range(n)],
+            "Ticket ID": ["77" if i % 7 == 0 else None for i in range(n)],
+            "Created": [f"2024-02-{1 + i:02d} 10:00" for i in range(n)],
+            "Wait time": [f"0:{10 + i:02d}:05" for i in range(n)],
+        }
+    )
+    m = match_columns(df)
+    assert m["ticket_id"].column == "ID"
+    assert m["first_response_minutes"].column == "Wait time"

@@ -454,9 +454,9 @@ def test_a_pm4py_log_reads_org_group_and_closing_steps_in_other_languages():
 
 
 def test_a_status_repeated_on_every_event_gives_no_solve_time_and_a_call_is_no_closing():
-    """A ticket table's status copied onto each event ("Closed" on every row) says nothing
-    about when the ticket was solved: no solve time, not the creation time. "Call completed"
-    ends a call, not the case; "Completed" alone closes it."""
+    """A ticket table's status copied onto each event ("Closed" on every row of a log whose
+    statuses never change) says nothing about when the ticket was solved: no solve time, not
+    the creation time. "Call completed" ends a call, not the case; "Completed" closes it."""
     rows = ["Case ID,Activity,Timestamp,Ticket Status,Resource"]
     rows += [
         "INC-1,Register,2024-05-02 08:00,Closed,Ana",
@@ -464,10 +464,25 @@ def test_a_status_repeated_on_every_event_gives_no_solve_time_and_a_call_is_no_c
         "INC-1,Reply,2024-05-03 09:00,Closed,Raj",
         "C-2,Register,2024-05-02 10:00,Open,Ben",
         "C-2,Call completed,2024-05-02 10:30,Open,Ben",
-        "C-3,Register,2024-05-04 10:00,Open,Ben",
-        "C-3,Completed,2024-05-04 12:00,Closed,Ben",
     ]
     t = _by_id(load_export("\n".join(rows).encode()).tickets)
     assert t["INC-1"]["status"] == "closed" and t["INC-1"]["solved_at"] is None
     assert t["C-2"]["status"] == "open" and t["C-2"]["solved_at"] is None
+    # a log whose statuses change: "Completed" closes; a ticket solved at its first event
+    # (a phone call solved on the spot) is solved then
+    rows = ["Case ID,Activity,Timestamp,Ticket Status,Resource"]
+    rows += [
+        "C-3,Register,2024-05-04 10:00,Open,Ben",
+        "C-3,Completed,2024-05-04 12:00,Closed,Ben",
+        "C-4,Register,2024-05-05 09:00,Solved,Ana",
+        "C-4,Survey sent,2024-05-06 09:00,Closed,Ana",
+        "C-5,Register,2024-05-02 11:00,Open,Ben",
+        "C-5,Ticket completed,2024-05-02 12:00,Closed,Ben",
+        "C-6,Register,2024-05-02 11:00,Open,Ben",
+        "C-6,Call completed,2024-05-02 11:30,Open,Ben",
+    ]
+    t = _by_id(load_export("\n".join(rows).encode()).tickets)
     assert t["C-3"]["solved_at"] == datetime(2024, 5, 4, 12, tzinfo=UTC)
+    assert t["C-4"]["solved_at"] == datetime(2024, 5, 5, 9, tzinfo=UTC)
+    assert t["C-5"]["solved_at"] == datetime(2024, 5, 2, 12, tzinfo=UTC)
+    assert t["C-6"]["status"] == "open" and t["C-6"]["solved_at"] is None

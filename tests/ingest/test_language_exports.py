@@ -288,3 +288,50 @@ def test_a_resolved_yes_no_column_gives_the_status_when_there_is_none():
     ]
     detail = next(d["detail"] for d in res.report.derived if d["field"] == "status")
     assert "2 read as solved (column 'Resolved' says yes, or it has a solved date)" in detail
+
+
+def test_glpi_requesters_group_is_no_support_team_and_pt_pt_glpi_is_glpi():
+    """ "Requerente - Grupo" is the requester's department ("Suporte Nível 2 Comercial" is a
+    sales team): the support team is the technicians' group. GLPI in Portugal's Portuguese
+    ("Estado", "Em curso (atribuído)", "Atribuído a - Grupo") is GLPI."""
+    rows = [
+        '"ID";"Título";"Status";"Data de abertura";"Requerente - Grupo";"Atribuído - Técnico";'
+        '"Técnico - Grupo"',
+        '"1 201";"Toner";"Novo";"03-03-2025 09:10";"Suporte Nível 2 Comercial";"Kátia";'
+        '"N1 - Service Desk"',
+        '"1 202";"SAP";"Fechado";"04-03-2025 10:00";"Financeiro";"Kátia";"N2 - Redes"',
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping["group"] == "Técnico - Grupo"
+    assert res.tickets.sort("ticket_id").get_column("escalated").to_list() == [False, True]
+    pt = [
+        '"ID";"Título";"Estado";"Data de abertura";"Última modificação";'
+        '"Atribuído a - Técnico";"Atribuído a - Grupo";"Prioridade"',
+        '"12 480";"Impressora";"Em curso (atribuído)";"03-03-2025 09:10";"03-03-2025 10:00";'
+        '"Rita";"Suporte Nível 1";"Média"',
+        '"12 481";"VPN";"Em curso (planeado)";"04-03-2025 09:10";"04-03-2025 10:00";"Rui";'
+        '"Suporte Nível 2";"Alta"',
+        '"12 482";"Email";"Solucionado";"05-03-2025 09:10";"05-03-2025 10:00";"Rui";'
+        '"Suporte Nível 1";"Baixa"',
+    ]
+    res = load_export("\n".join(pt).encode())
+    assert res.vendor == "glpi"
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["open", "open", "solved"]
+    assert t.get_column("escalated").to_list() == [False, True, False]
+
+
+def test_jira_workflow_statuses_and_the_italian_issue_key():
+    """Jira's development and feedback statuses ("Patch Available", "Waiting for Feedback",
+    "Em revisão") are open or pending, not unknown; Italian Jira's "Chiave del ticket" is the
+    key users see."""
+    rows = ["Summary,Issue key,Issue id,Status,Created"]
+    statuses = ["Patch Available", "Waiting for Feedback", "Development in progress", "Tested"]
+    statuses += ["Em revisão", "Closed"]
+    rows += [f"x,HD-{i},{100 + i},{s},0{1 + i}/Mar/24 9:00 AM" for i, s in enumerate(statuses)]
+    t = load_export("\n".join(rows).encode()).tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["open", "pending", "open", "open", "open", "closed"]
+    it = ["Riepilogo,Chiave del ticket,ID ticket,Stato,Creato"]
+    it += ["a,HD-12,61000,Aperto,01/mar/24 9:00 AM", "b,HD-13,61001,Chiuso,02/mar/24 9:00 AM"]
+    res = load_export("\n".join(it).encode())
+    assert res.mapping["ticket_id"] == "Chiave del ticket"

@@ -326,6 +326,7 @@ def test_a_status_that_names_an_escalation_counts_by_default(tmp_path) -> None:
     statuses += ["L2 declined", "Closed - no L2 needed", "In Escalation", "Eskalerad"]
     # a reply awaited or a product return is no move back down; a return from L2 is
     statuses += ["Escaladé - en attente de retour", "Escalated - Returns", "Returned from L2"]
+    statuses += ["Retour du N2", "Devuelto por N2"]  # back from the second level: none
     rows += [f"{1000 + i},{s},1/{1 + i}/2024 9:15 AM,Ana" for i, s in enumerate(statuses)]
     res = load_export("\n".join(rows).encode())
     assert res.report.rule_counts["status_tier"] == 6

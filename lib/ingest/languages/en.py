@@ -108,7 +108,8 @@ AVOID = {
     "activity": "time date at id count by",
     "channel": "resource resources",
     "agent": "email id stations count country",
-    "group": "stations count changes id",
+    "group": "stations count changes id requester requerente demandeur solicitante anforderer"
+    " richiedente aanvrager žadatel",
     "first_agent": "email id",
     "first_group": "id",
     "escalated_by": "at date time on",
@@ -137,11 +138,16 @@ STATUSES = {
     "|not started|new ticket|queued|awaiting assignment",
     "open": "open|opened|active|in progress|working|escalated|assigned|reopened"
     "|waiting for support|waiting on us|waiting on agent|under investigation|investigating"
-    "|work in progress|in review|acknowledged|accepted|answered",
+    "|work in progress|in review|acknowledged|accepted|answered|patch available"
+    "|development in progress|in development|waiting for peer review|peer review in progress"
+    "|waiting for integration review|integration review in progress|waiting for testing"
+    "|testing in progress|in testing|in qa|code review|ready for review|ready for testing"
+    "|tested",
     "pending": "pending|waiting on customer|waiting for customer|waiting on contact"
     "|awaiting user info|awaiting customer|pending customer response|pending reminder"
     "|awaiting response|waiting for reply|customer responded|waiting on requester"
-    "|awaiting caller|waiting|awaiting",
+    "|awaiting caller|waiting|awaiting|waiting for feedback|awaiting feedback|need info"
+    "|needs info|needs more info",
     "on_hold": "hold|on hold|waiting on third party|waiting for third party"
     "|awaiting evidence|awaiting problem|awaiting vendor|awaiting change|pending vendor"
     "|snoozed|paused|deferred|blocked|waiting for approval",

@@ -9,8 +9,8 @@ NAME = "Italian"
 
 HEADERS = {
     "activity": "attivita|attività",
-    "ticket_id": "chiave|chiave ticket|numero ticket|numero del ticket|id ticket|n. ticket"
-    "|numero|codice|codice ticket",
+    "ticket_id": "chiave|chiave ticket|chiave del ticket|chiave della richiesta|numero ticket"
+    "|numero del ticket|id ticket|n. ticket|numero|codice|codice ticket",
     "created_at": "data di apertura|data di creazione|creato|creata|creato il|aperto il"
     "|data apertura|data creazione|apertura",
     "solved_at": "data di risoluzione|risolto il|data risoluzione|data di soluzione",

@@ -51,7 +51,8 @@ AVOID = {
 STATUSES = {
     "new": "novo|nova|itens pendentes|tarefas pendentes|a fazer|aberto sem atribuição",
     "open": "em atendimento (atribuído)|em atendimento (planejado)|em atendimento"
-    "|em andamento|em progresso|aberto|aberta|atribuído|reaberto|em análise|em execução",
+    "|em andamento|em progresso|aberto|aberta|atribuído|reaberto|em análise|em execução"
+    "|em curso|em curso (atribuído)|em curso (planeado)|em revisão|em desenvolvimento|em teste",
     "pending": "pendente|aguardando|aguardando cliente|aguardando resposta"
     "|aguardando usuário|em espera|aguardando o cliente|aguardando resposta do cliente",
     "on_hold": "em pausa|pausado|suspenso|bloqueado|aguardando terceiros|aguardando terceiro",

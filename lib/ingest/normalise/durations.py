@@ -64,6 +64,15 @@ _ISO_DUR_RE = (
 _WEIGHTS = {"w": 10080.0, "d": 1440.0, "h": 60.0, "m": 1.0, "s": 1 / 60}
 
 
+#: "Business hours" and the like, in the interface languages: a calendar, not a unit.
+_BUSINESS_TIME = (
+    r"\b(?:(?:business|working|office|calendar)\s+(?:hours?|days?)"
+    r"|(?:horas?|d[ií]as)\s+(?:h[aá]biles|[uú]teis|laborables)"
+    r"|(?:heures?|jours?)\s+ouvr[ée]e?s|(?:ore|giorni)\s+lavorativ[ie]"
+    r"|gesch[äa]fts(?:stunden|tage)|arbeits(?:stunden|tage)|werk(?:uren|dagen))\b"
+)
+
+
 def unit_from_header(name: str) -> str | None:
     """The time unit a column header names, if any: milliseconds, seconds, minutes, hours, days.
 
@@ -76,7 +85,7 @@ def unit_from_header(name: str) -> str | None:
     >>> unit_from_header("Temps de première réponse (en heures)")
     'hours'
     """
-    text = re.sub(r"\b(?:business|working|office|calendar)\s+(?:hours?|days?)\b", " ", name.lower())
+    text = re.sub(_BUSINESS_TIME, " ", name.lower())
     text = text.replace("_", " ")
     m = _HEADER_UNIT_RE.search(text)
     return m.lastgroup if m else None

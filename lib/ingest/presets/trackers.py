@@ -24,16 +24,17 @@ _NO_FIRST_OWNER = (
 #: GLPI's "Assigned to - Group" column, as GLPI 9 and 10 name it in each language
 #: ("Technician group" in GLPI 10).
 _GLPI_GROUPS = (
-    "Atribuído - Grupo|Atribuído - Grupo de técnicos|Attribué à - Groupe"
-    "|Attribué à - Groupe de techniciens|Assigned to - Group|Assigned to - Technician group"
+    "Atribuído - Grupo|Atribuído - Grupo de técnicos|Atribuído a - Grupo|Técnico - Grupo"
+    "|Attribué à - Groupe|Attribué à - Groupe de techniciens|Assigned to - Group"
+    "|Assigned to - Technician group"
     "|Asignado a - Grupo|Asignado a - Grupo de técnicos|Zugewiesen an - Gruppe"
     "|Zugewiesen an - Technikergruppe|Assegnato a - Gruppo|Assegnato a - Gruppo di tecnici"
 )
 
 #: GLPI's "Assigned to - Technician" column in each language.
 _GLPI_TECHNICIANS = (
-    "Atribuído - Técnico|Attribué à - Technicien|Assigned to - Technician|Asignado a - Técnico"
-    "|Zugewiesen an - Techniker|Assegnato a - Tecnico"
+    "Atribuído - Técnico|Atribuído a - Técnico|Attribué à - Technicien|Assigned to - Technician"
+    "|Asignado a - Técnico|Zugewiesen an - Techniker|Assegnato a - Tecnico"
 )
 
 TRACKER_PRESETS: tuple[Preset, ...] = (
@@ -41,9 +42,10 @@ TRACKER_PRESETS: tuple[Preset, ...] = (
         vendor="glpi",
         label="GLPI ticket search export (CSV)",
         signature=_names(
-            "ID; Título|Titre|Title|Titel|Titolo; Status|Statut|Stato;"
+            "ID; Título|Titre|Title|Titel|Titolo; Status|Statut|Stato|Estado;"
             "Data de abertura|Date d'ouverture|Opening date|Eröffnungsdatum|Data di apertura;"
-            "Última atualização|Dernière modification|Last update|Letzte Änderung"
+            "Última atualização|Última modificação|Dernière modification|Last update"
+            "|Letzte Änderung"
             "|Ultima modifica;"
             "Prioridade|Priorité|Priority|Priorität|Priorità;"
             "Requerente|Requerente - Requerente|Demandeur|Demandeur - Demandeur|Requester|"
@@ -69,13 +71,14 @@ TRACKER_PRESETS: tuple[Preset, ...] = (
             ticket_id="ID",
             created_at="Data de abertura; Date d'ouverture; Opening date; Eröffnungsdatum;"
             "Data di apertura",
-            updated_at="Última atualização; Dernière modification; Last update; Letzte Änderung;"
+            updated_at="Última atualização; Última modificação; Dernière modification;"
+            "Last update; Letzte Änderung;"
             "Ultima modifica",
             solved_at="Data de solução; Date de résolution; Resolution date; Lösungsdatum;"
             "Data di risoluzione",
             closed_at="Data de fechamento; Date de clôture; Closing date; Schließungsdatum;"
             "Data di chiusura",
-            status="Status; Statut; Stato",
+            status="Status; Statut; Stato; Estado",
             priority="Prioridade; Priorité; Priority; Priorität; Priorità",
             channel="Origem da requisição; Source de la demande; Request source;"
             "Quelle der Anfrage; Origine della richiesta",

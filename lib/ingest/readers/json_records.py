@@ -165,7 +165,8 @@ def _pages_key(records: list[Any]) -> str | None:
     """The key under which every element of an array holds its own list of records (API pages
     saved one after another), else None.
 
-    >>> _pages_key([{"tickets": [{"id": 1}], "next_page": "p2"}, {"tickets": [{"id": 2}]}])
+    >>> _pages_key([{"tickets": [{"id": 1}], "next_page": "p2"},
+    ...             {"tickets": [{"id": 2}], "next_page": None}])
     'tickets'
     >>> _pages_key([{"id": 1, "tags": [{"name": "vip"}]}]) is None
     True
@@ -186,9 +187,16 @@ def _pages_key(records: list[Any]) -> str | None:
 
 
 def _looks_like_a_ticket(record: dict[str, Any], key: str) -> bool:
-    """Whether an object has fields of its own beyond a wrapper's (paging, counts, lists)."""
-    own = [k for k, v in record.items() if k != key and _is_scalar(v) and v is not None]
-    return any(k.lower() not in _PAGING_KEYS for k in own)
+    """Whether an object is more than a page around its list: a field of its own beyond paging
+    fields and counts, a nested object (``{"ticket": {...}, "items": [...]}``: a ticket with
+    its line items), or no paging field at all."""
+    others = {k: v for k, v in record.items() if k != key}
+    if any(isinstance(v, dict) for v in others.values()):
+        return True
+    own = [k for k, v in others.items() if _is_scalar(v) and v is not None]
+    if any(k.lower() not in _PAGING_KEYS for k in own):
+        return True
+    return not any(k.lower() in _PAGING_KEYS for k in others)
 
 
 #: Scalar fields of an API page around its list of records.
@@ -196,7 +204,9 @@ _PAGING_KEYS = frozenset(
     {"next_page", "previous_page", "count", "page", "per_page", "total", "total_count",
      "next", "previous", "end_of_stream", "after_cursor", "before_cursor", "end_time",
      "has_more", "offset", "limit", "cursor", "next_cursor", "type", "pages", "url",
-     "after_url", "before_url", "next_url", "previous_url", "prev", "prev_page", "next_link"}
+     "after_url", "before_url", "next_url", "previous_url", "prev", "prev_page", "next_link",
+     "startat", "maxresults", "islast", "totalsize", "done", "nextrecordsurl", "expand",
+     "object", "uri", "links", "meta"}
 )  # fmt: skip
 
 

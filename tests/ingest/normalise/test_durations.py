@@ -117,3 +117,9 @@ def test_a_unit_named_in_another_language_is_read(header):
     """Freshdesk in French or Spanish writes hours as "(en heures)", "(en horas)": 1,38 hours
     is 82.8 minutes, not 1.38."""
     assert unit_from_header(header) == "hours"
+
+
+def test_business_hours_in_another_language_are_no_unit():
+    """ "(horas hábiles) en minutos" counts minutes of business hours: the unit is minutes."""
+    assert unit_from_header("Tiempo de primera respuesta (horas hábiles) en minutos") == "minutes"
+    assert unit_from_header("Temps de réponse (heures ouvrées) en minutes") == "minutes"

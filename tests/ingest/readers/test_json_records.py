@@ -172,3 +172,36 @@ def test_cursor_pages_saved_as_json_lines_read_their_tickets():
     t = one(text, name="pages.jsonl")
     assert t.frame.get_column("id").to_list() == ["1", "2", "3"]
     assert t.notes[0] == "read 2 pages of records under 'tickets'"
+
+
+def test_a_ticket_wrapped_with_its_child_records_is_no_page_and_other_apis_pages_are():
+    """``{"ticket": {...}, "conversations": [...]}`` per line is a ticket with its replies (not
+    a page of conversations); Jira's search pages (startAt, maxResults, total) and
+    Salesforce's query pages (totalSize, done, nextRecordsUrl) are pages."""
+    lines = [
+        {"ticket": {"id": i, "subject": "x"}, "conversations": [{"id": 10 * i, "body": "hi"}]}
+        for i in (1, 2)
+    ]
+    t = one("\n".join(json.dumps(x) for x in lines).encode(), name="backup.jsonl")
+    assert t.frame.get_column("ticket.id").to_list() == ["1", "2"]
+    jira = [
+        {"expand": "schema,names", "startAt": 0, "maxResults": 2, "total": 3,
+         "issues": [{"key": "HD-1"}, {"key": "HD-2"}]},
+        {"expand": "schema,names", "startAt": 2, "maxResults": 2, "total": 3,
+         "issues": [{"key": "HD-3"}]},
+    ]  # fmt: skip
+    assert one(json.dumps(jira).encode(), name="j.json").frame["key"].to_list() == [
+        "HD-1",
+        "HD-2",
+        "HD-3",
+    ]
+    sf = [
+        {
+            "totalSize": 3,
+            "done": False,
+            "nextRecordsUrl": "/q/01-2000",
+            "records": [{"Id": "5001"}],
+        },
+        {"totalSize": 3, "done": True, "records": [{"Id": "5002"}, {"Id": "5003"}]},
+    ]
+    assert one(json.dumps(sf).encode(), name="s.json").frame.height == 3
