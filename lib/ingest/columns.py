@@ -187,8 +187,9 @@ def match_columns(
 
 #: Names that say the column is the ticket's own id, not some record's.
 _TICKET_ID_NAMES = frozenset(
-    {"ticket id", "ticket_id", "ticketid", "ticket number", "ticket_number"}
-)
+    {"ticket id", "ticket_id", "ticketid", "ticket number", "ticket_number", "case id",
+     "case number", "incident id", "incident number", "request id", "request number"}
+)  # fmt: skip
 
 
 def _explicit_ticket_id(out: dict[str, ColumnMatch]) -> dict[str, ColumnMatch]:

@@ -57,8 +57,8 @@ def derive_status(
         if "solved_at" in frame.columns
         else pl.repeat(False, frame.height, eager=True)
     )
-    flag = None if column else _solved_flag(frame)
-    if flag is not None:  # a call centre's "Resolved" Y/N column and no status
+    flag = _solved_flag(frame)
+    if flag is not None:  # a call centre's "Resolved" Y/N column, where no status says
         solved = solved | flag[0].fill_null(False)
     n_solved = int((empty & solved).sum())
     frame = frame.with_columns(

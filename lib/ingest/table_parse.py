@@ -249,7 +249,7 @@ def _parse_table(
         parsed, pr = nz.parse_datetimes(s, tz=tz, dayfirst=order, excel_serial=excel_serials(s))
         clock = _clock_column(name, frame, mapping)
         if clock is not None and parsed.dtype != pl.Null:
-            parsed, rows = _add_clock(parsed, frame.get_column(clock))
+            parsed, rows = _add_clock(parsed, frame.get_column(clock), tz)
             if rows:
                 clocks.append((name, clock, rows))
         return parsed, pr
@@ -365,7 +365,9 @@ _DATE_TIME_WORDS = (
     ("date", "time"), ("fecha", "hora"), ("data", "hora"), ("data", "ora"), ("datum", "uhrzeit"),
     ("datum", "zeit"), ("date", "heure"), ("datum", "tijd"),
 )  # fmt: skip
-_CLOCK_VALUE = r"^\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?\s?[Mm]\.?)?$"
+_CLOCK_VALUE = (
+    r"^(?:1899-12-3[01][ T])?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?\s?[Mm]\.?)?$"
+)
 
 
 def _clock_column(date_col: str, frame: pl.DataFrame, mapping: dict[str, str]) -> str | None:
@@ -392,9 +394,10 @@ def _clock_column(date_col: str, frame: pl.DataFrame, mapping: dict[str, str]) -
     return None
 
 
-def _add_clock(parsed: pl.Series, clock: pl.Series) -> tuple[pl.Series, int]:
-    """Dates at midnight plus the time of day of the clock column (``13:17:02``, ``1:05 PM``);
-    unchanged when any date already has a time of its own. Returns the rows given a time.
+def _add_clock(parsed: pl.Series, clock: pl.Series, tz: str = "UTC") -> tuple[pl.Series, int]:
+    """Dates at midnight in the business zone ``tz`` plus the time of day of the clock column
+    (``13:17:02``, ``1:05 PM``, Excel's ``1899-12-30 09:12:00``); unchanged when any date
+    already has a time of its own. Returns the rows given a time.
 
     >>> from datetime import datetime
     >>> d = pl.Series([datetime(2021, 1, 22), None])
@@ -402,9 +405,15 @@ def _add_clock(parsed: pl.Series, clock: pl.Series) -> tuple[pl.Series, int]:
     >>> out.to_list(), n
     ([datetime.datetime(2021, 1, 22, 13, 17), None], 1)
     """
-    if not parsed.dtype.is_temporal() or (parsed.dt.time().drop_nulls() != time(0)).any():
+    if not isinstance(parsed.dtype, pl.Datetime):
         return parsed, 0
-    text = clock.cast(pl.String).str.strip_chars()
+    zone = parsed.dtype.time_zone
+    # midnight and the clock are the business zone's: add on the wall clock, then back to UTC
+    wall = parsed.dt.convert_time_zone(tz).dt.replace_time_zone(None) if zone else parsed
+    if (wall.dt.time().drop_nulls() != time(0)).any():
+        return parsed, 0
+    # Excel writes a time cell as a time on its day zero ("1899-12-30 09:12:00")
+    text = clock.cast(pl.String).str.strip_chars().str.replace(r"^1899-12-3[01][ T]", "")
     parts = text.str.extract_groups(
         r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[AaPp])?"
     ).struct.unnest()
@@ -420,9 +429,12 @@ def _add_clock(parsed: pl.Series, clock: pl.Series) -> tuple[pl.Series, int]:
     )
     ok = seconds.is_not_null() & (hour < 24) & parsed.is_not_null()
     shift = pl.select(pl.duration(seconds=seconds.fill_null(0))).to_series()
-    out = pl.select(
-        pl.when(pl.lit(ok)).then(pl.lit(parsed) + pl.lit(shift)).otherwise(pl.lit(parsed))
-    )
+    timed = wall + shift
+    if zone:
+        timed = timed.dt.replace_time_zone(
+            tz, ambiguous="earliest", non_existent="null"
+        ).dt.convert_time_zone(zone)
+    out = pl.select(pl.when(pl.lit(ok)).then(pl.lit(timed)).otherwise(pl.lit(parsed)))
     return out.to_series().alias(parsed.name), int(ok.sum())
 
 

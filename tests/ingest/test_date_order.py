@@ -170,3 +170,25 @@ def test_a_date_column_takes_its_time_of_day_from_the_time_column_beside_it():
     rows = ["Id,Created Date,Created Time", "1,2024-03-01 10:00,08:00", "2,2024-03-02 11:30,09:00"]
     got = load_export("\n".join(rows).encode()).tickets.sort("ticket_id")["created_at"].to_list()
     assert got == [datetime(2024, 3, 1, 10, tzinfo=UTC), datetime(2024, 3, 2, 11, 30, tzinfo=UTC)]
+
+
+def test_the_time_column_is_added_on_the_business_clock():
+    """Dates read in New York (midnight there is 04:00 or 05:00 UTC) take their time of day
+    on New York's wall clock, across the change to summer time; "Closed Time" beside "Closed
+    Date" is a clock too, not a response time; Excel's time cells ("1899-12-30 09:12:00")."""
+    rows = ["Call ID,Created Date,Created Time,Closed Date,Closed Time"]
+    rows += [
+        "K1,2024-03-08,08:15,2024-03-09,09:00",
+        "K2,2024-03-11,01:30,2024-03-11,1899-12-30 04:10:00",
+    ]
+    res = load_export("\n".join(rows).encode(), tz="America/New_York")
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("created_at").to_list() == [
+        datetime(2024, 3, 8, 13, 15, tzinfo=UTC),  # EST, UTC-5
+        datetime(2024, 3, 11, 5, 30, tzinfo=UTC),  # EDT, UTC-4
+    ]
+    assert t.get_column("solved_at").to_list() == [
+        datetime(2024, 3, 9, 14, 0, tzinfo=UTC),
+        datetime(2024, 3, 11, 8, 10, tzinfo=UTC),
+    ]
+    assert "first_response_minutes" not in res.mapping

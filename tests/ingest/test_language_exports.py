@@ -326,7 +326,7 @@ def test_jira_workflow_statuses_and_the_italian_issue_key():
     "Em revisão") are open or pending, not unknown; Italian Jira's "Chiave del ticket" is the
     key users see."""
     rows = ["Summary,Issue key,Issue id,Status,Created"]
-    statuses = ["Patch Available", "Waiting for Feedback", "Development in progress", "Tested"]
+    statuses = ["Patch Available", "Waiting for Feedback", "Development in progress", "In QA"]
     statuses += ["Em revisão", "Closed"]
     rows += [f"x,HD-{i},{100 + i},{s},0{1 + i}/Mar/24 9:00 AM" for i, s in enumerate(statuses)]
     t = load_export("\n".join(rows).encode()).tickets.sort("ticket_id")
@@ -335,3 +335,26 @@ def test_jira_workflow_statuses_and_the_italian_issue_key():
     it += ["a,HD-12,61000,Aperto,01/mar/24 9:00 AM", "b,HD-13,61001,Chiuso,02/mar/24 9:00 AM"]
     res = load_export("\n".join(it).encode())
     assert res.mapping["ticket_id"] == "Chiave del ticket"
+
+
+def test_a_resolved_flag_fills_empty_statuses_and_case_number_is_the_case():
+    """A "Resolved" Yes/No beside a status column decides only where the status is empty; a
+    case events export keys its rows by "Case Number", not the event's "Id"; a Portuguese
+    "(horas úteis)" counts hours."""
+    rows = ["Case Ref,Opened,Status,Resolved", "C1,2024-03-01 09:00,Open,No"]
+    rows += ["C2,2024-03-02 09:00,,Yes", "C3,2024-03-03 09:00,,No"]
+    t = load_export("\n".join(rows).encode()).tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["open", "solved", "open"]
+    ev = ["Id,Case Number,Created Date,Status,Owner"]
+    ev += [
+        "a01,00001001,2024-03-01 09:00,New,Ana",
+        "a02,00001001,2024-03-01 11:00,Closed,Ana",
+        "a03,00001002,2024-03-02 09:00,New,Rui",
+        "a04,00001002,2024-03-02 10:00,Working,Rui",
+    ]
+    res = load_export("\n".join(ev).encode())
+    assert res.mapping["ticket_id"] == "Case Number" and res.tickets.height == 2
+    pt = ["Chamado,Data de abertura,Status,Tempo da primeira resposta (horas úteis)"]
+    pt += ['1,2024-03-01 09:00,Novo,"1,5"', '2,2024-03-02 09:00,Novo,"2,0"']
+    t = load_export("\n".join(pt).encode()).tickets.sort("ticket_id")
+    assert t.get_column("first_response_minutes").to_list() == [90, 120]

@@ -141,8 +141,7 @@ STATUSES = {
     "|work in progress|in review|acknowledged|accepted|answered|patch available"
     "|development in progress|in development|waiting for peer review|peer review in progress"
     "|waiting for integration review|integration review in progress|waiting for testing"
-    "|testing in progress|in testing|in qa|code review|ready for review|ready for testing"
-    "|tested",
+    "|testing in progress|in testing|in qa|code review|ready for review|ready for testing",
     "pending": "pending|waiting on customer|waiting for customer|waiting on contact"
     "|awaiting user info|awaiting customer|pending customer response|pending reminder"
     "|awaiting response|waiting for reply|customer responded|waiting on requester"

@@ -85,9 +85,9 @@ def unit_from_header(name: str) -> str | None:
     >>> unit_from_header("Temps de première réponse (en heures)")
     'hours'
     """
-    text = re.sub(_BUSINESS_TIME, " ", name.lower())
-    text = text.replace("_", " ")
-    m = _HEADER_UNIT_RE.search(text)
+    low = name.lower().replace("_", " ")
+    # "minutes within business hours" counts minutes; "(horas úteis)" alone still says hours
+    m = _HEADER_UNIT_RE.search(re.sub(_BUSINESS_TIME, " ", low)) or _HEADER_UNIT_RE.search(low)
     return m.lastgroup if m else None
 
 

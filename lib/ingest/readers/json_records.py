@@ -188,15 +188,13 @@ def _pages_key(records: list[Any]) -> str | None:
 
 def _looks_like_a_ticket(record: dict[str, Any], key: str) -> bool:
     """Whether an object is more than a page around its list: a field of its own beyond paging
-    fields and counts, a nested object (``{"ticket": {...}, "items": [...]}``: a ticket with
-    its line items), or no paging field at all."""
+    fields and counts, or a nested object other than paging (``{"ticket": {...}, "items":
+    [...]}``: a ticket with its line items)."""
     others = {k: v for k, v in record.items() if k != key}
-    if any(isinstance(v, dict) for v in others.values()):
-        return True
+    if any(isinstance(v, dict) and k.lower() not in _PAGING_KEYS for k, v in others.items()):
+        return True  # {"ticket": {...}, "items": [...]}; not a page's "meta" or "paging"
     own = [k for k, v in others.items() if _is_scalar(v) and v is not None]
-    if any(k.lower() not in _PAGING_KEYS for k in own):
-        return True
-    return not any(k.lower() in _PAGING_KEYS for k in others)
+    return any(k.lower() not in _PAGING_KEYS for k in own)
 
 
 #: Scalar fields of an API page around its list of records.
@@ -206,7 +204,7 @@ _PAGING_KEYS = frozenset(
      "has_more", "offset", "limit", "cursor", "next_cursor", "type", "pages", "url",
      "after_url", "before_url", "next_url", "previous_url", "prev", "prev_page", "next_link",
      "startat", "maxresults", "islast", "totalsize", "done", "nextrecordsurl", "expand",
-     "object", "uri", "links", "meta"}
+     "object", "uri", "links", "meta", "paging", "facets", "pagination"}
 )  # fmt: skip
 
 

@@ -205,3 +205,23 @@ def test_a_ticket_wrapped_with_its_child_records_is_no_page_and_other_apis_pages
         {"totalSize": 3, "done": True, "records": [{"Id": "5002"}, {"Id": "5003"}]},
     ]
     assert one(json.dumps(sf).encode(), name="s.json").frame.height == 3
+
+
+def test_pages_with_meta_links_or_paging_objects_are_pages():
+    """Zendesk's cursor pages (``meta``, ``links``) and HubSpot's (``paging``) hold objects of
+    their own beside the list; a last page saved without a next link is a page too."""
+    pages = [
+        {"tickets": [{"id": 1}, {"id": 2}], "meta": {"has_more": True, "after_cursor": "a"},
+         "links": {"next": "https://x/cursor.json?page[after]=a"}},
+        {"tickets": [{"id": 3}], "meta": {"has_more": False}, "links": {}},
+    ]  # fmt: skip
+    t = one("\n".join(json.dumps(p) for p in pages).encode(), name="p.jsonl")
+    assert t.frame.get_column("id").to_list() == ["1", "2", "3"]
+    hub = [
+        {"results": [{"id": "51"}], "paging": {"next": {"after": "52"}}},
+        {"results": [{"id": "52"}]},
+    ]
+    assert one(json.dumps(hub).encode(), name="h.json").frame.get_column("id").to_list() == [
+        "51",
+        "52",
+    ]
