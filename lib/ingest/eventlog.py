@@ -39,6 +39,7 @@ from __future__ import annotations
 import polars as pl
 
 from lib.ingest.activities import closing_kind
+from lib.ingest.normalise.vocabularies import has_value
 from lib.ingest.rules import says_escalated, tier_level
 
 _SOLVED = ("solved", "closed")
@@ -200,7 +201,7 @@ def _created_is_event_time(events: pl.DataFrame) -> bool:
     return per.height > 0 and (per.get_column("times") > 1).mean() >= 0.5
 
 
-def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
+def collapse_events(events: pl.DataFrame, status_source: str | None = None) -> pl.DataFrame:
     """Collapse an event log (one row per change) to one row per ticket.
 
     Expects canonical columns where the export has them, plus optional ``_event_time``
@@ -209,15 +210,27 @@ def collapse_events(events: pl.DataFrame) -> pl.DataFrame:
     ``raw:*`` columns (last non-null value kept); with ``_activity``, ``_steps`` lists every
     step a ticket went through, in order. Sorting and grouping are done by Polars
     (no per-ticket Python loop). See the module docstring for what is kept.
+
+    ``status_source`` names the export's status column: an event whose own cell is empty (a
+    log that writes the status only when it changes, ServiceNow's ``?``) keeps the status of
+    the event before it, not the "open" the loader derived for it.
     """
     if events.height == 0:
         return events
+    raw_status = f"raw:{status_source}" if status_source else None
+    if raw_status in events.columns and "status" in events.columns:
+        events = events.with_columns(__no_status=~has_value(events.get_column(raw_status)))
     if _created_is_event_time(events):
         events = events.with_columns(pl.col("created_at").alias("_event_time"))
     order = [c for c in ("_event_time", "updated_at", "_line") if c in events.columns]
     ev = events.with_row_index("__pos")
     ev = ev.sort(["ticket_id", *order, "__pos"], nulls_last=False)
 
+    if "__no_status" in ev.columns:
+        kept = pl.when(~pl.col("__no_status")).then(pl.col("status"))
+        ev = ev.with_columns(
+            status=pl.coalesce(kept.forward_fill().over("ticket_id"), pl.col("status"))
+        )
     tier_sources = [c for c in ("_level", "group") if c in ev.columns]
     if tier_sources:
         levels = [tier_level(pl.col(c)) for c in tier_sources]

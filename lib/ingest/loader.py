@@ -144,7 +144,7 @@ def load_tables(
     if combined.height and (preset_event or looks_like_event_log(combined, n_unique=n_ids)):
         report.event_log = True
         report.events = combined.height
-        combined = collapse_events(combined)
+        combined = collapse_events(combined, status_source=used_mapping.get("status"))
         _note_event_log(combined, used_mapping, report)
     else:
         combined = _drop_duplicates(combined, report, n_ids)

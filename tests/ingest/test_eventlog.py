@@ -486,3 +486,24 @@ def test_a_status_repeated_on_every_event_gives_no_solve_time_and_a_call_is_no_c
     assert t["C-4"]["solved_at"] == datetime(2024, 5, 5, 9, tzinfo=UTC)
     assert t["C-5"]["solved_at"] == datetime(2024, 5, 2, 12, tzinfo=UTC)
     assert t["C-6"]["status"] == "open" and t["C-6"]["solved_at"] is None
+
+
+def test_a_log_that_writes_the_status_only_when_it_changes_keeps_it_between_changes():
+    """Events without a status (a comment, a survey) keep the status of the event before them:
+    a survey after "Solved" neither reopens the ticket nor moves its solve time."""
+    rows = ["Ticket ID,Event,Event time,Status,Agent"]
+    rows += [
+        "5001,Ticket created,2024-06-03 09:00,New,",
+        "5001,Comment added,2024-06-03 09:20,,Mia",
+        "5001,Status changed,2024-06-03 10:00,Solved,Mia",
+        "5001,Satisfaction rating added,2024-06-04 08:00,,",
+        "5001,Status changed,2024-06-07 10:00,Closed,",
+        "5002,Ticket created,2024-06-03 11:00,New,",
+        "5002,Status changed,2024-06-03 15:00,Solved,Leo",
+        "5002,Survey sent,2024-06-04 15:00,,",
+    ]
+    t = _by_id(load_export("\n".join(rows).encode()).tickets)
+    assert t["5001"]["solved_at"] == datetime(2024, 6, 3, 10, tzinfo=UTC)
+    assert t["5002"]["status"] == "solved"
+    assert t["5002"]["solved_at"] == datetime(2024, 6, 3, 15, tzinfo=UTC)
+    assert not t["5001"]["reopens"] and not t["5002"]["reopens"]
