@@ -26,6 +26,7 @@ from __future__ import annotations
 import polars as pl
 
 from lib.ingest.load_report import QualityReport
+from lib.ingest.normalise.booleans import parse_bool
 from lib.ingest.normalise.vocabularies import has_value
 
 __all__ = ["derive_first_response", "derive_status"]
@@ -100,8 +101,6 @@ def _solved_flag(frame: pl.DataFrame) -> tuple[pl.Series, str] | None:
     >>> flag.to_list(), header
     ([True, False, True], 'Resolved')
     """
-    from lib.ingest.normalise.booleans import parse_bool
-
     for col in frame.columns:
         header = col.removeprefix("raw:")
         if not col.startswith("raw:") or header.strip().lower() not in _SOLVED_NAMES:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -313,10 +314,7 @@ def _ticket_results(
     kinds = [r.get("result_type") if isinstance(r, dict) else None for r in records]
     if "ticket" not in kinds or all(k == "ticket" for k in kinds):
         return records, lines, None
-    others: dict[str, int] = {}
-    for k in kinds:
-        if k != "ticket":
-            others[str(k)] = others.get(str(k), 0) + 1
+    others = dict(Counter(str(k) for k in kinds if k != "ticket"))
     keep = [k == "ticket" for k in kinds]
     kept_lines = None if lines is None else [n for n, ok in zip(lines, keep, strict=True) if ok]
     return [r for r, ok in zip(records, keep, strict=True) if ok], kept_lines, others
