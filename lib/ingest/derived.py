@@ -79,6 +79,7 @@ def derive_status(
             "rows": n,
             "detail": f"{why}: {n_solved} read as solved ({because}), "
             f"{n - n_solved} as open (none)",
+            **({"source": flag[1]} if flag is not None else {}),
         }
     )
     return frame

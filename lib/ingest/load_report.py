@@ -55,7 +55,8 @@ class QualityReport:
     rule_counts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     #: values the loader filled in where the export had none (``lib.ingest.derived``): one dict
-    #: per file and field with ``file``, ``field``, ``column``, ``rows`` and ``detail``
+    #: per file and field with ``file``, ``field``, ``column``, ``rows`` and ``detail``, and
+    #: ``source`` when another export column was read for it (a date's "Time" column)
     derived: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:

@@ -113,7 +113,9 @@ def load_tables(
                 notes=list(table.notes),
             )
         )
-        used = set(table_mapping.values())
+        # a column read to derive a field (a date's "Time", a "Resolved" flag) is used too
+        helpers = {d.get("source") for d in report.derived if d.get("file") == table.name}
+        used = set(table_mapping.values()) | helpers
         report.unmapped_columns.extend(
             c for c in table.frame.columns if c not in used and c not in report.unmapped_columns
         )

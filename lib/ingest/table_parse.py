@@ -347,6 +347,7 @@ def _parse_table(
                 "column": name,
                 "rows": rows,
                 "detail": f"the time of day from column {clock!r} (the date column has none)",
+                "source": clock,
             }
         )
     if "created_at" not in out and "_event_time" in out:

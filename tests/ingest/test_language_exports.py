@@ -288,6 +288,8 @@ def test_a_resolved_yes_no_column_gives_the_status_when_there_is_none():
     ]
     detail = next(d["detail"] for d in res.report.derived if d["field"] == "status")
     assert "2 read as solved (column 'Resolved' says yes, or it has a solved date)" in detail
+    # the columns read to derive them are not listed as unused
+    assert not {"Time", "Resolved"} & set(res.report.unmapped_columns)
 
 
 def test_glpi_requesters_group_is_no_support_team_and_pt_pt_glpi_is_glpi():
