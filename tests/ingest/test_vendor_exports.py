@@ -347,10 +347,55 @@ def test_a_status_the_app_does_not_know_is_named_in_the_warnings() -> None:
     rows += ["1,Escalated to Tier 2,2024-01-01", "2,Closed,2024-01-02", "3,Vendor limbo,2024-01-03"]
     res = load_export("\n".join(rows).encode())
     (said,) = [w for w in res.report.warnings if "does not know" in w]
-    assert "column 'Ticket status': 2 rows have" in said
-    assert "“Escalated to Tier 2”, “Vendor limbo”" in said
-    # the stage that names an escalation still counts as one
-    assert res.tickets.sort("ticket_id").get_column("escalated").to_list() == [True, False, False]
+    assert "column 'Ticket status': 1 row has" in said
+    assert "(“Vendor limbo”)" in said
+    # the stage that names an escalation still counts as one, and as open work
+    tickets = res.tickets.sort("ticket_id")
+    assert tickets.get_column("escalated").to_list() == [True, False, False]
+    assert tickets.get_column("status").to_list() == ["open", "closed", None]
+
+
+def test_a_status_of_its_own_is_read_by_its_words() -> None:
+    """Statuses a team made itself: one that names an escalation or a higher level is open
+    work, waiting on someone other than the customer is on hold, on the customer pending; the
+    part furthest along decides ("Escalated - Resolved"); a status that ends work and says
+    nothing known, or says nothing at all, stays unknown (warned)."""
+    said = {
+        "In Escalation": "open",
+        "Escaladé": "open",
+        "Eskaliert an Stufe 2": "open",
+        "With Tier 2": "open",
+        "Awaiting L2": "open",
+        "Awaiting Engineering": "on_hold",
+        "En attente du fournisseur": "on_hold",
+        "Waiting on 3rd Party": "on_hold",
+        "Awaiting customer feedback": "pending",
+        "Aguardando o solicitante": "pending",
+        "Escalated - Resolved": "solved",
+        "Closed (Escalated)": "closed",
+        "Escalation closed": None,
+        "Tested": None,
+        "Open": "open",
+        "Solved": "solved",
+        "Closed": "closed",
+        "Pending": "pending",
+        "New": "new",
+    }
+    rows = ["Ticket ID,Status,Created"]
+    rows += [f"{i},{v},2024-01-{i + 1:02d}" for i, v in enumerate(said)]
+    res = load_export("\n".join(rows).encode())
+    got = dict(
+        res.tickets.sort("created_at")
+        .select("status")
+        .with_columns(raw=pl.Series(list(said)))
+        .select("raw", "status")
+        .iter_rows()
+    )
+    assert got == said
+    (warned,) = [w for w in res.report.warnings if "does not know" in w]
+    assert "(“Escalation closed”, “Tested”)" in warned
+    (parse,) = [p for p in res.report.parse if p["canonical"] == "status"]
+    assert "12 read by their words: 'In Escalation' as 'open'" in parse["detail"]
 
 
 @pytest.mark.parametrize("sample", ["vendor_glpi_de_header.csv", "vendor_glpi_it_header.csv"])

@@ -6,11 +6,11 @@ vocabularies, per distinct value. The words of every language come from
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import polars as pl
 
-from lib.ingest.languages import value_key, value_map, word_lists
+from lib.ingest.languages import fold, value_key, value_map, word_lists
 from lib.ingest.normalise._common import _as_strings, _map_series
 from lib.ingest.normalise.placeholders import _clean_strings
 from lib.ingest.normalise.report import ParseReport, _all_failed, _report
@@ -76,6 +76,7 @@ def _normalise_vocab(
     *,
     extra: Mapping[str, str | None] | None,
     unknown: str | None,
+    guess: Callable[[str, Mapping[str, str]], str | None] | None = None,
 ) -> tuple[pl.Series, ParseReport]:
     extra_keys = _prepare_extra(extra, allowed, what)
     got = _vocab_strings(s)
@@ -89,8 +90,14 @@ def _normalise_vocab(
         uniques = uniques.filter(~uniques.is_in(nothing))
     mapped: list[str | None] = []
     unknowns: list[str] = []
+    guessed: list[str] = []
     for value in uniques.to_list():
         found, canon = _vocab_lookup(value, vocab, extra_keys)
+        if not found and guess is not None:
+            canon = guess(value, vocab)
+            found = canon is not None
+            if found:
+                guessed.append(f"{value!r} as {canon!r}")
         if not found:
             unknowns.append(value)
             canon = unknown
@@ -104,6 +111,9 @@ def _normalise_vocab(
         more = f" and {len(unknowns) - 5} more" if len(unknowns) > 5 else ""
         fate = f"read as {unknown!r}" if unknown else "not understood"
         detail += f"; {len(unknowns)} unknown {fate}: {shown}{more}"
+    if guessed:
+        more = f" and {len(guessed) - 5} more" if len(guessed) > 5 else ""
+        detail += f"; {len(guessed)} read by their words: {', '.join(guessed[:5])}{more}"
     return out, _report(raw, clean, out, detail)
 
 
@@ -189,7 +199,63 @@ def normalise_status(
     >>> normalise_status(raw)[0].to_list()
     ['pending', 'on_hold', 'solved', 'solved']
     """
-    return _normalise_vocab(s, _STATUS_VOCAB, STATUSES, "status", extra=extra, unknown=None)
+    return _normalise_vocab(
+        s, _STATUS_VOCAB, STATUSES, "status", extra=extra, unknown=None, guess=status_by_words
+    )
+
+
+#: Where an unknown status is cut into parts ("Escalated - Resolved", "Closed (Duplicate)").
+_STATUS_PARTS = r"\s+[-\u2013\u2014/|]\s+|[:()\[\],;>\u203a]"
+#: Of the parts a status names, the one that decides: the furthest along.
+_STATUS_ORDER = ("closed", "solved", "pending", "on_hold", "open", "new")
+#: An escalation or a level above the first line, any language ("In Escalation", "Escaladé",
+#: "Eskaliert", "With Tier 2", "Awaiting L2", "Nível 2", "2nd line").
+_STATUS_ESCALATED = re.compile(
+    r"escal|eskal|\b(?:l|t|n|tier|level|line|lines|niveau|nivel|stufe|livello|linea"
+    r"|linie|lijn|poziom|uroven)[\s_-]*[2-9]\b|\b(?:2nd|3rd|second|third|2e|3e|2eme|3eme"
+    r"|segund[oa]|tercer[oa]?|zweite[rn]?|dritte[rn]?|second[oa]|terz[oa]|tweede|derde)\b"
+    r"(?!\s*(?:part|opinion|derde))"
+)
+#: Waiting, any language ("Awaiting Engineering", "En attente du fournisseur").
+_STATUS_WAITING = re.compile(
+    r"\b(?:a?wait\w*|pending|attente|esperando|espera|aguardando|attesa|warte\w*|wacht\w*"
+    r"|oczek\w*|vantar|ceka\w*|ozhid\w*)\b"
+)
+#: The customer, any language: waiting on them is "pending", on anyone else "on hold".
+_STATUS_CUSTOMER = re.compile(
+    r"\b(?:customer|client\w*|requester|requestor|user|reporter|contact|caller|demandeur"
+    r"|utilisateur|solicitante|usuario|utente|requerente|kunde\w*|klant\w*|anwender"
+    r"|melder|zakaznik\w*|klient\w*)\b"
+)
+#: A word that ends work: a status holding one and nothing known is left unknown.
+_STATUS_ENDING = re.compile(r"clos|resol|solv|done|ferm|clotur|cerr|fech|chius|geschlossen|gelost")
+
+
+def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
+    """A status the vocabulary does not hold, read by its parts or its words: the part that
+    is furthest along ("Escalated - Resolved" is solved), else an escalation or a higher
+    level is open work, and waiting is pending when it is on the customer, on hold when on
+    anyone else. None when nothing says (left unknown, with its warning).
+
+    >>> v = _STATUS_VOCAB
+    >>> [status_by_words(x, v) for x in ["In Escalation", "Escaladé", "Awaiting Engineering",
+    ...  "Escalated - Resolved", "Awaiting customer feedback", "Tested", "Escalation closed",
+    ...  "Waiting on 3rd party"]]
+    ['open', 'open', 'on_hold', 'solved', 'pending', None, None, 'on_hold']
+    """
+    parts = [value_key(p) for p in re.split(_STATUS_PARTS, value) if value_key(p)]
+    found = {vocab[p] for p in parts if p in vocab} if len(parts) > 1 else set()
+    for canon in _STATUS_ORDER:
+        if canon in found:
+            return canon
+    words = " ".join(re.sub(r"[\W_]+", " ", fold(value)).split())
+    if _STATUS_ENDING.search(words):  # "Escalation closed", "Pending closure": not guessed
+        return None
+    if _STATUS_ESCALATED.search(words):
+        return "open"
+    if _STATUS_WAITING.search(words):
+        return "pending" if _STATUS_CUSTOMER.search(words) else "on_hold"
+    return None
 
 
 def has_value(s: pl.Series) -> pl.Series:
