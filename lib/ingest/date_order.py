@@ -74,6 +74,9 @@ def file_day_first(
             f"column {col!r} of the same file has {example}, which only fits {chosen_word(value)}",
             settled=True,
         )
+    spread = _spread_order(frame, date_columns)
+    if spread is not None:
+        return spread
     # Before a preset's habit: a ServiceNow or Jira instance set up in the United States
     # writes "11/3/2019 10:47 PM" though the vendor's usual export is day first.
     for col in date_columns:
@@ -91,6 +94,44 @@ def file_day_first(
             preset.dayfirst, f"the {preset.label} preset prefers {chosen_word(preset.dayfirst)}"
         )
     return None
+
+
+#: A numeric date's first two numbers and its year (``05/03/2024``).
+_FIELDS = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})"
+
+
+def _spread_order(frame: pl.DataFrame, date_columns: list[str]) -> DayFirst | None:
+    """The order in which the day is the number that changes: a file whose every value fits
+    both orders covers a few days (one more day would prove the order), so its day takes
+    many values and its month one or two ("01/03" .. "12/03" is 1-12 March, not the 3rd of
+    twelve months). None when neither number clearly varies more (a tie, or two values).
+
+    >>> _spread_order(pl.DataFrame({"d": ["01/03/2024 9:05 AM", "07/03/2024", "12/03/2024"]}),
+    ...               ["d"]).value
+    True
+    """
+    parts = []
+    for col in date_columns:
+        if col in frame.columns and frame.schema[col] == pl.String:
+            head = frame.get_column(col).drop_nulls().head(_PEEK)
+            parts.append(head.str.extract_groups(_FIELDS).struct.unnest().drop_nulls())
+    if not parts:
+        return None
+    fields = pl.concat(parts)
+    first = fields.select("1", "3").n_unique()
+    second = fields.select("2", "3").n_unique()
+    if first >= 3 and first >= 2 * second:
+        value, varies, fixed = True, first, second
+    elif second >= 3 and second >= 2 * first:
+        value, varies, fixed = False, second, first
+    else:
+        return None
+    which = "first" if value else "second"
+    return DayFirst(
+        value,
+        f"the {which} number takes {varies} values and the other {fixed}, as the day and the "
+        "month of a file covering a few days do",
+    )
 
 
 #: A slashed date with an English 12-hour time ("1/2/2024 9:05 AM"): the United States' order,

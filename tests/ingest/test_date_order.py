@@ -192,3 +192,21 @@ def test_the_time_column_is_added_on_the_business_clock():
         datetime(2024, 3, 11, 8, 10, tzinfo=UTC),
     ]
     assert "first_response_minutes" not in res.mapping
+
+
+def test_the_number_that_changes_is_the_day_when_nothing_else_decides():
+    """An export of a few days (every value fits both orders): the day is the number that
+    takes many values, the month one. Australia's "05/03/2024 9:05 AM" is then 5 March, not
+    3 May, though AM/PM alone would say month first; the warning still asks the user."""
+    days = ["01", "03", "05", "07", "09", "11", "12"]
+    rows = ["Case,Subject,Opened"] + [f"{i},x,{d}/03/2024 9:05 AM" for i, d in enumerate(days)]
+    res = load_export("\n".join(rows).encode())
+    assert sorted(_created(res)) == [datetime(2024, 3, int(d), 9, 5, tzinfo=UTC) for d in days]
+    text = " ".join(res.report.warnings)
+    assert "read as day first because the first number takes 7 values and the other 1" in text
+    assert "change it on the mapping screen" in text
+    # the same days written month first
+    rows = ["Case,Subject,Opened"] + [f"{i},x,03/{d}/2024 9:05 AM" for i, d in enumerate(days)]
+    us = load_export("\n".join(rows).encode())
+    assert sorted(_created(us)) == [datetime(2024, 3, int(d), 9, 5, tzinfo=UTC) for d in days]
+    # two readings equally plausible: AM/PM decides as before (tested above)
