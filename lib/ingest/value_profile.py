@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 
     from lib.ingest.presets import Preset
 
+#: "3 - Moderate", "P2", "Sev 1" (not an ordinal: see ``_ORDINAL_RE``).
 _PRIORITY_RE = r"^(?:[1-5]\s*-?\s*[a-z][a-z ]*|p[0-5]|sev(?:erity)?\s*[0-5])$"
+#: An ordinal before a name: "1st Line Support", "2e lijn", "2º nível" are teams, not priorities.
+_ORDINAL_RE = r"^[1-5]\s*(?:st|nd|rd|th|e|er|re|eme|ème|º|°|o|a|ª)(?:\s|$)"
 _LEVEL_RE = (
     r"(?i)^(?:l\s*-?\s*[0-4]|level\s*-?\s*[0-4]|tier\s*-?\s*[0-4]|t[0-4]|[1-4](?:st|nd|rd|th)"
     r"\s+(?:line|level|tier)|(?:first|second|third)\s+(?:line|level)|line\s*[0-4])$"
@@ -152,7 +155,8 @@ def _profile(s: pl.Series, vocab: Mapping[str, frozenset[str]]) -> _Profile:
     p.yesno = _share(low.is_in(_YESNO)) if p.distinct <= 3 else 0.0
     p.level = _share(low.str.contains(_LEVEL_RE))
     p.status = _share(low.is_in(list(vocab["status"])))
-    p.priority = _share(low.is_in(list(vocab["priority"])) | low.str.contains(_PRIORITY_RE))
+    ranked = low.str.contains(_PRIORITY_RE) & ~low.str.contains(_ORDINAL_RE)
+    p.priority = _share(low.is_in(list(vocab["priority"])) | ranked)
     p.channel = _share(low.is_in(list(vocab["channel"])))
     p.rating_words = _share(low.is_in(list(RATING_WORDS)))
     p.person = _share(txt.str.contains(_PERSON_RE))

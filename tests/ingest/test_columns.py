@@ -7,6 +7,7 @@ import time
 import polars as pl
 import pytest
 
+from lib.ingest import load_export
 from lib.ingest.columns import match_columns, validate_mapping
 from lib.ingest.keys import KEYS
 from lib.ingest.name_match import match_by_name
@@ -359,3 +360,18 @@ def test_a_sparse_ticket_id_column_and_a_wait_time_keep_their_meaning():
     m = match_columns(df)
     assert m["ticket_id"].column == "ID"
     assert m["first_response_minutes"].column == "Wait time"
+
+
+def test_teams_named_by_an_ordinal_line_are_groups_not_priorities() -> None:
+    """ "1st Line Support", "2nd Line Network", "1e lijn": a team, read as the group (and the
+    higher lines as escalations), not as a priority like "3 - Moderate"."""
+    rows = ["Ticket ID,Created,Status,Assignee,Team"]
+    teams = ["1st Line Support", "2nd Line Support", "1st Line Support", "3rd Line Development"]
+    teams += ["1e lijn Servicedesk", "2e lijn Netwerk"]
+    rows += [f"{100 + i},2024-03-0{i + 1} 09:00,Open,Ann,{t}" for i, t in enumerate(teams)]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping.get("group") == "Team"
+    assert "priority" not in res.mapping
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("group").to_list() == teams
+    assert t.get_column("escalated").to_list() == [False, True, False, True, False, True]
