@@ -369,6 +369,12 @@ def test_a_status_of_its_own_is_read_by_its_words() -> None:
         "Awaiting Engineering": "on_hold",
         "En attente du fournisseur": "on_hold",
         "Waiting on 3rd Party": "on_hold",
+        "Warten auf Support": "open",
+        "En attente de l'assistance": "open",
+        "Aguardando pelo suporte": "open",
+        "Wachten op ondersteuning": "open",
+        "Awaiting Support": "open",
+        "With Engineering": "open",
         "Awaiting customer feedback": "pending",
         "Aguardando o solicitante": "pending",
         "Escalated - Resolved": "solved",
@@ -395,7 +401,7 @@ def test_a_status_of_its_own_is_read_by_its_words() -> None:
     (warned,) = [w for w in res.report.warnings if "does not know" in w]
     assert "(“Escalation closed”, “Tested”)" in warned
     (parse,) = [p for p in res.report.parse if p["canonical"] == "status"]
-    assert "12 read by their words: 'In Escalation' as 'open'" in parse["detail"]
+    assert "18 read by their words: 'In Escalation' as 'open'" in parse["detail"]
 
 
 @pytest.mark.parametrize("sample", ["vendor_glpi_de_header.csv", "vendor_glpi_it_header.csv"])

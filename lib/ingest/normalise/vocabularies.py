@@ -227,6 +227,13 @@ _STATUS_CUSTOMER = re.compile(
     r"|utilisateur|solicitante|usuario|utente|requerente|kunde\w*|klant\w*|anwender"
     r"|melder|zakaznik\w*|klient\w*)\b"
 )
+#: Support itself, any language: waiting on it ("Warten auf Support", "Awaiting Support") or
+#: being with a team ("With Engineering") is open work.
+_STATUS_SUPPORT = re.compile(
+    r"\b(?:support\w*|suporte|soporte|supporto|assistance|assistenza|asistencia|ondersteuning"
+    r"|wsparci\w*|podpor\w*|agent\w*|technician|technicien|tecnico|techniker|helpdesk"
+    r"|servicedesk|service desk|us|team|equipe|equipo|squadra)\b|^with\b"
+)
 #: A word that ends work: a status holding one and nothing known is left unknown.
 _STATUS_ENDING = re.compile(r"clos|resol|solv|done|ferm|clotur|cerr|fech|chius|geschlossen|gelost")
 
@@ -240,8 +247,8 @@ def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
     >>> v = _STATUS_VOCAB
     >>> [status_by_words(x, v) for x in ["In Escalation", "Escaladé", "Awaiting Engineering",
     ...  "Escalated - Resolved", "Awaiting customer feedback", "Tested", "Escalation closed",
-    ...  "Waiting on 3rd party"]]
-    ['open', 'open', 'on_hold', 'solved', 'pending', None, None, 'on_hold']
+    ...  "Waiting on 3rd party", "Warten auf Support", "With engineering"]]
+    ['open', 'open', 'on_hold', 'solved', 'pending', None, None, 'on_hold', 'open', 'open']
     """
     parts = [value_key(p) for p in re.split(_STATUS_PARTS, value) if value_key(p)]
     found = {vocab[p] for p in parts if p in vocab} if len(parts) > 1 else set()
@@ -251,7 +258,7 @@ def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
     words = " ".join(re.sub(r"[\W_]+", " ", fold(value)).split())
     if _STATUS_ENDING.search(words):  # "Escalation closed", "Pending closure": not guessed
         return None
-    if _STATUS_ESCALATED.search(words):
+    if _STATUS_ESCALATED.search(words) or _STATUS_SUPPORT.search(words):
         return "open"
     if _STATUS_WAITING.search(words):
         return "pending" if _STATUS_CUSTOMER.search(words) else "on_hold"
