@@ -79,7 +79,7 @@ def load_tables(
     report = QualityReport()
     frames: list[pl.DataFrame] = []
     used_mapping: dict[str, str] = {}
-    preset_event = False
+    preset_event = events_created = False
     n = len(insp.tables)
     for i, table in enumerate(insp.tables):
         progress(0.3 + 0.4 * i / n, f"Parsing {table.name}")
@@ -98,7 +98,7 @@ def load_tables(
                 )
         preset_event = preset_event or bool(match.preset and match.preset.event_log)
         # Created at the first event: only collapsing the log (earliest time) makes that true.
-        preset_event = preset_event or created_from_events(table_mapping) != table_mapping
+        events_created = events_created or created_from_events(table_mapping) != table_mapping
         frame = _parse_table(table, table_mapping, match.preset, tz, report, dayfirst)
         report.files.append(
             FileReport(
@@ -143,7 +143,12 @@ def load_tables(
     n_ids = distinct_ids(combined.get_column("ticket_id")) if combined.height else 0
     # Outside an event log one row per id is kept below: validation need not count them again.
     ids_unique = False
-    if combined.height and (preset_event or looks_like_event_log(combined, n_unique=n_ids)):
+    # A preset's log columns (ServiceNow's sys_mod_count) are in its list exports too: only
+    # repeated numbers make the file a log.
+    by_preset = preset_event and n_ids < combined.height
+    if combined.height and (
+        events_created or by_preset or looks_like_event_log(combined, n_unique=n_ids)
+    ):
         report.event_log = True
         report.events = combined.height
         combined = collapse_events(combined, status_source=used_mapping.get("status"))

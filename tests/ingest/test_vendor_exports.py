@@ -564,3 +564,27 @@ def test_a_support_tier_is_the_customers_plan_and_a_level_2_checkbox_the_flag() 
     assert res.mapping["customer_tier"] == "Support tier"
     assert res.mapping["escalated"] == "Level 2 escalation" and "level" not in res.mapping
     assert _col(res, "escalated") == [False, True, False]
+
+
+def test_a_servicenow_list_export_with_its_update_count_is_no_event_log() -> None:
+    """ServiceNow's "all fields" list export carries ``sys_mod_count`` like its event log, but
+    each number once: one ticket per row, and the groups at a higher line still escalate."""
+    head = "number,opened_at,short_description,caller_id,priority,state,assignment_group"
+    head += ",assigned_to,sys_updated_on,sys_mod_count,contact_type,reassignment_count"
+    rows = [head]
+    rows += [
+        "INC001,2024-03-05 14:22:10,VPN,Ana,2 - High,Resolved,Network L2,Ben,2024-03-06 10:00,7,"
+        "Phone,1",
+        "INC002,2024-03-07 09:00:00,Printer,Eva,4 - Low,Closed,Service Desk,Cy,2024-03-08 10:00,4,"
+        "Email,0",
+        "INC003,2024-03-14 16:30:00,DB,Ana,3 - Moderate,In Progress,Database L3,Di,"
+        "2024-03-15 08:00,12,Self-service,2",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.vendor == "servicenow"
+    assert not res.report.event_log
+    assert _col(res, "escalated") == [True, False, True]
+    assert not any("opened directly" in w for w in res.report.warnings)
+    # the same columns with a number on several rows: the event log, as before
+    rows.append(rows[1].replace("Resolved", "Closed").replace(",7,", ",8,"))
+    assert load_export("\n".join(rows).encode()).report.event_log
