@@ -244,6 +244,7 @@ def _parse_table(
         return (_drop_digit_groups(s) if grouped else s), None
 
     clocks: list[tuple[str, str, int]] = []  # (date column, time column, rows) joined
+    several: list[tuple[str, str, int]] = []  # (field, column, cells) listing several names
 
     def dates(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
         parsed, pr = nz.parse_datetimes(s, tz=tz, dayfirst=order, excel_serial=excel_serials(s))
@@ -260,10 +261,25 @@ def _parse_table(
     def text(_: str, s: pl.Series) -> tuple[pl.Series, None]:
         return _via_unique(s.cast(pl.String), lambda u: (nz.clean_text(u), None), kept=True)
 
-    def person(_: str, s: pl.Series) -> tuple[pl.Series, None]:
-        return _via_unique(
-            s.cast(pl.String), lambda u: (nz.nobody_to_null(nz.clean_text(u)), None), kept=True
-        )
+    def person(key: str) -> Callable[[str, pl.Series], tuple[pl.Series, None]]:
+        def run(name: str, s: pl.Series) -> tuple[pl.Series, None]:
+            s = s.cast(pl.String)
+            last = not key.startswith("first_")
+
+            def clean(u: pl.Series) -> tuple[pl.Series, None]:
+                # GLPI lists co-assigned technicians or groups in one cell, one per line:
+                # the latest (last) is the owner, the first one the first owner.
+                one, n = nz.one_name(u, last=last)
+                found[0] += n
+                return nz.nobody_to_null(nz.clean_text(one)), None
+
+            found = [0]
+            out = _via_unique(s, clean, kept=True)
+            if found[0]:  # the rows that hold such cells (``clean`` may see distinct values)
+                several.append((key, name, nz.one_name(s, last=last)[1]))
+            return out
+
+        return run
 
     def tags(name: str, s: pl.Series) -> tuple[pl.Series, None]:
         out = nz.split_tags(s)
@@ -306,7 +322,7 @@ def _parse_table(
     add("priority", "priority", vocab(nz.normalise_priority, "priority"))
     add("channel", "channel", vocab(nz.normalise_channel, "channel"))
     for key in _TEXT_KEYS:
-        add(key, EXTRA_KEYS.get(key, key), person if key in _PERSON_KEYS else text)
+        add(key, EXTRA_KEYS.get(key, key), person(key) if key in _PERSON_KEYS else text)
     add("tags", "tags", tags)
     add("reassignments", "reassignments", counts("reassignments"))
     add("reopens", "reopens", counts("reopens"))
@@ -339,6 +355,13 @@ def _parse_table(
             series = whole
         out[target] = series.alias(target)
 
+    for key, name, n in sorted(several):
+        which = "first" if key.startswith("first_") else "last"
+        cells = f"{n:,} cell lists" if n == 1 else f"{n:,} cells list"
+        report.warnings.append(
+            f"{table.name}, column {name!r}: {cells} several names, one per line; the {which} "
+            f"listed is kept as the {key.replace('_', ' ')}."
+        )
     for name, clock, rows in clocks:
         report.derived.append(
             {

@@ -588,3 +588,25 @@ def test_a_servicenow_list_export_with_its_update_count_is_no_event_log() -> Non
     # the same columns with a number on several rows: the event log, as before
     rows.append(rows[1].replace("Resolved", "Closed").replace(",7,", ",8,"))
     assert load_export("\n".join(rows).encode()).report.event_log
+
+
+def test_glpi_cells_with_several_technicians_keep_the_last_one() -> None:
+    """GLPI writes co-assigned technicians and groups in one cell, one per line: the last
+    listed (the latest assigned) is the agent and the group, not a name made of both, and
+    the import report says so."""
+    head = '\ufeff"ID";"Titre";"Statut";"Date d\'ouverture";"Priorité";'
+    head += '"Attribué à - Technicien";"Attribué à - Groupe de techniciens";'
+    rows = [
+        head,
+        '"2 553";"VPN";"En cours (Attribué)";"05-03-2024 14:22";"Moyenne";"Dupont Marie\n'
+        'Martin Paul";"DSI > Support N1\nDSI > Support N2";',
+        '"2 554";"Mail";"Nouveau";"06-03-2024 10:22";"Haute";"Martin Paul";"DSI > Support N1";',
+        '"2 555";"Wifi";"Nouveau";"07-03-2024 10:22";"Haute";"Dupont Marie\n";"DSI > Support N1";',
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.vendor == "glpi"
+    assert _col(res, "agent") == ["Martin Paul", "Martin Paul", "Dupont Marie"]
+    assert _col(res, "group") == ["DSI > Support N2", "DSI > Support N1", "DSI > Support N1"]
+    assert _col(res, "escalated") == [True, False, False]
+    said = " ".join(res.report.warnings)
+    assert "'Attribué à - Technicien': 1 cell lists several names, one per line; the last" in said

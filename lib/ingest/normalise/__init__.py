@@ -42,7 +42,7 @@ from lib.ingest.normalise.placeholders import (
 )
 from lib.ingest.normalise.report import ParseReport
 from lib.ingest.normalise.satisfaction import parse_satisfaction
-from lib.ingest.normalise.text import clean_text, split_tags
+from lib.ingest.normalise.text import clean_text, one_name, split_tags
 from lib.ingest.normalise.vocabularies import (
     normalise_channel,
     normalise_priority,
@@ -60,6 +60,7 @@ __all__ = [
     "normalise_channel",
     "normalise_priority",
     "normalise_status",
+    "one_name",
     "parse_bool",
     "parse_datetimes",
     "parse_duration_minutes",

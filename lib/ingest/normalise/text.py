@@ -25,6 +25,28 @@ def clean_text(s: pl.Series) -> pl.Series:
     return _clean_strings(s)
 
 
+def one_name(s: pl.Series, *, last: bool) -> tuple[pl.Series, int]:
+    """Cells that list several names, one per line (GLPI's co-assigned technicians or groups),
+    cut to one: the last listed (the latest assigned) or, with ``last=False``, the first; and
+    how many cells listed several. Other cells are left as they are.
+
+    >>> import polars as pl
+    >>> one_name(pl.Series(["Dupont Marie\\nMartin Paul", "Ann", None]), last=True)[0].to_list()
+    ['Martin Paul', 'Ann', None]
+    """
+    if s.dtype != pl.String:
+        s = s.cast(pl.String)
+    several = s.str.contains(r"\S\s*\n\s*\S").fill_null(False)
+    n = int(several.sum())
+    if n == 0:
+        return s, 0
+    lines = s.str.split("\n").list.eval(
+        pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != "")
+    )
+    pick = lines.list.last() if last else lines.list.first()
+    return pl.select(pl.when(several).then(pick).otherwise(s)).to_series().alias(s.name), n
+
+
 def split_tags(s: pl.Series) -> pl.Series:
     """Split tag cells into lower-case lists without duplicates (order kept).
 
