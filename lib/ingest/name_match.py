@@ -151,9 +151,27 @@ def _object_type(column: str) -> bool:
     return bool(head) and tail.lower() in {"type", "object"} and not _FIELD_CONTAINERS.search(head)
 
 
+#: Jira's "Custom field (Customer Tier)" in the languages of its interface: the field's own
+#: name is between the brackets.
+_CUSTOM_FIELD = re.compile(
+    r"(?i)^\s*(?:custom\s*field|champ\s+personnalis[ée]|campo\s+personalizad[oa]"
+    r"|campo\s+personalizzato|benutzerdefiniertes\s+feld|aangepast\s+veld"
+    r"|pole\s+niestandardowe|anpassat\s+f[äa]lt|vlastn[íi]\s+pole"
+    r"|пользовательское\s+поле)\s*\((.+)\)\s*$"
+)
+
+
 @lru_cache(maxsize=8192)
 def _name_score(key: str, column: str) -> tuple[float, str]:
-    """Best score of ``column`` against the synonyms of ``key`` and the synonym used."""
+    """Best score of ``column`` against the synonyms of ``key`` and the synonym used; a Jira
+    custom field is scored by its own name ("Campo personalizzato (Piano cliente)").
+
+    >>> _name_score("customer_tier", "Campo personalizzato (Piano cliente)")
+    (1.0, 'piano cliente')
+    """
+    inner = _CUSTOM_FIELD.match(column)
+    if inner:
+        return _name_score(key, inner.group(1))
     if key != "channel" and _object_type(column):
         return 0.0, ""
     if key in ("first_agent", "first_group") and _FIRST_NAME.search(column):

@@ -249,7 +249,8 @@ def _value_test(key: str, p: _Profile) -> tuple[float, str] | None:
     if key == "level":
         return p.level, f"values look like support levels ({_pct(p.level)})"
     if key == "customer_tier":
-        v = p.text * (1.0 - p.level)
+        # "Tier 2" fits a support level as well as a plan: the name decides between them
+        v = p.text * (1.0 - 0.5 * p.level)
         return v, "values look like plan or tier names"
     if key in ("reassignments", "reopens"):
         return p.small_ints, f"values are small counts ({_pct(p.small_ints)})"

@@ -375,3 +375,29 @@ def test_teams_named_by_an_ordinal_line_are_groups_not_priorities() -> None:
     t = res.tickets.sort("ticket_id")
     assert t.get_column("group").to_list() == teams
     assert t.get_column("escalated").to_list() == [False, True, False, True, False, True]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Customer Tier",
+        "Customer Plan",
+        "Account Tier",
+        "Support Plan",
+        "Champ personnalisé (Customer Tier)",
+        "Campo personalizzato (Piano cliente)",
+        "Benutzerdefiniertes Feld (Tarif)",
+    ],
+)
+def test_a_customers_plan_holding_tier_words_is_no_support_level(header: str) -> None:
+    """A plan column whose values read "Tier 1".."Tier 3" is the customer's plan, named so
+    (in Jira's custom-field wrapper too): not the group, not the level, no escalation."""
+    rows = [f'Key,Status,Created,Assignee,"{header}"']
+    rows += [f"X-{i},Open,2024-01-0{1 + i % 9} 10:00,Ann,Tier {1 + i % 3}" for i in range(60)]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping.get("customer_tier") == header
+    assert int(res.tickets.get_column("escalated").sum()) == 0
+    # a column named for the support tier with the same values is the level, as before
+    level = load_export("\n".join(rows).replace(f'"{header}"', "Support Level").encode())
+    assert level.mapping.get("level") == "Support Level"
+    assert int(level.tickets.get_column("escalated").sum()) == 40

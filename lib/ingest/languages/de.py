@@ -9,6 +9,7 @@ CODE = "de"
 NAME = "German"
 
 HEADERS = {
+    "customer_tier": "tarif|kundenstufe|kundenebene|kundentarif|abonnement|kundensegment",
     "activity": "aktivitat|aktivität|aktivitaet",
     "ticket_id": "vorgangsschlüssel|schlüssel|vorgangs-id|ticketnummer|ticket-nummer"
     "|ticket-nr|ticket-id|ticket nr|vorgangsnummer|nummer|nr",
@@ -42,7 +43,9 @@ HEADERS = {
 }
 
 AVOID = {
-    "level": "sicherheit",
+    "customer": "tarif kundenstufe abonnement segment stufe",
+    "level": "sicherheit kunde kunden tarif vertrag abonnement konto",
+    "group": "kunde kunden tarif vertrag abonnement konto",
     "created_at": "fällig fälligkeitsdatum frist",
     "agent": "gruppe id",
     "resolved_at": "lösung",

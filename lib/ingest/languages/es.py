@@ -9,6 +9,8 @@ CODE = "es"
 NAME = "Spanish"
 
 HEADERS = {
+    "customer_tier": "plan|plan del cliente|nivel de cliente|nivel del cliente|segmento"
+    "|suscripción",
     "activity": "actividad",
     "ticket_id": "clave de incidencia|clave|id de la incidencia|id de incidencia|id del ticket"
     "|número de ticket|número de caso|número|n.º|nº|ticket|caso|incidencia|id de ticket",
@@ -41,7 +43,9 @@ HEADERS = {
 }
 
 AVOID = {
-    "level": "seguridad",
+    "customer": "plan suscripción segmento nivel",
+    "level": "seguridad cliente plan suscripción contrato cuenta",
+    "group": "cliente plan suscripción contrato cuenta",
     "ticket_id": "proyecto padre principal responsable informador creador",
     "created_at": "vencimiento vista cambiada",
     "agent": "proyecto id grupo",

@@ -9,6 +9,7 @@ CODE = "fr"
 NAME = "French"
 
 HEADERS = {
+    "customer_tier": "forfait|offre|niveau client|niveau du client|segment client|abonnement",
     "activity": "activite|activité",
     "ticket_id": "clé|clé de ticket|clé du ticket|numéro de ticket|n° de ticket|numéro"
     "|identifiant|id du ticket|référence|ticket",
@@ -42,7 +43,9 @@ HEADERS = {
 }
 
 AVOID = {
-    "level": "sécurité",
+    "customer": "forfait offre abonnement segment niveau",
+    "level": "sécurité client forfait abonnement contrat compte",
+    "group": "client forfait abonnement contrat compte",
     "created_at": "échéance temps délai",
     "agent": "groupe id",
 }

@@ -8,6 +8,7 @@ CODE = "it"
 NAME = "Italian"
 
 HEADERS = {
+    "customer_tier": "piano|piano cliente|piano del cliente|livello cliente|segmento|abbonamento",
     "activity": "attivita|attività",
     "ticket_id": "chiave|chiave ticket|chiave del ticket|chiave della richiesta|numero ticket"
     "|numero del ticket|id ticket|n. ticket|numero|codice|codice ticket",
@@ -40,7 +41,9 @@ HEADERS = {
 }
 
 AVOID = {
-    "level": "sicurezza",
+    "customer": "piano abbonamento segmento livello",
+    "level": "sicurezza cliente piano abbonamento contratto",
+    "group": "cliente piano abbonamento contratto",
     "created_at": "scadenza tempo",
     "agent": "gruppo id",
 }

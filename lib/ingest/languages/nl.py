@@ -9,6 +9,7 @@ CODE = "nl"
 NAME = "Dutch"
 
 HEADERS = {
+    "customer_tier": "abonnement|klantniveau|klantsegment",
     "ticket_id": "sleutel|issuesleutel|ticketnummer|meldingnummer|meldingsnummer"
     "|incidentnummer|nummer|ticket-id|ticketnr",
     "created_at": "aangemaakt|aangemaakt op|gemaakt|gemaakt op|aanmaakdatum|datum aangemaakt"
@@ -39,7 +40,9 @@ HEADERS = {
 }
 
 AVOID = {
-    "level": "beveiliging",
+    "customer": "abonnement segment niveau",
+    "level": "beveiliging klant abonnement contract account",
+    "group": "klant abonnement contract account",
     "created_at": "streefdatum deadline",
     "agent": "groep id",
 }
