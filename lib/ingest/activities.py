@@ -45,7 +45,10 @@ CLOSING_WORDS: dict[str, tuple[str, ...]] = {
         # de
         "lösen", "loesen", "gelöst", "geloest", "erledigt", "lösung", "loesung",
         # nl
-        "oplossen", "opgelost",
+        "oplossen", "opgelost", "afgehandeld", "afhandelen",
+        # es / it / de: finished, completed
+        "finalizar", "finalizado", "finalizada", "completato", "completata", "beendet",
+        "beenden",
     ),
     "closed": (
         # en
@@ -62,7 +65,7 @@ CLOSING_WORDS: dict[str, tuple[str, ...]] = {
         "schließen", "schliessen", "geschlossen", "abgeschlossen", "schließung",
         "schliessung", "abschluss",
         # nl
-        "sluiten", "gesloten",
+        "sluiten", "gesloten", "afsluiten", "afgesloten", "afmelden", "afgemeld",
     ),
 }  # fmt: skip
 

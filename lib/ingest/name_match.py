@@ -35,7 +35,8 @@ ACCEPT = 0.5
 DEADLINE_WORDS = frozenset(
     {"due", "deadline", "sla", "target", "delivery", "expiry", "expires", "expiration"}
     | {"vencimiento", "vencimento", "prazo", "limite", "echeance", "faellig", "fallig"}
-    | {"frist", "scadenza", "termin", "vervaldatum"}
+    | {"frist", "scadenza", "termin", "vervaldatum", "vence", "plazo", "vencido", "echeance"}
+    | {"faelligkeit", "falligkeit", "faellig", "termijn", "uiterlijk"}
 )
 #: Word pairs that start an SLA target's name (GLPI: "Time to own", "Tempo para solução").
 _DEADLINE_PAIRS = (("time", "to"), ("tempo", "para"), ("tiempo", "para"), ("temps", "de"))

@@ -507,3 +507,24 @@ def test_a_log_that_writes_the_status_only_when_it_changes_keeps_it_between_chan
     assert t["5002"]["status"] == "solved"
     assert t["5002"]["solved_at"] == datetime(2024, 6, 3, 15, tzinfo=UTC)
     assert not t["5001"]["reopens"] and not t["5002"]["reopens"]
+
+
+def test_a_lifecycle_transition_column_is_no_status() -> None:
+    """pm4py's ``lifecycle:transition`` (start / complete) says how an event relates to its
+    step, not where the ticket is: a case cut after "Investigate complete" is open."""
+    rows = ["case:concept:name,concept:name,lifecycle:transition,time:timestamp,org:resource"]
+    rows += [
+        "C1,Register ticket,complete,2023-03-10 09:00:00+01:00,Emma",
+        "C1,Investigate,start,2023-03-10 10:00:00+01:00,Emma",
+        "C1,Investigate,complete,2023-03-10 11:00:00+01:00,Emma",
+        "C2,Register ticket,complete,2023-03-11 09:00:00+01:00,Liam",
+        "C2,Resolve ticket,start,2023-03-11 10:00:00+01:00,Liam",
+        "C2,Resolve ticket,complete,2023-03-11 11:30:00+01:00,Liam",
+        "C2,Close ticket,complete,2023-03-13 09:00:00+01:00,Liam",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert "status" not in res.mapping
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["open", "closed"]
+    assert t.get_column("solved_at").to_list()[0] is None
+    assert not any("does not know" in w for w in res.report.warnings)

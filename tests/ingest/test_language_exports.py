@@ -360,3 +360,86 @@ def test_a_resolved_flag_fills_empty_statuses_and_case_number_is_the_case():
     pt += ['1,2024-03-01 09:00,Novo,"1,5"', '2,2024-03-02 09:00,Novo,"2,0"']
     t = load_export("\n".join(pt).encode()).tickets.sort("ticket_id")
     assert t.get_column("first_response_minutes").to_list() == [90, 120]
+
+
+def _sorted(res, column: str) -> list:
+    return res.tickets.sort("ticket_id").get_column(column).to_list()
+
+
+def test_dutch_and_other_closing_steps_close_a_logs_ticket() -> None:
+    """ "Melding afgesloten", "Afgehandeld", "Finalizar incidencia", "Beendet": closing steps;
+    a solve followed by one stays solved."""
+    rows = ["Case ID,Activity,Timestamp,Resource"]
+    steps = {
+        "A": ["Melding registreren", "Melding opgelost", "Melding afgesloten"],
+        "B": ["Melding registreren", "Afgehandeld"],
+        "C": ["Registrar incidencia", "Finalizar incidencia"],
+        "D": ["Vorgang anlegen", "Beendet"],
+        "E": ["Melding registreren", "Behandelen"],
+    }
+    for case, names in steps.items():
+        rows += [f"{case},{s},2024-03-0{i + 1} 10:00,Eva" for i, s in enumerate(names)]
+    res = load_export("\n".join(rows).encode())
+    assert _sorted(res, "status") == ["closed", "solved", "solved", "solved", "open"]
+    solved = _sorted(res, "solved_at")
+    assert solved[0] == datetime(2024, 3, 2, 10, 0, tzinfo=UTC)  # at "opgelost"
+    assert solved[4] is None
+
+
+def test_words_of_other_helpdesks_and_languages() -> None:
+    """Zammad's ``close_at``, OTRS's "root@localhost" (nobody), GLPI in Spanish, Jira's
+    default statuses, Freshdesk's sources in four languages, a self-service portal."""
+    zammad = ["number,title,state,priority,group,owner,customer,created_at,close_at,tags"]
+    zammad += [
+        "88001,Late,closed,2 normal,Users,Anna,jo@x.org,2024-01-22T07:44:25Z,"
+        "2024-01-22T09:10:00Z,vip",
+        "88002,Open,open,2 normal,Users,-,jo@x.org,2024-01-23T07:44:25Z,,",
+    ]
+    res = load_export("\n".join(zammad).encode())
+    assert _sorted(res, "solved_at")[0] == datetime(2024, 1, 22, 9, 10, tzinfo=UTC)
+    otrs = ["Ticket#,Title,Created,State,Priority,Queue,Owner,Customer User"]
+    otrs += [
+        "2024010110000011,Mail,2024-01-01 10:00:00,new,3 normal,Raw,root@localhost,ann",
+        "2024010110000012,VPN,2024-01-01 11:00:00,open,3 normal,Raw,bob,cy",
+    ]
+    assert _sorted(load_export("\n".join(otrs).encode()), "agent") == [None, "bob"]
+    glpi = ['"ID";"Título";"Estado";"Fecha de apertura";"Prioridad";"Asignado a - Técnico";']
+    glpi += ['"2 553";"VPN";"Nuevo";"05-03-2024 14:22";"Media";"Ruiz Ana";']
+    assert load_export("\n".join(glpi).encode()).vendor == "glpi"
+    jira = ["Issue key,Status,Created,Assignee"]
+    statuses = ["Backlog", "Selected for Development", "Under review", "Implementing"]
+    jira += [f"P-{i},{s},2024-01-0{i + 1} 10:00,Ann" for i, s in enumerate(statuses)]
+    assert _sorted(load_export("\n".join(jira).encode()), "status") == [
+        "new",
+        "new",
+        "open",
+        "open",
+    ]
+    sources = ["Ausgehende E-Mail", "E-mail sortant", "Correo electrónico saliente"]
+    sources += ["E-mail de saída", "Widget de comentarios", "Self-Service-Portal", "Portal"]
+    chan = ["Ticket ID,Subject,Source,Created time"]
+    chan += [f"{i},x,{s},2024-01-0{i + 1} 10:00" for i, s in enumerate(sources)]
+    assert _sorted(load_export("\n".join(chan).encode()), "channel") == ["email"] * 4 + ["web"] * 3
+
+
+def test_translated_freshdesk_counts_and_due_dates_are_no_scores_or_creation_dates() -> None:
+    """German "Kundeninteraktionen" (a count) is no satisfaction score; "Erste Antwortzeit"
+    is the first response, not "Erfasste Zeit"; Spanish "Vence el" (the due date) is not the
+    creation date."""
+    de = ["Ticket-ID,Status,Erstellt am,Agent,Kundeninteraktionen,Erfasste Zeit"]
+    de[0] += ",Erste Antwortzeit (in Std.)"
+    de += [
+        f"{i},Offen,2024-03-0{i} 10:00:00,Ann Lee,{i},0{i}:30:00,0{i}:00:00" for i in range(1, 6)
+    ]
+    res = load_export("\n".join(de).encode())
+    assert "satisfaction" not in res.mapping
+    assert res.mapping.get("first_response_minutes") == "Erste Antwortzeit (in Std.)"
+    es = ["ID del ticket,Asunto,Estado,Hora de creación,Vence el,Hora de resolución"]
+    es += [
+        "101,a,Abierto,2024-03-04 09:00:00,2024-03-05 09:00:00,",
+        "102,b,Resuelto,2024-03-06 10:00:00,2024-03-07 10:00:00,2024-03-06 15:00:00",
+        "103,c,Cerrado,2024-03-08 11:00:00,2024-03-09 11:00:00,2024-03-08 12:00:00",
+        "104,d,Pendiente,2024-03-10 12:00:00,2024-03-11 12:00:00,",
+    ]
+    res = load_export("\n".join(es).encode())
+    assert res.mapping["created_at"] == "Hora de creación"

@@ -37,7 +37,8 @@ HEADERS = {
     "escalated": "eskaliert|eskalation",
     "reassignments": "neuzuweisungen|anzahl neuzuweisungen|weiterleitungen",
     "reopens": "wiedereröffnungen|wiedereröffnet",
-    "first_response_minutes": "erste antwort|erstreaktionszeit|zeit bis zur ersten antwort",
+    "first_response_minutes": "erste antwort|erstreaktionszeit|zeit bis zur ersten antwort"
+    "|erste antwortzeit|erste antwortzeit in std|erste reaktionszeit",
     "first_response_at": "erste antwort am|erste antwort um|zeitpunkt der ersten antwort",
     "satisfaction": "zufriedenheit|bewertung|kundenzufriedenheit",
 }
@@ -73,8 +74,9 @@ PRIORITIES = {
 }
 
 CHANNELS = {
-    "email": "e-mail|email|mail",
-    "web": "webformular|formular|portal|kundenportal|webseite|helpdesk",
+    "email": "e-mail|email|mail|ausgehende e-mail|eingehende e-mail",
+    "web": "webformular|formular|portal|kundenportal|webseite|helpdesk|feedback-widget"
+    "|self-service-portal",
     "chat": "chat|live-chat",
     "phone": "telefon|anruf|telefonanruf",
     "messaging": "whatsapp|sms",

@@ -102,7 +102,7 @@ AVOID = {
     "closed_at": "due sla by",
     "updated_at": "by count",
     "event_time": "due sla",
-    "status": "resolution response sla first",
+    "status": "resolution response sla first lifecycle transition",
     "priority": "confirmation escalation escalated",
     "category": "sub record result",
     "activity": "time date at id count by",
@@ -130,13 +130,17 @@ DURATION_WORDS = "minutes min mins hrs hours hour duration seconds secs"
 COUNT_WORDS = (
     "count counts interactions stations replies reopens number age hours hrs minutes min days"
     " thread article attachment attachments time units size qty quantity total"
+    # customer interactions in the languages of Freshdesk's interface
+    " kundeninteraktionen interaktionen interacciones interacoes interazioni interacties"
+    " agenteninteraktionen"
 )
 
 #: Status words per canonical status.
 STATUSES = {
     "new": "new|to do|unassigned|submitted|received|triage|awaiting triage|unopened"
-    "|not started|new ticket|queued|awaiting assignment",
-    "open": "open|opened|active|in progress|working|escalated|assigned|reopened"
+    "|not started|new ticket|queued|awaiting assignment|backlog|selected for development",
+    "open": "open|opened|active|in progress|working|escalated|assigned|reopened|under review"
+    "|planning|implementing|in implementation"
     "|waiting for support|waiting on us|waiting on agent|under investigation|investigating"
     "|work in progress|in review|acknowledged|accepted|answered|patch available"
     "|development in progress|in development|waiting for peer review|peer review in progress"
@@ -170,6 +174,7 @@ PRIORITIES = {
 CHANNELS = {
     "email": "email|mail|e-mail|emails|outbound email|inbound email|email ticket|forwarded email",
     "web": "web|web form|webform|web widget|portal|help center|helpcenter|form|self-service"
+    "|self-service portal|self service portal|selfservice portal"
     "|feedback widget|forum|beacon|website|customer portal|service portal|contact form"
     "|widget|anonymous portal|web referral|community|knowledge base|helpdesk",
     "chat": "chat|live chat|livechat|messenger|conversation|virtual agent|chatbot|bot"
@@ -194,8 +199,9 @@ RATINGS = (
 )
 
 #: Words meaning "nobody / no group" in a person or group column. Keep words that could be a
-#: real person's or team's name out.
-NOBODY = "unassigned|not assigned|nobody|no one|no agent|no group|no owner"
+#: real person's or team's name out. OTRS/Znuny give a new ticket user 1, "root@localhost", as
+#: its owner: nobody has taken it.
+NOBODY = "unassigned|not assigned|nobody|no one|no agent|no group|no owner|root@localhost"
 
 #: Words meaning "no value" in a status, priority or channel column.
 NOTHING = "not set|no priority|no status"

@@ -73,8 +73,8 @@ PRIORITIES = {
 }
 
 CHANNELS = {
-    "email": "correo|correo electrónico|email|e-mail",
-    "web": "formulario|formulario web|portal|sitio web|web|helpdesk",
+    "email": "correo|correo electrónico|email|e-mail|correo electrónico saliente|correo saliente",
+    "web": "formulario|formulario web|portal|sitio web|web|helpdesk|widget de comentarios",
     "chat": "chat|chat en vivo",
     "phone": "teléfono|llamada|llamada telefónica|telefónico",
     "messaging": "whatsapp|sms|mensaje|mensajería",

@@ -70,8 +70,9 @@ PRIORITIES = {
 }
 
 CHANNELS = {
-    "email": "courriel|e-mail|email|mail|courrier électronique",
-    "web": "formulaire|formulaire web|portail|site web|helpdesk",
+    "email": "courriel|e-mail|email|mail|courrier électronique|e-mail sortant|courriel sortant",
+    "web": "formulaire|formulaire web|portail|site web|helpdesk|widget de commentaires"
+    "|widget de feedback",
     "chat": "chat|tchat|messagerie instantanée",
     "phone": "téléphone|appel|appel téléphonique",
     "messaging": "whatsapp|sms|texto",

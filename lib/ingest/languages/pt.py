@@ -72,8 +72,8 @@ PRIORITIES = {
 }
 
 CHANNELS = {
-    "email": "e-mail|email|correio eletrônico",
-    "web": "helpdesk|formulário|formulário web|portal|site",
+    "email": "e-mail|email|correio eletrônico|e-mail de saída|email de saída",
+    "web": "helpdesk|formulário|formulário web|portal|site|widget de feedback",
     "chat": "chat|chat online",
     "phone": "telefone|ligação|telefonema",
     "messaging": "whatsapp|sms|mensagem",

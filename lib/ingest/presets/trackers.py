@@ -43,19 +43,22 @@ TRACKER_PRESETS: tuple[Preset, ...] = (
         label="GLPI ticket search export (CSV)",
         signature=_names(
             "ID; Título|Titre|Title|Titel|Titolo; Status|Statut|Stato|Estado;"
-            "Data de abertura|Date d'ouverture|Opening date|Eröffnungsdatum|Data di apertura;"
+            "Data de abertura|Date d'ouverture|Opening date|Eröffnungsdatum|Data di apertura"
+            "|Fecha de apertura;"
             "Última atualização|Última modificação|Dernière modification|Last update"
-            "|Letzte Änderung"
+            "|Letzte Änderung|Última modificación|Última actualización"
             "|Ultima modifica;"
-            "Prioridade|Priorité|Priority|Priorität|Priorità;"
+            "Prioridade|Priorité|Priority|Priorität|Priorità|Prioridad;"
             "Requerente|Requerente - Requerente|Demandeur|Demandeur - Demandeur|Requester|"
-            "Requester - Requester|Anforderer - Anforderer|Richiedente - Richiedente;"
+            "Requester - Requester|Anforderer - Anforderer|Richiedente - Richiedente|"
+            "Solicitante|Solicitante - Solicitante;"
             f"{_GLPI_TECHNICIANS};"
             f"{_GLPI_GROUPS};"
             "Categoria|Catégorie|Category|Kategorie"
         ),
         required=(
-            "Data de abertura|Date d'ouverture|Opening date|Eröffnungsdatum|Data di apertura",
+            "Data de abertura|Date d'ouverture|Opening date|Eröffnungsdatum|Data di apertura"
+            "|Fecha de apertura",
             f"{_GLPI_TECHNICIANS}|{_GLPI_GROUPS}",
         ),
         ignore=(
@@ -70,14 +73,14 @@ TRACKER_PRESETS: tuple[Preset, ...] = (
         columns=_cols(
             ticket_id="ID",
             created_at="Data de abertura; Date d'ouverture; Opening date; Eröffnungsdatum;"
-            "Data di apertura",
+            "Data di apertura; Fecha de apertura",
             updated_at="Última atualização; Última modificação; Dernière modification;"
             "Last update; Letzte Änderung;"
-            "Ultima modifica",
+            "Ultima modifica; Última modificación; Última actualización",
             solved_at="Data de solução; Date de résolution; Resolution date; Lösungsdatum;"
-            "Data di risoluzione",
+            "Data di risoluzione; Fecha de resolución; Fecha de solución",
             closed_at="Data de fechamento; Date de clôture; Closing date; Schließungsdatum;"
-            "Data di chiusura",
+            "Data di chiusura; Fecha de cierre",
             status="Status; Statut; Stato; Estado",
             priority="Prioridade; Priorité; Priority; Priorität; Priorità",
             channel="Origem da requisição; Source de la demande; Request source;"
