@@ -623,6 +623,26 @@ def _drop_deleted(
     return frame.filter(~gone)
 
 
+def _waiting_step(frame: pl.DataFrame) -> pl.Expr:
+    """Pending or on hold where an event log's step is a wait ("Wait - User", "Awaiting
+    customer reply", "In attesa di riscontro utente"); null for any other step. Each distinct
+    step is read once.
+
+    >>> f = pl.DataFrame({"_activity": ["Take in charge", "Awaiting customer reply", "Wait",
+    ...                                "Wait - Vendor"]})
+    >>> f.select(_waiting_step(f)).to_series().to_list()
+    [None, 'pending', 'pending', 'on_hold']
+    """
+    steps = frame.get_column("_activity").cast(pl.String).unique().drop_nulls()
+    kinds = nz.normalise_status(steps)[0]
+    keep = kinds.is_in(["pending", "on_hold"]).fill_null(False)
+    return (
+        pl.col("_activity")
+        .cast(pl.String)
+        .replace_strict(steps.filter(keep), kinds.filter(keep), default=None)
+    )
+
+
 def _finish_rows(
     frame: pl.DataFrame, table: RawTable, mapping: dict[str, str], report: QualityReport
 ) -> pl.DataFrame:
@@ -632,8 +652,11 @@ def _finish_rows(
         frame = frame.with_columns(solved_at=pl.min_horizontal(solved))
     if not mapping.get("status") and "_activity" in frame.columns:
         # a process-mining log without a status column: its last step says whether it is
-        # closed (read from the export, not derived); derive_status fills only what is left
-        frame = frame.with_columns(status=closing_kind(pl.col("_activity")))
+        # closed or waiting (read from the export, not derived); derive_status fills only
+        # what is left
+        frame = frame.with_columns(
+            status=pl.coalesce(closing_kind(pl.col("_activity")), _waiting_step(frame))
+        )
     frame = derive_status(frame, mapping, table.name, report)
     frame = derive_first_response(frame, mapping, table.name, report)
     frame = _drop_deleted(frame, mapping, table, report)

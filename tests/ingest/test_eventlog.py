@@ -47,7 +47,7 @@ def test_process_mining_log_without_created_column_loads():
     assert (t["K1"]["solved_at"], t["K1"]["status"]) == (_at(2, 16), "closed")
     assert (t["K2"]["solved_at"], t["K2"]["status"]) == (_at(3, 11, 45), "closed")  # Risolto
     assert (t["K3"]["solved_at"], t["K3"]["status"]) == (None, "open")  # taken up again
-    assert (t["K4"]["solved_at"], t["K4"]["status"]) == (None, "open")
+    assert (t["K4"]["solved_at"], t["K4"]["status"]) == (None, "pending")  # its last step: Wait
     # "Resolve SW anomaly" is a sub-task: K5 is solved by its second "Resolve ticket"
     assert (t["K5"]["solved_at"], t["K5"]["status"]) == (_at(8, 12), "closed")
     # owners: the last is the agent, the first non-empty is first_agent; nobody is a channel
@@ -528,3 +528,21 @@ def test_a_lifecycle_transition_column_is_no_status() -> None:
     assert t.get_column("status").to_list() == ["open", "closed"]
     assert t.get_column("solved_at").to_list()[0] is None
     assert not any("does not know" in w for w in res.report.warnings)
+
+
+def test_a_log_whose_last_step_is_a_wait_is_pending_or_on_hold() -> None:
+    """Without a status column, the last step says where the ticket is: "Wait" or a wait on
+    the customer is pending, a wait on a vendor on hold; other work stays open."""
+    rows = ["Case ID,Activity,Resource,Complete Timestamp"]
+    steps = {
+        "1": ["Assign seriousness", "Take in charge ticket", "Wait"],
+        "2": ["Assign seriousness", "In attesa di riscontro utente"],
+        "3": ["Assign seriousness", "Wait - Vendor"],
+        "4": ["Assign seriousness", "Wait", "Take in charge ticket"],
+        "5": ["Assign seriousness", "Pendiente de usuario"],
+    }
+    for case, names in steps.items():
+        rows += [f"Case {case},{s},Ann,2024-03-0{i + 1} 10:00" for i, s in enumerate(names)]
+    res = load_export("\n".join(rows).encode())
+    got = res.tickets.sort("ticket_id").get_column("status").to_list()
+    assert got == ["pending", "pending", "on_hold", "open", "pending"]

@@ -218,8 +218,9 @@ _STATUS_ESCALATED = re.compile(
 )
 #: Waiting, any language ("Awaiting Engineering", "En attente du fournisseur").
 _STATUS_WAITING = re.compile(
-    r"\b(?:a?wait\w*|pending|attente|esperando|espera|aguardando|attesa|warte\w*|wacht\w*"
-    r"|oczek\w*|vantar|ceka\w*|ozhid\w*)\b"
+    r"\b(?:a?wait\w*|pending|pendiente|pendente|attente|esperando|espera|aguardando|attesa"
+    r"|warte\w*|wacht\w*"
+    r"|oczek\w*|vantar|ceka\w*|ozhid\w*|request\w*(?:\s+\w+)?\s+info\w*)\b"
 )
 #: The customer, any language: waiting on them is "pending", on anyone else "on hold".
 _STATUS_CUSTOMER = re.compile(
@@ -247,8 +248,8 @@ def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
     >>> v = _STATUS_VOCAB
     >>> [status_by_words(x, v) for x in ["In Escalation", "Escaladé", "Awaiting Engineering",
     ...  "Escalated - Resolved", "Awaiting customer feedback", "Tested", "Escalation closed",
-    ...  "Waiting on 3rd party", "Warten auf Support", "With engineering"]]
-    ['open', 'open', 'on_hold', 'solved', 'pending', None, None, 'on_hold', 'open', 'open']
+    ...  "Waiting on 3rd party", "Warten auf Support", "With engineering", "Wait"]]
+    ['open', 'open', 'on_hold', 'solved', 'pending', None, None, 'on_hold', 'open', 'open', 'pending']
     """
     parts = [value_key(p) for p in re.split(_STATUS_PARTS, value) if value_key(p)]
     found = {vocab[p] for p in parts if p in vocab} if len(parts) > 1 else set()
@@ -261,8 +262,16 @@ def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
     if _STATUS_ESCALATED.search(words) or _STATUS_SUPPORT.search(words):
         return "open"
     if _STATUS_WAITING.search(words):
-        return "pending" if _STATUS_CUSTOMER.search(words) else "on_hold"
+        # on the customer, or on no one named ("Wait"), is pending; on anyone else on hold
+        rest = _STATUS_WAITING.sub(" ", words).split()
+        if _STATUS_CUSTOMER.search(words) or not set(rest) - _FILLER:
+            return "pending"
+        return "on_hold"
     return None
+
+
+#: Words that name no one in a waiting status ("Waiting for the ...").
+_FILLER = frozenset("on for of the a de du des la le el al do da di del per auf op na".split())
 
 
 def has_value(s: pl.Series) -> pl.Series:
