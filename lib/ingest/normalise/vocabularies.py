@@ -247,9 +247,11 @@ def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
 
     >>> v = _STATUS_VOCAB
     >>> [status_by_words(x, v) for x in ["In Escalation", "Escaladé", "Awaiting Engineering",
-    ...  "Escalated - Resolved", "Awaiting customer feedback", "Tested", "Escalation closed",
-    ...  "Waiting on 3rd party", "Warten auf Support", "With engineering", "Wait"]]
-    ['open', 'open', 'on_hold', 'solved', 'pending', None, None, 'on_hold', 'open', 'open', 'pending']
+    ...  "Escalated - Resolved", "Awaiting customer feedback", "Tested", "Escalation closed"]]
+    ['open', 'open', 'on_hold', 'solved', 'pending', None, None]
+    >>> [status_by_words(x, v) for x in ["Waiting on 3rd party", "Warten auf Support",
+    ...  "With engineering", "Wait"]]
+    ['on_hold', 'open', 'open', 'pending']
     """
     parts = [value_key(p) for p in re.split(_STATUS_PARTS, value) if value_key(p)]
     found = {vocab[p] for p in parts if p in vocab} if len(parts) > 1 else set()
@@ -271,7 +273,10 @@ def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
 
 
 #: Words that name no one in a waiting status ("Waiting for the ...").
-_FILLER = frozenset("on for of the a de du des la le el al do da di del per auf op na".split())
+_FILLER = frozenset(
+    {"on", "for", "of", "the", "a", "de", "du", "des", "la", "le", "el", "al", "do", "da", "di"}
+    | {"del", "per", "auf", "op", "na"}
+)
 
 
 def has_value(s: pl.Series) -> pl.Series:
