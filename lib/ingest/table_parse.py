@@ -329,7 +329,7 @@ def _parse_table(
     add("first_response_minutes", "first_response_minutes", minutes)
     add("satisfaction", "satisfaction", lambda _, s: _via_unique(s, nz.parse_satisfaction))
     add("sentiment", "sentiment", sentiment)
-    add("escalated", "_esc_flag", lambda _, s: _via_unique(s, nz.parse_bool))
+    add("escalated", "_esc_flag", lambda _, s: _via_unique(s, nz.parse_escalated))
 
     with ThreadPoolExecutor(max_workers=min(4, max(1, len(jobs)))) as pool:
         results = list(pool.map(lambda job: job[3](), jobs))

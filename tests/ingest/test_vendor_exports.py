@@ -610,3 +610,27 @@ def test_glpi_cells_with_several_technicians_keep_the_last_one() -> None:
     assert _col(res, "escalated") == [True, False, False]
     said = " ".join(res.report.warnings)
     assert "'Attribué à - Technicien': 1 cell lists several names, one per line; the last" in said
+
+
+def test_an_escalated_to_field_naming_teams_and_a_checkbox_named_for_a_team_escalate() -> None:
+    """Freshdesk's "Escalated to" dropdown names where tickets went ("L2 Support"): a named
+    one is escalated, an empty one or "None" not. HubSpot's "Escalated to engineering"
+    checkbox (true/false) is the flag beside the HubSpot preset."""
+    head = "Ticket ID,Subject,Status,Priority,Source,Type,Agent,Group,Created time"
+    head += ",Resolved time,Escalated to"
+    rows = [head]
+    for i, to in enumerate(["L2 Support", "Engineering", "", "None"], start=1):
+        rows.append(f"{i},a,Open,Low,Email,Question,Ann,Support,2024-03-0{i} 10:00:00,,{to}")
+    res = load_export("\n".join(rows).encode())
+    assert res.vendor == "freshdesk"
+    assert _col(res, "escalated") == [True, True, False, False]
+    (parse,) = [p for p in res.report.parse if p["canonical"] == "escalated"]
+    assert "names where tickets went ('L2 Support', 'Engineering')" in parse["detail"]
+    head = "Ticket ID,Ticket name,Pipeline,Ticket status,Create date,Close date,Ticket owner"
+    head += ",Priority,Source,Escalated to engineering"
+    rows = [head]
+    for i, flag in enumerate(["true", "false", "", "false"], start=1):
+        rows.append(f"{i},T{i},Support Pipeline,New,2024-03-0{i} 10:00,,Ann,High,Email,{flag}")
+    res = load_export("\n".join(rows).encode())
+    assert res.vendor == "hubspot"
+    assert _col(res, "escalated") == [True, False, False, False]

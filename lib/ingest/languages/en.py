@@ -68,7 +68,7 @@ HEADERS = {
     "|problem description|issue description|question",
     "tags": "tags|tag|labels|label|keywords|tag list|conversation tags",
     "escalated": "escalated|escalation|is escalated|escalate|escalated flag|was escalated"
-    "|escalation flag",
+    "|escalation flag|escalated to",
     "escalated_at": "escalated at|escalated on|escalation date|escalation time"
     "|date escalated|escalated date|escalated time",
     "reassignments": "reassignments|reassignment count|reassigned|times reassigned"

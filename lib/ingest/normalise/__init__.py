@@ -29,7 +29,7 @@ datetime.datetime(2016, 2, 29, 1, 16, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
 
 from __future__ import annotations
 
-from lib.ingest.normalise.booleans import parse_bool
+from lib.ingest.normalise.booleans import parse_bool, parse_escalated
 from lib.ingest.normalise.dates import parse_datetimes
 from lib.ingest.normalise.durations import parse_duration_minutes, unit_from_header
 from lib.ingest.normalise.numeric import parse_float, parse_int
@@ -64,6 +64,7 @@ __all__ = [
     "parse_bool",
     "parse_datetimes",
     "parse_duration_minutes",
+    "parse_escalated",
     "parse_float",
     "parse_int",
     "parse_satisfaction",

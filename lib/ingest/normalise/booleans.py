@@ -65,3 +65,45 @@ def parse_bool(s: pl.Series) -> tuple[pl.Series, ParseReport]:
     clean = _clean_strings(strings)
     out = _map_distinct(clean, _bool_of, pl.Boolean())
     return out, _report(s, clean, out, "yes/no values")
+
+
+#: Values of an escalation column that name no escalation ("None", "Normal", "Not required").
+_NO_ESCALATION = frozenset(
+    _key(w)
+    for w in (
+        *("none", "normal", "not required", "no escalation", "not applicable", "n a", "na"),
+        *("ninguno", "ninguna", "aucun", "aucune", "nenhum", "nenhuma", "nessuno", "keine"),
+        *("kein", "geen", "brak", "0"),
+    )
+)
+
+
+def parse_escalated(s: pl.Series) -> tuple[pl.Series, ParseReport]:
+    """The escalated flag: yes/no values (:func:`parse_bool`); a column that says yes nowhere
+    but names where tickets went (Freshdesk's "Escalated to": "L2 Support", "Engineering")
+    is an escalation wherever it names someone, and no escalation where it is empty or says
+    none.
+
+    >>> import polars as pl
+    >>> parse_escalated(pl.Series(["L2 Support", None, "None", "Engineering"]))[0].to_list()
+    [True, False, False, True]
+    >>> parse_escalated(pl.Series(["Yes", "No", "L2"]))[0].to_list()
+    [True, False, None]
+    """
+    out, pr = parse_bool(s)
+    strings = _as_strings(s) if s.dtype not in (pl.Boolean,) and not s.dtype.is_numeric() else None
+    if strings is None or out.fill_null(False).any():
+        return out, pr
+    clean = _clean_strings(strings)
+    named = _map_distinct(
+        clean,
+        lambda raw: _bool_of(raw) is None and _key(raw) not in _NO_ESCALATION,
+        pl.Boolean(),
+    )
+    if not named.fill_null(False).any():
+        return out, pr
+    flag = named.fill_null(False).alias(s.name)
+    examples = clean.filter(named.fill_null(False)).unique(maintain_order=True).head(3)
+    shown = ", ".join(repr(v) for v in examples.to_list())
+    detail = f"names where tickets went ({shown}): a named one counts as escalated"
+    return flag, _report(s, clean, flag, detail)
