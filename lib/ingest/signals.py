@@ -29,6 +29,7 @@ import polars as pl
 from lib.ingest.activities import closing_kind
 from lib.ingest.normalise.booleans import FALSE_WORDS, TRUE_WORDS
 from lib.ingest.rules import (
+    ABOUT_ESCALATION,
     NEGATED_ESCALATION_PATTERN,
     TIER_PATTERN,
     Rule,
@@ -69,6 +70,15 @@ NEGATION = re.compile(
 )
 #: Values that name an escalation to deny it ("not_escalated", "De-escalated"): no signal.
 DENIED = re.compile("(?i)" + NEGATED_ESCALATION_PATTERN)
+#: Values about escalation, not one ("Escalation Review Sprint", "Prep for Escalation Review").
+ABOUT = re.compile(ABOUT_ESCALATION)
+#: An urgency scale ("Normal", "Moderate", "High", "Overdue": ServiceNow's incident
+#: ``escalation``, an SLA's alarm rather than a hand-over; or its codes 0-3): offered as an SLA
+#: signal, ranked below the hand-overs.
+URGENCY_SCALE = frozenset(
+    {"normal", "moderate", "high", "overdue", "low", "medium", "critical", "urgent"}
+    | {"0", "1", "2", "3"}
+)
 #: Values of an escalation level column that say the ticket was not escalated (ServiceNow's
 #: incident ``escalation``: Normal, then Moderate, High, Overdue).
 UNESCALATED_LEVELS = frozenset({"normal", "none", "standard", "regular", "n/a", "na", "-"})
@@ -93,6 +103,7 @@ _SKIP = re.compile(
     r"(?i)(\bid\b|^id$|number|número|nummer|key|date|data de|datum|time|tempo para|created|"
     r"updated|solved|closed|resolved|opened|atualiza|abertura|subject|title|título|titel|"
     r"summary|resumo|description|descri|comment|body|e-?mail|phone|requester|requerente|"
+    r"ticket name|case name|sprint|"
     r"customer|cliente|plan\b|policy|account|organi[sz]ation|company|empresa|entidade|contract|"
     r"contrato)"
 )
@@ -237,6 +248,7 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
     if skipped or values is None:  # a date, a plan, a customer's tier, free text: no signal
         return []
     if ESCALATION_NAME.search(name) and "escal" in name.lower():
+        urgency = {v.lower() for v, _ in values} <= URGENCY_SCALE
         # An "Escalation level" / "Escalation reason" column: every value that is not a no.
         picked = [
             v
@@ -247,13 +259,19 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
             and not re.search(r"(?i)\b(l|n|tier|level)[\s_-]*[01]\b", v)
         ]
     else:
+        urgency = False
         picked = [
             v
             for v, _ in values
-            if ESCALATION_WORDS.search(v) and not NEGATION.search(v) and not DENIED.search(v)
+            if ESCALATION_WORDS.search(v)
+            and not NEGATION.search(v)
+            and not DENIED.search(v)
+            and not ABOUT.search(v)
         ]
     if not picked or len(picked) > MAX_VALUES:
         return []
+    if urgency:
+        return [("sla", _value_rule(column, picked))]
     # A category naming a team ("Analysis and development") is a topic more often than a
     # hand-over: it ranks below the rest; a status "Waiting on engineering" does not.
     strong = (

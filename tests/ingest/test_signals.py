@@ -284,3 +284,28 @@ def test_servicenow_escalation_levels_are_offered_without_normal() -> None:
     assert found, "the escalation levels should be offered"
     assert sorted(found[0].rule.value) == ["High", "Moderate", "Overdue"]
     assert found[0].tickets == 15
+
+
+def test_an_urgency_scale_ranks_below_a_hand_over_and_meetings_are_no_signal() -> None:
+    """ServiceNow's ``escalation`` (an SLA's alarm: Moderate, High, Overdue) is offered below
+    a group that names a higher line; a sprint or a ticket name about an "Escalation Review"
+    meeting is no signal at all."""
+    rows = ["number,opened_at,state,assignment_group,escalation,Sprint,Ticket name"]
+    levels = ["Normal", "High", "Overdue", "Normal", "Moderate", "Normal", "Normal", "Normal"]
+    groups = ["Service Desk"] * 7 + ["Network L2"]
+    sprints = ["Escalation Review Sprint", "Sprint 4"] * 4
+    names = ["Prep for quarterly Escalation Review call", "Printer"] * 4
+    rows += [
+        f"INC{i:04d},0{1 + i % 9}-02-2024 09:00:00,New,{g},{lv},{sp},{nm}"
+        for i, (lv, g, sp, nm) in enumerate(zip(levels * 5, groups * 5, sprints * 5, names * 5))
+    ]
+    res = load_export("\n".join(rows).encode())
+    frame = res.snapshot_frame()
+    frame = frame.with_columns(escalated=pl.lit(False))  # as if no rule had fired
+    found = suggest_signals(frame, [])
+    kinds = {s.column: s.kind for s in found}
+    assert kinds.get("raw:escalation") == "sla"
+    assert not any(c in kinds for c in ("raw:Sprint", "raw:Ticket name"))
+    order = [s.column for s in found]
+    assert order[0] == "raw:assignment_group"  # the hand-over to Network L2 first
+    assert order.index("raw:escalation") > order.index("raw:assignment_group")
