@@ -297,7 +297,9 @@ def test_an_urgency_scale_ranks_below_a_hand_over_and_meetings_are_no_signal() -
     names = ["Prep for quarterly Escalation Review call", "Printer"] * 4
     rows += [
         f"INC{i:04d},0{1 + i % 9}-02-2024 09:00:00,New,{g},{lv},{sp},{nm}"
-        for i, (lv, g, sp, nm) in enumerate(zip(levels * 5, groups * 5, sprints * 5, names * 5))
+        for i, (lv, g, sp, nm) in enumerate(
+            zip(levels * 5, groups * 5, sprints * 5, names * 5, strict=True)
+        )
     ]
     res = load_export("\n".join(rows).encode())
     frame = res.snapshot_frame()
