@@ -634,3 +634,20 @@ def test_an_escalated_to_field_naming_teams_and_a_checkbox_named_for_a_team_esca
     res = load_export("\n".join(rows).encode())
     assert res.vendor == "hubspot"
     assert _col(res, "escalated") == [True, False, False, False]
+
+
+def test_osticket_team_named_for_a_line_escalates() -> None:
+    """osTicket's "Team Assigned" ("Level 2 Support") is read as the line beside the
+    department: a ticket with the level-2 team is escalated, a "Network Team" one is not."""
+    head = "Ticket Number,Date Created,Subject,From,From Email,Priority,Department,Help Topic"
+    head += ",Source,Current Status,Last Updated,Agent Assigned,Team Assigned"
+    rows = [head]
+    for i, team in enumerate(["Level 2 Support", "", "Network Team"]):
+        rows.append(
+            f"16081{i},2024-03-01 1{i}:00,VPN,Ann,a@x.org,Normal,Support,General,Email,Open,"
+            f"2024-03-02 10:00,Bob,{team}"
+        )
+    res = load_export("\n".join(rows).encode())
+    assert res.vendor == "osticket"
+    assert res.mapping["group"] == "Department"
+    assert _col(res, "escalated") == [True, False, False]

@@ -313,6 +313,7 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
             category="Help Topic",
             agent="Agent Assigned; Assigned To",
             group="Department; Team Assigned",
+            level="Team Assigned",  # a team of agents ("Level 2 Support"): a line when named so
             customer="From; From Email",
             subject="Subject",
             reopens="Reopen Count",
