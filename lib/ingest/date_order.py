@@ -104,10 +104,11 @@ def _spread_order(frame: pl.DataFrame, date_columns: list[str]) -> DayFirst | No
     """The order in which the day is the number that changes: a file whose every value fits
     both orders covers a few days (one more day would prove the order), so its day takes
     many values and its month one or two ("01/03" .. "12/03" is 1-12 March, not the 3rd of
-    twelve months). None when neither number clearly varies more (a tie, or two values).
+    twelve months). None when neither number clearly varies more (at least five values and
+    three times as many as the other: four tickets on the 5th of four months stay undecided).
 
-    >>> _spread_order(pl.DataFrame({"d": ["01/03/2024 9:05 AM", "07/03/2024", "12/03/2024"]}),
-    ...               ["d"]).value
+    >>> days = ["01/03/2024 9:05 AM", "03/03/2024", "07/03/2024", "09/03/2024", "12/03/2024"]
+    >>> _spread_order(pl.DataFrame({"d": days}), ["d"]).value
     True
     """
     parts = []
@@ -120,9 +121,9 @@ def _spread_order(frame: pl.DataFrame, date_columns: list[str]) -> DayFirst | No
     fields = pl.concat(parts)
     first = fields.select("1", "3").n_unique()
     second = fields.select("2", "3").n_unique()
-    if first >= 3 and first >= 2 * second:
+    if first >= 5 and first >= 3 * second:
         value, varies, fixed = True, first, second
-    elif second >= 3 and second >= 2 * first:
+    elif second >= 5 and second >= 3 * first:
         value, varies, fixed = False, second, first
     else:
         return None

@@ -28,6 +28,7 @@ from lib.ingest.normalise.durations import parse_plain_minutes
 from lib.ingest.normalise.numeric import parse_plain_int, plain_integers
 from lib.ingest.presets import Preset
 from lib.ingest.readers.table import RawTable
+from lib.ingest.rules import tier_level
 from lib.ingest.value_profile import SERIAL_1970, SERIAL_2100
 from lib.ingest.vendors import repeated_columns
 
@@ -265,13 +266,17 @@ def _parse_table(
         def run(name: str, s: pl.Series) -> tuple[pl.Series, None]:
             s = s.cast(pl.String)
             last = not key.startswith("first_")
+            # GLPI lists co-assigned technicians or groups in one cell, one per line (in the
+            # order of their records, not of assignment): one of them is kept, the group
+            # that names the highest line (an escalation stays one), else the last.
+            glpi = preset is not None and preset.vendor == "glpi"
+            rank = tier_level if key in ("group", "first_group") else None
 
             def clean(u: pl.Series) -> tuple[pl.Series, None]:
-                # GLPI lists co-assigned technicians or groups in one cell, one per line:
-                # the latest (last) is the owner, the first one the first owner.
-                one, n = nz.one_name(u, last=last)
-                found[0] += n
-                return nz.nobody_to_null(nz.clean_text(one)), None
+                if glpi:
+                    u, n = nz.one_name(u, last=last, rank=rank)
+                    found[0] += n
+                return nz.nobody_to_null(nz.clean_text(u)), None
 
             found = [0]
             out = _via_unique(s, clean, kept=True)
@@ -357,6 +362,8 @@ def _parse_table(
 
     for key, name, n in sorted(several):
         which = "first" if key.startswith("first_") else "last"
+        if key in ("group", "first_group"):
+            which = f"one naming the highest line (else the {which})"
         cells = f"{n:,} cell lists" if n == 1 else f"{n:,} cells list"
         report.warnings.append(
             f"{table.name}, column {name!r}: {cells} several names, one per line; the {which} "

@@ -374,7 +374,13 @@ def test_a_status_of_its_own_is_read_by_its_words() -> None:
         "Aguardando pelo suporte": "open",
         "Wachten op ondersteuning": "open",
         "Awaiting Support": "open",
-        "With Engineering": "open",
+        "With Engineering": "on_hold",
+        "With Customer": "pending",
+        "Awaiting Information": "pending",
+        "Waiting - Vendor": "on_hold",
+        "Pending 2nd Approval": "on_hold",
+        "Esperando al tercero": "on_hold",
+        "2nd Reminder": None,
         "Awaiting customer feedback": "pending",
         "Aguardando o solicitante": "pending",
         "Escalated - Resolved": "solved",
@@ -399,9 +405,9 @@ def test_a_status_of_its_own_is_read_by_its_words() -> None:
     )
     assert got == said
     (warned,) = [w for w in res.report.warnings if "does not know" in w]
-    assert "(“Escalation closed”, “Tested”)" in warned
+    assert "(“2nd Reminder”, “Escalation closed”, “Tested”)" in warned
     (parse,) = [p for p in res.report.parse if p["canonical"] == "status"]
-    assert "18 read by their words: 'In Escalation' as 'open'" in parse["detail"]
+    assert "23 read by their words: 'In Escalation' as 'open'" in parse["detail"]
 
 
 @pytest.mark.parametrize("sample", ["vendor_glpi_de_header.csv", "vendor_glpi_it_header.csv"])
@@ -590,10 +596,11 @@ def test_a_servicenow_list_export_with_its_update_count_is_no_event_log() -> Non
     assert load_export("\n".join(rows).encode()).report.event_log
 
 
-def test_glpi_cells_with_several_technicians_keep_the_last_one() -> None:
-    """GLPI writes co-assigned technicians and groups in one cell, one per line: the last
-    listed (the latest assigned) is the agent and the group, not a name made of both, and
-    the import report says so."""
+def test_glpi_cells_with_several_technicians_keep_one() -> None:
+    """GLPI writes co-assigned technicians and groups in one cell, one per line (in the order
+    of their records): the last technician is the agent, the group naming the highest line
+    the group (an escalation stays one, whichever order), not a name made of both; the
+    import report says so. Another export's multi-line cells are left whole."""
     head = '\ufeff"ID";"Titre";"Statut";"Date d\'ouverture";"Priorité";'
     head += '"Attribué à - Technicien";"Attribué à - Groupe de techniciens";'
     rows = [
@@ -602,14 +609,21 @@ def test_glpi_cells_with_several_technicians_keep_the_last_one() -> None:
         'Martin Paul";"DSI > Support N1\nDSI > Support N2";',
         '"2 554";"Mail";"Nouveau";"06-03-2024 10:22";"Haute";"Martin Paul";"DSI > Support N1";',
         '"2 555";"Wifi";"Nouveau";"07-03-2024 10:22";"Haute";"Dupont Marie\n";"DSI > Support N1";',
+        '"2 556";"Disk";"Nouveau";"08-03-2024 10:22";"Haute";"Martin Paul";"DSI > Support N2\n'
+        'DSI > Support N1";',
     ]
     res = load_export("\n".join(rows).encode())
     assert res.vendor == "glpi"
-    assert _col(res, "agent") == ["Martin Paul", "Martin Paul", "Dupont Marie"]
-    assert _col(res, "group") == ["DSI > Support N2", "DSI > Support N1", "DSI > Support N1"]
-    assert _col(res, "escalated") == [True, False, False]
+    assert _col(res, "agent") == ["Martin Paul", "Martin Paul", "Dupont Marie", "Martin Paul"]
+    n2, n1 = "DSI > Support N2", "DSI > Support N1"
+    assert _col(res, "group") == [n2, n1, n1, n2]
+    assert _col(res, "escalated") == [True, False, False, True]
     said = " ".join(res.report.warnings)
     assert "'Attribué à - Technicien': 1 cell lists several names, one per line; the last" in said
+    assert "2 cells list several names, one per line; the one naming the highest line" in said
+    generic = ["Ticket ID,Created,Status,Assignee,Group", '1,2024-03-01,Open,Ann,"Tier 2\nTier 1"']
+    other = load_export("\n".join(generic).encode())
+    assert _col(other, "group") == ["Tier 2 Tier 1"]
 
 
 def test_an_escalated_to_field_naming_teams_and_a_checkbox_named_for_a_team_escalate() -> None:

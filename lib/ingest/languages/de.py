@@ -46,7 +46,7 @@ HEADERS = {
 AVOID = {
     "customer": "tarif kundenstufe abonnement segment stufe",
     "level": "sicherheit kunde kunden tarif vertrag abonnement konto",
-    "group": "kunde kunden tarif vertrag abonnement konto",
+    "group": "tarif vertrag abonnement",
     "created_at": "fällig fälligkeitsdatum frist",
     "agent": "gruppe id",
     "resolved_at": "lösung",

@@ -109,7 +109,7 @@ AVOID = {
     "channel": "resource resources",
     "agent": "email id stations count country",
     "group": "stations count changes id requester requerente demandeur solicitante anforderer"
-    " richiedente aanvrager žadatel customer cust plan account subscription contract",
+    " richiedente aanvrager žadatel plan subscription contract",
     "first_agent": "email id",
     "first_group": "id",
     "escalated_by": "at date time on",

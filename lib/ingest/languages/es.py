@@ -45,7 +45,7 @@ HEADERS = {
 AVOID = {
     "customer": "plan suscripción segmento nivel",
     "level": "seguridad cliente plan suscripción contrato cuenta",
-    "group": "cliente plan suscripción contrato cuenta",
+    "group": "plan suscripción contrato",
     "ticket_id": "proyecto padre principal responsable informador creador",
     "created_at": "vencimiento vista cambiada",
     "agent": "proyecto id grupo",

@@ -9,7 +9,7 @@ CODE = "fr"
 NAME = "French"
 
 HEADERS = {
-    "customer_tier": "forfait|offre|niveau client|niveau du client|segment client|abonnement",
+    "customer_tier": "forfait|niveau client|niveau du client|segment client|abonnement",
     "activity": "activite|activité",
     "ticket_id": "clé|clé de ticket|clé du ticket|numéro de ticket|n° de ticket|numéro"
     "|identifiant|id du ticket|référence|ticket",
@@ -45,7 +45,7 @@ HEADERS = {
 AVOID = {
     "customer": "forfait offre abonnement segment niveau",
     "level": "sécurité client forfait abonnement contrat compte",
-    "group": "client forfait abonnement contrat compte",
+    "group": "forfait abonnement contrat",
     "created_at": "échéance temps délai",
     "agent": "groupe id",
 }

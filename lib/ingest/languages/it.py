@@ -8,7 +8,7 @@ CODE = "it"
 NAME = "Italian"
 
 HEADERS = {
-    "customer_tier": "piano|piano cliente|piano del cliente|livello cliente|segmento|abbonamento",
+    "customer_tier": "piano cliente|piano del cliente|livello cliente|segmento|abbonamento",
     "activity": "attivita|attività",
     "ticket_id": "chiave|chiave ticket|chiave del ticket|chiave della richiesta|numero ticket"
     "|numero del ticket|id ticket|n. ticket|numero|codice|codice ticket",
@@ -43,7 +43,7 @@ HEADERS = {
 AVOID = {
     "customer": "piano abbonamento segmento livello",
     "level": "sicurezza cliente piano abbonamento contratto",
-    "group": "cliente piano abbonamento contratto",
+    "group": "piano abbonamento contratto",
     "created_at": "scadenza tempo",
     "agent": "gruppo id",
 }

@@ -42,7 +42,7 @@ HEADERS = {
 AVOID = {
     "customer": "abonnement segment niveau",
     "level": "beveiliging klant abonnement contract account",
-    "group": "klant abonnement contract account",
+    "group": "abonnement contract",
     "created_at": "streefdatum deadline",
     "agent": "groep id",
 }

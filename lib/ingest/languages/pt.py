@@ -9,7 +9,7 @@ CODE = "pt"
 NAME = "Portuguese"
 
 HEADERS = {
-    "customer_tier": "plano|plano do cliente|nível do cliente|nivel do cliente|segmento|assinatura",
+    "customer_tier": "plano do cliente|nível do cliente|nivel do cliente|segmento|assinatura",
     "activity": "atividade",
     "ticket_id": "id do chamado|número do chamado|chamado|nº do chamado|chave|chave do item"
     "|id do ticket|número do ticket|protocolo|número",
@@ -45,7 +45,7 @@ HEADERS = {
 AVOID = {
     "customer": "plano assinatura segmento nível nivel",
     "level": "segurança cliente plano assinatura contrato conta",
-    "group": "cliente plano assinatura contrato conta",
+    "group": "plano assinatura contrato",
     "created_at": "tempo progresso vencimento excedido",
     "solved_at": "tempo progresso excedido",
     "agent": "grupo id",

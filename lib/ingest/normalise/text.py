@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from lib.ingest.normalise._common import _distinct_codes, _map_series
@@ -25,14 +27,20 @@ def clean_text(s: pl.Series) -> pl.Series:
     return _clean_strings(s)
 
 
-def one_name(s: pl.Series, *, last: bool) -> tuple[pl.Series, int]:
+def one_name(
+    s: pl.Series, *, last: bool, rank: Callable[[pl.Expr], pl.Expr] | None = None
+) -> tuple[pl.Series, int]:
     """Cells that list several names, one per line (GLPI's co-assigned technicians or groups),
-    cut to one: the last listed (the latest assigned) or, with ``last=False``, the first; and
-    how many cells listed several. Other cells are left as they are.
+    cut to one: the last listed or, with ``last=False``, the first; with ``rank``, the one it
+    ranks highest (ties: as before); and how many cells listed several. Other cells are left
+    as they are.
 
     >>> import polars as pl
     >>> one_name(pl.Series(["Dupont Marie\\nMartin Paul", "Ann", None]), last=True)[0].to_list()
     ['Martin Paul', 'Ann', None]
+    >>> by_len = lambda e: e.str.len_chars()
+    >>> one_name(pl.Series(["Support N2\\nN1"]), last=True, rank=by_len)[0].to_list()
+    ['Support N2']
     """
     if s.dtype != pl.String:
         s = s.cast(pl.String)
@@ -43,6 +51,12 @@ def one_name(s: pl.Series, *, last: bool) -> tuple[pl.Series, int]:
     lines = s.str.split("\n").list.eval(
         pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != "")
     )
+    if rank is not None:  # the lines ranked highest, then the last (or first) of them
+        ranked = lines.list.eval(rank(pl.element()).fill_null(0))
+        top = ranked.list.eval(
+            pl.int_range(pl.element().len()).filter(pl.element() == pl.element().max())
+        )
+        lines = pl.select(pl.lit(lines).list.gather(pl.lit(top))).to_series()
     pick = lines.list.last() if last else lines.list.first()
     return pl.select(pl.when(several).then(pick).otherwise(s)).to_series().alias(s.name), n
 

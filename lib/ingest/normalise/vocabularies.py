@@ -204,17 +204,19 @@ def normalise_status(
     )
 
 
-#: Where an unknown status is cut into parts ("Escalated - Resolved", "Closed (Duplicate)").
-_STATUS_PARTS = r"\s+[-\u2013\u2014/|]\s+|[:()\[\],;>\u203a]"
+#: Where an unknown status is cut into parts ("Escalated - Resolved", "Closed (Duplicate)");
+#: not at ">" (a move, "Resolved > Reopened", is not two states).
+_STATUS_PARTS = r"\s+[-\u2013\u2014/|]\s+|[:()\[\],;]"
 #: Of the parts a status names, the one that decides: the furthest along.
 _STATUS_ORDER = ("closed", "solved", "pending", "on_hold", "open", "new")
 #: An escalation or a level above the first line, any language ("In Escalation", "Escaladé",
-#: "Eskaliert", "With Tier 2", "Awaiting L2", "Nível 2", "2nd line").
+#: "Eskaliert", "With Tier 2", "Awaiting L2", "Nível 2", "2nd line"); an ordinal only before
+#: a line or level word ("2nd Reminder" is no level).
 _STATUS_ESCALATED = re.compile(
     r"escal|eskal|\b(?:l|t|n|tier|level|line|lines|niveau|nivel|stufe|livello|linea"
     r"|linie|lijn|poziom|uroven)[\s_-]*[2-9]\b|\b(?:2nd|3rd|second|third|2e|3e|2eme|3eme"
-    r"|segund[oa]|tercer[oa]?|zweite[rn]?|dritte[rn]?|second[oa]|terz[oa]|tweede|derde)\b"
-    r"(?!\s*(?:part|opinion|derde))"
+    r"|segund[oa]|tercer[oa]?|zweite[rn]?|dritte[rn]?|second[oa]|terz[oa]|tweede|derde)\s+"
+    r"(?:line|level|tier|niveau|nivel|nivel|linea|livello|stufe|lijn|ligne)\b"
 )
 #: Waiting, any language ("Awaiting Engineering", "En attente du fournisseur").
 _STATUS_WAITING = re.compile(
@@ -222,61 +224,68 @@ _STATUS_WAITING = re.compile(
     r"|warte\w*|wacht\w*"
     r"|oczek\w*|vantar|ceka\w*|ozhid\w*|request\w*(?:\s+\w+)?\s+info\w*)\b"
 )
-#: The customer, any language: waiting on them is "pending", on anyone else "on hold".
+#: The customer, any language: waiting on them is "pending".
 _STATUS_CUSTOMER = re.compile(
     r"\b(?:customer|client\w*|requester|requestor|user|reporter|contact|caller|demandeur"
     r"|utilisateur|solicitante|usuario|utente|requerente|kunde\w*|klant\w*|anwender"
     r"|melder|zakaznik\w*|klient\w*)\b"
 )
-#: Support itself, any language: waiting on it ("Warten auf Support", "Awaiting Support") or
-#: being with a team ("With Engineering") is open work.
+#: Someone outside support, any language: waiting on them is "on hold" ("Awaiting
+#: Engineering", "Waiting - Vendor", "Esperando al tercero", "Pending 2nd Approval").
+_STATUS_OTHERS = re.compile(
+    r"\b(?:vendor\w*|supplier\w*|third|3rd|party|partner\w*|engineering|development|dev"
+    r"|developers?|approv\w*|parts?|change|release|deploy\w*|implementation|internal"
+    r"|manufacturer|tercer[oa]?|terceir[oa]s?|dritt\w*|tiers|terz[io]|fournisseur|proveedor"
+    r"|fornecedor|lieferant\w*|leverancier|fornitore|aprobaci\w*|aprova\w*|approvazione"
+    r"|genehmigung|goedkeuring|entwicklung|desarrollo|desenvolvimento|sviluppo|ingenier\w*"
+    r"|engenharia)\b"
+)
+#: Support itself, any language: waiting on it ("Warten auf Support", "Awaiting Support") is
+#: open work.
 _STATUS_SUPPORT = re.compile(
     r"\b(?:support\w*|suporte|soporte|supporto|assistance|assistenza|asistencia|ondersteuning"
-    r"|wsparci\w*|podpor\w*|agent\w*|technician|technicien|tecnico|techniker|helpdesk"
-    r"|servicedesk|service desk|us|team|equipe|equipo|squadra)\b|^with\b"
+    r"|wsparci\w*|podpor\w*|technician|technicien|tecnico|techniker|helpdesk|servicedesk"
+    r"|service desk|us)\b"
 )
 #: A word that ends work: a status holding one and nothing known is left unknown.
 _STATUS_ENDING = re.compile(r"clos|resol|solv|done|ferm|clotur|cerr|fech|chius|geschlossen|gelost")
 
 
 def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
-    """A status the vocabulary does not hold, read by its parts or its words: the part that
-    is furthest along ("Escalated - Resolved" is solved), else an escalation or a higher
-    level is open work, and waiting is pending when it is on the customer, on hold when on
-    anyone else. None when nothing says (left unknown, with its warning).
+    """A status the vocabulary does not hold, read by its parts or its words. Parts that are
+    all known statuses: the one furthest along ("Escalated - Resolved" is solved). Else: a
+    wait on the customer, or on no one named, is pending; on someone outside support (a
+    vendor, engineering, an approval) on hold; on support itself open; "With <someone>" the
+    same; an escalation or a higher level is open work. None when nothing says (left
+    unknown, with its warning).
 
     >>> v = _STATUS_VOCAB
     >>> [status_by_words(x, v) for x in ["In Escalation", "Escaladé", "Awaiting Engineering",
     ...  "Escalated - Resolved", "Awaiting customer feedback", "Tested", "Escalation closed"]]
     ['open', 'open', 'on_hold', 'solved', 'pending', None, None]
     >>> [status_by_words(x, v) for x in ["Waiting on 3rd party", "Warten auf Support",
-    ...  "With engineering", "Wait"]]
-    ['on_hold', 'open', 'open', 'pending']
+    ...  "With engineering", "Wait", "Awaiting Information", "With Customer", "2nd Reminder"]]
+    ['on_hold', 'open', 'on_hold', 'pending', 'pending', 'pending', None]
     """
     parts = [value_key(p) for p in re.split(_STATUS_PARTS, value) if value_key(p)]
-    found = {vocab[p] for p in parts if p in vocab} if len(parts) > 1 else set()
-    for canon in _STATUS_ORDER:
-        if canon in found:
-            return canon
+    if len(parts) > 1 and all(p in vocab for p in parts):
+        found = {vocab[p] for p in parts}
+        return next(canon for canon in _STATUS_ORDER if canon in found)
     words = " ".join(re.sub(r"[\W_]+", " ", fold(value)).split())
     if _STATUS_ENDING.search(words):  # "Escalation closed", "Pending closure": not guessed
         return None
-    if _STATUS_ESCALATED.search(words) or _STATUS_SUPPORT.search(words):
+    waiting = _STATUS_WAITING.search(words) or re.match(r"with\b", words)
+    if waiting and _STATUS_CUSTOMER.search(words):
+        return "pending"
+    if _STATUS_ESCALATED.search(words) or (waiting and _STATUS_SUPPORT.search(words)):
         return "open"
-    if _STATUS_WAITING.search(words):
-        # on the customer, or on no one named ("Wait"), is pending; on anyone else on hold
-        rest = _STATUS_WAITING.sub(" ", words).split()
-        if _STATUS_CUSTOMER.search(words) or not set(rest) - _FILLER:
-            return "pending"
+    if waiting and _STATUS_OTHERS.search(words):
         return "on_hold"
+    if _STATUS_WAITING.search(words):
+        return "pending"  # "Wait", "Awaiting Information", "Pending Response"
+    if waiting:  # "With Tier 1": being worked by the team it names
+        return "open"
     return None
-
-
-#: Words that name no one in a waiting status ("Waiting for the ...").
-_FILLER = frozenset(
-    {"on", "for", "of", "the", "a", "de", "du", "des", "la", "le", "el", "al", "do", "da", "di"}
-    | {"del", "per", "auf", "op", "na"}
-)
 
 
 def has_value(s: pl.Series) -> pl.Series:
