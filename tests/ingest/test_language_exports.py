@@ -443,3 +443,43 @@ def test_translated_freshdesk_counts_and_due_dates_are_no_scores_or_creation_dat
     ]
     res = load_export("\n".join(es).encode())
     assert res.mapping["created_at"] == "Hora de creación"
+
+
+@pytest.mark.parametrize(
+    ("head", "want"),
+    [
+        (
+            "ID del ticket,Estado,Hora de creación,Vence el,Hora de resolución,Hora de cierre,"
+            "Hora de la respuesta inicial",
+            ("Hora de creación", "Hora de resolución", "Hora de cierre"),
+        ),
+        (
+            "ID du ticket,Statut,Heure de création,Échéance,Heure de résolution,Heure de clôture,"
+            "Heure de la réponse initiale",
+            ("Heure de création", "Heure de résolution", "Heure de clôture"),
+        ),
+        (
+            "ID do ticket,Status,Hora de criação,Prazo,Hora da resolução,Hora do fechamento,"
+            "Hora da resposta inicial",
+            ("Hora de criação", "Hora da resolução", "Hora do fechamento"),
+        ),
+    ],
+)
+def test_freshdesk_time_columns_in_other_languages(head: str, want: tuple[str, ...]) -> None:
+    """Freshdesk's "<time> of creation / resolution / closing" in Spanish, French and
+    Portuguese: the creation, solve and close times; the due date and the first response are
+    neither (the first response is its own time)."""
+    rows = [head]
+    for i in range(1, 5):
+        solved = f"2024-03-0{i} 15:00:00" if i % 2 else ""
+        rows.append(
+            f"{i},x,2024-03-0{i} 09:00:00,2024-03-0{i + 1} 09:00:00,{solved},{solved},"
+            f"2024-03-0{i} 10:00:00"
+        )
+    res = load_export("\n".join(rows).encode())
+    created, resolved, closed = want
+    assert res.mapping["created_at"] == created
+    assert res.mapping.get("resolved_at") == resolved
+    assert res.mapping.get("closed_at") == closed
+    assert _sorted(res, "solved_at")[1] is None
+    assert _sorted(res, "solved_at")[0] == datetime(2024, 3, 1, 15, tzinfo=UTC)

@@ -16,7 +16,7 @@ HEADERS = {
     "created_at": "erstellt|erstellt am|erstelldatum|erstellungsdatum|eröffnungsdatum"
     "|eröffnet|eröffnet am|angelegt|angelegt am|erfasst am|öffnungsdatum",
     "solved_at": "lösungsdatum|gelöst am|gelöst|datum der lösung",
-    "resolved_at": "erledigt|erledigt am|erledigungsdatum",
+    "resolved_at": "erledigt|erledigt am|erledigungsdatum|gelöst am|gelöst um",
     "closed_at": "geschlossen am|geschlossen|schließungsdatum|abschlussdatum|abgeschlossen am",
     "updated_at": "aktualisiert|aktualisiert am|letzte änderung|geändert|geändert am"
     "|zuletzt geändert|letzte aktualisierung|änderungsdatum",
@@ -30,6 +30,7 @@ HEADERS = {
     "|warteschlange|queue|abteilung|technikergruppe|zuweisungsgruppe",
     "level": "stufe|support-stufe|supportlevel|ebene|level",
     "customer": "anforderer|anforderer - anforderer|antragsteller|melder|autor|kunde|firma"
+    "|firmenname|unternehmensname"
     "|organisation|unternehmen|benutzer|kontakt|kundenbenutzer|anrufer",
     "subject": "zusammenfassung|titel|betreff",
     "description": "beschreibung|nachricht|details|inhalt|kommentar",
@@ -39,7 +40,8 @@ HEADERS = {
     "reopens": "wiedereröffnungen|wiedereröffnet",
     "first_response_minutes": "erste antwort|erstreaktionszeit|zeit bis zur ersten antwort"
     "|erste antwortzeit|erste antwortzeit in std|erste reaktionszeit",
-    "first_response_at": "erste antwort am|erste antwort um|zeitpunkt der ersten antwort",
+    "first_response_at": "erste antwort am|erste antwort um|zeitpunkt der ersten antwort"
+    "|zeit der ersten antwort|uhrzeit der ersten antwort",
     "satisfaction": "zufriedenheit|bewertung|kundenzufriedenheit",
 }
 

@@ -9,16 +9,18 @@ CODE = "es"
 NAME = "Spanish"
 
 HEADERS = {
+    "first_response_at": "hora de la respuesta inicial|fecha de primera respuesta"
+    "|primera respuesta el|hora de primera respuesta",
     "customer_tier": "plan|plan del cliente|nivel de cliente|nivel del cliente|segmento"
     "|suscripción",
     "activity": "actividad",
     "ticket_id": "clave de incidencia|clave|id de la incidencia|id de incidencia|id del ticket"
     "|número de ticket|número de caso|número|n.º|nº|ticket|caso|incidencia|id de ticket",
     "created_at": "creada|creado|fecha de creación|fecha de apertura|fecha de alta|abierto"
-    "|creado el|creada el|fecha creación",
+    "|creado el|creada el|fecha creación|hora de creación",
     "solved_at": "fecha de solución|solucionado|solucionada|fecha solución",
-    "resolved_at": "resuelta|resuelto|fecha de resolución|resuelto el",
-    "closed_at": "fecha de cierre|cerrado|cerrada|cerrado el",
+    "resolved_at": "resuelta|resuelto|fecha de resolución|resuelto el|hora de resolución",
+    "closed_at": "fecha de cierre|cerrado|cerrada|cerrado el|hora de cierre",
     "updated_at": "actualizada|actualizado|última actualización|fecha de actualización"
     "|última modificación|modificado|modificada",
     "status": "estado|estado de la incidencia|estado del ticket",

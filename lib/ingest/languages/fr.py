@@ -9,6 +9,8 @@ CODE = "fr"
 NAME = "French"
 
 HEADERS = {
+    "first_response_at": "heure de la réponse initiale|date de première réponse"
+    "|première réponse le|heure de première réponse",
     "customer_tier": "forfait|niveau client|niveau du client|segment client|abonnement",
     "activity": "activite|activité",
     "ticket_id": "clé|clé de ticket|clé du ticket|numéro de ticket|n° de ticket|numéro"
@@ -16,8 +18,9 @@ HEADERS = {
     "created_at": "date d'ouverture|date de création|création|créé|créé le|créée le|ouvert le"
     "|date ouverture|ouverture",
     "solved_at": "date de résolution|résolu le|date de solution",
-    "resolved_at": "résolu|résolue|résolu le",
-    "closed_at": "date de clôture|clôturé le|clos le|fermé le|date de fermeture",
+    "resolved_at": "résolu|résolue|résolu le|heure de résolution|date de résolution",
+    "closed_at": "date de clôture|clôturé le|clos le|fermé le|date de fermeture"
+    "|heure de clôture|heure de fermeture",
     "updated_at": "dernière modification|mise à jour|mis à jour|modifié le|mis à jour le"
     "|date de mise à jour|dernière mise à jour",
     "status": "statut|état|état du ticket|statut du ticket",

@@ -8,6 +8,7 @@ CODE = "it"
 NAME = "Italian"
 
 HEADERS = {
+    "first_response_at": "ora della risposta iniziale|data della prima risposta|prima risposta il",
     "customer_tier": "piano cliente|piano del cliente|livello cliente|segmento|abbonamento",
     "activity": "attivita|attività",
     "ticket_id": "chiave|chiave ticket|chiave del ticket|chiave della richiesta|numero ticket"
@@ -15,8 +16,8 @@ HEADERS = {
     "created_at": "data di apertura|data di creazione|creato|creata|creato il|aperto il"
     "|data apertura|data creazione|apertura",
     "solved_at": "data di risoluzione|risolto il|data risoluzione|data di soluzione",
-    "resolved_at": "risolto|risolta",
-    "closed_at": "data di chiusura|chiuso il|data chiusura",
+    "resolved_at": "risolto|risolta|ora di risoluzione|data di risoluzione",
+    "closed_at": "data di chiusura|chiuso il|data chiusura|ora di chiusura",
     "updated_at": "ultima modifica|aggiornato|aggiornata|aggiornato il|ultimo aggiornamento"
     "|data di aggiornamento|data ultima modifica|modificato il",
     "status": "stato|stato del ticket|stato ticket",

@@ -9,6 +9,7 @@ CODE = "nl"
 NAME = "Dutch"
 
 HEADERS = {
+    "first_response_at": "tijd van eerste antwoord|eerste antwoord op|datum eerste reactie",
     "customer_tier": "abonnement|klantniveau|klantsegment",
     "ticket_id": "sleutel|issuesleutel|ticketnummer|meldingnummer|meldingsnummer"
     "|incidentnummer|nummer|ticket-id|ticketnr",
@@ -49,7 +50,7 @@ AVOID = {
 
 STATUSES = {
     "new": "nieuw|te doen|niet gestart",
-    "open": "in behandeling|in behandeling (toegewezen)|in behandeling (gepland)"
+    "open": "in behandeling|in behandeling (toegewezen)|in behandeling (gepland)|wordt uitgevoerd"
     "|in uitvoering|mee bezig|bezig|open|toegewezen|heropend|in onderzoek",
     "pending": "wachtend|in afwachting|wacht op klant|wachten op klant|wachten op reactie"
     "|in afwachting van klant",

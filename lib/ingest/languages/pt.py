@@ -9,6 +9,8 @@ CODE = "pt"
 NAME = "Portuguese"
 
 HEADERS = {
+    "first_response_at": "hora da resposta inicial|data da primeira resposta"
+    "|primeira resposta em|hora da primeira resposta",
     "customer_tier": "plano do cliente|nível do cliente|nivel do cliente|segmento|assinatura",
     "activity": "atividade",
     "ticket_id": "id do chamado|número do chamado|chamado|nº do chamado|chave|chave do item"
@@ -16,8 +18,10 @@ HEADERS = {
     "created_at": "data de abertura|data de criação|criado|criada|criado em|aberto em"
     "|data abertura|abertura",
     "solved_at": "data da solução|data de solução|solucionado em|data solução",
-    "resolved_at": "resolvido|resolvida|data de resolução|resolvido em",
-    "closed_at": "data de fechamento|data de encerramento|fechado em|encerrado em",
+    "resolved_at": "resolvido|resolvida|data de resolução|resolvido em|hora da resolução"
+    "|hora de resolução",
+    "closed_at": "data de fechamento|data de encerramento|fechado em|encerrado em"
+    "|hora do fechamento|hora de fechamento|hora do encerramento",
     "updated_at": "última atualização|atualizado|atualizada|atualizado em"
     "|data de atualização|última modificação|modificado em",
     "status": "status|estado|situação|status do chamado",
