@@ -271,17 +271,32 @@ def _parse_table(
             # that names the highest line (an escalation stays one), else the last.
             glpi = preset is not None and preset.vendor == "glpi"
             rank = tier_level if key in ("group", "first_group") else None
+            # Jira repeats "Component/s" for each component: the group is the one naming the
+            # highest line ("Tier 3 - DBA" after "Access Management"), else the first.
+            siblings = [c for c in repeated_columns(name, frame.columns) if c != name]
+            if key == "group" and siblings:
+                cells = [frame.get_column(c).cast(pl.String).str.strip_chars() for c in siblings]
+                s = (
+                    pl.select(
+                        pl.concat_str(
+                            [s.str.strip_chars(), *cells], separator="\n", ignore_nulls=True
+                        )
+                    )
+                    .to_series()
+                    .alias(name)
+                )
+                several.append(("group columns", name, len(siblings) + 1))
 
             def clean(u: pl.Series) -> tuple[pl.Series, None]:
-                if glpi:
-                    u, n = nz.one_name(u, last=last, rank=rank)
+                if glpi or (key == "group" and siblings):
+                    u, n = nz.one_name(u, last=last and not siblings, rank=rank)
                     found[0] += n
                 return nz.nobody_to_null(nz.clean_text(u)), None
 
             found = [0]
             out = _via_unique(s, clean, kept=True)
-            if found[0]:  # the rows that hold such cells (``clean`` may see distinct values)
-                several.append((key, name, nz.one_name(s, last=last)[1]))
+            if found[0] and not siblings:  # the rows with such cells (``clean`` may see
+                several.append((key, name, nz.one_name(s, last=last)[1]))  # distinct values)
             return out
 
         return run
@@ -361,6 +376,12 @@ def _parse_table(
         out[target] = series.alias(target)
 
     for key, name, n in sorted(several):
+        if key == "group columns":
+            report.warnings.append(
+                f"{table.name}: {n} columns {name!r}: the group is the one naming the highest "
+                "line (else the first filled)."
+            )
+            continue
         which = "first" if key.startswith("first_") else "last"
         if key in ("group", "first_group"):
             which = f"one naming the highest line (else the {which})"

@@ -665,3 +665,31 @@ def test_osticket_team_named_for_a_line_escalates() -> None:
     assert res.vendor == "osticket"
     assert res.mapping["group"] == "Department"
     assert _col(res, "escalated") == [True, False, False]
+
+
+def test_jira_repeated_components_give_the_group_naming_the_highest_line() -> None:
+    """Jira writes one "Component/s" column per component: the team component ("Tier 3 -
+    DBA") may stand in the second; the group is the component naming the highest line,
+    else the first filled one."""
+    head = "Summary,Issue key,Issue id,Issue Type,Status,Priority,Resolution,Assignee,Reporter"
+    head += ",Created,Updated,Resolved,Component/s,Component/s"
+    rows = [head]
+    comps = [
+        ("Access Management", "Tier 3 - DBA"),
+        ("Access Management", ""),
+        ("Tier 2 - Network", "Billing"),
+        ("", "Billing"),
+    ]
+    for i, (a, b) in enumerate(comps, start=1):
+        when = f"0{i}/Jan/24 3:45 PM"
+        rows.append(f"s,H-{i},{i},Incident,Open,High,,Ann,x,{when},{when},,{a},{b}")
+    res = load_export("\n".join(rows).encode())
+    assert res.vendor == "jira"
+    assert _col(res, "group") == [
+        "Tier 3 - DBA",
+        "Access Management",
+        "Tier 2 - Network",
+        "Billing",
+    ]
+    assert _col(res, "escalated") == [True, False, True, False]
+    assert any("2 columns 'Component/s'" in w for w in res.report.warnings)
