@@ -16,7 +16,13 @@ from lib.errors import IngestError
 from lib.ingest.readers._common import _POLARS_ERRORS, _plural
 from lib.ingest.readers.blocks import Counts
 from lib.ingest.readers.csv_records import _CR_STANDIN, Record, _records, _restore_cr
-from lib.ingest.readers.encoding import SAMPLE_BYTES, _transcode, _utf8_error_position
+from lib.ingest.readers.encoding import (
+    SAMPLE_BYTES,
+    _transcode,
+    _utf8_error_position,
+    described,
+    single_byte_encoding,
+)
 from lib.ingest.readers.limits import CELL_BYTES, Limits, check_columns, check_rows, reserve
 from lib.ingest.readers.line_index import (
     _count_lines_and_quotes,
@@ -122,8 +128,11 @@ def _read_sniffed(
         bad_at = _utf8_error_position(data)
         if bad_at is not None:
             line = data.count(b"\n", 0, bad_at) + 1
-            data, encoding = _transcode(data, "cp1252")
-            notes.append(f"decoded as {encoding} (the file is not valid UTF-8 from line {line})")
+            window = data[max(0, bad_at - SAMPLE_BYTES // 2) : bad_at + SAMPLE_BYTES // 2]
+            data, encoding = _transcode(data, single_byte_encoding(window, header=data[:4096]))
+            notes.append(
+                f"decoded as {described(encoding)} (the file is not valid UTF-8 from line {line})"
+            )
             frame, lines, short, odd_quotes = _read_fast(data, ctx)
     dropped: list[tuple[int, str]] = []
     if frame is None or lines is None or odd_quotes:

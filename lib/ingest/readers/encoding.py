@@ -5,6 +5,8 @@ other encodings as UTF-8, and spot binary data posing as text.
 from __future__ import annotations
 
 import codecs
+import re
+from functools import cache
 
 from lib.ingest.readers._common import _CHUNK
 
@@ -32,8 +34,90 @@ def _detect_encoding(data: bytes) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(data) <= SAMPLE_BYTES)
     except UnicodeDecodeError:
-        return "cp1252"
+        return single_byte_encoding(sample)
     return "utf-8"
+
+
+#: The Windows code pages a spreadsheet saves CSV in: Western, Central European (Polish,
+#: Czech), Cyrillic; then latin-1, which reads any byte. The first is the default.
+SINGLE_BYTE = ("cp1252", "cp1250", "cp1251", "latin-1")
+_NAMES = {"cp1252": "Western", "cp1250": "Central European", "cp1251": "Cyrillic"}
+
+
+def described(encoding: str) -> str:
+    """An encoding as the import report names it.
+
+    >>> described("cp1250")
+    'cp1250, Windows Central European'
+    """
+    name = _NAMES.get(encoding)
+    return f"{encoding}, Windows {name}" if name else encoding
+
+
+def single_byte_encoding(sample: bytes, header: bytes | None = None) -> str:
+    """The Windows code page that reads ``sample`` most plausibly: the most header names the
+    importer knows (``header``: the file's first line, when ``sample`` is not its start),
+    then the fewest garbled words (:func:`_garbled`); cp1252 on a tie.
+
+    >>> single_byte_encoding("Agent;Stav\\nPaweł Żak;Otwarte\\n".encode("cp1250"))
+    'cp1250'
+    >>> single_byte_encoding("Agent;Status\\nJosé Müller;Fermé «x»\\n".encode("cp1252"))
+    'cp1252'
+    >>> single_byte_encoding("Агент;Статус\\nИван;Открыт\\n".encode("cp1251"))
+    'cp1251'
+    """
+    first = (header if header is not None else sample).split(b"\n", 1)[0]
+    best: tuple[tuple[int, int], str] | None = None
+    for encoding in SINGLE_BYTE:
+        try:
+            text, names = sample.decode(encoding), first.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = (_known_names(names), -_garbled(text))
+        if best is None or score > best[0]:
+            best = (score, encoding)
+    return best[1] if best else "cp1252"
+
+
+_CELL = re.compile(r"[;,\t|]")
+
+
+@cache
+def _header_names() -> frozenset[str]:
+    from lib.ingest.languages import header_words  # on first use: a rare path
+
+    return frozenset(name for names in header_words().values() for name in names)
+
+
+def _known_names(line: str) -> int:
+    """Header cells with a letter beyond ASCII that the importer knows by name."""
+    names = _header_names()
+    cells = (" ".join(c.strip().strip('"').lower().split()) for c in _CELL.split(line))
+    return sum(1 for c in cells if c and not c.isascii() and c in names)
+
+
+#: Non-letters that stand next to letters in any text (quotes, dashes, signs).
+_PUNCT = frozenset("«»„“”‘’–—…•€°§©®™")
+
+
+def _garbled(text: str) -> int:
+    """Words a wrong code page makes: a symbol against a letter ("Pawe³", "¯ak"), Latin and
+    Cyrillic letters in one word, three accented Latin letters in a row ("Ïðèâåò")."""
+    bad = 0
+    for word in text.split():
+        if word.isascii():
+            continue
+        for i, ch in enumerate(word):
+            if ch.isascii() or ch.isalpha() or ch in _PUNCT:
+                continue
+            if (i and word[i - 1].isalpha()) or (i + 1 < len(word) and word[i + 1].isalpha()):
+                bad += 1
+                break
+        cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in word)
+        bad += cyrillic and any(ch.isascii() and ch.isalpha() for ch in word)
+        if not cyrillic and re.search(r"[^\x00-\x7f]{3}", word):
+            bad += 1
+    return bad
 
 
 def _transcode(data: bytes, encoding: str) -> tuple[bytes, str]:

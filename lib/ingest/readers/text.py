@@ -6,7 +6,13 @@ from lib.errors import IngestError
 from lib.ingest.readers._common import _EXPECTED_FORMATS, _JSON_EXTS, _JSONL_EXTS, _TEXT_EXTS
 from lib.ingest.readers.blocks import Counts
 from lib.ingest.readers.delimited import _read_delimited
-from lib.ingest.readers.encoding import SAMPLE_BYTES, _detect_encoding, _looks_binary, _transcode
+from lib.ingest.readers.encoding import (
+    SAMPLE_BYTES,
+    _detect_encoding,
+    _looks_binary,
+    _transcode,
+    described,
+)
 from lib.ingest.readers.json_records import _read_json_text
 from lib.ingest.readers.limits import Limits
 from lib.ingest.readers.table import RawTable
@@ -33,7 +39,7 @@ def _read_text(
         data, encoding = _transcode(data, encoding)
         counts = None
         why = "" if wide else " (the file is not valid UTF-8)"
-        notes.append(f"decoded as {encoding}{why}")
+        notes.append(f"decoded as {described(encoding)}{why}")
         if not data:
             raise IngestError("is empty", file=display, expected=_EXPECTED_FORMATS)
         if wide and _looks_binary(data[:SAMPLE_BYTES]):

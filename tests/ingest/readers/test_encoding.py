@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lib.ingest import load_export
 from lib.ingest.readers import encoding as readers
 from lib.ingest.vendors import header_fingerprint
 from tests.ingest.readers.helpers import one
@@ -56,7 +57,8 @@ def test_invalid_utf8_after_the_sample_switches_to_cp1252():
     assert t.encoding == "cp1252"
     assert t.frame["subject"][-1] == "Café"
     assert t.frame.height == 5001
-    assert "decoded as cp1252 (the file is not valid UTF-8 from line 5002)" in t.notes
+    said = "decoded as cp1252, Windows Western (the file is not valid UTF-8 from line 5002)"
+    assert said in t.notes
 
 
 @pytest.mark.parametrize(
@@ -81,3 +83,35 @@ def test_bom_before_a_quoted_header_gives_the_same_names_as_without(delimiter, n
     assert header_fingerprint(bom.frame.columns) == header_fingerprint(
         ["ID", "Created at", "Agent"]
     )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text", "agent"),
+    [
+        (
+            "cp1250",
+            "Klucz;Status;Osoba przypisana;Utworzono\nPOM-1;Otwarte;Paweł Wiśniewski;2024-10-04\n"
+            "POM-2;Zamknięte;Łukasz Żak;2024-10-05\n",
+            "Paweł Wiśniewski",
+        ),
+        (
+            "cp1251",
+            "Ключ;Статус;Исполнитель;Создано\nA-1;Открыт;Иван Петров;2024-10-04\n"
+            "A-2;Закрыт;Ольга Смирнова;2024-10-05\n",
+            "Иван Петров",
+        ),
+        (
+            "cp1252",
+            "Ticket;Statut;Agent;Créé le\n1;Fermé;José Müller;2024-10-04\n"
+            "2;Ouvert;Zoë Brontë;2024-10-05\n",
+            "José Müller",
+        ),
+    ],
+)
+def test_a_spreadsheets_code_page_is_told_by_its_words(encoding, text, agent) -> None:
+    """Excel saves CSV in the Windows code page of its language: Polish or Czech in cp1250,
+    Russian in cp1251, Western languages in cp1252. The one that reads the words without
+    garbling them ("Pawe³", "£ukasz") is chosen, and the report names it."""
+    res = load_export(text.encode(encoding))
+    assert res.tickets.sort("ticket_id").get_column("agent").to_list()[0] == agent
+    assert res.report.files[0].notes[0].startswith(f"decoded as {encoding}, Windows ")

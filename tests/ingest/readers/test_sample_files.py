@@ -70,7 +70,7 @@ FILES = [
         ("1001", "Réclamation facture", "José"),
         [2, 3],
         [],
-        "decoded as cp1252 (the file is not valid UTF-8)",
+        "decoded as cp1252, Windows Western (the file is not valid UTF-8)",
     ),
     (
         "read_quoted_newlines.csv",
