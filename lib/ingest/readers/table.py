@@ -141,6 +141,28 @@ def _footer_block(
     return block if any(_FOOTER_RE.search(v) for v in said) else footer
 
 
+def _repeated_headers(frame: pl.DataFrame) -> list[int]:
+    """Rows that repeat the header (two exports pasted one under the other): the first cell
+    is the first column's name and most filled cells are their columns' names.
+
+    >>> f = pl.DataFrame({"Key": ["A-1", "Key", "A-2"], "Status (2)": ["Open", "Status", None]})
+    >>> _repeated_headers(f)
+    [1]
+    """
+    first = frame.columns[0]
+    if frame.schema[first] != pl.String:
+        return []
+    # one equality over the first column (a million rows: a few milliseconds)
+    hits = frame.get_column(first).is_in([first, first.strip()]).fill_null(False)
+    out = []
+    bases = [re.sub(r" \(\d+\)$", "", c).strip().lower() for c in frame.columns]
+    for i in hits.arg_true().to_list()[:1000]:
+        cells = [(str(v).strip().lower(), b) for v, b in zip(frame.row(i), bases, strict=True) if v]
+        if sum(v == b for v, b in cells) >= 0.6 * len(cells):
+            out.append(i)
+    return out
+
+
 def _finish(
     table: RawTable,
     *,
@@ -168,6 +190,13 @@ def _finish(
     if n and frame.width:
         blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series().to_numpy()
         remove |= blank
+        headers = _repeated_headers(frame)
+        if headers:
+            remove[headers] = True
+            table.notes.append(
+                f"skipped {_plural(len(headers), 'repeated header line')} in the data (first on "
+                f"line {line_of(headers[0])}: two exports pasted into one file)"
+            )
 
     # Footer and truncated last row: look at the last non-blank rows.
     tail = [i for i in range(max(0, n - TAIL_ROWS), n) if not blank[i]]

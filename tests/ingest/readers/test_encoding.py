@@ -115,3 +115,19 @@ def test_a_spreadsheets_code_page_is_told_by_its_words(encoding, text, agent) ->
     res = load_export(text.encode(encoding))
     assert res.tickets.sort("ticket_id").get_column("agent").to_list()[0] == agent
     assert res.report.files[0].notes[0].startswith(f"decoded as {encoding}, Windows ")
+
+
+def test_a_repeated_header_line_in_the_data_is_skipped_with_a_note() -> None:
+    """Two exports pasted one under the other: the second header is no ticket (no dropped
+    row, no "status 'Status' unknown" warning), and the report says where it was."""
+    csv = "Issue key,Status,Created,Labels,Labels\nA-1,Open,2024-01-02 10:00,x,y\n"
+    csv += "A-2,Done,2024-01-03 10:00,,\nIssue key,Status,Created,Labels,Labels\n"
+    csv += "B-1,Open,2024-02-02 10:00,z,\n"
+    res = load_export(csv.encode())
+    assert res.tickets.height == 3
+    assert res.report.rows_dropped == 0
+    assert not any("does not know" in w for w in res.report.warnings)
+    assert (
+        "skipped 1 repeated header line in the data (first on line 4"
+        in res.report.files[0].notes[0]
+    )
