@@ -155,6 +155,7 @@ def load_tables(
         _note_event_log(combined, used_mapping, report)
     else:
         combined = _drop_duplicates(combined, report, n_ids)
+        combined = _unsolved_solve_dates(combined, used_mapping, report)
         ids_unique = True
 
     if "escalated_at" in combined.columns:
@@ -191,6 +192,37 @@ def load_tables(
         extras=extras,
         fingerprint=insp.fingerprint,
     )
+
+
+#: Statuses of a ticket that is not solved now.
+_UNSOLVED = ("new", "open", "pending", "on_hold")
+
+
+def _unsolved_solve_dates(
+    frame: pl.DataFrame, mapping: dict[str, str], report: QualityReport
+) -> pl.DataFrame:
+    """A ticket the export calls open, pending or on hold is not solved, whatever solve date
+    it still carries (Zendesk keeps "Solved at" when a solved ticket is reopened): the date is
+    left out, and the report says how many.
+
+    >>> from datetime import datetime
+    >>> t = pl.DataFrame({"status": ["open", "solved"], "solved_at": [datetime(2024, 1, 2)] * 2})
+    >>> r = QualityReport()
+    >>> _unsolved_solve_dates(t, {"status": "Status"}, r).get_column("solved_at").null_count()
+    1
+    """
+    if not mapping.get("status") or "solved_at" not in frame.columns:
+        return frame
+    unsolved = pl.col("status").is_in(_UNSOLVED) & pl.col("solved_at").is_not_null()
+    n = int(frame.select(unsolved.sum()).item())
+    if not n:
+        return frame
+    report.warnings.append(
+        f"{n:,} {'ticket' if n == 1 else 'tickets'} the export calls open, pending or on hold "
+        f"still carry a solve date (reopened after a solve): it is left out, so they count "
+        "as unsolved."
+    )
+    return frame.with_columns(solved_at=pl.when(unsolved).then(None).otherwise("solved_at"))
 
 
 def _note_event_log(tickets: pl.DataFrame, mapping: dict[str, str], report: QualityReport) -> None:

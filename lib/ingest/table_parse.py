@@ -59,6 +59,9 @@ _TEXT_KEYS = (
 )
 #: Person and group columns, where "Unassigned" and its kind mean nobody (a missing value).
 _PERSON_KEYS = ("agent", "group", "customer", "first_agent", "first_group", "escalated_by")
+#: Keys that name a person who owns the ticket, and an owner that is a queue, not a person.
+_OWNER_KEYS = ("agent", "first_agent", "escalated_by")
+_QUEUE = r"(?i)(?:^|\s)(?:queue|warteschlange|file d'attente|cola|fila|coda|wachtrij)$"
 #: Extra (non-canonical) keys a mapping may hold, and where they land in the parsed frame.
 EXTRA_KEYS = {
     "description": "_description",
@@ -291,7 +294,10 @@ def _parse_table(
                 if glpi or (key == "group" and siblings):
                     u, n = nz.one_name(u, last=last and not siblings, rank=rank)
                     found[0] += n
-                return nz.nobody_to_null(nz.clean_text(u)), None
+                u = nz.nobody_to_null(nz.clean_text(u))
+                if key in _OWNER_KEYS:  # Salesforce's "Case Owner" may be a queue: no one yet
+                    u = u.set(u.str.contains(_QUEUE).fill_null(False), None)  # type: ignore[arg-type]
+                return u, None
 
             found = [0]
             out = _via_unique(s, clean, kept=True)

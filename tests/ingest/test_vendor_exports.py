@@ -693,3 +693,22 @@ def test_jira_repeated_components_give_the_group_naming_the_highest_line() -> No
     ]
     assert _col(res, "escalated") == [True, False, True, False]
     assert any("2 columns 'Component/s'" in w for w in res.report.warnings)
+
+
+def test_a_queue_owning_a_case_is_no_agent_and_a_reopened_ticket_is_unsolved() -> None:
+    """Salesforce's "Case Owner" may be a queue ("Support Queue"): no one owns the case yet.
+    A Zendesk ticket reopened after a solve keeps its "Solved at": open, it is unsolved."""
+    csv = "Case Number,Subject,Status,Priority,Case Origin,Case Owner,Date/Time Opened\n"
+    csv += "00001,a,New,High,Email,Support Queue,3/5/2024 2:22 PM\n"
+    csv += "00002,b,Closed,High,Email,Ann Lee,3/6/2024 2:22 PM\n"
+    res = load_export(csv.encode())
+    assert res.vendor == "salesforce"
+    assert _col(res, "agent") == [None, "Ann Lee"]
+    rows = ["Id,Subject,Status,Created at,Solved at,Reopens"]
+    rows += [
+        "1,a,Open,2024-03-01 10:00:00,2024-03-02 10:00:00,1",
+        "2,b,Solved,2024-03-01 10:00:00,2024-03-02 10:00:00,0",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert [d is None for d in _col(res, "solved_at")] == [True, False]
+    assert any("1 ticket the export calls open" in w for w in res.report.warnings)
