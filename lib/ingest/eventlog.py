@@ -201,6 +201,10 @@ def _created_is_event_time(events: pl.DataFrame) -> bool:
     return per.height > 0 and (per.get_column("times") > 1).mean() >= 0.5
 
 
+#: ServiceNow's count of updates to a record, kept as the export's own column.
+_UPDATE_COUNT = "raw:sys_mod_count"
+
+
 def collapse_events(events: pl.DataFrame, status_source: str | None = None) -> pl.DataFrame:
     """Collapse an event log (one row per change) to one row per ticket.
 
@@ -222,7 +226,12 @@ def collapse_events(events: pl.DataFrame, status_source: str | None = None) -> p
         events = events.with_columns(__no_status=~has_value(events.get_column(raw_status)))
     if _created_is_event_time(events):
         events = events.with_columns(pl.col("created_at").alias("_event_time"))
-    order = [c for c in ("_event_time", "updated_at", "_line") if c in events.columns]
+    order: list[str | pl.Expr] = [c for c in ("_event_time", "updated_at") if c in events.columns]
+    if _UPDATE_COUNT in events.columns:
+        # ServiceNow logs by the minute: its update count orders a minute's events (a file
+        # sorted by something else, or re-saved, keeps the right last state)
+        order.append(pl.col(_UPDATE_COUNT).cast(pl.Int64, strict=False))
+    order += ["_line"] if "_line" in events.columns else []
     ev = events.with_row_index("__pos")
     ev = ev.sort(["ticket_id", *order, "__pos"], nulls_last=False)
 

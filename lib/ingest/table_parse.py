@@ -249,6 +249,7 @@ def _parse_table(
 
     clocks: list[tuple[str, str, int]] = []  # (date column, time column, rows) joined
     several: list[tuple[str, str, int]] = []  # (field, column, cells) listing several names
+    countdown: list[tuple[str, int, int]] = []  # (column, negative values, values)
 
     def dates(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
         parsed, pr = nz.parse_datetimes(s, tz=tz, dayfirst=order, excel_serial=excel_serials(s))
@@ -333,9 +334,17 @@ def _parse_table(
 
     def minutes(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
         unit = units.get("first_response_minutes") or nz.unit_from_header(name)
-        return parse_plain_minutes(s, unit=unit) or _via_unique(
+        parsed, pr = parse_plain_minutes(s, unit=unit) or _via_unique(
             s, lambda u: nz.parse_duration_minutes(u, unit=unit)
         )
+        below = (parsed < 0).fill_null(False)
+        negative, n = int(below.sum()), parsed.len() - parsed.null_count()
+        if negative > 0.02 * n:  # many replies before their ticket: an SLA clock (JSM)
+            countdown.append((name, negative, n))
+            parsed = pl.Series(parsed.name, [None] * parsed.len(), dtype=parsed.dtype)
+        elif negative:  # a clock skew here and there: those values only
+            parsed = parsed.set(below, None)  # type: ignore[arg-type]
+        return parsed, pr
 
     def sentiment(_: str, s: pl.Series) -> tuple[pl.Series, Any]:
         parsed, pr = nz.parse_float(s)
@@ -381,6 +390,12 @@ def _parse_table(
             series = whole
         out[target] = series.alias(target)
 
+    for name, negative, n in countdown:
+        report.warnings.append(
+            f"{table.name}, column {name!r}: {negative:,} of {n:,} first response times are "
+            "negative, as an SLA's remaining time is (Jira Service Management counts down): "
+            "the column is not read as the time to first response."
+        )
     for key, name, n in sorted(several):
         if key == "group columns":
             report.warnings.append(

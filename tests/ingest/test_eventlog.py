@@ -546,3 +546,20 @@ def test_a_log_whose_last_step_is_a_wait_is_pending_or_on_hold() -> None:
     res = load_export("\n".join(rows).encode())
     got = res.tickets.sort("ticket_id").get_column("status").to_list()
     assert got == ["pending", "pending", "on_hold", "open", "pending"]
+
+
+def test_servicenow_updates_in_the_same_minute_follow_the_update_count() -> None:
+    """ServiceNow writes its update times by the minute: two updates of one minute are put
+    in order by ``sys_mod_count``, not by where they stand in the file."""
+    head = "number,incident_state,sys_mod_count,opened_at,sys_updated_at,assignment_group"
+    rows = [
+        head,
+        "INC001,New,0,01/03/2024 09:00,01/03/2024 09:00,Service Desk",
+        "INC001,Awaiting User Info,2,01/03/2024 09:00,01/03/2024 09:10,Service Desk",
+        "INC001,Active,1,01/03/2024 09:00,01/03/2024 09:10,Service Desk",
+        "INC002,New,0,02/03/2024 09:00,02/03/2024 09:00,Service Desk",
+        "INC002,Active,1,02/03/2024 09:00,02/03/2024 09:30,Service Desk",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert res.report.event_log
+    assert res.tickets.sort("ticket_id").get_column("status").to_list() == ["pending", "open"]

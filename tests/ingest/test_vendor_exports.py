@@ -712,3 +712,23 @@ def test_a_queue_owning_a_case_is_no_agent_and_a_reopened_ticket_is_unsolved() -
     res = load_export("\n".join(rows).encode())
     assert [d is None for d in _col(res, "solved_at")] == [True, False]
     assert any("1 ticket the export calls open" in w for w in res.report.warnings)
+
+
+def test_a_first_response_column_counting_down_is_not_read() -> None:
+    """Jira Service Management's SLA fields ("Time to first response": "28m", "-1h 5m") show
+    the time left, negative once breached: no time to first response is read from them, and
+    the report says why. A single negative value elsewhere (a clock skew) is left out alone."""
+    rows = ["Issue key,Issue id,Summary,Status,Created,Assignee"]
+    rows[0] += ",Custom field (Time to first response)"
+    vals = ["28m", "-1h 5m", "2h", "-10m", "45m"]
+    rows += [f"IT-{i},{i},s,Open,0{i + 1}/Jan/24 3:45 PM,Ann,{v}" for i, v in enumerate(vals)]
+    res = load_export("\n".join(rows).encode())
+    assert res.vendor == "jira"
+    assert res.tickets.get_column("first_response_minutes").null_count() == 5
+    assert any("2 of 5 first response times are negative" in w for w in res.report.warnings)
+    rows = ["Id,Subject,Status,Created at,First reply time in minutes"]
+    minutes = [5] * 60 + [-1]
+    rows += [f"{i},s,Open,2024-03-{1 + i % 28:02d} 10:00:00,{m}" for i, m in enumerate(minutes)]
+    res = load_export("\n".join(rows).encode())
+    assert res.tickets.height == 61
+    assert res.tickets.get_column("first_response_minutes").null_count() == 1
