@@ -194,16 +194,17 @@ def load_tables(
     )
 
 
-#: Statuses of a ticket that is not solved now.
-_UNSOLVED = ("new", "open", "pending", "on_hold")
+#: Statuses of a ticket that is being worked now (a pending one may await the customer's
+#: confirmation of a solve: "Awaiting Confirmation").
+_UNSOLVED = ("new", "open")
 
 
 def _unsolved_solve_dates(
     frame: pl.DataFrame, mapping: dict[str, str], report: QualityReport
 ) -> pl.DataFrame:
-    """A ticket the export calls open, pending or on hold is not solved, whatever solve date
-    it still carries (Zendesk keeps "Solved at" when a solved ticket is reopened): the date is
-    left out, and the report says how many.
+    """A ticket the export calls new or open is not solved, whatever solve date it still
+    carries (Zendesk keeps "Solved at" when a solved ticket is reopened): the date is left
+    out, and the report says how many.
 
     >>> from datetime import datetime
     >>> t = pl.DataFrame({"status": ["open", "solved"], "solved_at": [datetime(2024, 1, 2)] * 2})
@@ -218,9 +219,9 @@ def _unsolved_solve_dates(
     if not n:
         return frame
     report.warnings.append(
-        f"{n:,} {'ticket' if n == 1 else 'tickets'} the export calls open, pending or on hold "
-        f"still carry a solve date (reopened after a solve): it is left out, so they count "
-        "as unsolved."
+        f"{n:,} {'ticket' if n == 1 else 'tickets'} the export calls open still "
+        f"{'carries' if n == 1 else 'carry'} a solve date (reopened after a solve): it is left "
+        "out, so they count as unsolved."
     )
     return frame.with_columns(solved_at=pl.when(unsolved).then(None).otherwise("solved_at"))
 

@@ -498,11 +498,10 @@ _BEFORE = (
 )
 #: Words of something about an escalation, not one ("Escalation Review", "Check escalation
 #: need", "Escalation Prevention", "Escalate priority").
-ABOUT_ESCALATION = (
+_ABOUT = (
     r"(?i)(?:^|[\W\d_])(?:review\w*|check\w*|assess\w*|needs?|needed|prevent\w*|avoid\w*"
     r"|priority|risk)(?:[\W\d_]|$)"
 )
-_ABOUT = ABOUT_ESCALATION
 
 
 #: What follows "to" in a step or status: where the ticket went ("Reassign from L2 to L1").

@@ -29,7 +29,6 @@ import polars as pl
 from lib.ingest.activities import closing_kind
 from lib.ingest.normalise.booleans import FALSE_WORDS, TRUE_WORDS
 from lib.ingest.rules import (
-    ABOUT_ESCALATION,
     NEGATED_ESCALATION_PATTERN,
     TIER_PATTERN,
     Rule,
@@ -70,15 +69,22 @@ NEGATION = re.compile(
 )
 #: Values that name an escalation to deny it ("not_escalated", "De-escalated"): no signal.
 DENIED = re.compile("(?i)" + NEGATED_ESCALATION_PATTERN)
-#: Values about escalation, not one ("Escalation Review Sprint", "Prep for Escalation Review").
-ABOUT = re.compile(ABOUT_ESCALATION)
+#: Values about escalation, not one ("Escalation Review Sprint", "Prep for Escalation Review"):
+#: a meeting's words, unless the value names a line or says escalated ("Tier 2 review",
+#: "Escalated for review").
+ABOUT = re.compile(
+    r"(?i)\b(?:review\w*|meeting|call|prep|preparation|sprint|workshop|training|retro\w*"
+    r"|prevent\w*|avoid\w*)\b"
+)
+_SAID_ESCALATED = re.compile(r"(?i)escalated|escalad[oa]s?|eskaliert|escalonad[oa]")
 #: An urgency scale ("Normal", "Moderate", "High", "Overdue": ServiceNow's incident
 #: ``escalation``, an SLA's alarm rather than a hand-over; or its codes 0-3): offered as an SLA
 #: signal, ranked below the hand-overs.
 URGENCY_SCALE = frozenset(
     {"normal", "moderate", "high", "overdue", "low", "medium", "critical", "urgent"}
-    | {"0", "1", "2", "3"}
 )
+#: ServiceNow's raw export writes the same scale as codes 0-3 in a column named "escalation".
+_URGENCY_CODES = frozenset({"0", "1", "2", "3"})
 #: Values of an escalation level column that say the ticket was not escalated (ServiceNow's
 #: incident ``escalation``: Normal, then Moderate, High, Overdue).
 UNESCALATED_LEVELS = frozenset({"normal", "none", "standard", "regular", "n/a", "na", "-"})
@@ -248,7 +254,8 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
     if skipped or values is None:  # a date, a plan, a customer's tier, free text: no signal
         return []
     if ESCALATION_NAME.search(name) and "escal" in name.lower():
-        urgency = {v.lower() for v, _ in values} <= URGENCY_SCALE
+        said = {v.lower() for v, _ in values}
+        urgency = said <= URGENCY_SCALE or (name.lower() == "escalation" and said <= _URGENCY_CODES)
         # An "Escalation level" / "Escalation reason" column: every value that is not a no.
         picked = [
             v
@@ -266,7 +273,7 @@ def _column_signals(frame: pl.DataFrame, column: str) -> list[tuple[str, Rule]]:
             if ESCALATION_WORDS.search(v)
             and not NEGATION.search(v)
             and not DENIED.search(v)
-            and not ABOUT.search(v)
+            and not (ABOUT.search(v) and not TIER_WORDS.search(v) and not _SAID_ESCALATED.search(v))
         ]
     if not picked or len(picked) > MAX_VALUES:
         return []

@@ -9,6 +9,7 @@ so a ticket is created at its case's first event (:func:`created_from_events`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import time
@@ -59,9 +60,11 @@ _TEXT_KEYS = (
 )
 #: Person and group columns, where "Unassigned" and its kind mean nobody (a missing value).
 _PERSON_KEYS = ("agent", "group", "customer", "first_agent", "first_group", "escalated_by")
+#: Jira's component columns (repeated, one per component), in its interface languages.
+_COMPONENTS = re.compile(r"(?i)component|komponent|composant")
 #: Keys that name a person who owns the ticket, and an owner that is a queue, not a person.
 _OWNER_KEYS = ("agent", "first_agent", "escalated_by")
-_QUEUE = r"(?i)(?:^|\s)(?:queue|warteschlange|file d'attente|cola|fila|coda|wachtrij)$"
+_QUEUE = r"(?i)(?:^|\s)(?:queue|warteschlange|file d'attente|wachtrij)$"
 #: Extra (non-canonical) keys a mapping may hold, and where they land in the parsed frame.
 EXTRA_KEYS = {
     "description": "_description",
@@ -278,7 +281,8 @@ def _parse_table(
             # Jira repeats "Component/s" for each component: the group is the one naming the
             # highest line ("Tier 3 - DBA" after "Access Management"), else the first.
             siblings = [c for c in repeated_columns(name, frame.columns) if c != name]
-            if key == "group" and siblings:
+            siblings = siblings if key == "group" and _COMPONENTS.search(name) else []
+            if siblings:
                 cells = [frame.get_column(c).cast(pl.String).str.strip_chars() for c in siblings]
                 s = (
                     pl.select(
@@ -292,7 +296,7 @@ def _parse_table(
                 several.append(("group columns", name, len(siblings) + 1))
 
             def clean(u: pl.Series) -> tuple[pl.Series, None]:
-                if glpi or (key == "group" and siblings):
+                if glpi or siblings:
                     u, n = nz.one_name(u, last=last and not siblings, rank=rank)
                     found[0] += n
                 u = nz.nobody_to_null(nz.clean_text(u))

@@ -381,6 +381,9 @@ def test_a_status_of_its_own_is_read_by_its_words() -> None:
         "Pending 2nd Approval": "on_hold",
         "Esperando al tercero": "on_hold",
         "2nd Reminder": None,
+        "Awaiting Agent": "open",
+        "Pending Assignment": "new",
+        "Wacht op derden": "on_hold",
         "Awaiting customer feedback": "pending",
         "Aguardando o solicitante": "pending",
         "Escalated - Resolved": "solved",
@@ -394,7 +397,7 @@ def test_a_status_of_its_own_is_read_by_its_words() -> None:
         "New": "new",
     }
     rows = ["Ticket ID,Status,Created"]
-    rows += [f"{i},{v},2024-01-{i + 1:02d}" for i, v in enumerate(said)]
+    rows += [f"{i},{v},2024-01-01 10:{i:02d}" for i, v in enumerate(said)]
     res = load_export("\n".join(rows).encode())
     got = dict(
         res.tickets.sort("created_at")
@@ -407,7 +410,7 @@ def test_a_status_of_its_own_is_read_by_its_words() -> None:
     (warned,) = [w for w in res.report.warnings if "does not know" in w]
     assert "(“2nd Reminder”, “Escalation closed”, “Tested”)" in warned
     (parse,) = [p for p in res.report.parse if p["canonical"] == "status"]
-    assert "23 read by their words: 'In Escalation' as 'open'" in parse["detail"]
+    assert "26 read by their words: 'In Escalation' as 'open'" in parse["detail"]
 
 
 @pytest.mark.parametrize("sample", ["vendor_glpi_de_header.csv", "vendor_glpi_it_header.csv"])
@@ -633,11 +636,11 @@ def test_an_escalated_to_field_naming_teams_and_a_checkbox_named_for_a_team_esca
     head = "Ticket ID,Subject,Status,Priority,Source,Type,Agent,Group,Created time"
     head += ",Resolved time,Escalated to"
     rows = [head]
-    for i, to in enumerate(["L2 Support", "Engineering", "", "None"], start=1):
+    for i, to in enumerate(["L2 Support", "Engineering", "", "None", "Declined", "Tier 1"], 1):
         rows.append(f"{i},a,Open,Low,Email,Question,Ann,Support,2024-03-0{i} 10:00:00,,{to}")
     res = load_export("\n".join(rows).encode())
     assert res.vendor == "freshdesk"
-    assert _col(res, "escalated") == [True, True, False, False]
+    assert _col(res, "escalated") == [True, True, False, False, False, False]
     (parse,) = [p for p in res.report.parse if p["canonical"] == "escalated"]
     assert "names where tickets went ('L2 Support', 'Engineering')" in parse["detail"]
     head = "Ticket ID,Ticket name,Pipeline,Ticket status,Create date,Close date,Ticket owner"
@@ -693,6 +696,9 @@ def test_jira_repeated_components_give_the_group_naming_the_highest_line() -> No
     ]
     assert _col(res, "escalated") == [True, False, True, False]
     assert any("2 columns 'Component/s'" in w for w in res.report.warnings)
+    # two "Group" columns of a merged export: the first, as before (no ranking)
+    merged = "Ticket ID,Created,Status,Group,Group\n1,2024-01-01,Open,Service Desk,Tier 2\n"
+    assert _col(load_export(merged.encode()), "group") == ["Service Desk"]
 
 
 def test_a_queue_owning_a_case_is_no_agent_and_a_reopened_ticket_is_unsolved() -> None:
@@ -701,9 +707,10 @@ def test_a_queue_owning_a_case_is_no_agent_and_a_reopened_ticket_is_unsolved() -
     csv = "Case Number,Subject,Status,Priority,Case Origin,Case Owner,Date/Time Opened\n"
     csv += "00001,a,New,High,Email,Support Queue,3/5/2024 2:22 PM\n"
     csv += "00002,b,Closed,High,Email,Ann Lee,3/6/2024 2:22 PM\n"
+    csv += "00003,c,Closed,High,Email,Marco Coda,3/7/2024 2:22 PM\n"
     res = load_export(csv.encode())
     assert res.vendor == "salesforce"
-    assert _col(res, "agent") == [None, "Ann Lee"]
+    assert _col(res, "agent") == [None, "Ann Lee", "Marco Coda"]  # "coda": a surname too
     rows = ["Id,Subject,Status,Created at,Solved at,Reopens"]
     rows += [
         "1,a,Open,2024-03-01 10:00:00,2024-03-02 10:00:00,1",
@@ -711,7 +718,7 @@ def test_a_queue_owning_a_case_is_no_agent_and_a_reopened_ticket_is_unsolved() -
     ]
     res = load_export("\n".join(rows).encode())
     assert [d is None for d in _col(res, "solved_at")] == [True, False]
-    assert any("1 ticket the export calls open" in w for w in res.report.warnings)
+    assert any("1 ticket the export calls open still carries" in w for w in res.report.warnings)
 
 
 def test_a_first_response_column_counting_down_is_not_read() -> None:

@@ -73,7 +73,9 @@ _NO_ESCALATION = frozenset(
     for w in (
         *("none", "normal", "not required", "no escalation", "not applicable", "n a", "na"),
         *("ninguno", "ninguna", "aucun", "aucune", "nenhum", "nenhuma", "nessuno", "keine"),
-        *("kein", "geen", "brak", "0"),
+        *("kein", "geen", "brak", "0", "unknown", "tbd", "declined", "rejected", "denied"),
+        *("refused", "pending", "cancelled", "canceled", "not yet", "n/a", "l1", "tier 1"),
+        *("level 1", "1st line", "first line", "t1", "n1"),
     )
 )
 

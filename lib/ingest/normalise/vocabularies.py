@@ -238,14 +238,21 @@ _STATUS_OTHERS = re.compile(
     r"|manufacturer|tercer[oa]?|terceir[oa]s?|dritt\w*|tiers|terz[io]|fournisseur|proveedor"
     r"|fornecedor|lieferant\w*|leverancier|fornitore|aprobaci\w*|aprova\w*|approvazione"
     r"|genehmigung|goedkeuring|entwicklung|desarrollo|desenvolvimento|sviluppo|ingenier\w*"
-    r"|engenharia)\b"
+    r"|engenharia|derden?|extern\w*|cab|freigabe|validation|validacao|validacion|convalida"
+    r"|validatie)\b"
+)
+#: Not picked up yet, any language: waiting for it is "new" ("Pending Assignment", "Waiting
+#: for triage", "Aguardando atendimento", "En attente de prise en charge").
+_STATUS_UNTAKEN = re.compile(
+    r"\b(?:assign\w*|triage|atendimento|bearbeitung|prise en charge|asignaci\w*"
+    r"|assegnazione|toewijzing|zuweisung|przydzial\w*)\b"
 )
 #: Support itself, any language: waiting on it ("Warten auf Support", "Awaiting Support") is
 #: open work.
 _STATUS_SUPPORT = re.compile(
     r"\b(?:support\w*|suporte|soporte|supporto|assistance|assistenza|asistencia|ondersteuning"
     r"|wsparci\w*|podpor\w*|technician|technicien|tecnico|techniker|helpdesk|servicedesk"
-    r"|service desk|us)\b"
+    r"|service desk|us|agent\w*|team|equipe|equipo|squadra)\b"
 )
 #: A word that ends work: a status holding one and nothing known is left unknown.
 _STATUS_ENDING = re.compile(r"clos|resol|solv|done|ferm|clotur|cerr|fech|chius|geschlossen|gelost")
@@ -254,10 +261,10 @@ _STATUS_ENDING = re.compile(r"clos|resol|solv|done|ferm|clotur|cerr|fech|chius|g
 def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
     """A status the vocabulary does not hold, read by its parts or its words. Parts that are
     all known statuses: the one furthest along ("Escalated - Resolved" is solved). Else: a
-    wait on the customer, or on no one named, is pending; on someone outside support (a
-    vendor, engineering, an approval) on hold; on support itself open; "With <someone>" the
-    same; an escalation or a higher level is open work. None when nothing says (left
-    unknown, with its warning).
+    wait on the customer, or on no one named, is pending; on being picked up new; on someone
+    outside support (a vendor, engineering, an approval) on hold; on support itself open;
+    "With <someone>" the same; an escalation or a higher level is open work. None when
+    nothing says (left unknown, with its warning).
 
     >>> v = _STATUS_VOCAB
     >>> [status_by_words(x, v) for x in ["In Escalation", "Escaladé", "Awaiting Engineering",
@@ -266,6 +273,9 @@ def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
     >>> [status_by_words(x, v) for x in ["Waiting on 3rd party", "Warten auf Support",
     ...  "With engineering", "Wait", "Awaiting Information", "With Customer", "2nd Reminder"]]
     ['on_hold', 'open', 'on_hold', 'pending', 'pending', 'pending', None]
+    >>> [status_by_words(x, v) for x in ["Awaiting Agent", "Pending Assignment", "Awaiting CAB",
+    ...  "Waiting for Team Lead Approval", "Wacht op derden"]]
+    ['open', 'new', 'on_hold', 'on_hold', 'on_hold']
     """
     parts = [value_key(p) for p in re.split(_STATUS_PARTS, value) if value_key(p)]
     if len(parts) > 1 and all(p in vocab for p in parts):
@@ -277,10 +287,14 @@ def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
     waiting = _STATUS_WAITING.search(words) or re.match(r"with\b", words)
     if waiting and _STATUS_CUSTOMER.search(words):
         return "pending"
-    if _STATUS_ESCALATED.search(words) or (waiting and _STATUS_SUPPORT.search(words)):
+    if waiting and _STATUS_UNTAKEN.search(words):
+        return "new"
+    if _STATUS_ESCALATED.search(words):
         return "open"
     if waiting and _STATUS_OTHERS.search(words):
         return "on_hold"
+    if waiting and _STATUS_SUPPORT.search(words):
+        return "open"
     if _STATUS_WAITING.search(words):
         return "pending"  # "Wait", "Awaiting Information", "Pending Response"
     if waiting:  # "With Tier 1": being worked by the team it names

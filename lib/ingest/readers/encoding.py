@@ -39,8 +39,9 @@ def _detect_encoding(data: bytes) -> str:
 
 
 #: The Windows code pages a spreadsheet saves CSV in: Western, Central European (Polish,
-#: Czech), Cyrillic; then latin-1, which reads any byte. The first is the default.
-SINGLE_BYTE = ("cp1252", "cp1250", "cp1251", "latin-1")
+#: Czech), Cyrillic. The first is the default (a byte it leaves undefined makes it latin-1
+#: when the file is decoded).
+SINGLE_BYTE = ("cp1252", "cp1250", "cp1251")
 _NAMES = {"cp1252": "Western", "cp1250": "Central European", "cp1251": "Cyrillic"}
 
 
@@ -57,7 +58,9 @@ def described(encoding: str) -> str:
 def single_byte_encoding(sample: bytes, header: bytes | None = None) -> str:
     """The Windows code page that reads ``sample`` most plausibly: the most header names the
     importer knows (``header``: the file's first line, when ``sample`` is not its start),
-    then the fewest garbled words (:func:`_garbled`); cp1252 on a tie.
+    then clearly fewer garbled words (:func:`_garbled`: at least two fewer and at most half
+    of cp1252's); cp1252 otherwise. Only the lines of ``sample`` that are not UTF-8 count (a
+    UTF-8 file with one line saved otherwise).
 
     >>> single_byte_encoding("Agent;Stav\\nPaweł Żak;Otwarte\\n".encode("cp1250"))
     'cp1250'
@@ -67,16 +70,29 @@ def single_byte_encoding(sample: bytes, header: bytes | None = None) -> str:
     'cp1251'
     """
     first = (header if header is not None else sample).split(b"\n", 1)[0]
-    best: tuple[tuple[int, int], str] | None = None
-    for encoding in SINGLE_BYTE:
-        try:
-            text, names = sample.decode(encoding), first.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        score = (_known_names(names), -_garbled(text))
-        if best is None or score > best[0]:
-            best = (score, encoding)
-    return best[1] if best else "cp1252"
+    lines = b"\n".join(line for line in sample.split(b"\n") if not _is_utf8(line))
+    scores = {
+        encoding: (
+            _known_names(first.decode(encoding, errors="replace")),
+            _garbled(lines.decode(encoding, errors="replace")),
+        )
+        for encoding in SINGLE_BYTE
+    }
+    garbled = scores["cp1252"][1]
+    best = "cp1252"
+    for encoding, (n, g) in scores.items():
+        clearly = g + 2 <= garbled and 2 * g <= garbled
+        if n > scores[best][0] or (n == scores[best][0] and clearly and g < scores[best][1]):
+            best = encoding
+    return best
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 _CELL = re.compile(r"[;,\t|]")
@@ -97,7 +113,7 @@ def _known_names(line: str) -> int:
 
 
 #: Non-letters that stand next to letters in any text (quotes, dashes, signs).
-_PUNCT = frozenset("«»„“”‘’–—…•€°§©®™")
+_PUNCT = frozenset("«»„“”‘’–—…•€°§©®™¿¡")
 
 
 def _garbled(text: str) -> int:
@@ -109,6 +125,8 @@ def _garbled(text: str) -> int:
             continue
         for i, ch in enumerate(word):
             if ch.isascii() or ch.isalpha() or ch in _PUNCT:
+                continue
+            if ch in "²³" and word[i - 1 : i] == "m":  # "m³", "cm²": a unit, not garbling
                 continue
             if (i and word[i - 1].isalpha()) or (i + 1 < len(word) and word[i + 1].isalpha()):
                 bad += 1

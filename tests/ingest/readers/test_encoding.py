@@ -131,3 +131,18 @@ def test_a_repeated_header_line_in_the_data_is_skipped_with_a_note() -> None:
         "skipped 1 repeated header line in the data (first on line 4"
         in res.report.files[0].notes[0]
     )
+
+
+def test_a_western_file_stays_western_and_a_stray_line_is_judged_alone() -> None:
+    """Spanish "¿Factura?" and "m³" are no garbling: the file stays cp1252 (ñ, not ń). In a
+    UTF-8 file with one line saved in cp1252, only that line's bytes choose the code page."""
+    rows = ["Id;Asunto;Agente;Creado"]
+    names = ["José Núñez", "María Peña", "Ana Muñoz"]
+    rows += [f"{i};¿Factura? 3 m³;{names[i % 3]};2024-03-0{1 + i % 9}" for i in range(30)]
+    res = load_export("\n".join(rows).encode("cp1252"))
+    assert sorted(set(res.tickets.get_column("agent").to_list())) == sorted(names)
+    assert res.report.files[0].notes[0].startswith("decoded as cp1252")
+    utf8 = "Id;Agente;Creado\n" + "".join(f"{i};Ann Lee;2024-03-01\n" for i in range(6000))
+    data = utf8.encode("utf-8") + "9999;María Peña;2024-03-02\n".encode("cp1252")
+    res = load_export(data)
+    assert "María Peña" in res.tickets.get_column("agent").to_list()
