@@ -262,6 +262,13 @@ def collapse_events(events: pl.DataFrame, status_source: str | None = None) -> p
     if "_activity" in ev.columns and when_col is not None:
         ev = ev.with_columns(__closing=closing_kind(pl.col("_activity")).is_not_null())
         ev = _closing_time(ev, when_col)
+    if "_activity" in ev.columns and "agent" in ev.columns:
+        # The owner is who worked the ticket last: after a "Resolve ticket" step, "Closed" is
+        # often an account that closes solved tickets in bulk days later (the 4TU helpdesk
+        # log's "Value 5"); without a resolve step, whoever closed it worked it
+        kind = closing_kind(pl.col("_activity"))
+        resolved = (kind == "solved").fill_null(False).any().over("ticket_id")
+        ev = ev.with_columns(__worker=pl.when(kind.ne_missing("closed") | ~resolved).then("agent"))
 
     aggs: list[pl.Expr] = []
     for name in ev.columns:
@@ -279,6 +286,9 @@ def collapse_events(events: pl.DataFrame, status_source: str | None = None) -> p
             aggs.append(pl.col(name).max())
         elif name in ("_line", "first_agent", "first_group"):
             aggs.append(_first(name))
+        elif name == "agent" and "__worker" in ev.columns:
+            worked = pl.col("__worker").drop_nulls().last()
+            aggs.append(pl.coalesce(worked, pl.col(name).drop_nulls().last()).alias(name))
         else:
             aggs.append(_last(name))
     aggs.append(pl.len().alias("_events"))
