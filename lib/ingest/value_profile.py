@@ -223,6 +223,8 @@ def _value_test(key: str, p: _Profile) -> tuple[float, str] | None:
         fill = p.n / p.rows if p.rows else 0.0
         v = p.unique * shape * min(1.0, fill / 0.95)
         return v, f"values look like ids ({_pct(p.unique)} unique)"
+    if key == "priority" and p.ints_1_5 > p.priority:  # named so: ITIL's 1-5
+        return p.ints_1_5, f"values are priority numbers 1-5 ({_pct(p.ints_1_5)})"
     if key in ("status", "priority", "channel"):
         v = getattr(p, key)
         return v, f"values are {key} words ({_pct(v)})"
@@ -278,6 +280,20 @@ _CLOCK_NAME = re.compile(
 )
 
 
+#: Words of a header that names nothing ("col8", "Column 3", "Unnamed: 2", "Field 5").
+_NAMELESS = frozenset({"col", "column", "field", "unnamed", "untitled", "var", "x"})
+
+
+def _says_nothing(column: str) -> bool:
+    """A header that names nothing: placeholder words, numbers, single letters.
+
+    >>> [_says_nothing(c) for c in ("col8", "e", "Unnamed: 3", "Impact", "case:variant-index")]
+    [True, True, True, False, False]
+    """
+    words = [re.sub(r"\d+$", "", t) for t in _tokens(column)]
+    return all(t in _NAMELESS for t in words if len(t) > 1)
+
+
 def _value_only(key: str, column: str, p: _Profile, role: dict[str, str]) -> tuple[float, str]:
     """Score from values alone, for columns whose names say nothing about ``key``."""
     if p.n == 0:
@@ -305,6 +321,13 @@ def _value_only(key: str, column: str, p: _Profile, role: dict[str, str]) -> tup
         v, why = _value_test(key, p) or (0.0, "")
         return 0.6 * v, why
     if key == "satisfaction" and p.distinct >= 3 and not set(_tokens(column)) & _COUNT_WORDS:
+        # rating words alone ("Good", "Satisfied") say satisfaction; small numbers only in a
+        # column whose name says nothing ("col8"): an ITIL "Impact" 1-5 or a process-mining
+        # "variant-index" is no rating
+        if p.rating_words >= 0.8:
+            return 0.55 * p.rating_words, f"values are rating words ({_pct(p.rating_words)})"
+        if not _says_nothing(column):
+            return 0.0, ""
         v, why = _value_test(key, p) or (0.0, "")
         return 0.55 * v, why
     if key == "first_response_minutes" and p.hms >= 0.8 and not _CLOCK_NAME.match(column):

@@ -401,3 +401,28 @@ def test_a_customers_plan_holding_tier_words_is_no_support_level(header: str) ->
     level = load_export("\n".join(rows).replace(f'"{header}"', "Support Level").encode())
     assert level.mapping.get("level") == "Support Level"
     assert int(level.tickets.get_column("escalated").sum()) == 40
+
+
+def test_small_numbers_in_a_named_column_are_no_satisfaction_score() -> None:
+    """An ITIL "Impact" 1-5 or a process-mining "case:variant-index" is no rating: without a
+    name that says satisfaction, only rating words or a column named nothing ("col8") are
+    read as one. The "Priority" 1-5 beside them is ITIL's (1 the highest)."""
+    rows = ["Incident ID,Opened,Status,Impact,Urgency,Priority"]
+    for i in range(12):
+        n = 1 + i % 5
+        rows.append(f"INC{i},2024-03-{1 + i:02d} 10:00,Open,{n},{n},{n}")
+    res = load_export("\n".join(rows).encode())
+    assert "satisfaction" not in res.mapping
+    assert res.mapping.get("priority") == "Priority"
+    assert res.tickets.sort("created_at").get_column("priority").to_list()[:5] == [
+        "urgent",
+        "high",
+        "normal",
+        "low",
+        "low",
+    ]
+    log = ["case:concept:name,concept:name,time:timestamp,case:variant-index"]
+    for c in range(6):
+        log += [f"C{c},Open,2024-03-0{1 + c} 09:00,{1 + c % 4}"]
+        log += [f"C{c},Closed,2024-03-0{1 + c} 11:00,{1 + c % 4}"]
+    assert "satisfaction" not in load_export("\n".join(log).encode()).mapping

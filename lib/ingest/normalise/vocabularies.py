@@ -174,15 +174,36 @@ def normalise_priority(
 
     Reads words (Medium -> normal, Critical/Blocker/Highest -> urgent, Major -> high,
     Minor/Trivial/Lowest -> low), ``P1``..``P5`` and ServiceNow's ``1 - Critical``..
-    ``5 - Planning``. Bare numbers are vendor-specific: pass them in ``extra`` (e.g. Freshdesk
-    ``{"1": "low", "2": "normal", "3": "high", "4": "urgent"}``). Unknown values become null and
-    count as failed.
+    ``5 - Planning``. A vendor's own numbering goes in ``extra`` (e.g. Freshdesk ``{"1": "low",
+    "2": "normal", "3": "high", "4": "urgent"}``). Unknown values become null and count as
+    failed.
 
     >>> import polars as pl
     >>> normalise_priority(pl.Series(["1 - Critical", "3 - Moderate", "P2", "Lowest"]))[0].to_list()
     ['urgent', 'normal', 'high', 'low']
+
+    With no vendor's map, bare numbers 1-5 are read as ITIL priorities (1 the highest, as
+    ServiceNow and most service desks number them):
+
+    >>> normalise_priority(pl.Series(["1", "2", "3", "4", "5"]))[0].to_list()
+    ['urgent', 'high', 'normal', 'low', 'low']
     """
-    return _normalise_vocab(s, _PRIORITY_VOCAB, PRIORITIES, "priority", extra=extra, unknown=None)
+    return _normalise_vocab(
+        s, _PRIORITY_VOCAB, PRIORITIES, "priority", extra=extra, unknown=None, guess=_itil_rank
+    )
+
+
+#: ITIL's priority numbers (1 critical .. 5 planning).
+_ITIL = {"1": "urgent", "2": "high", "3": "normal", "4": "low", "5": "low"}
+
+
+def _itil_rank(value: str, vocab: Mapping[str, str]) -> str | None:
+    """A bare priority number 1-5, read as ITIL's (1 the highest).
+
+    >>> _itil_rank(" 2 ", {}), _itil_rank("7", {})
+    ('high', None)
+    """
+    return _ITIL.get(value.strip().removesuffix(".0"))
 
 
 def normalise_status(

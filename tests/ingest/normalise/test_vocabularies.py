@@ -113,10 +113,13 @@ def test_normalise_priority(raw, expected):
     assert (rep.parsed, rep.failed) == (1, 0)
 
 
-def test_priority_numbers_need_extra_and_unknowns_fail():
-    out, rep = normalise_priority(pl.Series([1, 2, 3, 4]))
-    assert out.to_list() == [None] * 4
-    assert rep.failed == 4
+def test_priority_numbers_are_itils_unless_a_vendor_says_and_unknowns_fail():
+    """Bare numbers 1-5 are ITIL's (1 the highest) and the report says so; a vendor's own
+    numbering (Freshdesk: 1 low .. 4 urgent) comes first; 6 or 0 are unknown."""
+    out, rep = normalise_priority(pl.Series([1, 2, 3, 4, 6]))
+    assert out.to_list() == ["urgent", "high", "normal", "low", None]
+    assert rep.failed == 1
+    assert "read by their words: '1' as 'urgent'" in rep.detail
     freshdesk = {"1": "low", "2": "normal", "3": "high", "4": "urgent"}
     out, rep = normalise_priority(pl.Series([1, 2, 3, 4, None]), extra=freshdesk)
     assert out.to_list() == ["low", "normal", "high", "urgent", None]
