@@ -696,6 +696,46 @@ def _waiting_step(frame: pl.DataFrame) -> pl.Expr:
     )
 
 
+#: Jira's status category column (To Do / In Progress / Done) in its interface languages.
+_STATUS_CATEGORY = frozenset(
+    {"status category", "categoría de estado", "categoria de status", "catégorie d'état"}
+    | {"catégorie de statut", "statuskategorie", "categoria di stato", "statuscategorie"}
+    | {"kategoria statusu", "kategorie stavu", "statuskategori", "категория статуса"}
+)
+
+
+def _status_from_category(
+    frame: pl.DataFrame, mapping: dict[str, str], name: str, report: QualityReport
+) -> pl.DataFrame:
+    """A status of a team's own workflow ("QA Review", "Shipped") takes the group of its
+    Jira status category ("In Progress", "Done") where the words did not say.
+
+    >>> f = pl.DataFrame({"status": [None, "open"], "raw:Status Category": ["Done", "Done"]})
+    >>> _status_from_category(f, {"status": "Status"}, "t.csv", QualityReport())["status"].to_list()
+    ['solved', 'open']
+    """
+    col = next((c for c in frame.columns if c[4:].strip().lower() in _STATUS_CATEGORY), None)
+    if col is None or not col.startswith("raw:") or "status" not in frame.columns:
+        return frame
+    missing = frame.get_column("status").is_null()
+    if not missing.any():
+        return frame
+    by_category = nz.normalise_status(frame.get_column(col))[0]
+    filled = int((missing & by_category.is_not_null()).sum())
+    if filled:
+        report.derived.append(
+            {
+                "file": name,
+                "field": "status",
+                "column": mapping.get("status"),
+                "rows": filled,
+                "detail": f"from column {col[4:]!r} (the status names a workflow step of its own)",
+                "source": col[4:],
+            }
+        )
+    return frame.with_columns(status=pl.coalesce("status", by_category))
+
+
 def _finish_rows(
     frame: pl.DataFrame, table: RawTable, mapping: dict[str, str], report: QualityReport
 ) -> pl.DataFrame:
@@ -710,6 +750,7 @@ def _finish_rows(
         frame = frame.with_columns(
             status=pl.coalesce(closing_kind(pl.col("_activity")), _waiting_step(frame))
         )
+    frame = _status_from_category(frame, mapping, table.name, report)
     frame = derive_status(frame, mapping, table.name, report)
     frame = derive_first_response(frame, mapping, table.name, report)
     frame = _drop_deleted(frame, mapping, table, report)

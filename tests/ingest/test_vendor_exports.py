@@ -739,3 +739,21 @@ def test_a_first_response_column_counting_down_is_not_read() -> None:
     res = load_export("\n".join(rows).encode())
     assert res.tickets.height == 61
     assert res.tickets.get_column("first_response_minutes").null_count() == 1
+
+
+def test_jira_status_category_gives_the_group_of_a_workflows_own_status() -> None:
+    """A team's own workflow statuses ("QA Review", "Shipped") take their Jira status
+    category (In Progress, Done); Portuguese "Itens concluídos" is done."""
+    head = "Summary,Issue key,Issue id,Issue Type,Status,Resolution,Assignee,Reporter,Created"
+    head += ",Resolved,Status Category"
+    rows = [
+        head,
+        "a,CS-1,1,Bug,Shipped,Done,Ana,Bo,03/Feb/25 9:00 AM,06/Feb/25 9:10 AM,Done",
+        "b,CS-2,2,Bug,QA Review,,Ana,Bo,04/Feb/25 9:00 AM,,In Progress",
+        "c,CS-3,3,Bug,Open,,Ana,Bo,05/Feb/25 9:00 AM,,To Do",
+        "d,CS-4,4,Bug,Itens concluídos,,Ana,Bo,05/Feb/25 9:00 AM,,Itens concluídos",
+    ]
+    res = load_export("\n".join(rows).encode())
+    assert _col(res, "status") == ["solved", "open", "open", "solved"]
+    derived = [d for d in res.report.derived if d["field"] == "status"]
+    assert derived and derived[0]["rows"] == 2

@@ -64,7 +64,7 @@ STATUSES = {
     "|aguardando usuário|em espera|aguardando o cliente|aguardando resposta do cliente",
     "on_hold": "em pausa|pausado|suspenso|bloqueado|aguardando terceiros|aguardando terceiro",
     "solved": "solucionado|solucionada|resolvido|resolvida|concluído|concluída|feito"
-    "|finalizado|finalizada",
+    "|finalizado|finalizada|itens concluídos|itens concluidos",
     "closed": "fechado|fechada|encerrado|encerrada|cancelado|cancelada|rejeitado|duplicado",
 }
 
