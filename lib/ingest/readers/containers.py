@@ -23,7 +23,9 @@ from lib.ingest.readers._common import (
     _plural,
 )
 from lib.ingest.readers.blocks import Counts
+from lib.ingest.readers.encoding import _detect_encoding
 from lib.ingest.readers.excel import _read_spreadsheet
+from lib.ingest.readers.html_table import html_table_csv, looks_like_html
 from lib.ingest.readers.limits import Limits
 from lib.ingest.readers.parquet import _read_parquet
 from lib.ingest.readers.sources import _Budget, _load
@@ -153,6 +155,15 @@ def _read_blob(
     for magic, what in _FOREIGN_MAGIC:
         if head.startswith(magic):
             raise IngestError(f"is {what}, not a table", file=display, expected=_EXPECTED_FORMATS)
+    if ext in _SHEET_EXTS and looks_like_html(data):
+        # Jira Server's "Export > Excel": an HTML page named .xls
+        table_csv = html_table_csv(data, _detect_encoding(data))
+        if table_csv is not None:
+            table = _read_text(table_csv, display, ".csv", budget.limits)
+            table.notes.insert(
+                0, f"read the table of an HTML page saved as {ext} (Jira's Export > Excel)"
+            )
+            return [table]
     # Content that is not what its extension promised.
     if ext == ".zip" or ext in _SHEET_EXTS:
         raise IngestError(

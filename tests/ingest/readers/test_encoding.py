@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
+from lib.errors import IngestError
 from lib.ingest import load_export
 from lib.ingest.readers import encoding as readers
 from lib.ingest.vendors import header_fingerprint
@@ -146,3 +150,29 @@ def test_a_western_file_stays_western_and_a_stray_line_is_judged_alone() -> None
     data = utf8.encode("utf-8") + "9999;María Peña;2024-03-02\n".encode("cp1252")
     res = load_export(data)
     assert "María Peña" in res.tickets.get_column("agent").to_list()
+
+
+def test_jiras_excel_export_an_html_page_named_xls_is_read() -> None:
+    """Jira Server's "Export > Excel" saves an HTML page as ``.xls``: its issue table is
+    read (not the title table above it), with a note; a page without a table is refused."""
+    page = (
+        '<meta http-equiv="Content-Type" content="application/vnd.ms-excel; charset=UTF-8">'
+        '<table border="1"><tr><td colspan="4">Displaying 2 issues</td></tr></table>'
+        '<table id="issuetable"><thead><tr><th>Key</th><th>Status</th><th>Assignee</th>'
+        "<th>Created</th></tr></thead><tbody>"
+        "<tr><td>OPS-2</td><td>Closed</td><td>Zoë Brontë</td><td>04/Jul/19 10:02 AM</td></tr>"
+        "<tr><td>OPS-1</td><td>In Progress</td><td>Ann &amp; Bo</td>"
+        "<td>03/Jul/19 9:00 AM</td></tr></tbody></table>"
+    )
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d, "jira.xls")
+        path.write_bytes(page.encode("utf-8"))
+        res = load_export(path)
+        assert res.tickets.sort("ticket_id").get_column("agent").to_list() == [
+            "Ann & Bo",
+            "Zoë Brontë",
+        ]
+        assert res.report.files[0].notes[0].startswith("read the table of an HTML page")
+        path.write_bytes(b"<html><body>Session expired</body></html>")
+        with pytest.raises(IngestError, match="is not a valid xls file"):
+            load_export(path)
