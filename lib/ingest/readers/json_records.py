@@ -274,6 +274,14 @@ def _with_sideloaded_names(records: list[Any], obj: dict[str, Any]) -> list[str]
     ...        "users": [{"id": 3, "name": "Ana"}]}
     >>> _with_sideloaded_names(recs, doc), recs[0]["group"], recs[1]["group"]
     (['assignee', 'group'], 'Tier 2', '8')
+
+    Zendesk's metric sets (``include=metric_sets``) join their ticket by ``ticket_id``:
+
+    >>> recs = [{"id": 5}]
+    >>> _with_sideloaded_names(recs, {"metric_sets": [{"ticket_id": 5, "reopens": 1}]})
+    ['metric_set']
+    >>> recs[0]["metric_set"]["reopens"]
+    1
     """
     names: dict[str, dict[str, str]] = {}
     for listed in dict.fromkeys(_SIDELOADED.values()):
@@ -284,8 +292,18 @@ def _with_sideloaded_names(records: list[Any], obj: dict[str, Any]) -> list[str]
                 if isinstance(o, dict) and o.get("id") is not None and o.get("name")
             }
     named: set[str] = set()
+    sets = obj.get("metric_sets")
+    if _is_record_list(sets):
+        # Zendesk's ``include=metric_sets``: each ticket's metrics (solved_at, reopens) by
+        # ``ticket_id``, read as the ``metric_set`` a ticket holds when shown alone
+        by_ticket = {str(m.get("ticket_id")): m for m in sets if isinstance(m, dict)}
+        for r in records:
+            found = by_ticket.get(str(r.get("id"))) if isinstance(r, dict) else None
+            if found is not None and "metric_set" not in r:
+                r["metric_set"] = found
+                named.add("metric_set")
     if not names:
-        return []
+        return sorted(named)
     for r in records:
         if not isinstance(r, dict):
             continue

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
+from lib.ingest import load_export
 from tests.ingest.readers.helpers import one
 
 
@@ -225,3 +227,23 @@ def test_pages_with_meta_links_or_paging_objects_are_pages():
         "51",
         "52",
     ]
+
+
+def test_zendesk_metric_sets_sent_beside_the_tickets_give_their_solve_times() -> None:
+    """The incremental export with ``include=metric_sets`` lists each ticket's metrics
+    beside the tickets, joined by ``ticket_id``: solved_at and reopens come from them."""
+    doc = {
+        "tickets": [
+            {"id": 1, "status": "solved", "created_at": "2024-03-01T10:00:00Z", "tags": []},
+            {"id": 2, "status": "open", "created_at": "2024-03-02T10:00:00Z", "tags": []},
+        ],
+        "metric_sets": [
+            {"ticket_id": 1, "solved_at": "2024-03-01T15:00:00Z", "reopens": 1},
+            {"ticket_id": 2, "solved_at": None, "reopens": 0},
+        ],
+        "end_of_stream": True,
+    }
+    res = load_export(json.dumps(doc).encode())
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("solved_at").to_list()[0] == datetime(2024, 3, 1, 15, tzinfo=UTC)
+    assert t.get_column("reopens").to_list() == [1, 0]
