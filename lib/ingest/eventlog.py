@@ -203,6 +203,8 @@ def _created_is_event_time(events: pl.DataFrame) -> bool:
 
 #: ServiceNow's count of updates to a record, kept as the export's own column.
 _UPDATE_COUNT = "raw:sys_mod_count"
+#: XES' lifecycle of an event (start, complete), kept as the export's own column.
+_LIFECYCLE = "raw:lifecycle:transition"
 
 
 def collapse_events(events: pl.DataFrame, status_source: str | None = None) -> pl.DataFrame:
@@ -260,7 +262,12 @@ def collapse_events(events: pl.DataFrame, status_source: str | None = None) -> p
     if tier_sources:
         ev = _tier_columns(ev, when_col)
     if "_activity" in ev.columns and when_col is not None:
-        ev = ev.with_columns(__closing=closing_kind(pl.col("_activity")).is_not_null())
+        closing = closing_kind(pl.col("_activity")).is_not_null()
+        if _LIFECYCLE in ev.columns:
+            # XES: a step's "start" event is not its end ("Resolve ticket" ends at "complete")
+            done = pl.col(_LIFECYCLE).cast(pl.String).str.strip_chars().str.to_lowercase()
+            closing = closing & (done.is_null() | (done == "complete"))
+        ev = ev.with_columns(__closing=closing)
         ev = _closing_time(ev, when_col)
     if "_activity" in ev.columns and "agent" in ev.columns:
         # The owner is who worked the ticket last: after a "Resolve ticket" step, "Closed" is

@@ -747,9 +747,11 @@ def _finish_rows(
         # a process-mining log without a status column: its last step says whether it is
         # closed or waiting (read from the export, not derived); derive_status fills only
         # what is left
-        frame = frame.with_columns(
-            status=pl.coalesce(closing_kind(pl.col("_activity")), _waiting_step(frame))
-        )
+        closed = closing_kind(pl.col("_activity"))
+        if "raw:lifecycle:transition" in frame.columns:  # XES: only a step's "complete" ends it
+            done = pl.col("raw:lifecycle:transition").str.strip_chars().str.to_lowercase()
+            closed = pl.when(done.is_null() | (done == "complete")).then(closed)
+        frame = frame.with_columns(status=pl.coalesce(closed, _waiting_step(frame)))
     frame = _status_from_category(frame, mapping, table.name, report)
     frame = derive_status(frame, mapping, table.name, report)
     frame = derive_first_response(frame, mapping, table.name, report)

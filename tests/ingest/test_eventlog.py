@@ -564,3 +564,21 @@ def test_servicenow_updates_in_the_same_minute_follow_the_update_count() -> None
     res = load_export("\n".join(rows).encode())
     assert res.report.event_log
     assert res.tickets.sort("ticket_id").get_column("status").to_list() == ["pending", "open"]
+
+
+def test_an_xes_step_ends_at_its_complete_event() -> None:
+    """With ``lifecycle:transition``, "Resolve ticket" solves the ticket when it completes,
+    not when it starts; a case cut after a resolve's start is open."""
+    rows = ["case:concept:name,concept:name,lifecycle:transition,time:timestamp,org:resource"]
+    rows += [
+        "C1,Register ticket,complete,2023-03-10 09:00:00+01:00,Emma",
+        "C1,Resolve ticket,start,2023-03-10 10:00:00+01:00,Emma",
+        "C2,Register ticket,complete,2023-03-11 09:00:00+01:00,Liam",
+        "C2,Resolve ticket,start,2023-03-11 10:00:00+01:00,Liam",
+        "C2,Resolve ticket,complete,2023-03-11 11:30:00+01:00,Liam",
+        "C2,Close ticket,complete,2023-03-13 09:00:00+01:00,Liam",
+    ]
+    res = load_export("\n".join(rows).encode())
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["open", "closed"]
+    assert t.get_column("solved_at").to_list() == [None, datetime(2023, 3, 11, 10, 30, tzinfo=UTC)]
