@@ -384,6 +384,7 @@ def test_a_status_of_its_own_is_read_by_its_words() -> None:
         "Awaiting Agent": "open",
         "Pending Assignment": "new",
         "Wacht op derden": "on_hold",
+        "In Bearbeitung (mit Zeitplan)": "open",
         "Awaiting customer feedback": "pending",
         "Aguardando o solicitante": "pending",
         "Escalated - Resolved": "solved",
@@ -410,7 +411,7 @@ def test_a_status_of_its_own_is_read_by_its_words() -> None:
     (warned,) = [w for w in res.report.warnings if "does not know" in w]
     assert "(“2nd Reminder”, “Escalation closed”, “Tested”)" in warned
     (parse,) = [p for p in res.report.parse if p["canonical"] == "status"]
-    assert "26 read by their words: 'In Escalation' as 'open'" in parse["detail"]
+    assert "27 read by their words: 'In Escalation' as 'open'" in parse["detail"]
 
 
 @pytest.mark.parametrize("sample", ["vendor_glpi_de_header.csv", "vendor_glpi_it_header.csv"])

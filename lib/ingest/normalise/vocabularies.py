@@ -295,9 +295,13 @@ def status_by_words(value: str, vocab: Mapping[str, str]) -> str | None:
     ...  "With engineering", "Wait", "Awaiting Information", "With Customer", "2nd Reminder"]]
     ['on_hold', 'open', 'on_hold', 'pending', 'pending', 'pending', None]
     >>> [status_by_words(x, v) for x in ["Awaiting Agent", "Pending Assignment", "Awaiting CAB",
-    ...  "Waiting for Team Lead Approval", "Wacht op derden"]]
-    ['open', 'new', 'on_hold', 'on_hold', 'on_hold']
+    ...  "Waiting for Team Lead Approval", "Wacht op derden", "En curso (planificada)"]]
+    ['open', 'new', 'on_hold', 'on_hold', 'on_hold', 'open']
     """
+    # a known status with a qualifier in brackets: GLPI's "En curso (planificada)"
+    base = value_key(re.sub(r"\s*\([^()]*\)\s*$", "", value))
+    if base and base != value_key(value) and base in vocab:
+        return vocab[base]
     parts = [value_key(p) for p in re.split(_STATUS_PARTS, value) if value_key(p)]
     if len(parts) > 1 and all(p in vocab for p in parts):
         found = {vocab[p] for p in parts}
