@@ -483,3 +483,14 @@ def test_freshdesk_time_columns_in_other_languages(head: str, want: tuple[str, .
     assert res.mapping.get("closed_at") == closed
     assert _sorted(res, "solved_at")[1] is None
     assert _sorted(res, "solved_at")[0] == datetime(2024, 3, 1, 15, tzinfo=UTC)
+
+
+def test_german_vorm_and_nachm_times_are_read() -> None:
+    """A German server's "02/Mär/24 3:45 nachm." (older Java locale data) is 15:45."""
+    csv = "Issue key,Status,Created,Assignee\nA-1,Open,02/Mär/24 3:45 nachm.,Ann\n"
+    csv += "A-2,Open,03/Mär/24 9:45 vorm.,Bo\n"
+    res = load_export(csv.encode())
+    assert _sorted(res, "created_at") == [
+        datetime(2024, 3, 2, 15, 45, tzinfo=UTC),
+        datetime(2024, 3, 3, 9, 45, tzinfo=UTC),
+    ]

@@ -46,6 +46,8 @@ _DE_RE = r"(?i)(\d)\s+de\s+(\p{L}+\.?)\s+de\s+(\d)"
 # (not before a digit: "12.Mar.2024" keeps its separators).
 _DOTTED_RE = r"(?i)\b(" + "|".join(_ENGLISH) + r")\.(\D|$)"
 _MERIDIEM_RE = r"(?i)\b[ap]\.\s?m\.(?:\s|$)"
+#: German's "vorm." / "nachm." (before and after noon), as older Java locale data writes them.
+_GERMAN_MERIDIEM = {"AM": r"(?i)\bvorm\.(?:\s|$)", "PM": r"(?i)\bnachm\.(?:\s|$)"}
 
 
 def english_month_names(s: pl.Series) -> pl.Series:
@@ -72,9 +74,10 @@ def english_month_names(s: pl.Series) -> pl.Series:
     sample = _sample_distinct(s).drop_nulls()
     has_month = bool(sample.str.contains(_MONTH_RE).any())
     has_meridiem = bool(sample.str.contains(_MERIDIEM_RE).any())
+    has_german = bool(sample.str.contains(r"(?i)\b(?:vorm|nachm)\.").any())
     has_de = bool(sample.str.contains(_DE_RE).any())
     has_dot = bool(sample.str.contains(_DOTTED_RE).any())
-    if not (has_month or has_meridiem or has_de or has_dot):
+    if not (has_month or has_meridiem or has_de or has_dot or has_german):
         return s
     out = s.str.replace(_DE_RE, "${1} ${2} ${3}") if has_de else s
     if has_dot:
@@ -98,6 +101,10 @@ def english_month_names(s: pl.Series) -> pl.Series:
     if has_meridiem:
         for letter in "ap":
             out = out.str.replace(_MERIDIEM_RE.replace("[ap]", letter), f"{letter.upper()}M ")
+        out = out.str.strip_chars_end()
+    if has_german:
+        for english, pattern in _GERMAN_MERIDIEM.items():
+            out = out.str.replace(pattern, f"{english} ")
         out = out.str.strip_chars_end()
     return out.alias(s.name)
 
