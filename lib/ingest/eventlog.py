@@ -269,13 +269,13 @@ def collapse_events(events: pl.DataFrame, status_source: str | None = None) -> p
             closing = closing & (done.is_null() | (done == "complete"))
         ev = ev.with_columns(__closing=closing)
         ev = _closing_time(ev, when_col)
-    if "_activity" in ev.columns and "agent" in ev.columns:
-        # The owner is who worked the ticket last: after a "Resolve ticket" step, "Closed" is
-        # often an account that closes solved tickets in bulk days later (the 4TU helpdesk
-        # log's "Value 5"); without a resolve step, whoever closed it worked it
-        kind = closing_kind(pl.col("_activity"))
-        resolved = (kind == "solved").fill_null(False).any().over("ticket_id")
-        ev = ev.with_columns(__worker=pl.when(kind.ne_missing("closed") | ~resolved).then("agent"))
+    if "__close_time" in ev.columns and "agent" in ev.columns:
+        # The owner of a solved ticket is who resolved it: "Closed" is often an account that
+        # closes solved tickets in bulk days later (the 4TU helpdesk log's "Value 5"); a
+        # ticket without a resolve step in its final run keeps its last event's resource
+        resolve = closing_kind(pl.col("_activity")) == "solved"
+        final = (resolve & pl.col("__close_time").is_not_null()).fill_null(False)
+        ev = ev.with_columns(__worker=pl.when(final).then("agent"))
 
     aggs: list[pl.Expr] = []
     for name in ev.columns:

@@ -358,7 +358,14 @@ def _parse_table(
     for key in (*_DATE_KEYS, "event_time"):
         add(key, EXTRA_KEYS.get(key, key), dates)
     add("status", "status", vocab(nz.normalise_status, "status"))
-    add("priority", "priority", vocab(nz.normalise_priority, "priority"))
+    itil = preset is None  # a vendor numbers priorities its own way (GLPI, OTRS, Zammad)
+    add(
+        "priority",
+        "priority",
+        lambda _, s: _via_unique(
+            s, lambda u: nz.normalise_priority(u, extra=value_maps.get("priority"), itil=itil)
+        ),
+    )
     add("channel", "channel", vocab(nz.normalise_channel, "channel"))
     for key in _TEXT_KEYS:
         add(key, EXTRA_KEYS.get(key, key), person(key) if key in _PERSON_KEYS else text)
@@ -704,15 +711,23 @@ _STATUS_CATEGORY = frozenset(
 )
 
 
+#: Jira's resolution column (Fixed, Won't Do, Duplicate) in its interface languages.
+_RESOLUTION = frozenset(
+    {"resolution", "resolución", "resolução", "résolution", "lösung", "risoluzione"}
+    | {"oplossing", "rozwiązanie", "řešení", "upplösning", "резолюция"}
+)
+
+
 def _status_from_category(
     frame: pl.DataFrame, mapping: dict[str, str], name: str, report: QualityReport
 ) -> pl.DataFrame:
     """A status of a team's own workflow ("QA Review", "Shipped") takes the group of its
     Jira status category ("In Progress", "Done") where the words did not say.
 
-    >>> f = pl.DataFrame({"status": [None, "open"], "raw:Status Category": ["Done", "Done"]})
+    >>> f = pl.DataFrame({"status": [None, "open", None], "raw:Status Category": ["Done"] * 3,
+    ...                   "raw:Resolution": ["Fixed", "Fixed", "Won't Do"]})
     >>> _status_from_category(f, {"status": "Status"}, "t.csv", QualityReport())["status"].to_list()
-    ['solved', 'open']
+    ['solved', 'open', 'closed']
     """
     col = next((c for c in frame.columns if c[4:].strip().lower() in _STATUS_CATEGORY), None)
     if col is None or not col.startswith("raw:") or "status" not in frame.columns:
@@ -721,6 +736,13 @@ def _status_from_category(
     if not missing.any():
         return frame
     by_category = nz.normalise_status(frame.get_column(col))[0]
+    outcome = next((c for c in frame.columns if c[4:].strip().lower() in _RESOLUTION), None)
+    if outcome is not None:
+        # Done as "Won't Do", "Duplicate", "Cannot Reproduce": closed, not solved
+        closed = nz.normalise_status(frame.get_column(outcome))[0] == "closed"
+        by_category = by_category.set(  # type: ignore[arg-type]
+            (by_category == "solved") & closed.fill_null(False), "closed"
+        )
     filled = int((missing & by_category.is_not_null()).sum())
     if filled:
         report.derived.append(

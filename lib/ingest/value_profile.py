@@ -223,7 +223,7 @@ def _value_test(key: str, p: _Profile) -> tuple[float, str] | None:
         fill = p.n / p.rows if p.rows else 0.0
         v = p.unique * shape * min(1.0, fill / 0.95)
         return v, f"values look like ids ({_pct(p.unique)} unique)"
-    if key == "priority" and p.ints_1_5 > p.priority:  # named so: ITIL's 1-5
+    if key == "priority" and p.ints_1_5 >= 0.98 > p.priority:  # named so: ITIL's 1-5
         return p.ints_1_5, f"values are priority numbers 1-5 ({_pct(p.ints_1_5)})"
     if key in ("status", "priority", "channel"):
         v = getattr(p, key)
@@ -280,18 +280,24 @@ _CLOCK_NAME = re.compile(
 )
 
 
-#: Words of a header that names nothing ("col8", "Column 3", "Unnamed: 2", "Field 5").
-_NAMELESS = frozenset({"col", "column", "field", "unnamed", "untitled", "var", "x"})
+#: Header words of a scale of small numbers that is not a rating (impact, urgency, a
+#: process-mining variant's index, a level, a priority).
+_OTHER_SCALES = frozenset(
+    {"impact", "urgency", "index", "variant", "level", "priority", "severity", "tier", "sla"}
+    | {"seriousness", "risk", "complexity", "weight", "size", "rank", "order", "version"}
+    | {"points", "story", "sprint", "impacto", "urgencia", "urgenza", "dringlichkeit"}
+    | {"auswirkung", "impatto", "prioridad", "prioridade", "priorite", "prioritat", "priorita"}
+    | {"nivel", "niveau", "livello", "stufe", "gravidade", "gravedad", "gravita"}
+)
 
 
-def _says_nothing(column: str) -> bool:
-    """A header that names nothing: placeholder words, numbers, single letters.
+def _names_a_scale(column: str) -> bool:
+    """A header that names a scale other than a rating.
 
-    >>> [_says_nothing(c) for c in ("col8", "e", "Unnamed: 3", "Impact", "case:variant-index")]
-    [True, True, True, False, False]
+    >>> [_names_a_scale(c) for c in ("col8", "Score", "Note", "Impact", "case:variant-index")]
+    [False, False, False, True, True]
     """
-    words = [re.sub(r"\d+$", "", t) for t in _tokens(column)]
-    return all(t in _NAMELESS for t in words if len(t) > 1)
+    return bool(set(_tokens(column)) & _OTHER_SCALES)
 
 
 def _value_only(key: str, column: str, p: _Profile, role: dict[str, str]) -> tuple[float, str]:
@@ -321,12 +327,9 @@ def _value_only(key: str, column: str, p: _Profile, role: dict[str, str]) -> tup
         v, why = _value_test(key, p) or (0.0, "")
         return 0.6 * v, why
     if key == "satisfaction" and p.distinct >= 3 and not set(_tokens(column)) & _COUNT_WORDS:
-        # rating words alone ("Good", "Satisfied") say satisfaction; small numbers only in a
-        # column whose name says nothing ("col8"): an ITIL "Impact" 1-5 or a process-mining
-        # "variant-index" is no rating
-        if p.rating_words >= 0.8:
-            return 0.55 * p.rating_words, f"values are rating words ({_pct(p.rating_words)})"
-        if not _says_nothing(column):
+        # small numbers in a column named for another scale are no rating (an ITIL "Impact"
+        # 1-5, a process-mining "variant-index"); "Score", "Note", "col8" may be one
+        if p.rating_words < 0.8 and _names_a_scale(column):
             return 0.0, ""
         v, why = _value_test(key, p) or (0.0, "")
         return 0.55 * v, why

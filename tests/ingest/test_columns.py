@@ -426,3 +426,13 @@ def test_small_numbers_in_a_named_column_are_no_satisfaction_score() -> None:
         log += [f"C{c},Open,2024-03-0{1 + c} 09:00,{1 + c % 4}"]
         log += [f"C{c},Closed,2024-03-0{1 + c} 11:00,{1 + c % 4}"]
     assert "satisfaction" not in load_export("\n".join(log).encode()).mapping
+
+
+@pytest.mark.parametrize("header", ["Score", "Note", "Stars", "Ocena", "Punteggio"])
+def test_a_rating_under_an_everyday_name_is_still_the_satisfaction(header: str) -> None:
+    """Only a name of another scale ("Impact", "variant-index") keeps small numbers from
+    being a rating; "Score", "Note" or Polish "Ocena" holding 1-5 are the satisfaction."""
+    rows = [f"Ticket ID,Created,Status,Agent,{header}"]
+    rows += [f"{i},2024-03-{1 + i:02d} 10:00,Solved,Ann,{1 + i % 5}" for i in range(12)]
+    res = load_export("\n".join(rows).encode())
+    assert res.mapping.get("satisfaction") == header

@@ -753,8 +753,10 @@ def test_jira_status_category_gives_the_group_of_a_workflows_own_status() -> Non
         "b,CS-2,2,Bug,QA Review,,Ana,Bo,04/Feb/25 9:00 AM,,In Progress",
         "c,CS-3,3,Bug,Open,,Ana,Bo,05/Feb/25 9:00 AM,,To Do",
         "d,CS-4,4,Bug,Itens concluídos,,Ana,Bo,05/Feb/25 9:00 AM,,Itens concluídos",
+        "e,CS-5,5,Bug,Not Shipped,Won't Do,Ana,Bo,05/Feb/25 9:00 AM,06/Feb/25 9:00 AM,Done",
     ]
     res = load_export("\n".join(rows).encode())
-    assert _col(res, "status") == ["solved", "open", "open", "solved"]
+    # Done with a resolution that fixed nothing ("Won't Do") is closed, not solved
+    assert _col(res, "status") == ["solved", "open", "open", "solved", "closed"]
     derived = [d for d in res.report.derived if d["field"] == "status"]
-    assert derived and derived[0]["rows"] == 2
+    assert derived and derived[0]["rows"] == 3

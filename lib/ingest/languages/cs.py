@@ -9,6 +9,7 @@ CODE = "cs"
 NAME = "Czech"
 
 HEADERS = {
+    "satisfaction": "hodnocení|spokojenost",
     "ticket_id": "klíč|id požadavku|číslo požadavku|číslo tiketu|číslo úkolu",
     "created_at": "datum otevření|vytvořeno|datum vytvoření|otevřeno",
     "solved_at": "datum vyřešení|vyřešeno dne",

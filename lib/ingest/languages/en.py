@@ -158,7 +158,9 @@ STATUSES = {
     "closed": "closed|canceled|cancelled|merged|spam|archived|deleted|rejected|declined"
     "|duplicate|won't fix|won't do|closed complete|closed incomplete|closed skipped"
     "|closed with explanation|closed with monetary relief|closed with non-monetary relief"
-    "|closed without relief|closed with relief|withdrawn|abandoned",
+    "|closed without relief|closed with relief|withdrawn|abandoned|cannot reproduce"
+    "|can't reproduce|not reproducible|out of scope|obsolete|not a bug|won't implement"
+    "|works as designed|works as intended|incomplete",
 }
 
 #: Priority words per canonical priority.

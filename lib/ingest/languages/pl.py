@@ -9,6 +9,7 @@ CODE = "pl"
 NAME = "Polish"
 
 HEADERS = {
+    "satisfaction": "ocena|ocena obsługi|zadowolenie|oceń obsługę",
     "ticket_id": "klucz|klucz zgłoszenia|numer zgłoszenia|id zgłoszenia|identyfikator zgłoszenia",
     "created_at": "utworzono|utworzone|data utworzenia|data zgłoszenia|utworzono dnia",
     "solved_at": "data rozwiązania|rozwiązano dnia",

@@ -9,6 +9,7 @@ CODE = "sv"
 NAME = "Swedish"
 
 HEADERS = {
+    "satisfaction": "betyg|nöjdhet|kundnöjdhet",
     "ticket_id": "ärendenyckel|nyckel|ärendenummer|ärende-id|ärende id|biljettnummer",
     "created_at": "skapad|skapat|skapad den|skapades|datum skapad|skapandedatum",
     "resolved_at": "löst|löst den|lösningsdatum|datum löst",

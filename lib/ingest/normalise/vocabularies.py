@@ -168,7 +168,7 @@ def normalise_channel(
 
 
 def normalise_priority(
-    s: pl.Series, *, extra: Mapping[str, str | None] | None = None
+    s: pl.Series, *, extra: Mapping[str, str | None] | None = None, itil: bool = True
 ) -> tuple[pl.Series, ParseReport]:
     """Map priorities to low, normal, high or urgent.
 
@@ -182,14 +182,26 @@ def normalise_priority(
     >>> normalise_priority(pl.Series(["1 - Critical", "3 - Moderate", "P2", "Lowest"]))[0].to_list()
     ['urgent', 'normal', 'high', 'low']
 
-    With no vendor's map, bare numbers 1-5 are read as ITIL priorities (1 the highest, as
-    ServiceNow and most service desks number them):
+    With ``itil`` (no vendor's preset, which numbers its own way: GLPI 1 very low .. 6 major)
+    and every number of the column between 1 and 5, bare numbers are ITIL priorities (1 the
+    highest, as ServiceNow and most service desks number them); a 0 or a 6 says another scale:
 
     >>> normalise_priority(pl.Series(["1", "2", "3", "4", "5"]))[0].to_list()
     ['urgent', 'high', 'normal', 'low', 'low']
+    >>> normalise_priority(pl.Series(["0", "1", "4"]))[0].to_list()
+    [None, None, None]
     """
+    numbers = s.cast(pl.String).str.strip_chars().str.replace(r"\.0$", "")
+    numbers = numbers.filter(numbers.str.contains(r"^\d+$")).unique()
+    itil = itil and numbers.len() > 0 and numbers.is_in(list(_ITIL)).all()
     return _normalise_vocab(
-        s, _PRIORITY_VOCAB, PRIORITIES, "priority", extra=extra, unknown=None, guess=_itil_rank
+        s,
+        _PRIORITY_VOCAB,
+        PRIORITIES,
+        "priority",
+        extra=extra,
+        unknown=None,
+        guess=_itil_rank if itil else None,
     )
 
 

@@ -115,11 +115,15 @@ def test_normalise_priority(raw, expected):
 
 def test_priority_numbers_are_itils_unless_a_vendor_says_and_unknowns_fail():
     """Bare numbers 1-5 are ITIL's (1 the highest) and the report says so; a vendor's own
-    numbering (Freshdesk: 1 low .. 4 urgent) comes first; 6 or 0 are unknown."""
-    out, rep = normalise_priority(pl.Series([1, 2, 3, 4, 6]))
-    assert out.to_list() == ["urgent", "high", "normal", "low", None]
-    assert rep.failed == 1
+    numbering (Freshdesk: 1 low .. 4 urgent) comes first; a 0 or a 6 in the column says
+    another scale (GLPI's 1 very low .. 6 major), and a vendor's preset turns the guess off."""
+    out, rep = normalise_priority(pl.Series([1, 2, 3, 4, 5]))
+    assert out.to_list() == ["urgent", "high", "normal", "low", "low"]
     assert "read by their words: '1' as 'urgent'" in rep.detail
+    out, rep = normalise_priority(pl.Series([1, 2, 3, 4, 6]))
+    assert out.to_list() == [None] * 5
+    assert rep.failed == 5
+    assert normalise_priority(pl.Series([1, 2]), itil=False)[0].to_list() == [None, None]
     freshdesk = {"1": "low", "2": "normal", "3": "high", "4": "urgent"}
     out, rep = normalise_priority(pl.Series([1, 2, 3, 4, None]), extra=freshdesk)
     assert out.to_list() == ["low", "normal", "high", "urgent", None]
