@@ -157,12 +157,12 @@ def _read_blob(
             raise IngestError(f"is {what}, not a table", file=display, expected=_EXPECTED_FORMATS)
     if ext in _SHEET_EXTS and looks_like_html(data):
         # Jira Server's "Export > Excel": an HTML page named .xls
-        table_csv = html_table_csv(data, _detect_encoding(data))
-        if table_csv is not None:
+        found = html_table_csv(data, _detect_encoding(data))
+        if found is not None:
+            table_csv, jira = found
             table = _read_text(table_csv, display, ".csv", budget.limits)
-            table.notes.insert(
-                0, f"read the table of an HTML page saved as {ext} (Jira's Export > Excel)"
-            )
+            whose = " (Jira's Export > Excel)" if jira else ""
+            table.notes.insert(0, f"read the table of an HTML page saved as {ext}{whose}")
             return [table]
     # Content that is not what its extension promised.
     if ext == ".zip" or ext in _SHEET_EXTS:

@@ -176,3 +176,26 @@ def test_jiras_excel_export_an_html_page_named_xls_is_read() -> None:
         path.write_bytes(b"<html><body>Session expired</body></html>")
         with pytest.raises(IngestError, match="is not a valid xls file"):
             load_export(path)
+
+
+def test_an_html_report_with_a_table_per_group_spans_and_open_cells_is_read_whole() -> None:
+    """A report page with one table per group (same header), a legend beside it, a cell
+    spanning two rows and cells HTML leaves unclosed: every ticket is read."""
+    head = "<tr><th>Key</th><th>Status</th><th>Created</th></tr>"
+    page = (
+        "<!-- report --><html><body><table><tr><td>Legend</td><td>x</td></tr>"
+        + "".join(f"<tr><td>L{i}</td><td>y</td></tr>" for i in range(9))
+        + "</table>"
+        + f"<table>{head}<tr><td>A-1<td rowspan='2'>Open<td>2024-01-01"
+        + "<tr><td>A-2<td>2024-01-02</table>"
+        + f"<table>{head}<tr><td>B-1</td><td>Closed</td><td>2024-01-03</td></tr></table>"
+        + "</body></html>"
+    )
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d, "report.xls")
+        path.write_bytes(page.encode("utf-8"))
+        res = load_export(path)
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("ticket_id").to_list() == ["A-1", "A-2", "B-1"]
+    assert t.get_column("status").to_list() == ["open", "open", "closed"]
+    assert res.report.files[0].notes[0] == "read the table of an HTML page saved as .xls"
