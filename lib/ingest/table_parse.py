@@ -758,6 +758,42 @@ def _status_from_category(
     return frame.with_columns(status=pl.coalesce("status", by_category))
 
 
+#: A sub-status beside the status (BPI 2013: "Accepted" / "Wait - User").
+_SUB_STATUS = frozenset({"sub status", "substatus", "sub-status", "sub_status", "subestado"})
+
+
+def _status_from_sub_status(
+    frame: pl.DataFrame, mapping: dict[str, str], name: str, report: QualityReport
+) -> pl.DataFrame:
+    """An open ticket whose sub-status is a wait ("Wait - User", "Wait - Vendor") is pending
+    or on hold.
+
+    >>> f = pl.DataFrame({"status": ["open", "open", "solved"],
+    ...                   "raw:Sub Status": ["Wait - User", "In Progress", "Wait - User"]})
+    >>> _status_from_sub_status(f, {"status": "Status"}, "t", QualityReport())["status"].to_list()
+    ['pending', 'open', 'solved']
+    """
+    col = next((c for c in frame.columns if c[4:].strip().lower() in _SUB_STATUS), None)
+    if col is None or not col.startswith("raw:") or "status" not in frame.columns:
+        return frame
+    sub = nz.normalise_status(frame.get_column(col))[0]
+    waiting = pl.col("status").is_in(["new", "open"]) & sub.is_in(["pending", "on_hold"])
+    n = int(frame.select(waiting.sum()).item())
+    if not n:
+        return frame
+    report.derived.append(
+        {
+            "file": name,
+            "field": "status",
+            "column": mapping.get("status"),
+            "rows": n,
+            "detail": f"pending or on hold from column {col[4:]!r} (a wait under an open status)",
+            "source": col[4:],
+        }
+    )
+    return frame.with_columns(status=pl.when(waiting).then(sub).otherwise("status"))
+
+
 def _finish_rows(
     frame: pl.DataFrame, table: RawTable, mapping: dict[str, str], report: QualityReport
 ) -> pl.DataFrame:
@@ -775,6 +811,7 @@ def _finish_rows(
             closed = pl.when(done.is_null() | (done == "complete")).then(closed)
         frame = frame.with_columns(status=pl.coalesce(closed, _waiting_step(frame)))
     frame = _status_from_category(frame, mapping, table.name, report)
+    frame = _status_from_sub_status(frame, mapping, table.name, report)
     frame = derive_status(frame, mapping, table.name, report)
     frame = derive_first_response(frame, mapping, table.name, report)
     frame = _drop_deleted(frame, mapping, table, report)

@@ -582,3 +582,17 @@ def test_an_xes_step_ends_at_its_complete_event() -> None:
     t = res.tickets.sort("ticket_id")
     assert t.get_column("status").to_list() == ["open", "closed"]
     assert t.get_column("solved_at").to_list() == [None, datetime(2023, 3, 11, 10, 30, tzinfo=UTC)]
+
+
+def test_a_wait_under_an_open_status_is_pending_or_on_hold() -> None:
+    """BPI 2013 writes "Accepted" with a sub-status: "Wait - User" is pending, "Wait -
+    Vendor" on hold, "In Progress" stays open; the report says the status was derived."""
+    head = "SR Number;Change Date+Time;Status;Sub Status;Involved ST"
+    rows = [head]
+    for i, sub in enumerate(["Wait - User", "Wait - Vendor", "In Progress"]):
+        rows.append(f"1-{i};2012-05-0{i + 1}T09:00:00+02:00;Queued;Awaiting Assignment;K12")
+        rows.append(f"1-{i};2012-05-0{i + 1}T10:00:00+02:00;Accepted;{sub};K12")
+    res = load_export("\n".join(rows).encode())
+    t = res.tickets.sort("ticket_id")
+    assert t.get_column("status").to_list() == ["pending", "on_hold", "open"]
+    assert any("Sub Status" in d["detail"] for d in res.report.derived)
