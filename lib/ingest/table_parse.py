@@ -718,6 +718,16 @@ _RESOLUTION = frozenset(
 )
 
 
+def _raw_named(frame: pl.DataFrame, names: frozenset[str]) -> str | None:
+    """The export's own column (``raw:<name>``) whose name is one of ``names``.
+
+    >>> _raw_named(pl.DataFrame({"raw:Sub Status": ["x"]}), frozenset({"sub status"}))
+    'raw:Sub Status'
+    """
+    found = (c for c in frame.columns if c.startswith("raw:") and c[4:].strip().lower() in names)
+    return next(found, None)
+
+
 def _status_from_category(
     frame: pl.DataFrame, mapping: dict[str, str], name: str, report: QualityReport
 ) -> pl.DataFrame:
@@ -729,14 +739,14 @@ def _status_from_category(
     >>> _status_from_category(f, {"status": "Status"}, "t.csv", QualityReport())["status"].to_list()
     ['solved', 'open', 'closed']
     """
-    col = next((c for c in frame.columns if c[4:].strip().lower() in _STATUS_CATEGORY), None)
-    if col is None or not col.startswith("raw:") or "status" not in frame.columns:
+    col = _raw_named(frame, _STATUS_CATEGORY)
+    if col is None or "status" not in frame.columns:
         return frame
     missing = frame.get_column("status").is_null()
     if not missing.any():
         return frame
     by_category = nz.normalise_status(frame.get_column(col))[0]
-    outcome = next((c for c in frame.columns if c[4:].strip().lower() in _RESOLUTION), None)
+    outcome = _raw_named(frame, _RESOLUTION)
     if outcome is not None:
         # Done as "Won't Do", "Duplicate", "Cannot Reproduce": closed, not solved
         closed = nz.normalise_status(frame.get_column(outcome))[0] == "closed"
@@ -773,8 +783,8 @@ def _status_from_sub_status(
     >>> _status_from_sub_status(f, {"status": "Status"}, "t", QualityReport())["status"].to_list()
     ['pending', 'open', 'solved']
     """
-    col = next((c for c in frame.columns if c[4:].strip().lower() in _SUB_STATUS), None)
-    if col is None or not col.startswith("raw:") or "status" not in frame.columns:
+    col = _raw_named(frame, _SUB_STATUS)
+    if col is None or "status" not in frame.columns:
         return frame
     sub = nz.normalise_status(frame.get_column(col))[0]
     waiting = pl.col("status").is_in(["new", "open"]) & sub.is_in(["pending", "on_hold"])
