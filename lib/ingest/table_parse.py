@@ -23,6 +23,7 @@ from lib.ingest.activities import closing_kind
 from lib.ingest.columns import validate_mapping
 from lib.ingest.date_order import file_day_first
 from lib.ingest.derived import derive_first_response, derive_status
+from lib.ingest.header_names import norm_header
 from lib.ingest.load_report import QualityReport
 from lib.ingest.normalise._common import _distinct_codes
 from lib.ingest.normalise.durations import parse_plain_minutes
@@ -724,8 +725,24 @@ def _raw_named(frame: pl.DataFrame, names: frozenset[str]) -> str | None:
     >>> _raw_named(pl.DataFrame({"raw:Sub Status": ["x"]}), frozenset({"sub status"}))
     'raw:Sub Status'
     """
-    found = (c for c in frame.columns if c.startswith("raw:") and c[4:].strip().lower() in names)
+    found = (c for c in frame.columns if c.startswith("raw:") and norm_header(c[4:]) in names)
     return next(found, None)
+
+
+def _derived_status(
+    report: QualityReport, name: str, mapping: dict[str, str], rows: int, detail: str, raw: str
+) -> None:
+    """Report statuses filled from the export's column ``raw`` (``raw:<name>``)."""
+    report.derived.append(
+        {
+            "file": name,
+            "field": "status",
+            "column": mapping.get("status"),
+            "rows": rows,
+            "detail": detail,
+            "source": raw[4:],
+        }
+    )
 
 
 def _status_from_category(
@@ -755,16 +772,8 @@ def _status_from_category(
         )
     filled = int((missing & by_category.is_not_null()).sum())
     if filled:
-        report.derived.append(
-            {
-                "file": name,
-                "field": "status",
-                "column": mapping.get("status"),
-                "rows": filled,
-                "detail": f"from column {col[4:]!r} (the status names a workflow step of its own)",
-                "source": col[4:],
-            }
-        )
+        why = "the status names a workflow step of its own"
+        _derived_status(report, name, mapping, filled, f"from column {col[4:]!r} ({why})", col)
     return frame.with_columns(status=pl.coalesce("status", by_category))
 
 
@@ -791,16 +800,8 @@ def _status_from_sub_status(
     n = int(frame.select(waiting.sum()).item())
     if not n:
         return frame
-    report.derived.append(
-        {
-            "file": name,
-            "field": "status",
-            "column": mapping.get("status"),
-            "rows": n,
-            "detail": f"pending or on hold from column {col[4:]!r} (a wait under an open status)",
-            "source": col[4:],
-        }
-    )
+    said = f"pending or on hold from column {col[4:]!r} (a wait under an open status)"
+    _derived_status(report, name, mapping, n, said, col)
     return frame.with_columns(status=pl.when(waiting).then(sub).otherwise("status"))
 
 

@@ -8,6 +8,7 @@ import codecs
 import re
 from functools import cache
 
+from lib.ingest.header_names import norm_header
 from lib.ingest.readers._common import _CHUNK
 
 #: Bytes of a delimited file looked at to choose encoding, delimiter and header.
@@ -108,7 +109,7 @@ def _header_names() -> frozenset[str]:
 def _known_names(line: str) -> int:
     """Header cells with a letter beyond ASCII that the importer knows by name."""
     names = _header_names()
-    cells = (" ".join(c.strip().strip('"').lower().split()) for c in _CELL.split(line))
+    cells = (norm_header(c) for c in _CELL.split(line))
     return sum(1 for c in cells if c and not c.isascii() and c in names)
 
 

@@ -16,6 +16,7 @@ import csv
 import io
 from html.parser import HTMLParser
 
+from lib.ingest.header_names import norm_header
 from lib.ingest.readers.encoding import _header_names
 
 
@@ -156,7 +157,7 @@ def html_table_csv(data: bytes, encoding: str = "utf-8") -> tuple[bytes, bool] |
         names = _header_names()
 
         def rank(rows: list[list[str]]) -> tuple[int, int]:
-            known = sum(" ".join(c.lower().split()) in names for c in rows[0])
+            known = sum(norm_header(c) in names for c in rows[0])
             return known, len(rows) * len(rows[0])
 
         rows = max(groups.values(), key=rank)
