@@ -22,7 +22,7 @@ from lib.errors import ReviewError  # noqa: E402
 from lib.ingest import load_export  # noqa: E402
 from lib.ingest.signals import suggest_signals  # noqa: E402
 
-SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx", ".parquet")
+SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx", ".parquet", ".xes")
 SUFFIXES += (".gz", ".zip")
 
 

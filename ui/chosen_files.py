@@ -22,7 +22,20 @@ from lib.markdown import md_escape
 #: Session keys: the chosen files, and how many times the upload widget was emptied.
 HELD, GENERATION = "imp_files", "imp_uploader_gen"
 #: What the upload widget accepts.
-TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "gz", "zip"]
+TYPES = [
+    "csv",
+    "tsv",
+    "txt",
+    "xlsx",
+    "json",
+    "jsonl",
+    "ndjson",
+    "parquet",
+    "xes",
+    "xml",
+    "gz",
+    "zip",
+]
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,20 @@ import polars as pl
 _CHUNK = 1 << 20
 #: What Polars raises on input it cannot read (a Rust panic surfaces as a BaseException).
 _POLARS_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException)
-_EXPECTED_FORMATS = "a CSV, TSV, Excel, JSON, JSON Lines or Parquet file (optionally .gz or .zip)"
+_EXPECTED_FORMATS = (
+    "a CSV, TSV, Excel, JSON, JSON Lines, Parquet or XES file (optionally .gz or .zip)"
+)
 _TEXT_EXTS = {".csv", ".tsv", ".tab", ".txt"}
 _JSON_EXTS = {".json"}
 _JSONL_EXTS = {".jsonl", ".ndjson"}
 _SHEET_EXTS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 _PARQUET_EXTS = {".parquet", ".pq"}
 _ARCHIVE_EXTS = {".gz", ".zip"}
+_XML_EXTS = {".xes", ".xml"}
 #: Files whose line feeds and quotes are not counted while they are read (not delimited text).
-_UNCOUNTED_EXTS = _JSON_EXTS | _JSONL_EXTS | _SHEET_EXTS | _PARQUET_EXTS | _ARCHIVE_EXTS
+_UNCOUNTED_EXTS = _JSON_EXTS | _JSONL_EXTS | _SHEET_EXTS | _PARQUET_EXTS | _ARCHIVE_EXTS | _XML_EXTS
 _SUPPORTED_EXTS = (
-    _TEXT_EXTS | _JSON_EXTS | _JSONL_EXTS | _SHEET_EXTS | _PARQUET_EXTS | _ARCHIVE_EXTS
+    _TEXT_EXTS | _JSON_EXTS | _JSONL_EXTS | _SHEET_EXTS | _PARQUET_EXTS | _ARCHIVE_EXTS | _XML_EXTS
 )
 
 

@@ -31,6 +31,7 @@ from lib.ingest.readers.parquet import _read_parquet
 from lib.ingest.readers.sources import _Budget, _load
 from lib.ingest.readers.table import RawTable
 from lib.ingest.readers.text import _read_text
+from lib.ingest.readers.xes import looks_like_xml, read_xes
 
 #: Deepest nesting of archives followed (e.g. a .csv.gz inside a .zip).
 MAX_DEPTH = 3
@@ -179,6 +180,8 @@ def _read_blob(
             file=display,
             expected="a Parquet file",
         )
+    if looks_like_xml(data, ext):
+        return [read_xes(data, display, budget.limits)]
     return [_read_text(data, display, ext, budget.limits, counts)]
 
 
@@ -265,7 +268,7 @@ def _read_archive(
         raise IngestError(
             f"holds no supported file (found: {found})",
             file=display,
-            expected="a .csv, .tsv, .txt, .xlsx, .json, .jsonl or .parquet file inside the zip",
+            expected="a .csv, .tsv, .txt, .xlsx, .json, .jsonl, .parquet or .xes file in the zip",
         )
     tables: list[RawTable] = []
     for info in wanted:

@@ -1,0 +1,177 @@
+"""XES event logs (process-mining tools' XML): read into one row per event with the trace's
+attributes as ``case:...`` columns, then collapsed to tickets like a CSV event log; damaged or
+foreign XML refused with a message naming the file and what was expected."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+
+import polars as pl
+import pytest
+
+from lib.errors import IngestError
+from lib.ingest import load_export
+from lib.ingest.readers import read_source
+
+HEADER = """<?xml version="1.0" encoding="UTF-8" ?>
+<!-- written by an invented tool -->
+<log xes.version="1.0" xes.features="nested-attributes" xmlns="http://www.xes-standard.org/">
+\t<extension name="Concept" prefix="concept" uri="http://www.xes-standard.org/concept.xesext"/>
+\t<global scope="trace">
+\t\t<string key="concept:name" value="__INVALID__"/>
+\t</global>
+\t<global scope="event">
+\t\t<string key="concept:name" value="__INVALID__"/>
+\t\t<date key="time:timestamp" value="1970-01-01T00:00:00.000+01:00"/>
+\t</global>
+\t<classifier name="Activity" keys="concept:name"/>
+\t<string key="concept:name" value="Support desk"/>
+"""
+
+
+def _event(step: str, when: str, who: str, extra: str = "") -> str:
+    return (
+        "\t\t<event>\n"
+        f'\t\t\t<string key="concept:name" value="{step}"/>\n'
+        f'\t\t\t<string key="org:resource" value="{who}"/>\n'
+        f'\t\t\t<date key="time:timestamp" value="{when}"/>\n'
+        '\t\t\t<string key="lifecycle:transition" value="complete"/>\n'
+        f"{extra}\t\t</event>\n"
+    )
+
+
+def _trace(case: str, events: list[str], attrs: str = "") -> str:
+    return (
+        f'\t<trace>\n\t\t<string key="concept:name" value="{case}"/>\n{attrs}'
+        + "".join(events)
+        + "\t</trace>\n"
+    )
+
+
+def _log() -> bytes:
+    """Three cases: one closed, one still waiting, one through a second-line step."""
+    nested = (
+        '\t\t\t<string key="product" value="Payroll">'
+        '<string key="version" value="7.2"/></string>\n'
+        '\t\t\t<list key="tags"><values><string key="t" value="vip"/></values></list>\n'
+    )
+    traces = [
+        _trace(
+            "Case 1",
+            [
+                _event("Insert ticket", "2024-03-04T09:00:00.000+01:00", "Marta", nested),
+                _event("Resolve ticket", "2024-03-04T11:30:00.000+01:00", "Marta"),
+                _event("Closed", "2024-03-06T08:00:00.000+01:00", "Marta"),
+            ],
+            '\t\t<string key="customer" value="Orbis Srl"/>\n',
+        ),
+        _trace(
+            "Case 2",
+            [
+                _event("Insert ticket", "2024-03-05T10:00:00+01:00", "Luca"),
+                _event("Wait", "2024-03-05T10:20:00+01:00", "Luca"),
+            ],
+            '\t\t<string key="customer" value="Nexa SpA"/>\n',
+        ),
+        _trace(
+            "Case 3",
+            [
+                _event("Insert ticket", "2024-03-07T14:00:00Z", "Luca"),
+                _event("Escalate to second line", "2024-03-07T15:00:00Z", "Luca"),
+                _event("Resolve ticket", "2024-03-08T09:00:00Z", "Sara"),
+            ],
+        ),
+        _trace("Case 4", []),
+    ]
+    return (HEADER + "".join(traces) + "</log>\n").encode()
+
+
+def test_events_become_rows_with_case_columns() -> None:
+    (table,) = read_source(_log(), name="desk.xes")
+    frame = table.frame
+    assert table.format == "xes" and frame.height == 8
+    assert frame.columns[:2] == ["case:concept:name", "case:customer"]
+    assert {"concept:name", "org:resource", "time:timestamp", "product"} <= set(frame.columns)
+    # the children of a nested attribute and of a list are no columns; the globals no rows
+    assert (
+        "version" not in frame.columns and "tags" not in frame.columns and "t" not in frame.columns
+    )
+    first = frame.row(0, named=True)
+    assert first["case:concept:name"] == "Case 1" and first["product"] == "Payroll"
+    assert first["case:customer"] == "Orbis Srl"
+    assert frame.filter(pl.col("case:concept:name") == "Case 3")["case:customer"].is_null().all()
+    assert any("1 trace without events" in n for n in table.notes)
+
+
+def test_an_xes_log_loads_as_tickets() -> None:
+    result = load_export(_log())  # bytes without a name: found by their content
+    t = result.tickets.sort("ticket_id")
+    assert result.report.event_log and t["ticket_id"].to_list() == ["Case 1", "Case 2", "Case 3"]
+    assert t["created_at"].dt.strftime("%Y-%m-%d %H:%M").to_list() == [
+        "2024-03-04 08:00",
+        "2024-03-05 09:00",
+        "2024-03-07 14:00",
+    ]
+    assert t["status"].to_list() == ["closed", "pending", "solved"]
+    assert t["solved_at"].is_null().to_list() == [False, True, False]
+    assert t["agent"].to_list() == ["Marta", "Luca", "Sara"]
+    assert t["customer"].to_list()[:2] == ["Orbis Srl", "Nexa SpA"]
+    assert t["escalated"].to_list() == [False, False, True]
+
+
+def test_gzip_and_zip_hold_xes() -> None:
+    (gz,) = read_source(gzip.compress(_log()), name="desk.xes.gz")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("logs/desk.xes", _log())
+    (zipped,) = read_source(buf.getvalue(), name="logs.zip")
+    assert gz.frame.height == zipped.frame.height == 8
+
+
+def test_declared_encoding_bom_and_crlf() -> None:
+    latin = (
+        _log()
+        .decode()
+        .replace("Marta", "Mónica")
+        .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+    )
+    (table,) = read_source(latin.replace("\n", "\r\n").encode("latin-1"), name="desk.xes")
+    assert "Mónica" in table.frame["org:resource"].to_list()
+    (bom,) = read_source(b"\xef\xbb\xbf" + _log(), name="export.txt")  # found by its content
+    assert bom.format == "xes" and bom.frame.height == 8
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "words"),
+    [
+        (_log()[: len(_log()) // 2], "cut.xes", "cut.xes: ends before its XML is complete"),
+        (
+            _log().replace(b"</event>", b"</evnt>", 1),
+            "bad.xes",
+            "bad.xes: is not well-formed XML at line",
+        ),
+        (
+            b'<?xml version="1.0"?><rss version="0.92"><channel><item/></channel></rss>',
+            "jira.xml",
+            "jira.xml: is XML but not an XES event log (its root element is <rss>)",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE log [<!ENTITY a "aaaa">]><log>&a;</log>',
+            "bomb.xes",
+            "bomb.xes: is an XML file with a document type declaration",
+        ),
+        (HEADER.encode() + b"</log>", "empty.xes", "empty.xes: holds no events"),
+        (
+            HEADER.encode() + _trace("Case 9", []).encode() + b"</log>",
+            "hollow.xes",
+            "hollow.xes: holds no events (1 trace without any)",
+        ),
+    ],
+)
+def test_bad_xml_is_refused_naming_the_file(data: bytes, name: str, words: str) -> None:
+    with pytest.raises(IngestError) as info:
+        read_source(data, name=name)
+    assert str(info.value).startswith(words)
+    assert "expected" in str(info.value)
