@@ -22,7 +22,8 @@ from lib.errors import ReviewError  # noqa: E402
 from lib.ingest import load_export  # noqa: E402
 from lib.ingest.signals import suggest_signals  # noqa: E402
 
-SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx", ".parquet", ".xes")
+SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".xlsx", ".parquet")
+SUFFIXES += (".xes", ".xml")
 SUFFIXES += (".gz", ".zip")
 
 

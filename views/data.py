@@ -70,8 +70,8 @@ with tab_import:
                     key=key,
                     on_change=chosen_files.take,
                     args=(key,),
-                    help="CSV/TSV (any delimiter and encoding), XLSX, JSON, JSON Lines, Parquet or "
-                    "an XES event log, also inside .gz or .zip.",
+                    help="CSV/TSV (any delimiter and encoding), XLSX, JSON, JSON Lines, Parquet, "
+                    "an XES event log or Jira's XML export, also inside .gz or .zip.",
                 )
                 layout.empty_state(
                     "Drop your helpdesk's ticket export above.",

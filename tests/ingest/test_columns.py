@@ -436,3 +436,22 @@ def test_a_rating_under_an_everyday_name_is_still_the_satisfaction(header: str) 
     rows += [f"{i},2024-03-{1 + i:02d} 10:00,Solved,Ann,{1 + i % 5}" for i in range(12)]
     res = load_export("\n".join(rows).encode())
     assert res.mapping.get("satisfaction") == header
+
+
+def test_rfc_2822_dates_are_dates() -> None:
+    """An RFC 2822 date starts with its weekday ("Mon, 9 Jan 2006 20:00:00 +0000", as in
+    e-mail headers and Jira's XML): it was no date by its values, so no created column."""
+    csv = (
+        "Issue key,Summary,Status,Created,Resolved,Assignee\n"
+        'ABC-1,Login fails,Closed,"Mon, 9 Jan 2006 20:00:00 +0000",'
+        '"Tue, 10 Jan 2006 08:30:00 -0800",Ann\n'
+        'ABC-2,Slow page,Open,"Wed, 11 Jan 2006 20:00:00 +0000",,Bob\n'
+    )
+    result = load_export(csv.encode())
+    assert result.mapping["created_at"] == "Created"
+    t = result.tickets
+    assert t["created_at"].dt.strftime("%Y-%m-%d %H:%M").to_list() == [
+        "2006-01-09 20:00",
+        "2006-01-11 20:00",
+    ]
+    assert t["solved_at"].dt.strftime("%Y-%m-%d %H:%M").to_list() == ["2006-01-10 16:30", None]

@@ -31,7 +31,7 @@ from lib.ingest.readers.parquet import _read_parquet
 from lib.ingest.readers.sources import _Budget, _load
 from lib.ingest.readers.table import RawTable
 from lib.ingest.readers.text import _read_text
-from lib.ingest.readers.xes import looks_like_xml, read_xes
+from lib.ingest.readers.xml_docs import looks_like_xml, read_xml
 
 #: Deepest nesting of archives followed (e.g. a .csv.gz inside a .zip).
 MAX_DEPTH = 3
@@ -181,7 +181,7 @@ def _read_blob(
             expected="a Parquet file",
         )
     if looks_like_xml(data, ext):
-        return [read_xes(data, display, budget.limits)]
+        return [read_xml(data, display, budget.limits)]
     return [_read_text(data, display, ext, budget.limits, counts)]
 
 

@@ -155,7 +155,13 @@ def test_declared_encoding_bom_and_crlf() -> None:
         (
             b'<?xml version="1.0"?><rss version="0.92"><channel><item/></channel></rss>',
             "jira.xml",
-            "jira.xml: is XML but not an XES event log (its root element is <rss>)",
+            "jira.xml: holds no issues (no <item> element)",
+        ),
+        (
+            b'<?xml version="1.0"?><catalog><book id="1"/></catalog>',
+            "books.xml",
+            "books.xml: is XML but not an XES event log or a Jira XML export (its root element "
+            "is <catalog>)",
         ),
         (
             b'<?xml version="1.0"?><!DOCTYPE log [<!ENTITY a "aaaa">]><log>&a;</log>',
