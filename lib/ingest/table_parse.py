@@ -805,6 +805,44 @@ def _status_from_sub_status(
     return frame.with_columns(status=pl.when(waiting).then(sub).otherwise("status"))
 
 
+def _one_status_lost(
+    frame: pl.DataFrame,
+    bad: pl.DataFrame,
+    mapping: dict[str, str],
+    name: str,
+    report: QualityReport,
+) -> None:
+    """Warn when the rows dropped for a missing created date are (nearly) all the tickets of
+    one status: the Kaggle ticket file dates a ticket by its first response, so every "Open"
+    ticket went, and the counts lose a status without it showing in any chart.
+
+    >>> from lib.ingest.load_report import QualityReport
+    >>> f = pl.DataFrame({"status": ["open"] * 30 + ["closed"] * 70,
+    ...                   "created_at": [None] * 30 + [1] * 70})
+    >>> r = QualityReport()
+    >>> _one_status_lost(f, f.filter(pl.col("created_at").is_null()),
+    ...                  {"created_at": "First Response"}, "t.csv", r)
+    >>> r.warnings[0][:65]
+    "t.csv: all 30 open tickets were left out: column 'First Response'"
+    """
+    if "status" not in frame.columns or bad.height < 10 or bad.height < 0.02 * frame.height:
+        return
+    lost = bad.get_column("status").value_counts(sort=True).row(0)
+    status, n = lost
+    if status is None or n < 0.9 * bad.height:
+        return
+    total = frame.filter(pl.col("status") == status).height
+    if n < 0.9 * total:
+        return
+    column = created_from_events(mapping).get("created_at")
+    everyone = "all " if n == total else f"{n:,} of the {total:,} "
+    report.warnings.append(
+        f"{name}: {everyone}{n:,} {status} tickets were left out: column {column!r} has no "
+        f"date for them, so every count, rate and backlog figure misses {status} tickets. "
+        "Choose a column that dates every ticket as Created, if the export has one."
+    )
+
+
 def _finish_rows(
     frame: pl.DataFrame, table: RawTable, mapping: dict[str, str], report: QualityReport
 ) -> pl.DataFrame:
@@ -842,6 +880,8 @@ def _finish_rows(
             continue
         bad = frame.filter(pl.col(col).is_null())
         if bad.height:
+            if col == "created_at":
+                _one_status_lost(frame, bad, mapping, table.name, report)
             report.rows_dropped += bad.height
             report.drop_reasons[reason] = report.drop_reasons.get(reason, 0) + bad.height
             for line in bad.get_column("_line").head(10 - len(report.dropped_examples)).to_list():

@@ -445,3 +445,40 @@ def test_files_with_and_without_a_tags_column_load_together() -> None:
     res = load_export([with_tags, without])
     tags = dict(res.tickets.select("ticket_id", "tags").iter_rows())
     assert tags == {"1": ["vip"], "2": [], "3": []}
+
+
+def test_losing_every_ticket_of_one_status_is_a_warning() -> None:
+    """The Kaggle ticket file dates a ticket by its first response, which open tickets lack:
+    they were dropped with only a drop reason, and the status vanished from every count."""
+    header = (
+        "Ticket ID,Customer Name,Product Purchased,Date of Purchase,Ticket Type,Ticket Subject,"
+        "Ticket Status,Resolution,Ticket Priority,Ticket Channel,First Response Time,"
+        "Time to Resolution,Customer Satisfaction Rating\n"
+    )
+    rows = []
+    for i in range(1, 61):
+        if i % 3 == 0:
+            rows.append(f"{i},Ana {i},Router,2021-03-22,Refund request,Setup,Open,,High,Email,,,")
+        elif i % 3 == 1:
+            rows.append(
+                f"{i},Bo {i},Router,2021-04-02,Billing inquiry,Setup,Pending Customer Response,"
+                f",Low,Chat,2023-06-01 12:{i:02d}:36,,"
+            )
+        else:
+            rows.append(
+                f"{i},Cy {i},Router,2021-05-12,Technical issue,Setup,Closed,Fixed,Low,Phone,"
+                f"2023-06-01 09:{i:02d}:00,2023-06-01 18:05:38,4.0"
+            )
+    result = load_export((header + "\n".join(rows) + "\n").encode())
+    assert result.tickets.height == 40
+    lost = [w for w in result.report.warnings if "left out" in w]
+    assert len(lost) == 1 and "all 20 open tickets" in lost[0]
+    assert "'First Response Time' has no date for them" in lost[0]
+
+
+def test_a_few_undated_rows_of_mixed_status_are_no_status_warning() -> None:
+    rows = ["id,created,status"] + [f"{i},2024-01-{1 + i % 28:02d},Closed" for i in range(40)]
+    rows += ["90,,Open", "91,,Closed", "92,,Pending"]
+    result = load_export(("\n".join(rows) + "\n").encode())
+    assert result.report.rows_dropped == 3
+    assert not [w for w in result.report.warnings if "tickets were left out" in w]
