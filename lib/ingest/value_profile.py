@@ -38,17 +38,20 @@ _LEVEL_RE = (
 )
 #: A time after a date: "14:50", "14:50:17.000", "7:29 PM", "4:51 p. m.", "08:40:25+00:00".
 _TIME = (
-    r"(?:(?:[ t]|,?\s+)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?\s?m\.?|vorm\.|nachm\.)?"
+    r"(?:(?:[ t]|,?\s+)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*"
+    r"(?:[ap]\.?\s?m\.?|vorm\.|nachm\.|午前|午後|上午|下午)?"
     r"\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})?)?"
 )
 #: A weekday before a date with a month name: RFC 2822's "Mon, 9 Jan 2006" (Jira's XML,
 #: e-mail headers), "Tuesday, January 10, 2006".
 _WEEKDAY = r"(?:\p{L}{2,9}\.?,?\s+)?"
+#: A month's name, or Japanese and Chinese numbered months ("6月", "十一月").
+_MONTH = r"(?:\p{L}{3,9}\.?|\d{1,2}月|\p{L}{1,2}月)"
 _DATE_RE = (
     r"(?i)^(?:"
     rf"\d{{4}}(?:-\d{{1,2}}-|/\d{{1,2}}/|\.\d{{1,2}}\.)\d{{1,2}}{_TIME}"
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}{_TIME}"
-    rf"|{_WEEKDAY}\d{{1,2}}[/ -]\p{{L}}{{3,9}}\.?[/ -]\d{{2,4}}{_TIME}"
+    rf"|{_WEEKDAY}\d{{1,2}}[/ -]{_MONTH}[/ -]\d{{2,4}}{_TIME}"
     r"|[a-z]{3} [a-z]{3} \d{1,2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}"
     rf"|{_WEEKDAY}\p{{L}}{{3,9}}\.? \d{{1,2}},? \d{{4}}{_TIME}"
     r")$"

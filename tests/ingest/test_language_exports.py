@@ -494,3 +494,48 @@ def test_german_vorm_and_nachm_times_are_read() -> None:
         datetime(2024, 3, 2, 15, 45, tzinfo=UTC),
         datetime(2024, 3, 3, 9, 45, tzinfo=UTC),
     ]
+
+
+def test_japanese_and_chinese_jira_exports_are_read() -> None:
+    """Jira in Japanese and Chinese: CJK headers, numbered or Chinese month names with
+    午前/午後 and 上午/下午, statuses and priorities (both were refused: no created column)."""
+    ja = (
+        "\ufeff要約,課題キー,課題タイプ,ステータス,優先度,担当者,報告者,作成日,解決日,ラベル\n"
+        "VPN に接続できない,HD-1,サービスリクエスト,エスカレーション済み,中,鈴木 一郎,"
+        "a@example.org,12/6月/24 3:29 午後,,\n"
+        "請求書,HD-2,サービスリクエスト,解決済み,高,佐藤 花子,b@example.org,"
+        "04/6月/24 10:48 午前,05/6月/24 9:00 午前,請求\n"
+        "ログイン,HD-3,サービスリクエスト,顧客の返答待ち,最高,,c@example.org,"
+        "30/11月/24 12:05 午前,,\n"
+    )
+    t = load_export(ja.encode()).tickets.sort("ticket_id")
+    assert t["created_at"].dt.strftime("%Y-%m-%d %H:%M").to_list() == [
+        "2024-06-12 15:29",
+        "2024-06-04 10:48",
+        "2024-11-30 00:05",
+    ]
+    assert t["status"].to_list() == ["open", "solved", "pending"]
+    assert t["priority"].to_list() == ["normal", "high", "urgent"]
+    assert t["agent"].to_list() == ["鈴木 一郎", "佐藤 花子", None]
+    assert t["escalated"].to_list() == [True, False, False]
+    zh = (
+        "摘要,事务密钥,事务类型,状态,优先级,经办人,报告人,已创建,已解决,标签\n"
+        "支付页面报错,KF-1,任务,已解决,高,王建国,周杰,10/十一月/24 9:56 下午,"
+        "12/十一月/24 12:26 下午,登录\n"
+        "订单同步失败,KF-2,故障,处理中,中,李娜,赵磊,31/一月/24 8:59 上午,,\n"
+        "无法登录,KF-3,故障,待办,低,,周杰,05/3月/24 2:14 下午,,\n"
+    )
+    t = load_export(zh.encode()).tickets.sort("ticket_id")
+    assert t["created_at"].dt.strftime("%Y-%m-%d %H:%M").to_list() == [
+        "2024-11-10 21:56",
+        "2024-01-31 08:59",
+        "2024-03-05 14:14",
+    ]
+    assert t["solved_at"].dt.strftime("%Y-%m-%d %H:%M").to_list() == [
+        "2024-11-12 12:26",
+        None,
+        None,
+    ]
+    assert t["status"].to_list() == ["solved", "open", "new"]
+    assert t["priority"].to_list() == ["high", "normal", "low"]
+    assert t["tags"].to_list() == [["登录"], [], []]

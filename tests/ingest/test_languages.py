@@ -37,8 +37,10 @@ def test_a_language_module_is_well_formed(module):
     assert module.NOBODY
 
 
-def test_the_eleven_languages_are_there():
-    assert languages.LANGUAGES == ("en", "es", "pt", "fr", "de", "it", "nl", "pl", "sv", "cs", "ru")
+def test_the_thirteen_languages_are_there():
+    assert languages.LANGUAGES == (
+        "en", "es", "pt", "fr", "de", "it", "nl", "pl", "sv", "cs", "ru", "ja", "zh"
+    )  # fmt: skip
 
 
 def test_no_normalised_word_means_two_things():

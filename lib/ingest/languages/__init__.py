@@ -1,5 +1,6 @@
 """The words exports use, per language, kept as data in one place: one module per language
-(``en``, ``es``, ``pt``, ``fr``, ``de``, ``it``, ``nl``, ``pl``, ``sv``, ``cs``, ``ru``), merged
+(``en``, ``es``, ``pt``, ``fr``, ``de``, ``it``, ``nl``, ``pl``, ``sv``, ``cs``, ``ru``,
+``ja``, ``zh``), merged
 here for the matcher and the value parsers.
 
 A language module holds plain constants, every one optional:
@@ -39,7 +40,7 @@ import unicodedata
 from functools import cache
 from types import ModuleType
 
-from lib.ingest.languages import cs, de, en, es, fr, it, nl, pl, pt, ru, sv
+from lib.ingest.languages import cs, de, en, es, fr, it, ja, nl, pl, pt, ru, sv, zh
 
 __all__ = [
     "LANGUAGES",
@@ -58,7 +59,7 @@ __all__ = [
 ]
 
 #: The language modules, English first (its header words are tried first).
-MODULES: tuple[ModuleType, ...] = (en, es, pt, fr, de, it, nl, pl, sv, cs, ru)
+MODULES: tuple[ModuleType, ...] = (en, es, pt, fr, de, it, nl, pl, sv, cs, ru, ja, zh)
 #: Their codes.
 LANGUAGES: tuple[str, ...] = tuple(m.CODE for m in MODULES)
 #: The value vocabularies every language may fill.

@@ -46,8 +46,12 @@ _DE_RE = r"(?i)(\d)\s+de\s+(\p{L}+\.?)\s+de\s+(\d)"
 # (not before a digit: "12.Mar.2024" keeps its separators).
 _DOTTED_RE = r"(?i)\b(" + "|".join(_ENGLISH) + r")\.(\D|$)"
 _MERIDIEM_RE = r"(?i)\b[ap]\.\s?m\.(?:\s|$)"
-#: German's "vorm." / "nachm." (before and after noon), as older Java locale data writes them.
-_GERMAN_MERIDIEM = {"AM": r"(?i)\bvorm\.(?:\s|$)", "PM": r"(?i)\bnachm\.(?:\s|$)"}
+#: German's "vorm." / "nachm." (before and after noon), as older Java locale data writes them,
+#: Japanese 午前 / 午後 and Chinese 上午 / 下午 (Jira: ``12/6月/24 3:29 午後``).
+_OTHER_MERIDIEM = {
+    "AM": r"(?i)(?:\bvorm\.|午前|上午)(?:\s|$)",
+    "PM": r"(?i)(?:\bnachm\.|午後|下午)(?:\s|$)",
+}
 
 
 def english_month_names(s: pl.Series) -> pl.Series:
@@ -65,6 +69,8 @@ def english_month_names(s: pl.Series) -> pl.Series:
     ['10 jun 2025 16:51', '15/Sep/24']
     >>> english_month_names(pl.Series(["16/oct./25 2:12 PM", "3/déc./25", "Oct. 5"])).to_list()
     ['16/oct/25 2:12 PM', '3/Dec/25', 'Oct 5']
+    >>> english_month_names(pl.Series(["12/6月/24 3:29 午後", "10/十一月/24 9:56 上午"])).to_list()
+    ['12/Jun/24 3:29 PM', '10/Nov/24 9:56 AM']
     >>> english_month_names(pl.Series(["12.Mar.2024", "3.Oct.2024"])).to_list()
     ['12.Mar.2024', '3.Oct.2024']
     >>> s = pl.Series(["05/Mar/24 3:07 PM"])
@@ -74,10 +80,10 @@ def english_month_names(s: pl.Series) -> pl.Series:
     sample = _sample_distinct(s).drop_nulls()
     has_month = bool(sample.str.contains(_MONTH_RE).any())
     has_meridiem = bool(sample.str.contains(_MERIDIEM_RE).any())
-    has_german = bool(sample.str.contains(r"(?i)\b(?:vorm|nachm)\.").any())
+    has_other = bool(sample.str.contains(r"(?i)\b(?:vorm|nachm)\.|午前|午後|上午|下午").any())
     has_de = bool(sample.str.contains(_DE_RE).any())
     has_dot = bool(sample.str.contains(_DOTTED_RE).any())
-    if not (has_month or has_meridiem or has_de or has_dot or has_german):
+    if not (has_month or has_meridiem or has_de or has_dot or has_other):
         return s
     out = s.str.replace(_DE_RE, "${1} ${2} ${3}") if has_de else s
     if has_dot:
@@ -102,8 +108,8 @@ def english_month_names(s: pl.Series) -> pl.Series:
         for letter in "ap":
             out = out.str.replace(_MERIDIEM_RE.replace("[ap]", letter), f"{letter.upper()}M ")
         out = out.str.strip_chars_end()
-    if has_german:
-        for english, pattern in _GERMAN_MERIDIEM.items():
+    if has_other:
+        for english, pattern in _OTHER_MERIDIEM.items():
             out = out.str.replace(pattern, f"{english} ")
         out = out.str.strip_chars_end()
     return out.alias(s.name)
