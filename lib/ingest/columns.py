@@ -182,7 +182,34 @@ def match_columns(
         m.empty = empty
         m.ruled_out = frozenset(c for k2, c in ruled if k2 == k)
         out[k] = m
-    return _event_log_user(_event_log_case_id(_explicit_ticket_id(out), frame), frame)
+    out = _event_log_case_id(_explicit_ticket_id(out), frame)
+    return _event_log_user(_case_name(out, frame), frame)
+
+
+#: The case id of a process-mining log in the names pm4py and the XES reader give it.
+CASE_NAME = "case:concept:name"
+
+
+def _case_name(out: dict[str, ColumnMatch], frame: pl.DataFrame) -> dict[str, ColumnMatch]:
+    """With no ticket id chosen, a log's ``case:concept:name`` is the ticket's id: a ServiceNow
+    log written as XES by pm4py has no "number" left for the vendor's preset, and the case
+    id, repeated on each event, scores too low beside a preset.
+
+    >>> out = {"ticket_id": ColumnMatch("ticket_id", None, 0.0, "no match")}
+    >>> df = pl.DataFrame({CASE_NAME: ["INC1", "INC1"], "state": ["New", "Closed"]})
+    >>> _case_name(out, df)["ticket_id"].column
+    'case:concept:name'
+    """
+    m = out.get("ticket_id")
+    if m is None or m.column is not None or CASE_NAME not in frame.columns:
+        return out
+    if frame.get_column(CASE_NAME).null_count() > 0.05 * frame.height:
+        return out
+    why = "the process-mining log's case id (each trace of an XES log)"
+    out["ticket_id"] = ColumnMatch(
+        "ticket_id", CASE_NAME, 0.9, why, m.alternatives, m.empty, m.ruled_out
+    )
+    return out
 
 
 #: Names that say the column is the ticket's own id, not some record's.

@@ -115,6 +115,7 @@ AVOID = {
     "escalated_by": "at date time on",
     "level": "customer cust plan account sla security involved org",
     "customer": "age gender satisfaction rating tier segment plan phone since instagram handle"
+    " country region city role"
     " involved interactions interaction interacciones interações interazioni",
     "customer_tier": "support",
     "subject": "sub type key id",

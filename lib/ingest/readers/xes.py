@@ -48,6 +48,7 @@ def read_xes(data: bytes, display: str, limits: Limits) -> RawTable:
             expected="at least one <event> inside a <trace>",
         )
     table = log.columns.table("xes")
+    _sub_status_lifecycle(table)
     table.notes.append(
         f"read {_plural(log.columns.n, 'event')} of an XES log: the trace's attributes as "
         "case:... columns"
@@ -57,6 +58,36 @@ def read_xes(data: bytes, display: str, limits: Limits) -> RawTable:
     if log.stray:
         table.notes.append(f"left out {_plural(log.stray, 'event')} outside any trace")
     return table
+
+
+#: The transitions of XES's lifecycle model (its standard extension).
+_TRANSITIONS = frozenset(
+    {"schedule", "assign", "withdraw", "reassign", "start", "suspend", "resume", "pi_abort",
+     "ate_abort", "complete", "autoskip", "manualskip", "unknown"}
+)  # fmt: skip
+_LIFECYCLE = "lifecycle:transition"
+
+
+def _sub_status_lifecycle(table: RawTable) -> None:
+    """A ``lifecycle:transition`` that holds no lifecycle transitions is a sub-status: the BPI
+    Challenge 2013 logs write "In Progress", "Wait - User", "Resolved", "Closed" there, under
+    the statuses "Accepted", "Queued", "Completed". Named "Sub Status", it is read as one.
+
+    >>> import polars as pl
+    >>> t = RawTable("x.xes", pl.DataFrame({_LIFECYCLE: ["In Progress", "Closed"]}), "xes")
+    >>> _sub_status_lifecycle(t); t.frame.columns
+    ['Sub Status']
+    """
+    if _LIFECYCLE not in table.frame.columns or "Sub Status" in table.frame.columns:
+        return
+    values = table.frame.get_column(_LIFECYCLE).drop_nulls().str.to_lowercase().unique()
+    if values.len() == 0 or values.is_in(list(_TRANSITIONS)).mean() >= 0.5:  # type: ignore[operator]
+        return
+    table.frame = table.frame.rename({_LIFECYCLE: "Sub Status"})
+    table.notes.append(
+        f"read column {_LIFECYCLE!r} as the sub-status (its values are no lifecycle "
+        f"transitions: {', '.join(sorted(values.to_list())[:4])}...)"
+    )
 
 
 class _Events:

@@ -34,8 +34,12 @@ def root_name(data: bytes) -> str | None:
 
     >>> root_name(b'<?xml version="1.0"?><!-- x --><rss version="0.92">')
     'rss'
+    >>> root_name('\ufeff<?xml version="1.0" encoding="UTF-16"?><log>'.encode("utf-16-le"))
+    'log'
     """
     head = data[:65536]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (PowerShell writes it)
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
     for match in _ROOT.finditer(head):
         start = match.start()
         if head[start + 1 : start + 2] in (b"?", b"!"):
@@ -46,7 +50,7 @@ def root_name(data: bytes) -> str | None:
 
 def read_xml(data: bytes, display: str, limits: Limits) -> RawTable:
     """Read an XES log or a Jira XML export (see the modules ``xes`` and ``jira_xml``)."""
-    if re.search(rb"<!DOCTYPE", data[:65536], re.IGNORECASE):
+    if re.search(rb"<!DOCTYPE|<\x00!\x00D\x00O\x00C", data[:65536], re.IGNORECASE):
         raise IngestError(
             "is an XML file with a document type declaration, which is not read "
             "(entities could expand without bound)",
