@@ -194,6 +194,7 @@ def normalise_priority(
     numbers = s.cast(pl.String).str.strip_chars().str.replace(r"\.0$", "")
     numbers = numbers.filter(numbers.str.contains(r"^\d+$")).unique()
     itil = itil and numbers.len() > 0 and numbers.is_in(list(_ITIL)).all()
+    extra = _major_above_high(s, extra)
     return _normalise_vocab(
         s,
         _PRIORITY_VOCAB,
@@ -203,6 +204,27 @@ def normalise_priority(
         unknown=None,
         guess=_itil_rank if itil else None,
     )
+
+
+def _major_above_high(
+    s: pl.Series, extra: Mapping[str, str | None] | None
+) -> Mapping[str, str | None] | None:
+    """ "Major" beside "High" and no higher word is the top of the scale (BPI 2013's impact:
+    Low, Medium, High, Major): urgent, not high as in Jira's Blocker, Critical, Major, Minor.
+
+    >>> _major_above_high(pl.Series(["Low", "High", "Major"]), None)
+    {'major': 'urgent'}
+    >>> _major_above_high(pl.Series(["Critical", "Major", "High"]), None) is None
+    True
+    """
+    if extra and any(value_key(str(k)) == "major" for k in extra):
+        return extra
+    words = s.cast(pl.String).str.strip_chars().str.to_lowercase().unique().drop_nulls()
+    if not ({"major", "high"} <= set(words.to_list())):
+        return extra
+    if any(_PRIORITY_VOCAB.get(value_key(w)) == "urgent" for w in words.to_list() if w != "major"):
+        return extra
+    return {**(extra or {}), "major": "urgent"}
 
 
 #: ITIL's priority numbers (1 critical .. 5 planning).

@@ -207,3 +207,15 @@ def test_status_unknown_is_null_and_counted():
     out, rep = normalise_status(pl.Series(["Limbo"]), extra={"limbo": "on_hold"})
     assert out.to_list() == ["on_hold"]
     assert set(STATUSES) >= {"on_hold"} and set(PRIORITIES) >= {"normal"}
+
+
+def test_major_above_high_is_urgent_but_jiras_major_is_not() -> None:
+    """BPI 2013's impact runs Low, Medium, High, Major: its top level was read as high, the
+    one below it. Jira's Major sits under Critical and Blocker and stays high."""
+    bpi = normalise_priority(pl.Series(["Low", "Medium", "High", "Major", None]))[0]
+    assert bpi.to_list() == ["low", "normal", "high", "urgent", None]
+    jira = normalise_priority(pl.Series(["Blocker", "Critical", "Major", "Minor", "High"]))[0]
+    assert jira.to_list() == ["urgent", "urgent", "high", "low", "high"]
+    assert normalise_priority(pl.Series(["Major", "Minor"]))[0].to_list() == ["high", "low"]
+    vendor = normalise_priority(pl.Series(["High", "Major"]), extra={"Major": "normal"})[0]
+    assert vendor.to_list() == ["high", "normal"]
