@@ -393,3 +393,15 @@ def test_fingerprint_is_order_case_and_space_insensitive():
     assert header_fingerprint(["Id", "Created at"]) == (
         "a9afb6599d018e9a9319aa2593e57a08ca27252309607af153a7b9a7ef87ba8d"
     )
+
+
+def test_jira_work_items_are_jira() -> None:
+    """Jira Cloud renamed issues "work items" in 2025: "Work item key", "Work type"."""
+    header = [
+        "Summary", "Work item key", "Work item id", "Work type", "Status", "Priority",
+        "Resolution", "Assignee", "Reporter", "Created", "Updated", "Resolved", "Labels",
+    ]  # fmt: skip
+    match = detect_vendor(header)
+    assert match.vendor == "jira"
+    assert match.mapping["ticket_id"] == "Work item key"
+    assert match.mapping["category"] == "Work type"

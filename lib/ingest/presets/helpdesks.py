@@ -171,15 +171,19 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
     Preset(
         vendor="jira",
         label="Jira Service Management CSV export",
-        signature=_names("Issue key; Issue id; Summary; Issue Type; Reporter; Resolution; Created"),
+        # Jira Cloud calls issues "work items" since 2025: "Work item key", "Work type".
+        signature=_names(
+            "Issue key|Work item key; Issue id|Work item id; Summary; Issue Type|Work type;"
+            "Reporter; Resolution; Created"
+        ),
         columns=_cols(
-            ticket_id="Issue key; Issue id",
+            ticket_id="Issue key; Work item key; Issue id; Work item id",
             created_at="Created",
             updated_at="Updated",
             resolved_at="Resolved",
             status="Status",
             priority="Priority",
-            category="Custom field (Request Type); Issue Type",
+            category="Custom field (Request Type); Issue Type; Work type",
             agent="Assignee",
             group="Custom field (Team); Component/s",
             customer="Custom field (Organizations); Reporter",
