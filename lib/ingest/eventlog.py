@@ -40,7 +40,7 @@ import polars as pl
 
 from lib.ingest.activities import closing_kind
 from lib.ingest.normalise.vocabularies import has_value
-from lib.ingest.rules import says_escalated, tier_level
+from lib.ingest.rules import STEP_UPGRADE, says_escalated, tier_level
 
 _SOLVED = ("solved", "closed")
 
@@ -168,10 +168,12 @@ def _status_changes(ev: pl.DataFrame) -> bool:
 
 def _step_tier_aggs(ev: pl.DataFrame, when_col: str | None) -> list[pl.Expr]:
     """``_step_tier``: the ticket went through a step that escalates (``says_escalated``:
-    "Escalate to 2nd Level", "Forward to Level 2"); ``_step_tier_at``: when it first did.
-    Steps repeat: each distinct one is read once."""
+    "Escalate to 2nd Level", "Forward to Level 2"; or asks for an upgrade, ``STEP_UPGRADE``:
+    "Require upgrade"); ``_step_tier_at``: when it first did. Steps repeat: each distinct one
+    is read once."""
     steps = ev.get_column("_activity").cast(pl.String).unique().drop_nulls()
-    higher = steps.filter(pl.select(says_escalated(pl.lit(steps))).to_series())
+    up = says_escalated(pl.lit(steps)) | pl.lit(steps).str.contains(STEP_UPGRADE)
+    higher = steps.filter(pl.select(up).to_series())
     hit = pl.col("_activity").cast(pl.String).is_in(higher.implode()).fill_null(False)
     aggs = [hit.any().alias("_step_tier")]
     if when_col is not None:

@@ -192,7 +192,14 @@ def rules_from_json(data: list[dict[str, Any]] | None) -> list[Rule]:
 
 
 #: The step rule's label: an event log's step names an escalation or a higher tier.
-STEP_TIER_LABEL = "A step names an escalation or a higher tier (event log)"
+STEP_TIER_LABEL = "A step names an escalation, a higher tier or an upgrade request (event log)"
+#: A step that asks for the ticket to go up: the 4TU helpdesk log's "Require upgrade" (its own
+#: escalation step), "Upgrade requested", Italian "Richiesta upgrade". Not a bare "Upgrade"
+#: (a software upgrade done to solve the ticket).
+STEP_UPGRADE = (
+    r"(?i)\b(?:requires?|required|requests?|requested|needs?|needed|richiest[ao]|richiede)"
+    r"\s+(?:an?\s+|di\s+)?upgrade\b|\bupgrade\s+(?:required|requested|needed|request)\b"
+)
 #: The status rule's label: the export's own status names an escalation or a higher tier.
 STATUS_TIER_LABEL = "Status names an escalation or a higher tier"
 #: Label of the default tag rule: a tag naming an escalation in one of the export languages.

@@ -9,7 +9,13 @@ import polars as pl
 import pytest
 
 from lib.ingest import load_export, reapply_rules
-from lib.ingest.rules import Rule, apply_rules, default_rules, escalation_signal
+from lib.ingest.rules import (
+    STEP_TIER_LABEL,
+    Rule,
+    apply_rules,
+    default_rules,
+    escalation_signal,
+)
 from lib.ingest.signals import MAX_SHARE, accept_signal, suggest_signals
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -26,7 +32,7 @@ EVENT_MAPPING = {
 }
 
 
-def _snapshot(path: Path, **kw) -> tuple[pl.DataFrame, list[Rule], dict[str, str]]:
+def _snapshot(path: Path | bytes, **kw) -> tuple[pl.DataFrame, list[Rule], dict[str, str]]:
     res = load_export(path, **kw)
     return res.tickets.join(res.extras, on="ticket_id", how="left"), res.rules, res.mapping
 
@@ -233,18 +239,42 @@ def test_a_category_naming_a_team_ranks_below_a_broken_sla() -> None:
     assert [s.kind for s in suggest_signals(frame)] == ["sla", "team"]
 
 
-def test_an_event_log_step_that_hands_the_ticket_up_is_offered() -> None:
-    # Without levels, the log's own "Require upgrade" step is its escalation signal (as in
-    # the 4TU helpdesk log); the collapse keeps every step a ticket went through.
+def test_an_event_log_step_that_asks_for_an_upgrade_escalates() -> None:
+    # Without levels, the log's own "Require upgrade" step is its escalation (as in the 4TU
+    # helpdesk log, whose readme names it so): the default step rule marks those tickets and
+    # no suggestion offers the step again; the collapse keeps every step a ticket went through.
     mapping = {"ticket_id": "ticket", "event_time": "timestamp", "activity": "activity"}
     frame, rules, mapping = _snapshot(EVENTS, mapping=mapping)
-    assert int(frame.get_column("escalated").sum()) == 0
+    assert int(frame.get_column("escalated").sum()) == 6
+    assert set(frame.filter(pl.col("escalated"))["escalation_reason"].to_list()) == {
+        STEP_TIER_LABEL
+    }
     assert frame.filter(pl.col("ticket_id") == "C501")["_steps"].to_list()[0][-1] == "Closed"
+    found = suggest_signals(frame, rules, mapping=mapping)
+    assert not [s for s in found if s.column == "_steps" and "upgrade" in s.label]
+
+
+def test_an_event_log_step_that_hands_the_ticket_over_is_offered() -> None:
+    # A hand-over is no escalation by itself: offered, not applied.
+    mapping = {"ticket_id": "ticket", "event_time": "timestamp", "activity": "activity"}
+    data = EVENTS.read_bytes().replace(b"Require upgrade", b"Hand over to vendor")
+    frame, rules, mapping = _snapshot(data, mapping=mapping)
+    assert int(frame.get_column("escalated").sum()) == 0
     step = next(s for s in suggest_signals(frame, rules, mapping=mapping) if s.column == "_steps")
     assert (step.kind, step.tickets, step.example) == ("value", 6, "C501")
-    assert step.label == 'The ticket went through the step "Require upgrade"'
+    assert step.label == 'The ticket went through the step "Hand over to vendor"'
     _, outcome = reapply_rules(frame, accept_signal(rules, step), mapping=mapping)
     assert outcome.escalated == 6
+
+
+def test_a_bare_upgrade_step_is_no_escalation() -> None:
+    rows = ["ticket,timestamp,activity"]
+    for i in range(12):
+        rows += [f"T{i},2024-05-01 09:{i:02d},Open ticket", f"T{i},2024-05-01 10:{i:02d},Upgrade"]
+        rows.append(f"T{i},2024-05-01 11:{i:02d},Closed")
+    mapping = {"ticket_id": "ticket", "event_time": "timestamp", "activity": "activity"}
+    frame, _, _ = _snapshot("\n".join(rows).encode(), mapping=mapping)
+    assert int(frame.get_column("escalated").sum()) == 0
 
 
 def test_a_priority_raised_after_creation_is_offered() -> None:
