@@ -203,6 +203,8 @@ def _case_name(out: dict[str, ColumnMatch], frame: pl.DataFrame) -> dict[str, Co
     m = out.get("ticket_id")
     if m is None or m.column is not None or CASE_NAME not in frame.columns:
         return out
+    if any(x.column == CASE_NAME for x in out.values()):
+        return out  # taken as another field (the step of a table that is no event log)
     if frame.get_column(CASE_NAME).null_count() > 0.05 * frame.height:
         return out
     why = "the process-mining log's case id (each trace of an XES log)"

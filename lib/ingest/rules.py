@@ -100,6 +100,8 @@ NEGATED_ESCALATION_PATTERN = (
     rf"|{_NAME}[^\W\d_]*[\W_]+(?:no|não|nao|nein|non|false|none|0|normal"
     r"|not[\W_]+(?:required|needed))$"
     r"|(?:escalation|eskalation)s?[\s_-]?(?:risk|risiko|risico)(?:[\W\d_]|$)"
+    # Japanese: 非エスカレ / 未エスカレ (not escalated), エスカレーション不要 / なし / 却下 / 対象外
+    r"|(?:非|未|不|デ)エスカレ|エスカレ[^\s,;|]*(?:不要|なし|無し|却下|対象外|取り?消し|キャンセル|不可)"
     rf"|{_NAME}[^\W\d_]*(?:[\W_]+(?:{_REQUEST_WORDS}))?[\W_]+(?:{_UNDONE_WORDS})"
     r"(?:[\W\d_]|$)"
 )

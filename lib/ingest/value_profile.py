@@ -44,7 +44,10 @@ _TIME = (
 )
 #: A weekday before a date with a month name: RFC 2822's "Mon, 9 Jan 2006" (Jira's XML,
 #: e-mail headers), "Tuesday, January 10, 2006".
-_WEEKDAY = r"(?:\p{L}{2,9}\.?,?\s+)?"
+_WEEKDAY = (
+    r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday)\.?,?\s+)?"
+)
 #: A month's name, or Japanese and Chinese numbered months ("6月", "十一月").
 _MONTH = r"(?:\p{L}{3,9}\.?|\d{1,2}月|\p{L}{1,2}月)"
 _DATE_RE = (

@@ -455,3 +455,16 @@ def test_rfc_2822_dates_are_dates() -> None:
         "2006-01-11 20:00",
     ]
     assert t["solved_at"].dt.strftime("%Y-%m-%d %H:%M").to_list() == ["2006-01-10 16:30", None]
+
+
+def test_a_location_is_no_date() -> None:
+    """Only a weekday's name may come before a date ("Mon, 9 Jan 2006"): "Bldg 2-East-104"
+    and "Sprint 3 Jan 2024" were read as dates and the column taken as the solve date."""
+    csv = (
+        "Ticket ID,Created,Status,Location,Assignee\n"
+        "1001,2024-01-02 10:00,Open,Bldg 2-East-104,Ann Lee\n"
+        "1002,2024-01-03 10:00,Closed,,Bob Ray\n"
+        "1003,2024-01-04 10:00,Open,Bldg 1-West-201,Ann Lee\n"
+        "1004,2024-01-05 10:00,Closed,Bldg 3-North-010,Bob Ray\n"
+    )
+    assert "solved_at" not in load_export(csv.encode()).mapping

@@ -539,3 +539,18 @@ def test_japanese_and_chinese_jira_exports_are_read() -> None:
     assert t["status"].to_list() == ["solved", "open", "new"]
     assert t["priority"].to_list() == ["high", "normal", "low"]
     assert t["tags"].to_list() == [["登录"], [], []]
+
+
+def test_japanese_denied_escalations_are_no_escalations() -> None:
+    rows = ["Ticket ID,Created,Status,Tags"]
+    tags = [
+        "エスカレーション不要",
+        "エスカレーションなし",
+        "非エスカレ",
+        "請求",
+        "エスカレーション却下",
+    ]
+    rows += [f"{i},2024-01-0{i} 10:00,Open,{t}" for i, t in enumerate(tags, 1)]
+    rows.append("6,2024-01-06 10:00,Open,エスカレーション済み")
+    t = load_export(("\n".join(rows) + "\n").encode()).tickets.sort("ticket_id")
+    assert t["escalated"].to_list() == [False, False, False, False, False, True]

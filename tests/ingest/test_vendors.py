@@ -8,7 +8,8 @@ import csv
 
 import pytest
 
-from lib.ingest import inspect_sources
+from lib.errors import ReviewError
+from lib.ingest import inspect_sources, load_export
 from lib.ingest.preset_mapping import signature_score
 from lib.ingest.presets import PRESETS
 from lib.ingest.vendors import (
@@ -405,3 +406,27 @@ def test_jira_work_items_are_jira() -> None:
     assert match.vendor == "jira"
     assert match.mapping["ticket_id"] == "Work item key"
     assert match.mapping["category"] == "Work type"
+
+
+def test_a_work_type_column_alone_is_no_jira() -> None:
+    header = ["Order ID", "Summary", "Work Type", "Reporter", "Created", "Status", "Priority"]
+    assert detect_vendor(header).vendor == "generic"
+
+
+def test_a_case_column_that_is_no_case_id_keeps_the_plain_message() -> None:
+    csv = (
+        "case:concept:name,Opened,State,Assigned to\n"
+        "Network,2024-01-02 10:00,Open,Ann\nPrinting,2024-01-03 10:00,Closed,Bob\n"
+    )
+    with pytest.raises(ReviewError) as info:
+        load_export(csv.encode())
+    assert "used for both" not in str(info.value)
+
+
+def test_jira_servers_key_column_is_still_jira() -> None:
+    """Jira Server 6's issue navigator writes "Key", not "Issue key"."""
+    header = [
+        "Issue Type", "Patch Info", "Key", "Summary", "Assignee", "Reporter", "Priority",
+        "Status", "Resolution", "Created", "Updated", "Due Date",
+    ]  # fmt: skip
+    assert detect_vendor(header).vendor == "jira"

@@ -216,12 +216,16 @@ def _major_above_high(
     {'major': 'urgent'}
     >>> _major_above_high(pl.Series(["Critical", "Major", "High"]), None) is None
     True
+    >>> _major_above_high(pl.Series(["Major", "Minor", "High", "Low"]), None) is None
+    True
     """
     if extra and any(value_key(str(k)) == "major" for k in extra):
         return extra
     words = s.cast(pl.String).str.strip_chars().str.to_lowercase().unique().drop_nulls()
     if not ({"major", "high"} <= set(words.to_list())):
         return extra
+    if {"minor", "trivial", "blocker"} & set(words.to_list()):
+        return extra  # Jira's classic scheme (or both of Jira's schemes): Major is under Critical
     if any(_PRIORITY_VOCAB.get(value_key(w)) == "urgent" for w in words.to_list() if w != "major"):
         return extra
     return {**(extra or {}), "major": "urgent"}

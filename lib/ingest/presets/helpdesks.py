@@ -176,6 +176,7 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
             "Issue key|Work item key; Issue id|Work item id; Summary; Issue Type|Work type;"
             "Reporter; Resolution; Created"
         ),
+        required=("Issue key|Work item key|Issue id|Work item id|Key",),
         columns=_cols(
             ticket_id="Issue key; Work item key; Issue id; Work item id",
             created_at="Created",

@@ -31,7 +31,7 @@ from lib.ingest.readers.parquet import _read_parquet
 from lib.ingest.readers.sources import _Budget, _load
 from lib.ingest.readers.table import RawTable
 from lib.ingest.readers.text import _read_text
-from lib.ingest.readers.xml_docs import looks_like_xml, read_xml
+from lib.ingest.readers.xml_docs import read_xml, xml_kind
 
 #: Deepest nesting of archives followed (e.g. a .csv.gz inside a .zip).
 MAX_DEPTH = 3
@@ -180,8 +180,9 @@ def _read_blob(
             file=display,
             expected="a Parquet file",
         )
-    if looks_like_xml(data, ext):
-        return [read_xml(data, display, budget.limits)]
+    kind = xml_kind(data, ext)
+    if kind is not None:
+        return [read_xml(data, display, budget.limits, kind)]
     return [_read_text(data, display, ext, budget.limits, counts)]
 
 
@@ -274,8 +275,17 @@ def _read_archive(
     for info in wanted:
         member_display = f"{display}/{info.filename}"
         blob = _extract(zf, info, member_display, budget)
+        if _ext(info.filename) == ".xml" and xml_kind(blob, ".xml") == "other":
+            skipped.append(info.filename)  # a manifest or settings file beside the export
+            continue
         tables.extend(
             _read_blob(blob, member_display, info.filename, budget, max_members, depth + 1)
+        )
+    if not tables:
+        raise IngestError(
+            f"holds no supported file (found: {', '.join(skipped[:5])})",
+            file=display,
+            expected="a .csv, .tsv, .txt, .xlsx, .json, .jsonl, .parquet or .xes file in the zip",
         )
     if skipped and tables:
         tables[0].notes.append(

@@ -66,6 +66,16 @@ _TRANSITIONS = frozenset(
      "ate_abort", "complete", "autoskip", "manualskip", "unknown"}
 )  # fmt: skip
 _LIFECYCLE = "lifecycle:transition"
+#: Transitions some tools write as past participles.
+_PARTICIPLES = {
+    "completed": "complete",
+    "started": "start",
+    "scheduled": "schedule",
+    "suspended": "suspend",
+    "resumed": "resume",
+    "withdrawn": "withdraw",
+    "aborted": "ate_abort",
+}
 
 
 def _sub_status_lifecycle(table: RawTable) -> None:
@@ -77,11 +87,22 @@ def _sub_status_lifecycle(table: RawTable) -> None:
     >>> t = RawTable("x.xes", pl.DataFrame({_LIFECYCLE: ["In Progress", "Closed"]}), "xes")
     >>> _sub_status_lifecycle(t); t.frame.columns
     ['Sub Status']
+
+    Transitions written as past participles ("Started", "Completed") are the transitions:
+
+    >>> t = RawTable("x.xes", pl.DataFrame({_LIFECYCLE: ["Started", "Completed"]}), "xes")
+    >>> _sub_status_lifecycle(t); t.frame[_LIFECYCLE].to_list()
+    ['start', 'complete']
     """
     if _LIFECYCLE not in table.frame.columns or "Sub Status" in table.frame.columns:
         return
-    values = table.frame.get_column(_LIFECYCLE).drop_nulls().str.to_lowercase().unique()
+    column = table.frame.get_column(_LIFECYCLE)
+    values = column.drop_nulls().str.to_lowercase().unique()
     if values.len() == 0 or values.is_in(list(_TRANSITIONS)).mean() >= 0.5:  # type: ignore[operator]
+        return
+    said = column.str.to_lowercase().replace(_PARTICIPLES)
+    if said.drop_nulls().unique().is_in(list(_TRANSITIONS)).all():
+        table.frame = table.frame.with_columns(said.alias(_LIFECYCLE))
         return
     table.frame = table.frame.rename({_LIFECYCLE: "Sub Status"})
     table.notes.append(

@@ -13,6 +13,20 @@ from lib.ingest.readers.json_records import _frame_table
 from lib.ingest.readers.limits import CELL_BYTES, Limits, check_columns, check_rows, reserve
 from lib.ingest.readers.table import RawTable
 
+#: Why a document type declaration is refused (its entities could expand without bound).
+DOCTYPE_REFUSED = (
+    "is an XML file with a document type declaration, which is not read "
+    "(entities could expand without bound)"
+)
+
+
+class _Doctype(Exception):
+    """Raised from expat's callback when the document declares a document type."""
+
+
+def _refuse_doctype(*_: object) -> None:
+    raise _Doctype
+
 
 class Handler(Protocol):
     """Expat's element callbacks."""
@@ -76,6 +90,7 @@ def expat_parse(
     """Run expat over ``data`` with ``handler``'s callbacks (and ``text`` as the character
     data callback, when given); a broken document is an IngestError naming the line."""
     parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartDoctypeDeclHandler = _refuse_doctype  # anywhere, not only near the top
     parser.StartElementHandler = handler.start
     parser.EndElementHandler = handler.end
     if text is not None:
@@ -85,6 +100,8 @@ def expat_parse(
         for offset in range(0, len(data), _CHUNK):
             parser.Parse(data[offset : offset + _CHUNK], False)
         parser.Parse(b"", True)
+    except _Doctype:
+        raise IngestError(DOCTYPE_REFUSED, file=display, expected=expected) from None
     except expat.ExpatError as exc:
         line, column, reason = exc.lineno, exc.offset, expat.errors.messages[exc.code]
         if line >= data.rstrip().count(b"\n") + 1:

@@ -219,3 +219,9 @@ def test_major_above_high_is_urgent_but_jiras_major_is_not() -> None:
     assert normalise_priority(pl.Series(["Major", "Minor"]))[0].to_list() == ["high", "low"]
     vendor = normalise_priority(pl.Series(["High", "Major"]), extra={"Major": "normal"})[0]
     assert vendor.to_list() == ["high", "normal"]
+
+
+def test_major_beside_minor_stays_high() -> None:
+    """Both of Jira's schemes in one export (Major, Minor beside High): Major is not the top."""
+    out = normalise_priority(pl.Series(["Major", "Minor", "High", "Medium", "Low"]))[0]
+    assert out.to_list() == ["high", "low", "high", "normal", "low"]

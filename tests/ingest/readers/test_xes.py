@@ -259,3 +259,45 @@ def test_utf16_xes_is_read() -> None:
     text = _log().decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
     (table,) = read_source(b"\xff\xfe" + text.encode("utf-16-le"), name="desk.xes")
     assert table.frame.height == 8
+
+
+def test_other_xml_in_a_zip_is_skipped_not_fatal() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("tickets.csv", "Ticket ID,Created,Status\n1,2024-01-02 10:00,Open\n")
+        zf.writestr("manifest.xml", '<?xml version="1.0"?><manifest><export rows="1"/></manifest>')
+        zf.writestr("export-log.xml", '<?xml version="1.0"?><log><line>done</line></log>')
+    (table,) = read_source(buf.getvalue(), name="export.zip")
+    assert table.frame.height == 1
+    assert any("manifest.xml" in n and "export-log.xml" in n for n in table.notes)
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (
+            b"<!-- exported by HelpDesk Pro 4.2 -->\nTicket ID,Created\n1,2024-01-02 10:00\n",
+            "a.csv",
+        ),
+        (b"<log>,Created\n1,2024-01-02 10:00\n2,2024-01-03 10:00\n", "b.csv"),
+        (b"Ticket ID\tCreated\n1\t2024-01-02 10:00\n", "c.xml"),
+    ],
+)
+def test_text_that_only_looks_like_xml_is_read_as_text(data: bytes, name: str) -> None:
+    (table,) = read_source(data, name=name)
+    assert table.format == "csv" and table.frame.height >= 1
+
+
+def test_a_doctype_after_a_long_comment_is_refused() -> None:
+    bomb = b'<!DOCTYPE log [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+    data = b'<?xml version="1.0"?>\n<!-- ' + b"x" * 70_000 + b" -->\n" + bomb + _log()[39:]
+    with pytest.raises(IngestError, match="document type declaration"):
+        read_source(data, name="big.xes")
+
+
+def test_lifecycle_written_as_participles_is_the_lifecycle() -> None:
+    text = _log().decode().replace('value="complete"', 'value="Completed"')
+    (table,) = read_source(text.encode(), name="desk.xes")
+    assert set(table.frame["lifecycle:transition"].to_list()) == {"complete"}
+    result = load_export(text.encode())
+    assert sorted(result.tickets["status"].to_list()) == ["closed", "pending", "solved"]
