@@ -38,14 +38,31 @@ DEADLINE_WORDS = frozenset(
     | {"frist", "scadenza", "termin", "vervaldatum", "vence", "plazo", "vencido", "echeance"}
     | {"faelligkeit", "falligkeit", "faellig", "termijn", "uiterlijk"}
 )
+#: The same in the languages without Latin letters or with their own words for it (Turkish
+#: "Bitiş Tarihi", Finnish "Eräpäivä", Hungarian "Határidő", Norwegian and Danish
+#: "Forfallsdato", Romanian "Scadență", Russian and Ukrainian "Срок" / "Термін", Japanese
+#: "期日" / "期限", Chinese "到期日" / "截止日期", Korean "기한" / "마감일").
+_OTHER_DEADLINE_WORDS = (
+    "bitiş", "eräpäivä", "määräaika", "határidő", "forfallsdato", "forfaldsdato", "scadență",
+    "scadenta", "срок", "термін", "дедлайн", "期日", "期限", "到期日", "截止日期", "截止时间",
+    "截止日", "기한", "마감일", "마감",
+)  # fmt: skip
 #: Word pairs that start an SLA target's name (GLPI: "Time to own", "Tempo para solução").
 _DEADLINE_PAIRS = (("time", "to"), ("tempo", "para"), ("tiempo", "para"), ("temps", "de"))
 
 
 def _plain_tokens(name: str) -> list[str]:
+    """Lower-case words without accents, in any script.
+
+    >>> _plain_tokens("Bitiş Tarihi"), _plain_tokens("到期日")
+    (['bitis', 'tarihi'], ['到期日'])
+    """
     text = unicodedata.normalize("NFKD", str(name))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return re.findall(r"[a-z0-9]+", text)
+    return re.findall(r"[^\W_]+", text)
+
+
+_ALL_DEADLINE_WORDS = DEADLINE_WORDS | {t for w in _OTHER_DEADLINE_WORDS for t in _plain_tokens(w)}
 
 
 def is_deadline_name(column: str) -> bool:
@@ -53,9 +70,11 @@ def is_deadline_name(column: str) -> bool:
 
     >>> [is_deadline_name(c) for c in ("Fecha de vencimiento", "Due by", "Resolved", "Échéance")]
     [True, True, False, True]
+    >>> [is_deadline_name(c) for c in ("Bitiş Tarihi", "Eräpäivä", "到期日", "Срок", "Oluşturuldu")]
+    [True, True, True, True, False]
     """
     toks = _plain_tokens(column)
-    if DEADLINE_WORDS & set(toks):
+    if _ALL_DEADLINE_WORDS & set(toks):
         return True
     return any(tuple(toks[i : i + 2]) in _DEADLINE_PAIRS for i in range(len(toks) - 1))
 

@@ -46,11 +46,11 @@ ESCALATION_STEMS = ("escalat", "escalad", "escalamient", "escalon", "eskal")
 #: "escaleren") anywhere, as before ("Tier2Escalations"), the others only at the start of a
 #: word or after "re" ("reescalado"), as their words also mean scaling ("autoescalado",
 #: "escalonamento automático") or the opposite ("Deeskalation"). Japanese エスカレ(ーション)
-#: anywhere ("エスカレーション済み": Jira Service Management's "Escalated").
+#: anywhere ("エスカレーション済み": Jira Service Management's "Escalated"), Korean 에스컬레이션.
 #: ``[\W\d_]`` is a character that is not a letter, in Python's and Polars' regular expressions
 #: alike.
 ESCALATION_PATTERN = (
-    rf"{ESCALATION_STEMS[0]}|[eë]scale(?:er|ren)|エスカレ"
+    rf"{ESCALATION_STEMS[0]}|[eë]scale(?:er|ren)|エスカレ|에스컬레이션"
     rf"|(?:^|[\W\d_])(?:re-?)?(?:{'|'.join(ESCALATION_STEMS[1:])})"
 )
 #: Words that deny what follows: not, no, never, without, cannot, don't, won't (and their

@@ -39,7 +39,7 @@ _LEVEL_RE = (
 #: A time after a date: "14:50", "14:50:17.000", "7:29 PM", "4:51 p. m.", "08:40:25+00:00".
 _TIME = (
     r"(?:(?:[ t]|,?\s+)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*"
-    r"(?:[ap]\.?\s?m\.?|vorm\.|nachm\.|午前|午後|上午|下午)?"
+    r"(?:[ap]\.?\s?m\.?|vorm\.|nachm\.|午前|午後|上午|下午|오전|오후|öö|ös|de\.|du\.|ap\.|ip\.|дп|пп)?"
     r"\s*(?:z|utc|gmt|[+-]\d{2}:?\d{2})?)?"
 )
 #: A weekday before a date with a month name: RFC 2822's "Mon, 9 Jan 2006" (Jira's XML,
@@ -48,8 +48,8 @@ _WEEKDAY = (
     r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday"
     r"|friday|saturday|sunday)\.?,?\s+)?"
 )
-#: A month's name, or Japanese and Chinese numbered months ("6月", "十一月").
-_MONTH = r"(?:\p{L}{3,9}\.?|\d{1,2}月|\p{L}{1,2}月)"
+#: A month's name, or Japanese, Chinese and Korean numbered months ("6月", "十一月", "3월").
+_MONTH = r"(?:\p{L}{3,9}\.?|\d{1,2}[月월]|\p{L}{1,2}月)"
 _DATE_RE = (
     r"(?i)^(?:"
     rf"\d{{4}}(?:-\d{{1,2}}-|/\d{{1,2}}/|\.\d{{1,2}}\.)\d{{1,2}}{_TIME}"

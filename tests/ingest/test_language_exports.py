@@ -554,3 +554,45 @@ def test_japanese_denied_escalations_are_no_escalations() -> None:
     rows.append("6,2024-01-06 10:00,Open,エスカレーション済み")
     t = load_export(("\n".join(rows) + "\n").encode()).tickets.sort("ticket_id")
     assert t["escalated"].to_list() == [False, False, False, False, False, True]
+
+
+JIRA_LANGUAGES = [
+    # (header, a row: created 5 March 2024 15:07, resolved 6 March 09:07; status; priority)
+    ("Özet,Anahtar,Durum,Öncelik,Atanan,Oluşturuldu,Çözüldü,Bitiş Tarihi",
+     "VPN,D-1,Çözüldü,Yüksek,Ada Kaya,05/Mar/24 3:07 ÖS,06/Mar/24 9:07 ÖÖ,20/Nis/24"),
+    ("Yhteenveto,Tehtävän avain,Tila,Prioriteetti,Vastuuhenkilö,Luotu,Ratkaistu,Eräpäivä",
+     "VPN,D-1,Ratkaistu,Korkea,Aino Virta,05/maalisk./24 3:07 ip.,06/maalisk./24 9:07 ap.,"
+     "20/huhtik./24"),
+    ("Összefoglaló,Kulcs,Állapot,Prioritás,Felelős,Létrehozva,Megoldva,Határidő",
+     "VPN,D-1,Megoldva,Magas,Kiss Anna,05/márc./24 3:07 du.,06/márc./24 9:07 de.,20/ápr./24"),
+    ("Rezumat,Cheie problemă,Stare,Prioritate,Responsabil,Creat,Rezolvat,Dată scadentă",
+     "VPN,D-1,Rezolvat,Înaltă,Ana Pop,05/mar./24 3:07 p.m.,06/mar./24 9:07 a.m.,20/apr./24"),
+    ("Sammendrag,Saksnøkkel,Status,Prioritet,Tildelt,Opprettet,Løst,Forfallsdato",
+     "VPN,D-1,Løst,Høy,Kari Nord,05/mar./24 3:07 p.m.,06/mar./24 9:07 a.m.,20/des./24"),
+    ("Resumé,Sagsnøgle,Status,Prioritet,Ansvarlig,Oprettet,Løst,Forfaldsdato",
+     "VPN,D-1,Løst,Høj,Mette Berg,05/mar./24 3:07 PM,06/mar./24 9:07 AM,20/maj/24"),
+    ("Súhrn,Kľúč,Stav,Priorita,Riešiteľ,Vytvorené,Vyriešené,Termín",
+     "VPN,D-1,Vyriešené,Vysoká,Eva Malá,05/mar/24 3:07 PM,06/mar/24 9:07 AM,20/máj/24"),
+    ("Підсумок,Ключ,Статус,Пріоритет,Виконавець,Створено,Вирішено,Термін",
+     "VPN,D-1,Вирішено,Високий,Олена Бондар,05/бер./24 3:07 пп,06/бер./24 9:07 дп,20/квіт./24"),
+    ("요약,이슈 키,상태,우선순위,담당자,생성일,해결일,기한",
+     "VPN,D-1,해결됨,높음,김민준,05/3월/24 3:07 오후,06/3월/24 9:07 오전,20/4월/24"),
+    ("摘要,問題索引鍵,狀態,優先順序,經辦人,已建立,已解決,到期日",
+     "VPN,D-1,已解決,高,陳怡君,05/3月/24 3:07 下午,06/3月/24 9:07 上午,20/4月/24"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("header", "row"), JIRA_LANGUAGES, ids=lambda v: v.split(",")[0])
+def test_jira_in_more_languages(header: str, row: str) -> None:
+    """Jira's month abbreviations and before/after-noon words as Java writes them for Turkish,
+    Finnish, Hungarian, Romanian, Norwegian, Danish, Slovak, Ukrainian, Korean and
+    traditional Chinese; the due date is never the creation date."""
+    data = f"{header}\n{row}\n{row.replace('D-1', 'D-2')}\n"
+    result = load_export(data.encode())
+    t = result.tickets.sort("ticket_id")
+    assert result.mapping["created_at"] == header.split(",")[5]
+    first = t.row(0, named=True)
+    assert first["created_at"] == datetime(2024, 3, 5, 15, 7, tzinfo=UTC)
+    assert first["solved_at"] == datetime(2024, 3, 6, 9, 7, tzinfo=UTC)
+    assert first["status"] == "solved" and first["priority"] == "high"
+    assert first["agent"] == row.split(",")[4]

@@ -37,9 +37,10 @@ def test_a_language_module_is_well_formed(module):
     assert module.NOBODY
 
 
-def test_the_thirteen_languages_are_there():
+def test_the_twenty_two_languages_are_there():
     assert languages.LANGUAGES == (
-        "en", "es", "pt", "fr", "de", "it", "nl", "pl", "sv", "cs", "ru", "ja", "zh"
+        "en", "es", "pt", "fr", "de", "it", "nl", "pl", "sv", "cs", "ru", "ja", "zh",
+        "da", "nb", "fi", "hu", "ro", "sk", "tr", "uk", "ko",
     )  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """The words exports use, per language, kept as data in one place: one module per language
 (``en``, ``es``, ``pt``, ``fr``, ``de``, ``it``, ``nl``, ``pl``, ``sv``, ``cs``, ``ru``,
-``ja``, ``zh``), merged
+``ja``, ``zh``, ``da``, ``nb``, ``fi``, ``hu``, ``ro``, ``sk``, ``tr``, ``uk``, ``ko``), merged
 here for the matcher and the value parsers.
 
 A language module holds plain constants, every one optional:
@@ -40,7 +40,30 @@ import unicodedata
 from functools import cache
 from types import ModuleType
 
-from lib.ingest.languages import cs, de, en, es, fr, it, ja, nl, pl, pt, ru, sv, zh
+from lib.ingest.languages import (
+    cs,
+    da,
+    de,
+    en,
+    es,
+    fi,
+    fr,
+    hu,
+    it,
+    ja,
+    ko,
+    nb,
+    nl,
+    pl,
+    pt,
+    ro,
+    ru,
+    sk,
+    sv,
+    tr,
+    uk,
+    zh,
+)
 
 __all__ = [
     "LANGUAGES",
@@ -59,7 +82,9 @@ __all__ = [
 ]
 
 #: The language modules, English first (its header words are tried first).
-MODULES: tuple[ModuleType, ...] = (en, es, pt, fr, de, it, nl, pl, sv, cs, ru, ja, zh)
+MODULES: tuple[ModuleType, ...] = (
+    en, es, pt, fr, de, it, nl, pl, sv, cs, ru, ja, zh, da, nb, fi, hu, ro, sk, tr, uk, ko
+)  # fmt: skip
 #: Their codes.
 LANGUAGES: tuple[str, ...] = tuple(m.CODE for m in MODULES)
 #: The value vocabularies every language may fill.
@@ -67,7 +92,8 @@ VALUE_KINDS = ("STATUSES", "PRIORITIES", "CHANNELS")
 
 
 def fold(text: str) -> str:
-    """Lower case without accents (``ß`` as ``ss``); spaces and punctuation kept.
+    """Lower case without accents (``ß`` as ``ss``, Turkish ``ı`` as ``i``); spaces and
+    punctuation kept.
 
     >>> fold("Última Atualização"), fold("Straße")
     ('ultima atualizacao', 'strasse')
@@ -75,7 +101,7 @@ def fold(text: str) -> str:
     low = str(text).lower()
     if low.isascii():
         return low
-    low = low.replace("ß", "ss")
+    low = low.replace("ß", "ss").replace("ı", "i")  # Turkish dotless i: "ATANMAMIŞ" too
     return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
 
 

@@ -1,4 +1,4 @@
-"""Chinese (中文, simplified): Jira and Jira Service Management with a Chinese interface.
+"""Chinese (中文, simplified and traditional): Jira and Jira Service Management in Chinese.
 Jira writes dates with Chinese month names and 上午/下午 (``10/十一月/24 9:56 下午``; newer
 Java locale data ``10/11月/24``).
 
@@ -10,35 +10,36 @@ CODE = "zh"
 NAME = "Chinese"
 
 HEADERS = {
-    "ticket_id": "问题关键字|事务密钥|问题键|工单号|工单编号|工单id",
-    "created_at": "已创建|创建日期|创建时间|创建于",
-    "resolved_at": "已解决|解决日期|解决时间",
+    "ticket_id": "问题关键字|事务密钥|问题键|工单号|工单编号|工单id|問題索引鍵|索引鍵|問題關鍵字",
+    "created_at": "已创建|创建日期|创建时间|创建于|已建立|建立日期|建立時間",
+    "resolved_at": "已解决|解决日期|解决时间|已解決|解決日期",
     "closed_at": "关闭日期|关闭时间",
-    "updated_at": "已更新|更新日期|更新时间|最后更新",
-    "status": "状态",
-    "priority": "优先级",
+    "updated_at": "已更新|更新日期|更新时间|最后更新|更新時間|最後更新",
+    "status": "状态|狀態",
+    "priority": "优先级|優先順序|優先級",
     "channel": "渠道|来源渠道",
-    "category": "问题类型|事务类型|类别|分类|请求类型",
-    "agent": "经办人|处理人|负责人|受理人",
-    "group": "组|团队|模块|组件|处理组|队列|部门",
+    "category": "问题类型|事务类型|类别|分类|请求类型|問題類型|類別|請求類型",
+    "agent": "经办人|处理人|负责人|受理人|經辦人|處理人|負責人",
+    "group": "组|团队|模块|组件|处理组|队列|部门|元件|團隊|群組",
     "level": "支持级别|级别",
-    "customer": "报告人|客户|公司|组织|提交人",
+    "customer": "报告人|客户|公司|组织|提交人|報告人|客戶|組織",
     "subject": "摘要|主题|标题",
-    "description": "描述|详情",
-    "tags": "标签",
+    "description": "描述|详情|詳情",
+    "tags": "标签|標籤",
 }
 
 STATUSES = {
-    "new": "待办|新建|待处理|待分配",
-    "open": "处理中|进行中|打开|重新打开|等待支持|已升级|调查中",
-    "pending": "等待客户|等待客户响应|等待回复|待定",
+    "new": "待办|新建|待处理|待分配|待辦|待辦事項",
+    "open": "处理中|进行中|打开|重新打开|等待支持|已升级|调查中"
+    "|處理中|進行中|開啟|重新開啟|等待支援",
+    "pending": "等待客户|等待客户响应|等待回复|待定|等待客戶|等待客戶回應",
     "on_hold": "挂起|暂停|阻塞|等待供应商|等待审批",
-    "solved": "完成|已完成|已解决|解决|已修复",
-    "closed": "已关闭|关闭|已取消|取消|已拒绝|重复",
+    "solved": "完成|已完成|已解决|解决|已修复|已解決|已修復",
+    "closed": "已关闭|关闭|已取消|取消|已拒绝|重复|已關閉|關閉|已拒絕",
 }
 
 PRIORITIES = {
-    "urgent": "最高|紧急|阻塞级|致命",
+    "urgent": "最高|紧急|阻塞级|致命|緊急",
     "high": "高|严重",
     "normal": "中|一般|普通",
     "low": "低|最低|轻微",

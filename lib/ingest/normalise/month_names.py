@@ -46,12 +46,16 @@ _DE_RE = r"(?i)(\d)\s+de\s+(\p{L}+\.?)\s+de\s+(\d)"
 # (not before a digit: "12.Mar.2024" keeps its separators).
 _DOTTED_RE = r"(?i)\b(" + "|".join(_ENGLISH) + r")\.(\D|$)"
 _MERIDIEM_RE = r"(?i)\b[ap]\.\s?m\.(?:\s|$)"
-#: German's "vorm." / "nachm." (before and after noon), as older Java locale data writes them,
-#: Japanese 午前 / 午後 and Chinese 上午 / 下午 (Jira: ``12/6月/24 3:29 午後``).
+#: Before and after noon in other words, after a time: German "vorm." / "nachm." (older Java
+#: locale data), Japanese 午前 / 午後, Chinese 上午 / 下午, Korean 오전 / 오후, Turkish ÖÖ / ÖS,
+#: Hungarian de. / du., Finnish ap. / ip., Ukrainian дп / пп (Jira: ``12/6月/24 3:29 午後``).
+_AM_WORDS = r"vorm\.|午前|上午|오전|ÖÖ|öö|de\.|ap\.|дп"
+_PM_WORDS = r"nachm\.|午後|下午|오후|ÖS|ös|du\.|ip\.|пп"
 _OTHER_MERIDIEM = {
-    "AM": r"(?i)(?:\bvorm\.|午前|上午)(?:\s|$)",
-    "PM": r"(?i)(?:\bnachm\.|午後|下午)(?:\s|$)",
+    "AM": rf"(\d)\s*(?:{_AM_WORDS})(?:\s|$)",
+    "PM": rf"(\d)\s*(?:{_PM_WORDS})(?:\s|$)",
 }
+_HAS_OTHER = rf"\d\s*(?:{_AM_WORDS}|{_PM_WORDS})(?:\s|$)"
 
 
 def english_month_names(s: pl.Series) -> pl.Series:
@@ -71,6 +75,10 @@ def english_month_names(s: pl.Series) -> pl.Series:
     ['16/oct/25 2:12 PM', '3/Dec/25', 'Oct 5']
     >>> english_month_names(pl.Series(["12/6月/24 3:29 午後", "10/十一月/24 9:56 上午"])).to_list()
     ['12/Jun/24 3:29 PM', '10/Nov/24 9:56 AM']
+    >>> english_month_names(pl.Series(["03/Oca/24 6:20 ÖS", "05/márc./24 3:07 du.",
+    ...     "28/tammik./24 9:07 ap.", "05/січ./24 3:07 пп", "05/3월/24 3:07 오후"])).to_list()
+    ['03/Jan/24 6:20 PM', '05/Mar/24 3:07 PM', '28/Jan/24 9:07 AM', '05/Jan/24 3:07 PM', \
+'05/Mar/24 3:07 PM']
     >>> english_month_names(pl.Series(["12.Mar.2024", "3.Oct.2024"])).to_list()
     ['12.Mar.2024', '3.Oct.2024']
     >>> s = pl.Series(["05/Mar/24 3:07 PM"])
@@ -80,7 +88,7 @@ def english_month_names(s: pl.Series) -> pl.Series:
     sample = _sample_distinct(s).drop_nulls()
     has_month = bool(sample.str.contains(_MONTH_RE).any())
     has_meridiem = bool(sample.str.contains(_MERIDIEM_RE).any())
-    has_other = bool(sample.str.contains(r"(?i)\b(?:vorm|nachm)\.|午前|午後|上午|下午").any())
+    has_other = bool(sample.str.contains(_HAS_OTHER).any())
     has_de = bool(sample.str.contains(_DE_RE).any())
     has_dot = bool(sample.str.contains(_DOTTED_RE).any())
     if not (has_month or has_meridiem or has_de or has_dot or has_other):
@@ -110,7 +118,7 @@ def english_month_names(s: pl.Series) -> pl.Series:
         out = out.str.strip_chars_end()
     if has_other:
         for english, pattern in _OTHER_MERIDIEM.items():
-            out = out.str.replace(pattern, f"{english} ")
+            out = out.str.replace(pattern, f"${{1}} {english} ")
         out = out.str.strip_chars_end()
     return out.alias(s.name)
 
