@@ -7,8 +7,31 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from lib.ingest.languages import fold
+
+#: A time zone in brackets after a time column's name: Front's "Created at (Europe/Berlin)",
+#: "Opened (UTC)", "Closed (GMT+2)".
+_ZONE_SUFFIX = re.compile(r"^(.*?\S)\s*\((UTC|GMT|Z|[A-Z][A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)\)\s*$")
+
+
+@lru_cache(maxsize=4096)
+def header_zone(name: str) -> tuple[str, str | None]:
+    """The name without a time zone in brackets, and the zone when it is one Python knows.
+
+    >>> header_zone("Created at (Europe/Berlin)"), header_zone("Tier (Gold)")
+    (('Created at', 'Europe/Berlin'), ('Tier (Gold)', None))
+    """
+    match = _ZONE_SUFFIX.match(str(name))
+    if match is None:
+        return str(name), None
+    zone = "UTC" if match.group(2) in ("UTC", "GMT", "Z") else match.group(2)
+    try:
+        ZoneInfo(zone)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return str(name), None
+    return match.group(1), zone
 
 
 def norm_header(name: str) -> str:

@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from lib.ingest.column_words import _DURATION_HINTS, AVOID, SYNONYMS
-from lib.ingest.header_names import _loose, _tokens, norm_header
+from lib.ingest.header_names import _loose, _tokens, header_zone, norm_header
 from lib.ingest.keys import _TIME_KEYS, KEYS
 
 __all__ = ["ACCEPT", "Candidate", "ColumnMatch", "is_deadline_name", "match_by_name"]
@@ -37,6 +37,7 @@ DEADLINE_WORDS = frozenset(
     | {"vencimiento", "vencimento", "prazo", "limite", "echeance", "faellig", "fallig"}
     | {"frist", "scadenza", "termin", "vervaldatum", "vence", "plazo", "vencido", "echeance"}
     | {"faelligkeit", "falligkeit", "faellig", "termijn", "uiterlijk"}
+    | {"dueby", "duedate", "duetime"}  # ServiceDesk Plus: "First Response DueBy Time"
 )
 #: The same in the languages without Latin letters or with their own words for it (Turkish
 #: "Bitiş Tarihi", Finnish "Eräpäivä", Hungarian "Határidő", Norwegian and Danish
@@ -192,6 +193,9 @@ def _name_score(key: str, column: str) -> tuple[float, str]:
     inner = _CUSTOM_FIELD.match(column)
     if inner:
         return _name_score(key, inner.group(1))
+    base, zone = header_zone(column)
+    if zone is not None:  # "Created at (Europe/Berlin)" is "Created at"
+        return _name_score(key, base)
     if key != "channel" and _object_type(column):
         return 0.0, ""
     if key in ("first_agent", "first_group") and _FIRST_NAME.search(column):

@@ -113,7 +113,7 @@ _LINE_WORDS = (
 )
 _LEVEL_WORDS = rf"\b(?:{_LINE_WORDS[3:-1]}|l|t|n)"
 #: "Second line", "segundo nível", "2º nível", "zweite Ebene", "2. Level", "deuxième niveau",
-#: "2e ligne", "secondo livello", "tweede lijn".
+#: "2e ligne", "secondo livello", "tweede lijn", "Tweedelijns".
 _ORDINAL = {
     1: r"1st|first|primeir[oa]|primer[oa]?|prim[oa]|erste[rs]?|premi[eè]re?|eerste"
     r"|1(?:e|er|re|ère|º|ª|°|o|a|ro|ra)|1\.",
@@ -126,7 +126,7 @@ _ORDINAL = {
 
 def _ordinal(*levels: int) -> str:
     words = "|".join(_ORDINAL[n] for n in levels)
-    return rf"\b(?:{words})[\s_-]*{_LINE_WORDS}\b"
+    return rf"\b(?:{words})[\s_-]*{_LINE_WORDS}s?\b"  # Dutch "tweedelijns" (TOPdesk)
 
 
 #: A value naming a level above the first line: "Tier 2", "L3", "second line", "2º nível".

@@ -23,7 +23,7 @@ from lib.ingest.activities import closing_kind
 from lib.ingest.columns import validate_mapping
 from lib.ingest.date_order import file_day_first
 from lib.ingest.derived import derive_first_response, derive_status
-from lib.ingest.header_names import norm_header
+from lib.ingest.header_names import header_zone, norm_header
 from lib.ingest.load_report import QualityReport
 from lib.ingest.normalise._common import _distinct_codes
 from lib.ingest.normalise.durations import parse_plain_minutes
@@ -256,7 +256,8 @@ def _parse_table(
     countdown: list[tuple[str, int, int]] = []  # (column, negative values, values)
 
     def dates(name: str, s: pl.Series) -> tuple[pl.Series, Any]:
-        parsed, pr = nz.parse_datetimes(s, tz=tz, dayfirst=order, excel_serial=excel_serials(s))
+        zone = header_zone(name)[1] or tz  # "Created at (Europe/Berlin)" says its own zone
+        parsed, pr = nz.parse_datetimes(s, tz=zone, dayfirst=order, excel_serial=excel_serials(s))
         clock = _clock_column(name, frame, mapping)
         if clock is not None and parsed.dtype != pl.Null:
             parsed, rows = _add_clock(parsed, frame.get_column(clock), tz)

@@ -34,7 +34,8 @@ _PRIORITY_RE = r"^(?:[1-5]\s*-?\s*[a-z][a-z ]*|p[0-5]|sev(?:erity)?\s*[0-5])$"
 _ORDINAL_RE = r"^[1-5]\s*(?:st|nd|rd|th|e|er|re|eme|ème|º|°|o|a|ª)(?:\s|$)"
 _LEVEL_RE = (
     r"(?i)^(?:l\s*-?\s*[0-4]|level\s*-?\s*[0-4]|tier\s*-?\s*[0-4]|t[0-4]|[1-4](?:st|nd|rd|th)"
-    r"\s+(?:line|level|tier)|(?:first|second|third)\s+(?:line|level)|line\s*[0-4])$"
+    r"\s+(?:line|level|tier)|(?:first|second|third)\s+(?:line|level)|line\s*[0-4]"
+    r"|(?:eerste|tweede|derde|[1-3]e)\s*lijns?)$"
 )
 #: A time after a date: "14:50", "14:50:17.000", "7:29 PM", "4:51 p. m.", "08:40:25+00:00".
 _TIME = (
@@ -56,6 +57,7 @@ _DATE_RE = (
     rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}{_TIME}"
     rf"|{_WEEKDAY}\d{{1,2}}[/ -]{_MONTH}[/ -]\d{{2,4}}{_TIME}"
     r"|[a-z]{3} [a-z]{3} \d{1,2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}"
+    r"|[a-z]{3} [a-z]{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2} gmt[+-]\d{4}(?: \(.*\))?"
     rf"|{_WEEKDAY}\p{{L}}{{3,9}}\.? \d{{1,2}},? \d{{4}}{_TIME}"
     r")$"
 )

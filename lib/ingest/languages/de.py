@@ -65,6 +65,7 @@ STATUSES = {
     "|warten auf drittanbieter|wartet auf drittanbieter",
     "solved": "gelöst|erledigt|fertig|abgeschlossen|behoben|done",
     "closed": "geschlossen|geschlossen erfolgreich|geschlossen erfolglos|storniert"
+    "|erfolgreich geschlossen|erfolglos geschlossen"  # OTRS / Znuny
     "|abgebrochen|abgelehnt|zusammengefasst|duplikat",
 }
 

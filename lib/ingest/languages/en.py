@@ -28,7 +28,7 @@ HEADERS = {
     "resolved_at": "resolved|resolved at|resolved on|resolved time|resolved date"
     "|date resolved|resolution date",
     "closed_at": "closed|closed at|closed on|closed time|closed date|close date|date closed"
-    "|date/time closed|last closed at|last close at",
+    "|date/time closed|last closed at|last close at|archived at|archived on|archived",
     "updated_at": "updated|updated at|updated on|last updated|last update|last update time"
     "|modified|modified at|last modified|last modified date|last activity"
     "|last activity date|last activity at|date modified",
@@ -45,7 +45,7 @@ HEADERS = {
     "|classification",
     "agent": "agent|assignee|assigned to|owner|ticket owner|case owner|handled by|responder"
     "|technician|rep|agent name|assigned agent|agent assigned|support agent|handler"
-    "|assigned user|teammate|resource|org:resource",
+    "|assigned user|teammate|resource|org:resource|tech|assigned tech|assignees",
     "group": "group|team|queue|department|dept|assignment group|team assigned|inbox|mailbox"
     "|support group|squad|pod|team name|group name|org:group|involved st|support team",
     "first_agent": "first agent|first assignee|first owner|original assignee|original owner"
@@ -120,7 +120,7 @@ AVOID = {
     "customer_tier": "support",
     "subject": "sub type key id",
     "escalated": "at date time level by reason on",
-    "first_response_minutes": "at date status due sla escalation",
+    "first_response_minutes": "at date status due sla escalation elapsed total resolution",
     "satisfaction": "comment feedback date time",
 }
 
@@ -139,7 +139,8 @@ COUNT_WORDS = (
 #: Status words per canonical status.
 STATUSES = {
     "new": "new|to do|unassigned|submitted|received|triage|awaiting triage|unopened"
-    "|not started|new ticket|queued|awaiting assignment|backlog|selected for development",
+    "|not started|new ticket|queued|awaiting assignment|backlog|selected for development"
+    "|logged",
     "open": "open|opened|active|in progress|working|escalated|assigned|reopened|under review"
     "|planning|implementing|in implementation"
     "|waiting for support|waiting on us|waiting on agent|under investigation|investigating"
@@ -151,17 +152,18 @@ STATUSES = {
     "|awaiting user info|awaiting customer|pending customer response|pending reminder"
     "|awaiting response|waiting for reply|customer responded|waiting on requester"
     "|awaiting caller|waiting|awaiting|waiting for feedback|awaiting feedback|need info"
-    "|needs info|needs more info",
+    "|needs info|needs more info|waiting for user|waiting on user",
     "on_hold": "hold|on hold|waiting on third party|waiting for third party"
     "|awaiting evidence|awaiting problem|awaiting vendor|awaiting change|pending vendor"
-    "|snoozed|paused|deferred|blocked|waiting for approval",
+    "|snoozed|paused|deferred|blocked|waiting for approval|postponed|waiting for supplier"
+    "|waiting on supplier",
     "solved": "solved|resolved|done|pending close|fixed|completed|complete|closed resolved",
     "closed": "closed|canceled|cancelled|merged|spam|archived|deleted|rejected|declined"
     "|duplicate|won't fix|won't do|closed complete|closed incomplete|closed skipped"
     "|closed with explanation|closed with monetary relief|closed with non-monetary relief"
     "|closed without relief|closed with relief|withdrawn|abandoned|cannot reproduce"
     "|can't reproduce|not reproducible|out of scope|obsolete|not a bug|won't implement"
-    "|works as designed|works as intended|incomplete",
+    "|works as designed|works as intended|incomplete|verified closed",
 }
 
 #: Priority words per canonical priority.
@@ -179,16 +181,18 @@ CHANNELS = {
     "web": "web|web form|webform|web widget|portal|help center|helpcenter|form|self-service"
     "|self-service portal|self service portal|selfservice portal"
     "|feedback widget|forum|beacon|website|customer portal|service portal|contact form"
-    "|widget|anonymous portal|web referral|community|knowledge base|helpdesk",
+    "|widget|anonymous portal|web referral|community|knowledge base|helpdesk|support center"
+    "|support centre",
     "chat": "chat|live chat|livechat|messenger|conversation|virtual agent|chatbot|bot"
-    "|in-app chat|web chat",
+    "|in-app chat|web chat|front chat|chat widget",
     "phone": "phone|voice|phone call (incoming)|phone call (outgoing)|phone call|call"
     "|telephone|voicemail|talk|inbound call|outbound call",
     "messaging": "whatsapp|sms|text|text message|telegram|mobile sdk|mobihelp|push|messaging"
     "|native messaging|facebook messenger|line|wechat|viber|signal|mobile|in-app|app"
     "|apple business chat",
     "social": "twitter|x|facebook|instagram|social media|social|linkedin|youtube|tweet"
-    "|facebook post|tiktok",
+    "|facebook post|tiktok|instagram comment|instagram mention|facebook comment"
+    "|facebook mention|twitter mention|instagram ad comment",
     "api": "api|web service|integration|rest api",
     "other": "other|closed ticket|walk-in|postal mail|fax|referral|jira|system|internal"
     "|sample ticket|rule|automation|in person|side conversation|direct|written",

@@ -14,13 +14,15 @@ HEADERS = {
     "ticket_id": "sleutel|issuesleutel|ticketnummer|meldingnummer|meldingsnummer"
     "|incidentnummer|nummer|ticket-id|ticketnr",
     "created_at": "aangemaakt|aangemaakt op|gemaakt|gemaakt op|aanmaakdatum|datum aangemaakt"
+    "|datum aanmelding|aanmelddatum"
     "|openingsdatum|geopend op|datum melding|meldingsdatum",
-    "solved_at": "datum opgelost|opgelost op|oplosdatum|datum oplossing",
+    "solved_at": "datum opgelost|opgelost op|oplosdatum|datum oplossing|datum gereed",
     "resolved_at": "opgelost",
-    "closed_at": "gesloten op|sluitingsdatum|datum gesloten|afgesloten op|afmelddatum",
+    "closed_at": "gesloten op|sluitingsdatum|datum gesloten|afgesloten op|afmelddatum"
+    "|datum afgemeld",
     "updated_at": "bijgewerkt|bijgewerkt op|laatste wijziging|gewijzigd|gewijzigd op"
     "|laatst gewijzigd|wijzigingsdatum",
-    "status": "status|ticketstatus|meldingstatus",
+    "status": "status|ticketstatus|meldingstatus|verwerkingsstatus",
     "priority": "prioriteit|urgentie|ernst",
     "channel": "aanvraagbron|bron|kanaal|binnengekomen via|meldingswijze|contactkanaal",
     "category": "categorie|type|type issue|issuetype|soort|soort melding|onderwerp categorie",
@@ -49,15 +51,17 @@ AVOID = {
 }
 
 STATUSES = {
-    "new": "nieuw|te doen|niet gestart",
+    "new": "nieuw|te doen|niet gestart|aangemeld",
     "open": "in behandeling|in behandeling (toegewezen)|in behandeling (gepland)|wordt uitgevoerd"
     "|in uitvoering|mee bezig|bezig|open|toegewezen|heropend|in onderzoek",
     "pending": "wachtend|in afwachting|wacht op klant|wachten op klant|wachten op reactie"
+    "|wacht op gebruiker|wachten op gebruiker|wacht op aanmelder"
     "|in afwachting van klant",
     "on_hold": "in de wacht|gepauzeerd|geblokkeerd|aangehouden|wachten op derde"
+    "|wacht op leverancier|wachten op leverancier"
     "|wacht op derde partij|wachten op derde partij|wachten op derden",
     "solved": "opgelost|gereed|klaar|afgerond|voltooid|uitgevoerd",
-    "closed": "gesloten|afgesloten|geannuleerd|afgewezen|vervallen|duplicaat",
+    "closed": "gesloten|afgesloten|geannuleerd|afgewezen|vervallen|duplicaat|afgemeld",
 }
 
 PRIORITIES = {

@@ -102,6 +102,7 @@ def _build_formats() -> tuple[_DateFormat, ...]:
         ("%A, %d %B %Y %H:%M:%S %#z", "RFC 2822 dates"),
         ("%A %B %d %H:%M:%S %#z %Y", "Twitter-style dates"),
         ("%A %B %d %H:%M:%S %Y", "ctime dates"),
+        ("%A %B %d %Y %H:%M:%S %#z", "JavaScript dates"),
     ):
         out.append(_DateFormat(fmt, f"{label} ({fmt})", month_gate))
     out.append(_DateFormat("epoch_s", "epoch seconds", r"^-?\d{9,10}(?:\.\d+)?$"))

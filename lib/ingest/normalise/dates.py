@@ -129,6 +129,22 @@ def _numeric_datetimes(
     return out, _report(s, x, out, label)
 
 
+#: JavaScript's ``Date.toString()``: "GMT+0200" and the zone's name in brackets after the time.
+_JS_ZONE = r"\s+GMT([+-]\d{4})(?:\s*\([^)]*\))?\s*$"
+
+
+def _javascript_zone(s: pl.Series) -> pl.Series:
+    """ "Thu May 02 2024 03:45:03 GMT+0200 (Central European Summer Time)" (Linear's export,
+    any JavaScript ``Date.toString()``) as "Thu May 02 2024 03:45:03 +0200".
+
+    >>> _javascript_zone(pl.Series(["Thu May 02 2024 03:45:03 GMT+0200 (CEST)"])).to_list()
+    ['Thu May 02 2024 03:45:03 +0200']
+    """
+    if not _sample_distinct(s).drop_nulls().str.contains(r"GMT[+-]\d{4}").any():
+        return s
+    return s.str.replace(_JS_ZONE, " ${1}")
+
+
 def _string_datetimes(
     strings: pl.Series,
     raw: pl.Series,
@@ -144,6 +160,7 @@ def _string_datetimes(
     copied for cleaning.
     """
     strings = english_month_names(strings)  # "10/ene/25", "12. Mär. 2024"
+    strings = _javascript_zone(strings)  # "Thu May 02 2024 03:45:03 GMT+0000 (…)"
     all_formats: list[_DateFormat] = [*_FORMATS, _EXCEL] if excel_serial else list(_FORMATS)
     if excel_serial:
         all_formats.insert(0, all_formats.pop())  # 20000..80000 are serials, not anything else

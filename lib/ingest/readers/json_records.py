@@ -480,7 +480,9 @@ def _flatten(record: dict[str, Any], prefix: str, out: dict[str, str | None]) ->
                     text = _list_text(shown) if isinstance(shown, list) else _scalar_text(shown)
                     out[f"{name}.{item['name']}"] = text
             elif _is_named_list(value):  # [{"type": "tag", "id": "1", "name": "Escalated"}]
-                out[name] = ", ".join(str(v["name"]) for v in value) or None
+                # GitHub's assignees [{"login": "dmitri-k", "name": ""}]: the login, then
+                names = [str(v["name"]) or str(v.get("login") or "") for v in value]
+                out[name] = ", ".join(n for n in names if n) or None
             elif _is_id_value_list(value):
                 for pair in value:
                     inner = pair["value"]

@@ -1,0 +1,130 @@
+"""Exports of helpdesks without a preset of their own, loaded as a user would: Znuny/OTRS in
+German, TOPdesk in Dutch and English, Linear, Front, SolarWinds Web Help Desk, ManageEngine
+ServiceDesk Plus, GitHub issues, LiveAgent and SysAid (rows of our own)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from lib.ingest import load_export
+
+
+def _load(text: str) -> tuple[dict[str, str], list[dict]]:
+    result = load_export(text.encode())
+    return result.mapping, result.tickets.sort("ticket_id").to_dicts()
+
+
+def test_znuny_german_closing_statuses() -> None:
+    _, t = _load(
+        "Ticket#;Erstellt;Geschlossen;Status;Queue;Besitzer\n"
+        "2024031410000011;2024-03-14 09:00:00;2024-03-15 10:00:00;erfolgreich geschlossen;"
+        "Support::1st Level;mmueller\n"
+        "2024031410000021;2024-03-14 10:00:00;2024-03-16 10:00:00;erfolglos geschlossen;"
+        "Support::2nd Level;aschmidt\n"
+        "2024031410000031;2024-03-14 11:00:00;;offen;Support::1st Level;mmueller\n"
+    )
+    assert [r["status"] for r in t] == ["closed", "closed", "open"]
+    assert [r["escalated"] for r in t] == [False, True, False]
+
+
+def test_topdesk_dutch_line_and_processing_status() -> None:
+    """TOPdesk's "Status" is the line (Eerstelijns / Tweedelijns), "Verwerkingsstatus" the
+    status: a second-line call is escalated."""
+    m, t = _load(
+        "Incidentnummer;Operator;Operatorgroep;Status;Verwerkingsstatus;Datum aanmelding;"
+        "Datum gereed\n"
+        "I 2403 001;Anna Berg;Servicedesk;Eerstelijns;Afgemeld;01-03-2024 09:00;02-03-2024 10:00\n"
+        "I 2403 002;Ben Costa;Netwerkbeheer;Tweedelijns;In behandeling;04-03-2024 09:00;\n"
+        "I 2403 003;Anna Berg;Servicedesk;Eerstelijns;Wacht op gebruiker;05-03-2024 09:00;\n"
+        "I 2403 004;Cas Dijk;Netwerkbeheer;Tweedelijns;Wacht op leverancier;06-03-2024 09:00;\n"
+        "I 2403 005;Anna Berg;Servicedesk;Eerstelijns;Aangemeld;07-03-2024 09:00;\n"
+    )
+    assert (m["status"], m["level"], m["solved_at"]) == (
+        "Verwerkingsstatus",
+        "Status",
+        "Datum gereed",
+    )
+    assert [r["status"] for r in t] == ["closed", "open", "pending", "on_hold", "new"]
+    assert [r["escalated"] for r in t] == [False, True, False, True, False]
+    assert t[0]["solved_at"] == datetime(2024, 3, 2, 10, tzinfo=UTC)
+
+
+def test_topdesk_english_logged_is_new() -> None:
+    _, t = _load(
+        "Incident number,Operator,Status,Processing status,Call date,Completed date\n"
+        "I 2409 001,Anna Berg,First line,Logged,2024-09-02 09:00,\n"
+        "I 2409 002,Ben Costa,Second line,Completed,2024-09-03 09:00,2024-09-04 09:00\n"
+    )
+    assert [(r["status"], r["escalated"]) for r in t] == [("new", False), ("solved", True)]
+
+
+def test_linear_javascript_dates() -> None:
+    zone = " GMT+0000 (Coordinated Universal Time)"
+    _, t = _load(
+        "ID,Title,Status,Priority,Assignee,Created,Completed\n"
+        f"SUP-1,Reset MFA,Done,High,Anna Berg,Thu May 02 2024 03:45:03{zone},"
+        f"Fri May 03 2024 10:00:00{zone}\n"
+        "SUP-2,Export,Todo,Low,,Fri May 03 2024 10:00:00 GMT+0200 "
+        "(Central European Summer Time),\n"
+    )
+    assert [r["created_at"] for r in t] == [
+        datetime(2024, 5, 2, 3, 45, 3, tzinfo=UTC),
+        datetime(2024, 5, 3, 8, tzinfo=UTC),
+    ]
+    assert t[0]["solved_at"] == datetime(2024, 5, 3, 10, tzinfo=UTC)
+
+
+def test_front_columns_name_their_time_zone() -> None:
+    """Front's analytics export writes its times on the zone named in the header."""
+    m, t = _load(
+        "Conversation ID,Assignee,Channel,Status,Created at (Europe/Berlin),"
+        "Archived at (Europe/Berlin)\n"
+        "cnv_a1,Anna Berg,Front Chat,Archived,2024-02-01 10:00,2024-02-02 10:00\n"
+        "cnv_a2,Ben Costa,instagram-comment,Assigned,2024-07-01 11:00,\n"
+    )
+    assert m["created_at"] == "Created at (Europe/Berlin)"
+    assert [r["created_at"] for r in t] == [
+        datetime(2024, 2, 1, 9, tzinfo=UTC),
+        datetime(2024, 7, 1, 9, tzinfo=UTC),
+    ]
+    assert t[0]["solved_at"] == datetime(2024, 2, 2, 9, tzinfo=UTC)
+    assert [r["channel"] for r in t] == ["chat", "social"]
+
+
+def test_web_help_desk_tech_and_service_desk_plus_deadlines() -> None:
+    m, t = _load(
+        "Ticket Number,Date,Date Closed,Status,Tech,Level\n"
+        "18250,4/1/24 3:35 AM,,Open,Jonas Fischer,Level 1\n"
+        "18251,4/2/24 9:00 AM,4/3/24 9:00 AM,Closed,Anna Quist,Level 2\n"
+    )
+    assert m["agent"] == "Tech" and [r["escalated"] for r in t] == [False, True]
+    m, t = _load(
+        "Request ID,Technician,Status,Created Time,Resolved Time,First Response DueBy Time,"
+        "Time Elapsed\n"
+        '100000,Anna Berg,Resolved,"Jan 01, 2024 09:00 AM","Jan 02, 2024 09:00 AM",'
+        '"Jan 01, 2024 10:00 AM",07:04:00\n'
+        '100003,Ben Costa,Open,"Jan 02, 2024 09:00 AM",,"Jan 02, 2024 10:00 AM",01:30:00\n'
+    )
+    assert "first_response_minutes" not in m and "first_response_at" not in m
+
+
+def test_github_assignees_by_login() -> None:
+    issues = [
+        {"number": 800, "state": "CLOSED", "title": "Crash", "createdAt": "2024-02-01T10:00:00Z",
+         "closedAt": "2024-02-03T10:00:00Z", "assignees": [{"login": "dmitri-k", "name": ""}],
+         "labels": [{"name": "escalated"}]},
+        {"number": 801, "state": "OPEN", "title": "Slow", "createdAt": "2024-02-02T10:00:00Z",
+         "closedAt": None, "assignees": [{"login": "ann", "name": "Ann Lee"}], "labels": []},
+    ]  # fmt: skip
+    t = load_export(json.dumps(issues).encode()).tickets.sort("ticket_id")
+    assert t["agent"].to_list() == ["dmitri-k", "Ann Lee"]
+    assert t["escalated"].to_list() == [True, False]
+
+
+def test_postponed_and_verified_closed() -> None:
+    _, t = _load(
+        "Ticket ID,Created,Status\n1,2024-03-01 09:00,Postponed\n"
+        "2,2024-03-01 10:00,Verified closed\n"
+    )
+    assert [r["status"] for r in t] == ["on_hold", "closed"]
