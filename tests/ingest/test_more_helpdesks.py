@@ -128,3 +128,20 @@ def test_postponed_and_verified_closed() -> None:
         "2,2024-03-01 10:00,Verified closed\n"
     )
     assert [r["status"] for r in t] == ["on_hold", "closed"]
+
+
+def test_kustomer_teams_and_a_message_count() -> None:
+    """Kustomer's conversations: "assignedTeams" is the group (a second-line team escalates),
+    "messageCount" is no description."""
+    rows = [
+        {"id": f"c{i}", "name": f"Order {i}", "status": "open", "channel": "chat",
+         "assignedUsers": ["Pavel Costa"], "assignedTeams": ["Tier 2" if i % 3 else "Support"],
+         "createdAt": f"2024-01-1{i}T01:46:48.000Z", "messageCount": 10 + i}
+        for i in range(6)
+    ]  # fmt: skip
+    result = load_export(json.dumps(rows).encode())
+    assert result.mapping["group"] == "assignedTeams"
+    assert "description" not in result.mapping
+    assert result.tickets.sort("ticket_id")["escalated"].to_list() == [
+        False, True, True, False, True, True,
+    ]  # fmt: skip

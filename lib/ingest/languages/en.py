@@ -47,7 +47,8 @@ HEADERS = {
     "|technician|rep|agent name|assigned agent|agent assigned|support agent|handler"
     "|assigned user|teammate|resource|org:resource|tech|assigned tech|assignees",
     "group": "group|team|queue|department|dept|assignment group|team assigned|inbox|mailbox"
-    "|support group|squad|pod|team name|group name|org:group|involved st|support team",
+    "|support group|squad|pod|team name|group name|org:group|involved st|support team"
+    "|assigned team|assigned teams|assigned group",
     "first_agent": "first agent|first assignee|first owner|original assignee|original owner"
     "|initial assignee|first assigned to|opened by agent",
     "first_group": "first group|first team|original group|initial group|first assignment group"
@@ -119,6 +120,7 @@ AVOID = {
     " involved interactions interaction interacciones interações interazioni",
     "customer_tier": "support",
     "subject": "sub type key id",
+    "description": "count counts number id length size",
     "escalated": "at date time level by reason on",
     "first_response_minutes": "at date status due sla escalation elapsed total resolution",
     "satisfaction": "comment feedback date time",

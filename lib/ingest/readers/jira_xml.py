@@ -12,7 +12,7 @@ from lib.errors import IngestError
 from lib.ingest.readers._common import _plural
 from lib.ingest.readers.limits import Limits
 from lib.ingest.readers.table import RawTable
-from lib.ingest.readers.xml_base import Columns, expat_parse, local_name
+from lib.ingest.readers.xml_base import Columns, cut_short, expat_parse, local_name, refuse_cut
 
 #: An item's elements and the CSV export's column for their text.
 _TEXT = {
@@ -68,10 +68,13 @@ def read_jira_xml(data: bytes, display: str, limits: Limits) -> RawTable:
 ('101', 'OPS-1', 'Open', 'vpn', 'vip', 'L2'))
     """
     items = _Items(Columns(display, limits))
-    expat_parse(data, display, items, "a complete XML export as Jira wrote it", text=items.text)
+    expected = "a complete XML export as Jira wrote it"
+    cut = expat_parse(data, display, items, expected, text=items.text)
     if not items.columns.n:
+        refuse_cut(display, cut, expected)
         raise IngestError("holds no issues (no <item> element)", file=display, expected=_EXPECTED)
     table = items.columns.table("xml")
+    cut_short(table, cut, "issues")
     table.notes.append(
         f"read {_plural(items.columns.n, 'issue')} of Jira's XML export into the columns of "
         "its CSV export"

@@ -15,7 +15,7 @@ from lib.errors import IngestError
 from lib.ingest.readers._common import _plural
 from lib.ingest.readers.limits import Limits
 from lib.ingest.readers.table import RawTable
-from lib.ingest.readers.xml_base import Columns, expat_parse, local_name
+from lib.ingest.readers.xml_base import Columns, cut_short, expat_parse, local_name, refuse_cut
 
 #: XES attribute elements whose ``value`` is a cell.
 _VALUE_TAGS = frozenset({"string", "date", "int", "float", "boolean", "id"})
@@ -34,13 +34,10 @@ def read_xes(data: bytes, display: str, limits: Limits) -> RawTable:
     [('C1', 'Open', '2024-01-02T10:00:00+01:00')]
     """
     log = _Events(Columns(display, limits))
-    expat_parse(
-        data,
-        display,
-        log,
-        "a complete XES file as written by the process-mining tool",
-    )
+    expected = "a complete XES file as written by the process-mining tool"
+    cut = expat_parse(data, display, log, expected)
     if not log.columns.n:
+        refuse_cut(display, cut, expected)
         without = f" ({_plural(log.empty_traces, 'trace')} without any)" if log.empty_traces else ""
         raise IngestError(
             "holds no events" + without,
@@ -48,6 +45,7 @@ def read_xes(data: bytes, display: str, limits: Limits) -> RawTable:
             expected="at least one <event> inside a <trace>",
         )
     table = log.columns.table("xes")
+    cut_short(table, cut, "traces' events")
     _sub_status_lifecycle(table)
     table.notes.append(
         f"read {_plural(log.columns.n, 'event')} of an XES log: the trace's attributes as "

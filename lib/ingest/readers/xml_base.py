@@ -86,9 +86,11 @@ class Columns:
 
 def expat_parse(
     data: bytes, display: str, handler: Handler, expected: str, *, text: object = None
-) -> None:
+) -> int | None:
     """Run expat over ``data`` with ``handler``'s callbacks (and ``text`` as the character
-    data callback, when given); a broken document is an IngestError naming the line."""
+    data callback, when given). A document cut short (an upload or copy that stopped) returns
+    the line where it ends, the records before it read; any other break is an IngestError
+    naming the line."""
     parser = expat.ParserCreate(namespace_separator="}")
     parser.StartDoctypeDeclHandler = _refuse_doctype  # anywhere, not only near the top
     parser.StartElementHandler = handler.start
@@ -105,7 +107,29 @@ def expat_parse(
     except expat.ExpatError as exc:
         line, column, reason = exc.lineno, exc.offset, expat.errors.messages[exc.code]
         if line >= data.rstrip().count(b"\n") + 1:
-            what = f"ends before its XML is complete, at line {line} (a file cut short?)"
-        else:
-            what = f"is not well-formed XML at line {line}, column {column + 1} ({reason})"
+            return line
+        what = f"is not well-formed XML at line {line}, column {column + 1} ({reason})"
         raise IngestError(what, file=display, expected=expected) from None
+    return None
+
+
+def cut_short(table: RawTable, line: int | None, what: str) -> None:
+    """Tell the user that the document ended early and the record it cut was left out."""
+    if line is None:
+        return
+    table.notes.append(
+        f"the file ends before its XML is complete, at line {line} (cut short?): the "
+        f"{table.frame.height:,} complete {what} before it were read, the one it cut was left out"
+    )
+    table.dropped.append((line, "cut off by the end of the file"))
+    table.dropped_count += 1
+
+
+def refuse_cut(display: str, line: int | None, expected: str) -> None:
+    """A document cut short before its first complete record holds nothing to read."""
+    if line is not None:
+        raise IngestError(
+            f"ends before its XML is complete, at line {line} (a file cut short?)",
+            file=display,
+            expected=expected,
+        )

@@ -113,3 +113,13 @@ def test_a_jira_xml_export_loads_like_the_csv() -> None:
     assert t["tags"].to_list() == [["network", "vpn"], [], ["hardware"]]
     assert t["escalated"].to_list() == [True, False, False]
     assert t.filter(pl.col("ticket_id") == "OPS-12")["group"].item() == "Tier 2 - Infra"
+
+
+def test_an_export_cut_short_keeps_its_complete_issues() -> None:
+    data = _export()
+    cut = data[: data.index(b'<key id="12347">')]
+    (table,) = read_source(cut, name="SearchRequest.xml")
+    assert table.frame["Issue key"].to_list() == ["OPS-12", "OPS-13"]
+    assert table.dropped_count == 1 and "cut" in table.notes[0]
+    result = load_export(cut)
+    assert result.report.rows_kept == 2 and result.report.files[0].rows_unreadable == 1

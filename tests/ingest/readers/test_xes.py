@@ -301,3 +301,14 @@ def test_lifecycle_written_as_participles_is_the_lifecycle() -> None:
     assert set(table.frame["lifecycle:transition"].to_list()) == {"complete"}
     result = load_export(text.encode())
     assert sorted(result.tickets["status"].to_list()) == ["closed", "pending", "solved"]
+
+
+def test_a_log_cut_short_keeps_its_complete_traces() -> None:
+    """An upload that stopped mid-trace: the traces before the cut are read, the cut one is
+    left out and counted, as the last row of a truncated CSV is."""
+    data = _log()
+    cut = data[: data.index(b"Case 3") + 200]
+    (table,) = read_source(cut, name="cut.xes")
+    assert set(table.frame["case:concept:name"].to_list()) == {"Case 1", "Case 2"}
+    assert table.dropped_count == 1
+    assert any("ends before its XML is complete" in n for n in table.notes)
