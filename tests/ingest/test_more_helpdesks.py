@@ -145,3 +145,16 @@ def test_kustomer_teams_and_a_message_count() -> None:
     assert result.tickets.sort("ticket_id")["escalated"].to_list() == [
         False, True, True, False, True, True,
     ]  # fmt: skip
+
+
+def test_front_is_no_intercom() -> None:
+    """Front's analytics export shares "Conversation ID", "Assignee" and "Channel" with
+    Intercom's: taken for Intercom, its first reply times were not read."""
+    result = load_export(
+        b"Conversation ID,Subject,Inbox,Assignee,Channel,Status,Created at (Europe/Berlin),"
+        b"First reply time\n"
+        b"cnv_a1,Refund,Support,Anna Berg,Email,Archived,2024-02-01 10:00,2h 28m\n"
+        b"cnv_a2,Login,Support,Ben Costa,Front Chat,Assigned,2024-02-01 11:00,45m\n"
+    )
+    assert result.vendor != "intercom"
+    assert result.tickets.sort("ticket_id")["first_response_minutes"].to_list() == [148.0, 45.0]

@@ -454,6 +454,13 @@ HELPDESK_PRESETS: tuple[Preset, ...] = (
             "Conversation ID; Team assigned|Team currently assigned; Conversation rating;"
             "Assignee|Teammate currently assigned; Source type|Channel; Closed at|Last closed at"
         ),
+        # One of Intercom's own names besides the id: Front's analytics export also has
+        # "Conversation ID", "Assignee" and "Channel".
+        required=(
+            "Conversation ID",
+            "Team assigned|Team currently assigned|Teammate currently assigned|Source type"
+            "|Conversation rating|Closed at|Last closed at|Conversation started at",
+        ),
         columns=_cols(
             ticket_id="Conversation ID",
             created_at="Created at; Conversation started at; Started at",
