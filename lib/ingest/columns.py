@@ -56,6 +56,13 @@ __all__ = [
 #: Most columns considered by automatic matching (see :func:`match_columns`).
 MAX_AUTO_COLUMNS = 200
 
+#: Header words that argue against a key taken by its values alone (not against a name that
+#: says the key: "Total first response time" is one): ServiceDesk Plus's "Time Elapsed" holds
+#: durations, but no first response.
+_VALUES_ONLY_AVOID = {
+    "first_response_minutes": frozenset({"elapsed", "total", "resolution", "resolve", "handle"}),
+}
+
 #: Least score for an automatic match next to a preset's own mapping.
 PRESET_FILL = 0.75
 
@@ -154,7 +161,7 @@ def match_columns(
         for k in free_keys:
             by_name = named.get((k, c), (0.0, ""))
             vo, vo_why = _value_only(k, c, profiles[c], roles[c])
-            if vo and avoided[c] & AVOID[k]:
+            if vo and avoided[c] & (AVOID[k] | _VALUES_ONLY_AVOID.get(k, frozenset())):
                 vo *= 0.4  # values fit, the name argues against it ("escalation" as priority)
             if strong.get(c, set()) - {k}:
                 vo *= 0.5  # name and values agree that this column is something else

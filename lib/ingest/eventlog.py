@@ -40,7 +40,7 @@ import polars as pl
 
 from lib.ingest.activities import closing_kind
 from lib.ingest.normalise.vocabularies import has_value
-from lib.ingest.rules import STEP_UPGRADE, says_escalated, tier_level
+from lib.ingest.rules import STEP_UPGRADE, STEP_UPGRADE_DENIED, says_escalated, tier_level
 
 _SOLVED = ("solved", "closed")
 
@@ -172,7 +172,10 @@ def _step_tier_aggs(ev: pl.DataFrame, when_col: str | None) -> list[pl.Expr]:
     "Require upgrade"); ``_step_tier_at``: when it first did. Steps repeat: each distinct one
     is read once."""
     steps = ev.get_column("_activity").cast(pl.String).unique().drop_nulls()
-    up = says_escalated(pl.lit(steps)) | pl.lit(steps).str.contains(STEP_UPGRADE)
+    asked = pl.lit(steps).str.contains(STEP_UPGRADE) & ~pl.lit(steps).str.contains(
+        STEP_UPGRADE_DENIED
+    )
+    up = says_escalated(pl.lit(steps)) | asked
     higher = steps.filter(pl.select(up).to_series())
     hit = pl.col("_activity").cast(pl.String).is_in(higher.implode()).fill_null(False)
     aggs = [hit.any().alias("_step_tier")]

@@ -102,6 +102,8 @@ NEGATED_ESCALATION_PATTERN = (
     r"|(?:escalation|eskalation)s?[\s_-]?(?:risk|risiko|risico)(?:[\W\d_]|$)"
     # Japanese: 非エスカレ / 未エスカレ (not escalated), エスカレーション不要 / なし / 却下 / 対象外
     r"|(?:非|未|不|デ)エスカレ|エスカレ[^\s,;|]*(?:不要|なし|無し|却下|対象外|取り?消し|キャンセル|不可)"
+    # Korean: 에스컬레이션 없음 / 아님 / 불필요 / 거부 / 취소 (none, not, not needed, refused)
+    r"|(?:비|미)에스컬레이션|에스컬레이션\s*(?:없음|아님|불필요|거부|취소|안\s*함)"
     rf"|{_NAME}[^\W\d_]*(?:[\W_]+(?:{_REQUEST_WORDS}))?[\W_]+(?:{_UNDONE_WORDS})"
     r"(?:[\W\d_]|$)"
 )
@@ -198,6 +200,11 @@ STEP_TIER_LABEL = "A step names an escalation, a higher tier or an upgrade reque
 #: A step that asks for the ticket to go up: the 4TU helpdesk log's "Require upgrade" (its own
 #: escalation step), "Upgrade requested", Italian "Richiesta upgrade". Not a bare "Upgrade"
 #: (a software upgrade done to solve the ticket).
+#: Words that undo an upgrade request: "No upgrade required", "Upgrade request rejected".
+STEP_UPGRADE_DENIED = (
+    r"(?i)\b(?:no|not|without|rejected|declined|denied|refused|cancell?ed|withdrawn|nessun[oa]?"
+    r"|respint[oa]|rifiutat[oa]|annullat[oa])\b"
+)
 STEP_UPGRADE = (
     r"(?i)\b(?:requires?|required|requests?|requested|needs?|needed|richiest[ao]|richiede)"
     r"\s+(?:an?\s+|di\s+)?upgrade\b|\bupgrade\s+(?:required|requested|needed|request)\b"

@@ -260,7 +260,7 @@ def _parse_table(
         parsed, pr = nz.parse_datetimes(s, tz=zone, dayfirst=order, excel_serial=excel_serials(s))
         clock = _clock_column(name, frame, mapping)
         if clock is not None and parsed.dtype != pl.Null:
-            parsed, rows = _add_clock(parsed, frame.get_column(clock), tz)
+            parsed, rows = _add_clock(parsed, frame.get_column(clock), zone)
             if rows:
                 clocks.append((name, clock, rows))
         return parsed, pr
@@ -465,14 +465,14 @@ def _clock_column(date_col: str, frame: pl.DataFrame, mapping: dict[str, str]) -
     >>> _clock_column("Date", f, {"created_at": "Date"})
     'Time'
     """
-    low = date_col.lower()
+    low = header_zone(date_col)[0].lower()  # "Date (UTC)" and "Time (UTC)" or "Time"
     used = set(mapping.values())
     for date_word, time_word in _DATE_TIME_WORDS:
         if date_word not in low:
             continue
         want = low.replace(date_word, time_word)
         for c in frame.columns:
-            if c.lower() != want or c in used or frame.schema[c] != pl.String:
+            if header_zone(c)[0].lower() != want or c in used or frame.schema[c] != pl.String:
                 continue
             values = frame.get_column(c).drop_nulls().head(500)
             if values.len() and values.str.strip_chars().str.contains(_CLOCK_VALUE).mean() >= 0.9:

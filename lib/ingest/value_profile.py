@@ -282,12 +282,12 @@ def _value_test(key: str, p: _Profile) -> tuple[float, str] | None:
     return None
 
 
-#: A column named as a time of day ("Time", "Hora", "Uhrzeit", "Call time"): its "13:17:02" is
-#: a clock reading beside a date column, not a duration.
+#: A column named as a time of day ("Time", "Hora", "Uhrzeit", "Call time", "Time (UTC)"): its
+#: "13:17:02" is a clock reading beside a date column, not a duration.
 _CLOCK_NAME = re.compile(
     r"(?i)^\s*(?:(?:call|start|end|open|opened|created|creation|arrival|received|log|event"
     r"|closed|close|resolved|solved|updated|modified|changed|last|due)"
-    r"[\s_]+)?(?:time|hora|heure|uhrzeit|ora|tijd|tid|czas|время)\s*$"
+    r"[\s_]+)?(?:time|hora|heure|uhrzeit|ora|tijd|tid|czas|время)\s*(?:\([^)]*\)\s*)?$"
 )
 
 

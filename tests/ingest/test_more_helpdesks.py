@@ -158,3 +158,65 @@ def test_front_is_no_intercom() -> None:
     )
     assert result.vendor != "intercom"
     assert result.tickets.sort("ticket_id")["first_response_minutes"].to_list() == [148.0, 45.0]
+
+
+def test_review_cases_of_the_new_words() -> None:
+    """Words added for other helpdesks must not take columns they do not name."""
+    m, t = _load(
+        "Ticket ID,Created,Status,Agent,Total first response time\n"
+        "1,2024-03-01 09:00,Closed,Ann,00:35:00\n2,2024-03-01 10:00,Open,Bob,00:12:00\n"
+    )
+    assert m["first_response_minutes"] == "Total first response time"
+    m, t = _load(
+        "ID,Title,Status,Assignee,Created,Completed,Canceled,Archived\n"
+        "SUP-1,Reset,Done,Bob Ray,2024-05-02 03:45:03,2024-05-03 10:00:00,,2024-08-05 10:00:00\n"
+        "SUP-2,Export,Canceled,,2024-05-03 10:00:00,,2024-05-04 10:00:00,2024-11-05 10:00:00\n"
+    )
+    assert t[1]["solved_at"] == datetime(2024, 5, 4, 10, tzinfo=UTC)  # cancelled, not archived
+    m, t = _load(
+        "Id,Ticket,Created,Status\n1,Printer broken,2024-02-01 09:00:00,Open\n"
+        "2,VPN escalated to network,2024-02-02 09:00:00,Closed\n"
+    )
+    assert m.get("subject") == "Ticket" and "tags" not in m
+    m, t = _load(
+        "Ticket ID,Created,Status,Tech Group\n1,2024-03-01 09:00,Open,Service Desk\n"
+        "2,2024-03-01 10:00,Closed,Tier 2 Network\n"
+    )
+    assert m["group"] == "Tech Group" and [r["escalated"] for r in t] == [False, True]
+    _, t = _load(
+        "Ticket ID,Created,Status\n1,12.03.2024 09:15 Vorm.,Open\n"
+        "2,12.03.2024 03:15 Nachm.,Closed\n"
+    )
+    assert [r["created_at"].hour for r in t] == [9, 15]
+
+
+def test_a_zone_in_the_header_of_a_date_and_its_time() -> None:
+    result = load_export(
+        b"Ticket ID,Created Date (UTC),Created Time (UTC),Status,Agent\n"
+        b"1,2024-03-01,09:00,Open,Ann\n2,2024-03-02,10:30,Closed,Bob\n",
+        tz="America/New_York",
+    )
+    assert "first_response_minutes" not in result.mapping
+    assert result.tickets.sort("ticket_id")["created_at"].to_list() == [
+        datetime(2024, 3, 1, 9, tzinfo=UTC),
+        datetime(2024, 3, 2, 10, 30, tzinfo=UTC),
+    ]
+
+
+def test_denied_upgrades_and_korean_denials_are_no_escalations() -> None:
+    rows = ["Case ID,Activity,Timestamp,Resource"]
+    for i, step in enumerate(
+        ["No upgrade required", "Upgrade request rejected", "Require upgrade"]
+    ):
+        rows += [
+            f"C{i},Assign seriousness,2024-01-0{i + 2} 09:00:00,Value 1",
+            f"C{i},{step},2024-01-0{i + 2} 10:00:00,Value 1",
+            f"C{i},Closed,2024-01-0{i + 2} 11:00:00,Value 1",
+        ]
+    t = load_export(("\n".join(rows) + "\n").encode()).tickets.sort("ticket_id")
+    assert t["escalated"].to_list() == [False, False, True]
+    _, t = _load(
+        'Ticket ID,Created,Status,Tags\n1,2024-03-01 09:00,Open,"에스컬레이션 없음, vip"\n'
+        "2,2024-03-01 10:00,Open,에스컬레이션\n"
+    )
+    assert [r["escalated"] for r in t] == [False, True]

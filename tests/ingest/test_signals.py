@@ -341,3 +341,8 @@ def test_an_urgency_scale_ranks_below_a_hand_over_and_meetings_are_no_signal() -
     order = [s.column for s in found]
     assert order[0] == "raw:assignment_group"  # the hand-over to Network L2 first
     assert order.index("raw:escalation") > order.index("raw:assignment_group")
+
+
+def test_the_event_log_fixture_loads_without_a_mapping() -> None:
+    result = load_export(EVENTS)
+    assert result.mapping["ticket_id"] == "ticket" and result.tickets.height == 30

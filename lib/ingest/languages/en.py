@@ -28,7 +28,8 @@ HEADERS = {
     "resolved_at": "resolved|resolved at|resolved on|resolved time|resolved date"
     "|date resolved|resolution date",
     "closed_at": "closed|closed at|closed on|closed time|closed date|close date|date closed"
-    "|date/time closed|last closed at|last close at|archived at|archived on|archived",
+    "|date/time closed|last closed at|last close at|archived at|archived on|canceled|cancelled"
+    "|canceled at|cancelled at",
     "updated_at": "updated|updated at|updated on|last updated|last update|last update time"
     "|modified|modified at|last modified|last modified date|last activity"
     "|last activity date|last activity at|date modified",
@@ -108,7 +109,8 @@ AVOID = {
     "category": "sub record result",
     "activity": "time date at id count by",
     "channel": "resource resources",
-    "agent": "email id stations count country",
+    "agent": "email id stations count country group level team type category notes note stack"
+    " skill skills area",
     "group": "stations count changes id requester requerente demandeur solicitante anforderer"
     " richiedente aanvrager žadatel plan subscription contract",
     "first_agent": "email id",
@@ -122,7 +124,7 @@ AVOID = {
     "subject": "sub type key id",
     "description": "count counts number id length size",
     "escalated": "at date time level by reason on",
-    "first_response_minutes": "at date status due sla escalation elapsed total resolution",
+    "first_response_minutes": "at date status due sla escalation",
     "satisfaction": "comment feedback date time",
 }
 

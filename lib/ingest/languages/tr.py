@@ -24,7 +24,7 @@ HEADERS = {
     "customer": "raporlayan|talep eden|müşteri|şirket|kurum",
     "subject": "özet|konu|başlık",
     "description": "açıklama",
-    "tags": "etiketler|etiket",
+    "tags": "etiketler",  # not "etiket": too close to "ticket"
 }
 
 STATUSES = {

@@ -52,10 +52,10 @@ _MERIDIEM_RE = r"(?i)\b[ap]\.\s?m\.(?:\s|$)"
 _AM_WORDS = r"vorm\.|午前|上午|오전|ÖÖ|öö|de\.|ap\.|дп"
 _PM_WORDS = r"nachm\.|午後|下午|오후|ÖS|ös|du\.|ip\.|пп"
 _OTHER_MERIDIEM = {
-    "AM": rf"(\d)\s*(?:{_AM_WORDS})(?:\s|$)",
-    "PM": rf"(\d)\s*(?:{_PM_WORDS})(?:\s|$)",
+    "AM": rf"(?i)(\d)\s*(?:{_AM_WORDS})(?:\s|$)",
+    "PM": rf"(?i)(\d)\s*(?:{_PM_WORDS})(?:\s|$)",
 }
-_HAS_OTHER = rf"\d\s*(?:{_AM_WORDS}|{_PM_WORDS})(?:\s|$)"
+_HAS_OTHER = rf"(?i)\d\s*(?:{_AM_WORDS}|{_PM_WORDS})(?:\s|$)"
 
 
 def english_month_names(s: pl.Series) -> pl.Series:
